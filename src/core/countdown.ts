@@ -1,0 +1,141 @@
+/**
+ * The Countdown arithmetic shared by every solver: states, the reference's operation
+ * order and strings, and the pair order. Pure: no I/O, no randomness.
+ */
+
+/** The four operators, in the order `combine` yields them. */
+export type Operator = '+' | '*' | '-' | '/';
+
+/**
+ * One arithmetic step as the reference prints it: `left op right = result`, where for
+ * `-` and `/` the left operand is the larger one.
+ */
+export interface Step {
+  readonly left: number;
+  readonly op: Operator;
+  readonly right: number;
+  readonly result: number;
+}
+
+/** `51-49=2`, the reference's operation string. */
+export function stepString(s: Step): string {
+  return `${s.left}${s.op}${s.right}=${s.result}`;
+}
+
+/**
+ * Every step that combines `a` and `b`, in the reference's order: a+b, a*b, then the
+ * larger minus the smaller (0 allowed), then exact division of the larger by the smaller.
+ */
+export function combine(a: number, b: number): Step[] {
+  const out: Step[] = [
+    { left: a, op: '+', right: b, result: a + b },
+    { left: a, op: '*', right: b, result: a * b },
+  ];
+  if (a <= b) {
+    out.push({ left: b, op: '-', right: a, result: b - a });
+    if (a !== 0 && b % a === 0) out.push({ left: b, op: '/', right: a, result: b / a });
+  } else {
+    out.push({ left: a, op: '-', right: b, result: a - b });
+    if (b !== 0 && a % b === 0) out.push({ left: a, op: '/', right: b, result: a / b });
+  }
+  return out;
+}
+
+/** Index pairs in `itertools.combinations(range(n), 2)` order. */
+export function pairs(n: number): ReadonlyArray<readonly [number, number]> {
+  let cached = pairCache[n];
+  if (cached === undefined) {
+    const list: Array<readonly [number, number]> = [];
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) list.push([i, j]);
+    cached = list;
+    pairCache[n] = cached;
+  }
+  return cached;
+}
+const pairCache: Array<ReadonlyArray<readonly [number, number]>> = [];
+
+/** The state after combining positions i and j: the others in order, then the result. */
+export function applyAt(nums: readonly number[], i: number, j: number, result: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < nums.length; k++) if (k !== i && k !== j) out.push(nums[k]!);
+  out.push(result);
+  return out;
+}
+
+/** One child of a state: the step taken and the state it leads to. */
+export interface Successor {
+  readonly step: Step;
+  readonly nums: number[];
+}
+
+/** All children of a state, in the reference's generation order (pairs, then operators). */
+export function successors(nums: readonly number[]): Successor[] {
+  const out: Successor[] = [];
+  for (const [i, j] of pairs(nums.length)) {
+    for (const step of combine(nums[i]!, nums[j]!)) {
+      out.push({ step, nums: applyAt(nums, i, j, step.result) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Replays steps from a start state, removing one occurrence of each operand (by value,
+ * one each, as a person would), and returns the final numbers, or an error message naming
+ * the first step that does not apply.
+ */
+export function replay(
+  start: readonly number[],
+  steps: readonly Step[],
+): { ok: true; nums: number[] } | { ok: false; error: string } {
+  let nums = [...start];
+  for (const [k, s] of steps.entries()) {
+    if (!arithmeticHolds(s)) return { ok: false, error: `step ${k + 1} ${stepString(s)} is wrong arithmetic` };
+    const i = nums.indexOf(s.left);
+    const rest = i < 0 ? nums : nums.filter((_, x) => x !== i);
+    const j = rest.indexOf(s.right);
+    if (i < 0 || j < 0) {
+      return { ok: false, error: `step ${k + 1} ${stepString(s)} uses a number not available in ${pyIntList(nums)}` };
+    }
+    nums = [...rest.filter((_, x) => x !== j), s.result];
+  }
+  return { ok: true, nums };
+}
+
+/** True when the step's arithmetic is right and follows the reference's rules. */
+export function arithmeticHolds(s: Step): boolean {
+  switch (s.op) {
+    case '+':
+      return s.left + s.right === s.result;
+    case '*':
+      return s.left * s.right === s.result;
+    case '-':
+      return s.left >= s.right && s.left - s.right === s.result;
+    case '/':
+      return s.right !== 0 && s.left % s.right === 0 && s.left / s.right === s.result;
+  }
+}
+
+const STEP_RE = /^(\d+)([-+*/])(\d+)=(\d+)$/;
+
+/** Parses `51-49=2`; undefined when it is not of that form. */
+export function parseStep(text: string): Step | undefined {
+  const m = STEP_RE.exec(text);
+  if (!m) return undefined;
+  return { left: Number(m[1]), op: m[2] as Operator, right: Number(m[3]), result: Number(m[4]) };
+}
+
+/** Python's repr of a list of ints: `[25, 36, 2]`, `[]`. */
+export function pyIntList(nums: readonly number[]): string {
+  return `[${nums.join(', ')}]`;
+}
+
+/** Python's repr of a list of plain ASCII strings: `['51-49=2', '25*2=50']`. */
+export function pyStrList(items: readonly string[]): string {
+  return items.length === 0 ? '[]' : `['${items.join("', '")}']`;
+}
+
+/** Multiset key of a state and target: the sorted numbers and the target. */
+export function problemKey(nums: readonly number[], target: number): string {
+  return `${[...nums].sort((x, y) => x - y).join(',')}:${target}`;
+}

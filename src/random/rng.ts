@@ -1,0 +1,38 @@
+/**
+ * One small interface over the two sources of randomness. Everything the generators draw
+ * goes through `random()` and `below(n)`; `randint`, `choice` and `shuffle` are written
+ * once, on top of them, following CPython's algorithms so that a Python-compatible source
+ * yields exactly Python's draws.
+ */
+export interface Rng {
+  /** A uniform double in [0, 1). */
+  random(): number;
+  /** A uniform integer in [0, n), for an integer n >= 1. */
+  below(n: number): number;
+}
+
+/** Python's `randint(a, b)`: a + randbelow(b - a + 1). */
+export function randint(rng: Rng, a: number, b: number): number {
+  return a + rng.below(b - a + 1);
+}
+
+/** Python's `choice(seq)`. */
+export function choice<T>(rng: Rng, seq: readonly T[]): T {
+  if (seq.length === 0) throw new RangeError('choice from an empty sequence');
+  return seq[rng.below(seq.length)]!;
+}
+
+/** Python's `choice(range(lo, hi + 1))` without building the range. */
+export function choiceInRange(rng: Rng, lo: number, hi: number): number {
+  return lo + rng.below(hi - lo + 1);
+}
+
+/** Python's in-place `shuffle(x)`: Fisher-Yates from the end. */
+export function shuffle<T>(rng: Rng, x: T[]): void {
+  for (let i = x.length - 1; i > 0; i--) {
+    const j = rng.below(i + 1);
+    const t = x[i]!;
+    x[i] = x[j]!;
+    x[j] = t;
+  }
+}
