@@ -7,7 +7,7 @@ import type { Rng } from './rng.js';
  * what was drawn before it.
  */
 export function streamFor(seed: number, purpose: string, index: number): Rng {
-  const prng = seedrandom.alea(`countdown-traces/${seed}/${purpose}/${index}`);
+  const prng = seedrandom.alea(`${purpose}:${seed}:${index}`);
   return {
     random: () => prng.double(),
     below(n: number): number {

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../pipeline/errors.js';
+import { registerProblems } from './problems.js';
+
+/** The command line: parses options and hands them to the pipeline; nothing else. */
+const program = new Command('countdown-traces')
+  .description('Countdown problems and SoS/SoS+/APR search traces for training search-capable language models')
+  .version(VERSION())
+  .exitOverride()
+  .showHelpAfterError('(run with --help for usage)');
+
+registerProblems(program);
+
+function VERSION(): string {
+  return '0.1.0';
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof UsageError) {
+    process.stderr.write(`countdown-traces: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw err;
+  }
+}

@@ -1,0 +1,39 @@
+import { UsageError } from '../pipeline/errors.js';
+
+/** Option-value parsers: each failure is one line naming the option and the value. */
+
+export function integer(option: string, min = -Infinity, max = Infinity) {
+  return (text: string): number => {
+    const t = text.trim();
+    if (!/^[+-]?\d+$/.test(t)) throw new UsageError(`${option}: expected an integer, got "${text}"`);
+    const n = Number(t);
+    if (!Number.isSafeInteger(n)) throw new UsageError(`${option}: ${text} is too large`);
+    if (n < min) throw new UsageError(`${option}: must be at least ${min}, got ${n}`);
+    if (n > max) throw new UsageError(`${option}: must be at most ${max}, got ${n}`);
+    return n;
+  };
+}
+
+export function probability(option: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+      throw new UsageError(`${option}: expected a probability between 0 and 1, got "${text}"`);
+    }
+    return n;
+  };
+}
+
+export function oneOf<T extends string>(option: string, values: readonly T[]) {
+  return (text: string): T => {
+    if (!(values as readonly string[]).includes(text)) {
+      throw new UsageError(`${option}: expected one of ${values.join(', ')}, got "${text}"`);
+    }
+    return text as T;
+  };
+}
+
+/** `--min-x a --max-x b` must not be inverted. */
+export function ordered(minOption: string, min: number, maxOption: string, max: number): void {
+  if (min > max) throw new UsageError(`${minOption} ${min} is larger than ${maxOption} ${max}`);
+}

@@ -1,0 +1,32 @@
+/**
+ * Errors the user can act on. The CLI prints their message as one line and exits 2; any
+ * other error is a bug and keeps its stack.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A problem with an input file, located by file and (1-based) line when known. */
+export class InputError extends UsageError {
+  constructor(file: string, line: number | undefined, message: string) {
+    super(line === undefined ? `${file}: ${message}` : `${file}:${line}: ${message}`);
+  }
+}
+
+/** One line naming what went wrong with a system call (ENOENT, EACCES, ENOSPC, ...). */
+export function describeSystemError(err: unknown, what: string): UsageError | undefined {
+  const e = err as NodeJS.ErrnoException;
+  if (!e || typeof e.code !== 'string') return undefined;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or folder',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EISDIR: 'is a folder',
+    ENOTDIR: 'a parent is not a folder',
+    EROFS: 'read-only file system',
+    EMFILE: 'too many open files',
+  };
+  return new UsageError(`${what}: ${reasons[e.code] ?? e.message}`);
+}

@@ -1,0 +1,64 @@
+import { parseStep, problemKey, type Step } from '../core/countdown.js';
+import type { Problem } from '../solver/problems.js';
+import { InputError } from './errors.js';
+import { readRecords } from './source.js';
+
+/** A problem as read from a file: the record itself (kept for its other fields) and the core. */
+export interface ProblemInput {
+  readonly problem: Problem;
+  readonly record: Readonly<Record<string, unknown>>;
+  readonly line: number;
+}
+
+const MIN_NUMBERS = 2;
+const MAX_NUMBERS = 6;
+
+/** Validates one record as a problem; every fault names the file, line and field. */
+export function toProblem(value: unknown, file: string, line: number): ProblemInput {
+  const bad = (msg: string) => new InputError(file, line, msg);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('expected a JSON object');
+  const rec = value as Record<string, unknown>;
+  const nums = rec.nums;
+  if (nums === undefined) throw bad('missing field "nums"');
+  if (!Array.isArray(nums) || !nums.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) {
+    throw bad('"nums" must be a list of non-negative integers');
+  }
+  if (nums.length < MIN_NUMBERS || nums.length > MAX_NUMBERS) {
+    throw bad(`"nums" must hold ${MIN_NUMBERS} to ${MAX_NUMBERS} numbers, got ${nums.length}`);
+  }
+  const target = rec.target;
+  if (target === undefined) throw bad('missing field "target"');
+  if (!Number.isSafeInteger(target) || (target as number) < 2) throw bad('"target" must be an integer of at least 2');
+  let solution: Step[] = [];
+  if (rec.solution !== undefined) {
+    if (!Array.isArray(rec.solution)) throw bad('"solution" must be a list of operations');
+    solution = rec.solution.map((s) => {
+      const step = typeof s === 'string' ? parseStep(s) : undefined;
+      if (!step) throw bad(`"solution" holds ${JSON.stringify(s)}, not an operation like "51-49=2"`);
+      return step;
+    });
+  }
+  const startSize = rec.start_size ?? nums.length;
+  if (!Number.isSafeInteger(startSize)) throw bad('"start_size" must be an integer');
+  return {
+    problem: { nums: nums as number[], target: target as number, solution, startSize: startSize as number },
+    record: rec,
+    line,
+  };
+}
+
+export async function* readProblems(file: string): AsyncGenerator<ProblemInput> {
+  for await (const { value, line } of readRecords(file)) yield toProblem(value, file, line);
+}
+
+/** Keys (sorted numbers and target) of every problem in a file, and how many records it held. */
+export async function readProblemKeys(file: string): Promise<{ keys: Set<string>; records: number }> {
+  const keys = new Set<string>();
+  let records = 0;
+  for await (const { problem } of readProblems(file)) {
+    keys.add(problemKey(problem.nums, problem.target));
+    records++;
+  }
+  if (records === 0) throw new InputError(file, undefined, 'holds no problems');
+  return { keys, records };
+}

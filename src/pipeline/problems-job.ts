@@ -1,0 +1,57 @@
+
+import { problemRecord, type Compat } from '../serializers/problem.js';
+import { pyJson } from '../serializers/pyjson.js';
+import { maxReachable } from '../solver/exact.js';
+import { defaultProblems, ProblemSpaceError, referenceProblems, type ProblemSpec, type Split } from '../solver/problems.js';
+import { UsageError } from './errors.js';
+import { readProblemKeys } from './problems-file.js';
+import { RecordSink } from './sink.js';
+
+export interface ProblemsJob {
+  readonly spec: ProblemSpec;
+  readonly count: number;
+  readonly seed: number;
+  readonly split: Split;
+  readonly compat: Compat;
+  /** A problems file whose problems must not appear. */
+  readonly exclude?: string | undefined;
+  readonly out: string;
+}
+
+/** Option combinations that cannot produce problems, found before any work starts. */
+export function checkSpec(spec: ProblemSpec): void {
+  const biggest = Math.max(spec.maxNumber, 2) ** spec.maxNumbers;
+  if (biggest > Number.MAX_SAFE_INTEGER) {
+    throw new UsageError(
+      `--max-number ${spec.maxNumber} with ${spec.maxNumbers} numbers can exceed exact integer arithmetic (2^53); lower one of them`,
+    );
+  }
+  const reach = maxReachable(spec.maxNumber, spec.minNumbers);
+  if (reach < spec.maxTarget) {
+    throw new UsageError(
+      `--max-target ${spec.maxTarget} cannot be reached with ${spec.minNumbers} numbers up to ${spec.maxNumber} ` +
+        `(the largest reachable value is ${reach}); raise --max-number or --min-numbers, or lower --max-target`,
+    );
+  }
+}
+
+/** Generates the problems and writes them; the output file appears only when complete. */
+export async function runProblems(job: ProblemsJob): Promise<number> {
+  checkSpec(job.spec);
+  const excluded = job.exclude ? await readProblemKeys(job.exclude) : { keys: new Set<string>(), records: 0 };
+  const problems =
+    job.compat === 'reference'
+      ? referenceProblems(job.seed, job.spec, job.count, excluded.keys, job.split === 'val' ? excluded.records : 0)
+      : defaultProblems(job.seed, job.split, job.spec, job.count, excluded.keys);
+  const sink = RecordSink.open(job.out);
+  try {
+    for (const p of problems) await sink.write(pyJson(problemRecord(p, job.compat)));
+    await sink.close();
+  } catch (err) {
+    await sink.abort();
+    if (err instanceof ProblemSpaceError) throw new UsageError(err.message);
+    throw err;
+  }
+  return sink.records;
+}
+

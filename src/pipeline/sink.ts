@@ -1,0 +1,122 @@
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { describeSystemError, UsageError } from './errors.js';
+import { formatOf, STDIO } from './formats.js';
+
+/**
+ * Writes records (each one JSON text) to a file in the format its name asks for. The file is
+ * written under a temporary name and renamed only by `close()`, so a crash or an error never
+ * leaves a partial file looking complete; `abort()` removes the temporary file. Writes wait
+ * for the disk when its buffer is full (backpressure), so a slow disk slows the producer
+ * instead of growing memory.
+ */
+export class RecordSink {
+  private readonly out: Writable;
+  private readonly file: Writable | undefined;
+  private readonly tmp: string | undefined;
+  private readonly array: boolean;
+  private pending = '';
+  private count = 0;
+  private failure: Error | undefined;
+  private done = false;
+  /** Settles when the output stream errors; raced against waits so they never hang. */
+  private readonly erroredOut: Promise<void>;
+
+  private constructor(readonly path: string) {
+    const fmt = formatOf(path);
+    this.array = fmt.array;
+    if (path === STDIO) {
+      this.out = process.stdout;
+      this.erroredOut = once(this.out, 'error').then(() => undefined, () => undefined);
+      return;
+    }
+    this.tmp = `${path}.tmp-${process.pid}`;
+    let fd: number;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      fd = openSync(this.tmp, 'w');
+    } catch (err) {
+      throw describeSystemError(err, `cannot write ${path}`) ?? err;
+    }
+    this.file = createWriteStream('', { fd, highWaterMark: 1 << 20 });
+    this.file.on('error', (err) => this.fail(err));
+    if (fmt.gzip) {
+      const gz = createGzip({ level: 6 });
+      gz.on('error', (err) => this.fail(err));
+      gz.pipe(this.file);
+      this.out = gz;
+    } else {
+      this.out = this.file;
+    }
+    this.erroredOut = once(this.out, 'error').then(() => undefined, () => undefined);
+  }
+
+  static open(path: string): RecordSink {
+    return new RecordSink(path);
+  }
+
+  get records(): number {
+    return this.count;
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= describeSystemError(err, `cannot write ${this.path}`) ?? err;
+  }
+
+  /** Adds one record (its JSON text, no newline). Await it: it resolves when there is room. */
+  async write(json: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.pending += this.array ? (this.count === 0 ? '[\n' : ',\n') + json : json + '\n';
+    this.count++;
+    if (this.pending.length >= 1 << 16) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const chunk = this.pending;
+    this.pending = '';
+    if (!this.out.write(chunk)) await Promise.race([once(this.out, 'drain'), this.erroredOut]);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Finishes the file and gives it its real name. */
+  async close(): Promise<void> {
+    if (this.done) return;
+    if (this.array) this.pending += this.count === 0 ? '[]\n' : '\n]\n';
+    await this.flush();
+    this.done = true;
+    if (this.file === undefined) return;
+    this.out.end();
+    await Promise.race([once(this.file, 'close'), this.erroredOut]);
+    if (this.failure) {
+      await this.abort();
+      throw this.failure;
+    }
+    try {
+      renameSync(this.tmp!, this.path);
+    } catch (err) {
+      await this.abort();
+      throw describeSystemError(err, `cannot write ${this.path}`) ?? err;
+    }
+  }
+
+  /** Drops what was written: the temporary file goes, the real name is never created. */
+  async abort(): Promise<void> {
+    this.done = true;
+    if (this.file === undefined || this.tmp === undefined) return;
+    this.out.destroy();
+    this.file.destroy();
+    try {
+      rmSync(this.tmp, { force: true });
+    } catch {
+      // Nothing more can be done; the temporary name already says it is incomplete.
+    }
+  }
+}
+
+export function assertWritableTarget(path: string): void {
+  if (path !== STDIO && path.endsWith('/')) throw new UsageError(`--out ${path}: expected a file name, not a folder`);
+}
