@@ -1,0 +1,50 @@
+import type { SearchNode } from './node.js';
+
+/**
+ * What a search did, in order: the structured result that serializers render as trace
+ * lines. Each event is one line of text, except `path` (the clean path from one node to
+ * a goal, appended after a solution) and the APR `spawn` and `join` blocks.
+ */
+export type TraceEvent =
+  /** `Moving to Node #id` */
+  | { readonly type: 'move'; readonly node: SearchNode }
+  /** `Current State: t:[..], Operations: [..]` */
+  | { readonly type: 'state'; readonly node: SearchNode }
+  /** `Exploring Operation: op, Resulting Numbers: [..]` for a child */
+  | { readonly type: 'explore'; readonly node: SearchNode }
+  /** `Generated Node #id: t:[..] Operation: op` for a kept non-terminal child */
+  | { readonly type: 'generated'; readonly node: SearchNode }
+  /** `x,t equal: Goal Reached` */
+  | { readonly type: 'goal'; readonly node: SearchNode }
+  /** `x,t unequal: No Solution` */
+  | { readonly type: 'dead-end'; readonly node: SearchNode }
+  /** The clean path from `from` to the goal `to` (the reference's get_path_to_target). */
+  | { readonly type: 'path'; readonly from: SearchNode; readonly to: SearchNode }
+  /** SoS+: `Start Sub Search at level L: Moving to Node #id` */
+  | { readonly type: 'sub-start'; readonly level: number; readonly node: SearchNode }
+  /** SoS+: `Exit Sub Search at level L` */
+  | { readonly type: 'sub-exit'; readonly level: number }
+  /** SoS+: `No solution found in sub search` */
+  | { readonly type: 'sub-failed' }
+  /** `No solution found.`; the original SoS BFS wrote it without the final newline. */
+  | { readonly type: 'exhausted'; readonly newline: boolean }
+  /** APR: `<Calling Sub Searches>` block; the thread's current sequence ends here. */
+  | { readonly type: 'spawn'; readonly level: number; readonly children: readonly Thread[] }
+  /** APR: `<Sub Searches>` block reporting each child's outcome, in spawn order. */
+  | { readonly type: 'join'; readonly level: number; readonly children: readonly Thread[] };
+
+/**
+ * One thread of an APR search (or the single thread of any other search): the node it
+ * starts at, its events, and the goal it reached, if any.
+ */
+export interface Thread {
+  readonly start: SearchNode;
+  /** 0 for the root thread, L for a child spawned at level L. */
+  readonly level: number;
+  readonly events: TraceEvent[];
+  goal: SearchNode | undefined;
+}
+
+export function newThread(start: SearchNode, level: number): Thread {
+  return { start, level, events: [], goal: undefined };
+}

@@ -1,0 +1,86 @@
+import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
+import { choiceInRange, randint, type Rng } from '../random/rng.js';
+import { aprSearch } from './apr.js';
+import type { Thread } from './events.js';
+import { sospSearch } from './sosp.js';
+import { bfsSearch, dfsSearch } from './sos.js';
+import type { Problem } from './problems.js';
+
+export const SOLVERS = ['sosp', 'apr', 'dfs', 'bfs'] as const;
+export type SolverName = (typeof SOLVERS)[number];
+export type HeuristicChoice = 'mult' | 'sum' | 'random';
+
+/** How records are searched. Beam ranges are inclusive. */
+export interface SearchOptions {
+  readonly solver: SolverName;
+  /** Reproduce the reference's draws and quirks. */
+  readonly reference: boolean;
+  readonly minBeam: number;
+  readonly maxBeam: number;
+  /** APR: largest child-thread beam. */
+  readonly maxSubBeam: number;
+  readonly promising: number;
+  readonly heuristic: HeuristicChoice;
+  /** APR: deepest level that may spawn children (0: only the root thread, as the reference). */
+  readonly maxSpawnLevel: number;
+}
+
+/** One record's search: the parameters drawn for it and the structured result. */
+export interface SearchOutcome {
+  readonly solver: SolverName;
+  readonly thread: Thread;
+  /** The heuristic the record names (in reference SoS+ mode, not the one the search used). */
+  readonly heuristicName: HeuristicName;
+  readonly beam: number;
+  readonly subBeam: number;
+}
+
+const NAMES: Record<Exclude<HeuristicChoice, 'random'>, HeuristicName> = { mult: 'mult_heuristic', sum: 'sum_heuristic' };
+
+function pickHeuristic(rng: Rng, choice: HeuristicChoice): HeuristicName {
+  if (choice !== 'random') return NAMES[choice];
+  return rng.below(2) === 0 ? 'sum_heuristic' : 'mult_heuristic';
+}
+
+/**
+ * Draws the record's parameters from `rng` in the reference's order, then searches.
+ * Reference SoS+ draws a heuristic name it does not use and searches with mult_heuristic;
+ * default mode uses the heuristic it names.
+ */
+export function runSearch(problem: Problem, rng: Rng, o: SearchOptions): SearchOutcome {
+  const target = problem.target;
+  const nums = problem.nums;
+  switch (o.solver) {
+    case 'sosp': {
+      const named = o.reference ? pickHeuristic(rng, 'random') : pickHeuristic(rng, o.heuristic);
+      const beam = choiceInRange(rng, o.minBeam, o.maxBeam);
+      const used = o.reference ? 'mult_heuristic' : named;
+      const thread = sospSearch({ target, rng, heuristic: HEURISTICS[used] }, nums, { beam, promising: o.promising });
+      return { solver: 'sosp', thread, heuristicName: named, beam, subBeam: beam };
+    }
+    case 'apr': {
+      const beam = randint(rng, o.minBeam, o.maxBeam);
+      const subBeam = o.maxSubBeam > beam ? randint(rng, beam, o.maxSubBeam) : o.maxSubBeam;
+      const named = o.reference ? 'mult_heuristic' : pickHeuristic(rng, o.heuristic);
+      const thread = aprSearch({ target, rng, heuristic: HEURISTICS[named] }, nums, {
+        beam,
+        subBeam,
+        promising: o.promising,
+        maxSpawnLevel: o.maxSpawnLevel,
+        referenceQuirks: o.reference,
+      });
+      return { solver: 'apr', thread, heuristicName: named, beam, subBeam };
+    }
+    case 'dfs': {
+      const named = pickHeuristic(rng, o.heuristic);
+      const thread = dfsSearch({ target, rng, heuristic: HEURISTICS[named] }, nums, target);
+      return { solver: 'dfs', thread, heuristicName: named, beam: 0, subBeam: 0 };
+    }
+    case 'bfs': {
+      const named = pickHeuristic(rng, o.heuristic);
+      const beam = choiceInRange(rng, o.minBeam, o.maxBeam);
+      const thread = bfsSearch({ target, rng, heuristic: HEURISTICS[named] }, nums, beam, o.reference);
+      return { solver: 'bfs', thread, heuristicName: named, beam, subBeam: beam };
+    }
+  }
+}
