@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../pipeline/errors.js';
 import { registerProblems } from './problems.js';
+import { registerSearch } from './search.js';
 
 /** The command line: parses options and hands them to the pipeline; nothing else. */
 const program = new Command('countdown-traces')
@@ -11,6 +12,7 @@ const program = new Command('countdown-traces')
   .showHelpAfterError('(run with --help for usage)');
 
 registerProblems(program);
+registerSearch(program);
 
 function VERSION(): string {
   return '0.1.0';

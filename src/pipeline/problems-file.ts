@@ -39,7 +39,9 @@ export function toProblem(value: unknown, file: string, line: number): ProblemIn
     });
   }
   const startSize = rec.start_size ?? nums.length;
-  if (!Number.isSafeInteger(startSize)) throw bad('"start_size" must be an integer');
+  if (!Number.isSafeInteger(startSize) || (startSize as number) < MIN_NUMBERS || (startSize as number) > MAX_NUMBERS) {
+    throw bad(`"start_size" must be an integer from ${MIN_NUMBERS} to ${MAX_NUMBERS}`);
+  }
   return {
     problem: { nums: nums as number[], target: target as number, solution, startSize: startSize as number },
     record: rec,

@@ -1,0 +1,126 @@
+/**
+ * The problem fields every record carries: `nums`, `target`, `start_size`, `solution` and
+ * `optimal_path`.
+ */
+import { arithmeticHolds, parseStep, pyIntList, stepString, type Step } from '../core/countdown.js';
+import { quote, type VerifyIssue } from './issue.js';
+import { splitThread } from './lines.js';
+import { replaySteps } from './step.js';
+
+export interface Problem {
+  readonly nums: number[];
+  readonly target: number;
+  /** `start_size`, or the count of `nums` for SoS records, which lack the field. */
+  readonly startSize: number;
+}
+
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+/** Checks the problem fields; undefined when `nums` or `target` is unusable. */
+export function verifyProblem(rec: Record<string, unknown>, issues: VerifyIssue[]): Problem | undefined {
+  const { nums, target } = rec;
+  if (!Array.isArray(nums) || nums.length === 0 || !nums.every(isCount)) {
+    issues.push({ thread: '', line: 0, message: 'nums must be a non-empty list of non-negative integers' });
+    return undefined;
+  }
+  if (!isCount(target)) {
+    issues.push({ thread: '', line: 0, message: 'target must be a non-negative integer' });
+    return undefined;
+  }
+  let startSize = nums.length;
+  if ('start_size' in rec) {
+    if (rec.start_size !== nums.length) {
+      issues.push({ thread: '', line: 0, message: `start_size ${JSON.stringify(rec.start_size)} but nums has ${nums.length} numbers` });
+    } else startSize = rec.start_size;
+  }
+  const problem = { nums, target, startSize };
+  const solution = verifySolution(problem, rec.solution, issues);
+  if (typeof rec.optimal_path !== 'string') {
+    issues.push({ thread: '', line: 0, message: 'optimal_path must be a string' });
+  } else if (solution) {
+    verifyOptimalPath(problem, solution, rec.optimal_path, issues);
+  }
+  return problem;
+}
+
+/** The solution replays from nums to the target, each number used once. */
+function verifySolution(p: Problem, solution: unknown, issues: VerifyIssue[]): Step[] | undefined {
+  const at = (line: number, message: string) => issues.push({ thread: 'solution', line, message });
+  if (!Array.isArray(solution) || !solution.every((s) => typeof s === 'string')) {
+    at(0, 'solution must be a list of operation strings');
+    return undefined;
+  }
+  const steps: Step[] = [];
+  for (const [k, text] of solution.entries()) {
+    const step = parseStep(text);
+    if (!step || stepString(step) !== text) {
+      at(k + 1, `solution step ${quote(text)} does not parse`);
+      return undefined;
+    }
+    steps.push(step);
+  }
+  const r = replaySteps(p.nums, steps);
+  if (!r.ok) at(r.index + 1, `solution step ${r.error}`);
+  else if (r.nums.length !== 1 || r.nums[0] !== p.target) {
+    at(0, `solution ends with ${pyIntList(r.nums)}, not [${p.target}]`);
+  }
+  return steps;
+}
+
+/**
+ * optimal_path: the solution as a search without backtracking, in the reference's own line
+ * forms. Its states are wrong when numbers repeat (spec §11: operands are removed by value),
+ * so only its operations are checked: the solution's, in order, right, ending at the target.
+ */
+function verifyOptimalPath(p: Problem, solution: Step[], text: string, issues: VerifyIssue[]): void {
+  const at = (line: number, message: string) => issues.push({ thread: 'optimal_path', line, message });
+  const { lines, unterminated } = splitThread(text);
+  if (lines.length === 0) return void at(0, 'optimal_path is empty');
+  if (unterminated) at(lines.length, 'last line has no newline (truncated?)');
+  const first = lines[0]!.parsed;
+  if (first?.kind !== 'state' || first.target !== p.target || pyIntList(first.nums) !== pyIntList(p.nums)) {
+    at(1, `optimal_path must start with Current State: ${p.target}:${pyIntList(p.nums)}, Operations: []`);
+  }
+  const done: string[] = [];
+  let explored = 0;
+  let last: Step | undefined;
+  for (const l of lines) {
+    const t = l.parsed;
+    if (!t) {
+      at(l.no, `line does not parse: ${quote(l.text)}`);
+      continue;
+    }
+    switch (t.kind) {
+      case 'state':
+        if (t.target !== p.target || t.ops.join() !== done.join()) {
+          at(l.no, `Current State lists operations ${JSON.stringify(t.ops)} after ${JSON.stringify(done)}`);
+        }
+        break;
+      case 'explore': {
+        const op = stepString(t.step);
+        if (!arithmeticHolds(t.step)) at(l.no, `Exploring Operation: ${op} is wrong arithmetic`);
+        const want = solution[explored];
+        if (!want || op !== stepString(want)) at(l.no, `optimal_path explores ${op} where the solution has ${want ? stepString(want) : 'no more steps'}`);
+        explored++;
+        last = t.step;
+        break;
+      }
+      case 'pathNode':
+        if (t.k !== done.length + 2) at(l.no, `optimal_path node #${t.k} where #${done.length + 2} is due`);
+        if (!last || stepString(t.step) !== stepString(last)) at(l.no, `Generated Node #${t.k} does not repeat the explored operation`);
+        else done.push(stepString(t.step));
+        break;
+      case 'goal':
+        if (t.target !== p.target) at(l.no, `${quote(l.text)} names target ${t.target}, not ${p.target}`);
+        break;
+      default:
+        at(l.no, `${quote(l.text)} does not belong in an optimal_path`);
+    }
+  }
+  const end = lines[lines.length - 1]!;
+  if (explored < solution.length) at(end.no, `optimal_path explores ${explored} of the solution's ${solution.length} steps`);
+  const goal = end.parsed;
+  if (goal?.kind !== 'goal' || goal.value !== p.target || last?.result !== p.target) {
+    at(end.no, `optimal_path must end with ${p.target},${p.target} equal: Goal Reached after reaching the target`);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Whether an operation may be applied to a state, by the reference's successor rules
+ * (core `combine` / `pairs` / `applyAt`), and replaying operation lists.
+ */
+import { applyAt, arithmeticHolds, combine, pairs, pyIntList, replay, stepString, type Step } from '../core/countdown.js';
+
+/** Every state the reference could reach from `nums` by printing exactly this step. */
+function outcomes(nums: readonly number[], step: Step): number[][] {
+  const want = stepString(step);
+  const out: number[][] = [];
+  for (const [i, j] of pairs(nums.length)) {
+    for (const s of combine(nums[i]!, nums[j]!)) {
+      if (stepString(s) === want) out.push(applyAt(nums, i, j, s.result));
+    }
+  }
+  return out;
+}
+
+/**
+ * What is wrong with exploring `step` from `nums` when the trace says it leaves `shown`,
+ * as the end of a message that starts with the operation; undefined when nothing is.
+ */
+export function exploreFault(nums: readonly number[], step: Step, shown: readonly number[]): string | undefined {
+  const reachable = outcomes(nums, step);
+  if (reachable.length === 0) {
+    if (!arithmeticHolds(step)) return 'is wrong arithmetic';
+    // replay removes operands by value: it succeeds exactly when both numbers are there
+    if (!replay(nums, [step]).ok) return `uses a number not available in ${pyIntList(nums)}`;
+    return `does not follow the reference's operand order for ${pyIntList(nums)}`;
+  }
+  const key = pyIntList(shown);
+  if (reachable.some((r) => pyIntList(r) === key)) return undefined;
+  return `gives ${pyIntList(reachable[0]!)} but Resulting Numbers are ${key}`;
+}
+
+/**
+ * Replays steps from `start`, each operand used once; reports the first step that does
+ * not apply (0-based) or the final numbers.
+ */
+export function replaySteps(
+  start: readonly number[],
+  steps: readonly Step[],
+): { ok: true; nums: number[] } | { ok: false; index: number; error: string } {
+  let nums = [...start];
+  for (const [index, step] of steps.entries()) {
+    const r = replay(nums, [step]);
+    if (!r.ok) return { ok: false, index, error: r.error.replace(/^step 1 /, '') };
+    nums = r.nums;
+  }
+  return { ok: true, nums };
+}

@@ -1,0 +1,472 @@
+/**
+ * Checks one thread: one training sequence of a SoS / SoS+ search, or one main call of an
+ * APR thread. It walks the lines in order, tracking the node being expanded, the nodes
+ * generated so far and (SoS+) the open sub searches. Problems that would make later lines
+ * meaningless stop the walk after one issue; local ones (arithmetic, repeated numbers) are
+ * noted and the walk goes on.
+ */
+import { pyIntList, pyStrList, stepString, type Step } from '../core/countdown.js';
+import { readCleanPath, type CleanPath } from './clean-path.js';
+import { quote, type VerifyIssue } from './issue.js';
+import { splitThread, type LineKind, type ThreadLine, type ThreadText, type TraceLine } from './lines.js';
+import { sameList, sameState, showState, splitId, type NodeState } from './node.js';
+import { exploreFault } from './step.js';
+
+/** sosp: SoS+; apr: one APR main call; dfs / bfs: the original Stream-of-Search searches. */
+export type SearchKind = 'sosp' | 'apr' | 'dfs' | 'bfs';
+
+export interface ThreadSpec {
+  /** Thread name for issues. */
+  readonly name: string;
+  readonly kind: SearchKind;
+  readonly target: number;
+  /** The node the thread starts at: the root, or the node an APR parent handed over. */
+  readonly start: NodeState;
+  /** APR level of the thread (0 for the root); its spawns and joins name level + 1. */
+  readonly level: number;
+}
+
+export interface SpawnedChild {
+  readonly index: number;
+  readonly level: number;
+  readonly node: NodeState;
+}
+
+/** `<Calling Sub Searches>` ... `<End Calling Sub Searches>`, which ends its thread. */
+export interface SpawnBlock {
+  /** Line of `<Calling Sub Searches>`. */
+  readonly line: number;
+  /** The thread's text before `<Calling Sub Searches>`, which the next main call repeats. */
+  readonly prefix: string;
+  readonly children: SpawnedChild[];
+}
+
+export interface JoinedChild {
+  readonly index: number;
+  readonly level: number;
+  readonly id: string;
+  /** Line of this child's `<Goal Reached ...>` / `<No Solution ...>` line. */
+  readonly line: number;
+  /** The child's clean path as repeated here, when it reports a goal. */
+  readonly path: CleanPath | undefined;
+}
+
+/** `<Sub Searches>` ... `<End Sub Searches>`. */
+export interface JoinBlock {
+  /** Line of `<Sub Searches>`. */
+  readonly line: number;
+  readonly children: JoinedChild[];
+}
+
+export interface ThreadGoal {
+  /** Line of the thread's own `Goal Reached`. */
+  readonly line: number;
+  /** Operations from the root to the goal. */
+  readonly ops: string[];
+  /** SoS+ / APR: the clean path after the goal line. */
+  readonly path: CleanPath | undefined;
+  /** First line of the clean path (the goal line when there is none). */
+  readonly pathLine: number;
+}
+
+export interface ThreadReport {
+  readonly issues: VerifyIssue[];
+  readonly spawn: SpawnBlock | undefined;
+  readonly joins: JoinBlock[];
+  readonly goal: ThreadGoal | undefined;
+  readonly lineCount: number;
+}
+
+export function verifyThread(text: string, spec: ThreadSpec): ThreadReport {
+  const walk = new Walk(splitThread(text), spec);
+  walk.run();
+  return walk.report();
+}
+
+/** Which line kinds each search prints, besides the common SoS grammar. */
+const OWN_KINDS: Record<SearchKind, ReadonlySet<LineKind>> = {
+  sosp: new Set(['subStart', 'subExit', 'subFailed']),
+  apr: new Set(['callStart', 'spawn', 'callEnd', 'joinStart', 'joinGoal', 'joinNone', 'joinEnd']),
+  dfs: new Set(),
+  bfs: new Set(),
+};
+const COMMON_KINDS: ReadonlySet<LineKind> = new Set(['state', 'explore', 'generated', 'move', 'goal', 'dead', 'noSolution']);
+
+type Line<K extends LineKind> = Extract<TraceLine, { kind: K }>;
+
+class Stop extends Error {}
+
+class Walk {
+  private readonly issues: VerifyIssue[] = [];
+  private readonly lines: readonly ThreadLine[];
+  private i = 0;
+  private readonly nodes = new Map<string, NodeState>();
+  /** SoS+ / APR expand each node once. */
+  private readonly expanded = new Set<string>();
+  /** Per parent id, the child index k of its last generated child. */
+  private readonly lastChild = new Map<string, number>();
+  /** bfs pushes one-number children under the id `parent,0` without printing them as generated. */
+  private readonly terminals = new Map<string, NodeState[]>();
+  /** Set by a move: the next line must be the Current State of one of these. */
+  private awaiting: { id: string; candidates: NodeState[] } | undefined;
+  /** The node being expanded and the children it has kept so far. */
+  private current: { node: NodeState; kept: NodeState[] } | undefined;
+  /** An Exploring Operation whose Generated Node / result line is due. */
+  private explored: { step: Step; nums: number[]; no: number } | undefined;
+  /** SoS+: open sub search levels, and per level the children its launch may visit. */
+  private depth = 0;
+  private readonly launches: Array<{ kept: Map<string, NodeState>; used: Set<string> }> = [];
+  private gate: 'exit' | 'subFailed' | undefined;
+  private ended: 'noSolution' | 'goal' | 'spawn' | undefined;
+  private prevKind: LineKind | undefined;
+  private spawn: SpawnBlock | undefined;
+  private readonly joins: JoinBlock[] = [];
+  private goal: ThreadGoal | undefined;
+
+  constructor(
+    private readonly thread: ThreadText,
+    private readonly spec: ThreadSpec,
+  ) {
+    this.lines = thread.lines;
+  }
+
+  report(): ThreadReport {
+    return { issues: this.issues, spawn: this.spawn, joins: this.joins, goal: this.goal, lineCount: this.lines.length };
+  }
+
+  private note(line: number, message: string): void {
+    this.issues.push({ thread: this.spec.name, line, message });
+  }
+
+  private fail(line: number, message: string): never {
+    this.note(line, message);
+    throw new Stop();
+  }
+
+  private get lastNo(): number {
+    return this.lines.length;
+  }
+
+  run(): void {
+    try {
+      this.walk();
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+    }
+  }
+
+  private walk(): void {
+    const { spec, lines } = this;
+    if (lines.length === 0) this.fail(0, 'thread is empty');
+    const last = lines[lines.length - 1]!;
+    if (this.thread.unterminated && !(spec.kind === 'bfs' && last.parsed?.kind === 'noSolution')) {
+      this.note(last.no, 'last line has no newline (truncated?)');
+    }
+    this.nodes.set(spec.start.id, spec.start);
+    if (spec.kind === 'apr') {
+      // an APR thread announces its start node; SoS traces begin with its Current State
+      const first = lines[0]!;
+      if (first.parsed?.kind !== 'move' || first.parsed.id !== spec.start.id) {
+        this.fail(first.no, `thread must start with Moving to Node #${spec.start.id}, got ${quote(first.text)}`);
+      }
+      this.i = 1;
+    }
+    this.awaiting = { id: spec.start.id, candidates: [spec.start] };
+    for (; this.i < lines.length; this.i++) this.line(lines[this.i]!);
+    this.finish();
+  }
+
+  private line(l: ThreadLine): void {
+    const t = l.parsed;
+    if (!t) this.fail(l.no, `line does not parse: ${quote(l.text)}`);
+    if (!COMMON_KINDS.has(t.kind) && !OWN_KINDS[this.spec.kind].has(t.kind)) {
+      this.fail(l.no, `${quote(l.text)} does not belong in a ${this.spec.kind} trace`);
+    }
+    if (this.ended) return this.afterEnd(l, t);
+    if (this.gate === 'exit' && t.kind !== 'subExit') {
+      this.fail(l.no, `No solution found. ends the sub search at level ${this.depth}: Exit Sub Search at level ${this.depth} is due, got ${quote(l.text)}`);
+    }
+    if (this.gate === 'subFailed' && t.kind !== 'subFailed') {
+      this.fail(l.no, `a failed sub search's exit must be followed by No solution found in sub search, got ${quote(l.text)}`);
+    }
+    if (this.awaiting && t.kind !== 'state') {
+      this.fail(l.no, `the Current State of node #${this.awaiting.id} is due, got ${quote(l.text)}`);
+    }
+    if (this.explored && t.kind !== 'generated' && t.kind !== 'goal' && t.kind !== 'dead') {
+      this.fail(l.no, `the outcome of the Exploring Operation on line ${this.explored.no} is due, got ${quote(l.text)}`);
+    }
+    switch (t.kind) {
+      case 'state':
+        this.state(l, t);
+        break;
+      case 'explore':
+        this.explore(l, t);
+        break;
+      case 'generated':
+        this.generated(l, t);
+        break;
+      case 'goal':
+      case 'dead':
+        this.leaf(l, t);
+        break;
+      case 'move':
+        this.move(l, t);
+        break;
+      case 'noSolution':
+        this.current = undefined;
+        if (this.spec.kind === 'sosp' && this.depth > 0) this.gate = 'exit';
+        else this.ended = 'noSolution';
+        break;
+      case 'subStart':
+        this.subStart(l, t);
+        break;
+      case 'subExit':
+        if (this.gate !== 'exit') this.fail(l.no, 'Exit Sub Search without No solution found. ending the sub search');
+        this.exit(l, t);
+        this.gate = 'subFailed';
+        break;
+      case 'subFailed':
+        if (this.gate !== 'subFailed') this.fail(l.no, 'No solution found in sub search without a sub search that just failed');
+        this.gate = undefined;
+        break;
+      case 'callStart':
+        this.spawnBlock(l);
+        break;
+      case 'joinStart':
+        this.joinBlock(l);
+        break;
+      default:
+        this.fail(l.no, `${quote(l.text)} outside its block`);
+    }
+    this.prevKind = t.kind;
+  }
+
+  private state(l: ThreadLine, t: Line<'state'>): void {
+    const { awaiting, spec } = this;
+    if (!awaiting) this.fail(l.no, 'Current State without a Moving to Node before it');
+    if (t.target !== spec.target) this.fail(l.no, `Current State names target ${t.target}, not ${spec.target}`);
+    const node = awaiting.candidates.find((c) => sameState(t, c));
+    if (!node) this.fail(l.no, `Current State shows ${showState(t)} but node #${awaiting.id} is ${showState(awaiting.candidates[0]!)}`);
+    if ((spec.kind === 'sosp' || spec.kind === 'apr') && this.expanded.has(node.id)) {
+      this.fail(l.no, `node #${node.id} is expanded a second time`);
+    }
+    this.expanded.add(node.id);
+    this.awaiting = undefined;
+    this.current = { node, kept: [] };
+  }
+
+  private explore(l: ThreadLine, t: Line<'explore'>): void {
+    if (!this.current) this.fail(l.no, 'Exploring Operation with no node being expanded');
+    const fault = exploreFault(this.current.node.nums, t.step, t.nums);
+    if (fault) this.note(l.no, `Exploring Operation: ${stepString(t.step)} ${fault}`);
+    this.explored = { step: t.step, nums: t.nums, no: l.no };
+  }
+
+  private generated(l: ThreadLine, t: Line<'generated'>): void {
+    const { explored: ex, current, spec } = this;
+    if (!ex || !current) this.fail(l.no, `Generated Node #${t.id} without an Exploring Operation before it`);
+    if (ex.nums.length === 1) this.fail(l.no, `Generated Node #${t.id} for a one-number state, where a Goal Reached / No Solution line is due`);
+    const id = splitId(t.id);
+    if (!id) this.fail(l.no, `node #${t.id} has no parent part`);
+    if (id.parent !== current.node.id) this.fail(l.no, `node #${t.id} generated while at node #${current.node.id}`);
+    const last = this.lastChild.get(id.parent) ?? -1;
+    if (spec.kind === 'dfs' ? id.k <= last : id.k !== last + 1) {
+      this.fail(l.no, spec.kind === 'dfs'
+        ? `node #${t.id} does not come after #${id.parent},${last}`
+        : `node #${t.id} is out of order: #${id.parent},${last + 1} is due`);
+    }
+    if (this.nodes.has(t.id)) this.fail(l.no, `node #${t.id} is generated twice`);
+    if (t.target !== spec.target) this.note(l.no, `Generated Node #${t.id} names target ${t.target}, not ${spec.target}`);
+    const op = stepString(t.step);
+    if (op !== stepString(ex.step)) this.note(l.no, `Generated Node #${t.id} repeats operation ${op} but line ${ex.no} explored ${stepString(ex.step)}`);
+    if (!sameList(t.nums, ex.nums)) this.note(l.no, `Generated Node #${t.id} shows ${pyIntList(t.nums)} but line ${ex.no} gave ${pyIntList(ex.nums)}`);
+    const node: NodeState = { id: t.id, nums: t.nums, ops: [...current.node.ops, op] };
+    this.nodes.set(t.id, node);
+    this.lastChild.set(id.parent, id.k);
+    current.kept.push(node);
+    this.explored = undefined;
+  }
+
+  /** `x,t equal: Goal Reached` / `x,t unequal: No Solution` after a one-number result. */
+  private leaf(l: ThreadLine, t: Line<'goal' | 'dead'>): void {
+    const { explored: ex, current, spec } = this;
+    if (!ex || !current) this.fail(l.no, `${quote(l.text)} without an Exploring Operation before it`);
+    if (ex.nums.length !== 1) this.fail(l.no, `${quote(l.text)} after an operation that leaves ${ex.nums.length} numbers, where a Generated Node is due`);
+    const value = ex.nums[0]!;
+    if (t.target !== spec.target) this.note(l.no, `${quote(l.text)} names target ${t.target}, not ${spec.target}`);
+    if (t.value !== value) this.note(l.no, `${quote(l.text)} names ${t.value} but line ${ex.no} gave ${value}`);
+    this.explored = undefined;
+    const ops = [...current.node.ops, stepString(ex.step)];
+    if (t.kind === 'dead') {
+      if (value === spec.target) this.note(l.no, `${value} is the target, yet the line says No Solution`);
+      if (spec.kind === 'bfs') {
+        const alias = `${current.node.id},0`;
+        this.terminals.set(alias, [...(this.terminals.get(alias) ?? []), { id: alias, nums: [value], ops }]);
+      }
+      return;
+    }
+    if (value !== spec.target) this.fail(l.no, `Goal Reached with ${value}, which is not the target ${spec.target}`);
+    this.ended = 'goal';
+    if (spec.kind === 'dfs' || spec.kind === 'bfs') {
+      this.goal = { line: l.no, ops, path: undefined, pathLine: l.no };
+      return;
+    }
+    // SoS+ / APR: the clean path from the thread's start to this goal follows
+    const path = this.cleanPath(this.i + 1, spec.start, (id) => this.nodes.get(id), false);
+    if (!sameList(path.ops, ops)) {
+      this.note(l.no + 1, `clean path reaches the goal by ${pyStrList(path.ops)} but the search reached it by ${pyStrList(ops)}`);
+    }
+    this.goal = { line: l.no, ops: path.ops, path, pathLine: l.no + 1 };
+    this.i = path.end;
+  }
+
+  private cleanPath(from: number, start: NodeState, lookup: (id: string) => NodeState | undefined, allowUnknown: boolean): CleanPath {
+    const fail = (line: number, message: string) => this.fail(line, message);
+    const note = (line: number, message: string) => this.note(line, message);
+    const path = readCleanPath(this.thread, from, { target: this.spec.target, start, lookup, allowUnknown }, fail, note);
+    if (!path) throw new Stop(); // unreachable: readCleanPath reports through fail, which throws
+    return path;
+  }
+
+  private move(l: ThreadLine, t: Line<'move'>): void {
+    const known = this.nodes.get(t.id);
+    const candidates = known ? [known] : this.spec.kind === 'bfs' ? this.terminals.get(t.id) : undefined;
+    if (!candidates) this.fail(l.no, `Moving to Node #${t.id}, a node not generated in this thread`);
+    this.awaiting = { id: t.id, candidates };
+    this.current = undefined;
+  }
+
+  private subStart(l: ThreadLine, t: Line<'subStart'>): void {
+    if (t.level !== this.depth + 1) this.fail(l.no, `sub search at level ${t.level} opened at level ${this.depth}; level ${this.depth + 1} is due`);
+    let launch = this.launches[t.level];
+    if (this.prevKind !== 'subFailed') {
+      // a new round of sub searches over the kept children of the node just expanded
+      if (!this.current || this.current.kept.length === 0) this.fail(l.no, 'Start Sub Search with no kept children to search');
+      launch = { kept: new Map(this.current.kept.map((n) => [n.id, n])), used: new Set() };
+      this.launches[t.level] = launch;
+    }
+    const node = launch?.kept.get(t.id);
+    if (!launch || !node) this.fail(l.no, `sub search at node #${t.id}, which is not a kept child of the node expanded last`);
+    if (launch.used.has(t.id)) this.fail(l.no, `second sub search at node #${t.id}`);
+    launch.used.add(t.id);
+    this.depth = t.level;
+    this.awaiting = { id: t.id, candidates: [node] };
+    this.current = undefined;
+  }
+
+  private exit(l: ThreadLine, t: Line<'subExit'>): void {
+    if (t.level !== this.depth) this.fail(l.no, `Exit Sub Search at level ${t.level} while in level ${this.depth}`);
+    this.depth--;
+    this.current = undefined;
+  }
+
+  /** After the goal's clean path only SoS+ exits may follow; after a spawn, nothing. */
+  private afterEnd(l: ThreadLine, t: TraceLine): void {
+    if (this.ended === 'goal' && t.kind === 'subExit' && this.depth > 0) return this.exit(l, t);
+    const what = this.ended === 'spawn' ? 'the spawn block' : this.ended === 'goal' ? 'the goal and its clean path' : 'No solution found.';
+    this.fail(l.no, `text continues after ${what}: ${quote(l.text)}`);
+  }
+
+  /** The expanding node and its kept children, which spawn and join blocks must name. */
+  private keptChildren(l: ThreadLine): { node: NodeState; kept: NodeState[] } {
+    if (!this.current || this.current.kept.length === 0) this.fail(l.no, `${quote(l.text)} with no kept children to hand out`);
+    return this.current;
+  }
+
+  /** Reads one child line of a spawn or join block: its index, level and node. */
+  private child(l: ThreadLine, t: { index: number; level: number; id: string }, seen: number, kept: NodeState[]): NodeState {
+    if (t.index !== seen) this.fail(l.no, `names sub search ${t.index} where sub search ${seen} is due`);
+    if (t.level !== this.spec.level + 1) this.fail(l.no, `names level ${t.level} from a level ${this.spec.level} thread; level ${this.spec.level + 1} is due`);
+    const node = kept.find((n) => n.id === t.id);
+    if (!node) this.fail(l.no, `names node #${t.id}, which is not a kept child of #${this.current?.node.id}`);
+    return node;
+  }
+
+  private missing(kept: NodeState[], named: ReadonlySet<string>): string {
+    return kept.filter((n) => !named.has(n.id)).map((n) => `#${n.id}`).join(', ');
+  }
+
+  private spawnBlock(l: ThreadLine): void {
+    const { kept } = this.keptChildren(l);
+    const children: SpawnedChild[] = [];
+    const named = new Set<string>();
+    for (let j = this.i + 1; ; j++) {
+      const c = this.lines[j];
+      if (!c) this.fail(this.lastNo, 'thread ends inside the spawn block (truncated?)');
+      const t = c.parsed;
+      if (t?.kind === 'callEnd') {
+        if (children.length !== kept.length) this.fail(c.no, `spawn leaves out kept children ${this.missing(kept, named)}`);
+        this.spawn = { line: l.no, prefix: this.thread.text.slice(0, l.start), children };
+        this.ended = 'spawn';
+        this.i = j;
+        return;
+      }
+      if (t?.kind !== 'spawn') this.fail(c.no, `a <Start Sub Search ...> line or <End Calling Sub Searches> is due, got ${quote(c.text)}`);
+      const node = this.child(c, t, children.length, kept);
+      if (named.has(node.id)) this.fail(c.no, `node #${node.id} is handed out twice`);
+      named.add(node.id);
+      children.push({ index: t.index, level: t.level, node });
+    }
+  }
+
+  private joinBlock(l: ThreadLine): void {
+    const { kept } = this.keptChildren(l);
+    const children: JoinedChild[] = [];
+    const named = new Set<string>();
+    // nodes the children's clean paths pass, which the parent's own clean path may reuse
+    const reported = new Map<string, NodeState>();
+    let j = this.i + 1;
+    for (; ; j++) {
+      const c = this.lines[j];
+      if (!c) this.fail(this.lastNo, 'thread ends inside the join block (truncated?)');
+      const t = c.parsed;
+      if (t?.kind === 'joinEnd') {
+        if (children.length !== kept.length) this.fail(c.no, `join leaves out kept children ${this.missing(kept, named)}`);
+        break;
+      }
+      if (t?.kind !== 'joinGoal' && t?.kind !== 'joinNone') {
+        this.fail(c.no, `a sub search result line or <End Sub Searches> is due, got ${quote(c.text)}`);
+      }
+      const node = this.child(c, t, children.length, kept);
+      if (named.has(node.id)) this.fail(c.no, `node #${node.id} is reported twice`);
+      named.add(node.id);
+      let path: CleanPath | undefined;
+      if (t.kind === 'joinGoal') {
+        path = this.cleanPath(j + 1, node, (id) => this.nodes.get(id), true);
+        for (const n of path.nodes) reported.set(n.id, n);
+        j = path.end;
+      }
+      children.push({ index: t.index, level: t.level, id: t.id, line: c.no, path });
+    }
+    this.joins.push({ line: l.no, children });
+    this.current = undefined;
+    this.i = j;
+    const winner = children.find((c) => c.path !== undefined);
+    if (!winner?.path) return; // no child succeeded: the search goes on
+    // the first successful child's goal is the thread's: Goal Reached and the path from the start
+    const g = this.lines[j + 1];
+    if (!g) this.fail(this.lastNo, 'thread ends after a successful join, where Goal Reached is due (truncated?)');
+    const t = g.parsed;
+    if (t?.kind !== 'goal' || t.value !== this.spec.target || t.target !== this.spec.target) {
+      this.fail(g.no, `after a successful join ${this.spec.target},${this.spec.target} equal: Goal Reached is due, got ${quote(g.text)}`);
+    }
+    const path = this.cleanPath(j + 2, this.spec.start, (id) => this.nodes.get(id) ?? reported.get(id), false);
+    if (!sameList(path.ops, winner.path.ops)) {
+      this.note(g.no + 1, `clean path reaches the goal by ${pyStrList(path.ops)} but sub search ${winner.index} reported ${pyStrList(winner.path.ops)}`);
+    }
+    this.goal = { line: g.no, ops: path.ops, path, pathLine: g.no + 1 };
+    this.ended = 'goal';
+    this.i = path.end;
+  }
+
+  private finish(): void {
+    const last = this.lastNo;
+    if (this.awaiting) this.fail(last, `thread ends where the Current State of node #${this.awaiting.id} is due (truncated?)`);
+    if (this.explored) this.fail(last, `thread ends where the outcome of the Exploring Operation on line ${this.explored.no} is due (truncated?)`);
+    if (this.gate) this.fail(last, 'thread ends inside a failed sub search (truncated?)');
+    if (this.depth > 0) this.fail(last, `thread ends inside the sub search at level ${this.depth} (truncated?)`);
+    if (!this.ended && this.spec.kind !== 'dfs') {
+      this.fail(last, 'thread ends without a goal, No solution found. or a spawn block (truncated?)');
+    }
+  }
+}
