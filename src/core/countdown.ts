@@ -19,7 +19,15 @@ export interface Step {
 
 /** `51-49=2`, the reference's operation string. */
 export function stepString(s: Step): string {
-  return `${s.left}${s.op}${s.right}=${s.result}`;
+  return intStr(s.left) + s.op + intStr(s.right) + '=' + intStr(s.result);
+}
+
+/** Decimal strings of small integers, made once: traces print the same numbers constantly. */
+const SMALL_INTS: string[] = Array.from({ length: 10_000 }, (_, i) => String(i));
+
+/** Python's str of an integer (small ones from a table). */
+export function intStr(n: number): string {
+  return n >= 0 && n < 10_000 && Number.isInteger(n) ? SMALL_INTS[n]! : String(n);
 }
 
 /**
@@ -127,7 +135,10 @@ export function parseStep(text: string): Step | undefined {
 
 /** Python's repr of a list of ints: `[25, 36, 2]`, `[]`. */
 export function pyIntList(nums: readonly number[]): string {
-  return `[${nums.join(', ')}]`;
+  if (nums.length === 0) return '[]';
+  let out = '[' + intStr(nums[0]!);
+  for (let k = 1; k < nums.length; k++) out += ', ' + intStr(nums[k]!);
+  return out + ']';
 }
 
 /** Python's repr of a list of plain ASCII strings: `['51-49=2', '25*2=50']`. */

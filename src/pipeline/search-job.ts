@@ -3,6 +3,7 @@ import type { Rng } from '../random/rng.js';
 import { streamFor } from '../random/streams.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { renderSearch, searchRecord } from '../serializers/search-record.js';
+import { JSON_ESCAPED } from '../serializers/trace.js';
 import { runSearch, type SearchOptions } from '../solver/strategies.js';
 import { readProblems } from './problems-file.js';
 import { RecordSink } from './sink.js';
@@ -35,7 +36,7 @@ export async function runSearchJob(job: SearchJob): Promise<number> {
     let index = 0;
     for await (const { problem, record } of readProblems(job.problems)) {
       const outcome = runSearch(problem, rngFor(index++), job.options);
-      const rendered = renderSearch(problem.target, outcome);
+      const rendered = renderSearch(problem.target, outcome, JSON_ESCAPED);
       await sink.write(pyJson(searchRecord(record, problem.startSize, outcome, rendered, job.options.promising)));
     }
     await sink.close();

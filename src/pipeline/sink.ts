@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -33,11 +33,14 @@ export class RecordSink {
       this.erroredOut = once(this.out, 'error').then(() => undefined, () => undefined);
       return;
     }
-    this.tmp = `${path}.tmp-${process.pid}`;
+    // Devices and pipes (/dev/null, a FIFO) are written in place: renaming over them would
+    // replace the device with a regular file.
+    const special = isSpecialFile(path);
+    this.tmp = special ? undefined : `${path}.tmp-${process.pid}`;
     let fd: number;
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      fd = openSync(this.tmp, 'w');
+      if (!special) mkdirSync(dirname(path), { recursive: true });
+      fd = openSync(this.tmp ?? path, 'w');
     } catch (err) {
       throw describeSystemError(err, `cannot write ${path}`) ?? err;
     }
@@ -95,8 +98,9 @@ export class RecordSink {
       await this.abort();
       throw this.failure;
     }
+    if (this.tmp === undefined) return;
     try {
-      renameSync(this.tmp!, this.path);
+      renameSync(this.tmp, this.path);
     } catch (err) {
       await this.abort();
       throw describeSystemError(err, `cannot write ${this.path}`) ?? err;
@@ -114,6 +118,15 @@ export class RecordSink {
     } catch {
       // Nothing more can be done; the temporary name already says it is incomplete.
     }
+  }
+}
+
+function isSpecialFile(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -8,8 +8,14 @@ export class PyFloat {
   constructor(readonly value: number) {}
 }
 
+/** Text that is already JSON (for example a string literal escaped once and reused). */
+export class PyRaw {
+  constructor(readonly json: string) {}
+}
+
 export type PyJson =
   | string
+  | PyRaw
   | number
   | boolean
   | null
@@ -23,6 +29,7 @@ export function pyJson(value: PyJson): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null) return 'null';
   if (value instanceof PyFloat) return pyFloatRepr(value.value);
+  if (value instanceof PyRaw) return value.json;
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i ? ', ' : '') + pyJson(value[i] as PyJson);

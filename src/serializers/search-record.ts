@@ -1,6 +1,6 @@
 import type { SearchOutcome } from '../solver/strategies.js';
-import { PyFloat, type PyJson } from './pyjson.js';
-import { TraceWriter, type TraceDict } from './trace.js';
+import { PyFloat, PyRaw, type PyJson } from './pyjson.js';
+import { JSON_ESCAPED, RAW, TraceWriter, type Newline, type TraceDict } from './trace.js';
 
 /** The reference's `max_nodes` by start size, the denominator of `rating`. */
 export const MAX_NODES: Readonly<Record<number, number>> = { 2: 4, 3: 48, 4: 1152, 5: 46080, 6: 2764800 };
@@ -27,15 +27,30 @@ export function rating(searchPath: string, startSize: number, clamp: boolean): n
 export interface RenderedSearch {
   readonly searchPath: string;
   readonly traceDict: TraceDict | undefined;
+  /** Whether the texts are plain or already JSON-escaped string bodies. */
+  readonly newline: Newline;
 }
 
-export function renderSearch(target: number, outcome: SearchOutcome): RenderedSearch {
-  const writer = new TraceWriter(target);
+/** Renders a search's texts; `JSON_ESCAPED` when they go straight into a JSON record. */
+export function renderSearch(target: number, outcome: SearchOutcome, newline: Newline = RAW): RenderedSearch {
+  const writer = new TraceWriter(target, newline);
   if (outcome.solver === 'apr') {
     const traceDict = writer.traceDict(outcome.thread);
-    return { searchPath: traceDict.main_calls[traceDict.main_calls.length - 1]!, traceDict };
+    return { searchPath: traceDict.main_calls[traceDict.main_calls.length - 1]!, traceDict, newline };
   }
-  return { searchPath: writer.sequences(outcome.thread)[0]!, traceDict: undefined };
+  return { searchPath: writer.sequences(outcome.thread)[0]!, traceDict: undefined, newline };
+}
+
+/** A rendered text as a JSON value: escaped bodies are used as they are. */
+function textValue(text: string, newline: Newline): PyJson {
+  return newline === JSON_ESCAPED ? new PyRaw(`"${text}"`) : text;
+}
+
+function traceDictValue(d: TraceDict, newline: Newline): PyJson {
+  return {
+    main_calls: d.main_calls.map((t) => textValue(t, newline)),
+    sub_calls: d.sub_calls.map((group) => group.map((kid) => traceDictValue(kid, newline))),
+  };
 }
 
 /**
@@ -52,18 +67,19 @@ export function searchRecord(
 ): Record<string, PyJson> {
   const base = input as Record<string, PyJson>;
   const path = rendered.searchPath;
+  const pathValue = textValue(path, rendered.newline);
   switch (outcome.solver) {
     case 'apr':
       return {
         ...base,
-        search_path: path,
+        search_path: pathValue,
         rating: new PyFloat(rating(path, startSize, false)),
         search_type: `apr_${outcome.beam}`,
         heuristic: outcome.heuristicName,
         promising_threshold: new PyFloat(promising),
         beam_size: outcome.beam,
         sub_call_beam_size: outcome.subBeam,
-        trace_dict: rendered.traceDict as unknown as PyJson,
+        trace_dict: traceDictValue(rendered.traceDict!, rendered.newline),
         ...extra,
       };
     case 'sosp':
@@ -71,7 +87,7 @@ export function searchRecord(
     case 'dfs':
       return {
         ...base,
-        search_path: path,
+        search_path: pathValue,
         rating: new PyFloat(rating(path, startSize, true)),
         search_type: outcome.solver === 'dfs' ? 'dfs' : `${outcome.solver}_${outcome.beam}`,
         heuristic: outcome.heuristicName,

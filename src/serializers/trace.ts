@@ -1,18 +1,26 @@
 import { pyIntList, stepString } from '../core/countdown.js';
 import type { Thread, TraceEvent } from '../solver/events.js';
-import { pathBetween, type SearchNode } from '../solver/node.js';
+import { pathBetween, type NodeText, type SearchNode } from '../solver/node.js';
+
+/** Line ends: plain text, or already escaped for a JSON string literal. */
+export type Newline = '\n' | '\\n';
+export const RAW: Newline = '\n';
+export const JSON_ESCAPED: Newline = '\\n';
 
 /**
  * Renders search events as the reference's trace lines. Node texts (numbers, operation,
  * operation list) are computed once per node and shared by every line that shows them.
+ * Trace lines hold no character JSON escapes except the newline, so rendering with the
+ * escaped newline yields the JSON string body directly, without a second pass.
  */
 export class TraceWriter {
-  private readonly texts = new Map<SearchNode, NodeText>();
-
-  constructor(private readonly target: number) {}
+  constructor(
+    private readonly target: number,
+    private readonly nl: Newline = RAW,
+  ) {}
 
   private text(node: SearchNode): NodeText {
-    let t = this.texts.get(node);
+    let t = node.text;
     if (t === undefined) {
       const op = node.step ? stepString(node.step) : '';
       let ops = '[]';
@@ -21,39 +29,39 @@ export class TraceWriter {
         ops = up === '[]' ? `['${op}']` : `${up.slice(0, -1)}, '${op}']`;
       }
       t = { nums: pyIntList(node.nums), op, ops };
-      this.texts.set(node, t);
+      node.text = t;
     }
     return t;
   }
 
   state(node: SearchNode): string {
     const t = this.text(node);
-    return `Current State: ${this.target}:${t.nums}, Operations: ${t.ops}\n`;
+    return `Current State: ${this.target}:${t.nums}, Operations: ${t.ops}${this.nl}`;
   }
 
   explore(node: SearchNode): string {
     const t = this.text(node);
-    return `Exploring Operation: ${t.op}, Resulting Numbers: ${t.nums}\n`;
+    return `Exploring Operation: ${t.op}, Resulting Numbers: ${t.nums}${this.nl}`;
   }
 
   generated(node: SearchNode): string {
     const t = this.text(node);
-    return `Generated Node #${node.id}: ${this.target}:${t.nums} Operation: ${t.op}\n`;
+    return `Generated Node #${node.id}: ${this.target}:${t.nums} Operation: ${t.op}${this.nl}`;
   }
 
   goal(node: SearchNode): string {
-    return `${node.nums[0]},${this.target} equal: Goal Reached\n`;
+    return `${node.nums[0]},${this.target} equal: Goal Reached${this.nl}`;
   }
 
   /** The reference's get_path_to_target: from `from` down to the goal `to`. */
   path(from: SearchNode, to: SearchNode): string {
     const nodes = pathBetween(from, to);
-    let out = `Moving to Node #${from.id}\n`;
+    let out = `Moving to Node #${from.id}${this.nl}`;
     for (let k = 0; k + 1 < nodes.length; k++) {
       const next = nodes[k + 1]!;
       out += this.state(nodes[k]!) + this.explore(next);
       if (next === to) return out + this.goal(next);
-      out += this.generated(next) + `Moving to Node #${next.id}\n`;
+      out += this.generated(next) + `Moving to Node #${next.id}${this.nl}`;
     }
     throw new Error(`no goal at the end of the path to node #${to.id}`);
   }
@@ -62,7 +70,7 @@ export class TraceWriter {
   line(e: TraceEvent): string {
     switch (e.type) {
       case 'move':
-        return `Moving to Node #${e.node.id}\n`;
+        return `Moving to Node #${e.node.id}${this.nl}`;
       case 'state':
         return this.state(e.node);
       case 'explore':
@@ -72,31 +80,31 @@ export class TraceWriter {
       case 'goal':
         return this.goal(e.node);
       case 'dead-end':
-        return `${e.node.nums[0]},${this.target} unequal: No Solution\n`;
+        return `${e.node.nums[0]},${this.target} unequal: No Solution${this.nl}`;
       case 'path':
         return this.path(e.from, e.to);
       case 'sub-start':
-        return `Start Sub Search at level ${e.level}: Moving to Node #${e.node.id}\n`;
+        return `Start Sub Search at level ${e.level}: Moving to Node #${e.node.id}${this.nl}`;
       case 'sub-exit':
-        return `Exit Sub Search at level ${e.level}\n`;
+        return `Exit Sub Search at level ${e.level}${this.nl}`;
       case 'sub-failed':
-        return 'No solution found in sub search\n';
+        return `No solution found in sub search${this.nl}`;
       case 'exhausted':
-        return e.newline ? 'No solution found.\n' : 'No solution found.';
+        return e.newline ? `No solution found.${this.nl}` : 'No solution found.';
       case 'spawn': {
-        let out = '<Calling Sub Searches>\n';
+        let out = `<Calling Sub Searches>${this.nl}`;
         e.children.forEach((kid, i) => {
-          out += `<Start Sub Search ${i} at level ${e.level}> Moving to Node #${kid.start.id}\n`;
+          out += `<Start Sub Search ${i} at level ${e.level}> Moving to Node #${kid.start.id}${this.nl}`;
         });
-        return out + '<End Calling Sub Searches>\n';
+        return out + `<End Calling Sub Searches>${this.nl}`;
       }
       case 'join': {
-        let out = '<Sub Searches>\n';
+        let out = `<Sub Searches>${this.nl}`;
         e.children.forEach((kid, i) => {
-          const where = `${i} at level ${e.level} at Node #${kid.start.id}>\n`;
+          const where = `${i} at level ${e.level} at Node #${kid.start.id}>${this.nl}`;
           out += kid.goal ? `<Goal Reached in Sub Search ${where}` + this.path(kid.start, kid.goal) : `<No Solution in Sub Search ${where}`;
         });
-        return out + '<End Sub Searches>\n';
+        return out + `<End Sub Searches>${this.nl}`;
       }
     }
   }
@@ -122,12 +130,6 @@ export class TraceWriter {
     for (const e of thread.events) if (e.type === 'spawn') subCalls.push(e.children.map((kid) => this.traceDict(kid)));
     return { main_calls: this.sequences(thread), sub_calls: subCalls };
   }
-}
-
-interface NodeText {
-  readonly nums: string;
-  readonly op: string;
-  readonly ops: string;
 }
 
 export interface TraceDict {

@@ -26,7 +26,7 @@ export interface AprParams {
  * first child (in spawn order) that reached the goal ends the parent with the clean path.
  */
 export function aprSearch(ctx: SearchContext, nums: readonly number[], params: AprParams): Thread {
-  const root = newThread(rootNode(nums, ctx.target, ctx.heuristic), 0);
+  const root = newThread(rootNode(nums, ctx.heuristic), 0);
   runThread(ctx, params, root, params.beam);
   return root;
 }

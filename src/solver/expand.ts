@@ -1,12 +1,13 @@
-import type { Heuristic } from '../core/heuristics.js';
+import type { Operator, Step } from '../core/countdown.js';
+import type { BoundHeuristic } from '../core/heuristics.js';
 import { shuffle, type Rng } from '../random/rng.js';
 import type { TraceEvent } from './events.js';
-import { children, sortByHeuristic, type SearchNode } from './node.js';
+import { childOf, type SearchNode } from './node.js';
 
 /** What every search needs besides its own parameters. */
 export interface SearchContext {
   readonly target: number;
-  readonly heuristic: Heuristic;
+  readonly heuristic: BoundHeuristic;
   readonly rng: Rng;
 }
 
@@ -17,22 +18,86 @@ export interface Expansion {
   readonly goal: SearchNode | undefined;
 }
 
+/** 6 numbers give 15 pairs of at most 4 operations. */
+const MAX_CHILDREN = 64;
+const candI = new Uint8Array(MAX_CHILDREN);
+const candJ = new Uint8Array(MAX_CHILDREN);
+const candOp = new Uint8Array(MAX_CHILDREN);
+const candLeft = new Float64Array(MAX_CHILDREN);
+const candRight = new Float64Array(MAX_CHILDREN);
+const candTerms = new Float64Array(MAX_CHILDREN);
+const candH = new Float64Array(MAX_CHILDREN);
+const OPS: readonly Operator[] = ['+', '*', '-', '/'];
+
+/** Records candidate `count` in the scratch arrays; returns the new count. */
+function candidate(
+  h: BoundHeuristic,
+  n: number,
+  count: number,
+  i: number,
+  j: number,
+  op: number,
+  left: number,
+  right: number,
+  result: number,
+  base: number,
+): number {
+  const terms = base + h.term(result);
+  candI[count] = i;
+  candJ[count] = j;
+  candOp[count] = op;
+  candLeft[count] = left;
+  candRight[count] = right;
+  candTerms[count] = terms;
+  candH[count] = h.value(terms, n - 1);
+  return count + 1;
+}
+
 /**
  * The beam expansion SoS+ and APR share: print the state, keep the `beam` best children,
  * shuffle them, print each (a goal ends the expansion), then sort the kept ones.
+ * Candidates are scored in scratch arrays and only the `beam` kept become nodes.
  */
 export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, events: TraceEvent[]): Expansion {
   events.push({ type: 'state', node });
-  const generated = children(node, ctx.target, ctx.heuristic);
-  sortByHeuristic(generated);
-  if (generated.length > beam) generated.length = beam;
-  shuffle(ctx.rng, generated);
+  const h = ctx.heuristic;
+  const nums = node.nums;
+  const n = nums.length;
+  let count = 0;
+  for (let i = 0; i < n - 1; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const a = nums[i]!;
+      const b = nums[j]!;
+      const base = node.termSum - h.term(a) - h.term(b);
+      count = candidate(h, n, count, i, j, 0, a, b, a + b, base);
+      count = candidate(h, n, count, i, j, 1, a, b, a * b, base);
+      const hi = a <= b ? b : a;
+      const lo = a <= b ? a : b;
+      count = candidate(h, n, count, i, j, 2, hi, lo, hi - lo, base);
+      if (lo !== 0 && hi % lo === 0) count = candidate(h, n, count, i, j, 3, hi, lo, hi / lo, base);
+    }
+  }
+  // Stable insertion sort of candidate indices by heuristic (Python's sort keeps ties in order).
+  const order: number[] = [];
+  for (let c = 0; c < count; c++) {
+    let k = order.length;
+    while (k > 0 && candH[order[k - 1]!]! > candH[c]!) k--;
+    order.splice(k, 0, c);
+  }
+  if (order.length > beam) order.length = beam;
+  shuffle(ctx.rng, order);
   const kept: SearchNode[] = [];
-  for (const child of generated) {
+  for (const c of order) {
+    const left = candLeft[c]!;
+    const right = candRight[c]!;
+    const op = OPS[candOp[c]!]!;
+    const result = op === '+' ? left + right : op === '*' ? left * right : op === '-' ? left - right : left / right;
+    const step: Step = { left, op, right, result };
+    const child = childOf(node, candI[c]!, candJ[c]!, step, candTerms[c]!, candH[c]!);
     child.id = `${node.id},${kept.length}`;
     events.push({ type: 'explore', node: child });
     if (child.nums.length === 1) {
-      if (child.nums[0] === ctx.target) {
+      if (result === ctx.target) {
         events.push({ type: 'goal', node: child });
         return { kept, goal: child };
       }
@@ -42,6 +107,7 @@ export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, e
       kept.push(child);
     }
   }
-  sortByHeuristic(kept);
+  // Already in shuffled order; the reference sorts nodes_to_explore by heuristic, stably.
+  kept.sort((x, y) => (x.h < y.h ? -1 : y.h < x.h ? 1 : 0));
   return { kept, goal: undefined };
 }

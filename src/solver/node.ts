@@ -1,5 +1,5 @@
 import { combine, type Step } from '../core/countdown.js';
-import type { Heuristic } from '../core/heuristics.js';
+import { scoreState, type BoundHeuristic } from '../core/heuristics.js';
 
 /**
  * A node of a search tree. `id` is the reference's node id (`0`, `0,2`, `0,2,1`); the
@@ -11,25 +11,48 @@ export interface SearchNode {
   readonly nums: readonly number[];
   readonly step: Step | undefined;
   readonly parent: SearchNode | undefined;
+  /** The heuristic value (lower is better). */
   readonly h: number;
+  /** Sum of the heuristic's per-number terms, from which children are scored. */
+  readonly termSum: number;
+  /**
+   * Render cache owned by the serializers (the node's printed numbers, operation and
+   * operation list), filled the first time a line shows the node.
+   */
+  text?: NodeText;
 }
 
-export function rootNode(nums: readonly number[], target: number, heuristic: Heuristic): SearchNode {
-  return { id: '0', nums, step: undefined, parent: undefined, h: heuristic(nums, target) };
+export interface NodeText {
+  readonly nums: string;
+  readonly op: string;
+  readonly ops: string;
+}
+
+export function rootNode(nums: readonly number[], heuristic: BoundHeuristic): SearchNode {
+  const { termSum, value } = scoreState(heuristic, nums);
+  return { id: '0', nums, step: undefined, parent: undefined, h: value, termSum };
+}
+
+/** The child reached by `step` applied to positions i and j of the node's numbers. */
+export function childOf(node: SearchNode, i: number, j: number, step: Step, termSum: number, h: number): SearchNode {
+  const nums = node.nums;
+  const next: number[] = [];
+  for (let k = 0; k < nums.length; k++) if (k !== i && k !== j) next.push(nums[k]!);
+  next.push(step.result);
+  return { id: '', nums: next, step, parent: node, h, termSum };
 }
 
 /** Every child of a node in the reference's generation order; ids are assigned later. */
-export function children(node: SearchNode, target: number, heuristic: Heuristic): SearchNode[] {
+export function children(node: SearchNode, heuristic: BoundHeuristic): SearchNode[] {
   const out: SearchNode[] = [];
   const nums = node.nums;
   const n = nums.length;
   for (let i = 0; i < n - 1; i++) {
     for (let j = i + 1; j < n; j++) {
+      const base = node.termSum - heuristic.term(nums[i]!) - heuristic.term(nums[j]!);
       for (const step of combine(nums[i]!, nums[j]!)) {
-        const next: number[] = [];
-        for (let k = 0; k < n; k++) if (k !== i && k !== j) next.push(nums[k]!);
-        next.push(step.result);
-        out.push({ id: '', nums: next, step, parent: node, h: heuristic(next, target) });
+        const termSum = base + heuristic.term(step.result);
+        out.push(childOf(node, i, j, step, termSum, heuristic.value(termSum, n - 1)));
       }
     }
   }

@@ -15,12 +15,12 @@ import { children, rootNode, sortByHeuristic, type SearchNode } from './node.js'
  * original uses the target), best first, and returns to the parent after each child.
  */
 export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold: number): Thread {
-  const root = rootNode(nums, ctx.target, ctx.heuristic);
+  const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
   const events = thread.events;
   const visit = (node: SearchNode): SearchNode | undefined => {
     events.push({ type: 'state', node });
-    const kept = children(node, ctx.target, ctx.heuristic).filter((c) => c.h <= threshold);
+    const kept = children(node, ctx.heuristic).filter((c) => c.h <= threshold);
     sortByHeuristic(kept);
     // Every kept child takes an index here, terminal ones included (unlike SoS+).
     for (let k = 0; k < kept.length; k++) {
@@ -52,7 +52,7 @@ export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold
  * queued too (and later expanded to nothing), and the last line has no newline.
  */
 export function bfsSearch(ctx: SearchContext, nums: readonly number[], beam: number, reference: boolean): Thread {
-  const root = rootNode(nums, ctx.target, ctx.heuristic);
+  const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
   const events: TraceEvent[] = thread.events;
   const open = new PyHeap<SearchNode>();
@@ -63,7 +63,7 @@ export function bfsSearch(ctx: SearchContext, nums: readonly number[], beam: num
     for (let idx = 0; idx < batch.length; idx++) {
       const node = batch[idx]!;
       events.push({ type: 'state', node });
-      const generated = children(node, ctx.target, ctx.heuristic);
+      const generated = children(node, ctx.heuristic);
       sortByHeuristic(generated);
       if (generated.length > beam) generated.length = beam;
       shuffle(ctx.rng, generated);

@@ -15,7 +15,7 @@ export interface SospParams {
  * queueing them. One thread; a goal ends the whole search with the clean path from the root.
  */
 export function sospSearch(ctx: SearchContext, nums: readonly number[], params: SospParams): Thread {
-  const root = rootNode(nums, ctx.target, ctx.heuristic);
+  const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
   thread.goal = search(ctx, params, root, root, 0, thread.events);
   return thread;

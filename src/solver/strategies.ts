@@ -1,4 +1,4 @@
-import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
+import { bindHeuristic, type HeuristicName } from '../core/heuristics.js';
 import { choiceInRange, randint, type Rng } from '../random/rng.js';
 import { aprSearch } from './apr.js';
 import type { Thread } from './events.js';
@@ -55,14 +55,14 @@ export function runSearch(problem: Problem, rng: Rng, o: SearchOptions): SearchO
       const named = o.reference ? pickHeuristic(rng, 'random') : pickHeuristic(rng, o.heuristic);
       const beam = choiceInRange(rng, o.minBeam, o.maxBeam);
       const used = o.reference ? 'mult_heuristic' : named;
-      const thread = sospSearch({ target, rng, heuristic: HEURISTICS[used] }, nums, { beam, promising: o.promising });
+      const thread = sospSearch({ target, rng, heuristic: bindHeuristic(used, target) }, nums, { beam, promising: o.promising });
       return { solver: 'sosp', thread, heuristicName: named, beam, subBeam: beam };
     }
     case 'apr': {
       const beam = randint(rng, o.minBeam, o.maxBeam);
       const subBeam = o.maxSubBeam > beam ? randint(rng, beam, o.maxSubBeam) : o.maxSubBeam;
       const named = o.reference ? 'mult_heuristic' : pickHeuristic(rng, o.heuristic);
-      const thread = aprSearch({ target, rng, heuristic: HEURISTICS[named] }, nums, {
+      const thread = aprSearch({ target, rng, heuristic: bindHeuristic(named, target) }, nums, {
         beam,
         subBeam,
         promising: o.promising,
@@ -73,13 +73,13 @@ export function runSearch(problem: Problem, rng: Rng, o: SearchOptions): SearchO
     }
     case 'dfs': {
       const named = pickHeuristic(rng, o.heuristic);
-      const thread = dfsSearch({ target, rng, heuristic: HEURISTICS[named] }, nums, target);
+      const thread = dfsSearch({ target, rng, heuristic: bindHeuristic(named, target) }, nums, target);
       return { solver: 'dfs', thread, heuristicName: named, beam: 0, subBeam: 0 };
     }
     case 'bfs': {
       const named = pickHeuristic(rng, o.heuristic);
       const beam = choiceInRange(rng, o.minBeam, o.maxBeam);
-      const thread = bfsSearch({ target, rng, heuristic: HEURISTICS[named] }, nums, beam, o.reference);
+      const thread = bfsSearch({ target, rng, heuristic: bindHeuristic(named, target) }, nums, beam, o.reference);
       return { solver: 'bfs', thread, heuristicName: named, beam, subBeam: beam };
     }
   }

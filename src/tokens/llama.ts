@@ -7,19 +7,23 @@
  *
  * Fast method for ASCII text: split it into pieces, count each distinct piece once with the real
  * tokenizer, cache the counts and sum. Splitting rule:
- *   - a piece boundary falls before every run of spaces that follows a non-space character;
- *   - every '\n' is a piece of its own, worth exactly 1 token (byte fallback <0x0A>);
+ *   - every '\n' and every digit is a piece of its own, worth exactly 1 token (<0x0A>, the digit);
+ *   - the remaining bytes form pieces, each a run of spaces then a run of other bytes (not ' ',
+ *     '\n' or a digit): a boundary falls before every run of spaces that follows a non-space;
  *   - the first piece carries the library's preceding space, so it is counted as ' ' + piece
- *     (a text that starts with spaces or '\n' just makes that first space run longer or alone).
+ *     (it may be empty: a text starting with a digit or '\n' gets a lone '▁' token).
  * Why that is exact (each fact is checked over the whole vocabulary and merge list in
  * test/tokens.test.ts): '▁' (space) occurs in a vocabulary piece only as a leading run, no piece
- * contains '\n', and every merge joins two non-byte-fallback pieces into a vocabulary piece; so
- * no merge can ever join the two sides of a boundary. The library orders merges by
- * `rank + origPos / prompt.length`; ranks are distinct integers and, for ASCII text, every
- * character is one initial token, so origPos / prompt.length < 1 and the order is (rank, position)
- * both in the whole text and in each piece alone: every piece is tokenized identically.
- * Non-ASCII text (rare in traces) goes to the full tokenizer: a character may become several
- * byte-fallback tokens there, which breaks the ordering argument, and ' ' has a twin in U+2581.
+ * contains '\n', digits occur only as one-character pieces, and every merge joins two
+ * non-byte-fallback pieces into a (non-byte) vocabulary piece; so no merge can ever join the two
+ * sides of a boundary. The library orders merges by `rank + origPos / prompt.length`; ranks are
+ * distinct integers and, for ASCII text, every character is one initial token, so
+ * origPos / prompt.length < 1 and the order is (rank, position) both in the whole text and in each
+ * piece alone: every piece is tokenized identically. Splitting at digits also keeps the set of
+ * distinct pieces in trace text tiny (about 60), so the cache never churns.
+ * Non-ASCII text (never produced by the trace generators) goes to the full tokenizer: there a
+ * character may become several byte-fallback tokens, which breaks the ordering argument, and ' '
+ * has a twin in U+2581.
  */
 import llamaTokenizer from 'llama-tokenizer-js';
 import { HASH_SEED, PieceCache, hashStep } from './piece-cache.js';
@@ -44,9 +48,10 @@ export function referenceSeqTokens(text: string): number {
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 /** Piece -> token count; the first piece of a text is counted with its preceding space. */
-const pieces = new PieceCache(17);
+const pieces = new PieceCache(16);
 const firstPieces = new PieceCache(12);
 
 /** Reused UTF-8 buffer: scanning bytes is about twice as fast as charCodeAt in V8. */
@@ -56,7 +61,7 @@ let scratch = new Uint8Array(1 << 16);
 /** Hash of the piece last scanned by pieceEnd (a second return value, without allocating). */
 let scannedHash = 0;
 
-/** End of the piece starting at `from`: a run of spaces, then a run of bytes other than ' ' and '\n'. */
+/** End of the piece starting at `from`: a run of spaces, then a run of bytes other than ' ', '\n' and digits. */
 function pieceEnd(bytes: Uint8Array, from: number, len: number): number {
   let h = HASH_SEED;
   let i = from;
@@ -65,7 +70,7 @@ function pieceEnd(bytes: Uint8Array, from: number, len: number): number {
     h = hashStep(h, c);
     i++;
   }
-  while (i < len && (c = bytes[i]!) !== SPACE && c !== NEWLINE) {
+  while (i < len && (c = bytes[i]!) !== SPACE && c !== NEWLINE && !isDigit(c)) {
     h = hashStep(h, c);
     i++;
   }
@@ -97,8 +102,9 @@ export function countTextTokens(text: string): number {
   let i = pieceEnd(bytes, 0, len);
   let total = pieceTokens(text, bytes, 0, i, scannedHash, true); // carries the preceding space
   while (i < len) {
-    if (bytes[i] === NEWLINE) {
-      total += 1; // always the lone byte-fallback token <0x0A>
+    const c = bytes[i]!;
+    if (c === NEWLINE || isDigit(c)) {
+      total += 1; // always one token of its own: <0x0A>, or the digit
       i++;
       continue;
     }

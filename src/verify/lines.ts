@@ -184,3 +184,10 @@ export function splitThread(text: string): ThreadText {
   }
   return { text, lines, unterminated: text.length > 0 && !text.endsWith('\n') };
 }
+
+/** 1-based line of `text` where it first departs from `other`. */
+export function firstDifferentLine(text: string, other: string): number {
+  let at = 0;
+  while (at < text.length && at < other.length && text[at] === other[at]) at++;
+  return text.slice(0, at).split('\n').length;
+}

@@ -1,0 +1,130 @@
+/**
+ * Verifies one whole record (a parsed JSON line): a problem, a SoS+ / SoS search or an APR
+ * search, told apart by their fields. Pure: the caller reads and parses the JSON.
+ */
+import { parseStep, pyIntList, type Step } from '../core/countdown.js';
+import { isTraceDict, verifyTraceDict, type TraceDict } from './apr.js';
+import type { VerifyIssue } from './issue.js';
+import { firstDifferentLine } from './lines.js';
+import type { NodeState } from './node.js';
+import { verifyProblem, type Problem } from './problem.js';
+import { replaySteps } from './step.js';
+import { verifyThread, type SearchKind, type ThreadGoal } from './thread.js';
+
+export interface VerifyOptions {
+  /** Context window in tokens; with `countTokens`, longer sequences are reported. */
+  window?: number;
+  /** Tokens of a text without `<s>` / `</s>` (two are added for them). */
+  countTokens?: (text: string) => number;
+}
+
+/** max_nodes of the rating, by start size (the reference's table). */
+const MAX_NODES: Readonly<Record<number, number>> = { 2: 4, 3: 48, 4: 1152, 5: 46080, 6: 2764800 };
+
+export type RecordKind = 'problem' | SearchKind;
+
+/** The kind of a record, by its fields; undefined (with an issue) when it is none. */
+export function recordKind(rec: Record<string, unknown>, issues: VerifyIssue[] = []): RecordKind | undefined {
+  const st = rec.search_type;
+  if (st === undefined && !('search_path' in rec) && !('trace_dict' in rec)) return 'problem';
+  if (typeof st === 'string') {
+    if (/^sosp_\d+$/.test(st)) return 'sosp';
+    if (/^apr_\d+$/.test(st)) return 'apr';
+    if (st.startsWith('dfs')) return 'dfs';
+    if (st.startsWith('bfs')) return 'bfs';
+  }
+  issues.push({ thread: '', line: 0, message: `search_type ${JSON.stringify(st)} is none of sosp_{beam}, apr_{beam}, dfs, bfs_{beam}` });
+  return undefined;
+}
+
+/** Every issue found in the record; empty when it verifies. */
+export function verifyRecord(record: unknown, options: VerifyOptions = {}): VerifyIssue[] {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    return [{ thread: '', line: 0, message: 'record is not a JSON object' }];
+  }
+  const rec = record as Record<string, unknown>;
+  const issues: VerifyIssue[] = [];
+  const problem = verifyProblem(rec, issues);
+  const kind = recordKind(rec, issues);
+  if (!problem || kind === undefined || kind === 'problem') return issues;
+  const searchPath = rec.search_path;
+  if (typeof searchPath !== 'string') {
+    issues.push({ thread: '', line: 0, message: 'search_path must be a string' });
+    return issues;
+  }
+  const root: NodeState = { id: '0', nums: problem.nums, ops: [] };
+  const spec = { target: problem.target, start: root, level: 0 };
+  // the thread whose goal is the record's, and the record's training sequences
+  let result: { thread: string; goal: ThreadGoal | undefined; clean: boolean } | undefined;
+  let sequences: Array<{ thread: string; text: string }> = [{ thread: 'search_path', text: searchPath }];
+  if (kind === 'apr') {
+    const tree = verifyTraceDict(rec.trace_dict, '', spec, issues);
+    if (tree && isTraceDict(rec.trace_dict)) {
+      const main = rec.trace_dict.main_calls;
+      const last = tree.calls[tree.calls.length - 1]!;
+      result = { thread: `main[${main.length - 1}]`, goal: last.goal, clean: last.issues.length === 0 };
+      if (searchPath !== main[main.length - 1]) {
+        issues.push({ thread: 'search_path', line: firstDifferentLine(searchPath, main[main.length - 1]!), message: `search_path is not the last main call (main[${main.length - 1}])` });
+      }
+      sequences = [...allCalls(rec.trace_dict, '')];
+    }
+  } else {
+    const report = verifyThread(searchPath, { name: 'search_path', kind, ...spec });
+    issues.push(...report.issues);
+    result = { thread: 'search_path', goal: report.goal, clean: report.issues.length === 0 };
+  }
+  const solved = searchPath.includes('Goal Reached');
+  if (result?.clean && solved !== (result.goal !== undefined)) {
+    issues.push({ thread: result.thread, line: 0, message: solved ? 'text says Goal Reached but its search reached no goal' : 'search reached a goal without saying Goal Reached' });
+  }
+  verifyRating(rec.rating, kind, problem, searchPath, solved, issues);
+  if (result?.goal) verifyFinalPath(problem, result.goal, result.thread, issues);
+  const { window, countTokens } = options;
+  if (window !== undefined && countTokens) {
+    for (const s of sequences) {
+      const n = countTokens(s.text) + 2;
+      if (n > window) issues.push({ thread: s.thread, line: 0, message: `sequence takes ${n} tokens with <s> and </s>, over the ${window}-token window` });
+    }
+  }
+  return issues;
+}
+
+/**
+ * rating = 1 - (Exploring Operation count + 1) / max_nodes when "Goal Reached" occurs, else 0;
+ * SoS and SoS+ clamp it at 0, APR does not. Doubles compute exactly as Python's floats.
+ */
+function verifyRating(rating: unknown, kind: SearchKind, p: Problem, searchPath: string, solved: boolean, issues: VerifyIssue[]): void {
+  const max = MAX_NODES[p.startSize];
+  if (max === undefined) {
+    issues.push({ thread: '', line: 0, message: `no max_nodes for start size ${p.startSize}, so the rating cannot be checked` });
+    return;
+  }
+  const explored = searchPath.split('Exploring Operation').length - 1;
+  const raw = solved ? 1 - (explored + 1) / max : 0;
+  const expected = kind === 'apr' ? raw : Math.max(0, raw);
+  if (rating !== expected) {
+    const why = solved ? `${explored} Exploring Operation lines, max_nodes ${max}` : 'no Goal Reached';
+    issues.push({ thread: '', line: 0, message: `rating ${JSON.stringify(rating)} but the trace gives ${expected} (${why})` });
+  }
+}
+
+/** The final clean path replays from nums to the target, each number used once. */
+function verifyFinalPath(p: Problem, goal: ThreadGoal, thread: string, issues: VerifyIssue[]): void {
+  const steps = goal.ops.map(parseStep).filter((s): s is Step => s !== undefined);
+  const r = replaySteps(p.nums, steps);
+  const message = !r.ok
+    ? `final path does not replay from ${pyIntList(p.nums)}: ${r.error}`
+    : r.nums.length !== 1 || r.nums[0] !== p.target
+      ? `final path ends with ${pyIntList(r.nums)}, not [${p.target}]`
+      : undefined;
+  if (message) issues.push({ thread, line: goal.pathLine, message });
+}
+
+/** Every main call in the tree, in the reference's `add_all_calls` order, with its name. */
+function* allCalls(td: TraceDict, at: string): Generator<{ thread: string; text: string }> {
+  const dot = at ? `${at}.` : '';
+  for (const [k, text] of td.main_calls.entries()) yield { thread: `${dot}main[${k}]`, text };
+  for (const [k, children] of td.sub_calls.entries()) {
+    for (const [j, child] of children.entries()) if (isTraceDict(child)) yield* allCalls(child, `${dot}sub[${k}][${j}]`);
+  }
+}
