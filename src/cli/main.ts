@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../pipeline/errors.js';
 import { registerProblems } from './problems.js';
 import { registerSearch } from './search.js';
+import { registerInspect } from './inspect.js';
 
 /** The command line: parses options and hands them to the pipeline; nothing else. */
 const program = new Command('countdown-traces')
@@ -13,6 +14,7 @@ const program = new Command('countdown-traces')
 
 registerProblems(program);
 registerSearch(program);
+registerInspect(program);
 
 function VERSION(): string {
   return '0.1.0';

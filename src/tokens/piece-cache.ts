@@ -1,77 +1,70 @@
 /**
- * Open-addressing cache from a byte slice to a positive number, looked up without allocating:
- * the caller hashes the slice while scanning it (`hashStep`) and the table compares bytes.
- * Bounded: it empties itself when its slots are half full or its key pool is full, so memory
- * stays flat over any run.
+ * A trie over ASCII bytes that maps a piece to a positive number (its token count). The caller
+ * walks it while scanning the text, one table load per byte: no substring, no hashing and no
+ * second pass to compare keys. Bytes must be < 128.
+ * Bounded: it grows by doubling up to `maxNodes`, then empties itself, so memory stays flat.
  */
-export const HASH_SEED = 0x811c9dc5 | 0;
-
-/** FNV-1a step over one byte. */
-export const hashStep = (h: number, byte: number): number => Math.imul(h ^ byte, 0x01000193);
-
-/** Longer slices are not cached (real trace pieces are a few bytes long). */
+export const ROOT = 0;
+/** Absorbing state for paths not in the trie; its value is always 0 ("unknown"). */
+export const DEAD = 1;
+/** Longer pieces are not cached (trace pieces are at most a dozen bytes). */
 export const MAX_KEY_BYTES = 64;
 
-export class PieceCache {
-  private readonly pool: Uint8Array; // key bytes, back to back
-  private poolUsed = 0;
-  private readonly keyStart: Int32Array;
-  private readonly keyLen: Int32Array;
-  private readonly hashes: Int32Array;
-  private readonly values: Int32Array; // 0 = empty slot
-  private readonly mask: number;
-  private readonly maxEntries: number;
-  private size = 0;
+export class PieceTrie {
+  /** next[(state << 7) | byte] is the state after `byte`; DEAD when that path is unknown. */
+  next: Int32Array;
+  /** values[state] for the piece ending at state; 0 = unknown. */
+  values: Int32Array;
+  private nodes = 2; // ROOT and DEAD
+  private capacity: number;
 
-  constructor(slotsLog2 = 17) {
-    const slots = 1 << slotsLog2;
-    this.keyStart = new Int32Array(slots);
-    this.keyLen = new Int32Array(slots);
-    this.hashes = new Int32Array(slots);
-    this.values = new Int32Array(slots);
-    this.mask = slots - 1;
-    this.maxEntries = slots >>> 1;
-    this.pool = new Uint8Array(this.maxEntries * 16);
+  constructor(
+    initialNodes = 1 << 10,
+    private readonly maxNodes = 1 << 14, // 8 MB of transitions at most
+  ) {
+    this.capacity = initialNodes;
+    this.next = new Int32Array(initialNodes << 7).fill(DEAD);
+    this.values = new Int32Array(initialNodes);
   }
 
-  /** Value cached for bytes[start, end) whose hash is h, or 0 when absent. */
-  get(bytes: Uint8Array, start: number, end: number, h: number): number {
-    const len = end - start;
-    const pool = this.pool;
-    for (let slot = (h ^ (h >>> 15)) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const v = this.values[slot]!;
-      if (v === 0) return 0;
-      if (this.hashes[slot] !== h || this.keyLen[slot] !== len) continue;
-      const k = this.keyStart[slot]!;
-      let j = 0;
-      while (j < len && pool[k + j] === bytes[start + j]) j++;
-      if (j === len) return v;
+  /** Store value (>= 1) for bytes[start, end). */
+  insert(bytes: Uint8Array, start: number, end: number, value: number): void {
+    const need = end - start;
+    if (need > MAX_KEY_BYTES || need + 2 > this.maxNodes) return;
+    while (this.nodes + need > this.capacity) {
+      if (this.capacity >= this.maxNodes) {
+        this.clear();
+        break;
+      }
+      this.grow();
     }
-  }
-
-  /** Store value (>= 1) for bytes[start, end) (hash h), which must be absent; long keys are skipped. */
-  set(bytes: Uint8Array, start: number, end: number, h: number, value: number): void {
-    const len = end - start;
-    if (len > MAX_KEY_BYTES) return;
-    if (this.size >= this.maxEntries || this.poolUsed + len > this.pool.length) this.clear();
-    let slot = (h ^ (h >>> 15)) & this.mask;
-    while (this.values[slot] !== 0) slot = (slot + 1) & this.mask;
-    this.pool.set(bytes.subarray(start, end), this.poolUsed);
-    this.keyStart[slot] = this.poolUsed;
-    this.keyLen[slot] = len;
-    this.hashes[slot] = h;
-    this.values[slot] = value;
-    this.poolUsed += len;
-    this.size++;
+    let s = ROOT;
+    for (let i = start; i < end; i++) {
+      const k = (s << 7) | bytes[i]!;
+      let t = this.next[k]!;
+      if (t === DEAD) this.next[k] = t = this.nodes++;
+      s = t;
+    }
+    this.values[s] = value;
   }
 
   clear(): void {
+    this.next.fill(DEAD);
     this.values.fill(0);
-    this.poolUsed = 0;
-    this.size = 0;
+    this.nodes = 2;
   }
 
-  get entries(): number {
-    return this.size;
+  get size(): number {
+    return this.nodes;
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const next = new Int32Array(this.capacity << 7).fill(DEAD);
+    next.set(this.next);
+    const values = new Int32Array(this.capacity);
+    values.set(this.values);
+    this.next = next;
+    this.values = values;
   }
 }

@@ -1,0 +1,52 @@
+import { Command, Option } from 'commander';
+import { inspect, type InspectSource } from '../pipeline/inspect-job.js';
+import { UsageError } from '../pipeline/errors.js';
+import { SOLVERS, type SolverName } from '../solver/strategies.js';
+import { integer, oneOf } from './parse.js';
+import { addSearchOptions, searchOptions, type SearchFlags } from './search.js';
+
+interface InspectFlags extends SearchFlags {
+  nums?: string;
+  target?: number;
+  solver: SolverName;
+  record?: string;
+  full?: boolean;
+  json?: boolean;
+}
+
+function parseNums(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim());
+  const nums = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
+  if (nums.some((n) => !Number.isSafeInteger(n))) throw new UsageError(`--nums: expected integers separated by commas, got "${text}"`);
+  if (nums.length < 2 || nums.length > 6) throw new UsageError(`--nums: expected 2 to 6 numbers, got ${nums.length}`);
+  return nums;
+}
+
+function parseRecordRef(text: string): { file: string; index: number } {
+  const at = text.lastIndexOf(':');
+  if (at <= 0) throw new UsageError(`--record: expected FILE:INDEX, got "${text}"`);
+  return { file: text.slice(0, at), index: integer('--record index', 0)(text.slice(at + 1)) };
+}
+
+export function registerInspect(program: Command): void {
+  const cmd = program
+    .command('inspect')
+    .description('show one problem\'s search: outcome, solution, thread tree (and with --full every thread\'s text)')
+    .option('--nums <list>', 'starting numbers, e.g. 22,26,31,53')
+    .option('--target <n>', 'target', integer('--target', 2))
+    .addOption(new Option('--solver <name>', 'search to run').argParser(oneOf('--solver', SOLVERS)).default('apr'))
+    .option('--record <file:index>', 'inspect record INDEX (0-based) of a generated file instead')
+    .option('--full', 'print the text of every thread')
+    .option('--json', 'print the record as JSON');
+  addSearchOptions(cmd).action(async (o: InspectFlags) => {
+    let source: InspectSource;
+    if (o.record !== undefined) {
+      if (o.nums !== undefined || o.target !== undefined) throw new UsageError('--record cannot be combined with --nums/--target');
+      source = { kind: 'record', ...parseRecordRef(o.record) };
+    } else {
+      if (o.nums === undefined || o.target === undefined) throw new UsageError('give --nums and --target, or --record FILE:INDEX');
+      source = { kind: 'problem', nums: parseNums(o.nums), target: o.target, seed: o.seed, options: searchOptions(o.solver, o) };
+    }
+    process.stdout.write(await inspect(source, { json: o.json === true, full: o.full === true }));
+  });
+}

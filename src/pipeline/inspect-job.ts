@@ -1,0 +1,43 @@
+import { PythonRandom } from '../random/python.js';
+import { streamFor } from '../random/streams.js';
+import { problemRecord } from '../serializers/problem.js';
+import { pyJson, type PyJson } from '../serializers/pyjson.js';
+import { describeRecord } from '../serializers/record-view.js';
+import { renderSearch, searchRecord } from '../serializers/search-record.js';
+import { solve } from '../solver/exact.js';
+import type { Problem } from '../solver/problems.js';
+import { runSearch, type SearchOptions } from '../solver/strategies.js';
+import { InputError } from './errors.js';
+import { readRecords } from './source.js';
+
+export type InspectSource =
+  | { readonly kind: 'problem'; readonly nums: number[]; readonly target: number; readonly seed: number; readonly options: SearchOptions }
+  | { readonly kind: 'record'; readonly file: string; readonly index: number };
+
+/** One problem searched afresh (as record 0 of a run with this seed), or a stored record. */
+export async function loadRecord(source: InspectSource): Promise<Record<string, unknown>> {
+  if (source.kind === 'record') {
+    let k = 0;
+    for await (const { value } of readRecords(source.file)) {
+      if (k++ === source.index) {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          throw new InputError(source.file, undefined, `record ${source.index} is not a JSON object`);
+        }
+        return value as Record<string, unknown>;
+      }
+    }
+    throw new InputError(source.file, undefined, `has ${k} records; index ${source.index} is out of range (the first is 0)`);
+  }
+  const { nums, target, seed, options } = source;
+  const problem: Problem = { nums, target, solution: solve(nums, target) ?? [], startSize: nums.length };
+  const rng = options.reference ? new PythonRandom(seed) : streamFor(seed, options.solver, 0);
+  const outcome = runSearch(problem, rng, options);
+  const base = problemRecord(problem, options.reference ? 'reference' : 'default');
+  const record = searchRecord(base, problem.startSize, outcome, renderSearch(target, outcome), options.promising);
+  return JSON.parse(pyJson(record)) as Record<string, unknown>;
+}
+
+export async function inspect(source: InspectSource, view: { json: boolean; full: boolean }): Promise<string> {
+  const record = await loadRecord(source);
+  return view.json ? pyJson(record as PyJson) + '\n' : describeRecord(record, view.full);
+}

@@ -1,0 +1,188 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { problemKey } from '../src/core/countdown.js';
+import { splitOf } from '../src/solver/problems.js';
+import { goldenPath, repoRoot } from './helpers.js';
+
+const cli = join(repoRoot, 'dist', 'cli', 'main.js');
+let dir: string;
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const jsonl = (file: string) =>
+  readFileSync(join(dir, file), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  dir = mkdtempSync(join(tmpdir(), 'ct-cli-'));
+});
+
+/** A failed command: exit 2, one line on stderr, and no file of that name. */
+function expectUsageError(r: ReturnType<typeof run>, mention: string | RegExp, out?: string) {
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(mention);
+  expect(lines[0]!.startsWith('countdown-traces: ') || lines[0]!.startsWith('error: ')).toBe(true);
+  if (out) expect(existsSync(join(dir, out))).toBe(false);
+  // No temporary file is left behind either.
+  expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+}
+
+describe('problems', () => {
+  it('reproduces the reference golden file in reference mode', () => {
+    const r = run('problems', '--compat', 'reference', '--seed', '42', '--count', '200', '--min-numbers', '4', '--max-numbers', '4', '--max-target', '100', '--out', 'ref.jsonl');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'ref.jsonl'), 'utf8')).toBe(readFileSync(goldenPath('problems_s42_n200_k4_t100.jsonl'), 'utf8'));
+  });
+
+  it('default mode: distinct problems, all of the asked split, the same bytes every run', () => {
+    expect(run('problems', '--count', '500', '--seed', '9', '--out', 'a.jsonl').code).toBe(0);
+    expect(run('problems', '--count', '500', '--seed', '9', '--out', 'b.jsonl').code).toBe(0);
+    expect(readFileSync(join(dir, 'a.jsonl'))).toEqual(readFileSync(join(dir, 'b.jsonl')));
+    const recs = jsonl('a.jsonl');
+    const keys = recs.map((p) => problemKey(p.nums as number[], p.target as number));
+    expect(new Set(keys).size).toBe(500);
+    expect(recs.every((p) => splitOf(p.nums as number[], p.target as number) === 'train')).toBe(true);
+  });
+
+  it('default mode: val excludes the train file and is of the val split', () => {
+    expect(run('problems', '--count', '300', '--split', 'val', '--exclude', 'a.jsonl', '--out', 'val.json').code).toBe(0);
+    const val = JSON.parse(readFileSync(join(dir, 'val.json'), 'utf8')) as Array<{ nums: number[]; target: number }>;
+    expect(val).toHaveLength(300);
+    expect(val.every((p) => splitOf(p.nums, p.target) === 'val')).toBe(true);
+  });
+
+  it('writes gzip and stdout', () => {
+    expect(run('problems', '--count', '20', '--out', 'p.jsonl.gz').code).toBe(0);
+    const text = gunzipSync(readFileSync(join(dir, 'p.jsonl.gz'))).toString();
+    expect(text.trim().split('\n')).toHaveLength(20);
+    const r = run('problems', '--count', '3', '--out', '-');
+    expect(r.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('correct optimal_path with repeated numbers in default mode', () => {
+    expect(run('problems', '--count', '400', '--min-numbers', '4', '--max-numbers', '4', '--max-target', '20', '--out', 'small.jsonl').code).toBe(0);
+    const withRepeats = jsonl('small.jsonl').filter((p) => new Set(p.nums as number[]).size < (p.nums as number[]).length);
+    expect(withRepeats.length).toBeGreaterThan(0);
+    for (const p of withRepeats) {
+      const lines = (p.optimal_path as string).split('\n').filter((l) => l.startsWith('Exploring Operation'));
+      // Each step removes two numbers and adds one: 3, 2, then 1 number left.
+      expect(lines.map((l) => l.split('Resulting Numbers: ')[1]!.split(',').length)).toEqual([3, 2, 1]);
+    }
+  });
+
+  it.each([
+    [['--count', 'abc'], /--count: expected an integer/],
+    [['--count', '0'], /--count: must be at least 1/],
+    [['--seed', '-3'], /--seed: must be at least 0/],
+    [['--min-numbers', '5', '--max-numbers', '3'], /--min-numbers 5 is larger than --max-numbers 3/],
+    [['--min-target', '90', '--max-target', '20'], /--min-target 90 is larger than --max-target 20/],
+    [['--max-number', '3', '--min-numbers', '2', '--max-numbers', '2'], /--max-target 100 cannot be reached with 2 numbers up to 3/],
+    [['--max-numbers', '9'], /--max-numbers: must be at most 6/],
+    [['--split', 'test'], /--split: expected one of train, val/],
+    [['--exclude', 'missing.jsonl'], /cannot read missing.jsonl: no such file/],
+  ])('rejects %j with one line and exit 2', (args, message) => {
+    expectUsageError(run('problems', ...args, '--out', 'bad.jsonl'), message, 'bad.jsonl');
+  });
+
+  it('names the file and line of a malformed --exclude', () => {
+    writeFileSync(join(dir, 'broken.jsonl'), '{"nums": [1, 2, 3, 4], "target": 10}\n{"nums": [1, 2\n');
+    expectUsageError(run('problems', '--exclude', 'broken.jsonl', '--out', 'bad.jsonl'), /broken.jsonl:2: not valid JSON/, 'bad.jsonl');
+  });
+});
+
+describe('search', () => {
+  const golden42 = () => goldenPath('problems_s42_n200_k4_t100.jsonl');
+
+  it('reproduces the golden SoS+ and APR files in reference mode', () => {
+    expect(run('search', 'sosp', '--compat', 'reference', '--seed', '0', '--max-beam', '5', '--problems', golden42(), '--out', 's.jsonl').code).toBe(0);
+    expect(readFileSync(join(dir, 's.jsonl'), 'utf8')).toBe(readFileSync(goldenPath('sosp_s0_beam5_on_problems_s42.jsonl'), 'utf8'));
+    const r = run('search', 'apr', '--compat', 'reference', '--seed', '42', '--max-beam', '10', '--max-sub-beam', '15', '--promising', '0.9', '--problems', golden42(), '--out', 'a.jsonl');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'a.jsonl'), 'utf8')).toBe(readFileSync(goldenPath('apr_s42_beam10_sub15_p0.9_on_problems_s42.jsonl'), 'utf8'));
+  });
+
+  it('default mode names the heuristic it used and is reproducible', () => {
+    expect(run('search', 'sosp', '--heuristic', 'random', '--problems', golden42(), '--out', 'd1.jsonl').code).toBe(0);
+    expect(run('search', 'sosp', '--heuristic', 'random', '--problems', golden42(), '--out', 'd2.jsonl').code).toBe(0);
+    expect(readFileSync(join(dir, 'd1.jsonl'))).toEqual(readFileSync(join(dir, 'd2.jsonl')));
+    const names = new Set(jsonl('d1.jsonl').map((r) => r.heuristic));
+    expect(names).toEqual(new Set(['sum_heuristic', 'mult_heuristic']));
+  });
+
+  it('a record does not depend on the records before it (default mode)', () => {
+    const lines = readFileSync(golden42(), 'utf8').split('\n').filter(Boolean);
+    writeFileSync(join(dir, 'tail.jsonl'), lines.slice(0).join('\n') + '\n');
+    expect(run('search', 'apr', '--problems', 'tail.jsonl', '--out', 'all.jsonl').code).toBe(0);
+    const all = readFileSync(join(dir, 'all.jsonl'), 'utf8').split('\n');
+    // Records are keyed by their index, so record 0 alone equals record 0 of the whole run.
+    writeFileSync(join(dir, 'one.jsonl'), lines[0] + '\n');
+    expect(run('search', 'apr', '--problems', 'one.jsonl', '--out', 'one-out.jsonl').code).toBe(0);
+    expect(readFileSync(join(dir, 'one-out.jsonl'), 'utf8').split('\n')[0]).toBe(all[0]);
+  });
+
+  it.each([
+    ['{"nums": [1, 2, 3], "target": 6}\n{"nums": [1, 2, 3]\n', /bad.jsonl:2: not valid JSON/],
+    ['{"nums": [1, 2, 3], "target": 6}\n{"nums": [1, 2, 3]}\n', /bad.jsonl:2: missing field "target"/],
+    ['{"nums": [5], "target": 6}\n', /bad.jsonl:1: "nums" must hold 2 to 6 numbers, got 1/],
+    ['{"nums": [1, "x", 3], "target": 6}\n', /bad.jsonl:1: "nums" must be a list of non-negative integers/],
+  ])('rejects a bad problems file %#', (content, message) => {
+    writeFileSync(join(dir, 'bad.jsonl'), content);
+    expectUsageError(run('search', 'sosp', '--problems', 'bad.jsonl', '--out', 'out.jsonl'), message, 'out.jsonl');
+  });
+
+  it.each([
+    [['--promising', '2'], /--promising: expected a probability/],
+    [['--min-beam', '0'], /--min-beam: must be at least 1/],
+    [['--min-beam', '6', '--max-beam', '2'], /--min-beam 6 is larger than --max-beam 2/],
+    [['--heuristic', 'best'], /--heuristic: expected one of mult, sum, random/],
+  ])('rejects options %j', (args, message) => {
+    expectUsageError(run('search', 'apr', '--problems', golden42(), ...args, '--out', 'out.jsonl'), message, 'out.jsonl');
+  });
+
+  it('rejects an unknown solver', () => {
+    expectUsageError(run('search', 'astar', '--problems', golden42()), /solver: expected one of sosp, apr, dfs, bfs/);
+  });
+});
+
+describe('inspect', () => {
+  it('shows the outcome, the solution as an expression and the thread tree', () => {
+    const r = run('inspect', '--nums', '22,26,31,53', '--target', '27', '--solver', 'apr');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/outcome +solved: .* = 27/);
+    expect(r.stdout).toMatch(/root +from #0 /);
+  });
+
+  it('prints the record as JSON and every thread with --full', () => {
+    const j = run('inspect', '--nums', '22,26,31,53', '--target', '27', '--json');
+    const rec = JSON.parse(j.stdout) as { trace_dict: unknown; nums: number[] };
+    expect(rec.nums).toEqual([22, 26, 31, 53]);
+    expect(rec.trace_dict).toBeDefined();
+    const f = run('inspect', '--nums', '22,26,31,53', '--target', '27', '--full');
+    expect(f.stdout).toMatch(/=== root, sequence 1 of \d+/);
+    expect(f.stdout).toMatch(/Current State: 27:\[22, 26, 31, 53\]/);
+  });
+
+  it('inspects a record of a file', () => {
+    const r = run('inspect', '--record', `${goldenPath('apr_s42_beam10_sub15_p0.9_on_problems_s42.jsonl')}:15`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/problem +11, 61, 3, 96 -> 27/);
+    expect(r.stdout).toMatch(/threads +16 \(15 child threads\)/);
+  });
+
+  it('rejects bad numbers and out-of-range records', () => {
+    expectUsageError(run('inspect', '--nums', '1,x', '--target', '5'), /--nums: expected integers/);
+    expectUsageError(run('inspect', '--nums', '1', '--target', '5'), /--nums: expected 2 to 6 numbers/);
+    expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:100`), /has 100 records; index 100 is out of range/);
+  });
+});
