@@ -1,0 +1,83 @@
+/**
+ * `npm run bench`: speed figures (never asserted in tests). Prints a table and writes it to
+ * bench/REPORT.md. Each figure runs in this one process on one core, after a warm-up.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { problemRecord } from '../serializers/problem.js';
+import { pyJson } from '../serializers/pyjson.js';
+import { renderSearch, searchRecord } from '../serializers/search-record.js';
+import { JSON_ESCAPED } from '../serializers/trace.js';
+import { defaultProblems, type Problem, type ProblemSpec } from '../solver/problems.js';
+import { runSearch, type SearchOptions } from '../solver/strategies.js';
+import { streamFor } from '../random/streams.js';
+
+interface Figure {
+  readonly name: string;
+  readonly unit: string;
+  readonly value: number;
+  readonly target?: string;
+  readonly note: string;
+}
+
+const figures: Figure[] = [];
+
+function rate(name: string, unit: string, count: number, work: () => number, target: string | undefined, note: string): void {
+  work(); // warm-up: JIT and caches
+  const t0 = process.hrtime.bigint();
+  const done = work();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const value = done / seconds;
+  figures.push({ name, unit, value, target, note: `${note}; ${count} per run, ${seconds.toFixed(2)} s` });
+  console.log(`${name}: ${value.toFixed(0)} ${unit}${target ? ` (target ${target})` : ''}`);
+}
+
+const FOUR: ProblemSpec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+const SIX: ProblemSpec = { minNumbers: 6, maxNumbers: 6, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+
+function problemsRate(spec: ProblemSpec, count: number): () => number {
+  let seed = 1;
+  return () => {
+    let bytes = 0;
+    for (const p of defaultProblems(seed++, 'train', spec, count, new Set())) bytes += pyJson(problemRecord(p, 'default')).length;
+    return bytes > 0 ? count : 0;
+  };
+}
+
+const problems4 = [...defaultProblems(7, 'train', FOUR, 20_000, new Set())];
+
+function searchRate(options: SearchOptions, problems: readonly Problem[]): () => number {
+  return () => {
+    let bytes = 0;
+    problems.forEach((p, i) => {
+      const outcome = runSearch(p, streamFor(3, options.solver, i), options);
+      const rendered = renderSearch(p.target, outcome, JSON_ESCAPED);
+      const base = problemRecord(p, 'default');
+      bytes += pyJson(searchRecord(base, p.startSize, outcome, rendered, options.promising)).length;
+    });
+    return bytes > 0 ? problems.length : 0;
+  };
+}
+
+const SOSP: SearchOptions = { solver: 'sosp', reference: false, minBeam: 1, maxBeam: 5, maxSubBeam: 5, promising: 0.5, heuristic: 'mult', maxSpawnLevel: 0 };
+const APR: SearchOptions = { solver: 'apr', reference: false, minBeam: 1, maxBeam: 10, maxSubBeam: 15, promising: 0.9, heuristic: 'mult', maxSpawnLevel: 0 };
+
+rate('problems, 4 numbers, targets 10..100', 'problems/s', 50_000, problemsRate(FOUR, 50_000), '>= 20000', 'default mode, generation and record JSON');
+rate('problems, 6 numbers, targets 10..100', 'problems/s', 2_000, problemsRate(SIX, 2_000), undefined, 'default mode, generation and record JSON');
+rate('SoS+ search + serialization', 'records/s', problems4.length, searchRate(SOSP, problems4), '>= 30000', 'beam 1..5, promising 0.5, mult');
+rate('APR search + serialization', 'records/s', problems4.length, searchRate(APR, problems4), '>= 10000', 'beam 1..10, sub beam ..15, promising 0.9, mult');
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const lines = [
+  '# Benchmark report',
+  '',
+  `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}; Node ${process.version}, ${cpu}, one core (one process, no workers).`,
+  '',
+  '| figure | value | target | how |',
+  '| --- | ---: | --- | --- |',
+  ...figures.map((f) => `| ${f.name} | ${f.value.toFixed(0)} ${f.unit} | ${f.target ?? ''} | ${f.note} |`),
+  '',
+];
+mkdirSync('bench', { recursive: true });
+writeFileSync('bench/REPORT.md', lines.join('\n'));
+console.log('wrote bench/REPORT.md');
