@@ -87,7 +87,8 @@ function pieceTokens(trie: PieceTrie, text: string, bytes: Uint8Array, start: nu
   const hit = trie.values[state]!;
   if (hit !== 0) return hit;
   const piece = text.substring(start, end);
-  const n = llamaTokenizer.encode(trie === firstPieces ? ' ' + piece : piece, false, false).length;
+  const withPrecedingSpace = trie === firstPieces;
+  const n = llamaTokenizer.encode(withPrecedingSpace ? ' ' + piece : piece, false, false).length;
   trie.insert(bytes, start, end, n);
   return n;
 }
