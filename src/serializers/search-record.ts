@@ -5,27 +5,23 @@ import { JSON_ESCAPED, RAW, TraceWriter, type Newline, type TraceDict } from './
 /** The reference's `max_nodes` by start size, the denominator of `rating`. */
 export const MAX_NODES: Readonly<Record<number, number>> = { 2: 4, 3: 48, 4: 1152, 5: 46080, 6: 2764800 };
 
-export function countOccurrences(text: string, needle: string): number {
-  let n = 0;
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) n++;
-  return n;
-}
-
 /**
- * The reference's rating: 1 - (explored operations + 1) / max_nodes when the text reaches
- * the goal, else 0. SoS+ and the original SoS clamp at 0; APR does not.
+ * The reference's rating: 1 - (explored operations + 1) / max_nodes when the search path
+ * reaches the goal, else 0. SoS+ and the original SoS clamp at 0; APR does not.
  */
-export function rating(searchPath: string, startSize: number, clamp: boolean): number {
-  if (!searchPath.includes('Goal Reached')) return 0;
+export function rating(solved: boolean, explores: number, startSize: number, clamp: boolean): number {
+  if (!solved) return 0;
   const maxNodes = MAX_NODES[startSize];
   if (maxNodes === undefined) throw new RangeError(`no max_nodes for start size ${startSize}`);
-  const r = 1 - (countOccurrences(searchPath, 'Exploring Operation') + 1) / maxNodes;
+  const r = 1 - (explores + 1) / maxNodes;
   return clamp ? Math.max(0, r) : r;
 }
 
 /** The rendered texts of a search, before they become a record. */
 export interface RenderedSearch {
   readonly searchPath: string;
+  /** `Exploring Operation` lines in the search path. */
+  readonly explores: number;
   readonly traceDict: TraceDict | undefined;
   /** Whether the texts are plain or already JSON-escaped string bodies. */
   readonly newline: Newline;
@@ -34,11 +30,16 @@ export interface RenderedSearch {
 /** Renders a search's texts; `JSON_ESCAPED` when they go straight into a JSON record. */
 export function renderSearch(target: number, outcome: SearchOutcome, newline: Newline = RAW): RenderedSearch {
   const writer = new TraceWriter(target, newline);
+  const root = writer.sequences(outcome.thread);
+  const last = root.texts.length - 1;
+  const searchPath = root.texts[last]!;
+  const explores = root.explores[last]!;
   if (outcome.solver === 'apr') {
-    const traceDict = writer.traceDict(outcome.thread);
-    return { searchPath: traceDict.main_calls[traceDict.main_calls.length - 1]!, traceDict, newline };
+    const subCalls: TraceDict[][] = [];
+    for (const e of outcome.thread.events) if (e.type === 'spawn') subCalls.push(e.children.map((kid) => writer.traceDict(kid)));
+    return { searchPath, explores, traceDict: { main_calls: root.texts, sub_calls: subCalls }, newline };
   }
-  return { searchPath: writer.sequences(outcome.thread)[0]!, traceDict: undefined, newline };
+  return { searchPath, explores, traceDict: undefined, newline };
 }
 
 /** A rendered text as a JSON value: escaped bodies are used as they are. */
@@ -68,12 +69,13 @@ export function searchRecord(
   const base = input as Record<string, PyJson>;
   const path = rendered.searchPath;
   const pathValue = textValue(path, rendered.newline);
+  const solved = outcome.thread.goal !== undefined;
   switch (outcome.solver) {
     case 'apr':
       return {
         ...base,
         search_path: pathValue,
-        rating: new PyFloat(rating(path, startSize, false)),
+        rating: new PyFloat(rating(solved, rendered.explores, startSize, false)),
         search_type: `apr_${outcome.beam}`,
         heuristic: outcome.heuristicName,
         promising_threshold: new PyFloat(promising),
@@ -88,7 +90,7 @@ export function searchRecord(
       return {
         ...base,
         search_path: pathValue,
-        rating: new PyFloat(rating(path, startSize, true)),
+        rating: new PyFloat(rating(solved, rendered.explores, startSize, true)),
         search_type: outcome.solver === 'dfs' ? 'dfs' : `${outcome.solver}_${outcome.beam}`,
         heuristic: outcome.heuristicName,
         ...extra,

@@ -14,6 +14,9 @@ export const JSON_ESCAPED: Newline = '\\n';
  * escaped newline yields the JSON string body directly, without a second pass.
  */
 export class TraceWriter {
+  /** Exploring Operation lines rendered so far (the reference's rating counts them). */
+  private explored = 0;
+
   constructor(
     private readonly target: number,
     private readonly nl: Newline = RAW,
@@ -40,6 +43,7 @@ export class TraceWriter {
   }
 
   explore(node: SearchNode): string {
+    this.explored++;
     const t = this.text(node);
     return `Exploring Operation: ${t.op}, Resulting Numbers: ${t.nums}${this.nl}`;
   }
@@ -113,23 +117,38 @@ export class TraceWriter {
    * A thread's sequences (the reference's `main_calls`): each spawn ends one; the next
    * repeats the text before the spawn block, then continues with the join block.
    */
-  sequences(thread: Thread): string[] {
-    const calls: string[] = [];
+  sequences(thread: Thread): Sequences {
+    const texts: string[] = [];
+    const explores: number[] = [];
     let text = '';
+    let count = 0;
     for (const e of thread.events) {
-      if (e.type === 'spawn') calls.push(text + this.line(e));
-      else text += this.line(e);
+      if (e.type === 'spawn') {
+        texts.push(text + this.line(e));
+        explores.push(count);
+      } else {
+        const before = this.explored;
+        text += this.line(e);
+        count += this.explored - before;
+      }
     }
-    calls.push(text);
-    return calls;
+    texts.push(text);
+    explores.push(count);
+    return { texts, explores };
   }
 
   /** The reference's `trace_dict` for a thread and, recursively, its children. */
   traceDict(thread: Thread): TraceDict {
     const subCalls: TraceDict[][] = [];
     for (const e of thread.events) if (e.type === 'spawn') subCalls.push(e.children.map((kid) => this.traceDict(kid)));
-    return { main_calls: this.sequences(thread), sub_calls: subCalls };
+    return { main_calls: this.sequences(thread).texts, sub_calls: subCalls };
   }
+}
+
+/** A thread's sequences and how many `Exploring Operation` lines each holds. */
+export interface Sequences {
+  readonly texts: string[];
+  readonly explores: number[];
 }
 
 export interface TraceDict {
