@@ -1,10 +1,8 @@
 import { PythonRandom } from '../random/python.js';
 import type { Rng } from '../random/rng.js';
 import { streamFor } from '../random/streams.js';
-import { pyJson } from '../serializers/pyjson.js';
-import { renderSearch, searchRecord } from '../serializers/search-record.js';
-import { JSON_ESCAPED } from '../serializers/trace.js';
-import { runSearch, type SearchOptions } from '../solver/strategies.js';
+import type { SearchOptions } from '../solver/strategies.js';
+import { makeSearch } from './make-record.js';
 import { readProblems } from './problems-file.js';
 import { RecordSink } from './sink.js';
 
@@ -35,9 +33,7 @@ export async function runSearchJob(job: SearchJob): Promise<number> {
   try {
     let index = 0;
     for await (const { problem, record } of readProblems(job.problems)) {
-      const outcome = runSearch(problem, rngFor(index++), job.options);
-      const rendered = renderSearch(problem.target, outcome, JSON_ESCAPED);
-      await sink.write(pyJson(searchRecord(record, problem.startSize, outcome, rendered, job.options.promising)));
+      await sink.write(makeSearch(problem, record, rngFor(index++), job.options, false).json);
     }
     await sink.close();
   } catch (err) {
