@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toProblem } from '../src/pipeline/problems-file.js';
 import { PythonRandom } from '../src/random/python.js';
-import { pyJson } from '../src/serializers/pyjson.js';
-import { renderSearch, searchRecord } from '../src/serializers/search-record.js';
+import { renderSearch, searchRecordJson } from '../src/serializers/search-record.js';
 import { runSearch, type SearchOptions } from '../src/solver/strategies.js';
 import { goldenPath } from './helpers.js';
 
@@ -15,7 +14,7 @@ function referenceRun(problemsFile: string, seed: number, o: Omit<SearchOptions,
   return goldenLines(problemsFile).map((line, i) => {
     const { problem, record } = toProblem(JSON.parse(line), problemsFile, i + 1);
     const outcome = runSearch(problem, rng, opts);
-    return pyJson(searchRecord(record, problem.startSize, outcome, renderSearch(problem.target, outcome), o.promising));
+    return searchRecordJson(record, problem.startSize, outcome, renderSearch(problem.target, outcome), o.promising);
   });
 }
 

@@ -2,15 +2,15 @@
  * `npm run bench`: speed figures (never asserted in tests). Prints a table and writes it to
  * bench/REPORT.md. Each figure runs in this one process on one core, after a warm-up.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runProblems } from '../pipeline/problems-job.js';
+import { runSearchJob } from '../pipeline/search-job.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
-import { renderSearch, searchRecord } from '../serializers/search-record.js';
-import { JSON_ESCAPED } from '../serializers/trace.js';
-import { defaultProblems, type Problem, type ProblemSpec } from '../solver/problems.js';
-import { runSearch, type SearchOptions } from '../solver/strategies.js';
-import { streamFor } from '../random/streams.js';
+import { defaultProblems, type ProblemSpec } from '../solver/problems.js';
+import type { SearchOptions } from '../solver/strategies.js';
 
 interface Figure {
   readonly name: string;
@@ -22,10 +22,17 @@ interface Figure {
 
 const figures: Figure[] = [];
 
-function rate(name: string, unit: string, count: number, work: () => number, target: string | undefined, note: string): void {
-  work(); // warm-up: JIT and caches
+async function rate(
+  name: string,
+  unit: string,
+  count: number,
+  work: () => number | Promise<number>,
+  target: string | undefined,
+  note: string,
+): Promise<void> {
+  await work(); // warm-up: JIT and caches
   const t0 = process.hrtime.bigint();
-  const done = work();
+  const done = await work();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const value = done / seconds;
   figures.push({ name, unit, value, target, note: `${note}; ${count} per run, ${seconds.toFixed(2)} s` });
@@ -44,28 +51,24 @@ function problemsRate(spec: ProblemSpec, count: number): () => number {
   };
 }
 
-const problems4 = [...defaultProblems(7, 'train', FOUR, 20_000, new Set())];
+const benchDir = mkdtempSync(join(tmpdir(), 'ct-bench-'));
+const problemsFile = join(benchDir, 'problems.jsonl');
+await runProblems({ spec: FOUR, count: 20_000, seed: 7, split: 'train', compat: 'default', out: problemsFile });
 
-function searchRate(options: SearchOptions, problems: readonly Problem[]): () => number {
-  return () => {
-    let bytes = 0;
-    problems.forEach((p, i) => {
-      const outcome = runSearch(p, streamFor(3, options.solver, i), options);
-      const rendered = renderSearch(p.target, outcome, JSON_ESCAPED);
-      const base = problemRecord(p, 'default');
-      bytes += pyJson(searchRecord(base, p.startSize, outcome, rendered, options.promising)).length;
-    });
-    return bytes > 0 ? problems.length : 0;
-  };
+/** The whole search job (read, search, render, write) on a problems file, output to /dev/null. */
+function searchRate(options: SearchOptions, problemsFile: string, count: number): () => Promise<number> {
+  return () => runSearchJob({ problems: problemsFile, out: '/dev/null', seed: 3, options }).then(() => count);
 }
 
 const SOSP: SearchOptions = { solver: 'sosp', reference: false, minBeam: 1, maxBeam: 5, maxSubBeam: 5, promising: 0.5, heuristic: 'mult', maxSpawnLevel: 0 };
 const APR: SearchOptions = { solver: 'apr', reference: false, minBeam: 1, maxBeam: 10, maxSubBeam: 15, promising: 0.9, heuristic: 'mult', maxSpawnLevel: 0 };
 
-rate('problems, 4 numbers, targets 10..100', 'problems/s', 50_000, problemsRate(FOUR, 50_000), '>= 20000', 'default mode, generation and record JSON');
-rate('problems, 6 numbers, targets 10..100', 'problems/s', 2_000, problemsRate(SIX, 2_000), undefined, 'default mode, generation and record JSON');
-rate('SoS+ search + serialization', 'records/s', problems4.length, searchRate(SOSP, problems4), '>= 30000', 'beam 1..5, promising 0.5, mult');
-rate('APR search + serialization', 'records/s', problems4.length, searchRate(APR, problems4), '>= 10000', 'beam 1..10, sub beam ..15, promising 0.9, mult');
+await rate('problems, 4 numbers, targets 10..100', 'problems/s', 50_000, problemsRate(FOUR, 50_000), '>= 20000', 'default mode, generation and record JSON');
+await rate('problems, 6 numbers, targets 10..100', 'problems/s', 2_000, problemsRate(SIX, 2_000), undefined, 'default mode, generation and record JSON');
+const searchNote = 'whole job: read problems, search, render, write JSON Lines to /dev/null';
+await rate('SoS+ search + serialization', 'records/s', 20_000, searchRate(SOSP, problemsFile, 20_000), '>= 30000', `beam 1..5, promising 0.5, mult; ${searchNote}`);
+await rate('APR search + serialization', 'records/s', 20_000, searchRate(APR, problemsFile, 20_000), '>= 10000', `beam 1..10, sub beam ..15, promising 0.9, mult; ${searchNote}`);
+rmSync(benchDir, { recursive: true, force: true });
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const lines = [

@@ -3,7 +3,7 @@ import { streamFor } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson, type PyJson } from '../serializers/pyjson.js';
 import { describeRecord } from '../serializers/record-view.js';
-import { renderSearch, searchRecord } from '../serializers/search-record.js';
+import { renderSearch, searchRecordJson } from '../serializers/search-record.js';
 import { solve } from '../solver/exact.js';
 import type { Problem } from '../solver/problems.js';
 import { runSearch, type SearchOptions } from '../solver/strategies.js';
@@ -33,8 +33,8 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
   const rng = options.reference ? new PythonRandom(seed) : streamFor(seed, options.solver, 0);
   const outcome = runSearch(problem, rng, options);
   const base = problemRecord(problem, options.reference ? 'reference' : 'default');
-  const record = searchRecord(base, problem.startSize, outcome, renderSearch(target, outcome), options.promising);
-  return JSON.parse(pyJson(record)) as Record<string, unknown>;
+  const record = searchRecordJson(base, problem.startSize, outcome, renderSearch(target, outcome), options.promising);
+  return JSON.parse(record) as Record<string, unknown>;
 }
 
 export async function inspect(source: InspectSource, view: { json: boolean; full: boolean }): Promise<string> {

@@ -1,7 +1,7 @@
 import type { Rng } from '../random/rng.js';
-import { pyJson } from '../serializers/pyjson.js';
-import { renderSearch, searchRecord } from '../serializers/search-record.js';
-import { flattenSequences, JSON_ESCAPED, RAW } from '../serializers/trace.js';
+import { BytePool, ByteText } from '../serializers/bytes.js';
+import { renderSearch, writeSearchRecord } from '../serializers/search-record.js';
+import { flattenSequences } from '../serializers/trace.js';
 import { runSearch, type SearchOptions } from '../solver/strategies.js';
 import type { Problem } from '../solver/problems.js';
 import { countTextTokens } from '../tokens/llama.js';
@@ -15,10 +15,14 @@ export interface SequenceOut {
   readonly tokens: number;
 }
 
+/** Reused for every record: a record is written out before the next one is made. */
+const out = new ByteText(1 << 16);
+const pool = new BytePool();
+
 /** A searched record: its JSON line and what the pipeline's statistics need. */
 export interface MadeSearch {
-  /** The record as one line of JSON (no newline). */
-  readonly json: string;
+  /** The record as one line of JSON (no newline), ASCII bytes; valid until the next call. */
+  readonly json: Uint8Array;
   readonly solved: boolean;
   readonly startSize: number;
   /** Child threads the root spawned (0 for single-thread searches). */
@@ -38,15 +42,17 @@ export function makeSearch(
   withSequences: boolean,
 ): MadeSearch {
   const outcome = runSearch(problem, rng, options);
-  const rendered = renderSearch(problem.target, outcome, JSON_ESCAPED);
-  const json = pyJson(searchRecord(input, problem.startSize, outcome, rendered, options.promising));
+  pool.recycle();
+  const rendered = renderSearch(problem.target, outcome, pool);
+  out.len = 0;
+  writeSearchRecord(out, input, problem.startSize, outcome, rendered, options.promising);
   let children = 0;
   for (const e of outcome.thread.events) if (e.type === 'spawn') children += e.children.length;
-  let sequences: SequenceOut[] = [];
+  const sequences: SequenceOut[] = [];
   if (withSequences) {
-    const raw = renderSearch(problem.target, outcome, RAW);
-    const texts = raw.traceDict ? flattenSequences(raw.traceDict) : [raw.searchPath];
-    sequences = texts.map((text, k) => ({ text, thread: `#${k}`, tokens: countTextTokens(text) }));
+    for (const s of flattenSequences(rendered.root)) {
+      sequences.push({ text: s.text, thread: `${s.thread}#${s.index}`, tokens: countTextTokens(s.text) });
+    }
   }
-  return { json, solved: outcome.thread.goal !== undefined, startSize: problem.startSize, children, sequences };
+  return { json: out.view(), solved: rendered.solved, startSize: problem.startSize, children, sequences };
 }

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, openSync, renameSync, rmSync, statSync } 
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { ByteText } from '../serializers/bytes.js';
 import { describeSystemError, UsageError } from './errors.js';
 import { formatOf, STDIO } from './formats.js';
 
@@ -13,12 +14,15 @@ import { formatOf, STDIO } from './formats.js';
  * for the disk when its buffer is full (backpressure), so a slow disk slows the producer
  * instead of growing memory.
  */
+/** Bytes gathered before one write to the stream. */
+const CHUNK = 1 << 20;
+
 export class RecordSink {
   private readonly out: Writable;
   private readonly file: Writable | undefined;
   private readonly tmp: string | undefined;
   private readonly array: boolean;
-  private pending = '';
+  private pending = new ByteText(CHUNK + (1 << 16));
   private count = 0;
   private failure: Error | undefined;
   private done = false;
@@ -69,18 +73,27 @@ export class RecordSink {
     this.failure ??= describeSystemError(err, `cannot write ${this.path}`) ?? err;
   }
 
-  /** Adds one record (its JSON text, no newline). Await it: it resolves when there is room. */
-  async write(json: string): Promise<void> {
+  /**
+   * Adds one record (its JSON, no newline: text, or ASCII bytes that are copied at once).
+   * Await it: it resolves when there is room.
+   */
+  async write(json: string | Uint8Array): Promise<void> {
     if (this.failure) throw this.failure;
-    this.pending += this.array ? (this.count === 0 ? '[\n' : ',\n') + json : json + '\n';
+    const p = this.pending;
+    const bytes = typeof json === 'string' ? Buffer.from(json, 'utf8') : json;
+    p.ensure(bytes.length + 2);
+    if (this.array) p.str(this.count === 0 ? '[\n' : ',\n');
+    p.buf.set(bytes, p.len);
+    p.len += bytes.length;
+    if (!this.array) p.byte(0x0a);
     this.count++;
-    if (this.pending.length >= 1 << 16) await this.flush();
+    if (p.len >= CHUNK) await this.flush();
   }
 
   private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const chunk = this.pending;
-    this.pending = '';
+    if (this.pending.len === 0) return;
+    const chunk = this.pending.view();
+    this.pending = new ByteText(CHUNK + (1 << 16));
     if (!this.out.write(chunk)) await Promise.race([once(this.out, 'drain'), this.erroredOut]);
     if (this.failure) throw this.failure;
   }
@@ -88,7 +101,7 @@ export class RecordSink {
   /** Finishes the file and gives it its real name. */
   async close(): Promise<void> {
     if (this.done) return;
-    if (this.array) this.pending += this.count === 0 ? '[]\n' : '\n]\n';
+    if (this.array) this.pending.text(this.count === 0 ? '[]\n' : '\n]\n');
     await this.flush();
     this.done = true;
     if (this.file === undefined) return;

@@ -1,6 +1,7 @@
 import type { SearchOutcome } from '../solver/strategies.js';
-import { PyFloat, PyRaw, type PyJson } from './pyjson.js';
-import { JSON_ESCAPED, RAW, TraceWriter, type Newline, type TraceDict } from './trace.js';
+import { ByteText, type BytePool } from './bytes.js';
+import { PyFloat, pyJson, pyString, type PyJson } from './pyjson.js';
+import { LineWriter, renderThread, writeSequenceJson, writeTraceDictJson, type RenderedThread } from './trace.js';
 
 /** The reference's `max_nodes` by start size, the denominator of `rating`. */
 export const MAX_NODES: Readonly<Record<number, number>> = { 2: 4, 3: 48, 4: 1152, 5: 46080, 6: 2764800 };
@@ -17,83 +18,88 @@ export function rating(solved: boolean, explores: number, startSize: number, cla
   return clamp ? Math.max(0, r) : r;
 }
 
-/** The rendered texts of a search, before they become a record. */
+/** A search rendered once: its thread texts and what the record's fields need. */
 export interface RenderedSearch {
-  readonly searchPath: string;
-  /** `Exploring Operation` lines in the search path. */
+  readonly root: RenderedThread;
+  readonly solved: boolean;
+  /** `Exploring Operation` lines in the search path (the root's last sequence). */
   readonly explores: number;
-  readonly traceDict: TraceDict | undefined;
-  /** Whether the texts are plain or already JSON-escaped string bodies. */
-  readonly newline: Newline;
 }
 
-/** Renders a search's texts; `JSON_ESCAPED` when they go straight into a JSON record. */
-export function renderSearch(target: number, outcome: SearchOutcome, newline: Newline = RAW): RenderedSearch {
-  const writer = new TraceWriter(target, newline);
-  const root = writer.sequences(outcome.thread);
-  const last = root.texts.length - 1;
-  const searchPath = root.texts[last]!;
-  const explores = root.explores[last]!;
-  if (outcome.solver === 'apr') {
-    const subCalls: TraceDict[][] = [];
-    for (const e of outcome.thread.events) if (e.type === 'spawn') subCalls.push(e.children.map((kid) => writer.traceDict(kid)));
-    return { searchPath, explores, traceDict: { main_calls: root.texts, sub_calls: subCalls }, newline };
-  }
-  return { searchPath, explores, traceDict: undefined, newline };
+/** Renders a search; buffers come from `pool` when given (recycle it once the record is out). */
+export function renderSearch(target: number, outcome: SearchOutcome, pool?: BytePool): RenderedSearch {
+  const root = renderThread(outcome.thread, new LineWriter(target), pool);
+  return { root, solved: outcome.thread.goal !== undefined, explores: root.explores[root.explores.length - 1]! };
 }
 
-/** A rendered text as a JSON value: escaped bodies are used as they are. */
-function textValue(text: string, newline: Newline): PyJson {
-  return newline === JSON_ESCAPED ? new PyRaw(`"${text}"`) : text;
-}
+type FieldWriter = (out: ByteText) => void;
 
-function traceDictValue(d: TraceDict, newline: Newline): PyJson {
-  return {
-    main_calls: d.main_calls.map((t) => textValue(t, newline)),
-    sub_calls: d.sub_calls.map((group) => group.map((kid) => traceDictValue(kid, newline))),
-  };
-}
+const value =
+  (v: PyJson): FieldWriter =>
+  (out) =>
+    out.text(pyJson(v));
 
 /**
- * The output record: the input problem's fields, then the search's, in the reference's
- * order. `extra` (token figures) follows for APR.
+ * Appends the output record as one line of JSON: the input problem's fields, then the
+ * search's, in the reference's order (a field the input already has keeps its place, as in
+ * Python's `{**problem, ...}`). `extra` (token figures) comes last.
  */
-export function searchRecord(
+export function writeSearchRecord(
+  out: ByteText,
   input: Readonly<Record<string, unknown>>,
   startSize: number,
   outcome: SearchOutcome,
   rendered: RenderedSearch,
   promising: number,
   extra: Readonly<Record<string, PyJson>> = {},
-): Record<string, PyJson> {
-  const base = input as Record<string, PyJson>;
-  const path = rendered.searchPath;
-  const pathValue = textValue(path, rendered.newline);
-  const solved = outcome.thread.goal !== undefined;
-  switch (outcome.solver) {
-    case 'apr':
-      return {
-        ...base,
-        search_path: pathValue,
-        rating: new PyFloat(rating(solved, rendered.explores, startSize, false)),
-        search_type: `apr_${outcome.beam}`,
-        heuristic: outcome.heuristicName,
-        promising_threshold: new PyFloat(promising),
-        beam_size: outcome.beam,
-        sub_call_beam_size: outcome.subBeam,
-        trace_dict: traceDictValue(rendered.traceDict!, rendered.newline),
-        ...extra,
-      };
-    case 'sosp':
-    case 'bfs':
-    case 'dfs':
-      return {
-        ...base,
-        search_path: pathValue,
-        rating: new PyFloat(rating(solved, rendered.explores, startSize, true)),
-        search_type: outcome.solver === 'dfs' ? 'dfs' : `${outcome.solver}_${outcome.beam}`,
-        heuristic: outcome.heuristicName,
-        ...extra,
-      };
+): void {
+  const root = rendered.root;
+  const searchPath: FieldWriter = (o) => writeSequenceJson(o, root, root.cuts.length);
+  const ours = new Map<string, FieldWriter>();
+  ours.set('search_path', searchPath);
+  const isApr = outcome.solver === 'apr';
+  ours.set('rating', value(new PyFloat(rating(rendered.solved, rendered.explores, startSize, !isApr))));
+  const type = outcome.solver === 'dfs' ? 'dfs' : `${outcome.solver}_${outcome.beam}`;
+  ours.set('search_type', value(type));
+  ours.set('heuristic', value(outcome.heuristicName));
+  if (isApr) {
+    ours.set('promising_threshold', value(new PyFloat(promising)));
+    ours.set('beam_size', value(outcome.beam));
+    ours.set('sub_call_beam_size', value(outcome.subBeam));
+    ours.set('trace_dict', (o) => writeTraceDictJson(o, root));
   }
+  for (const [k, v] of Object.entries(extra)) ours.set(k, value(v));
+
+  out.text('{');
+  let first = true;
+  const field = (key: string, write: FieldWriter) => {
+    out.text(`${first ? '' : ', '}${pyString(key)}: `);
+    first = false;
+    write(out);
+  };
+  for (const [key, v] of Object.entries(input)) {
+    const mine = ours.get(key);
+    if (mine) {
+      field(key, mine);
+      ours.delete(key);
+    } else if (v !== undefined) {
+      field(key, value(v as PyJson));
+    }
+  }
+  for (const [key, write] of ours) field(key, write);
+  out.text('}');
+}
+
+/** The record as a JSON string (for callers that want text rather than bytes). */
+export function searchRecordJson(
+  input: Readonly<Record<string, unknown>>,
+  startSize: number,
+  outcome: SearchOutcome,
+  rendered: RenderedSearch,
+  promising: number,
+  extra: Readonly<Record<string, PyJson>> = {},
+): string {
+  const out = new ByteText(1 << 14);
+  writeSearchRecord(out, input, startSize, outcome, rendered, promising, extra);
+  return out.toString();
 }

@@ -1,26 +1,30 @@
-import { pyIntList, stepString } from '../core/countdown.js';
+import { intStr, pyIntList, stepString } from '../core/countdown.js';
 import type { Thread, TraceEvent } from '../solver/events.js';
 import { pathBetween, type NodeText, type SearchNode } from '../solver/node.js';
+import { ascii, ByteText, type BytePool } from './bytes.js';
 
-/** Line ends: plain text, or already escaped for a JSON string literal. */
-export type Newline = '\n' | '\\n';
-export const RAW: Newline = '\n';
-export const JSON_ESCAPED: Newline = '\\n';
+/** The escaped newline (see LineWriter). */
+const NL = '\\n';
 
 /**
- * Renders search events as the reference's trace lines. Node texts (numbers, operation,
- * operation list) are computed once per node and shared by every line that shows them.
- * Trace lines hold no character JSON escapes except the newline, so rendering with the
- * escaped newline yields the JSON string body directly, without a second pass.
+ * Renders search events as the reference's trace lines, as ASCII bytes. Every line ends
+ * with a newline, except the original BFS's final `No solution found.`.
+ *
+ * The newline is written escaped, as the two characters `\n`: trace text holds no other
+ * character that JSON escapes (and never a backslash), so the rendered bytes are already
+ * the body of a JSON string, and every output (records, sequences) copies them as they
+ * are. `unescapeTrace` gives the plain text; the token counter reads the escaped form.
+ * Each line is one template string written with one native copy; a node's printed
+ * numbers, operation and operation list are made once and kept on the node.
  */
-export class TraceWriter {
-  /** Exploring Operation lines rendered so far (the reference's rating counts them). */
-  private explored = 0;
+export class LineWriter {
+  /** `Exploring Operation` lines written so far (the reference's rating counts them). */
+  explored = 0;
+  private readonly t: string;
 
-  constructor(
-    private readonly target: number,
-    private readonly nl: Newline = RAW,
-  ) {}
+  constructor(target: number) {
+    this.t = String(target);
+  }
 
   private text(node: SearchNode): NodeText {
     let t = node.text;
@@ -37,118 +41,148 @@ export class TraceWriter {
     return t;
   }
 
-  state(node: SearchNode): string {
+  state(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    return `Current State: ${this.target}:${t.nums}, Operations: ${t.ops}${this.nl}`;
+    out.line(`Current State: ${this.t}:${t.nums}, Operations: ${t.ops}${NL}`);
   }
 
-  explore(node: SearchNode): string {
+  explore(out: ByteText, node: SearchNode): void {
     this.explored++;
     const t = this.text(node);
-    return `Exploring Operation: ${t.op}, Resulting Numbers: ${t.nums}${this.nl}`;
+    out.line(`Exploring Operation: ${t.op}, Resulting Numbers: ${t.nums}${NL}`);
   }
 
-  generated(node: SearchNode): string {
+  generated(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    return `Generated Node #${node.id}: ${this.target}:${t.nums} Operation: ${t.op}${this.nl}`;
+    out.line(`Generated Node #${node.id}: ${this.t}:${t.nums} Operation: ${t.op}${NL}`);
   }
 
-  goal(node: SearchNode): string {
-    return `${node.nums[0]},${this.target} equal: Goal Reached${this.nl}`;
+  move(out: ByteText, node: SearchNode): void {
+    out.line(`Moving to Node #${node.id}${NL}`);
+  }
+
+  goal(out: ByteText, node: SearchNode): void {
+    out.line(`${intStr(node.nums[0]!)},${this.t} equal: Goal Reached${NL}`);
   }
 
   /** The reference's get_path_to_target: from `from` down to the goal `to`. */
-  path(from: SearchNode, to: SearchNode): string {
+  path(out: ByteText, from: SearchNode, to: SearchNode): void {
     const nodes = pathBetween(from, to);
-    let out = `Moving to Node #${from.id}${this.nl}`;
+    this.move(out, from);
     for (let k = 0; k + 1 < nodes.length; k++) {
       const next = nodes[k + 1]!;
-      out += this.state(nodes[k]!) + this.explore(next);
-      if (next === to) return out + this.goal(next);
-      out += this.generated(next) + `Moving to Node #${next.id}${this.nl}`;
+      this.state(out, nodes[k]!);
+      this.explore(out, next);
+      if (next === to) {
+        this.goal(out, next);
+        return;
+      }
+      this.generated(out, next);
+      this.move(out, next);
     }
     throw new Error(`no goal at the end of the path to node #${to.id}`);
   }
 
-  /** The text of one event (spawn and join blocks included). */
-  line(e: TraceEvent): string {
+  /** Appends the text of one event (spawn and join blocks included). */
+  write(out: ByteText, e: TraceEvent): void {
     switch (e.type) {
       case 'move':
-        return `Moving to Node #${e.node.id}${this.nl}`;
+        return this.move(out, e.node);
       case 'state':
-        return this.state(e.node);
+        return this.state(out, e.node);
       case 'explore':
-        return this.explore(e.node);
+        return this.explore(out, e.node);
       case 'generated':
-        return this.generated(e.node);
+        return this.generated(out, e.node);
       case 'goal':
-        return this.goal(e.node);
+        return this.goal(out, e.node);
       case 'dead-end':
-        return `${e.node.nums[0]},${this.target} unequal: No Solution${this.nl}`;
+        return out.line(`${intStr(e.node.nums[0]!)},${this.t} unequal: No Solution${NL}`);
       case 'path':
-        return this.path(e.from, e.to);
+        return this.path(out, e.from, e.to);
       case 'sub-start':
-        return `Start Sub Search at level ${e.level}: Moving to Node #${e.node.id}${this.nl}`;
+        return out.line(`Start Sub Search at level ${e.level}: Moving to Node #${e.node.id}${NL}`);
       case 'sub-exit':
-        return `Exit Sub Search at level ${e.level}${this.nl}`;
+        return out.line(`Exit Sub Search at level ${e.level}${NL}`);
       case 'sub-failed':
-        return `No solution found in sub search${this.nl}`;
+        return out.line(`No solution found in sub search${NL}`);
       case 'exhausted':
-        return e.newline ? `No solution found.${this.nl}` : 'No solution found.';
-      case 'spawn': {
-        let out = `<Calling Sub Searches>${this.nl}`;
+        return out.line(e.newline ? `No solution found.${NL}` : 'No solution found.');
+      case 'spawn':
+        out.line(`<Calling Sub Searches>${NL}`);
         e.children.forEach((kid, i) => {
-          out += `<Start Sub Search ${i} at level ${e.level}> Moving to Node #${kid.start.id}${this.nl}`;
+          out.line(`<Start Sub Search ${i} at level ${e.level}> Moving to Node #${kid.start.id}${NL}`);
         });
-        return out + `<End Calling Sub Searches>${this.nl}`;
-      }
-      case 'join': {
-        let out = `<Sub Searches>${this.nl}`;
+        return out.line(`<End Calling Sub Searches>${NL}`);
+      case 'join':
+        out.line(`<Sub Searches>${NL}`);
         e.children.forEach((kid, i) => {
-          const where = `${i} at level ${e.level} at Node #${kid.start.id}>${this.nl}`;
-          out += kid.goal ? `<Goal Reached in Sub Search ${where}` + this.path(kid.start, kid.goal) : `<No Solution in Sub Search ${where}`;
+          const where = `${i} at level ${e.level} at Node #${kid.start.id}>${NL}`;
+          if (kid.goal) {
+            out.line(`<Goal Reached in Sub Search ${where}`);
+            this.path(out, kid.start, kid.goal);
+          } else {
+            out.line(`<No Solution in Sub Search ${where}`);
+          }
         });
-        return out + `<End Sub Searches>${this.nl}`;
-      }
+        return out.line(`<End Sub Searches>${NL}`);
     }
-  }
-
-  /**
-   * A thread's sequences (the reference's `main_calls`): each spawn ends one; the next
-   * repeats the text before the spawn block, then continues with the join block.
-   */
-  sequences(thread: Thread): Sequences {
-    const texts: string[] = [];
-    const explores: number[] = [];
-    let text = '';
-    let count = 0;
-    for (const e of thread.events) {
-      if (e.type === 'spawn') {
-        texts.push(text + this.line(e));
-        explores.push(count);
-      } else {
-        const before = this.explored;
-        text += this.line(e);
-        count += this.explored - before;
-      }
-    }
-    texts.push(text);
-    explores.push(count);
-    return { texts, explores };
-  }
-
-  /** The reference's `trace_dict` for a thread and, recursively, its children. */
-  traceDict(thread: Thread): TraceDict {
-    const subCalls: TraceDict[][] = [];
-    for (const e of thread.events) if (e.type === 'spawn') subCalls.push(e.children.map((kid) => this.traceDict(kid)));
-    return { main_calls: this.sequences(thread).texts, sub_calls: subCalls };
   }
 }
 
-/** A thread's sequences and how many `Exploring Operation` lines each holds. */
-export interface Sequences {
-  readonly texts: string[];
-  readonly explores: number[];
+/**
+ * A thread rendered once. Its sequences (the reference's `main_calls`) share text: each
+ * spawn ends one sequence, and the next repeats the text before the spawn block and goes on
+ * with the join block. So the thread's text is kept without spawn blocks, with the offset of
+ * each spawn; sequence k is text[0, cuts[k]) + spawns[k], the last one the whole text.
+ */
+export interface RenderedThread {
+  readonly text: ByteText;
+  readonly cuts: readonly number[];
+  readonly spawns: readonly ByteText[];
+  /** `Exploring Operation` lines in each sequence. */
+  readonly explores: readonly number[];
+  readonly children: ReadonlyArray<readonly RenderedThread[]>;
+}
+
+export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool): RenderedThread {
+  const text = pool ? pool.take() : new ByteText(1024);
+  const cuts: number[] = [];
+  const spawns: ByteText[] = [];
+  const explores: number[] = [];
+  const children: RenderedThread[][] = [];
+  const start = w.explored;
+  for (const e of thread.events) {
+    if (e.type === 'spawn') {
+      cuts.push(text.len);
+      explores.push(w.explored - start);
+      const block = pool ? pool.take() : new ByteText(128 + 64 * e.children.length);
+      w.write(block, e);
+      spawns.push(block);
+      continue;
+    }
+    w.write(text, e);
+  }
+  explores.push(w.explored - start);
+  // Children are rendered after the parent so the parent's explore counts stay its own.
+  for (const e of thread.events) if (e.type === 'spawn') children.push(e.children.map((kid) => renderThread(kid, w, pool)));
+  return { text, cuts, spawns, explores, children };
+}
+
+/** How many sequences a rendered thread has. */
+export function sequenceCount(t: RenderedThread): number {
+  return t.cuts.length + 1;
+}
+
+/** Plain text from rendered (escaped) trace bytes. */
+export function unescapeTrace(escaped: string): string {
+  return escaped.replaceAll('\\n', '\n');
+}
+
+/** Sequence k of a thread as plain text. */
+export function sequenceText(t: RenderedThread, k: number): string {
+  if (k === t.cuts.length) return unescapeTrace(t.text.toString());
+  return unescapeTrace(t.text.toString(0, t.cuts[k]) + t.spawns[k]!.toString());
 }
 
 export interface TraceDict {
@@ -156,9 +190,63 @@ export interface TraceDict {
   readonly sub_calls: TraceDict[][];
 }
 
-/** Every sequence of a trace_dict in the reference's `add_all_calls` order. */
-export function flattenSequences(dict: TraceDict): string[] {
-  const out: string[] = [...dict.main_calls];
-  for (const group of dict.sub_calls) for (const kid of group) out.push(...flattenSequences(kid));
-  return out;
+/** The reference's `trace_dict` with string texts (tests, inspect). */
+export function traceDictOf(t: RenderedThread): TraceDict {
+  const main_calls: string[] = [];
+  for (let k = 0; k < sequenceCount(t); k++) main_calls.push(sequenceText(t, k));
+  return { main_calls, sub_calls: t.children.map((group) => group.map(traceDictOf)) };
+}
+
+/** Every sequence in the reference's `add_all_calls` order, with the thread it belongs to. */
+export function* flattenSequences(t: RenderedThread, name = 'root'): Generator<{ thread: string; index: number; text: string }> {
+  for (let k = 0; k < sequenceCount(t); k++) yield { thread: name, index: k, text: sequenceText(t, k) };
+  let child = 0;
+  for (const group of t.children) for (const kid of group) yield* flattenSequences(kid, `${name}.${child++}`);
+}
+
+/** Appends sequence k of a thread as a JSON string literal. */
+export function writeSequenceJson(out: ByteText, t: RenderedThread, k: number): void {
+  out.ensure(2);
+  out.byte(0x22);
+  if (k === t.cuts.length) {
+    out.slice(t.text, 0, t.text.len);
+  } else {
+    out.slice(t.text, 0, t.cuts[k]!);
+    out.slice(t.spawns[k]!, 0, t.spawns[k]!.len);
+  }
+  out.ensure(1);
+  out.byte(0x22);
+}
+
+const D = { main: ascii('{"main_calls": ['), sub: ascii('], "sub_calls": ['), end: ascii(']}'), sep: ascii(', ') };
+
+/** Appends the thread's `trace_dict` as JSON, exactly as Python's json.dumps writes it. */
+export function writeTraceDictJson(out: ByteText, t: RenderedThread): void {
+  out.ensure(64);
+  out.bytes(D.main);
+  for (let k = 0; k < sequenceCount(t); k++) {
+    if (k > 0) {
+      out.ensure(2);
+      out.bytes(D.sep);
+    }
+    writeSequenceJson(out, t, k);
+  }
+  out.ensure(64);
+  out.bytes(D.sub);
+  t.children.forEach((group, g) => {
+    out.ensure(4);
+    if (g > 0) out.bytes(D.sep);
+    out.byte(0x5b);
+    group.forEach((kid, i) => {
+      if (i > 0) {
+        out.ensure(2);
+        out.bytes(D.sep);
+      }
+      writeTraceDictJson(out, kid);
+    });
+    out.ensure(1);
+    out.byte(0x5d);
+  });
+  out.ensure(2);
+  out.bytes(D.end);
 }
