@@ -8,9 +8,9 @@ import { goldenPath } from './helpers.js';
 
 const goldenLines = (name: string) => readFileSync(goldenPath(name), 'utf8').split('\n').filter(Boolean);
 
-function referenceRun(problemsFile: string, seed: number, o: Omit<SearchOptions, 'reference' | 'heuristic' | 'maxSpawnLevel'>) {
+function referenceRun(problemsFile: string, seed: number, o: Omit<SearchOptions, 'reference' | 'heuristic' | 'maxSpawnLevel' | 'fit'>) {
   const rng = new PythonRandom(seed);
-  const opts: SearchOptions = { ...o, reference: true, heuristic: 'mult', maxSpawnLevel: 0 };
+  const opts: SearchOptions = { ...o, reference: true, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' };
   return goldenLines(problemsFile).map((line, i) => {
     const { problem, record } = toProblem(JSON.parse(line), problemsFile, i + 1);
     const outcome = runSearch(problem, rng, opts);

@@ -7,6 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProblems } from '../pipeline/problems-job.js';
 import { runSearchJob } from '../pipeline/search-job.js';
+import { defaultSettings } from '../pipeline/make-record.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { defaultProblems, type ProblemSpec } from '../solver/problems.js';
@@ -57,11 +58,11 @@ await runProblems({ spec: FOUR, count: 20_000, seed: 7, split: 'train', compat: 
 
 /** The whole search job (read, search, render, write) on a problems file, output to /dev/null. */
 function searchRate(options: SearchOptions, problemsFile: string, count: number): () => Promise<number> {
-  return () => runSearchJob({ problems: problemsFile, out: '/dev/null', seed: 3, options }).then(() => count);
+  return () => runSearchJob({ problems: problemsFile, out: '/dev/null', seed: 3, settings: defaultSettings(options) }).then(() => count);
 }
 
-const SOSP: SearchOptions = { solver: 'sosp', reference: false, minBeam: 1, maxBeam: 5, maxSubBeam: 5, promising: 0.5, heuristic: 'mult', maxSpawnLevel: 0 };
-const APR: SearchOptions = { solver: 'apr', reference: false, minBeam: 1, maxBeam: 10, maxSubBeam: 15, promising: 0.9, heuristic: 'mult', maxSpawnLevel: 0 };
+const SOSP: SearchOptions = { solver: 'sosp', reference: false, minBeam: 1, maxBeam: 5, maxSubBeam: 5, promising: 0.5, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' };
+const APR: SearchOptions = { solver: 'apr', reference: false, minBeam: 1, maxBeam: 10, maxSubBeam: 15, promising: 0.9, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' };
 
 await rate('problems, 4 numbers, targets 10..100', 'problems/s', 50_000, problemsRate(FOUR, 50_000), '>= 20000', 'default mode, generation and record JSON');
 await rate('problems, 6 numbers, targets 10..100', 'problems/s', 2_000, problemsRate(SIX, 2_000), undefined, 'default mode, generation and record JSON');

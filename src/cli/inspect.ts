@@ -3,7 +3,7 @@ import { inspect, type InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../pipeline/errors.js';
 import { SOLVERS, type SolverName } from '../solver/strategies.js';
 import { integer, oneOf } from './parse.js';
-import { addSearchOptions, searchOptions, type SearchFlags } from './search.js';
+import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';
 
 interface InspectFlags extends SearchFlags {
   nums?: string;
@@ -45,7 +45,7 @@ export function registerInspect(program: Command): void {
       source = { kind: 'record', ...parseRecordRef(o.record) };
     } else {
       if (o.nums === undefined || o.target === undefined) throw new UsageError('give --nums and --target, or --record FILE:INDEX');
-      source = { kind: 'problem', nums: parseNums(o.nums), target: o.target, seed: o.seed, options: searchOptions(o.solver, o) };
+      source = { kind: 'problem', nums: parseNums(o.nums), target: o.target, seed: o.seed, settings: recordSettings(o.solver, o) };
     }
     process.stdout.write(await inspect(source, { json: o.json === true, full: o.full === true }));
   });

@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../pipeline/errors.js';
+import { DEFAULT_WINDOW, type RecordSettings } from '../pipeline/make-record.js';
 import { runSearchJob } from '../pipeline/search-job.js';
-import { SOLVERS, type HeuristicChoice, type SearchOptions, type SolverName } from '../solver/strategies.js';
+import { shortestThreadTokens, type Conditioning } from '../serializers/token-costs.js';
+import { SOLVERS, type FitPolicy, type HeuristicChoice, type SearchOptions, type SolverName } from '../solver/strategies.js';
 import { integer, oneOf, ordered, probability } from './parse.js';
 
 /** Per-solver defaults: the reference scripts' settings. */
@@ -14,6 +16,10 @@ const DEFAULTS: Record<SolverName, { minBeam: number; maxBeam: number; maxSubBea
 
 export interface SearchFlags {
   seed: number;
+  window: number;
+  maxDepth: number;
+  condition: Conditioning;
+  fit: FitPolicy;
   minBeam?: number;
   maxBeam?: number;
   maxSubBeam?: number;
@@ -39,7 +45,39 @@ export function addSearchOptions(cmd: Command): Command {
       new Option('--compat <mode>', 'reproduce the Python reference byte for byte').argParser(
         oneOf('--compat', ['reference'] as const),
       ),
+    )
+    .option('--window <n>', 'tokens per sequence, <s> and </s> included; 0 turns the guarantee off', integer('--window', 0), DEFAULT_WINDOW)
+    .option('--max-depth <n>', 'apr: thread levels below the root (1: children only, as the reference)', integer('--max-depth', 0, 8), 1)
+    .addOption(
+      new Option('--condition <mode>', 'conditioning prefix: none, token-budget (sosp, dfs, bfs) or sub-call-budget (apr)')
+        .argParser(oneOf('--condition', ['none', 'token-budget', 'sub-call-budget'] as const))
+        .default('none'),
+    )
+    .addOption(
+      new Option('--fit <policy>', 'sosp, dfs, bfs when the window is full: stop, resample or drop')
+        .argParser(oneOf('--fit', ['stop', 'resample', 'drop'] as const))
+        .default('stop'),
     );
+}
+
+/** Validated record settings (search options, window, conditioning) from the flags. */
+export function recordSettings(solver: SolverName, f: SearchFlags): RecordSettings {
+  const options = searchOptions(solver, f);
+  if (options.reference && f.maxDepth !== 1) throw new UsageError('--max-depth cannot be combined with --compat reference (the reference nests one level)');
+  if (f.condition === 'token-budget' && solver === 'apr') throw new UsageError('--condition token-budget is for sosp, dfs and bfs; apr uses sub-call-budget');
+  if (f.condition === 'sub-call-budget' && solver !== 'apr') throw new UsageError('--condition sub-call-budget is for apr; sosp, dfs and bfs use token-budget');
+  if (f.fit !== 'stop' && solver === 'apr') throw new UsageError('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
+  const window = options.reference ? 0 : f.window;
+  if (window > 0) {
+    const least = shortestThreadTokens(f.condition, window);
+    if (window < least) throw new UsageError(`--window ${window} is too small: the shortest complete thread needs ${least} tokens`);
+  }
+  return {
+    options: { ...options, maxSpawnLevel: f.maxDepth - 1, fit: f.fit },
+    window,
+    condition: f.condition,
+    tokenFields: !options.reference,
+  };
 }
 
 /** Validated search options for a solver from the command-line flags. */
@@ -61,6 +99,7 @@ export function searchOptions(solver: SolverName, f: SearchFlags): SearchOptions
     promising: f.promising ?? d.promising,
     heuristic: f.heuristic ?? d.heuristic,
     maxSpawnLevel: 0,
+    fit: 'stop',
   };
 }
 
@@ -71,9 +110,18 @@ export function registerSearch(program: Command): void {
     .argument('<solver>', `one of ${SOLVERS.join(', ')}`, oneOf('solver', SOLVERS))
     .requiredOption('--problems <file>', 'problems file (.jsonl, .json, .gz; - is stdin)')
     .option('--out <file>', 'output (.jsonl, .json, .gz; - is stdout; default: data/{solver}.jsonl)');
-  addSearchOptions(cmd).action(async (solver: SolverName, o: SearchFlags & { problems: string; out?: string }) => {
+  cmd.option('--sequences-out <file>', 'also write every training sequence (.jsonl objects, or .json: an array of strings)');
+  addSearchOptions(cmd).action(async (solver: SolverName, o: SearchFlags & { problems: string; out?: string; sequencesOut?: string }) => {
     const out = o.out ?? `data/${solver}.jsonl`;
-    const n = await runSearchJob({ problems: o.problems, out, seed: o.seed, options: searchOptions(solver, o) });
-    if (out !== '-') process.stderr.write(`wrote ${n} ${solver} records to ${out}\n`);
+    const settings = recordSettings(solver, o);
+    const sum = await runSearchJob({ problems: o.problems, out, seed: o.seed, settings, sequencesOut: o.sequencesOut });
+    const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
+    const judged = settings.window || DEFAULT_WINDOW;
+    process.stderr.write(
+      `wrote ${sum.records} ${solver} records to ${out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences, ` +
+        `${sum.overflows} over ${judged} tokens, ${sum.outOfBudget} stopped by the window` +
+        (sum.dropped ? `, ${sum.dropped} dropped` : '') +
+        '\n',
+    );
   });
 }

@@ -3,15 +3,14 @@ import { streamFor } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson, type PyJson } from '../serializers/pyjson.js';
 import { describeRecord } from '../serializers/record-view.js';
-import { renderSearch, searchRecordJson } from '../serializers/search-record.js';
 import { solve } from '../solver/exact.js';
 import type { Problem } from '../solver/problems.js';
-import { runSearch, type SearchOptions } from '../solver/strategies.js';
+import { makeSearch, type RecordSettings } from './make-record.js';
 import { InputError } from './errors.js';
 import { readRecords } from './source.js';
 
 export type InspectSource =
-  | { readonly kind: 'problem'; readonly nums: number[]; readonly target: number; readonly seed: number; readonly options: SearchOptions }
+  | { readonly kind: 'problem'; readonly nums: number[]; readonly target: number; readonly seed: number; readonly settings: RecordSettings }
   | { readonly kind: 'record'; readonly file: string; readonly index: number };
 
 /** One problem searched afresh (as record 0 of a run with this seed), or a stored record. */
@@ -28,13 +27,13 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
     }
     throw new InputError(source.file, undefined, `has ${k} records; index ${source.index} is out of range (the first is 0)`);
   }
-  const { nums, target, seed, options } = source;
+  const { nums, target, seed, settings } = source;
+  const options = settings.options;
   const problem: Problem = { nums, target, solution: solve(nums, target) ?? [], startSize: nums.length };
   const rng = options.reference ? new PythonRandom(seed) : streamFor(seed, options.solver, 0);
-  const outcome = runSearch(problem, rng, options);
   const base = problemRecord(problem, options.reference ? 'reference' : 'default');
-  const record = searchRecordJson(base, problem.startSize, outcome, renderSearch(target, outcome), options.promising);
-  return JSON.parse(record) as Record<string, unknown>;
+  const made = makeSearch(problem, base, rng, settings);
+  return JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown>;
 }
 
 export async function inspect(source: InspectSource, view: { json: boolean; full: boolean }): Promise<string> {

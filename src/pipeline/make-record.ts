@@ -1,58 +1,136 @@
 import type { Rng } from '../random/rng.js';
 import { BytePool, ByteText } from '../serializers/bytes.js';
 import { renderSearch, writeSearchRecord } from '../serializers/search-record.js';
-import { flattenSequences } from '../serializers/trace.js';
-import { runSearch, type SearchOptions } from '../solver/strategies.js';
+import { sequenceInfos, tokenFields, writeSequenceText, type SequenceInfo } from '../serializers/sequences.js';
+import {
+  prefixReserve,
+  prefixTokens,
+  subCallBudgetPrefix,
+  tokenBudgetBin,
+  tokenBudgetPrefix,
+  windowRules,
+  type Conditioning,
+} from '../serializers/token-costs.js';
 import type { Problem } from '../solver/problems.js';
-import { countTextTokens } from '../tokens/llama.js';
+import { runSearch, type SearchOptions } from '../solver/strategies.js';
 
-/** One training sequence of a record, in the reference's flattening order. */
-export interface SequenceOut {
-  readonly text: string;
-  /** Which thread: `root`, `root.0`, `root.1.2`, and which of its sequences: `root#1`. */
-  readonly thread: string;
-  /** Llama-2 tokens of the text alone (no `<s>`/`</s>`). */
+/** Everything that decides how a problem becomes a record and its training sequences. */
+export interface RecordSettings {
+  readonly options: SearchOptions;
+  /** Tokens per sequence, `<s>` and `</s>` included; 0: no limit (the reference's behaviour). */
+  readonly window: number;
+  readonly condition: Conditioning;
+  /** Add the reference's token fields to records (default mode; reference mode leaves records as the reference writes them). */
+  readonly tokenFields: boolean;
+}
+
+/** The window overflow is judged against when the search itself has none. */
+export const DEFAULT_WINDOW = 4096;
+
+/** One training sequence: its text (with any conditioning prefix) and its full length. */
+export interface MadeSequence {
+  readonly info: SequenceInfo;
+  readonly prefix: string;
+  /** Tokens of prefix + text + `<s>` + `</s>`. */
   readonly tokens: number;
+}
+
+/** A searched record: its JSON line and what statistics need. */
+export interface MadeSearch {
+  /** The record as one line of JSON (no newline), ASCII bytes; valid until the next call. */
+  readonly json: Uint8Array;
+  readonly solved: boolean;
+  readonly startSize: number;
+  readonly beam: number;
+  /** Child threads the root spawned (0 for single-thread searches). */
+  readonly children: number;
+  readonly sequences: readonly MadeSequence[];
+  /** Sequences longer than the window (always 0 in default mode with a window). */
+  readonly overflows: number;
+  /** The search stopped because the window was full. */
+  readonly outOfBudget: boolean;
+  /** `fit: drop` and the search did not fit: the record is not to be written. */
+  readonly dropped: boolean;
 }
 
 /** Reused for every record: a record is written out before the next one is made. */
 const out = new ByteText(1 << 16);
 const pool = new BytePool();
 
-/** A searched record: its JSON line and what the pipeline's statistics need. */
-export interface MadeSearch {
-  /** The record as one line of JSON (no newline), ASCII bytes; valid until the next call. */
-  readonly json: Uint8Array;
-  readonly solved: boolean;
-  readonly startSize: number;
-  /** Child threads the root spawned (0 for single-thread searches). */
-  readonly children: number;
-  readonly sequences: readonly SequenceOut[];
-}
-
 /**
- * Searches one problem and renders its record; the one place that turns a problem into a
- * search record, used by `search`, `inspect` and the corpus pipeline alike.
+ * Searches one problem and renders its record and sequences; the one place that turns a
+ * problem into a search record, used by `search`, `inspect` and the corpus pipeline alike.
  */
 export function makeSearch(
   problem: Problem,
   input: Readonly<Record<string, unknown>>,
   rng: Rng,
-  options: SearchOptions,
-  withSequences: boolean,
+  settings: RecordSettings | SearchOptions,
 ): MadeSearch {
-  const outcome = runSearch(problem, rng, options);
+  const s = 'options' in settings ? settings : defaultSettings(settings);
+  const o = s.options;
+  const limited = s.window > 0 && !o.reference;
+  const rules = limited ? windowRules(problem.target, s.window, prefixReserve(s.condition, s.window)) : undefined;
+  const outcome = runSearch(problem, rng, o, rules);
   pool.recycle();
   const rendered = renderSearch(problem.target, outcome, pool);
-  out.len = 0;
-  writeSearchRecord(out, input, problem.startSize, outcome, rendered, options.promising);
+  const infos = sequenceInfos(rendered.root);
   let children = 0;
   for (const e of outcome.thread.events) if (e.type === 'spawn') children += e.children.length;
-  const sequences: SequenceOut[] = [];
-  if (withSequences) {
-    for (const s of flattenSequences(rendered.root)) {
-      sequences.push({ text: s.text, thread: `${s.thread}#${s.index}`, tokens: countTextTokens(s.text) });
-    }
-  }
-  return { json: out.view(), solved: rendered.solved, startSize: problem.startSize, children, sequences };
+
+  const judged = s.window > 0 ? s.window : DEFAULT_WINDOW;
+  let overflows = 0;
+  const sequences = infos.map((info) => {
+    const prefix = conditioningPrefix(s.condition, info, children);
+    const first = prefix ? firstLine(info) : '';
+    const tokens = info.tokens + 2 + (prefix ? prefixTokens(prefix, first) : 0);
+    if (tokens > judged) overflows++;
+    return { info, prefix, tokens };
+  });
+
+  out.len = 0;
+  writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, s.tokenFields ? tokenFields(infos) : {});
+  return {
+    json: out.view(),
+    solved: rendered.solved,
+    startSize: problem.startSize,
+    beam: outcome.beam,
+    children,
+    sequences,
+    overflows,
+    outOfBudget: outcome.outOfBudget,
+    dropped: o.fit === 'drop' && outcome.outOfBudget,
+  };
+}
+
+/** Settings for search options alone: the default window, no conditioning. */
+export function defaultSettings(options: SearchOptions): RecordSettings {
+  return { options, window: options.reference ? 0 : DEFAULT_WINDOW, condition: 'none', tokenFields: !options.reference };
+}
+
+function conditioningPrefix(mode: Conditioning, info: SequenceInfo, children: number): string {
+  if (mode === 'token-budget') return tokenBudgetPrefix(tokenBudgetBin(info.tokens + 2));
+  if (mode === 'sub-call-budget' && info.isRoot) return subCallBudgetPrefix(children);
+  return '';
+}
+
+function firstLine(info: SequenceInfo): string {
+  const [buf, start, end] = info.parts[0]!;
+  const at = buf.buf.indexOf('\\n', start);
+  return `${buf.toString(start, at < 0 || at > end ? end : at)}\n`;
+}
+
+const seqOut = new ByteText(1 << 16);
+
+/**
+ * A sequence as one line of the sequences file: `{"text", "record", "thread", "tokens"}`
+ * for JSON Lines, or the bare string for a JSON array (what the reference's trainer reads).
+ * Valid until the next call.
+ */
+export function sequenceLine(seq: MadeSequence, record: number, bareString: boolean): Uint8Array {
+  seqOut.len = 0;
+  if (!bareString) seqOut.line('{"text": ');
+  writeSequenceText(seqOut, seq.info, seq.prefix);
+  if (!bareString) seqOut.line(`, "record": ${record}, "thread": "${seq.info.thread}#${seq.info.index}", "tokens": ${seq.tokens}}`);
+  return seqOut.view();
 }

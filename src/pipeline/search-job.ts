@@ -2,7 +2,8 @@ import { PythonRandom } from '../random/python.js';
 import type { Rng } from '../random/rng.js';
 import { streamFor } from '../random/streams.js';
 import type { SearchOptions } from '../solver/strategies.js';
-import { makeSearch } from './make-record.js';
+import { formatOf } from './formats.js';
+import { makeSearch, sequenceLine, type RecordSettings } from './make-record.js';
 import { readProblems } from './problems-file.js';
 import { RecordSink } from './sink.js';
 
@@ -10,7 +11,19 @@ export interface SearchJob {
   readonly problems: string;
   readonly out: string;
   readonly seed: number;
-  readonly options: SearchOptions;
+  readonly settings: RecordSettings;
+  /** Where the training sequences go (JSON Lines objects, or `.json`: an array of strings). */
+  readonly sequencesOut?: string | undefined;
+}
+
+/** What a search run did, for the summary line. */
+export interface SearchSummary {
+  records: number;
+  solved: number;
+  sequences: number;
+  overflows: number;
+  outOfBudget: number;
+  dropped: number;
 }
 
 /**
@@ -26,19 +39,36 @@ export function recordRngs(seed: number, options: SearchOptions): (index: number
   return (index) => streamFor(seed, options.solver, index);
 }
 
-/** Searches every problem of a file and writes the records; output appears only when complete. */
-export async function runSearchJob(job: SearchJob): Promise<number> {
-  const rngFor = recordRngs(job.seed, job.options);
+/** Searches every problem of a file and writes the records; outputs appear only when complete. */
+export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
+  const rngFor = recordRngs(job.seed, job.settings.options);
   const sink = RecordSink.open(job.out);
+  const seqSink = job.sequencesOut ? RecordSink.open(job.sequencesOut) : undefined;
+  const bare = job.sequencesOut ? formatOf(job.sequencesOut).array : false;
+  const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: 0, outOfBudget: 0, dropped: 0 };
   try {
     let index = 0;
     for await (const { problem, record } of readProblems(job.problems)) {
-      await sink.write(makeSearch(problem, record, rngFor(index++), job.options, false).json);
+      const made = makeSearch(problem, record, rngFor(index), job.settings);
+      if (made.outOfBudget) sum.outOfBudget++;
+      if (made.dropped) {
+        sum.dropped++;
+      } else {
+        await sink.write(made.json);
+        sum.records++;
+        if (made.solved) sum.solved++;
+        sum.sequences += made.sequences.length;
+        sum.overflows += made.overflows;
+        if (seqSink) for (const seq of made.sequences) await seqSink.write(sequenceLine(seq, index, bare));
+      }
+      index++;
     }
     await sink.close();
+    await seqSink?.close();
   } catch (err) {
     await sink.abort();
+    await seqSink?.abort();
     throw err;
   }
-  return sink.records;
+  return sum;
 }

@@ -8,6 +8,8 @@
 export class ByteText {
   buf: Buffer;
   len = 0;
+  /** Lines appended with `line()` that end with an (escaped) newline. */
+  lines = 0;
 
   constructor(capacity = 4096) {
     this.buf = Buffer.allocUnsafe(capacity);
@@ -30,6 +32,7 @@ export class ByteText {
   line(s: string): void {
     if (this.len + s.length > this.buf.length) this.ensure(s.length);
     this.len += this.buf.write(s, this.len, 'latin1');
+    if (s.endsWith('\\n')) this.lines++;
   }
 
   byte(c: number): void {
@@ -101,6 +104,7 @@ export class BytePool {
   take(): ByteText {
     const b = this.free.pop() ?? new ByteText(4096);
     b.len = 0;
+    b.lines = 0;
     this.used.push(b);
     return b;
   }

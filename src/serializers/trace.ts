@@ -139,6 +139,8 @@ export class LineWriter {
 export interface RenderedThread {
   readonly text: ByteText;
   readonly cuts: readonly number[];
+  /** Lines of text before each cut. */
+  readonly cutLines: readonly number[];
   readonly spawns: readonly ByteText[];
   /** `Exploring Operation` lines in each sequence. */
   readonly explores: readonly number[];
@@ -148,6 +150,7 @@ export interface RenderedThread {
 export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool): RenderedThread {
   const text = pool ? pool.take() : new ByteText(1024);
   const cuts: number[] = [];
+  const cutLines: number[] = [];
   const spawns: ByteText[] = [];
   const explores: number[] = [];
   const children: RenderedThread[][] = [];
@@ -155,8 +158,10 @@ export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool): Re
   for (const e of thread.events) {
     if (e.type === 'spawn') {
       cuts.push(text.len);
+      cutLines.push(text.lines);
       explores.push(w.explored - start);
       const block = pool ? pool.take() : new ByteText(128 + 64 * e.children.length);
+      block.lines = 0;
       w.write(block, e);
       spawns.push(block);
       continue;
@@ -166,7 +171,7 @@ export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool): Re
   explores.push(w.explored - start);
   // Children are rendered after the parent so the parent's explore counts stay its own.
   for (const e of thread.events) if (e.type === 'spawn') children.push(e.children.map((kid) => renderThread(kid, w, pool)));
-  return { text, cuts, spawns, explores, children };
+  return { text, cuts, cutLines, spawns, explores, children };
 }
 
 /** How many sequences a rendered thread has. */

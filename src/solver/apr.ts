@@ -1,7 +1,8 @@
-import { newThread, type Thread } from './events.js';
+import { newThread, type Thread, type TraceEvent } from './events.js';
 import { expandBeam, type SearchContext } from './expand.js';
 import { PyHeap } from './heap.js';
 import { rootNode, type SearchNode } from './node.js';
+import { SequenceBudget, type WindowRules } from './window.js';
 
 export interface AprParams {
   /** Beam of the root thread. */
@@ -10,7 +11,11 @@ export interface AprParams {
   readonly subBeam: number;
   /** Probability that an expansion with more than one kept child spawns child threads. */
   readonly promising: number;
-  /** Deepest level that may still spawn (the reference: 0, only the root thread spawns). */
+  /**
+   * Deepest level that may still spawn (the reference: 0, only the root thread spawns).
+   * Promising spawns are drawn at level 0 only; below it threads spawn only to hand on
+   * the frontier when their window is full.
+   */
   readonly maxSpawnLevel: number;
   /**
    * Keep the reference's loop-variable quirk: after a spawn whose children all failed, its
@@ -18,12 +23,23 @@ export interface AprParams {
    * names the wrong node or is missing.
    */
   readonly referenceQuirks: boolean;
+  /** Keep every sequence inside a token window (default mode); none: no limit (reference). */
+  readonly window?: WindowRules | undefined;
 }
+
+/** Most children one spawn hands work to: more would not fit their join block anyway. */
+const MAX_CHILDREN = 32;
 
 /**
  * APR (the reference's `apr`): a beam search whose threads, at a promising expansion, spawn
  * one child thread per kept child, wait for all of them, and join their outcomes; the
  * first child (in spawn order) that reached the goal ends the parent with the clean path.
+ *
+ * With a window, a thread checks every expansion against its sequence's token budget
+ * before keeping it. One that would overflow hands its frontier (the rest of the batch,
+ * then the open set) to child threads when its level may spawn, or else ends cleanly with
+ * `No solution found.`; a spawn keeps only as many children as its spawn and join blocks
+ * (and the ending after them) leave room for.
  */
 export function aprSearch(ctx: SearchContext, nums: readonly number[], params: AprParams): Thread {
   const root = newThread(rootNode(nums, ctx.heuristic), 0);
@@ -33,7 +49,14 @@ export function aprSearch(ctx: SearchContext, nums: readonly number[], params: A
 
 function runThread(ctx: SearchContext, params: AprParams, thread: Thread, beam: number): void {
   const { events, start, level } = thread;
-  events.push({ type: 'move', node: start });
+  const budget = new SequenceBudget(events, params.window, level);
+  const canSpawn = level <= params.maxSpawnLevel;
+  const exhausted: TraceEvent = { type: 'exhausted', newline: true };
+  budget.add({ type: 'move', node: start });
+  // Room every sequence keeps for its cheapest clean ending, and a move line; a thread that
+  // may spawn also keeps room to hand its frontier to a beam's worth of children.
+  let endReserve = budget.limited ? budget.cost(exhausted) + budget.cost({ type: 'move', node: start }) + 16 : 0;
+  if (budget.limited && canSpawn) endReserve += handoffReserve(budget, thread, Math.min(MAX_CHILDREN, beam + 2));
   const open = new PyHeap<SearchNode>();
   open.push(start);
   while (open.size > 0) {
@@ -41,34 +64,97 @@ function runThread(ctx: SearchContext, params: AprParams, thread: Thread, beam: 
     for (let k = Math.min(beam, open.size); k > 0; k--) batch.push(open.pop()!);
     for (let idx = 0; idx < batch.length; idx++) {
       let at = idx;
+      const mark = budget.mark();
       const { kept, goal } = expandBeam(ctx, batch[idx]!, beam, events);
+      budget.countSince(mark);
       if (goal) {
-        events.push({ type: 'path', from: start, to: goal });
-        thread.goal = goal;
-        return;
-      }
-      // The draw happens only when a spawn is possible, as in the reference.
-      const spawn = level <= params.maxSpawnLevel && kept.length > 1 && ctx.rng.random() < params.promising;
-      if (spawn) {
-        const kids = kept.map((child) => newThread(child, level + 1));
-        for (const kid of kids) runThread(ctx, params, kid, params.subBeam);
-        events.push({ type: 'spawn', level: level + 1, children: kids });
-        events.push({ type: 'join', level: level + 1, children: kids });
-        const solved = kids.find((kid) => kid.goal !== undefined);
-        if (solved) {
-          events.push({ type: 'goal', node: solved.goal! });
-          events.push({ type: 'path', from: start, to: solved.goal! });
-          thread.goal = solved.goal;
+        budget.add({ type: 'path', from: start, to: goal });
+        if (budget.fits(0)) {
+          thread.goal = goal;
           return;
         }
-        if (params.referenceQuirks) at = kids.length - 1;
-      } else {
-        for (const child of kept) open.push(child);
+      } else if (budget.fits(endReserve)) {
+        // Promising spawns happen in the root thread only, as in the reference (deeper
+        // threads spawn only to hand work on when their window is full); the draw happens
+        // only when a spawn is possible, as in the reference.
+        const spawn = canSpawn && level === 0 && kept.length > 1 && ctx.rng.random() < params.promising;
+        if (spawn) {
+          const left = spawnChildren(ctx, params, thread, budget, kept, endReserve);
+          if (thread.goal) return;
+          for (const node of left) open.push(node);
+          if (params.referenceQuirks) at = kept.length - 1;
+        } else {
+          for (const child of kept) open.push(child);
+        }
+        if (at < batch.length - 1) budget.add({ type: 'move', node: batch[at + 1]! });
+        continue;
       }
-      if (at < batch.length - 1) events.push({ type: 'move', node: batch[at + 1]! });
+      // This expansion does not fit: take it back and hand the frontier on, or stop.
+      budget.reset(mark);
+      const frontier = [...batch.slice(idx)];
+      while (open.size > 0) frontier.push(open.pop()!);
+      if (canSpawn) {
+        spawnChildren(ctx, params, thread, budget, frontier.slice(0, MAX_CHILDREN), budget.cost(exhausted));
+        if (thread.goal) return;
+      }
+      budget.add(exhausted);
+      return;
     }
     const next = open.peek();
-    if (next) events.push({ type: 'move', node: next });
+    if (next) budget.add({ type: 'move', node: next });
   }
-  events.push({ type: 'exhausted', newline: true });
+  budget.add(exhausted);
+}
+
+/**
+ * Tokens a handoff to `children` children needs: their spawn and join lines (ids a few
+ * digits longer than the start's) and a goal with its clean path (about 60 tokens a step).
+ */
+function handoffReserve(budget: SequenceBudget, thread: Thread, children: number): number {
+  const kids = Array.from({ length: children }, () => newThread(thread.start, thread.level + 1));
+  const blocks =
+    budget.cost({ type: 'spawn', level: thread.level + 1, children: kids }) +
+    budget.cost({ type: 'join', level: thread.level + 1, children: kids });
+  return blocks + 8 * children + 60 * thread.start.nums.length + 20;
+}
+
+/**
+ * Runs one child thread per node, then spawns and joins as many of them (in order) as fit:
+ * the spawn block must fit the current sequence, and the next sequence (the same text, the
+ * join block, then the goal and clean path or `reserve` more tokens) must fit too. Returns
+ * the nodes whose children did not fit; sets `thread.goal` when a joined child solved.
+ */
+function spawnChildren(
+  ctx: SearchContext,
+  params: AprParams,
+  thread: Thread,
+  budget: SequenceBudget,
+  nodes: readonly SearchNode[],
+  reserve: number,
+): SearchNode[] {
+  const kids = nodes.map((node) => newThread(node, thread.level + 1));
+  for (const kid of kids) runThread(ctx, params, kid, params.subBeam);
+  let k = kids.length;
+  for (; k > 0; k--) {
+    const chosen = kids.slice(0, k);
+    if (!budget.limited) break;
+    const spawnCost = budget.cost({ type: 'spawn', level: thread.level + 1, children: chosen });
+    const joinCost = budget.cost({ type: 'join', level: thread.level + 1, children: chosen });
+    const solved = chosen.find((kid) => kid.goal !== undefined);
+    const after = solved
+      ? budget.cost({ type: 'goal', node: solved.goal! }) + budget.cost({ type: 'path', from: thread.start, to: solved.goal! })
+      : reserve;
+    if (budget.fits(spawnCost) && budget.fits(joinCost + after)) break;
+  }
+  if (k === 0) return [...nodes];
+  const chosen = kids.slice(0, k);
+  budget.addEnding({ type: 'spawn', level: thread.level + 1, children: chosen });
+  budget.add({ type: 'join', level: thread.level + 1, children: chosen });
+  const solved = chosen.find((kid) => kid.goal !== undefined);
+  if (solved) {
+    budget.add({ type: 'goal', node: solved.goal! });
+    budget.add({ type: 'path', from: thread.start, to: solved.goal! });
+    thread.goal = solved.goal;
+  }
+  return nodes.slice(k);
 }

@@ -3,47 +3,65 @@ import { newThread, type Thread, type TraceEvent } from './events.js';
 import type { SearchContext } from './expand.js';
 import { shuffle } from '../random/rng.js';
 import { children, rootNode, sortByHeuristic, type SearchNode } from './node.js';
+import { SequenceBudget, type WindowRules } from './window.js';
 
 /**
  * The original Stream-of-Search strategies (kanishkg/stream-of-search), kept for comparison
  * and ablations. Their traces use the same lines as SoS+ but no sub searches and no clean
- * path after the goal.
+ * path after the goal. With a window, a search that would overflow takes back its last
+ * step and ends with `No solution found.`.
  */
+export interface SosResult {
+  readonly thread: Thread;
+  readonly outOfBudget: boolean;
+}
+
+const EXHAUSTED: TraceEvent = { type: 'exhausted', newline: true };
 
 /**
  * Depth-first search that keeps children whose heuristic is at most `threshold` (the
  * original uses the target), best first, and returns to the parent after each child.
  */
-export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold: number): Thread {
+export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold: number, window?: WindowRules): SosResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
-  const events = thread.events;
+  const budget = new SequenceBudget(thread.events, window, 0);
+  const reserve = budget.cost(EXHAUSTED);
+  let outOfBudget = false;
+  /** Adds the events if they fit with room to end; otherwise marks the search stopped. */
+  const tryAdd = (...es: TraceEvent[]): boolean => {
+    const m = budget.mark();
+    for (const e of es) budget.add(e);
+    if (budget.fits(reserve)) return true;
+    budget.reset(m);
+    outOfBudget = true;
+    return false;
+  };
   const visit = (node: SearchNode): SearchNode | undefined => {
-    events.push({ type: 'state', node });
+    if (!tryAdd({ type: 'state', node })) return undefined;
     const kept = children(node, ctx.heuristic).filter((c) => c.h <= threshold);
     sortByHeuristic(kept);
     // Every kept child takes an index here, terminal ones included (unlike SoS+).
     for (let k = 0; k < kept.length; k++) {
       const child = kept[k]!;
       child.id = `${node.id},${k}`;
-      events.push({ type: 'explore', node: child });
       if (child.nums.length === 1) {
-        if (child.nums[0] === ctx.target) {
-          events.push({ type: 'goal', node: child });
-          return child;
-        }
-        events.push({ type: 'dead-end', node: child });
+        const solved = child.nums[0] === ctx.target;
+        const line: TraceEvent = solved ? { type: 'goal', node: child } : { type: 'dead-end', node: child };
+        if (!tryAdd({ type: 'explore', node: child }, line)) return undefined;
+        if (solved) return child;
       } else {
-        events.push({ type: 'generated', node: child }, { type: 'move', node: child });
+        if (!tryAdd({ type: 'explore', node: child }, { type: 'generated', node: child }, { type: 'move', node: child })) return undefined;
         const found = visit(child);
-        if (found) return found;
+        if (found || outOfBudget) return found;
       }
-      if (k < kept.length - 1) events.push({ type: 'move', node }, { type: 'state', node });
+      if (k < kept.length - 1 && !tryAdd({ type: 'move', node }, { type: 'state', node })) return undefined;
     }
     return undefined;
   };
   thread.goal = visit(root);
-  return thread;
+  if (outOfBudget) budget.add(EXHAUSTED);
+  return { thread, outOfBudget };
 }
 
 /**
@@ -51,10 +69,17 @@ export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold
  * shuffled for printing. `reference` keeps the original's quirks: terminal children are
  * queued too (and later expanded to nothing), and the last line has no newline.
  */
-export function bfsSearch(ctx: SearchContext, nums: readonly number[], beam: number, reference: boolean): Thread {
+export function bfsSearch(
+  ctx: SearchContext,
+  nums: readonly number[],
+  beam: number,
+  reference: boolean,
+  window?: WindowRules,
+): SosResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
-  const events: TraceEvent[] = thread.events;
+  const budget = new SequenceBudget(thread.events, window, 0);
+  const reserve = budget.limited ? budget.cost(EXHAUSTED) + 16 : 0;
   const open = new PyHeap<SearchNode>();
   open.push(root);
   while (open.size > 0) {
@@ -62,34 +87,45 @@ export function bfsSearch(ctx: SearchContext, nums: readonly number[], beam: num
     for (let k = Math.min(beam, open.size); k > 0; k--) batch.push(open.pop()!);
     for (let idx = 0; idx < batch.length; idx++) {
       const node = batch[idx]!;
-      events.push({ type: 'state', node });
+      const mark = budget.mark();
+      budget.add({ type: 'state', node });
       const generated = children(node, ctx.heuristic);
       sortByHeuristic(generated);
       if (generated.length > beam) generated.length = beam;
       shuffle(ctx.rng, generated);
       let k = 0;
+      let goal: SearchNode | undefined;
       for (const child of generated) {
         child.id = `${node.id},${k}`;
-        events.push({ type: 'explore', node: child });
+        budget.add({ type: 'explore', node: child });
         if (child.nums.length === 1) {
           if (child.nums[0] === ctx.target) {
-            events.push({ type: 'goal', node: child });
-            thread.goal = child;
-            return thread;
+            budget.add({ type: 'goal', node: child });
+            goal = child;
+            break;
           }
-          events.push({ type: 'dead-end', node: child });
+          budget.add({ type: 'dead-end', node: child });
         } else {
-          events.push({ type: 'generated', node: child });
+          budget.add({ type: 'generated', node: child });
           k++;
         }
       }
+      if (!budget.fits(goal ? 0 : reserve)) {
+        budget.reset(mark);
+        budget.add(EXHAUSTED);
+        return { thread, outOfBudget: true };
+      }
+      if (goal) {
+        thread.goal = goal;
+        return { thread, outOfBudget: false };
+      }
       sortByHeuristic(generated);
       for (const child of generated) if (reference || child.nums.length > 1) open.push(child);
-      if (idx < batch.length - 1) events.push({ type: 'move', node: batch[idx + 1]! });
+      if (idx < batch.length - 1) budget.add({ type: 'move', node: batch[idx + 1]! });
     }
     const next = open.peek();
-    if (next) events.push({ type: 'move', node: next });
+    if (next) budget.add({ type: 'move', node: next });
   }
-  events.push({ type: 'exhausted', newline: !reference });
-  return thread;
+  budget.add({ type: 'exhausted', newline: !reference });
+  return { thread, outOfBudget: false };
 }

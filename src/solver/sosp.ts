@@ -2,43 +2,82 @@ import { newThread, type Thread, type TraceEvent } from './events.js';
 import { expandBeam, type SearchContext } from './expand.js';
 import { PyHeap } from './heap.js';
 import { rootNode, type SearchNode } from './node.js';
+import { SequenceBudget, type WindowRules } from './window.js';
 
 export interface SospParams {
   readonly beam: number;
   /** Probability of diving depth-first into the children of an expanded node. */
   readonly promising: number;
+  /** Keep the trace inside a token window (default mode); none: no limit (reference). */
+  readonly window?: WindowRules | undefined;
+}
+
+/** What a (sub) search ended with. */
+type Ending = { readonly goal: SearchNode } | 'exhausted' | 'out-of-budget';
+
+/** A SoS+ search: its one thread, and whether it stopped because the window was full. */
+export interface SospResult {
+  readonly thread: Thread;
+  readonly outOfBudget: boolean;
 }
 
 /**
  * SoS+ (the reference's `sosp`): a beam search that, after each expansion and with
  * probability `promising`, runs a nested sub search on each kept child in turn instead of
  * queueing them. One thread; a goal ends the whole search with the clean path from the root.
+ *
+ * With a window, an expansion that would leave no room to finish cleanly is taken back and
+ * the search stops: each open sub search closes as a failed one and the trace ends with
+ * `No solution found.`, so it stays grammatical and inside the window.
  */
-export function sospSearch(ctx: SearchContext, nums: readonly number[], params: SospParams): Thread {
+export function sospSearch(ctx: SearchContext, nums: readonly number[], params: SospParams): SospResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
-  thread.goal = search(ctx, params, root, root, 0, thread.events);
-  return thread;
+  const budget = new SequenceBudget(thread.events, params.window, 0);
+  const end = search(ctx, params, budget, root, root, 0);
+  if (typeof end === 'object') thread.goal = end.goal;
+  return { thread, outOfBudget: end === 'out-of-budget' };
+}
+
+const EXHAUSTED: TraceEvent = { type: 'exhausted', newline: true };
+
+/** Tokens needed to close `level` open sub searches and end the trace. */
+function unwindCost(budget: SequenceBudget, level: number): number {
+  if (!budget.limited) return 0;
+  let cost = budget.cost(EXHAUSTED);
+  for (let l = level; l >= 1; l--) {
+    cost += budget.cost({ type: 'sub-exit', level: l }) + budget.cost({ type: 'sub-failed' }) + budget.cost(EXHAUSTED);
+  }
+  return cost + 16; // and a move line
 }
 
 function search(
   ctx: SearchContext,
   params: SospParams,
+  budget: SequenceBudget,
   root: SearchNode,
   start: SearchNode,
   level: number,
-  events: TraceEvent[],
-): SearchNode | undefined {
+): Ending {
+  const reserve = unwindCost(budget, level);
   const open = new PyHeap<SearchNode>();
   open.push(start);
   while (open.size > 0) {
     const batch: SearchNode[] = [];
     for (let k = Math.min(params.beam, open.size); k > 0; k--) batch.push(open.pop()!);
     for (let idx = 0; idx < batch.length; idx++) {
-      const { kept, goal } = expandBeam(ctx, batch[idx]!, params.beam, events);
+      const mark = budget.mark();
+      const { kept, goal } = expandBeam(ctx, batch[idx]!, params.beam, budget.eventsRef());
+      budget.countSince(mark);
       if (goal) {
-        events.push({ type: 'path', from: root, to: goal });
-        return goal;
+        budget.add({ type: 'path', from: root, to: goal });
+        if (budget.fits(0)) return { goal };
+        budget.reset(mark);
+        return stop(budget);
+      }
+      if (!budget.fits(reserve)) {
+        budget.reset(mark);
+        return stop(budget);
       }
       const dive = ctx.rng.random() < params.promising;
       for (const child of kept) {
@@ -46,17 +85,26 @@ function search(
           open.push(child);
           continue;
         }
-        events.push({ type: 'sub-start', level: level + 1, node: child });
-        const found = search(ctx, params, root, child, level + 1, events);
-        events.push({ type: 'sub-exit', level: level + 1 });
-        if (found) return found;
-        events.push({ type: 'sub-failed' });
+        const enter: TraceEvent = { type: 'sub-start', level: level + 1, node: child };
+        if (!budget.fits(budget.cost(enter) + unwindCost(budget, level + 1))) return stop(budget);
+        budget.add(enter);
+        const end = search(ctx, params, budget, root, child, level + 1);
+        budget.add({ type: 'sub-exit', level: level + 1 });
+        if (typeof end === 'object') return end;
+        budget.add({ type: 'sub-failed' });
+        if (end === 'out-of-budget') return stop(budget);
       }
-      if (idx < batch.length - 1) events.push({ type: 'move', node: batch[idx + 1]! });
+      if (idx < batch.length - 1) budget.add({ type: 'move', node: batch[idx + 1]! });
     }
     const next = open.peek();
-    if (next) events.push({ type: 'move', node: next });
+    if (next) budget.add({ type: 'move', node: next });
   }
-  events.push({ type: 'exhausted', newline: true });
-  return undefined;
+  budget.add(EXHAUSTED);
+  return 'exhausted';
+}
+
+/** Ends this (sub) search for want of room; callers close their levels the same way. */
+function stop(budget: SequenceBudget): Ending {
+  budget.add(EXHAUSTED);
+  return 'out-of-budget';
 }

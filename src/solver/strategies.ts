@@ -5,10 +5,13 @@ import type { Thread } from './events.js';
 import { sospSearch } from './sosp.js';
 import { bfsSearch, dfsSearch } from './sos.js';
 import type { Problem } from './problems.js';
+import type { WindowRules } from './window.js';
 
 export const SOLVERS = ['sosp', 'apr', 'dfs', 'bfs'] as const;
 export type SolverName = (typeof SOLVERS)[number];
 export type HeuristicChoice = 'mult' | 'sum' | 'random';
+/** What a single-sequence search does when the window is full: stop, search again, or drop the record. */
+export type FitPolicy = 'stop' | 'resample' | 'drop';
 
 /** How records are searched. Beam ranges are inclusive. */
 export interface SearchOptions {
@@ -23,6 +26,8 @@ export interface SearchOptions {
   readonly heuristic: HeuristicChoice;
   /** APR: deepest level that may spawn children (0: only the root thread, as the reference). */
   readonly maxSpawnLevel: number;
+  /** SoS+, DFS, BFS: what to do when the window is full. */
+  readonly fit: FitPolicy;
 }
 
 /** One record's search: the parameters drawn for it and the structured result. */
@@ -33,6 +38,10 @@ export interface SearchOutcome {
   readonly heuristicName: HeuristicName;
   readonly beam: number;
   readonly subBeam: number;
+  /** The search stopped because the window was full (after any resampling). */
+  readonly outOfBudget: boolean;
+  /** Searches made for this record (more than 1 when `fit` is resample). */
+  readonly attempts: number;
 }
 
 const NAMES: Record<Exclude<HeuristicChoice, 'random'>, HeuristicName> = { mult: 'mult_heuristic', sum: 'sum_heuristic' };
@@ -42,12 +51,23 @@ function pickHeuristic(rng: Rng, choice: HeuristicChoice): HeuristicName {
   return rng.below(2) === 0 ? 'sum_heuristic' : 'mult_heuristic';
 }
 
+/** Searches made at most for one record under `fit: resample`. */
+export const MAX_ATTEMPTS = 8;
+
 /**
  * Draws the record's parameters from `rng` in the reference's order, then searches.
  * Reference SoS+ draws a heuristic name it does not use and searches with mult_heuristic;
- * default mode uses the heuristic it names.
+ * default mode uses the heuristic it names. `window` keeps every sequence inside it.
  */
-export function runSearch(problem: Problem, rng: Rng, o: SearchOptions): SearchOutcome {
+export function runSearch(problem: Problem, rng: Rng, o: SearchOptions, window?: WindowRules): SearchOutcome {
+  let outcome = searchOnce(problem, rng, o, window, 1);
+  while (outcome.outOfBudget && o.fit === 'resample' && outcome.attempts < MAX_ATTEMPTS) {
+    outcome = searchOnce(problem, rng, o, window, outcome.attempts + 1);
+  }
+  return outcome;
+}
+
+function searchOnce(problem: Problem, rng: Rng, o: SearchOptions, window: WindowRules | undefined, attempts: number): SearchOutcome {
   const target = problem.target;
   const nums = problem.nums;
   switch (o.solver) {
@@ -55,8 +75,9 @@ export function runSearch(problem: Problem, rng: Rng, o: SearchOptions): SearchO
       const named = o.reference ? pickHeuristic(rng, 'random') : pickHeuristic(rng, o.heuristic);
       const beam = choiceInRange(rng, o.minBeam, o.maxBeam);
       const used = o.reference ? 'mult_heuristic' : named;
-      const thread = sospSearch({ target, rng, heuristic: bindHeuristic(used, target) }, nums, { beam, promising: o.promising });
-      return { solver: 'sosp', thread, heuristicName: named, beam, subBeam: beam };
+      const ctx = { target, rng, heuristic: bindHeuristic(used, target) };
+      const { thread, outOfBudget } = sospSearch(ctx, nums, { beam, promising: o.promising, window });
+      return { solver: 'sosp', thread, heuristicName: named, beam, subBeam: beam, outOfBudget, attempts };
     }
     case 'apr': {
       const beam = randint(rng, o.minBeam, o.maxBeam);
@@ -68,19 +89,21 @@ export function runSearch(problem: Problem, rng: Rng, o: SearchOptions): SearchO
         promising: o.promising,
         maxSpawnLevel: o.maxSpawnLevel,
         referenceQuirks: o.reference,
+        window,
       });
-      return { solver: 'apr', thread, heuristicName: named, beam, subBeam };
+      return { solver: 'apr', thread, heuristicName: named, beam, subBeam, outOfBudget: false, attempts };
     }
     case 'dfs': {
       const named = pickHeuristic(rng, o.heuristic);
-      const thread = dfsSearch({ target, rng, heuristic: bindHeuristic(named, target) }, nums, target);
-      return { solver: 'dfs', thread, heuristicName: named, beam: 0, subBeam: 0 };
+      const { thread, outOfBudget } = dfsSearch({ target, rng, heuristic: bindHeuristic(named, target) }, nums, target, window);
+      return { solver: 'dfs', thread, heuristicName: named, beam: 0, subBeam: 0, outOfBudget, attempts };
     }
     case 'bfs': {
       const named = pickHeuristic(rng, o.heuristic);
       const beam = choiceInRange(rng, o.minBeam, o.maxBeam);
-      const thread = bfsSearch({ target, rng, heuristic: bindHeuristic(named, target) }, nums, beam, o.reference);
-      return { solver: 'bfs', thread, heuristicName: named, beam, subBeam: beam };
+      const ctx = { target, rng, heuristic: bindHeuristic(named, target) };
+      const { thread, outOfBudget } = bfsSearch(ctx, nums, beam, o.reference, window);
+      return { solver: 'bfs', thread, heuristicName: named, beam, subBeam: beam, outOfBudget, attempts };
     }
   }
 }

@@ -61,9 +61,12 @@ let scratch = new Uint8Array(1 << 16);
 /** Trie state reached by the last pieceEnd (a second return value, without allocating). */
 let scannedState = ROOT;
 
+const BACKSLASH = 0x5c;
+
 /**
- * End of the piece starting at `from` (a run of spaces, then a run of bytes other than ' ', '\n'
- * and digits), walking `trie` along it.
+ * End of the piece starting at `from` (a run of spaces, then a run of bytes other than ' ',
+ * '\n', a backslash and digits), walking `trie` along it. (A backslash never occurs in
+ * plain trace text; in escaped text it starts the two-byte newline `\n`.)
  */
 function pieceEnd(trie: PieceTrie, bytes: Uint8Array, from: number, len: number): number {
   const next = trie.next;
@@ -74,7 +77,7 @@ function pieceEnd(trie: PieceTrie, bytes: Uint8Array, from: number, len: number)
     s = next[(s << 7) | c]!;
     i++;
   }
-  while (i < len && (c = bytes[i]!) !== SPACE && c !== NEWLINE && !isDigit(c)) {
+  while (i < len && (c = bytes[i]!) !== SPACE && c !== NEWLINE && c !== BACKSLASH && !isDigit(c)) {
     s = next[(s << 7) | c]!;
     i++;
   }
@@ -82,15 +85,51 @@ function pieceEnd(trie: PieceTrie, bytes: Uint8Array, from: number, len: number)
   return i;
 }
 
-/** Token count of the piece text[start, end) that led `trie` to `state`; cached after first use. */
-function pieceTokens(trie: PieceTrie, text: string, bytes: Uint8Array, start: number, end: number, state: number): number {
+const latin1 = new TextDecoder('latin1');
+
+/** Token count of the piece bytes[start, end) that led `trie` to `state`; cached after first use. */
+function pieceTokens(trie: PieceTrie, bytes: Uint8Array, start: number, end: number, state: number): number {
   const hit = trie.values[state]!;
   if (hit !== 0) return hit;
-  const piece = text.substring(start, end);
+  const piece = latin1.decode(bytes.subarray(start, end));
   const withPrecedingSpace = trie === firstPieces;
   const n = llamaTokenizer.encode(withPrecedingSpace ? ' ' + piece : piece, false, false).length;
   trie.insert(bytes, start, end, n);
   return n;
+}
+
+/**
+ * Tokens of ASCII bytes[start, end). `atStart`: the bytes open a sequence, so the first
+ * piece carries the tokenizer's preceding space; otherwise they continue a text after a
+ * newline (so counts of consecutive lines add up to the count of their concatenation).
+ * `escaped`: a newline is the two bytes `\n` (JSON-escaped trace text), else the byte 0x0A.
+ */
+export function countAsciiTokens(bytes: Uint8Array, start: number, end: number, atStart: boolean, escaped: boolean): number {
+  if (start >= end) return 0;
+  let i = start;
+  let total = 0;
+  if (atStart) {
+    i = pieceEnd(firstPieces, bytes, start, end);
+    total = pieceTokens(firstPieces, bytes, start, i, scannedState); // carries the preceding space
+  }
+  while (i < end) {
+    const c = bytes[i]!;
+    if (c === NEWLINE || isDigit(c)) {
+      total += 1; // always one token of its own: <0x0A>, or the digit
+      i++;
+      continue;
+    }
+    if (c === BACKSLASH && escaped) {
+      total += 1; // the escaped newline
+      i += 2;
+      continue;
+    }
+    const from = i;
+    i = pieceEnd(pieces, bytes, from, end);
+    if (i === from) throw new RangeError('countAsciiTokens: a backslash in plain text (use countTextTokens)');
+    total += pieceTokens(pieces, bytes, from, i, scannedState);
+  }
+  return total;
 }
 
 /** Number of Llama-2 tokens in `text`, equal to slowCountTextTokens(text) for every string. */
@@ -99,24 +138,11 @@ export function countTextTokens(text: string): number {
   if (len === 0) return 0;
   if (scratch.length < len) scratch = new Uint8Array(Math.max(len, scratch.length * 2));
   const bytes = scratch;
-  // Only ASCII encodes to exactly one byte per UTF-16 unit.
+  // Only ASCII encodes to exactly one byte per UTF-16 unit; a backslash is left to the full
+  // tokenizer too (the fast rules treat it as the start of an escaped newline).
   const { read, written } = encoder.encodeInto(text, bytes);
-  if (read !== len || written !== len) return slowCountTextTokens(text);
-
-  let i = pieceEnd(firstPieces, bytes, 0, len);
-  let total = pieceTokens(firstPieces, text, bytes, 0, i, scannedState); // carries the preceding space
-  while (i < len) {
-    const c = bytes[i]!;
-    if (c === NEWLINE || isDigit(c)) {
-      total += 1; // always one token of its own: <0x0A>, or the digit
-      i++;
-      continue;
-    }
-    const start = i;
-    i = pieceEnd(pieces, bytes, start, len);
-    total += pieceTokens(pieces, text, bytes, start, i, scannedState);
-  }
-  return total;
+  if (read !== len || written !== len || text.includes('\\')) return slowCountTextTokens(text);
+  return countAsciiTokens(bytes, 0, len, true, false);
 }
 
 /** Drop all cached piece counts (tests; or to release memory between jobs). */

@@ -1,0 +1,151 @@
+import { countAsciiTokens } from '../tokens/llama.js';
+import { ByteText } from './bytes.js';
+import { PyFloat, type PyJson } from './pyjson.js';
+import type { RenderedThread } from './trace.js';
+
+/** One training sequence of a record, as escaped byte ranges of its thread's text. */
+export interface SequenceInfo {
+  /** `root`, `root.0`, `root.1.2`: child i of a thread is `{thread}.{i}`, counting across its spawns. */
+  readonly thread: string;
+  /** Which of the thread's sequences (its `main_calls` index). */
+  readonly index: number;
+  readonly isRoot: boolean;
+  readonly parts: ReadonlyArray<readonly [ByteText, number, number]>;
+  /** Llama-2 tokens of the text alone. */
+  readonly tokens: number;
+  /** Tokens of the first part alone (the thread text up to this sequence's spawn). */
+  readonly headTokens: number;
+  /** Characters of the plain text (Python's len). */
+  readonly chars: number;
+}
+
+/**
+ * Every sequence of a rendered search in the reference's `add_all_calls` order (a thread's
+ * main calls, then each child's, recursively), with exact token counts. A thread's
+ * sequences share their text up to each spawn, so each segment is counted once.
+ */
+export function sequenceInfos(root: RenderedThread): SequenceInfo[] {
+  const out: SequenceInfo[] = [];
+  collect(root, 'root', true, out);
+  return out;
+}
+
+function collect(t: RenderedThread, name: string, isRoot: boolean, out: SequenceInfo[]): void {
+  const text = t.text;
+  const n = t.cuts.length;
+  let before = 0; // tokens of text[0, from)
+  let from = 0;
+  for (let k = 0; k <= n; k++) {
+    const cut = k < n ? t.cuts[k]! : text.len;
+    before += countAsciiTokens(text.buf, from, cut, from === 0, true);
+    from = cut;
+    const lines = k < n ? t.cutLines[k]! : text.lines;
+    if (k < n) {
+      const spawn = t.spawns[k]!;
+      out.push({
+        thread: name,
+        index: k,
+        isRoot,
+        parts: [
+          [text, 0, cut],
+          [spawn, 0, spawn.len],
+        ],
+        tokens: before + countAsciiTokens(spawn.buf, 0, spawn.len, cut === 0, true),
+        headTokens: before,
+        chars: cut + spawn.len - lines - spawn.lines,
+      });
+    } else {
+      out.push({ thread: name, index: k, isRoot, parts: [[text, 0, cut]], tokens: before, headTokens: before, chars: cut - lines });
+    }
+  }
+  let child = 0;
+  for (const group of t.children) for (const kid of group) collect(kid, `${name}.${child++}`, false, out);
+}
+
+const scratch = new ByteText(1 << 16);
+
+/**
+ * Tokens of the longest common prefix of two sequences' plain texts. Sequences of one
+ * thread share their text up to the earlier one's spawn, whose tokens are known; only the
+ * bytes after it are compared and counted (from a line start, so the counts add up).
+ */
+function commonPrefixTokens(a: SequenceInfo, b: SequenceInfo): number {
+  let base = 0;
+  let skip = 0;
+  if (a.parts[0]![0] === b.parts[0]![0]) {
+    if (b.parts[0]![2] < a.parts[0]![2]) [a, b] = [b, a];
+    skip = a.parts[0]![2];
+    base = a.headTokens;
+  }
+  scratch.len = 0;
+  const ia = partsCursor(a, skip);
+  const ib = partsCursor(b, skip);
+  for (;;) {
+    const x = ia();
+    if (x < 0 || x !== ib()) break;
+    scratch.ensure(1);
+    scratch.byte(x);
+  }
+  // An escaped newline cut in half is not part of the plain prefix.
+  if (scratch.len > 0 && scratch.buf[scratch.len - 1] === 0x5c) scratch.len--;
+  return base + countAsciiTokens(scratch.buf, 0, scratch.len, skip === 0, true);
+}
+
+/** Reads a sequence's bytes one at a time from position `from`; -1 at the end. */
+function partsCursor(s: SequenceInfo, from: number): () => number {
+  let p = 0;
+  let i = s.parts[0]![1] + from;
+  return () => {
+    while (p < s.parts.length && i >= s.parts[p]![2]) {
+      const over = i - s.parts[p]![2];
+      p++;
+      if (p < s.parts.length) i = s.parts[p]![1] + over;
+    }
+    if (p >= s.parts.length) return -1;
+    return s.parts[p]![0].buf[i++]!;
+  };
+}
+
+/**
+ * The reference's `calculate_token_counts`, with its conventions: a sequence counts its
+ * text tokens + 3 (it encodes `<s>` + text + `</s>` with a tokenizer that adds another
+ * `<s>`), and the shared prefixes of consecutive root sequences (sorted by length) are
+ * subtracted once each as their token count - 1 (`encode(prefix)` - 2 with one BOS).
+ * Python's int/float results are kept (PyFloat marks a division's result).
+ */
+export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJson> {
+  const per = seqs.map((s) => s.tokens + 3);
+  if (seqs.length <= 1) {
+    const t = per[0] ?? 3;
+    return { token_count: t, longest_seq_token_count: t, avg_seq_token_count: t, avg_sub_seq_token_count: 0, sub_call_count: 0 };
+  }
+  const roots = seqs.filter((s) => s.isRoot);
+  const subs = seqs.filter((s) => !s.isRoot);
+  const subCallCount = subs.length / (roots.length - 1);
+  let total = 0;
+  let longest = 0;
+  for (const t of per) {
+    total += t;
+    longest = Math.max(longest, t);
+  }
+  let avgSub: PyJson = 0;
+  if (subs.length > 0) avgSub = new PyFloat(subs.reduce((n, s) => n + s.tokens + 3, 0) / subs.length);
+  const sorted = [...roots].sort((x, y) => x.chars - y.chars);
+  let redundant = 0;
+  for (let i = 0; i + 1 < sorted.length; i++) redundant += Math.max(0, commonPrefixTokens(sorted[i]!, sorted[i + 1]!) - 1);
+  const tokenCount = total - redundant;
+  return {
+    token_count: tokenCount,
+    longest_seq_token_count: longest,
+    avg_seq_token_count: new PyFloat(tokenCount / seqs.length),
+    avg_sub_seq_token_count: avgSub,
+    sub_call_count: new PyFloat(subCallCount),
+  };
+}
+
+/** Appends a sequence's text (with `prefix` before it) as a JSON string literal. */
+export function writeSequenceText(out: ByteText, s: SequenceInfo, prefix: string): void {
+  out.line(`"${prefix}`);
+  for (const [buf, start, end] of s.parts) out.slice(buf, start, end);
+  out.line('"');
+}

@@ -1,0 +1,87 @@
+import type { TraceEvent } from './events.js';
+
+/**
+ * Token costs of trace text, supplied from outside (the serializers and the tokenizer):
+ * the solver keeps every sequence inside the window without rendering text itself.
+ */
+export interface TextCosts {
+  /** Tokens of the event's text when it opens a sequence. */
+  opening(e: TraceEvent): number;
+  /** Tokens of the event's text after earlier lines of the same sequence. */
+  following(e: TraceEvent): number;
+}
+
+/** The window a search must keep every sequence inside. */
+export interface WindowRules {
+  readonly costs: TextCosts;
+  /** Most text tokens a sequence of a thread at this level may hold (window less <s>, </s> and any prefix). */
+  limit(level: number): number;
+}
+
+/**
+ * The running token count of one thread's current sequence, next to its event list. A
+ * spawn block ends a sequence; the next repeats the text before it, so the spawn block's
+ * tokens are never carried over. Without rules every check passes and nothing is counted.
+ */
+export class SequenceBudget {
+  tokens = 0;
+  readonly limit: number;
+
+  constructor(
+    private readonly events: TraceEvent[],
+    private readonly rules: WindowRules | undefined,
+    level: number,
+  ) {
+    this.limit = rules ? rules.limit(level) : Infinity;
+  }
+
+  /** The event list this budget counts (for code that appends events itself). */
+  eventsRef(): TraceEvent[] {
+    return this.events;
+  }
+
+  get limited(): boolean {
+    return this.rules !== undefined;
+  }
+
+  /** Tokens `e` would add now (0 without rules). */
+  cost(e: TraceEvent): number {
+    if (!this.rules) return 0;
+    return this.events.length === 0 ? this.rules.costs.opening(e) : this.rules.costs.following(e);
+  }
+
+  /** Appends an event and counts it. */
+  add(e: TraceEvent): void {
+    this.tokens += this.cost(e);
+    this.events.push(e);
+  }
+
+  /** Appends an event that ends the sequence without staying in the next (a spawn block). */
+  addEnding(e: TraceEvent): void {
+    this.events.push(e);
+  }
+
+  mark(): { readonly events: number; readonly tokens: number } {
+    return { events: this.events.length, tokens: this.tokens };
+  }
+
+  /** Counts events appended since `m` by code that pushed them directly. */
+  countSince(m: { readonly events: number }): void {
+    if (!this.rules) return;
+    for (let k = m.events; k < this.events.length; k++) {
+      const e = this.events[k]!;
+      this.tokens += k === 0 ? this.rules.costs.opening(e) : this.rules.costs.following(e);
+    }
+  }
+
+  /** Drops everything appended since `m`. */
+  reset(m: { readonly events: number; readonly tokens: number }): void {
+    this.events.length = m.events;
+    this.tokens = m.tokens;
+  }
+
+  /** Whether `extra` more tokens still fit. */
+  fits(extra: number): boolean {
+    return this.tokens + extra <= this.limit;
+  }
+}
