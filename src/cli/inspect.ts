@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { inspect, type InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../pipeline/errors.js';
+import { writeInspectPage } from '../report/inspect-html.js';
 import { SOLVERS, type SolverName } from '../solver/strategies.js';
 import { integer, oneOf } from './parse.js';
 import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';
@@ -12,6 +13,7 @@ interface InspectFlags extends SearchFlags {
   record?: string;
   full?: boolean;
   json?: boolean;
+  html?: string;
 }
 
 function parseNums(text: string): number[] {
@@ -37,7 +39,8 @@ export function registerInspect(program: Command): void {
     .addOption(new Option('--solver <name>', 'search to run').argParser(oneOf('--solver', SOLVERS)).default('apr'))
     .option('--record <file:index>', 'inspect record INDEX (0-based) of a generated file instead')
     .option('--full', 'print the text of every thread')
-    .option('--json', 'print the record as JSON');
+    .option('--json', 'print the record as JSON')
+    .option('--html <file>', 'write a drawing of the search (threads, spawns, joins, solution path) as one HTML page');
   addSearchOptions(cmd).action(async (o: InspectFlags) => {
     let source: InspectSource;
     if (o.record !== undefined) {
@@ -47,6 +50,7 @@ export function registerInspect(program: Command): void {
       if (o.nums === undefined || o.target === undefined) throw new UsageError('give --nums and --target, or --record FILE:INDEX');
       source = { kind: 'problem', nums: parseNums(o.nums), target: o.target, seed: o.seed, settings: recordSettings(o.solver, o) };
     }
+    if (o.html !== undefined) return writeInspectPage(source, o.html);
     process.stdout.write(await inspect(source, { json: o.json === true, full: o.full === true }));
   });
 }

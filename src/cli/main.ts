@@ -4,6 +4,8 @@ import { UsageError } from '../pipeline/errors.js';
 import { registerProblems } from './problems.js';
 import { registerSearch } from './search.js';
 import { registerInspect } from './inspect.js';
+import { registerReport } from './report.js';
+import { registerStats } from './stats.js';
 
 /** The command line: parses options and hands them to the pipeline; nothing else. */
 const program = new Command('countdown-traces')
@@ -15,6 +17,8 @@ const program = new Command('countdown-traces')
 registerProblems(program);
 registerSearch(program);
 registerInspect(program);
+registerReport(program);
+registerStats(program);
 
 function VERSION(): string {
   return '0.1.0';

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { DEFAULT_WINDOW } from '../report/collect.js';
+import { runReport } from '../report/job.js';
+import { integer } from './parse.js';
+
+interface CorpusFlags {
+  window: number;
+  label?: string[];
+}
+
+const warn = (line: string) => process.stderr.write(`countdown-traces: warning: ${line}\n`);
+const collectLabel = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Options shared by `report` and `stats`. */
+export function addCorpusOptions(cmd: Command): Command {
+  return cmd
+    .argument('<inputs...>', 'record files (.jsonl, .json, .gz; - is stdin) or corpus folders; each is one corpus, compared side by side')
+    .option('--window <n>', 'context window in tokens (<s> + text + </s>)', integer('--window', 2), DEFAULT_WINDOW)
+    .option('--label <name>', 'name of a corpus, once per input in order (default: the shortest distinct path tail)', collectLabel);
+}
+
+export const corpusOptions = (inputs: string[], o: CorpusFlags) => ({ inputs, labels: o.label ?? [], window: o.window, warn });
+
+export function registerReport(program: Command): void {
+  const cmd = program
+    .command('report')
+    .description('write one self-contained HTML report of record files or corpus folders: token histograms, solve rates, outcomes, headline figures')
+    .option('--out <file>', 'output HTML file (- is stdout)', 'report.html');
+  addCorpusOptions(cmd).action(async (inputs: string[], o: CorpusFlags & { out: string }) => {
+    const r = await runReport({ ...corpusOptions(inputs, o), out: o.out });
+    const skipped = r.skipped > 0 ? `, ${r.skipped} lines skipped` : '';
+    if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${r.records} records, ${r.charts} charts${skipped}\n`);
+  });
+}

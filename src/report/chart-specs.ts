@@ -1,0 +1,167 @@
+import { logger, parse, View, Error as VegaErrorLevel } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { OUTCOMES } from './collect.js';
+import type { Histogram } from './histogram.js';
+
+/**
+ * Vega-Lite specs of the report's chart types, and their rendering to SVG strings in Node
+ * (the 'none' renderer needs no canvas or browser), so the page carries finished drawings.
+ */
+
+export type Row = Record<string, string | number>;
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const OUTCOME_COLORS = ['#2ca02c', '#1f77b4', '#c7c7c7'];
+const WINDOW_COLOR = '#d62728';
+
+/** Errors only: Vega-Lite's layout notes (e.g. on independent facet scales) are not the user's business. */
+const quiet = () => logger(VegaErrorLevel);
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec, { logger: quiet() }).spec), { renderer: 'none', logger: quiet() });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Panel width so that side-by-side panels still fit a page. */
+const panelWidth = (corpora: number) => Math.max(220, Math.min(560, Math.floor(900 / corpora) - 40));
+
+/**
+ * The x axis of a histogram: power-of-two bins (so a power-of-two window falls on a bin
+ * edge), at most ~64 of them, and a long tail gathered into one last bar so that it does
+ * not squeeze the bulk of the distribution into a few bars.
+ */
+export interface BinPlan {
+  readonly width: number;
+  /** First value of the gathered tail bar, when there is one. */
+  readonly tailFrom: number | undefined;
+  readonly max: number;
+}
+
+export function planBins(hs: readonly Histogram[], window?: number, minWidth = 1): BinPlan {
+  const filled = hs.filter((h) => h.count > 0);
+  const max = Math.max(0, ...filled.map((h) => h.max));
+  const p99 = Math.max(0, ...filled.map((h) => h.quantile(0.99)));
+  const shown = Math.min(max, Math.max(p99, window !== undefined ? window * 1.25 : 0));
+  let width = Math.max(minWidth, ...filled.map((h) => h.resolution));
+  while (shown / width > 64) width *= 2;
+  const tailFrom = Math.floor(shown / width) * width + width;
+  return { width, tailFrom: tailFrom <= max ? tailFrom : undefined, max };
+}
+
+/** Rows of one histogram as percentages of `of`, tagged with corpus and series. */
+export function histogramRows(h: Histogram, plan: BinPlan, corpus: string, series: string, of: number): Row[] {
+  const rows: Row[] = [];
+  let tail = 0;
+  for (const b of h.bins(plan.width)) {
+    if (plan.tailFrom !== undefined && b.start >= plan.tailFrom) tail += b.count;
+    else rows.push({ corpus, series, start: b.start, end: b.end, share: (100 * b.count) / of, count: b.count });
+  }
+  if (tail > 0) rows.push({ corpus, series, start: plan.tailFrom!, end: plan.tailFrom! + plan.width, share: (100 * tail) / of, count: tail });
+  return rows;
+}
+
+export const tailNote = (plan: BinPlan): string =>
+  plan.tailFrom === undefined ? '' : ` The last bar gathers everything from ${plan.tailFrom.toLocaleString('en-US')} up (the largest is ${plan.max.toLocaleString('en-US')}).`;
+
+export interface HistogramSpecInput {
+  readonly xTitle: string;
+  readonly yTitle: string;
+  readonly rows: Row[];
+  readonly plan: BinPlan;
+  readonly corpora: readonly string[];
+  readonly series?: readonly string[];
+  readonly window?: number;
+}
+
+export function histogramSpec(c: HistogramSpecInput): TopLevelSpec {
+  const { width, tailFrom, max } = c.plan;
+  const lastEdge = tailFrom !== undefined ? tailFrom + width : (Math.floor(max / width) + 1) * width;
+  const domainMax = Math.max(lastEdge, c.window !== undefined ? c.window * 1.05 : 0);
+  const bars = {
+    mark: { type: 'bar', stroke: 'white', strokeWidth: 0.3 },
+    encoding: {
+      // Pre-binned data: vega-lite then draws vertical bars from x to x2.
+      x: { field: 'start', type: 'quantitative', bin: { binned: true, step: width }, title: c.xTitle, axis: { tickCount: 8, labelFlush: true }, scale: { domain: [0, domainMax], nice: false } },
+      x2: { field: 'end' },
+      y: { field: 'share', type: 'quantitative', title: c.yTitle, stack: true },
+      ...(c.series ? { color: { field: 'series', type: 'nominal', title: null, scale: { domain: c.series }, legend: { orient: 'top' } } } : {}),
+    },
+  };
+  const layers: unknown[] = [bars];
+  if (c.window !== undefined) {
+    // One rule per panel: aggregate the panel's rows to a single one first.
+    const one = [{ aggregate: [{ op: 'count', as: 'n' }], groupby: ['corpus'] }];
+    layers.push(
+      { transform: one, mark: { type: 'rule', color: WINDOW_COLOR, strokeDash: [5, 3], strokeWidth: 2 }, encoding: { x: { datum: c.window } } },
+      {
+        transform: one,
+        mark: { type: 'text', color: WINDOW_COLOR, align: 'left', dx: 4, baseline: 'top', y: 2 },
+        encoding: { x: { datum: c.window }, text: { value: `window ${c.window.toLocaleString('en-US')}` } },
+      },
+    );
+  }
+  return {
+    $schema: SCHEMA,
+    data: { values: c.rows },
+    facet: { column: { field: 'corpus', type: 'nominal', title: null, sort: c.corpora } },
+    spec: { width: panelWidth(c.corpora.length), height: 180, layer: layers },
+    config: { view: { stroke: '#ddd' } },
+  } as TopLevelSpec;
+}
+
+export interface GroupedBars {
+  readonly rows: Row[];
+  /** The field on the x axis (ordinal), its title, and the y axis title (y is `value`). */
+  readonly x: string;
+  readonly xTitle: string;
+  readonly yTitle: string;
+  readonly yMax?: number;
+  readonly corpora: readonly string[];
+  /** Values of the rows' `panel` field: one panel each, side by side. */
+  readonly panels: readonly string[];
+}
+
+/** Bars grouped by corpus (one colour each) over an ordinal x, one panel per `panel` value, labelled with `label`. */
+export function groupedBarSpec(g: GroupedBars): TopLevelSpec {
+  const enc = {
+    x: { field: g.x, type: 'ordinal', title: g.xTitle, axis: { labelAngle: 0 } },
+    // Every corpus keeps its place and colour in every chart, even where it has no bars.
+    xOffset: { field: 'corpus', type: 'nominal', scale: { domain: g.corpora } },
+    y: { field: 'value', type: 'quantitative', title: g.yTitle, ...(g.yMax !== undefined ? { scale: { domain: [0, g.yMax] } } : {}) },
+  };
+  return {
+    $schema: SCHEMA,
+    data: { values: g.rows },
+    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: g.panels } },
+    spec: {
+      width: { step: Math.max(22, 16 * g.corpora.length + 10) },
+      height: 170,
+      layer: [
+        { mark: 'bar', encoding: { ...enc, color: { field: 'corpus', type: 'nominal', title: null, scale: { domain: g.corpora }, legend: g.corpora.length > 1 ? { orient: 'top', labelLimit: 360 } : null } } },
+        { mark: { type: 'text', dy: -3, fontSize: 9, baseline: 'bottom' }, encoding: { ...enc, text: { field: 'label' } } },
+      ],
+    },
+    resolve: { scale: { x: 'independent' } },
+  } as TopLevelSpec;
+}
+
+/** Horizontal bars of 100%, one per group, split by outcome. */
+export function outcomeSpec(rows: Row[], order: readonly string[]): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    data: { values: rows },
+    width: 560,
+    height: { step: 22 },
+    mark: 'bar',
+    encoding: {
+      y: { field: 'group', type: 'nominal', title: null, sort: order },
+      x: { field: 'count', type: 'quantitative', stack: 'normalize', title: 'share', axis: { format: '%' } },
+      color: { field: 'outcome', type: 'nominal', title: null, scale: { domain: [...OUTCOMES], range: OUTCOME_COLORS }, legend: { orient: 'top' } },
+      order: { field: 'rank' },
+    },
+  } as TopLevelSpec;
+}

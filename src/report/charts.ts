@@ -1,0 +1,177 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { groupedBarSpec, histogramRows, histogramSpec, outcomeSpec, planBins, renderSvg, tailNote, type Row } from './chart-specs.js';
+import { OUTCOMES, type CorpusStats, type Rate } from './collect.js';
+import { pct } from './figures.js';
+import { KIND_LABEL, SEARCH_KINDS, type SearchKind } from './kind.js';
+
+/**
+ * Which charts a report holds and their data. Several corpora are drawn side by side: one
+ * column (facet) per corpus, or grouped bars coloured by corpus.
+ */
+
+export interface Chart {
+  /** Stable name used by the page and by tests, e.g. `tokens-apr`. */
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly svg: string;
+}
+
+interface PlannedChart {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly spec: TopLevelSpec;
+}
+
+export async function corpusCharts(corpora: readonly CorpusStats[]): Promise<Chart[]> {
+  const planned = [...tokenCharts(corpora), ...problemCharts(corpora), ...rateCharts(corpora), ...outcomeCharts(corpora)];
+  const out: Chart[] = [];
+  for (const c of planned) out.push({ id: c.id, title: c.title, caption: c.caption, svg: await renderSvg(c.spec) });
+  return out;
+}
+
+const presentKinds = (corpora: readonly CorpusStats[]): SearchKind[] =>
+  SEARCH_KINDS.filter((k) => corpora.some((c) => c.search[k].records > 0));
+
+function tokenCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
+  const labels = corpora.map((c) => c.label);
+  const window = corpora[0]?.window ?? 4096;
+  const windowText = window.toLocaleString('en-US');
+  const charts: PlannedChart[] = [];
+  for (const k of presentKinds(corpora)) {
+    const plan = planBins(corpora.map((c) => c.search[k].seqTokens), window);
+    const rows = corpora.flatMap((c) => {
+      const s = c.search[k];
+      return k === 'apr'
+        ? [...histogramRows(s.rootSeqTokens, plan, c.label, 'root thread', s.sequences), ...histogramRows(s.childSeqTokens, plan, c.label, 'child threads', s.sequences)]
+        : histogramRows(s.seqTokens, plan, c.label, KIND_LABEL[k], s.sequences);
+    });
+    const over = corpora.map((c) => `${c.label}: ${pct(c.search[k].sequencesOverWindow, c.search[k].sequences)} over it`).join(', ');
+    charts.push({
+      id: `tokens-${k}`,
+      title: `${KIND_LABEL[k]}: tokens per ${k === 'apr' ? 'thread ' : ''}sequence`,
+      caption: `Each training sequence counted as <s> + text + </s> in Llama-2 tokens, bins of ${plan.width}; the red line is the ${windowText}-token window (${over}).${tailNote(plan)}`,
+      spec: histogramSpec({ xTitle: 'tokens per sequence', yTitle: '% of sequences', rows, plan, corpora: labels, window, ...(k === 'apr' ? { series: ['root thread', 'child threads'] } : {}) }),
+    });
+  }
+  if (corpora.some((c) => c.sequenceLines > 0)) {
+    const plan = planBins(corpora.map((c) => c.sequenceLineTokens), window);
+    charts.push({
+      id: 'tokens-sequence-lines',
+      title: 'Sequence lines: tokens per sequence',
+      caption: `Lines {"text": ...} of the corpus's sequence files, bins of ${plan.width}; the red line is the ${windowText}-token window.${tailNote(plan)}`,
+      spec: histogramSpec({ xTitle: 'tokens per sequence', yTitle: '% of sequences', rows: corpora.flatMap((c) => histogramRows(c.sequenceLineTokens, plan, c.label, 'sequence lines', c.sequenceLines)), plan, corpora: labels, window }),
+    });
+  }
+  return charts;
+}
+
+function problemCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
+  const labels = corpora.map((c) => c.label);
+  const charts: PlannedChart[] = [];
+  if (corpora.some((c) => c.problems > 0)) {
+    const rows = corpora.flatMap((c) =>
+      c.problemStartSizes.values().map((v) => {
+        const share = (100 * v.count) / c.problems;
+        return { corpus: c.label, panel: 'problems', start_size: v.value, value: share, label: `${Math.round(share)}` };
+      }),
+    );
+    charts.push({
+      id: 'problem-start-sizes',
+      title: 'Problems by start size',
+      caption: 'Share of the problem records (in %) by how many numbers they start with.',
+      spec: groupedBarSpec({ rows, x: 'start_size', xTitle: 'start size', yTitle: '% of problems', corpora: labels, panels: ['problems'] }),
+    });
+  }
+  const kinds = presentKinds(corpora);
+  for (const k of kinds) {
+    const plan = planBins(corpora.map((c) => c.search[k].problemTokens));
+    charts.push({
+      id: `problem-tokens-${k}`,
+      title: `${KIND_LABEL[k]}: total tokens per problem`,
+      caption: `All sequences of a record added up${k === 'apr' ? ' (every thread of the tree)' : ''}, bins of ${plan.width}.${tailNote(plan)}`,
+      spec: histogramSpec({ xTitle: 'tokens per problem', yTitle: '% of problems', rows: corpora.flatMap((c) => histogramRows(c.search[k].problemTokens, plan, c.label, 'problems', c.search[k].records)), plan, corpora: labels }),
+    });
+  }
+  if (kinds.includes('apr')) {
+    const plan = planBins(corpora.map((c) => c.search.apr.childThreads));
+    charts.push({
+      id: 'child-threads',
+      title: 'APR: child threads per root',
+      caption: `Threads spawned under each root thread, at every level${plan.width > 1 ? `, bins of ${plan.width}` : ''}.${tailNote(plan)}`,
+      spec: histogramSpec({ xTitle: 'child threads', yTitle: '% of roots', rows: corpora.flatMap((c) => histogramRows(c.search.apr.childThreads, plan, c.label, 'roots', c.search.apr.records)), plan, corpora: labels }),
+    });
+  }
+  return charts;
+}
+
+function rateRows(corpora: readonly CorpusStats[], pick: (c: CorpusStats, k: SearchKind) => ReadonlyMap<number, Rate>, field: string): Row[] {
+  const rows: Row[] = [];
+  for (const c of corpora) {
+    for (const k of SEARCH_KINDS) {
+      for (const [key, r] of [...pick(c, k)].sort((a, b) => a[0] - b[0])) {
+        const rate = (100 * r.solved) / r.n;
+        rows.push({ corpus: c.label, panel: KIND_LABEL[k], [field]: key, value: rate, n: r.n, label: `${Math.round(rate)}` });
+      }
+    }
+  }
+  return rows;
+}
+
+function rateCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
+  const labels = corpora.map((c) => c.label);
+  const panels = (rows: Row[]) => [...new Set(rows.map((r) => r.panel as string))];
+  const rates = (rows: Row[], x: string, xTitle: string) =>
+    groupedBarSpec({ rows, x, xTitle, yTitle: 'solved (%)', yMax: 100, corpora: labels, panels: panels(rows) });
+  const charts: PlannedChart[] = [];
+  const byStart = rateRows(corpora, (c, k) => c.search[k].byStartSize, 'start_size');
+  if (byStart.length > 0) {
+    charts.push({
+      id: 'solve-by-start-size',
+      title: 'Solve rate by start size',
+      caption: 'Share of records whose search reached the target (the number on each bar, in %), by how many numbers the problem starts with.',
+      spec: rates(byStart, 'start_size', 'start size'),
+    });
+  }
+  const byBeam = rateRows(corpora, (c, k) => c.search[k].byBeam, 'beam');
+  if (byBeam.length > 0) {
+    charts.push({
+      id: 'solve-by-beam',
+      title: 'Solve rate by beam size',
+      caption: 'Share of records solved (in %), by the beam the record was searched with.',
+      spec: rates(byBeam, 'beam', 'beam size'),
+    });
+  }
+  return charts;
+}
+
+function outcomeCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
+  const rows: Row[] = [];
+  const order: string[] = [];
+  const prefix = (c: CorpusStats) => (corpora.length > 1 ? `${c.label} · ` : '');
+  const add = (group: string, counts: Readonly<Record<string, number>>) => {
+    order.push(group);
+    OUTCOMES.forEach((o, rank) => {
+      if ((counts[o] ?? 0) > 0) rows.push({ group, outcome: o, count: counts[o] ?? 0, rank });
+    });
+  };
+  for (const k of SEARCH_KINDS) {
+    for (const c of corpora) {
+      const s = c.search[k];
+      if (s.records === 0) continue;
+      add(`${prefix(c)}${KIND_LABEL[k]} records`, { solved: s.solved, 'no solution': s.records - s.solved });
+      add(`${prefix(c)}${KIND_LABEL[k]} sequences`, s.sequenceOutcomes);
+    }
+  }
+  for (const c of corpora) if (c.sequenceLines > 0) add(`${prefix(c)}sequence lines`, c.sequenceLineOutcomes);
+  if (rows.length === 0) return [];
+  return [
+    {
+      id: 'outcomes',
+      title: 'Records and sequences by outcome',
+      caption: 'A record is solved when its search reached the target; a sequence ends in the goal, in a spawn of child threads (APR), or without a solution.',
+      spec: outcomeSpec(rows, order),
+    },
+  ];
+}

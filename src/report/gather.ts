@@ -1,0 +1,68 @@
+import { basename, resolve } from 'node:path';
+import { UsageError } from '../pipeline/errors.js';
+import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
+import { isFolder, readTolerant, recordFilesIn, type ReadIssue } from './read.js';
+
+/** One line for the terminal: `file:line: message`. */
+export function formatIssue(i: ReadIssue): string {
+  return i.line === undefined ? `${i.file}: ${i.message}` : `${i.file}:${i.line}: ${i.message}`;
+}
+
+/**
+ * Reads one corpus: a record file, or every record file of a folder. A folder's files are
+ * recognised by their records, so a file whose first record is of no known kind (a
+ * manifest, a stats file) is left out quietly; in a file named on the command line every
+ * such line is skipped and reported.
+ */
+export async function gatherCorpus(path: string, label: string, window: number, warn: (line: string) => void): Promise<CorpusStats> {
+  const stats = new CorpusStats(label, window);
+  const folder = isFolder(path);
+  const files = folder ? recordFilesIn(path) : [path];
+  if (folder && files.length === 0) {
+    const issue = { file: path, message: 'no record files (.jsonl, .json, either with .gz) in this folder' };
+    stats.note(issue, undefined);
+    warn(formatIssue(issue));
+  }
+  for (const file of files) {
+    const summary: FileSummary = { path: file, records: 0, skipped: 0, byKind: {} };
+    stats.files.push(summary);
+    const onIssue = (issue: ReadIssue) => {
+      if (folder && issue.code === 'not-records') {
+        summary.ignored = issue.message.replace(/; file skipped$/, '');
+        return;
+      }
+      if (stats.note(issue, summary)) warn(formatIssue(issue));
+    };
+    try {
+      for await (const { value, line } of readTolerant(file, onIssue)) {
+        const reason = stats.add(value, summary);
+        if (reason === undefined) continue;
+        if (folder && summary.records === 0 && summary.skipped === 0) {
+          summary.ignored = `not a record file (line ${line}: ${reason})`;
+          break;
+        }
+        onIssue({ file, line, message: `${reason}; line skipped` });
+      }
+    } catch (err) {
+      // A file named on the command line must open; one unreadable file of a folder is noted.
+      if (!folder || !(err instanceof UsageError)) throw err;
+      onIssue({ file, message: err.message });
+    }
+    if (summary.skipped > ISSUES_KEPT_PER_FILE) warn(`${file}: ${summary.skipped} lines skipped in all`);
+  }
+  return stats;
+}
+
+/** Names for the corpora: the given labels, else the shortest distinct tails of their paths. */
+export function corpusLabels(paths: readonly string[], given: readonly string[] = []): string[] {
+  if (given.length > 0 && given.length !== paths.length) {
+    throw new UsageError(`--label: given ${given.length} labels for ${paths.length} inputs`);
+  }
+  if (given.length > 0) return [...given];
+  const parts = paths.map((p) => (p === '-' ? ['stdin'] : resolve(p).split('/').filter(Boolean)));
+  for (let depth = 1; ; depth++) {
+    const names = parts.map((ps) => ps.slice(-depth).join('/') || basename(resolve('.')));
+    const longest = Math.max(...parts.map((ps) => ps.length));
+    if (new Set(names).size === names.length || depth >= longest) return names;
+  }
+}

@@ -1,0 +1,193 @@
+import { loadRecord, type InspectSource } from '../pipeline/inspect-job.js';
+import { solutionExpression } from '../serializers/expression.js';
+import { finalOperations } from '../serializers/record-view.js';
+import { DEFAULT_WINDOW } from './collect.js';
+import { escapeHtml as esc, jsonForScript, writePage } from './page-text.js';
+import { allLanes, recordLanes, type LaneItem, type NodeBox, type ThreadLane } from './thread-lanes.js';
+
+/**
+ * `inspect --html`: one problem's search drawn as in the APR paper's first figure. The root
+ * thread is a column of the nodes it expanded; where it spawns, its child threads stand side
+ * by side, then the join gathers their results and the parent goes on. Each node shows its
+ * numbers and the operation that made it; the solution path is highlighted; clicking a
+ * thread shows its sequences with their token counts. One self-contained file.
+ */
+
+const STYLE = `
+body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 16px; color: #222; }
+h1 { font-size: 20px; margin: 0 0 4px; }
+.facts { margin: 0 0 12px; color: #444; }
+.facts b { color: #222; }
+.legend { font-size: 12px; color: #555; margin-bottom: 12px; }
+.legend span { display: inline-block; padding: 1px 6px; margin-right: 8px; border-radius: 3px; }
+main { display: flex; align-items: flex-start; gap: 16px; }
+#drawing { overflow-x: auto; flex: 1 1 auto; padding-bottom: 12px; }
+.lane { border: 1px solid #b9c6d6; border-radius: 6px; background: #f7f9fc; padding: 6px; min-width: 150px; cursor: pointer; }
+.lane.level-1 { background: #fbf8f1; border-color: #d8c9a5; }
+.lane.level-2 { background: #f5fbf4; border-color: #b5d3ad; }
+.lane.selected { box-shadow: 0 0 0 3px #6b8fd6; }
+.lane-head { font-weight: 600; font-size: 12px; margin-bottom: 6px; display: flex; justify-content: space-between; gap: 8px; }
+.lane-head .meta { font-weight: 400; color: #666; }
+.items { display: flex; flex-direction: column; align-items: flex-start; gap: 4px; }
+.node { border: 1px solid #9aa7b8; border-radius: 4px; background: #fff; padding: 3px 6px; min-width: 120px; }
+.node .id { color: #888; font-size: 10px; }
+.node .nums { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 600; }
+.node .op { font-family: ui-monospace, Menlo, Consolas, monospace; color: #345; font-size: 12px; }
+.node .more { color: #777; font-size: 11px; }
+.node .ends { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 11px; color: #999; }
+.node .ends .goal { color: #1a7f2b; font-weight: 700; }
+.on-path { border: 2px solid #e08a00 !important; background: #fff4df !important; }
+.spawn { border-left: 3px solid #6b8fd6; padding: 4px 0 4px 8px; margin: 4px 0; }
+.spawn > .label, .join > .label { font-size: 11px; font-weight: 700; color: #3d5fa8; text-transform: uppercase; letter-spacing: .04em; }
+.kids { display: flex; align-items: flex-start; gap: 8px; margin-top: 4px; }
+.join { border-left: 3px solid #3d5fa8; padding: 2px 8px; background: #eef2fb; border-radius: 0 4px 4px 0; }
+.join .res { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 11px; }
+.join .res.ok { color: #1a7f2b; }
+.join .res.no { color: #888; }
+.outcome { font-weight: 700; padding: 2px 6px; border-radius: 4px; }
+.outcome.solved { color: #1a7f2b; background: #e5f5e8; }
+.outcome.failed { color: #8a1f1f; background: #f8e6e6; }
+.depth-1 { margin-left: 14px; } .depth-2 { margin-left: 28px; } .depth-3 { margin-left: 42px; } .depth-4 { margin-left: 56px; }
+#thread-text { flex: 0 0 42%; max-width: 42%; position: sticky; top: 8px; max-height: calc(100vh - 24px); overflow: auto; border: 1px solid #ccc; border-radius: 6px; padding: 8px 12px; background: #fff; }
+#thread-text[hidden] { display: none; }
+#thread-text h2 { font-size: 15px; margin: 0 0 6px; }
+#thread-text .seq-head { font-weight: 600; margin-top: 10px; }
+#thread-text .over { color: #b00020; }
+#thread-text pre { white-space: pre-wrap; font-size: 11px; background: #f6f6f6; padding: 6px; border-radius: 4px; margin: 4px 0; }
+#close-text { float: right; cursor: pointer; }
+`;
+
+/** Shows the thread's sequences in the side panel; the data is embedded as JSON below. */
+const SCRIPT = `
+(() => {
+  const threads = JSON.parse(document.getElementById('thread-data').textContent);
+  const panel = document.getElementById('thread-text');
+  const fmt = (n) => n.toLocaleString('en-US');
+  function show(name) {
+    const t = threads[name];
+    if (!t) return;
+    document.querySelectorAll('.lane.selected').forEach((el) => el.classList.remove('selected'));
+    const lane = document.querySelector('.lane[data-thread="' + CSS.escape(name) + '"]');
+    if (lane) lane.classList.add('selected');
+    panel.replaceChildren();
+    const close = document.createElement('button');
+    close.id = 'close-text';
+    close.textContent = 'close';
+    close.addEventListener('click', (e) => { e.stopPropagation(); panel.hidden = true; });
+    const h = document.createElement('h2');
+    h.textContent = 'Thread ' + name + ' (from node #' + t.startNode + ')';
+    const total = t.sequences.reduce((s, q) => s + q.tokens, 0);
+    const sum = document.createElement('p');
+    sum.className = 'thread-summary';
+    sum.textContent = t.sequences.length + ' sequence' + (t.sequences.length === 1 ? '' : 's') + ', ' + fmt(total) + ' tokens in all; ' + (t.solved ? 'solved' : 'no solution');
+    panel.append(close, h, sum);
+    t.sequences.forEach((q, k) => {
+      const head = document.createElement('div');
+      head.className = 'seq-head';
+      head.dataset.tokens = String(q.tokens);
+      const fits = q.tokens <= window.INSPECT_WINDOW;
+      head.innerHTML = 'Sequence ' + (k + 1) + ' of ' + t.sequences.length + ': <span class="tokens">' + fmt(q.tokens) + ' tokens</span>' + (fits ? '' : ' <span class="over">(over the ' + fmt(window.INSPECT_WINDOW) + ' window)</span>');
+      const pre = document.createElement('pre');
+      pre.textContent = q.text;
+      panel.append(head, pre);
+    });
+    panel.hidden = false;
+    panel.scrollTop = 0;
+  }
+  document.getElementById('drawing').addEventListener('click', (e) => {
+    const lane = e.target.closest('.lane');
+    if (lane) show(lane.dataset.thread);
+  });
+})();
+`;
+
+export interface InspectPageOptions {
+  readonly window?: number;
+}
+
+export function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions = {}): string {
+  const window = opts.window ?? DEFAULT_WINDOW;
+  const root = recordLanes(record);
+  const lanes = allLanes(root);
+  const onPath = new Set(root.solved ? root.path : []);
+  const nums = Array.isArray(record.nums) ? (record.nums as number[]) : [];
+  const target = record.target;
+  const last = root.sequences[root.sequences.length - 1]?.text ?? '';
+  const steps = root.solved ? finalOperations(last) : undefined;
+  const expr = steps ? solutionExpression(nums, steps) : undefined;
+  const sequences = lanes.reduce((n, l) => n + l.sequences.length, 0);
+  const tokens = lanes.reduce((n, l) => n + l.sequences.reduce((s, q) => s + q.tokens, 0), 0);
+  const longest = Math.max(0, ...lanes.flatMap((l) => l.sequences.map((q) => q.tokens)));
+  const over = lanes.reduce((n, l) => n + l.sequences.filter((q) => q.tokens > window).length, 0);
+  const searchType = typeof record.search_type === 'string' ? record.search_type : 'problem';
+  const params = [
+    record.beam_size !== undefined ? `beam ${String(record.beam_size)}` : '',
+    record.sub_call_beam_size !== undefined ? `child beam ${String(record.sub_call_beam_size)}` : '',
+    record.heuristic !== undefined ? `heuristic ${String(record.heuristic)}` : '',
+  ].filter(Boolean);
+  const data = Object.fromEntries(lanes.map((l) => [l.name, { startNode: l.startNode, solved: l.solved, sequences: l.sequences }]));
+  const title = `${nums.join(', ')} → ${String(target)}`;
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Search: ${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${esc(title)}</h1>
+<p class="facts"><b>${esc(searchType)}</b>${params.length ? ` (${esc(params.join(', '))})` : ''} ·
+<b id="outcome">${root.solved ? `solved: ${esc(expr ?? '(path unreadable)')}` : 'no solution found'}</b> ·
+<span id="thread-count">${plural(lanes.length, 'thread')}</span> (${plural(lanes.length - 1, 'child thread')}), ${plural(sequences, 'sequence')}, ${n(tokens)} tokens in all, longest ${n(longest)}${over > 0 ? ` (${over} over the ${n(window)} window)` : ''}</p>
+<p class="legend"><span class="on-path">solution path</span>click a thread to read its text and token counts</p>
+<main>
+<div id="drawing">${laneHtml(root, onPath)}</div>
+<aside id="thread-text" hidden></aside>
+</main>
+<script type="application/json" id="thread-data">${jsonForScript(data)}</script>
+<script>window.INSPECT_WINDOW = ${window};${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+const plural = (k: number, word: string) => `${k.toLocaleString('en-US')} ${word}${k === 1 ? '' : 's'}`;
+
+function laneHtml(lane: ThreadLane, onPath: ReadonlySet<string>): string {
+  const seqTokens = lane.sequences.reduce((s, q) => s + q.tokens, 0);
+  const highlighted = lane.level > 0 && lane.solved && onPath.has(lane.startNode);
+  const cls = `lane level-${Math.min(lane.level, 2)}${highlighted ? ' on-path' : ''}`;
+  const meta = `${lane.sequences.length} seq · ${seqTokens.toLocaleString('en-US')} tok`;
+  return `<section class="${cls}" data-thread="${esc(lane.name)}" data-solved="${lane.solved}"><div class="lane-head"><span>${esc(lane.name)} <span class="meta">#${esc(lane.startNode)}</span></span><span class="meta">${meta}</span></div><div class="items">${lane.items.map((i) => itemHtml(i, onPath, lane)).join('')}</div></section>`;
+}
+
+function itemHtml(item: LaneItem, onPath: ReadonlySet<string>, lane: ThreadLane): string {
+  switch (item.type) {
+    case 'node':
+      return nodeHtml(item.node, onPath);
+    case 'spawn':
+      return `<div class="spawn" data-children="${item.children.length}"><div class="label">spawn ${item.children.length} thread${item.children.length === 1 ? '' : 's'}</div><div class="kids">${item.children.map((c) => laneHtml(c, onPath)).join('')}</div></div>`;
+    case 'join':
+      return `<div class="join"><div class="label">join</div>${item.results
+        .map((r) => `<div class="res ${r.solved ? 'ok' : 'no'}${r.solved && onPath.has(r.node) ? ' on-path' : ''}">${r.solved ? '✓' : '✗'} sub ${r.index} at #${esc(r.node)}</div>`)
+        .join('')}</div>`;
+    case 'outcome':
+      return `<div class="outcome ${item.solved ? 'solved' : 'failed'}${item.solved && lane.level === 0 ? ' on-path' : ''}">${item.solved ? 'Goal reached' : 'No solution'}</div>`;
+  }
+}
+
+function nodeHtml(node: NodeBox, onPath: ReadonlySet<string>): string {
+  const cls = `node${onPath.has(node.id) ? ' on-path' : ''}${node.depth > 0 ? ` depth-${Math.min(node.depth, 4)}` : ''}`;
+  const ends = node.ends.map((e) => (e.goal ? `<span class="goal">${esc(e.op)} ✓</span>` : `${esc(e.result)} ✗`)).join(' ');
+  const more = node.generated.length > 0 ? `<div class="more">→ ${node.generated.length} kept</div>` : '';
+  return `<div class="${cls}" data-node="${esc(node.id)}"><div class="id">#${esc(node.id)}</div><div class="nums">${esc(node.nums)}</div><div class="op">${esc(node.op ?? 'start')}</div>${more}${ends ? `<div class="ends">${ends}</div>` : ''}</div>`;
+}
+
+/** Loads the record `inspect` would show, writes its drawing to `out` and says so on stderr. */
+export async function writeInspectPage(source: InspectSource, out: string): Promise<void> {
+  const record = await loadRecord(source);
+  writePage(out, inspectPage(record));
+  if (out !== '-') process.stderr.write(`wrote ${out}: ${plural(allLanes(recordLanes(record)).length, 'thread')}\n`);
+}

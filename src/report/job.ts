@@ -1,0 +1,50 @@
+import { UsageError } from '../pipeline/errors.js';
+import { corpusCharts } from './charts.js';
+import type { CorpusStats } from './collect.js';
+import { headlineFigures } from './figures.js';
+import { corpusLabels, gatherCorpus } from './gather.js';
+import { reportPage } from './html.js';
+import { writePage } from './page-text.js';
+import { statsText } from './terminal.js';
+
+/** The jobs behind `report` and `stats`: read each input as one corpus, then draw or print. */
+
+export interface CorpusOptions {
+  /** Files or folders; each one is a corpus, drawn side by side with the others. */
+  readonly inputs: readonly string[];
+  readonly labels?: readonly string[];
+  readonly window: number;
+  /** Where warnings about skipped lines go (one line each). */
+  readonly warn: (line: string) => void;
+}
+
+export async function gatherAll(o: CorpusOptions): Promise<CorpusStats[]> {
+  const labels = corpusLabels(o.inputs, o.labels ?? []);
+  const corpora: CorpusStats[] = [];
+  for (const [i, input] of o.inputs.entries()) corpora.push(await gatherCorpus(input, labels[i]!, o.window, o.warn));
+  if (corpora.every((c) => c.records === 0)) {
+    throw new UsageError(`no records to report in ${o.inputs.join(', ')}${corpora.some((c) => c.skipped > 0) ? ' (every line was skipped)' : ''}`);
+  }
+  return corpora;
+}
+
+export interface ReportSummary {
+  readonly records: number;
+  readonly skipped: number;
+  readonly charts: number;
+}
+
+export async function runReport(o: CorpusOptions & { readonly out: string }): Promise<ReportSummary> {
+  const corpora = await gatherAll(o);
+  const charts = await corpusCharts(corpora);
+  writePage(o.out, reportPage({ corpora, inputs: o.inputs, sections: headlineFigures(corpora), charts }));
+  return {
+    records: corpora.reduce((n, c) => n + c.records, 0),
+    skipped: corpora.reduce((n, c) => n + c.skipped, 0),
+    charts: charts.length,
+  };
+}
+
+export async function runStats(o: CorpusOptions): Promise<string> {
+  return statsText(await gatherAll(o));
+}

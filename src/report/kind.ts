@@ -1,0 +1,55 @@
+/** What a record is, told from its fields (never from the file name it came in). */
+export type RecordKind = 'apr' | 'sosp' | 'other' | 'problem' | 'sequence';
+
+/** The search kinds, in the order reports show them. */
+export const SEARCH_KINDS = ['sosp', 'apr', 'other'] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+export const KIND_LABEL: Record<RecordKind, string> = {
+  sosp: 'SoS+',
+  apr: 'APR',
+  other: 'DFS/BFS',
+  problem: 'problems',
+  sequence: 'sequence lines',
+};
+
+export type Classified = { kind: RecordKind; record: Record<string, unknown> } | { kind: undefined; reason: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((n) => typeof n === 'number');
+
+export const EXPECTED =
+  'expected a problem, SoS+, APR, DFS or BFS record, or a sequence line {"text": ...}';
+
+/** Sorts a parsed line into a kind, or says why it is none of them. */
+export function classify(value: unknown): Classified {
+  if (!isObject(value)) return { kind: undefined, reason: `not a JSON object (${EXPECTED})` };
+  const st = value.search_type;
+  const searchLike = value.trace_dict !== undefined || typeof st === 'string' || value.search_path !== undefined;
+  if (searchLike) {
+    if (!isNumberList(value.nums) || typeof value.target !== 'number') {
+      return { kind: undefined, reason: 'search record without numeric "nums" and "target"' };
+    }
+    if (value.trace_dict !== undefined) {
+      return isTraceDict(value.trace_dict)
+        ? { kind: 'apr', record: value }
+        : { kind: undefined, reason: 'APR record whose "trace_dict" is not {main_calls: [text, ...], sub_calls: [[...], ...]}' };
+    }
+    if (typeof value.search_path !== 'string') return { kind: undefined, reason: 'search record without a text "search_path"' };
+    if (typeof st === 'string' && st.startsWith('sosp')) return { kind: 'sosp', record: value };
+    if (typeof st === 'string' && (st.startsWith('dfs') || st.startsWith('bfs'))) return { kind: 'other', record: value };
+    if (typeof st === 'string' && st.startsWith('apr')) return { kind: undefined, reason: 'APR record without "trace_dict"' };
+    return { kind: undefined, reason: `unknown search_type ${JSON.stringify(st)}` };
+  }
+  if (isNumberList(value.nums) && typeof value.target === 'number') return { kind: 'problem', record: value };
+  if (typeof value.text === 'string') return { kind: 'sequence', record: value };
+  const keys = Object.keys(value).slice(0, 4).join(', ');
+  return { kind: undefined, reason: `unrecognised record (fields: ${keys || 'none'}); ${EXPECTED}` };
+}
+
+/** A trace_dict checked all the way down, so later walks need no guards. */
+export function isTraceDict(v: unknown): boolean {
+  if (!isObject(v) || !Array.isArray(v.main_calls) || !Array.isArray(v.sub_calls)) return false;
+  if (v.main_calls.length === 0 || !v.main_calls.every((s) => typeof s === 'string')) return false;
+  return v.sub_calls.every((group) => Array.isArray(group) && group.every(isTraceDict));
+}

@@ -1,0 +1,34 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describeSystemError, UsageError } from '../pipeline/errors.js';
+
+/** Text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** JSON safe inside <script type="application/json">: no `</script>` or `<!--` can form. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * Writes a page under a temporary name and renames it when complete, like the record sink,
+ * so an interrupted run never leaves a page that looks finished. `-` is standard output.
+ */
+export function writePage(path: string, html: string): void {
+  if (path === '-') {
+    process.stdout.write(html);
+    return;
+  }
+  if (path.endsWith('/')) throw new UsageError(`${path}: expected a file name, not a folder`);
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, html);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw describeSystemError(err, `cannot write ${path}`) ?? err;
+  }
+}

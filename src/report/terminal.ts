@@ -1,0 +1,106 @@
+import type { CorpusStats, Rate } from './collect.js';
+import { headlineFigures, int, pct } from './figures.js';
+import type { Histogram } from './histogram.js';
+import { KIND_LABEL, SEARCH_KINDS } from './kind.js';
+
+/**
+ * `stats`: the report's headline figures as plain text with small bar charts, for a quick
+ * look over SSH (no colour codes, so it also reads well in a log file).
+ */
+
+const BAR = 28;
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** A bar of `fraction` (0..1) of `width` cells, in eighths of a cell. */
+export function bar(fraction: number, width = BAR, fill = '█'): string {
+  const f = Math.max(0, Math.min(1, fraction));
+  // Anything above zero shows at least a sliver, so rare values do not vanish.
+  const eighths = Math.max(f > 0 ? (fill === '█' ? 1 : 4) : 0, Math.round(f * width * 8));
+  const full = Math.floor(eighths / 8);
+  const part = fill === '█' ? EIGHTHS[eighths % 8]! : eighths % 8 >= 4 ? fill : '';
+  return fill.repeat(full) + part;
+}
+
+export function statsText(corpora: readonly CorpusStats[]): string {
+  const out: string[] = [];
+  const labels = corpora.map((c) => c.label);
+  const sections = headlineFigures(corpora);
+  const labelWidth = Math.max(...sections.flatMap((s) => s.rows.map((r) => r.label.length))) + 2;
+  const colWidth = corpora.map((_, i) => Math.max(labels[i]!.length, ...sections.flatMap((s) => s.rows.map((r) => r.values[i]!.length))));
+  const line = (label: string, values: readonly string[]) =>
+    ('  ' + label.padEnd(labelWidth) + values.map((v, i) => v.padStart(colWidth[i]!)).join('   ')).trimEnd();
+  out.push(line('', labels));
+  for (const s of sections) {
+    out.push(s.title);
+    for (const r of s.rows) out.push(line(r.label, r.values));
+  }
+  for (const c of corpora) out.push('', ...corpusCharts(c, corpora.length > 1));
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+function corpusCharts(c: CorpusStats, named: boolean): string[] {
+  const out: string[] = [];
+  const head = (title: string) => out.push(named ? `${c.label}: ${title}` : title);
+  if (c.problems > 0) {
+    head('problems by start size');
+    out.push(...histogramLines(c.problemStartSizes), '');
+  }
+  for (const k of SEARCH_KINDS) {
+    const s = c.search[k];
+    if (s.records === 0) continue;
+    head(`${KIND_LABEL[k]} tokens per sequence (░ = beyond the ${int(c.window)} window)`);
+    out.push(...histogramLines(s.seqTokens, c.window), '');
+    if (k === 'apr') {
+      head('APR child threads per root');
+      out.push(...histogramLines(s.childThreads), '');
+    }
+    head(`${KIND_LABEL[k]} solve rate by start size`);
+    out.push(...rateLines(s.byStartSize), '');
+    if (s.byBeam.size > 0) {
+      head(`${KIND_LABEL[k]} solve rate by beam size`);
+      out.push(...rateLines(s.byBeam), '');
+    }
+  }
+  if (c.sequenceLines > 0) {
+    head(`sequence lines: tokens per sequence (░ = beyond the ${int(c.window)} window)`);
+    out.push(...histogramLines(c.sequenceLineTokens, c.window), '');
+  }
+  return out;
+}
+
+/**
+ * About a dozen rows: power-of-two bins up to the 99th percentile (or just past the window),
+ * one row per value for small ranges, and the long tail gathered in a last `≥` row.
+ */
+function histogramLines(h: Histogram, window?: number): string[] {
+  if (h.count === 0) return ['  (none)'];
+  const shown = Math.min(h.max, Math.max(h.quantile(0.99), window !== undefined ? window + 1 : 0));
+  let width = h.resolution;
+  while (shown / width > 12) width *= 2;
+  const tailFrom = Math.floor(shown / width) * width + width;
+  const rows: Array<{ span: string; start: number; count: number }> = [];
+  let tail = 0;
+  const counts = new Map(h.bins(width).map((b) => [b.start, b.count]));
+  for (const [start, count] of counts) if (start >= tailFrom) tail += count;
+  // Every bin from the first filled one, empty ones included, so gaps show as gaps.
+  for (let start = Math.floor(h.min / width) * width; start < tailFrom && start <= h.max; start += width) {
+    rows.push({ span: width === 1 ? `${start}` : `${start}–${start + width - 1}`, start, count: counts.get(start) ?? 0 });
+  }
+  if (tail > 0) rows.push({ span: `≥ ${tailFrom}`, start: tailFrom, count: tail });
+  const top = Math.max(...rows.map((r) => r.count));
+  const spanWidth = Math.max(...rows.map((r) => r.span.length));
+  return rows.map((r) => {
+    const beyond = window !== undefined && r.start >= window;
+    const drawn = bar(r.count / top, BAR, beyond ? '░' : '█');
+    return `  ${r.span.padStart(spanWidth)} ${drawn.padEnd(BAR)} ${int(r.count).padStart(7)}  ${pct(r.count, h.count).padStart(6)}`;
+  });
+}
+
+function rateLines(rates: ReadonlyMap<number, Rate>): string[] {
+  const keys = [...rates.keys()].sort((a, b) => a - b);
+  const keyWidth = Math.max(...keys.map((k) => String(k).length));
+  return keys.map((k) => {
+    const r = rates.get(k)!;
+    return `  ${String(k).padStart(keyWidth)} ${bar(r.solved / r.n).padEnd(BAR)} ${pct(r.solved, r.n).padStart(6)}  of ${int(r.n)}`;
+  });
+}

@@ -1,0 +1,256 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sequenceOutcome } from '../src/report/collect.js';
+import { headlineFigures } from '../src/report/figures.js';
+import { gatherCorpus } from '../src/report/gather.js';
+import { Histogram } from '../src/report/histogram.js';
+import { classify } from '../src/report/kind.js';
+import { readTolerant, type ReadIssue } from '../src/report/read.js';
+import { allLanes, recordLanes } from '../src/report/thread-lanes.js';
+import { threadTokens } from '../src/tokens/llama.js';
+import { goldenPath, repoRoot } from './helpers.js';
+
+const cli = join(repoRoot, 'dist', 'cli', 'main.js');
+const APR = goldenPath('apr_s42_beam10_sub15_p0.9_on_problems_s42.jsonl');
+const SOSP = goldenPath('sosp_s0_beam5_on_problems_s42.jsonl');
+let dir: string;
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Dict {
+  main_calls: string[];
+  sub_calls: Dict[][];
+}
+
+const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+const records = (file: string) => lines(file).map((l) => JSON.parse(l) as Record<string, unknown>);
+const flatten = (d: Dict): string[] => [...d.main_calls, ...d.sub_calls.flat().flatMap(flatten)];
+const threads = (d: Dict): number => 1 + d.sub_calls.flat().reduce((n, k) => n + threads(k), 0);
+
+async function readAll(file: string) {
+  const issues: ReadIssue[] = [];
+  const items: Array<{ value: unknown; line: number }> = [];
+  for await (const item of readTolerant(file, (i) => issues.push(i))) items.push(item);
+  return { items, issues };
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  dir = mkdtempSync(join(tmpdir(), 'ct-report-'));
+});
+
+describe('Histogram', () => {
+  it('counts exactly while small: mean, quantiles, bins', () => {
+    const h = new Histogram();
+    for (const v of [1, 2, 2, 3, 10]) h.add(v);
+    expect([h.count, h.mean, h.min, h.max, h.quantile(0.5), h.quantile(1)]).toEqual([5, 3.6, 1, 10, 2, 10]);
+    expect(h.bins(4)).toEqual([
+      { start: 0, end: 4, count: 4 },
+      { start: 8, end: 12, count: 1 },
+    ]);
+  });
+
+  it('stays within its bucket budget however many distinct values arrive', () => {
+    const h = new Histogram(64);
+    for (let v = 0; v < 100_000; v++) h.add(v);
+    expect(h.values().length).toBeLessThanOrEqual(64);
+    expect(h.count).toBe(100_000);
+    expect(h.max).toBe(99_999);
+    expect(Math.abs(h.quantile(0.5) - 50_000)).toBeLessThan(2048);
+  });
+});
+
+describe('classify', () => {
+  it('tells record kinds by their fields', () => {
+    expect(classify(records(APR)[0]).kind).toBe('apr');
+    expect(classify(records(SOSP)[0]).kind).toBe('sosp');
+    expect(classify({ nums: [1, 2], target: 3, search_path: 'x', search_type: 'bfs_2' }).kind).toBe('other');
+    expect(classify({ nums: [1, 2], target: 3, solution: [] }).kind).toBe('problem');
+    expect(classify({ text: 'Moving to Node #0\n' }).kind).toBe('sequence');
+    expect(classify({ foo: 1 }).kind).toBeUndefined();
+    expect(classify([1, 2]).kind).toBeUndefined();
+    expect(classify({ nums: [1], target: 2, trace_dict: { main_calls: [] } }).kind).toBeUndefined();
+  });
+
+  it('names how a sequence ends', () => {
+    expect(sequenceOutcome('a\n<End Calling Sub Searches>\n')).toBe('spawned children');
+    expect(sequenceOutcome('a\n27,27 equal: Goal Reached\n')).toBe('solved');
+    expect(sequenceOutcome('a\nNo solution found.\n')).toBe('no solution');
+  });
+});
+
+describe('tolerant reading', () => {
+  it('streams a JSON array element by element, strings with brackets included, and skips a bad element', async () => {
+    const file = join(dir, 'arr.json');
+    const big = 'x'.repeat(200_000); // spans several stream chunks
+    writeFileSync(file, `[\n{"text": "a ] } [ \\" {"},\n{"text": "${big}"},\n{"text": oops},\n  {"nums": [1, 2], "target": 3}\n]\n`);
+    const { items, issues } = await readAll(file);
+    expect(items.map((i) => i.line)).toEqual([2, 3, 5]);
+    expect((items[0]!.value as { text: string }).text).toBe('a ] } [ " {');
+    expect((items[1]!.value as { text: string }).text).toHaveLength(200_000);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ file, line: 4 });
+    expect(issues[0]!.message).toMatch(/element 3 is not valid JSON/);
+  });
+
+  it('reports a truncated array, an empty file and a single object', async () => {
+    const cut = join(dir, 'cut.json');
+    writeFileSync(cut, '[{"text": "a"}, {"text": "b"');
+    const r = await readAll(cut);
+    expect(r.items).toHaveLength(1);
+    expect(r.issues[0]!.message).toMatch(/ends inside the array/);
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '\n\n');
+    expect((await readAll(empty)).issues).toEqual([{ file: empty, message: 'empty: no records', code: 'empty' }]);
+    const obj = join(dir, 'obj.json');
+    writeFileSync(obj, '{"records": 3}');
+    expect((await readAll(obj)).issues[0]!.code).toBe('not-records');
+  });
+
+  it('keeps the lines before a corrupt gzip tail', async () => {
+    const file = join(dir, 'cut.jsonl.gz');
+    const gz = gzipSync(readFileSync(SOSP));
+    writeFileSync(file, gz.subarray(0, Math.floor(gz.length / 2)));
+    const r = await readAll(file);
+    expect(r.items.length).toBeGreaterThan(0);
+    expect(r.items.length).toBeLessThan(200);
+    expect(r.issues.at(-1)!.message).toMatch(/cannot read further/);
+  });
+});
+
+describe('corpus statistics', () => {
+  it('APR figures agree with a direct count over the golden file', async () => {
+    const c = await gatherCorpus(APR, 'apr', 4096, () => undefined);
+    const recs = records(APR);
+    const dicts = recs.map((r) => r.trace_dict as Dict);
+    const seqs = dicts.flatMap(flatten);
+    const tokens = seqs.map(threadTokens);
+    const s = c.search.apr;
+    expect(s.records).toBe(200);
+    expect(s.solved).toBe(recs.filter((r) => /equal: Goal Reached\n?$/.test(r.search_path as string)).length);
+    expect(s.sequences).toBe(seqs.length);
+    expect(s.seqTokens.max).toBe(Math.max(...tokens));
+    expect(s.seqTokens.total).toBe(tokens.reduce((a, b) => a + b, 0));
+    expect(s.sequencesOverWindow).toBe(tokens.filter((t) => t > 4096).length);
+    expect(s.childThreads.total).toBe(dicts.reduce((n, d) => n + threads(d) - 1, 0));
+    expect([...s.byBeam.values()].reduce((n, r) => n + r.n, 0)).toBe(200);
+    expect(c.skipped).toBe(0);
+  });
+
+  it('headline figures hold one value per corpus', async () => {
+    const a = await gatherCorpus(APR, 'apr', 4096, () => undefined);
+    const b = await gatherCorpus(SOSP, 'sosp', 4096, () => undefined);
+    const sections = headlineFigures([a, b]);
+    expect(sections.map((s) => s.title)).toEqual(['Input', 'SoS+', 'APR']);
+    for (const s of sections) for (const r of s.rows) expect(r.values).toHaveLength(2);
+    expect(sections[1]!.rows.find((r) => r.label === 'records')!.values).toEqual(['0', '200']);
+    expect(sections[1]!.rows.find((r) => r.label === 'solved')!.values).toEqual(['–', '99 (49.5%)']);
+  });
+
+  it('reads a folder by its records: kinds detected per line, non-record files left out', async () => {
+    const folder = join(dir, 'corpus');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'apr.jsonl.gz'), gzipSync(readFileSync(APR)));
+    writeFileSync(join(folder, 'val.json'), JSON.stringify(records(goldenPath('problems_s42_n200_k4_t100.jsonl')).slice(0, 10), null, 2));
+    const texts = flatten(records(APR)[15]!.trace_dict as Dict).map((text) => JSON.stringify({ text }));
+    writeFileSync(join(folder, 'sequences-apr.jsonl'), texts.join('\n') + '\n');
+    writeFileSync(join(folder, 'stats.json'), '{"records": 5}');
+    writeFileSync(join(folder, 'manifest.jsonl'), '{"version": 1}\n');
+    const c = await gatherCorpus(folder, 'corpus', 4096, () => undefined);
+    expect([c.search.apr.records, c.problems, c.sequenceLines, c.skipped]).toEqual([200, 10, texts.length, 0]);
+    expect(c.files.filter((f) => f.ignored !== undefined).map((f) => f.path.split('/').pop())).toEqual(['manifest.jsonl', 'stats.json']);
+  });
+});
+
+describe('thread lanes', () => {
+  it('draws every thread, one spawn per sub_calls group, and the solution path', () => {
+    const rec = records(APR)[15]!;
+    const d = rec.trace_dict as Dict;
+    const root = recordLanes(rec);
+    const lanes = allLanes(root);
+    expect(lanes).toHaveLength(threads(d));
+    expect(lanes.map((l) => l.name).slice(0, 3)).toEqual(['root', 'root.0', 'root.1']);
+    expect(root.items.filter((i) => i.type === 'spawn')).toHaveLength(d.sub_calls.length);
+    expect(root.items.filter((i) => i.type === 'join')).toHaveLength(d.sub_calls.length);
+    expect(root.solved).toBe(true);
+    expect(root.path).toEqual(['0', '0,3', '0,3,1']);
+    const nodes = lanes.flatMap((l) => l.items.flatMap((i) => (i.type === 'node' ? [i.node] : [])));
+    expect(nodes.find((n) => n.id === '0,3')).toMatchObject({ nums: '[61, 3, 85]', op: '96-11=85' });
+    expect(new Set(nodes.map((n) => n.id)).size).toBe(nodes.length); // each node expanded once
+    expect(nodes.some((n) => n.id === '?')).toBe(false);
+  });
+});
+
+describe('report and stats commands', () => {
+  it('writes one self-contained page for two corpora side by side', () => {
+    const r = run('report', APR, SOSP, '--out', 'two.html');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/wrote two\.html: 400 records, \d+ charts/);
+    const html = readFileSync(join(dir, 'two.html'), 'utf8');
+    const ids = [...html.matchAll(/<figure class="chart" id="chart-([\w-]+)"/g)].map((m) => m[1]);
+    expect(ids).toEqual(['tokens-sosp', 'tokens-apr', 'problem-tokens-sosp', 'problem-tokens-apr', 'child-threads', 'solve-by-start-size', 'solve-by-beam', 'outcomes']);
+    expect(html.match(/<svg /g)).toHaveLength(ids.length);
+    // Nothing to fetch: no src/href to other resources, no CSS imports or url().
+    expect(html).not.toMatch(/\ssrc=|<link|@import|url\(|href="(?!#)/);
+    expect(html).toContain('<th>apr_s42_beam10_sub15_p0.9_on_problems_s42.jsonl</th><th>sosp_s0_beam5_on_problems_s42.jsonl</th>');
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('names the file and line of every bad input, and still writes the report for the rest', () => {
+    const bad = join(dir, 'bad.jsonl');
+    const good = lines(SOSP);
+    writeFileSync(bad, [good[0], '{"nums": [1, 2', good[1], '{"hello": "world"}', good[2]].join('\n') + '\n');
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    writeFileSync(join(dir, 'other.jsonl'), '{"id": 1, "name": "a"}\n{"id": 2, "name": "b"}\n');
+    const r = run('report', 'bad.jsonl', 'empty.jsonl', 'other.jsonl', '--out', 'bad.html');
+    expect(r.code).toBe(0);
+    const warnings = r.stderr.trim().split('\n').filter((l) => l.includes('warning'));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^countdown-traces: warning: bad\.jsonl:2: not valid JSON .*; line skipped$/),
+      expect.stringMatching(/^countdown-traces: warning: bad\.jsonl:4: unrecognised record \(fields: hello\).*; line skipped$/),
+      'countdown-traces: warning: empty.jsonl: empty: no records',
+      expect.stringMatching(/^countdown-traces: warning: other\.jsonl:1: unrecognised record \(fields: id, name\)/),
+      expect.stringMatching(/^countdown-traces: warning: other\.jsonl:2: /),
+    ]);
+    expect(r.stderr).toMatch(/wrote bad\.html: 3 records, \d+ charts, 4 lines skipped/);
+    const html = readFileSync(join(dir, 'bad.html'), 'utf8');
+    expect(html).toContain('data-skipped="4"');
+    expect(html).toContain('4 lines skipped');
+    expect(html).toContain('bad.jsonl:2: not valid JSON');
+  });
+
+  it('refuses when no input holds a single record, and writes nothing', () => {
+    const r = run('report', 'empty.jsonl', 'other.jsonl', '--out', 'none.html');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^countdown-traces: no records to report in empty\.jsonl, other\.jsonl/);
+    expect(existsSync(join(dir, 'none.html'))).toBe(false);
+    expect(run('report', 'missing.jsonl').stderr).toMatch(/cannot read missing\.jsonl: no such file or folder/);
+  });
+
+  it('stats prints the same headline figures, with bar charts', () => {
+    const r = run('stats', APR, SOSP, '--label', 'apr', '--label', 'sosp');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^\s+apr\s+sosp$/);
+    expect(r.stdout).toMatch(/^APR$/m);
+    expect(r.stdout).toMatch(/^ {2}records\s+200\s+0$/m);
+    expect(r.stdout).toMatch(/^apr: APR tokens per sequence/m);
+    expect(r.stdout).toMatch(/█/);
+  });
+
+  it('inspect --html draws the threads of a stored record', () => {
+    const r = run('inspect', '--record', `${APR}:15`, '--html', 'one.html');
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(dir, 'one.html'), 'utf8');
+    expect(html.match(/<section class="lane/g)).toHaveLength(16);
+    expect(html.match(/class="node on-path/g)).toHaveLength(3);
+    expect(html).toContain('solved: 3 + 96 - 11 - 61 = 27');
+    expect(html).not.toMatch(/\ssrc=|<link|@import|url\(/);
+  });
+});
