@@ -7,7 +7,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProblems } from '../pipeline/problems-job.js';
 import { runSearchJob } from '../pipeline/search-job.js';
-import { defaultSettings } from '../pipeline/make-record.js';
+import { defaultSettings, makeSearch, type RecordSettings } from '../pipeline/make-record.js';
+import { streamFor } from '../random/streams.js';
+import { unescapeTrace } from '../serializers/trace.js';
+import { countTextTokens } from '../tokens/llama.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { defaultProblems, type ProblemSpec } from '../solver/problems.js';
@@ -57,8 +60,34 @@ const problemsFile = join(benchDir, 'problems.jsonl');
 await runProblems({ spec: FOUR, count: 20_000, seed: 7, split: 'train', compat: 'default', out: problemsFile });
 
 /** The whole search job (read, search, render, write) on a problems file, output to /dev/null. */
-function searchRate(options: SearchOptions, problemsFile: string, count: number): () => Promise<number> {
-  return () => runSearchJob({ problems: problemsFile, out: '/dev/null', seed: 3, settings: defaultSettings(options) }).then(() => count);
+function searchRate(settings: RecordSettings, problemsFile: string, count: number): () => Promise<number> {
+  return () => runSearchJob({ problems: problemsFile, out: '/dev/null', seed: 3, settings }).then(() => count);
+}
+
+/** Without the window and token fields: search and serialization alone. */
+function plain(options: SearchOptions): RecordSettings {
+  return { options, window: 0, condition: 'none', tokenFields: false };
+}
+
+/** Token counter throughput on real trace text (APR and SoS+ sequences). */
+function counterRate(): () => number {
+  const texts: string[] = [];
+  let bytes = 0;
+  [...defaultProblems(11, 'train', FOUR, 1500, new Set())].forEach((p, i) => {
+    for (const options of [SOSP, APR]) {
+      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(5, options.solver, i), plain(options));
+      for (const q of made.sequences) {
+        const text = unescapeTrace(q.info.parts.map(([b, from, to]) => b.toString(from, to)).join(''));
+        texts.push(text);
+        bytes += text.length;
+      }
+    }
+  });
+  return () => {
+    let n = 0;
+    for (let r = 0; r < 5; r++) for (const t of texts) n += countTextTokens(t);
+    return n > 0 ? (5 * bytes) / 1e6 : 0;
+  };
 }
 
 const SOSP: SearchOptions = { solver: 'sosp', reference: false, minBeam: 1, maxBeam: 5, maxSubBeam: 5, promising: 0.5, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' };
@@ -67,8 +96,12 @@ const APR: SearchOptions = { solver: 'apr', reference: false, minBeam: 1, maxBea
 await rate('problems, 4 numbers, targets 10..100', 'problems/s', 50_000, problemsRate(FOUR, 50_000), '>= 20000', 'default mode, generation and record JSON');
 await rate('problems, 6 numbers, targets 10..100', 'problems/s', 2_000, problemsRate(SIX, 2_000), undefined, 'default mode, generation and record JSON');
 const searchNote = 'whole job: read problems, search, render, write JSON Lines to /dev/null';
-await rate('SoS+ search + serialization', 'records/s', 20_000, searchRate(SOSP, problemsFile, 20_000), '>= 30000', `beam 1..5, promising 0.5, mult; ${searchNote}`);
-await rate('APR search + serialization', 'records/s', 20_000, searchRate(APR, problemsFile, 20_000), '>= 10000', `beam 1..10, sub beam ..15, promising 0.9, mult; ${searchNote}`);
+const windowNote = 'with exact token counts, token fields and the 4,096 window';
+await rate('SoS+ search + serialization', 'records/s', 20_000, searchRate(plain(SOSP), problemsFile, 20_000), '>= 30000', `beam 1..5, promising 0.5, mult, --window 0; ${searchNote}`);
+await rate('APR search + serialization', 'records/s', 20_000, searchRate(plain(APR), problemsFile, 20_000), '>= 10000', `beam 1..10, sub beam ..15, promising 0.9, mult, --window 0; ${searchNote}`);
+await rate('token counter', 'MB/s', 0, counterRate(), '>= 100', 'countTextTokens over SoS+ and APR sequence texts of 1,500 problems, 5 passes');
+await rate('SoS+ with window', 'records/s', 20_000, searchRate(defaultSettings(SOSP), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
+await rate('APR with window', 'records/s', 20_000, searchRate(defaultSettings(APR), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
 rmSync(benchDir, { recursive: true, force: true });
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
