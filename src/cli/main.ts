@@ -6,6 +6,7 @@ import { registerSearch } from './search.js';
 import { registerInspect } from './inspect.js';
 import { registerReport } from './report.js';
 import { registerStats } from './stats.js';
+import { registerVerify } from './verify.js';
 
 /** The command line: parses options and hands them to the pipeline; nothing else. */
 const program = new Command('countdown-traces')
@@ -19,10 +20,17 @@ registerSearch(program);
 registerInspect(program);
 registerReport(program);
 registerStats(program);
+registerVerify(program);
 
 function VERSION(): string {
   return '0.1.0';
 }
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -91,6 +91,7 @@ function runThread(ctx: SearchContext, params: AprParams, thread: Thread, beam: 
       }
       // This expansion does not fit: take it back and hand the frontier on, or stop.
       budget.reset(mark);
+      budget.dropTrailingMove();
       const frontier = [...batch.slice(idx)];
       while (open.size > 0) frontier.push(open.pop()!);
       if (canSpawn) {

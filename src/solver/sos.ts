@@ -60,7 +60,10 @@ export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold
     return undefined;
   };
   thread.goal = visit(root);
-  if (outOfBudget) budget.add(EXHAUSTED);
+  if (outOfBudget) {
+    budget.dropTrailingMove();
+    budget.add(EXHAUSTED);
+  }
   return { thread, outOfBudget };
 }
 
@@ -112,6 +115,7 @@ export function bfsSearch(
       }
       if (!budget.fits(goal ? 0 : reserve)) {
         budget.reset(mark);
+        budget.dropTrailingMove();
         budget.add(EXHAUSTED);
         return { thread, outOfBudget: true };
       }

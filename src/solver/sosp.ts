@@ -12,8 +12,11 @@ export interface SospParams {
   readonly window?: WindowRules | undefined;
 }
 
-/** What a (sub) search ended with. */
-type Ending = { readonly goal: SearchNode } | 'exhausted' | 'out-of-budget';
+/**
+ * What a (sub) search ended with. `unstarted`: out of room before expanding its first node,
+ * having written nothing; its caller takes back the line that opened it.
+ */
+type Ending = { readonly goal: SearchNode } | 'exhausted' | 'out-of-budget' | 'unstarted';
 
 /** A SoS+ search: its one thread, and whether it stopped because the window was full. */
 export interface SospResult {
@@ -36,7 +39,7 @@ export function sospSearch(ctx: SearchContext, nums: readonly number[], params: 
   const budget = new SequenceBudget(thread.events, params.window, 0);
   const end = search(ctx, params, budget, root, root, 0);
   if (typeof end === 'object') thread.goal = end.goal;
-  return { thread, outOfBudget: end === 'out-of-budget' };
+  return { thread, outOfBudget: end === 'out-of-budget' || end === 'unstarted' };
 }
 
 const EXHAUSTED: TraceEvent = { type: 'exhausted', newline: true };
@@ -60,8 +63,12 @@ function search(
   level: number,
 ): Ending {
   const reserve = unwindCost(budget, level);
+  // After a goal, every open level still writes its `Exit Sub Search` line.
+  let exits = 0;
+  for (let l = level; l >= 1; l--) exits += budget.cost({ type: 'sub-exit', level: l });
   const open = new PyHeap<SearchNode>();
   open.push(start);
+  const opened = budget.mark().events;
   while (open.size > 0) {
     const batch: SearchNode[] = [];
     for (let k = Math.min(params.beam, open.size); k > 0; k--) batch.push(open.pop()!);
@@ -69,15 +76,16 @@ function search(
       const mark = budget.mark();
       const { kept, goal } = expandBeam(ctx, batch[idx]!, params.beam, budget.eventsRef());
       budget.countSince(mark);
+      const first = level > 0 && mark.events === opened;
       if (goal) {
         budget.add({ type: 'path', from: root, to: goal });
-        if (budget.fits(0)) return { goal };
+        if (budget.fits(exits)) return { goal };
         budget.reset(mark);
-        return stop(budget);
+        return first ? 'unstarted' : stop(budget);
       }
       if (!budget.fits(reserve)) {
         budget.reset(mark);
-        return stop(budget);
+        return first ? 'unstarted' : stop(budget);
       }
       const dive = ctx.rng.random() < params.promising;
       for (const child of kept) {
@@ -87,8 +95,13 @@ function search(
         }
         const enter: TraceEvent = { type: 'sub-start', level: level + 1, node: child };
         if (!budget.fits(budget.cost(enter) + unwindCost(budget, level + 1))) return stop(budget);
+        const before = budget.mark();
         budget.add(enter);
         const end = search(ctx, params, budget, root, child, level + 1);
+        if (end === 'unstarted') {
+          budget.reset(before);
+          return stop(budget);
+        }
         budget.add({ type: 'sub-exit', level: level + 1 });
         if (typeof end === 'object') return end;
         budget.add({ type: 'sub-failed' });
@@ -105,6 +118,7 @@ function search(
 
 /** Ends this (sub) search for want of room; callers close their levels the same way. */
 function stop(budget: SequenceBudget): Ending {
+  budget.dropTrailingMove();
   budget.add(EXHAUSTED);
   return 'out-of-budget';
 }

@@ -80,6 +80,19 @@ export class SequenceBudget {
     this.tokens = m.tokens;
   }
 
+  /**
+   * Takes back a trailing `Moving to Node` line (not the thread's opening one): a search
+   * that stops or hands its work on right after moving never expands that node, and the
+   * grammar wants a `Current State` after every move.
+   */
+  dropTrailingMove(): void {
+    const last = this.events[this.events.length - 1];
+    if (this.events.length > 1 && last?.type === 'move') {
+      this.events.pop();
+      if (this.rules) this.tokens -= this.rules.costs.following(last);
+    }
+  }
+
   /** Whether `extra` more tokens still fit. */
   fits(extra: number): boolean {
     return this.tokens + extra <= this.limit;

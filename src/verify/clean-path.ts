@@ -30,12 +30,14 @@ export interface CleanPath {
   readonly text: string;
 }
 
-/** Structural problems stop the walk: `fail` records them; the path is then undefined. */
-export type Fail = (line: number, message: string) => void;
-export type Note = Fail;
+/** Records an issue at a line of the thread. */
+export type Report = (line: number, message: string) => void;
 
-/** Reads the clean path starting at line index `from`. */
-export function readCleanPath(thread: ThreadText, from: number, rules: CleanPathRules, fail: Fail, note: Note): CleanPath | undefined {
+/**
+ * Reads the clean path starting at line index `from`. A problem that leaves the rest
+ * unreadable goes to `fail` and the result is undefined; a local one goes to `note`.
+ */
+export function readCleanPath(thread: ThreadText, from: number, rules: CleanPathRules, fail: Report, note: Report): CleanPath | undefined {
   const { lines } = thread;
   let i = from;
   const lastNo = lines.length === 0 ? 0 : lines[lines.length - 1]!.no;

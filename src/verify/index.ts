@@ -1,5 +1,6 @@
 /** The trace verifier's public face. */
 export type { VerifyIssue } from './issue.js';
 export { verifyRecord, recordKind, type RecordKind, type VerifyOptions } from './record.js';
-export { verifyThread, type SearchKind, type ThreadSpec, type ThreadReport } from './thread.js';
+export { verifyThread } from './thread.js';
+export type { SearchKind, ThreadSpec, ThreadReport } from './thread-report.js';
 export { parseTraceLine, renderLine, type TraceLine } from './lines.js';

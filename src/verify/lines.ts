@@ -71,7 +71,8 @@ export function renderLine(l: TraceLine): string {
 }
 
 const LIST = String.raw`(\[[^\]]*\])`;
-const ID = String.raw`(\d+(?:,\d+)*)`;
+const INDEX = '(?:0|[1-9]\\d*)';
+const ID = `(${INDEX}(?:,${INDEX})*)`;
 const STEP = String.raw`(\S+)`;
 
 type Groups = ReadonlyArray<string | undefined>;

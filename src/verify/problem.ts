@@ -2,7 +2,7 @@
  * The problem fields every record carries: `nums`, `target`, `start_size`, `solution` and
  * `optimal_path`.
  */
-import { arithmeticHolds, parseStep, pyIntList, stepString, type Step } from '../core/countdown.js';
+import { arithmeticHolds, parseStep, pyIntList, pyStrList, stepString, type Step } from '../core/countdown.js';
 import { quote, type VerifyIssue } from './issue.js';
 import { splitThread } from './lines.js';
 import { replaySteps } from './step.js';
@@ -93,7 +93,7 @@ function verifyOptimalPath(p: Problem, solution: Step[], text: string, issues: V
     switch (t.kind) {
       case 'state':
         if (t.target !== p.target || t.ops.join() !== done.join()) {
-          at(l.no, `Current State lists operations ${JSON.stringify(t.ops)} after ${JSON.stringify(done)}`);
+          at(l.no, `Current State lists operations ${pyStrList(t.ops)} after ${pyStrList(done)}`);
         }
         break;
       case 'explore': {

@@ -9,7 +9,8 @@ import { firstDifferentLine } from './lines.js';
 import type { NodeState } from './node.js';
 import { verifyProblem, type Problem } from './problem.js';
 import { replaySteps } from './step.js';
-import { verifyThread, type SearchKind, type ThreadGoal } from './thread.js';
+import type { SearchKind, ThreadGoal } from './thread-report.js';
+import { verifyThread } from './thread.js';
 
 export interface VerifyOptions {
   /** Context window in tokens; with `countTokens`, longer sequences are reported. */

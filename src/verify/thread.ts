@@ -11,71 +11,7 @@ import { quote, type VerifyIssue } from './issue.js';
 import { splitThread, type LineKind, type ThreadLine, type ThreadText, type TraceLine } from './lines.js';
 import { sameList, sameState, showState, splitId, type NodeState } from './node.js';
 import { exploreFault } from './step.js';
-
-/** sosp: SoS+; apr: one APR main call; dfs / bfs: the original Stream-of-Search searches. */
-export type SearchKind = 'sosp' | 'apr' | 'dfs' | 'bfs';
-
-export interface ThreadSpec {
-  /** Thread name for issues. */
-  readonly name: string;
-  readonly kind: SearchKind;
-  readonly target: number;
-  /** The node the thread starts at: the root, or the node an APR parent handed over. */
-  readonly start: NodeState;
-  /** APR level of the thread (0 for the root); its spawns and joins name level + 1. */
-  readonly level: number;
-}
-
-export interface SpawnedChild {
-  readonly index: number;
-  readonly level: number;
-  readonly node: NodeState;
-}
-
-/** `<Calling Sub Searches>` ... `<End Calling Sub Searches>`, which ends its thread. */
-export interface SpawnBlock {
-  /** Line of `<Calling Sub Searches>`. */
-  readonly line: number;
-  /** The thread's text before `<Calling Sub Searches>`, which the next main call repeats. */
-  readonly prefix: string;
-  readonly children: SpawnedChild[];
-}
-
-export interface JoinedChild {
-  readonly index: number;
-  readonly level: number;
-  readonly id: string;
-  /** Line of this child's `<Goal Reached ...>` / `<No Solution ...>` line. */
-  readonly line: number;
-  /** The child's clean path as repeated here, when it reports a goal. */
-  readonly path: CleanPath | undefined;
-}
-
-/** `<Sub Searches>` ... `<End Sub Searches>`. */
-export interface JoinBlock {
-  /** Line of `<Sub Searches>`. */
-  readonly line: number;
-  readonly children: JoinedChild[];
-}
-
-export interface ThreadGoal {
-  /** Line of the thread's own `Goal Reached`. */
-  readonly line: number;
-  /** Operations from the root to the goal. */
-  readonly ops: string[];
-  /** SoS+ / APR: the clean path after the goal line. */
-  readonly path: CleanPath | undefined;
-  /** First line of the clean path (the goal line when there is none). */
-  readonly pathLine: number;
-}
-
-export interface ThreadReport {
-  readonly issues: VerifyIssue[];
-  readonly spawn: SpawnBlock | undefined;
-  readonly joins: JoinBlock[];
-  readonly goal: ThreadGoal | undefined;
-  readonly lineCount: number;
-}
+import type { JoinBlock, JoinedChild, SearchKind, SpawnBlock, SpawnedChild, ThreadGoal, ThreadReport, ThreadSpec } from './thread-report.js';
 
 export function verifyThread(text: string, spec: ThreadSpec): ThreadReport {
   const walk = new Walk(splitThread(text), spec);
@@ -108,9 +44,24 @@ class Walk {
   /** bfs pushes one-number children under the id `parent,0` without printing them as generated. */
   private readonly terminals = new Map<string, NodeState[]>();
   /** Set by a move: the next line must be the Current State of one of these. */
-  private awaiting: { id: string; candidates: NodeState[] } | undefined;
-  /** The node being expanded and the children it has kept so far. */
-  private current: { node: NodeState; kept: NodeState[] } | undefined;
+  private awaiting: { what: string; candidates: NodeState[] } | undefined;
+  /**
+   * APR reference quirk: after a join, `_parallel_search` decides whether to print the move
+   * to the next beam node with its loop index clobbered by the sub-search loop, so the move
+   * may be missing, name another node, or stand before the backtracking move. Right after a
+   * join without a goal we therefore accept one stray move (to a node the search may hold,
+   * not one handed to a sub search), then a Current State of any node still to expand or a
+   * move elsewhere.
+   */
+  private loose: { stage: 'afterJoin' } | { stage: 'afterStrayMove'; stray: string } | undefined;
+  /** APR: nodes handed to sub searches, which the thread never expands itself. */
+  private readonly handedOut = new Set<string>();
+  /**
+   * The node being expanded and the children it has kept so far. `twins` are other nodes
+   * with the same numbers and operations (repeated numbers make them) when the Current State
+   * did not say which one it is; the first child's id tells.
+   */
+  private current: { node: NodeState; twins: NodeState[]; kept: NodeState[] } | undefined;
   /** An Exploring Operation whose Generated Node / result line is due. */
   private explored: { step: Step; nums: number[]; no: number } | undefined;
   /** SoS+: open sub search levels, and per level the children its launch may visit. */
@@ -171,7 +122,7 @@ class Walk {
       }
       this.i = 1;
     }
-    this.awaiting = { id: spec.start.id, candidates: [spec.start] };
+    this.awaiting = { what: `node #${spec.start.id}`, candidates: [spec.start] };
     for (; this.i < lines.length; this.i++) this.line(lines[this.i]!);
     this.finish();
   }
@@ -189,8 +140,11 @@ class Walk {
     if (this.gate === 'subFailed' && t.kind !== 'subFailed') {
       this.fail(l.no, `a failed sub search's exit must be followed by No solution found in sub search, got ${quote(l.text)}`);
     }
+    const loose = this.loose;
+    this.loose = undefined;
+    if (loose) this.relax(l, t, loose);
     if (this.awaiting && t.kind !== 'state') {
-      this.fail(l.no, `the Current State of node #${this.awaiting.id} is due, got ${quote(l.text)}`);
+      this.fail(l.no, `the Current State of ${this.awaiting.what} is due, got ${quote(l.text)}`);
     }
     if (this.explored && t.kind !== 'generated' && t.kind !== 'goal' && t.kind !== 'dead') {
       this.fail(l.no, `the outcome of the Exploring Operation on line ${this.explored.no} is due, got ${quote(l.text)}`);
@@ -210,7 +164,7 @@ class Walk {
         this.leaf(l, t);
         break;
       case 'move':
-        this.move(l, t);
+        this.move(l, t, loose?.stage === 'afterJoin');
         break;
       case 'noSolution':
         this.current = undefined;
@@ -245,14 +199,19 @@ class Walk {
     const { awaiting, spec } = this;
     if (!awaiting) this.fail(l.no, 'Current State without a Moving to Node before it');
     if (t.target !== spec.target) this.fail(l.no, `Current State names target ${t.target}, not ${spec.target}`);
-    const node = awaiting.candidates.find((c) => sameState(t, c));
-    if (!node) this.fail(l.no, `Current State shows ${showState(t)} but node #${awaiting.id} is ${showState(awaiting.candidates[0]!)}`);
+    const matches = awaiting.candidates.filter((c) => sameState(t, c));
+    const fresh = matches.filter((c) => !this.expanded.has(c.id));
+    const node = fresh[0] ?? matches[0];
+    if (!node) {
+      const want = awaiting.candidates.length === 1 ? ` (${showState(awaiting.candidates[0]!)})` : '';
+      this.fail(l.no, `Current State shows ${showState(t)}, which is not ${awaiting.what}${want}`);
+    }
     if ((spec.kind === 'sosp' || spec.kind === 'apr') && this.expanded.has(node.id)) {
       this.fail(l.no, `node #${node.id} is expanded a second time`);
     }
     this.expanded.add(node.id);
     this.awaiting = undefined;
-    this.current = { node, kept: [] };
+    this.current = { node, twins: fresh.slice(1), kept: [] };
   }
 
   private explore(l: ThreadLine, t: Line<'explore'>): void {
@@ -268,6 +227,12 @@ class Walk {
     if (ex.nums.length === 1) this.fail(l.no, `Generated Node #${t.id} for a one-number state, where a Goal Reached / No Solution line is due`);
     const id = splitId(t.id);
     if (!id) this.fail(l.no, `node #${t.id} has no parent part`);
+    const twin = current.kept.length === 0 ? current.twins.find((n) => n.id === id.parent) : undefined;
+    if (twin) {
+      this.expanded.delete(current.node.id);
+      this.expanded.add(twin.id);
+      current.node = twin;
+    }
     if (id.parent !== current.node.id) this.fail(l.no, `node #${t.id} generated while at node #${current.node.id}`);
     const last = this.lastChild.get(id.parent) ?? -1;
     if (spec.kind === 'dfs' ? id.k <= last : id.k !== last + 1) {
@@ -328,12 +293,34 @@ class Walk {
     return path;
   }
 
-  private move(l: ThreadLine, t: Line<'move'>): void {
+  /** Generated nodes not expanded yet. */
+  private pending(): NodeState[] {
+    return [...this.nodes.values()].filter((n) => !this.expanded.has(n.id));
+  }
+
+  private move(l: ThreadLine, t: Line<'move'>, afterJoin: boolean): void {
     const known = this.nodes.get(t.id);
     const candidates = known ? [known] : this.spec.kind === 'bfs' ? this.terminals.get(t.id) : undefined;
     if (!candidates) this.fail(l.no, `Moving to Node #${t.id}, a node not generated in this thread`);
-    this.awaiting = { id: t.id, candidates };
+    if (this.handedOut.has(t.id)) this.fail(l.no, `Moving to Node #${t.id}, a node handed to a sub search`);
+    this.awaiting = { what: `node #${t.id}`, candidates };
     this.current = undefined;
+    if (afterJoin) {
+      // maybe the reference's stray move: the node after it may be another one
+      this.awaiting = { what: `node #${t.id} or a node still to expand`, candidates: [...candidates, ...this.pending()] };
+      this.loose = { stage: 'afterStrayMove', stray: t.id };
+    }
+  }
+
+  /** The allowance for the reference's clobbered move after a join (see `loose`). */
+  private relax(l: ThreadLine, t: TraceLine, loose: NonNullable<Walk['loose']>): void {
+    if (loose.stage === 'afterJoin') {
+      if (t.kind === 'state') this.awaiting = { what: 'a node still to expand', candidates: this.pending() };
+    } else if (t.kind === 'move' || t.kind === 'noSolution') {
+      // the stray move's node did not follow: the search moved on (or ended) instead
+      if (t.kind === 'move' && t.id === loose.stray) this.fail(l.no, `Moving to Node #${t.id} twice in a row`);
+      this.awaiting = undefined;
+    }
   }
 
   private subStart(l: ThreadLine, t: Line<'subStart'>): void {
@@ -350,7 +337,7 @@ class Walk {
     if (launch.used.has(t.id)) this.fail(l.no, `second sub search at node #${t.id}`);
     launch.used.add(t.id);
     this.depth = t.level;
-    this.awaiting = { id: t.id, candidates: [node] };
+    this.awaiting = { what: `node #${t.id}`, candidates: [node] };
     this.current = undefined;
   }
 
@@ -374,11 +361,11 @@ class Walk {
   }
 
   /** Reads one child line of a spawn or join block: its index, level and node. */
-  private child(l: ThreadLine, t: { index: number; level: number; id: string }, seen: number, kept: NodeState[]): NodeState {
-    if (t.index !== seen) this.fail(l.no, `names sub search ${t.index} where sub search ${seen} is due`);
-    if (t.level !== this.spec.level + 1) this.fail(l.no, `names level ${t.level} from a level ${this.spec.level} thread; level ${this.spec.level + 1} is due`);
+  private child(block: 'spawn' | 'join', l: ThreadLine, t: { index: number; level: number; id: string }, seen: number, kept: NodeState[]): NodeState {
+    if (t.index !== seen) this.fail(l.no, `${block} names sub search ${t.index} where sub search ${seen} is due`);
+    if (t.level !== this.spec.level + 1) this.fail(l.no, `${block} names level ${t.level} from a level ${this.spec.level} thread; level ${this.spec.level + 1} is due`);
     const node = kept.find((n) => n.id === t.id);
-    if (!node) this.fail(l.no, `names node #${t.id}, which is not a kept child of #${this.current?.node.id}`);
+    if (!node) this.fail(l.no, `${block} names node #${t.id}, which is not a kept child of #${this.current?.node.id}`);
     return node;
   }
 
@@ -402,7 +389,7 @@ class Walk {
         return;
       }
       if (t?.kind !== 'spawn') this.fail(c.no, `a <Start Sub Search ...> line or <End Calling Sub Searches> is due, got ${quote(c.text)}`);
-      const node = this.child(c, t, children.length, kept);
+      const node = this.child('spawn', c, t, children.length, kept);
       if (named.has(node.id)) this.fail(c.no, `node #${node.id} is handed out twice`);
       named.add(node.id);
       children.push({ index: t.index, level: t.level, node });
@@ -427,7 +414,7 @@ class Walk {
       if (t?.kind !== 'joinGoal' && t?.kind !== 'joinNone') {
         this.fail(c.no, `a sub search result line or <End Sub Searches> is due, got ${quote(c.text)}`);
       }
-      const node = this.child(c, t, children.length, kept);
+      const node = this.child('join', c, t, children.length, kept);
       if (named.has(node.id)) this.fail(c.no, `node #${node.id} is reported twice`);
       named.add(node.id);
       let path: CleanPath | undefined;
@@ -439,10 +426,17 @@ class Walk {
       children.push({ index: t.index, level: t.level, id: t.id, line: c.no, path });
     }
     this.joins.push({ line: l.no, children });
+    for (const n of kept) {
+      this.handedOut.add(n.id);
+      this.expanded.add(n.id); // expanded by its child thread: no longer one to expand here
+    }
     this.current = undefined;
     this.i = j;
     const winner = children.find((c) => c.path !== undefined);
-    if (!winner?.path) return; // no child succeeded: the search goes on
+    if (!winner?.path) {
+      this.loose = { stage: 'afterJoin' }; // no child succeeded: the search goes on
+      return;
+    }
     // the first successful child's goal is the thread's: Goal Reached and the path from the start
     const g = this.lines[j + 1];
     if (!g) this.fail(this.lastNo, 'thread ends after a successful join, where Goal Reached is due (truncated?)');
@@ -461,7 +455,7 @@ class Walk {
 
   private finish(): void {
     const last = this.lastNo;
-    if (this.awaiting) this.fail(last, `thread ends where the Current State of node #${this.awaiting.id} is due (truncated?)`);
+    if (this.awaiting) this.fail(last, `thread ends where the Current State of ${this.awaiting.what} is due (truncated?)`);
     if (this.explored) this.fail(last, `thread ends where the outcome of the Exploring Operation on line ${this.explored.no} is due (truncated?)`);
     if (this.gate) this.fail(last, 'thread ends inside a failed sub search (truncated?)');
     if (this.depth > 0) this.fail(last, `thread ends inside the sub search at level ${this.depth} (truncated?)`);

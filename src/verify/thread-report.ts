@@ -1,0 +1,69 @@
+/** What checking one thread takes and what it tells the record-level checks. */
+import type { CleanPath } from './clean-path.js';
+import type { VerifyIssue } from './issue.js';
+import type { NodeState } from './node.js';
+
+/** sosp: SoS+; apr: one APR main call; dfs / bfs: the original Stream-of-Search searches. */
+export type SearchKind = 'sosp' | 'apr' | 'dfs' | 'bfs';
+
+export interface ThreadSpec {
+  /** Thread name for issues. */
+  readonly name: string;
+  readonly kind: SearchKind;
+  readonly target: number;
+  /** The node the thread starts at: the root, or the node an APR parent handed over. */
+  readonly start: NodeState;
+  /** APR level of the thread (0 for the root); its spawns and joins name level + 1. */
+  readonly level: number;
+}
+
+export interface SpawnedChild {
+  readonly index: number;
+  readonly level: number;
+  readonly node: NodeState;
+}
+
+/** `<Calling Sub Searches>` ... `<End Calling Sub Searches>`, which ends its thread. */
+export interface SpawnBlock {
+  /** Line of `<Calling Sub Searches>`. */
+  readonly line: number;
+  /** The thread's text before `<Calling Sub Searches>`, which the next main call repeats. */
+  readonly prefix: string;
+  readonly children: SpawnedChild[];
+}
+
+export interface JoinedChild {
+  readonly index: number;
+  readonly level: number;
+  readonly id: string;
+  /** Line of this child's `<Goal Reached ...>` / `<No Solution ...>` line. */
+  readonly line: number;
+  /** The child's clean path as repeated here, when it reports a goal. */
+  readonly path: CleanPath | undefined;
+}
+
+/** `<Sub Searches>` ... `<End Sub Searches>`. */
+export interface JoinBlock {
+  /** Line of `<Sub Searches>`. */
+  readonly line: number;
+  readonly children: JoinedChild[];
+}
+
+export interface ThreadGoal {
+  /** Line of the thread's own `Goal Reached`. */
+  readonly line: number;
+  /** Operations from the root to the goal. */
+  readonly ops: string[];
+  /** SoS+ / APR: the clean path after the goal line. */
+  readonly path: CleanPath | undefined;
+  /** First line of the clean path (the goal line when there is none). */
+  readonly pathLine: number;
+}
+
+export interface ThreadReport {
+  readonly issues: VerifyIssue[];
+  readonly spawn: SpawnBlock | undefined;
+  readonly joins: JoinBlock[];
+  readonly goal: ThreadGoal | undefined;
+  readonly lineCount: number;
+}

@@ -1,0 +1,455 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseTraceLine, renderLine } from '../src/verify/lines.js';
+import { verifyRecord, type VerifyIssue } from '../src/verify/index.js';
+import { goldenPath } from './helpers.js';
+
+interface TraceDict {
+  main_calls: string[];
+  sub_calls: TraceDict[][];
+}
+interface GoldenRecord {
+  nums: number[];
+  target: number;
+  solution: string[];
+  optimal_path: string;
+  search_path: string;
+  rating: number;
+  trace_dict: TraceDict;
+  [field: string]: unknown;
+}
+
+const PROBLEMS = ['problems_s42_n200_k4_t100.jsonl', 'problems_s7_n100_k3-5_t50.jsonl'];
+const SOSP = ['sosp_s0_beam5_on_problems_s42.jsonl', 'sosp_s3_beam3_on_problems_s7.jsonl'];
+const APR = ['apr_s42_beam10_sub15_p0.9_on_problems_s42.jsonl', 'apr_s5_beam2-6_sub8_p0.5_on_problems_s7.jsonl'];
+
+/**
+ * Records of the original Stream-of-Search searches (no golden file holds them), made by
+ * running kanishkg/stream-of-search `src/countdown_dfs.py` / `src/countdown_bfs.py` on
+ * golden problems: dfs solved / unsolved, bfs solved / unsolved. bfs prints no newline
+ * after its last line and revisits one-number children under the id `parent,0`.
+ */
+const SOS_RECORDS: GoldenRecord[] = [
+  {"nums": [14, 3, 6], "target": 42, "solution": ["6-3=3", "14*3=42"], "search_path": "Current State: 42:[14, 3, 6], Operations: []\nExploring Operation: 14*3=42, Resulting Numbers: [6, 42]\nGenerated Node #0,0: 42:[6, 42] Operation: 14*3=42\nMoving to Node #0,0\nCurrent State: 42:[6, 42], Operations: ['14*3=42']\nExploring Operation: 42/6=7, Resulting Numbers: [7]\n7,42 unequal: No Solution\nMoving to Node #0,0\nCurrent State: 42:[6, 42], Operations: ['14*3=42']\nExploring Operation: 6+42=48, Resulting Numbers: [48]\n48,42 unequal: No Solution\nMoving to Node #0,0\nCurrent State: 42:[6, 42], Operations: ['14*3=42']\nExploring Operation: 42-6=36, Resulting Numbers: [36]\n36,42 unequal: No Solution\nMoving to Node #0\nCurrent State: 42:[14, 3, 6], Operations: []\nExploring Operation: 6-3=3, Resulting Numbers: [14, 3]\nGenerated Node #0,1: 42:[14, 3] Operation: 6-3=3\nMoving to Node #0,1\nCurrent State: 42:[14, 3], Operations: ['6-3=3']\nExploring Operation: 14*3=42, Resulting Numbers: [42]\n42,42 equal: Goal Reached\n", "rating": 0.8541666666666666, "search_type": "dfs", "optimal_path": "Current State: 42:[14, 3, 6], Operations: []\nExploring Operation: 6-3=3, Resulting Numbers: [14, 3]\nGenerated Node #2: [14, 3] from Operation: 6-3=3\nCurrent State: 42:[14, 3], Operations: ['6-3=3']\nExploring Operation: 14*3=42, Resulting Numbers: [42]\n42,42 equal: Goal Reached\n", "heuristic": "mult_heuristic"},
+  {"nums": [30, 15, 48, 7], "target": 17, "solution": ["30/15=2", "48/2=24", "24-7=17"], "search_path": "Current State: 17:[30, 15, 48, 7], Operations: []\nExploring Operation: 48-30=18, Resulting Numbers: [15, 7, 18]\nGenerated Node #0,0: 17:[15, 7, 18] Operation: 48-30=18\nMoving to Node #0,0\nCurrent State: 17:[15, 7, 18], Operations: ['48-30=18']\nExploring Operation: 15+7=22, Resulting Numbers: [18, 22]\nGenerated Node #0,0,0: 17:[18, 22] Operation: 15+7=22\nMoving to Node #0,0,0\nCurrent State: 17:[18, 22], Operations: ['48-30=18', '15+7=22']\nExploring Operation: 22-18=4, Resulting Numbers: [4]\n4,17 unequal: No Solution\nMoving to Node #0,0\nCurrent State: 17:[15, 7, 18], Operations: ['48-30=18']\nExploring Operation: 18-7=11, Resulting Numbers: [15, 11]\nGenerated Node #0,0,1: 17:[15, 11] Operation: 18-7=11\nMoving to Node #0,0,1\nCurrent State: 17:[15, 11], Operations: ['48-30=18', '18-7=11']\nExploring Operation: 15+11=26, Resulting Numbers: [26]\n26,17 unequal: No Solution\nMoving to Node #0,0,1\nCurrent State: 17:[15, 11], Operations: ['48-30=18', '18-7=11']\nExploring Operation: 15-11=4, Resulting Numbers: [4]\n4,17 unequal: No Solution\nMoving to Node #0,0\nCurrent State: 17:[15, 7, 18], Operations: ['48-30=18']\nExploring Operation: 15-7=8, Resulting Numbers: [18, 8]\nGenerated Node #0,0,2: 17:[18, 8] Operation: 15-7=8\nMoving to Node #0,0,2\nCurrent State: 17:[18, 8], Operations: ['48-30=18', '15-7=8']\nExploring Operation: 18-8=10, Resulting Numbers: [10]\n10,17 unequal: No Solution\nMoving to Node #0,0,2\nCurrent State: 17:[18, 8], Operations: ['48-30=18', '15-7=8']\nExploring Operation: 18+8=26, Resulting Numbers: [26]\n26,17 unequal: No Solution\nMoving to Node #0,0\nCurrent State: 17:[15, 7, 18], Operations: ['48-30=18']\nExploring Operation: 7+18=25, Resulting Numbers: [15, 25]\nGenerated Node #0,0,3: 17:[15, 25] Operation: 7+18=25\nMoving to Node #0,0,3\nCurrent State: 17:[15, 25], Operations: ['48-30=18', '7+18=25']\nExploring Operation: 25-15=10, Resulting Numbers: [10]\n10,17 unequal: No Solution\n", "rating": 0.0, "search_type": "dfs", "optimal_path": "Current State: 17:[30, 15, 48, 7], Operations: []\nExploring Operation: 30/15=2, Resulting Numbers: [48, 7, 2]\nGenerated Node #2: [48, 7, 2] from Operation: 30/15=2\nCurrent State: 17:[48, 7, 2], Operations: ['30/15=2']\nExploring Operation: 48/2=24, Resulting Numbers: [7, 24]\nGenerated Node #3: [7, 24] from Operation: 48/2=24\nCurrent State: 17:[7, 24], Operations: ['30/15=2', '48/2=24']\nExploring Operation: 24-7=17, Resulting Numbers: [17]\n17,17 equal: Goal Reached\n", "heuristic": "mult_heuristic"},
+  {"nums": [10, 32, 27], "target": 50, "solution": ["32-27=5", "10*5=50"], "search_path": "Current State: 50:[10, 32, 27], Operations: []\nExploring Operation: 32-27=5, Resulting Numbers: [10, 5]\nGenerated Node #0,0: 50:[10, 5] Operation: 32-27=5\nMoving to Node #0,0\nCurrent State: 50:[10, 5], Operations: ['32-27=5']\nExploring Operation: 10*5=50, Resulting Numbers: [50]\n50,50 equal: Goal Reached\n", "rating": 0.9375, "search_type": "bfs_1", "optimal_path": "Current State: 50:[10, 32, 27], Operations: []\nExploring Operation: 32-27=5, Resulting Numbers: [10, 5]\nGenerated Node #2: [10, 5] from Operation: 32-27=5\nCurrent State: 50:[10, 5], Operations: ['32-27=5']\nExploring Operation: 10*5=50, Resulting Numbers: [50]\n50,50 equal: Goal Reached\n", "heuristic": "mult_heuristic"},
+  {"nums": [14, 3, 6], "target": 42, "solution": ["6-3=3", "14*3=42"], "search_path": "Current State: 42:[14, 3, 6], Operations: []\nExploring Operation: 14*3=42, Resulting Numbers: [6, 42]\nGenerated Node #0,0: 42:[6, 42] Operation: 14*3=42\nExploring Operation: 3*6=18, Resulting Numbers: [14, 18]\nGenerated Node #0,1: 42:[14, 18] Operation: 3*6=18\nMoving to Node #0,0\nCurrent State: 42:[6, 42], Operations: ['14*3=42']\nExploring Operation: 42-6=36, Resulting Numbers: [36]\n36,42 unequal: No Solution\nExploring Operation: 6+42=48, Resulting Numbers: [48]\n48,42 unequal: No Solution\nMoving to Node #0,1\nCurrent State: 42:[14, 18], Operations: ['3*6=18']\nExploring Operation: 14+18=32, Resulting Numbers: [32]\n32,42 unequal: No Solution\nExploring Operation: 18-14=4, Resulting Numbers: [4]\n4,42 unequal: No Solution\nMoving to Node #0,0,0\nCurrent State: 42:[36], Operations: ['14*3=42', '42-6=36']\nMoving to Node #0,0,0\nCurrent State: 42:[48], Operations: ['14*3=42', '6+42=48']\nMoving to Node #0,1,0\nCurrent State: 42:[32], Operations: ['3*6=18', '14+18=32']\nMoving to Node #0,1,0\nCurrent State: 42:[4], Operations: ['3*6=18', '18-14=4']\nNo solution found.", "rating": 0.0, "search_type": "bfs_2", "optimal_path": "Current State: 42:[14, 3, 6], Operations: []\nExploring Operation: 6-3=3, Resulting Numbers: [14, 3]\nGenerated Node #2: [14, 3] from Operation: 6-3=3\nCurrent State: 42:[14, 3], Operations: ['6-3=3']\nExploring Operation: 14*3=42, Resulting Numbers: [42]\n42,42 equal: Goal Reached\n", "heuristic": "sum_heuristic"}
+] as unknown as GoldenRecord[];
+
+const cache = new Map<string, GoldenRecord[]>();
+function load(name: string): GoldenRecord[] {
+  let recs = cache.get(name);
+  if (!recs) {
+    recs = readFileSync(goldenPath(name), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as GoldenRecord);
+    cache.set(name, recs);
+  }
+  return recs;
+}
+
+/** A fresh copy of the first golden record of `file` that `pick` accepts. */
+function golden(file: string, pick: (r: GoldenRecord) => boolean = () => true): GoldenRecord {
+  const r = load(file).find(pick);
+  if (!r) throw new Error(`no record in ${file} fits the test`);
+  return structuredClone(r);
+}
+/** The shortest such record. */
+function smallest(file: string, pick: (r: GoldenRecord) => boolean): GoldenRecord {
+  const size = (r: GoldenRecord) => JSON.stringify(r).length;
+  const fits = load(file).filter(pick);
+  if (fits.length === 0) throw new Error(`no record in ${file} fits the test`);
+  return structuredClone(fits.reduce((a, b) => (size(b) < size(a) ? b : a)));
+}
+
+const linesOf = (text: string) => text.split('\n');
+/** 1-based number of the first line matching `re`. */
+function lineOf(text: string, re: RegExp): number {
+  const i = linesOf(text).findIndex((l) => re.test(l));
+  if (i < 0) throw new Error(`no line matches ${re}`);
+  return i + 1;
+}
+function editLine(text: string, no: number, edit: (line: string) => string): string {
+  const lines = linesOf(text);
+  lines[no - 1] = edit(lines[no - 1]!);
+  return lines.join('\n');
+}
+function deleteLine(text: string, no: number): string {
+  const lines = linesOf(text);
+  lines.splice(no - 1, 1);
+  return lines.join('\n');
+}
+/** Keeps the first `count` lines (each with its newline). */
+function keepLines(text: string, count: number): string {
+  return `${linesOf(text).slice(0, count).join('\n')}\n`;
+}
+const lastMain = (r: GoldenRecord) => r.trace_dict.main_calls.length - 1;
+/** Edits the root's last main call, and search_path with it (they must stay equal). */
+function editLastMain(r: GoldenRecord, edit: (text: string) => string): void {
+  const k = lastMain(r);
+  r.trace_dict.main_calls[k] = edit(r.trace_dict.main_calls[k]!);
+  r.search_path = r.trace_dict.main_calls[k]!;
+}
+const at = (thread: string, line: number, message: RegExp | string): VerifyIssue =>
+  ({ thread, line, message: typeof message === 'string' ? message : expect.stringMatching(message) }) as VerifyIssue;
+
+describe('every golden record verifies', () => {
+  for (const file of [...PROBLEMS, ...SOSP, ...APR]) {
+    it(file, () => {
+      const recs = load(file);
+      const bad = recs.flatMap((r, record) => verifyRecord(r).map((issue) => ({ record, ...issue })));
+      expect(bad).toEqual([]);
+      expect(recs.length).toBeGreaterThanOrEqual(100);
+    });
+  }
+});
+
+describe('the line grammar', () => {
+  it('parses every golden line and renders it back', () => {
+    const texts = [...load(SOSP[1]!).map((r) => r.search_path), ...load(APR[1]!).map((r) => r.search_path)];
+    for (const line of texts.flatMap(linesOf).filter(Boolean)) {
+      const parsed = parseTraceLine(line);
+      expect(parsed, line).toBeDefined();
+      expect(renderLine(parsed!)).toBe(line);
+    }
+  });
+  it('rejects near misses', () => {
+    for (const bad of [
+      'Current State: 19:[35,7], Operations: []',
+      'Exploring Operation: 05+3=8, Resulting Numbers: [8]',
+      "Current State: 19:[35, 7], Operations: ['35+7']",
+      'Generated Node #0,1 19:[7, 24, 3] Operation: 38-35=3',
+      'Moving to Node #0,',
+      '<Start Sub Search 0 at level 1>  Moving to Node #0,1',
+      'No solution found',
+    ]) expect(parseTraceLine(bad), bad).toBeUndefined();
+  });
+});
+
+describe('corruptions are caught where they are', () => {
+  const sospSolved = (r: GoldenRecord) => r.search_path.includes('Goal Reached') && r.search_path.includes('Start Sub Search');
+  const sospUnsolved = (r: GoldenRecord) => !r.search_path.includes('Goal Reached');
+  const having = (...res: RegExp[]) => (r: GoldenRecord) => res.every((re) => linesOf(r.search_path).some((l) => re.test(l)));
+  // a two-call APR search whose join reports two failed children, then a successful one
+  const aprJoin = (r: GoldenRecord) => {
+    const main = r.trace_dict.main_calls;
+    const results = linesOf(main[1] ?? '').filter((l) => /^<(No Solution|Goal Reached) in Sub Search/.test(l));
+    return main.length === 2 && results.length >= 3 && results[0]!.startsWith('<No') && results[1]!.startsWith('<No') && results.some((l) => l.startsWith('<Goal'));
+  };
+
+  it('a wrong result in an Exploring Operation (SoS+)', () => {
+    const r = golden(SOSP[0]!, (x) => sospSolved(x) && having(/^Exploring Operation: \d+\+\d+=\d+,/)(x));
+    const n = lineOf(r.search_path, /^Exploring Operation: \d+\+\d+=\d+,/);
+    r.search_path = editLine(r.search_path, n, (l) => l.replace(/=(\d+),/, (_, c: string) => `=${Number(c) + 1},`));
+    const issues = verifyRecord(r);
+    expect(issues[0]).toEqual(at('search_path', n, /^Exploring Operation: \d+\+\d+=\d+ is wrong arithmetic$/));
+  });
+
+  it('a wrong result in an APR child thread', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const child = r.trace_dict.sub_calls[0]![0]!; // sub search 0 failed, so no parent repeats its lines
+    const n = lineOf(child.main_calls[0]!, /^Exploring Operation: /);
+    child.main_calls[0] = editLine(child.main_calls[0]!, n, (l) => l.replace(/=(\d+),/, (_, c: string) => `=${Number(c) + 1},`));
+    const issues = verifyRecord(r);
+    expect(issues[0]).toEqual(at('sub[0][0].main[0]', n, /is wrong arithmetic$/));
+  });
+
+  it('an operation using a number not in the state', () => {
+    const r = golden(SOSP[0]!, (x) => sospSolved(x) && having(/^Exploring Operation: \d+\+\d+=\d+,/)(x));
+    const n = lineOf(r.search_path, /^Exploring Operation: \d+\+\d+=\d+,/);
+    r.search_path = editLine(r.search_path, n, (l) =>
+      l.replace(/(\d+)\+(\d+)=\d+, Resulting Numbers: \[(.*?)(\d+)\]$/, (_, a: string, b: string, rest: string) => {
+        const a2 = Number(a) + 100000;
+        return `${a2}+${b}=${a2 + Number(b)}, Resulting Numbers: [${rest}${a2 + Number(b)}]`;
+      }));
+    const issues = verifyRecord(r);
+    expect(issues[0]).toEqual(at('search_path', n, /^Exploring Operation: 1\d{5}\+\d+=\d+ uses a number not available in \[[\d, ]+\]$/));
+  });
+
+  it('Resulting Numbers that do not follow from the operation', () => {
+    const r = golden(SOSP[1]!, sospSolved);
+    const n = lineOf(r.search_path, /^Exploring Operation: .*Resulting Numbers: \[\d+, \d+, \d+\]$/);
+    // swap the first two remaining numbers: same multiset, wrong order
+    r.search_path = editLine(r.search_path, n, (l) => l.replace(/\[(\d+), (\d+), /, '[$2, $1, '));
+    const issues = verifyRecord(r);
+    expect(issues[0]).toEqual(at('search_path', n, /gives \[.*\] but Resulting Numbers are \[.*\]$/));
+  });
+
+  it('a Generated Node whose index skips', () => {
+    const r = golden(SOSP[0]!, having(/^Generated Node #0,1: /));
+    const n = lineOf(r.search_path, /^Generated Node #0,1: /);
+    r.search_path = editLine(r.search_path, n, (l) => l.replace('#0,1:', '#0,2:'));
+    expect(verifyRecord(r)[0]).toEqual(at('search_path', n, 'node #0,2 is out of order: #0,1 is due'));
+  });
+
+  it('a Generated Node under the wrong parent', () => {
+    const r = golden(SOSP[0]!, sospSolved);
+    const n = lineOf(r.search_path, /^Generated Node #0,0,0: /);
+    r.search_path = editLine(r.search_path, n, (l) => l.replace('#0,0,0:', '#0,1,0:'));
+    expect(verifyRecord(r)[0]).toEqual(at('search_path', n, 'node #0,1,0 generated while at node #0,0'));
+  });
+
+  it('a move to a node never generated', () => {
+    const r = golden(SOSP[0]!, (x) => sospUnsolved(x) && having(/^Moving to Node #0,\d+,\d+$/)(x));
+    const n = lineOf(r.search_path, /^Moving to Node #0,\d+,\d+$/);
+    r.search_path = editLine(r.search_path, n, (l) => l.replace(/\d+$/, '9'));
+    expect(verifyRecord(r)[0]).toEqual(at('search_path', n, /^Moving to Node #0,\d+,9, a node not generated in this thread$/));
+  });
+
+  it('a Current State that is not the node moved to', () => {
+    const r = golden(SOSP[0]!, (x) => sospUnsolved(x) && having(/^Moving to Node #0,\d+,\d+$/)(x));
+    const n = lineOf(r.search_path, /^Moving to Node #0,\d+,\d+$/) + 1;
+    r.search_path = editLine(r.search_path, n, (l) => l.replace(/\['(\d+)/, "['1$1"));
+    expect(verifyRecord(r)[0]).toEqual(at('search_path', n, /^Current State shows .*, which is not node #0,\d+,\d+ \(/));
+  });
+
+  it('a missing join line', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const n = lineOf(r.trace_dict.main_calls[1]!, /^<No Solution in Sub Search 0 /);
+    editLastMain(r, (t) => deleteLine(t, n));
+    expect(verifyRecord(r)).toContainEqual(at('main[1]', n, 'join names sub search 1 where sub search 0 is due'));
+    expect(verifyRecord(r)[0]).toEqual(at('main[1]', n, 'join names sub search 1 where sub search 0 is due'));
+  });
+
+  it('a join that leaves out its last child', () => {
+    const r = golden(APR[0]!, aprJoin);
+    const lines = linesOf(r.trace_dict.main_calls[1]!);
+    const n = lineOf(r.trace_dict.main_calls[1]!, /^<End Sub Searches>$/) - 1;
+    expect(lines[n - 1]).toMatch(/^<No Solution in Sub Search/);
+    editLastMain(r, (t) => deleteLine(t, n));
+    expect(verifyRecord(r)[0]).toEqual(at('main[1]', n, /^join leaves out kept children #0,\d+$/));
+  });
+
+  it('swapped children in a join block', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const main1 = r.trace_dict.main_calls[1]!;
+    const n = lineOf(main1, /^<No Solution in Sub Search 0 /);
+    const lines = linesOf(main1);
+    const idOf = (l: string) => /#([\d,]+)>$/.exec(l)![1]!;
+    const [a, b] = [idOf(lines[n - 1]!), idOf(lines[n]!)];
+    editLastMain(r, (t) => editLine(editLine(t, n, (l) => l.replace(`#${a}>`, `#${b}>`)), n + 1, (l) => l.replace(`#${b}>`, `#${a}>`)));
+    const issues = verifyRecord(r);
+    expect(issues[0]).toEqual(at('main[1]', n, `join names child 0 at node #${b} but spawn named #${a}`));
+    expect(issues).toContainEqual(at('main[1]', n + 1, `join names child 1 at node #${a} but spawn named #${b}`));
+  });
+
+  it('child traces in the wrong order', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const children = r.trace_dict.sub_calls[0]!;
+    [children[0], children[1]] = [children[1]!, children[0]!];
+    const spawned = /<Start Sub Search 0 at level 1> Moving to Node #([\d,]+)/.exec(r.trace_dict.main_calls[0]!)![1];
+    expect(verifyRecord(r)).toContainEqual(at('sub[0][0].main[0]', 1, new RegExp(`^thread must start with Moving to Node #${spawned}, got `)));
+  });
+
+  it('a join that claims a goal the child never reached', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const main1 = r.trace_dict.main_calls[1]!;
+    const n = lineOf(main1, /^<Goal Reached in Sub Search \d+ /);
+    const j = Number(/Sub Search (\d+)/.exec(linesOf(main1)[n - 1]!)![1]);
+    const child = r.trace_dict.sub_calls[0]![j]!;
+    const text = child.main_calls[0]!;
+    // cut the child's search just before its winning operation and let it give up there
+    const goal = lineOf(text, /equal: Goal Reached$/);
+    child.main_calls[0] = `${keepLines(text, goal - 2)}No solution found.\n`;
+    const issues = verifyRecord(r);
+    expect(issues).toEqual([at('main[1]', n, `join reports sub search ${j} reached the goal, but sub[0][${j}] found none`)]);
+  });
+
+  it('a truncated APR main call', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const count = linesOf(r.search_path).length - 1;
+    editLastMain(r, (t) => keepLines(t, count - 3));
+    expect(verifyRecord(r)[0]).toEqual(at('main[1]', count - 3, /\(truncated\?\)$/));
+  });
+
+  it('a truncated SoS+ search', () => {
+    const r = golden(SOSP[0]!, sospUnsolved);
+    const count = linesOf(r.search_path).length - 1;
+    r.search_path = keepLines(r.search_path, count - 2);
+    expect(verifyRecord(r)).toEqual([at('search_path', count - 2, /\(truncated\?\)$/)]);
+  });
+
+  it('a truncated clean path', () => {
+    const r = golden(SOSP[0]!, sospSolved);
+    const lines = linesOf(r.search_path);
+    const goal = lineOf(r.search_path, /equal: Goal Reached$/);
+    const cut = goal + 3;
+    r.search_path = keepLines(r.search_path, cut);
+    expect(lines.length).toBeGreaterThan(cut + 1);
+    expect(verifyRecord(r)[0]).toEqual(at('search_path', cut, /^clean path ends before the goal, .*\(truncated\?\)$/));
+  });
+
+  it('a wrong rating', () => {
+    const solved = golden(SOSP[0]!, sospSolved);
+    solved.rating += 0.001;
+    expect(verifyRecord(solved)).toEqual([at('', 0, /^rating 0\.\d+ but the trace gives 0\.\d+ \(\d+ Exploring Operation lines, max_nodes 1152\)$/)]);
+    const unsolved = golden(APR[0]!, (x) => x.rating === 0);
+    unsolved.rating = 0.5;
+    expect(verifyRecord(unsolved)).toEqual([at('', 0, 'rating 0.5 but the trace gives 0 (no Goal Reached)')]);
+  });
+
+  it('a search_path that is not the last main call', () => {
+    const r = golden(APR[1]!, aprJoin);
+    r.search_path = r.trace_dict.main_calls[0]!;
+    const n = lineOf(r.search_path, /^<Calling Sub Searches>$/);
+    expect(verifyRecord(r)).toContainEqual(at('search_path', n, 'search_path is not the last main call (main[1])'));
+  });
+
+  it('a main call that does not repeat the text before the spawn', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const n = lineOf(r.trace_dict.main_calls[0]!, /^Exploring Operation: /);
+    r.trace_dict.main_calls[0] = editLine(r.trace_dict.main_calls[0]!, n, (l) => l.replace(/=(\d+),/, (_, c: string) => `=${Number(c) + 1},`));
+    const issues = verifyRecord(r);
+    expect(issues[0]).toEqual(at('main[0]', n, /is wrong arithmetic$/));
+    expect(issues).toContainEqual(at('main[1]', n, 'does not repeat main[0] before its <Calling Sub Searches>'));
+  });
+
+  it('a wrong solution step and a wrong optimal_path step', () => {
+    const r = golden(PROBLEMS[0]!);
+    const step = r.solution[1]!;
+    r.solution[1] = step.replace(/=(\d+)$/, (_, c: string) => `=${Number(c) + 1}`);
+    expect(verifyRecord(r)).toContainEqual(at('solution', 2, `solution step ${r.solution[1]} is wrong arithmetic`));
+    const p = golden(PROBLEMS[0]!);
+    const n = lineOf(p.optimal_path, new RegExp(`^Exploring Operation: ${p.solution[0]!.replace(/[+*]/g, '\\$&')},`));
+    p.optimal_path = editLine(p.optimal_path, n, (l) => l.replace(/=(\d+),/, (_, c: string) => `=${Number(c) + 1},`));
+    expect(verifyRecord(p)[0]).toEqual(at('optimal_path', n, /is wrong arithmetic$/));
+  });
+});
+
+describe('original SoS searches (dfs, bfs)', () => {
+  it('verify as the reference wrote them', () => {
+    for (const r of SOS_RECORDS) expect(verifyRecord(r), r.search_type as string).toEqual([]);
+  });
+  it('dfs child indices must increase', () => {
+    const r = structuredClone(SOS_RECORDS[0]!);
+    const n = lineOf(r.search_path, /^Generated Node #0,1: /);
+    r.search_path = editLine(r.search_path, n, (l) => l.replace('#0,1:', '#0,0:'));
+    expect(verifyRecord(r)[0]).toEqual(at('search_path', n, 'node #0,0 does not come after #0,0'));
+  });
+  it('a dfs return to the parent must show the parent', () => {
+    const r = structuredClone(SOS_RECORDS[1]!);
+    const n = lineOf(r.search_path, /^Moving to Node #0,0$/) + 1;
+    const back = linesOf(r.search_path).findIndex((l, i) => i > n && l === 'Moving to Node #0,0') + 2;
+    r.search_path = editLine(r.search_path, back, (l) => l.replace("['48-30=18']", "['48-30=19']"));
+    expect(verifyRecord(r)[0]).toEqual(at('search_path', back, /^Current State shows .*, which is not node #0,0 /));
+  });
+  it('bfs revisits of one-number children must show one of them', () => {
+    const r = structuredClone(SOS_RECORDS[3]!);
+    const n = lineOf(r.search_path, /^Current State: 42:\[48\]/);
+    r.search_path = editLine(r.search_path, n, (l) => l.replace('[48]', '[49]'));
+    expect(verifyRecord(r)[0]).toEqual(at('search_path', n, /^Current State shows \[49\] .*, which is not node #0,0,0$/));
+  });
+  it('a wrong dfs rating', () => {
+    const r = structuredClone(SOS_RECORDS[0]!);
+    r.rating = 0.85;
+    expect(verifyRecord(r)).toEqual([at('', 0, /^rating 0\.85 but the trace gives 0\.854166/)]);
+  });
+});
+
+describe('options and prefixes', () => {
+  it('accepts conditioning prefixes before the first line', () => {
+    const s = golden(SOSP[0]!, (r) => r.search_path.includes('Goal Reached'));
+    s.search_path = `Token Budget: 1024 ${s.search_path}`;
+    expect(verifyRecord(s)).toEqual([]);
+    const a = golden(APR[1]!, (r) => r.trace_dict.main_calls.length === 2);
+    a.trace_dict.main_calls = a.trace_dict.main_calls.map((m) => `Sub Call Budget: 5 ${m}`);
+    a.search_path = a.trace_dict.main_calls[1]!;
+    expect(verifyRecord(a)).toEqual([]);
+  });
+
+  it('reports every sequence over the window when a token counter is given', () => {
+    const r = golden(APR[1]!, (x) => x.trace_dict.main_calls.length === 2);
+    const countTokens = (text: string) => text.length;
+    expect(verifyRecord(r, { window: 1 })).toEqual([]);
+    const issues = verifyRecord(r, { window: 400, countTokens });
+    const all: Array<[string, string]> = [];
+    const walk = (td: TraceDict, path: string) => {
+      td.main_calls.forEach((m, k) => all.push([`${path}main[${k}]`, m]));
+      td.sub_calls.forEach((kids, k) => kids.forEach((c, j) => walk(c, `${path}sub[${k}][${j}].`)));
+    };
+    walk(r.trace_dict, '');
+    const over = all.filter(([, m]) => m.length + 2 > 400);
+    expect(over.length).toBeGreaterThan(0);
+    expect(issues).toEqual(over.map(([thread, m]) => at(thread, 0, `sequence takes ${m.length + 2} tokens with <s> and </s>, over the 400-token window`)));
+  });
+});
+
+describe('deleting or duplicating one line is always caught', () => {
+  /** A thread of a record: its name, its lines and how to write it back. */
+  interface Slot {
+    name: string;
+    lines: string[];
+    set: (r: GoldenRecord, text: string) => void;
+  }
+  const splitKeepingEnd = (text: string) => (text.endsWith('\n') ? linesOf(text).slice(0, -1) : linesOf(text));
+  function slots(r: GoldenRecord): Slot[] {
+    if (!r.trace_dict) return [{ name: 'search_path', lines: splitKeepingEnd(r.search_path), set: (x, t) => void (x.search_path = t) }];
+    const out: Slot[] = [];
+    const walk = (get: (x: GoldenRecord) => TraceDict, td: TraceDict, path: string, root: boolean) => {
+      td.main_calls.forEach((text, k) =>
+        out.push({
+          name: `${path}main[${k}]`,
+          lines: splitKeepingEnd(text),
+          set: (x, t) => {
+            get(x).main_calls[k] = t;
+            if (root && k === td.main_calls.length - 1) x.search_path = t;
+          },
+        }));
+      td.sub_calls.forEach((kids, k) => kids.forEach((_, j) => walk((x) => get(x).sub_calls[k]![j]!, kids[j]!, `${path}sub[${k}][${j}].`, false)));
+    };
+    walk((x) => x.trace_dict, r.trace_dict, '', true);
+    return out;
+  }
+  /**
+   * Deletes or duplicates line `no` of the slot and verifies; true when an issue names the
+   * edited thread (or the edit is one the reference itself could have made, see below).
+   */
+  function caught(record: GoldenRecord, slot: Slot, no: number, duplicate: boolean): boolean {
+    const { lines } = slot;
+    // reference quirk: right after a join the move to the next beam node may be missing, so
+    // deleting one there is indistinguishable from the reference's own output
+    if (!duplicate && lines[no - 2] === '<End Sub Searches>' && lines[no - 1]!.startsWith('Moving to Node')) return true;
+    const edited = [...lines];
+    if (duplicate) edited.splice(no, 0, lines[no - 1]!);
+    else edited.splice(no - 1, 1);
+    const r = structuredClone(record);
+    const unterminated = !r.search_path.endsWith('\n') && !r.trace_dict; // bfs leaves its last line open
+    slot.set(r, edited.join('\n') + (unterminated ? '' : '\n'));
+    return verifyRecord(r).some((i) => i.thread === slot.name);
+  }
+  const records = [...SOSP, ...APR].flatMap((f) => load(f));
+
+  it('random edits of random golden threads (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.nat(), fc.boolean(), (ri, si, li, duplicate) => {
+        const record = records[ri % records.length]!;
+        const all = slots(record);
+        const slot = all[si % all.length]!;
+        const no = (li % slot.lines.length) + 1;
+        expect(caught(record, slot, no, duplicate), `${slot.name} line ${no} ${duplicate ? 'duplicated' : 'deleted'}`).toBe(true);
+      }),
+      { numRuns: 400, seed: 20240601 },
+    );
+  });
+
+  it('every edit of every thread of a few records', () => {
+    const quirky = (r: GoldenRecord) => /<End Sub Searches>\nCurrent State/.test(r.search_path);
+    const chosen = [
+      smallest(SOSP[0]!, (r) => r.search_path.includes('Goal Reached') && r.search_path.includes('Start Sub Search at level 2')),
+      smallest(SOSP[1]!, (r) => !r.search_path.includes('Goal Reached') && r.search_path.includes('Start Sub Search')),
+      smallest(APR[0]!, (r) => r.trace_dict.main_calls.length >= 3),
+      smallest(APR[1]!, quirky),
+      ...SOS_RECORDS,
+    ];
+    const missed: string[] = [];
+    for (const record of chosen) {
+      for (const slot of slots(record)) {
+        for (let no = 1; no <= slot.lines.length; no++) {
+          for (const duplicate of [false, true]) {
+            if (!caught(record, slot, no, duplicate)) missed.push(`${record.search_type as string} ${slot.name} line ${no} ${duplicate ? 'duplicated' : 'deleted'}`);
+          }
+        }
+      }
+    }
+    expect(missed).toEqual([]);
+  });
+});
