@@ -8,6 +8,7 @@ import type { Conditioning } from '../src/serializers/token-costs.js';
 import { defaultProblems, type Problem } from '../src/solver/problems.js';
 import type { SolverName } from '../src/solver/strategies.js';
 import { countTextTokens } from '../src/tokens/llama.js';
+import { verifyRecord } from '../src/verify/index.js';
 
 function settings(solver: SolverName, window: number, extra: Partial<RecordSettings['options']> = {}, condition: Conditioning = 'none'): RecordSettings {
   const apr = solver === 'apr';
@@ -99,6 +100,22 @@ describe('the window guarantee (default mode)', () => {
       ),
       { numRuns: 60, seed: 5 },
     );
+  });
+
+  it('in bulk: 1,500 records per single-sequence solver at tight windows, none over and all verified', () => {
+    const problems = [...defaultProblems(12, 'train', spec(4, 4), 1500, new Set())];
+    for (const [solver, window] of [['sosp', 1500], ['dfs', 900], ['bfs', 900]] as const) {
+      let stopped = 0;
+      problems.forEach((p, i) => {
+        const s = settings(solver, window, solver === 'dfs' ? { heuristic: 'sum' } : {});
+        const made = makeSearch(p, problemRecord(p, 'default'), streamFor(13, solver, i), s);
+        expect(made.overflows, `${solver} record ${i}`).toBe(0);
+        if (made.outOfBudget) stopped++;
+        const issues = verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')));
+        expect(issues, `${solver} record ${i}`).toEqual([]);
+      });
+      expect(stopped).toBeGreaterThan(0);
+    }
   });
 
   it('sub-call-budget names the number of child threads the root spawned', () => {
