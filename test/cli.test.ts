@@ -150,6 +150,50 @@ describe('search', () => {
     expectUsageError(run('search', 'apr', '--problems', golden42(), ...args, '--out', 'out.jsonl'), message, 'out.jsonl');
   });
 
+  it.each([
+    [['--window', '20'], /--window 20 is too small: the shortest complete thread needs \d+ tokens/],
+    [['--max-depth', '-1'], /--max-depth: must be at least 0, got -1/],
+    [['--condition', 'budget'], /--condition: expected one of none, token-budget, sub-call-budget/],
+    [['--condition', 'token-budget'], /--condition token-budget is for sosp, dfs and bfs/],
+    [['--fit', 'resample'], /--fit is for sosp, dfs and bfs/],
+  ])('rejects window options %j', (args, message) => {
+    expectUsageError(run('search', 'apr', '--problems', golden42(), ...args, '--out', 'out.jsonl'), message, 'out.jsonl');
+  });
+
+  it('names the problem a window cannot hold, and leaves no output', () => {
+    const r = run('search', 'sosp', '--window', '120', '--min-beam', '5', '--problems', golden42(), '--out', 'out.jsonl', '--sequences-out', 'seq.jsonl');
+    expectUsageError(r, /problems_s42_n200_k4_t100.jsonl:1: --window 120 cannot hold the first expansion/, 'out.jsonl');
+    expect(existsSync(join(dir, 'seq.jsonl'))).toBe(false);
+  });
+
+  it('writes training sequences as JSON Lines objects or a JSON array of strings', () => {
+    expect(run('search', 'apr', '--problems', golden42(), '--out', 'a1.jsonl', '--sequences-out', 'seq.jsonl', '--condition', 'sub-call-budget').code).toBe(0);
+    const seqs = jsonl('seq.jsonl');
+    expect(Object.keys(seqs[0]!)).toEqual(['text', 'record', 'thread', 'tokens']);
+    expect(seqs[0]!.thread).toBe('root#0');
+    expect(seqs[0]!.text as string).toMatch(/^Sub Call Budget: \d+ Moving to Node #0\n/);
+    expect(seqs.every((q) => (q.tokens as number) <= 4096)).toBe(true);
+    expect(run('search', 'sosp', '--problems', golden42(), '--out', 's1.jsonl', '--sequences-out', 'seq.json').code).toBe(0);
+    const arr = JSON.parse(readFileSync(join(dir, 'seq.json'), 'utf8')) as unknown[];
+    expect(arr).toHaveLength(200);
+    expect(typeof arr[0]).toBe('string');
+  });
+
+  it('verify passes the golden files and default-mode output, and fails on a corrupted record', () => {
+    const golden = ['sosp_s0_beam5_on_problems_s42.jsonl', 'apr_s5_beam2-6_sub8_p0.5_on_problems_s7.jsonl', 'problems_s7_n100_k3-5_t50.jsonl'].map(goldenPath);
+    const ok = run('verify', ...golden);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/: 0 with issues/);
+    expect(run('verify', 'a1.jsonl', 'seq.jsonl', '--strict').code).toBe(0);
+    const lines = readFileSync(join(dir, 'a1.jsonl'), 'utf8').split('\n');
+    lines[3] = lines[3]!.replace(/Exploring Operation: (\d+)\+(\d+)=(\d+)/, (_, a, b, c) => `Exploring Operation: ${a}+${b}=${Number(c) + 1}`);
+    writeFileSync(join(dir, 'bad-a.jsonl'), lines.join('\n'));
+    const bad = run('verify', 'bad-a.jsonl');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/bad-a.jsonl:4 record 3 .* line \d+: /);
+    expect(bad.stdout).toMatch(/: 1 with issues/);
+  });
+
   it('rejects an unknown solver', () => {
     expectUsageError(run('search', 'astar', '--problems', golden42()), /solver: expected one of sosp, apr, dfs, bfs/);
   });

@@ -9,6 +9,7 @@ import { defaultProblems, type Problem } from '../src/solver/problems.js';
 import type { SolverName } from '../src/solver/strategies.js';
 import { countTextTokens } from '../src/tokens/llama.js';
 import { verifyRecord } from '../src/verify/index.js';
+import { WindowTooSmall } from '../src/solver/window.js';
 
 function settings(solver: SolverName, window: number, extra: Partial<RecordSettings['options']> = {}, condition: Conditioning = 'none'): RecordSettings {
   const apr = solver === 'apr';
@@ -51,8 +52,8 @@ describe('the window guarantee (default mode)', () => {
   const cases: Array<[SolverName, number, number, Partial<RecordSettings['options']>, Conditioning]> = [
     ['apr', 4096, 1, {}, 'none'],
     ['apr', 1024, 1, {}, 'sub-call-budget'],
-    ['apr', 700, 2, { maxSpawnLevel: 1 }, 'none'],
-    ['apr', 512, 3, { maxSpawnLevel: 2 }, 'sub-call-budget'],
+    ['apr', 700, 2, { maxSpawnLevel: 1, maxBeam: 4, maxSubBeam: 5 }, 'none'],
+    ['apr', 600, 3, { maxSpawnLevel: 2, maxBeam: 3, maxSubBeam: 4 }, 'sub-call-budget'],
     ['sosp', 1024, 1, {}, 'token-budget'],
     ['sosp', 4096, 1, { fit: 'resample' }, 'none'],
     ['dfs', 600, 1, { heuristic: 'sum' }, 'none'],
@@ -63,8 +64,9 @@ describe('the window guarantee (default mode)', () => {
       const problems = [...defaultProblems(3, 'train', spec(3, 5), 60, new Set())];
       let total = 0;
       problems.forEach((p, i) => {
-        const { texts, made } = sequences(p, i, settings(solver, window, extra, condition));
+        const { texts, made, record } = sequences(p, i, settings(solver, window, extra, condition));
         expect(made.overflows).toBe(0);
+        expect(verifyRecord(record), `record ${i}`).toEqual([]);
         for (const { text, claimed } of texts) {
           const tokens = countTextTokens(text) + 2;
           expect(tokens).toBe(claimed);
@@ -80,7 +82,7 @@ describe('the window guarantee (default mode)', () => {
     const problems = [...defaultProblems(4, 'train', spec(5, 5), 30, new Set())];
     let deep = 0;
     problems.forEach((p, i) => {
-      const { texts } = sequences(p, i, settings('apr', 900, { maxSpawnLevel: 1 }));
+      const { texts } = sequences(p, i, settings('apr', 1000, { maxSpawnLevel: 1, maxBeam: 6, maxSubBeam: 6 }));
       if (texts.some((t) => t.text.includes('<Start Sub Search 0 at level 2>'))) deep++;
     });
     expect(deep).toBeGreaterThan(0);
@@ -94,7 +96,14 @@ describe('the window guarantee (default mode)', () => {
         fc.integer({ min: 300, max: 3000 }),
         (index, solver, window) => {
           const [p] = [...defaultProblems(index, 'train', spec(3, 4), 1, new Set())];
-          const { texts } = sequences(p!, index, settings(solver, window));
+          let texts: ReturnType<typeof sequences>['texts'];
+          try {
+            texts = sequences(p!, index, settings(solver, window)).texts;
+          } catch (err) {
+            // A window that cannot hold the first expansion is refused, never overflowed.
+            expect(err).toBeInstanceOf(WindowTooSmall);
+            return;
+          }
           for (const { text } of texts) expect(countTextTokens(text) + 2).toBeLessThanOrEqual(window);
         },
       ),

@@ -3,7 +3,10 @@ import type { Rng } from '../random/rng.js';
 import { streamFor } from '../random/streams.js';
 import type { SearchOptions } from '../solver/strategies.js';
 import { formatOf } from './formats.js';
-import { makeSearch, sequenceLine, type RecordSettings } from './make-record.js';
+import { makeSearch, sequenceLine, type MadeSearch, type RecordSettings } from './make-record.js';
+import { InputError } from './errors.js';
+import type { Problem } from '../solver/problems.js';
+import { WindowTooSmall } from '../solver/window.js';
 import { readProblems } from './problems-file.js';
 import { RecordSink } from './sink.js';
 
@@ -39,6 +42,27 @@ export function recordRngs(seed: number, options: SearchOptions): (index: number
   return (index) => streamFor(seed, options.solver, index);
 }
 
+/** makeSearch, with a window too small for a problem reported as the user's error. */
+export function makeSearchOrExplain(
+  problem: Problem,
+  record: Readonly<Record<string, unknown>>,
+  rng: Rng,
+  settings: RecordSettings,
+  file: string,
+  line: number,
+): MadeSearch {
+  try {
+    return makeSearch(problem, record, rng, settings);
+  } catch (err) {
+    if (!(err instanceof WindowTooSmall)) throw err;
+    throw new InputError(
+      file,
+      line,
+      `--window ${settings.window} cannot hold the first expansion of this problem's search; raise --window or lower --max-beam / --max-sub-beam`,
+    );
+  }
+}
+
 /** Searches every problem of a file and writes the records; outputs appear only when complete. */
 export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   const rngFor = recordRngs(job.seed, job.settings.options);
@@ -48,8 +72,8 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: 0, outOfBudget: 0, dropped: 0 };
   try {
     let index = 0;
-    for await (const { problem, record } of readProblems(job.problems)) {
-      const made = makeSearch(problem, record, rngFor(index), job.settings);
+    for await (const { problem, record, line } of readProblems(job.problems)) {
+      const made = makeSearchOrExplain(problem, record, rngFor(index), job.settings, job.problems, line);
       if (made.outOfBudget) sum.outOfBudget++;
       if (made.dropped) {
         sum.dropped++;

@@ -2,7 +2,7 @@ import { newThread, type Thread, type TraceEvent } from './events.js';
 import { expandBeam, type SearchContext } from './expand.js';
 import { PyHeap } from './heap.js';
 import { rootNode, type SearchNode } from './node.js';
-import { SequenceBudget, type WindowRules } from './window.js';
+import { SequenceBudget, WindowTooSmall, type WindowRules } from './window.js';
 
 export interface AprParams {
   /** Beam of the root thread. */
@@ -43,11 +43,14 @@ const MAX_CHILDREN = 32;
  */
 export function aprSearch(ctx: SearchContext, nums: readonly number[], params: AprParams): Thread {
   const root = newThread(rootNode(nums, ctx.heuristic), 0);
-  runThread(ctx, params, root, params.beam);
+  if (!runThread(ctx, params, root, params.beam)) {
+    throw new WindowTooSmall('the window cannot hold the first expansion of the root thread');
+  }
   return root;
 }
 
-function runThread(ctx: SearchContext, params: AprParams, thread: Thread, beam: number): void {
+/** Runs a thread; false when its window could not hold even its start node's expansion. */
+function runThread(ctx: SearchContext, params: AprParams, thread: Thread, beam: number): boolean {
   const { events, start, level } = thread;
   const budget = new SequenceBudget(events, params.window, level);
   const canSpawn = level <= params.maxSpawnLevel;
@@ -55,8 +58,11 @@ function runThread(ctx: SearchContext, params: AprParams, thread: Thread, beam: 
   budget.add({ type: 'move', node: start });
   // Room every sequence keeps for its cheapest clean ending, and a move line; a thread that
   // may spawn also keeps room to hand its frontier to a beam's worth of children.
-  let endReserve = budget.limited ? budget.cost(exhausted) + budget.cost({ type: 'move', node: start }) + 16 : 0;
-  if (budget.limited && canSpawn) endReserve += handoffReserve(budget, thread, Math.min(MAX_CHILDREN, beam + 2));
+  const basicReserve = budget.limited ? budget.cost(exhausted) + budget.cost({ type: 'move', node: start }) + 16 : 0;
+  const endReserve = budget.limited && canSpawn ? basicReserve + handoffReserve(budget, thread, Math.min(MAX_CHILDREN, beam + 2)) : basicReserve;
+  // A thread always expands its start node when that alone fits: with nothing expanded
+  // there is nothing to hand on, so the handoff room is not needed yet.
+  let expandedAny = false;
   const open = new PyHeap<SearchNode>();
   open.push(start);
   while (open.size > 0) {
@@ -71,16 +77,17 @@ function runThread(ctx: SearchContext, params: AprParams, thread: Thread, beam: 
         budget.add({ type: 'path', from: start, to: goal });
         if (budget.fits(0)) {
           thread.goal = goal;
-          return;
+          return true;
         }
-      } else if (budget.fits(endReserve)) {
+      } else if (budget.fits(expandedAny ? endReserve : basicReserve)) {
+        expandedAny = true;
         // Promising spawns happen in the root thread only, as in the reference (deeper
         // threads spawn only to hand work on when their window is full); the draw happens
         // only when a spawn is possible, as in the reference.
         const spawn = canSpawn && level === 0 && kept.length > 1 && ctx.rng.random() < params.promising;
         if (spawn) {
           const left = spawnChildren(ctx, params, thread, budget, kept, endReserve);
-          if (thread.goal) return;
+          if (thread.goal) return true;
           for (const node of left) open.push(node);
           if (params.referenceQuirks) at = kept.length - 1;
         } else {
@@ -91,20 +98,22 @@ function runThread(ctx: SearchContext, params: AprParams, thread: Thread, beam: 
       }
       // This expansion does not fit: take it back and hand the frontier on, or stop.
       budget.reset(mark);
+      if (!expandedAny) return false;
       budget.dropTrailingMove();
       const frontier = [...batch.slice(idx)];
       while (open.size > 0) frontier.push(open.pop()!);
       if (canSpawn) {
         spawnChildren(ctx, params, thread, budget, frontier.slice(0, MAX_CHILDREN), budget.cost(exhausted));
-        if (thread.goal) return;
+        if (thread.goal) return true;
       }
       budget.add(exhausted);
-      return;
+      return true;
     }
     const next = open.peek();
     if (next) budget.add({ type: 'move', node: next });
   }
   budget.add(exhausted);
+  return true;
 }
 
 /**
@@ -133,8 +142,13 @@ function spawnChildren(
   nodes: readonly SearchNode[],
   reserve: number,
 ): SearchNode[] {
-  const kids = nodes.map((node) => newThread(node, thread.level + 1));
-  for (const kid of kids) runThread(ctx, params, kid, params.subBeam);
+  // A child whose window cannot hold its first expansion is not spawned; its node stays.
+  const started = nodes.map((node) => {
+    const kid = newThread(node, thread.level + 1);
+    return runThread(ctx, params, kid, params.subBeam) ? kid : undefined;
+  });
+  const firstUnstarted = started.indexOf(undefined);
+  const kids = (firstUnstarted < 0 ? started : started.slice(0, firstUnstarted)) as Thread[];
   let k = kids.length;
   for (; k > 0; k--) {
     const chosen = kids.slice(0, k);

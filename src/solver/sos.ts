@@ -3,7 +3,7 @@ import { newThread, type Thread, type TraceEvent } from './events.js';
 import type { SearchContext } from './expand.js';
 import { shuffle } from '../random/rng.js';
 import { children, rootNode, sortByHeuristic, type SearchNode } from './node.js';
-import { SequenceBudget, type WindowRules } from './window.js';
+import { SequenceBudget, WindowTooSmall, type WindowRules } from './window.js';
 
 /**
  * The original Stream-of-Search strategies (kanishkg/stream-of-search), kept for comparison
@@ -60,6 +60,9 @@ export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold
     return undefined;
   };
   thread.goal = visit(root);
+  if (outOfBudget && !thread.events.some((e) => e.type === 'explore')) {
+    throw new WindowTooSmall('the window cannot hold the first expansion of the search');
+  }
   if (outOfBudget) {
     budget.dropTrailingMove();
     budget.add(EXHAUSTED);
@@ -114,6 +117,7 @@ export function bfsSearch(
         }
       }
       if (!budget.fits(goal ? 0 : reserve)) {
+        if (mark.events === 0) throw new WindowTooSmall('the window cannot hold the first expansion of the search');
         budget.reset(mark);
         budget.dropTrailingMove();
         budget.add(EXHAUSTED);

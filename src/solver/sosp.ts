@@ -2,7 +2,7 @@ import { newThread, type Thread, type TraceEvent } from './events.js';
 import { expandBeam, type SearchContext } from './expand.js';
 import { PyHeap } from './heap.js';
 import { rootNode, type SearchNode } from './node.js';
-import { SequenceBudget, type WindowRules } from './window.js';
+import { SequenceBudget, WindowTooSmall, type WindowRules } from './window.js';
 
 export interface SospParams {
   readonly beam: number;
@@ -38,8 +38,9 @@ export function sospSearch(ctx: SearchContext, nums: readonly number[], params: 
   const thread = newThread(root, 0);
   const budget = new SequenceBudget(thread.events, params.window, 0);
   const end = search(ctx, params, budget, root, root, 0);
+  if (end === 'unstarted') throw new WindowTooSmall('the window cannot hold the first expansion of the search');
   if (typeof end === 'object') thread.goal = end.goal;
-  return { thread, outOfBudget: end === 'out-of-budget' || end === 'unstarted' };
+  return { thread, outOfBudget: end === 'out-of-budget' };
 }
 
 const EXHAUSTED: TraceEvent = { type: 'exhausted', newline: true };
@@ -76,7 +77,7 @@ function search(
       const mark = budget.mark();
       const { kept, goal } = expandBeam(ctx, batch[idx]!, params.beam, budget.eventsRef());
       budget.countSince(mark);
-      const first = level > 0 && mark.events === opened;
+      const first = mark.events === opened;
       if (goal) {
         budget.add({ type: 'path', from: root, to: goal });
         if (budget.fits(exits)) return { goal };

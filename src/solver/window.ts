@@ -11,6 +11,9 @@ export interface TextCosts {
   following(e: TraceEvent): number;
 }
 
+/** The window cannot hold even the first expansion of a search's start node. */
+export class WindowTooSmall extends Error {}
+
 /** The window a search must keep every sequence inside. */
 export interface WindowRules {
   readonly costs: TextCosts;

@@ -354,10 +354,18 @@ class Walk {
     this.fail(l.no, `text continues after ${what}: ${quote(l.text)}`);
   }
 
-  /** The expanding node and its kept children, which spawn and join blocks must name. */
-  private keptChildren(l: ThreadLine): { node: NodeState; kept: NodeState[] } {
-    if (!this.current || this.current.kept.length === 0) this.fail(l.no, `${quote(l.text)} with no kept children to hand out`);
-    return this.current;
+  /**
+   * The nodes a spawn or join block may name: the reference hands out the kept children of
+   * the node just expanded; a thread whose window is full hands out its frontier, and a
+   * spawn trimmed to fit the window only the first of them. So: nodes generated in this
+   * thread and not yet expanded or handed out, the kept children first.
+   */
+  private handOutable(l: ThreadLine): NodeState[] {
+    const kept = this.current?.kept ?? [];
+    const rest = this.pending().filter((n) => !kept.includes(n) && !this.handedOut.has(n.id));
+    const all = [...kept, ...rest];
+    if (all.length === 0) this.fail(l.no, `${quote(l.text)} with no node to hand out`);
+    return all;
   }
 
   /** Reads one child line of a spawn or join block: its index, level and node. */
@@ -365,7 +373,7 @@ class Walk {
     if (t.index !== seen) this.fail(l.no, `${block} names sub search ${t.index} where sub search ${seen} is due`);
     if (t.level !== this.spec.level + 1) this.fail(l.no, `${block} names level ${t.level} from a level ${this.spec.level} thread; level ${this.spec.level + 1} is due`);
     const node = kept.find((n) => n.id === t.id);
-    if (!node) this.fail(l.no, `${block} names node #${t.id}, which is not a kept child of #${this.current?.node.id}`);
+    if (!node) this.fail(l.no, `${block} names node #${t.id}, which is neither a kept child of #${this.current?.node.id} nor a node still to expand`);
     return node;
   }
 
@@ -374,7 +382,7 @@ class Walk {
   }
 
   private spawnBlock(l: ThreadLine): void {
-    const { kept } = this.keptChildren(l);
+    const kept = this.handOutable(l);
     const children: SpawnedChild[] = [];
     const named = new Set<string>();
     for (let j = this.i + 1; ; j++) {
@@ -382,7 +390,7 @@ class Walk {
       if (!c) this.fail(this.lastNo, 'thread ends inside the spawn block (truncated?)');
       const t = c.parsed;
       if (t?.kind === 'callEnd') {
-        if (children.length !== kept.length) this.fail(c.no, `spawn leaves out kept children ${this.missing(kept, named)}`);
+        if (children.length === 0) this.fail(c.no, 'spawn block hands out no node');
         this.spawn = { line: l.no, prefix: this.thread.text.slice(0, l.start), children };
         this.ended = 'spawn';
         this.i = j;
@@ -397,7 +405,7 @@ class Walk {
   }
 
   private joinBlock(l: ThreadLine): void {
-    const { kept } = this.keptChildren(l);
+    const kept = this.handOutable(l);
     const children: JoinedChild[] = [];
     const named = new Set<string>();
     // nodes the children's clean paths pass, which the parent's own clean path may reuse
@@ -408,7 +416,7 @@ class Walk {
       if (!c) this.fail(this.lastNo, 'thread ends inside the join block (truncated?)');
       const t = c.parsed;
       if (t?.kind === 'joinEnd') {
-        if (children.length !== kept.length) this.fail(c.no, `join leaves out kept children ${this.missing(kept, named)}`);
+        if (children.length === 0) this.fail(c.no, 'join block reports no sub search');
         break;
       }
       if (t?.kind !== 'joinGoal' && t?.kind !== 'joinNone') {
@@ -427,6 +435,7 @@ class Walk {
     }
     this.joins.push({ line: l.no, children });
     for (const n of kept) {
+      if (!named.has(n.id)) continue; // not handed out: still this thread's to expand
       this.handedOut.add(n.id);
       this.expanded.add(n.id); // expanded by its child thread: no longer one to expand here
     }
