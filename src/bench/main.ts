@@ -66,7 +66,7 @@ function searchRate(settings: RecordSettings, problemsFile: string, count: numbe
 
 /** Without the window and token fields: search and serialization alone. */
 function plain(options: SearchOptions): RecordSettings {
-  return { options, window: 0, condition: 'none', tokenFields: false };
+  return { options, window: 0, condition: 'none', tokenFields: false, countTokens: false };
 }
 
 /** Token counter throughput on real trace text (APR and SoS+ sequences). */

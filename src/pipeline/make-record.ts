@@ -22,6 +22,8 @@ export interface RecordSettings {
   readonly condition: Conditioning;
   /** Add the reference's token fields to records (default mode; reference mode leaves records as the reference writes them). */
   readonly tokenFields: boolean;
+  /** Count every sequence's tokens (for overflow figures and sequences) even without a window or token fields. */
+  readonly countTokens?: boolean;
 }
 
 /** The window overflow is judged against when the search itself has none. */
@@ -74,7 +76,8 @@ export function makeSearch(
   const outcome = runSearch(problem, rng, o, rules);
   pool.recycle();
   const rendered = renderSearch(problem.target, outcome, pool);
-  const infos = sequenceInfos(rendered.root);
+  const counted = s.countTokens !== false || s.tokenFields || limited;
+  const infos = counted ? sequenceInfos(rendered.root) : [];
   let children = 0;
   for (const e of outcome.thread.events) if (e.type === 'spawn') children += e.children.length;
 
