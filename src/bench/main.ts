@@ -75,7 +75,7 @@ function counterRate(): () => number {
   let bytes = 0;
   [...defaultProblems(11, 'train', FOUR, 1500, new Set())].forEach((p, i) => {
     for (const options of [SOSP, APR]) {
-      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(5, options.solver, i), plain(options));
+      const made = makeSearch(p, problemRecord(p, "default"), streamFor(5, options.solver, i), { ...plain(options), countTokens: true });
       for (const q of made.sequences) {
         const text = unescapeTrace(q.info.parts.map(([b, from, to]) => b.toString(from, to)).join(''));
         texts.push(text);

@@ -4,6 +4,8 @@ import { UsageError } from '../pipeline/errors.js';
 import { registerProblems } from './problems.js';
 import { registerSearch } from './search.js';
 import { registerInspect } from './inspect.js';
+import { registerCorpus } from './corpus.js';
+import { registerMerge } from './merge.js';
 import { registerReport } from './report.js';
 import { registerStats } from './stats.js';
 import { registerVerify } from './verify.js';
@@ -18,6 +20,8 @@ const program = new Command('countdown-traces')
 registerProblems(program);
 registerSearch(program);
 registerInspect(program);
+registerCorpus(program);
+registerMerge(program);
 registerReport(program);
 registerStats(program);
 registerVerify(program);

@@ -1,0 +1,180 @@
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
+import { UsageError } from '../pipeline/errors.js';
+import { checkSpec } from '../pipeline/problems-job.js';
+import type { CorpusOptions, RunSettings } from '../pipeline/corpus/options.js';
+import { DEFAULT_WINDOW, type RecordSettings } from '../pipeline/make-record.js';
+import type { Conditioning } from '../serializers/token-costs.js';
+import { Interrupted, runCorpus } from '../pipeline/corpus/run.js';
+import { WORKER_HEAP_MB } from '../pipeline/corpus/runner.js';
+import { resolveShard } from '../pipeline/corpus/shard.js';
+import { SOLVERS, type FitPolicy, type HeuristicChoice, type SolverName } from '../solver/strategies.js';
+import { integer, oneOf, ordered, probability } from './parse.js';
+import { recordSettings } from './search.js';
+
+interface CorpusFlags {
+  count: number;
+  seed: number;
+  valCount: number;
+  minNumbers: number;
+  maxNumbers: number;
+  minTarget: number;
+  maxTarget: number;
+  maxNumber?: number;
+  solvers: SolverName[];
+  minBeam?: number;
+  maxBeam?: number;
+  maxSubBeam?: number;
+  promising?: number;
+  heuristic?: HeuristicChoice;
+  window: number;
+  maxDepth: number;
+  condition: Conditioning[];
+  fit: FitPolicy;
+  compress: 'none' | 'gzip';
+  out: string;
+  workers?: number;
+  workerHeap: number;
+  batchSize?: number;
+  shard?: string;
+  shards?: number;
+  resume?: boolean;
+  force?: boolean;
+  checkpointInterval: number;
+  quiet?: boolean;
+  timings?: string;
+}
+
+function solverList(text: string): SolverName[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--solvers: expected a list such as sosp,apr, got "${text}"`);
+  const out: SolverName[] = [];
+  for (const n of names) {
+    const s = oneOf('--solvers', SOLVERS)(n);
+    if (out.includes(s)) throw new UsageError(`--solvers: ${s} is listed twice`);
+    out.push(s);
+  }
+  return out;
+}
+
+function seconds(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--checkpoint-interval: expected seconds (0 or more), got "${text}"`);
+  return n;
+}
+
+const CONDITIONS = ['none', 'token-budget', 'sub-call-budget'] as const;
+
+function conditionList(text: string): Conditioning[] {
+  const modes = text.split(',').map((m) => oneOf('--condition', CONDITIONS)(m.trim()));
+  if (modes.length === 0) throw new UsageError(`--condition: expected a mode, got "${text}"`);
+  return modes;
+}
+
+/**
+ * Each solver takes the conditioning that exists for it (token-budget: sosp, dfs, bfs;
+ * sub-call-budget: apr) if it is listed, and `--fit` if it has one (apr threads hand work to
+ * children instead); a mode or fit that fits none of the solvers is refused.
+ */
+function perSolver(f: CorpusFlags): Partial<Record<SolverName, RecordSettings>> {
+  const own = (s: SolverName): Conditioning => (s === 'apr' ? 'sub-call-budget' : 'token-budget');
+  for (const m of f.condition) {
+    if (m !== 'none' && !f.solvers.some((s) => own(s) === m)) {
+      throw new UsageError(`--condition ${m} applies to none of --solvers ${f.solvers.join(',')} (token-budget: sosp, dfs, bfs; sub-call-budget: apr)`);
+    }
+  }
+  if (f.fit !== 'stop' && f.solvers.every((s) => s === 'apr')) throw new UsageError('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
+  const out: Partial<Record<SolverName, RecordSettings>> = {};
+  for (const s of f.solvers) {
+    const condition = f.condition.includes(own(s)) ? own(s) : 'none';
+    out[s] = recordSettings(s, { ...f, condition, fit: s === 'apr' ? 'stop' : f.fit, compat: undefined });
+  }
+  return out;
+}
+
+export function registerCorpus(program: Command): void {
+  program
+    .command('corpus')
+    .description('the training corpus in one folder: train and val problems, search records and training sequences of each solver, stats.json and manifest.json (resumable, shardable)')
+    .option('--count <n>', 'train problems, and records of each solver', integer('--count', 1), 1000)
+    .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
+    .option('--val-count <n>', 'val problems (disjoint from train by construction)', integer('--val-count', 0), 1000)
+    .option('--min-numbers <n>', 'fewest starting numbers', integer('--min-numbers', 2, 6), 4)
+    .option('--max-numbers <n>', 'most starting numbers', integer('--max-numbers', 2, 6), 4)
+    .option('--min-target <n>', 'smallest target', integer('--min-target', 2), 10)
+    .option('--max-target <n>', 'largest target', integer('--max-target', 2), 100)
+    .option('--max-number <n>', 'largest starting number (default: max-target - 1)', integer('--max-number', 1))
+    .option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`, solverList, ['sosp', 'apr'] as SolverName[])
+    .option('--min-beam <n>', 'smallest beam drawn per record (default 1)', integer('--min-beam', 1))
+    .option('--max-beam <n>', 'largest beam drawn per record (default: sosp 5, apr 10, bfs 5)', integer('--max-beam', 1))
+    .option('--max-sub-beam <n>', 'apr: largest child-thread beam (default 15)', integer('--max-sub-beam', 1))
+    .option('--promising <p>', 'probability of a sub search / spawn (default: sosp 0.5, apr 0.9)', probability('--promising'))
+    .addOption(
+      new Option('--heuristic <h>', 'mult, sum or random per record (default: mult; dfs: sum)').argParser(
+        oneOf('--heuristic', ['mult', 'sum', 'random'] as const),
+      ),
+    )
+    .option('--window <n>', 'tokens per sequence, <s> and </s> included; 0 turns the guarantee off', integer('--window', 0), DEFAULT_WINDOW)
+    .option('--max-depth <n>', 'apr: thread levels below the root (1: children only, as the reference)', integer('--max-depth', 0, 8), 1)
+    .option('--condition <modes>', 'conditioning prefixes: none, token-budget (sosp, dfs, bfs), sub-call-budget (apr), comma-separated', conditionList, ['none'] as Conditioning[])
+    .addOption(
+      new Option('--fit <policy>', 'sosp, dfs, bfs when the window is full: stop, resample or drop')
+        .argParser(oneOf('--fit', ['stop', 'resample', 'drop'] as const))
+        .default('stop'),
+    )
+    .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', ['none', 'gzip'] as const)).default('none'))
+    .option('--out <dir>', 'output folder', 'data/corpus')
+    .option('--workers <n>', "worker threads (default: the machine's cores; 0: all on the main thread)", integer('--workers', 0, 1024))
+    .option('--worker-heap <mb>', 'V8 heap limit of each worker thread, in MB', integer('--worker-heap', 64, 16384), WORKER_HEAP_MB)
+    .option('--batch-size <n>', 'records per task (default: per stage); never changes the output', integer('--batch-size', 1, 10_000))
+    .option('--shard <i/n>', 'make shard I of N (0-based); join the shard folders with merge')
+    .option('--shards <n>', 'shard count; the index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID', integer('--shards', 1))
+    .option('--resume', 'continue the interrupted run in --out')
+    .option('--force', 'start over: replace what an earlier run left in --out')
+    .option('--checkpoint-interval <s>', 'seconds between durable checkpoints', seconds, 5)
+    .option('--quiet', 'no progress or summary on stderr')
+    .addOption(new Option('--timings <file>', 'write per-stage timings (JSON)').hideHelp())
+    .action(async (f: CorpusFlags) => {
+      ordered('--min-numbers', f.minNumbers, '--max-numbers', f.maxNumbers);
+      ordered('--min-target', f.minTarget, '--max-target', f.maxTarget);
+      const maxNumber = f.maxNumber ?? f.maxTarget - 1;
+      if (maxNumber < 1) throw new UsageError(`--max-number: must be at least 1, got ${maxNumber}`);
+      if (f.resume && f.force) throw new UsageError('--resume and --force exclude each other');
+      const spec = { minNumbers: f.minNumbers, maxNumbers: f.maxNumbers, minTarget: f.minTarget, maxTarget: f.maxTarget, maxNumber };
+      checkSpec(spec);
+      const options: CorpusOptions = {
+        count: f.count,
+        seed: f.seed,
+        valCount: f.valCount,
+        spec,
+        solvers: f.solvers,
+        settings: perSolver(f),
+        window: f.window || DEFAULT_WINDOW,
+        compress: f.compress,
+      };
+      const { shard, from } = resolveShard(f.shard, f.shards, process.env);
+      if (from && from !== '--shard' && !f.quiet) process.stderr.write(`countdown-traces: shard ${shard.index}/${shard.count} from ${from}\n`);
+      const settings: RunSettings = {
+        out: f.out,
+        workers: f.workers ?? availableParallelism(),
+        workerHeap: f.workerHeap,
+        batchSize: f.batchSize,
+        shard,
+        resume: Boolean(f.resume),
+        force: Boolean(f.force),
+        checkpointInterval: f.checkpointInterval,
+        quiet: Boolean(f.quiet),
+        timings: f.timings,
+        argv: process.argv.slice(2),
+      };
+      try {
+        await runCorpus(options, settings);
+      } catch (err) {
+        if (!(err instanceof Interrupted)) throw err;
+        process.stderr.write(
+          `countdown-traces: stopped by ${err.signal}; ${err.saved ? `saved in ${f.out}: ${err.saved} records` : 'nothing saved yet'}. Resume with:\n  ${err.resume}\n`,
+        );
+        process.exitCode = err.signal === 'SIGINT' ? 130 : 143;
+      }
+    });
+}

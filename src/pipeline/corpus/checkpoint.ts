@@ -1,0 +1,143 @@
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { systemError, writeAtomic } from './files.js';
+import type { Shard } from './options.js';
+import { CHECKPOINT, LOCK, type StageName } from './plan.js';
+
+/**
+ * The durable progress of a run, `.corpus-checkpoint.json` in the output folder, replaced
+ * atomically (written, synced, renamed) after the data it describes has been synced:
+ *
+ *   { "format": 1, "options": {...}, "versions": {...}, "shard": {"index": 0, "count": 1},
+ *     "stages": { "train": { "records": 12000, "done": false,
+ *                            "files": { "train.jsonl": { "bytes": 3456789 } }, "tally": {...} }, ... } }
+ *
+ * `records` counts the stage's records (from its first) that are in the files; `bytes` is
+ * where each file's last durable block ends. A finished stage (`done`) also has each file's
+ * SHA-256 and carries its final name. Resuming cuts every `.partial` file back to `bytes`.
+ */
+export interface FileState {
+  readonly bytes: number;
+  readonly sha256?: string;
+}
+
+export interface StageState {
+  readonly records: number;
+  readonly done: boolean;
+  readonly files: Readonly<Record<string, FileState>>;
+  readonly tally: unknown;
+}
+
+export interface Checkpoint {
+  readonly format: 1;
+  readonly options: Record<string, unknown>;
+  /** Tool, Node and dependency versions of the run: a resume must use the same. */
+  readonly versions?: unknown;
+  readonly shard: Shard;
+  readonly stages: Partial<Record<StageName, StageState>>;
+}
+
+export function readCheckpoint(dir: string): Checkpoint | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, CHECKPOINT), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const cp = JSON.parse(text) as Checkpoint;
+    if (cp.format !== 1 || typeof cp.stages !== 'object') throw new Error('unknown format');
+    return cp;
+  } catch {
+    throw new UsageError(`${join(dir, CHECKPOINT)} is damaged; start over with --force`);
+  }
+}
+
+export async function writeCheckpoint(dir: string, cp: Checkpoint): Promise<void> {
+  await writeAtomic(join(dir, CHECKPOINT), JSON.stringify(cp) + '\n');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** When a process started (clock ticks since boot, from /proc), to tell a reused pid apart. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lock is touched this often while a run holds it ... */
+const HEARTBEAT_MS = 10_000;
+/** ... and a lock from another host untouched for this long is taken over. */
+const STALE_MS = 60_000;
+
+interface Holder {
+  pid?: number;
+  host?: string;
+  start?: string;
+}
+
+/**
+ * Takes the folder's lock (`.corpus.lock`: pid, host and process start time, touched every
+ * 10 s), so two runs never write one folder. A lock is taken over when its process is gone:
+ * on this host, when no process with that pid and start time runs (a crash, a `kill -9`, a
+ * restarted container); from another host (a replaced pod or node on shared storage), when it
+ * has not been touched for a minute. Returns the release function.
+ */
+export function acquireLock(dir: string): () => void {
+  const path = join(dir, LOCK);
+  const me: Holder = { pid: process.pid, host: hostname(), start: startTime(process.pid) };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(path, JSON.stringify(me) + '\n', { flag: 'wx' });
+      const beat = setInterval(() => {
+        const now = new Date();
+        try {
+          utimesSync(path, now, now);
+        } catch {
+          // The folder went away; the run itself will report it.
+        }
+      }, HEARTBEAT_MS);
+      beat.unref();
+      return () => {
+        clearInterval(beat);
+        rmSync(path, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw systemError(err, `cannot write ${dir}`);
+    }
+    let holder: Holder = {};
+    let age = 0;
+    try {
+      age = Date.now() - statSync(path).mtimeMs;
+      holder = JSON.parse(readFileSync(path, 'utf8')) as Holder;
+    } catch {
+      // An empty or torn lock file: its writer died while writing it.
+    }
+    const sameHost = holder.host === undefined || holder.host === me.host;
+    const gone = sameHost
+      ? holder.pid === undefined ||
+        holder.pid === process.pid ||
+        !alive(holder.pid) ||
+        (holder.start !== undefined && startTime(holder.pid) !== undefined && startTime(holder.pid) !== holder.start)
+      : age > STALE_MS;
+    if (!gone) {
+      const where = sameHost ? `pid ${holder.pid}` : `pid ${holder.pid ?? '?'} on ${holder.host}, seen ${Math.round(age / 1000)} s ago`;
+      throw new UsageError(`${dir} is being written by another run (${where}); if none is running, delete ${path}`);
+    }
+    rmSync(path, { force: true });
+  }
+  throw new UsageError(`cannot take the lock ${path}`);
+}

@@ -1,0 +1,113 @@
+import type { RecordSettings } from '../make-record.js';
+import type { ProblemSpec } from '../../solver/problems.js';
+import type { SolverName } from '../../solver/strategies.js';
+
+export type Compression = 'none' | 'gzip';
+
+/**
+ * Everything that decides the bytes of a corpus, and nothing else: worker count, batch size,
+ * progress and checkpoint timing never change a byte, so they are not here.
+ */
+export interface CorpusOptions {
+  /** Train problems (and records of each solver). */
+  readonly count: number;
+  readonly seed: number;
+  /** Val problems (no search records: val is for evaluation). */
+  readonly valCount: number;
+  readonly spec: ProblemSpec;
+  readonly solvers: readonly SolverName[];
+  /**
+   * What the record maker needs for each solver in `solvers` (search options, token window,
+   * conditioning, fit policy), validated as the `search` command validates them.
+   */
+  readonly settings: Readonly<Partial<Record<SolverName, RecordSettings>>>;
+  /** The window stats.json judges overflows against (`--window`, or 4096 when it is 0). */
+  readonly window: number;
+  readonly compress: Compression;
+}
+
+/** How a run is carried out: none of it changes the output. */
+export interface RunSettings {
+  readonly out: string;
+  /** Worker threads; 0 makes every record on the main thread. */
+  readonly workers: number;
+  /** V8 old-generation limit of each worker thread, in MB. */
+  readonly workerHeap: number;
+  /** Records per task; undefined: a per-stage default. */
+  readonly batchSize: number | undefined;
+  readonly shard: Shard;
+  readonly resume: boolean;
+  readonly force: boolean;
+  /** Seconds between durable checkpoints. */
+  readonly checkpointInterval: number;
+  readonly quiet: boolean;
+  /** Where to write per-stage timings (JSON), if anywhere. */
+  readonly timings: string | undefined;
+  /** The command line, to print how to resume. */
+  readonly argv: readonly string[];
+}
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export const WHOLE: Shard = { index: 0, count: 1 };
+
+/** The options as recorded in manifest.json and the checkpoint: plain JSON, stable key order. */
+export function optionsJson(o: CorpusOptions): Record<string, unknown> {
+  const search: Record<string, unknown> = {};
+  for (const s of o.solvers) {
+    const rs = o.settings[s];
+    if (!rs) throw new Error(`no record settings for ${s}`);
+    const so = rs.options;
+    search[s] = {
+      min_beam: so.minBeam,
+      max_beam: so.maxBeam,
+      max_sub_beam: so.maxSubBeam,
+      promising: so.promising,
+      heuristic: so.heuristic,
+      max_spawn_level: so.maxSpawnLevel,
+      fit: so.fit,
+      window: rs.window,
+      condition: rs.condition,
+      token_fields: rs.tokenFields,
+    };
+  }
+  return {
+    count: o.count,
+    seed: o.seed,
+    val_count: o.valCount,
+    problems: {
+      min_numbers: o.spec.minNumbers,
+      max_numbers: o.spec.maxNumbers,
+      min_target: o.spec.minTarget,
+      max_target: o.spec.maxTarget,
+      max_number: o.spec.maxNumber,
+    },
+    solvers: [...o.solvers],
+    search,
+    window: o.window,
+    compress: o.compress,
+  };
+}
+
+/** The first option (as a dotted path) where two recorded option sets differ, if any. */
+export function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return JSON.stringify(a) === JSON.stringify(b) ? undefined : path || '(options)';
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+/** Reads a value at a dotted path of recorded options (for messages). */
+export function valueAt(o: unknown, path: string): string {
+  let v: unknown = o;
+  for (const k of path.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined;
+  return JSON.stringify(v) ?? 'unset';
+}

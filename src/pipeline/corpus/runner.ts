@@ -1,0 +1,61 @@
+import { Piscina } from 'piscina';
+import { UsageError } from '../errors.js';
+import type { Task, TaskFailure, TaskResult } from './tasks.js';
+
+/** Runs tasks on worker threads (or, with no workers, on the main thread). */
+export interface Runner {
+  run(task: Task): Promise<TaskResult>;
+  /** Stops the threads; tasks still running are dropped. */
+  destroy(): Promise<void>;
+  readonly threads: number;
+}
+
+function unwrap(r: TaskResult | TaskFailure): TaskResult {
+  if (!('failure' in r)) return r;
+  if (r.failure.usage) throw new UsageError(r.failure.message);
+  const err = new Error(r.failure.message);
+  if (r.failure.stack) err.stack = r.failure.stack;
+  throw err;
+}
+
+/**
+ * V8 heap limits of each worker thread. A worker holds little (the tokenizer, one batch), but
+ * without a limit V8 lets an isolate's heap grow with the run; a cap keeps its collector
+ * compacting, so memory stays flat however many records are made.
+ */
+export const WORKER_HEAP_MB = 256;
+const YOUNG_MB = 16;
+
+export function createRunner(workers: number, heapMb = WORKER_HEAP_MB): Runner {
+  if (workers === 0) {
+    // Loaded only here: with workers, the main thread never loads the search or the tokenizer.
+    const tasks = import('./tasks.js');
+    return {
+      threads: 0,
+      run: async (task) => unwrap((await tasks).runTaskSafely(task)),
+      destroy: async () => undefined,
+    };
+  }
+  const pool = new Piscina({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 60_000,
+    concurrentTasksPerWorker: 1,
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: YOUNG_MB },
+  });
+  return {
+    threads: workers,
+    run: async (task) => {
+      try {
+        return unwrap((await pool.run(task)) as TaskResult | TaskFailure);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw err;
+        throw new UsageError(
+          `a worker ran out of memory (--worker-heap ${heapMb} MB) making records ${task.start}..${task.start + (task.kind === 'search' ? task.lines.length : task.count) - 1}; raise --worker-heap or lower --batch-size, then --resume`,
+        );
+      }
+    },
+    destroy: () => pool.destroy(),
+  };
+}

@@ -1,0 +1,73 @@
+import { UsageError } from '../errors.js';
+import { WHOLE, type Shard } from './options.js';
+
+export interface ResolvedShard {
+  readonly shard: Shard;
+  /** Where the shard came from, for the log line (undefined: a whole run). */
+  readonly from: string | undefined;
+}
+
+function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') return undefined;
+  if (!/^\d+$/.test(v.trim())) throw new UsageError(`${name}: expected a non-negative integer, got "${v}"`);
+  return Number(v.trim());
+}
+
+function check(shard: Shard, what: string): Shard {
+  if (shard.count < 1) throw new UsageError(`${what}: the shard count must be at least 1`);
+  if (shard.index < 0 || shard.index >= shard.count) {
+    throw new UsageError(`${what}: shard index ${shard.index} is outside 0..${shard.count - 1}`);
+  }
+  return shard;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m) throw new UsageError(`--shard: expected INDEX/COUNT such as 0/8, got "${text}"`);
+  return check({ index: Number(m[1]), count: Number(m[2]) }, '--shard');
+}
+
+/** A Slurm array task's position: (ID - MIN) / STEP, so `--array=1-8` and `--array=0-14:2` work. */
+function slurmIndex(env: NodeJS.ProcessEnv): number | undefined {
+  const id = envInt(env, 'SLURM_ARRAY_TASK_ID');
+  if (id === undefined) return undefined;
+  const min = envInt(env, 'SLURM_ARRAY_TASK_MIN') ?? 0;
+  const step = envInt(env, 'SLURM_ARRAY_TASK_STEP') ?? 1;
+  if (step < 1 || (id - min) % step !== 0 || id < min) {
+    throw new UsageError(`SLURM_ARRAY_TASK_ID ${id} is not MIN ${min} plus a multiple of STEP ${step}`);
+  }
+  return (id - min) / step;
+}
+
+/**
+ * Which shard this run makes: `--shard I/N`; or `--shards N` with the index from a Kubernetes
+ * Indexed Job (`JOB_COMPLETION_INDEX`) or a Slurm array (`SLURM_ARRAY_TASK_ID`); or, with
+ * neither option, a Slurm array's own index and count (`SLURM_ARRAY_TASK_COUNT`).
+ */
+export function resolveShard(flag: string | undefined, shards: number | undefined, env: NodeJS.ProcessEnv): ResolvedShard {
+  if (flag !== undefined) {
+    const s = parseShard(flag);
+    if (shards !== undefined && shards !== s.count) throw new UsageError(`--shards ${shards} disagrees with --shard ${flag}`);
+    return { shard: s, from: s.count > 1 ? '--shard' : undefined };
+  }
+  const slurmCount = envInt(env, 'SLURM_ARRAY_TASK_COUNT');
+  if (shards !== undefined) {
+    const k8s = envInt(env, 'JOB_COMPLETION_INDEX');
+    if (k8s !== undefined) return { shard: check({ index: k8s, count: shards }, 'JOB_COMPLETION_INDEX'), from: 'JOB_COMPLETION_INDEX' };
+    const slurm = slurmIndex(env);
+    if (slurm !== undefined) {
+      if (slurmCount !== undefined && slurmCount !== shards) {
+        throw new UsageError(`--shards ${shards} disagrees with SLURM_ARRAY_TASK_COUNT ${slurmCount}`);
+      }
+      return { shard: check({ index: slurm, count: shards }, 'SLURM_ARRAY_TASK_ID'), from: 'SLURM_ARRAY_TASK_ID' };
+    }
+    if (shards === 1) return { shard: WHOLE, from: undefined };
+    throw new UsageError(`--shards ${shards}: no shard index (set JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, or use --shard I/${shards})`);
+  }
+  const slurm = slurmIndex(env);
+  if (slurm !== undefined && slurmCount !== undefined) {
+    return { shard: check({ index: slurm, count: slurmCount }, 'SLURM_ARRAY_TASK_ID'), from: 'SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT' };
+  }
+  return { shard: WHOLE, from: undefined };
+}

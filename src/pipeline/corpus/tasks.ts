@@ -1,0 +1,118 @@
+import { performance } from 'node:perf_hooks';
+import { streamFor } from '../../random/streams.js';
+import { problemRecord } from '../../serializers/problem.js';
+import { ProblemSpaceError } from '../../solver/problems.js';
+import { UsageError } from '../errors.js';
+import { sequenceLine, type RecordSettings } from '../make-record.js';
+import { toProblem } from '../problems-file.js';
+import { makeSearchOrExplain } from '../search-job.js';
+import { problemsTask, type ProblemTask } from './problem-task.js';
+import { hints, Packer, type TaskFailure, type TaskResult } from './result.js';
+
+export type { ProblemTask } from './problem-task.js';
+export type { Packed, TaskFailure, TaskResult } from './result.js';
+
+/**
+ * The work of one task: a batch of consecutive records, made by a worker thread (or the main
+ * thread with `--workers 0`). A record depends only on (seed, options, index), so any split
+ * of the records into tasks, run by any worker, gives the same bytes.
+ */
+export interface SearchTask {
+  readonly kind: 'search';
+  readonly seed: number;
+  /** Handed to the record maker as is: search options, window, conditioning, fit. */
+  readonly settings: RecordSettings;
+  /** Global index of the first record. */
+  readonly start: number;
+  /** Problem records (JSON lines of the train file), one per record. */
+  readonly lines: readonly string[];
+  /** File the lines come from and the line number of the first, for error messages. */
+  readonly source: string;
+  readonly firstLine: number;
+}
+
+export type Task = ProblemTask | SearchTask;
+
+export function runTask(task: Task): TaskResult {
+  return task.kind === 'problems' ? problemsTask(task) : searchTask(task);
+}
+
+/**
+ * Search records and training sequences of a batch, made by the same calls as the `search`
+ * command (`makeSearch` with the record's own stream, `sequenceLine` for the sequences file),
+ * so a corpus file and a `search --sequences-out` file of the same problems agree byte for byte.
+ */
+function searchTask(t: SearchTask): TaskResult {
+  const n = t.lines.length;
+  const records = new Packer(hints.records);
+  const sequences = new Packer(hints.sequences);
+  const startSize = new Uint8Array(n);
+  const solved = new Uint8Array(n);
+  const outOfBudget = new Uint8Array(n);
+  const dropped = new Uint8Array(n);
+  const children = new Uint32Array(n);
+  const seqEnds = new Uint32Array(n);
+  const tokens: number[] = [];
+  const kinds: number[] = [];
+  let makeMs = 0;
+  let packMs = 0;
+  for (let k = 0; k < n; k++) {
+    const index = t.start + k;
+    const line = t.firstLine + k;
+    const t0 = performance.now();
+    const { problem } = toProblem(JSON.parse(t.lines[k]!), t.source, line);
+    const input = problemRecord(problem, 'default');
+    const made = makeSearchOrExplain(problem, input, streamFor(t.seed, t.settings.options.solver, index), t.settings, t.source, line);
+    const t1 = performance.now();
+    startSize[k] = made.startSize;
+    outOfBudget[k] = made.outOfBudget ? 1 : 0;
+    if (made.dropped) {
+      dropped[k] = 1;
+    } else {
+      records.bytes(made.json);
+      records.newline();
+      for (const seq of made.sequences) {
+        sequences.bytes(sequenceLine(seq, index, false));
+        sequences.newline();
+        tokens.push(seq.tokens);
+        kinds.push(seq.info.isRoot ? 0 : 1);
+      }
+      solved[k] = made.solved ? 1 : 0;
+      children[k] = made.children;
+    }
+    records.endRecord();
+    sequences.endRecord();
+    seqEnds[k] = tokens.length;
+    makeMs += t1 - t0;
+    packMs += performance.now() - t1;
+  }
+  hints.records = Math.ceil(records.size * 1.1);
+  hints.sequences = Math.ceil(sequences.size * 1.1);
+  return {
+    start: t.start,
+    count: n,
+    files: [records.done(), sequences.done()],
+    codes: undefined,
+    startSize,
+    solved,
+    outOfBudget,
+    dropped,
+    children,
+    seqEnds,
+    seqTokens: Uint32Array.from(tokens),
+    seqKind: Uint8Array.from(kinds),
+    makeMs,
+    packMs,
+  };
+}
+
+/** Runs a task; errors become values, so a usage error stays a one-line usage error. */
+export function runTaskSafely(task: Task): TaskResult | TaskFailure {
+  try {
+    return runTask(task);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    const usage = e instanceof UsageError || e instanceof ProblemSpaceError;
+    return { failure: { usage, message: e.message, stack: e.stack } };
+  }
+}
