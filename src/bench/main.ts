@@ -7,6 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProblems } from '../pipeline/problems-job.js';
 import { runSearchJob } from '../pipeline/search-job.js';
+import { benchCorpus, corpusReportLines } from './corpus.js';
 import { defaultSettings, makeSearch, type RecordSettings } from '../pipeline/make-record.js';
 import { streamFor } from '../random/streams.js';
 import { unescapeTrace } from '../serializers/trace.js';
@@ -104,6 +105,10 @@ await rate('SoS+ with window', 'records/s', 20_000, searchRate(defaultSettings(S
 await rate('APR with window', 'records/s', 20_000, searchRate(defaultSettings(APR), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
 rmSync(benchDir, { recursive: true, force: true });
 
+// The corpus command itself, as a user runs it, on all cores (BENCH_CORPUS_COUNTS=20000 for a quick run).
+const counts = (process.env.BENCH_CORPUS_COUNTS ?? '20000,500000').split(',').map(Number);
+const corpusFigures = await benchCorpus({ counts });
+
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
   '# Benchmark report',
@@ -113,6 +118,8 @@ const lines = [
   '| figure | value | target | how |',
   '| --- | ---: | --- | --- |',
   ...figures.map((f) => `| ${f.name} | ${f.value.toFixed(0)} ${f.unit} | ${f.target ?? ''} | ${f.note} |`),
+  '',
+  ...corpusReportLines(corpusFigures),
   '',
 ];
 mkdirSync('bench', { recursive: true });
