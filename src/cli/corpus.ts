@@ -9,8 +9,9 @@ import { Interrupted, runCorpus } from '../pipeline/corpus/run.js';
 import { WORKER_HEAP_MB } from '../pipeline/corpus/runner.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
 import { SOLVERS, type FitPolicy, type HeuristicChoice, type SolverName } from '../solver/strategies.js';
-import { integer, oneOf, ordered, probability } from './parse.js';
-import { recordSettings } from './search.js';
+import { integer, oneOf, ordered } from './parse.js';
+import { addProblemSpecOptions } from './problems.js';
+import { addBeamOptions, addWindowOptions, recordSettings } from './search.js';
 
 interface CorpusFlags {
   count: number;
@@ -93,35 +94,17 @@ function perSolver(f: CorpusFlags): Partial<Record<SolverName, RecordSettings>> 
 }
 
 export function registerCorpus(program: Command): void {
-  program
+  const cmd = program
     .command('corpus')
     .description('the training corpus in one folder: train and val problems, search records and training sequences of each solver, stats.json and manifest.json (resumable, shardable)')
     .option('--count <n>', 'train problems, and records of each solver', integer('--count', 1), 1000)
     .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
     .option('--val-count <n>', 'val problems (disjoint from train by construction)', integer('--val-count', 0), 1000)
-    .option('--min-numbers <n>', 'fewest starting numbers', integer('--min-numbers', 2, 6), 4)
-    .option('--max-numbers <n>', 'most starting numbers', integer('--max-numbers', 2, 6), 4)
-    .option('--min-target <n>', 'smallest target', integer('--min-target', 2), 10)
-    .option('--max-target <n>', 'largest target', integer('--max-target', 2), 100)
-    .option('--max-number <n>', 'largest starting number (default: max-target - 1)', integer('--max-number', 1))
-    .option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`, solverList, ['sosp', 'apr'] as SolverName[])
-    .option('--min-beam <n>', 'smallest beam drawn per record (default 1)', integer('--min-beam', 1))
-    .option('--max-beam <n>', 'largest beam drawn per record (default: sosp 5, apr 10, bfs 5)', integer('--max-beam', 1))
-    .option('--max-sub-beam <n>', 'apr: largest child-thread beam (default 15)', integer('--max-sub-beam', 1))
-    .option('--promising <p>', 'probability of a sub search / spawn (default: sosp 0.5, apr 0.9)', probability('--promising'))
-    .addOption(
-      new Option('--heuristic <h>', 'mult, sum or random per record (default: mult; dfs: sum)').argParser(
-        oneOf('--heuristic', ['mult', 'sum', 'random'] as const),
-      ),
-    )
-    .option('--window <n>', 'tokens per sequence, <s> and </s> included; 0 turns the guarantee off', integer('--window', 0), DEFAULT_WINDOW)
-    .option('--max-depth <n>', 'apr: thread levels below the root (1: children only, as the reference)', integer('--max-depth', 0, 8), 1)
+    .option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`, solverList, ['sosp', 'apr'] as SolverName[]);
+  addProblemSpecOptions(cmd);
+  addBeamOptions(cmd);
+  addWindowOptions(cmd)
     .option('--condition <modes>', 'conditioning prefixes: none, token-budget (sosp, dfs, bfs), sub-call-budget (apr), comma-separated', conditionList, ['none'] as Conditioning[])
-    .addOption(
-      new Option('--fit <policy>', 'sosp, dfs, bfs when the window is full: stop, resample or drop')
-        .argParser(oneOf('--fit', ['stop', 'resample', 'drop'] as const))
-        .default('stop'),
-    )
     .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', ['none', 'gzip'] as const)).default('none'))
     .option('--out <dir>', 'output folder', 'data/corpus')
     .option('--workers <n>', "worker threads (default: the machine's cores; 0: all on the main thread)", integer('--workers', 0, 1024))

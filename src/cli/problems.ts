@@ -17,17 +17,23 @@ interface ProblemsOptions {
   out?: string;
 }
 
-export function registerProblems(program: Command): void {
-  program
-    .command('problems')
-    .description('generate solvable Countdown problems (nums, target, solution, optimal_path, start_size)')
-    .option('--count <n>', 'number of problems', integer('--count', 1), 1000)
-    .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
+/** The options that say what problems to draw (shared by `problems` and `corpus`). */
+export function addProblemSpecOptions(cmd: Command): Command {
+  return cmd
     .option('--min-numbers <n>', 'fewest starting numbers', integer('--min-numbers', 2, 6), 4)
     .option('--max-numbers <n>', 'most starting numbers', integer('--max-numbers', 2, 6), 4)
     .option('--min-target <n>', 'smallest target', integer('--min-target', 2), 10)
     .option('--max-target <n>', 'largest target', integer('--max-target', 2), 100)
-    .option('--max-number <n>', 'largest starting number (default: max-target - 1)', integer('--max-number', 1))
+    .option('--max-number <n>', 'largest starting number (default: max-target - 1)', integer('--max-number', 1));
+}
+
+export function registerProblems(program: Command): void {
+  const cmd = program
+    .command('problems')
+    .description('generate solvable Countdown problems (nums, target, solution, optimal_path, start_size)')
+    .option('--count <n>', 'number of problems', integer('--count', 1), 1000)
+    .option('--seed <n>', 'random seed', integer('--seed', 0), 0);
+  addProblemSpecOptions(cmd)
     .addOption(
       new Option('--split <split>', 'train or val (default mode: a property of each problem)')
         .argParser(oneOf('--split', ['train', 'val'] as const))

@@ -28,10 +28,9 @@ export interface SearchFlags {
   compat?: 'reference';
 }
 
-/** Adds the options every search-running command shares. */
-export function addSearchOptions(cmd: Command): Command {
+/** Beam, promising and heuristic options (shared by every search-running command and `corpus`). */
+export function addBeamOptions(cmd: Command): Command {
   return cmd
-    .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
     .option('--min-beam <n>', 'smallest beam drawn per record (default 1)', integer('--min-beam', 1))
     .option('--max-beam <n>', 'largest beam drawn per record (default: sosp 5, apr 10, bfs 5)', integer('--max-beam', 1))
     .option('--max-sub-beam <n>', 'apr: largest child-thread beam (default 15)', integer('--max-sub-beam', 1))
@@ -40,24 +39,32 @@ export function addSearchOptions(cmd: Command): Command {
       new Option('--heuristic <h>', 'mult, sum or random per record (default: mult; dfs: sum)').argParser(
         oneOf('--heuristic', ['mult', 'sum', 'random'] as const),
       ),
-    )
-    .addOption(
-      new Option('--compat <mode>', 'reproduce the Python reference byte for byte').argParser(
-        oneOf('--compat', ['reference'] as const),
-      ),
-    )
+    );
+}
+
+/** Window, depth and fit options (shared by every search-running command and `corpus`). */
+export function addWindowOptions(cmd: Command): Command {
+  return cmd
     .option('--window <n>', 'tokens per sequence, <s> and </s> included; 0 turns the guarantee off', integer('--window', 0), DEFAULT_WINDOW)
     .option('--max-depth <n>', 'apr: thread levels below the root (1: children only, as the reference)', integer('--max-depth', 0, 8), 1)
-    .addOption(
-      new Option('--condition <mode>', 'conditioning prefix: none, token-budget (sosp, dfs, bfs) or sub-call-budget (apr)')
-        .argParser(oneOf('--condition', ['none', 'token-budget', 'sub-call-budget'] as const))
-        .default('none'),
-    )
     .addOption(
       new Option('--fit <policy>', 'sosp, dfs, bfs when the window is full: stop, resample or drop')
         .argParser(oneOf('--fit', ['stop', 'resample', 'drop'] as const))
         .default('stop'),
     );
+}
+
+/** Adds the options every search-running command shares. */
+export function addSearchOptions(cmd: Command): Command {
+  cmd.option('--seed <n>', 'random seed', integer('--seed', 0), 0);
+  addBeamOptions(cmd).addOption(
+    new Option('--compat <mode>', 'reproduce the Python reference byte for byte').argParser(oneOf('--compat', ['reference'] as const)),
+  );
+  return addWindowOptions(cmd).addOption(
+    new Option('--condition <mode>', 'conditioning prefix: none, token-budget (sosp, dfs, bfs) or sub-call-budget (apr)')
+      .argParser(oneOf('--condition', ['none', 'token-budget', 'sub-call-budget'] as const))
+      .default('none'),
+  );
 }
 
 /** Validated record settings (search options, window, conditioning) from the flags. */
