@@ -95,6 +95,10 @@ describe('problems', () => {
     expectUsageError(run('problems', ...args, '--out', 'bad.jsonl'), message, 'bad.jsonl');
   });
 
+  it('an output under a folder that cannot be made is one line, not a hang', () => {
+    expectUsageError(run('problems', '--count', '3', '--out', '/proc/no-such/a.jsonl'), /cannot write \/proc\/no-such\/a.jsonl/);
+  });
+
   it('names the file and line of a malformed --exclude', () => {
     writeFileSync(join(dir, 'broken.jsonl'), '{"nums": [1, 2, 3, 4], "target": 10}\n{"nums": [1, 2\n');
     expectUsageError(run('problems', '--exclude', 'broken.jsonl', '--out', 'bad.jsonl'), /broken.jsonl:2: not valid JSON/, 'bad.jsonl');

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { ByteText } from '../serializers/bytes.js';
 import { describeSystemError, UsageError } from './errors.js';
+import { mkdirp } from './mkdirp.js';
 import { formatOf, STDIO } from './formats.js';
 
 /**
@@ -43,7 +44,7 @@ export class RecordSink {
     this.tmp = special ? undefined : `${path}.tmp-${process.pid}`;
     let fd: number;
     try {
-      if (!special) mkdirSync(dirname(path), { recursive: true });
+      if (!special) mkdirp(dirname(path));
       fd = openSync(this.tmp ?? path, 'w');
     } catch (err) {
       throw describeSystemError(err, `cannot write ${path}`) ?? err;

@@ -1,10 +1,11 @@
 import { createHash, type Hash } from 'node:crypto';
-import { constants, mkdirSync, statSync } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { describeSystemError, UsageError } from '../errors.js';
+import { mkdirp } from '../mkdirp.js';
 import { PARTIAL } from './plan.js';
 
 const gzipAsync = promisify(gzip);
@@ -248,27 +249,6 @@ export async function hashFile(path: string): Promise<FileSummary> {
     await fh.close();
   }
   return { bytes, sha256: hash.digest('hex') };
-}
-
-/**
- * `mkdir -p` that fails instead of spinning: Node 20's recursive mkdirSync loops forever on
- * some paths it cannot create (under /proc, for one).
- */
-function mkdirp(dir: string): void {
-  try {
-    mkdirSync(dir);
-    return;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
-  }
-  mkdirp(dirname(dir));
-  try {
-    mkdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
 }
 
 /** Creates the output folder (and its parents) or fails with one line. */
