@@ -1,10 +1,11 @@
-import { makeSearch, type RecordSettings } from '../src/pipeline/make-record.js';
+import { makeSearch } from '../src/pipeline/make-record.js';
 import { streamFor } from '../src/random/streams.js';
 import { problemRecord } from '../src/serializers/problem.js';
 import { unescapeTrace } from '../src/serializers/trace.js';
 import { defaultProblems } from '../src/solver/problems.js';
 import type { SolverName } from '../src/solver/strategies.js';
 import { firstCounterDisagreement } from '../src/tokens/check.js';
+import { testSettings } from './helpers.js';
 
 /**
  * Real thread texts from one solver, as a trainer reads them (conditioning prefix
@@ -13,22 +14,7 @@ import { firstCounterDisagreement } from '../src/tokens/check.js';
  */
 export function counterAgreesOnRealTexts(solver: SolverName, count: number): { checked: number; disagreement: unknown } {
   const apr = solver === 'apr';
-  const settings: RecordSettings = {
-    options: {
-      solver,
-      reference: false,
-      minBeam: 1,
-      maxBeam: apr ? 10 : 5,
-      maxSubBeam: 15,
-      promising: apr ? 0.9 : 0.5,
-      heuristic: 'random',
-      maxSpawnLevel: 0,
-      fit: 'stop',
-    },
-    window: 4096,
-    condition: apr ? 'sub-call-budget' : 'token-budget',
-    tokenFields: false,
-  };
+  const settings = testSettings(solver, 4096, { heuristic: 'random' }, apr ? 'sub-call-budget' : 'token-budget', false);
   const spec = { minNumbers: 3, maxNumbers: apr ? 4 : 3, minTarget: 10, maxTarget: 100, maxNumber: 99 };
   const texts: string[] = [];
   let index = 0;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toProblem } from '../src/pipeline/problems-file.js';
 import { PythonRandom } from '../src/random/python.js';
-import { renderSearch, searchRecordJson } from '../src/serializers/search-record.js';
-import { runSearch, type SearchOptions } from '../src/solver/strategies.js';
+import { defaultSettings, makeSearch } from '../src/pipeline/make-record.js';
+import type { SearchOptions } from '../src/solver/strategies.js';
 import { goldenPath } from './helpers.js';
 
 const goldenLines = (name: string) => readFileSync(goldenPath(name), 'utf8').split('\n').filter(Boolean);
@@ -13,8 +13,8 @@ function referenceRun(problemsFile: string, seed: number, o: Omit<SearchOptions,
   const opts: SearchOptions = { ...o, reference: true, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' };
   return goldenLines(problemsFile).map((line, i) => {
     const { problem, record } = toProblem(JSON.parse(line), problemsFile, i + 1);
-    const outcome = runSearch(problem, rng, opts);
-    return searchRecordJson(record, problem.startSize, outcome, renderSearch(problem.target, outcome), o.promising);
+    // The same call `search --compat reference` makes: one generator for the whole file.
+    return Buffer.from(makeSearch(problem, record, rng, defaultSettings(opts)).json).toString('latin1');
   });
 }
 

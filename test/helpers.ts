@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RecordSettings } from '../src/pipeline/make-record.js';
+import type { Conditioning } from '../src/serializers/token-costs.js';
+import type { SearchOptions, SolverName } from '../src/solver/strategies.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -10,4 +13,35 @@ export function goldenPath(name: string): string {
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`golden file ${name} not found beside the checkout (shared/golden)`);
   return found;
+}
+
+/**
+ * Default-mode record settings for tests: the reference scripts' beams for the solver,
+ * mult heuristic, root-only spawning, with `options` overrides.
+ */
+export function testSettings(
+  solver: SolverName,
+  window: number,
+  options: Partial<SearchOptions> = {},
+  condition: Conditioning = 'none',
+  tokenFields = true,
+): RecordSettings {
+  const apr = solver === 'apr';
+  return {
+    options: {
+      solver,
+      reference: false,
+      minBeam: 1,
+      maxBeam: apr ? 10 : 5,
+      maxSubBeam: 15,
+      promising: apr ? 0.9 : 0.5,
+      heuristic: 'mult',
+      maxSpawnLevel: 0,
+      fit: 'stop',
+      ...options,
+    },
+    window,
+    condition,
+    tokenFields,
+  };
 }

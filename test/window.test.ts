@@ -9,28 +9,10 @@ import { defaultProblems, type Problem } from '../src/solver/problems.js';
 import type { SolverName } from '../src/solver/strategies.js';
 import { countTextTokens } from '../src/tokens/llama.js';
 import { verifyRecord } from '../src/verify/index.js';
+import { testSettings } from './helpers.js';
 import { WindowTooSmall } from '../src/solver/window.js';
 
-function settings(solver: SolverName, window: number, extra: Partial<RecordSettings['options']> = {}, condition: Conditioning = 'none'): RecordSettings {
-  const apr = solver === 'apr';
-  return {
-    options: {
-      solver,
-      reference: false,
-      minBeam: 1,
-      maxBeam: apr ? 10 : 5,
-      maxSubBeam: 15,
-      promising: apr ? 0.9 : 0.5,
-      heuristic: 'mult',
-      maxSpawnLevel: 0,
-      fit: 'stop',
-      ...extra,
-    },
-    window,
-    condition,
-    tokenFields: true,
-  };
-}
+const settings = testSettings;
 
 /** Every sequence's text as a trainer sees it, with its full length counted from scratch. */
 function sequences(p: Problem, index: number, s: RecordSettings) {

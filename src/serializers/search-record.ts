@@ -89,17 +89,3 @@ export function writeSearchRecord(
   for (const [key, write] of ours) field(key, write);
   out.text('}');
 }
-
-/** The record as a JSON string (for callers that want text rather than bytes). */
-export function searchRecordJson(
-  input: Readonly<Record<string, unknown>>,
-  startSize: number,
-  outcome: SearchOutcome,
-  rendered: RenderedSearch,
-  promising: number,
-  extra: Readonly<Record<string, PyJson>> = {},
-): string {
-  const out = new ByteText(1 << 14);
-  writeSearchRecord(out, input, startSize, outcome, rendered, promising, extra);
-  return out.toString();
-}

@@ -232,9 +232,8 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** SHA-256 and size of a whole file, read in large chunks. */
-export async function hashFile(path: string): Promise<FileSummary> {
-  const hash = createHash('sha256');
+/** Calls `each` with every chunk of a file, in order, read in large pieces; returns the size. */
+export async function forEachChunk(path: string, each: (chunk: Buffer, at: number) => Promise<void> | void): Promise<number> {
   const fh = await open(path, 'r');
   let bytes = 0;
   try {
@@ -242,12 +241,21 @@ export async function hashFile(path: string): Promise<FileSummary> {
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
+      await each(buf.subarray(0, bytesRead), bytes);
       bytes += bytesRead;
     }
   } finally {
     await fh.close();
   }
+  return bytes;
+}
+
+/** SHA-256 and size of a whole file. */
+export async function hashFile(path: string): Promise<FileSummary> {
+  const hash = createHash('sha256');
+  const bytes = await forEachChunk(path, (chunk) => {
+    hash.update(chunk);
+  });
   return { bytes, sha256: hash.digest('hex') };
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { SolverName } from '../../solver/strategies.js';
 import { UsageError } from '../errors.js';
 import { acquireLock } from './checkpoint.js';
-import { exists, prepareFolder, syncDir, systemError, writeAtomic } from './files.js';
+import { exists, forEachChunk, prepareFolder, syncDir, systemError, writeAtomic } from './files.js';
 import { buildManifest, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
 import { CHECKPOINT, MANIFEST, PARTIAL, STATS } from './plan.js';
@@ -39,26 +39,15 @@ function readShard(dir: string): ShardDir {
 /** Copies `src` to the end of `out`, checking the source's size and SHA-256 against its manifest. */
 async function append(out: import('node:fs/promises').FileHandle, at: number, src: string, want: ManifestFile, into: ReturnType<typeof createHash>): Promise<number> {
   const check = createHash('sha256');
-  let fh;
+  let bytes: number;
   try {
-    fh = await open(src, 'r');
-  } catch (err) {
-    throw systemError(err, `cannot read ${src}`);
-  }
-  let bytes = 0;
-  try {
-    const buf = Buffer.allocUnsafe(1 << 22);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
+    bytes = await forEachChunk(src, async (chunk, offset) => {
       check.update(chunk);
       into.update(chunk);
-      for (let k = 0; k < bytesRead; ) k += (await out.write(chunk, k, bytesRead - k, at + bytes + k)).bytesWritten;
-      bytes += bytesRead;
-    }
-  } finally {
-    await fh.close();
+      for (let k = 0; k < chunk.length; ) k += (await out.write(chunk, k, chunk.length - k, at + offset + k)).bytesWritten;
+    });
+  } catch (err) {
+    throw systemError(err, `cannot copy ${src} into the merged corpus`);
   }
   if (bytes !== want.bytes || check.digest('hex') !== want.sha256) {
     throw new UsageError(`${src} does not match its shard's manifest (size or SHA-256); make that shard again`);

@@ -332,14 +332,7 @@ async function problemsStage(ctx: Ctx, plan: StagePlan, resumed: StageState | un
       },
       timing,
     );
-    if (!ok) {
-      await run.stop();
-      return false;
-    }
-    const sums = await run.finish();
-    bar.finish();
-    record(ctx, plan, run, sums, started, timing, [file]);
-    return true;
+    return await endStage(ctx, plan, run, ok, bar, started, timing, [file]);
   } catch (err) {
     await run.abandon();
     throw err;
@@ -437,14 +430,7 @@ async function searchStage(ctx: Ctx, plan: StagePlan, resumed: StageState | unde
       },
       timing,
     );
-    if (!ok) {
-      await run.stop();
-      return false;
-    }
-    const sums = await run.finish();
-    bar.finish();
-    record(ctx, plan, run, sums, started, timing, files);
-    return true;
+    return await endStage(ctx, plan, run, ok, bar, started, timing, files);
   } catch (err) {
     await run.abandon();
     throw err;
@@ -453,15 +439,26 @@ async function searchStage(ctx: Ctx, plan: StagePlan, resumed: StageState | unde
   }
 }
 
-function record(
+/**
+ * Ends a stage's batches: an interrupted stage stops (resumable); a finished one is
+ * finished and its files, tallies and timings recorded. True when the stage is done.
+ */
+async function endStage(
   ctx: Ctx,
   plan: StagePlan,
   run: StageRun,
-  sums: readonly FileSummary[],
+  ok: boolean,
+  bar: { finish(): void },
   started: number,
   timing: { waitMs: number; makeMs: number; packMs: number },
   files: readonly BlockFile[],
-): void {
+): Promise<boolean> {
+  if (!ok) {
+    await run.stop();
+    return false;
+  }
+  const sums = await run.finish();
+  bar.finish();
   ctx.tallies.set(plan.name, run.tally);
   plan.files.forEach((f, k) => ctx.summaries.set(f.name, { ...sums[k]!, records: fileRecords(f.kind, run.tally, plan) }));
   ctx.timings.push({
@@ -474,6 +471,7 @@ function record(
     waitMs: Math.round(timing.waitMs),
     diskMs: Math.round(run.diskMs),
   });
+  return true;
 }
 
 /** Lines of a finished stage file: problems of the range, records written, or sequences. */
