@@ -44,8 +44,20 @@ export function prefixTokens(prefix: string, sequenceStart: string): number {
   return countTextTokens(prefix + sequenceStart) - countTextTokens(sequenceStart);
 }
 
-/** The largest prefix a conditioning mode can put before a root sequence, in tokens. */
+const reserves = new Map<string, number>();
+
+/** The largest prefix a conditioning mode can put before a root sequence, in tokens (made once per mode and window). */
 export function prefixReserve(mode: Conditioning, window: number): number {
+  const key = `${mode}/${window}`;
+  let r = reserves.get(key);
+  if (r === undefined) {
+    r = measureReserve(mode, window);
+    reserves.set(key, r);
+  }
+  return r;
+}
+
+function measureReserve(mode: Conditioning, window: number): number {
   switch (mode) {
     case 'none':
       return 0;
