@@ -28,7 +28,7 @@ export interface RenderedSearch {
 
 /** Renders a search; buffers come from `pool` when given (recycle it once the record is out). */
 export function renderSearch(target: number, outcome: SearchOutcome, pool?: BytePool): RenderedSearch {
-  const root = renderThread(outcome.thread, new LineWriter(target), pool);
+  const root = renderThread(outcome.thread, new LineWriter(target, pool), pool);
   return { root, solved: outcome.thread.goal !== undefined, explores: root.explores[root.explores.length - 1]! };
 }
 

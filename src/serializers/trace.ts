@@ -1,10 +1,43 @@
-import { intStr, pyIntList, stepString } from '../core/countdown.js';
+import { intStr, type Operator } from '../core/countdown.js';
 import type { Thread, TraceEvent } from '../solver/events.js';
 import { pathBetween, type NodeText, type SearchNode } from '../solver/node.js';
 import { ascii, ByteText, type BytePool } from './bytes.js';
 
-/** The escaped newline (see LineWriter). */
-const NL = '\\n';
+/** Constant pieces of trace lines, as bytes. */
+const B = {
+  nl: ascii('\\n'),
+  state: ascii('Current State: '),
+  operations: ascii(', Operations: '),
+  explore: ascii('Exploring Operation: '),
+  resulting: ascii(', Resulting Numbers: '),
+  generated: ascii('Generated Node #'),
+  operation: ascii(' Operation: '),
+  move: ascii('Moving to Node #'),
+  goal: ascii(' equal: Goal Reached\\n'),
+  deadEnd: ascii(' unequal: No Solution\\n'),
+  subStart: ascii('Start Sub Search at level '),
+  subStartMove: ascii(': Moving to Node #'),
+  subExit: ascii('Exit Sub Search at level '),
+  subFailed: ascii('No solution found in sub search\\n'),
+  exhausted: ascii('No solution found.'),
+  calling: ascii('<Calling Sub Searches>\\n'),
+  startSub: ascii('<Start Sub Search '),
+  atLevel: ascii(' at level '),
+  startSubMove: ascii('> Moving to Node #'),
+  endCalling: ascii('<End Calling Sub Searches>\\n'),
+  joinOpen: ascii('<Sub Searches>\\n'),
+  goalIn: ascii('<Goal Reached in Sub Search '),
+  noneIn: ascii('<No Solution in Sub Search '),
+  atNode: ascii(' at Node #'),
+  joinClose: ascii('>\\n'),
+  endJoin: ascii('<End Sub Searches>\\n'),
+  emptyOps: ascii('[]'),
+  listSep: ascii(', '),
+  quoteSep: ascii("', '"),
+};
+
+/** Room for a line's fixed text, ids and small numbers (numbers and operations are added). */
+const FIXED_ROOM = 160;
 
 /**
  * Renders search events as the reference's trace lines, as ASCII bytes. Every line ends
@@ -14,55 +47,199 @@ const NL = '\\n';
  * character that JSON escapes (and never a backslash), so the rendered bytes are already
  * the body of a JSON string, and every output (records, sequences) copies them as they
  * are. `unescapeTrace` gives the plain text; the token counter reads the escaped form.
- * Each line is one template string written with one native copy; a node's printed
- * numbers, operation and operation list are made once and kept on the node.
+ *
+ * Lines are assembled from byte pieces, never strings: a node's printed numbers and
+ * operation are written once into the writer's arena (recorded on the node) and copied
+ * from there into every line that shows them; an operation list is the operations of the
+ * node's ancestors, copied in order.
  */
 export class LineWriter {
   /** `Exploring Operation` lines written so far (the reference's rating counts them). */
   explored = 0;
-  private readonly t: string;
+  /** `t:` (before a state's numbers) and `t` (after a terminal's number). */
+  private readonly target: Uint8Array;
+  private readonly bareTarget: Uint8Array;
+  private readonly targetValue: number;
+  private readonly arena: ByteText;
 
-  constructor(target: number) {
-    this.t = String(target);
+  constructor(target: number, pool?: BytePool) {
+    this.targetValue = target;
+    this.target = ascii(`${intStr(target)}:`);
+    this.bareTarget = ascii(intStr(target));
+    this.arena = pool ? pool.take() : new ByteText(1 << 13);
   }
 
   private text(node: SearchNode): NodeText {
-    let t = node.text;
-    if (t === undefined) {
-      const op = node.step ? stepString(node.step) : '';
-      let ops = '[]';
-      if (node.parent) {
-        const up = this.text(node.parent).ops;
-        ops = up === '[]' ? `['${op}']` : `${up.slice(0, -1)}, '${op}']`;
-      }
-      t = { nums: pyIntList(node.nums), op, ops };
-      node.text = t;
+    const t = node.text;
+    if (t !== undefined && t.owner === this.arena) return t;
+    // The parent first: its bytes must not land between this node's.
+    const up = node.parent === undefined ? undefined : this.text(node.parent);
+    const a = this.arena;
+    const nums = node.nums;
+    a.ensure(24 * nums.length + 80);
+    const at = a.len;
+    a.byte(0x5b);
+    for (let k = 0; k < nums.length; k++) {
+      if (k > 0) a.bytes(B.listSep);
+      a.int(nums[k]!);
     }
-    return t;
+    a.byte(0x5d);
+    const numsEnd = a.len;
+    let opsLen = 2;
+    const step = node.step;
+    if (step !== undefined && up !== undefined) {
+      a.int(step.left);
+      a.byte(step.op.charCodeAt(0));
+      a.int(step.right);
+      a.byte(0x3d);
+      a.int(step.result);
+      opsLen = up.opsLen + (a.len - numsEnd) + (up.opsLen === 2 ? 2 : 4);
+    }
+    const made: NodeText = { owner: a, at, numsEnd, opEnd: a.len, opsLen };
+    node.text = made;
+    return made;
+  }
+
+  /** Copies arena bytes [from, to) into `out` (room already ensured). */
+  private copy(out: ByteText, from: number, to: number): void {
+    const src = this.arena.buf;
+    const buf = out.buf;
+    let at = out.len;
+    for (let k = from; k < to; k++) buf[at++] = src[k]!;
+    out.len = at;
+  }
+
+  /** `['a+b=c', 'd*e=f']`: the operations from the root down to `node`. */
+  private ops(out: ByteText, node: SearchNode): void {
+    if (node.parent === undefined) return out.bytes(B.emptyOps);
+    out.byte(0x5b);
+    this.opsFrom(out, node);
+    out.byte(0x27);
+    out.byte(0x5d);
+  }
+
+  /** The quoted operations down to `node`, the last one unclosed. */
+  private opsFrom(out: ByteText, node: SearchNode): void {
+    const parent = node.parent!;
+    if (parent.parent !== undefined) {
+      this.opsFrom(out, parent);
+      out.bytes(B.quoteSep);
+    } else {
+      out.byte(0x27);
+    }
+    const t = this.text(node);
+    this.copy(out, t.numsEnd, t.opEnd);
+  }
+
+  private end(out: ByteText): void {
+    out.bytes(B.nl);
+    out.lines++;
   }
 
   state(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    out.line(`Current State: ${this.t}:${t.nums}, Operations: ${t.ops}${NL}`);
+    out.ensure(FIXED_ROOM + this.target.length + (t.numsEnd - t.at) + t.opsLen);
+    out.bytes(B.state);
+    out.bytes(this.target);
+    this.copy(out, t.at, t.numsEnd);
+    out.bytes(B.operations);
+    this.ops(out, node);
+    this.end(out);
   }
 
   explore(out: ByteText, node: SearchNode): void {
     this.explored++;
     const t = this.text(node);
-    out.line(`Exploring Operation: ${t.op}, Resulting Numbers: ${t.nums}${NL}`);
+    out.ensure(FIXED_ROOM + (t.opEnd - t.at));
+    out.bytes(B.explore);
+    this.copy(out, t.numsEnd, t.opEnd);
+    out.bytes(B.resulting);
+    this.copy(out, t.at, t.numsEnd);
+    this.end(out);
   }
 
   generated(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    out.line(`Generated Node #${node.id}: ${this.t}:${t.nums} Operation: ${t.op}${NL}`);
+    out.ensure(FIXED_ROOM + node.id.length + this.target.length + (t.opEnd - t.at));
+    out.bytes(B.generated);
+    out.str(node.id);
+    out.byte(0x3a);
+    out.byte(0x20);
+    out.bytes(this.target);
+    this.copy(out, t.at, t.numsEnd);
+    out.bytes(B.operation);
+    this.copy(out, t.numsEnd, t.opEnd);
+    this.end(out);
   }
 
   move(out: ByteText, node: SearchNode): void {
-    out.line(`Moving to Node #${node.id}${NL}`);
+    out.ensure(FIXED_ROOM + node.id.length);
+    out.bytes(B.move);
+    out.str(node.id);
+    this.end(out);
+  }
+
+  /** `x,t equal: Goal Reached` or `x,t unequal: No Solution` for a terminal node. */
+  private terminal(out: ByteText, node: SearchNode, verdict: Uint8Array): void {
+    out.ensure(FIXED_ROOM + this.target.length + 24);
+    out.int(node.nums[0]!);
+    out.byte(0x2c);
+    out.bytes(this.bareTarget);
+    out.bytes(verdict);
+    out.lines++;
   }
 
   goal(out: ByteText, node: SearchNode): void {
-    out.line(`${intStr(node.nums[0]!)},${this.t} equal: Goal Reached${NL}`);
+    this.terminal(out, node, B.goal);
+  }
+
+  /** A beam expansion: the state, then each child's two lines. */
+  private expansion(out: ByteText, node: SearchNode, children: readonly SearchNode[]): void {
+    this.state(out, node);
+    for (let k = 0; k < children.length; k++) {
+      const child = children[k]!;
+      this.explore(out, child);
+      if (child.nums.length > 1) this.generated(out, child);
+      else this.terminal(out, child, child.nums[0] === this.targetValue ? B.goal : B.deadEnd);
+    }
+  }
+
+  /** A two-number node's expansion: terminal children written straight from their operations. */
+  private leaves(out: ByteText, node: SearchNode, ops: readonly Operator[], goal: SearchNode | undefined): void {
+    this.state(out, node);
+    const a = node.nums[0]!;
+    const b = node.nums[1]!;
+    const hi = a <= b ? b : a;
+    const lo = a <= b ? a : b;
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k]!;
+      const sym = op.charCodeAt(0);
+      const left = op === '+' || op === '*' ? a : hi;
+      const right = op === '+' || op === '*' ? b : lo;
+      const result = op === '+' ? a + b : op === '*' ? a * b : op === '-' ? hi - lo : hi / lo;
+      this.explored++;
+      out.ensure(2 * FIXED_ROOM + this.target.length);
+      out.bytes(B.explore);
+      out.int(left);
+      out.byte(sym);
+      out.int(right);
+      out.byte(0x3d);
+      out.int(result);
+      out.bytes(B.resulting);
+      out.byte(0x5b);
+      out.int(result);
+      out.byte(0x5d);
+      this.end(out);
+      out.int(result);
+      out.byte(0x2c);
+      out.bytes(this.bareTarget);
+      out.bytes(B.deadEnd);
+      out.lines++;
+    }
+    if (goal !== undefined) {
+      this.explore(out, goal);
+      this.goal(out, goal);
+    }
   }
 
   /** The reference's get_path_to_target: from `from` down to the goal `to`. */
@@ -83,6 +260,17 @@ export class LineWriter {
     throw new Error(`no goal at the end of the path to node #${to.id}`);
   }
 
+  /** `<prefix>i at level L` of spawn and join lines. */
+  private childLine(out: ByteText, prefix: Uint8Array, i: number, level: number, idPrefix: Uint8Array, id: string): void {
+    out.ensure(FIXED_ROOM + id.length);
+    out.bytes(prefix);
+    out.int(i);
+    out.bytes(B.atLevel);
+    out.int(level);
+    out.bytes(idPrefix);
+    out.str(id);
+  }
+
   /** Appends the text of one event (spawn and join blocks included). */
   write(out: ByteText, e: TraceEvent): void {
     switch (e.type) {
@@ -90,6 +278,10 @@ export class LineWriter {
         return this.move(out, e.node);
       case 'state':
         return this.state(out, e.node);
+      case 'expand':
+        return this.expansion(out, e.node, e.children);
+      case 'leaves':
+        return this.leaves(out, e.node, e.ops, e.goal);
       case 'explore':
         return this.explore(out, e.node);
       case 'generated':
@@ -97,35 +289,57 @@ export class LineWriter {
       case 'goal':
         return this.goal(out, e.node);
       case 'dead-end':
-        return out.line(`${intStr(e.node.nums[0]!)},${this.t} unequal: No Solution${NL}`);
+        return this.terminal(out, e.node, B.deadEnd);
       case 'path':
         return this.path(out, e.from, e.to);
       case 'sub-start':
-        return out.line(`Start Sub Search at level ${e.level}: Moving to Node #${e.node.id}${NL}`);
+        out.ensure(FIXED_ROOM + e.node.id.length);
+        out.bytes(B.subStart);
+        out.int(e.level);
+        out.bytes(B.subStartMove);
+        out.str(e.node.id);
+        return this.end(out);
       case 'sub-exit':
-        return out.line(`Exit Sub Search at level ${e.level}${NL}`);
+        out.ensure(FIXED_ROOM);
+        out.bytes(B.subExit);
+        out.int(e.level);
+        return this.end(out);
       case 'sub-failed':
-        return out.line(`No solution found in sub search${NL}`);
+        out.ensure(FIXED_ROOM);
+        out.bytes(B.subFailed);
+        out.lines++;
+        return;
       case 'exhausted':
-        return out.line(e.newline ? `No solution found.${NL}` : 'No solution found.');
+        out.ensure(FIXED_ROOM);
+        out.bytes(B.exhausted);
+        if (e.newline) this.end(out);
+        return;
       case 'spawn':
-        out.line(`<Calling Sub Searches>${NL}`);
+        out.ensure(FIXED_ROOM);
+        out.bytes(B.calling);
+        out.lines++;
         e.children.forEach((kid, i) => {
-          out.line(`<Start Sub Search ${i} at level ${e.level}> Moving to Node #${kid.start.id}${NL}`);
+          this.childLine(out, B.startSub, i, e.level, B.startSubMove, kid.start.id);
+          this.end(out);
         });
-        return out.line(`<End Calling Sub Searches>${NL}`);
+        out.ensure(FIXED_ROOM);
+        out.bytes(B.endCalling);
+        out.lines++;
+        return;
       case 'join':
-        out.line(`<Sub Searches>${NL}`);
+        out.ensure(FIXED_ROOM);
+        out.bytes(B.joinOpen);
+        out.lines++;
         e.children.forEach((kid, i) => {
-          const where = `${i} at level ${e.level} at Node #${kid.start.id}>${NL}`;
-          if (kid.goal) {
-            out.line(`<Goal Reached in Sub Search ${where}`);
-            this.path(out, kid.start, kid.goal);
-          } else {
-            out.line(`<No Solution in Sub Search ${where}`);
-          }
+          this.childLine(out, kid.goal ? B.goalIn : B.noneIn, i, e.level, B.atNode, kid.start.id);
+          out.bytes(B.joinClose);
+          out.lines++;
+          if (kid.goal) this.path(out, kid.start, kid.goal);
         });
-        return out.line(`<End Sub Searches>${NL}`);
+        out.ensure(FIXED_ROOM);
+        out.bytes(B.endJoin);
+        out.lines++;
+        return;
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { Operator } from '../core/countdown.js';
 import type { SearchNode } from './node.js';
 
 /**
@@ -10,6 +11,19 @@ export type TraceEvent =
   | { readonly type: 'move'; readonly node: SearchNode }
   /** `Current State: t:[..], Operations: [..]` */
   | { readonly type: 'state'; readonly node: SearchNode }
+  /**
+   * A beam expansion: the `state` line of `node`, then for each child in order its
+   * `explore` line and its `goal`, `dead-end` or `generated` line (by whether it is
+   * terminal and equals the target). One event, as the window budget takes or refuses it whole.
+   */
+  | { readonly type: 'expand'; readonly node: SearchNode; readonly children: readonly SearchNode[] }
+  /**
+   * The expansion of a two-number node, whose children are all terminal: the `state` line,
+   * then for each operation in order its `explore` and `dead-end` lines, then the goal
+   * child's `explore` and `goal` lines when one was reached. Terminal children that are not
+   * the goal are never looked at again, so they are kept as operations, not nodes.
+   */
+  | { readonly type: 'leaves'; readonly node: SearchNode; readonly ops: readonly Operator[]; readonly goal: SearchNode | undefined }
   /** `Exploring Operation: op, Resulting Numbers: [..]` for a child */
   | { readonly type: 'explore'; readonly node: SearchNode }
   /** `Generated Node #id: t:[..] Operation: op` for a kept non-terminal child */

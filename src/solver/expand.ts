@@ -53,13 +53,41 @@ function candidate(
   return count + 1;
 }
 
+function stepOf(c: number): Step {
+  const left = candLeft[c]!;
+  const right = candRight[c]!;
+  const op = OPS[candOp[c]!]!;
+  const result = op === '+' ? left + right : op === '*' ? left * right : op === '-' ? left - right : left / right;
+  return { left, op, right, result };
+}
+
+/** A two-number node's expansion: its children are terminal, and only a goal becomes a node. */
+function leaves(ctx: SearchContext, node: SearchNode, picked: readonly number[], events: TraceEvent[]): Expansion {
+  const ops: Operator[] = [];
+  for (const c of picked) {
+    const step = stepOf(c);
+    if (step.result === ctx.target) {
+      // Terminal nodes are never printed with an id.
+      const goal = childOf(node, 0, 1, step, candTerms[c]!, candH[c]!);
+      events.push({ type: 'leaves', node, ops, goal });
+      return { kept: [], goal };
+    }
+    ops.push(step.op);
+  }
+  events.push({ type: 'leaves', node, ops, goal: undefined });
+  return { kept: [], goal: undefined };
+}
+
+/** Candidate indices, sorted by heuristic. */
+const order = new Int32Array(MAX_CHILDREN);
+
 /**
  * The beam expansion SoS+ and APR share: print the state, keep the `beam` best children,
  * shuffle them, print each (a goal ends the expansion), then sort the kept ones.
- * Candidates are scored in scratch arrays and only the `beam` kept become nodes.
+ * Candidates are scored in scratch arrays and only the `beam` kept become nodes; the
+ * expansion is one `expand` event.
  */
 export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, events: TraceEvent[]): Expansion {
-  events.push({ type: 'state', node });
   const h = ctx.heuristic;
   const nums = node.nums;
   const n = nums.length;
@@ -78,36 +106,29 @@ export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, e
     }
   }
   // Stable insertion sort of candidate indices by heuristic (Python's sort keeps ties in order).
-  const order: number[] = [];
   for (let c = 0; c < count; c++) {
-    let k = order.length;
-    while (k > 0 && candH[order[k - 1]!]! > candH[c]!) k--;
-    order.splice(k, 0, c);
-  }
-  if (order.length > beam) order.length = beam;
-  shuffle(ctx.rng, order);
-  const kept: SearchNode[] = [];
-  for (const c of order) {
-    const left = candLeft[c]!;
-    const right = candRight[c]!;
-    const op = OPS[candOp[c]!]!;
-    const result = op === '+' ? left + right : op === '*' ? left * right : op === '-' ? left - right : left / right;
-    const step: Step = { left, op, right, result };
-    const child = childOf(node, candI[c]!, candJ[c]!, step, candTerms[c]!, candH[c]!);
-    child.id = `${node.id},${kept.length}`;
-    events.push({ type: 'explore', node: child });
-    if (child.nums.length === 1) {
-      if (result === ctx.target) {
-        events.push({ type: 'goal', node: child });
-        return { kept, goal: child };
-      }
-      events.push({ type: 'dead-end', node: child });
-    } else {
-      events.push({ type: 'generated', node: child });
-      kept.push(child);
+    let k = c;
+    const hc = candH[c]!;
+    while (k > 0 && candH[order[k - 1]!]! > hc) {
+      order[k] = order[k - 1]!;
+      k--;
     }
+    order[k] = c;
   }
-  // Already in shuffled order; the reference sorts nodes_to_explore by heuristic, stably.
-  kept.sort((x, y) => (x.h < y.h ? -1 : y.h < x.h ? 1 : 0));
+  const take = Math.min(beam, count);
+  const picked: number[] = new Array(take);
+  for (let k = 0; k < take; k++) picked[k] = order[k]!;
+  shuffle(ctx.rng, picked);
+  if (n === 2) return leaves(ctx, node, picked, events);
+  const shown: SearchNode[] = new Array(take);
+  for (let k = 0; k < take; k++) {
+    const c = picked[k]!;
+    const child = childOf(node, candI[c]!, candJ[c]!, stepOf(c), candTerms[c]!, candH[c]!);
+    child.id = `${node.id},${k}`;
+    shown[k] = child;
+  }
+  events.push({ type: 'expand', node, children: shown });
+  // The reference sorts nodes_to_explore by heuristic, stably, after printing them.
+  const kept = shown.slice().sort((x, y) => (x.h < y.h ? -1 : y.h < x.h ? 1 : 0));
   return { kept, goal: undefined };
 }

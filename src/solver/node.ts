@@ -22,10 +22,17 @@ export interface SearchNode {
   text?: NodeText;
 }
 
+/**
+ * Where the serializers keep a node's printed numbers and operation: bytes [at, numsEnd)
+ * and [numsEnd, opEnd) of the byte arena `owner`; `opsLen` is the printed length of its
+ * whole operation list.
+ */
 export interface NodeText {
-  readonly nums: string;
-  readonly op: string;
-  readonly ops: string;
+  readonly owner: object;
+  readonly at: number;
+  readonly numsEnd: number;
+  readonly opEnd: number;
+  readonly opsLen: number;
 }
 
 export function rootNode(nums: readonly number[], heuristic: BoundHeuristic): SearchNode {
