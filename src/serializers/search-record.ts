@@ -32,12 +32,30 @@ export function renderSearch(target: number, outcome: SearchOutcome, pool?: Byte
   return { root, solved: outcome.thread.goal !== undefined, explores: root.explores[root.explores.length - 1]! };
 }
 
-type FieldWriter = (out: ByteText) => void;
+/** Field names as JSON string literals, made once (record keys repeat on every record). */
+const keyLiterals = new Map<string, string>();
 
-const value =
-  (v: PyJson): FieldWriter =>
-  (out) =>
-    out.text(pyJson(v));
+function keyLiteral(key: string): string {
+  let lit = keyLiterals.get(key);
+  if (lit === undefined) {
+    lit = pyString(key);
+    if (keyLiterals.size < 1024) keyLiterals.set(key, lit);
+  }
+  return lit;
+}
+
+/** The search's own fields, in the reference's order. */
+type OwnField =
+  | 'search_path'
+  | 'rating'
+  | 'search_type'
+  | 'heuristic'
+  | 'promising_threshold'
+  | 'beam_size'
+  | 'sub_call_beam_size'
+  | 'trace_dict';
+const SOS_FIELDS: readonly OwnField[] = ['search_path', 'rating', 'search_type', 'heuristic'];
+const APR_FIELDS: readonly OwnField[] = [...SOS_FIELDS, 'promising_threshold', 'beam_size', 'sub_call_beam_size', 'trace_dict'];
 
 /**
  * Appends the output record as one line of JSON: the input problem's fields, then the
@@ -53,39 +71,63 @@ export function writeSearchRecord(
   promising: number,
   extra: Readonly<Record<string, PyJson>> = {},
 ): void {
-  const root = rendered.root;
-  const searchPath: FieldWriter = (o) => writeSequenceJson(o, root, root.cuts.length);
-  const ours = new Map<string, FieldWriter>();
-  ours.set('search_path', searchPath);
   const isApr = outcome.solver === 'apr';
-  ours.set('rating', value(new PyFloat(rating(rendered.solved, rendered.explores, startSize, !isApr))));
-  const type = outcome.solver === 'dfs' ? 'dfs' : `${outcome.solver}_${outcome.beam}`;
-  ours.set('search_type', value(type));
-  ours.set('heuristic', value(outcome.heuristicName));
-  if (isApr) {
-    ours.set('promising_threshold', value(new PyFloat(promising)));
-    ours.set('beam_size', value(outcome.beam));
-    ours.set('sub_call_beam_size', value(outcome.subBeam));
-    ours.set('trace_dict', (o) => writeTraceDictJson(o, root));
-  }
-  for (const [k, v] of Object.entries(extra)) ours.set(k, value(v));
-
-  out.text('{');
-  let first = true;
-  const field = (key: string, write: FieldWriter) => {
-    out.text(`${first ? '' : ', '}${pyString(key)}: `);
-    first = false;
-    write(out);
+  const root = rendered.root;
+  const own = (key: OwnField): void => {
+    switch (key) {
+      case 'search_path':
+        return writeSequenceJson(out, root, root.cuts.length);
+      case 'rating':
+        return out.text(pyJson(new PyFloat(rating(rendered.solved, rendered.explores, startSize, !isApr))));
+      case 'search_type':
+        return out.text(pyJson(outcome.solver === 'dfs' ? 'dfs' : `${outcome.solver}_${outcome.beam}`));
+      case 'heuristic':
+        return out.text(pyJson(outcome.heuristicName));
+      case 'promising_threshold':
+        return out.text(pyJson(new PyFloat(promising)));
+      case 'beam_size':
+        return out.text(pyJson(outcome.beam));
+      case 'sub_call_beam_size':
+        return out.text(pyJson(outcome.subBeam));
+      case 'trace_dict':
+        return writeTraceDictJson(out, root);
+    }
   };
-  for (const [key, v] of Object.entries(input)) {
-    const mine = ours.get(key);
-    if (mine) {
-      field(key, mine);
-      ours.delete(key);
+  const ownFields = isApr ? APR_FIELDS : SOS_FIELDS;
+  let first = true;
+  const key = (k: string): void => {
+    if (!first) out.text(', ');
+    first = false;
+    out.text(keyLiteral(k));
+    out.text(': ');
+  };
+  out.text('{');
+  // Fields of the input first; one the search (or extra) also sets is written in its place.
+  let shadowed = 0;
+  for (const k in input) {
+    const v = input[k];
+    if (k in extra) {
+      key(k);
+      out.text(pyJson(extra[k]!));
+      shadowed++;
+    } else if ((ownFields as readonly string[]).includes(k)) {
+      key(k);
+      own(k as OwnField);
+      shadowed++;
     } else if (v !== undefined) {
-      field(key, value(v as PyJson));
+      key(k);
+      out.text(pyJson(v as PyJson));
     }
   }
-  for (const [key, write] of ours) field(key, write);
+  for (const f of ownFields) {
+    if (shadowed > 0 && f in input) continue;
+    key(f);
+    own(f);
+  }
+  for (const k in extra) {
+    if (shadowed > 0 && k in input) continue;
+    key(k);
+    out.text(pyJson(extra[k]!));
+  }
   out.text('}');
 }

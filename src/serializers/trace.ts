@@ -13,8 +13,6 @@ const B = {
   generated: ascii('Generated Node #'),
   operation: ascii(' Operation: '),
   move: ascii('Moving to Node #'),
-  goal: ascii(' equal: Goal Reached\\n'),
-  deadEnd: ascii(' unequal: No Solution\\n'),
   subStart: ascii('Start Sub Search at level '),
   subStartMove: ascii(': Moving to Node #'),
   subExit: ascii('Exit Sub Search at level '),
@@ -36,6 +34,19 @@ const B = {
   quoteSep: ascii("', '"),
 };
 
+/** The line pieces that hold the target: writers are made per record, pieces per target. */
+interface TargetText {
+  /** `Current State: t:` */
+  readonly state: Uint8Array;
+  /** `: t:` after a generated node's id */
+  readonly generated: Uint8Array;
+  /** `,t equal: Goal Reached` and newline, after a terminal's number */
+  readonly goal: Uint8Array;
+  /** `,t unequal: No Solution` and newline */
+  readonly deadEnd: Uint8Array;
+}
+const targetTexts = new Map<number, TargetText>();
+
 /** Room for a line's fixed text, ids and small numbers (numbers and operations are added). */
 const FIXED_ROOM = 160;
 
@@ -56,16 +67,23 @@ const FIXED_ROOM = 160;
 export class LineWriter {
   /** `Exploring Operation` lines written so far (the reference's rating counts them). */
   explored = 0;
-  /** `t:` (before a state's numbers) and `t` (after a terminal's number). */
-  private readonly target: Uint8Array;
-  private readonly bareTarget: Uint8Array;
-  private readonly targetValue: number;
+  /** The line pieces that hold the target, as bytes. */
+  private readonly t: TargetText;
   private readonly arena: ByteText;
 
   constructor(target: number, pool?: BytePool) {
-    this.targetValue = target;
-    this.target = ascii(`${intStr(target)}:`);
-    this.bareTarget = ascii(intStr(target));
+    let t = targetTexts.get(target);
+    if (t === undefined) {
+      const s = intStr(target);
+      t = {
+        state: ascii(`Current State: ${s}:`),
+        generated: ascii(`: ${s}:`),
+        goal: ascii(`,${s} equal: Goal Reached\\n`),
+        deadEnd: ascii(`,${s} unequal: No Solution\\n`),
+      };
+      if (targetTexts.size < 1 << 16) targetTexts.set(target, t);
+    }
+    this.t = t;
     this.arena = pool ? pool.take() : new ByteText(1 << 13);
   }
 
@@ -138,9 +156,8 @@ export class LineWriter {
 
   state(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + this.target.length + (t.numsEnd - t.at) + t.opsLen);
-    out.bytes(B.state);
-    out.bytes(this.target);
+    out.ensure(FIXED_ROOM + (t.numsEnd - t.at) + t.opsLen);
+    out.bytes(this.t.state);
     this.copy(out, t.at, t.numsEnd);
     out.bytes(B.operations);
     this.ops(out, node);
@@ -160,12 +177,10 @@ export class LineWriter {
 
   generated(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + node.id.length + this.target.length + (t.opEnd - t.at));
+    out.ensure(FIXED_ROOM + node.id.length + (t.opEnd - t.at));
     out.bytes(B.generated);
     out.str(node.id);
-    out.byte(0x3a);
-    out.byte(0x20);
-    out.bytes(this.target);
+    out.bytes(this.t.generated);
     this.copy(out, t.at, t.numsEnd);
     out.bytes(B.operation);
     this.copy(out, t.numsEnd, t.opEnd);
@@ -181,26 +196,22 @@ export class LineWriter {
 
   /** `x,t equal: Goal Reached` or `x,t unequal: No Solution` for a terminal node. */
   private terminal(out: ByteText, node: SearchNode, verdict: Uint8Array): void {
-    out.ensure(FIXED_ROOM + this.target.length + 24);
+    out.ensure(FIXED_ROOM + verdict.length);
     out.int(node.nums[0]!);
-    out.byte(0x2c);
-    out.bytes(this.bareTarget);
     out.bytes(verdict);
     out.lines++;
   }
 
   goal(out: ByteText, node: SearchNode): void {
-    this.terminal(out, node, B.goal);
+    this.terminal(out, node, this.t.goal);
   }
 
-  /** A beam expansion: the state, then each child's two lines. */
+  /** A beam expansion of a node of three or more numbers: the state, then each child's two lines. */
   private expansion(out: ByteText, node: SearchNode, children: readonly SearchNode[]): void {
     this.state(out, node);
     for (let k = 0; k < children.length; k++) {
-      const child = children[k]!;
-      this.explore(out, child);
-      if (child.nums.length > 1) this.generated(out, child);
-      else this.terminal(out, child, child.nums[0] === this.targetValue ? B.goal : B.deadEnd);
+      this.explore(out, children[k]!);
+      this.generated(out, children[k]!);
     }
   }
 
@@ -218,7 +229,7 @@ export class LineWriter {
       const right = op === '+' || op === '*' ? b : lo;
       const result = op === '+' ? a + b : op === '*' ? a * b : op === '-' ? hi - lo : hi / lo;
       this.explored++;
-      out.ensure(2 * FIXED_ROOM + this.target.length);
+      out.ensure(2 * FIXED_ROOM + this.t.deadEnd.length);
       out.bytes(B.explore);
       out.int(left);
       out.byte(sym);
@@ -231,9 +242,7 @@ export class LineWriter {
       out.byte(0x5d);
       this.end(out);
       out.int(result);
-      out.byte(0x2c);
-      out.bytes(this.bareTarget);
-      out.bytes(B.deadEnd);
+      out.bytes(this.t.deadEnd);
       out.lines++;
     }
     if (goal !== undefined) {
@@ -289,7 +298,7 @@ export class LineWriter {
       case 'goal':
         return this.goal(out, e.node);
       case 'dead-end':
-        return this.terminal(out, e.node, B.deadEnd);
+        return this.terminal(out, e.node, this.t.deadEnd);
       case 'path':
         return this.path(out, e.from, e.to);
       case 'sub-start':

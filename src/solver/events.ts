@@ -12,9 +12,9 @@ export type TraceEvent =
   /** `Current State: t:[..], Operations: [..]` */
   | { readonly type: 'state'; readonly node: SearchNode }
   /**
-   * A beam expansion: the `state` line of `node`, then for each child in order its
-   * `explore` line and its `goal`, `dead-end` or `generated` line (by whether it is
-   * terminal and equals the target). One event, as the window budget takes or refuses it whole.
+   * A beam expansion of a node of three or more numbers: the `state` line of `node`, then
+   * for each (non-terminal) child in order its `explore` and `generated` lines. One event,
+   * as the window budget takes or refuses it whole.
    */
   | { readonly type: 'expand'; readonly node: SearchNode; readonly children: readonly SearchNode[] }
   /**
