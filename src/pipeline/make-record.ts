@@ -3,6 +3,7 @@ import { BytePool, ByteText } from '../serializers/bytes.js';
 import { renderSearch, writeSearchRecord } from '../serializers/search-record.js';
 import { sequenceInfos, tokenFields, writeSequenceText, type SequenceInfo } from '../serializers/sequences.js';
 import {
+  EventCosts,
   prefixReserve,
   prefixTokens,
   subCallBudgetPrefix,
@@ -72,11 +73,12 @@ export function makeSearch(
   const s = 'options' in settings ? settings : defaultSettings(settings);
   const o = s.options;
   const limited = s.window > 0 && !o.reference;
-  const rules = limited ? windowRules(problem.target, s.window, prefixReserve(s.condition, s.window)) : undefined;
+  const counted = s.countTokens !== false || s.tokenFields || limited;
+  const costs = counted ? new EventCosts(problem.target) : undefined;
+  const rules = limited && costs ? windowRules(costs, s.window, prefixReserve(s.condition, s.window)) : undefined;
   const outcome = runSearch(problem, rng, o, rules);
   pool.recycle();
-  const rendered = renderSearch(problem.target, outcome, pool);
-  const counted = s.countTokens !== false || s.tokenFields || limited;
+  const rendered = renderSearch(problem.target, outcome, pool, costs);
   const infos = counted ? sequenceInfos(rendered.root) : [];
   let children = 0;
   for (const e of outcome.thread.events) if (e.type === 'spawn') children += e.children.length;
@@ -132,8 +134,8 @@ const seqOut = new ByteText(1 << 16);
  */
 export function sequenceLine(seq: MadeSequence, record: number, bareString: boolean): Uint8Array {
   seqOut.len = 0;
-  if (!bareString) seqOut.line('{"text": ');
+  if (!bareString) seqOut.text('{"text": ');
   writeSequenceText(seqOut, seq.info, seq.prefix);
-  if (!bareString) seqOut.line(`, "record": ${record}, "thread": "${seq.info.thread}#${seq.info.index}", "tokens": ${seq.tokens}}`);
+  if (!bareString) seqOut.text(`, "record": ${record}, "thread": "${seq.info.thread}#${seq.info.index}", "tokens": ${seq.tokens}}`);
   return seqOut.view();
 }

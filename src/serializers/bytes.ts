@@ -14,7 +14,7 @@ type LatinBuffer = Buffer & { latin1Write(s: string, offset: number): number };
 export class ByteText {
   buf: Buffer;
   len = 0;
-  /** Lines appended with `line()` that end with an (escaped) newline. */
+  /** Trace lines appended (each ends with an escaped newline); kept by the trace writer. */
   lines = 0;
 
   constructor(capacity = 4096) {
@@ -29,16 +29,6 @@ export class ByteText {
     const next = Buffer.allocUnsafe(cap);
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
-  }
-
-  /**
-   * Appends an ASCII string with one native copy: cheaper than byte-by-byte appends for
-   * anything longer than a few characters. Grows as needed.
-   */
-  line(s: string): void {
-    if (this.len + s.length > this.buf.length) this.ensure(s.length);
-    this.len += (this.buf as LatinBuffer).latin1Write(s, this.len);
-    if (s.endsWith('\\n')) this.lines++;
   }
 
   byte(c: number): void {
@@ -88,10 +78,11 @@ export class ByteText {
     this.len += end - start;
   }
 
-  /** Appends a whole string, growing as needed (for text of unknown length). */
+  /** Appends a whole ASCII string, growing as needed (for text of unknown length). */
   text(s: string): void {
     this.ensure(s.length);
-    this.str(s);
+    if (s.length > 64) this.len += (this.buf as LatinBuffer).latin1Write(s, this.len);
+    else this.str(s);
   }
 
   toString(start = 0, end = this.len): string {

@@ -67,6 +67,13 @@ export function pyFloatRepr(x: number): string {
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(x);
+  if (abs >= 1e-4 && abs < 1e16) {
+    // Both languages print the shortest digits that round-trip; in this range neither uses
+    // an exponent, and Python marks an integral float with `.0`.
+    const s = String(x);
+    return Number.isInteger(x) ? `${s}.0` : s;
+  }
   const [mant, expText] = x.toExponential().split('e') as [string, string];
   const exp = Number(expText);
   const neg = mant.startsWith('-');

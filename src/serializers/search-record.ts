@@ -1,4 +1,5 @@
 import type { SearchOutcome } from '../solver/strategies.js';
+import type { TextCosts } from '../solver/window.js';
 import { ByteText, type BytePool } from './bytes.js';
 import { PyFloat, pyJson, pyString, type PyJson } from './pyjson.js';
 import { LineWriter, renderThread, writeSequenceJson, writeTraceDictJson, type RenderedThread } from './trace.js';
@@ -26,9 +27,12 @@ export interface RenderedSearch {
   readonly explores: number;
 }
 
-/** Renders a search; buffers come from `pool` when given (recycle it once the record is out). */
-export function renderSearch(target: number, outcome: SearchOutcome, pool?: BytePool): RenderedSearch {
-  const root = renderThread(outcome.thread, new LineWriter(target, pool), pool);
+/**
+ * Renders a search; buffers come from `pool` when given (recycle it once the record is out).
+ * With `costs`, the threads' token counts come along (see sequenceInfos).
+ */
+export function renderSearch(target: number, outcome: SearchOutcome, pool?: BytePool, costs?: TextCosts): RenderedSearch {
+  const root = renderThread(outcome.thread, new LineWriter(target, pool), pool, costs);
   return { root, solved: outcome.thread.goal !== undefined, explores: root.explores[root.explores.length - 1]! };
 }
 

@@ -21,8 +21,9 @@ export interface SequenceInfo {
 
 /**
  * Every sequence of a rendered search in the reference's `add_all_calls` order (a thread's
- * main calls, then each child's, recursively), with exact token counts. A thread's
- * sequences share their text up to each spawn, so each segment is counted once.
+ * main calls, then each child's, recursively), with exact token counts. The search must
+ * have been rendered with costs: a thread's sequences share their text up to each spawn,
+ * and each piece was counted once, event by event, as it was rendered.
  */
 export function sequenceInfos(root: RenderedThread): SequenceInfo[] {
   const out: SequenceInfo[] = [];
@@ -31,33 +32,28 @@ export function sequenceInfos(root: RenderedThread): SequenceInfo[] {
 }
 
 function collect(t: RenderedThread, name: string, isRoot: boolean, out: SequenceInfo[]): void {
+  const counts = t.tokens;
+  if (counts === undefined) throw new Error('sequenceInfos needs a search rendered with token costs');
   const text = t.text;
   const n = t.cuts.length;
-  let before = 0; // tokens of text[0, from)
-  let from = 0;
-  for (let k = 0; k <= n; k++) {
-    const cut = k < n ? t.cuts[k]! : text.len;
-    before += countAsciiTokens(text.buf, from, cut, from === 0, true);
-    from = cut;
-    const lines = k < n ? t.cutLines[k]! : text.lines;
-    if (k < n) {
-      const spawn = t.spawns[k]!;
-      out.push({
-        thread: name,
-        index: k,
-        isRoot,
-        parts: [
-          [text, 0, cut],
-          [spawn, 0, spawn.len],
-        ],
-        tokens: before + countAsciiTokens(spawn.buf, 0, spawn.len, cut === 0, true),
-        headTokens: before,
-        chars: cut + spawn.len - lines - spawn.lines,
-      });
-    } else {
-      out.push({ thread: name, index: k, isRoot, parts: [[text, 0, cut]], tokens: before, headTokens: before, chars: cut - lines });
-    }
+  for (let k = 0; k < n; k++) {
+    const cut = t.cuts[k]!;
+    const spawn = t.spawns[k]!;
+    const before = counts.cuts[k]!;
+    out.push({
+      thread: name,
+      index: k,
+      isRoot,
+      parts: [
+        [text, 0, cut],
+        [spawn, 0, spawn.len],
+      ],
+      tokens: before + counts.spawns[k]!,
+      headTokens: before,
+      chars: cut + spawn.len - t.cutLines[k]! - spawn.lines,
+    });
   }
+  out.push({ thread: name, index: n, isRoot, parts: [[text, 0, text.len]], tokens: counts.total, headTokens: counts.total, chars: text.len - text.lines });
   let child = 0;
   for (const group of t.children) for (const kid of group) collect(kid, `${name}.${child++}`, false, out);
 }
@@ -145,7 +141,7 @@ export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJso
 
 /** Appends a sequence's text (with `prefix` before it) as a JSON string literal. */
 export function writeSequenceText(out: ByteText, s: SequenceInfo, prefix: string): void {
-  out.line(`"${prefix}`);
+  out.text(`"${prefix}`);
   for (const [buf, start, end] of s.parts) out.slice(buf, start, end);
-  out.line('"');
+  out.text('"');
 }

@@ -1,23 +1,277 @@
-import type { TraceEvent } from '../solver/events.js';
+import type { Thread, TraceEvent } from '../solver/events.js';
 import type { TextCosts, WindowRules } from '../solver/window.js';
 import { countAsciiTokens, countTextTokens } from '../tokens/llama.js';
 import { ByteText } from './bytes.js';
-import { LineWriter } from './trace.js';
+import { LineWriter, type FixedLine } from './trace.js';
+import { pathBetween, type SearchNode } from '../solver/node.js';
+import type { Operator, Step } from '../core/countdown.js';
+
+/** Opening `Moving to Node` lines, by id depth, are cached apart from following lines. */
+const OPENING = 1 << 24;
+/** Line kinds, the high part of a shape key. */
+const enum Kind {
+  Explore = 1 << 16,
+  Generated = 2 << 16,
+  State = 3 << 16,
+  Move = 4 << 16,
+  Goal = 5 << 16,
+  DeadEnd = 6 << 16,
+  Leaf = 7 << 16,
+  SpawnChild = 8 << 16,
+  JoinChild = 9 << 16,
+  SubStart = 10 << 16,
+  SubExit = 11 << 16,
+  Fixed = 12 << 16,
+}
+const OPS: readonly Operator[] = ['+', '*', '-', '/'];
+const FIXED_LINES: readonly FixedLine[] = ['subFailed', 'exhausted', 'exhaustedAtEnd', 'calling', 'endCalling', 'joinOpen', 'endJoin'];
 
 /**
- * The token costs a windowed search asks for: each event rendered into a scratch buffer by
- * the same LineWriter that writes the output, and counted exactly. Lines join at newlines,
- * where no Llama-2 token can span (proved in test/tokens.test.ts), so line counts add up.
+ * Token counts of line shapes: a line with every number written as one digit. Shared by
+ * all records (a shape holds no target or value); a few hundred entries.
  */
-export function textCosts(target: number): TextCosts {
-  const writer = new LineWriter(target);
-  const scratch = new ByteText(1 << 12);
-  const measure = (e: TraceEvent, atStart: boolean): number => {
-    scratch.len = 0;
-    writer.write(scratch, e);
-    return countAsciiTokens(scratch.buf, 0, scratch.len, atStart, true);
-  };
-  return { opening: (e) => measure(e, true), following: (e) => measure(e, false) };
+const shapes = new Map<number, number>();
+
+const measured = new ByteText(1 << 12);
+
+/** Set when a number prints as something other than plain digits (from 1e21 up). */
+let exotic = false;
+
+/** Tokens a printed number adds beyond a one-digit one: every digit is a token of its own. */
+function extra(n: number): number {
+  if (n < 10) return 0;
+  if (n < 100) return 1;
+  if (n < 1000) return 2;
+  if (n < 10000) return 3;
+  if (n >= 1e21) exotic = true;
+  return String(n).length - 1;
+}
+
+function numsExtra(nums: readonly number[]): number {
+  let x = 0;
+  for (let k = 0; k < nums.length; k++) x += extra(nums[k]!);
+  return x;
+}
+
+function stepExtra(s: Step): number {
+  return extra(s.left) + extra(s.right) + extra(s.result);
+}
+
+/** Components of a node id: `0,2,11` has 3. */
+function idDepth(id: string): number {
+  let depth = 1;
+  for (let k = 0; k < id.length; k++) if (id.charCodeAt(k) === 0x2c) depth++;
+  return depth;
+}
+
+/** Extra digits of a node id's components (`0,2,11`: 1). */
+function idExtra(id: string): number {
+  return id.length - (2 * idDepth(id) - 1);
+}
+
+/**
+ * Exact token costs of trace events, computed from their structure. Pieces never cross a
+ * digit (each digit is one token; proved over the vocabulary in test/tokens.test.ts), so a
+ * line's count is the count of its shape, with every number written as one digit, plus the
+ * extra digits of its numbers. A shape is counted once, by rendering the first line of that
+ * shape with the LineWriter that writes the output; after that a line costs a table lookup
+ * and a few comparisons. Lines join at newlines, where no Llama-2 token can span, so line
+ * counts add up; an event that opens a sequence (a thread's first `Moving to Node`) counts
+ * with the tokenizer's leading space.
+ */
+export class EventCosts implements TextCosts {
+  private readonly target: number;
+  private readonly targetExtra: number;
+  private lineWriter: LineWriter | undefined;
+
+  constructor(target: number) {
+    this.target = target;
+    this.targetExtra = extra(target);
+  }
+
+  /** The writer that renders unseen shapes (made on the first, as most records meet none). */
+  private get writer(): LineWriter {
+    return (this.lineWriter ??= new LineWriter(this.target));
+  }
+
+  /** Scratch text for the lines measured (shared: a measurement never outlives its call). */
+  private readonly scratch = measured;
+
+  opening(e: TraceEvent): number {
+    exotic = false;
+    if (e.type === 'move') {
+      const node = e.node;
+      const key = OPENING | Kind.Move | idDepth(node.id);
+      const digits = idExtra(node.id);
+      const n = (shapes.get(key) ?? this.learn(key, digits, () => this.writer.move(this.scratch, node), true)) + digits;
+      if (!exotic) return n;
+    }
+    return this.measure(e, true);
+  }
+
+  following(e: TraceEvent): number {
+    exotic = false;
+    const n = this.event(e);
+    return exotic ? this.measure(e, false) : n;
+  }
+
+  /** Renders and counts (events whose numbers print in exponent form, and opening events). */
+  private measure(e: TraceEvent, atStart: boolean): number {
+    this.scratch.len = 0;
+    this.writer.write(this.scratch, e);
+    return countAsciiTokens(this.scratch.buf, 0, this.scratch.len, atStart, true);
+  }
+
+  /**
+   * Counts a line shape the first time it is met, by rendering one line of it (callers look
+   * the shape up first, so the render closure is only made on a miss): the line's count
+   * less its `digits`.
+   */
+  private learn(key: number, digits: number, render: () => void, atStart = false): number {
+    this.scratch.len = 0;
+    render();
+    const shape = countAsciiTokens(this.scratch.buf, 0, this.scratch.len, atStart, true) - digits;
+    if (!exotic) shapes.set(key, shape);
+    return shape;
+  }
+
+  private event(e: TraceEvent): number {
+    switch (e.type) {
+      case 'move':
+        return this.move(e.node);
+      case 'state':
+        return this.state(e.node);
+      case 'expand': {
+        let n = this.state(e.node);
+        for (const child of e.children) n += this.explore(child) + this.generated(child);
+        return n;
+      }
+      case 'leaves': {
+        let n = this.state(e.node);
+        for (const op of e.ops) n += this.leaf(e.node, op);
+        if (e.goal) n += this.explore(e.goal) + this.terminal(e.goal, true);
+        return n;
+      }
+      case 'explore':
+        return this.explore(e.node);
+      case 'generated':
+        return this.generated(e.node);
+      case 'goal':
+        return this.terminal(e.node, true);
+      case 'dead-end':
+        return this.terminal(e.node, false);
+      case 'path':
+        return this.path(e.from, e.to);
+      case 'sub-start': {
+        const { level, node } = e;
+        const key = Kind.SubStart | idDepth(node.id);
+        const digits = extra(level) + idExtra(node.id);
+        return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.subStart(this.scratch, level, node))) + digits;
+      }
+      case 'sub-exit': {
+        const level = e.level;
+        const digits = extra(level);
+        return (shapes.get(Kind.SubExit) ?? this.learn(Kind.SubExit, digits, () => this.writer.subExit(this.scratch, level))) + digits;
+      }
+      case 'sub-failed':
+        return this.fixed('subFailed');
+      case 'exhausted':
+        return this.fixed(e.newline ? 'exhausted' : 'exhaustedAtEnd');
+      case 'spawn': {
+        let n = this.fixed('calling') + this.fixed('endCalling');
+        for (let i = 0; i < e.children.length; i++) n += this.child(Kind.SpawnChild, i, e.level, e.children[i]!);
+        return n;
+      }
+      case 'join': {
+        let n = this.fixed('joinOpen') + this.fixed('endJoin');
+        for (let i = 0; i < e.children.length; i++) {
+          const kid = e.children[i]!;
+          n += this.child(Kind.JoinChild, i, e.level, kid);
+          if (kid.goal) n += this.path(kid.start, kid.goal);
+        }
+        return n;
+      }
+    }
+  }
+
+  /** A spawn or join block's line for child `i`. */
+  private child(kind: Kind.SpawnChild | Kind.JoinChild, i: number, level: number, kid: Thread): number {
+    const id = kid.start.id;
+    const key = kind | (kind === Kind.JoinChild && kid.goal ? 64 : 0) | idDepth(id);
+    const digits = extra(i) + extra(level) + idExtra(id);
+    const shape =
+      shapes.get(key) ??
+      this.learn(key, digits, () =>
+        kind === Kind.SpawnChild ? this.writer.spawnChild(this.scratch, i, level, kid) : this.writer.joinChild(this.scratch, i, level, kid),
+      );
+    return shape + digits;
+  }
+
+  private fixed(line: FixedLine): number {
+    const key = Kind.Fixed | FIXED_LINES.indexOf(line);
+    return shapes.get(key) ?? this.learn(key, 0, () => this.writer.fixed(this.scratch, line));
+  }
+
+  private move(node: SearchNode): number {
+    const key = Kind.Move | idDepth(node.id);
+    const digits = idExtra(node.id);
+    return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.move(this.scratch, node))) + digits;
+  }
+
+  private state(node: SearchNode): number {
+    // The shape: how many numbers, and the operators of the operation list in order.
+    let ops = 0;
+    let digits = this.targetExtra + numsExtra(node.nums);
+    for (let n = node; n.step !== undefined && n.parent !== undefined; n = n.parent) {
+      ops = ops * 5 + OPS.indexOf(n.step.op) + 1;
+      digits += stepExtra(n.step);
+    }
+    const key = Kind.State | (ops << 3) | node.nums.length;
+    return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.state(this.scratch, node))) + digits;
+  }
+
+  private explore(node: SearchNode): number {
+    const step = node.step!;
+    const key = Kind.Explore | (OPS.indexOf(step.op) << 3) | node.nums.length;
+    const digits = stepExtra(step) + numsExtra(node.nums);
+    return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.explore(this.scratch, node))) + digits;
+  }
+
+  private generated(node: SearchNode): number {
+    const step = node.step!;
+    const key = Kind.Generated | (idDepth(node.id) << 6) | (OPS.indexOf(step.op) << 3) | node.nums.length;
+    const digits = idExtra(node.id) + this.targetExtra + numsExtra(node.nums) + stepExtra(step);
+    return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.generated(this.scratch, node))) + digits;
+  }
+
+  private terminal(node: SearchNode, goal: boolean): number {
+    const key = goal ? Kind.Goal : Kind.DeadEnd;
+    const digits = extra(node.nums[0]!) + this.targetExtra;
+    const render = () => (goal ? this.writer.goal(this.scratch, node) : this.writer.deadEnd(this.scratch, node));
+    return (shapes.get(key) ?? this.learn(key, digits, render)) + digits;
+  }
+
+  /** A two-number node's terminal child `op`: its explore line (both operands, the result twice) and dead-end line (the result, the target). */
+  private leaf(node: SearchNode, op: Operator): number {
+    const a = node.nums[0]!;
+    const b = node.nums[1]!;
+    const result = op === '+' ? a + b : op === '*' ? a * b : op === '-' ? Math.abs(a - b) : Math.max(a, b) / Math.min(a, b);
+    const key = Kind.Leaf | OPS.indexOf(op);
+    const digits = extra(a) + extra(b) + 3 * extra(result) + this.targetExtra;
+    return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.leaf(this.scratch, node, op))) + digits;
+  }
+
+  /** The clean path from `from` down to the goal `to` (as LineWriter.path writes it). */
+  private path(from: SearchNode, to: SearchNode): number {
+    const nodes = pathBetween(from, to);
+    let n = this.move(from);
+    for (let k = 0; k + 1 < nodes.length; k++) {
+      const next = nodes[k + 1]!;
+      n += this.state(nodes[k]!) + this.explore(next);
+      n += next === to ? this.terminal(next, true) : this.generated(next) + this.move(next);
+    }
+    return n;
+  }
 }
 
 /** Conditioning prefixes the reference's models were trained with (spec §10). */
@@ -69,8 +323,8 @@ function measureReserve(mode: Conditioning, window: number): number {
 }
 
 /** The window rules for one record: `window` total tokens per sequence, `<s>`/`</s>` included. */
-export function windowRules(target: number, window: number, rootPrefix: number): WindowRules {
-  return { costs: textCosts(target), limit: (level) => window - 2 - (level === 0 ? rootPrefix : 0) };
+export function windowRules(costs: TextCosts, window: number, rootPrefix: number): WindowRules {
+  return { costs, limit: (level) => window - 2 - (level === 0 ? rootPrefix : 0) };
 }
 
 /** Tokens of the shortest complete thread: smaller windows cannot hold any search. */

@@ -1,12 +1,12 @@
 import { intStr, type Operator } from '../core/countdown.js';
 import type { Thread, TraceEvent } from '../solver/events.js';
+import type { TextCosts } from '../solver/window.js';
 import { pathBetween, type NodeText, type SearchNode } from '../solver/node.js';
 import { ascii, ByteText, type BytePool } from './bytes.js';
 
 /** Constant pieces of trace lines, as bytes. */
 const B = {
   nl: ascii('\\n'),
-  state: ascii('Current State: '),
   operations: ascii(', Operations: '),
   explore: ascii('Exploring Operation: '),
   resulting: ascii(', Resulting Numbers: '),
@@ -16,19 +16,13 @@ const B = {
   subStart: ascii('Start Sub Search at level '),
   subStartMove: ascii(': Moving to Node #'),
   subExit: ascii('Exit Sub Search at level '),
-  subFailed: ascii('No solution found in sub search\\n'),
-  exhausted: ascii('No solution found.'),
-  calling: ascii('<Calling Sub Searches>\\n'),
   startSub: ascii('<Start Sub Search '),
   atLevel: ascii(' at level '),
   startSubMove: ascii('> Moving to Node #'),
-  endCalling: ascii('<End Calling Sub Searches>\\n'),
-  joinOpen: ascii('<Sub Searches>\\n'),
   goalIn: ascii('<Goal Reached in Sub Search '),
   noneIn: ascii('<No Solution in Sub Search '),
   atNode: ascii(' at Node #'),
   joinClose: ascii('>\\n'),
-  endJoin: ascii('<End Sub Searches>\\n'),
   emptyOps: ascii('[]'),
   listSep: ascii(', '),
   quoteSep: ascii("', '"),
@@ -46,6 +40,19 @@ interface TargetText {
   readonly deadEnd: Uint8Array;
 }
 const targetTexts = new Map<number, TargetText>();
+
+/** Lines without numbers. */
+const FIXED = {
+  subFailed: ascii('No solution found in sub search\\n'),
+  exhausted: ascii('No solution found.\\n'),
+  /** The original BFS's ending, without a newline. */
+  exhaustedAtEnd: ascii('No solution found.'),
+  calling: ascii('<Calling Sub Searches>\\n'),
+  endCalling: ascii('<End Calling Sub Searches>\\n'),
+  joinOpen: ascii('<Sub Searches>\\n'),
+  endJoin: ascii('<End Sub Searches>\\n'),
+} as const;
+export type FixedLine = keyof typeof FIXED;
 
 /** Room for a line's fixed text, ids and small numbers (numbers and operations are added). */
 const FIXED_ROOM = 160;
@@ -218,37 +225,36 @@ export class LineWriter {
   /** A two-number node's expansion: terminal children written straight from their operations. */
   private leaves(out: ByteText, node: SearchNode, ops: readonly Operator[], goal: SearchNode | undefined): void {
     this.state(out, node);
-    const a = node.nums[0]!;
-    const b = node.nums[1]!;
-    const hi = a <= b ? b : a;
-    const lo = a <= b ? a : b;
-    for (let k = 0; k < ops.length; k++) {
-      const op = ops[k]!;
-      const sym = op.charCodeAt(0);
-      const left = op === '+' || op === '*' ? a : hi;
-      const right = op === '+' || op === '*' ? b : lo;
-      const result = op === '+' ? a + b : op === '*' ? a * b : op === '-' ? hi - lo : hi / lo;
-      this.explored++;
-      out.ensure(2 * FIXED_ROOM + this.t.deadEnd.length);
-      out.bytes(B.explore);
-      out.int(left);
-      out.byte(sym);
-      out.int(right);
-      out.byte(0x3d);
-      out.int(result);
-      out.bytes(B.resulting);
-      out.byte(0x5b);
-      out.int(result);
-      out.byte(0x5d);
-      this.end(out);
-      out.int(result);
-      out.bytes(this.t.deadEnd);
-      out.lines++;
-    }
+    for (let k = 0; k < ops.length; k++) this.leaf(out, node, ops[k]!);
     if (goal !== undefined) {
       this.explore(out, goal);
       this.goal(out, goal);
     }
+  }
+
+  /** The `explore` and `dead-end` lines of the terminal child `op` of a two-number node. */
+  leaf(out: ByteText, node: SearchNode, op: Operator): void {
+    const { left, right, result } = leafStep(node, op);
+    this.explored++;
+    out.ensure(2 * FIXED_ROOM + this.t.deadEnd.length);
+    out.bytes(B.explore);
+    out.int(left);
+    out.byte(op.charCodeAt(0));
+    out.int(right);
+    out.byte(0x3d);
+    out.int(result);
+    out.bytes(B.resulting);
+    out.byte(0x5b);
+    out.int(result);
+    out.byte(0x5d);
+    this.end(out);
+    out.int(result);
+    out.bytes(this.t.deadEnd);
+    out.lines++;
+  }
+
+  deadEnd(out: ByteText, node: SearchNode): void {
+    this.terminal(out, node, this.t.deadEnd);
   }
 
   /** The reference's get_path_to_target: from `from` down to the goal `to`. */
@@ -269,7 +275,7 @@ export class LineWriter {
     throw new Error(`no goal at the end of the path to node #${to.id}`);
   }
 
-  /** `<prefix>i at level L` of spawn and join lines. */
+  /** `<prefix>i at level L<idPrefix>id` of spawn and join lines. */
   private childLine(out: ByteText, prefix: Uint8Array, i: number, level: number, idPrefix: Uint8Array, id: string): void {
     out.ensure(FIXED_ROOM + id.length);
     out.bytes(prefix);
@@ -278,6 +284,43 @@ export class LineWriter {
     out.int(level);
     out.bytes(idPrefix);
     out.str(id);
+  }
+
+  /** `<Start Sub Search i at level L> Moving to Node #id` */
+  spawnChild(out: ByteText, i: number, level: number, kid: Thread): void {
+    this.childLine(out, B.startSub, i, level, B.startSubMove, kid.start.id);
+    this.end(out);
+  }
+
+  /** `<Goal Reached in Sub Search i at level L at Node #id>` or `<No Solution in ...>` (without the path). */
+  joinChild(out: ByteText, i: number, level: number, kid: Thread): void {
+    this.childLine(out, kid.goal ? B.goalIn : B.noneIn, i, level, B.atNode, kid.start.id);
+    out.bytes(B.joinClose);
+    out.lines++;
+  }
+
+  subStart(out: ByteText, level: number, node: SearchNode): void {
+    out.ensure(FIXED_ROOM + node.id.length);
+    out.bytes(B.subStart);
+    out.int(level);
+    out.bytes(B.subStartMove);
+    out.str(node.id);
+    this.end(out);
+  }
+
+  subExit(out: ByteText, level: number): void {
+    out.ensure(FIXED_ROOM);
+    out.bytes(B.subExit);
+    out.int(level);
+    this.end(out);
+  }
+
+  /** A line without numbers. */
+  fixed(out: ByteText, line: FixedLine): void {
+    const bytes = FIXED[line];
+    out.ensure(bytes.length);
+    out.bytes(bytes);
+    if (line !== 'exhaustedAtEnd') out.lines++;
   }
 
   /** Appends the text of one event (spawn and join blocks included). */
@@ -298,59 +341,41 @@ export class LineWriter {
       case 'goal':
         return this.goal(out, e.node);
       case 'dead-end':
-        return this.terminal(out, e.node, this.t.deadEnd);
+        return this.deadEnd(out, e.node);
       case 'path':
         return this.path(out, e.from, e.to);
       case 'sub-start':
-        out.ensure(FIXED_ROOM + e.node.id.length);
-        out.bytes(B.subStart);
-        out.int(e.level);
-        out.bytes(B.subStartMove);
-        out.str(e.node.id);
-        return this.end(out);
+        return this.subStart(out, e.level, e.node);
       case 'sub-exit':
-        out.ensure(FIXED_ROOM);
-        out.bytes(B.subExit);
-        out.int(e.level);
-        return this.end(out);
+        return this.subExit(out, e.level);
       case 'sub-failed':
-        out.ensure(FIXED_ROOM);
-        out.bytes(B.subFailed);
-        out.lines++;
-        return;
+        return this.fixed(out, 'subFailed');
       case 'exhausted':
-        out.ensure(FIXED_ROOM);
-        out.bytes(B.exhausted);
-        if (e.newline) this.end(out);
-        return;
+        return this.fixed(out, e.newline ? 'exhausted' : 'exhaustedAtEnd');
       case 'spawn':
-        out.ensure(FIXED_ROOM);
-        out.bytes(B.calling);
-        out.lines++;
-        e.children.forEach((kid, i) => {
-          this.childLine(out, B.startSub, i, e.level, B.startSubMove, kid.start.id);
-          this.end(out);
-        });
-        out.ensure(FIXED_ROOM);
-        out.bytes(B.endCalling);
-        out.lines++;
-        return;
+        this.fixed(out, 'calling');
+        e.children.forEach((kid, i) => this.spawnChild(out, i, e.level, kid));
+        return this.fixed(out, 'endCalling');
       case 'join':
-        out.ensure(FIXED_ROOM);
-        out.bytes(B.joinOpen);
-        out.lines++;
+        this.fixed(out, 'joinOpen');
         e.children.forEach((kid, i) => {
-          this.childLine(out, kid.goal ? B.goalIn : B.noneIn, i, e.level, B.atNode, kid.start.id);
-          out.bytes(B.joinClose);
-          out.lines++;
+          this.joinChild(out, i, e.level, kid);
           if (kid.goal) this.path(out, kid.start, kid.goal);
         });
-        out.ensure(FIXED_ROOM);
-        out.bytes(B.endJoin);
-        out.lines++;
-        return;
+        return this.fixed(out, 'endJoin');
     }
   }
+}
+
+/** The step of a two-number node's child `op`: + and * keep the order, - and / put the larger first. */
+export function leafStep(node: SearchNode, op: Operator): { left: number; right: number; result: number } {
+  const a = node.nums[0]!;
+  const b = node.nums[1]!;
+  if (op === '+') return { left: a, right: b, result: a + b };
+  if (op === '*') return { left: a, right: b, result: a * b };
+  const hi = a <= b ? b : a;
+  const lo = a <= b ? a : b;
+  return op === '-' ? { left: hi, right: lo, result: hi - lo } : { left: hi, right: lo, result: hi / lo };
 }
 
 /**
@@ -368,17 +393,35 @@ export interface RenderedThread {
   /** `Exploring Operation` lines in each sequence. */
   readonly explores: readonly number[];
   readonly children: ReadonlyArray<readonly RenderedThread[]>;
+  /** Token counts, when rendered with costs. */
+  readonly tokens: ThreadTokens | undefined;
 }
 
-export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool): RenderedThread {
+/** Llama-2 tokens of a rendered thread's pieces (no `<s>`, `</s>` or prefix). */
+export interface ThreadTokens {
+  /** Of the text before each cut. */
+  readonly cuts: readonly number[];
+  /** Of each spawn block, following the text before it. */
+  readonly spawns: readonly number[];
+  /** Of the whole text. */
+  readonly total: number;
+}
+
+/** Renders a thread and its children; with `costs`, counts their tokens event by event as well. */
+export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool, costs?: TextCosts): RenderedThread {
   const text = pool ? pool.take() : new ByteText(1024);
   const cuts: number[] = [];
   const cutLines: number[] = [];
   const spawns: ByteText[] = [];
   const explores: number[] = [];
   const children: RenderedThread[][] = [];
+  const cutTokens: number[] = [];
+  const spawnTokens: number[] = [];
+  let tokens = 0;
   const start = w.explored;
-  for (const e of thread.events) {
+  const events = thread.events;
+  for (let k = 0; k < events.length; k++) {
+    const e = events[k]!;
     if (e.type === 'spawn') {
       cuts.push(text.len);
       cutLines.push(text.lines);
@@ -387,14 +430,20 @@ export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool): Re
       block.lines = 0;
       w.write(block, e);
       spawns.push(block);
+      if (costs) {
+        cutTokens.push(tokens);
+        spawnTokens.push(costs.following(e));
+      }
       continue;
     }
     w.write(text, e);
+    if (costs) tokens += k === 0 ? costs.opening(e) : costs.following(e);
   }
   explores.push(w.explored - start);
   // Children are rendered after the parent so the parent's explore counts stay its own.
-  for (const e of thread.events) if (e.type === 'spawn') children.push(e.children.map((kid) => renderThread(kid, w, pool)));
-  return { text, cuts, cutLines, spawns, explores, children };
+  for (const e of events) if (e.type === 'spawn') children.push(e.children.map((kid) => renderThread(kid, w, pool, costs)));
+  const counted = costs ? { cuts: cutTokens, spawns: spawnTokens, total: tokens } : undefined;
+  return { text, cuts, cutLines, spawns, explores, children, tokens: counted };
 }
 
 /** How many sequences a rendered thread has. */
