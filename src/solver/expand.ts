@@ -102,7 +102,10 @@ export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, e
       const hi = a <= b ? b : a;
       const lo = a <= b ? a : b;
       count = candidate(h, n, count, i, j, 2, hi, lo, hi - lo, base);
-      if (lo !== 0 && hi % lo === 0) count = candidate(h, n, count, i, j, 3, hi, lo, hi / lo, base);
+      // An exact quotient of integers below 2^53 is an integer double, and no other is; a
+      // division costs far less than a floating-point modulo.
+      const q = hi / lo;
+      if (lo !== 0 && Number.isInteger(q)) count = candidate(h, n, count, i, j, 3, hi, lo, q, base);
     }
   }
   // Stable insertion sort of candidate indices by heuristic (Python's sort keeps ties in order).
@@ -128,7 +131,17 @@ export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, e
     shown[k] = child;
   }
   events.push({ type: 'expand', node, children: shown });
-  // The reference sorts nodes_to_explore by heuristic, stably, after printing them.
-  const kept = shown.slice().sort((x, y) => (x.h < y.h ? -1 : y.h < x.h ? 1 : 0));
+  // The reference sorts nodes_to_explore by heuristic, stably, after printing them
+  // (insertion sort: at most a beam of nodes).
+  const kept: SearchNode[] = new Array(take);
+  for (let c = 0; c < take; c++) {
+    const node = shown[c]!;
+    let k = c;
+    while (k > 0 && kept[k - 1]!.h > node.h) {
+      kept[k] = kept[k - 1]!;
+      k--;
+    }
+    kept[k] = node;
+  }
   return { kept, goal: undefined };
 }
