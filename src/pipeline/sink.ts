@@ -24,6 +24,7 @@ export class RecordSink {
   private readonly tmp: string | undefined;
   private readonly array: boolean;
   private pending = new ByteText(CHUNK + (1 << 16));
+  private readonly spare: ByteText[] = [];
   private count = 0;
   private failure: Error | undefined;
   private done = false;
@@ -93,9 +94,15 @@ export class RecordSink {
 
   private async flush(): Promise<void> {
     if (this.pending.len === 0) return;
-    const chunk = this.pending.view();
-    this.pending = new ByteText(CHUNK + (1 << 16));
-    if (!this.out.write(chunk)) await Promise.race([once(this.out, 'drain'), this.erroredOut]);
+    const full = this.pending;
+    // A chunk is reused once the stream is done with it: a fresh megabyte per flush costs
+    // a page fault per page.
+    this.pending = this.spare.pop() ?? new ByteText(CHUNK + (1 << 16));
+    this.pending.len = 0;
+    const room = this.out.write(full.view(), () => {
+      if (this.spare.length < 4) this.spare.push(full);
+    });
+    if (!room) await Promise.race([once(this.out, 'drain'), this.erroredOut]);
     if (this.failure) throw this.failure;
   }
 
