@@ -31,7 +31,7 @@ export interface CorpusFigure {
 }
 
 export interface CorpusBenchOptions {
-  /** Sizes to run (default 20,000 and 500,000). */
+  /** Sizes to run (default 20,000, 50,000 and 500,000). */
   readonly counts?: readonly number[];
   /** Worker threads (default: the machine's cores, as the command's default). */
   readonly workers?: number;
