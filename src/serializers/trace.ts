@@ -10,6 +10,8 @@ const B = {
   operations: ascii(', Operations: '),
   explore: ascii('Exploring Operation: '),
   resulting: ascii(', Resulting Numbers: '),
+  resultingList: ascii(', Resulting Numbers: ['),
+  listEnd: ascii(']\\n'),
   generated: ascii('Generated Node #'),
   operation: ascii(' Operation: '),
   move: ascii('Moving to Node #'),
@@ -23,7 +25,8 @@ const B = {
   noneIn: ascii('<No Solution in Sub Search '),
   atNode: ascii(' at Node #'),
   joinClose: ascii('>\\n'),
-  emptyOps: ascii('[]'),
+  emptyOpsEnd: ascii('[]\\n'),
+  opsEnd: ascii("']\\n"),
   listSep: ascii(', '),
   quoteSep: ascii("', '"),
 };
@@ -134,13 +137,16 @@ export class LineWriter {
     out.len = at;
   }
 
-  /** `['a+b=c', 'd*e=f']`: the operations from the root down to `node`. */
-  private ops(out: ByteText, node: SearchNode): void {
-    if (node.parent === undefined) return out.bytes(B.emptyOps);
-    out.byte(0x5b);
-    this.opsFrom(out, node);
-    out.byte(0x27);
-    out.byte(0x5d);
+  /** `['a+b=c', 'd*e=f']` and the newline: the operations from the root down to `node`. */
+  private opsLine(out: ByteText, node: SearchNode): void {
+    if (node.parent === undefined) {
+      out.bytes(B.emptyOpsEnd);
+    } else {
+      out.byte(0x5b);
+      this.opsFrom(out, node);
+      out.bytes(B.opsEnd);
+    }
+    out.lines++;
   }
 
   /** The quoted operations down to `node`, the last one unclosed. */
@@ -167,8 +173,7 @@ export class LineWriter {
     out.bytes(this.t.state);
     this.copy(out, t.at, t.numsEnd);
     out.bytes(B.operations);
-    this.ops(out, node);
-    this.end(out);
+    this.opsLine(out, node);
   }
 
   explore(out: ByteText, node: SearchNode): void {
@@ -234,7 +239,12 @@ export class LineWriter {
 
   /** The `explore` and `dead-end` lines of the terminal child `op` of a two-number node. */
   leaf(out: ByteText, node: SearchNode, op: Operator): void {
-    const { left, right, result } = leafStep(node, op);
+    const a = node.nums[0]!;
+    const b = node.nums[1]!;
+    const ordered = op === '+' || op === '*';
+    const left = ordered || a > b ? a : b;
+    const right = left === a ? b : a;
+    const result = op === '+' ? a + b : op === '*' ? a * b : op === '-' ? left - right : left / right;
     this.explored++;
     out.ensure(2 * FIXED_ROOM + this.t.deadEnd.length);
     out.bytes(B.explore);
@@ -243,14 +253,12 @@ export class LineWriter {
     out.int(right);
     out.byte(0x3d);
     out.int(result);
-    out.bytes(B.resulting);
-    out.byte(0x5b);
+    out.bytes(B.resultingList);
     out.int(result);
-    out.byte(0x5d);
-    this.end(out);
+    out.bytes(B.listEnd);
     out.int(result);
     out.bytes(this.t.deadEnd);
-    out.lines++;
+    out.lines += 2;
   }
 
   deadEnd(out: ByteText, node: SearchNode): void {
@@ -365,17 +373,6 @@ export class LineWriter {
         return this.fixed(out, 'endJoin');
     }
   }
-}
-
-/** The step of a two-number node's child `op`: + and * keep the order, - and / put the larger first. */
-export function leafStep(node: SearchNode, op: Operator): { left: number; right: number; result: number } {
-  const a = node.nums[0]!;
-  const b = node.nums[1]!;
-  if (op === '+') return { left: a, right: b, result: a + b };
-  if (op === '*') return { left: a, right: b, result: a * b };
-  const hi = a <= b ? b : a;
-  const lo = a <= b ? a : b;
-  return op === '-' ? { left: hi, right: lo, result: hi - lo } : { left: hi, right: lo, result: hi / lo };
 }
 
 /**
