@@ -27,9 +27,9 @@ export function choiceInRange(rng: Rng, lo: number, hi: number): number {
   return lo + rng.below(hi - lo + 1);
 }
 
-/** Python's in-place `shuffle(x)`: Fisher-Yates from the end. */
-export function shuffle<T>(rng: Rng, x: T[]): void {
-  for (let i = x.length - 1; i > 0; i--) {
+/** Python's in-place `shuffle(x)` of x[0, length): Fisher-Yates from the end. */
+export function shuffle<T>(rng: Rng, x: { [i: number]: T; readonly length: number }, length = x.length): void {
+  for (let i = length - 1; i > 0; i--) {
     const j = rng.below(i + 1);
     const t = x[i]!;
     x[i] = x[j]!;

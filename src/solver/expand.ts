@@ -62,9 +62,10 @@ function stepOf(c: number): Step {
 }
 
 /** A two-number node's expansion: its children are terminal, and only a goal becomes a node. */
-function leaves(ctx: SearchContext, node: SearchNode, picked: readonly number[], events: TraceEvent[]): Expansion {
+function leaves(ctx: SearchContext, node: SearchNode, picked: Int32Array, take: number, events: TraceEvent[]): Expansion {
   const ops: Operator[] = [];
-  for (const c of picked) {
+  for (let k = 0; k < take; k++) {
+    const c = picked[k]!;
     const step = stepOf(c);
     if (step.result === ctx.target) {
       // Terminal nodes are never printed with an id.
@@ -118,14 +119,13 @@ export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, e
     }
     order[k] = c;
   }
+  // The beam's best, shuffled in place.
   const take = Math.min(beam, count);
-  const picked: number[] = new Array(take);
-  for (let k = 0; k < take; k++) picked[k] = order[k]!;
-  shuffle(ctx.rng, picked);
-  if (n === 2) return leaves(ctx, node, picked, events);
+  shuffle(ctx.rng, order, take);
+  if (n === 2) return leaves(ctx, node, order, take, events);
   const shown: SearchNode[] = new Array(take);
   for (let k = 0; k < take; k++) {
-    const c = picked[k]!;
+    const c = order[k]!;
     const child = childOf(node, candI[c]!, candJ[c]!, stepOf(c), candTerms[c]!, candH[c]!);
     child.id = `${node.id},${k}`;
     shown[k] = child;
