@@ -13,7 +13,7 @@ export interface SearchContext {
 
 export interface Expansion {
   /** Kept non-terminal children, best heuristic first (the reference's `nodes_to_explore`). */
-  readonly kept: SearchNode[];
+  readonly kept: readonly SearchNode[];
   /** The goal child, when one was found; the expansion stopped there. */
   readonly goal: SearchNode | undefined;
 }
@@ -61,6 +61,8 @@ function stepOf(c: number): Step {
   return { left, op, right, result };
 }
 
+const NONE: readonly SearchNode[] = [];
+
 /** A two-number node's expansion: its children are terminal, and only a goal becomes a node. */
 function leaves(ctx: SearchContext, node: SearchNode, picked: Int32Array, take: number, events: TraceEvent[]): Expansion {
   const ops: Operator[] = [];
@@ -71,22 +73,22 @@ function leaves(ctx: SearchContext, node: SearchNode, picked: Int32Array, take: 
       // Terminal nodes are never printed with an id.
       const goal = childOf(node, 0, 1, step, candTerms[c]!, candH[c]!);
       events.push({ type: 'leaves', node, ops, goal });
-      return { kept: [], goal };
+      return { kept: NONE, goal };
     }
     ops.push(step.op);
   }
   events.push({ type: 'leaves', node, ops, goal: undefined });
-  return { kept: [], goal: undefined };
+  return { kept: NONE, goal: undefined };
 }
 
 /** Candidate indices, sorted by heuristic. */
 const order = new Int32Array(MAX_CHILDREN);
 
 /**
- * The beam expansion SoS+ and APR share: print the state, keep the `beam` best children,
- * shuffle them, print each (a goal ends the expansion), then sort the kept ones.
- * Candidates are scored in scratch arrays and only the `beam` kept become nodes; the
- * expansion is one `expand` event.
+ * The beam expansion SoS+ and APR share: keep the `beam` best children, shuffle them, show
+ * each (a goal ends the expansion), then sort the kept ones. Candidates are scored in scratch
+ * arrays and only the `beam` kept become nodes; the expansion is recorded as one `expand`
+ * event, or `leaves` for a two-number node.
  */
 export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, events: TraceEvent[]): Expansion {
   const h = ctx.heuristic;
@@ -135,13 +137,13 @@ export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, e
   // (insertion sort: at most a beam of nodes).
   const kept: SearchNode[] = new Array(take);
   for (let c = 0; c < take; c++) {
-    const node = shown[c]!;
+    const child = shown[c]!;
     let k = c;
-    while (k > 0 && kept[k - 1]!.h > node.h) {
+    while (k > 0 && kept[k - 1]!.h > child.h) {
       kept[k] = kept[k - 1]!;
       k--;
     }
-    kept[k] = node;
+    kept[k] = child;
   }
   return { kept, goal: undefined };
 }

@@ -15,10 +15,7 @@ export interface SearchNode {
   readonly h: number;
   /** Sum of the heuristic's per-number terms, from which children are scored. */
   readonly termSum: number;
-  /**
-   * Render cache owned by the serializers (the node's printed numbers, operation and
-   * operation list), filled the first time a line shows the node.
-   */
+  /** Render cache owned by the serializers, filled the first time a line shows the node. */
   text?: NodeText;
 }
 
