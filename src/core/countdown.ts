@@ -17,6 +17,24 @@ export interface Step {
   readonly result: number;
 }
 
+/** The operators in the order `combine` yields them (and their index, an operator code). */
+export const OPERATORS: readonly Operator[] = ['+', '*', '-', '/'];
+
+/** `left op right`. */
+export function applyOp(op: Operator, left: number, right: number): number {
+  return op === '+' ? left + right : op === '*' ? left * right : op === '-' ? left - right : left / right;
+}
+
+/** The operand `combine` prints first for `op` on the pair (a, b): a for + and *, the larger for - and /. */
+export function leftOperand(op: Operator, a: number, b: number): number {
+  return op === '+' || op === '*' || a > b ? a : b;
+}
+
+/** The operand `combine` prints second (see leftOperand). */
+export function rightOperand(op: Operator, a: number, b: number): number {
+  return op === '+' || op === '*' || a > b ? b : a;
+}
+
 /** `51-49=2`, the reference's operation string. */
 export function stepString(s: Step): string {
   return intStr(s.left) + s.op + intStr(s.right) + '=' + intStr(s.result);

@@ -1,6 +1,6 @@
 /**
  * Node's Buffer has `latin1Write`, the native call behind `write(s, at, 'latin1')` without its
- * argument handling, which costs more than the copy for a 40-byte line.
+ * argument handling (for long strings; short ones are cheaper copied a character at a time).
  */
 type LatinBuffer = Buffer & { latin1Write(s: string, offset: number): number };
 
@@ -9,7 +9,7 @@ type LatinBuffer = Buffer & { latin1Write(s: string, offset: number): number };
  * intermediate strings, no ropes to flatten, no UTF-8 encoding on the way to disk.
  *
  * The append methods do not check capacity, for speed: a writer calls `ensure(n)` once for
- * the most it will append (a trace line is far below `LINE_ROOM`), then appends.
+ * the most it will append, then appends.
  */
 export class ByteText {
   buf: Buffer;
@@ -117,9 +117,6 @@ export class BytePool {
     this.used.length = 0;
   }
 }
-
-/** More than any single trace line needs (numbers, an operation list, an id). */
-export const LINE_ROOM = 1024;
 
 /** Constant ASCII text as bytes, made once at load. */
 export function ascii(s: string): Uint8Array {

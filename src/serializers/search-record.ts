@@ -107,29 +107,26 @@ export function writeSearchRecord(
   };
   out.text('{');
   // Fields of the input first; one the search (or extra) also sets is written in its place.
-  let shadowed = 0;
   for (const k in input) {
     const v = input[k];
     if (k in extra) {
       key(k);
       out.text(pyJson(extra[k]!));
-      shadowed++;
     } else if ((ownFields as readonly string[]).includes(k)) {
       key(k);
       own(k as OwnField);
-      shadowed++;
     } else if (v !== undefined) {
       key(k);
       out.text(pyJson(v as PyJson));
     }
   }
   for (const f of ownFields) {
-    if (shadowed > 0 && f in input) continue;
+    if (f in input) continue;
     key(f);
     own(f);
   }
   for (const k in extra) {
-    if (shadowed > 0 && k in input) continue;
+    if (k in input) continue;
     key(k);
     out.text(pyJson(extra[k]!));
   }

@@ -4,7 +4,7 @@ import { countAsciiTokens, countTextTokens } from '../tokens/llama.js';
 import { ByteText } from './bytes.js';
 import { LineWriter, type FixedLine } from './trace.js';
 import { pathBetween, type SearchNode } from '../solver/node.js';
-import type { Operator, Step } from '../core/countdown.js';
+import { applyOp, leftOperand, OPERATORS, rightOperand, type Operator, type Step } from '../core/countdown.js';
 
 /** Opening `Moving to Node` lines, by id depth, are cached apart from following lines. */
 const OPENING = 1 << 24;
@@ -21,16 +21,16 @@ const enum Kind {
   JoinChild = 9 << 16,
   SubStart = 10 << 16,
   SubExit = 11 << 16,
-  Fixed = 12 << 16,
 }
-const OPS: readonly Operator[] = ['+', '*', '-', '/'];
-const FIXED_LINES: readonly FixedLine[] = ['subFailed', 'exhausted', 'exhaustedAtEnd', 'calling', 'endCalling', 'joinOpen', 'endJoin'];
 
 /**
  * Token counts of line shapes: a line with every number written as one digit. Shared by
  * all records (a shape holds no target or value); a few hundred entries.
  */
 const shapes = new Map<number, number>();
+
+/** Token counts of the lines without numbers. */
+const fixedCounts = new Map<FixedLine, number>();
 
 const measured = new ByteText(1 << 12);
 
@@ -64,9 +64,9 @@ function idDepth(id: string): number {
   return depth;
 }
 
-/** Extra digits of a node id's components (`0,2,11`: 1). */
-function idExtra(id: string): number {
-  return id.length - (2 * idDepth(id) - 1);
+/** Extra digits of the components of a node id of `depth` components (`0,2,11`: 1). */
+function idExtra(id: string, depth: number): number {
+  return id.length - (2 * depth - 1);
 }
 
 /**
@@ -101,8 +101,9 @@ export class EventCosts implements TextCosts {
     exotic = false;
     if (e.type === 'move') {
       const node = e.node;
-      const key = OPENING | Kind.Move | idDepth(node.id);
-      const digits = idExtra(node.id);
+      const depth = idDepth(node.id);
+      const key = OPENING | Kind.Move | depth;
+      const digits = idExtra(node.id, depth);
       const n = (shapes.get(key) ?? this.learn(key, digits, () => this.writer.move(this.scratch, node), true)) + digits;
       if (!exotic) return n;
     }
@@ -164,8 +165,9 @@ export class EventCosts implements TextCosts {
         return this.path(e.from, e.to);
       case 'sub-start': {
         const { level, node } = e;
-        const key = Kind.SubStart | idDepth(node.id);
-        const digits = extra(level) + idExtra(node.id);
+        const depth = idDepth(node.id);
+        const key = Kind.SubStart | depth;
+        const digits = extra(level) + idExtra(node.id, depth);
         return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.subStart(this.scratch, level, node))) + digits;
       }
       case 'sub-exit': {
@@ -197,8 +199,9 @@ export class EventCosts implements TextCosts {
   /** A spawn or join block's line for child `i`. */
   private child(kind: Kind.SpawnChild | Kind.JoinChild, i: number, level: number, kid: Thread): number {
     const id = kid.start.id;
-    const key = kind | (kind === Kind.JoinChild && kid.goal ? 64 : 0) | idDepth(id);
-    const digits = extra(i) + extra(level) + idExtra(id);
+    const depth = idDepth(id);
+    const key = kind | (kind === Kind.JoinChild && kid.goal ? 64 : 0) | depth;
+    const digits = extra(i) + extra(level) + idExtra(id, depth);
     const shape =
       shapes.get(key) ??
       this.learn(key, digits, () =>
@@ -208,13 +211,20 @@ export class EventCosts implements TextCosts {
   }
 
   private fixed(line: FixedLine): number {
-    const key = Kind.Fixed | FIXED_LINES.indexOf(line);
-    return shapes.get(key) ?? this.learn(key, 0, () => this.writer.fixed(this.scratch, line));
+    let n = fixedCounts.get(line);
+    if (n === undefined) {
+      this.scratch.len = 0;
+      this.writer.fixed(this.scratch, line);
+      n = countAsciiTokens(this.scratch.buf, 0, this.scratch.len, false, true);
+      fixedCounts.set(line, n);
+    }
+    return n;
   }
 
   private move(node: SearchNode): number {
-    const key = Kind.Move | idDepth(node.id);
-    const digits = idExtra(node.id);
+    const depth = idDepth(node.id);
+    const key = Kind.Move | depth;
+    const digits = idExtra(node.id, depth);
     return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.move(this.scratch, node))) + digits;
   }
 
@@ -223,7 +233,7 @@ export class EventCosts implements TextCosts {
     let ops = 0;
     let digits = this.targetExtra + numsExtra(node.nums);
     for (let n = node; n.step !== undefined && n.parent !== undefined; n = n.parent) {
-      ops = ops * 5 + OPS.indexOf(n.step.op) + 1;
+      ops = ops * 5 + OPERATORS.indexOf(n.step.op) + 1;
       digits += stepExtra(n.step);
     }
     const key = Kind.State | (ops << 3) | node.nums.length;
@@ -232,15 +242,16 @@ export class EventCosts implements TextCosts {
 
   private explore(node: SearchNode): number {
     const step = node.step!;
-    const key = Kind.Explore | (OPS.indexOf(step.op) << 3) | node.nums.length;
+    const key = Kind.Explore | (OPERATORS.indexOf(step.op) << 3) | node.nums.length;
     const digits = stepExtra(step) + numsExtra(node.nums);
     return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.explore(this.scratch, node))) + digits;
   }
 
   private generated(node: SearchNode): number {
     const step = node.step!;
-    const key = Kind.Generated | (idDepth(node.id) << 6) | (OPS.indexOf(step.op) << 3) | node.nums.length;
-    const digits = idExtra(node.id) + this.targetExtra + numsExtra(node.nums) + stepExtra(step);
+    const depth = idDepth(node.id);
+    const key = Kind.Generated | (depth << 6) | (OPERATORS.indexOf(step.op) << 3) | node.nums.length;
+    const digits = idExtra(node.id, depth) + this.targetExtra + numsExtra(node.nums) + stepExtra(step);
     return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.generated(this.scratch, node))) + digits;
   }
 
@@ -255,8 +266,8 @@ export class EventCosts implements TextCosts {
   private leaf(node: SearchNode, op: Operator): number {
     const a = node.nums[0]!;
     const b = node.nums[1]!;
-    const result = op === '+' ? a + b : op === '*' ? a * b : op === '-' ? Math.abs(a - b) : Math.max(a, b) / Math.min(a, b);
-    const key = Kind.Leaf | OPS.indexOf(op);
+    const result = applyOp(op, leftOperand(op, a, b), rightOperand(op, a, b));
+    const key = Kind.Leaf | OPERATORS.indexOf(op);
     const digits = extra(a) + extra(b) + 3 * extra(result) + this.targetExtra;
     return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.leaf(this.scratch, node, op))) + digits;
   }

@@ -241,6 +241,8 @@ export class LineWriter {
   leaf(out: ByteText, node: SearchNode, op: Operator): void {
     const a = node.nums[0]!;
     const b = node.nums[1]!;
+    // leftOperand / rightOperand / applyOp of src/core/countdown.ts, written out: this is
+    // the most frequent line of a trace, and the calls cost a few percent of rendering.
     const ordered = op === '+' || op === '*';
     const left = ordered || a > b ? a : b;
     const right = left === a ? b : a;

@@ -1,4 +1,4 @@
-import { type Step } from '../core/countdown.js';
+import { OPERATORS, type Step } from '../core/countdown.js';
 
 /**
  * Exact Countdown solver. Depth-first in the reference's order (pairs i<j, then + * - /),
@@ -21,7 +21,7 @@ export function solve(nums: readonly number[], target: number): Step[] | null {
   if (!search(s, 0, n)) return null;
   const steps: Step[] = [];
   for (let d = 0; d < n - 1; d++) {
-    steps.push({ left: s.left[d]!, op: OPS[s.op[d]!]!, right: s.right[d]!, result: s.result[d]! });
+    steps.push({ left: s.left[d]!, op: OPERATORS[s.op[d]!]!, right: s.right[d]!, result: s.result[d]! });
   }
   return steps;
 }
@@ -31,7 +31,6 @@ export function isSolvable(nums: readonly number[], target: number): boolean {
   return solve(nums, target) !== null;
 }
 
-const OPS = ['+', '*', '-', '/'] as const;
 
 interface Scratch {
   /** states[d] holds the n - d numbers at depth d. */

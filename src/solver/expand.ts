@@ -1,4 +1,4 @@
-import type { Operator, Step } from '../core/countdown.js';
+import { applyOp, OPERATORS, type Operator, type Step } from '../core/countdown.js';
 import type { BoundHeuristic } from '../core/heuristics.js';
 import { shuffle, type Rng } from '../random/rng.js';
 import type { TraceEvent } from './events.js';
@@ -27,7 +27,6 @@ const candLeft = new Float64Array(MAX_CHILDREN);
 const candRight = new Float64Array(MAX_CHILDREN);
 const candTerms = new Float64Array(MAX_CHILDREN);
 const candH = new Float64Array(MAX_CHILDREN);
-const OPS: readonly Operator[] = ['+', '*', '-', '/'];
 
 /** Records candidate `count` in the scratch arrays; returns the new count. */
 function candidate(
@@ -56,9 +55,8 @@ function candidate(
 function stepOf(c: number): Step {
   const left = candLeft[c]!;
   const right = candRight[c]!;
-  const op = OPS[candOp[c]!]!;
-  const result = op === '+' ? left + right : op === '*' ? left * right : op === '-' ? left - right : left / right;
-  return { left, op, right, result };
+  const op = OPERATORS[candOp[c]!]!;
+  return { left, op, right, result: applyOp(op, left, right) };
 }
 
 const NONE: readonly SearchNode[] = [];
@@ -68,14 +66,14 @@ function leaves(ctx: SearchContext, node: SearchNode, picked: Int32Array, take: 
   const ops: Operator[] = [];
   for (let k = 0; k < take; k++) {
     const c = picked[k]!;
-    const step = stepOf(c);
-    if (step.result === ctx.target) {
+    const op = OPERATORS[candOp[c]!]!;
+    if (applyOp(op, candLeft[c]!, candRight[c]!) === ctx.target) {
       // Terminal nodes are never printed with an id.
-      const goal = childOf(node, 0, 1, step, candTerms[c]!, candH[c]!);
+      const goal = childOf(node, 0, 1, stepOf(c), candTerms[c]!, candH[c]!);
       events.push({ type: 'leaves', node, ops, goal });
       return { kept: NONE, goal };
     }
-    ops.push(step.op);
+    ops.push(op);
   }
   events.push({ type: 'leaves', node, ops, goal: undefined });
   return { kept: NONE, goal: undefined };
