@@ -4,50 +4,85 @@
  */
 type LatinBuffer = Buffer & { latin1Write(s: string, offset: number): number };
 
+/** Room every buffer keeps past what `ensure` asked for: word stores write up to 8 bytes past the text they append. */
+const SLACK = 8;
+
+/**
+ * Constant ASCII text made once at load, as 8-byte words: appending it is a few word
+ * stores, where a native copy call costs more than a short piece is long. A word of ASCII
+ * bytes (and zero padding) read as a little-endian double has its sign bit clear and an
+ * exponent below all ones, so it is a finite number and its bits survive loads and stores.
+ */
+export class Piece {
+  readonly length: number;
+  readonly words: Float64Array;
+
+  constructor(readonly text: string) {
+    this.length = text.length;
+    const padded = new Uint8Array(Math.ceil(text.length / 8) * 8);
+    for (let k = 0; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      if (c > 0x7f) throw new RangeError(`not ASCII: ${JSON.stringify(text)}`);
+      padded[k] = c;
+    }
+    const view = new DataView(padded.buffer);
+    this.words = new Float64Array(padded.length / 8);
+    for (let k = 0; k < this.words.length; k++) this.words[k] = view.getFloat64(8 * k, true);
+  }
+}
+
 /**
  * A growable buffer of ASCII text. Trace lines are rendered straight into bytes: no
  * intermediate strings, no ropes to flatten, no UTF-8 encoding on the way to disk.
  *
  * The append methods do not check capacity, for speed: a writer calls `ensure(n)` once for
- * the most it will append, then appends.
+ * the most it will append, then appends. Bytes past `len` are scratch: word stores
+ * (`piece`, `int`, `copy`) may write there, and the next append overwrites them.
  */
 export class ByteText {
   buf: Buffer;
+  /** The same memory, for word stores. */
+  private dv: DataView;
   len = 0;
   /** Trace lines appended (each ends with an escaped newline); kept by the trace writer. */
   lines = 0;
 
   constructor(capacity = 4096) {
-    this.buf = Buffer.allocUnsafe(capacity);
+    this.buf = Buffer.allocUnsafe(capacity + SLACK);
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
   ensure(extra: number): void {
-    const need = this.len + extra;
+    const need = this.len + extra + SLACK;
     if (need <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < need) cap *= 2;
     const next = Buffer.allocUnsafe(cap);
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
+    this.dv = new DataView(next.buffer, next.byteOffset, next.length);
+  }
+
+  /** Appends a constant piece, a word at a time. */
+  piece(p: Piece): void {
+    const words = p.words;
+    const dv = this.dv;
+    const at = this.len;
+    for (let k = 0; k < words.length; k++) dv.setFloat64(at + 8 * k, words[k]!, true);
+    this.len = at + p.length;
+  }
+
+  /** Appends bytes [from, to) of another buffer (room already ensured), four at a time. */
+  copy(src: ByteText, from: number, to: number): void {
+    const s = src.dv;
+    const d = this.dv;
+    const shift = this.len - from;
+    for (let k = from; k < to; k += 4) d.setInt32(k + shift, s.getInt32(k, true), true);
+    this.len = to + shift;
   }
 
   byte(c: number): void {
     this.buf[this.len++] = c;
-  }
-
-  /** Appends bytes (constant text encoded once with `ascii()`). */
-  bytes(src: Uint8Array): void {
-    const n = src.length;
-    const buf = this.buf;
-    let at = this.len;
-    if (n > 12) {
-      // A native copy costs about as much as a dozen bytes copied in a loop.
-      buf.set(src, at);
-      this.len = at + n;
-      return;
-    }
-    for (let k = 0; k < n; k++) buf[at++] = src[k]!;
-    this.len = at;
   }
 
   /** Appends an ASCII string (node ids, small pieces). */
@@ -59,13 +94,11 @@ export class ByteText {
     this.len = at;
   }
 
-  /** Appends a non-negative integer in decimal (small ones from a table). */
+  /** Appends a non-negative integer in decimal (small ones as one word store from a table). */
   int(n: number): void {
     if (n >= 0 && n < SMALL && Number.isInteger(n)) {
-      const buf = this.buf;
-      let at = this.len;
-      for (let k = n * 4, end = n * 4 + DIGIT_LEN[n]!; k < end; k++) buf[at++] = DIGITS[k]!;
-      this.len = at;
+      this.dv.setUint32(this.len, DIGIT_WORDS[n]!, true);
+      this.len += DIGIT_LEN[n]!;
     } else {
       this.str(String(n));
     }
@@ -118,16 +151,14 @@ export class BytePool {
   }
 }
 
-/** Constant ASCII text as bytes, made once at load. */
-export function ascii(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
-
 const SMALL = 10_000;
-const DIGITS = new Uint8Array(SMALL * 4);
+/** The decimal digits of n < SMALL as a little-endian word, zero padded. */
+const DIGIT_WORDS = new Uint32Array(SMALL);
 const DIGIT_LEN = new Uint8Array(SMALL);
 for (let n = 0; n < SMALL; n++) {
   const s = String(n);
   DIGIT_LEN[n] = s.length;
-  for (let k = 0; k < s.length; k++) DIGITS[n * 4 + k] = s.charCodeAt(k);
+  let word = 0;
+  for (let k = s.length - 1; k >= 0; k--) word = (word << 8) | s.charCodeAt(k);
+  DIGIT_WORDS[n] = word >>> 0;
 }

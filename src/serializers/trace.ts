@@ -2,58 +2,58 @@ import { intStr, type Operator } from '../core/countdown.js';
 import type { Thread, TraceEvent } from '../solver/events.js';
 import type { TextCosts } from '../solver/window.js';
 import { pathBetween, type NodeText, type SearchNode } from '../solver/node.js';
-import { ascii, ByteText, type BytePool } from './bytes.js';
+import { ByteText, Piece, type BytePool } from './bytes.js';
 
 /** Constant pieces of trace lines, as bytes. */
 const B = {
-  nl: ascii('\\n'),
-  operations: ascii(', Operations: '),
-  explore: ascii('Exploring Operation: '),
-  resulting: ascii(', Resulting Numbers: '),
-  resultingList: ascii(', Resulting Numbers: ['),
-  listEnd: ascii(']\\n'),
-  generated: ascii('Generated Node #'),
-  operation: ascii(' Operation: '),
-  move: ascii('Moving to Node #'),
-  subStart: ascii('Start Sub Search at level '),
-  subStartMove: ascii(': Moving to Node #'),
-  subExit: ascii('Exit Sub Search at level '),
-  startSub: ascii('<Start Sub Search '),
-  atLevel: ascii(' at level '),
-  startSubMove: ascii('> Moving to Node #'),
-  goalIn: ascii('<Goal Reached in Sub Search '),
-  noneIn: ascii('<No Solution in Sub Search '),
-  atNode: ascii(' at Node #'),
-  joinClose: ascii('>\\n'),
-  emptyOpsEnd: ascii('[]\\n'),
-  opsEnd: ascii("']\\n"),
-  listSep: ascii(', '),
-  quoteSep: ascii("', '"),
+  nl: new Piece('\\n'),
+  operations: new Piece(', Operations: '),
+  explore: new Piece('Exploring Operation: '),
+  resulting: new Piece(', Resulting Numbers: '),
+  resultingList: new Piece(', Resulting Numbers: ['),
+  listEnd: new Piece(']\\n'),
+  generated: new Piece('Generated Node #'),
+  operation: new Piece(' Operation: '),
+  move: new Piece('Moving to Node #'),
+  subStart: new Piece('Start Sub Search at level '),
+  subStartMove: new Piece(': Moving to Node #'),
+  subExit: new Piece('Exit Sub Search at level '),
+  startSub: new Piece('<Start Sub Search '),
+  atLevel: new Piece(' at level '),
+  startSubMove: new Piece('> Moving to Node #'),
+  goalIn: new Piece('<Goal Reached in Sub Search '),
+  noneIn: new Piece('<No Solution in Sub Search '),
+  atNode: new Piece(' at Node #'),
+  joinClose: new Piece('>\\n'),
+  emptyOpsEnd: new Piece('[]\\n'),
+  opsEnd: new Piece("']\\n"),
+  listSep: new Piece(', '),
+  quoteSep: new Piece("', '"),
 };
 
 /** The line pieces that hold the target: writers are made per record, pieces per target. */
 interface TargetText {
   /** `Current State: t:` */
-  readonly state: Uint8Array;
+  readonly state: Piece;
   /** `: t:` after a generated node's id */
-  readonly generated: Uint8Array;
+  readonly generated: Piece;
   /** `,t equal: Goal Reached` and newline, after a terminal's number */
-  readonly goal: Uint8Array;
+  readonly goal: Piece;
   /** `,t unequal: No Solution` and newline */
-  readonly deadEnd: Uint8Array;
+  readonly deadEnd: Piece;
 }
 const targetTexts = new Map<number, TargetText>();
 
 /** Lines without numbers. */
 const FIXED = {
-  subFailed: ascii('No solution found in sub search\\n'),
-  exhausted: ascii('No solution found.\\n'),
+  subFailed: new Piece('No solution found in sub search\\n'),
+  exhausted: new Piece('No solution found.\\n'),
   /** The original BFS's ending, without a newline. */
-  exhaustedAtEnd: ascii('No solution found.'),
-  calling: ascii('<Calling Sub Searches>\\n'),
-  endCalling: ascii('<End Calling Sub Searches>\\n'),
-  joinOpen: ascii('<Sub Searches>\\n'),
-  endJoin: ascii('<End Sub Searches>\\n'),
+  exhaustedAtEnd: new Piece('No solution found.'),
+  calling: new Piece('<Calling Sub Searches>\\n'),
+  endCalling: new Piece('<End Calling Sub Searches>\\n'),
+  joinOpen: new Piece('<Sub Searches>\\n'),
+  endJoin: new Piece('<End Sub Searches>\\n'),
 } as const;
 export type FixedLine = keyof typeof FIXED;
 
@@ -86,10 +86,10 @@ export class LineWriter {
     if (t === undefined) {
       const s = intStr(target);
       t = {
-        state: ascii(`Current State: ${s}:`),
-        generated: ascii(`: ${s}:`),
-        goal: ascii(`,${s} equal: Goal Reached\\n`),
-        deadEnd: ascii(`,${s} unequal: No Solution\\n`),
+        state: new Piece(`Current State: ${s}:`),
+        generated: new Piece(`: ${s}:`),
+        goal: new Piece(`,${s} equal: Goal Reached\\n`),
+        deadEnd: new Piece(`,${s} unequal: No Solution\\n`),
       };
       if (targetTexts.size < 1 << 16) targetTexts.set(target, t);
     }
@@ -108,7 +108,7 @@ export class LineWriter {
     const at = a.len;
     a.byte(0x5b);
     for (let k = 0; k < nums.length; k++) {
-      if (k > 0) a.bytes(B.listSep);
+      if (k > 0) a.piece(B.listSep);
       a.int(nums[k]!);
     }
     a.byte(0x5d);
@@ -128,23 +128,14 @@ export class LineWriter {
     return made;
   }
 
-  /** Copies arena bytes [from, to) into `out` (room already ensured). */
-  private copy(out: ByteText, from: number, to: number): void {
-    const src = this.arena.buf;
-    const buf = out.buf;
-    let at = out.len;
-    for (let k = from; k < to; k++) buf[at++] = src[k]!;
-    out.len = at;
-  }
-
   /** `['a+b=c', 'd*e=f']` and the newline: the operations from the root down to `node`. */
   private opsLine(out: ByteText, node: SearchNode): void {
     if (node.parent === undefined) {
-      out.bytes(B.emptyOpsEnd);
+      out.piece(B.emptyOpsEnd);
     } else {
       out.byte(0x5b);
       this.opsFrom(out, node);
-      out.bytes(B.opsEnd);
+      out.piece(B.opsEnd);
     }
     out.lines++;
   }
@@ -154,25 +145,25 @@ export class LineWriter {
     const parent = node.parent!;
     if (parent.parent !== undefined) {
       this.opsFrom(out, parent);
-      out.bytes(B.quoteSep);
+      out.piece(B.quoteSep);
     } else {
       out.byte(0x27);
     }
     const t = this.text(node);
-    this.copy(out, t.numsEnd, t.opEnd);
+    out.copy(this.arena, t.numsEnd, t.opEnd);
   }
 
   private end(out: ByteText): void {
-    out.bytes(B.nl);
+    out.piece(B.nl);
     out.lines++;
   }
 
   state(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
     out.ensure(FIXED_ROOM + (t.numsEnd - t.at) + t.opsLen);
-    out.bytes(this.t.state);
-    this.copy(out, t.at, t.numsEnd);
-    out.bytes(B.operations);
+    out.piece(this.t.state);
+    out.copy(this.arena, t.at, t.numsEnd);
+    out.piece(B.operations);
     this.opsLine(out, node);
   }
 
@@ -180,37 +171,37 @@ export class LineWriter {
     this.explored++;
     const t = this.text(node);
     out.ensure(FIXED_ROOM + (t.opEnd - t.at));
-    out.bytes(B.explore);
-    this.copy(out, t.numsEnd, t.opEnd);
-    out.bytes(B.resulting);
-    this.copy(out, t.at, t.numsEnd);
+    out.piece(B.explore);
+    out.copy(this.arena, t.numsEnd, t.opEnd);
+    out.piece(B.resulting);
+    out.copy(this.arena, t.at, t.numsEnd);
     this.end(out);
   }
 
   generated(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
     out.ensure(FIXED_ROOM + node.id.length + (t.opEnd - t.at));
-    out.bytes(B.generated);
+    out.piece(B.generated);
     out.str(node.id);
-    out.bytes(this.t.generated);
-    this.copy(out, t.at, t.numsEnd);
-    out.bytes(B.operation);
-    this.copy(out, t.numsEnd, t.opEnd);
+    out.piece(this.t.generated);
+    out.copy(this.arena, t.at, t.numsEnd);
+    out.piece(B.operation);
+    out.copy(this.arena, t.numsEnd, t.opEnd);
     this.end(out);
   }
 
   move(out: ByteText, node: SearchNode): void {
     out.ensure(FIXED_ROOM + node.id.length);
-    out.bytes(B.move);
+    out.piece(B.move);
     out.str(node.id);
     this.end(out);
   }
 
   /** `x,t equal: Goal Reached` or `x,t unequal: No Solution` for a terminal node. */
-  private terminal(out: ByteText, node: SearchNode, verdict: Uint8Array): void {
+  private terminal(out: ByteText, node: SearchNode, verdict: Piece): void {
     out.ensure(FIXED_ROOM + verdict.length);
     out.int(node.nums[0]!);
-    out.bytes(verdict);
+    out.piece(verdict);
     out.lines++;
   }
 
@@ -249,17 +240,17 @@ export class LineWriter {
     const result = op === '+' ? a + b : op === '*' ? a * b : op === '-' ? left - right : left / right;
     this.explored++;
     out.ensure(2 * FIXED_ROOM + this.t.deadEnd.length);
-    out.bytes(B.explore);
+    out.piece(B.explore);
     out.int(left);
     out.byte(op.charCodeAt(0));
     out.int(right);
     out.byte(0x3d);
     out.int(result);
-    out.bytes(B.resultingList);
+    out.piece(B.resultingList);
     out.int(result);
-    out.bytes(B.listEnd);
+    out.piece(B.listEnd);
     out.int(result);
-    out.bytes(this.t.deadEnd);
+    out.piece(this.t.deadEnd);
     out.lines += 2;
   }
 
@@ -286,13 +277,13 @@ export class LineWriter {
   }
 
   /** `<prefix>i at level L<idPrefix>id` of spawn and join lines. */
-  private childLine(out: ByteText, prefix: Uint8Array, i: number, level: number, idPrefix: Uint8Array, id: string): void {
+  private childLine(out: ByteText, prefix: Piece, i: number, level: number, idPrefix: Piece, id: string): void {
     out.ensure(FIXED_ROOM + id.length);
-    out.bytes(prefix);
+    out.piece(prefix);
     out.int(i);
-    out.bytes(B.atLevel);
+    out.piece(B.atLevel);
     out.int(level);
-    out.bytes(idPrefix);
+    out.piece(idPrefix);
     out.str(id);
   }
 
@@ -305,22 +296,22 @@ export class LineWriter {
   /** `<Goal Reached in Sub Search i at level L at Node #id>` or `<No Solution in ...>` (without the path). */
   joinChild(out: ByteText, i: number, level: number, kid: Thread): void {
     this.childLine(out, kid.goal ? B.goalIn : B.noneIn, i, level, B.atNode, kid.start.id);
-    out.bytes(B.joinClose);
+    out.piece(B.joinClose);
     out.lines++;
   }
 
   subStart(out: ByteText, level: number, node: SearchNode): void {
     out.ensure(FIXED_ROOM + node.id.length);
-    out.bytes(B.subStart);
+    out.piece(B.subStart);
     out.int(level);
-    out.bytes(B.subStartMove);
+    out.piece(B.subStartMove);
     out.str(node.id);
     this.end(out);
   }
 
   subExit(out: ByteText, level: number): void {
     out.ensure(FIXED_ROOM);
-    out.bytes(B.subExit);
+    out.piece(B.subExit);
     out.int(level);
     this.end(out);
   }
@@ -329,7 +320,7 @@ export class LineWriter {
   fixed(out: ByteText, line: FixedLine): void {
     const bytes = FIXED[line];
     out.ensure(bytes.length);
-    out.bytes(bytes);
+    out.piece(bytes);
     if (line !== 'exhaustedAtEnd') out.lines++;
   }
 
@@ -494,29 +485,29 @@ export function writeSequenceJson(out: ByteText, t: RenderedThread, k: number): 
   out.byte(0x22);
 }
 
-const D = { main: ascii('{"main_calls": ['), sub: ascii('], "sub_calls": ['), end: ascii(']}'), sep: ascii(', ') };
+const D = { main: new Piece('{"main_calls": ['), sub: new Piece('], "sub_calls": ['), end: new Piece(']}'), sep: new Piece(', ') };
 
 /** Appends the thread's `trace_dict` as JSON, exactly as Python's json.dumps writes it. */
 export function writeTraceDictJson(out: ByteText, t: RenderedThread): void {
   out.ensure(64);
-  out.bytes(D.main);
+  out.piece(D.main);
   for (let k = 0; k < sequenceCount(t); k++) {
     if (k > 0) {
       out.ensure(2);
-      out.bytes(D.sep);
+      out.piece(D.sep);
     }
     writeSequenceJson(out, t, k);
   }
   out.ensure(64);
-  out.bytes(D.sub);
+  out.piece(D.sub);
   t.children.forEach((group, g) => {
     out.ensure(4);
-    if (g > 0) out.bytes(D.sep);
+    if (g > 0) out.piece(D.sep);
     out.byte(0x5b);
     group.forEach((kid, i) => {
       if (i > 0) {
         out.ensure(2);
-        out.bytes(D.sep);
+        out.piece(D.sep);
       }
       writeTraceDictJson(out, kid);
     });
@@ -524,5 +515,5 @@ export function writeTraceDictJson(out: ByteText, t: RenderedThread): void {
     out.byte(0x5d);
   });
   out.ensure(2);
-  out.bytes(D.end);
+  out.piece(D.end);
 }

@@ -34,7 +34,7 @@ export interface NodeText {
 
 export function rootNode(nums: readonly number[], heuristic: BoundHeuristic): SearchNode {
   const { termSum, value } = scoreState(heuristic, nums);
-  return { id: '0', nums, step: undefined, parent: undefined, h: value, termSum };
+  return { id: '0', nums, step: undefined, parent: undefined, h: value, termSum, text: undefined };
 }
 
 /** The child reached by `step` applied to positions i and j of the node's numbers. */
@@ -43,7 +43,7 @@ export function childOf(node: SearchNode, i: number, j: number, step: Step, term
   const next: number[] = [];
   for (let k = 0; k < nums.length; k++) if (k !== i && k !== j) next.push(nums[k]!);
   next.push(step.result);
-  return { id: '', nums: next, step, parent: node, h, termSum };
+  return { id: '', nums: next, step, parent: node, h, termSum, text: undefined };
 }
 
 /** Every child of a node in the reference's generation order; ids are assigned later. */
