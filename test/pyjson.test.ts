@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PyFloat, pyFloatRepr, pyJson } from '../src/serializers/pyjson.js';
+import { PyFloat, pyFloatRepr, pyJson, pyString } from '../src/serializers/pyjson.js';
 
 describe('Python-compatible JSON', () => {
   it('prints floats as Python repr does', () => {
@@ -31,5 +32,18 @@ describe('Python-compatible JSON', () => {
       '{"a": [1, 2], "b": "x\\ny\\"", "c": 0.0, "d": []}',
     );
     expect(pyJson('é')).toBe('"\\u00e9"');
+  });
+
+  it('escapes strings as json.dumps does (ensure_ascii), DEL and surrogates included', () => {
+    // json.dumps("a\x7fb\x01\x08\u00e9\U0001F600\ud800\t\"\\/") in Python 3:
+    expect(pyJson('a\x7fb\x01\x08\u00e9\u{1F600}\ud800\t"\\/')).toBe(String.raw`"a\u007fb\u0001\b\u00e9\ud83d\ude00\ud800\t\"\\/"`);
+    // Any string: JSON.stringify's escapes, then every code unit from DEL up as \uxxxx.
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (s) => {
+        const model = JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        expect(pyString(s)).toBe(model);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

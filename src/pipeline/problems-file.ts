@@ -1,7 +1,7 @@
 import { parseStep, problemKey, type Step } from '../core/countdown.js';
 import type { Problem } from '../solver/problems.js';
 import { InputError } from './errors.js';
-import { readRecords } from './source.js';
+import { readRecordBatches } from './source.js';
 
 /** A problem as read from a file: the record itself (kept for its other fields) and the core. */
 export interface ProblemInput {
@@ -50,7 +50,12 @@ export function toProblem(value: unknown, file: string, line: number): ProblemIn
 }
 
 export async function* readProblems(file: string): AsyncGenerator<ProblemInput> {
-  for await (const { value, line } of readRecords(file)) yield toProblem(value, file, line);
+  for await (const batch of readProblemBatches(file)) yield* batch;
+}
+
+/** The problems of a file, a batch per chunk read (see readRecordBatches). */
+export async function* readProblemBatches(file: string): AsyncGenerator<ProblemInput[]> {
+  for await (const batch of readRecordBatches(file)) yield batch.map(({ value, line }) => toProblem(value, file, line));
 }
 
 /** Keys (sorted numbers and target) of every problem in a file, and how many records it held. */

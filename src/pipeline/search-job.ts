@@ -7,7 +7,7 @@ import { makeSearch, sequenceLine, type MadeSearch, type RecordSettings } from '
 import { InputError } from './errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
-import { readProblems } from './problems-file.js';
+import { readProblemBatches } from './problems-file.js';
 import { RecordSink } from './sink.js';
 
 export interface SearchJob {
@@ -72,20 +72,28 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: 0, outOfBudget: 0, dropped: 0 };
   try {
     let index = 0;
-    for await (const { problem, record, line } of readProblems(job.problems)) {
-      const made = makeSearchOrExplain(problem, record, rngFor(index), job.settings, job.problems, line);
-      if (made.outOfBudget) sum.outOfBudget++;
-      if (made.dropped) {
-        sum.dropped++;
-      } else {
-        await sink.write(made.json);
-        sum.records++;
-        if (made.solved) sum.solved++;
-        sum.sequences += made.sequences.length;
-        sum.overflows += made.overflows;
-        if (seqSink) for (const seq of made.sequences) await seqSink.write(sequenceLine(seq, index, bare));
+    for await (const batch of readProblemBatches(job.problems)) {
+      for (const { problem, record, line } of batch) {
+        const made = makeSearchOrExplain(problem, record, rngFor(index), job.settings, job.problems, line);
+        if (made.outOfBudget) sum.outOfBudget++;
+        if (made.dropped) {
+          sum.dropped++;
+        } else {
+          const room = sink.write(made.json);
+          if (room) await room;
+          sum.records++;
+          if (made.solved) sum.solved++;
+          sum.sequences += made.sequences.length;
+          sum.overflows += made.overflows;
+          if (seqSink) {
+            for (const seq of made.sequences) {
+              const seqRoom = seqSink.write(sequenceLine(seq, index, bare));
+              if (seqRoom) await seqRoom;
+            }
+          }
+        }
+        index++;
       }
-      index++;
     }
     await sink.close();
     await seqSink?.close();

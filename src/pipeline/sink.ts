@@ -77,9 +77,10 @@ export class RecordSink {
 
   /**
    * Adds one record (its JSON, no newline: text, or ASCII bytes that are copied at once).
-   * Await it: it resolves when there is room.
+   * Returns a promise when a full chunk went to the stream: await it, it resolves when there
+   * is room (a writer that awaits every record would wait once per record for nothing).
    */
-  async write(json: string | Uint8Array): Promise<void> {
+  write(json: string | Uint8Array): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     const p = this.pending;
     const bytes = typeof json === 'string' ? Buffer.from(json, 'utf8') : json;
@@ -89,7 +90,7 @@ export class RecordSink {
     p.len += bytes.length;
     if (!this.array) p.byte(0x0a);
     this.count++;
-    if (p.len >= CHUNK) await this.flush();
+    return p.len >= CHUNK ? this.flush() : undefined;
   }
 
   private async flush(): Promise<void> {

@@ -1,5 +1,4 @@
 import { createReadStream, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { gunzipSync, createGunzip } from 'node:zlib';
 import { describeSystemError, InputError } from './errors.js';
@@ -17,37 +16,96 @@ export interface SourceRecord {
  * input as JSON Lines. JSON Lines stream; a JSON array is parsed whole.
  */
 export async function* readRecords(path: string): AsyncGenerator<SourceRecord> {
+  for await (const batch of readRecordBatches(path)) yield* batch;
+}
+
+/**
+ * The records of readRecords, a batch per chunk read: a reader that handles a batch in one
+ * go waits once per chunk, not once per record.
+ */
+export async function* readRecordBatches(path: string): AsyncGenerator<SourceRecord[]> {
   const fmt = path === STDIO ? { array: false, gzip: false } : formatOf(path);
   if (fmt.array) {
-    yield* readArray(path, fmt.gzip);
+    yield readArray(path, fmt.gzip);
     return;
   }
   let input: Readable;
   if (path === STDIO) {
     input = process.stdin;
   } else {
-    const file = createReadStream(path);
+    const file = createReadStream(path, { highWaterMark: 1 << 16 });
     await openedOrThrow(file, path);
     input = fmt.gzip ? file.pipe(createGunzip()) : file;
     input.on('error', () => undefined); // surfaced by the iterator below
   }
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let n = 0;
+  const lines = new LineSplitter(path);
   try {
-    for await (const text of lines) {
-      n++;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        throw new InputError(path, n, `not valid JSON (${(err as Error).message})`);
-      }
-      yield { value, line: n };
+    for await (const chunk of input) {
+      const batch = lines.push(chunk as Buffer);
+      if (batch.length > 0) yield batch;
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw describeSystemError(err, `cannot read ${path}`) ?? new InputError(path, n + 1, (err as Error).message);
+    throw describeSystemError(err, `cannot read ${path}`) ?? new InputError(path, lines.count + 1, (err as Error).message);
+  }
+  const last = lines.end();
+  if (last.length > 0) yield last;
+}
+
+/**
+ * Cuts JSON Lines text into records as chunks arrive, as readline does: a line ends at
+ * `\n`, `\r\n` or a lone `\r`; blank lines are skipped but counted. Lines are cut at the
+ * byte 0x0a, which is never part of a multi-byte UTF-8 character, and decoded whole.
+ */
+export class LineSplitter {
+  /** Lines seen so far. */
+  count = 0;
+  /** The unfinished line at the end of the last chunk. */
+  private rest: Buffer | undefined;
+
+  constructor(private readonly path: string) {}
+
+  push(chunk: Buffer): SourceRecord[] {
+    const buf = this.rest === undefined ? chunk : Buffer.concat([this.rest, chunk]);
+    const out: SourceRecord[] = [];
+    let start = 0;
+    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+      this.line(buf.toString('utf8', start, nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl), out);
+      start = nl + 1;
+    }
+    this.rest = start < buf.length ? buf.subarray(start) : undefined;
+    return out;
+  }
+
+  /** The last line, when the text does not end with a newline. */
+  end(): SourceRecord[] {
+    const out: SourceRecord[] = [];
+    if (this.rest !== undefined) this.line(this.rest.toString('utf8'), out, true);
+    this.rest = undefined;
+    return out;
+  }
+
+  private line(text: string, out: SourceRecord[], atEnd = false): void {
+    if (text.includes('\r')) {
+      // Lone carriage returns end lines too; one that ends the text opens no line.
+      const parts = text.split('\r');
+      if (atEnd && parts[parts.length - 1] === '') parts.pop();
+      for (const part of parts) this.parse(part, out);
+    } else {
+      this.parse(text, out);
+    }
+  }
+
+  private parse(text: string, out: SourceRecord[]): void {
+    const n = ++this.count;
+    if (text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new InputError(this.path, n, `not valid JSON (${(err as Error).message})`);
+    }
+    out.push({ value, line: n });
   }
 }
 

@@ -1,3 +1,5 @@
+import { ByteText } from './bytes.js';
+
 /**
  * JSON exactly as Python's `json.dumps(obj)` writes it with default settings: `", "` and
  * `": "` separators, ASCII-only strings, and floats in Python's repr (`1.0`, `2.5e-05`).
@@ -23,26 +25,42 @@ export type PyJson =
   | readonly PyJson[]
   | { readonly [key: string]: PyJson | undefined };
 
+/** Python's `json.dumps(value)`. */
 export function pyJson(value: PyJson): string {
-  if (typeof value === 'string') return pyString(value);
-  if (typeof value === 'number') return Number.isInteger(value) ? pyInt(value) : pyFloatRepr(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (value === null) return 'null';
-  if (value instanceof PyFloat) return pyFloatRepr(value.value);
-  if (value instanceof PyRaw) return value.json;
+  scratch.len = 0;
+  writePyJson(scratch, value);
+  return scratch.toString();
+}
+
+const scratch = new ByteText(1 << 12);
+
+/** Appends `json.dumps(value)`: ASCII, so one byte a character. */
+export function writePyJson(out: ByteText, value: PyJson): void {
+  if (typeof value === 'string') return writePyString(out, value);
+  if (typeof value === 'number') return out.text(Number.isInteger(value) ? pyInt(value) : pyFloatRepr(value));
+  if (typeof value === 'boolean') return out.text(value ? 'true' : 'false');
+  if (value === null) return out.text('null');
+  if (value instanceof PyFloat) return out.text(pyFloatRepr(value.value));
+  if (value instanceof PyRaw) return out.text(value.json);
   if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i ? ', ' : '') + pyJson(value[i] as PyJson);
-    return out + ']';
+    out.text('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.text(', ');
+      writePyJson(out, value[i] as PyJson);
+    }
+    return out.text(']');
   }
-  let out = '{';
+  out.text('{');
   let first = true;
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined) continue;
-    out += (first ? '' : ', ') + pyString(k) + ': ' + pyJson(v);
+    if (!first) out.text(', ');
     first = false;
+    writePyString(out, k);
+    out.text(': ');
+    writePyJson(out, v);
   }
-  return out + '}';
+  out.text('}');
 }
 
 function pyInt(n: number): string {
@@ -50,15 +68,45 @@ function pyInt(n: number): string {
   return Math.abs(n) < 1e21 ? String(n) : BigInt(n).toString();
 }
 
-const NON_ASCII = /[\u0080-\uffff]/;
-const NON_ASCII_ALL = /[\u0080-\uffff]/g;
+/** Python's short escapes; every other control character is `\u00xx`. */
+const SHORT_ESCAPES: Readonly<Record<number, number>> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72, 0x22: 0x22, 0x5c: 0x5c };
+const HEX = '0123456789abcdef';
 
-/** A JSON string literal with Python's escapes (ensure_ascii). */
+/**
+ * Appends a JSON string literal with Python's escapes (ensure_ascii): short ones for the quote,
+ * the backslash and five controls; every other UTF-16 code unit outside space..tilde as
+ * `\uxxxx`, DEL included, and so a non-BMP character as its two surrogates.
+ */
+export function writePyString(out: ByteText, s: string): void {
+  const n = s.length;
+  out.ensure(6 * n + 2);
+  const buf = out.buf;
+  let at = out.len;
+  buf[at++] = 0x22;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c) {
+      buf[at++] = c;
+      continue;
+    }
+    buf[at++] = 0x5c;
+    const short = SHORT_ESCAPES[c];
+    if (short !== undefined) {
+      buf[at++] = short;
+      continue;
+    }
+    buf[at++] = 0x75;
+    for (let shift = 12; shift >= 0; shift -= 4) buf[at++] = HEX.charCodeAt((c >> shift) & 15);
+  }
+  buf[at++] = 0x22;
+  out.len = at;
+}
+
+/** A JSON string literal with Python's escapes. */
 export function pyString(s: string): string {
-  const json = JSON.stringify(s);
-  return NON_ASCII.test(json)
-    ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    : json;
+  scratch.len = 0;
+  writePyString(scratch, s);
+  return scratch.toString();
 }
 
 /** Python's `repr(float)`: shortest round-trip digits, exponent form below 1e-4 or from 1e16. */

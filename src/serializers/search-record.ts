@@ -1,7 +1,7 @@
 import type { SearchOutcome } from '../solver/strategies.js';
 import type { TextCosts } from '../solver/window.js';
 import { ByteText, type BytePool } from './bytes.js';
-import { PyFloat, pyJson, pyString, type PyJson } from './pyjson.js';
+import { PyFloat, pyString, writePyJson, type PyJson } from './pyjson.js';
 import { LineWriter, renderThread, writeSequenceJson, writeTraceDictJson, type RenderedThread } from './trace.js';
 
 /** The reference's `max_nodes` by start size, the denominator of `rating`. */
@@ -82,17 +82,17 @@ export function writeSearchRecord(
       case 'search_path':
         return writeSequenceJson(out, root, root.cuts.length);
       case 'rating':
-        return out.text(pyJson(new PyFloat(rating(rendered.solved, rendered.explores, startSize, !isApr))));
+        return writePyJson(out, new PyFloat(rating(rendered.solved, rendered.explores, startSize, !isApr)));
       case 'search_type':
-        return out.text(pyJson(outcome.solver === 'dfs' ? 'dfs' : `${outcome.solver}_${outcome.beam}`));
+        return writePyJson(out, outcome.solver === 'dfs' ? 'dfs' : `${outcome.solver}_${outcome.beam}`);
       case 'heuristic':
-        return out.text(pyJson(outcome.heuristicName));
+        return writePyJson(out, outcome.heuristicName);
       case 'promising_threshold':
-        return out.text(pyJson(new PyFloat(promising)));
+        return writePyJson(out, new PyFloat(promising));
       case 'beam_size':
-        return out.text(pyJson(outcome.beam));
+        return writePyJson(out, outcome.beam);
       case 'sub_call_beam_size':
-        return out.text(pyJson(outcome.subBeam));
+        return writePyJson(out, outcome.subBeam);
       case 'trace_dict':
         return writeTraceDictJson(out, root);
     }
@@ -111,13 +111,13 @@ export function writeSearchRecord(
     const v = input[k];
     if (k in extra) {
       key(k);
-      out.text(pyJson(extra[k]!));
+      writePyJson(out, extra[k]!);
     } else if ((ownFields as readonly string[]).includes(k)) {
       key(k);
       own(k as OwnField);
     } else if (v !== undefined) {
       key(k);
-      out.text(pyJson(v as PyJson));
+      writePyJson(out, v as PyJson);
     }
   }
   for (const f of ownFields) {
@@ -128,7 +128,7 @@ export function writeSearchRecord(
   for (const k in extra) {
     if (k in input) continue;
     key(k);
-    out.text(pyJson(extra[k]!));
+    writePyJson(out, extra[k]!);
   }
   out.text('}');
 }
