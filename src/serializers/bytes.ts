@@ -42,7 +42,7 @@ export class Piece {
 export class ByteText {
   buf: Buffer;
   /** The same memory, for word stores. */
-  private dv: DataView;
+  dv: DataView;
   len = 0;
   /** Trace lines appended (each ends with an escaped newline); kept by the trace writer. */
   lines = 0;
@@ -65,11 +65,7 @@ export class ByteText {
 
   /** Appends a constant piece, a word at a time. */
   piece(p: Piece): void {
-    const words = p.words;
-    const dv = this.dv;
-    const at = this.len;
-    for (let k = 0; k < words.length; k++) dv.setFloat64(at + 8 * k, words[k]!, true);
-    this.len = at + p.length;
+    this.len = putPiece(this, this.len, p);
   }
 
   /** Appends bytes [from, to) of another buffer (room already ensured), four at a time. */
@@ -94,14 +90,9 @@ export class ByteText {
     this.len = at;
   }
 
-  /** Appends a non-negative integer in decimal (small ones as one word store from a table). */
+  /** Appends a non-negative integer in decimal. */
   int(n: number): void {
-    if (n >= 0 && n < SMALL && Number.isInteger(n)) {
-      this.dv.setUint32(this.len, DIGIT_WORDS[n]!, true);
-      this.len += DIGIT_LEN[n]!;
-    } else {
-      this.str(String(n));
-    }
+    this.len = putInt(this, this.len, n);
   }
 
   /** Appends src[start, end) of another buffer (grows as needed). */
@@ -126,6 +117,31 @@ export class ByteText {
   view(start = 0, end = this.len): Uint8Array {
     return this.buf.subarray(start, end);
   }
+}
+
+/*
+ * Appends at a cursor, for the most frequent lines: the writer keeps the end in a local and
+ * sets `len` once (room ensured as for the methods). Each returns the new end.
+ */
+
+/** A constant piece at `at`, a word at a time. */
+export function putPiece(out: ByteText, at: number, p: Piece): number {
+  const words = p.words;
+  const dv = out.dv;
+  for (let k = 0; k < words.length; k++) dv.setFloat64(at + 8 * k, words[k]!, true);
+  return at + p.length;
+}
+
+/** A non-negative integer in decimal at `at` (small ones as one word store from a table). */
+export function putInt(out: ByteText, at: number, n: number): number {
+  if (n >= 0 && n < SMALL && Number.isInteger(n)) {
+    out.dv.setUint32(at, DIGIT_WORDS[n]!, true);
+    return at + DIGIT_LEN[n]!;
+  }
+  const s = String(n);
+  const buf = out.buf;
+  for (let k = 0; k < s.length; k++) buf[at++] = s.charCodeAt(k);
+  return at;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { intStr, type Operator } from '../core/countdown.js';
 import type { Thread, TraceEvent } from '../solver/events.js';
 import type { TextCosts } from '../solver/window.js';
-import { pathBetween, type NodeText, type SearchNode } from '../solver/node.js';
-import { ByteText, Piece, type BytePool } from './bytes.js';
+import { pathBetween, type SearchNode } from '../solver/node.js';
+import { ByteText, Piece, putInt, putPiece, type BytePool } from './bytes.js';
 
 /** Constant pieces of trace lines, as bytes. */
 const B = {
@@ -97,9 +97,9 @@ export class LineWriter {
     this.arena = pool ? pool.take() : new ByteText(1 << 13);
   }
 
-  private text(node: SearchNode): NodeText {
-    const t = node.text;
-    if (t !== undefined && t.owner === this.arena) return t;
+  /** Fills the node's render cache in this writer's arena, once per record. */
+  private text(node: SearchNode): SearchNode {
+    if (node.textOwner === this.arena) return node;
     // The parent first: its bytes must not land between this node's.
     const up = node.parent === undefined ? undefined : this.text(node.parent);
     const a = this.arena;
@@ -123,9 +123,12 @@ export class LineWriter {
       a.int(step.result);
       opsLen = up.opsLen + (a.len - numsEnd) + (up.opsLen === 2 ? 2 : 4);
     }
-    const made: NodeText = { owner: a, at, numsEnd, opEnd: a.len, opsLen };
-    node.text = made;
-    return made;
+    node.textOwner = a;
+    node.textAt = at;
+    node.numsEnd = numsEnd;
+    node.opEnd = a.len;
+    node.opsLen = opsLen;
+    return node;
   }
 
   /** `['a+b=c', 'd*e=f']` and the newline: the operations from the root down to `node`. */
@@ -160,9 +163,9 @@ export class LineWriter {
 
   state(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + (t.numsEnd - t.at) + t.opsLen);
+    out.ensure(FIXED_ROOM + (t.numsEnd - t.textAt) + t.opsLen);
     out.piece(this.t.state);
-    out.copy(this.arena, t.at, t.numsEnd);
+    out.copy(this.arena, t.textAt, t.numsEnd);
     out.piece(B.operations);
     this.opsLine(out, node);
   }
@@ -170,21 +173,21 @@ export class LineWriter {
   explore(out: ByteText, node: SearchNode): void {
     this.explored++;
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + (t.opEnd - t.at));
+    out.ensure(FIXED_ROOM + (t.opEnd - t.textAt));
     out.piece(B.explore);
     out.copy(this.arena, t.numsEnd, t.opEnd);
     out.piece(B.resulting);
-    out.copy(this.arena, t.at, t.numsEnd);
+    out.copy(this.arena, t.textAt, t.numsEnd);
     this.end(out);
   }
 
   generated(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + node.id.length + (t.opEnd - t.at));
+    out.ensure(FIXED_ROOM + node.id.length + (t.opEnd - t.textAt));
     out.piece(B.generated);
     out.str(node.id);
     out.piece(this.t.generated);
-    out.copy(this.arena, t.at, t.numsEnd);
+    out.copy(this.arena, t.textAt, t.numsEnd);
     out.piece(B.operation);
     out.copy(this.arena, t.numsEnd, t.opEnd);
     this.end(out);
@@ -240,17 +243,18 @@ export class LineWriter {
     const result = op === '+' ? a + b : op === '*' ? a * b : op === '-' ? left - right : left / right;
     this.explored++;
     out.ensure(2 * FIXED_ROOM + this.t.deadEnd.length);
-    out.piece(B.explore);
-    out.int(left);
-    out.byte(op.charCodeAt(0));
-    out.int(right);
-    out.byte(0x3d);
-    out.int(result);
-    out.piece(B.resultingList);
-    out.int(result);
-    out.piece(B.listEnd);
-    out.int(result);
-    out.piece(this.t.deadEnd);
+    const buf = out.buf;
+    let at = putPiece(out, out.len, B.explore);
+    at = putInt(out, at, left);
+    buf[at++] = op.charCodeAt(0);
+    at = putInt(out, at, right);
+    buf[at++] = 0x3d;
+    at = putInt(out, at, result);
+    at = putPiece(out, at, B.resultingList);
+    at = putInt(out, at, result);
+    at = putPiece(out, at, B.listEnd);
+    at = putInt(out, at, result);
+    out.len = putPiece(out, at, this.t.deadEnd);
     out.lines += 2;
   }
 

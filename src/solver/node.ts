@@ -15,26 +15,22 @@ export interface SearchNode {
   readonly h: number;
   /** Sum of the heuristic's per-number terms, from which children are scored. */
   readonly termSum: number;
-  /** Render cache owned by the serializers, filled the first time a line shows the node. */
-  text?: NodeText;
-}
-
-/**
- * Where the serializers keep a node's printed numbers and operation: bytes [at, numsEnd)
- * and [numsEnd, opEnd) of the byte arena `owner`; `opsLen` is the printed length of its
- * whole operation list.
- */
-export interface NodeText {
-  readonly owner: object;
-  readonly at: number;
-  readonly numsEnd: number;
-  readonly opEnd: number;
-  readonly opsLen: number;
+  /**
+   * Render cache owned by the serializers, filled the first time a line shows the node: its
+   * printed numbers and operation are bytes [textAt, numsEnd) and [numsEnd, opEnd) of the
+   * byte arena `textOwner`, and `opsLen` is the printed length of its whole operation list.
+   * Fields of the node, not an object of their own: a record renders hundreds of nodes.
+   */
+  textOwner: object | undefined;
+  textAt: number;
+  numsEnd: number;
+  opEnd: number;
+  opsLen: number;
 }
 
 export function rootNode(nums: readonly number[], heuristic: BoundHeuristic): SearchNode {
   const { termSum, value } = scoreState(heuristic, nums);
-  return { id: '0', nums, step: undefined, parent: undefined, h: value, termSum, text: undefined };
+  return { id: '0', nums, step: undefined, parent: undefined, h: value, termSum, textOwner: undefined, textAt: 0, numsEnd: 0, opEnd: 0, opsLen: 0 };
 }
 
 /** The child reached by `step` applied to positions i and j of the node's numbers. */
@@ -43,7 +39,7 @@ export function childOf(node: SearchNode, i: number, j: number, step: Step, term
   const next: number[] = [];
   for (let k = 0; k < nums.length; k++) if (k !== i && k !== j) next.push(nums[k]!);
   next.push(step.result);
-  return { id: '', nums: next, step, parent: node, h, termSum, text: undefined };
+  return { id: '', nums: next, step, parent: node, h, termSum, textOwner: undefined, textAt: 0, numsEnd: 0, opEnd: 0, opsLen: 0 };
 }
 
 /** Every child of a node in the reference's generation order; ids are assigned later. */
