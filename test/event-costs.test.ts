@@ -13,7 +13,8 @@ import { testSettings } from './helpers.js';
 /**
  * EventCosts counts a line as its shape's count plus its extra digits. Every event of
  * random searches (every solver, with and without a window, numbers from one digit to
- * beyond 1e21) must cost exactly what its rendered text counts.
+ * beyond 1e21) must cost exactly what its rendered text counts, and so must the count the
+ * windowed search kept for it.
  */
 describe('token costs of trace events', () => {
   it('equal the count of the rendered event, for every event of random searches', () => {
@@ -43,11 +44,15 @@ describe('token costs of trace events', () => {
         const writer = new LineWriter(target);
         const out = new ByteText();
         const check = (thread: Thread): void => {
+          // With a window, the counts the search kept (reused for the record's figures) too.
+          const kept = thread.eventTokens;
+          expect(kept === undefined ? 0 : kept.length).toBe(window > 0 ? thread.events.length : 0);
           thread.events.forEach((e, k) => {
             out.len = 0;
             writer.write(out, e);
             const counted = countAsciiTokens(out.buf, 0, out.len, k === 0, true);
             expect(k === 0 ? costs.opening(e) : costs.following(e), `${e.type} event: ${out.toString()}`).toBe(counted);
+            if (kept) expect(kept[k], `kept count of the ${e.type} event: ${out.toString()}`).toBe(counted);
             events++;
             if (e.type === 'spawn') e.children.forEach(check);
           });

@@ -414,6 +414,8 @@ export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool, cos
   let tokens = 0;
   const start = w.explored;
   const events = thread.events;
+  // The window's counts, when the search kept them (the same costs, so the same numbers).
+  const known = costs && thread.eventTokens?.length === events.length ? thread.eventTokens : undefined;
   for (let k = 0; k < events.length; k++) {
     const e = events[k]!;
     if (e.type === 'spawn') {
@@ -426,12 +428,12 @@ export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool, cos
       spawns.push(block);
       if (costs) {
         cutTokens.push(tokens);
-        spawnTokens.push(costs.following(e));
+        spawnTokens.push(known ? known[k]! : costs.following(e));
       }
       continue;
     }
     w.write(text, e);
-    if (costs) tokens += k === 0 ? costs.opening(e) : costs.following(e);
+    if (costs) tokens += known ? known[k]! : k === 0 ? costs.opening(e) : costs.following(e);
   }
   explores.push(w.explored - start);
   // Children are rendered after the parent so the parent's explore counts stay its own.

@@ -52,7 +52,7 @@ export function aprSearch(ctx: SearchContext, nums: readonly number[], params: A
 /** Runs a thread; false when its window could not hold even its start node's expansion. */
 function runThread(ctx: SearchContext, params: AprParams, thread: Thread, beam: number): boolean {
   const { events, start, level } = thread;
-  const budget = new SequenceBudget(events, params.window, level);
+  const budget = new SequenceBudget(thread, params.window, level);
   const canSpawn = level <= params.maxSpawnLevel;
   const exhausted: TraceEvent = { type: 'exhausted', newline: true };
   budget.add({ type: 'move', node: start });

@@ -56,9 +56,14 @@ export interface Thread {
   /** 0 for the root thread, L for a child spawned at level L. */
   readonly level: number;
   readonly events: TraceEvent[];
+  /**
+   * Each event's tokens as the window counted them while searching (opening or following,
+   * by position), so the record's counts need not be made again; undefined without a window.
+   */
+  eventTokens: number[] | undefined;
   goal: SearchNode | undefined;
 }
 
 export function newThread(start: SearchNode, level: number): Thread {
-  return { start, level, events: [], goal: undefined };
+  return { start, level, events: [], eventTokens: undefined, goal: undefined };
 }

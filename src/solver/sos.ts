@@ -25,7 +25,7 @@ const EXHAUSTED: TraceEvent = { type: 'exhausted', newline: true };
 export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold: number, window?: WindowRules): SosResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
-  const budget = new SequenceBudget(thread.events, window, 0);
+  const budget = new SequenceBudget(thread, window, 0);
   const reserve = budget.cost(EXHAUSTED);
   let outOfBudget = false;
   /** Adds the events if they fit with room to end; otherwise marks the search stopped. */
@@ -84,7 +84,7 @@ export function bfsSearch(
 ): SosResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
-  const budget = new SequenceBudget(thread.events, window, 0);
+  const budget = new SequenceBudget(thread, window, 0);
   const reserve = budget.limited ? budget.cost(EXHAUSTED) + 16 : 0;
   const open = new PyHeap<SearchNode>();
   open.push(root);

@@ -36,7 +36,7 @@ export interface SospResult {
 export function sospSearch(ctx: SearchContext, nums: readonly number[], params: SospParams): SospResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
-  const budget = new SequenceBudget(thread.events, params.window, 0);
+  const budget = new SequenceBudget(thread, params.window, 0);
   const end = search(ctx, params, budget, root, root, 0);
   if (end === 'unstarted') throw new WindowTooSmall('the window cannot hold the first expansion of the search');
   if (typeof end === 'object') thread.goal = end.goal;

@@ -1,4 +1,4 @@
-import type { TraceEvent } from './events.js';
+import type { Thread, TraceEvent } from './events.js';
 
 /**
  * Token costs of trace text, supplied from outside (the serializers and the tokenizer):
@@ -25,17 +25,23 @@ export interface WindowRules {
  * The running token count of one thread's current sequence, next to its event list. A
  * spawn block ends a sequence; the next repeats the text before it, so the spawn block's
  * tokens are never carried over. Without rules every check passes and nothing is counted.
+ * With rules, each event's own count is kept on the thread (`eventTokens`), in step with
+ * its events.
  */
 export class SequenceBudget {
   tokens = 0;
   readonly limit: number;
+  private readonly events: TraceEvent[];
+  private readonly counts: number[] | undefined;
 
   constructor(
-    private readonly events: TraceEvent[],
+    thread: Thread,
     private readonly rules: WindowRules | undefined,
     level: number,
   ) {
+    this.events = thread.events;
     this.limit = rules ? rules.limit(level) : Infinity;
+    if (rules) this.counts = thread.eventTokens = [];
   }
 
   /** The event list this budget counts (for code that appends events itself). */
@@ -55,12 +61,15 @@ export class SequenceBudget {
 
   /** Appends an event and counts it. */
   add(e: TraceEvent): void {
-    this.tokens += this.cost(e);
+    const n = this.cost(e);
+    this.tokens += n;
+    this.counts?.push(n);
     this.events.push(e);
   }
 
   /** Appends an event that ends the sequence without staying in the next (a spawn block). */
   addEnding(e: TraceEvent): void {
+    this.counts?.push(this.cost(e));
     this.events.push(e);
   }
 
@@ -73,13 +82,16 @@ export class SequenceBudget {
     if (!this.rules) return;
     for (let k = m.events; k < this.events.length; k++) {
       const e = this.events[k]!;
-      this.tokens += k === 0 ? this.rules.costs.opening(e) : this.rules.costs.following(e);
+      const n = k === 0 ? this.rules.costs.opening(e) : this.rules.costs.following(e);
+      this.tokens += n;
+      this.counts!.push(n);
     }
   }
 
   /** Drops everything appended since `m`. */
   reset(m: { readonly events: number; readonly tokens: number }): void {
     this.events.length = m.events;
+    if (this.counts) this.counts.length = m.events;
     this.tokens = m.tokens;
   }
 
@@ -92,7 +104,7 @@ export class SequenceBudget {
     const last = this.events[this.events.length - 1];
     if (this.events.length > 1 && last?.type === 'move') {
       this.events.pop();
-      if (this.rules) this.tokens -= this.rules.costs.following(last);
+      if (this.counts) this.tokens -= this.counts.pop()!;
     }
   }
 
