@@ -1,5 +1,4 @@
 import { UsageError } from '../pipeline/errors.js';
-import { corpusCharts } from './charts.js';
 import type { CorpusStats } from './collect.js';
 import { headlineFigures } from './figures.js';
 import { corpusLabels, gatherCorpus } from './gather.js';
@@ -36,6 +35,8 @@ export interface ReportSummary {
 
 export async function runReport(o: CorpusOptions & { readonly out: string }): Promise<ReportSummary> {
   const corpora = await gatherAll(o);
+  // Vega and Vega-Lite take about 0.4 s to load: only the report loads them, not every command.
+  const { corpusCharts } = await import('./charts.js');
   const charts = await corpusCharts(corpora);
   writePage(o.out, reportPage({ corpora, inputs: o.inputs, sections: headlineFigures(corpora), charts }));
   return {
