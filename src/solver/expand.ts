@@ -60,23 +60,26 @@ function stepOf(c: number): Step {
 }
 
 const NONE: readonly SearchNode[] = [];
+const NO_GOAL: Expansion = { kept: NONE, goal: undefined };
 
 /** A two-number node's expansion: its children are terminal, and only a goal becomes a node. */
 function leaves(ctx: SearchContext, node: SearchNode, picked: Int32Array, take: number, events: TraceEvent[]): Expansion {
-  const ops: Operator[] = [];
+  // Exact length: a pushed-to `[]` would reserve 16 slots for at most 4 operations.
+  const ops = new Array<Operator>(take);
   for (let k = 0; k < take; k++) {
     const c = picked[k]!;
     const op = OPERATORS[candOp[c]!]!;
     if (applyOp(op, candLeft[c]!, candRight[c]!) === ctx.target) {
       // Terminal nodes are never printed with an id.
       const goal = childOf(node, 0, 1, stepOf(c), candTerms[c]!, candH[c]!);
+      ops.length = k;
       events.push({ type: 'leaves', node, ops, goal });
       return { kept: NONE, goal };
     }
-    ops.push(op);
+    ops[k] = op;
   }
   events.push({ type: 'leaves', node, ops, goal: undefined });
-  return { kept: NONE, goal: undefined };
+  return NO_GOAL;
 }
 
 /** Candidate indices, sorted by heuristic. */

@@ -35,10 +35,13 @@ export function rootNode(nums: readonly number[], heuristic: BoundHeuristic): Se
 
 /** The child reached by `step` applied to positions i and j of the node's numbers. */
 export function childOf(node: SearchNode, i: number, j: number, step: Step, termSum: number, h: number): SearchNode {
+  // An exact-length copy shifted in place (i < j): a pushed-to `[]` reserves 16 slots.
   const nums = node.nums;
-  const next: number[] = [];
-  for (let k = 0; k < nums.length; k++) if (k !== i && k !== j) next.push(nums[k]!);
-  next.push(step.result);
+  const n = nums.length;
+  const next = nums.slice(0, n - 1);
+  for (let k = i; k < j - 1; k++) next[k] = nums[k + 1]!;
+  for (let k = j - 1; k < n - 2; k++) next[k] = nums[k + 2]!;
+  next[n - 2] = step.result;
   return { id: '', nums: next, step, parent: node, h, termSum, textOwner: undefined, textAt: 0, numsEnd: 0, opEnd: 0, opsLen: 0 };
 }
 
