@@ -6,8 +6,6 @@ import { LineWriter, type FixedLine } from './trace.js';
 import { pathBetween, type SearchNode } from '../solver/node.js';
 import { applyOp, leftOperand, OPERATORS, rightOperand, type Operator, type Step } from '../core/countdown.js';
 
-/** Opening `Moving to Node` lines, by id depth, are cached apart from following lines. */
-const OPENING = 1 << 24;
 /** Line kinds, the high part of a shape key. */
 const enum Kind {
   Explore = 1 << 16,
@@ -21,6 +19,8 @@ const enum Kind {
   JoinChild = 9 << 16,
   SubStart = 10 << 16,
   SubExit = 11 << 16,
+  /** A thread's first `Moving to Node` line, counted with the tokenizer's leading space. */
+  OpeningMove = 12 << 16,
 }
 
 /**
@@ -43,8 +43,14 @@ function extra(n: number): number {
   if (n < 100) return 1;
   if (n < 1000) return 2;
   if (n < 10000) return 3;
-  if (n >= 1e21) exotic = true;
-  return String(n).length - 1;
+  if (n >= 1e21) {
+    exotic = true;
+    return String(n).length - 1;
+  }
+  // Powers of ten up to 1e21 are exact doubles, so the comparisons are exact too.
+  let digits = 5;
+  for (let p = 1e5; n >= p; p *= 10) digits++;
+  return digits - 1;
 }
 
 function numsExtra(nums: readonly number[]): number {
@@ -102,7 +108,7 @@ export class EventCosts implements TextCosts {
     if (e.type === 'move') {
       const node = e.node;
       const depth = idDepth(node.id);
-      const key = OPENING | Kind.Move | depth;
+      const key = Kind.OpeningMove | depth;
       const digits = idExtra(node.id, depth);
       const n = (shapes.get(key) ?? this.learn(key, digits, () => this.writer.move(this.scratch, node), true)) + digits;
       if (!exotic) return n;
