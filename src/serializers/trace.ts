@@ -57,6 +57,9 @@ const FIXED = {
 } as const;
 export type FixedLine = keyof typeof FIXED;
 
+/** LineWriters made so far: each marks the node text it makes with its serial. */
+let writers = 0;
+
 /** Room for a line's fixed text, ids and small numbers (numbers and operations are added). */
 const FIXED_ROOM = 160;
 
@@ -70,9 +73,11 @@ const FIXED_ROOM = 160;
  * are. `unescapeTrace` gives the plain text; the token counter reads the escaped form.
  *
  * Lines are assembled from byte pieces, never strings: a node's printed numbers and
- * operation are written once into the writer's arena (recorded on the node) and copied
- * from there into every line that shows them; an operation list is the operations of the
- * node's ancestors, copied in order.
+ * operation are written once (where is recorded on the node) and copied from there into
+ * every later line that shows them; an operation list is the operations of the node's
+ * ancestors, copied in order. The first line showing a child is usually its
+ * `Exploring Operation`, which holds both: a writer whose buffers outlive it (a pool's)
+ * keeps them there; otherwise, and for nodes first shown elsewhere, in its arena.
  */
 export class LineWriter {
   /** `Exploring Operation` lines written so far (the reference's rating counts them). */
@@ -80,6 +85,13 @@ export class LineWriter {
   /** The line pieces that hold the target, as bytes. */
   private readonly t: TargetText;
   private readonly arena: ByteText;
+  /** Marks the node text this writer made (serials start at 1; 0 is no text). */
+  private readonly serial = ++writers;
+  /**
+   * Whether the buffers written to live as long as the writer (buffers of a pool, kept until
+   * it is recycled), so a node's text may stay where its first line put it.
+   */
+  private readonly stable: boolean;
 
   constructor(target: number, pool?: BytePool) {
     let t = targetTexts.get(target);
@@ -95,17 +107,18 @@ export class LineWriter {
     }
     this.t = t;
     this.arena = pool ? pool.take() : new ByteText(1 << 13);
+    this.stable = pool !== undefined;
   }
 
-  /** Fills the node's render cache in this writer's arena, once per record. */
+  /** The node with its render cache filled by this writer (in the arena, unless a line put it elsewhere first). */
   private text(node: SearchNode): SearchNode {
-    if (node.textOwner === this.arena) return node;
+    if (node.textBy === this.serial) return node;
     // The parent first: its bytes must not land between this node's.
     const up = node.parent === undefined ? undefined : this.text(node.parent);
     const a = this.arena;
     const nums = node.nums;
     a.ensure(24 * nums.length + 80);
-    const at = a.len;
+    const numsAt = a.len;
     a.byte(0x5b);
     for (let k = 0; k < nums.length; k++) {
       if (k > 0) a.piece(B.listSep);
@@ -113,7 +126,6 @@ export class LineWriter {
     }
     a.byte(0x5d);
     const numsEnd = a.len;
-    let opsLen = 2;
     const step = node.step;
     if (step !== undefined && up !== undefined) {
       a.int(step.left);
@@ -121,14 +133,19 @@ export class LineWriter {
       a.int(step.right);
       a.byte(0x3d);
       a.int(step.result);
-      opsLen = up.opsLen + (a.len - numsEnd) + (up.opsLen === 2 ? 2 : 4);
     }
-    node.textOwner = a;
-    node.textAt = at;
-    node.numsEnd = numsEnd;
-    node.opEnd = a.len;
-    node.opsLen = opsLen;
+    this.keep(node, up, a, numsAt, numsEnd, numsEnd, a.len);
     return node;
+  }
+
+  private keep(node: SearchNode, up: SearchNode | undefined, where: ByteText, numsAt: number, numsEnd: number, opAt: number, opEnd: number): void {
+    node.textBy = this.serial;
+    node.textIn = where;
+    node.numsAt = numsAt;
+    node.numsEnd = numsEnd;
+    node.opAt = opAt;
+    node.opEnd = opEnd;
+    node.opsLen = up === undefined || opEnd === opAt ? 2 : up.opsLen + (opEnd - opAt) + (up.opsLen === 2 ? 2 : 4);
   }
 
   /** `['a+b=c', 'd*e=f']` and the newline: the operations from the root down to `node`. */
@@ -153,7 +170,7 @@ export class LineWriter {
       out.byte(0x27);
     }
     const t = this.text(node);
-    out.copy(this.arena, t.numsEnd, t.opEnd);
+    out.copy(t.textIn as ByteText, t.opAt, t.opEnd);
   }
 
   private end(out: ByteText): void {
@@ -163,33 +180,60 @@ export class LineWriter {
 
   state(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + (t.numsEnd - t.textAt) + t.opsLen);
+    out.ensure(FIXED_ROOM + (t.numsEnd - t.numsAt) + t.opsLen);
     out.piece(this.t.state);
-    out.copy(this.arena, t.textAt, t.numsEnd);
+    out.copy(t.textIn as ByteText, t.numsAt, t.numsEnd);
     out.piece(B.operations);
     this.opsLine(out, node);
   }
 
   explore(out: ByteText, node: SearchNode): void {
     this.explored++;
+    if (node.textBy !== this.serial && this.stable && node.step !== undefined && node.parent !== undefined) {
+      // The node's first line: its operation and numbers are written here, once, and later
+      // lines copy them from this line.
+      const up = this.text(node.parent);
+      const step = node.step;
+      const nums = node.nums;
+      out.ensure(FIXED_ROOM + 24 * nums.length + 80);
+      out.piece(B.explore);
+      const opAt = out.len;
+      out.int(step.left);
+      out.byte(step.op.charCodeAt(0));
+      out.int(step.right);
+      out.byte(0x3d);
+      out.int(step.result);
+      const opEnd = out.len;
+      out.piece(B.resulting);
+      const numsAt = out.len;
+      out.byte(0x5b);
+      for (let k = 0; k < nums.length; k++) {
+        if (k > 0) out.piece(B.listSep);
+        out.int(nums[k]!);
+      }
+      out.byte(0x5d);
+      this.keep(node, up, out, numsAt, out.len, opAt, opEnd);
+      this.end(out);
+      return;
+    }
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + (t.opEnd - t.textAt));
+    out.ensure(FIXED_ROOM + (t.numsEnd - t.numsAt + t.opEnd - t.opAt));
     out.piece(B.explore);
-    out.copy(this.arena, t.numsEnd, t.opEnd);
+    out.copy(t.textIn as ByteText, t.opAt, t.opEnd);
     out.piece(B.resulting);
-    out.copy(this.arena, t.textAt, t.numsEnd);
+    out.copy(t.textIn as ByteText, t.numsAt, t.numsEnd);
     this.end(out);
   }
 
   generated(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + node.id.length + (t.opEnd - t.textAt));
+    out.ensure(FIXED_ROOM + node.id.length + (t.numsEnd - t.numsAt + t.opEnd - t.opAt));
     out.piece(B.generated);
     out.str(node.id);
     out.piece(this.t.generated);
-    out.copy(this.arena, t.textAt, t.numsEnd);
+    out.copy(t.textIn as ByteText, t.numsAt, t.numsEnd);
     out.piece(B.operation);
-    out.copy(this.arena, t.numsEnd, t.opEnd);
+    out.copy(t.textIn as ByteText, t.opAt, t.opEnd);
     this.end(out);
   }
 

@@ -16,21 +16,24 @@ export interface SearchNode {
   /** Sum of the heuristic's per-number terms, from which children are scored. */
   readonly termSum: number;
   /**
-   * Render cache owned by the serializers, filled the first time a line shows the node: its
-   * printed numbers and operation are bytes [textAt, numsEnd) and [numsEnd, opEnd) of the
-   * byte arena `textOwner`, and `opsLen` is the printed length of its whole operation list.
-   * Fields of the node, not an object of their own: a record renders hundreds of nodes.
+   * Render cache owned by the serializers, filled the first time a line shows the node: the
+   * writer that filled it (`textBy`, its serial), the buffer holding its printed numbers
+   * [numsAt, numsEnd) and operation [opAt, opEnd) (`textIn`), and `opsLen`, the printed
+   * length of its whole operation list. Fields of the node, not an object of their own: a
+   * record renders hundreds of nodes.
    */
-  textOwner: object | undefined;
-  textAt: number;
+  textBy: number;
+  textIn: object | undefined;
+  numsAt: number;
   numsEnd: number;
+  opAt: number;
   opEnd: number;
   opsLen: number;
 }
 
 export function rootNode(nums: readonly number[], heuristic: BoundHeuristic): SearchNode {
   const { termSum, value } = scoreState(heuristic, nums);
-  return { id: '0', nums, step: undefined, parent: undefined, h: value, termSum, textOwner: undefined, textAt: 0, numsEnd: 0, opEnd: 0, opsLen: 0 };
+  return { id: '0', nums, step: undefined, parent: undefined, h: value, termSum, textBy: 0, textIn: undefined, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
 }
 
 /** The child reached by `step` applied to positions i and j of the node's numbers. */
@@ -42,7 +45,7 @@ export function childOf(node: SearchNode, i: number, j: number, step: Step, term
   for (let k = i; k < j - 1; k++) next[k] = nums[k + 1]!;
   for (let k = j - 1; k < n - 2; k++) next[k] = nums[k + 2]!;
   next[n - 2] = step.result;
-  return { id: '', nums: next, step, parent: node, h, termSum, textOwner: undefined, textAt: 0, numsEnd: 0, opEnd: 0, opsLen: 0 };
+  return { id: '', nums: next, step, parent: node, h, termSum, textBy: 0, textIn: undefined, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
 }
 
 /** Every child of a node in the reference's generation order; ids are assigned later. */
