@@ -1,4 +1,4 @@
-import { intStr, type Operator } from '../core/countdown.js';
+import { intStr, type Operator, type Step } from '../core/countdown.js';
 import type { Thread, TraceEvent } from '../solver/events.js';
 import type { TextCosts } from '../solver/window.js';
 import { pathBetween, type SearchNode } from '../solver/node.js';
@@ -56,6 +56,25 @@ const FIXED = {
   endJoin: new Piece('<End Sub Searches>\\n'),
 } as const;
 export type FixedLine = keyof typeof FIXED;
+
+/** `[a, b, c]` */
+function writeNums(out: ByteText, nums: readonly number[]): void {
+  out.byte(0x5b);
+  for (let k = 0; k < nums.length; k++) {
+    if (k > 0) out.piece(B.listSep);
+    out.int(nums[k]!);
+  }
+  out.byte(0x5d);
+}
+
+/** `a+b=c` */
+function writeStep(out: ByteText, step: Step): void {
+  out.int(step.left);
+  out.byte(step.op.charCodeAt(0));
+  out.int(step.right);
+  out.byte(0x3d);
+  out.int(step.result);
+}
 
 /** LineWriters made so far: each marks the node text it makes with its serial. */
 let writers = 0;
@@ -119,21 +138,10 @@ export class LineWriter {
     const nums = node.nums;
     a.ensure(24 * nums.length + 80);
     const numsAt = a.len;
-    a.byte(0x5b);
-    for (let k = 0; k < nums.length; k++) {
-      if (k > 0) a.piece(B.listSep);
-      a.int(nums[k]!);
-    }
-    a.byte(0x5d);
+    writeNums(a, nums);
     const numsEnd = a.len;
     const step = node.step;
-    if (step !== undefined && up !== undefined) {
-      a.int(step.left);
-      a.byte(step.op.charCodeAt(0));
-      a.int(step.right);
-      a.byte(0x3d);
-      a.int(step.result);
-    }
+    if (step !== undefined && up !== undefined) writeStep(a, step);
     this.keep(node, up, a, numsAt, numsEnd, numsEnd, a.len);
     return node;
   }
@@ -198,20 +206,11 @@ export class LineWriter {
       out.ensure(FIXED_ROOM + 24 * nums.length + 80);
       out.piece(B.explore);
       const opAt = out.len;
-      out.int(step.left);
-      out.byte(step.op.charCodeAt(0));
-      out.int(step.right);
-      out.byte(0x3d);
-      out.int(step.result);
+      writeStep(out, step);
       const opEnd = out.len;
       out.piece(B.resulting);
       const numsAt = out.len;
-      out.byte(0x5b);
-      for (let k = 0; k < nums.length; k++) {
-        if (k > 0) out.piece(B.listSep);
-        out.int(nums[k]!);
-      }
-      out.byte(0x5d);
+      writeNums(out, nums);
       this.keep(node, up, out, numsAt, out.len, opAt, opEnd);
       this.end(out);
       return;
