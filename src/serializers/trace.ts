@@ -146,6 +146,10 @@ export class LineWriter {
     return node;
   }
 
+  /**
+   * Records where the node's text is. Its operation list's printed length follows from its
+   * parent's: `[]` is 2; each operation adds its length and two quotes, and `, ` after the first.
+   */
   private keep(node: SearchNode, up: SearchNode | undefined, where: ByteText, numsAt: number, numsEnd: number, opAt: number, opEnd: number): void {
     node.textBy = this.serial;
     node.textIn = where;
