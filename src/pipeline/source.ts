@@ -53,24 +53,21 @@ export async function* readRecordBatches(path: string): AsyncGenerator<SourceRec
 }
 
 /**
- * Cuts JSON Lines text into records as chunks arrive, as readline does: a line ends at
- * `\n`, `\r\n` or a lone `\r`; blank lines are skipped but counted. Lines are cut at the
- * byte 0x0a, which is never part of a multi-byte UTF-8 character, and decoded whole.
+ * Cuts text into lines as chunks arrive, as readline does: a line ends at `\n`, `\r\n` or a
+ * lone `\r`. Lines are cut at the byte 0x0a, which is never part of a multi-byte UTF-8
+ * character, and decoded whole.
  */
-export class LineSplitter {
-  /** Lines seen so far. */
-  count = 0;
+export class LineCutter {
   /** The unfinished line at the end of the last chunk. */
   private rest: Buffer | undefined;
 
-  constructor(private readonly path: string) {}
-
-  push(chunk: Buffer): SourceRecord[] {
+  /** The lines `chunk` completes. */
+  push(chunk: Buffer): string[] {
     const buf = this.rest === undefined ? chunk : Buffer.concat([this.rest, chunk]);
-    const out: SourceRecord[] = [];
+    const out: string[] = [];
     let start = 0;
     for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-      this.line(buf.toString('utf8', start, nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl), out);
+      this.line(buf.toString('utf8', start, nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl), out, false);
       start = nl + 1;
     }
     this.rest = start < buf.length ? buf.subarray(start) : undefined;
@@ -78,34 +75,56 @@ export class LineSplitter {
   }
 
   /** The last line, when the text does not end with a newline. */
-  end(): SourceRecord[] {
-    const out: SourceRecord[] = [];
+  end(): string[] {
+    const out: string[] = [];
     if (this.rest !== undefined) this.line(this.rest.toString('utf8'), out, true);
     this.rest = undefined;
     return out;
   }
 
-  private line(text: string, out: SourceRecord[], atEnd = false): void {
-    if (text.includes('\r')) {
-      // Lone carriage returns end lines too; one that ends the text opens no line.
-      const parts = text.split('\r');
-      if (atEnd && parts[parts.length - 1] === '') parts.pop();
-      for (const part of parts) this.parse(part, out);
-    } else {
-      this.parse(text, out);
+  private line(text: string, out: string[], atEnd: boolean): void {
+    if (!text.includes('\r')) {
+      out.push(text);
+      return;
     }
+    // Lone carriage returns end lines too; one that ends the text opens no line.
+    const parts = text.split('\r');
+    if (atEnd && parts[parts.length - 1] === '') parts.pop();
+    out.push(...parts);
+  }
+}
+
+/** JSON Lines records from chunks: blank lines are skipped but counted, a malformed one named. */
+export class LineSplitter {
+  /** Lines seen so far. */
+  count = 0;
+  private readonly lines = new LineCutter();
+
+  constructor(private readonly path: string) {}
+
+  push(chunk: Buffer): SourceRecord[] {
+    return this.parse(this.lines.push(chunk));
   }
 
-  private parse(text: string, out: SourceRecord[]): void {
-    const n = ++this.count;
-    if (text.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new InputError(this.path, n, `not valid JSON (${(err as Error).message})`);
+  /** The last record, when the text does not end with a newline. */
+  end(): SourceRecord[] {
+    return this.parse(this.lines.end());
+  }
+
+  private parse(lines: readonly string[]): SourceRecord[] {
+    const out: SourceRecord[] = [];
+    for (const text of lines) {
+      const n = ++this.count;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        throw new InputError(this.path, n, `not valid JSON (${(err as Error).message})`);
+      }
+      out.push({ value, line: n });
     }
-    out.push({ value, line: n });
+    return out;
   }
 }
 

@@ -1,21 +1,20 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
+import { LineCutter } from '../source.js';
 import { systemError } from './files.js';
 
 /**
  * Reads a JSON Lines file (gzip allowed, members concatenated) line by line, on demand:
  * only what the caller takes is decoded, so reading keeps pace with the workers instead of
- * filling memory.
+ * filling memory. Lines are cut by LineCutter, as every reader here cuts them.
  */
 export class LineReader {
   private readonly it: AsyncIterator<Buffer>;
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly cutter = new LineCutter();
   private readonly stream: Readable;
   private lines: string[] = [];
   private at = 0;
-  private rest = '';
   private ended = false;
   /** 1-based number of the next line taken. */
   line = 1;
@@ -36,17 +35,11 @@ export class LineReader {
       } catch (err) {
         throw systemError(err, `cannot read ${this.path}`);
       }
-      let text: string;
       if (r.done) {
         this.ended = true;
-        text = this.rest + this.decoder.end();
-        this.rest = '';
-        this.lines = text.length > 0 ? [text] : [];
+        this.lines = this.cutter.end();
       } else {
-        text = this.rest + this.decoder.write(r.value);
-        const parts = text.split('\n');
-        this.rest = parts.pop() ?? '';
-        this.lines = parts;
+        this.lines = this.cutter.push(r.value);
       }
       this.at = 0;
     }
