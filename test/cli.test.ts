@@ -12,7 +12,8 @@ const cli = join(repoRoot, 'dist', 'cli', 'main.js');
 let dir: string;
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir });
+  // A timeout, so a command that hangs fails its test instead of stalling the suite.
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir, timeout: 45_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -97,6 +98,7 @@ describe('problems', () => {
 
   it('an output under a folder that cannot be made is one line, not a hang', () => {
     expectUsageError(run('problems', '--count', '3', '--out', '/proc/no-such/a.jsonl'), /cannot write \/proc\/no-such\/a.jsonl/);
+    expectUsageError(run('inspect', '--nums', '22,26,31,53', '--target', '50', '--html', '/proc/no-such/a.html'), /cannot write \/proc\/no-such\/a.html/);
   });
 
   it('names the file and line of a malformed --exclude', () => {

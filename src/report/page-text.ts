@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeSystemError, UsageError } from '../pipeline/errors.js';
+import { mkdirp } from '../pipeline/mkdirp.js';
 
 /** Text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -24,7 +25,7 @@ export function writePage(path: string, html: string): void {
   if (path.endsWith('/')) throw new UsageError(`${path}: expected a file name, not a folder`);
   const tmp = `${path}.tmp-${process.pid}`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirp(dirname(path));
     writeFileSync(tmp, html);
     renameSync(tmp, path);
   } catch (err) {
