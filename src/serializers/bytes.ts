@@ -17,7 +17,7 @@ export class Piece {
   readonly length: number;
   readonly words: Float64Array;
 
-  constructor(readonly text: string) {
+  constructor(text: string) {
     this.length = text.length;
     const padded = new Uint8Array(Math.ceil(text.length / 8) * 8);
     for (let k = 0; k < text.length; k++) {

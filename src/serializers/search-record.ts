@@ -1,7 +1,7 @@
 import type { SearchOutcome } from '../solver/strategies.js';
 import type { TextCosts } from '../solver/window.js';
 import { ByteText, type BytePool } from './bytes.js';
-import { PyFloat, pyString, writePyJson, type PyJson } from './pyjson.js';
+import { PyFloat, writePyJson, writePyString, type PyJson } from './pyjson.js';
 import { LineWriter, renderThread, writeSequenceJson, writeTraceDictJson, type RenderedThread } from './trace.js';
 
 /** The reference's `max_nodes` by start size, the denominator of `rating`. */
@@ -34,18 +34,6 @@ export interface RenderedSearch {
 export function renderSearch(target: number, outcome: SearchOutcome, pool?: BytePool, costs?: TextCosts): RenderedSearch {
   const root = renderThread(outcome.thread, new LineWriter(target, pool), pool, costs);
   return { root, solved: outcome.thread.goal !== undefined, explores: root.explores[root.explores.length - 1]! };
-}
-
-/** Field names as JSON string literals, made once (record keys repeat on every record). */
-const keyLiterals = new Map<string, string>();
-
-function keyLiteral(key: string): string {
-  let lit = keyLiterals.get(key);
-  if (lit === undefined) {
-    lit = pyString(key);
-    if (keyLiterals.size < 1024) keyLiterals.set(key, lit);
-  }
-  return lit;
 }
 
 /** The search's own fields, in the reference's order. */
@@ -102,7 +90,7 @@ export function writeSearchRecord(
   const key = (k: string): void => {
     if (!first) out.text(', ');
     first = false;
-    out.text(keyLiteral(k));
+    writePyString(out, k);
     out.text(': ');
   };
   out.text('{');
