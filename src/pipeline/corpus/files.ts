@@ -250,15 +250,6 @@ export async function forEachChunk(path: string, each: (chunk: Buffer, at: numbe
   return bytes;
 }
 
-/** SHA-256 and size of a whole file. */
-export async function hashFile(path: string): Promise<FileSummary> {
-  const hash = createHash('sha256');
-  const bytes = await forEachChunk(path, (chunk) => {
-    hash.update(chunk);
-  });
-  return { bytes, sha256: hash.digest('hex') };
-}
-
 /** Creates the output folder (and its parents) or fails with one line. */
 export function prepareFolder(dir: string): void {
   try {
