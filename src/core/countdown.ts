@@ -17,7 +17,11 @@ export interface Step {
   readonly result: number;
 }
 
-/** The operators in the order `combine` yields them (and their index, an operator code). */
+/**
+ * The operators in the order `combine` yields them (and their index, an operator code).
+ * With `applyOp`, `leftOperand` and `rightOperand` they state the rules once; the hot loops
+ * of expandBeam and the trace writer's leaf line spell them out inline.
+ */
 export const OPERATORS: readonly Operator[] = ['+', '*', '-', '/'];
 
 /** `left op right`. */
@@ -53,16 +57,12 @@ export function intStr(n: number): string {
  * larger minus the smaller (0 allowed), then exact division of the larger by the smaller.
  */
 export function combine(a: number, b: number): Step[] {
-  const out: Step[] = [
-    { left: a, op: '+', right: b, result: a + b },
-    { left: a, op: '*', right: b, result: a * b },
-  ];
-  if (a <= b) {
-    out.push({ left: b, op: '-', right: a, result: b - a });
-    if (a !== 0 && b % a === 0) out.push({ left: b, op: '/', right: a, result: b / a });
-  } else {
-    out.push({ left: a, op: '-', right: b, result: a - b });
-    if (b !== 0 && a % b === 0) out.push({ left: a, op: '/', right: b, result: a / b });
+  const out: Step[] = [];
+  for (const op of OPERATORS) {
+    const left = leftOperand(op, a, b);
+    const right = rightOperand(op, a, b);
+    if (op === '/' && (right === 0 || left % right !== 0)) continue;
+    out.push({ left, op, right, result: applyOp(op, left, right) });
   }
   return out;
 }

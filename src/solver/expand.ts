@@ -103,6 +103,7 @@ export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, e
       const base = node.termSum - h.term(a) - h.term(b);
       count = candidate(h, n, count, i, j, 0, a, b, a + b, base);
       count = candidate(h, n, count, i, j, 1, a, b, a * b, base);
+      // leftOperand / rightOperand of src/core/countdown.ts for - and /, once for both.
       const hi = a <= b ? b : a;
       const lo = a <= b ? a : b;
       count = candidate(h, n, count, i, j, 2, hi, lo, hi - lo, base);
