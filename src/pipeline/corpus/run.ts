@@ -11,7 +11,7 @@ import { LineReader } from './lines.js';
 import { buildManifest, versions, type ManifestFile } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
 import { CHECKPOINT, dataName, MANIFEST, PARTIAL, planStages, shardRange, STATS, type FilePlan, type StageName, type StagePlan } from './plan.js';
-import { fmtDuration, fmtInt, Progress } from './progress.js';
+import { fmtDuration, fmtInt, Progress, type StageProgress } from './progress.js';
 import { createRunner, type Runner } from './runner.js';
 import { ProblemTally, renderStats, SearchTally, type CorpusTallies, type Tally } from './stats.js';
 import { killArmed, killPoint } from './testkill.js';
@@ -198,6 +198,33 @@ class StageRun {
   async abandon(): Promise<void> {
     for (const f of this.files) await f.close();
   }
+
+  /**
+   * Ends the stage's batches: an interrupted stage stops (resumable); a finished one is
+   * finished and its files, tallies and timings recorded. True when the stage is done.
+   */
+  async end(ok: boolean, bar: StageProgress, started: number, timing: { waitMs: number; makeMs: number; packMs: number }): Promise<boolean> {
+    if (!ok) {
+      await this.stop();
+      return false;
+    }
+    const { ctx, plan } = this;
+    const sums = await this.finish();
+    bar.finish();
+    ctx.tallies.set(plan.name, this.tally);
+    plan.files.forEach((f, k) => ctx.summaries.set(f.name, { ...sums[k]!, records: fileRecords(f.kind, this.tally, plan) }));
+    ctx.timings.push({
+      stage: plan.name,
+      records: plan.end - plan.start,
+      seconds: (performance.now() - started) / 1000,
+      makeMs: Math.round(timing.makeMs),
+      packMs: Math.round(timing.packMs),
+      hashMs: Math.round(this.files.reduce((sum, f) => sum + f.hashMs, 0)),
+      waitMs: Math.round(timing.waitMs),
+      diskMs: Math.round(this.diskMs),
+    });
+    return true;
+  }
 }
 
 /**
@@ -332,7 +359,7 @@ async function problemsStage(ctx: Ctx, plan: StagePlan, resumed: StageState | un
       },
       timing,
     );
-    return await endStage(ctx, plan, run, ok, bar, started, timing, [file]);
+    return await run.end(ok, bar, started, timing);
   } catch (err) {
     await run.abandon();
     throw err;
@@ -430,48 +457,13 @@ async function searchStage(ctx: Ctx, plan: StagePlan, resumed: StageState | unde
       },
       timing,
     );
-    return await endStage(ctx, plan, run, ok, bar, started, timing, files);
+    return await run.end(ok, bar, started, timing);
   } catch (err) {
     await run.abandon();
     throw err;
   } finally {
     reader.close();
   }
-}
-
-/**
- * Ends a stage's batches: an interrupted stage stops (resumable); a finished one is
- * finished and its files, tallies and timings recorded. True when the stage is done.
- */
-async function endStage(
-  ctx: Ctx,
-  plan: StagePlan,
-  run: StageRun,
-  ok: boolean,
-  bar: { finish(): void },
-  started: number,
-  timing: { waitMs: number; makeMs: number; packMs: number },
-  files: readonly BlockFile[],
-): Promise<boolean> {
-  if (!ok) {
-    await run.stop();
-    return false;
-  }
-  const sums = await run.finish();
-  bar.finish();
-  ctx.tallies.set(plan.name, run.tally);
-  plan.files.forEach((f, k) => ctx.summaries.set(f.name, { ...sums[k]!, records: fileRecords(f.kind, run.tally, plan) }));
-  ctx.timings.push({
-    stage: plan.name,
-    records: plan.end - plan.start,
-    seconds: (performance.now() - started) / 1000,
-    makeMs: Math.round(timing.makeMs),
-    packMs: Math.round(timing.packMs),
-    hashMs: Math.round(files.reduce((s, f) => s + f.hashMs, 0)),
-    waitMs: Math.round(timing.waitMs),
-    diskMs: Math.round(run.diskMs),
-  });
-  return true;
 }
 
 /** Lines of a finished stage file: problems of the range, records written, or sequences. */
