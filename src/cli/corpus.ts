@@ -1,37 +1,22 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { UsageError } from '../pipeline/errors.js';
-import { checkSpec } from '../pipeline/problems-job.js';
 import type { CorpusOptions, RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_WINDOW, type RecordSettings } from '../pipeline/make-record.js';
 import type { Conditioning } from '../serializers/token-costs.js';
 import { Interrupted, runCorpus } from '../pipeline/corpus/run.js';
 import { WORKER_HEAP_MB } from '../pipeline/corpus/runner.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
-import { SOLVERS, type FitPolicy, type HeuristicChoice, type SolverName } from '../solver/strategies.js';
-import { integer, oneOf, ordered } from './parse.js';
-import { addProblemSpecOptions } from './problems.js';
-import { addBeamOptions, addWindowOptions, recordSettings } from './search.js';
+import { SOLVERS, type SolverName } from '../solver/strategies.js';
+import { integer, oneOf } from './parse.js';
+import { addProblemSpecOptions, problemSpec, type ProblemSpecFlags } from './problems.js';
+import { addBeamOptions, addWindowOptions, recordSettings, type SearchFlags } from './search.js';
 
-interface CorpusFlags {
+interface CorpusFlags extends ProblemSpecFlags, Omit<SearchFlags, 'condition' | 'compat'> {
   count: number;
-  seed: number;
   valCount: number;
-  minNumbers: number;
-  maxNumbers: number;
-  minTarget: number;
-  maxTarget: number;
-  maxNumber?: number;
   solvers: SolverName[];
-  minBeam?: number;
-  maxBeam?: number;
-  maxSubBeam?: number;
-  promising?: number;
-  heuristic?: HeuristicChoice;
-  window: number;
-  maxDepth: number;
   condition: Conditioning[];
-  fit: FitPolicy;
   compress: 'none' | 'gzip';
   out: string;
   workers?: number;
@@ -118,13 +103,8 @@ export function registerCorpus(program: Command): void {
     .option('--quiet', 'no progress or summary on stderr')
     .addOption(new Option('--timings <file>', 'write per-stage timings (JSON)').hideHelp())
     .action(async (f: CorpusFlags) => {
-      ordered('--min-numbers', f.minNumbers, '--max-numbers', f.maxNumbers);
-      ordered('--min-target', f.minTarget, '--max-target', f.maxTarget);
-      const maxNumber = f.maxNumber ?? f.maxTarget - 1;
-      if (maxNumber < 1) throw new UsageError(`--max-number: must be at least 1, got ${maxNumber}`);
+      const spec = problemSpec(f);
       if (f.resume && f.force) throw new UsageError('--resume and --force exclude each other');
-      const spec = { minNumbers: f.minNumbers, maxNumbers: f.maxNumbers, minTarget: f.minTarget, maxTarget: f.maxTarget, maxNumber };
-      checkSpec(spec);
       const options: CorpusOptions = {
         count: f.count,
         seed: f.seed,

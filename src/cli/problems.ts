@@ -1,16 +1,21 @@
 import { Command, Option } from 'commander';
-import { runProblems } from '../pipeline/problems-job.js';
+import { checkSpec, runProblems } from '../pipeline/problems-job.js';
+import type { ProblemSpec } from '../solver/problems.js';
 import { UsageError } from '../pipeline/errors.js';
 import { integer, oneOf, ordered } from './parse.js';
 
-interface ProblemsOptions {
-  count: number;
-  seed: number;
+/** What addProblemSpecOptions parses. */
+export interface ProblemSpecFlags {
   minNumbers: number;
   maxNumbers: number;
   minTarget: number;
   maxTarget: number;
   maxNumber?: number;
+}
+
+interface ProblemsOptions extends ProblemSpecFlags {
+  count: number;
+  seed: number;
   split: 'train' | 'val';
   exclude?: string;
   compat?: 'reference';
@@ -25,6 +30,17 @@ export function addProblemSpecOptions(cmd: Command): Command {
     .option('--min-target <n>', 'smallest target', integer('--min-target', 2), 10)
     .option('--max-target <n>', 'largest target', integer('--max-target', 2), 100)
     .option('--max-number <n>', 'largest starting number (default: max-target - 1)', integer('--max-number', 1));
+}
+
+/** The problem spec those options give, checked for ranges that cannot produce problems. */
+export function problemSpec(f: ProblemSpecFlags): ProblemSpec {
+  ordered('--min-numbers', f.minNumbers, '--max-numbers', f.maxNumbers);
+  ordered('--min-target', f.minTarget, '--max-target', f.maxTarget);
+  const maxNumber = f.maxNumber ?? f.maxTarget - 1;
+  if (maxNumber < 1) throw new UsageError(`--max-number: must be at least 1, got ${maxNumber}`);
+  const spec = { minNumbers: f.minNumbers, maxNumbers: f.maxNumbers, minTarget: f.minTarget, maxTarget: f.maxTarget, maxNumber };
+  checkSpec(spec);
+  return spec;
 }
 
 export function registerProblems(program: Command): void {
@@ -47,13 +63,10 @@ export function registerProblems(program: Command): void {
     )
     .option('--out <file>', 'output: .jsonl, .json (one array), .gz compresses, - is stdout (default: data/{split}_problems.jsonl)')
     .action(async (o: ProblemsOptions) => {
-      ordered('--min-numbers', o.minNumbers, '--max-numbers', o.maxNumbers);
-      ordered('--min-target', o.minTarget, '--max-target', o.maxTarget);
-      const maxNumber = o.maxNumber ?? o.maxTarget - 1;
-      if (maxNumber < 1) throw new UsageError(`--max-number: must be at least 1, got ${maxNumber}`);
+      const spec = problemSpec(o);
       const out = o.out ?? `data/${o.split}_problems.jsonl`;
       const n = await runProblems({
-        spec: { minNumbers: o.minNumbers, maxNumbers: o.maxNumbers, minTarget: o.minTarget, maxTarget: o.maxTarget, maxNumber },
+        spec,
         count: o.count,
         seed: o.seed,
         split: o.split,
