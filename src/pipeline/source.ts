@@ -58,28 +58,47 @@ export async function* readRecordBatches(path: string): AsyncGenerator<SourceRec
  * character, and decoded whole.
  */
 export class LineCutter {
-  /** The unfinished line at the end of the last chunk. */
-  private rest: Buffer | undefined;
+  /** The unfinished line: the pieces of it the last chunks ended with. */
+  private rest: Buffer[] = [];
 
   /** The lines `chunk` completes. */
   push(chunk: Buffer): string[] {
-    const buf = this.rest === undefined ? chunk : Buffer.concat([this.rest, chunk]);
     const out: string[] = [];
     let start = 0;
-    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-      this.line(buf.toString('utf8', start, nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl), out, false);
+    let nl = chunk.indexOf(0x0a);
+    if (this.rest.length > 0) {
+      // Only the unfinished line is joined, once it ends: not the whole chunk, and not
+      // again for every chunk a long line spans.
+      if (nl < 0) {
+        this.rest.push(chunk);
+        return out;
+      }
+      this.rest.push(chunk.subarray(0, nl + 1));
+      const line = Buffer.concat(this.rest);
+      this.rest = [];
+      this.emit(line, 0, line.length - 1, out);
+      start = nl + 1;
+      nl = chunk.indexOf(0x0a, start);
+    }
+    for (; nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+      this.emit(chunk, start, nl, out);
       start = nl + 1;
     }
-    this.rest = start < buf.length ? buf.subarray(start) : undefined;
+    if (start < chunk.length) this.rest.push(chunk.subarray(start));
     return out;
   }
 
   /** The last line, when the text does not end with a newline. */
   end(): string[] {
     const out: string[] = [];
-    if (this.rest !== undefined) this.line(this.rest.toString('utf8'), out, true);
-    this.rest = undefined;
+    if (this.rest.length > 0) this.line(Buffer.concat(this.rest).toString('utf8'), out, true);
+    this.rest = [];
     return out;
+  }
+
+  /** The line buf[start, nl), nl a newline (one `\r` before it is part of the ending). */
+  private emit(buf: Buffer, start: number, nl: number, out: string[]): void {
+    this.line(buf.toString('utf8', start, nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl), out, false);
   }
 
   private line(text: string, out: string[], atEnd: boolean): void {
