@@ -45,7 +45,10 @@ export async function runProblems(job: ProblemsJob): Promise<number> {
       : defaultProblems(job.seed, job.split, job.spec, job.count, excluded.keys);
   const sink = RecordSink.open(job.out);
   try {
-    for (const p of problems) await sink.write(pyJson(problemRecord(p, job.compat)));
+    for (const p of problems) {
+      const room = sink.write(pyJson(problemRecord(p, job.compat)));
+      if (room) await room;
+    }
     await sink.close();
   } catch (err) {
     await sink.abort();
