@@ -12,8 +12,6 @@ import { verifyRecord } from '../src/verify/index.js';
 import { testSettings } from './helpers.js';
 import { WindowTooSmall } from '../src/solver/window.js';
 
-const settings = testSettings;
-
 /** Every sequence's text as a trainer sees it, with its full length counted from scratch. */
 function sequences(p: Problem, index: number, s: RecordSettings) {
   const made = makeSearch(p, problemRecord(p, 'default'), streamFor(11, s.options.solver, index), s);
@@ -46,7 +44,7 @@ describe('the window guarantee (default mode)', () => {
       const problems = [...defaultProblems(3, 'train', spec(3, 5), 60, new Set())];
       let total = 0;
       problems.forEach((p, i) => {
-        const { texts, made, record } = sequences(p, i, settings(solver, window, extra, condition));
+        const { texts, made, record } = sequences(p, i, testSettings(solver, window, extra, condition));
         expect(made.overflows).toBe(0);
         expect(verifyRecord(record), `record ${i}`).toEqual([]);
         for (const { text, claimed } of texts) {
@@ -64,7 +62,7 @@ describe('the window guarantee (default mode)', () => {
     const problems = [...defaultProblems(4, 'train', spec(5, 5), 30, new Set())];
     let deep = 0;
     problems.forEach((p, i) => {
-      const { texts } = sequences(p, i, settings('apr', 1000, { maxSpawnLevel: 1, maxBeam: 6, maxSubBeam: 6 }));
+      const { texts } = sequences(p, i, testSettings('apr', 1000, { maxSpawnLevel: 1, maxBeam: 6, maxSubBeam: 6 }));
       if (texts.some((t) => t.text.includes('<Start Sub Search 0 at level 2>'))) deep++;
     });
     expect(deep).toBeGreaterThan(0);
@@ -80,7 +78,7 @@ describe('the window guarantee (default mode)', () => {
           const [p] = [...defaultProblems(index, 'train', spec(3, 4), 1, new Set())];
           let texts: ReturnType<typeof sequences>['texts'];
           try {
-            texts = sequences(p!, index, settings(solver, window)).texts;
+            texts = sequences(p!, index, testSettings(solver, window)).texts;
           } catch (err) {
             // A window that cannot hold the first expansion is refused, never overflowed.
             expect(err).toBeInstanceOf(WindowTooSmall);
@@ -98,7 +96,7 @@ describe('the window guarantee (default mode)', () => {
     for (const [solver, window] of [['sosp', 1500], ['dfs', 900], ['bfs', 900]] as const) {
       let stopped = 0;
       problems.forEach((p, i) => {
-        const s = settings(solver, window, solver === 'dfs' ? { heuristic: 'sum' } : {});
+        const s = testSettings(solver, window, solver === 'dfs' ? { heuristic: 'sum' } : {});
         const made = makeSearch(p, problemRecord(p, 'default'), streamFor(13, solver, i), s);
         expect(made.overflows, `${solver} record ${i}`).toBe(0);
         if (made.outOfBudget) stopped++;
@@ -112,7 +110,7 @@ describe('the window guarantee (default mode)', () => {
   it('sub-call-budget names the number of child threads the root spawned', () => {
     const problems = [...defaultProblems(8, 'train', spec(4, 4), 20, new Set())];
     problems.forEach((p, i) => {
-      const { texts, made } = sequences(p, i, settings('apr', 4096, {}, 'sub-call-budget'));
+      const { texts, made } = sequences(p, i, testSettings('apr', 4096, {}, 'sub-call-budget'));
       for (const t of texts.filter((x) => x.text.startsWith('Sub Call Budget'))) {
         expect(t.text.startsWith(`Sub Call Budget: ${made.children} Moving to Node #0\n`)).toBe(true);
       }
@@ -122,7 +120,7 @@ describe('the window guarantee (default mode)', () => {
   it('token-budget is the smallest multiple of 512 not below the trace', () => {
     const problems = [...defaultProblems(9, 'train', spec(4, 4), 20, new Set())];
     problems.forEach((p, i) => {
-      const { texts } = sequences(p, i, settings('sosp', 4096, {}, 'token-budget'));
+      const { texts } = sequences(p, i, testSettings('sosp', 4096, {}, 'token-budget'));
       const m = /^Token Budget: (\d+) /.exec(texts[0]!.text)!;
       const own = countTextTokens(texts[0]!.text.slice(m[0].length)) + 2;
       expect(Number(m[1])).toBe(Math.max(512, Math.ceil(own / 512) * 512));
@@ -131,7 +129,7 @@ describe('the window guarantee (default mode)', () => {
 
   it('records carry the reference token fields', () => {
     const [p] = [...defaultProblems(2, 'train', spec(4, 4), 1, new Set())];
-    const { record } = sequences(p!, 0, settings('apr', 4096));
+    const { record } = sequences(p!, 0, testSettings('apr', 4096));
     for (const k of ['token_count', 'longest_seq_token_count', 'avg_seq_token_count', 'avg_sub_seq_token_count', 'sub_call_count']) {
       expect(record).toHaveProperty(k);
     }
