@@ -102,13 +102,6 @@ export function writePyString(out: ByteText, s: string): void {
   out.len = at;
 }
 
-/** A JSON string literal with Python's escapes. */
-export function pyString(s: string): string {
-  scratch.len = 0;
-  writePyString(scratch, s);
-  return scratch.toString();
-}
-
 /** Python's `repr(float)`: shortest round-trip digits, exponent form below 1e-4 or from 1e16. */
 export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
