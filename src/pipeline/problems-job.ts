@@ -5,6 +5,7 @@ import { maxReachable } from '../solver/exact.js';
 import { defaultProblems, ProblemSpaceError, referenceProblems, type ProblemSpec, type Split } from '../solver/problems.js';
 import { UsageError } from './errors.js';
 import { readProblemKeys } from './problems-file.js';
+import { checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
 
 export interface ProblemsJob {
@@ -38,6 +39,7 @@ export function checkSpec(spec: ProblemSpec): void {
 /** Generates the problems and writes them; the output file appears only when complete. */
 export async function runProblems(job: ProblemsJob): Promise<number> {
   checkSpec(job.spec);
+  checkOutputs(job.exclude ? [{ option: '--exclude', path: job.exclude }] : [], [{ option: '--out', path: job.out }]);
   const excluded = job.exclude ? await readProblemKeys(job.exclude) : { keys: new Set<string>(), records: 0 };
   const problems =
     job.compat === 'reference'

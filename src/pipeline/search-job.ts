@@ -8,6 +8,7 @@ import { InputError } from './errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
 import { readProblemBatches } from './problems-file.js';
+import { checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
 
 export interface SearchJob {
@@ -65,6 +66,10 @@ export function makeSearchOrExplain(
 
 /** Searches every problem of a file and writes the records; outputs appear only when complete. */
 export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
+  checkOutputs(
+    [{ option: '--problems', path: job.problems }],
+    [{ option: '--out', path: job.out }, ...(job.sequencesOut ? [{ option: '--sequences-out', path: job.sequencesOut }] : [])],
+  );
   const rngFor = recordRngs(job.seed, job.settings.options);
   const sink = RecordSink.open(job.out);
   const seqSink = job.sequencesOut ? RecordSink.open(job.sequencesOut) : undefined;

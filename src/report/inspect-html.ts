@@ -1,4 +1,5 @@
 import { loadRecord, type InspectSource } from '../pipeline/inspect-job.js';
+import { checkOutputs } from '../pipeline/paths.js';
 import { solutionExpression } from '../serializers/expression.js';
 import { finalOperations } from '../serializers/record-view.js';
 import { DEFAULT_WINDOW } from './collect.js';
@@ -187,6 +188,7 @@ function nodeHtml(node: NodeBox, onPath: ReadonlySet<string>): string {
 
 /** Loads the record `inspect` would show, writes its drawing to `out` and says so on stderr. */
 export async function writeInspectPage(source: InspectSource, out: string): Promise<void> {
+  checkOutputs(source.kind === 'record' ? [{ option: '--record', path: source.file }] : [], [{ option: '--html', path: out }]);
   const record = await loadRecord(source);
   writePage(out, inspectPage(record));
   if (out !== '-') process.stderr.write(`wrote ${out}: ${plural(allLanes(recordLanes(record)).length, 'thread')}\n`);

@@ -1,4 +1,5 @@
 import { UsageError } from '../pipeline/errors.js';
+import { checkOutputs } from '../pipeline/paths.js';
 import type { CorpusStats } from './collect.js';
 import { headlineFigures } from './figures.js';
 import { corpusLabels, gatherCorpus } from './gather.js';
@@ -34,6 +35,7 @@ export interface ReportSummary {
 }
 
 export async function runReport(o: CorpusOptions & { readonly out: string }): Promise<ReportSummary> {
+  checkOutputs(o.inputs.map((path) => ({ option: 'input', path })), [{ option: '--out', path: o.out }]);
   const corpora = await gatherAll(o);
   // Vega and Vega-Lite take about 0.4 s to load: only the report loads them, not every command.
   const { corpusCharts } = await import('./charts.js');

@@ -4,6 +4,7 @@ import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SolverName } from '../../solver/strategies.js';
 import { UsageError } from '../errors.js';
+import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
 import { exists, forEachChunk, prepareFolder, syncDir, systemError, writeAtomic } from './files.js';
 import { buildManifest, type Manifest, type ManifestFile } from './manifest.js';
@@ -64,6 +65,7 @@ async function append(out: import('node:fs/promises').FileHandle, at: number, sr
 export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[]; seconds: number }> {
   const t0 = performance.now();
   if (job.shards.length === 0) throw new UsageError('merge: name the shard folders');
+  checkOutputs(job.shards.map((path) => ({ option: 'shard folder', path })), [{ option: '--out', path: job.out }]);
   const shards = job.shards.map(readShard).sort((a, b) => a.manifest.shard.index - b.manifest.shard.index);
   const first = shards[0]!.manifest;
   const count = first.shard.count;

@@ -1,0 +1,81 @@
+import { fstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from './errors.js';
+import { STDIO } from './formats.js';
+
+/** A file or folder named on the command line, with the option (or argument) that named it. */
+export interface NamedPath {
+  readonly option: string;
+  readonly path: string;
+}
+
+/** What makes two names one file: the resolved path, and device and inode when it exists. */
+interface Identity {
+  readonly real: string;
+  readonly dev?: number;
+  readonly ino?: number;
+}
+
+/**
+ * Refuses, before any work, an output that would overwrite one of the inputs or another
+ * output of the same command. Names are compared as the files they resolve to: `./a` and
+ * `a`, a symbolic link and its target, and two hard links of one file (same device and
+ * inode) are the same file. `-` is the standard stream: when it is a regular file it is
+ * compared like any other. Devices and pipes (`/dev/null`, a FIFO) are never refused: writing
+ * to them destroys nothing.
+ */
+export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly NamedPath[]): void {
+  const ins = inputs.map((p) => ({ p, id: identity(p.path, 'input') }));
+  const seen: Array<{ p: NamedPath; id: Identity }> = [];
+  for (const p of outputs) {
+    const id = identity(p.path, 'output');
+    if (id === undefined) continue;
+    const input = ins.find((i) => i.id !== undefined && same(i.id, id));
+    if (input) {
+      throw new UsageError(`${p.option} ${p.path} is the same file as ${input.p.option} ${input.p.path}: writing it would destroy that input; choose another ${p.option}`);
+    }
+    const other = seen.find((o) => same(o.id, id));
+    if (other) {
+      throw new UsageError(`${p.option} ${p.path} and ${other.p.option} ${other.p.path} are the same file; give each output its own name`);
+    }
+    seen.push({ p, id });
+  }
+}
+
+function same(a: Identity, b: Identity): boolean {
+  if (a.dev !== undefined && a.dev === b.dev && a.ino === b.ino) return true;
+  return a.real === b.real;
+}
+
+/** The identity of a name; undefined for what cannot be destroyed (a device, a pipe). */
+function identity(path: string, role: 'input' | 'output'): Identity | undefined {
+  if (path === STDIO) {
+    let st: Stats;
+    try {
+      st = fstatSync(role === 'input' ? 0 : 1);
+    } catch {
+      return undefined;
+    }
+    return st.isFile() ? { real: `<${role === 'input' ? 'stdin' : 'stdout'}>`, dev: st.dev, ino: st.ino } : undefined;
+  }
+  let st: Stats | undefined;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined;
+  }
+  if (st !== undefined && !st.isFile() && !st.isDirectory()) return undefined;
+  const real = resolvedPath(path);
+  return st === undefined ? { real } : { real, dev: st.dev, ino: st.ino };
+}
+
+/** The absolute path with every symbolic link of its existing part resolved. */
+function resolvedPath(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(resolvedPath(parent), basename(abs));
+  }
+}
