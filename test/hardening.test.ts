@@ -3,7 +3,10 @@ import { closeSync, existsSync, linkSync, openSync, mkdirSync, mkdtempSync, read
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { goldenPath, repoRoot } from './helpers.js';
+import { makeSearch } from '../src/pipeline/make-record.js';
+import { streamFor } from '../src/random/streams.js';
+import { verifyRecord } from '../src/verify/index.js';
+import { goldenPath, repoRoot, testSettings } from './helpers.js';
 
 /**
  * Issue 13 (hardening), through the built CLI: no input destroyed, no silent wrong output,
@@ -70,5 +73,33 @@ describe('nothing destroys an input', () => {
   it('standard input is compared too, and devices may be named twice', () => {
     expectRefused(run(['search', 'sosp', '--problems', '-', '--out', 'hard.jsonl'], 'in.jsonl'), /--out hard.jsonl is the same file as --problems -/);
     expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', '/dev/null', '--sequences-out', '/dev/null']).code).toBe(0);
+  });
+});
+
+describe('no silent wrong arithmetic', () => {
+  const BIG = '{"nums": [1000000, 999999, 999998, 999997], "target": 77777}\n';
+
+  it('search refuses problems beyond exact integer arithmetic, naming file and line (the rule problems uses)', () => {
+    writeFileSync(p('big.jsonl'), readFileSync(golden42(), 'utf8').split('\n')[0] + '\n' + BIG);
+    expectRefused(run(['search', 'bfs', '--problems', 'big.jsonl', '--min-beam', '30', '--max-beam', '30', '--window', '0', '--out', 'big-out.jsonl']), /big.jsonl:2: "nums" \[1000000, 999999, 999998, 999997\] can exceed exact integer arithmetic/);
+    expect(existsSync(p('big-out.jsonl'))).toBe(false);
+    expectRefused(run(['problems', '--max-number', '1000000', '--max-target', '1000001', '--out', 'big-p.jsonl']), /--max-number 1000000 with 4 numbers can exceed exact integer arithmetic/);
+  });
+
+  it('inspect --nums refuses them too', () => {
+    expectRefused(run(['inspect', '--nums', '1000000,999999,999998,999997', '--target', '77777']), /--nums 1000000,999999,999998,999997 can exceed exact integer arithmetic/);
+    // 94906265^2 < 2^53 - 1 < 94906266^2: the bound is exact at its edge.
+    expect(run(['inspect', '--nums', '94906265,94906265', '--target', '50']).code).toBe(0);
+    expectRefused(run(['inspect', '--nums', '94906266,94906266', '--target', '50']), /can exceed exact integer arithmetic/);
+  });
+
+  it('verify catches an inexact product in a trace', () => {
+    // The pure search never refuses: a record made from such a problem prints rounded products.
+    const problem = { nums: [1000000, 999999, 999998, 999997], target: 77777, solution: [], startSize: 4 };
+    const made = makeSearch(problem, { nums: problem.nums, target: problem.target }, streamFor(0, 'bfs', 0), testSettings('bfs', 0, { minBeam: 30, maxBeam: 30 }));
+    const record = JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown>;
+    const messages = verifyRecord(record).map((i) => i.message);
+    expect(messages.some((m) => /\*999995000006=999994000010999900 is beyond exact integer arithmetic/.test(m))).toBe(true);
+    expect(messages).toContain('nums [1000000, 999999, 999998, 999997] can exceed exact integer arithmetic (2^53)');
   });
 });

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
 import { inspect, type InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../pipeline/errors.js';
 import { writeInspectPage } from '../report/inspect-html.js';
@@ -21,6 +22,7 @@ function parseNums(text: string): number[] {
   const nums = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
   if (nums.some((n) => !Number.isSafeInteger(n))) throw new UsageError(`--nums: expected integers separated by commas, got "${text}"`);
   if (nums.length < 2 || nums.length > 6) throw new UsageError(`--nums: expected 2 to 6 numbers, got ${nums.length}`);
+  if (!staysExact(Math.max(...nums), nums.length)) throw new UsageError(`--nums ${text} ${BEYOND_EXACT}`);
   return nums;
 }
 

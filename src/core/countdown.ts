@@ -116,7 +116,8 @@ export function replay(
 ): { ok: true; nums: number[] } | { ok: false; error: string } {
   let nums = [...start];
   for (const [k, s] of steps.entries()) {
-    if (!arithmeticHolds(s)) return { ok: false, error: `step ${k + 1} ${stepString(s)} is wrong arithmetic` };
+    const fault = arithmeticFault(s);
+    if (fault) return { ok: false, error: `step ${k + 1} ${stepString(s)} ${fault}` };
     const i = nums.indexOf(s.left);
     const rest = i < 0 ? nums : nums.filter((_, x) => x !== i);
     const j = rest.indexOf(s.right);
@@ -128,8 +129,32 @@ export function replay(
   return { ok: true, nums };
 }
 
-/** True when the step's arithmetic is right and follows the reference's rules. */
+/**
+ * Whether every value any order of operations can make from `count` numbers no larger than
+ * `largest` is an exact integer as a double (at most Number.MAX_SAFE_INTEGER, 2^53 - 1). A
+ * value made from k numbers is at most max(largest, 2)^k (a + b <= a * b once both are 2 or
+ * more; - and / never grow a value), so that power is the bound. Problems beyond it would
+ * print rounded products as if they were exact: they are refused wherever problems enter.
+ */
+export function staysExact(largest: number, count: number): boolean {
+  const m = Math.max(largest, 2);
+  let bound = 1;
+  for (let k = 0; k < count; k++) {
+    bound *= m; // rounding is monotone: a true product above 2^53 - 1 never rounds below it
+    if (bound > Number.MAX_SAFE_INTEGER) return false;
+  }
+  return true;
+}
+
+/** The words every refusal of staysExact ends with. */
+export const BEYOND_EXACT = 'can exceed exact integer arithmetic (2^53)';
+
+/**
+ * True when the step's arithmetic is right and follows the reference's rules. Numbers
+ * beyond exact integer arithmetic never hold: their printed digits may be a rounded double's.
+ */
 export function arithmeticHolds(s: Step): boolean {
+  if (!Number.isSafeInteger(s.left) || !Number.isSafeInteger(s.right) || !Number.isSafeInteger(s.result)) return false;
   switch (s.op) {
     case '+':
       return s.left + s.right === s.result;
@@ -140,6 +165,13 @@ export function arithmeticHolds(s: Step): boolean {
     case '/':
       return s.right !== 0 && s.left % s.right === 0 && s.left / s.right === s.result;
   }
+}
+
+/** What is wrong with a step's arithmetic (the end of a sentence naming the step); undefined when it holds. */
+export function arithmeticFault(s: Step): string | undefined {
+  if (arithmeticHolds(s)) return undefined;
+  const exact = Number.isSafeInteger(s.left) && Number.isSafeInteger(s.right) && Number.isSafeInteger(s.result);
+  return exact ? 'is wrong arithmetic' : 'is beyond exact integer arithmetic (2^53)';
 }
 
 const STEP_RE = /^(\d+)([-+*/])(\d+)=(\d+)$/;

@@ -1,4 +1,4 @@
-import { parseStep, problemKey, type Step } from '../core/countdown.js';
+import { BEYOND_EXACT, parseStep, problemKey, pyIntList, staysExact, type Step } from '../core/countdown.js';
 import type { Problem } from '../solver/problems.js';
 import { InputError } from './errors.js';
 import { readRecordBatches } from './source.js';
@@ -26,6 +26,7 @@ export function toProblem(value: unknown, file: string, line: number): ProblemIn
   if (nums.length < MIN_NUMBERS || nums.length > MAX_NUMBERS) {
     throw bad(`"nums" must hold ${MIN_NUMBERS} to ${MAX_NUMBERS} numbers, got ${nums.length}`);
   }
+  if (!staysExact(Math.max(...(nums as number[])), nums.length)) throw bad(`"nums" ${pyIntList(nums as number[])} ${BEYOND_EXACT}`);
   const target = rec.target;
   if (target === undefined) throw bad('missing field "target"');
   if (!Number.isSafeInteger(target) || (target as number) < 2) throw bad('"target" must be an integer of at least 2');

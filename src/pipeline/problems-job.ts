@@ -1,4 +1,5 @@
 
+import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
 import { problemRecord, type Compat } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { maxReachable } from '../solver/exact.js';
@@ -21,11 +22,8 @@ export interface ProblemsJob {
 
 /** Option combinations that cannot produce problems, found before any work starts. */
 export function checkSpec(spec: ProblemSpec): void {
-  const biggest = Math.max(spec.maxNumber, 2) ** spec.maxNumbers;
-  if (biggest > Number.MAX_SAFE_INTEGER) {
-    throw new UsageError(
-      `--max-number ${spec.maxNumber} with ${spec.maxNumbers} numbers can exceed exact integer arithmetic (2^53); lower one of them`,
-    );
+  if (!staysExact(spec.maxNumber, spec.maxNumbers)) {
+    throw new UsageError(`--max-number ${spec.maxNumber} with ${spec.maxNumbers} numbers ${BEYOND_EXACT}; lower one of them`);
   }
   const reach = maxReachable(spec.maxNumber, spec.minNumbers);
   if (reach < spec.maxTarget) {

@@ -2,7 +2,7 @@
  * The problem fields every record carries: `nums`, `target`, `start_size`, `solution` and
  * `optimal_path`.
  */
-import { arithmeticHolds, parseStep, pyIntList, pyStrList, stepString, type Step } from '../core/countdown.js';
+import { arithmeticFault, BEYOND_EXACT, parseStep, pyIntList, pyStrList, staysExact, stepString, type Step } from '../core/countdown.js';
 import { quote, type VerifyIssue } from './issue.js';
 import { splitThread } from './lines.js';
 import { replaySteps } from './step.js';
@@ -27,6 +27,7 @@ export function verifyProblem(rec: Record<string, unknown>, issues: VerifyIssue[
     issues.push({ thread: '', line: 0, message: 'target must be a non-negative integer' });
     return undefined;
   }
+  if (!staysExact(Math.max(...nums), nums.length)) issues.push({ thread: '', line: 0, message: `nums ${pyIntList(nums)} ${BEYOND_EXACT}` });
   let startSize = nums.length;
   if ('start_size' in rec) {
     if (rec.start_size !== nums.length) {
@@ -98,7 +99,8 @@ function verifyOptimalPath(p: Problem, solution: Step[], text: string, issues: V
         break;
       case 'explore': {
         const op = stepString(t.step);
-        if (!arithmeticHolds(t.step)) at(l.no, `Exploring Operation: ${op} is wrong arithmetic`);
+        const fault = arithmeticFault(t.step);
+        if (fault) at(l.no, `Exploring Operation: ${op} ${fault}`);
         const want = solution[explored];
         if (!want || op !== stepString(want)) at(l.no, `optimal_path explores ${op} where the solution has ${want ? stepString(want) : 'no more steps'}`);
         explored++;

@@ -2,7 +2,7 @@
  * Whether an operation may be applied to a state, by the reference's successor rules
  * (core `combine` / `pairs` / `applyAt`), and replaying operation lists.
  */
-import { applyAt, arithmeticHolds, combine, pairs, pyIntList, replay, stepString, type Step } from '../core/countdown.js';
+import { applyAt, arithmeticFault, combine, pairs, pyIntList, replay, stepString, type Step } from '../core/countdown.js';
 
 /** Every state the reference could reach from `nums` by printing exactly this step. */
 function outcomes(nums: readonly number[], step: Step): number[][] {
@@ -21,9 +21,10 @@ function outcomes(nums: readonly number[], step: Step): number[][] {
  * as the end of a message that starts with the operation; undefined when nothing is.
  */
 export function exploreFault(nums: readonly number[], step: Step, shown: readonly number[]): string | undefined {
+  const fault = arithmeticFault(step); // first: a rounded product is also what combine computes
+  if (fault) return fault;
   const reachable = outcomes(nums, step);
   if (reachable.length === 0) {
-    if (!arithmeticHolds(step)) return 'is wrong arithmetic';
     // replay removes operands by value: it succeeds exactly when both numbers are there
     if (!replay(nums, [step]).ok) return `uses a number not available in ${pyIntList(nums)}`;
     return `does not follow the reference's operand order for ${pyIntList(nums)}`;
