@@ -103,3 +103,18 @@ describe('no silent wrong arithmetic', () => {
     expect(messages).toContain('nums [1000000, 999999, 999998, 999997] can exceed exact integer arithmetic (2^53)');
   });
 });
+
+describe('no stale fields', () => {
+  it('search keeps only the problem fields of its input records', () => {
+    expect(run(['search', 'apr', '--problems', 'in.jsonl', '--out', 'apr-in.jsonl']).code).toBe(0);
+    expect(run(['search', 'sosp', '--problems', 'apr-in.jsonl', '--out', 'sosp-from-apr.jsonl']).code).toBe(0);
+    const rec = JSON.parse(text('sosp-from-apr.jsonl').split('\n')[0]!) as Record<string, unknown>;
+    expect(Object.keys(rec)).toEqual([
+      ...['nums', 'target', 'solution', 'optimal_path', 'start_size', 'search_path', 'rating', 'search_type', 'heuristic'],
+      ...['token_count', 'longest_seq_token_count', 'avg_seq_token_count', 'avg_sub_seq_token_count', 'sub_call_count'],
+    ]);
+    // The same records as from the problems themselves.
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'sosp-in.jsonl']).code).toBe(0);
+    expect(text('sosp-from-apr.jsonl')).toBe(text('sosp-in.jsonl'));
+  });
+});

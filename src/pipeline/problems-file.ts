@@ -1,11 +1,13 @@
 import { BEYOND_EXACT, parseStep, problemKey, pyIntList, staysExact, type Step } from '../core/countdown.js';
+import { problemFieldsOf } from '../serializers/problem.js';
 import type { Problem } from '../solver/problems.js';
 import { InputError } from './errors.js';
 import { readRecordBatches } from './source.js';
 
-/** A problem as read from a file: the record itself (kept for its other fields) and the core. */
+/** A problem as read from a file: its problem fields (kept for the search record) and the core. */
 export interface ProblemInput {
   readonly problem: Problem;
+  /** The record's problem fields (problemFieldsOf), in its order. */
   readonly record: Readonly<Record<string, unknown>>;
   readonly line: number;
 }
@@ -45,7 +47,7 @@ export function toProblem(value: unknown, file: string, line: number): ProblemIn
   }
   return {
     problem: { nums: nums as number[], target: target as number, solution, startSize: startSize as number },
-    record: rec,
+    record: problemFieldsOf(rec),
     line,
   };
 }

@@ -43,7 +43,21 @@ function removeOnce(nums: readonly number[], s: Step): number[] {
   return [...rest, s.result];
 }
 
-/** The problem record in the reference's field order. */
+/** The fields of a problem record (the reference's `generate_problems.py`), in its order. */
+export const PROBLEM_FIELDS = ['nums', 'target', 'solution', 'optimal_path', 'start_size'] as const;
+
+/**
+ * The problem's fields of any record, in the record's order: what a search record carries
+ * over from its input. Fields of an earlier search (`trace_dict`, `beam_size`, token figures,
+ * ...) are left behind, so searching a search record never keeps stale ones.
+ */
+export function problemFieldsOf(rec: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in rec) if ((PROBLEM_FIELDS as readonly string[]).includes(k)) out[k] = rec[k];
+  return out;
+}
+
+/** The problem record in the reference's field order (PROBLEM_FIELDS). */
 export function problemRecord(p: Problem, compat: Compat): { [key: string]: PyJson } {
   return {
     nums: p.nums,
