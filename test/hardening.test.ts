@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, linkSync, openSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -116,5 +116,89 @@ describe('no stale fields', () => {
     // The same records as from the problems themselves.
     expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'sosp-in.jsonl']).code).toBe(0);
     expect(text('sosp-from-apr.jsonl')).toBe(text('sosp-in.jsonl'));
+  });
+});
+
+describe('every fault is one line and exit 2', () => {
+  it.runIf(existsSync('/dev/full'))('a full disk (ENOSPC) in problems and search', () => {
+    for (const args of [
+      ['problems', '--count', '3000', '--out', '/dev/full'],
+      ['search', 'sosp', '--problems', 'in.jsonl', '--out', '/dev/full'],
+      ['search', 'sosp', '--problems', 'in.jsonl', '--out', 'full.jsonl', '--sequences-out', '/dev/full'],
+    ]) {
+      expectRefused(run(args), /cannot write \/dev\/full: no space left on the device/);
+    }
+    expect(existsSync(p('full.jsonl'))).toBe(false);
+    // Standard output that is a full file.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" problems --count 50 --out - > /dev/full`], { encoding: 'utf8', cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('countdown-traces: cannot write to standard output: no space left on the device\n');
+  });
+
+  it('a worker out of memory says to raise --worker-heap', () => {
+    const r = run(['corpus', '--count', '40', '--val-count', '0', '--solvers', 'apr', '--min-numbers', '6', '--max-numbers', '6', '--min-beam', '60', '--max-beam', '60', '--max-sub-beam', '80', '--window', '0', '--worker-heap', '64', '--workers', '1', '--quiet', '--out', 'oom']);
+    expectRefused(r, /a worker ran out of memory \(--worker-heap 64 MB\).*raise --worker-heap/);
+  });
+
+  it('inspect --record on a line that is not a problem or search record', () => {
+    writeFileSync(p('seqs.jsonl'), '{"text": "Moving to Node #0\\n", "record": 0, "thread": "root#0", "tokens": 9}\n');
+    expectRefused(run(['inspect', '--record', 'seqs.jsonl:0']), /seqs.jsonl:1: missing field "nums"/);
+  });
+
+  it('--workers is capped', () => {
+    expectRefused(run(['corpus', '--workers', '1000', '--out', 'many']), /--workers: at most \d+ \(4 per core on this machine\), got 1000/);
+  });
+});
+
+describe('SIGINT and SIGTERM remove unfinished outputs', () => {
+  /** Starts a command, waits until its temporary output holds data, sends `signal`, returns its exit. */
+  async function interrupt(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const tmp = () => readdirSync(dir).filter((f) => f.includes(`.tmp-${child.pid}`));
+    while (!tmp().some((f) => statSync(p(f)).size > 0)) await new Promise((r) => setTimeout(r, 20));
+    child.kill(signal);
+    return { code: await exited, stderr };
+  }
+
+  beforeAll(() => {
+    expect(run(['problems', '--count', '5000', '--seed', '3', '--out', 'many.jsonl']).code).toBe(0);
+  });
+
+  it('search', async () => {
+    const r = await interrupt(['search', 'apr', '--window', '0', '--problems', 'many.jsonl', '--out', 'sig.jsonl', '--sequences-out', 'sig-seq.jsonl'], 'SIGTERM');
+    expect(r.code).toBe(143);
+    expect(r.stderr).toBe('countdown-traces: stopped by SIGTERM; sig.jsonl and sig-seq.jsonl not written\n');
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-') || f.startsWith('sig'))).toEqual([]);
+  });
+
+  it('problems', async () => {
+    const r = await interrupt(['problems', '--count', '5000000', '--out', 'sig.jsonl'], 'SIGINT');
+    expect(r.code).toBe(130);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-') || f.startsWith('sig'))).toEqual([]);
+  });
+});
+
+describe('counts that take long', () => {
+  it('a count beyond the problem space is refused at once', () => {
+    expectRefused(run(['problems', '--count', '1000000000000', '--out', 'huge.jsonl']), /--count 1000000000000 is more than the 386,711,325 distinct problems these options allow/);
+  });
+
+  it('a count that takes hours shows its progress and the time left', async () => {
+    const child = spawn(process.execPath, [cli, 'problems', '--count', '300000000', '--out', 'long.jsonl'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const line = await new Promise<string>((resolve) => {
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const m = /^problems: long.jsonl .*$/m.exec(stderr);
+        if (m) resolve(m[0]);
+      });
+    });
+    child.kill('SIGINT');
+    await new Promise((r) => child.on('exit', r));
+    expect(line).toMatch(/^problems: long.jsonl [\d,]+\/300,000,000 +[\d,]+ rec\/s +ETA (\d+h|\d+d)/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('long'))).toEqual([]);
   });
 });

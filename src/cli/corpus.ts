@@ -49,6 +49,18 @@ function seconds(text: string): number {
   return n;
 }
 
+/**
+ * More worker threads than this only add memory (each holds a V8 heap and the tokenizer) and
+ * crash risk, never speed: 4 per core.
+ */
+const MAX_WORKERS = 4 * availableParallelism();
+
+function workerCount(text: string): number {
+  const n = integer('--workers', 0)(text);
+  if (n > MAX_WORKERS) throw new UsageError(`--workers: at most ${MAX_WORKERS} (4 per core on this machine), got ${n}`);
+  return n;
+}
+
 const CONDITIONS = ['none', 'token-budget', 'sub-call-budget'] as const;
 
 function conditionList(text: string): Conditioning[] {
@@ -92,7 +104,7 @@ export function registerCorpus(program: Command): void {
     .option('--condition <modes>', 'conditioning prefixes: none, token-budget (sosp, dfs, bfs), sub-call-budget (apr), comma-separated', conditionList, ['none'] as Conditioning[])
     .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', ['none', 'gzip'] as const)).default('none'))
     .option('--out <dir>', 'output folder', 'data/corpus')
-    .option('--workers <n>', "worker threads (default: the machine's cores; 0: all on the main thread)", integer('--workers', 0, 1024))
+    .option('--workers <n>', `worker threads (default: the machine's cores; 0: all on the main thread; at most 4 per core, ${MAX_WORKERS} here)`, workerCount)
     .option('--worker-heap <mb>', 'V8 heap limit of each worker thread, in MB', integer('--worker-heap', 64, 16384), WORKER_HEAP_MB)
     .option('--batch-size <n>', 'records per task (default: per stage); never changes the output', integer('--batch-size', 1, 10_000))
     .option('--shard <i/n>', 'make shard I of N (0-based); join the shard folders with merge')

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../pipeline/errors.js';
+import { describeSystemError, UsageError } from '../pipeline/errors.js';
 import { registerProblems } from './problems.js';
 import { registerSearch } from './search.js';
 import { registerInspect } from './inspect.js';
@@ -30,21 +30,26 @@ function VERSION(): string {
   return '0.1.0';
 }
 
-// A reader that stops early (`| head`) is not an error.
+// A reader that stops early (`| head`) is not an error; any other failure is one line.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
+  report(describeSystemError(err, 'cannot write to standard output') ?? err);
+  process.exit(2);
 });
+
+/** A UsageError is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
+function report(err: unknown): void {
+  if (!(err instanceof UsageError)) throw err;
+  process.stderr.write(`countdown-traces: ${err.message}\n`);
+  process.exitCode = 2;
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof UsageError) {
-    process.stderr.write(`countdown-traces: ${err.message}\n`);
-    process.exitCode = 2;
   } else {
-    throw err;
+    report(err);
   }
 }

@@ -7,6 +7,7 @@ import { solve } from '../solver/exact.js';
 import type { Problem } from '../solver/problems.js';
 import { makeSearch, type RecordSettings } from './make-record.js';
 import { InputError } from './errors.js';
+import { toProblem } from './problems-file.js';
 import { readRecords } from './source.js';
 
 export type InspectSource =
@@ -17,11 +18,9 @@ export type InspectSource =
 export async function loadRecord(source: InspectSource): Promise<Record<string, unknown>> {
   if (source.kind === 'record') {
     let k = 0;
-    for await (const { value } of readRecords(source.file)) {
+    for await (const { value, line } of readRecords(source.file)) {
       if (k++ === source.index) {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          throw new InputError(source.file, undefined, `record ${source.index} is not a JSON object`);
-        }
+        toProblem(value, source.file, line); // a problem or search record: nums and target at least
         return value as Record<string, unknown>;
       }
     }

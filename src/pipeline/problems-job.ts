@@ -3,7 +3,8 @@ import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
 import { problemRecord, type Compat } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { maxReachable } from '../solver/exact.js';
-import { defaultProblems, ProblemSpaceError, referenceProblems, type ProblemSpec, type Split } from '../solver/problems.js';
+import { defaultProblems, ProblemSpaceError, problemSpaceBound, referenceProblems, type ProblemSpec, type Split } from '../solver/problems.js';
+import { fmtInt, lateStage } from './corpus/progress.js';
 import { UsageError } from './errors.js';
 import { readProblemKeys } from './problems-file.js';
 import { checkOutputs } from './paths.js';
@@ -38,18 +39,35 @@ export function checkSpec(spec: ProblemSpec): void {
 export async function runProblems(job: ProblemsJob): Promise<number> {
   checkSpec(job.spec);
   checkOutputs(job.exclude ? [{ option: '--exclude', path: job.exclude }] : [], [{ option: '--out', path: job.out }]);
+  const space = problemSpaceBound(job.spec);
+  if (job.compat === 'default' && job.count > space) {
+    throw new UsageError(
+      `--count ${job.count} is more than the ${fmtInt(space)} distinct problems these options allow at most (default mode never repeats a problem); lower --count or widen the ranges`,
+    );
+  }
   const excluded = job.exclude ? await readProblemKeys(job.exclude) : { keys: new Set<string>(), records: 0 };
   const problems =
     job.compat === 'reference'
       ? referenceProblems(job.seed, job.spec, job.count, excluded.keys, job.split === 'val' ? excluded.records : 0)
       : defaultProblems(job.seed, job.split, job.spec, job.count, excluded.keys);
   const sink = RecordSink.open(job.out);
+  const progress = lateStage('problems', job.out === '-' ? 'stdout' : job.out, job.count);
+  let yielded = performance.now();
   try {
     for (const p of problems) {
       const room = sink.write(pyJson(problemRecord(p, job.compat)));
       if (room) await room;
+      if ((sink.records & 255) === 0) {
+        progress.update(sink.records);
+        // Let the event loop run now and then: signals (which remove the unfinished file) and progress.
+        if (performance.now() - yielded > 50) {
+          await new Promise(setImmediate);
+          yielded = performance.now();
+        }
+      }
     }
     await sink.close();
+    progress.finish();
   } catch (err) {
     await sink.abort();
     if (err instanceof ProblemSpaceError) throw new UsageError(err.message);

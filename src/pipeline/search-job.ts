@@ -100,8 +100,7 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
         index++;
       }
     }
-    await sink.close();
-    await seqSink?.close();
+    await RecordSink.closeAll([sink, seqSink]);
   } catch (err) {
     await sink.abort();
     await seqSink?.abort();

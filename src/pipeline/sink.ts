@@ -8,16 +8,17 @@ import { describeSystemError, UsageError } from './errors.js';
 import { mkdirp } from './mkdirp.js';
 import { formatOf, STDIO } from './formats.js';
 
-/**
- * Writes records (each one JSON text) to a file in the format its name asks for. The file is
- * written under a temporary name and renamed only by `close()`, so a crash or an error never
- * leaves a partial file looking complete; `abort()` removes the temporary file. Writes wait
- * for the disk when its buffer is full (backpressure), so a slow disk slows the producer
- * instead of growing memory.
- */
 /** Bytes gathered before one write to the stream. */
 const CHUNK = 1 << 20;
 
+/**
+ * Writes records (each one JSON text) to a file in the format its name asks for. The file is
+ * written under a temporary name and renamed only by `close()`, so a crash or an error never
+ * leaves a partial file looking complete; `abort()` removes the temporary file, and so does
+ * SIGINT or SIGTERM while it is open (the command then ends with 130 or 143). Writes wait
+ * for the disk when its buffer is full (backpressure), so a slow disk slows the producer
+ * instead of growing memory.
+ */
 export class RecordSink {
   private readonly out: Writable;
   private readonly file: Writable | undefined;
@@ -36,6 +37,7 @@ export class RecordSink {
     this.array = fmt.array;
     if (path === STDIO) {
       this.out = process.stdout;
+      this.out.on('error', (err) => this.fail(err));
       this.erroredOut = once(this.out, 'error').then(() => undefined, () => undefined);
       return;
     }
@@ -50,6 +52,7 @@ export class RecordSink {
     } catch (err) {
       throw describeSystemError(err, `cannot write ${path}`) ?? err;
     }
+    if (this.tmp !== undefined) unfinished.add(this);
     this.file = createWriteStream('', { fd, highWaterMark: 1 << 20 });
     this.file.on('error', (err) => this.fail(err));
     if (fmt.gzip) {
@@ -72,7 +75,7 @@ export class RecordSink {
   }
 
   private fail(err: Error): void {
-    this.failure ??= describeSystemError(err, `cannot write ${this.path}`) ?? err;
+    this.failure ??= describeSystemError(err, this.path === STDIO ? 'cannot write to standard output' : `cannot write ${this.path}`) ?? err;
   }
 
   /**
@@ -100,33 +103,62 @@ export class RecordSink {
     // a page fault per page.
     this.pending = this.spare.pop() ?? new ByteText(CHUNK + (1 << 16));
     this.pending.len = 0;
-    const room = this.out.write(full.view(), () => {
-      if (this.spare.length < 4) this.spare.push(full);
-    });
-    if (!room) await Promise.race([once(this.out, 'drain'), this.erroredOut]);
+    let room: boolean;
+    try {
+      room = this.out.write(full.view(), () => {
+        if (this.spare.length < 4) this.spare.push(full);
+      });
+    } catch (err) {
+      // Standard output to a file writes synchronously, and throws (ENOSPC, ...).
+      this.fail(err as Error);
+      throw this.failure!;
+    }
+    if (!room) await settled(once(this.out, 'drain'), this.erroredOut);
     if (this.failure) throw this.failure;
   }
 
   /** Finishes the file and gives it its real name. */
   async close(): Promise<void> {
+    await RecordSink.closeAll([this]);
+  }
+
+  /**
+   * Closes several outputs of one command as one: every file is finished before any gets its
+   * real name, so a failure in one (a full disk) leaves none of them looking complete.
+   */
+  static async closeAll(sinks: ReadonlyArray<RecordSink | undefined>): Promise<void> {
+    const all = sinks.filter((s): s is RecordSink => s !== undefined);
+    try {
+      for (const s of all) await s.finish();
+    } catch (err) {
+      for (const s of all) await s.abort();
+      throw err;
+    }
+    for (const s of all) await s.commit();
+  }
+
+  /** Writes the rest and closes the temporary file. */
+  private async finish(): Promise<void> {
     if (this.done) return;
     if (this.array) this.pending.text(this.count === 0 ? '[]\n' : '\n]\n');
     await this.flush();
     this.done = true;
     if (this.file === undefined) return;
     this.out.end();
-    await Promise.race([once(this.file, 'close'), this.erroredOut]);
-    if (this.failure) {
-      await this.abort();
-      throw this.failure;
-    }
-    if (this.tmp === undefined) return;
+    await settled(once(this.file, 'close'), this.erroredOut);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Gives the finished file its real name. */
+  private async commit(): Promise<void> {
+    if (this.tmp === undefined || !unfinished.has(this)) return; // no temporary file, or already renamed
     try {
       renameSync(this.tmp, this.path);
     } catch (err) {
       await this.abort();
       throw describeSystemError(err, `cannot write ${this.path}`) ?? err;
     }
+    unfinished.delete(this);
   }
 
   /** Drops what was written: the temporary file goes, the real name is never created. */
@@ -135,12 +167,54 @@ export class RecordSink {
     if (this.file === undefined || this.tmp === undefined) return;
     this.out.destroy();
     this.file.destroy();
+    this.removeTemporary();
+  }
+
+  /** Removes the temporary file (synchronously: a signal handler calls it before exiting). */
+  removeTemporary(): void {
+    unfinished.delete(this);
+    if (this.tmp === undefined) return;
     try {
       rmSync(this.tmp, { force: true });
     } catch {
       // Nothing more can be done; the temporary name already says it is incomplete.
     }
   }
+}
+
+/**
+ * Sinks whose temporary file is on disk. While there is one, SIGINT and SIGTERM remove them
+ * all and end the command (130 or 143, as a shell reports those signals) instead of leaving
+ * `NAME.tmp-PID` files behind.
+ */
+const open = new Set<RecordSink>();
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+const unfinished = {
+  add(sink: RecordSink): void {
+    if (open.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+    open.add(sink);
+  },
+  delete(sink: RecordSink): void {
+    if (open.delete(sink) && open.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
+  },
+  has: (sink: RecordSink): boolean => open.has(sink),
+};
+
+function onSignal(signal: NodeJS.Signals): void {
+  const names = [...open].map((s) => s.path);
+  for (const s of [...open]) s.removeTemporary();
+  process.stderr.write(`countdown-traces: stopped by ${signal}; ${names.join(' and ')} not written\n`);
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+/**
+ * Waits for an event or for the stream's error, whichever comes first; an error settles it
+ * without throwing (`once` rejects on 'error'): the failure recorded by `fail` is what the
+ * caller throws, as one line.
+ */
+async function settled(event: Promise<unknown>, errored: Promise<void>): Promise<void> {
+  await Promise.race([event.then(() => undefined, () => undefined), errored]);
 }
 
 function isSpecialFile(path: string): boolean {

@@ -131,6 +131,22 @@ export function* defaultCandidates(seed: number, split: Split, index: number, sp
   }
 }
 
+/**
+ * At most how many distinct problems the spec allows: multisets of numbers (of each allowed
+ * size) times targets, solvable or not. Default mode never repeats a problem, so it cannot
+ * make more than this (an upper bound, for refusing counts that can never be met).
+ */
+export function problemSpaceBound(spec: ProblemSpec): number {
+  let multisets = 0;
+  for (let k = spec.minNumbers; k <= spec.maxNumbers; k++) {
+    // C(maxNumber + k - 1, k): multisets of k numbers from 1..maxNumber
+    let c = 1;
+    for (let i = 1; i <= k; i++) c = (c * (spec.maxNumber - 1 + i)) / i;
+    multisets += c;
+  }
+  return multisets * (spec.maxTarget - spec.minTarget + 1);
+}
+
 /** How many candidates in a row may be duplicates or excluded before giving up. */
 export const MAX_REJECTS = 10_000;
 

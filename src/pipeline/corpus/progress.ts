@@ -19,9 +19,11 @@ export function fmtInt(n: number): string {
 export function fmtDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
   const m = Math.floor((s % 3600) / 60);
   const r = s % 60;
+  if (d > 0) return `${fmtInt(d)}d${String(h).padStart(2, '0')}h`;
   if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
   if (m > 0) return `${m}m${String(r).padStart(2, '0')}s`;
   return `${r}s`;
@@ -33,6 +35,8 @@ export class Progress {
   constructor(
     private readonly quiet: boolean,
     private readonly out: NodeJS.WriteStream = process.stderr,
+    /** The command that status lines start with. */
+    private readonly command = 'corpus',
   ) {
     this.tty = Boolean(out.isTTY);
   }
@@ -56,7 +60,7 @@ export class Progress {
       const pct = total === 0 ? 100 : (100 * done) / total;
       const tail = final ? `in ${fmtDuration(seconds)}` : `ETA ${fmtDuration(eta)}`;
       const counts = `${fmtInt(done)}/${fmtInt(total)}  ${fmtInt(rate)} rec/s  ${tail}`;
-      if (!this.tty) return `corpus: ${label} ${counts} (${pct.toFixed(1)}%)`;
+      if (!this.tty) return `${this.command}: ${label} ${counts} (${pct.toFixed(1)}%)`;
       const fill = Math.round((BAR * pct) / 100);
       return `${label.padEnd(8)} [${'#'.repeat(fill)}${'-'.repeat(BAR - fill)}] ${counts}`;
     };
@@ -73,4 +77,27 @@ export class Progress {
       },
     };
   }
+}
+
+/** How long a job runs before lateStage shows its progress. */
+const LATE_MS = 3000;
+
+/**
+ * Progress of a job that is usually over in seconds (`problems`): nothing until it has run
+ * LATE_MS, then the stage's bar or status lines with the rate and the time left, so a count
+ * that takes hours says so instead of running silently.
+ */
+export function lateStage(command: string, label: string, total: number): StageProgress {
+  const started = performance.now();
+  let stage: StageProgress | undefined;
+  return {
+    update: (done: number) => {
+      if (stage === undefined) {
+        if (performance.now() - started < LATE_MS) return;
+        stage = new Progress(false, process.stderr, command).stage(label, total, done);
+      }
+      stage.update(done);
+    },
+    finish: () => stage?.finish(),
+  };
 }
