@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch } from '../src/pipeline/make-record.js';
+import { readTolerant, type ReadIssue } from '../src/report/read.js';
 import { streamFor } from '../src/random/streams.js';
 import { verifyRecord } from '../src/verify/index.js';
 import { goldenPath, repoRoot, testSettings } from './helpers.js';
@@ -200,5 +201,67 @@ describe('counts that take long', () => {
     await new Promise((r) => child.on('exit', r));
     expect(line).toMatch(/^problems: long.jsonl [\d,]+\/300,000,000 +[\d,]+ rec\/s +ETA (\d+h|\d+d)/);
     expect(readdirSync(dir).filter((f) => f.startsWith('long'))).toEqual([]);
+  });
+});
+
+describe('options that contradict are refused', () => {
+  it.each([
+    [['search', 'sosp', '--compat', 'reference', '--window', '2048'], /--window cannot be combined with --compat reference/],
+    [['search', 'sosp', '--compat', 'reference', '--window', '4096'], /--window cannot be combined with --compat reference/],
+    [['search', 'sosp', '--compat', 'reference', '--fit', 'drop'], /--fit cannot be combined with --compat reference/],
+    [['search', 'apr', '--min-beam', '10', '--max-sub-beam', '3'], /--max-sub-beam 3 is below --min-beam 10/],
+    [['search', 'sosp', '--min-beam', '6'], /--min-beam 6 is larger than sosp's default --max-beam 5; give --max-beam as well/],
+  ])('%j', (args, message) => {
+    expectRefused(run([...args, '--problems', 'in.jsonl', '--out', 'contra.jsonl']), message);
+    expect(existsSync(p('contra.jsonl'))).toBe(false);
+  });
+
+  it('corpus --min-beam above the SoS+ default does not raise its max beam silently', () => {
+    expectRefused(run(['corpus', '--min-beam', '6', '--out', 'contra']), /--min-beam 6 is larger than sosp's default --max-beam 5/);
+    expect(existsSync(p('contra'))).toBe(false);
+  });
+
+  it('--compat says its value in the help', () => {
+    for (const cmd of ['search', 'problems', 'inspect']) expect(run([cmd, '--help']).stdout).toMatch(/--compat <mode> +"reference": reproduce/);
+  });
+});
+
+describe('invalid UTF-8 is refused with its file and line', () => {
+  const good = () => text('in.jsonl').split('\n')[0]!;
+  const bad = () => Buffer.concat([Buffer.from(`${good()}\n{"nums": [1, 2], "target": 3, "x": "`), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]);
+
+  beforeAll(() => {
+    writeFileSync(p('bad-utf8.jsonl'), bad());
+    writeFileSync(p('bad-utf8.json'), Buffer.concat([Buffer.from(`[\n${good()},\n`), bad().subarray(good().length + 1, -1), Buffer.from('\n]\n')]));
+  });
+
+  it.each([
+    [['search', 'sosp', '--problems', 'bad-utf8.jsonl', '--out', 'u.jsonl'], /bad-utf8.jsonl:2: not valid UTF-8/],
+    [['search', 'sosp', '--problems', 'bad-utf8.json', '--out', 'u.jsonl'], /bad-utf8.json:3: not valid UTF-8/],
+    [['problems', '--exclude', 'bad-utf8.jsonl', '--out', 'u.jsonl'], /bad-utf8.jsonl:2: not valid UTF-8/],
+    [['verify', 'bad-utf8.jsonl'], /bad-utf8.jsonl:2: not valid UTF-8/],
+    [['inspect', '--record', 'bad-utf8.jsonl:1'], /bad-utf8.jsonl:2: not valid UTF-8/],
+  ])('%j', (args, message) => {
+    expectRefused(run(args), message);
+    expect(existsSync(p('u.jsonl'))).toBe(false);
+  });
+
+  it('the streaming array reader of report keeps characters cut by chunk ends, and names the bad line', async () => {
+    const wide = '€ü𝄞'.repeat(40_000); // 3-, 2- and 4-byte characters across many 64 KiB chunks
+    const file = p('wide.json');
+    writeFileSync(file, Buffer.concat([Buffer.from(`[\n{"text": "${wide}"},\n{"text": "`), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n]\n')]));
+    const issues: ReadIssue[] = [];
+    const items: unknown[] = [];
+    for await (const item of readTolerant(file, (i) => issues.push(i))) items.push(item.value);
+    expect(items).toEqual([{ text: wide }]);
+    expect(issues).toEqual([{ file, line: 3, message: 'not valid UTF-8; kept the 1 elements before' }]);
+  });
+
+  it('report and stats name the line and skip it, as any corrupt line', () => {
+    for (const file of ['bad-utf8.jsonl', 'bad-utf8.json']) {
+      const r = run(['stats', file]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`${file.replace('.', '\\.')}:\\d: not valid UTF-8`));
+    }
   });
 });

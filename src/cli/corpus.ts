@@ -81,11 +81,11 @@ function perSolver(f: CorpusFlags): Partial<Record<SolverName, RecordSettings>> 
       throw new UsageError(`--condition ${m} applies to none of --solvers ${f.solvers.join(',')} (token-budget: sosp, dfs, bfs; sub-call-budget: apr)`);
     }
   }
-  if (f.fit !== 'stop' && f.solvers.every((s) => s === 'apr')) throw new UsageError('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
+  if (f.fit !== undefined && f.fit !== 'stop' && f.solvers.every((s) => s === 'apr')) throw new UsageError('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
   const out: Partial<Record<SolverName, RecordSettings>> = {};
   for (const s of f.solvers) {
     const condition = f.condition.includes(own(s)) ? own(s) : 'none';
-    out[s] = recordSettings(s, { ...f, condition, fit: s === 'apr' ? 'stop' : f.fit, compat: undefined });
+    out[s] = recordSettings(s, { ...f, condition, fit: s === 'apr' ? undefined : f.fit, compat: undefined });
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { UsageError } from '../pipeline/errors.js';
 
 /** Option-value parsers: each failure is one line naming the option and the value. */
@@ -36,4 +37,9 @@ export function oneOf<T extends string>(option: string, values: readonly T[]) {
 /** `--min-x a --max-x b` must not be inverted. */
 export function ordered(minOption: string, min: number, maxOption: string, max: number): void {
   if (min > max) throw new UsageError(`${minOption} ${min} is larger than ${maxOption} ${max}`);
+}
+
+/** `--compat reference`, the one mode there is; `script` names what it reproduces. */
+export function compatOption(script: string): Option {
+  return new Option('--compat <mode>', `"reference": reproduce the Python reference (${script}) byte for byte`).argParser(oneOf('--compat', ['reference'] as const));
 }

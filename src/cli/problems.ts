@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { checkSpec, runProblems } from '../pipeline/problems-job.js';
 import type { ProblemSpec } from '../solver/problems.js';
 import { UsageError } from '../pipeline/errors.js';
-import { integer, oneOf, ordered } from './parse.js';
+import { compatOption, integer, oneOf, ordered } from './parse.js';
 
 /** What addProblemSpecOptions parses. */
 export interface ProblemSpecFlags {
@@ -56,11 +56,7 @@ export function registerProblems(program: Command): void {
         .default('train'),
     )
     .option('--exclude <file>', 'problems file whose problems must not appear (e.g. the train set when making val)')
-    .addOption(
-      new Option('--compat <mode>', 'reproduce the Python reference byte for byte').argParser(
-        oneOf('--compat', ['reference'] as const),
-      ),
-    )
+    .addOption(compatOption('generate_problems.py'))
     .option('--out <file>', 'output: .jsonl, .json (one array), .gz compresses, - is stdout (default: data/{split}_problems.jsonl)')
     .action(async (o: ProblemsOptions) => {
       const spec = problemSpec(o);

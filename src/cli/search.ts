@@ -4,7 +4,7 @@ import { DEFAULT_WINDOW, type RecordSettings } from '../pipeline/make-record.js'
 import { runSearchJob } from '../pipeline/search-job.js';
 import { shortestThreadTokens, type Conditioning } from '../serializers/token-costs.js';
 import { SOLVERS, type FitPolicy, type HeuristicChoice, type SearchOptions, type SolverName } from '../solver/strategies.js';
-import { integer, oneOf, ordered, probability } from './parse.js';
+import { compatOption, integer, oneOf, ordered, probability } from './parse.js';
 
 /** Per-solver defaults: the reference scripts' settings. */
 const DEFAULTS: Record<SolverName, { minBeam: number; maxBeam: number; maxSubBeam: number; promising: number; heuristic: HeuristicChoice }> = {
@@ -16,10 +16,12 @@ const DEFAULTS: Record<SolverName, { minBeam: number; maxBeam: number; maxSubBea
 
 export interface SearchFlags {
   seed: number;
-  window: number;
+  /** Undefined when not given: DEFAULT_WINDOW in default mode (reference mode has none). */
+  window?: number;
   maxDepth: number;
   condition: Conditioning;
-  fit: FitPolicy;
+  /** Undefined when not given: stop. */
+  fit?: FitPolicy;
   minBeam?: number;
   maxBeam?: number;
   maxSubBeam?: number;
@@ -45,21 +47,19 @@ export function addBeamOptions(cmd: Command): Command {
 /** Window, depth and fit options (shared by every search-running command and `corpus`). */
 export function addWindowOptions(cmd: Command): Command {
   return cmd
-    .option('--window <n>', 'tokens per sequence, <s> and </s> included; 0 turns the guarantee off', integer('--window', 0), DEFAULT_WINDOW)
+    .option('--window <n>', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}; none with --compat reference)`, integer('--window', 0))
     .option('--max-depth <n>', 'apr: thread levels below the root (1: children only, as the reference)', integer('--max-depth', 0, 8), 1)
     .addOption(
-      new Option('--fit <policy>', 'sosp, dfs, bfs when the window is full: stop, resample or drop')
-        .argParser(oneOf('--fit', ['stop', 'resample', 'drop'] as const))
-        .default('stop'),
+      new Option('--fit <policy>', 'sosp, dfs, bfs when the window is full: stop, resample or drop (default: stop)').argParser(
+        oneOf('--fit', ['stop', 'resample', 'drop'] as const),
+      ),
     );
 }
 
 /** Adds the options every search-running command shares. */
 export function addSearchOptions(cmd: Command): Command {
   cmd.option('--seed <n>', 'random seed', integer('--seed', 0), 0);
-  addBeamOptions(cmd).addOption(
-    new Option('--compat <mode>', 'reproduce the Python reference byte for byte').argParser(oneOf('--compat', ['reference'] as const)),
-  );
+  addBeamOptions(cmd).addOption(compatOption('generate_sosp.py / generate_apr.py'));
   return addWindowOptions(cmd).addOption(
     new Option('--condition <mode>', 'conditioning prefix: none, token-budget (sosp, dfs, bfs) or sub-call-budget (apr)')
       .argParser(oneOf('--condition', ['none', 'token-budget', 'sub-call-budget'] as const))
@@ -71,16 +71,19 @@ export function addSearchOptions(cmd: Command): Command {
 export function recordSettings(solver: SolverName, f: SearchFlags): RecordSettings {
   const options = searchOptions(solver, f);
   if (options.reference && f.maxDepth !== 1) throw new UsageError('--max-depth cannot be combined with --compat reference (the reference nests one level)');
+  if (options.reference && f.window !== undefined) throw new UsageError('--window cannot be combined with --compat reference (the reference has no window; verify --window measures its sequences)');
+  if (options.reference && f.fit !== undefined) throw new UsageError('--fit cannot be combined with --compat reference (the reference has no window to fit)');
+  const fit = f.fit ?? 'stop';
   if (f.condition === 'token-budget' && solver === 'apr') throw new UsageError('--condition token-budget is for sosp, dfs and bfs; apr uses sub-call-budget');
   if (f.condition === 'sub-call-budget' && solver !== 'apr') throw new UsageError('--condition sub-call-budget is for apr; sosp, dfs and bfs use token-budget');
-  if (f.fit !== 'stop' && solver === 'apr') throw new UsageError('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
-  const window = options.reference ? 0 : f.window;
+  if (fit !== 'stop' && solver === 'apr') throw new UsageError('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
+  const window = options.reference ? 0 : (f.window ?? DEFAULT_WINDOW);
   if (window > 0) {
     const least = shortestThreadTokens(f.condition, window);
     if (window < least) throw new UsageError(`--window ${window} is too small: the shortest complete thread needs ${least} tokens`);
   }
   return {
-    options: { ...options, maxSpawnLevel: f.maxDepth - 1, fit: f.fit },
+    options: { ...options, maxSpawnLevel: f.maxDepth - 1, fit },
     window,
     condition: f.condition,
     tokenFields: !options.reference,
@@ -95,14 +98,21 @@ export function searchOptions(solver: SolverName, f: SearchFlags): SearchOptions
     throw new UsageError('--heuristic cannot be combined with --compat reference (the reference fixes the heuristic)');
   }
   const minBeam = f.minBeam ?? d.minBeam;
-  const maxBeam = f.maxBeam ?? Math.max(d.maxBeam, minBeam);
+  if (f.maxBeam === undefined && minBeam > d.maxBeam) {
+    throw new UsageError(`--min-beam ${minBeam} is larger than ${solver}'s default --max-beam ${d.maxBeam}; give --max-beam as well`);
+  }
+  const maxBeam = f.maxBeam ?? d.maxBeam;
   ordered('--min-beam', minBeam, '--max-beam', maxBeam);
+  const maxSubBeam = f.maxSubBeam ?? d.maxSubBeam;
+  if (solver === 'apr' && maxSubBeam < minBeam) {
+    throw new UsageError(`--max-sub-beam ${maxSubBeam} is below --min-beam ${minBeam}: no child thread could have a beam as wide as its parent's; raise --max-sub-beam`);
+  }
   return {
     solver,
     reference,
     minBeam,
     maxBeam,
-    maxSubBeam: f.maxSubBeam ?? d.maxSubBeam,
+    maxSubBeam,
     promising: f.promising ?? d.promising,
     heuristic: f.heuristic ?? d.heuristic,
     maxSpawnLevel: 0,

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { gunzipSync, createGunzip } from 'node:zlib';
@@ -55,11 +56,22 @@ export async function* readRecordBatches(path: string): AsyncGenerator<SourceRec
 /**
  * Cuts text into lines as chunks arrive, as readline does: a line ends at `\n`, `\r\n` or a
  * lone `\r`. Lines are cut at the byte 0x0a, which is never part of a multi-byte UTF-8
- * character, and decoded whole.
+ * character, and decoded whole. A line that is not valid UTF-8 is refused with the file and
+ * line (decoding would replace its bytes silently); a tolerant reader passes `invalid`
+ * instead, and the line then reads as a blank one.
  */
 export class LineCutter {
   /** The unfinished line: the pieces of it the last chunks ended with. */
   private rest: Buffer[] = [];
+  /** Lines cut so far. */
+  private count = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly invalid: (line: number) => void = (line) => {
+      throw new InputError(path, line, 'not valid UTF-8');
+    },
+  ) {}
 
   /** The lines `chunk` completes. */
   push(chunk: Buffer): string[] {
@@ -91,24 +103,35 @@ export class LineCutter {
   /** The last line, when the text does not end with a newline. */
   end(): string[] {
     const out: string[] = [];
-    if (this.rest.length > 0) this.line(Buffer.concat(this.rest).toString('utf8'), out, true);
+    if (this.rest.length > 0) {
+      const last = Buffer.concat(this.rest);
+      this.line(last, 0, last.length, out, true);
+    }
     this.rest = [];
     return out;
   }
 
   /** The line buf[start, nl), nl a newline (one `\r` before it is part of the ending). */
   private emit(buf: Buffer, start: number, nl: number, out: string[]): void {
-    this.line(buf.toString('utf8', start, nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl), out, false);
+    this.line(buf, start, nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl, out, false);
   }
 
-  private line(text: string, out: string[], atEnd: boolean): void {
+  private line(buf: Buffer, start: number, end: number, out: string[], atEnd: boolean): void {
+    if (!isUtf8(buf.subarray(start, end))) {
+      this.invalid(++this.count);
+      out.push('');
+      return;
+    }
+    const text = buf.toString('utf8', start, end);
     if (!text.includes('\r')) {
+      this.count++;
       out.push(text);
       return;
     }
     // Lone carriage returns end lines too; one that ends the text opens no line.
     const parts = text.split('\r');
     if (atEnd && parts[parts.length - 1] === '') parts.pop();
+    this.count += parts.length;
     out.push(...parts);
   }
 }
@@ -117,9 +140,11 @@ export class LineCutter {
 export class LineSplitter {
   /** Lines seen so far. */
   count = 0;
-  private readonly lines = new LineCutter();
+  private readonly lines: LineCutter;
 
-  constructor(private readonly path: string) {}
+  constructor(private readonly path: string) {
+    this.lines = new LineCutter(path);
+  }
 
   push(chunk: Buffer): SourceRecord[] {
     return this.parse(this.lines.push(chunk));
@@ -148,13 +173,20 @@ export class LineSplitter {
 }
 
 function readArray(path: string, gzip: boolean): SourceRecord[] {
-  let text: string;
+  let bytes: Buffer;
   try {
     const raw = readFileSync(path);
-    text = (gzip ? gunzipSync(raw) : raw).toString('utf8');
+    bytes = gzip ? gunzipSync(raw) : raw;
   } catch (err) {
     throw describeSystemError(err, `cannot read ${path}`) ?? new InputError(path, undefined, (err as Error).message);
   }
+  if (!isUtf8(bytes)) {
+    // Cut into lines only to name the first that is not UTF-8 (the cutter refuses it).
+    const lines = new LineCutter(path);
+    lines.push(bytes);
+    lines.end();
+  }
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);

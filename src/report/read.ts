@@ -1,10 +1,11 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { describeSystemError } from '../pipeline/errors.js';
 import { formatOf, STDIO } from '../pipeline/formats.js';
+import { LineCutter } from '../pipeline/source.js';
 
 /**
  * Tolerant reading for reports: unlike pipeline/source.ts, a corrupt line is reported and
@@ -91,8 +92,10 @@ export async function* readTolerant(file: string, issue: IssueSink): AsyncGenera
 async function* jsonLines(input: Readable, file: string, issue: IssueSink): AsyncGenerator<ReadItem> {
   let n = 0;
   let any = false;
-  try {
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+  // Lines cut as every reader cuts them; one that is not UTF-8 is named and read as blank.
+  const cutter = new LineCutter(file, (line) => issue({ file, line, message: 'not valid UTF-8; line skipped' }));
+  const parsed = function* (lines: readonly string[]): Generator<ReadItem> {
+    for (const text of lines) {
       n++;
       if (text.trim() === '') continue;
       any = true;
@@ -105,16 +108,64 @@ async function* jsonLines(input: Readable, file: string, issue: IssueSink): Asyn
       }
       yield { value, line: n };
     }
+  };
+  try {
+    for await (const chunk of input) yield* parsed(cutter.push(chunk as Buffer));
   } catch (err) {
     issue({ file, line: n + 1, message: `cannot read further (${(err as Error).message}); kept the ${n} lines before` });
     return;
   }
+  yield* parsed(cutter.end());
   if (!any) issue({ file, message: 'empty: no records', code: 'empty' });
+}
+
+/**
+ * Text of JSON chunks, checked as UTF-8 (decoding alone would replace bad bytes silently). A
+ * character cut by a chunk's end waits for the next chunk; text stops before the first line
+ * that is not UTF-8, and `bad` names that line.
+ */
+class Utf8Chunks {
+  private carry: Buffer | undefined;
+  bad: number | undefined;
+
+  /** The text of `raw` (after what the chunk before left), `line` being the line it starts on. */
+  text(raw: Buffer, line: number): string {
+    let bytes = this.carry ? Buffer.concat([this.carry, raw]) : raw;
+    const end = completeChars(bytes);
+    this.carry = end < bytes.length ? Buffer.from(bytes.subarray(end)) : undefined;
+    bytes = bytes.subarray(0, end);
+    if (isUtf8(bytes)) return bytes.toString('utf8');
+    for (let at = 0; ; line++) {
+      const nl = bytes.indexOf(0x0a, at);
+      if (nl < 0 || !isUtf8(bytes.subarray(at, nl))) {
+        this.bad = line;
+        return bytes.toString('utf8', 0, at);
+      }
+      at = nl + 1;
+    }
+  }
+
+  /** At the end of the input: a character left unfinished is not UTF-8 either. */
+  end(line: number): void {
+    if (this.carry) this.bad ??= line;
+  }
+}
+
+/** Length of the longest prefix of `bytes` that does not end inside a UTF-8 character. */
+function completeChars(bytes: Buffer): number {
+  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
+    const b = bytes[bytes.length - back]!;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: its lead is further back
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return length > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
 }
 
 /** Splits a JSON array into its elements as the text streams in, so any size reads in bounded memory. */
 async function* jsonArray(input: Readable, file: string, issue: IssueSink): AsyncGenerator<ReadItem> {
-  input.setEncoding('utf8');
+  const utf8 = new Utf8Chunks();
+  const notUtf8 = (at: number) => issue({ file, line: at, message: `not valid UTF-8; kept the ${element} elements before` });
   let state: 'start' | 'between' | 'element' | 'end' = 'start';
   let depth = 0;
   let inString = false;
@@ -133,7 +184,8 @@ async function* jsonArray(input: Readable, file: string, issue: IssueSink): Asyn
     }
   };
   try {
-    for await (const chunk of input as AsyncIterable<string>) {
+    for await (const raw of input as AsyncIterable<Buffer>) {
+      const chunk = utf8.text(raw, line);
       let from = state === 'element' ? 0 : -1;
       for (let i = 0; i < chunk.length; i++) {
         const c = chunk[i]!;
@@ -195,7 +247,10 @@ async function* jsonArray(input: Readable, file: string, issue: IssueSink): Asyn
           return;
         }
       }
+      if (utf8.bad !== undefined) return notUtf8(utf8.bad);
     }
+    utf8.end(line);
+    if (utf8.bad !== undefined) return notUtf8(utf8.bad);
   } catch (err) {
     issue({ file, line, message: `cannot read further (${(err as Error).message}); kept the ${element} elements before` });
     return;

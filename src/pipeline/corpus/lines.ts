@@ -11,7 +11,7 @@ import { systemError } from './files.js';
  */
 export class LineReader {
   private readonly it: AsyncIterator<Buffer>;
-  private readonly cutter = new LineCutter();
+  private readonly cutter: LineCutter;
   private readonly stream: Readable;
   private lines: string[] = [];
   private at = 0;
@@ -20,6 +20,7 @@ export class LineReader {
   line = 1;
 
   constructor(readonly path: string, gzip: boolean) {
+    this.cutter = new LineCutter(path);
     const file = createReadStream(path, { highWaterMark: 1 << 20 });
     this.stream = gzip ? file.pipe(createGunzip()) : file;
     if (gzip) file.on('error', (err) => this.stream.destroy(err));
