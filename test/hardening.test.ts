@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch } from '../src/pipeline/make-record.js';
 import { readTolerant, type ReadIssue } from '../src/report/read.js';
+import { describeRecord } from '../src/serializers/record-view.js';
 import { streamFor } from '../src/random/streams.js';
 import { verifyRecord } from '../src/verify/index.js';
 import { goldenPath, repoRoot, testSettings } from './helpers.js';
@@ -263,5 +264,81 @@ describe('invalid UTF-8 is refused with its file and line', () => {
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(new RegExp(`${file.replace('.', '\\.')}:\\d: not valid UTF-8`));
     }
+  });
+});
+
+describe('verify reads sequences files as text', () => {
+  const lines = (name: string) => text(name).split('\n').filter(Boolean);
+  const objects = (name: string) => lines(name).map((l) => JSON.parse(l) as { text: string; record: number; thread: string; tokens: number });
+  const write = (name: string, items: unknown[]) => writeFileSync(p(name), items.map((o) => JSON.stringify(o)).join('\n') + '\n');
+  const corrupt = (s: string) => s.replace(/Exploring Operation: (\d+)\+(\d+)=(\d+)/, (_, a, b, c) => `Exploring Operation: ${a}+${b}=${Number(c) + 1}`);
+
+  beforeAll(() => {
+    expect(run(['search', 'apr', '--problems', 'in.jsonl', '--out', 'v-apr.jsonl', '--sequences-out', 'v-apr.seq.jsonl', '--condition', 'sub-call-budget']).code).toBe(0);
+    expect(run(['search', 'apr', '--problems', 'in.jsonl', '--out', 'v-apr2.jsonl', '--sequences-out', 'v-apr.json']).code).toBe(0);
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'v-sosp.jsonl', '--sequences-out', 'v-sosp.seq.jsonl', '--condition', 'token-budget']).code).toBe(0);
+    expect(run(['search', 'bfs', '--problems', 'in.jsonl', '--out', 'v-bfs.jsonl', '--sequences-out', 'v-bfs.json']).code).toBe(0);
+  });
+
+  it('passes what search writes, JSON Lines and .json arrays alike', () => {
+    const r = run(['verify', 'v-apr.seq.jsonl', 'v-apr.json', 'v-sosp.seq.jsonl', 'v-bfs.json', '--strict']);
+    expect(r.stdout).toMatch(/: 0 with issues/);
+    expect(r.code).toBe(0);
+  });
+
+  it('finds wrong arithmetic in a sequence, in either form', () => {
+    const seqs = objects('v-apr.seq.jsonl');
+    const k = seqs.findIndex((q) => q.thread !== 'root#0' && /Exploring Operation: \d+\+/.test(q.text));
+    write('bad.seq.jsonl', seqs.map((q, i) => (i === k ? { ...q, text: corrupt(q.text) } : q)));
+    const r = run(['verify', 'bad.seq.jsonl']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`bad.seq.jsonl:${k + 1} record ${k} ${seqs[k]!.thread.replace('.', '\\.')} line \\d+: Exploring Operation: .* is wrong arithmetic`));
+    const arr = JSON.parse(text('v-bfs.json')) as string[];
+    const j = arr.findIndex((s) => /Exploring Operation: \d+\+/.test(s));
+    writeFileSync(p('bad.json'), JSON.stringify(arr.map((s, i) => (i === j ? corrupt(s) : s))));
+    const b = run(['verify', 'bad.json']);
+    expect(b.code).toBe(1);
+    expect(b.stdout).toMatch(new RegExp(`bad.json:${j + 1} record ${j} sequence line \\d+: Exploring Operation: .* is wrong arithmetic`));
+  });
+
+  it('checks record, thread and tokens against the texts', () => {
+    const seqs = objects('v-apr.seq.jsonl');
+    const twoChildren = seqs.findIndex((q) => q.thread === 'root.1#0');
+    const cases: Array<[unknown[], RegExp]> = [
+      [seqs.map((q, i) => (i === 0 ? { ...q, tokens: q.tokens + 1 } : q)), /:1 record 0 root#0: "tokens" says \d+, the text has \d+/],
+      // a child's sequence put before its elder sibling's
+      [seqs.map((q, i) => (i === twoChildren ? seqs[i - 1] : i === twoChildren - 1 ? seqs[twoChildren] : q)), /sequences out of the reference's order: root\.0#0 is due here/],
+      [seqs.map((q, i) => (i === 0 ? { ...q, text: q.text.replace(/^Sub Call Budget: \d+/, 'Sub Call Budget: 99') } : q)), /:1 record 0 root#0 line 1: Sub Call Budget: 99 but the root has \d+ child threads/],
+      [seqs.map((q) => ({ ...q, record: q.record === 1 ? 0 : q.record })), /sequence 0 of root where its sequence \d+ is due|out of the reference's order/],
+    ];
+    for (const [items, message] of cases) {
+      write('case.seq.jsonl', items);
+      const r = run(['verify', 'case.seq.jsonl']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(message);
+    }
+    const sosp = objects('v-sosp.seq.jsonl');
+    write('case.seq.jsonl', sosp.map((q, i) => (i === 0 ? { ...q, text: q.text.replace(/^Token Budget: \d+/, 'Token Budget: 4096') } : q)));
+    expect(run(['verify', 'case.seq.jsonl']).stdout).toMatch(/:1 record 0 root#0 line 1: Token Budget: 4096 but the sequence takes \d+ tokens \(bin \d+\)/);
+  });
+
+  it('stats reads the .json array form too', () => {
+    const r = run(['stats', 'v-apr.json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(new RegExp(`sequences +${(JSON.parse(text('v-apr.json')) as unknown[]).length}\\n`));
+  });
+});
+
+describe('inspect shows every solution', () => {
+  it('of each solved BFS record, and of a problem record', () => {
+    expect(run(['search', 'bfs', '--problems', golden42(), '--out', 'i-bfs.jsonl']).code).toBe(0);
+    const records = text('i-bfs.jsonl').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const solved = records.filter((r) => (r.search_path as string).includes('Goal Reached'));
+    expect(solved.length).toBeGreaterThan(50);
+    for (const r of solved) expect(describeRecord(r, false).split('\n')[2]).toMatch(new RegExp(`^outcome +solved: .* = ${r.target as number}, rating`));
+    const problem = run(['inspect', '--record', 'in.jsonl:0']);
+    expect(problem.code).toBe(0);
+    expect(problem.stdout).toMatch(/^solution +.* = \d+$/m);
   });
 });

@@ -1,6 +1,7 @@
 import { allThreads, threadTree } from '../serializers/record-view.js';
+import { tokenBudgetBin } from '../serializers/token-costs.js';
 import { countTextTokens } from '../tokens/llama.js';
-import { verifyRecord } from '../verify/index.js';
+import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { readRecords } from './source.js';
 
 export interface VerifyJob {
@@ -19,48 +20,105 @@ export interface VerifySummary {
   overflows: number;
 }
 
+/** One line of a sequences file: a `{"text", "record", "thread", "tokens"}` object, or a bare string (`.json` array). */
+interface SequenceItem {
+  readonly where: string;
+  readonly seq: SequenceLine;
+  readonly record: unknown;
+  readonly claimed: unknown;
+  /** Faults of the line's own fields. */
+  readonly findings: string[];
+}
+
+/** The sequence a parsed line holds, if it is a sequences-file line. */
+function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
+  if (typeof value === 'string') return { where, seq: { text: value }, record: undefined, claimed: undefined, findings: [] };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const rec = value as Record<string, unknown>;
+  if (typeof rec.text !== 'string' || 'nums' in rec) return undefined;
+  const findings: string[] = [];
+  if (rec.record !== undefined && !(Number.isSafeInteger(rec.record) && (rec.record as number) >= 0)) findings.push(`"record" ${JSON.stringify(rec.record)} is not a record number`);
+  let seq: SequenceLine = { text: rec.text };
+  if (rec.thread !== undefined) {
+    const m = typeof rec.thread === 'string' ? /^(.*)#(0|[1-9]\d*)$/.exec(rec.thread) : null;
+    seq = m ? { text: rec.text, thread: m[1]!, index: Number(m[2]) } : { text: rec.text, thread: String(rec.thread), index: undefined };
+  }
+  return { where, seq, record: rec.record, claimed: rec.tokens, findings };
+}
+
 /**
  * Re-reads records of any kind and checks every trace as a machine would consume it (see
- * src/verify); also measures every training sequence against the window. A sequences file
- * (`{"text": ...}` lines) is checked for the window and its `tokens` figure.
+ * src/verify); also measures every training sequence against the window. Sequences files
+ * (`{"text": ...}` lines, or a `.json` array of strings) are checked as text: each sequence
+ * in its thread's grammar, the sequences of one record together as their search, and their
+ * `record`, `thread` and `tokens` fields.
  */
 export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
   const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0 };
+  const finish = (where: string, findings: readonly string[]) => {
+    if (findings.length === 0) return;
+    sum.badRecords++;
+    sum.issues += findings.length;
+    for (const f of findings) job.report(`${where} ${f}`);
+  };
+  /** Measures one sequence: its tokens against the window and against what its line claims. */
+  const measure = (where: string, thread: string, text: string, claimed: unknown, findings: string[]) => {
+    sum.sequences++;
+    if (job.window <= 0 && claimed === undefined) return;
+    const tokens = countTextTokens(text) + 2;
+    if (claimed !== undefined && claimed !== tokens) findings.push(`${thread}: "tokens" says ${String(claimed)}, the text has ${tokens}`);
+    if (job.window > 0 && tokens > job.window) {
+      sum.overflows++;
+      job.report(`${where} ${thread}: sequence of ${tokens} tokens is over the ${job.window}-token window`);
+    }
+  };
+
   for (const file of job.files) {
     let index = 0;
+    // The sequences of one record, checked together when the record's last one has been read.
+    let group: SequenceItem[] = [];
+    let lastRecord = -1;
+    const flush = () => {
+      if (group.length === 0) return;
+      const issues = verifySequences(
+        group.map((g) => g.seq),
+        { countTokens: countTextTokens, tokenBudgetBin },
+      );
+      for (const [k, g] of group.entries()) {
+        const findings = [...g.findings];
+        for (const i of issues) if (i.entry === k) findings.push(`${i.thread}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
+        const name = g.seq.thread === undefined ? 'sequence' : `${g.seq.thread}#${g.seq.index ?? '?'}`;
+        measure(g.where, name, g.seq.text, g.claimed, findings);
+        finish(g.where, findings);
+      }
+      group = [];
+    };
+
     for await (const { value, line } of readRecords(file)) {
       const where = `${file}:${line} record ${index++}`;
       sum.records++;
-      const rec = value as Record<string, unknown>;
+      const item = sequenceItem(value, where);
+      if (item) {
+        const last = group[group.length - 1];
+        const together = last !== undefined && item.seq.thread !== undefined && last.seq.thread !== undefined && item.record === last.record;
+        if (!together) flush();
+        if (typeof item.record === 'number' && Number.isSafeInteger(item.record)) {
+          if (item.record < lastRecord) item.findings.push(`"record" ${item.record} after record ${lastRecord}: a record's sequences come together, records in order`);
+          lastRecord = Math.max(lastRecord, item.record);
+        }
+        group.push(item);
+        continue;
+      }
+      flush();
       const findings: string[] = [];
-      let texts: Array<{ thread: string; text: string; claimed?: unknown }>;
-      if (rec !== null && typeof rec === 'object' && typeof rec.text === 'string' && !('nums' in rec)) {
-        texts = [{ thread: String(rec.thread ?? 'sequence'), text: rec.text, claimed: rec.tokens }];
-      } else {
-        for (const i of verifyRecord(value)) {
-          findings.push(`${i.thread || 'record'}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
-        }
-        texts = [];
-        if (rec && typeof rec === 'object' && (typeof rec.search_path === 'string' || rec.trace_dict)) {
-          for (const t of allThreads(threadTree(rec))) t.sequences.forEach((text, k) => texts.push({ thread: `${t.name}#${k}`, text }));
-        }
+      for (const i of verifyRecord(value)) findings.push(`${i.thread || 'record'}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
+      const rec = value as Record<string, unknown>;
+      if (rec && typeof rec === 'object' && (typeof rec.search_path === 'string' || rec.trace_dict)) {
+        for (const t of allThreads(threadTree(rec))) t.sequences.forEach((text, k) => measure(where, `${t.name}#${k}`, text, undefined, findings));
       }
-      for (const t of texts) {
-        sum.sequences++;
-        if (job.window <= 0 && t.claimed === undefined) continue;
-        const tokens = countTextTokens(t.text) + 2;
-        if (t.claimed !== undefined && t.claimed !== tokens) findings.push(`${t.thread}: "tokens" says ${String(t.claimed)}, the text has ${tokens}`);
-        if (job.window > 0 && tokens > job.window) {
-          sum.overflows++;
-          job.report(`${where} ${t.thread}: sequence of ${tokens} tokens is over the ${job.window}-token window`);
-        }
-      }
-      if (findings.length > 0) {
-        sum.badRecords++;
-        sum.issues += findings.length;
-        for (const f of findings) job.report(`${where} ${f}`);
-      }
+      finish(where, findings);
     }
+    flush();
   }
   return sum;
 }

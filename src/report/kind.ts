@@ -19,10 +19,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((n) => typeof n === 'number');
 
 export const EXPECTED =
-  'expected a problem, SoS+, APR, DFS or BFS record, or a sequence line {"text": ...}';
+  'expected a problem, SoS+, APR, DFS or BFS record, or a sequence line {"text": ...} or string';
 
 /** Sorts a parsed line into a kind, or says why it is none of them. */
 export function classify(value: unknown): Classified {
+  // A bare string is a sequence of a `.json` sequences file (what the reference's trainer reads).
+  if (typeof value === 'string') return { kind: 'sequence', record: { text: value } };
   if (!isObject(value)) return { kind: undefined, reason: `not a JSON object (${EXPECTED})` };
   const st = value.search_type;
   const searchLike = value.trace_dict !== undefined || typeof st === 'string' || value.search_path !== undefined;

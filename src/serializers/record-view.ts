@@ -48,9 +48,10 @@ export function allThreads(t: ThreadView): ThreadView[] {
 }
 
 /**
- * The operations of the final solution in a trace: the last `Goal Reached` line closes it;
- * the `Current State` line before it lists the earlier operations and the `Exploring
- * Operation` line between them the last one.
+ * The operations of the final solution in a trace: the last `Goal Reached` line closes it,
+ * the `Exploring Operation` line just before it is the last one, and the nearest `Current
+ * State` line above that (the node it expanded) lists the earlier ones. In SoS+ and APR that
+ * line is right above; BFS and DFS print the node's other children between them.
  */
 export function finalOperations(text: string): Step[] | undefined {
   const lines = text.split('\n');
@@ -63,7 +64,9 @@ export function finalOperations(text: string): Step[] | undefined {
   }
   if (goal < 0) return undefined;
   const explore = /^Exploring Operation: (\S+), Resulting Numbers/.exec(lines[goal - 1] ?? '');
-  const state = /^Current State: \d+:\[[^\]]*\], Operations: \[(.*)\]$/.exec(lines[goal - 2] ?? '');
+  let at = goal - 2;
+  while (at >= 0 && !lines[at]!.startsWith('Current State: ')) at--;
+  const state = /^Current State: \d+:\[[^\]]*\], Operations: \[(.*)\]$/.exec(lines[at] ?? '');
   if (!explore || !state) return undefined;
   const earlier = state[1] === '' ? [] : state[1]!.split(', ').map((s) => s.replace(/'/g, ''));
   const steps = [...earlier, explore[1]!].map(parseStep);
@@ -87,6 +90,13 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
     record.heuristic !== undefined ? `heuristic ${record.heuristic}` : undefined,
   ].filter(Boolean);
   out.push(`search    ${params.join(', ')}`);
+  if (kind === 'problem' && record.search_path === undefined && record.trace_dict === undefined) {
+    const steps = Array.isArray(record.solution) ? record.solution.map((s) => (typeof s === 'string' ? parseStep(s) : undefined)) : [];
+    const expr = steps.length > 0 && steps.every((s) => s !== undefined) ? solutionExpression(nums, steps as Step[]) : undefined;
+    out.push(`solution  ${expr ?? '(none given)'}`);
+    if (full && typeof record.optimal_path === 'string') out.push('', '=== optimal_path ===', record.optimal_path.trimEnd());
+    return out.join('\n') + '\n';
+  }
   const tree = threadTree(record);
   const path = tree.sequences[tree.sequences.length - 1] ?? '';
   const steps = record.search_path !== undefined ? finalOperations(path) : undefined;

@@ -110,7 +110,7 @@ function verifyRating(rating: unknown, kind: SearchKind, p: Problem, searchPath:
 }
 
 /** The final clean path replays from nums to the target, each number used once. */
-function verifyFinalPath(p: Problem, goal: ThreadGoal, thread: string, issues: VerifyIssue[]): void {
+export function verifyFinalPath(p: Problem, goal: ThreadGoal, thread: string, issues: VerifyIssue[]): void {
   const steps = goal.ops.map(parseStep).filter((s): s is Step => s !== undefined);
   const r = replaySteps(p.nums, steps);
   const message = !r.ok

@@ -1,0 +1,236 @@
+/**
+ * Sequences files (`search --sequences-out`, the corpus' `*.sequences.jsonl`, or a `.json`
+ * array of strings) checked as a trainer reads them: every sequence parsed line by line in
+ * its thread's grammar; the sequences of one record, named by `thread`, put back together
+ * into their search (an APR tree is rebuilt from the thread names and checked as the
+ * record's trace_dict would be); conditioning prefixes checked against what they claim.
+ * Pure: the caller reads the file and counts tokens.
+ */
+import { verifyTraceDict, type TraceDict } from './apr.js';
+import type { VerifyIssue } from './issue.js';
+import { parseTraceLine } from './lines.js';
+import type { NodeState } from './node.js';
+import { verifyFinalPath } from './record.js';
+import type { SearchKind, ThreadGoal, ThreadReport } from './thread-report.js';
+import { verifyThread } from './thread.js';
+
+export interface SequenceLine {
+  /** The text as written, conditioning prefix included. */
+  readonly text: string;
+  /** `root`, `root.0`, `root.1.2`; undefined for a bare string (a `.json` array). */
+  readonly thread?: string | undefined;
+  /** Which of the thread's sequences (its main call). */
+  readonly index?: number | undefined;
+}
+
+export interface SequenceOptions {
+  /** Tokens of a text without `<s>` and `</s>`; with it, Token Budget bins are checked. */
+  readonly countTokens?: (text: string) => number;
+  /** The bin a Token Budget prefix must name for a sequence of this many tokens (`<s>`, `</s>` included). */
+  readonly tokenBudgetBin?: (tokens: number) => number;
+}
+
+/** An issue of one sequence: `entry` is its position in the list checked. */
+export interface SequenceIssue extends VerifyIssue {
+  readonly entry: number;
+}
+
+const PREFIX = /^(Token Budget|Sub Call Budget): (\d+) /;
+const THREAD = /^root(?:\.(?:0|[1-9]\d*))*$/;
+const SPAWN_LINE = /^<Start Sub Search \d+ at level \d+> /gm;
+const LEVEL = /^<(?:Start Sub Search|Goal Reached in Sub Search|No Solution in Sub Search) \d+ at level (\d+)>/m;
+
+interface Entry {
+  readonly at: number;
+  readonly name: string;
+  readonly body: string;
+  readonly prefix: { kind: string; n: number } | undefined;
+}
+
+/**
+ * Checks the sequences of one record, in the file's order (all of them, when they carry
+ * thread names; a bare string is checked alone).
+ */
+export function verifySequences(seqs: readonly SequenceLine[], options: SequenceOptions = {}): SequenceIssue[] {
+  const issues: SequenceIssue[] = [];
+  const entries = seqs.map((s, at): Entry => {
+    const m = PREFIX.exec(s.text);
+    const name = s.thread === undefined ? 'sequence' : `${s.thread}#${s.index ?? '?'}`;
+    return { at, name, body: m ? s.text.slice(m[0].length) : s.text, prefix: m ? { kind: m[1]!, n: Number(m[2]) } : undefined };
+  });
+  checkTokenBudgets(entries, options, issues);
+  const named = seqs.length > 0 && seqs.every((s) => s.thread !== undefined);
+  const tree = named ? threadTree(seqs, entries, issues) : undefined;
+  if (tree) verifyRecordThreads(tree, entries, issues);
+  else for (const e of entries) verifyAlone(e, issues);
+  return issues;
+}
+
+/** A Token Budget prefix names the smallest bin the sequence fits (spec §10). */
+function checkTokenBudgets(entries: readonly Entry[], o: SequenceOptions, issues: SequenceIssue[]): void {
+  if (!o.countTokens || !o.tokenBudgetBin) return;
+  for (const e of entries) {
+    if (e.prefix?.kind !== 'Token Budget') continue;
+    const tokens = o.countTokens(e.body) + 2;
+    const bin = o.tokenBudgetBin(tokens);
+    if (e.prefix.n !== bin) {
+      issues.push({ entry: e.at, thread: e.name, line: 1, message: `Token Budget: ${e.prefix.n} but the sequence takes ${tokens} tokens (bin ${bin})` });
+    }
+  }
+}
+
+/** The threads of a record by name, checked for the reference's flattening order; undefined (with an issue) when the names do not make one. */
+function threadTree(seqs: readonly SequenceLine[], entries: readonly Entry[], issues: SequenceIssue[]): Map<string, Entry[]> | undefined {
+  const tree = new Map<string, Entry[]>();
+  for (const [at, s] of seqs.entries()) {
+    const e = entries[at]!;
+    if (!THREAD.test(s.thread!) || !Number.isSafeInteger(s.index) || s.index! < 0) {
+      issues.push({ entry: at, thread: e.name, line: 0, message: `"thread" ${JSON.stringify(`${s.thread}#${s.index}`)} is not of the form root.2#0` });
+      return undefined;
+    }
+    const list = tree.get(s.thread!) ?? [];
+    if (list.length !== s.index) {
+      issues.push({ entry: at, thread: e.name, line: 0, message: `sequence ${s.index} of ${s.thread} where its sequence ${list.length} is due` });
+      return undefined;
+    }
+    list.push(e);
+    tree.set(s.thread!, list);
+  }
+  // The order add_all_calls gives: a thread's sequences, then each child's, recursively.
+  const order: string[] = [];
+  const walk = (name: string) => {
+    for (const e of tree.get(name) ?? []) order.push(e.name);
+    for (let k = 0; tree.has(`${name}.${k}`); k++) walk(`${name}.${k}`);
+  };
+  walk('root');
+  for (const [at, e] of entries.entries()) {
+    if (order[at] !== e.name) {
+      const why = order[at] === undefined ? 'its parent thread or an earlier sibling is missing' : `${order[at]} is due here`;
+      issues.push({ entry: at, thread: e.name, line: 0, message: `sequences out of the reference's order: ${why}` });
+      return undefined;
+    }
+  }
+  return tree;
+}
+
+/** The problem a thread's text starts from: its `Moving to Node` id (if any) and first `Current State`. */
+function startOf(e: Entry, issues: SequenceIssue[]): { target: number; start: NodeState; moved: boolean } | undefined {
+  const lines = e.body.split('\n', 2);
+  const move = parseTraceLine(lines[0]!);
+  const state = parseTraceLine(move?.kind === 'move' ? (lines[1] ?? '') : lines[0]!);
+  if (state?.kind !== 'state') {
+    issues.push({ entry: e.at, thread: e.name, line: move?.kind === 'move' ? 2 : 1, message: 'a sequence starts with its Current State (after Moving to Node # for APR threads)' });
+    return undefined;
+  }
+  const id = move?.kind === 'move' ? move.id : '0';
+  return { target: state.target, start: { id, nums: state.nums, ops: state.ops }, moved: move?.kind === 'move' };
+}
+
+function push(issues: SequenceIssue[], e: Entry, report: ThreadReport): void {
+  for (const i of report.issues) issues.push({ ...i, entry: e.at, thread: e.name });
+}
+
+/**
+ * A single-sequence search (SoS+, DFS, BFS) is accepted when it is a valid trace of any of
+ * them (a sequence does not say which); its issues are those of the closest.
+ */
+function verifySingle(e: Entry, target: number, start: NodeState, issues: SequenceIssue[]): ThreadReport {
+  const kinds: SearchKind[] = /Sub Search/.test(e.body) ? ['sosp'] : ['sosp', 'bfs', 'dfs'];
+  let best: ThreadReport | undefined;
+  for (const kind of kinds) {
+    const r = verifyThread(e.body, { name: e.name, kind, target, start, level: 0 });
+    if (!best || r.issues.length < best.issues.length) best = r;
+    if (r.issues.length === 0) break;
+  }
+  push(issues, e, best!);
+  return best!;
+}
+
+/** A sequence with nothing around it: a bare string, or the names did not make a tree. */
+function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
+  const s = startOf(e, issues);
+  if (!s) return;
+  if (!s.moved) {
+    const r = verifySingle(e, s.target, s.start, issues);
+    if (r.goal && s.start.ops.length === 0) finalPath(s.target, s.start, r.goal, e, issues);
+    return;
+  }
+  // An APR thread: its level is what its spawn and join lines say, less one (else root or child).
+  const named = LEVEL.exec(e.body);
+  const level = named ? Number(named[1]) - 1 : s.start.id === '0' ? 0 : 1;
+  push(issues, e, verifyThread(e.body, { name: e.name, kind: 'apr', target: s.target, start: s.start, level }));
+}
+
+/** The sequences of one record as one search: an APR tree as its trace_dict, or one single-sequence search. */
+function verifyRecordThreads(tree: Map<string, Entry[]>, entries: readonly Entry[], issues: SequenceIssue[]): void {
+  const root = tree.get('root')![0]!;
+  const s = startOf(root, issues);
+  if (!s) return;
+  if (s.start.ops.length > 0 || s.start.id !== '0') {
+    issues.push({ entry: root.at, thread: root.name, line: 1, message: 'the root thread starts at node #0 with no operations done' });
+    return;
+  }
+  checkSubCallBudgets(tree, entries, issues);
+  if (!s.moved) {
+    if (tree.size > 1 || tree.get('root')!.length > 1) {
+      issues.push({ entry: root.at, thread: root.name, line: 0, message: 'only an APR search has more than one sequence, and its threads start with Moving to Node #' });
+      return;
+    }
+    const r = verifySingle(root, s.target, s.start, issues);
+    if (r.goal) finalPath(s.target, s.start, r.goal, root, issues);
+    return;
+  }
+  // Rebuild the trace_dict: sub_calls[k] are the children the k-th main call spawned, in order.
+  const names = new Map<string, string>(); // trace_dict path -> thread name
+  const build = (name: string, path: string): TraceDict => {
+    names.set(path, name);
+    const main = tree.get(name)!;
+    const kids: string[] = [];
+    for (let k = 0; tree.has(`${name}.${k}`); k++) kids.push(`${name}.${k}`);
+    const sub: TraceDict[][] = [];
+    let next = 0;
+    for (let k = 0; k + 1 < main.length; k++) {
+      const n = main[k]!.body.match(SPAWN_LINE)?.length ?? 0;
+      sub.push(kids.slice(next, next + n).map((kid, j) => build(kid, `${path ? `${path}.` : ''}sub[${k}][${j}]`)));
+      next += n;
+    }
+    if (next < kids.length) {
+      const e = main[main.length - 1]!;
+      issues.push({ entry: e.at, thread: e.name, line: 0, message: `${kids.length - next} child thread(s) of ${name} that none of its spawns names` });
+    }
+    return { main_calls: main.map((e) => e.body), sub_calls: sub };
+  };
+  const td = build('root', '');
+  const found: VerifyIssue[] = [];
+  const result = verifyTraceDict(td, '', { target: s.target, start: s.start, level: 0 }, found);
+  for (const i of found) {
+    // `main[1]`, `sub[0][2].main[0]` or a tree path such as `sub[0][2]` back to a sequence.
+    const m = /^(?:(.*)\.)?main\[(\d+)\]$/.exec(i.thread);
+    const name = names.get(m ? (m[1] ?? '') : i.thread) ?? 'root';
+    const e = tree.get(name)![m ? Number(m[2]) : 0] ?? tree.get(name)![0]!;
+    issues.push({ ...i, entry: e.at, thread: e.name });
+  }
+  if (result?.goal) finalPath(s.target, s.start, result.goal, tree.get('root')!.at(-1)!, issues);
+}
+
+/** A solved search's final path replays from the root's numbers to the target. */
+function finalPath(target: number, root: NodeState, goal: ThreadGoal, e: Entry, issues: SequenceIssue[]): void {
+  const found: VerifyIssue[] = [];
+  verifyFinalPath({ nums: [...root.nums], target, startSize: root.nums.length }, goal, e.name, found);
+  for (const i of found) issues.push({ ...i, entry: e.at });
+}
+
+/** `Sub Call Budget: n` stands before every root sequence and nowhere else, n the root's child threads. */
+function checkSubCallBudgets(tree: Map<string, Entry[]>, entries: readonly Entry[], issues: SequenceIssue[]): void {
+  let children = 0;
+  while (tree.has(`root.${children}`)) children++;
+  const roots = tree.get('root')!;
+  const conditioned = roots.some((e) => e.prefix?.kind === 'Sub Call Budget');
+  for (const e of entries) {
+    const isRoot = roots.includes(e);
+    const p = e.prefix?.kind === 'Sub Call Budget' ? e.prefix : undefined;
+    if (!isRoot && p) issues.push({ entry: e.at, thread: e.name, line: 1, message: 'Sub Call Budget before a child thread (it conditions the root only)' });
+    else if (isRoot && conditioned && !p) issues.push({ entry: e.at, thread: e.name, line: 1, message: 'no Sub Call Budget here, though the root\'s other sequences have one' });
+    else if (p && p.n !== children) issues.push({ entry: e.at, thread: e.name, line: 1, message: `Sub Call Budget: ${p.n} but the root has ${children} child threads` });
+  }
+}
