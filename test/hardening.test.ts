@@ -342,3 +342,20 @@ describe('inspect shows every solution', () => {
     expect(problem.stdout).toMatch(/^solution +.* = \d+$/m);
   });
 });
+
+describe('documented examples', () => {
+  const git = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: repoRoot, encoding: 'utf8' });
+
+  it.runIf(git.status === 0)('never write over a committed file (README and docs/)', () => {
+    const docs = [join(repoRoot, 'README.md'), ...readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(repoRoot, 'docs', f))];
+    const outputs: string[] = [];
+    for (const doc of docs) {
+      for (const block of readFileSync(doc, 'utf8').matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)) {
+        for (const m of block[1]!.matchAll(/(?:--out|--sequences-out|--html|--timings)[ =](\S+)/g)) outputs.push(m[1]!.replace(/^["']|["']$/g, ''));
+      }
+    }
+    expect(outputs).toContain('data/val_problems.jsonl');
+    const tracked = spawnSync('git', ['ls-files', '--', ...new Set(outputs.filter((o) => !o.includes('$')))], { cwd: repoRoot, encoding: 'utf8' });
+    expect(tracked.stdout).toBe('');
+  });
+});
