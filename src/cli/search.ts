@@ -134,9 +134,10 @@ export function registerSearch(program: Command): void {
     const sum = await runSearchJob({ problems: o.problems, out, seed: o.seed, settings, sequencesOut: o.sequencesOut });
     const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
     const judged = settings.window || DEFAULT_WINDOW;
+    const over = sum.overflows === undefined ? '' : `, ${sum.overflows} over ${judged} tokens`;
     process.stderr.write(
-      `wrote ${sum.records} ${solver} records to ${out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences, ` +
-        `${sum.overflows} over ${judged} tokens, ${sum.outOfBudget} stopped by the window` +
+      `wrote ${sum.records} ${solver} records to ${out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
+        `${over}, ${sum.outOfBudget} stopped by the window` +
         (sum.dropped ? `, ${sum.dropped} dropped` : '') +
         '\n',
     );

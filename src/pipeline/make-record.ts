@@ -1,6 +1,7 @@
 import type { Rng } from '../random/rng.js';
 import { BytePool, ByteText } from '../serializers/bytes.js';
 import { renderSearch, writeSearchRecord } from '../serializers/search-record.js';
+import type { RenderedThread } from '../serializers/trace.js';
 import { sequenceInfos, tokenFields, writeSequenceText, type SequenceInfo } from '../serializers/sequences.js';
 import {
   EventCosts,
@@ -23,7 +24,10 @@ export interface RecordSettings {
   readonly condition: Conditioning;
   /** Add the reference's token fields to records (default mode; reference mode leaves records as the reference writes them). */
   readonly tokenFields: boolean;
-  /** Count every sequence's tokens (for overflow figures and sequences) even without a window or token fields. */
+  /**
+   * Count every sequence's tokens (overflow figures, `sequences`) even when nothing else
+   * needs them: a window, token fields and conditioning prefixes count them anyway.
+   */
   readonly countTokens?: boolean;
 }
 
@@ -47,7 +51,12 @@ export interface MadeSearch {
   readonly beam: number;
   /** Child threads the root spawned (0 for single-thread searches). */
   readonly children: number;
+  /** Training sequences of the record (main calls of every thread). */
+  readonly sequenceCount: number;
+  /** Its sequences with their texts and tokens; empty when tokens were not counted. */
   readonly sequences: readonly MadeSequence[];
+  /** Whether tokens were counted (`sequences` and `overflows` are known). */
+  readonly counted: boolean;
   /** Sequences longer than the window (always 0 in default mode with a window). */
   readonly overflows: number;
   /** The search stopped because the window was full. */
@@ -73,7 +82,7 @@ export function makeSearch(
   const s = 'options' in settings ? settings : defaultSettings(settings);
   const o = s.options;
   const limited = s.window > 0 && !o.reference;
-  const counted = s.countTokens !== false || s.tokenFields || limited;
+  const counted = s.countTokens === true || s.tokenFields || limited || s.condition !== 'none';
   const costs = counted ? new EventCosts(problem.target) : undefined;
   const rules = limited && costs ? windowRules(costs, s.window, prefixReserve(s.condition, s.window)) : undefined;
   const outcome = runSearch(problem, rng, o, rules);
@@ -101,11 +110,19 @@ export function makeSearch(
     startSize: problem.startSize,
     beam: outcome.beam,
     children,
+    sequenceCount: sequenceCount(rendered.root),
     sequences,
+    counted,
     overflows,
     outOfBudget: outcome.outOfBudget,
     dropped: o.fit === 'drop' && outcome.outOfBudget,
   };
+}
+
+function sequenceCount(t: RenderedThread): number {
+  let n = t.cuts.length + 1;
+  for (const group of t.children) for (const kid of group) n += sequenceCount(kid);
+  return n;
 }
 
 /** Settings for search options alone: the default window, no conditioning. */

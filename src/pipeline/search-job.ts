@@ -25,7 +25,8 @@ export interface SearchSummary {
   records: number;
   solved: number;
   sequences: number;
-  overflows: number;
+  /** Sequences over the window; undefined when tokens were not counted (reference mode without --sequences-out). */
+  overflows: number | undefined;
   outOfBudget: number;
   dropped: number;
 }
@@ -70,16 +71,18 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
     [{ option: '--problems', path: job.problems }],
     [{ option: '--out', path: job.out }, ...(job.sequencesOut ? [{ option: '--sequences-out', path: job.sequencesOut }] : [])],
   );
-  const rngFor = recordRngs(job.seed, job.settings.options);
+  // A sequences file needs every sequence's text (and, as JSON Lines, its tokens).
+  const settings: RecordSettings = job.sequencesOut ? { ...job.settings, countTokens: true } : job.settings;
+  const rngFor = recordRngs(job.seed, settings.options);
   const sink = RecordSink.open(job.out);
   const seqSink = job.sequencesOut ? RecordSink.open(job.sequencesOut) : undefined;
   const bare = job.sequencesOut ? formatOf(job.sequencesOut).array : false;
-  const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: 0, outOfBudget: 0, dropped: 0 };
+  const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: undefined, outOfBudget: 0, dropped: 0 };
   try {
     let index = 0;
     for await (const batch of readProblemBatches(job.problems)) {
       for (const { problem, record, line } of batch) {
-        const made = makeSearchOrExplain(problem, record, rngFor(index), job.settings, job.problems, line);
+        const made = makeSearchOrExplain(problem, record, rngFor(index), settings, job.problems, line);
         if (made.outOfBudget) sum.outOfBudget++;
         if (made.dropped) {
           sum.dropped++;
@@ -88,8 +91,8 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
           if (room) await room;
           sum.records++;
           if (made.solved) sum.solved++;
-          sum.sequences += made.sequences.length;
-          sum.overflows += made.overflows;
+          sum.sequences += made.sequenceCount;
+          if (made.counted) sum.overflows = (sum.overflows ?? 0) + made.overflows;
           if (seqSink) {
             for (const seq of made.sequences) {
               const seqRoom = seqSink.write(sequenceLine(seq, index, bare));
