@@ -4,7 +4,6 @@ import { UsageError } from '../pipeline/errors.js';
 import type { CorpusOptions, RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_WINDOW, type RecordSettings } from '../pipeline/make-record.js';
 import type { Conditioning } from '../serializers/token-costs.js';
-import { Interrupted, runCorpus } from '../pipeline/corpus/run.js';
 import { WORKER_HEAP_MB } from '../pipeline/corpus/runner.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
 import { SOLVERS, type SolverName } from '../solver/strategies.js';
@@ -142,6 +141,7 @@ export function registerCorpus(program: Command): void {
         timings: f.timings,
         argv: process.argv.slice(2),
       };
+      const { Interrupted, runCorpus } = await import('../pipeline/corpus/run.js');
       try {
         await runCorpus(options, settings);
       } catch (err) {

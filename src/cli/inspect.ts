@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
-import { inspect, type InspectSource } from '../pipeline/inspect-job.js';
+import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../pipeline/errors.js';
-import { writeInspectPage } from '../report/inspect-html.js';
 import { SOLVERS, type SolverName } from '../solver/strategies.js';
 import { integer, oneOf } from './parse.js';
 import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';
@@ -52,7 +51,8 @@ export function registerInspect(program: Command): void {
       if (o.nums === undefined || o.target === undefined) throw new UsageError('give --nums and --target, or --record FILE:INDEX');
       source = { kind: 'problem', nums: parseNums(o.nums), target: o.target, seed: o.seed, settings: recordSettings(o.solver, o) };
     }
-    if (o.html !== undefined) return writeInspectPage(source, o.html);
+    if (o.html !== undefined) return (await import('../report/inspect-html.js')).writeInspectPage(source, o.html);
+    const { inspect } = await import('../pipeline/inspect-job.js');
     process.stdout.write(await inspect(source, { json: o.json === true, full: o.full === true }));
   });
 }

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { mergeShards } from '../pipeline/corpus/merge.js';
 
 export function registerMerge(program: Command): void {
   program
@@ -10,6 +9,7 @@ export function registerMerge(program: Command): void {
     .option('--force', 'replace a finished corpus in --out')
     .option('--quiet', 'no progress or summary on stderr')
     .action(async (shards: string[], o: { out: string; force?: boolean; quiet?: boolean }) => {
+      const { mergeShards } = await import('../pipeline/corpus/merge.js');
       await mergeShards({ shards, out: o.out, force: Boolean(o.force), quiet: Boolean(o.quiet) });
     });
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { checkSpec, runProblems } from '../pipeline/problems-job.js';
+import { checkSpec } from '../pipeline/problems-job.js';
 import type { ProblemSpec } from '../solver/problems.js';
 import { UsageError } from '../pipeline/errors.js';
 import { compatOption, integer, oneOf, ordered } from './parse.js';
@@ -61,6 +61,7 @@ export function registerProblems(program: Command): void {
     .action(async (o: ProblemsOptions) => {
       const spec = problemSpec(o);
       const out = o.out ?? `data/${o.split}_problems.jsonl`;
+      const { runProblems } = await import('../pipeline/problems-job.js');
       const n = await runProblems({
         spec,
         count: o.count,

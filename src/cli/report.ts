@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { DEFAULT_WINDOW } from '../report/collect.js';
-import { runReport } from '../report/job.js';
 import { integer } from './parse.js';
 
 interface CorpusFlags {
@@ -27,6 +26,7 @@ export function registerReport(program: Command): void {
     .description('write one self-contained HTML report of record files or corpus folders: token histograms, solve rates, outcomes, headline figures')
     .option('--out <file>', 'output HTML file (- is stdout)', 'report.html');
   addCorpusOptions(cmd).action(async (inputs: string[], o: CorpusFlags & { out: string }) => {
+    const { runReport } = await import('../report/job.js');
     const r = await runReport({ ...corpusOptions(inputs, o), out: o.out });
     const skipped = r.skipped > 0 ? `, ${r.skipped} lines skipped` : '';
     if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${r.records} records, ${r.charts} charts${skipped}\n`);

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../pipeline/errors.js';
 import { DEFAULT_WINDOW, type RecordSettings } from '../pipeline/make-record.js';
-import { runSearchJob } from '../pipeline/search-job.js';
 import { shortestThreadTokens, type Conditioning } from '../serializers/token-costs.js';
 import { SOLVERS, type FitPolicy, type HeuristicChoice, type SearchOptions, type SolverName } from '../solver/strategies.js';
 import { compatOption, integer, oneOf, ordered, probability } from './parse.js';
@@ -131,6 +130,7 @@ export function registerSearch(program: Command): void {
   addSearchOptions(cmd).action(async (solver: SolverName, o: SearchFlags & { problems: string; out?: string; sequencesOut?: string }) => {
     const out = o.out ?? `data/${solver}.jsonl`;
     const settings = recordSettings(solver, o);
+    const { runSearchJob } = await import('../pipeline/search-job.js');
     const sum = await runSearchJob({ problems: o.problems, out, seed: o.seed, settings, sequencesOut: o.sequencesOut });
     const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
     const judged = settings.window || DEFAULT_WINDOW;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runStats } from '../report/job.js';
 import { addCorpusOptions, corpusOptions } from './report.js';
 
 export function registerStats(program: Command): void {
@@ -7,6 +6,7 @@ export function registerStats(program: Command): void {
     .command('stats')
     .description('print the headline figures of record files or corpus folders, with small bar charts');
   addCorpusOptions(cmd).action(async (inputs: string[], o: { window: number; label?: string[] }) => {
+    const { runStats } = await import('../report/job.js');
     process.stdout.write(await runStats(corpusOptions(inputs, o)));
   });
 }

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { runVerify } from '../pipeline/verify-job.js';
 import { integer } from './parse.js';
 
 export function registerVerify(program: Command): void {
@@ -10,6 +9,7 @@ export function registerVerify(program: Command): void {
     .option('--window <n>', 'report sequences over this many tokens (<s> and </s> included); 0: no check', integer('--window', 0), 4096)
     .option('--strict', 'also fail when a sequence is over the window')
     .action(async (files: string[], o: { window: number; strict?: boolean }) => {
+      const { runVerify } = await import('../pipeline/verify-job.js');
       const sum = await runVerify({ files, window: o.window, report: (line) => process.stdout.write(`${line}\n`) });
       const window = o.window > 0 ? `, ${sum.overflows} over the ${o.window}-token window` : '';
       process.stdout.write(

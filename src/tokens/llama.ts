@@ -25,12 +25,24 @@
  * character may become several byte-fallback tokens, which breaks the ordering argument, and ' '
  * has a twin in U+2581.
  */
-import llamaTokenizer from 'llama-tokenizer-js';
+import { createRequire } from 'node:module';
+import type { LlamaTokenizer } from 'llama-tokenizer-js';
 import { PieceTrie, ROOT } from './piece-cache.js';
+
+/**
+ * The full tokenizer, loaded on first use: building it decodes its whole vocabulary (about
+ * 0.1 s), which commands that count nothing (reference-mode searches, problems) need not
+ * pay. Node loads the ES module synchronously from 20.19 on; older Node 20 loads it here.
+ */
+const early: LlamaTokenizer | undefined = process.features.require_module ? undefined : (await import('llama-tokenizer-js')).default;
+let loaded = early;
+function tokenizer(): LlamaTokenizer {
+  return (loaded ??= (createRequire(import.meta.url)('llama-tokenizer-js') as { default: LlamaTokenizer }).default);
+}
 
 /** Reference count: the full tokenizer, no BOS, with its default preceding space. */
 export function slowCountTextTokens(text: string): number {
-  return llamaTokenizer.encode(text, false).length;
+  return tokenizer().encode(text, false).length;
 }
 
 /** `<s>` + text + `</s>`: a training sequence fits a window W when threadTokens(text) <= W. */
@@ -93,7 +105,7 @@ function pieceTokens(trie: PieceTrie, bytes: Uint8Array, start: number, end: num
   if (hit !== 0) return hit;
   const piece = latin1.decode(bytes.subarray(start, end));
   const withPrecedingSpace = trie === firstPieces;
-  const n = llamaTokenizer.encode(withPrecedingSpace ? ' ' + piece : piece, false, false).length;
+  const n = tokenizer().encode(withPrecedingSpace ? ' ' + piece : piece, false, false).length;
   trie.insert(bytes, start, end, n);
   return n;
 }
