@@ -32,6 +32,13 @@ const shapes = new Map<number, number>();
 /** Token counts of the lines without numbers. */
 const fixedCounts = new Map<FixedLine, number>();
 
+/**
+ * What opening a sequence adds to an event that starts with a `Current State` line: only
+ * the text's first piece (`Current`) takes the tokenizer's leading space, so this is the
+ * same for every such event. Learnt from the first one measured.
+ */
+let stateOpening: number | undefined;
+
 const measured = new ByteText(1 << 12);
 
 /** Set when a number prints as something other than plain digits (from 1e21 up). */
@@ -112,6 +119,10 @@ export class EventCosts implements TextCosts {
       const digits = idExtra(node.id, depth);
       const n = (shapes.get(key) ?? this.learn(key, digits, () => this.writer.move(this.scratch, node), true)) + digits;
       if (!exotic) return n;
+    } else if (e.type === 'state' || e.type === 'expand' || e.type === 'leaves') {
+      // A single-thread search opens with its root's expansion: its following count, and the first piece's leading space.
+      const n = this.event(e);
+      if (!exotic) return n + (stateOpening ??= this.measure(e, true) - n);
     }
     return this.measure(e, true);
   }
