@@ -34,7 +34,7 @@ export async function* readRecordBatches(path: string): AsyncGenerator<SourceRec
   if (path === STDIO) {
     input = process.stdin;
   } else {
-    const file = createReadStream(path, { highWaterMark: 1 << 16 });
+    const file = createReadStream(path, { highWaterMark: 1 << 20 });
     await openedOrThrow(file, path);
     input = fmt.gzip ? file.pipe(createGunzip()) : file;
     input.on('error', () => undefined); // surfaced by the iterator below
