@@ -186,13 +186,22 @@ class AprRun {
           // threads spawn only when their search does not fit); the draw happens only when a
           // spawn is possible, as in the reference.
           const spawn = canSpawn && level === 0 && kept.length > 1 && ctx.rng.random() < params.promising;
-          if (spawn) {
+          // With a window, a spawn whose first child is too small to be worth a thread is
+          // taken back: the thread searches those children itself, with the children's beam.
+          const before = spawn && params.window ? { mark: budget.mark(), rng: ctx.rng.save() } : undefined;
+          const handed = spawn ? this.spawnAll(t, kept, endReserve, before && minChildWork(params.window!)) : -1;
+          if (handed >= 0) {
             spawned = true;
-            const handed = this.spawnAll(t, kept, endReserve);
             if (thread.goal) return ENDED;
             for (let k = handed; k < kept.length; k++) open.push(kept[k]!);
             if (params.referenceQuirks) at = kept.length - 1;
           } else {
+            if (before) {
+              budget.reset(before.mark);
+              ctx.rng.restore(before.rng);
+              t.childWork = 0;
+              beam = Math.max(beam, params.subBeam);
+            }
             for (const child of kept) open.push(child);
           }
           if (at < batch.length - 1) budget.add({ type: 'move', node: batch[at + 1]! });
