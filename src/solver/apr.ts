@@ -182,7 +182,11 @@ class AprRun {
     // may hand its frontier on (once it has expanded something, and outside a trial that has
     // not spawned yet) keeps room to hand it to a beam's worth of children.
     const basicReserve = planned ? budget.cost(EXHAUSTED) + budget.cost({ type: 'move', node: start }) + 16 : 0;
-    const endReserve = planned && canSpawn ? basicReserve + handoffReserve(budget, thread, Math.min(MAX_CHILDREN, beam + 2)) : basicReserve;
+    let handoff: number | undefined;
+    const endReserve = (): number =>
+      planned && canSpawn ? (handoff ??= basicReserve + handoffReserve(budget, thread, Math.min(MAX_CHILDREN, beam + 2))) : basicReserve;
+    // Where spawns may happen, each expansion keeps the way back to before it (a site).
+    const promisingHere = canSpawn && level === 0;
     let expandedAny = false;
     /** Where a trial goes back to when it overflows before spawning. */
     let first: Site | undefined;
@@ -195,11 +199,11 @@ class AprRun {
       for (let idx = 0; idx < batch.length; idx++) {
         let at = idx;
         const node = batch[idx]!;
-        const before = planned ? this.snapshot(t) : undefined;
+        const before = planned && (promisingHere || (trial && !expandedAny)) ? this.snapshot(t) : undefined;
         const mark = budget.mark();
         const { kept, goal } = expandBeam(ctx, node, beam, events);
         budget.countSince(mark);
-        const reserve = !expandedAny || (trial && !spawned) ? basicReserve : endReserve;
+        const reserve = !expandedAny || (trial && !spawned) ? basicReserve : endReserve();
         if (goal) {
           budget.add({ type: 'path', from: start, to: goal });
           if (budget.fits(0)) {
@@ -213,8 +217,8 @@ class AprRun {
           // Promising spawns happen in the root thread only, as in the reference (deeper
           // threads spawn only when their search does not fit); the draw happens only when a
           // spawn is possible, as in the reference.
-          if (canSpawn && level === 0 && kept.length > 1 && ctx.rng.random() < params.promising) {
-            const s = site ? this.spawnAt(t, { ...site, after: this.snapshot(t) }, endReserve) : this.spawnAll(t, kept, endReserve);
+          if (promisingHere && kept.length > 1 && ctx.rng.random() < params.promising) {
+            const s = site ? this.spawnAt(t, { ...site, after: this.snapshot(t) }, endReserve()) : this.spawnAll(t, kept, endReserve());
             if (s.kind === 'spawned') {
               spawned = true;
               if (thread.goal) return ENDED;
