@@ -57,6 +57,7 @@ async function rate(
 }
 
 const FOUR: ProblemSpec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+const FIVE: ProblemSpec = { minNumbers: 5, maxNumbers: 5, minTarget: 10, maxTarget: 100, maxNumber: 99 };
 const SIX: ProblemSpec = { minNumbers: 6, maxNumbers: 6, minTarget: 10, maxTarget: 100, maxNumber: 99 };
 
 function problemsRate(spec: ProblemSpec, count: number): () => number {
@@ -71,6 +72,11 @@ function problemsRate(spec: ProblemSpec, count: number): () => number {
 const benchDir = mkdtempSync(join(tmpdir(), 'ct-bench-'));
 const problemsFile = join(benchDir, 'problems.jsonl');
 await runProblems({ spec: FOUR, count: 20_000, seed: 7, split: 'train', compat: 'default', out: problemsFile });
+// Five and six numbers: the APR planner splits their searches into threads (docs/decomposition.md).
+const fiveFile = join(benchDir, 'problems5.jsonl');
+const sixFile = join(benchDir, 'problems6.jsonl');
+await runProblems({ spec: FIVE, count: 1_000, seed: 7, split: 'train', compat: 'default', out: fiveFile });
+await runProblems({ spec: SIX, count: 100, seed: 7, split: 'train', compat: 'default', out: sixFile });
 
 /** The whole search job (read, search, render, write) on a problems file, output to /dev/null. */
 function searchRate(settings: RecordSettings, problemsFile: string, count: number): () => Promise<number> {
@@ -115,6 +121,9 @@ await rate('APR search + serialization', 'records/s', '20,000 records', searchRa
 await rate('token counter', 'MB/s', '5 passes', counterRate(), '>= 100', 'countTextTokens over SoS+ and APR sequence texts of 1,500 problems, 5 passes');
 await rate('SoS+ with window', 'records/s', '20,000 records', searchRate(defaultSettings(SOSP), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
 await rate('APR with window', 'records/s', '20,000 records', searchRate(defaultSettings(APR), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
+const plannerNote = `${windowNote}, the planner's default depth and waves; ${searchNote}`;
+await rate('APR with window, 5 numbers', 'records/s', '1,000 records', searchRate(defaultSettings(APR), fiveFile, 1_000), undefined, plannerNote);
+await rate('APR with window, 6 numbers', 'records/s', '100 records', searchRate(defaultSettings(APR), sixFile, 100), undefined, plannerNote);
 rmSync(benchDir, { recursive: true, force: true });
 
 // The corpus command itself, as a user runs it, on all cores (BENCH_CORPUS_COUNTS=20000 for a quick run).
