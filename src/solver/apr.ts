@@ -142,12 +142,19 @@ class AprRun {
       }
     }
     // At the deepest level, or with children too small to be threads: the widest narrower
-    // beam whose whole search fits.
-    for (let w = beam - 1; w >= 1; w--) {
+    // beam whose whole search fits, found by bisection (a wider beam searches a larger tree).
+    const fits = (w: number): Attempt => {
       this.restore(t, empty);
-      const narrower = this.search(t, w, true);
-      if (narrower.kind === 'ended') return done(narrower, w);
+      return this.search(t, w, true);
+    };
+    let lo = 0;
+    let hi = beam - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (fits(mid).kind === 'ended') lo = mid;
+      else hi = mid - 1;
     }
+    if (lo > 0) return done(fits(lo), lo);
     // Not even a beam of 1: search as far as the window allows and stop cleanly.
     this.restore(t, empty);
     return done(this.search(t, beam, false), beam);
