@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RecordSettings } from '../src/pipeline/make-record.js';
 import type { Conditioning } from '../src/serializers/token-costs.js';
-import type { SearchOptions, SolverName } from '../src/solver/strategies.js';
+import { defaultSearchOptions, type SearchOptions, type SolverName } from '../src/solver/strategies.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,20 +27,8 @@ export function testSettings(
   condition: Conditioning = 'none',
   tokenFields = true,
 ): RecordSettings {
-  const apr = solver === 'apr';
   return {
-    options: {
-      solver,
-      reference: false,
-      minBeam: 1,
-      maxBeam: apr ? 10 : 5,
-      maxSubBeam: 15,
-      promising: apr ? 0.9 : 0.5,
-      heuristic: 'mult',
-      maxSpawnLevel: 0,
-      fit: 'stop',
-      ...options,
-    },
+    options: { ...defaultSearchOptions(solver), ...options },
     window,
     condition,
     tokenFields,

@@ -15,7 +15,7 @@ import { countTextTokens } from '../tokens/llama.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { defaultProblems, type ProblemSpec } from '../solver/problems.js';
-import type { SearchOptions } from '../solver/strategies.js';
+import { defaultSearchOptions, type SearchOptions } from '../solver/strategies.js';
 
 interface Figure {
   readonly name: string;
@@ -103,8 +103,8 @@ function counterRate(): () => number {
   };
 }
 
-const SOSP: SearchOptions = { solver: 'sosp', reference: false, minBeam: 1, maxBeam: 5, maxSubBeam: 5, promising: 0.5, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' };
-const APR: SearchOptions = { solver: 'apr', reference: false, minBeam: 1, maxBeam: 10, maxSubBeam: 15, promising: 0.9, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' };
+const SOSP: SearchOptions = defaultSearchOptions('sosp');
+const APR: SearchOptions = defaultSearchOptions('apr');
 
 await rate('problems, 4 numbers, targets 10..100', 'problems/s', '50,000 problems', problemsRate(FOUR, 50_000), '>= 20000', 'default mode, generation and record JSON');
 await rate('problems, 6 numbers, targets 10..100', 'problems/s', '2,000 problems', problemsRate(SIX, 2_000), undefined, 'default mode, generation and record JSON');

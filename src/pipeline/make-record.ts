@@ -1,7 +1,7 @@
 import type { Rng } from '../random/rng.js';
 import { BytePool, ByteText } from '../serializers/bytes.js';
 import { renderSearch, writeSearchRecord } from '../serializers/search-record.js';
-import { sequenceInfos, tokenFields, writeSequenceText, type SequenceInfo } from '../serializers/sequences.js';
+import { figureFields, sequenceInfos, threadFigures, tokenFields, writeSequenceText, type SequenceInfo, type ThreadFigures } from '../serializers/sequences.js';
 import {
   EventCosts,
   prefixReserve,
@@ -47,6 +47,8 @@ export interface MadeSearch {
   readonly beam: number;
   /** Child threads the root spawned (0 for single-thread searches). */
   readonly children: number;
+  /** The thread tree's shape and cost, when tokens were counted. */
+  readonly figures: ThreadFigures | undefined;
   readonly sequences: readonly MadeSequence[];
   /** Sequences longer than the window (always 0 in default mode with a window). */
   readonly overflows: number;
@@ -80,6 +82,7 @@ export function makeSearch(
   pool.recycle();
   const rendered = renderSearch(problem.target, outcome, pool, costs);
   const infos = counted ? sequenceInfos(rendered.root) : [];
+  const figures = counted ? threadFigures(rendered.root) : undefined;
   let children = 0;
   for (const e of outcome.thread.events) if (e.type === 'spawn') children += e.children.length;
 
@@ -94,13 +97,15 @@ export function makeSearch(
   });
 
   out.len = 0;
-  writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, s.tokenFields ? tokenFields(infos) : {});
+  const extra = s.tokenFields ? { ...tokenFields(infos), ...figureFields(figures!, infos) } : {};
+  writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, extra);
   return {
     json: out.view(),
     solved: rendered.solved,
     startSize: problem.startSize,
     beam: outcome.beam,
     children,
+    figures,
     sequences,
     overflows,
     outOfBudget: outcome.outOfBudget,

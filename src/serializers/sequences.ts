@@ -58,6 +58,59 @@ function collect(t: RenderedThread, name: string, isRoot: boolean, out: Sequence
   for (const group of t.children) for (const kid of group) collect(kid, `${name}.${child++}`, false, out);
 }
 
+/** The shape and cost of a record's thread tree (text tokens: no `<s>`, `</s>` or prefix). */
+export interface ThreadFigures {
+  readonly threads: number;
+  readonly sequences: number;
+  /** Deepest thread level used (0: the root thread alone). */
+  readonly depth: number;
+  /** Text tokens of every sequence, added up: the compute a record's demonstration costs. */
+  readonly totalTokens: number;
+  /**
+   * The latency path when children run in parallel: a thread's last sequence plus, for each
+   * of its spawns, the sequential tokens of its longest child.
+   */
+  readonly sequentialTokens: number;
+}
+
+/** Figures of a rendered search's thread tree; it must have been rendered with costs. */
+export function threadFigures(root: RenderedThread): ThreadFigures {
+  let threads = 0;
+  let sequences = 0;
+  let depth = 0;
+  let totalTokens = 0;
+  const walk = (t: RenderedThread, level: number): number => {
+    const counts = t.tokens;
+    if (counts === undefined) throw new Error('threadFigures needs a search rendered with token costs');
+    threads++;
+    depth = Math.max(depth, level);
+    sequences += t.cuts.length + 1;
+    totalTokens += counts.total;
+    for (let k = 0; k < t.cuts.length; k++) totalTokens += counts.cuts[k]! + counts.spawns[k]!;
+    let sequential = counts.total;
+    for (const group of t.children) {
+      let longest = 0;
+      for (const kid of group) longest = Math.max(longest, walk(kid, level + 1));
+      sequential += longest;
+    }
+    return sequential;
+  };
+  const sequentialTokens = walk(root, 0);
+  return { threads, sequences, depth, totalTokens, sequentialTokens };
+}
+
+/** The record fields of `threadFigures` and each sequence's text tokens, in flattening order. */
+export function figureFields(f: ThreadFigures, seqs: readonly SequenceInfo[]): Record<string, PyJson> {
+  return {
+    thread_count: f.threads,
+    seq_count: f.sequences,
+    thread_depth: f.depth,
+    text_token_count: f.totalTokens,
+    sequential_token_count: f.sequentialTokens,
+    seq_token_counts: seqs.map((s) => s.tokens),
+  };
+}
+
 const scratch = new ByteText(1 << 16);
 
 /**

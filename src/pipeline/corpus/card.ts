@@ -99,6 +99,7 @@ export function corpusCommand(o: Options): string {
     ['max_sub_beam', '--max-sub-beam'],
     ['promising', '--promising'],
     ['heuristic', '--heuristic'],
+    ['wave_windows', '--wave'],
   ] as const) {
     const v = same(key);
     if (v !== undefined) args.push(flag, String(v));

@@ -70,6 +70,7 @@ export function optionsJson(o: CorpusOptions): Record<string, unknown> {
       promising: so.promising,
       heuristic: so.heuristic,
       max_spawn_level: so.maxSpawnLevel,
+      wave_windows: so.waveWindows,
       fit: so.fit,
       window: rs.window,
       condition: rs.condition,
