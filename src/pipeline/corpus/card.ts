@@ -298,9 +298,12 @@ export function renderCard(m: Manifest, statsText: string): string {
     lines.push(
       `- ${solvers.map((s) => `\`${s}\``).join(', ')}: the problem's fields, then \`search_path\` (the trace: for APR the root thread's`,
       '  last sequence), `rating` (1 - explored operations / the most there can be, when solved; 0.0',
-      '  when not), `search_type` (`<solver>_<beam>`), `heuristic`, and the token figures of the',
+      '  when not), `search_type` (`<solver>_<beam>`), `heuristic`, the token figures of the',
       '  reference (`token_count`, `longest_seq_token_count`, `avg_seq_token_count`,',
-      '  `avg_sub_seq_token_count`, `sub_call_count`).',
+      '  `avg_sub_seq_token_count`, `sub_call_count`) and the thread figures (`thread_count`,',
+      '  `seq_count`, `thread_depth`, `text_token_count`: every sequence\'s text tokens added up,',
+      '  `sequential_token_count`: a thread\'s last sequence plus, per spawn, its longest child\'s,',
+      '  `seq_token_counts`).',
     );
   }
   if (solvers.includes('apr')) {
