@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { problemKey } from '../src/core/countdown.js';
 import { splitOf } from '../src/solver/problems.js';
-import { cardMeta, globToRegExp, jsonType, unify, type JsonType } from './dataset-folder.js';
+import { cardMeta, conforms, declaredColumns, globToRegExp, jsonType, unify, type JsonType } from './dataset-folder.js';
 import { repoRoot } from './helpers.js';
 
 /**
@@ -425,10 +425,15 @@ describe('corpus: a Hugging Face dataset folder', () => {
     expectSameFolder('base', 'from-card');
   });
 
-  it('reads as the datasets JSON builder reads it: objects with the same keys on every line of a config, each column of one type', () => {
+  it('reads as the datasets JSON builder reads it: objects with the same keys on every line of a config, each column of one type, the type the card declares', () => {
     expectOk(run(['corpus', '--count', '300', '--val-count', '0', '--seed', '2', '--solvers', 'dfs,bfs,sosp', '--fit', 'drop', '--window', '1024', '--min-numbers', '3', '--max-numbers', '5', '--quiet', '--out', 'mixed']));
-    for (const folder of ['base', 'gz', 'opts', 'mixed']) {
-      const { found } = cardFiles(folder);
+    // Deep APR threads (five and six numbers: grandchildren and further), at depth 3 and 2.
+    expectOk(run(['corpus', '--count', '60', '--val-count', '0', '--seed', '4', '--solvers', 'apr', '--min-numbers', '5', '--max-numbers', '6', '--quiet', '--out', 'deep']));
+    expectOk(run(['corpus', '--count', '60', '--val-count', '0', '--seed', '4', '--solvers', 'apr', '--min-numbers', '5', '--max-numbers', '6', '--max-depth', '2', '--quiet', '--out', 'deep2']));
+    const depths = streamRecords('deep', 'apr').map((r) => r.thread_depth as number);
+    expect(Math.max(...depths)).toBeGreaterThanOrEqual(2);
+    for (const folder of ['base', 'gz', 'opts', 'mixed', 'deep', 'deep2']) {
+      const { meta, found } = cardFiles(folder);
       const columns = new Map<string, JsonType | undefined>();
       for (const g of found) {
         for (const name of g.files) {
@@ -440,6 +445,7 @@ describe('corpus: a Hugging Face dataset folder', () => {
             expect(typeof t === 'object' && 'object' in t, `${folder}/${name}:${i + 1} is an object`).toBe(true);
             const before = columns.get(g.config);
             columns.set(g.config, unify(before ?? t, t, `${folder}/${name}:${i + 1}`));
+            conforms({ struct: declaredColumns(meta, g.config) }, t, `${folder}/${name}:${i + 1}`);
           });
         }
       }

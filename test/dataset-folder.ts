@@ -132,3 +132,56 @@ export function unify(a: JsonType | undefined, b: JsonType | undefined, path: st
   }
   throw new Error(`${path || 'line'}: ${show(a)} on one line, ${show(b)} on another`);
 }
+
+/** A declared column type, read from the card as `datasets` reads its YAML (`dtype`, `list`, `struct`). */
+export type Declared = { dtype: string } | { list: Declared } | { struct: Array<[string, Declared]> };
+
+function declared(node: Record<string, unknown>): Declared {
+  if ('dtype' in node) return { dtype: String(node.dtype) };
+  if ('struct' in node) return { struct: fieldsOf(node.struct as Array<Record<string, unknown>>) };
+  if ('list' in node) {
+    const v = node.list;
+    if (typeof v === 'string') return { list: { dtype: v } };
+    if (Array.isArray(v)) return { list: { struct: fieldsOf(v as Array<Record<string, unknown>>) } };
+    return { list: declared(v as Record<string, unknown>) };
+  }
+  throw new Error(`not a feature: ${JSON.stringify(node)}`);
+}
+
+function fieldsOf(list: Array<Record<string, unknown>>): Array<[string, Declared]> {
+  return list.map(({ name, ...rest }) => [String(name), declared(rest)]);
+}
+
+/** The declared columns of a config (`dataset_info` in the card). */
+export function declaredColumns(meta: CardMeta, config: string): Array<[string, Declared]> {
+  const info = (meta.dataset_info as Array<{ config_name: string; features: Array<Record<string, unknown>> }>).find((d) => d.config_name === config);
+  if (!info) throw new Error(`no dataset_info for ${config}`);
+  return fieldsOf(info.features);
+}
+
+/**
+ * Checks a line's type against the declared one, exactly: ints in int64, floats in float64,
+ * the struct's keys in the declared order, and `null` only as the element of a list that is
+ * always empty.
+ */
+export function conforms(d: Declared, t: JsonType | undefined, path: string): void {
+  if (t === undefined) return;
+  const fail = (what: string) => {
+    throw new Error(`${path}: declared ${JSON.stringify(d)}, ${what}`);
+  };
+  if ('dtype' in d) {
+    const want = { int64: 'int', float64: 'float', string: 'string', bool: 'bool' }[d.dtype];
+    if (t !== want) fail(`found ${typeof t === 'string' ? t : JSON.stringify(t)}`);
+    return;
+  }
+  if (typeof t === 'string') return fail(`found ${t}`);
+  if ('list' in d) {
+    if (!('list' in t)) return fail('found no list');
+    if (t.list !== undefined && 'dtype' in d.list && d.list.dtype === 'null') fail('found a non-empty list');
+    return conforms(d.list, t.list, `${path}[]`);
+  }
+  if (!('object' in t)) return fail('found no object');
+  const keys = t.object.map(([k]) => k).join(',');
+  if (keys !== d.struct.map(([k]) => k).join(',')) fail(`found keys ${keys}`);
+  d.struct.forEach(([k, sub], n) => conforms(sub, t.object[n]![1], `${path}.${k}`));
+}

@@ -1,3 +1,5 @@
+import { recordFields, type Feature, type Field } from '../../serializers/features.js';
+import type { SolverName } from '../../solver/strategies.js';
 import { formatSize } from './options.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
@@ -160,7 +162,29 @@ function yamlList(key: string, items: readonly string[]): string[] {
   return [`${key}:`, ...items.map((i) => `- ${i}`)];
 }
 
-function frontMatter(configs: readonly Config[], solvers: readonly string[], ext: string): string[] {
+/** A feature as `datasets` writes it in YAML (its own simplified form: `list: int64`, a list of structs as `list:` and the fields). */
+function yamlType(t: Feature, ind: string): string[] {
+  const scalar = (v: string) => (v === 'null' ? "'null'" : v);
+  if (typeof t === 'string') return [`${ind}dtype: ${scalar(t)}`];
+  if ('struct' in t) return [`${ind}struct:`, ...yamlFields(t.struct, ind)];
+  const el = t.list;
+  if (typeof el === 'string') return [`${ind}list: ${scalar(el)}`];
+  if ('struct' in el) return [`${ind}list:`, ...yamlFields(el.struct, ind)];
+  return [`${ind}list:`, ...yamlType(el, `${ind}  `)];
+}
+
+function yamlFields(fields: readonly Field[], ind: string): string[] {
+  return fields.flatMap(([name, t]) => [`${ind}- name: ${name}`, ...yamlType(t, `${ind}  `)]);
+}
+
+/** The declared columns of a config, from the options that shape its records. */
+function configFields(c: Config, search: Record<string, SearchOpts>): readonly Field[] {
+  if (c.kind !== 'records') return recordFields(c.kind === 'problems' ? 'problems' : 'sequences');
+  const o = search[c.name] ?? {};
+  return recordFields('records', { solver: c.name as SolverName, tokenFields: o.token_fields !== false, maxSpawnLevel: Number(o.max_spawn_level ?? 0) });
+}
+
+function frontMatter(configs: readonly Config[], solvers: readonly string[], ext: string, search: Record<string, SearchOpts>): string[] {
   const titles = solvers.map((s) => SOLVER[s]?.title ?? s);
   const largest = Math.max(0, ...configs.map(rows));
   const out = ['---', `pretty_name: 'Countdown search traces: ${titles.join(', ')}'`, `license: ${LICENSE}`];
@@ -171,6 +195,9 @@ function frontMatter(configs: readonly Config[], solvers: readonly string[], ext
   if (solvers.includes('apr')) tags.push('adaptive-parallel-reasoning');
   out.push(...yamlList('tags', tags));
   out.push(...yamlList('size_categories', [sizeCategory(largest)]));
+  // Declared column types: the loader casts every file to them instead of guessing from the first lines.
+  out.push('dataset_info:');
+  for (const c of configs) out.push(`- config_name: ${c.name}`, '  features:', ...yamlFields(configFields(c, search), '  '));
   out.push('configs:');
   for (const c of configs) {
     out.push(`- config_name: ${c.name}`, '  data_files:');
@@ -243,7 +270,7 @@ export function renderCard(m: Manifest, statsText: string): string {
   const deps = Object.entries(m.dependencies)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  const lines: string[] = [...frontMatter(configs, solvers, ext), ''];
+  const lines: string[] = [...frontMatter(configs, solvers, ext, search), ''];
   lines.push(`# Countdown search traces: ${solvers.map((s) => SOLVER[s]?.title ?? s).join(', ')}`, '');
   lines.push(
     'Synthetic training data for search and reasoning in language models, on the Countdown game: combine',
@@ -322,7 +349,11 @@ export function renderCard(m: Manifest, statsText: string): string {
   );
   const cond = solvers.map((s) => String(search[s]?.condition ?? 'none')).filter((c) => c !== 'none');
   if (cond.length > 0) lines.push('Sequences begin with their conditioning prefix (`Token Budget: N ` or `Sub Call Budget: N `); records do not.', '');
-  lines.push('Every field has one type on every line (floats stay floats: `0.0`), as `datasets` needs.', '');
+  lines.push(
+    "Every field has one type on every line (floats stay floats: `0.0`), and the card declares each config's",
+    'column types (`dataset_info`), so a loader never has to guess them from the first lines it reads.',
+    '',
+  );
   lines.push('## Loading', '');
   lines.push('```python', 'from datasets import load_dataset', '');
   lines.push(`seqs = load_dataset("path/to/this/folder", "${seqConfig}", split="train")  # on the Hub: "user/name"`);
