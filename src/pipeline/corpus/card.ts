@@ -289,7 +289,7 @@ export function renderCard(m: Manifest, statsText: string): string {
   }
   lines.push('## Configs and files', '');
   lines.push(
-    `Every config is a folder of JSON Lines files of at most ${formatSize(Number(o.max_file_size))} each${ext.endsWith('.gz') ? ' (each gzip-compressed)' : ''}, numbered so that a sorted`,
+    `Every config is a folder of JSON Lines files${Number(o.max_file_size) > 0 ? ` of at most ${formatSize(Number(o.max_file_size))} each` : ', one per split'}${ext.endsWith('.gz') ? ' (each gzip-compressed)' : ''}, numbered so that a sorted`,
     'listing gives the records in order. Line *i* of a search config is the search of train problem *i*',
     "(unless `--fit drop` left records out); a sequence names its problem in `record`.",
     '',

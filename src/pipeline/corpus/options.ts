@@ -109,8 +109,9 @@ export const SIZE_UNITS: Readonly<Record<string, number>> = {
   TiB: 2 ** 40,
 };
 
-/** A size in the largest unit that writes it as a whole number (`500MB`, `1GiB`, `1234B`). */
+/** A size in the largest unit that writes it as a whole number (`500MB`, `1GiB`, `1234B`; `0`: no bound). */
 export function formatSize(bytes: number): string {
+  if (bytes === 0) return '0';
   let best = `${bytes}B`;
   for (const [unit, n] of Object.entries(SIZE_UNITS)) {
     const v = bytes / n;
