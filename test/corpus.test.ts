@@ -557,6 +557,13 @@ describe('corpus: shards and merge', () => {
     expectSameFolder('base', 'merged');
   });
 
+  it('gzip shards, merged, are the gzip corpus byte for byte (the members of a shard\'s files laid out again)', () => {
+    expectOk(run([...GZ, '--shard', '0/2', '--out', 'gs0']));
+    expectOk(run([...GZ, '--shard', '1/2', '--out', 'gs1']));
+    expectOk(run(['merge', 'gs0', 'gs1', '--out', 'gmerged', '--quiet']));
+    expectSameFolder('gz', 'gmerged');
+  });
+
   it('takes the shard from SLURM_ARRAY_TASK_ID/COUNT, or from JOB_COMPLETION_INDEX with --shards', () => {
     expectOk(run([...BASE, '--out', 'slurm1'], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '2', SLURM_ARRAY_TASK_COUNT: '2' }));
     expectSameFolder('s1', 'slurm1');
