@@ -24,7 +24,7 @@ export interface AprParams {
    * names the wrong node or is missing.
    */
   readonly referenceQuirks: boolean;
-  /** Keep every sequence inside a token window (default mode); none: no limit (reference). */
+  /** Keep every sequence inside a token window (default mode, planned); none: no limit (reference). */
   readonly window?: WindowRules | undefined;
   /**
    * With a window: a spawn closes once its children have written this many tokens between
@@ -37,27 +37,23 @@ export interface AprParams {
 const MAX_CHILDREN = 32;
 
 /**
- * Least work (tokens) the first child of a planned spawn must do: a quarter of the window.
- * A smaller thread (a two-number node's search is one expansion, about 180 tokens) is not
- * worth its own sequence and its spawn and join lines, so its parent narrows its beam
- * instead of splintering into many of them.
- */
-function minChildWork(window: WindowRules): number {
-  return window.window / 4;
-}
-
-/**
  * APR (the reference's `apr`): a beam search whose threads, at a promising expansion, spawn
  * one child thread per kept child, wait for all of them, and join their outcomes; the
  * first child (in spawn order) that reached the goal ends the parent with the clean path.
  *
- * With a window every thread is planned (docs/decomposition.md): it first tries its whole
- * search; when that would overflow its window before it spawned anything, it goes back to
- * its first expansion and hands the kept children to child threads instead (each planned
- * the same way), so work is split where a subtree is too big for one sequence and nowhere
- * else. Children go out in waves of about `waveTokens` of work, best first, and a wave
- * that reaches the goal ends the thread. A thread that may not spawn (at `--max-depth`)
- * searches with the widest beam, up to its own, whose whole search fits.
+ * With a window every thread is planned (docs/decomposition.md):
+ * - a thread first tries its whole search; when that would overflow its window before it
+ *   spawned anything, it goes back to its first expansion and hands the kept children to
+ *   child threads (each planned the same way): work is split where a subtree is too big for
+ *   one sequence, and nowhere else;
+ * - children go out in waves of about `waveTokens` of work, best first, and a wave that
+ *   reaches the goal ends the thread;
+ * - a spawn is judged by its first child: one doing less than a quarter of the window is not
+ *   worth a thread, so the spawn is taken back (a promising spawn's children are searched by
+ *   the thread itself, with the children's beam; a planned one narrows the thread's beam);
+ *   one that had to narrow its beam to fit (at `--max-depth`) makes the thread hand out more
+ *   children instead (width moved up, not down), as many more as its search shrank;
+ * - a thread that may not spawn searches with the widest beam, up to its own, that fits.
  */
 export function aprSearch(ctx: SearchContext, nums: readonly number[], params: AprParams): Thread {
   const root = newThread(rootNode(nums, ctx.heuristic), 0);
@@ -67,21 +63,42 @@ export function aprSearch(ctx: SearchContext, nums: readonly number[], params: A
   return root;
 }
 
+/** What a finished thread did: the tokens it and its descendants wrote, and its own beam. */
+interface ThreadDone {
+  readonly work: number;
+  /** The beam its own search used: less than it was given when it narrowed to fit. */
+  readonly beam: number;
+}
+
+/** A point in a thread to come back to: its budget and its random stream there. */
+interface Snapshot {
+  readonly mark: BudgetMark;
+  readonly rng: RngState;
+}
+
+/** An expansion children may be spawned from: the node, and the thread before and after it. */
+interface Site {
+  readonly node: SearchNode;
+  readonly kept: readonly SearchNode[];
+  readonly before: Snapshot;
+  readonly after: Snapshot;
+}
+
 /** How one attempt at a thread's search went. */
 type Attempt =
   /** The thread ended: goal reached, search exhausted, or cut cleanly at its window. */
   | { readonly kind: 'ended' }
   /** The window cannot hold even the expansion of its start node. */
   | { readonly kind: 'unstarted' }
-  /** A trial outgrew the window before the thread spawned anything; where to go back to. */
-  | { readonly kind: 'overflowed'; readonly first: FirstExpansion };
+  /** A trial outgrew the window before the thread spawned anything; its first expansion. */
+  | { readonly kind: 'overflowed'; readonly first: Site };
 
-/** A thread right after expanding its start node: what it kept, its budget and stream there. */
-interface FirstExpansion {
-  readonly kept: readonly SearchNode[];
-  readonly mark: BudgetMark;
-  readonly rng: RngState;
-}
+/** Children were handed out: how many of `kept` (the site's, or its widened expansion's). */
+type HandedOut = { readonly kind: 'spawned'; readonly handed: number; readonly kept: readonly SearchNode[] };
+/** A spawn stopped by its first child's verdict before anything was written. */
+type Judged = { readonly kind: 'judged'; readonly verdict: Exclude<Verdict, 'go'> };
+/** What a spawn at a site did: handed out, or too small (the thread is back after the site). */
+type Spawned = HandedOut | { readonly kind: 'too-small' };
 
 const ENDED: Attempt = { kind: 'ended' };
 const UNSTARTED: Attempt = { kind: 'unstarted' };
@@ -94,6 +111,9 @@ interface Running {
   childWork: number;
 }
 
+/** A first child's verdict on its spawn (see `spawnAt`). */
+type Verdict = 'go' | 'too-small' | { readonly widen: number };
+
 /** One record's APR search: the context and parameters every thread shares. */
 class AprRun {
   constructor(
@@ -101,43 +121,47 @@ class AprRun {
     private readonly params: AprParams,
   ) {}
 
-  /**
-   * Runs a thread. Returns the tokens it and its descendants wrote (0 without a window),
-   * or undefined when its window could not hold even its start node's expansion.
-   */
-  runThread(thread: Thread, beam: number): number | undefined {
+  /** Runs a thread; undefined when its window could not hold even its start node's expansion. */
+  runThread(thread: Thread, beam: number): ThreadDone | undefined {
     const { ctx, params } = this;
     const t: Running = { thread, budget: new SequenceBudget(thread, params.window, thread.level), childWork: 0 };
-    const done = (a: Attempt): number | undefined => (a.kind === 'ended' ? t.budget.spent + t.childWork : undefined);
-    if (!t.budget.limited) return done(this.search(t, beam, false));
-    const empty = t.budget.mark();
-    const start = ctx.rng.save();
+    const done = (a: Attempt, used: number): ThreadDone | undefined =>
+      a.kind === 'ended' ? { work: t.budget.spent + t.childWork, beam: used } : undefined;
+    if (!t.budget.limited) return done(this.search(t, beam, false), beam);
+    const empty = this.snapshot(t);
     const trial = this.search(t, beam, true);
-    if (trial.kind !== 'overflowed') return done(trial);
+    if (trial.kind !== 'overflowed') return done(trial, beam);
     if (thread.level <= params.maxSpawnLevel) {
-      // Too big for one sequence: its first expansion's children become threads of their
-      // own, unless the first of them turns out too small to be worth a thread.
-      t.budget.reset(trial.first.mark);
-      ctx.rng.restore(trial.first.rng);
-      const floor = minChildWork(params.window!);
-      if (this.spawnAll(t, trial.first.kept.slice(0, MAX_CHILDREN), t.budget.cost(EXHAUSTED), floor) >= 0) {
+      // Too big for one sequence: its first expansion's children become threads of their own.
+      this.restore(t, trial.first.after);
+      // Every wave leaves room for a later child's goal (or the closing line).
+      const spawned = this.spawnAt(t, trial.first, Math.max(t.budget.cost(EXHAUSTED), goalReserve(thread)));
+      if (spawned.kind === 'spawned') {
         if (!thread.goal) t.budget.add(EXHAUSTED);
-        return done(ENDED);
+        return done(ENDED, beam);
       }
-      t.childWork = 0;
     }
     // At the deepest level, or with children too small to be threads: the widest narrower
     // beam whose whole search fits.
     for (let w = beam - 1; w >= 1; w--) {
-      t.budget.reset(empty);
-      ctx.rng.restore(start);
+      this.restore(t, empty);
       const narrower = this.search(t, w, true);
-      if (narrower.kind === 'ended') return done(narrower);
+      if (narrower.kind === 'ended') return done(narrower, w);
     }
     // Not even a beam of 1: search as far as the window allows and stop cleanly.
-    t.budget.reset(empty);
-    ctx.rng.restore(start);
-    return done(this.search(t, beam, false));
+    this.restore(t, empty);
+    return done(this.search(t, beam, false), beam);
+  }
+
+  private snapshot(t: Running): Snapshot {
+    return { mark: t.budget.mark(), rng: this.ctx.rng.save() };
+  }
+
+  /** Takes the thread back to a snapshot: its events, its budget, its stream. */
+  private restore(t: Running, s: Snapshot): void {
+    t.budget.reset(s.mark);
+    this.ctx.rng.restore(s.rng);
+    t.childWork = 0;
   }
 
   /**
@@ -152,15 +176,16 @@ class AprRun {
     const { thread, budget } = t;
     const { events, start, level } = thread;
     const canSpawn = level <= params.maxSpawnLevel;
+    const planned = budget.limited;
     budget.add({ type: 'move', node: start });
     // Room every sequence keeps for its cheapest clean ending, and a move line; a thread that
     // may hand its frontier on (once it has expanded something, and outside a trial that has
     // not spawned yet) keeps room to hand it to a beam's worth of children.
-    const basicReserve = budget.limited ? budget.cost(EXHAUSTED) + budget.cost({ type: 'move', node: start }) + 16 : 0;
-    const endReserve = budget.limited && canSpawn ? basicReserve + handoffReserve(budget, thread, Math.min(MAX_CHILDREN, beam + 2)) : basicReserve;
+    const basicReserve = planned ? budget.cost(EXHAUSTED) + budget.cost({ type: 'move', node: start }) + 16 : 0;
+    const endReserve = planned && canSpawn ? basicReserve + handoffReserve(budget, thread, Math.min(MAX_CHILDREN, beam + 2)) : basicReserve;
     let expandedAny = false;
     /** Where a trial goes back to when it overflows before spawning. */
-    let first: FirstExpansion | undefined;
+    let first: Site | undefined;
     let spawned = false;
     const open = new PyHeap<SearchNode>();
     open.push(start);
@@ -169,8 +194,10 @@ class AprRun {
       for (let k = Math.min(beam, open.size); k > 0; k--) batch.push(open.pop()!);
       for (let idx = 0; idx < batch.length; idx++) {
         let at = idx;
+        const node = batch[idx]!;
+        const before = planned ? this.snapshot(t) : undefined;
         const mark = budget.mark();
-        const { kept, goal } = expandBeam(ctx, batch[idx]!, beam, events);
+        const { kept, goal } = expandBeam(ctx, node, beam, events);
         budget.countSince(mark);
         const reserve = !expandedAny || (trial && !spawned) ? basicReserve : endReserve;
         if (goal) {
@@ -180,28 +207,25 @@ class AprRun {
             return ENDED;
           }
         } else if (budget.fits(reserve)) {
-          if (trial && !expandedAny) first = { kept, mark: budget.mark(), rng: ctx.rng.save() };
+          const site = before ? { node, kept, before, after: this.snapshot(t) } : undefined;
+          if (trial && !expandedAny) first = site;
           expandedAny = true;
           // Promising spawns happen in the root thread only, as in the reference (deeper
           // threads spawn only when their search does not fit); the draw happens only when a
           // spawn is possible, as in the reference.
-          const spawn = canSpawn && level === 0 && kept.length > 1 && ctx.rng.random() < params.promising;
-          // With a window, a spawn whose first child is too small to be worth a thread is
-          // taken back: the thread searches those children itself, with the children's beam.
-          const before = spawn && params.window ? { mark: budget.mark(), rng: ctx.rng.save() } : undefined;
-          const handed = spawn ? this.spawnAll(t, kept, endReserve, before && minChildWork(params.window!)) : -1;
-          if (handed >= 0) {
-            spawned = true;
-            if (thread.goal) return ENDED;
-            for (let k = handed; k < kept.length; k++) open.push(kept[k]!);
-            if (params.referenceQuirks) at = kept.length - 1;
-          } else {
-            if (before) {
-              budget.reset(before.mark);
-              ctx.rng.restore(before.rng);
-              t.childWork = 0;
+          if (canSpawn && level === 0 && kept.length > 1 && ctx.rng.random() < params.promising) {
+            const s = site ? this.spawnAt(t, { ...site, after: this.snapshot(t) }, endReserve) : this.spawnAll(t, kept, endReserve);
+            if (s.kind === 'spawned') {
+              spawned = true;
+              if (thread.goal) return ENDED;
+              for (let k = s.handed; k < s.kept.length; k++) open.push(s.kept[k]!);
+              if (params.referenceQuirks) at = s.kept.length - 1;
+            } else {
+              // Too small to be threads: searched here, with the children's beam.
               beam = Math.max(beam, params.subBeam);
+              for (const child of kept) open.push(child);
             }
+          } else {
             for (const child of kept) open.push(child);
           }
           if (at < batch.length - 1) budget.add({ type: 'move', node: batch[at + 1]! });
@@ -230,20 +254,73 @@ class AprRun {
   }
 
   /**
-   * Hands `nodes` to child threads, wave after wave, until a joined child reaches the goal
-   * or a wave fits no more. Returns how many nodes were handed out (or passed over).
-   * `planned`: a planned decomposition, whose first child must do at least this much work;
-   * -1 when it does less (the thread's state is then the caller's to reset).
+   * A planned spawn of a site's kept children (the thread is at `site.after`), judged by
+   * its first child: too small, and the thread is put back at `site.after`; narrowed to fit,
+   * and the site's node is expanded again with a wider beam (as wide as the child was
+   * narrowed, within the window) and all of those children go out instead.
    */
-  private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number, planned?: number): number {
+  private spawnAt(t: Running, site: Site, reserve: number): Spawned {
+    const floor = minChildWork(this.params.window!);
+    const kept = site.kept.slice(0, MAX_CHILDREN);
+    const judge = (done: ThreadDone): Verdict => {
+      if (done.work < floor) return 'too-small';
+      if (done.beam >= this.params.subBeam) return 'go';
+      // A beam-w search below a node of n numbers reaches about w^(n-2) two-number nodes.
+      const shrunk = Math.pow(this.params.subBeam / done.beam, kept[0]!.nums.length - 2);
+      return { widen: Math.min(MAX_CHILDREN, Math.ceil(kept.length * shrunk)) };
+    };
+    const first = this.spawnAll(t, kept, reserve, judge);
+    if (first.kind === 'spawned') return first;
+    if (first.verdict === 'too-small') {
+      this.restore(t, site.after);
+      return { kind: 'too-small' };
+    }
+    const wider = this.widen(t, site, first.verdict.widen, reserve);
+    return this.spawnAll(t, wider, reserve);
+  }
+
+  /**
+   * Expands the site's node again with the widest beam up to `beam` whose children's spawn
+   * and join lines still fit; returns its kept children (at least the site's own).
+   */
+  private widen(t: Running, site: Site, beam: number, reserve: number): readonly SearchNode[] {
+    const { budget, thread } = t;
+    const level = thread.level + 1;
+    for (let w = beam; w > site.kept.length; w--) {
+      this.restore(t, site.before);
+      const mark = budget.mark();
+      const { kept, goal } = expandBeam(this.ctx, site.node, w, thread.events);
+      budget.countSince(mark);
+      if (goal || kept.length <= site.kept.length) break;
+      const kids = kept.slice(0, MAX_CHILDREN).map((node) => newThread(node, level));
+      const blocks = budget.cost({ type: 'spawn', level, children: kids }) + budget.cost({ type: 'join', level, children: kids });
+      // Room, too, for a child's goal: its clean path in the join, then the goal and ours.
+      if (budget.fits(blocks + Math.max(reserve, goalReserve(thread)))) return kept.slice(0, MAX_CHILDREN);
+    }
+    // No wider expansion fits: the site as it was (the same draws give the same expansion).
+    this.restore(t, site.before);
+    const mark = budget.mark();
+    expandBeam(this.ctx, site.node, site.kept.length, thread.events);
+    budget.countSince(mark);
+    return site.kept.slice(0, MAX_CHILDREN);
+  }
+
+  /**
+   * Hands `nodes` to child threads, wave after wave, until a joined child reaches the goal
+   * or a wave fits no more. With `judge`, the first child's verdict may stop it before
+   * anything is written (the thread's state is then the caller's to reset).
+   */
+  private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number): HandedOut;
+  private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number, judge: (d: ThreadDone) => Verdict): HandedOut | Judged;
+  private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number, judge?: (d: ThreadDone) => Verdict): HandedOut | Judged {
     let handed = 0;
     while (handed < nodes.length) {
-      const taken = this.spawnWave(t, nodes.slice(handed), reserve, handed === 0 ? planned : undefined, planned !== undefined);
-      if (taken < 0) return taken;
+      const taken = this.spawnWave(t, nodes.slice(handed), reserve, handed === 0 ? judge : undefined, judge !== undefined);
+      if (typeof taken !== 'number') return { kind: 'judged', verdict: taken };
       handed += taken;
       if (t.thread.goal || taken === 0) break;
     }
-    return handed;
+    return { kind: 'spawned', handed, kept: nodes };
   }
 
   /**
@@ -251,12 +328,18 @@ class AprRun {
    * make a wave (`waveTokens` of their work) and fit: the spawn block must fit the current
    * sequence, and the next sequence (the same text, the join block, then the goal and clean
    * path, or `reserve` more tokens) must fit too. Children run before the join is written.
-   * Returns how many nodes were handed out (those after them are the caller's again), or
-   * -1 when the first child did less than `floor` work; sets the thread's goal when a joined
-   * child solved. `skipUnstarted`: a node whose thread cannot even start is passed over (and
+   * Returns how many nodes were handed out (those after them are the caller's again), or the
+   * first child's verdict when it is not 'go'; sets the thread's goal when a joined child
+   * solved. `skipUnstarted`: a node whose thread cannot even start is passed over (and
    * counted as handed) instead of ending the wave.
    */
-  private spawnWave(t: Running, nodes: readonly SearchNode[], reserve: number, floor: number | undefined, skipUnstarted: boolean): number {
+  private spawnWave(
+    t: Running,
+    nodes: readonly SearchNode[],
+    reserve: number,
+    judge: ((d: ThreadDone) => Verdict) | undefined,
+    skipUnstarted: boolean,
+  ): number | Exclude<Verdict, 'go'> {
     const { budget, thread } = t;
     const level = thread.level + 1;
     // The spawn block names only node ids: how many fit is known before any child runs.
@@ -270,13 +353,18 @@ class AprRun {
     let waveWork = 0;
     for (let k = 0; k < most && waveWork < this.params.waveTokens; k++) {
       const kid = newThread(nodes[k]!, level);
-      const work = this.runThread(kid, this.params.subBeam);
-      if (floor !== undefined && kids.length === 0 && work !== undefined && work < floor) return -1;
-      if (work !== undefined) {
-        kids.push(kid);
-        works.push(work);
-        waveWork += work;
-      } else if (!skipUnstarted) break;
+      const done = this.runThread(kid, this.params.subBeam);
+      if (done === undefined) {
+        if (skipUnstarted) continue;
+        break;
+      }
+      if (judge && kids.length === 0) {
+        const verdict = judge(done);
+        if (verdict !== 'go') return verdict;
+      }
+      kids.push(kid);
+      works.push(done.work);
+      waveWork += done.work;
     }
     let k = kids.length;
     for (; k > 0 && budget.limited; k--) {
@@ -303,6 +391,20 @@ class AprRun {
     // The nodes handed out: up to the last chosen kid's (unstarted ones before it included).
     return nodes.indexOf(chosen[k - 1]!.start) + 1;
   }
+}
+
+/**
+ * Least work (tokens) the first child of a planned spawn must do: a quarter of the window.
+ * A smaller thread (a two-number node's search is one expansion, about 180 tokens) is not
+ * worth its own sequence and its spawn and join lines.
+ */
+function minChildWork(window: WindowRules): number {
+  return window.window / 4;
+}
+
+/** Tokens a joined goal needs at most: a child's clean path, the goal line, the thread's clean path. */
+function goalReserve(thread: Thread): number {
+  return 2 * (60 * thread.start.nums.length + 20);
 }
 
 /**
