@@ -160,13 +160,16 @@ function partsCursor(s: SequenceInfo, from: number): () => number {
  * text tokens + 3 (it encodes `<s>` + text + `</s>` with a tokenizer that adds another
  * `<s>`), and the shared prefixes of consecutive root sequences (sorted by length) are
  * subtracted once each as their token count - 1 (`encode(prefix)` - 2 with one BOS).
- * Python's int/float results are kept (PyFloat marks a division's result).
+ * The two counts are ints; the two averages and `sub_call_count` are always floats
+ * (PyFloat), where the reference writes ints for a record of one sequence (and for
+ * `avg_sub_seq_token_count` without child threads): a column of one type, as a dataset
+ * loader infers it from the first lines it reads.
  */
 export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJson> {
   const per = seqs.map((s) => s.tokens + 3);
   if (seqs.length <= 1) {
     const t = per[0] ?? 3;
-    return { token_count: t, longest_seq_token_count: t, avg_seq_token_count: t, avg_sub_seq_token_count: 0, sub_call_count: 0 };
+    return { token_count: t, longest_seq_token_count: t, avg_seq_token_count: new PyFloat(t), avg_sub_seq_token_count: new PyFloat(0), sub_call_count: new PyFloat(0) };
   }
   const roots = seqs.filter((s) => s.isRoot);
   const subs = seqs.filter((s) => !s.isRoot);
@@ -177,8 +180,7 @@ export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJso
     total += t;
     longest = Math.max(longest, t);
   }
-  let avgSub: PyJson = 0;
-  if (subs.length > 0) avgSub = new PyFloat(subs.reduce((n, s) => n + s.tokens + 3, 0) / subs.length);
+  const avgSub = new PyFloat(subs.length > 0 ? subs.reduce((n, s) => n + s.tokens + 3, 0) / subs.length : 0);
   const sorted = [...roots].sort((x, y) => x.chars - y.chars);
   let redundant = 0;
   for (let i = 0; i + 1 < sorted.length; i++) redundant += Math.max(0, commonPrefixTokens(sorted[i]!, sorted[i + 1]!) - 1);

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { sequenceLine, type RecordSettings } from '../make-record.js';
 import { toProblem } from '../problems-file.js';
 import { makeSearchOrExplain } from '../search-job.js';
+import type { LineSource } from './lines.js';
 import { problemsTask, type ProblemTask } from './problem-task.js';
 import { hints, Packer, type TaskFailure, type TaskResult } from './result.js';
 
@@ -24,11 +25,10 @@ export interface SearchTask {
   readonly settings: RecordSettings;
   /** Global index of the first record. */
   readonly start: number;
-  /** Problem records (JSON lines of the train file), one per record. */
+  /** Problem records (JSON lines of the train problems), one per record. */
   readonly lines: readonly string[];
-  /** File the lines come from and the line number of the first, for error messages. */
-  readonly source: string;
-  readonly firstLine: number;
+  /** The files the lines come from (a batch may span two), for error messages. */
+  readonly sources: readonly LineSource[];
 }
 
 export type Task = ProblemTask | SearchTask;
@@ -58,11 +58,13 @@ function searchTask(t: SearchTask): TaskResult {
   let packMs = 0;
   for (let k = 0; k < n; k++) {
     const index = t.start + k;
-    const line = t.firstLine + k;
+    let src = t.sources[0]!;
+    for (const x of t.sources) if (x.from <= k) src = x;
+    const line = src.line + k - src.from;
     const t0 = performance.now();
-    const { problem } = toProblem(JSON.parse(t.lines[k]!), t.source, line);
+    const { problem } = toProblem(JSON.parse(t.lines[k]!), src.path, line);
     const input = problemRecord(problem, 'default');
-    const made = makeSearchOrExplain(problem, input, streamFor(t.seed, t.settings.options.solver, index), t.settings, t.source, line);
+    const made = makeSearchOrExplain(problem, input, streamFor(t.seed, t.settings.options.solver, index), t.settings, src.path, line);
     const t1 = performance.now();
     startSize[k] = made.startSize;
     outOfBudget[k] = made.outOfBudget ? 1 : 0;
