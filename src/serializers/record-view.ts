@@ -1,7 +1,7 @@
 import { parseStep, type Step } from '../core/countdown.js';
 import { solutionExpression } from './expression.js';
 import { sequenceLength } from '../tokens/llama.js';
-import type { ThreadFigures } from './sequences.js';
+import { treeFigures, type ThreadFigures } from './sequences.js';
 
 /** One thread of a record as read back from its text: for `inspect` and reports. */
 export interface ThreadView {
@@ -55,7 +55,7 @@ export function allThreads(t: ThreadView): ThreadView[] {
  * reference's included, and check the record's own figure fields rather than trust them.
  * `textTokens` counts a text's tokens (no `<s>`, `</s>`); `onSequence` sees every sequence
  * in the reference's flattening order with its text tokens and its thread's level.
- * The definitions are `threadFigures`' (src/serializers/sequences.ts), over the text.
+ * The definitions are `treeFigures`' (src/serializers/sequences.ts), as for a search's own.
  */
 export function recordFigures(
   record: Record<string, unknown>,
@@ -64,30 +64,14 @@ export function recordFigures(
 ): ThreadFigures {
   const dict = record.trace_dict as TraceDictLike | undefined;
   const root: TraceDictLike = dict && Array.isArray(dict.main_calls) ? dict : { main_calls: [typeof record.search_path === 'string' ? record.search_path : ''], sub_calls: [] };
-  let threads = 0;
-  let sequences = 0;
-  let depth = 0;
-  let totalTokens = 0;
-  const walk = (d: TraceDictLike, level: number): number => {
-    threads++;
-    if (level > depth) depth = level;
-    let last = 0;
-    for (const text of d.main_calls) {
-      last = textTokens(text);
-      sequences++;
-      totalTokens += last;
-      onSequence?.(text, last, level);
-    }
-    let sequential = last;
-    for (const group of d.sub_calls) {
-      let longest = 0;
-      for (const kid of group) longest = Math.max(longest, walk(kid, level + 1));
-      sequential += longest;
-    }
-    return sequential;
-  };
-  const sequentialTokens = walk(root, 0);
-  return { threads, sequences, depth, totalTokens, sequentialTokens };
+  return treeFigures(root, (d, level) => ({
+    seqTokens: d.main_calls.map((text) => {
+      const n = textTokens(text);
+      onSequence?.(text, n, level);
+      return n;
+    }),
+    spawns: d.sub_calls,
+  }));
 }
 
 /** The record's own figure fields (default-mode search records), to compare with a recount. */
