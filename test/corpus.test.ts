@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -266,7 +266,7 @@ describe('corpus: the folder', () => {
     expectUsageError(run(['verify', 'no-manifest']), /no-manifest: a folder without a readable manifest\.json/);
   });
 
-  it('stats.json: counts, solve rates by start size, token percentiles per kind, child threads, overflows', () => {
+  it('stats.json: counts, solve rates by start size, token percentiles per kind, child threads, overflows, decomposition', () => {
     const s = JSON.parse(readFileSync(join(p('base'), 'stats.json'), 'utf8'));
     expect(s.records).toEqual({ train: 1500, val: 100, sosp: 1500, apr: 1500 });
     expect(s.sequences).toEqual({ sosp: streamRecords('base', 'sosp_sequences').length, apr: streamRecords('base', 'apr_sequences').length });
@@ -297,6 +297,27 @@ describe('corpus: the folder', () => {
     expect(s.child_threads_per_root.apr.max).toBeGreaterThan(1);
     const hist = s.child_threads_per_root.apr.histogram as Record<string, number>;
     expect(Object.values(hist).reduce((a, b) => a + b, 0)).toBe(1500);
+    // The decomposition: the records' own figures, summed per start size (merge keeps them: see shards).
+    for (const solver of ['sosp', 'apr']) {
+      const recs = streamRecords('base', solver);
+      const sum = (k: string) => recs.reduce((n, r) => n + (r[k] as number), 0);
+      const depths: Record<string, number> = {};
+      for (const r of recs) depths[String(r.thread_depth)] = (depths[String(r.thread_depth)] ?? 0) + 1;
+      const d = s.decomposition[solver];
+      expect(d.by_start_size['4']).toEqual(d.all);
+      expect(d.all).toMatchObject({
+        records: 1500,
+        solved: s.solve_rate[solver].solved,
+        threads: sum('thread_count'),
+        sequences: s.sequences[solver],
+        text_tokens: sum('text_token_count'),
+        sequential_tokens: sum('sequential_token_count'),
+        depth: depths,
+      });
+      expect(d.all.per_problem.text_tokens).toBeCloseTo(sum('text_token_count') / 1500, 2);
+      expect(d.all.sequence_tokens).toEqual(s.tokens[solver]);
+    }
+    expect(s.decomposition.apr.all.per_problem.threads).toBeGreaterThan(1);
   });
 });
 
@@ -577,6 +598,20 @@ describe('corpus: shards and merge', () => {
   it('merge refuses an incomplete set of shards', () => {
     expectUsageError(run(['merge', 's0', '--out', 'half', '--quiet']), /shard 1\/2 is missing/);
     expectUsageError(run(['merge', 'base', '--out', 'half', '--quiet']), /not a shard/);
+  });
+
+  it('merge refuses a shard whose stats.json has no decomposition figures (an older version), naming it', () => {
+    cpSync(p('s0'), p('old0'), { recursive: true });
+    const stats = JSON.parse(readFileSync(join(p('old0'), 'stats.json'), 'utf8'));
+    delete stats.decomposition;
+    const text = JSON.stringify(stats, null, 2) + '\n';
+    writeFileSync(join(p('old0'), 'stats.json'), text);
+    const manifest = JSON.parse(readFileSync(join(p('old0'), 'manifest.json'), 'utf8'));
+    const entry = manifest.files.find((f: { name: string }) => f.name === 'stats.json');
+    Object.assign(entry, { bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
+    writeFileSync(join(p('old0'), 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    expectUsageError(run(['merge', 'old0', 's1', '--out', 'old-merged', '--quiet']), /old0\/stats\.json has no decomposition figures for sosp .*make that shard again/);
+    expect(existsSync(join(p('old-merged'), 'manifest.json'))).toBe(false);
   });
 });
 

@@ -73,22 +73,29 @@ export interface ThreadFigures {
   readonly sequentialTokens: number;
 }
 
-/** Figures of a rendered search's thread tree; it must have been rendered with costs. */
-export function threadFigures(root: RenderedThread): ThreadFigures {
+/** What the figures need of one thread: its sequences' text tokens, in order, and the child threads of each spawn. */
+export interface FigureThread<T> {
+  readonly seqTokens: readonly number[];
+  readonly spawns: ReadonlyArray<ReadonlyArray<T>>;
+}
+
+/**
+ * The figures of any thread tree, the one place they are defined: `visit` describes each
+ * thread, called in the reference's flattening order (a thread, then each child's subtree).
+ */
+export function treeFigures<T>(root: T, visit: (t: T, level: number) => FigureThread<T>): ThreadFigures {
   let threads = 0;
   let sequences = 0;
   let depth = 0;
   let totalTokens = 0;
-  const walk = (t: RenderedThread, level: number): number => {
-    const counts = t.tokens;
-    if (counts === undefined) throw new Error('threadFigures needs a search rendered with token costs');
+  const walk = (t: T, level: number): number => {
+    const v = visit(t, level);
     threads++;
     depth = Math.max(depth, level);
-    sequences += t.cuts.length + 1;
-    totalTokens += counts.total;
-    for (let k = 0; k < t.cuts.length; k++) totalTokens += counts.cuts[k]! + counts.spawns[k]!;
-    let sequential = counts.total;
-    for (const group of t.children) {
+    sequences += v.seqTokens.length;
+    for (const n of v.seqTokens) totalTokens += n;
+    let sequential = v.seqTokens[v.seqTokens.length - 1] ?? 0;
+    for (const group of v.spawns) {
       let longest = 0;
       for (const kid of group) longest = Math.max(longest, walk(kid, level + 1));
       sequential += longest;
@@ -97,6 +104,17 @@ export function threadFigures(root: RenderedThread): ThreadFigures {
   };
   const sequentialTokens = walk(root, 0);
   return { threads, sequences, depth, totalTokens, sequentialTokens };
+}
+
+/** Figures of a rendered search's thread tree; it must have been rendered with costs. */
+export function threadFigures(root: RenderedThread): ThreadFigures {
+  return treeFigures(root, (t) => {
+    const counts = t.tokens;
+    if (counts === undefined) throw new Error('threadFigures needs a search rendered with token costs');
+    const seqTokens = counts.cuts.slice(0, t.cuts.length).map((before, k) => before + counts.spawns[k]!);
+    seqTokens.push(counts.total);
+    return { seqTokens, spawns: t.children };
+  });
 }
 
 /** The record fields of `threadFigures` and each sequence's text tokens, in flattening order. */

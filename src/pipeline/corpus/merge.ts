@@ -220,7 +220,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
       if (!want || createHash('sha256').update(text).digest('hex') !== want.sha256) {
         throw new UsageError(`${join(sh.dir, STATS)} does not match its shard's manifest; make that shard again`);
       }
-      const t = talliesFromStats(text, solvers);
+      const t = talliesFromStats(text, solvers, join(sh.dir, STATS));
       tallies.train.merge(t.train);
       if (t.val) (tallies.val ??= new ProblemTally()).merge(t.val);
       for (const [s, st] of t.solvers) {

@@ -17,6 +17,7 @@ import { createRunner, type Runner } from './runner.js';
 import { ProblemTally, renderStats, SearchTally, type CorpusTallies, type Tally } from './stats.js';
 import { killArmed, killPoint } from './testkill.js';
 import { problemLine } from './problem-task.js';
+import { figuresAt } from './result.js';
 import type { Task, TaskResult } from './tasks.js';
 
 /** A run stopped by SIGINT or SIGTERM after saving a checkpoint. */
@@ -446,8 +447,8 @@ async function searchStage(ctx: Ctx, plan: StagePlan, resumed: StageState | unde
           if (r.dropped[k] !== 1) {
             recordsFile.append(slice(recs, k), 1);
             seqFile.append(slice(seqs, k), r.seqEnds[k]! - (k === 0 ? 0 : r.seqEnds[k - 1]!));
-            tally.addRecord(r.startSize[k]!, r.solved[k] === 1, r.children[k]!);
-            for (let q = k === 0 ? 0 : r.seqEnds[k - 1]!; q < r.seqEnds[k]!; q++) tally.addSequence(r.seqTokens[q]!, r.seqKind[q] === 1);
+            tally.addRecord(r.startSize[k]!, r.solved[k] === 1, r.children[k]!, figuresAt(r.figures, k));
+            for (let q = k === 0 ? 0 : r.seqEnds[k - 1]!; q < r.seqEnds[k]!; q++) tally.addSequence(r.seqTokens[q]!, r.seqKind[q] === 1, r.startSize[k]!);
           }
           if (killArmed) killPoint(`record:${plan.name}:${index - plan.start}`);
           await run.recordDone(index);

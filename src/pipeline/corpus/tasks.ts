@@ -8,7 +8,7 @@ import { toProblem } from '../problems-file.js';
 import { makeSearchOrExplain } from '../search-job.js';
 import type { LineSource } from './lines.js';
 import { problemsTask, type ProblemTask } from './problem-task.js';
-import { hints, Packer, type TaskFailure, type TaskResult } from './result.js';
+import { FIGURE_SLOTS, hints, packFigures, Packer, type TaskFailure, type TaskResult } from './result.js';
 
 export type { ProblemTask } from './problem-task.js';
 export type { Packed, TaskFailure, TaskResult } from './result.js';
@@ -52,6 +52,7 @@ function searchTask(t: SearchTask): TaskResult {
   const dropped = new Uint8Array(n);
   const children = new Uint32Array(n);
   const seqEnds = new Uint32Array(n);
+  const figures = new Float64Array(n * FIGURE_SLOTS);
   const tokens: number[] = [];
   const kinds: number[] = [];
   let makeMs = 0;
@@ -81,6 +82,8 @@ function searchTask(t: SearchTask): TaskResult {
       }
       solved[k] = made.solved ? 1 : 0;
       children[k] = made.children;
+      if (!made.figures) throw new Error('corpus records are made with token counts, so with figures');
+      packFigures(figures, k, made.figures);
     }
     records.endRecord();
     sequences.endRecord();
@@ -103,6 +106,7 @@ function searchTask(t: SearchTask): TaskResult {
     seqEnds,
     seqTokens: Uint32Array.from(tokens),
     seqKind: Uint8Array.from(kinds),
+    figures,
     makeMs,
     packMs,
   };
