@@ -164,11 +164,15 @@ class AprRun {
     return { mark: t.budget.mark(), rng: this.ctx.rng.save() };
   }
 
-  /** Takes the thread back to a snapshot: its events, its budget, its stream. */
+  /**
+   * Takes the thread back to a snapshot: its events, its budget, its stream, and its goal
+   * (a thread has none at any point it can go back to: it ends at its goal).
+   */
   private restore(t: Running, s: Snapshot): void {
     t.budget.reset(s.mark);
     this.ctx.rng.restore(s.rng);
     t.childWork = 0;
+    t.thread.goal = undefined;
   }
 
   /**
