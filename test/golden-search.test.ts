@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { toProblem } from '../src/pipeline/problems-file.js';
 import { PythonRandom } from '../src/random/python.js';
 import { defaultSettings, makeSearch } from '../src/pipeline/make-record.js';
-import type { SearchOptions } from '../src/solver/strategies.js';
+import { defaultSearchOptions, type SearchOptions } from '../src/solver/strategies.js';
 import { goldenPath } from './helpers.js';
 
 const goldenLines = (name: string) => readFileSync(goldenPath(name), 'utf8').split('\n').filter(Boolean);
 
-function referenceRun(problemsFile: string, seed: number, o: Omit<SearchOptions, 'reference' | 'heuristic' | 'maxSpawnLevel' | 'fit'>) {
+function referenceRun(problemsFile: string, seed: number, o: Pick<SearchOptions, 'solver' | 'minBeam' | 'maxBeam' | 'maxSubBeam' | 'promising'>) {
   const rng = new PythonRandom(seed);
-  const opts: SearchOptions = { ...o, reference: true, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' };
+  const opts: SearchOptions = { ...defaultSearchOptions(o.solver, true), ...o };
   return goldenLines(problemsFile).map((line, i) => {
     const { problem, record } = toProblem(JSON.parse(line), problemsFile, i + 1);
     // The same call `search --compat reference` makes: one generator for the whole file.

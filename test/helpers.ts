@@ -3,16 +3,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RecordSettings } from '../src/pipeline/make-record.js';
 import type { Conditioning } from '../src/serializers/token-costs.js';
-import type { SearchOptions, SolverName } from '../src/solver/strategies.js';
+import { defaultSearchOptions, type SearchOptions, type SolverName } from '../src/solver/strategies.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The golden records live in shared/golden beside the checkout (never copied into it). */
+/** The reference's golden records, kept unedited in the repository (see their README for provenance). */
+export const goldenDir = join(repoRoot, 'test', 'fixtures', 'golden');
+
 export function goldenPath(name: string): string {
-  const candidates = [join(repoRoot, '..', 'shared', 'golden', name), join(repoRoot, 'shared', 'golden', name)];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`golden file ${name} not found beside the checkout (shared/golden)`);
-  return found;
+  const path = join(goldenDir, name);
+  if (!existsSync(path)) throw new Error(`golden file ${name} is missing from test/fixtures/golden`);
+  return path;
 }
 
 /**
@@ -26,20 +27,8 @@ export function testSettings(
   condition: Conditioning = 'none',
   tokenFields = true,
 ): RecordSettings {
-  const apr = solver === 'apr';
   return {
-    options: {
-      solver,
-      reference: false,
-      minBeam: 1,
-      maxBeam: apr ? 10 : 5,
-      maxSubBeam: 15,
-      promising: apr ? 0.9 : 0.5,
-      heuristic: 'mult',
-      maxSpawnLevel: 0,
-      fit: 'stop',
-      ...options,
-    },
+    options: { ...defaultSearchOptions(solver), ...options },
     window,
     condition,
     tokenFields,

@@ -3,7 +3,7 @@ import { makeSearch, defaultSettings } from '../src/pipeline/make-record.js';
 import { streamFor } from '../src/random/streams.js';
 import { problemRecord } from '../src/serializers/problem.js';
 import { defaultProblems } from '../src/solver/problems.js';
-import type { SolverName } from '../src/solver/strategies.js';
+import { defaultSearchOptions, type SolverName } from '../src/solver/strategies.js';
 import { countTextTokens } from '../src/tokens/llama.js';
 
 interface TraceDict {
@@ -55,7 +55,7 @@ describe('token fields follow the reference calculate_token_counts', () => {
   for (const solver of ['apr', 'sosp'] as SolverName[]) {
     it(`${solver}: fields equal a literal translation on 300 records`, () => {
       const spec = { minNumbers: 3, maxNumbers: 5, minTarget: 10, maxTarget: 100, maxNumber: 99 };
-      const options = { solver, reference: false, minBeam: 1, maxBeam: 10, maxSubBeam: 15, promising: 0.9, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' } as const;
+      const options = { ...defaultSearchOptions(solver), maxBeam: 10, maxSubBeam: 15, promising: 0.9 };
       let multi = 0;
       [...defaultProblems(21, 'train', spec, 300, new Set())].forEach((p, i) => {
         const made = makeSearch(p, problemRecord(p, 'default'), streamFor(1, solver, i), defaultSettings(options));
@@ -69,9 +69,25 @@ describe('token fields follow the reference calculate_token_counts', () => {
     });
   }
 
+  it('counts are ints; averages and sub_call_count are always floats, a record of one sequence included', () => {
+    const spec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+    const floats = ['avg_seq_token_count', 'avg_sub_seq_token_count', 'sub_call_count'];
+    for (const solver of ['apr', 'sosp'] as SolverName[]) {
+      const options = { ...defaultSearchOptions(solver), maxBeam: 3, maxSubBeam: 5, promising: 0.5, maxSpawnLevel: 0 };
+      let single = 0;
+      [...defaultProblems(8, 'train', spec, 100, new Set())].forEach((p, i) => {
+        const text = Buffer.from(makeSearch(p, problemRecord(p, 'default'), streamFor(2, solver, i), defaultSettings(options)).json).toString('latin1');
+        if (!text.includes('"main_calls": [') || /"main_calls": \["(?:[^"\\]|\\.)*"\]/.test(text)) single++;
+        for (const f of floats) expect(text, `${solver} record ${i} ${f}`).toMatch(new RegExp(`"${f}": \\d+\\.\\d+(e[+-]\\d+)?[,}]`));
+        for (const f of ['token_count', 'longest_seq_token_count']) expect(text).toMatch(new RegExp(`"${f}": \\d+[,}]`));
+      });
+      expect(single, solver).toBeGreaterThan(0);
+    }
+  });
+
   it('keeps Python number types: floats print with a decimal point', () => {
     const spec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
-    const options = { solver: 'apr', reference: false, minBeam: 5, maxBeam: 10, maxSubBeam: 15, promising: 1, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' } as const;
+    const options = { ...defaultSearchOptions('apr'), minBeam: 5, promising: 1 };
     const [p] = [...defaultProblems(5, 'train', spec, 1, new Set())];
     const made = makeSearch(p!, problemRecord(p!, 'default'), streamFor(1, 'apr', 0), defaultSettings(options));
     const text = Buffer.from(made.json).toString('latin1');

@@ -18,7 +18,7 @@ import { countTextTokens } from '../tokens/llama.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { defaultProblems, type ProblemSpec } from '../solver/problems.js';
-import type { SearchOptions } from '../solver/strategies.js';
+import { defaultSearchOptions, type SearchOptions } from '../solver/strategies.js';
 
 interface Figure {
   readonly name: string;
@@ -60,6 +60,7 @@ async function rate(
 }
 
 const FOUR: ProblemSpec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+const FIVE: ProblemSpec = { minNumbers: 5, maxNumbers: 5, minTarget: 10, maxTarget: 100, maxNumber: 99 };
 const SIX: ProblemSpec = { minNumbers: 6, maxNumbers: 6, minTarget: 10, maxTarget: 100, maxNumber: 99 };
 
 function problemsRate(spec: ProblemSpec, count: number): () => number {
@@ -74,6 +75,11 @@ function problemsRate(spec: ProblemSpec, count: number): () => number {
 const benchDir = mkdtempSync(join(tmpdir(), 'ct-bench-'));
 const problemsFile = join(benchDir, 'problems.jsonl');
 await runProblems({ spec: FOUR, count: 20_000, seed: 7, split: 'train', compat: 'default', out: problemsFile });
+// Five and six numbers: the APR planner splits their searches into threads (docs/decomposition.md).
+const fiveFile = join(benchDir, 'problems5.jsonl');
+const sixFile = join(benchDir, 'problems6.jsonl');
+await runProblems({ spec: FIVE, count: 1_000, seed: 7, split: 'train', compat: 'default', out: fiveFile });
+await runProblems({ spec: SIX, count: 100, seed: 7, split: 'train', compat: 'default', out: sixFile });
 
 /** The whole search job (read, search, render, write) on a problems file, output to /dev/null. */
 function searchRate(settings: RecordSettings, problemsFile: string, count: number): () => Promise<number> {
@@ -106,8 +112,8 @@ function counterRate(): () => number {
   };
 }
 
-const SOSP: SearchOptions = { solver: 'sosp', reference: false, minBeam: 1, maxBeam: 5, maxSubBeam: 5, promising: 0.5, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' };
-const APR: SearchOptions = { solver: 'apr', reference: false, minBeam: 1, maxBeam: 10, maxSubBeam: 15, promising: 0.9, heuristic: 'mult', maxSpawnLevel: 0, fit: 'stop' };
+const SOSP: SearchOptions = defaultSearchOptions('sosp');
+const APR: SearchOptions = defaultSearchOptions('apr');
 
 await rate('problems, 4 numbers, targets 10..100', 'problems/s', '50,000 problems', problemsRate(FOUR, 50_000), '>= 20000', 'default mode, generation and record JSON');
 await rate('problems, 6 numbers, targets 10..100', 'problems/s', '2,000 problems', problemsRate(SIX, 2_000), undefined, 'default mode, generation and record JSON');
@@ -118,6 +124,9 @@ await rate('APR search + serialization', 'records/s', '20,000 records', searchRa
 await rate('token counter', 'MB/s', '5 passes', counterRate(), '>= 100', 'countTextTokens over SoS+ and APR sequence texts of 1,500 problems, 5 passes');
 await rate('SoS+ with window', 'records/s', '20,000 records', searchRate(defaultSettings(SOSP), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
 await rate('APR with window', 'records/s', '20,000 records', searchRate(defaultSettings(APR), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
+const plannerNote = `${windowNote}, the planner's default depth and waves; ${searchNote}`;
+await rate('APR with window, 5 numbers', 'records/s', '1,000 records', searchRate(defaultSettings(APR), fiveFile, 1_000), undefined, plannerNote);
+await rate('APR with window, 6 numbers', 'records/s', '100 records', searchRate(defaultSettings(APR), sixFile, 100), undefined, plannerNote);
 
 /**
  * The user's path: `search` as a child process (start-up, JIT warm-up and all), writing its

@@ -2,22 +2,24 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../pipeline/errors.js';
 import { DEFAULT_WINDOW, type RecordSettings } from '../pipeline/make-record.js';
 import { shortestThreadTokens, type Conditioning } from '../serializers/token-costs.js';
-import { SOLVERS, type FitPolicy, type HeuristicChoice, type SearchOptions, type SolverName } from '../solver/strategies.js';
+import {
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_WAVE_WINDOWS,
+  defaultSearchOptions,
+  SOLVERS,
+  type FitPolicy,
+  type HeuristicChoice,
+  type SearchOptions,
+  type SolverName,
+} from '../solver/strategies.js';
 import { compatOption, integer, oneOf, ordered, probability } from './parse.js';
-
-/** Per-solver defaults: the reference scripts' settings. */
-const DEFAULTS: Record<SolverName, { minBeam: number; maxBeam: number; maxSubBeam: number; promising: number; heuristic: HeuristicChoice }> = {
-  sosp: { minBeam: 1, maxBeam: 5, maxSubBeam: 5, promising: 0.5, heuristic: 'mult' },
-  apr: { minBeam: 1, maxBeam: 10, maxSubBeam: 15, promising: 0.9, heuristic: 'mult' },
-  dfs: { minBeam: 1, maxBeam: 1, maxSubBeam: 1, promising: 0, heuristic: 'sum' },
-  bfs: { minBeam: 1, maxBeam: 5, maxSubBeam: 5, promising: 0, heuristic: 'mult' },
-};
 
 export interface SearchFlags {
   seed: number;
   /** Undefined when not given: DEFAULT_WINDOW in default mode (reference mode has none). */
   window?: number;
-  maxDepth: number;
+  maxDepth?: number;
+  wave?: number;
   condition: Conditioning;
   /** Undefined when not given: stop. */
   fit?: FitPolicy;
@@ -47,7 +49,16 @@ export function addBeamOptions(cmd: Command): Command {
 export function addWindowOptions(cmd: Command): Command {
   return cmd
     .option('--window <n>', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}; none with --compat reference)`, integer('--window', 0))
-    .option('--max-depth <n>', 'apr: thread levels below the root (1: children only, as the reference)', integer('--max-depth', 0, 8), 1)
+    .option(
+      '--max-depth <n>',
+      `apr: thread levels below the root the planner may use (default ${DEFAULT_MAX_DEPTH}; 1: children only, as the reference)`,
+      integer('--max-depth', 0, 8),
+    )
+    .option(
+      '--wave <windows>',
+      `apr: work per spawn, in windows, before the next children wait for its join (default ${DEFAULT_WAVE_WINDOWS}; 0: all children in one spawn)`,
+      integer('--wave', 0, 1000),
+    )
     .addOption(
       new Option('--fit <policy>', 'sosp, dfs, bfs when the window is full: stop, resample or drop (default: stop)').argParser(
         oneOf('--fit', ['stop', 'resample', 'drop'] as const),
@@ -69,7 +80,10 @@ export function addSearchOptions(cmd: Command): Command {
 /** Validated record settings (search options, window, conditioning) from the flags. */
 export function recordSettings(solver: SolverName, f: SearchFlags): RecordSettings {
   const options = searchOptions(solver, f);
-  if (options.reference && f.maxDepth !== 1) throw new UsageError('--max-depth cannot be combined with --compat reference (the reference nests one level)');
+  if (options.reference && f.maxDepth !== undefined && f.maxDepth !== 1) {
+    throw new UsageError('--max-depth cannot be combined with --compat reference (the reference nests one level)');
+  }
+  if (options.reference && f.wave !== undefined) throw new UsageError('--wave cannot be combined with --compat reference (the reference spawns every child at once)');
   if (options.reference && f.window !== undefined) throw new UsageError('--window cannot be combined with --compat reference (the reference has no window; verify --window measures its sequences)');
   if (options.reference && f.fit !== undefined) throw new UsageError('--fit cannot be combined with --compat reference (the reference has no window to fit)');
   const fit = f.fit ?? 'stop';
@@ -82,7 +96,7 @@ export function recordSettings(solver: SolverName, f: SearchFlags): RecordSettin
     if (window < least) throw new UsageError(`--window ${window} is too small: the shortest complete thread needs ${least} tokens`);
   }
   return {
-    options: { ...options, maxSpawnLevel: f.maxDepth - 1, fit },
+    options: { ...options, maxSpawnLevel: f.maxDepth !== undefined ? f.maxDepth - 1 : options.maxSpawnLevel, fit },
     window,
     condition: f.condition,
     tokenFields: !options.reference,
@@ -91,8 +105,8 @@ export function recordSettings(solver: SolverName, f: SearchFlags): RecordSettin
 
 /** Validated search options for a solver from the command-line flags. */
 export function searchOptions(solver: SolverName, f: SearchFlags): SearchOptions {
-  const d = DEFAULTS[solver];
   const reference = f.compat === 'reference';
+  const d = defaultSearchOptions(solver, reference);
   if (reference && f.heuristic !== undefined) {
     throw new UsageError('--heuristic cannot be combined with --compat reference (the reference fixes the heuristic)');
   }
@@ -114,7 +128,8 @@ export function searchOptions(solver: SolverName, f: SearchFlags): SearchOptions
     maxSubBeam,
     promising: f.promising ?? d.promising,
     heuristic: f.heuristic ?? d.heuristic,
-    maxSpawnLevel: 0,
+    maxSpawnLevel: d.maxSpawnLevel,
+    waveWindows: f.wave ?? d.waveWindows,
     fit: 'stop',
   };
 }

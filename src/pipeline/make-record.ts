@@ -1,8 +1,8 @@
 import type { Rng } from '../random/rng.js';
 import { BytePool, ByteText } from '../serializers/bytes.js';
 import { renderSearch, writeSearchRecord } from '../serializers/search-record.js';
-import type { RenderedThread } from '../serializers/trace.js';
-import { sequenceInfos, tokenFields, writeSequenceText, type SequenceInfo } from '../serializers/sequences.js';
+import { figureFields, sequenceInfos, threadFigures, tokenFields, writeSequenceText, type SequenceInfo, type ThreadFigures } from '../serializers/sequences.js';
+import { sequenceCount, type RenderedThread } from '../serializers/trace.js';
 import {
   EventCosts,
   prefixReserve,
@@ -51,6 +51,8 @@ export interface MadeSearch {
   readonly beam: number;
   /** Child threads the root spawned (0 for single-thread searches). */
   readonly children: number;
+  /** The thread tree's shape and cost, when tokens were counted. */
+  readonly figures: ThreadFigures | undefined;
   /** Training sequences of the record (main calls of every thread). */
   readonly sequenceCount: number;
   /** Its sequences with their texts and tokens; empty when tokens were not counted. */
@@ -89,6 +91,7 @@ export function makeSearch(
   pool.recycle();
   const rendered = renderSearch(problem.target, outcome, pool, costs);
   const infos = counted ? sequenceInfos(rendered.root) : [];
+  const figures = counted ? threadFigures(rendered.root) : undefined;
   let children = 0;
   for (const e of outcome.thread.events) if (e.type === 'spawn') children += e.children.length;
 
@@ -103,14 +106,16 @@ export function makeSearch(
   });
 
   out.len = 0;
-  writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, s.tokenFields ? tokenFields(infos) : {});
+  const extra = s.tokenFields ? { ...tokenFields(infos), ...figureFields(figures!, infos) } : {};
+  writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, extra);
   return {
     json: out.view(),
     solved: rendered.solved,
     startSize: problem.startSize,
     beam: outcome.beam,
     children,
-    sequenceCount: sequenceCount(rendered.root),
+    figures,
+    sequenceCount: allSequences(rendered.root),
     sequences,
     counted,
     overflows,
@@ -119,9 +124,10 @@ export function makeSearch(
   };
 }
 
-function sequenceCount(t: RenderedThread): number {
-  let n = t.cuts.length + 1;
-  for (const group of t.children) for (const kid of group) n += sequenceCount(kid);
+/** Sequences of a rendered thread and all its descendants. */
+function allSequences(t: RenderedThread): number {
+  let n = sequenceCount(t);
+  for (const group of t.children) for (const kid of group) n += allSequences(kid);
   return n;
 }
 

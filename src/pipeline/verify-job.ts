@@ -1,7 +1,10 @@
+import { statSync } from 'node:fs';
 import { allThreads, threadTree } from '../serializers/record-view.js';
 import { tokenBudgetBin } from '../serializers/token-costs.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
+import { corpusDataFiles } from './corpus/manifest.js';
+import { STDIO } from './formats.js';
 import { readRecords } from './source.js';
 
 export interface VerifyJob {
@@ -18,6 +21,8 @@ export interface VerifySummary {
   issues: number;
   sequences: number;
   overflows: number;
+  /** Files read (a corpus folder counts its data files). */
+  files: number;
 }
 
 /** One line of a sequences file: a `{"text", "record", "thread", "tokens"}` object, or a bare string (`.json` array). */
@@ -54,7 +59,7 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
  * `record`, `thread` and `tokens` fields.
  */
 export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
-  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0 };
+  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0 };
   const finish = (where: string, findings: readonly string[]) => {
     if (findings.length === 0) return;
     sum.badRecords++;
@@ -73,7 +78,9 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     }
   };
 
-  for (const file of job.files) {
+  const isFolder = (p: string) => p !== STDIO && statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
+  for (const file of job.files.flatMap((p) => (isFolder(p) ? corpusDataFiles(p) : [p]))) {
+    sum.files++;
     let index = 0;
     // The sequences of one record, checked together when the record's last one has been read.
     let group: SequenceItem[] = [];

@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng, RngState } from './rng.js';
 
 const N = 624;
 const M = 397;
@@ -107,6 +107,16 @@ export class PythonRandom implements Rng {
     const lo = this.uint32();
     const hi = this.uint32() >>> (64 - k);
     return hi * 4294967296 + lo;
+  }
+
+  save(): RngState {
+    return { mt: this.mt.slice(), mti: this.mti } as unknown as RngState;
+  }
+
+  restore(state: RngState): void {
+    const s = state as unknown as { mt: Uint32Array; mti: number };
+    this.mt.set(s.mt);
+    this.mti = s.mti;
   }
 
   below(n: number): number {

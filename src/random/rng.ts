@@ -9,7 +9,14 @@ export interface Rng {
   random(): number;
   /** A uniform integer in [0, n), for an integer n >= 1. */
   below(n: number): number;
+  /** The stream's position, to come back to with `restore` (a planner's trial searches). */
+  save(): RngState;
+  /** Returns the stream to a position `save` gave; the draws after it repeat exactly. */
+  restore(state: RngState): void;
 }
+
+/** An opaque saved position of one `Rng`; only the stream that made it can restore it. */
+export type RngState = { readonly __rngState: unique symbol };
 
 /** Python's `randint(a, b)`: a + randbelow(b - a + 1). */
 export function randint(rng: Rng, a: number, b: number): number {

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import type { Rng } from './rng.js';
+import type { Rng, RngState } from './rng.js';
 
 /**
  * Default mode's randomness: an independent seedrandom (Alea) stream per
@@ -7,7 +7,7 @@ import type { Rng } from './rng.js';
  * what was drawn before it.
  */
 export function streamFor(seed: number, purpose: string, index: number): Rng {
-  const prng = seedrandom.alea(`${purpose}:${seed}:${index}`);
+  let prng = seedrandom.alea(`${purpose}:${seed}:${index}`, { state: true });
   return {
     random: () => prng.double(),
     below(n: number): number {
@@ -17,6 +17,10 @@ export function streamFor(seed: number, purpose: string, index: number): Rng {
       let r = prng.int32() >>> 0;
       while (r >= limit) r = prng.int32() >>> 0;
       return r % n;
+    },
+    save: () => prng.state() as unknown as RngState,
+    restore(state: RngState): void {
+      prng = seedrandom.alea('', { state: state as unknown as seedrandom.State.Alea });
     },
   };
 }

@@ -352,7 +352,7 @@ function measureReserve(mode: Conditioning, window: number): number {
 
 /** The window rules for one record: `window` total tokens per sequence, `<s>`/`</s>` included. */
 export function windowRules(costs: TextCosts, window: number, rootPrefix: number): WindowRules {
-  return { costs, limit: (level) => window - 2 - (level === 0 ? rootPrefix : 0) };
+  return { costs, window, limit: (level) => window - 2 - (level === 0 ? rootPrefix : 0) };
 }
 
 /** Tokens of the shortest complete thread: smaller windows cannot hold any search. */

@@ -1,8 +1,9 @@
+import type { RngState } from '../random/rng.js';
 import { newThread, type Thread, type TraceEvent } from './events.js';
 import { expandBeam, type SearchContext } from './expand.js';
 import { PyHeap } from './heap.js';
 import { rootNode, type SearchNode } from './node.js';
-import { SequenceBudget, WindowTooSmall, type WindowRules } from './window.js';
+import { SequenceBudget, WindowTooSmall, type BudgetMark, type WindowRules } from './window.js';
 
 export interface AprParams {
   /** Beam of the root thread. */
@@ -13,8 +14,8 @@ export interface AprParams {
   readonly promising: number;
   /**
    * Deepest level that may still spawn (the reference: 0, only the root thread spawns).
-   * Promising spawns are drawn at level 0 only; below it threads spawn only to hand on
-   * the frontier when their window is full.
+   * Promising spawns are drawn at level 0 only; below it threads spawn only when their
+   * search does not fit their window.
    */
   readonly maxSpawnLevel: number;
   /**
@@ -23,8 +24,13 @@ export interface AprParams {
    * names the wrong node or is missing.
    */
   readonly referenceQuirks: boolean;
-  /** Keep every sequence inside a token window (default mode); none: no limit (reference). */
+  /** Keep every sequence inside a token window (default mode, planned); none: no limit (reference). */
   readonly window?: WindowRules | undefined;
+  /**
+   * With a window: a spawn closes once its children have written this many tokens between
+   * them, and the next children wait for its join (a wave). Infinity: one spawn for all.
+   */
+  readonly waveTokens: number;
 }
 
 /** Most children one spawn hands work to: more would not fit their join block anyway. */
@@ -35,85 +41,385 @@ const MAX_CHILDREN = 32;
  * one child thread per kept child, wait for all of them, and join their outcomes; the
  * first child (in spawn order) that reached the goal ends the parent with the clean path.
  *
- * With a window, a thread checks every expansion against its sequence's token budget
- * before keeping it. One that would overflow hands its frontier (the rest of the batch,
- * then the open set) to child threads when its level may spawn, or else ends cleanly with
- * `No solution found.`; a spawn keeps only as many children as its spawn and join blocks
- * (and the ending after them) leave room for.
+ * With a window every thread is planned (docs/decomposition.md):
+ * - a thread first tries its whole search; when that would overflow its window before it
+ *   spawned anything, it goes back to its first expansion and hands the kept children to
+ *   child threads (each planned the same way): work is split where a subtree is too big for
+ *   one sequence, and nowhere else;
+ * - children go out in waves of about `waveTokens` of work, best first, and a wave that
+ *   reaches the goal ends the thread;
+ * - a spawn is judged by its first child: one doing less than a quarter of the window is not
+ *   worth a thread, so the spawn is taken back (a promising spawn's children are searched by
+ *   the thread itself, with the children's beam; a planned one narrows the thread's beam);
+ *   one that had to narrow its beam to fit (at `--max-depth`) makes the thread hand out more
+ *   children instead (width moved up, not down), as many more as its search shrank;
+ * - a thread that may not spawn searches with the widest beam, up to its own, that fits.
  */
 export function aprSearch(ctx: SearchContext, nums: readonly number[], params: AprParams): Thread {
   const root = newThread(rootNode(nums, ctx.heuristic), 0);
-  if (!runThread(ctx, params, root, params.beam)) {
+  if (new AprRun(ctx, params).runThread(root, params.beam) === undefined) {
     throw new WindowTooSmall('the window cannot hold the first expansion of the root thread');
   }
   return root;
 }
 
-/** Runs a thread; false when its window could not hold even its start node's expansion. */
-function runThread(ctx: SearchContext, params: AprParams, thread: Thread, beam: number): boolean {
-  const { events, start, level } = thread;
-  const budget = new SequenceBudget(thread, params.window, level);
-  const canSpawn = level <= params.maxSpawnLevel;
-  const exhausted: TraceEvent = { type: 'exhausted', newline: true };
-  budget.add({ type: 'move', node: start });
-  // Room every sequence keeps for its cheapest clean ending, and a move line; a thread that
-  // may spawn also keeps room to hand its frontier to a beam's worth of children.
-  const basicReserve = budget.limited ? budget.cost(exhausted) + budget.cost({ type: 'move', node: start }) + 16 : 0;
-  const endReserve = budget.limited && canSpawn ? basicReserve + handoffReserve(budget, thread, Math.min(MAX_CHILDREN, beam + 2)) : basicReserve;
-  // A thread always expands its start node when that alone fits: with nothing expanded
-  // there is nothing to hand on, so the handoff room is not needed yet.
-  let expandedAny = false;
-  const open = new PyHeap<SearchNode>();
-  open.push(start);
-  while (open.size > 0) {
-    const batch: SearchNode[] = [];
-    for (let k = Math.min(beam, open.size); k > 0; k--) batch.push(open.pop()!);
-    for (let idx = 0; idx < batch.length; idx++) {
-      let at = idx;
-      const mark = budget.mark();
-      const { kept, goal } = expandBeam(ctx, batch[idx]!, beam, events);
-      budget.countSince(mark);
-      if (goal) {
-        budget.add({ type: 'path', from: start, to: goal });
-        if (budget.fits(0)) {
-          thread.goal = goal;
-          return true;
-        }
-      } else if (budget.fits(expandedAny ? endReserve : basicReserve)) {
-        expandedAny = true;
-        // Promising spawns happen in the root thread only, as in the reference (deeper
-        // threads spawn only to hand work on when their window is full); the draw happens
-        // only when a spawn is possible, as in the reference.
-        const spawn = canSpawn && level === 0 && kept.length > 1 && ctx.rng.random() < params.promising;
-        if (spawn) {
-          const left = spawnChildren(ctx, params, thread, budget, kept, endReserve);
-          if (thread.goal) return true;
-          for (const node of left) open.push(node);
-          if (params.referenceQuirks) at = kept.length - 1;
-        } else {
-          for (const child of kept) open.push(child);
-        }
-        if (at < batch.length - 1) budget.add({ type: 'move', node: batch[at + 1]! });
-        continue;
+/** What a finished thread did: the tokens it and its descendants wrote, and its own beam. */
+interface ThreadDone {
+  readonly work: number;
+  /** The beam its own search used: less than it was given when it narrowed to fit. */
+  readonly beam: number;
+}
+
+/** A point in a thread to come back to: its budget and its random stream there. */
+interface Snapshot {
+  readonly mark: BudgetMark;
+  readonly rng: RngState;
+}
+
+/** An expansion children may be spawned from: the node, and the thread before and after it. */
+interface Site {
+  readonly node: SearchNode;
+  readonly kept: readonly SearchNode[];
+  readonly before: Snapshot;
+  readonly after: Snapshot;
+}
+
+/** How one attempt at a thread's search went. */
+type Attempt =
+  /** The thread ended: goal reached, search exhausted, or cut cleanly at its window. */
+  | { readonly kind: 'ended' }
+  /** The window cannot hold even the expansion of its start node. */
+  | { readonly kind: 'unstarted' }
+  /** A trial outgrew the window before the thread spawned anything; its first expansion. */
+  | { readonly kind: 'overflowed'; readonly first: Site };
+
+/** Children were handed out: how many of `kept` (the site's, or its widened expansion's). */
+type HandedOut = { readonly kind: 'spawned'; readonly handed: number; readonly kept: readonly SearchNode[] };
+/** A spawn stopped by its first child's verdict before anything was written. */
+type Judged = { readonly kind: 'judged'; readonly verdict: Exclude<Verdict, 'go'> };
+/** What a spawn at a site did: handed out, or too small (the thread is back after the site). */
+type Spawned = HandedOut | { readonly kind: 'too-small' };
+
+const ENDED: Attempt = { kind: 'ended' };
+const UNSTARTED: Attempt = { kind: 'unstarted' };
+const EXHAUSTED: TraceEvent = { type: 'exhausted', newline: true };
+
+/** One running thread: its events' budget and the tokens its joined children wrote. */
+interface Running {
+  readonly thread: Thread;
+  readonly budget: SequenceBudget;
+  childWork: number;
+}
+
+/** A first child's verdict on its spawn (see `spawnAt`). */
+type Verdict = 'go' | 'too-small' | { readonly widen: number };
+
+/** One record's APR search: the context and parameters every thread shares. */
+class AprRun {
+  constructor(
+    private readonly ctx: SearchContext,
+    private readonly params: AprParams,
+  ) {}
+
+  /** Runs a thread; undefined when its window could not hold even its start node's expansion. */
+  runThread(thread: Thread, beam: number): ThreadDone | undefined {
+    const { ctx, params } = this;
+    const t: Running = { thread, budget: new SequenceBudget(thread, params.window, thread.level), childWork: 0 };
+    const done = (a: Attempt, used: number): ThreadDone | undefined =>
+      a.kind === 'ended' ? { work: t.budget.spent + t.childWork, beam: used } : undefined;
+    if (!t.budget.limited) return done(this.search(t, beam, false), beam);
+    const empty = this.snapshot(t);
+    const trial = this.search(t, beam, true);
+    if (trial.kind !== 'overflowed') return done(trial, beam);
+    if (thread.level <= params.maxSpawnLevel) {
+      // Too big for one sequence: its first expansion's children become threads of their own.
+      this.restore(t, trial.first.after);
+      // Every wave leaves room for a later child's goal (or the closing line).
+      const spawned = this.spawnAt(t, trial.first, Math.max(t.budget.cost(EXHAUSTED), goalReserve(thread)));
+      if (spawned.kind === 'spawned') {
+        if (!thread.goal) t.budget.add(EXHAUSTED);
+        return done(ENDED, beam);
       }
-      // This expansion does not fit: take it back and hand the frontier on, or stop.
-      budget.reset(mark);
-      if (!expandedAny) return false;
-      budget.dropTrailingMove();
-      const frontier = [...batch.slice(idx)];
-      while (open.size > 0) frontier.push(open.pop()!);
-      if (canSpawn) {
-        spawnChildren(ctx, params, thread, budget, frontier.slice(0, MAX_CHILDREN), budget.cost(exhausted));
-        if (thread.goal) return true;
-      }
-      budget.add(exhausted);
-      return true;
     }
-    const next = open.peek();
-    if (next) budget.add({ type: 'move', node: next });
+    // At the deepest level, or with children too small to be threads: the widest narrower
+    // beam whose whole search fits, found by bisection (a wider beam searches a larger tree).
+    const fits = (w: number): Attempt => {
+      this.restore(t, empty);
+      return this.search(t, w, true);
+    };
+    let lo = 0;
+    let hi = beam - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (fits(mid).kind === 'ended') lo = mid;
+      else hi = mid - 1;
+    }
+    if (lo > 0) return done(fits(lo), lo);
+    // Not even a beam of 1: search as far as the window allows and stop cleanly.
+    this.restore(t, empty);
+    return done(this.search(t, beam, false), beam);
   }
-  budget.add(exhausted);
-  return true;
+
+  private snapshot(t: Running): Snapshot {
+    return { mark: t.budget.mark(), rng: this.ctx.rng.save() };
+  }
+
+  /**
+   * Takes the thread back to a snapshot: its events, its budget, its stream, and its goal
+   * (a thread has none at any point it can go back to: it ends at its goal).
+   */
+  private restore(t: Running, s: Snapshot): void {
+    t.budget.reset(s.mark);
+    this.ctx.rng.restore(s.rng);
+    t.childWork = 0;
+    t.thread.goal = undefined;
+  }
+
+  /**
+   * One attempt at a thread's beam search (the reference's `_parallel_search` loop). In a
+   * `trial`, an expansion that does not fit before the thread spawned anything ends the
+   * attempt as `overflowed`, its events left to be reset; otherwise the thread hands its
+   * frontier to child threads when its level may spawn, or ends cleanly with
+   * `No solution found.`.
+   */
+  private search(t: Running, beam: number, trial: boolean): Attempt {
+    const { ctx, params } = this;
+    const { thread, budget } = t;
+    const { events, start, level } = thread;
+    const canSpawn = level <= params.maxSpawnLevel;
+    const planned = budget.limited;
+    budget.add({ type: 'move', node: start });
+    // Room every sequence keeps for its cheapest clean ending, and a move line; a thread that
+    // may hand its frontier on (once it has expanded something, and outside a trial that has
+    // not spawned yet) keeps room to hand it to a beam's worth of children.
+    const basicReserve = planned ? budget.cost(EXHAUSTED) + budget.cost({ type: 'move', node: start }) + 16 : 0;
+    let handoff: number | undefined;
+    const endReserve = (): number =>
+      planned && canSpawn ? (handoff ??= basicReserve + handoffReserve(budget, thread, Math.min(MAX_CHILDREN, beam + 2))) : basicReserve;
+    // Where spawns may happen, each expansion keeps the way back to before it (a site).
+    const promisingHere = canSpawn && level === 0;
+    let expandedAny = false;
+    /** Where a trial goes back to when it overflows before spawning. */
+    let first: Site | undefined;
+    let spawned = false;
+    const open = new PyHeap<SearchNode>();
+    open.push(start);
+    while (open.size > 0) {
+      const batch: SearchNode[] = [];
+      for (let k = Math.min(beam, open.size); k > 0; k--) batch.push(open.pop()!);
+      for (let idx = 0; idx < batch.length; idx++) {
+        let at = idx;
+        const node = batch[idx]!;
+        const before = planned && (promisingHere || (trial && !expandedAny)) ? this.snapshot(t) : undefined;
+        const mark = budget.mark();
+        const { kept, goal } = expandBeam(ctx, node, beam, events);
+        budget.countSince(mark);
+        const reserve = !expandedAny || (trial && !spawned) ? basicReserve : endReserve();
+        if (goal) {
+          budget.add({ type: 'path', from: start, to: goal });
+          if (budget.fits(0)) {
+            thread.goal = goal;
+            return ENDED;
+          }
+        } else if (budget.fits(reserve)) {
+          const site = before ? { node, kept, before, after: this.snapshot(t) } : undefined;
+          if (trial && !expandedAny) first = site;
+          expandedAny = true;
+          // Promising spawns happen in the root thread only, as in the reference (deeper
+          // threads spawn only when their search does not fit); the draw happens only when a
+          // spawn is possible, as in the reference.
+          if (promisingHere && kept.length > 1 && ctx.rng.random() < params.promising) {
+            const s = site ? this.spawnAt(t, { ...site, after: this.snapshot(t) }, endReserve()) : this.spawnAll(t, kept, endReserve());
+            if (s.kind === 'spawned') {
+              spawned = true;
+              if (thread.goal) return ENDED;
+              for (let k = s.handed; k < s.kept.length; k++) open.push(s.kept[k]!);
+              if (params.referenceQuirks) at = s.kept.length - 1;
+            } else {
+              // Too small to be threads: searched here, with the children's beam.
+              beam = Math.max(beam, params.subBeam);
+              for (const child of kept) open.push(child);
+            }
+          } else {
+            for (const child of kept) open.push(child);
+          }
+          if (at < batch.length - 1) budget.add({ type: 'move', node: batch[at + 1]! });
+          continue;
+        }
+        // This expansion does not fit: take it back, then go back to the first expansion
+        // (a trial), hand the frontier on, or stop.
+        budget.reset(mark);
+        if (!expandedAny) return UNSTARTED;
+        if (first && !spawned) return { kind: 'overflowed', first };
+        budget.dropTrailingMove();
+        const frontier = [...batch.slice(idx)];
+        while (open.size > 0) frontier.push(open.pop()!);
+        if (canSpawn) {
+          this.spawnAll(t, frontier.slice(0, MAX_CHILDREN), budget.cost(EXHAUSTED));
+          if (thread.goal) return ENDED;
+        }
+        budget.add(EXHAUSTED);
+        return ENDED;
+      }
+      const next = open.peek();
+      if (next) budget.add({ type: 'move', node: next });
+    }
+    budget.add(EXHAUSTED);
+    return ENDED;
+  }
+
+  /**
+   * A planned spawn of a site's kept children (the thread is at `site.after`), judged by
+   * its first child: too small, and the thread is put back at `site.after`; narrowed to fit,
+   * and the site's node is expanded again with a wider beam (as wide as the child was
+   * narrowed, within the window) and all of those children go out instead.
+   */
+  private spawnAt(t: Running, site: Site, reserve: number): Spawned {
+    const floor = minChildWork(this.params.window!);
+    const kept = site.kept.slice(0, MAX_CHILDREN);
+    const judge = (done: ThreadDone): Verdict => {
+      if (done.work < floor) return 'too-small';
+      if (done.beam >= this.params.subBeam) return 'go';
+      // A beam-w search below a node of n numbers reaches about w^(n-2) two-number nodes.
+      const shrunk = Math.pow(this.params.subBeam / done.beam, kept[0]!.nums.length - 2);
+      return { widen: Math.min(MAX_CHILDREN, Math.ceil(kept.length * shrunk)) };
+    };
+    const first = this.spawnAll(t, kept, reserve, judge);
+    if (first.kind === 'spawned') return first;
+    if (first.verdict === 'too-small') {
+      this.restore(t, site.after);
+      return { kind: 'too-small' };
+    }
+    const wider = this.widen(t, site, first.verdict.widen, reserve);
+    return this.spawnAll(t, wider, reserve);
+  }
+
+  /**
+   * Expands the site's node again with the widest beam up to `beam` whose children's spawn
+   * and join lines still fit; returns its kept children (at least the site's own).
+   */
+  private widen(t: Running, site: Site, beam: number, reserve: number): readonly SearchNode[] {
+    const { budget, thread } = t;
+    const level = thread.level + 1;
+    for (let w = beam; w > site.kept.length; w--) {
+      this.restore(t, site.before);
+      const mark = budget.mark();
+      const { kept, goal } = expandBeam(this.ctx, site.node, w, thread.events);
+      budget.countSince(mark);
+      if (goal || kept.length <= site.kept.length) break;
+      const kids = kept.slice(0, MAX_CHILDREN).map((node) => newThread(node, level));
+      const blocks = budget.cost({ type: 'spawn', level, children: kids }) + budget.cost({ type: 'join', level, children: kids });
+      // Room, too, for a child's goal: its clean path in the join, then the goal and ours.
+      if (budget.fits(blocks + Math.max(reserve, goalReserve(thread)))) return kept.slice(0, MAX_CHILDREN);
+    }
+    // No wider expansion fits: the site as it was (the same draws give the same expansion).
+    this.restore(t, site.before);
+    const mark = budget.mark();
+    expandBeam(this.ctx, site.node, site.kept.length, thread.events);
+    budget.countSince(mark);
+    return site.kept.slice(0, MAX_CHILDREN);
+  }
+
+  /**
+   * Hands `nodes` to child threads, wave after wave, until a joined child reaches the goal
+   * or a wave fits no more. With `judge`, the first child's verdict may stop it before
+   * anything is written (the thread's state is then the caller's to reset).
+   */
+  private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number): HandedOut;
+  private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number, judge: (d: ThreadDone) => Verdict): HandedOut | Judged;
+  private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number, judge?: (d: ThreadDone) => Verdict): HandedOut | Judged {
+    let handed = 0;
+    while (handed < nodes.length) {
+      const taken = this.spawnWave(t, nodes.slice(handed), reserve, handed === 0 ? judge : undefined, judge !== undefined);
+      if (typeof taken !== 'number') return { kind: 'judged', verdict: taken };
+      handed += taken;
+      if (t.thread.goal || taken === 0) break;
+    }
+    return { kind: 'spawned', handed, kept: nodes };
+  }
+
+  /**
+   * Spawns and joins one child thread for each of the first nodes: as many (in order) as
+   * make a wave (`waveTokens` of their work) and fit: the spawn block must fit the current
+   * sequence, and the next sequence (the same text, the join block, then the goal and clean
+   * path, or `reserve` more tokens) must fit too. Children run before the join is written.
+   * Returns how many nodes were handed out (those after them are the caller's again), or the
+   * first child's verdict when it is not 'go'; sets the thread's goal when a joined child
+   * solved. `skipUnstarted`: a node whose thread cannot even start is passed over (and
+   * counted as handed) instead of ending the wave.
+   */
+  private spawnWave(
+    t: Running,
+    nodes: readonly SearchNode[],
+    reserve: number,
+    judge: ((d: ThreadDone) => Verdict) | undefined,
+    skipUnstarted: boolean,
+  ): number | Exclude<Verdict, 'go'> {
+    const { budget, thread } = t;
+    const level = thread.level + 1;
+    // The spawn block names only node ids: how many fit is known before any child runs.
+    let most = nodes.length;
+    if (budget.limited) {
+      const probe = nodes.map((node) => newThread(node, level));
+      while (most > 0 && !budget.fits(budget.cost({ type: 'spawn', level, children: probe.slice(0, most) }))) most--;
+    }
+    const kids: Thread[] = [];
+    const works: number[] = [];
+    let waveWork = 0;
+    for (let k = 0; k < most && waveWork < this.params.waveTokens; k++) {
+      const kid = newThread(nodes[k]!, level);
+      const done = this.runThread(kid, this.params.subBeam);
+      if (done === undefined) {
+        if (skipUnstarted) continue;
+        break;
+      }
+      if (judge && kids.length === 0) {
+        const verdict = judge(done);
+        if (verdict !== 'go') return verdict;
+      }
+      kids.push(kid);
+      works.push(done.work);
+      waveWork += done.work;
+    }
+    let k = kids.length;
+    for (; k > 0 && budget.limited; k--) {
+      const chosen = kids.slice(0, k);
+      const spawnCost = budget.cost({ type: 'spawn', level, children: chosen });
+      const joinCost = budget.cost({ type: 'join', level, children: chosen });
+      const solved = chosen.find((kid) => kid.goal !== undefined);
+      const after = solved
+        ? budget.cost({ type: 'goal', node: solved.goal! }) + budget.cost({ type: 'path', from: thread.start, to: solved.goal! })
+        : reserve;
+      if (budget.fits(spawnCost) && budget.fits(joinCost + after)) break;
+    }
+    if (k === 0) return 0;
+    const chosen = kids.slice(0, k);
+    budget.addEnding({ type: 'spawn', level, children: chosen });
+    budget.add({ type: 'join', level, children: chosen });
+    for (let j = 0; j < k; j++) t.childWork += works[j]!;
+    const solved = chosen.find((kid) => kid.goal !== undefined);
+    if (solved) {
+      budget.add({ type: 'goal', node: solved.goal! });
+      budget.add({ type: 'path', from: thread.start, to: solved.goal! });
+      thread.goal = solved.goal;
+    }
+    // The nodes handed out: up to the last chosen kid's (unstarted ones before it included).
+    return nodes.indexOf(chosen[k - 1]!.start) + 1;
+  }
+}
+
+/**
+ * Least work (tokens) the first child of a planned spawn must do: a quarter of the window.
+ * A smaller thread (a two-number node's search is one expansion, about 180 tokens) is not
+ * worth its own sequence and its spawn and join lines.
+ */
+function minChildWork(window: WindowRules): number {
+  return window.window / 4;
+}
+
+/** Tokens a joined goal needs at most: a child's clean path, the goal line, the thread's clean path. */
+function goalReserve(thread: Thread): number {
+  return 2 * (60 * thread.start.nums.length + 20);
 }
 
 /**
@@ -126,50 +432,4 @@ function handoffReserve(budget: SequenceBudget, thread: Thread, children: number
     budget.cost({ type: 'spawn', level: thread.level + 1, children: kids }) +
     budget.cost({ type: 'join', level: thread.level + 1, children: kids });
   return blocks + 8 * children + 60 * thread.start.nums.length + 20;
-}
-
-/**
- * Runs one child thread per node, then spawns and joins as many of them (in order) as fit:
- * the spawn block must fit the current sequence, and the next sequence (the same text, the
- * join block, then the goal and clean path or `reserve` more tokens) must fit too. Returns
- * the nodes whose children did not fit; sets `thread.goal` when a joined child solved.
- */
-function spawnChildren(
-  ctx: SearchContext,
-  params: AprParams,
-  thread: Thread,
-  budget: SequenceBudget,
-  nodes: readonly SearchNode[],
-  reserve: number,
-): SearchNode[] {
-  // A child whose window cannot hold its first expansion is not spawned; its node stays.
-  const started = nodes.map((node) => {
-    const kid = newThread(node, thread.level + 1);
-    return runThread(ctx, params, kid, params.subBeam) ? kid : undefined;
-  });
-  const firstUnstarted = started.indexOf(undefined);
-  const kids = (firstUnstarted < 0 ? started : started.slice(0, firstUnstarted)) as Thread[];
-  let k = kids.length;
-  for (; k > 0; k--) {
-    const chosen = kids.slice(0, k);
-    if (!budget.limited) break;
-    const spawnCost = budget.cost({ type: 'spawn', level: thread.level + 1, children: chosen });
-    const joinCost = budget.cost({ type: 'join', level: thread.level + 1, children: chosen });
-    const solved = chosen.find((kid) => kid.goal !== undefined);
-    const after = solved
-      ? budget.cost({ type: 'goal', node: solved.goal! }) + budget.cost({ type: 'path', from: thread.start, to: solved.goal! })
-      : reserve;
-    if (budget.fits(spawnCost) && budget.fits(joinCost + after)) break;
-  }
-  if (k === 0) return [...nodes];
-  const chosen = kids.slice(0, k);
-  budget.addEnding({ type: 'spawn', level: thread.level + 1, children: chosen });
-  budget.add({ type: 'join', level: thread.level + 1, children: chosen });
-  const solved = chosen.find((kid) => kid.goal !== undefined);
-  if (solved) {
-    budget.add({ type: 'goal', node: solved.goal! });
-    budget.add({ type: 'path', from: thread.start, to: solved.goal! });
-    thread.goal = solved.goal;
-  }
-  return nodes.slice(k);
 }

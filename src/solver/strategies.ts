@@ -26,8 +26,41 @@ export interface SearchOptions {
   readonly heuristic: HeuristicChoice;
   /** APR: deepest level that may spawn children (0: only the root thread, as the reference). */
   readonly maxSpawnLevel: number;
+  /**
+   * APR with a window: the work (in windows of tokens) after which a spawn closes and the
+   * remaining children wait for its join; 0: every child in one spawn, as the reference.
+   */
+  readonly waveWindows: number;
   /** SoS+, DFS, BFS: what to do when the window is full. */
   readonly fit: FitPolicy;
+}
+
+/** Thread levels below the root an APR search may use by default: enough for six numbers. */
+export const DEFAULT_MAX_DEPTH = 3;
+
+/** Work per APR spawn wave by default, in windows (docs/decomposition.md). */
+export const DEFAULT_WAVE_WINDOWS = 8;
+
+/**
+ * Each solver's default options: the reference scripts' settings (`create_search.sh`), and
+ * in default mode the APR planner's depth and waves. The one table the CLI, the corpus, the
+ * bench and the tests read.
+ */
+export function defaultSearchOptions(solver: SolverName, reference = false): SearchOptions {
+  const apr = solver === 'apr';
+  const beams = { sosp: [5, 5], apr: [10, 15], dfs: [1, 1], bfs: [5, 5] }[solver];
+  return {
+    solver,
+    reference,
+    minBeam: 1,
+    maxBeam: beams[0]!,
+    maxSubBeam: beams[1]!,
+    promising: solver === 'sosp' ? 0.5 : apr ? 0.9 : 0,
+    heuristic: solver === 'dfs' ? 'sum' : 'mult',
+    maxSpawnLevel: apr && !reference ? DEFAULT_MAX_DEPTH - 1 : 0,
+    waveWindows: apr && !reference ? DEFAULT_WAVE_WINDOWS : 0,
+    fit: 'stop',
+  };
 }
 
 /** One record's search: the parameters drawn for it and the structured result. */
@@ -90,6 +123,7 @@ function searchOnce(problem: Problem, rng: Rng, o: SearchOptions, window: Window
         maxSpawnLevel: o.maxSpawnLevel,
         referenceQuirks: o.reference,
         window,
+        waveTokens: window && o.waveWindows > 0 ? o.waveWindows * window.window : Infinity,
       });
       return { solver: 'apr', thread, heuristicName: named, beam, subBeam, outOfBudget: false, attempts };
     }

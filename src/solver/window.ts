@@ -11,12 +11,21 @@ export interface TextCosts {
   following(e: TraceEvent): number;
 }
 
+/** A point in a sequence budget to go back to: its event count and tokens there. */
+export interface BudgetMark {
+  readonly events: number;
+  readonly tokens: number;
+  readonly closed: number;
+}
+
 /** The window cannot hold even the first expansion of a search's start node. */
 export class WindowTooSmall extends Error {}
 
 /** The window a search must keep every sequence inside. */
 export interface WindowRules {
   readonly costs: TextCosts;
+  /** Tokens per sequence, `<s>` and `</s>` included. */
+  readonly window: number;
   /** Most text tokens a sequence of a thread at this level may hold (window less <s>, </s> and any prefix). */
   limit(level: number): number;
 }
@@ -29,7 +38,10 @@ export interface WindowRules {
  * its events.
  */
 export class SequenceBudget {
+  /** Tokens of the current sequence. */
   tokens = 0;
+  /** Tokens of the thread's sequences that a spawn block ended. */
+  closed = 0;
   readonly limit: number;
   private readonly events: TraceEvent[];
   private readonly counts: number[] | undefined;
@@ -69,16 +81,23 @@ export class SequenceBudget {
 
   /** Appends an event that ends the sequence without staying in the next (a spawn block). */
   addEnding(e: TraceEvent): void {
-    this.counts?.push(this.cost(e));
+    const n = this.cost(e);
+    this.closed += this.tokens + n;
+    this.counts?.push(n);
     this.events.push(e);
   }
 
-  mark(): { readonly events: number; readonly tokens: number } {
-    return { events: this.events.length, tokens: this.tokens };
+  /** Tokens of all the thread's sequences so far, the current one included. */
+  get spent(): number {
+    return this.closed + this.tokens;
+  }
+
+  mark(): BudgetMark {
+    return { events: this.events.length, tokens: this.tokens, closed: this.closed };
   }
 
   /** Counts events appended since `m` by code that pushed them directly. */
-  countSince(m: { readonly events: number }): void {
+  countSince(m: BudgetMark): void {
     if (!this.rules) return;
     for (let k = m.events; k < this.events.length; k++) {
       const e = this.events[k]!;
@@ -89,10 +108,11 @@ export class SequenceBudget {
   }
 
   /** Drops everything appended since `m`. */
-  reset(m: { readonly events: number; readonly tokens: number }): void {
+  reset(m: BudgetMark): void {
     this.events.length = m.events;
     if (this.counts) this.counts.length = m.events;
     this.tokens = m.tokens;
+    this.closed = m.closed;
   }
 
   /**

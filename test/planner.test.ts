@@ -1,0 +1,201 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeSearch } from '../src/pipeline/make-record.js';
+import { streamFor } from '../src/random/streams.js';
+import { problemRecord } from '../src/serializers/problem.js';
+import { EventCosts, windowRules } from '../src/serializers/token-costs.js';
+import { unescapeTrace } from '../src/serializers/trace.js';
+import type { Thread } from '../src/solver/events.js';
+import type { SearchNode } from '../src/solver/node.js';
+import { defaultProblems, type Problem } from '../src/solver/problems.js';
+import { runSearch, type SearchOptions } from '../src/solver/strategies.js';
+import { countTextTokens } from '../src/tokens/llama.js';
+import { verifyRecord } from '../src/verify/index.js';
+import { repoRoot, testSettings } from './helpers.js';
+
+/**
+ * The APR planner (src/solver/apr.ts, docs/decomposition.md): every thread of every record
+ * fits its window, no node is handed out twice, records verify, small problems are not
+ * split, and a record is the same bytes whatever the number of workers.
+ */
+
+const spec = (n: number) => ({ minNumbers: n, maxNumbers: n, minTarget: 10, maxTarget: 100, maxNumber: 99 });
+const problemOf = (seed: number, numbers: number): Problem => [...defaultProblems(seed, 'train', spec(numbers), 1, new Set())][0]!;
+
+/** Every thread of a search tree, parents before children. */
+function threads(root: Thread): Thread[] {
+  const out: Thread[] = [];
+  const walk = (t: Thread) => {
+    out.push(t);
+    for (const e of t.events) if (e.type === 'spawn') for (const kid of e.children) walk(kid);
+  };
+  walk(root);
+  return out;
+}
+
+/** The nodes a thread expanded itself. */
+function expanded(t: Thread): Set<SearchNode> {
+  const out = new Set<SearchNode>();
+  for (const e of t.events) if (e.type === 'expand' || e.type === 'leaves') out.add(e.node);
+  return out;
+}
+
+describe('the APR planner', () => {
+  it('property: every sequence fits, no node is handed out twice or also searched by its parent, and records verify', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 3, max: 5 }),
+        fc.integer({ min: 900, max: 4096 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(0, 1, 8),
+        (seed, numbers, window, depth, wave) => {
+          const p = problemOf(seed, numbers);
+          const options: Partial<SearchOptions> = { maxSpawnLevel: depth - 1, waveWindows: wave };
+          const settings = testSettings('apr', window, options);
+          // The solver's tree: each handed-out node goes to one child, and its parent never expands it.
+          const outcome = runSearch(p, streamFor(seed, 'apr', 0), settings.options, windowRules(new EventCosts(p.target), window, 0));
+          const handed = new Set<SearchNode>();
+          const ids = new Set<string>();
+          for (const t of threads(outcome.thread)) {
+            const own = expanded(t);
+            for (const e of t.events) {
+              if (e.type !== 'spawn') continue;
+              for (const kid of e.children) {
+                expect(handed.has(kid.start), `node #${kid.start.id} handed out twice`).toBe(false);
+                expect(own.has(kid.start), `node #${kid.start.id} handed out and expanded by its parent`).toBe(false);
+                handed.add(kid.start);
+                ids.add(kid.start.id);
+              }
+            }
+          }
+          expect(ids.size).toBe(handed.size);
+          // The record as written: every sequence counted afresh, and the grammar checked.
+          const made = makeSearch(p, problemRecord(p, 'default'), streamFor(seed, 'apr', 0), settings);
+          expect(made.overflows).toBe(0);
+          for (const q of made.sequences) {
+            const text = unescapeTrace(q.info.parts.map(([b, from, to]) => b.toString(from, to)).join(''));
+            expect(countTextTokens(text) + 2).toBeLessThanOrEqual(window);
+          }
+          expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
+        },
+      ),
+      { numRuns: 120, seed: 11 },
+    );
+  });
+
+  it('in bulk: records of three to six numbers at the defaults all verify, with no sequence over the window', () => {
+    for (const [numbers, count] of [[3, 500], [4, 1500], [5, 150], [6, 15]] as const) {
+      [...defaultProblems(5, 'train', spec(numbers), count, new Set())].forEach((p, i) => {
+        const made = makeSearch(p, problemRecord(p, 'default'), streamFor(5, 'apr', i), testSettings('apr', 4096));
+        expect(made.overflows, `${numbers} numbers, record ${i}`).toBe(0);
+        expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1'))), `${numbers} numbers, record ${i}`).toEqual([]);
+      });
+    }
+  });
+
+  it('a thread taken back to an earlier point forgets a goal found after it (a solved record always shows its goal)', () => {
+    // Found by verify on a corpus: a narrowing trial that reached the goal left it set on the
+    // thread while a later trial, taken back, wrote no goal lines.
+    const p = [...defaultProblems(5, 'train', spec(4), 551, new Set())][550]!;
+    expect([p.nums, p.target]).toEqual([[36, 26, 25, 4], 32]);
+    const made = makeSearch(p, problemRecord(p, 'default'), streamFor(5, 'apr', 550), testSettings('apr', 4096));
+    expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
+  });
+
+  it('property: six-number problems fit at every depth', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 1, max: 3 }), (seed, depth) => {
+        const p = problemOf(seed, 6);
+        const made = makeSearch(p, problemRecord(p, 'default'), streamFor(seed, 'apr', 0), testSettings('apr', 4096, { maxSpawnLevel: depth - 1 }));
+        expect(made.overflows).toBe(0);
+        expect(made.figures!.depth).toBeLessThanOrEqual(depth);
+        expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
+      }),
+      { numRuns: 12, seed: 3 },
+    );
+  });
+
+  it('splits only what does not fit: three-number searches stay one sequence, five-number ones use deeper threads', () => {
+    const sizes = (numbers: number, count: number) =>
+      [...defaultProblems(21, 'train', spec(numbers), count, new Set())].map((p, i) => makeSearch(p, problemRecord(p, 'default'), streamFor(21, 'apr', i), testSettings('apr', 4096)).figures!);
+    for (const f of sizes(3, 100)) expect(f.sequences).toBe(1);
+    expect(sizes(5, 40).some((f) => f.depth >= 2)).toBe(true);
+  });
+
+  it('no swarm: on five-number problems the median sequence holds a quarter of the window or more', () => {
+    const lengths: number[] = [];
+    [...defaultProblems(22, 'train', spec(5), 40, new Set())].forEach((p, i) => {
+      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(22, 'apr', i), testSettings('apr', 4096));
+      for (const q of made.sequences) lengths.push(q.tokens);
+    });
+    lengths.sort((a, b) => a - b);
+    expect(lengths[lengths.length >> 1]!).toBeGreaterThanOrEqual(1024);
+  });
+
+  it('waves: stopping at the first wave that reaches the goal costs fewer tokens than one spawn for all', () => {
+    const problems = [...defaultProblems(23, 'train', spec(5), 30, new Set())];
+    let all = 0;
+    let waves = 0;
+    let solvedAll = 0;
+    let solvedWaves = 0;
+    problems.forEach((p, i) => {
+      const at = (wave: number) => makeSearch(p, problemRecord(p, 'default'), streamFor(23, 'apr', i), testSettings('apr', 4096, { waveWindows: wave }));
+      const a = at(0);
+      const w = at(8);
+      all += a.figures!.totalTokens;
+      waves += w.figures!.totalTokens;
+      if (a.solved) solvedAll++;
+      if (w.solved) solvedWaves++;
+    });
+    expect(waves).toBeLessThan(all);
+    // The same trees are searched, only in a different order: the same problems are solved.
+    expect(solvedWaves).toBe(solvedAll);
+  });
+});
+
+describe('the APR planner in a corpus', () => {
+  const cli = join(repoRoot, 'dist', 'cli', 'main.js');
+  /** Every file under a folder, relative path -> bytes. */
+  const files = (root: string): Map<string, Buffer> => {
+    const out = new Map<string, Buffer>();
+    const walk = (rel: string) => {
+      for (const name of readdirSync(join(root, rel)).sort()) {
+        const path = join(rel, name);
+        if (statSync(join(root, path)).isDirectory()) walk(path);
+        else out.set(path, readFileSync(join(root, path)));
+      }
+    };
+    walk('');
+    return out;
+  };
+
+  it('writes the same bytes with two workers, one worker and small batches, or none', { timeout: 300_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-planner-'));
+    try {
+      const base = ['corpus', '--count', '24', '--val-count', '3', '--seed', '9', '--min-numbers', '5', '--max-numbers', '6', '--solvers', 'apr', '--quiet'];
+      const runs = [
+        ['--workers', '2', '--out', 'w2'],
+        ['--workers', '1', '--batch-size', '3', '--out', 'w1'],
+        ['--workers', '0', '--out', 'w0'],
+      ];
+      for (const extra of runs) {
+        const r = spawnSync(process.execPath, [cli, ...base, ...extra], { cwd: dir, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+      }
+      const w2 = files(join(dir, 'w2'));
+      expect(w2.size).toBeGreaterThan(0);
+      for (const other of ['w1', 'w0']) {
+        const o = files(join(dir, other));
+        expect([...o.keys()]).toEqual([...w2.keys()]);
+        for (const [name, bytes] of w2) expect(o.get(name)!.equals(bytes), `${other}/${name}`).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
