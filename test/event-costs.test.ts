@@ -63,4 +63,15 @@ describe('token costs of trace events', () => {
     );
     expect(events).toBeGreaterThan(10_000);
   });
+
+  it('of a closing line as if it opened a sequence (what SoS+ reserves before its first expansion)', () => {
+    const costs = new EventCosts(27);
+    const writer = new LineWriter(27);
+    const out = new ByteText();
+    for (const e of [{ type: 'exhausted', newline: true }, { type: 'exhausted', newline: false }] as const) {
+      out.len = 0;
+      writer.write(out, e);
+      expect(costs.opening(e)).toBe(countAsciiTokens(out.buf, 0, out.len, true, true));
+    }
+  });
 });

@@ -29,8 +29,9 @@ const enum Kind {
  */
 const shapes = new Map<number, number>();
 
-/** Token counts of the lines without numbers. */
+/** Token counts of the lines without numbers, following other lines and opening a sequence. */
 const fixedCounts = new Map<FixedLine, number>();
+const fixedOpenings = new Map<FixedLine, number>();
 
 /**
  * What opening a sequence adds to an event that starts with a `Current State` line: only
@@ -123,6 +124,9 @@ export class EventCosts implements TextCosts {
       // A single-thread search opens with its root's expansion: its following count, and the first piece's leading space.
       const n = this.event(e);
       if (!exotic) return n + (stateOpening ??= this.measure(e, true) - n);
+    } else if (e.type === 'exhausted') {
+      // What closing a search would cost before it wrote anything (SoS+ reserves it first).
+      return this.fixed(e.newline ? 'exhausted' : 'exhaustedAtEnd', true);
     }
     return this.measure(e, true);
   }
@@ -227,13 +231,14 @@ export class EventCosts implements TextCosts {
     return shape + digits;
   }
 
-  private fixed(line: FixedLine): number {
-    let n = fixedCounts.get(line);
+  private fixed(line: FixedLine, atStart = false): number {
+    const counts = atStart ? fixedOpenings : fixedCounts;
+    let n = counts.get(line);
     if (n === undefined) {
       this.scratch.len = 0;
       this.writer.fixed(this.scratch, line);
-      n = countAsciiTokens(this.scratch.buf, 0, this.scratch.len, false, true);
-      fixedCounts.set(line, n);
+      n = countAsciiTokens(this.scratch.buf, 0, this.scratch.len, atStart, true);
+      counts.set(line, n);
     }
     return n;
   }
