@@ -185,6 +185,8 @@ describe('SIGINT and SIGTERM remove unfinished outputs', () => {
 describe('counts that take long', () => {
   it('a count beyond the problem space is refused at once', () => {
     expectRefused(run(['problems', '--count', '1000000000000', '--out', 'huge.jsonl']), /--count 1000000000000 is more than the 386,711,325 distinct problems these options allow/);
+    expectRefused(run(['corpus', '--count', '1000000000000', '--out', 'huge']), /--count \+ --val-count 1000000001000 is more than the 386,711,325 distinct problems/);
+    expect(existsSync(p('huge'))).toBe(false);
   });
 
   it('a count that takes hours shows its progress and the time left', async () => {

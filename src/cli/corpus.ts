@@ -9,6 +9,7 @@ import { WORKER_HEAP_MB } from '../pipeline/corpus/runner.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
 import { SOLVERS, type SolverName } from '../solver/strategies.js';
 import { integer, oneOf, size } from './parse.js';
+import { checkCount } from '../pipeline/problems-job.js';
 import { addProblemSpecOptions, problemSpec, type ProblemSpecFlags } from './problems.js';
 import { addBeamOptions, addWindowOptions, recordSettings, type SearchFlags } from './search.js';
 
@@ -122,6 +123,7 @@ export function registerCorpus(program: Command): void {
     .addOption(new Option('--timings <file>', 'write per-stage timings (JSON)').hideHelp())
     .action(async (f: CorpusFlags) => {
       const spec = problemSpec(f);
+      checkCount(spec, f.count + f.valCount, '--count + --val-count');
       if (f.resume && f.force) throw new UsageError('--resume and --force exclude each other');
       const options: CorpusOptions = {
         count: f.count,

@@ -35,16 +35,24 @@ export function checkSpec(spec: ProblemSpec): void {
   }
 }
 
+/**
+ * Default mode never repeats a problem: a count beyond the distinct problems of the spec can
+ * never be met (it would run until the space is exhausted), so it is refused at once.
+ */
+export function checkCount(spec: ProblemSpec, count: number, what: string): void {
+  const space = problemSpaceBound(spec);
+  if (count > space) {
+    throw new UsageError(
+      `${what} ${count} is more than the ${fmtInt(space)} distinct problems these options allow at most (default mode never repeats a problem); lower it or widen the ranges`,
+    );
+  }
+}
+
 /** Generates the problems and writes them; the output file appears only when complete. */
 export async function runProblems(job: ProblemsJob): Promise<number> {
   checkSpec(job.spec);
   checkOutputs(job.exclude ? [{ option: '--exclude', path: job.exclude }] : [], [{ option: '--out', path: job.out }]);
-  const space = problemSpaceBound(job.spec);
-  if (job.compat === 'default' && job.count > space) {
-    throw new UsageError(
-      `--count ${job.count} is more than the ${fmtInt(space)} distinct problems these options allow at most (default mode never repeats a problem); lower --count or widen the ranges`,
-    );
-  }
+  if (job.compat === 'default') checkCount(job.spec, job.count, '--count');
   const excluded = job.exclude ? await readProblemKeys(job.exclude) : { keys: new Set<string>(), records: 0 };
   const problems =
     job.compat === 'reference'
