@@ -330,7 +330,7 @@ class AprRun {
   private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number, judge?: (d: ThreadDone) => Verdict): HandedOut | Judged {
     let handed = 0;
     while (handed < nodes.length) {
-      const taken = this.spawnWave(t, nodes.slice(handed), reserve, handed === 0 ? judge : undefined, judge !== undefined);
+      const taken = this.spawnWave(t, nodes.slice(handed), reserve, handed === 0 ? judge : undefined);
       if (typeof taken !== 'number') return { kind: 'judged', verdict: taken };
       handed += taken;
       if (t.thread.goal || taken === 0) break;
@@ -345,16 +345,10 @@ class AprRun {
    * path, or `reserve` more tokens) must fit too. Children run before the join is written.
    * Returns how many nodes were handed out (those after them are the caller's again), or the
    * first child's verdict when it is not 'go'; sets the thread's goal when a joined child
-   * solved. `skipUnstarted`: a node whose thread cannot even start is passed over (and
-   * counted as handed) instead of ending the wave.
+   * solved. A node whose thread cannot even start in its window is passed over (and counted
+   * as handed).
    */
-  private spawnWave(
-    t: Running,
-    nodes: readonly SearchNode[],
-    reserve: number,
-    judge: ((d: ThreadDone) => Verdict) | undefined,
-    skipUnstarted: boolean,
-  ): number | Exclude<Verdict, 'go'> {
+  private spawnWave(t: Running, nodes: readonly SearchNode[], reserve: number, judge: ((d: ThreadDone) => Verdict) | undefined): number | Exclude<Verdict, 'go'> {
     const { budget, thread } = t;
     const level = thread.level + 1;
     // The spawn block names only node ids: how many fit is known before any child runs.
@@ -369,10 +363,7 @@ class AprRun {
     for (let k = 0; k < most && waveWork < this.params.waveTokens; k++) {
       const kid = newThread(nodes[k]!, level);
       const done = this.runThread(kid, this.params.subBeam);
-      if (done === undefined) {
-        if (skipUnstarted) continue;
-        break;
-      }
+      if (done === undefined) continue;
       if (judge && kids.length === 0) {
         const verdict = judge(done);
         if (verdict !== 'go') return verdict;
