@@ -106,7 +106,8 @@ export function makeSearch(
   });
 
   out.len = 0;
-  const extra = s.tokenFields ? { ...tokenFields(infos), ...figureFields(figures!, infos) } : {};
+  // Object.assign, not a spread: a spread of the two costs about a tenth of a SoS+ record's time.
+  const extra = s.tokenFields ? Object.assign(tokenFields(infos), figureFields(figures!, infos)) : {};
   writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, extra);
   return {
     json: out.view(),
