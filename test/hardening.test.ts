@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch } from '../src/pipeline/make-record.js';
 import { readTolerant, type ReadIssue } from '../src/report/read.js';
 import { describeRecord } from '../src/serializers/record-view.js';
@@ -47,6 +47,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ct-hard-'));
   writeFileSync(p('in.jsonl'), readFileSync(golden42(), 'utf8').split('\n').slice(0, 20).join('\n') + '\n');
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('nothing destroys an input', () => {
   beforeAll(() => {
