@@ -104,6 +104,8 @@ interface ManifestEntry {
 }
 const manifestOf = (folder: string) => JSON.parse(readFileSync(join(p(folder), 'manifest.json'), 'utf8')) as { files: ManifestEntry[]; options: Record<string, unknown>; shard?: unknown };
 
+const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function expectOk(r: Ran): void {
   if (r.code !== 0) throw new Error(`exit ${r.code} ${r.signal ?? ''}: ${r.stderr}`);
 }
@@ -595,6 +597,16 @@ describe('corpus: shards and merge', () => {
     expectUsageError(run([...BASE, '--shard', '0/3', '--out', 'nok']), /at most 2 shards/);
   });
 
+  it('merge --force replaces what an earlier run left in --out, and refuses a shard folder as --out', () => {
+    expectOk(run(['corpus', '--count', '300', '--val-count', '0', '--seed', '1', '--solvers', 'dfs', '--quiet', '--out', 'remerged']));
+    expectUsageError(run(['merge', 's0', 's1', '--out', 'remerged', '--quiet']), /already holds a finished corpus/);
+    expectOk(run(['merge', 's0', 's1', '--out', 'remerged', '--force', '--quiet']));
+    expectSameFolder('base', 'remerged');
+    const before = tree(p('s0'));
+    expectUsageError(run(['merge', 's0', 's1', '--out', './s0/', '--force', '--quiet']), /--out \.\/s0\/ is the shard folder s0/);
+    expect(tree(p('s0'))).toEqual(before);
+  });
+
   it('merge refuses an incomplete set of shards', () => {
     expectUsageError(run(['merge', 's0', '--out', 'half', '--quiet']), /shard 1\/2 is missing/);
     expectUsageError(run(['merge', 'base', '--out', 'half', '--quiet']), /not a shard/);
@@ -612,6 +624,45 @@ describe('corpus: shards and merge', () => {
     writeFileSync(join(p('old0'), 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     expectUsageError(run(['merge', 'old0', 's1', '--out', 'old-merged', '--quiet']), /old0\/stats\.json has no decomposition figures for sosp .*make that shard again/);
     expect(existsSync(join(p('old-merged'), 'manifest.json'))).toBe(false);
+  });
+});
+
+describe('corpus: --force owns its folder', () => {
+  it("--force removes every file of an earlier run (other solvers, a split's other files, .partial files, card, stats, checkpoint, manifest): the folder is the new run's, and stats reads only it", () => {
+    expectOk(run(['corpus', '--count', '300', '--val-count', '0', '--seed', '1', '--solvers', 'dfs,sosp', '--max-file-size', '20KB', '--quiet', '--out', 'stale']));
+    expect(streamFiles('stale', 'sosp').length).toBeGreaterThan(streamFiles('base', 'sosp').length);
+    // Without --force a new run refuses such a folder, naming a file it holds, even of a config it would not write.
+    cpSync(p('stale'), p('stale-data'), { recursive: true });
+    for (const name of ['manifest.json', 'README.md', 'stats.json']) rmSync(join(p('stale-data'), name));
+    expectUsageError(run([...BASE, '--out', 'stale-data']), /stale-data already holds dfs\/train-00000-of-\d+\.jsonl from another run/);
+    // What an interrupted run would have left beside it.
+    mkdirSync(join(p('stale'), 'apr_sequences'));
+    writeFileSync(join(p('stale'), 'apr_sequences', 'train-00007.jsonl.gz.partial'), 'x');
+    writeFileSync(join(p('stale'), 'sosp', 'train-00042.jsonl.partial'), '{}\n');
+    writeFileSync(join(p('stale'), 'stats.json.partial'), '{');
+    writeFileSync(join(p('stale'), '.corpus-checkpoint.json'), '{}');
+    expectOk(run([...BASE, '--out', 'stale', '--force']));
+    expectSameFolder('base', 'stale');
+    const stats = (folder: string) => run(['stats', folder, '--label', 'corpus']);
+    expectOk(stats('stale'));
+    expect(stats('stale').stdout).toBe(stats('base').stdout);
+  });
+
+  it('--force refuses a folder holding anything else (a file, a folder, a README.md that is not its card), naming it, before removing anything', () => {
+    cpSync(p('base'), p('mine'), { recursive: true });
+    const before = tree(p('mine'));
+    for (const [what, make, undo] of [
+      ['apr/notes.txt', () => writeFileSync(join(p('mine'), 'apr', 'notes.txt'), 'mine'), () => rmSync(join(p('mine'), 'apr', 'notes.txt'))],
+      ['logs', () => mkdirSync(join(p('mine'), 'logs')), () => rmSync(join(p('mine'), 'logs'), { recursive: true })],
+      ['README.md', () => writeFileSync(join(p('mine'), 'README.md'), 'my notes'), () => cpSync(join(p('base'), 'README.md'), join(p('mine'), 'README.md'))],
+    ] as const) {
+      make();
+      const now = tree(p('mine'));
+      expectUsageError(run([...BASE, '--out', 'mine', '--force']), new RegExp(`--force: mine/${escapeRe(what)} is not a file of a countdown-traces corpus.*move it away, or use another --out`));
+      expect(tree(p('mine'))).toEqual(now);
+      undo();
+    }
+    expect(tree(p('mine'))).toEqual(before);
   });
 });
 

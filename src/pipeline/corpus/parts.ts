@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { constants, readdirSync, rmSync } from 'node:fs';
+import { constants, readdirSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -306,29 +306,5 @@ export class PartedFile {
     this.chunkLines = 0;
     await Promise.allSettled(this.queue);
     await this.fh.close().catch(() => undefined);
-  }
-}
-
-/** Deletes every file of a stream from `dir` (written or finished). */
-export function removeStream(dir: string, plan: FilePlan): void {
-  const folder = join(dir, plan.config);
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return;
-  }
-  for (const name of names) if (parsePartName(plan, name)) rmSync(join(folder, name), { force: true });
-}
-
-/** The files of a stream present in `dir`, as names relative to it. */
-export function streamFilesIn(dir: string, plan: FilePlan): string[] {
-  try {
-    return readdirSync(join(dir, plan.config))
-      .filter((name) => parsePartName(plan, name) !== undefined)
-      .sort()
-      .map((name) => `${plan.config}/${name}`);
-  } catch {
-    return [];
   }
 }

@@ -6,12 +6,13 @@ import { defaultCandidates, MAX_REJECTS, type Split } from '../../solver/problem
 import { UsageError } from '../errors.js';
 import { acquireLock, readCheckpoint, writeCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
 import { DiskError, exists, prepareFolder, syncDir } from './files.js';
+import { clearFolder, scanFolder } from './folder.js';
 import { keyCodec, type KeySet, type ProblemCode } from './keys.js';
 import { LineReader } from './lines.js';
 import { versions, writeCorpusEnd, type ManifestFile } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
-import { PartedFile, removeStream, streamFilesIn, type Block, type PartSummary, type StreamState } from './parts.js';
-import { BLOCKS, CARD, CHECKPOINT, MANIFEST, PARTIAL, planStages, shardRange, STATS, streamKey, type FilePlan, type StageName, type StagePlan } from './plan.js';
+import { PartedFile, type Block, type PartSummary, type StreamState } from './parts.js';
+import { CHECKPOINT, MANIFEST, planStages, shardRange, streamKey, type FilePlan, type StageName, type StagePlan } from './plan.js';
 import { fmtDuration, fmtInt, Progress, type StageProgress } from './progress.js';
 import { createRunner, type Runner } from './runner.js';
 import { ProblemTally, renderStats, SearchTally, type CorpusTallies, type Tally } from './stats.js';
@@ -467,17 +468,6 @@ async function searchStage(ctx: Ctx, plan: StagePlan, resumed: StageState | unde
   }
 }
 
-/** The streams a run with these solvers may have left in its folder, compressed or not. */
-function ourStreams(o: CorpusOptions): FilePlan[] {
-  return (['none', 'gzip'] as const).flatMap((compress) => planStages({ ...o, compress }, { index: 0, count: 1 }).flatMap((st) => st.files));
-}
-
-/** `--force`: removes everything an earlier run may have left in the folder. */
-function removeOurs(dir: string, o: CorpusOptions): void {
-  for (const n of [STATS, MANIFEST, CHECKPOINT, CARD, BLOCKS]) for (const name of [n, n + PARTIAL]) rmSync(join(dir, name), { force: true });
-  for (const f of ourStreams(o)) removeStream(dir, f);
-}
-
 /** Checks a recorded run against this one: same options and shard, or a one-line error. */
 function sameRun(where: string, recorded: Record<string, unknown>, recordedShard: unknown, o: CorpusOptions, s: RunSettings): void {
   const now = optionsJson(o);
@@ -516,11 +506,10 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    let cp = readCheckpoint(dir);
+    let cp = s.force ? undefined : readCheckpoint(dir);
     const manifestPath = join(dir, MANIFEST);
     if (s.force) {
-      removeOurs(dir, o);
-      cp = undefined;
+      await clearFolder(dir);
     } else if (await exists(manifestPath)) {
       if (!s.resume) throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
       const m = JSON.parse(await readFile(manifestPath, 'utf8')) as { options: Record<string, unknown>; shard?: unknown };
@@ -538,7 +527,7 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
         );
       }
     } else {
-      const leftovers = [CARD, STATS, ...ourStreams(o).flatMap((f) => streamFilesIn(dir, f))].filter((n) => statSafe(join(dir, n)) !== undefined);
+      const leftovers = scanFolder(dir).taken;
       if (leftovers.length > 0) {
         throw new UsageError(`${dir} already holds ${leftovers[0]} from another run; use another --out, or --force to overwrite`);
       }
