@@ -1,15 +1,16 @@
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { problemKey } from '../../core/countdown.js';
 import { defaultCandidates, MAX_REJECTS, type Split } from '../../solver/problems.js';
 import { UsageError } from '../errors.js';
-import { acquireLock, readCheckpoint, writeCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
+import { acquireLock, CHECKPOINT_FORMAT, readCheckpoint, writeCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
 import { DiskError, exists, prepareFolder, syncDir } from './files.js';
 import { clearFolder, scanFolder } from './folder.js';
 import { keyCodec, type KeySet, type ProblemCode } from './keys.js';
 import { LineReader } from './lines.js';
-import { versions, writeCorpusEnd, type ManifestFile } from './manifest.js';
+import { versions, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
+import { checkFiles, resumeRefused } from './integrity.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
 import { PartedFile, type Block, type PartSummary, type StreamState } from './parts.js';
 import { CHECKPOINT, MANIFEST, planStages, shardRange, streamKey, type FilePlan, type StageName, type StagePlan } from './plan.js';
@@ -468,6 +469,15 @@ async function searchStage(ctx: Ctx, plan: StagePlan, resumed: StageState | unde
   }
 }
 
+/** A stream of a stage the checkpoint says is done: each of its files is read back and checked against the SHA-256 there. */
+async function checkDoneStream(dir: string, f: FilePlan, st: StageState): Promise<StreamState> {
+  const done = st.files[streamKey(f)];
+  const parts = (done?.parts ?? []).filter((p): p is PartSummary => p.name !== undefined);
+  if (!done || parts.length === 0 || parts.length !== done.parts.length) throw resumeRefused(join(dir, CHECKPOINT), `lists no finished files of ${streamKey(f)}`);
+  await checkFiles(dir, parts, 'the checkpoint', resumeRefused);
+  return done;
+}
+
 /** Checks a recorded run against this one: same options and shard, or a one-line error. */
 function sameRun(where: string, recorded: Record<string, unknown>, recordedShard: unknown, o: CorpusOptions, s: RunSettings): void {
   const now = optionsJson(o);
@@ -512,8 +522,9 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
       await clearFolder(dir);
     } else if (await exists(manifestPath)) {
       if (!s.resume) throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
-      const m = JSON.parse(await readFile(manifestPath, 'utf8')) as { options: Record<string, unknown>; shard?: unknown };
+      const m = JSON.parse(await readFile(manifestPath, 'utf8')) as Pick<Manifest, 'options' | 'shard' | 'files'>;
       sameRun(dir, m.options, m.shard, o, s);
+      await checkFiles(dir, m.files, 'the manifest', (path, problem) => new UsageError(`${path} ${problem}; ${dir} is not the corpus its manifest describes: make it again with --force`));
       rmSync(join(dir, CHECKPOINT), { force: true });
       if (!s.quiet) process.stderr.write(`countdown-traces: ${dir} is already complete\n`);
       return { complete: true, alreadyComplete: true, files: [], seconds: 0, timings: [] };
@@ -534,7 +545,7 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
       if (s.resume && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
     }
     const fresh = cp === undefined;
-    cp ??= { format: 2, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} };
+    cp ??= { format: CHECKPOINT_FORMAT, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} };
     if (fresh) await writeCheckpoint(dir, cp);
     started = true;
 
@@ -549,14 +560,7 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
     for (const plan of stages) {
       const st = ctx.cp.stages[plan.name];
       if (st?.done) {
-        for (const f of plan.files) {
-          const done = st.files[streamKey(f)];
-          for (const part of done?.parts ?? [{ bytes: 0, records: 0 }]) {
-            const path = join(dir, part.name ?? streamKey(f));
-            if (!part.name || !part.sha256 || statSafe(path) !== part.bytes) throw new UsageError(`cannot resume: ${path} changed since its stage finished; start over with --force`);
-          }
-          ctx.streamDone(f, done!);
-        }
+        for (const f of plan.files) ctx.streamDone(f, await checkDoneStream(dir, f, st));
         ctx.tallies.set(plan.name, plan.kind === 'problems' ? ProblemTally.from(st.tally) : SearchTally.from(st.tally));
         continue;
       }
@@ -602,13 +606,5 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
     process.off('SIGTERM', onSignal);
     if (runner) await runner.destroy();
     release();
-  }
-}
-
-function statSafe(path: string): number | undefined {
-  try {
-    return statSync(path).size;
-  } catch {
-    return undefined;
   }
 }
