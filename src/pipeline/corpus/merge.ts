@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SolverName } from '../../solver/strategies.js';
 import { UsageError } from '../errors.js';
 import { acquireLock } from './checkpoint.js';
 import { exists, prepareFolder, syncDir, systemError } from './files.js';
+import { clearFolder } from './folder.js';
 import { writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
@@ -122,6 +123,20 @@ function readBlocks(sh: ShardDir): Record<string, Block[]> {
   return (JSON.parse(text) as { streams: Record<string, Block[]> }).streams;
 }
 
+/** The output folder must not be a shard's folder (its files would be replaced while they are read). */
+function refuseShardAsOut(out: string, shards: readonly ShardDir[]): void {
+  let o: Stats;
+  try {
+    o = statSync(out);
+  } catch {
+    return; // not there yet: no shard's
+  }
+  for (const sh of shards) {
+    const d = statSync(sh.dir);
+    if (d.dev === o.dev && d.ino === o.ino) throw new UsageError(`merge: --out ${out} is the shard folder ${sh.dir}; write the merged corpus to another folder`);
+  }
+}
+
 /**
  * Joins the folders of shards 0..N-1 of one corpus into the folder an unsharded run would
  * have written, byte for byte: data files are concatenated in shard order (shards hold whole
@@ -158,14 +173,17 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   if (next !== first.options.count) throw new UsageError(`merge: the shards hold ${next} records, the options say ${String(first.options.count)}`);
 
   const dir = job.out;
+  refuseShardAsOut(dir, shards);
   prepareFolder(dir);
   const release = acquireLock(dir);
   try {
-    if (await exists(join(dir, MANIFEST))) {
-      if (!job.force) throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
-      rmSync(join(dir, MANIFEST), { force: true });
+    if (job.force) {
+      await clearFolder(dir);
+    } else if (await exists(join(dir, MANIFEST))) {
+      throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
+    } else if (await exists(join(dir, CHECKPOINT))) {
+      throw new UsageError(`${dir} holds an unfinished corpus run (${CHECKPOINT}); use another --out, or --force to replace it`);
     }
-    rmSync(join(dir, CHECKPOINT), { force: true });
     // The streams of the whole corpus, in manifest order: every shard's, val only in shard 0.
     // Each is laid out again block by block, so its files split where one run splits them.
     const streams: FilePlan[] = [];
