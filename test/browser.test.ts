@@ -77,7 +77,19 @@ describe.skipIf(!hasChromium && !process.env.CI)('pages in headless Chromium', (
     run('report', 'corpus', goldenPath('apr_s42_beam10_sub15_p0.9_on_problems_s42.jsonl'), '--label', 'fresh', '--label', 'golden', '--out', 'report.html');
     const { page, problems } = await open('report.html');
     const charts = await page.locator('figure.chart').evaluateAll((figs) => figs.map((f) => f.getAttribute('data-chart')));
-    expect(charts).toEqual(['tokens-sosp', 'tokens-apr', 'problem-start-sizes', 'problem-tokens-sosp', 'problem-tokens-apr', 'child-threads', 'solve-by-start-size', 'solve-by-beam', 'outcomes']);
+    expect(charts).toEqual([
+      'tokens-sosp',
+      'tokens-apr',
+      'problem-start-sizes',
+      'problem-tokens-sosp',
+      'problem-tokens-apr',
+      'threads-apr',
+      'solve-by-start-size',
+      'tokens-by-start-size',
+      'sequential-by-start-size',
+      'solve-by-beam',
+      'outcomes',
+    ]);
     for (const id of charts) {
       const fig = page.locator(`figure[data-chart="${id}"]`);
       expect(await fig.locator('svg').count(), id).toBe(1);

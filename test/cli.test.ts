@@ -227,7 +227,22 @@ describe('inspect', () => {
     const r = run('inspect', '--record', `${goldenPath('apr_s42_beam10_sub15_p0.9_on_problems_s42.jsonl')}:15`);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/problem +11, 61, 3, 96 -> 27/);
-    expect(r.stdout).toMatch(/threads +16 \(15 child threads\)/);
+    expect(r.stdout).toMatch(/threads +16 \(15 child threads\), 19 sequences, depth used 1$/m);
+    expect(r.stdout).toMatch(/^tokens +[\d,]+ in all, [\d,]+ sequential \(text tokens/m);
+    expect(r.stdout).toMatch(/^sequences [\d,]+ \/ [\d,]+ \/ [\d,]+ tokens \(min \/ median \/ max, with <s> and <\/s>\); by length [\d,]+–[\d,]+: \d+/m);
+    expect(r.stdout).not.toMatch(/^warning/m); // reference records carry no figure fields to check
+  });
+
+  it('prints the decomposition figures of a fresh record, equal to its own figure fields', () => {
+    const args = ['inspect', '--nums', '72,12,74,57,92', '--target', '25', '--seed', '3'];
+    const rec = JSON.parse(run(...args, '--json').stdout) as Record<string, number>;
+    const r = run(...args);
+    expect(r.code).toBe(0);
+    const n = (k: string) => rec[k]!.toLocaleString('en-US');
+    expect(r.stdout).toContain(`threads   ${n('thread_count')} (`);
+    expect(r.stdout).toMatch(new RegExp(`, ${n('seq_count')} sequences?, depth used ${rec.thread_depth}\n`));
+    expect(r.stdout).toContain(`tokens    ${n('text_token_count')} in all, ${n('sequential_token_count')} sequential`);
+    expect(r.stdout).not.toMatch(/^warning/m);
   });
 
   it('rejects bad numbers and out-of-range records', () => {

@@ -1,18 +1,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { problemKey } from '../src/core/countdown.js';
 import { splitOf } from '../src/solver/problems.js';
+import { cardMeta, conforms, declaredColumns, globToRegExp, jsonType, unify, type JsonType } from './dataset-folder.js';
 import { repoRoot } from './helpers.js';
 
 /**
  * The corpus command end to end, through the built CLI in child processes: identical bytes
  * for any worker count and batch size, kill -9 and SIGTERM then --resume, shards and merge,
- * manifest and stats. Small corpora (1,500 records: two shard blocks, 15 search blocks).
+ * manifest and stats. Small corpora (1,500 records: two shard blocks, 15 search blocks),
+ * with a small --max-file-size so that every search stream is split into several files.
  */
 
 vi.setConfig({ testTimeout: 150_000 });
@@ -21,7 +23,11 @@ const cli = join(repoRoot, 'dist', 'cli', 'main.js');
 let dir: string;
 
 /** The options of every run compared with the base corpus. */
-const BASE = ['corpus', '--count', '1500', '--val-count', '100', '--seed', '5', '--quiet'];
+const BASE = ['corpus', '--count', '1500', '--val-count', '100', '--seed', '5', '--quiet', '--max-file-size', '5MB'];
+const MAX = 5_000_000;
+/** Gzip runs: a bound of their own, so that their (ten times smaller) files are split too. */
+const GZ_MAX = 600_000;
+const GZ = [...BASE.slice(0, -2), '--max-file-size', '600KB', '--compress', 'gzip'];
 
 interface Ran {
   code: number | null;
@@ -53,15 +59,50 @@ const checkpointOf = (folder: string) => {
   }
 };
 
-/** Every file of two folders, byte for byte (names included). */
+/** Every file under a folder, as paths relative to it, sorted. */
+function tree(folder: string): string[] {
+  return (readdirSync(folder, { recursive: true }) as string[])
+    .filter((n) => statSync(join(folder, n)).isFile())
+    .sort();
+}
+
+/** Every file of two folders, byte for byte (names and subfolders included). */
 function expectSameFolder(a: string, b: string): void {
-  const names = readdirSync(p(a)).sort();
-  expect(readdirSync(p(b)).sort()).toEqual(names);
+  const names = tree(p(a));
+  expect(tree(p(b))).toEqual(names);
   for (const n of names) {
     const same = readFileSync(join(p(a), n)).equals(readFileSync(join(p(b), n)));
     if (!same) throw new Error(`${b}/${n} differs from ${a}/${n}`);
   }
 }
+
+/** The files of a stream (a config's split), in sorted order. */
+const streamFiles = (folder: string, config: string, split = 'train') =>
+  tree(join(p(folder), config))
+    .filter((n) => n.startsWith(`${split}-`))
+    .map((n) => join(p(folder), config, n));
+
+/** A stream's bytes: its files joined (gunzipped when compressed). */
+const streamBytes = (folder: string, config: string, split = 'train') =>
+  Buffer.concat(streamFiles(folder, config, split).map((f) => (f.endsWith('.gz') ? gunzipSync(readFileSync(f)) : readFileSync(f))));
+
+const streamRecords = (folder: string, config: string, split = 'train') =>
+  streamBytes(folder, config, split)
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+interface ManifestEntry {
+  name: string;
+  kind: string;
+  config?: string;
+  split?: string;
+  records: number;
+  bytes: number;
+  sha256: string;
+}
+const manifestOf = (folder: string) => JSON.parse(readFileSync(join(p(folder), 'manifest.json'), 'utf8')) as { files: ManifestEntry[]; options: Record<string, unknown>; shard?: unknown };
 
 function expectOk(r: Ran): void {
   if (r.code !== 0) throw new Error(`exit ${r.code} ${r.signal ?? ''}: ${r.stderr}`);
@@ -76,12 +117,6 @@ function expectUsageError(r: Ran, mention: RegExp): void {
   expect(lines[0]).toMatch(mention);
 }
 
-const jsonl = (file: string) =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-
 beforeAll(() => {
   if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
   dir = mkdtempSync(join(tmpdir(), 'ct-corpus-'));
@@ -93,59 +128,90 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+const STREAMS = [
+  ['problems', 'train'],
+  ['problems', 'validation'],
+  ['sosp', 'train'],
+  ['sosp_sequences', 'train'],
+  ['apr', 'train'],
+  ['apr_sequences', 'train'],
+] as const;
+
 describe('corpus: the folder', () => {
-  it('holds the problems, records, sequences, stats.json and manifest.json, and nothing else', () => {
-    expect(readdirSync(p('base')).sort()).toEqual([
-      'apr.jsonl',
-      'apr.sequences.jsonl',
-      'manifest.json',
-      'sosp.jsonl',
-      'sosp.sequences.jsonl',
-      'stats.json',
-      'train.jsonl',
-      'val.jsonl',
-    ]);
+  it('holds a folder per config of numbered files, the dataset card, stats.json and manifest.json, and nothing else', () => {
+    const names = tree(p('base'));
+    expect(names.filter((n) => !n.includes('/'))).toEqual(['README.md', 'manifest.json', 'stats.json']);
+    expect([...new Set(names.filter((n) => n.includes('/')).map((n) => n.split('/')[0]))].sort()).toEqual(['apr', 'apr_sequences', 'problems', 'sosp', 'sosp_sequences']);
+    for (const [config, split] of STREAMS) {
+      const files = streamFiles('base', config, split).map((f) => f.split('/').pop()!);
+      const total = files.length;
+      expect(files, `${config}/${split}`).toEqual(files.map((_, i) => `${split}-${String(i).padStart(5, '0')}-of-${String(total).padStart(5, '0')}.jsonl`));
+    }
+    // Small bound: the search streams are split, the problems are not (one file of 1,500 problems is under 5 MB).
+    for (const config of ['sosp', 'sosp_sequences', 'apr', 'apr_sequences']) expect(streamFiles('base', config).length, config).toBeGreaterThan(1);
+    expect(streamFiles('base', 'problems')).toHaveLength(1);
   });
 
-  it('manifest: every file with its records, bytes and SHA-256, the options and the versions', () => {
+  it('manifest: every file with its config, split, lines, bytes and SHA-256, the options and the versions', () => {
     const m = JSON.parse(readFileSync(join(p('base'), 'manifest.json'), 'utf8')) as {
       options: Record<string, unknown>;
       tool: { version: string };
       dependencies: Record<string, string>;
-      files: Array<{ name: string; records: number; bytes: number; sha256: string }>;
+      files: ManifestEntry[];
       shard?: unknown;
     };
     expect(m.options.count).toBe(1500);
     expect(m.options.val_count).toBe(100);
     expect(m.options.solvers).toEqual(['sosp', 'apr']);
     expect(m.options.window).toBe(4096);
+    expect(m.options.max_file_size).toBe(MAX);
     expect((m.options.search as Record<string, { window: number }>).apr!.window).toBe(4096);
     expect(m.tool.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(m.dependencies.piscina).toBe('5.3.2');
     expect(m.shard).toBeUndefined();
-    expect(m.files.map((f) => f.name)).toEqual([
-      'train.jsonl',
-      'val.jsonl',
-      'sosp.jsonl',
-      'sosp.sequences.jsonl',
-      'apr.jsonl',
-      'apr.sequences.jsonl',
-      'stats.json',
-    ]);
+    // Every file of the folder but the manifest, in stream order, then the metadata.
+    const data = STREAMS.flatMap(([config, split]) => streamFiles('base', config, split).map((f) => `${config}/${f.split('/').pop()}`));
+    expect(m.files.map((f) => f.name)).toEqual([...data, 'stats.json', 'README.md']);
     for (const f of m.files) {
       const bytes = readFileSync(join(p('base'), f.name));
       expect(bytes.length).toBe(f.bytes);
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(f.sha256);
-      if (f.name.endsWith('.jsonl')) expect(bytes.toString().split('\n').length - 1).toBe(f.records);
+      if (f.name.endsWith('.jsonl')) {
+        expect(bytes.toString().split('\n').length - 1).toBe(f.records);
+        expect(`${f.config}/${f.split}`).toBe(f.name.replace(/-\d+-of-\d+\.jsonl$/, ''));
+        expect(f.kind).toBe(f.config === 'problems' ? 'problems' : f.config!.endsWith('_sequences') ? 'sequences' : 'records');
+      }
     }
     // Written last: no file of the corpus is newer than the manifest.
     const mt = statSync(join(p('base'), 'manifest.json')).mtimeMs;
     for (const f of m.files) expect(statSync(join(p('base'), f.name)).mtimeMs).toBeLessThanOrEqual(mt);
   });
 
+  it('files split between blocks (1,000 problems, 100 search records), each file as large as the bound lets it be', () => {
+    for (const [config, split] of STREAMS) {
+      // The blocks, from the joined stream: lines grouped by the record they belong to.
+      const lines = streamBytes('base', config, split).toString('utf8').split('\n').filter(Boolean);
+      const blockOf = (line: string, i: number) =>
+        config.endsWith('_sequences') ? Math.floor((JSON.parse(line) as { record: number }).record / 100) : Math.floor(i / (config === 'problems' ? 1000 : 100));
+      const blocks: number[] = [];
+      lines.forEach((l, i) => {
+        const b = blockOf(l, i);
+        blocks[b] = (blocks[b] ?? 0) + Buffer.byteLength(l) + 1;
+      });
+      // The rule: a block starts a new file when it would take a non-empty file over the bound.
+      const want: number[] = [0];
+      for (const b of blocks) {
+        const last = want.pop()!;
+        if (last > 0 && last + b > MAX) want.push(last, b);
+        else want.push(last + b);
+      }
+      expect(streamFiles('base', config, split).map((f) => statSync(f).size), `${config}/${split}`).toEqual(want);
+    }
+  });
+
   it('train and val: distinct problems, each of its split, disjoint; records in order and starting with the problem', () => {
-    const train = jsonl(join(p('base'), 'train.jsonl'));
-    const val = jsonl(join(p('base'), 'val.jsonl'));
+    const train = streamRecords('base', 'problems', 'train');
+    const val = streamRecords('base', 'problems', 'validation');
     expect(train).toHaveLength(1500);
     expect(val).toHaveLength(100);
     const tk = train.map((r) => problemKey(r.nums as number[], r.target as number));
@@ -157,9 +223,9 @@ describe('corpus: the folder', () => {
     expect(val.every((r) => splitOf(r.nums as number[], r.target as number) === 'val')).toBe(true);
     // The same problems the `problems` command draws (records 0..n-1 of the default stream).
     expectOk(run(['problems', '--count', '1500', '--seed', '5', '--out', 'train-problems.jsonl']));
-    expect(readFileSync(join(p('base'), 'train.jsonl'))).toEqual(readFileSync(p('train-problems.jsonl')));
+    expect(streamBytes('base', 'problems', 'train')).toEqual(readFileSync(p('train-problems.jsonl')));
     for (const solver of ['sosp', 'apr']) {
-      const recs = jsonl(join(p('base'), `${solver}.jsonl`));
+      const recs = streamRecords('base', solver);
       expect(recs).toHaveLength(1500);
       recs.forEach((r, i) => {
         expect(r.nums).toEqual(train[i]!.nums);
@@ -171,8 +237,8 @@ describe('corpus: the folder', () => {
 
   it('sequences: {text, record, thread, tokens} in record order, the search path among them', () => {
     for (const solver of ['sosp', 'apr']) {
-      const seqs = jsonl(join(p('base'), `${solver}.sequences.jsonl`));
-      const recs = jsonl(join(p('base'), `${solver}.jsonl`));
+      const seqs = streamRecords('base', `${solver}_sequences`);
+      const recs = streamRecords('base', solver);
       expect(Object.keys(seqs[0]!)).toEqual(['text', 'record', 'thread', 'tokens']);
       let last = 0;
       for (const s of seqs) {
@@ -188,14 +254,25 @@ describe('corpus: the folder', () => {
     }
   });
 
-  it('stats.json: counts, solve rates by start size, token percentiles per kind, child threads, overflows', () => {
+  it('verify reads a corpus folder: every data file its manifest lists', () => {
+    const r = run(['verify', 'base']);
+    expectOk(r);
+    const files = manifestOf('base').files.filter((f) => f.config !== undefined);
+    const records = files.reduce((n, f) => n + f.records, 0);
+    // Each sequence is counted twice: in its record (measured from the trace) and as a sequence line.
+    const sequences = 2 * files.filter((f) => f.kind === 'sequences').reduce((n, f) => n + f.records, 0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe(`verified ${records} records in ${files.length} files: 0 with issues (0 issues), ${sequences} sequences, 0 over the 4096-token window`);
+    mkdirSync(p('no-manifest'));
+    expectUsageError(run(['verify', 'no-manifest']), /no-manifest: a folder without a readable manifest\.json/);
+  });
+
+  it('stats.json: counts, solve rates by start size, token percentiles per kind, child threads, overflows, decomposition', () => {
     const s = JSON.parse(readFileSync(join(p('base'), 'stats.json'), 'utf8'));
     expect(s.records).toEqual({ train: 1500, val: 100, sosp: 1500, apr: 1500 });
-    const seqLines = (f: string) => readFileSync(join(p('base'), f), 'utf8').split('\n').length - 1;
-    expect(s.sequences).toEqual({ sosp: seqLines('sosp.sequences.jsonl'), apr: seqLines('apr.sequences.jsonl') });
+    expect(s.sequences).toEqual({ sosp: streamRecords('base', 'sosp_sequences').length, apr: streamRecords('base', 'apr_sequences').length });
     expect(s.problems.train.by_start_size).toEqual({ 4: 1500 });
     for (const solver of ['sosp', 'apr']) {
-      const recs = jsonl(join(p('base'), `${solver}.jsonl`));
+      const recs = streamRecords('base', solver);
       const solved = recs.filter((r) => (r.rating as number) > 0).length;
       expect(s.solve_rate[solver].records).toBe(1500);
       expect(s.solve_rate[solver].solved).toBe(solved);
@@ -210,9 +287,9 @@ describe('corpus: the folder', () => {
       expect(t.p99).toBeLessThanOrEqual(t.max);
     }
     // Overflows: sequences whose tokens (with <s> and </s>) exceed the window, as in the file.
-    const over = (f: string) => jsonl(join(p('base'), f)).filter((q) => (q.tokens as number) > 4096).length;
-    expect(s.tokens.sosp.window_overflows).toBe(over('sosp.sequences.jsonl'));
-    expect(s.tokens.apr.window_overflows).toBe(over('apr.sequences.jsonl'));
+    const over = (config: string) => streamRecords('base', config).filter((q) => (q.tokens as number) > 4096).length;
+    expect(s.tokens.sosp.window_overflows).toBe(over('sosp_sequences'));
+    expect(s.tokens.apr.window_overflows).toBe(over('apr_sequences'));
     expect(s.window_overflows).toBe(s.tokens.sosp.window_overflows + s.tokens.apr.window_overflows);
     // The window guarantee (default --window 4096): nothing overflows.
     expect(s.window_overflows).toBe(0);
@@ -220,6 +297,27 @@ describe('corpus: the folder', () => {
     expect(s.child_threads_per_root.apr.max).toBeGreaterThan(1);
     const hist = s.child_threads_per_root.apr.histogram as Record<string, number>;
     expect(Object.values(hist).reduce((a, b) => a + b, 0)).toBe(1500);
+    // The decomposition: the records' own figures, summed per start size (merge keeps them: see shards).
+    for (const solver of ['sosp', 'apr']) {
+      const recs = streamRecords('base', solver);
+      const sum = (k: string) => recs.reduce((n, r) => n + (r[k] as number), 0);
+      const depths: Record<string, number> = {};
+      for (const r of recs) depths[String(r.thread_depth)] = (depths[String(r.thread_depth)] ?? 0) + 1;
+      const d = s.decomposition[solver];
+      expect(d.by_start_size['4']).toEqual(d.all);
+      expect(d.all).toMatchObject({
+        records: 1500,
+        solved: s.solve_rate[solver].solved,
+        threads: sum('thread_count'),
+        sequences: s.sequences[solver],
+        text_tokens: sum('text_token_count'),
+        sequential_tokens: sum('sequential_token_count'),
+        depth: depths,
+      });
+      expect(d.all.per_problem.text_tokens).toBeCloseTo(sum('text_token_count') / 1500, 2);
+      expect(d.all.sequence_tokens).toEqual(s.tokens[solver]);
+    }
+    expect(s.decomposition.apr.all.per_problem.threads).toBeGreaterThan(1);
   });
 });
 
@@ -229,24 +327,35 @@ describe('corpus: options pass through to the record maker', () => {
     expectOk(
       run(['corpus', '--count', '300', '--val-count', '0', '--solvers', 'apr,sosp', ...opts, '--condition', 'token-budget,sub-call-budget', '--fit', 'resample', '--quiet', '--out', 'opts']),
     );
-    expect(readdirSync(p('opts')).sort()).toEqual(['apr.jsonl', 'apr.sequences.jsonl', 'manifest.json', 'sosp.jsonl', 'sosp.sequences.jsonl', 'stats.json', 'train.jsonl']);
+    // The default bound (500 MB): one file per split; no validation split with --val-count 0.
+    expect(tree(p('opts'))).toEqual([
+      'README.md',
+      'apr/train-00000-of-00001.jsonl',
+      'apr_sequences/train-00000-of-00001.jsonl',
+      'manifest.json',
+      'problems/train-00000-of-00001.jsonl',
+      'sosp/train-00000-of-00001.jsonl',
+      'sosp_sequences/train-00000-of-00001.jsonl',
+      'stats.json',
+    ]);
     const m = JSON.parse(readFileSync(join(p('opts'), 'manifest.json'), 'utf8'));
     expect(m.options.solvers).toEqual(['apr', 'sosp']);
     expect(m.options.search.apr).toMatchObject({ window: 2048, condition: 'sub-call-budget', fit: 'stop', max_spawn_level: 1 });
     expect(m.options.search.sosp).toMatchObject({ window: 2048, condition: 'token-budget', fit: 'resample' });
-    const train = join('opts', 'train.jsonl');
+    expect(m.options.max_file_size).toBe(500_000_000);
+    const train = join('opts', 'problems', 'train-00000-of-00001.jsonl');
     for (const [solver, extra] of [
       ['apr', ['--condition', 'sub-call-budget']],
       ['sosp', ['--condition', 'token-budget', '--fit', 'resample']],
     ] as const) {
       const r = run(['search', solver, '--problems', train, ...opts, ...extra, '--out', `${solver}-search.jsonl`, '--sequences-out', `${solver}-search.sequences.jsonl`]);
       expectOk(r);
-      expect(readFileSync(join(p('opts'), `${solver}.jsonl`)).equals(readFileSync(p(`${solver}-search.jsonl`)))).toBe(true);
-      expect(readFileSync(join(p('opts'), `${solver}.sequences.jsonl`)).equals(readFileSync(p(`${solver}-search.sequences.jsonl`)))).toBe(true);
+      expect(streamBytes('opts', solver).equals(readFileSync(p(`${solver}-search.jsonl`)))).toBe(true);
+      expect(streamBytes('opts', `${solver}_sequences`).equals(readFileSync(p(`${solver}-search.sequences.jsonl`)))).toBe(true);
     }
-    const seqs = jsonl(join(p('opts'), 'sosp.sequences.jsonl'));
+    const seqs = streamRecords('opts', 'sosp_sequences');
     expect(seqs.every((q) => (q.text as string).startsWith('Token Budget: ') && (q.tokens as number) <= 2048)).toBe(true);
-    const apr = jsonl(join(p('opts'), 'apr.sequences.jsonl'));
+    const apr = streamRecords('opts', 'apr_sequences');
     expect(apr.filter((q) => String(q.thread).startsWith('root#')).every((q) => (q.text as string).startsWith('Sub Call Budget: '))).toBe(true);
     expect(apr.every((q) => (q.tokens as number) <= 2048)).toBe(true);
     const stats = JSON.parse(readFileSync(join(p('opts'), 'stats.json'), 'utf8'));
@@ -267,14 +376,105 @@ describe('corpus: the same bytes however the work is split', () => {
     expectSameFolder('base', 'w0');
   });
 
-  it('gzip: one member per block, the same for any workers and batches, decompressing to the plain files', () => {
-    expectOk(run([...BASE, '--compress', 'gzip', '--workers', '2', '--batch-size', '5', '--out', 'gz']));
-    expectOk(run([...BASE, '--compress', 'gzip', '--workers', '1', '--batch-size', '64', '--out', 'gz1']));
+  it('gzip: every file a gzip stream of one member per block, the same for any workers and batches, decompressing to the plain streams', () => {
+    expectOk(run([...GZ, '--workers', '2', '--batch-size', '5', '--out', 'gz']));
+    expectOk(run([...GZ, '--workers', '1', '--batch-size', '64', '--out', 'gz1']));
     expectSameFolder('gz', 'gz1');
-    for (const n of ['train', 'val', 'sosp', 'sosp.sequences', 'apr', 'apr.sequences']) {
-      const plain = readFileSync(join(p('base'), `${n}.jsonl`));
-      expect(gunzipSync(readFileSync(join(p('gz'), `${n}.jsonl.gz`))).equals(plain)).toBe(true);
+    for (const [config, split] of STREAMS) {
+      const files = streamFiles('gz', config, split);
+      expect(files.every((f) => /-\d{5}-of-\d{5}\.jsonl\.gz$/.test(f))).toBe(true);
+      for (const f of files) expect(statSync(f).size, f).toBeLessThanOrEqual(GZ_MAX);
+      expect(streamBytes('gz', config, split).equals(streamBytes('base', config, split)), `${config}/${split}`).toBe(true);
     }
+    // The bound applies to the compressed files: the search streams are split.
+    expect(streamFiles('gz', 'apr').length).toBeGreaterThan(1);
+    expect(streamFiles('gz', 'sosp').length).toBeGreaterThan(1);
+  });
+});
+
+describe('corpus: a Hugging Face dataset folder', () => {
+  /** The data files of a folder by its card: config, split and glob, with the files each glob finds. */
+  function cardFiles(folder: string) {
+    const meta = cardMeta(readFileSync(join(p(folder), 'README.md'), 'utf8'));
+    const names = tree(p(folder));
+    return {
+      meta,
+      found: meta.configs.flatMap((c) => c.data_files.map((d) => ({ config: c.config_name, split: d.split, glob: d.path, files: names.filter((n) => globToRegExp(d.path).test(n)) }))),
+    };
+  }
+
+  it("the card's YAML: configs for problems and each solver's records and sequences, whose data_files globs find every data file exactly once", () => {
+    for (const folder of ['base', 'gz', 'opts']) {
+      const { meta, found } = cardFiles(folder);
+      expect(meta.license).toBe('mit');
+      expect(meta.task_categories).toContain('text-generation');
+      expect(meta.size_categories).toHaveLength(1);
+      expect(meta.size_categories[0]).toMatch(/^(n<1K|\d+[KMB]<n<\d+[KMB]|n>1B)$/);
+      expect(meta.pretty_name).toMatch(/^Countdown search traces: /);
+      expect(meta.tags).toEqual(expect.arrayContaining(['countdown', 'adaptive-parallel-reasoning']));
+      const m = manifestOf(folder);
+      const data = m.files.filter((f) => f.config !== undefined);
+      const solvers = m.options.solvers as string[];
+      expect(meta.configs.map((c) => c.config_name).sort()).toEqual(['problems', ...solvers, ...solvers.map((s) => `${s}_sequences`)].sort());
+      // Every data file is found by exactly one glob, the one of its config and split, and the globs find nothing else.
+      const hits = found.flatMap((g) => g.files.map((name) => ({ ...g, name })));
+      expect(hits.map((h) => h.name).sort()).toEqual(data.map((f) => f.name).sort());
+      for (const f of data) {
+        const h = hits.filter((x) => x.name === f.name);
+        expect(h, f.name).toHaveLength(1);
+        expect([h[0]!.config, h[0]!.split]).toEqual([f.config, f.split]);
+      }
+      // Sorted, a split's files give its records in order (the manifest's order).
+      for (const g of found) expect(g.files).toEqual(data.filter((f) => f.config === g.config && f.split === g.split).map((f) => f.name));
+    }
+    expect(cardFiles('gz').found.every((g) => g.glob.endsWith('.jsonl.gz'))).toBe(true);
+    expect(cardFiles('base').found.find((g) => g.config === 'problems' && g.split === 'validation')?.files).toHaveLength(1);
+  });
+
+  it('the card says what made the corpus, with which versions, and its headline figures; its command makes the same corpus', () => {
+    const card = readFileSync(join(p('base'), 'README.md'), 'utf8');
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(card).toContain(`By countdown-traces ${pkg.version} on Node ${process.version}`);
+    const stats = JSON.parse(readFileSync(join(p('base'), 'stats.json'), 'utf8'));
+    expect(card).toContain(`| SoS+ | 1,500 | ${stats.solve_rate.sosp.solved.toLocaleString('en-US')} | ${(stats.solve_rate.sosp.solve_rate * 100).toFixed(1)}% |`);
+    expect(card).toContain('**Sequences over the 4,096-token window: 0.**');
+    expect(card).toMatch(/load_dataset\("path\/to\/this\/folder", "apr_sequences", split="train"\)/);
+    const command = /```sh\n([\s\S]*?)\n```/.exec(card)![1]!.replace(/ \\\n\s*/g, ' ');
+    expect(command).toMatch(/^npx countdown-traces corpus --count 1500 --seed 5 --val-count 100 .*--max-file-size 5MB --out DIR$/);
+    const args = command.replace(/^npx countdown-traces /, '').replace(/ --out DIR$/, '').split(' ');
+    expectOk(run([...args, '--quiet', '--out', 'from-card']));
+    expectSameFolder('base', 'from-card');
+  });
+
+  it('reads as the datasets JSON builder reads it: objects with the same keys on every line of a config, each column of one type, the type the card declares', () => {
+    expectOk(run(['corpus', '--count', '300', '--val-count', '0', '--seed', '2', '--solvers', 'dfs,bfs,sosp', '--fit', 'drop', '--window', '1024', '--min-numbers', '3', '--max-numbers', '5', '--quiet', '--out', 'mixed']));
+    // Deep APR threads (five and six numbers: grandchildren and further), at depth 3 and 2.
+    expectOk(run(['corpus', '--count', '60', '--val-count', '0', '--seed', '4', '--solvers', 'apr', '--min-numbers', '5', '--max-numbers', '6', '--quiet', '--out', 'deep']));
+    expectOk(run(['corpus', '--count', '60', '--val-count', '0', '--seed', '4', '--solvers', 'apr', '--min-numbers', '5', '--max-numbers', '6', '--max-depth', '2', '--quiet', '--out', 'deep2']));
+    const depths = streamRecords('deep', 'apr').map((r) => r.thread_depth as number);
+    expect(Math.max(...depths)).toBeGreaterThanOrEqual(2);
+    for (const folder of ['base', 'gz', 'opts', 'mixed', 'deep', 'deep2']) {
+      const { meta, found } = cardFiles(folder);
+      const columns = new Map<string, JsonType | undefined>();
+      for (const g of found) {
+        for (const name of g.files) {
+          const bytes = readFileSync(join(p(folder), name));
+          const lines = (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8').split('\n');
+          expect(lines.pop(), `${folder}/${name} ends its last line`).toBe('');
+          lines.forEach((line, i) => {
+            const t = jsonType(line);
+            expect(typeof t === 'object' && 'object' in t, `${folder}/${name}:${i + 1} is an object`).toBe(true);
+            const before = columns.get(g.config);
+            columns.set(g.config, unify(before ?? t, t, `${folder}/${name}:${i + 1}`));
+            conforms({ struct: declaredColumns(meta, g.config) }, t, `${folder}/${name}:${i + 1}`);
+          });
+        }
+      }
+      expect([...columns.keys()].sort(), folder).toEqual(found.map((g) => g.config).filter((c, i, all) => all.indexOf(c) === i).sort());
+    }
+    // The float columns are floats on every line, 0.0 included (they are the ones a loader would trip on).
+    const apr = streamBytes('base', 'apr').toString('utf8');
+    for (const f of ['rating', 'avg_seq_token_count', 'avg_sub_seq_token_count', 'sub_call_count']) expect(apr).not.toMatch(new RegExp(`"${f}": \\d+[,}]`));
   });
 });
 
@@ -301,8 +501,8 @@ async function waitFor(ready: () => boolean, running: { exited: boolean }): Prom
 describe('corpus: crash, stop and resume', () => {
   const FAST = ['--checkpoint-interval', '0'];
 
-  it('kill -9 at exact points (mid-train, mid-block, between renames and checkpoint, before the manifest), then --resume: the base bytes', () => {
-    const points = ['checkpoint:1', 'record:sosp:250', 'finish:sosp', 'record:apr:777', 'finish:apr', 'manifest'];
+  it('kill -9 at exact points (mid-train, mid-block, a new file just opened, between renames and checkpoint, before the manifest), then --resume: the base bytes', () => {
+    const points = ['checkpoint:1', 'record:sosp:250', 'file:sosp/train:1', 'finish:sosp', 'file:apr/train:3', 'record:apr:777', 'finish:apr', 'manifest'];
     let first = true;
     for (const point of points) {
       const r = run([...BASE, ...FAST, '--out', 'killed', ...(first ? [] : ['--resume'])], { COUNTDOWN_TRACES_TEST_KILL: point });
@@ -329,9 +529,9 @@ describe('corpus: crash, stop and resume', () => {
   });
 
   it('gzip: kill -9 mid-block, then --resume: the same bytes as an uninterrupted gzip run', () => {
-    const r = run([...BASE, ...FAST, '--compress', 'gzip', '--out', 'gzk'], { COUNTDOWN_TRACES_TEST_KILL: 'record:apr:555' });
+    const r = run([...GZ, ...FAST, '--out', 'gzk'], { COUNTDOWN_TRACES_TEST_KILL: 'record:apr:555' });
     expect(r.signal).toBe('SIGKILL');
-    expectOk(run([...BASE, '--compress', 'gzip', '--workers', '1', '--out', 'gzk', '--resume']));
+    expectOk(run([...GZ, '--workers', '1', '--out', 'gzk', '--resume']));
     expectSameFolder('gz', 'gzk');
   });
 
@@ -347,7 +547,7 @@ describe('corpus: crash, stop and resume', () => {
     expect(r.stderr).toMatch(/Resume with:\n\s+countdown-traces corpus .*--out term.*--resume/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(join(p('term'), 'manifest.json'))).toBe(false);
-    expect(readdirSync(p('term')).some((f) => f.endsWith('.partial'))).toBe(true);
+    expect(tree(p('term')).some((f) => f.endsWith('.partial'))).toBe(true);
     expect(existsSync(join(p('term'), '.corpus.lock'))).toBe(false);
     expectOk(run([...BASE, '--out', 'term', '--resume']));
     expectSameFolder('base', 'term');
@@ -356,6 +556,7 @@ describe('corpus: crash, stop and resume', () => {
   it('refuses to resume with other options, and to overwrite a finished corpus; --resume on it is a no-op', () => {
     const r = run(['corpus', '--count', '1500', '--val-count', '100', '--seed', '6', '--quiet', '--out', 'base', '--resume']);
     expectUsageError(r, /other options \(seed: 5, here 6\)/);
+    expectUsageError(run([...BASE.slice(0, -2), '--max-file-size', '6MB', '--out', 'base', '--resume']), /other options \(max_file_size: 5000000, here 6000000\)/);
     expectUsageError(run([...BASE, '--out', 'base']), /already holds a finished corpus/);
     expectOk(run([...BASE, '--out', 'base', '--resume']));
     expectSameFolder('base', 'w1');
@@ -368,10 +569,20 @@ describe('corpus: shards and merge', () => {
     expectOk(run([...BASE, '--shard', '1/2', '--out', 's1']));
     const m1 = JSON.parse(readFileSync(join(p('s1'), 'manifest.json'), 'utf8'));
     expect(m1.shard).toEqual({ index: 1, count: 2, first_record: 1000, records: 500 });
-    expect(existsSync(join(p('s1'), 'val.jsonl'))).toBe(false);
+    expect(streamFiles('s1', 'problems', 'validation')).toEqual([]);
+    // A shard is a corpus of its own (its card says which shard), with the block sizes merge needs.
+    expect(tree(p('s1')).filter((n) => !n.includes('/'))).toEqual(['README.md', 'blocks.json', 'manifest.json', 'stats.json']);
+    expect(readFileSync(join(p('s1'), 'README.md'), 'utf8')).toMatch(/shard 1 of 2/);
     // Any order of the shard folders.
     expectOk(run(['merge', 's1', 's0', '--out', 'merged', '--quiet']));
     expectSameFolder('base', 'merged');
+  });
+
+  it('gzip shards, merged, are the gzip corpus byte for byte (the members of a shard\'s files laid out again)', () => {
+    expectOk(run([...GZ, '--shard', '0/2', '--out', 'gs0']));
+    expectOk(run([...GZ, '--shard', '1/2', '--out', 'gs1']));
+    expectOk(run(['merge', 'gs0', 'gs1', '--out', 'gmerged', '--quiet']));
+    expectSameFolder('gz', 'gmerged');
   });
 
   it('takes the shard from SLURM_ARRAY_TASK_ID/COUNT, or from JOB_COMPLETION_INDEX with --shards', () => {
@@ -388,6 +599,20 @@ describe('corpus: shards and merge', () => {
     expectUsageError(run(['merge', 's0', '--out', 'half', '--quiet']), /shard 1\/2 is missing/);
     expectUsageError(run(['merge', 'base', '--out', 'half', '--quiet']), /not a shard/);
   });
+
+  it('merge refuses a shard whose stats.json has no decomposition figures (an older version), naming it', () => {
+    cpSync(p('s0'), p('old0'), { recursive: true });
+    const stats = JSON.parse(readFileSync(join(p('old0'), 'stats.json'), 'utf8'));
+    delete stats.decomposition;
+    const text = JSON.stringify(stats, null, 2) + '\n';
+    writeFileSync(join(p('old0'), 'stats.json'), text);
+    const manifest = JSON.parse(readFileSync(join(p('old0'), 'manifest.json'), 'utf8'));
+    const entry = manifest.files.find((f: { name: string }) => f.name === 'stats.json');
+    Object.assign(entry, { bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
+    writeFileSync(join(p('old0'), 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    expectUsageError(run(['merge', 'old0', 's1', '--out', 'old-merged', '--quiet']), /old0\/stats\.json has no decomposition figures for sosp .*make that shard again/);
+    expect(existsSync(join(p('old-merged'), 'manifest.json'))).toBe(false);
+  });
 });
 
 describe('corpus: errors are one line', () => {
@@ -399,5 +624,17 @@ describe('corpus: errors are one line', () => {
   it('--out - (a corpus is a folder), and --resume with --force', () => {
     expectUsageError(run([...BASE, '--out', '-']), /--out -/);
     expectUsageError(run([...BASE, '--out', 'x', '--resume', '--force']), /exclude each other/);
+  });
+
+  it('a --max-file-size that is not a size', () => {
+    for (const bad of ['5XB', '-1MB', 'big', '']) expectUsageError(run([...BASE.slice(0, -2), '--max-file-size', bad, '--out', 'nok']), /--max-file-size: expected a size such as 500MB/);
+    expect(existsSync(p('nok'))).toBe(false);
+  });
+
+  it('a README.md in a new run\'s folder is not overwritten', () => {
+    mkdirSync(p('own'));
+    writeFileSync(join(p('own'), 'README.md'), 'my notes');
+    expectUsageError(run([...BASE, '--out', 'own']), /already holds README\.md from another run/);
+    expect(readFileSync(join(p('own'), 'README.md'), 'utf8')).toBe('my notes');
   });
 });

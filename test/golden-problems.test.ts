@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { problemRecord } from '../src/serializers/problem.js';
 import { pyJson } from '../src/serializers/pyjson.js';
 import { referenceProblems } from '../src/solver/problems.js';
-import { goldenPath } from './helpers.js';
+import { goldenDir, goldenPath } from './helpers.js';
 
 const goldenLines = (name: string) => readFileSync(goldenPath(name), 'utf8').split('\n').filter(Boolean);
 
@@ -21,4 +23,14 @@ describe('reference-mode problems equal the golden records byte for byte', () =>
       for (let i = 0; i < gold.length; i++) expect(ours[i], `record ${i}`).toBe(gold[i]);
     });
   }
+});
+
+describe('the golden fixtures', () => {
+  it('hold the reference\'s bytes: every file has the SHA-256 its README lists, and every listed file is there', () => {
+    const readme = readFileSync(join(goldenDir, 'README.md'), 'utf8');
+    const listed = new Map([...readme.matchAll(/^\| `([^`]+)` \|.*\| `([0-9a-f]{64})` \|$/gm)].map((m) => [m[1]!, m[2]!]));
+    const files = readdirSync(goldenDir).filter((f) => f !== 'README.md').sort();
+    expect([...listed.keys()].sort()).toEqual(files);
+    for (const f of files) expect(createHash('sha256').update(readFileSync(join(goldenDir, f))).digest('hex'), f).toBe(listed.get(f));
+  });
 });

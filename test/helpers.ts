@@ -7,12 +7,13 @@ import { defaultSearchOptions, type SearchOptions, type SolverName } from '../sr
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The golden records live in shared/golden beside the checkout (never copied into it). */
+/** The reference's golden records, kept unedited in the repository (see their README for provenance). */
+export const goldenDir = join(repoRoot, 'test', 'fixtures', 'golden');
+
 export function goldenPath(name: string): string {
-  const candidates = [join(repoRoot, '..', 'shared', 'golden', name), join(repoRoot, 'shared', 'golden', name)];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`golden file ${name} not found beside the checkout (shared/golden)`);
-  return found;
+  const path = join(goldenDir, name);
+  if (!existsSync(path)) throw new Error(`golden file ${name} is missing from test/fixtures/golden`);
+  return path;
 }
 
 /**

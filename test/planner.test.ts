@@ -88,6 +88,25 @@ describe('the APR planner', () => {
     );
   });
 
+  it('in bulk: records of three to six numbers at the defaults all verify, with no sequence over the window', () => {
+    for (const [numbers, count] of [[3, 500], [4, 1500], [5, 150], [6, 15]] as const) {
+      [...defaultProblems(5, 'train', spec(numbers), count, new Set())].forEach((p, i) => {
+        const made = makeSearch(p, problemRecord(p, 'default'), streamFor(5, 'apr', i), testSettings('apr', 4096));
+        expect(made.overflows, `${numbers} numbers, record ${i}`).toBe(0);
+        expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1'))), `${numbers} numbers, record ${i}`).toEqual([]);
+      });
+    }
+  });
+
+  it('a thread taken back to an earlier point forgets a goal found after it (a solved record always shows its goal)', () => {
+    // Found by verify on a corpus: a narrowing trial that reached the goal left it set on the
+    // thread while a later trial, taken back, wrote no goal lines.
+    const p = [...defaultProblems(5, 'train', spec(4), 551, new Set())][550]!;
+    expect([p.nums, p.target]).toEqual([[36, 26, 25, 4], 32]);
+    const made = makeSearch(p, problemRecord(p, 'default'), streamFor(5, 'apr', 550), testSettings('apr', 4096));
+    expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
+  });
+
   it('property: six-number problems fit at every depth', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 1, max: 3 }), (seed, depth) => {

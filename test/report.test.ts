@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { makeSearch, defaultSettings } from '../src/pipeline/make-record.js';
+import { streamFor } from '../src/random/streams.js';
 import { sequenceOutcome } from '../src/report/collect.js';
 import { headlineFigures } from '../src/report/figures.js';
 import { gatherCorpus } from '../src/report/gather.js';
@@ -11,13 +13,19 @@ import { Histogram } from '../src/report/histogram.js';
 import { classify } from '../src/report/kind.js';
 import { readTolerant, type ReadIssue } from '../src/report/read.js';
 import { allLanes, recordLanes } from '../src/report/thread-lanes.js';
-import { threadTokens } from '../src/tokens/llama.js';
+import { problemRecord } from '../src/serializers/problem.js';
+import { recordFigures, storedFigures } from '../src/serializers/record-view.js';
+import { defaultProblems } from '../src/solver/problems.js';
+import { defaultSearchOptions } from '../src/solver/strategies.js';
+import { countTextTokens, threadTokens } from '../src/tokens/llama.js';
 import { goldenPath, repoRoot } from './helpers.js';
 
 const cli = join(repoRoot, 'dist', 'cli', 'main.js');
 const APR = goldenPath('apr_s42_beam10_sub15_p0.9_on_problems_s42.jsonl');
 const SOSP = goldenPath('sosp_s0_beam5_on_problems_s42.jsonl');
 let dir: string;
+/** Default APR records of 3 to 6 numbers, in apr-sizes.jsonl. */
+let sizesLines: string[];
 
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir });
@@ -33,6 +41,19 @@ const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Bo
 const records = (file: string) => lines(file).map((l) => JSON.parse(l) as Record<string, unknown>);
 const flatten = (d: Dict): string[] => [...d.main_calls, ...d.sub_calls.flat().flatMap(flatten)];
 const threads = (d: Dict): number => 1 + d.sub_calls.flat().reduce((n, k) => n + threads(k), 0);
+const depth = (d: Dict): number => Math.max(0, ...d.sub_calls.flat().map((k) => 1 + depth(k)));
+/** The latency path, written out: the thread's last sequence plus, per spawn, its longest child's. */
+const sequential = (d: Dict): number =>
+  countTextTokens(d.main_calls.at(-1)!) + d.sub_calls.reduce((n, group) => n + Math.max(0, ...group.map(sequential)), 0);
+
+/** Default-mode APR records (with their figure fields) of 3 to 6 numbers, as JSON lines. */
+function defaultAprLines(count: number): string[] {
+  const spec = { minNumbers: 3, maxNumbers: 6, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+  const settings = defaultSettings(defaultSearchOptions('apr'));
+  return [...defaultProblems(77, 'train', spec, count, new Set())].map((p, i) =>
+    Buffer.from(makeSearch(p, problemRecord(p, 'default'), streamFor(3, 'apr', i), settings).json).toString('latin1'),
+  );
+}
 
 async function readAll(file: string) {
   const issues: ReadIssue[] = [];
@@ -44,6 +65,8 @@ async function readAll(file: string) {
 beforeAll(() => {
   if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
   dir = mkdtempSync(join(tmpdir(), 'ct-report-'));
+  sizesLines = defaultAprLines(60);
+  writeFileSync(join(dir, 'apr-sizes.jsonl'), sizesLines.join('\n') + '\n');
 });
 
 describe('Histogram', () => {
@@ -139,7 +162,16 @@ describe('corpus statistics', () => {
     expect(s.seqTokens.max).toBe(Math.max(...tokens));
     expect(s.seqTokens.total).toBe(tokens.reduce((a, b) => a + b, 0));
     expect(s.sequencesOverWindow).toBe(tokens.filter((t) => t > 4096).length);
-    expect(s.childThreads.total).toBe(dicts.reduce((n, d) => n + threads(d) - 1, 0));
+    expect(s.problems.threads.total).toBe(dicts.reduce((n, d) => n + threads(d), 0));
+    expect(s.problems.sequences.total).toBe(seqs.length);
+    expect(s.problems.depth.values()).toEqual([
+      { value: 0, count: dicts.filter((d) => depth(d) === 0).length },
+      { value: 1, count: dicts.filter((d) => depth(d) === 1).length },
+    ]);
+    expect(s.problems.tokens.total).toBe(seqs.reduce((n, t) => n + countTextTokens(t), 0));
+    expect(s.problems.sequential.total).toBe(dicts.reduce((n, d) => n + sequential(d), 0));
+    expect([...s.byStartSize.keys()]).toEqual([4]);
+    expect(s.figuresChecked).toBe(0); // reference records carry no figure fields
     expect([...s.byBeam.values()].reduce((n, r) => n + r.n, 0)).toBe(200);
     expect(c.skipped).toBe(0);
   });
@@ -152,6 +184,48 @@ describe('corpus statistics', () => {
     for (const s of sections) for (const r of s.rows) expect(r.values).toHaveLength(2);
     expect(sections[1]!.rows.find((r) => r.label === 'records')!.values).toEqual(['0', '200']);
     expect(sections[1]!.rows.find((r) => r.label === 'solved')!.values).toEqual(['–', '99 (49.5%)']);
+  });
+
+  it('by start size: the thread-tree figures of default APR records, checked against their own fields', async () => {
+    const recs = sizesLines;
+    const c = await gatherCorpus(join(dir, 'apr-sizes.jsonl'), 'sizes', 4096, () => undefined);
+    const s = c.search.apr;
+    expect([...s.byStartSize.keys()].sort()).toEqual([3, 4, 5, 6]);
+    expect([s.figuresChecked, s.figuresDisagree]).toEqual([60, 0]);
+    const parsed = recs.map((l) => JSON.parse(l) as Record<string, unknown> & { start_size: number; trace_dict: Dict });
+    for (const [size, p] of s.byStartSize) {
+      const of = parsed.filter((r) => r.start_size === size);
+      expect(p.n).toBe(of.length);
+      expect(p.tokens.total).toBe(of.reduce((n, r) => n + (r.text_token_count as number), 0));
+      expect(p.sequential.total).toBe(of.reduce((n, r) => n + sequential(r.trace_dict), 0));
+      expect(p.threads.total).toBe(of.reduce((n, r) => n + threads(r.trace_dict), 0));
+      expect(p.depth.max).toBe(Math.max(...of.map((r) => depth(r.trace_dict))));
+    }
+    const sections = headlineFigures([c]);
+    expect(sections.map((x) => x.title)).toEqual(['Input', 'APR', 'APR, 3 numbers', 'APR, 4 numbers', 'APR, 5 numbers', 'APR, 6 numbers']);
+    const labels = sections[1]!.rows.map((r) => r.label);
+    for (const want of ['threads per problem', 'sequences per problem', 'depth used', 'text tokens per problem', 'sequential tokens per problem']) {
+      expect(labels.some((l) => l.startsWith(want)), want).toBe(true);
+      expect(sections[5]!.rows.some((r) => r.label.startsWith(want)), `${want} by size`).toBe(true);
+    }
+    const value = (section: number, label: string) => sections[section]!.rows.find((r) => r.label.startsWith(label))!.values[0];
+    expect(value(1, 'records whose figure fields disagree')).toBe('0 (0.0%)');
+    expect(value(2, 'records')).toBe(String(parsed.filter((r) => r.start_size === 3).length));
+    // mean / median / p95 / max of the sequential tokens of the 6-number records.
+    const six = parsed.filter((r) => r.start_size === 6).map((r) => r.sequential_token_count as number);
+    expect(value(5, 'sequential tokens per problem')!.split(' / ').at(-1)).toBe(Math.max(...six).toLocaleString('en-US'));
+  });
+
+  it('recounts the figures from the text: a record whose fields were altered is named as disagreeing', async () => {
+    const [line] = defaultAprLines(1);
+    const rec = JSON.parse(line!) as Record<string, unknown>;
+    const truth = recordFigures(rec, countTextTokens);
+    expect(storedFigures(rec)).toEqual(truth);
+    const file = join(dir, 'apr-altered.jsonl');
+    writeFileSync(file, `${line}\n${JSON.stringify({ ...rec, sequential_token_count: truth.sequentialTokens + 1 })}\n`);
+    const c = await gatherCorpus(file, 'altered', 4096, () => undefined);
+    expect([c.search.apr.figuresChecked, c.search.apr.figuresDisagree]).toEqual([2, 1]);
+    expect(c.search.apr.problems.sequential.total).toBe(2 * truth.sequentialTokens);
   });
 
   it('reads a folder by its records: kinds detected per line, non-record files left out', async () => {
@@ -195,12 +269,40 @@ describe('report and stats commands', () => {
     expect(r.stderr).toMatch(/wrote two\.html: 400 records, \d+ charts/);
     const html = readFileSync(join(dir, 'two.html'), 'utf8');
     const ids = [...html.matchAll(/<figure class="chart" id="chart-([\w-]+)"/g)].map((m) => m[1]);
-    expect(ids).toEqual(['tokens-sosp', 'tokens-apr', 'problem-tokens-sosp', 'problem-tokens-apr', 'child-threads', 'solve-by-start-size', 'solve-by-beam', 'outcomes']);
+    expect(ids).toEqual([
+      'tokens-sosp',
+      'tokens-apr',
+      'problem-tokens-sosp',
+      'problem-tokens-apr',
+      'threads-apr',
+      'solve-by-start-size',
+      'tokens-by-start-size',
+      'sequential-by-start-size',
+      'solve-by-beam',
+      'outcomes',
+    ]);
     expect(html.match(/<svg /g)).toHaveLength(ids.length);
     // Nothing to fetch: no src/href to other resources, no CSS imports or url().
     expect(html).not.toMatch(/\ssrc=|<link|@import|url\(|href="(?!#)/);
     expect(html).toContain('<th>apr_s42_beam10_sub15_p0.9_on_problems_s42.jsonl</th><th>sosp_s0_beam5_on_problems_s42.jsonl</th>');
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('draws solve rate, tokens and sequential tokens by start size, corpora side by side', () => {
+    const r = run('report', 'apr-sizes.jsonl', APR, '--label', 'default', '--label', 'reference', '--out', 'sizes.html');
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(dir, 'sizes.html'), 'utf8');
+    const chart = (id: string) => new RegExp(`<figure class="chart" id="chart-${id}"[^]*?</figure>`).exec(html)![0];
+    for (const id of ['solve-by-start-size', 'tokens-by-start-size', 'sequential-by-start-size']) {
+      const marks = [...chart(id).matchAll(/<g class="mark-rect role-mark[^"]*"[^>]*>([^]*?)<\/g>/g)].map((m) => m[1]).join('');
+      const bars = [...marks.matchAll(/d="M[\d.]+,[\d.]+h[\d.]+v([\d.]+)h/g)].map((m) => Number(m[1]));
+      // Sizes 3 to 6 of the default corpus, size 4 of the reference's: five bars, none flat.
+      expect(bars, id).toHaveLength(5);
+      expect(bars.every((h) => h > 0), id).toBe(true);
+    }
+    expect(chart('tokens-by-start-size')).toContain('(log scale)');
+    expect(html).toContain('<tbody data-section="APR, 6 numbers">');
+    expect(html).toMatch(/<td>sequential tokens per problem: mean \/ median \/ p95 \/ max<\/td><td class="num">[\d,]+ \/ [\d,]+ \/ [\d,]+ \/ [\d,]+<\/td>/);
   });
 
   it('names the file and line of every bad input, and still writes the report for the rest', () => {
@@ -242,6 +344,15 @@ describe('report and stats commands', () => {
     expect(r.stdout).toMatch(/^ {2}records\s+200\s+0$/m);
     expect(r.stdout).toMatch(/^apr: APR tokens per sequence/m);
     expect(r.stdout).toMatch(/█/);
+    const sizes = run('stats', 'apr-sizes.jsonl');
+    expect(sizes.code).toBe(0);
+    for (const label of ['threads per problem', 'sequences per problem', 'depth used', 'text tokens per problem', 'sequential tokens per problem']) {
+      expect(sizes.stdout).toMatch(new RegExp(`^  ${label}.* \\S+$`, 'm'));
+    }
+    expect(sizes.stdout).toMatch(/^APR, 6 numbers$/m);
+    expect(sizes.stdout).toMatch(/^ {2}records whose figure fields disagree with their text +0 \(0\.0%\)$/m);
+    expect(sizes.stdout).toMatch(/^APR depth used$/m);
+    expect(sizes.stdout).toMatch(/^APR mean text tokens per problem by start size, log scale/m);
   });
 
   it('inspect --html draws the threads of a stored record', () => {
@@ -251,6 +362,11 @@ describe('report and stats commands', () => {
     expect(html.match(/<section class="lane/g)).toHaveLength(16);
     expect(html.match(/class="node on-path/g)).toHaveLength(3);
     expect(html).toContain('solved: 3 + 96 - 11 - 61 = 27');
+    const rec = records(APR)[15]!;
+    const f = recordFigures(rec, countTextTokens);
+    expect(html).toContain(`depth used <span id="depth">1</span>`);
+    expect(html).toContain(`<span id="tokens">${f.totalTokens.toLocaleString('en-US')} tokens in all, ${f.sequentialTokens.toLocaleString('en-US')} sequential</span>`);
+    expect(html).toMatch(new RegExp(`<span id="sequences">${f.sequences} sequences of [\\d,]+ / [\\d,]+ / [\\d,]+ tokens</span>`));
     expect(html).not.toMatch(/\ssrc=|<link|@import|url\(/);
   });
 });

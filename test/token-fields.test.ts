@@ -69,6 +69,22 @@ describe('token fields follow the reference calculate_token_counts', () => {
     });
   }
 
+  it('counts are ints; averages and sub_call_count are always floats, a record of one sequence included', () => {
+    const spec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+    const floats = ['avg_seq_token_count', 'avg_sub_seq_token_count', 'sub_call_count'];
+    for (const solver of ['apr', 'sosp'] as SolverName[]) {
+      const options = { ...defaultSearchOptions(solver), maxBeam: 3, maxSubBeam: 5, promising: 0.5, maxSpawnLevel: 0 };
+      let single = 0;
+      [...defaultProblems(8, 'train', spec, 100, new Set())].forEach((p, i) => {
+        const text = Buffer.from(makeSearch(p, problemRecord(p, 'default'), streamFor(2, solver, i), defaultSettings(options)).json).toString('latin1');
+        if (!text.includes('"main_calls": [') || /"main_calls": \["(?:[^"\\]|\\.)*"\]/.test(text)) single++;
+        for (const f of floats) expect(text, `${solver} record ${i} ${f}`).toMatch(new RegExp(`"${f}": \\d+\\.\\d+(e[+-]\\d+)?[,}]`));
+        for (const f of ['token_count', 'longest_seq_token_count']) expect(text).toMatch(new RegExp(`"${f}": \\d+[,}]`));
+      });
+      expect(single, solver).toBeGreaterThan(0);
+    }
+  });
+
   it('keeps Python number types: floats print with a decimal point', () => {
     const spec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
     const options = { ...defaultSearchOptions('apr'), minBeam: 5, promising: 1 };

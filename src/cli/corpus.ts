@@ -1,14 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { UsageError } from '../pipeline/errors.js';
-import type { CorpusOptions, RunSettings } from '../pipeline/corpus/options.js';
+import { formatSize, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
 import { DEFAULT_WINDOW, type RecordSettings } from '../pipeline/make-record.js';
 import type { Conditioning } from '../serializers/token-costs.js';
 import { Interrupted, runCorpus } from '../pipeline/corpus/run.js';
 import { WORKER_HEAP_MB } from '../pipeline/corpus/runner.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
 import { SOLVERS, type SolverName } from '../solver/strategies.js';
-import { integer, oneOf } from './parse.js';
+import { integer, oneOf, size } from './parse.js';
 import { addProblemSpecOptions, problemSpec, type ProblemSpecFlags } from './problems.js';
 import { addBeamOptions, addWindowOptions, recordSettings, type SearchFlags } from './search.js';
 
@@ -18,6 +19,7 @@ interface CorpusFlags extends ProblemSpecFlags, Omit<SearchFlags, 'condition' | 
   solvers: SolverName[];
   condition: Conditioning[];
   compress: 'none' | 'gzip';
+  maxFileSize: number;
   out: string;
   workers?: number;
   workerHeap: number;
@@ -91,6 +93,11 @@ export function registerCorpus(program: Command): void {
   addWindowOptions(cmd)
     .option('--condition <modes>', 'conditioning prefixes: none, token-budget (sosp, dfs, bfs), sub-call-budget (apr), comma-separated', conditionList, ['none'] as Conditioning[])
     .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', ['none', 'gzip'] as const)).default('none'))
+    .addOption(
+      new Option('--max-file-size <size>', 'largest data file (500MB, 1GB, 2GiB, ...; 0: one file per split); files split between blocks of records')
+        .argParser(size('--max-file-size'))
+        .default(DEFAULT_MAX_FILE_SIZE, formatSize(DEFAULT_MAX_FILE_SIZE)),
+    )
     .option('--out <dir>', 'output folder', 'data/corpus')
     .option('--workers <n>', "worker threads (default: the machine's cores; 0: all on the main thread)", integer('--workers', 0, 1024))
     .option('--worker-heap <mb>', 'V8 heap limit of each worker thread, in MB', integer('--worker-heap', 64, 16384), WORKER_HEAP_MB)
@@ -114,6 +121,7 @@ export function registerCorpus(program: Command): void {
         settings: perSolver(f),
         window: f.window || DEFAULT_WINDOW,
         compress: f.compress,
+        maxFileSize: f.maxFileSize,
       };
       const { shard, from } = resolveShard(f.shard, f.shards, process.env);
       if (from && from !== '--shard' && !f.quiet) process.stderr.write(`countdown-traces: shard ${shard.index}/${shard.count} from ${from}\n`);

@@ -1,3 +1,4 @@
+import { SIZE_UNITS } from '../pipeline/corpus/options.js';
 import { UsageError } from '../pipeline/errors.js';
 
 /** Option-value parsers: each failure is one line naming the option and the value. */
@@ -36,4 +37,17 @@ export function oneOf<T extends string>(option: string, values: readonly T[]) {
 /** `--min-x a --max-x b` must not be inverted. */
 export function ordered(minOption: string, min: number, maxOption: string, max: number): void {
   if (min > max) throw new UsageError(`${minOption} ${min} is larger than ${maxOption} ${max}`);
+}
+
+/** A size in bytes: a number with a unit of SIZE_UNITS (`500MB`, `1GB`, `1.5GiB`; no unit: bytes). */
+export function size(option: string) {
+  const units = Object.keys(SIZE_UNITS);
+  return (text: string): number => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text);
+    const unit = m && units.find((u) => u.toLowerCase() === (m[2] || 'B').toLowerCase());
+    if (!m || !unit) throw new UsageError(`${option}: expected a size such as 500MB or 1GB (units ${units.join(', ')}), got "${text}"`);
+    const n = Math.floor(Number(m[1]) * SIZE_UNITS[unit]!);
+    if (!Number.isSafeInteger(n)) throw new UsageError(`${option}: ${text} is too large`);
+    return n;
+  };
 }

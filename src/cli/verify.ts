@@ -6,14 +6,14 @@ export function registerVerify(program: Command): void {
   program
     .command('verify')
     .description('check every trace of record files as a machine would read it, and every sequence against the window')
-    .argument('<files...>', 'record files of any kind (.jsonl, .json, .gz; - is stdin)')
+    .argument('<files...>', 'record files of any kind (.jsonl, .json, .gz; - is stdin), or corpus folders')
     .option('--window <n>', 'report sequences over this many tokens (<s> and </s> included); 0: no check', integer('--window', 0), 4096)
     .option('--strict', 'also fail when a sequence is over the window')
     .action(async (files: string[], o: { window: number; strict?: boolean }) => {
       const sum = await runVerify({ files, window: o.window, report: (line) => process.stdout.write(`${line}\n`) });
       const window = o.window > 0 ? `, ${sum.overflows} over the ${o.window}-token window` : '';
       process.stdout.write(
-        `verified ${sum.records} records in ${files.length} file${files.length === 1 ? '' : 's'}: ` +
+        `verified ${sum.records} records in ${sum.files} file${sum.files === 1 ? '' : 's'}: ` +
           `${sum.badRecords} with issues (${sum.issues} issues), ${sum.sequences} sequences${window}\n`,
       );
       if (sum.badRecords > 0 || (o.strict && sum.overflows > 0)) process.exitCode = 1;

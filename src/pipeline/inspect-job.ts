@@ -4,6 +4,7 @@ import { problemRecord } from '../serializers/problem.js';
 import { pyJson, type PyJson } from '../serializers/pyjson.js';
 import { describeRecord } from '../serializers/record-view.js';
 import { solve } from '../solver/exact.js';
+import { countTextTokens } from '../tokens/llama.js';
 import type { Problem } from '../solver/problems.js';
 import { makeSearch, type RecordSettings } from './make-record.js';
 import { InputError } from './errors.js';
@@ -38,5 +39,5 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
 
 export async function inspect(source: InspectSource, view: { json: boolean; full: boolean }): Promise<string> {
   const record = await loadRecord(source);
-  return view.json ? pyJson(record as PyJson) + '\n' : describeRecord(record, view.full);
+  return view.json ? pyJson(record as PyJson) + '\n' : describeRecord(record, view.full, countTextTokens);
 }

@@ -1,9 +1,13 @@
+import { statSync } from 'node:fs';
 import { allThreads, threadTree } from '../serializers/record-view.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { verifyRecord } from '../verify/index.js';
+import { corpusDataFiles } from './corpus/manifest.js';
+import { STDIO } from './formats.js';
 import { readRecords } from './source.js';
 
 export interface VerifyJob {
+  /** Record files, or corpus folders (their data files, as their manifest lists them). */
   readonly files: readonly string[];
   /** Report sequences longer than this many tokens (`<s>` and `</s>` included); 0: no check. */
   readonly window: number;
@@ -17,6 +21,8 @@ export interface VerifySummary {
   issues: number;
   sequences: number;
   overflows: number;
+  /** Files read (a corpus folder counts its data files). */
+  files: number;
 }
 
 /**
@@ -25,8 +31,10 @@ export interface VerifySummary {
  * (`{"text": ...}` lines) is checked for the window and its `tokens` figure.
  */
 export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
-  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0 };
-  for (const file of job.files) {
+  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0 };
+  const isFolder = (p: string) => p !== STDIO && statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
+  for (const file of job.files.flatMap((p) => (isFolder(p) ? corpusDataFiles(p) : [p]))) {
+    sum.files++;
     let index = 0;
     for await (const { value, line } of readRecords(file)) {
       const where = `${file}:${line} record ${index++}`;

@@ -120,6 +120,8 @@ export interface GroupedBars {
   readonly xTitle: string;
   readonly yTitle: string;
   readonly yMax?: number;
+  /** A log y axis, for values that span orders of magnitude. */
+  readonly log?: boolean;
   readonly corpora: readonly string[];
   /** Values of the rows' `panel` field: one panel each, side by side. */
   readonly panels: readonly string[];
@@ -127,11 +129,14 @@ export interface GroupedBars {
 
 /** Bars grouped by corpus (one colour each) over an ordinal x, one panel per `panel` value, labelled with `label`. */
 export function groupedBarSpec(g: GroupedBars): TopLevelSpec {
+  // A log axis has no zero: bars rise from the power of ten below the smallest value.
+  const floor = g.log ? 10 ** (Math.ceil(Math.log10(Math.max(1, Math.min(...g.rows.map((r) => Number(r.value)))))) - 1) : 0;
+  const scale = g.log ? { scale: { type: 'log', domainMin: floor }, stack: null } : g.yMax !== undefined ? { scale: { domain: [0, g.yMax] } } : {};
   const enc = {
     x: { field: g.x, type: 'ordinal', title: g.xTitle, axis: { labelAngle: 0 } },
     // Every corpus keeps its place and colour in every chart, even where it has no bars.
     xOffset: { field: 'corpus', type: 'nominal', scale: { domain: g.corpora } },
-    y: { field: 'value', type: 'quantitative', title: g.yTitle, ...(g.yMax !== undefined ? { scale: { domain: [0, g.yMax] } } : {}) },
+    y: { field: 'value', type: 'quantitative', title: g.yTitle, ...scale },
   };
   return {
     $schema: SCHEMA,
@@ -141,7 +146,7 @@ export function groupedBarSpec(g: GroupedBars): TopLevelSpec {
       width: { step: Math.max(22, 16 * g.corpora.length + 10) },
       height: 170,
       layer: [
-        { mark: 'bar', encoding: { ...enc, color: { field: 'corpus', type: 'nominal', title: null, scale: { domain: g.corpora }, legend: g.corpora.length > 1 ? { orient: 'top', labelLimit: 360 } : null } } },
+        { mark: 'bar', encoding: { ...enc, ...(g.log ? { y2: { datum: floor } } : {}), color: { field: 'corpus', type: 'nominal', title: null, scale: { domain: g.corpora }, legend: g.corpora.length > 1 ? { orient: 'top', labelLimit: 360 } : null } } },
         { mark: { type: 'text', dy: -3, fontSize: 9, baseline: 'bottom' }, encoding: { ...enc, text: { field: 'label' } } },
       ],
     },

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { groupedBarSpec, histogramRows, histogramSpec, outcomeSpec, planBins, renderSvg, tailNote, type Row } from './chart-specs.js';
-import { OUTCOMES, type CorpusStats, type Rate } from './collect.js';
+import { OUTCOMES, type CorpusStats, type ProblemFigures, type Rate } from './collect.js';
+import type { Histogram } from './histogram.js';
 import { pct } from './figures.js';
 import { KIND_LABEL, SEARCH_KINDS, type SearchKind } from './kind.js';
 
@@ -25,7 +26,7 @@ interface PlannedChart {
 }
 
 export async function corpusCharts(corpora: readonly CorpusStats[]): Promise<Chart[]> {
-  const planned = [...tokenCharts(corpora), ...problemCharts(corpora), ...rateCharts(corpora), ...outcomeCharts(corpora)];
+  const planned = [...tokenCharts(corpora), ...problemCharts(corpora), ...startSizeCharts(corpora), ...beamCharts(corpora), ...outcomeCharts(corpora)];
   const out: Chart[] = [];
   for (const c of planned) out.push({ id: c.id, title: c.title, caption: c.caption, svg: await renderSvg(c.spec) });
   return out;
@@ -86,21 +87,21 @@ function problemCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
   }
   const kinds = presentKinds(corpora);
   for (const k of kinds) {
-    const plan = planBins(corpora.map((c) => c.search[k].problemTokens));
+    const plan = planBins(corpora.map((c) => c.search[k].problems.tokens));
     charts.push({
       id: `problem-tokens-${k}`,
       title: `${KIND_LABEL[k]}: total tokens per problem`,
-      caption: `All sequences of a record added up${k === 'apr' ? ' (every thread of the tree)' : ''}, bins of ${plan.width}.${tailNote(plan)}`,
-      spec: histogramSpec({ xTitle: 'tokens per problem', yTitle: '% of problems', rows: corpora.flatMap((c) => histogramRows(c.search[k].problemTokens, plan, c.label, 'problems', c.search[k].records)), plan, corpora: labels }),
+      caption: `Text tokens (without <s> and </s>) of all sequences of a record added up${k === 'apr' ? ' (every thread of the tree)' : ''}, bins of ${plan.width}.${tailNote(plan)}`,
+      spec: histogramSpec({ xTitle: 'tokens per problem', yTitle: '% of problems', rows: corpora.flatMap((c) => histogramRows(c.search[k].problems.tokens, plan, c.label, 'problems', c.search[k].records)), plan, corpora: labels }),
     });
   }
   if (kinds.includes('apr')) {
-    const plan = planBins(corpora.map((c) => c.search.apr.childThreads));
+    const plan = planBins(corpora.map((c) => c.search.apr.problems.threads));
     charts.push({
-      id: 'child-threads',
-      title: 'APR: child threads per root',
-      caption: `Threads spawned under each root thread, at every level${plan.width > 1 ? `, bins of ${plan.width}` : ''}.${tailNote(plan)}`,
-      spec: histogramSpec({ xTitle: 'child threads', yTitle: '% of roots', rows: corpora.flatMap((c) => histogramRows(c.search.apr.childThreads, plan, c.label, 'roots', c.search.apr.records)), plan, corpora: labels }),
+      id: 'threads-apr',
+      title: 'APR: threads per problem',
+      caption: `The root thread and every child thread under it, at every level${plan.width > 1 ? `, bins of ${plan.width}` : ''}.${tailNote(plan)}`,
+      spec: histogramSpec({ xTitle: 'threads', yTitle: '% of problems', rows: corpora.flatMap((c) => histogramRows(c.search.apr.problems.threads, plan, c.label, 'problems', c.search.apr.records)), plan, corpora: labels }),
     });
   }
   return charts;
@@ -119,31 +120,72 @@ function rateRows(corpora: readonly CorpusStats[], pick: (c: CorpusStats, k: Sea
   return rows;
 }
 
-function rateCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
+const panelsOf = (rows: Row[]) => [...new Set(rows.map((r) => r.panel as string))];
+
+/** 10.9k, 893k, 1.2M: a bar's label. */
+export function compact(n: number): string {
+  if (n < 1000) return String(Math.round(n));
+  const [unit, div] = n < 1e6 ? ['k', 1e3] : ['M', 1e6];
+  const v = n / div;
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)}${unit}`;
+}
+
+/** Mean of a per-problem figure by start size, one panel per search kind. */
+function meanRows(corpora: readonly CorpusStats[], kinds: readonly SearchKind[], pick: (p: ProblemFigures) => Histogram): Row[] {
+  const rows: Row[] = [];
+  for (const c of corpora) {
+    for (const k of kinds) {
+      for (const [size, p] of [...c.search[k].byStartSize].sort((a, b) => a[0] - b[0])) {
+        const mean = pick(p).mean;
+        rows.push({ corpus: c.label, panel: KIND_LABEL[k], start_size: size, value: mean, n: p.n, label: compact(mean) });
+      }
+    }
+  }
+  return rows;
+}
+
+function startSizeCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
   const labels = corpora.map((c) => c.label);
-  const panels = (rows: Row[]) => [...new Set(rows.map((r) => r.panel as string))];
-  const rates = (rows: Row[], x: string, xTitle: string) =>
-    groupedBarSpec({ rows, x, xTitle, yTitle: 'solved (%)', yMax: 100, corpora: labels, panels: panels(rows) });
   const charts: PlannedChart[] = [];
   const byStart = rateRows(corpora, (c, k) => c.search[k].byStartSize, 'start_size');
-  if (byStart.length > 0) {
+  if (byStart.length === 0) return charts;
+  charts.push({
+    id: 'solve-by-start-size',
+    title: 'Solve rate by start size',
+    caption: 'Share of records whose search reached the target (the number on each bar, in %), by how many numbers the problem starts with.',
+    spec: groupedBarSpec({ rows: byStart, x: 'start_size', xTitle: 'start size', yTitle: 'solved (%)', yMax: 100, corpora: labels, panels: panelsOf(byStart) }),
+  });
+  // Tokens grow by about an order of magnitude per number: a log scale keeps every size readable.
+  const tokens = meanRows(corpora, presentKinds(corpora), (p) => p.tokens);
+  charts.push({
+    id: 'tokens-by-start-size',
+    title: 'Tokens per problem by start size',
+    caption: 'Mean text tokens (without <s> and </s>) of all sequences of a record added up, every thread of the tree: the compute one demonstration costs (log scale).',
+    spec: groupedBarSpec({ rows: tokens, x: 'start_size', xTitle: 'start size', yTitle: 'mean tokens per problem', log: true, corpora: labels, panels: panelsOf(tokens) }),
+  });
+  if (presentKinds(corpora).includes('apr')) {
+    const sequential = meanRows(corpora, ['apr'], (p) => p.sequential);
     charts.push({
-      id: 'solve-by-start-size',
-      title: 'Solve rate by start size',
-      caption: 'Share of records whose search reached the target (the number on each bar, in %), by how many numbers the problem starts with.',
-      spec: rates(byStart, 'start_size', 'start size'),
-    });
-  }
-  const byBeam = rateRows(corpora, (c, k) => c.search[k].byBeam, 'beam');
-  if (byBeam.length > 0) {
-    charts.push({
-      id: 'solve-by-beam',
-      title: 'Solve rate by beam size',
-      caption: 'Share of records solved (in %), by the beam the record was searched with.',
-      spec: rates(byBeam, 'beam', 'beam size'),
+      id: 'sequential-by-start-size',
+      title: 'APR: sequential tokens per problem by start size',
+      caption: "Mean text tokens along the latency path when child threads run in parallel: a thread's last sequence plus, for each of its spawns, the sequential tokens of its longest child (log scale).",
+      spec: groupedBarSpec({ rows: sequential, x: 'start_size', xTitle: 'start size', yTitle: 'mean sequential tokens', log: true, corpora: labels, panels: panelsOf(sequential) }),
     });
   }
   return charts;
+}
+
+function beamCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
+  const byBeam = rateRows(corpora, (c, k) => c.search[k].byBeam, 'beam');
+  if (byBeam.length === 0) return [];
+  return [
+    {
+      id: 'solve-by-beam',
+      title: 'Solve rate by beam size',
+      caption: 'Share of records solved (in %), by the beam the record was searched with.',
+      spec: groupedBarSpec({ rows: byBeam, x: 'beam', xTitle: 'beam size', yTitle: 'solved (%)', yMax: 100, corpora: corpora.map((c) => c.label), panels: panelsOf(byBeam) }),
+    },
+  ];
 }
 
 function outcomeCharts(corpora: readonly CorpusStats[]): PlannedChart[] {

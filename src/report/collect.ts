@@ -1,4 +1,6 @@
-import { threadTokens } from '../tokens/llama.js';
+import { recordFigures, sameFigures, storedFigures } from '../serializers/record-view.js';
+import type { ThreadFigures } from '../serializers/sequences.js';
+import { countTextTokens, sequenceLength, threadTokens } from '../tokens/llama.js';
 import { Histogram } from './histogram.js';
 import { classify, type RecordKind, type SearchKind } from './kind.js';
 import type { ReadIssue } from './read.js';
@@ -35,13 +37,38 @@ const bump = (m: Map<number, Rate>, key: number, solved: boolean) => {
 
 const outcomeCounts = (): Record<Outcome, number> => ({ solved: 0, 'spawned children': 0, 'no solution': 0 });
 
+/**
+ * Per-problem figures of a record's thread tree: threads, sequences, the deepest level used,
+ * and text tokens (no `<s>`, `</s>`) in all and along the sequential path.
+ */
+export class ProblemFigures implements Rate {
+  /** Records, and the solved ones among them. */
+  n = 0;
+  solved = 0;
+  readonly threads = new Histogram();
+  readonly sequences = new Histogram();
+  readonly depth = new Histogram();
+  readonly tokens = new Histogram();
+  readonly sequential = new Histogram();
+
+  add(f: ThreadFigures, solved: boolean): void {
+    this.n++;
+    if (solved) this.solved++;
+    this.threads.add(f.threads);
+    this.sequences.add(f.sequences);
+    this.depth.add(f.depth);
+    this.tokens.add(f.totalTokens);
+    this.sequential.add(f.sequentialTokens);
+  }
+}
+
 /** Figures of one search kind (SoS+, APR, or DFS/BFS) within a corpus. */
 export class SearchStats {
-  records = 0;
-  solved = 0;
+  /** The thread-tree figures of every record, and by start size (which also give solve rates). */
+  readonly problems = new ProblemFigures();
+  readonly byStartSize = new Map<number, ProblemFigures>();
   /** Records with at least one sequence longer than the window. */
   recordsOverWindow = 0;
-  readonly byStartSize = new Map<number, Rate>();
   readonly byBeam = new Map<number, Rate>();
   sequences = 0;
   sequencesOverWindow = 0;
@@ -50,12 +77,19 @@ export class SearchStats {
   readonly seqTokens = new Histogram();
   readonly rootSeqTokens = new Histogram();
   readonly childSeqTokens = new Histogram();
-  readonly problemTokens = new Histogram();
-  /** APR: child threads under each root (all levels). */
-  readonly childThreads = new Histogram();
   /** APR: roots that spawned at least one child thread. */
   rootsSpawned = 0;
-  maxLevel = 0;
+  /** Records carrying figure fields (default mode), and those whose fields disagree with the text. */
+  figuresChecked = 0;
+  figuresDisagree = 0;
+
+  get records(): number {
+    return this.problems.n;
+  }
+
+  get solved(): number {
+    return this.problems.solved;
+  }
 }
 
 export interface FileSummary {
@@ -128,11 +162,9 @@ export class CorpusStats {
   }
 
   private addSearch(s: SearchStats, kind: SearchKind, r: Record<string, unknown>): void {
-    let total = 0;
     let over = false;
-    const addSequence = (text: string, level: number) => {
-      const tokens = threadTokens(text);
-      total += tokens;
+    const figures = recordFigures(r, countTextTokens, (text, textTokens, level) => {
+      const tokens = sequenceLength(textTokens);
       s.sequences++;
       s.seqTokens.add(tokens);
       if (kind === 'apr') (level === 0 ? s.rootSeqTokens : s.childSeqTokens).add(tokens);
@@ -141,31 +173,21 @@ export class CorpusStats {
         over = true;
       }
       s.sequenceOutcomes[sequenceOutcome(text)]++;
-    };
-    let solved: boolean;
-    if (kind === 'apr') {
-      const root = r.trace_dict as TraceDict;
-      let threads = 0;
-      const walk = (d: TraceDict, level: number) => {
-        threads++;
-        if (level > s.maxLevel) s.maxLevel = level;
-        for (const text of d.main_calls) addSequence(text, level);
-        for (const group of d.sub_calls) for (const kid of group) walk(kid, level + 1);
-      };
-      walk(root, 0);
-      s.childThreads.add(threads - 1);
-      if (threads > 1) s.rootsSpawned++;
-      solved = sequenceOutcome(root.main_calls[root.main_calls.length - 1]!) === 'solved';
-    } else {
-      const path = r.search_path as string;
-      addSequence(path, 0);
-      solved = path.includes('Goal Reached');
-    }
-    s.records++;
-    if (solved) s.solved++;
+    });
+    const path = r.search_path as string;
+    const solved = kind === 'apr' ? sequenceOutcome(lastMainCall(r.trace_dict as TraceDict)) === 'solved' : path.includes('Goal Reached');
     if (over) s.recordsOverWindow++;
-    s.problemTokens.add(total);
-    bump(s.byStartSize, startSize(r), solved);
+    if (figures.threads > 1) s.rootsSpawned++;
+    const size = startSize(r);
+    s.problems.add(figures, solved);
+    let bySize = s.byStartSize.get(size);
+    if (!bySize) s.byStartSize.set(size, (bySize = new ProblemFigures()));
+    bySize.add(figures, solved);
+    const stored = storedFigures(r);
+    if (stored) {
+      s.figuresChecked++;
+      if (!sameFigures(stored, figures)) s.figuresDisagree++;
+    }
     const beam = beamOf(r);
     if (beam !== undefined) bump(s.byBeam, beam, solved);
   }
@@ -175,6 +197,8 @@ interface TraceDict {
   main_calls: string[];
   sub_calls: TraceDict[][];
 }
+
+const lastMainCall = (d: TraceDict): string => d.main_calls[d.main_calls.length - 1]!;
 
 function startSize(r: Record<string, unknown>): number {
   return typeof r.start_size === 'number' ? r.start_size : (r.nums as number[]).length;

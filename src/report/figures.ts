@@ -1,4 +1,4 @@
-import type { CorpusStats, SearchStats } from './collect.js';
+import type { CorpusStats, ProblemFigures, SearchStats } from './collect.js';
 import type { Histogram } from './histogram.js';
 import { KIND_LABEL, SEARCH_KINDS } from './kind.js';
 
@@ -27,6 +27,39 @@ const countAndShare = (part: number, whole: number): string => (whole > 0 ? `${i
 
 const spread = (h: Histogram): string =>
   h.count === 0 ? NONE : `${int(h.mean)} / ${int(h.quantile(0.5))} / ${int(h.quantile(0.95))} / ${int(h.max)}`;
+/** Small counts (threads, sequences) keep a decimal in their mean. */
+const countSpread = (h: Histogram): string =>
+  h.count === 0 ? NONE : `${dec(h.mean)} / ${int(h.quantile(0.5))} / ${int(h.quantile(0.95))} / ${int(h.max)}`;
+/** Share of records at each depth level, `0: 12% · 1: 88%`. */
+const depthShares = (h: Histogram): string =>
+  h.count === 0 ? NONE : h.values().map((v) => `${v.value}: ${pct(v.count, h.count)}`).join(' · ');
+
+const SPREAD = 'mean / median / p95 / max';
+
+/**
+ * Rows of the thread-tree figures of a set of records (all of a kind's, or one start
+ * size's). Threads, sequences, depth and sequential tokens say something only where a
+ * record can hold more than one thread (APR); text tokens per problem hold for every kind.
+ */
+function problemRows(pick: (c: CorpusStats) => ProblemFigures | undefined, threaded: boolean, row: RowMaker): FigureRow[] {
+  const of = (f: (p: ProblemFigures) => string) => (c: CorpusStats) => {
+    const p = pick(c);
+    return p && p.n > 0 ? f(p) : NONE;
+  };
+  const rows: FigureRow[] = [];
+  if (threaded) {
+    rows.push(
+      row(`threads per problem: ${SPREAD}`, of((p) => countSpread(p.threads))),
+      row(`sequences per problem: ${SPREAD}`, of((p) => countSpread(p.sequences))),
+      row('depth used (share of records)', of((p) => depthShares(p.depth))),
+    );
+  }
+  rows.push(row(`text tokens per problem: ${SPREAD}`, of((p) => spread(p.tokens))));
+  if (threaded) rows.push(row(`sequential tokens per problem: ${SPREAD}`, of((p) => spread(p.sequential))));
+  return rows;
+}
+
+type RowMaker = (label: string, f: (c: CorpusStats) => string) => FigureRow;
 
 export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[] {
   const row = (label: string, f: (c: CorpusStats) => string): FigureRow => ({ label, values: corpora.map(f) });
@@ -53,24 +86,38 @@ export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[
   for (const kind of SEARCH_KINDS) {
     if (!corpora.some((c) => c.search[kind].records > 0)) continue;
     const s = (c: CorpusStats): SearchStats => c.search[kind];
+    const threaded = kind === 'apr';
     const rows = [
       row('records', (c) => int(s(c).records)),
       row('solved', (c) => countAndShare(s(c).solved, s(c).records)),
+      ...(threaded ? [row('roots that spawned', (c) => countAndShare(s(c).rootsSpawned, s(c).records))] : []),
+      ...problemRows((c) => s(c).problems, threaded, row),
       row('sequences', (c) => int(s(c).sequences)),
-      row('tokens per sequence: mean / median / p95 / max', (c) => spread(s(c).seqTokens)),
+      row(`tokens per sequence: ${SPREAD}`, (c) => spread(s(c).seqTokens)),
       row(`sequences over the ${int(window)} window`, (c) => countAndShare(s(c).sequencesOverWindow, s(c).sequences)),
       row('records with a sequence over the window', (c) => countAndShare(s(c).recordsOverWindow, s(c).records)),
-      row('tokens per problem: mean / median / p95 / max', (c) => spread(s(c).problemTokens)),
     ];
-    if (kind === 'apr') {
-      rows.splice(
-        3,
-        0,
-        row('child threads per root: mean / max', (c) => (s(c).records > 0 ? `${dec(s(c).childThreads.mean)} / ${int(s(c).childThreads.max)}` : NONE)),
-        row('roots that spawned', (c) => countAndShare(s(c).rootsSpawned, s(c).records)),
+    if (corpora.some((c) => s(c).figuresChecked > 0)) {
+      rows.push(
+        row("records whose figure fields disagree with their text", (c) => (s(c).figuresChecked > 0 ? countAndShare(s(c).figuresDisagree, s(c).figuresChecked) : NONE)),
       );
     }
     sections.push({ title: KIND_LABEL[kind], rows });
+    // By start size, when the corpora hold more than one.
+    const sizes = [...new Set(corpora.flatMap((c) => [...s(c).byStartSize.keys()]))].sort((a, b) => a - b);
+    if (sizes.length > 1) {
+      for (const size of sizes) {
+        const at = (c: CorpusStats) => s(c).byStartSize.get(size);
+        sections.push({
+          title: `${KIND_LABEL[kind]}, ${size} numbers`,
+          rows: [
+            row('records', (c) => int(at(c)?.n ?? 0)),
+            row('solved', (c) => countAndShare(at(c)?.solved ?? 0, at(c)?.n ?? 0)),
+            ...problemRows(at, threaded, row),
+          ],
+        });
+      }
+    }
   }
   if (corpora.some((c) => c.sequenceLines > 0)) {
     sections.push({

@@ -1,6 +1,7 @@
 import { loadRecord, type InspectSource } from '../pipeline/inspect-job.js';
 import { solutionExpression } from '../serializers/expression.js';
-import { finalOperations } from '../serializers/record-view.js';
+import { finalOperations, minMedianMax, recordFigures } from '../serializers/record-view.js';
+import { countTextTokens } from '../tokens/llama.js';
 import { DEFAULT_WINDOW } from './collect.js';
 import { escapeHtml as esc, jsonForScript, writePage } from './page-text.js';
 import { allLanes, recordLanes, type LaneItem, type NodeBox, type ThreadLane } from './thread-lanes.js';
@@ -115,10 +116,10 @@ export function inspectPage(record: Record<string, unknown>, opts: InspectPageOp
   const last = root.sequences[root.sequences.length - 1]?.text ?? '';
   const steps = root.solved ? finalOperations(last) : undefined;
   const expr = steps ? solutionExpression(nums, steps) : undefined;
-  const sequences = lanes.reduce((n, l) => n + l.sequences.length, 0);
-  const tokens = lanes.reduce((n, l) => n + l.sequences.reduce((s, q) => s + q.tokens, 0), 0);
-  const longest = Math.max(0, ...lanes.flatMap((l) => l.sequences.map((q) => q.tokens)));
-  const over = lanes.reduce((n, l) => n + l.sequences.filter((q) => q.tokens > window).length, 0);
+  const figures = recordFigures(record, countTextTokens);
+  const lengths = lanes.flatMap((l) => l.sequences.map((q) => q.tokens));
+  const m = minMedianMax(lengths);
+  const over = lengths.filter((t) => t > window).length;
   const searchType = typeof record.search_type === 'string' ? record.search_type : 'problem';
   const params = [
     record.beam_size !== undefined ? `beam ${String(record.beam_size)}` : '',
@@ -140,7 +141,9 @@ export function inspectPage(record: Record<string, unknown>, opts: InspectPageOp
 <h1>${esc(title)}</h1>
 <p class="facts"><b>${esc(searchType)}</b>${params.length ? ` (${esc(params.join(', '))})` : ''} ·
 <b id="outcome">${root.solved ? `solved: ${esc(expr ?? '(path unreadable)')}` : 'no solution found'}</b> ·
-<span id="thread-count">${plural(lanes.length, 'thread')}</span> (${plural(lanes.length - 1, 'child thread')}), ${plural(sequences, 'sequence')}, ${n(tokens)} tokens in all, longest ${n(longest)}${over > 0 ? ` (${over} over the ${n(window)} window)` : ''}</p>
+<span id="thread-count">${plural(lanes.length, 'thread')}</span> (${plural(lanes.length - 1, 'child thread')}), depth used <span id="depth">${figures.depth}</span> ·
+<span id="tokens">${n(figures.totalTokens)} tokens in all, ${n(figures.sequentialTokens)} sequential</span> (text tokens; sequential: the longest path when child threads run in parallel) ·
+<span id="sequences">${plural(lengths.length, 'sequence')} of ${n(m.min)} / ${n(m.median)} / ${n(m.max)} tokens</span> (min / median / max, with &lt;s&gt; and &lt;/s&gt;)${over > 0 ? ` (${over} over the ${n(window)} window)` : ''}</p>
 <p class="legend"><span class="on-path">solution path</span>click a thread to read its text and token counts</p>
 <main>
 <div id="drawing">${laneHtml(root, onPath)}</div>

@@ -1,4 +1,4 @@
-import type { CorpusStats, Rate } from './collect.js';
+import type { CorpusStats, ProblemFigures, Rate } from './collect.js';
 import { headlineFigures, int, pct } from './figures.js';
 import type { Histogram } from './histogram.js';
 import { KIND_LABEL, SEARCH_KINDS } from './kind.js';
@@ -51,11 +51,15 @@ function corpusCharts(c: CorpusStats, named: boolean): string[] {
     head(`${KIND_LABEL[k]} tokens per sequence (░ = beyond the ${int(c.window)} window)`);
     out.push(...histogramLines(s.seqTokens, c.window), '');
     if (k === 'apr') {
-      head('APR child threads per root');
-      out.push(...histogramLines(s.childThreads), '');
+      head('APR threads per problem');
+      out.push(...histogramLines(s.problems.threads), '');
+      head('APR depth used');
+      out.push(...histogramLines(s.problems.depth), '');
     }
     head(`${KIND_LABEL[k]} solve rate by start size`);
     out.push(...rateLines(s.byStartSize), '');
+    head(`${KIND_LABEL[k]} mean text tokens per problem by start size, log scale${k === 'apr' ? ' (▒ = sequential)' : ''}`);
+    out.push(...tokenLines(s.byStartSize, k === 'apr'), '');
     if (s.byBeam.size > 0) {
       head(`${KIND_LABEL[k]} solve rate by beam size`);
       out.push(...rateLines(s.byBeam), '');
@@ -93,6 +97,23 @@ function histogramLines(h: Histogram, window?: number): string[] {
     const beyond = window !== undefined && r.start >= window;
     const drawn = bar(r.count / top, BAR, beyond ? '░' : '█');
     return `  ${r.span.padStart(spanWidth)} ${drawn.padEnd(BAR)} ${int(r.count).padStart(7)}  ${pct(r.count, h.count).padStart(6)}`;
+  });
+}
+
+/**
+ * Mean tokens per problem by start size, bars on a log scale (sizes differ by orders of
+ * magnitude); with `sequential`, a second bar per size for the sequential tokens.
+ */
+function tokenLines(bySize: ReadonlyMap<number, ProblemFigures>, sequential: boolean): string[] {
+  const keys = [...bySize.keys()].sort((a, b) => a - b);
+  const keyWidth = Math.max(...keys.map((k) => String(k).length));
+  const top = Math.log10(Math.max(10, ...keys.map((k) => bySize.get(k)!.tokens.mean)));
+  const drawn = (v: number, fill: string) => bar(Math.log10(Math.max(1, v)) / top, BAR, fill).padEnd(BAR);
+  return keys.flatMap((k) => {
+    const p = bySize.get(k)!;
+    const lines = [`  ${String(k).padStart(keyWidth)} ${drawn(p.tokens.mean, '█')} ${int(p.tokens.mean).padStart(9)}`];
+    if (sequential) lines.push(`  ${''.padStart(keyWidth)} ${drawn(p.sequential.mean, '▒')} ${int(p.sequential.mean).padStart(9)}`);
+    return lines;
   });
 }
 

@@ -1,5 +1,7 @@
 import { parseStep, type Step } from '../core/countdown.js';
 import { solutionExpression } from './expression.js';
+import { sequenceLength } from '../tokens/llama.js';
+import { treeFigures, type ThreadFigures } from './sequences.js';
 
 /** One thread of a record as read back from its text: for `inspect` and reports. */
 export interface ThreadView {
@@ -48,6 +50,42 @@ export function allThreads(t: ThreadView): ThreadView[] {
 }
 
 /**
+ * A record's thread-tree figures read back from its text alone (an APR `trace_dict`, or the
+ * single `search_path` of the other searches), so they hold for records of any origin, the
+ * reference's included, and check the record's own figure fields rather than trust them.
+ * `textTokens` counts a text's tokens (no `<s>`, `</s>`); `onSequence` sees every sequence
+ * in the reference's flattening order with its text tokens and its thread's level.
+ * The definitions are `treeFigures`' (src/serializers/sequences.ts), as for a search's own.
+ */
+export function recordFigures(
+  record: Record<string, unknown>,
+  textTokens: (text: string) => number,
+  onSequence?: (text: string, tokens: number, level: number) => void,
+): ThreadFigures {
+  const dict = record.trace_dict as TraceDictLike | undefined;
+  const root: TraceDictLike = dict && Array.isArray(dict.main_calls) ? dict : { main_calls: [typeof record.search_path === 'string' ? record.search_path : ''], sub_calls: [] };
+  return treeFigures(root, (d, level) => ({
+    seqTokens: d.main_calls.map((text) => {
+      const n = textTokens(text);
+      onSequence?.(text, n, level);
+      return n;
+    }),
+    spawns: d.sub_calls,
+  }));
+}
+
+/** The record's own figure fields (default-mode search records), to compare with a recount. */
+export function storedFigures(record: Record<string, unknown>): ThreadFigures | undefined {
+  const f = [record.thread_count, record.seq_count, record.thread_depth, record.text_token_count, record.sequential_token_count];
+  if (!f.every((v) => typeof v === 'number')) return undefined;
+  const [threads, sequences, depth, totalTokens, sequentialTokens] = f as number[];
+  return { threads: threads!, sequences: sequences!, depth: depth!, totalTokens: totalTokens!, sequentialTokens: sequentialTokens! };
+}
+
+export const sameFigures = (a: ThreadFigures, b: ThreadFigures): boolean =>
+  a.threads === b.threads && a.sequences === b.sequences && a.depth === b.depth && a.totalTokens === b.totalTokens && a.sequentialTokens === b.sequentialTokens;
+
+/**
  * The operations of the final solution in a trace: the last `Goal Reached` line closes it;
  * the `Current State` line before it lists the earlier operations and the `Exploring
  * Operation` line between them the last one.
@@ -71,9 +109,34 @@ export function finalOperations(text: string): Step[] | undefined {
 }
 
 const lineCount = (text: string) => text.split('\n').filter((l) => l !== '').length;
+const int = (n: number) => n.toLocaleString('en-US');
+const plural = (k: number, word: string) => `${int(k)} ${word}${k === 1 ? '' : 's'}`;
 
-/** A readable summary of a record: problem, outcome, the solution and the thread tree. */
-export function describeRecord(record: Record<string, unknown>, full: boolean, tokens?: (text: string) => number): string {
+/** Min, median (nearest rank, as the reports' percentiles) and max of some values; zeros when there are none. */
+export function minMedianMax(values: readonly number[]): { min: number; median: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return { min: 0, median: 0, max: 0 };
+  return { min: sorted[0]!, median: sorted[Math.ceil(sorted.length / 2) - 1]!, max: sorted[sorted.length - 1]! };
+}
+
+/** Sequence lengths in bins that double in width (`128–255: 3`), as one compact line. */
+export function lengthBins(lengths: readonly number[]): string {
+  const bins = new Map<number, number>();
+  for (const n of lengths) {
+    const lo = n < 2 ? 0 : 2 ** Math.floor(Math.log2(n));
+    bins.set(lo, (bins.get(lo) ?? 0) + 1);
+  }
+  return [...bins]
+    .sort((a, b) => a[0] - b[0])
+    .map(([lo, k]) => `${int(lo)}–${int(Math.max(1, lo * 2 - 1))}: ${int(k)}`)
+    .join(', ');
+}
+
+/**
+ * A readable summary of a record: problem, outcome, the solution, the thread tree's figures
+ * (recounted from the text with `textTokens`) and the tree itself.
+ */
+export function describeRecord(record: Record<string, unknown>, full: boolean, textTokens: (text: string) => number): string {
   const nums = record.nums as number[];
   const target = record.target as number;
   const out: string[] = [];
@@ -87,28 +150,39 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
     record.heuristic !== undefined ? `heuristic ${record.heuristic}` : undefined,
   ].filter(Boolean);
   out.push(`search    ${params.join(', ')}`);
+  if (record.search_path === undefined && record.trace_dict === undefined) return out.join('\n') + '\n';
   const tree = threadTree(record);
   const path = tree.sequences[tree.sequences.length - 1] ?? '';
-  const steps = record.search_path !== undefined ? finalOperations(path) : undefined;
+  const steps = finalOperations(path);
   const expr = steps ? solutionExpression(nums, steps) : undefined;
   const rating = typeof record.rating === 'number' ? `, rating ${record.rating}` : '';
   out.push(`outcome   ${tree.solved ? `solved: ${expr ?? '(path unreadable)'}` : 'no solution found'}${rating}`);
-  const threads = allThreads(tree);
-  out.push(`threads   ${threads.length} (${threads.length - 1} child threads), ${threads.reduce((n, t) => n + t.sequences.length, 0)} sequences`);
-  for (const t of threads) {
-    const indent = '  '.repeat(t.level + 1);
-    const seqs = `${t.sequences.length} sequence${t.sequences.length === 1 ? '' : 's'}`;
-    const lines = t.sequences.reduce((n, s) => n + lineCount(s), 0);
-    const tok = tokens ? `, longest ${Math.max(...t.sequences.map(tokens))} tokens` : '';
-    out.push(`${indent}${t.name.padEnd(10)} from #${t.startNode.padEnd(8)} ${seqs}, ${lines} lines${tok}, ${t.solved ? 'solved' : 'no solution'}`);
+  // Sequence lengths in flattening order, which is allThreads' order, thread by thread.
+  const lengths: number[] = [];
+  const f = recordFigures(record, textTokens, (_, n) => lengths.push(sequenceLength(n)));
+  out.push(`threads   ${int(f.threads)} (${plural(f.threads - 1, 'child thread')}), ${plural(f.sequences, 'sequence')}, depth used ${f.depth}`);
+  out.push(`tokens    ${int(f.totalTokens)} in all, ${int(f.sequentialTokens)} sequential (text tokens; sequential: the longest path when child threads run in parallel)`);
+  const m = minMedianMax(lengths);
+  out.push(`sequences ${int(m.min)} / ${int(m.median)} / ${int(m.max)} tokens (min / median / max, with <s> and </s>); by length ${lengthBins(lengths)}`);
+  const stored = storedFigures(record);
+  if (stored && !sameFigures(stored, f)) {
+    out.push(`warning   the record's figure fields disagree with its text: ${int(stored.threads)} threads, ${int(stored.sequences)} sequences, depth ${stored.depth}, ${int(stored.totalTokens)} tokens, ${int(stored.sequentialTokens)} sequential`);
   }
+  const threads = allThreads(tree);
+  let at = 0;
+  const seqLengths = threads.map((t) => lengths.slice(at, (at += t.sequences.length)));
+  threads.forEach((t, i) => {
+    const indent = '  '.repeat(t.level + 1);
+    const seqs = plural(t.sequences.length, 'sequence');
+    const lines = t.sequences.reduce((n, s) => n + lineCount(s), 0);
+    out.push(`${indent}${t.name.padEnd(10)} from #${t.startNode.padEnd(8)} ${seqs}, ${lines} lines, longest ${int(Math.max(...seqLengths[i]!))} tokens, ${t.solved ? 'solved' : 'no solution'}`);
+  });
   if (full) {
-    for (const t of threads) {
+    threads.forEach((t, i) => {
       t.sequences.forEach((s, k) => {
-        const tok = tokens ? `, ${tokens(s)} tokens` : '';
-        out.push('', `=== ${t.name}, sequence ${k + 1} of ${t.sequences.length} (${lineCount(s)} lines${tok}) ===`, s.trimEnd());
+        out.push('', `=== ${t.name}, sequence ${k + 1} of ${t.sequences.length} (${lineCount(s)} lines, ${int(seqLengths[i]![k]!)} tokens) ===`, s.trimEnd());
       });
-    }
+    });
   }
   return out.join('\n') + '\n';
 }

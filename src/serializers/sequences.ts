@@ -73,22 +73,29 @@ export interface ThreadFigures {
   readonly sequentialTokens: number;
 }
 
-/** Figures of a rendered search's thread tree; it must have been rendered with costs. */
-export function threadFigures(root: RenderedThread): ThreadFigures {
+/** What the figures need of one thread: its sequences' text tokens, in order, and the child threads of each spawn. */
+export interface FigureThread<T> {
+  readonly seqTokens: readonly number[];
+  readonly spawns: ReadonlyArray<ReadonlyArray<T>>;
+}
+
+/**
+ * The figures of any thread tree, the one place they are defined: `visit` describes each
+ * thread, called in the reference's flattening order (a thread, then each child's subtree).
+ */
+export function treeFigures<T>(root: T, visit: (t: T, level: number) => FigureThread<T>): ThreadFigures {
   let threads = 0;
   let sequences = 0;
   let depth = 0;
   let totalTokens = 0;
-  const walk = (t: RenderedThread, level: number): number => {
-    const counts = t.tokens;
-    if (counts === undefined) throw new Error('threadFigures needs a search rendered with token costs');
+  const walk = (t: T, level: number): number => {
+    const v = visit(t, level);
     threads++;
     depth = Math.max(depth, level);
-    sequences += t.cuts.length + 1;
-    totalTokens += counts.total;
-    for (let k = 0; k < t.cuts.length; k++) totalTokens += counts.cuts[k]! + counts.spawns[k]!;
-    let sequential = counts.total;
-    for (const group of t.children) {
+    sequences += v.seqTokens.length;
+    for (const n of v.seqTokens) totalTokens += n;
+    let sequential = v.seqTokens[v.seqTokens.length - 1] ?? 0;
+    for (const group of v.spawns) {
       let longest = 0;
       for (const kid of group) longest = Math.max(longest, walk(kid, level + 1));
       sequential += longest;
@@ -97,6 +104,17 @@ export function threadFigures(root: RenderedThread): ThreadFigures {
   };
   const sequentialTokens = walk(root, 0);
   return { threads, sequences, depth, totalTokens, sequentialTokens };
+}
+
+/** Figures of a rendered search's thread tree; it must have been rendered with costs. */
+export function threadFigures(root: RenderedThread): ThreadFigures {
+  return treeFigures(root, (t) => {
+    const counts = t.tokens;
+    if (counts === undefined) throw new Error('threadFigures needs a search rendered with token costs');
+    const seqTokens = counts.cuts.slice(0, t.cuts.length).map((before, k) => before + counts.spawns[k]!);
+    seqTokens.push(counts.total);
+    return { seqTokens, spawns: t.children };
+  });
 }
 
 /** The record fields of `threadFigures` and each sequence's text tokens, in flattening order. */
@@ -160,13 +178,16 @@ function partsCursor(s: SequenceInfo, from: number): () => number {
  * text tokens + 3 (it encodes `<s>` + text + `</s>` with a tokenizer that adds another
  * `<s>`), and the shared prefixes of consecutive root sequences (sorted by length) are
  * subtracted once each as their token count - 1 (`encode(prefix)` - 2 with one BOS).
- * Python's int/float results are kept (PyFloat marks a division's result).
+ * The two counts are ints; the two averages and `sub_call_count` are always floats
+ * (PyFloat), where the reference writes ints for a record of one sequence (and for
+ * `avg_sub_seq_token_count` without child threads): a column of one type, as a dataset
+ * loader infers it from the first lines it reads.
  */
 export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJson> {
   const per = seqs.map((s) => s.tokens + 3);
   if (seqs.length <= 1) {
     const t = per[0] ?? 3;
-    return { token_count: t, longest_seq_token_count: t, avg_seq_token_count: t, avg_sub_seq_token_count: 0, sub_call_count: 0 };
+    return { token_count: t, longest_seq_token_count: t, avg_seq_token_count: new PyFloat(t), avg_sub_seq_token_count: new PyFloat(0), sub_call_count: new PyFloat(0) };
   }
   const roots = seqs.filter((s) => s.isRoot);
   const subs = seqs.filter((s) => !s.isRoot);
@@ -177,8 +198,7 @@ export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJso
     total += t;
     longest = Math.max(longest, t);
   }
-  let avgSub: PyJson = 0;
-  if (subs.length > 0) avgSub = new PyFloat(subs.reduce((n, s) => n + s.tokens + 3, 0) / subs.length);
+  const avgSub = new PyFloat(subs.length > 0 ? subs.reduce((n, s) => n + s.tokens + 3, 0) / subs.length : 0);
   const sorted = [...roots].sort((x, y) => x.chars - y.chars);
   let redundant = 0;
   for (let i = 0; i + 1 < sorted.length; i++) redundant += Math.max(0, commonPrefixTokens(sorted[i]!, sorted[i + 1]!) - 1);

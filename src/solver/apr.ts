@@ -142,12 +142,19 @@ class AprRun {
       }
     }
     // At the deepest level, or with children too small to be threads: the widest narrower
-    // beam whose whole search fits.
-    for (let w = beam - 1; w >= 1; w--) {
+    // beam whose whole search fits, found by bisection (a wider beam searches a larger tree).
+    const fits = (w: number): Attempt => {
       this.restore(t, empty);
-      const narrower = this.search(t, w, true);
-      if (narrower.kind === 'ended') return done(narrower, w);
+      return this.search(t, w, true);
+    };
+    let lo = 0;
+    let hi = beam - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (fits(mid).kind === 'ended') lo = mid;
+      else hi = mid - 1;
     }
+    if (lo > 0) return done(fits(lo), lo);
     // Not even a beam of 1: search as far as the window allows and stop cleanly.
     this.restore(t, empty);
     return done(this.search(t, beam, false), beam);
@@ -157,11 +164,15 @@ class AprRun {
     return { mark: t.budget.mark(), rng: this.ctx.rng.save() };
   }
 
-  /** Takes the thread back to a snapshot: its events, its budget, its stream. */
+  /**
+   * Takes the thread back to a snapshot: its events, its budget, its stream, and its goal
+   * (a thread has none at any point it can go back to: it ends at its goal).
+   */
   private restore(t: Running, s: Snapshot): void {
     t.budget.reset(s.mark);
     this.ctx.rng.restore(s.rng);
     t.childWork = 0;
+    t.thread.goal = undefined;
   }
 
   /**
@@ -319,7 +330,7 @@ class AprRun {
   private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number, judge?: (d: ThreadDone) => Verdict): HandedOut | Judged {
     let handed = 0;
     while (handed < nodes.length) {
-      const taken = this.spawnWave(t, nodes.slice(handed), reserve, handed === 0 ? judge : undefined, judge !== undefined);
+      const taken = this.spawnWave(t, nodes.slice(handed), reserve, handed === 0 ? judge : undefined);
       if (typeof taken !== 'number') return { kind: 'judged', verdict: taken };
       handed += taken;
       if (t.thread.goal || taken === 0) break;
@@ -334,16 +345,10 @@ class AprRun {
    * path, or `reserve` more tokens) must fit too. Children run before the join is written.
    * Returns how many nodes were handed out (those after them are the caller's again), or the
    * first child's verdict when it is not 'go'; sets the thread's goal when a joined child
-   * solved. `skipUnstarted`: a node whose thread cannot even start is passed over (and
-   * counted as handed) instead of ending the wave.
+   * solved. A node whose thread cannot even start in its window is passed over (and counted
+   * as handed).
    */
-  private spawnWave(
-    t: Running,
-    nodes: readonly SearchNode[],
-    reserve: number,
-    judge: ((d: ThreadDone) => Verdict) | undefined,
-    skipUnstarted: boolean,
-  ): number | Exclude<Verdict, 'go'> {
+  private spawnWave(t: Running, nodes: readonly SearchNode[], reserve: number, judge: ((d: ThreadDone) => Verdict) | undefined): number | Exclude<Verdict, 'go'> {
     const { budget, thread } = t;
     const level = thread.level + 1;
     // The spawn block names only node ids: how many fit is known before any child runs.
@@ -358,10 +363,7 @@ class AprRun {
     for (let k = 0; k < most && waveWork < this.params.waveTokens; k++) {
       const kid = newThread(nodes[k]!, level);
       const done = this.runThread(kid, this.params.subBeam);
-      if (done === undefined) {
-        if (skipUnstarted) continue;
-        break;
-      }
+      if (done === undefined) continue;
       if (judge && kids.length === 0) {
         const verdict = judge(done);
         if (verdict !== 'go') return verdict;

@@ -35,7 +35,12 @@ export function slowCountTextTokens(text: string): number {
 
 /** `<s>` + text + `</s>`: a training sequence fits a window W when threadTokens(text) <= W. */
 export function threadTokens(text: string): number {
-  return countTextTokens(text) + 2;
+  return sequenceLength(countTextTokens(text));
+}
+
+/** A training sequence's tokens from its text's: `<s>` and `</s>` added. */
+export function sequenceLength(textTokens: number): number {
+  return textTokens + 2;
 }
 
 /**

@@ -4,34 +4,32 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { systemError, writeAtomic } from './files.js';
 import type { Shard } from './options.js';
+import type { StreamState } from './parts.js';
 import { CHECKPOINT, LOCK, type StageName } from './plan.js';
 
 /**
  * The durable progress of a run, `.corpus-checkpoint.json` in the output folder, replaced
  * atomically (written, synced, renamed) after the data it describes has been synced:
  *
- *   { "format": 1, "options": {...}, "versions": {...}, "shard": {"index": 0, "count": 1},
+ *   { "format": 2, "options": {...}, "versions": {...}, "shard": {"index": 0, "count": 1},
  *     "stages": { "train": { "records": 12000, "done": false,
- *                            "files": { "train.jsonl": { "bytes": 3456789 } }, "tally": {...} }, ... } }
+ *                            "files": { "problems/train": { "parts": [{ "bytes": 3456789, "records": 12000 }] } },
+ *                            "tally": {...} }, ... } }
  *
- * `records` counts the stage's records (from its first) that are in the files; `bytes` is
- * where each file's last durable block ends. A finished stage (`done`) also has each file's
- * SHA-256 and carries its final name. Resuming cuts every `.partial` file back to `bytes`.
+ * `records` counts the stage's records (from its first) that are in the files; each stream
+ * (`files`, by config and split) lists its files in order, the last one open, with where its
+ * last durable block ends (`bytes`). A finished stage (`done`) also has each file's final
+ * name and SHA-256. Resuming cuts the open file back to `bytes` (see PartedFile.open).
  */
-export interface FileState {
-  readonly bytes: number;
-  readonly sha256?: string;
-}
-
 export interface StageState {
   readonly records: number;
   readonly done: boolean;
-  readonly files: Readonly<Record<string, FileState>>;
+  readonly files: Readonly<Record<string, StreamState>>;
   readonly tally: unknown;
 }
 
 export interface Checkpoint {
-  readonly format: 1;
+  readonly format: 2;
   readonly options: Record<string, unknown>;
   /** Tool, Node and dependency versions of the run: a resume must use the same. */
   readonly versions?: unknown;
@@ -48,10 +46,10 @@ export function readCheckpoint(dir: string): Checkpoint | undefined {
   }
   try {
     const cp = JSON.parse(text) as Checkpoint;
-    if (cp.format !== 1 || typeof cp.stages !== 'object') throw new Error('unknown format');
+    if (cp.format !== 2 || typeof cp.stages !== 'object') throw new Error('unknown format');
     return cp;
   } catch {
-    throw new UsageError(`${join(dir, CHECKPOINT)} is damaged; start over with --force`);
+    throw new UsageError(`${join(dir, CHECKPOINT)} is damaged or from another version of countdown-traces; start over with --force`);
   }
 }
 

@@ -4,40 +4,62 @@ import { createGunzip } from 'node:zlib';
 import { LineCutter } from '../source.js';
 import { systemError } from './files.js';
 
+/** Where a run of lines taken together comes from: its file, the first one's 1-based line, and its first index among the lines taken. */
+export interface LineSource {
+  readonly path: string;
+  readonly line: number;
+  readonly from: number;
+}
+
 /**
- * Reads a JSON Lines file (gzip allowed, members concatenated) line by line, on demand:
- * only what the caller takes is decoded, so reading keeps pace with the workers instead of
- * filling memory. Lines are cut by LineCutter, as every reader here cuts them.
+ * Reads the files of a JSON Lines stream (gzip allowed, members concatenated), one after the
+ * other, line by line and on demand: only what the caller takes is decoded, so reading keeps
+ * pace with the workers instead of filling memory. Lines are cut by LineCutter, as every
+ * reader here cuts them; every file ends its last line.
  */
 export class LineReader {
-  private readonly it: AsyncIterator<Buffer>;
+  private it: AsyncIterator<Buffer> | undefined;
+  private stream: Readable | undefined;
   private readonly cutter = new LineCutter();
-  private readonly stream: Readable;
   private lines: string[] = [];
   private at = 0;
-  private ended = false;
-  /** 1-based number of the next line taken. */
-  line = 1;
+  /** The file `lines` come from, the next one to open, and the 1-based line of `lines[at]`. */
+  private file = -1;
+  private next = 0;
+  private lineNo = 1;
 
-  constructor(readonly path: string, gzip: boolean) {
+  constructor(
+    readonly paths: readonly string[],
+    private readonly gzip: boolean,
+  ) {}
+
+  private open(): void {
+    const path = this.paths[this.next]!;
     const file = createReadStream(path, { highWaterMark: 1 << 20 });
-    this.stream = gzip ? file.pipe(createGunzip()) : file;
-    if (gzip) file.on('error', (err) => this.stream.destroy(err));
-    this.it = this.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const stream = this.gzip ? file.pipe(createGunzip()) : file;
+    if (this.gzip) file.on('error', (err) => stream.destroy(err));
+    this.stream = stream;
+    this.it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    this.file = this.next++;
+    this.lineNo = 1;
   }
 
   private async fill(): Promise<boolean> {
     while (this.at >= this.lines.length) {
-      if (this.ended) return false;
+      if (!this.it) {
+        if (this.next >= this.paths.length) return false;
+        this.open();
+      }
       let r: IteratorResult<Buffer>;
       try {
-        r = await this.it.next();
+        r = await this.it!.next();
       } catch (err) {
-        throw systemError(err, `cannot read ${this.path}`);
+        throw systemError(err, `cannot read ${this.paths[this.file]}`);
       }
       if (r.done) {
-        this.ended = true;
         this.lines = this.cutter.end();
+        this.it = undefined;
+        this.stream = undefined;
       } else {
         this.lines = this.cutter.push(r.value);
       }
@@ -46,16 +68,24 @@ export class LineReader {
     return true;
   }
 
-  /** Up to `n` next lines (fewer at the end of the file). */
-  async take(n: number): Promise<string[]> {
+  /** Up to `n` next lines (fewer at the end of the last file), with the files they come from. */
+  async takeFrom(n: number): Promise<{ lines: string[]; sources: LineSource[] }> {
     const out: string[] = [];
+    const sources: LineSource[] = [];
     while (out.length < n && (await this.fill())) {
+      const path = this.paths[this.file]!;
+      if (sources.at(-1)?.path !== path) sources.push({ path, line: this.lineNo, from: out.length });
       const k = Math.min(n - out.length, this.lines.length - this.at);
       for (let i = 0; i < k; i++) out.push(this.lines[this.at + i]!);
       this.at += k;
+      this.lineNo += k;
     }
-    this.line += out.length;
-    return out;
+    return { lines: out, sources };
+  }
+
+  /** Up to `n` next lines (fewer at the end of the last file). */
+  async take(n: number): Promise<string[]> {
+    return (await this.takeFrom(n)).lines;
   }
 
   async skip(n: number): Promise<void> {
@@ -68,6 +98,6 @@ export class LineReader {
   }
 
   close(): void {
-    this.stream.destroy();
+    this.stream?.destroy();
   }
 }

@@ -1,12 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderCard } from './card.js';
+import { writeAtomic } from './files.js';
 import type { Shard } from './options.js';
+import type { Block } from './parts.js';
+import { BLOCKS, CARD, MANIFEST, STATS, type DataSplit } from './plan.js';
+import { killArmed, killPoint } from './testkill.js';
 
 export interface ManifestFile {
+  /** Path inside the corpus folder (`apr/train-00000-of-00003.jsonl`, `stats.json`). */
   readonly name: string;
-  readonly kind: 'problems' | 'records' | 'sequences' | 'stats';
+  readonly kind: 'problems' | 'records' | 'sequences' | 'stats' | 'blocks' | 'card';
+  /** Data files: the dataset config (the folder) and split they belong to. */
+  readonly config?: string;
+  readonly split?: DataSplit;
+  /** Lines (data files; 0 for the others). */
   readonly records: number;
   readonly bytes: number;
   readonly sha256: string;
@@ -26,7 +37,7 @@ export interface Manifest extends Versions {
   readonly files: readonly ManifestFile[];
 }
 
-export const MANIFEST_FORMAT = 'countdown-traces corpus 1';
+export const MANIFEST_FORMAT = 'countdown-traces corpus 2';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -72,13 +83,14 @@ export function versions(): Versions {
   return cached;
 }
 
-export function buildManifest(
+/** The manifest of a corpus (or of one shard of it: `shard` with more than one shard). */
+export function manifestOf(
   v: Versions,
   options: Record<string, unknown>,
   files: readonly ManifestFile[],
   shard?: { shard: Shard; start: number; end: number },
-): string {
-  const m: Manifest = {
+): Manifest {
+  return {
     format: MANIFEST_FORMAT,
     tool: v.tool,
     runtime: v.runtime,
@@ -89,5 +101,46 @@ export function buildManifest(
       : {}),
     files,
   };
+}
+
+export function renderManifest(m: Manifest): string {
   return JSON.stringify(m, null, 2) + '\n';
+}
+
+/**
+ * The last files of a corpus (or shard), after its data files: stats.json, a shard's
+ * blocks.json, the dataset card (README.md, made from the manifest and the stats), and
+ * manifest.json last: its presence means the corpus is complete. `corpus` and `merge` both
+ * end here, so a merged corpus ends exactly as an unsharded run does. Returns every file.
+ */
+export async function writeCorpusEnd(
+  dir: string,
+  v: Versions,
+  options: Record<string, unknown>,
+  data: readonly ManifestFile[],
+  statsText: string,
+  shard?: { shard: Shard; start: number; end: number; blocks: Readonly<Record<string, readonly Block[]>> },
+): Promise<ManifestFile[]> {
+  const files = [...data];
+  const meta = async (name: string, kind: ManifestFile['kind'], text: string) => {
+    const sum = await writeAtomic(join(dir, name), text);
+    files.push({ name, kind, records: 0, bytes: sum.bytes, sha256: sum.sha256 });
+  };
+  await meta(STATS, 'stats', statsText);
+  if (shard && shard.shard.count > 1) await meta(BLOCKS, 'blocks', JSON.stringify({ format: 1, streams: shard.blocks }) + '\n');
+  await meta(CARD, 'card', renderCard(manifestOf(v, options, files, shard), statsText));
+  if (killArmed) killPoint('manifest');
+  await writeAtomic(join(dir, MANIFEST), renderManifest(manifestOf(v, options, files, shard)));
+  return files;
+}
+
+/** The data files of a finished corpus folder, in the manifest's order (problems, records, sequences). */
+export function corpusDataFiles(dir: string): string[] {
+  let m: Manifest;
+  try {
+    m = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as Manifest;
+  } catch {
+    throw new UsageError(`${dir}: a folder without a readable ${MANIFEST}: not a finished corpus (name its files instead)`);
+  }
+  return m.files.filter((f) => f.config !== undefined).map((f) => join(dir, f.name));
 }

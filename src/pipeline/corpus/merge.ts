@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SolverName } from '../../solver/strategies.js';
 import { UsageError } from '../errors.js';
 import { acquireLock } from './checkpoint.js';
-import { exists, forEachChunk, prepareFolder, syncDir, systemError, writeAtomic } from './files.js';
-import { buildManifest, type Manifest, type ManifestFile } from './manifest.js';
+import { exists, prepareFolder, syncDir, systemError } from './files.js';
+import { writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
-import { CHECKPOINT, MANIFEST, PARTIAL, STATS } from './plan.js';
+import { PartedFile, type Block } from './parts.js';
+import { BLOCKS, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
 import { fmtDuration, Progress } from './progress.js';
 import { ProblemTally, renderStats, talliesFromStats, type CorpusTallies } from './stats.js';
 
@@ -36,23 +37,89 @@ function readShard(dir: string): ShardDir {
   return { dir, manifest: m as ShardDir['manifest'] };
 }
 
-/** Copies `src` to the end of `out`, checking the source's size and SHA-256 against its manifest. */
-async function append(out: import('node:fs/promises').FileHandle, at: number, src: string, want: ManifestFile, into: ReturnType<typeof createHash>): Promise<number> {
-  const check = createHash('sha256');
-  let bytes: number;
+/** A shard's files of one stream, read block by block in order, each file checked against the shard's manifest. */
+class ShardStream {
+  private k = -1;
+  private fh: FileHandle | undefined;
+  private at = 0;
+  private hash = createHash('sha256');
+
+  constructor(
+    private readonly dir: string,
+    private readonly files: readonly ManifestFile[],
+  ) {}
+
+  private get path(): string {
+    return join(this.dir, this.files[this.k]!.name);
+  }
+
+  /** Checks the file read to its end, and opens the next one. */
+  private async next(): Promise<void> {
+    if (this.fh) {
+      const want = this.files[this.k]!;
+      await this.fh.close();
+      this.fh = undefined;
+      if (this.at !== want.bytes || this.hash.digest('hex') !== want.sha256) {
+        throw new UsageError(`${this.path} does not match its shard's manifest (size or SHA-256); make that shard again`);
+      }
+    }
+    this.k++;
+    this.at = 0;
+    this.hash = createHash('sha256');
+    if (this.k < this.files.length) {
+      try {
+        this.fh = await open(this.path, 'r');
+      } catch (err) {
+        throw systemError(err, `cannot read ${this.path}`);
+      }
+    }
+  }
+
+  /** The next `bytes` bytes (one block: blocks never span files). */
+  async block(bytes: number): Promise<Buffer> {
+    if (this.k < 0) await this.next();
+    if (bytes === 0) return Buffer.alloc(0);
+    while (this.k < this.files.length && this.at === this.files[this.k]!.bytes) await this.next();
+    const want = this.files[this.k];
+    if (!want || this.at + bytes > want.bytes) throw new UsageError(`${join(this.dir, BLOCKS)} does not match the shard's files; make that shard again`);
+    const buf = Buffer.allocUnsafe(bytes);
+    try {
+      for (let got = 0; got < bytes; ) {
+        const { bytesRead } = await this.fh!.read(buf, got, bytes - got, this.at + got);
+        if (bytesRead === 0) throw new UsageError(`${this.path} is shorter than its shard's manifest says; make that shard again`);
+        got += bytesRead;
+      }
+    } catch (err) {
+      throw systemError(err, `cannot read ${this.path}`);
+    }
+    this.hash.update(buf);
+    this.at += bytes;
+    return buf;
+  }
+
+  /** Every file must have been read to its end. */
+  async end(): Promise<void> {
+    if (this.k < 0) await this.next();
+    while (this.k < this.files.length) await this.next();
+  }
+
+  async close(): Promise<void> {
+    await this.fh?.close().catch(() => undefined);
+  }
+}
+
+function readBlocks(sh: ShardDir): Record<string, Block[]> {
+  const want = sh.manifest.files.find((f) => f.kind === 'blocks');
+  let text: string;
   try {
-    bytes = await forEachChunk(src, async (chunk, offset) => {
-      check.update(chunk);
-      into.update(chunk);
-      for (let k = 0; k < chunk.length; ) k += (await out.write(chunk, k, chunk.length - k, at + offset + k)).bytesWritten;
-    });
-  } catch (err) {
-    throw systemError(err, `cannot copy ${src} into the merged corpus`);
+    text = readFileSync(join(sh.dir, BLOCKS), 'utf8');
+  } catch {
+    throw new UsageError(`${sh.dir}: no ${BLOCKS}; make that shard again with this version`);
   }
-  if (bytes !== want.bytes || check.digest('hex') !== want.sha256) {
-    throw new UsageError(`${src} does not match its shard's manifest (size or SHA-256); make that shard again`);
+  if (!want || createHash('sha256').update(text).digest('hex') !== want.sha256) {
+    throw new UsageError(`${join(sh.dir, BLOCKS)} does not match its shard's manifest; make that shard again`);
   }
-  return bytes;
+  return (JSON.parse(text) as { streams: Record<string, Block[]> }).streams;
 }
 
 /**
@@ -99,54 +166,53 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
       rmSync(join(dir, MANIFEST), { force: true });
     }
     rmSync(join(dir, CHECKPOINT), { force: true });
-    // The files of the whole corpus, in manifest order: every shard's, val only in shard 0.
-    const names = first.files.filter((f) => f.kind !== 'stats').map((f) => f.name);
-    for (const sh of shards.slice(1)) {
-      for (const f of sh.manifest.files) if (f.kind !== 'stats' && !names.includes(f.name)) names.push(f.name);
-    }
-    const progress = new Progress(job.quiet);
-    const files: ManifestFile[] = [];
-    for (const name of names) {
-      const path = join(dir, name);
-      const hash = createHash('sha256');
-      let out;
-      try {
-        out = await open(path + PARTIAL, 'w');
-      } catch (err) {
-        throw systemError(err, `cannot write ${path}`);
+    // The streams of the whole corpus, in manifest order: every shard's, val only in shard 0.
+    // Each is laid out again block by block, so its files split where one run splits them.
+    const streams: FilePlan[] = [];
+    for (const sh of shards) {
+      for (const f of sh.manifest.files) {
+        if (f.config === undefined || f.split === undefined || streams.some((x) => x.config === f.config && x.split === f.split)) continue;
+        streams.push({ config: f.config, split: f.split, kind: f.kind as FilePlan['kind'], ext: dataExt({ compress: first.options.compress === 'gzip' ? 'gzip' : 'none' }) });
       }
-      let bytes = 0;
-      let records = 0;
-      let kind: ManifestFile['kind'] = 'records';
-      const bar = progress.stage(name, shards.length, 0);
+    }
+    const blocks = shards.map(readBlocks);
+    const maxBytes = Number(first.options.max_file_size);
+    const progress = new Progress(job.quiet);
+    const data: ManifestFile[] = [];
+    for (const f of streams) {
+      const key = streamKey(f);
+      const out = await PartedFile.open(dir, f, { gzip: false, maxBytes, keepBlocks: false });
+      const bar = progress.stage(key, shards.length, 0);
       try {
         for (const [k, sh] of shards.entries()) {
-          const want = sh.manifest.files.find((f) => f.name === name);
-          if (!want) continue;
-          kind = want.kind;
+          const files = sh.manifest.files.filter((x) => x.config === f.config && x.split === f.split);
+          if (files.length === 0) continue;
+          const list = blocks[k]![key];
+          if (!list) throw new UsageError(`${join(sh.dir, BLOCKS)} has no blocks of ${key}; make that shard again`);
+          const src = new ShardStream(sh.dir, files);
           try {
-            bytes += await append(out, bytes, join(sh.dir, name), want, hash);
-          } catch (err) {
-            throw systemError(err, `cannot write ${path}`);
+            for (const [bytes, lines] of list) {
+              out.append(await src.block(bytes), lines);
+              await out.endBlock();
+            }
+            await src.end();
+          } finally {
+            await src.close();
           }
-          records += want.records;
           bar.update(k + 1);
         }
-        await out.datasync();
-        await out.close();
-        await rename(path + PARTIAL, path);
+        const { parts } = await out.finish();
+        for (const p of parts) data.push({ name: p.name, kind: f.kind, config: f.config, split: f.split, records: p.records, bytes: p.bytes, sha256: p.sha256 });
       } catch (err) {
-        await out.close().catch(() => undefined);
-        rmSync(path + PARTIAL, { force: true });
-        throw systemError(err, `cannot write ${path}`);
+        await out.close();
+        throw err;
       }
       bar.finish();
-      files.push({ name, kind, records, bytes, sha256: hash.digest('hex') });
     }
     await syncDir(dir);
 
     const solvers = (first.options.solvers ?? []) as SolverName[];
-    const window = Number((first.options.records as { window?: number } | undefined)?.window ?? 4096);
+    const window = Number(first.options.window ?? 4096);
     const tallies: CorpusTallies = { train: new ProblemTally(), val: undefined, solvers: new Map() };
     for (const sh of shards) {
       const text = readFileSync(join(sh.dir, STATS), 'utf8');
@@ -154,7 +220,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
       if (!want || createHash('sha256').update(text).digest('hex') !== want.sha256) {
         throw new UsageError(`${join(sh.dir, STATS)} does not match its shard's manifest; make that shard again`);
       }
-      const t = talliesFromStats(text, solvers);
+      const t = talliesFromStats(text, solvers, join(sh.dir, STATS));
       tallies.train.merge(t.train);
       if (t.val) (tallies.val ??= new ProblemTally()).merge(t.val);
       for (const [s, st] of t.solvers) {
@@ -163,9 +229,8 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
         else tallies.solvers.set(s, st);
       }
     }
-    const stats = await writeAtomic(join(dir, STATS), renderStats(tallies, solvers, window));
-    files.push({ name: STATS, kind: 'stats', records: 0, bytes: stats.bytes, sha256: stats.sha256 });
-    await writeAtomic(join(dir, MANIFEST), buildManifest({ tool: first.tool, runtime: first.runtime, dependencies: first.dependencies }, first.options, files));
+    const v = { tool: first.tool, runtime: first.runtime, dependencies: first.dependencies };
+    const files = await writeCorpusEnd(dir, v, first.options, data, renderStats(tallies, solvers, window));
     await syncDir(dir);
     const seconds = (performance.now() - t0) / 1000;
     if (!job.quiet) {

@@ -24,6 +24,8 @@ export interface CorpusOptions {
   /** The window stats.json judges overflows against (`--window`, or 4096 when it is 0). */
   readonly window: number;
   readonly compress: Compression;
+  /** Largest data file in bytes (`--max-file-size`); 0: one file per split. */
+  readonly maxFileSize: number;
 }
 
 /** How a run is carried out: none of it changes the output. */
@@ -90,7 +92,32 @@ export function optionsJson(o: CorpusOptions): Record<string, unknown> {
     search,
     window: o.window,
     compress: o.compress,
+    max_file_size: o.maxFileSize,
   };
+}
+
+/** Units of a size (`--max-file-size 500MB`): decimal as the Hub counts, and binary. */
+export const SIZE_UNITS: Readonly<Record<string, number>> = {
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  TB: 1e12,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+};
+
+/** A size in the largest unit that writes it as a whole number (`500MB`, `1GiB`, `1234B`; `0`: no bound). */
+export function formatSize(bytes: number): string {
+  if (bytes === 0) return '0';
+  let best = `${bytes}B`;
+  for (const [unit, n] of Object.entries(SIZE_UNITS)) {
+    const v = bytes / n;
+    if (bytes > 0 && Number.isInteger(v) && `${v}${unit}`.length < best.length) best = `${v}${unit}`;
+  }
+  return best;
 }
 
 /** The first option (as a dotted path) where two recorded option sets differ, if any. */

@@ -5,8 +5,9 @@ import type { CorpusOptions, Shard } from './options.js';
 /**
  * Records are written in blocks of a fixed number of records that depends only on the
  * stage, never on workers or batch size. A block is the unit of durability (checkpoints
- * fall on block ends) and, with `--compress gzip`, one gzip member, so truncating a file
- * to a checkpoint cuts between members and concatenated shards equal the unsharded file.
+ * fall on block ends), the unit a file is split at (`--max-file-size`), and, with
+ * `--compress gzip`, one gzip member, so truncating a file to a checkpoint cuts between
+ * members and `merge` can lay the blocks of joined shards out as one run would.
  */
 export const PROBLEM_BLOCK = 1000;
 export const SEARCH_BLOCK = 100;
@@ -15,11 +16,21 @@ export const SHARD_ALIGN = 1000;
 
 export type StageName = 'train' | 'val' | SolverName;
 
+/** Splits as the Hugging Face Hub names them (`val` is `validation` there). */
+export type DataSplit = 'train' | 'validation';
+
+/**
+ * One stream of records: a split of a dataset config, written as numbered files of bounded
+ * size in the config's folder (`apr/train-00000-of-00003.jsonl`, ...).
+ */
 export interface FilePlan {
-  /** Final name inside the output folder. */
-  readonly name: string;
-  /** What its records are (for the manifest). */
+  /** The dataset config, and the folder of its files: `problems`, `sosp`, `apr_sequences`, ... */
+  readonly config: string;
+  readonly split: DataSplit;
+  /** What its records are (for the manifest and the dataset card). */
   readonly kind: 'problems' | 'records' | 'sequences';
+  /** `.jsonl`, or `.jsonl.gz` with `--compress gzip`. */
+  readonly ext: string;
 }
 
 export interface StagePlan {
@@ -31,7 +42,7 @@ export interface StagePlan {
   readonly block: number;
   /** Problems stages of a shard: records before `start` are drawn (not written) to de-duplicate. */
   readonly prefix: number;
-  /** Records file first, then sequences (search stages). */
+  /** Records first, then sequences (search stages). */
   readonly files: readonly FilePlan[];
 }
 
@@ -39,10 +50,52 @@ export const CHECKPOINT = '.corpus-checkpoint.json';
 export const LOCK = '.corpus.lock';
 export const STATS = 'stats.json';
 export const MANIFEST = 'manifest.json';
+/** The dataset card: what the Hugging Face Hub shows, and where `datasets` finds the configs. */
+export const CARD = 'README.md';
+/** A shard's block sizes, which `merge` needs to split the joined files where one run would. */
+export const BLOCKS = 'blocks.json';
 export const PARTIAL = '.partial';
 
-export function dataName(base: string, o: Pick<CorpusOptions, 'compress'>): string {
-  return `${base}.jsonl${o.compress === 'gzip' ? '.gz' : ''}`;
+/** Default `--max-file-size`: what `datasets`' `push_to_hub` writes per file (500 MB). */
+export const DEFAULT_MAX_FILE_SIZE = 500_000_000;
+/** Digits of a file's number (more only when a stream has more files than they count). */
+const PART_DIGITS = 5;
+
+export function dataExt(o: Pick<CorpusOptions, 'compress'>): string {
+  return `.jsonl${o.compress === 'gzip' ? '.gz' : ''}`;
+}
+
+/** The key of a stream in the checkpoint and in `blocks.json`: `apr/train`. */
+export function streamKey(f: Pick<FilePlan, 'config' | 'split'>): string {
+  return `${f.config}/${f.split}`;
+}
+
+/**
+ * A file of a stream, relative to the corpus folder: `apr/train-00003.jsonl.partial` while the
+ * stream is written (its count of files is not known yet), `apr/train-00003-of-00029.jsonl`
+ * once it is complete, so that a sorted listing gives the records in order.
+ */
+export function partName(f: FilePlan, index: number, total?: number): string {
+  if (total === undefined) return `${f.config}/${f.split}-${String(index).padStart(PART_DIGITS, '0')}${f.ext}${PARTIAL}`;
+  const width = Math.max(PART_DIGITS, String(total).length);
+  return `${f.config}/${f.split}-${String(index).padStart(width, '0')}-of-${String(total).padStart(width, '0')}${f.ext}`;
+}
+
+/** Which file of the stream a name in its folder is (written or finished), if any. */
+export function parsePartName(f: FilePlan, name: string): { index: number; finished: boolean } | undefined {
+  const ext = f.ext.replace(/\./g, '\\.');
+  const m = new RegExp(`^${f.split}-(\\d+)(-of-\\d+)?${ext}(\\.partial)?$`).exec(name);
+  if (!m) return undefined;
+  return { index: Number(m[1]), finished: m[2] !== undefined && m[3] === undefined };
+}
+
+/** The glob that matches every finished file of a stream and nothing else (the dataset card's `data_files`). */
+export function partGlob(f: Pick<FilePlan, 'config' | 'split' | 'ext'>): string {
+  return `${f.config}/${f.split}-*${f.ext}`;
+}
+
+function stream(config: string, split: DataSplit, kind: FilePlan['kind'], o: Pick<CorpusOptions, 'compress'>): FilePlan {
+  return { config, split, kind, ext: dataExt(o) };
 }
 
 /** The records of a shard: whole `SHARD_ALIGN` blocks, spread as evenly as possible. */
@@ -62,11 +115,11 @@ export function shardRange(count: number, shard: Shard): { start: number; end: n
 export function planStages(o: CorpusOptions, shard: Shard): StagePlan[] {
   const { start, end } = shardRange(o.count, shard);
   const stages: StagePlan[] = [
-    { name: 'train', kind: 'problems', start, end, block: PROBLEM_BLOCK, prefix: start, files: [{ name: dataName('train', o), kind: 'problems' }] },
+    { name: 'train', kind: 'problems', start, end, block: PROBLEM_BLOCK, prefix: start, files: [stream('problems', 'train', 'problems', o)] },
   ];
   // Val is small and drawn once: the first shard writes it, `merge` takes it from there.
   if (o.valCount > 0 && shard.index === 0) {
-    stages.push({ name: 'val', kind: 'problems', start: 0, end: o.valCount, block: PROBLEM_BLOCK, prefix: 0, files: [{ name: dataName('val', o), kind: 'problems' }] });
+    stages.push({ name: 'val', kind: 'problems', start: 0, end: o.valCount, block: PROBLEM_BLOCK, prefix: 0, files: [stream('problems', 'validation', 'problems', o)] });
   }
   for (const s of o.solvers) {
     stages.push({
@@ -77,8 +130,8 @@ export function planStages(o: CorpusOptions, shard: Shard): StagePlan[] {
       block: SEARCH_BLOCK,
       prefix: 0,
       files: [
-        { name: dataName(s, o), kind: 'records' },
-        { name: dataName(`${s}.sequences`, o), kind: 'sequences' },
+        stream(s, 'train', 'records', o),
+        stream(`${s}_sequences`, 'train', 'sequences', o),
       ],
     });
   }

@@ -75,6 +75,7 @@ export function problemsTask(t: ProblemTask): TaskResult {
     seqEnds: new Uint32Array(0),
     seqTokens: new Uint32Array(0),
     seqKind: new Uint8Array(0),
+    figures: new Float64Array(0),
     makeMs: t1 - t0,
     packMs: performance.now() - t1,
   };

@@ -1,3 +1,5 @@
+import type { ThreadFigures } from '../../serializers/sequences.js';
+
 /**
  * What a task sends back: the bytes of each output file for its records (in a buffer the
  * worker owns and transfers, so they are moved, not copied) and what the statistics need.
@@ -27,6 +29,8 @@ export interface TaskResult {
   readonly seqTokens: Uint32Array;
   /** 0: a sequence of the root thread, 1: of a child thread. */
   readonly seqKind: Uint8Array;
+  /** Search: each record's thread-tree figures, FIGURE_SLOTS numbers a record (packFigures). */
+  readonly figures: Float64Array;
   /** Milliseconds spent making records (search, render, tokens) and packing bytes. */
   readonly makeMs: number;
   readonly packMs: number;
@@ -34,12 +38,25 @@ export interface TaskResult {
 
 /** Every ArrayBuffer of a result, to transfer it instead of copying. */
 export function transferList(r: TaskResult): ArrayBuffer[] {
-  const views: ArrayBufferView[] = [r.startSize, r.solved, r.outOfBudget, r.dropped, r.children, r.seqEnds, r.seqTokens, r.seqKind];
+  const views: ArrayBufferView[] = [r.startSize, r.solved, r.outOfBudget, r.dropped, r.children, r.seqEnds, r.seqTokens, r.seqKind, r.figures];
   for (const f of r.files) views.push(f.bytes, f.ends);
   if (r.codes instanceof Float64Array) views.push(r.codes);
   const seen = new Set<ArrayBuffer>();
   for (const v of views) if (v.buffer instanceof ArrayBuffer && v.buffer.byteLength > 0) seen.add(v.buffer);
   return [...seen];
+}
+
+export const FIGURE_SLOTS = 5;
+
+/** Writes a record's figures into slot `k` of `into`. */
+export function packFigures(into: Float64Array, k: number, f: ThreadFigures): void {
+  into.set([f.threads, f.sequences, f.depth, f.totalTokens, f.sequentialTokens], k * FIGURE_SLOTS);
+}
+
+/** The figures of record `k`, as packFigures wrote them. */
+export function figuresAt(from: Float64Array, k: number): ThreadFigures {
+  const [threads, sequences, depth, totalTokens, sequentialTokens] = from.subarray(k * FIGURE_SLOTS, (k + 1) * FIGURE_SLOTS);
+  return { threads: threads!, sequences: sequences!, depth: depth!, totalTokens: totalTokens!, sequentialTokens: sequentialTokens! };
 }
 
 /** A growing byte buffer that owns its ArrayBuffer (so it can be transferred). */

@@ -1,21 +1,23 @@
 import { rmSync, statSync, writeFileSync } from 'node:fs';
-import { readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { problemKey } from '../../core/countdown.js';
 import { defaultCandidates, MAX_REJECTS, type Split } from '../../solver/problems.js';
 import { UsageError } from '../errors.js';
 import { acquireLock, readCheckpoint, writeCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
-import { BlockFile, DiskError, exists, prepareFolder, syncDir, systemError, writeAtomic, type FileSummary } from './files.js';
+import { DiskError, exists, prepareFolder, syncDir } from './files.js';
 import { keyCodec, type KeySet, type ProblemCode } from './keys.js';
 import { LineReader } from './lines.js';
-import { buildManifest, versions, type ManifestFile } from './manifest.js';
+import { versions, writeCorpusEnd, type ManifestFile } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
-import { CHECKPOINT, dataName, MANIFEST, PARTIAL, planStages, shardRange, STATS, type FilePlan, type StageName, type StagePlan } from './plan.js';
+import { PartedFile, removeStream, streamFilesIn, type Block, type PartSummary, type StreamState } from './parts.js';
+import { BLOCKS, CARD, CHECKPOINT, MANIFEST, PARTIAL, planStages, shardRange, STATS, streamKey, type FilePlan, type StageName, type StagePlan } from './plan.js';
 import { fmtDuration, fmtInt, Progress, type StageProgress } from './progress.js';
 import { createRunner, type Runner } from './runner.js';
 import { ProblemTally, renderStats, SearchTally, type CorpusTallies, type Tally } from './stats.js';
 import { killArmed, killPoint } from './testkill.js';
 import { problemLine } from './problem-task.js';
+import { figuresAt } from './result.js';
 import type { Task, TaskResult } from './tasks.js';
 
 /** A run stopped by SIGINT or SIGTERM after saving a checkpoint. */
@@ -74,7 +76,9 @@ class Ctx {
   cpBusy: Promise<void> | undefined;
   cpError: unknown;
   readonly tallies = new Map<StageName, Tally>();
-  readonly summaries = new Map<string, FileSummary & { records: number }>();
+  /** The files of every finished stream, by stream key; and, for a shard, their blocks. */
+  readonly finished = new Map<string, readonly PartSummary[]>();
+  readonly blocks: Record<string, readonly Block[]> = {};
   readonly timings: StageTiming[] = [];
 
   constructor(
@@ -105,6 +109,17 @@ class Ctx {
     if (this.cpBusy) await this.cpBusy;
     if (this.cpError) throw this.cpError;
   }
+
+  streamDone(f: FilePlan, done: StreamState): void {
+    this.finished.set(streamKey(f), done.parts as PartSummary[]);
+    if (done.blocks) this.blocks[streamKey(f)] = done.blocks;
+  }
+
+  /** Opens a stream of a stage for writing, where the checkpoint left it when resuming. */
+  openStream(f: FilePlan, resumed: StageState | undefined): Promise<PartedFile> {
+    const o = { gzip: this.o.compress === 'gzip', maxBytes: this.o.maxFileSize, keepBlocks: this.s.shard.count > 1 };
+    return PartedFile.open(this.dir, f, o, resumed?.files[streamKey(f)]);
+  }
 }
 
 /** One stage being written: its files, how many of its records are in complete blocks, its tallies. */
@@ -120,7 +135,7 @@ class StageRun {
   constructor(
     readonly ctx: Ctx,
     readonly plan: StagePlan,
-    readonly files: BlockFile[],
+    readonly files: PartedFile[],
     resumed: StageState | undefined,
   ) {
     this.records = resumed?.records ?? 0;
@@ -145,11 +160,12 @@ class StageRun {
     if (next !== this.plan.end) await this.maybeCheckpoint();
   }
 
-  state(done: boolean, summaries?: readonly FileSummary[]): StageState {
-    const files: Record<string, { bytes: number; sha256?: string }> = {};
+  /** The stage in the checkpoint: its streams as written (after a flush), or as finished. */
+  state(done: boolean, finished?: ReadonlyArray<{ parts: readonly PartSummary[]; blocks: readonly Block[] | undefined }>): StageState {
+    const files: Record<string, StreamState> = {};
     this.plan.files.forEach((f, k) => {
-      const sum = summaries?.[k];
-      files[f.name] = sum ? { bytes: sum.bytes, sha256: sum.sha256 } : { bytes: this.files[k]!.bytes };
+      const fin = finished?.[k];
+      files[streamKey(f)] = fin ? { parts: fin.parts, ...(fin.blocks ? { blocks: fin.blocks } : {}) } : this.files[k]!.state();
     });
     return { records: this.records, done, files, tally: this.tally.toJSON() };
   }
@@ -184,10 +200,10 @@ class StageRun {
     for (const f of this.files) await f.close();
   }
 
-  /** Every record is in: files get their names and the stage is checkpointed as done. */
-  async finish(): Promise<FileSummary[]> {
+  /** Every record is in: files get their final names and the stage is checkpointed as done. */
+  async finish(): Promise<Array<{ parts: PartSummary[]; blocks: Block[] | undefined }>> {
     await this.ctx.settleCheckpoint();
-    const sums: FileSummary[] = [];
+    const sums: Array<{ parts: PartSummary[]; blocks: Block[] | undefined }> = [];
     for (const f of this.files) sums.push(await f.finish());
     await syncDir(this.ctx.dir);
     if (killArmed) killPoint(`finish:${this.plan.name}`);
@@ -212,7 +228,7 @@ class StageRun {
     const sums = await this.finish();
     bar.finish();
     ctx.tallies.set(plan.name, this.tally);
-    plan.files.forEach((f, k) => ctx.summaries.set(f.name, { ...sums[k]!, records: fileRecords(f.kind, this.tally, plan) }));
+    plan.files.forEach((f, k) => ctx.streamDone(f, sums[k]!));
     ctx.timings.push({
       stage: plan.name,
       records: plan.end - plan.start,
@@ -324,12 +340,10 @@ async function problemsStage(ctx: Ctx, plan: StagePlan, resumed: StageState | un
     bar.finish();
   }
 
-  const name = plan.files[0]!.name;
-  const keep = resumed?.files[name]?.bytes ?? 0;
-  const file = await openStageFile(ctx, name, gzip, keep);
+  const file = await ctx.openStream(plan.files[0]!, resumed);
   const run = new StageRun(ctx, plan, [file], resumed);
   try {
-    if (run.records > 0) await readKeys(join(ctx.dir, name + PARTIAL), gzip, run.records, codec.code, seen);
+    if (run.records > 0) await readKeys(file.paths(), gzip, run.records, codec.code, seen);
     const total = plan.end - plan.start;
     const bar = ctx.progress.stage(plan.name, total, run.records);
     let done = run.records;
@@ -345,10 +359,10 @@ async function problemsStage(ctx: Ctx, plan: StagePlan, resumed: StageState | un
           const index = r.start + k;
           const other = problemAt(index, codeAt(r.codes!, k));
           if (other) {
-            file.append(Buffer.from(problemLine(other) + '\n'));
+            file.append(Buffer.from(problemLine(other) + '\n'), 1);
             (run.blockTally as ProblemTally).add(other.startSize);
           } else {
-            file.append(slice(packed, k));
+            file.append(slice(packed, k), 1);
             (run.blockTally as ProblemTally).add(r.startSize[k]!);
           }
           if (killArmed) killPoint(`record:${plan.name}:${index - plan.start}`);
@@ -370,35 +384,24 @@ function codeAt(codes: Float64Array | readonly string[], k: number): ProblemCode
   return codes[k]!;
 }
 
-/** The keys of the problems already in a (resumed) file, back into the de-duplication set. */
-async function readKeys(path: string, gzip: boolean, records: number, code: (nums: readonly number[], t: number) => ProblemCode, seen: KeySet): Promise<void> {
-  const reader = new LineReader(path, gzip);
+/** The keys of the problems already in a (resumed) stream, back into the de-duplication set. */
+async function readKeys(paths: readonly string[], gzip: boolean, records: number, code: (nums: readonly number[], t: number) => ProblemCode, seen: KeySet): Promise<void> {
+  const reader = new LineReader(paths, gzip);
   try {
     let left = records;
     while (left > 0) {
-      const lines = await reader.take(Math.min(left, 10_000));
-      if (lines.length === 0) throw new UsageError(`cannot resume: ${path} holds fewer records than its checkpoint; start over with --force`);
+      const { lines, sources } = await reader.takeFrom(Math.min(left, 10_000));
+      const where = sources.at(-1)?.path ?? paths.at(-1);
+      if (lines.length === 0) throw new UsageError(`cannot resume: ${where} holds fewer records than its checkpoint; start over with --force`);
       for (const line of lines) {
         const p = JSON.parse(line) as { nums: number[]; target: number };
-        if (!seen.add(code(p.nums, p.target))) throw new UsageError(`cannot resume: ${path} repeats problem ${problemKey(p.nums, p.target)}`);
+        if (!seen.add(code(p.nums, p.target))) throw new UsageError(`cannot resume: ${where} repeats problem ${problemKey(p.nums, p.target)}`);
       }
       left -= lines.length;
     }
   } finally {
     reader.close();
   }
-}
-
-/** Opens a stage file for writing; resuming, a file already renamed by a finishing run is taken back. */
-async function openStageFile(ctx: Ctx, name: string, gzip: boolean, keep: number): Promise<BlockFile> {
-  const path = join(ctx.dir, name);
-  if (keep > 0 && !(await exists(path + PARTIAL))) {
-    if (!(await exists(path))) throw new UsageError(`cannot resume: ${path + PARTIAL} is missing; start over with --force`);
-    await rename(path, path + PARTIAL).catch((err: unknown) => {
-      throw systemError(err, `cannot write ${path}`);
-    });
-  }
-  return BlockFile.open(ctx.dir, name, gzip, keep);
 }
 
 /** Search records and training sequences of one solver, from the train problems file. */
@@ -409,33 +412,31 @@ async function searchStage(ctx: Ctx, plan: StagePlan, resumed: StageState | unde
   const gzip = o.compress === 'gzip';
   const timing = { waitMs: 0, makeMs: 0, packMs: 0 };
   const started = performance.now();
-  const keeps = plan.files.map((f) => resumed?.files[f.name]?.bytes ?? 0);
-  const files: BlockFile[] = [];
+  const files: PartedFile[] = [];
   try {
-    for (let k = 0; k < plan.files.length; k++) files.push(await openStageFile(ctx, plan.files[k]!.name, gzip, keeps[k]!));
+    for (const f of plan.files) files.push(await ctx.openStream(f, resumed));
   } catch (err) {
     for (const f of files) await f.close();
     throw err;
   }
   const run = new StageRun(ctx, plan, files, resumed);
-  const trainName = dataName('train', o);
-  const reader = new LineReader(join(ctx.dir, trainName), gzip);
+  const train = (ctx.finished.get('problems/train') ?? []).map((p) => join(ctx.dir, p.name));
+  const reader = new LineReader(train, gzip);
   try {
     await reader.skip(run.records);
     const total = plan.end - plan.start;
     const bar = ctx.progress.stage(solver, total, run.records);
     let done = run.records;
-    const [recordsFile, seqFile] = files as [BlockFile, BlockFile];
+    const [recordsFile, seqFile] = files as [PartedFile, PartedFile];
     const ok = await runBatches(
       ctx,
       plan.start + run.records,
       plan.end,
       ctx.batch(solver),
       async (start, count) => {
-        const firstLine = reader.line;
-        const lines = await reader.take(count);
-        if (lines.length !== count) throw new UsageError(`${join(ctx.dir, trainName)} holds fewer problems than --count; start over with --force`);
-        return { kind: 'search', seed: o.seed, settings, start, lines, source: join(ctx.dir, trainName), firstLine };
+        const { lines, sources } = await reader.takeFrom(count);
+        if (lines.length !== count) throw new UsageError(`${train.at(-1) ?? ctx.dir} ends before --count problems; start over with --force`);
+        return { kind: 'search', seed: o.seed, settings, start, lines, sources };
       },
       async (r) => {
         const [recs, seqs] = r.files as [TaskResult['files'][number], TaskResult['files'][number]];
@@ -444,10 +445,10 @@ async function searchStage(ctx: Ctx, plan: StagePlan, resumed: StageState | unde
           const tally = run.blockTally as SearchTally;
           tally.addOutcome(r.outOfBudget[k] === 1, r.dropped[k] === 1);
           if (r.dropped[k] !== 1) {
-            recordsFile.append(slice(recs, k));
-            seqFile.append(slice(seqs, k));
-            tally.addRecord(r.startSize[k]!, r.solved[k] === 1, r.children[k]!);
-            for (let q = k === 0 ? 0 : r.seqEnds[k - 1]!; q < r.seqEnds[k]!; q++) tally.addSequence(r.seqTokens[q]!, r.seqKind[q] === 1);
+            recordsFile.append(slice(recs, k), 1);
+            seqFile.append(slice(seqs, k), r.seqEnds[k]! - (k === 0 ? 0 : r.seqEnds[k - 1]!));
+            tally.addRecord(r.startSize[k]!, r.solved[k] === 1, r.children[k]!, figuresAt(r.figures, k));
+            for (let q = k === 0 ? 0 : r.seqEnds[k - 1]!; q < r.seqEnds[k]!; q++) tally.addSequence(r.seqTokens[q]!, r.seqKind[q] === 1, r.startSize[k]!);
           }
           if (killArmed) killPoint(`record:${plan.name}:${index - plan.start}`);
           await run.recordDone(index);
@@ -466,27 +467,15 @@ async function searchStage(ctx: Ctx, plan: StagePlan, resumed: StageState | unde
   }
 }
 
-/** Lines of a finished stage file: problems of the range, records written, or sequences. */
-function fileRecords(kind: FilePlan['kind'], tally: Tally, plan: StagePlan): number {
-  if (kind === 'problems') return plan.end - plan.start;
-  const t = tally as SearchTally;
-  return kind === 'records' ? t.records : sequencesOf(t);
+/** The streams a run with these solvers may have left in its folder, compressed or not. */
+function ourStreams(o: CorpusOptions): FilePlan[] {
+  return (['none', 'gzip'] as const).flatMap((compress) => planStages({ ...o, compress }, { index: 0, count: 1 }).flatMap((st) => st.files));
 }
 
-function sequencesOf(t: SearchTally): number {
-  let n = 0;
-  for (const v of t.rootTokens.values()) n += v;
-  for (const v of t.childTokens.values()) n += v;
-  return n;
-}
-
-/** Every name a run with these solvers may leave in its folder, compressed or not (for `--force`). */
-function ourNames(o: CorpusOptions): string[] {
-  const names = [STATS, MANIFEST, CHECKPOINT];
-  for (const compress of ['none', 'gzip'] as const) {
-    for (const st of planStages({ ...o, compress }, { index: 0, count: 1 })) for (const f of st.files) names.push(f.name);
-  }
-  return names.flatMap((n) => [n, n + PARTIAL]);
+/** `--force`: removes everything an earlier run may have left in the folder. */
+function removeOurs(dir: string, o: CorpusOptions): void {
+  for (const n of [STATS, MANIFEST, CHECKPOINT, CARD, BLOCKS]) for (const name of [n, n + PARTIAL]) rmSync(join(dir, name), { force: true });
+  for (const f of ourStreams(o)) removeStream(dir, f);
 }
 
 /** Checks a recorded run against this one: same options and shard, or a one-line error. */
@@ -530,7 +519,7 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
     let cp = readCheckpoint(dir);
     const manifestPath = join(dir, MANIFEST);
     if (s.force) {
-      for (const n of ourNames(o)) rmSync(join(dir, n), { force: true });
+      removeOurs(dir, o);
       cp = undefined;
     } else if (await exists(manifestPath)) {
       if (!s.resume) throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
@@ -549,14 +538,14 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
         );
       }
     } else {
-      const leftovers = stages.flatMap((st) => st.files.map((f) => f.name)).filter((n) => statSafe(join(dir, n)) !== undefined);
+      const leftovers = [CARD, STATS, ...ourStreams(o).flatMap((f) => streamFilesIn(dir, f))].filter((n) => statSafe(join(dir, n)) !== undefined);
       if (leftovers.length > 0) {
         throw new UsageError(`${dir} already holds ${leftovers[0]} from another run; use another --out, or --force to overwrite`);
       }
       if (s.resume && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
     }
     const fresh = cp === undefined;
-    cp ??= { format: 1, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} };
+    cp ??= { format: 2, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} };
     if (fresh) await writeCheckpoint(dir, cp);
     started = true;
 
@@ -572,11 +561,12 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
       const st = ctx.cp.stages[plan.name];
       if (st?.done) {
         for (const f of plan.files) {
-          const fs = st.files[f.name];
-          const size = statSafe(join(dir, f.name));
-          if (!fs?.sha256 || size !== fs.bytes) throw new UsageError(`cannot resume: ${join(dir, f.name)} changed since its stage finished; start over with --force`);
-          const tally = plan.kind === 'problems' ? ProblemTally.from(st.tally) : SearchTally.from(st.tally);
-          ctx.summaries.set(f.name, { bytes: fs.bytes, sha256: fs.sha256, records: fileRecords(f.kind, tally, plan) });
+          const done = st.files[streamKey(f)];
+          for (const part of done?.parts ?? [{ bytes: 0, records: 0 }]) {
+            const path = join(dir, part.name ?? streamKey(f));
+            if (!part.name || !part.sha256 || statSafe(path) !== part.bytes) throw new UsageError(`cannot resume: ${path} changed since its stage finished; start over with --force`);
+          }
+          ctx.streamDone(f, done!);
         }
         ctx.tallies.set(plan.name, plan.kind === 'problems' ? ProblemTally.from(st.tally) : SearchTally.from(st.tally));
         continue;
@@ -590,23 +580,20 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
       }
     }
 
-    // stats.json, then manifest.json: the manifest's presence means the corpus is complete.
+    // stats.json, the card, then manifest.json: the manifest's presence means the corpus is complete.
     const tallies: CorpusTallies = {
       train: ctx.tallies.get('train') as ProblemTally,
       val: s.shard.index === 0 && o.valCount > 0 ? (ctx.tallies.get('val') as ProblemTally) : undefined,
       solvers: new Map(o.solvers.map((sv) => [sv, ctx!.tallies.get(sv) as SearchTally])),
     };
-    const statsSum = await writeAtomic(join(dir, STATS), renderStats(tallies, o.solvers, o.window));
-    const files: ManifestFile[] = [];
+    const data: ManifestFile[] = [];
     for (const plan of stages) {
       for (const f of plan.files) {
-        const sum = ctx.summaries.get(f.name)!;
-        files.push({ name: f.name, kind: f.kind, records: sum.records, bytes: sum.bytes, sha256: sum.sha256 });
+        for (const p of ctx.finished.get(streamKey(f))!) data.push({ name: p.name, kind: f.kind, config: f.config, split: f.split, records: p.records, bytes: p.bytes, sha256: p.sha256 });
       }
     }
-    files.push({ name: STATS, kind: 'stats', records: 0, bytes: statsSum.bytes, sha256: statsSum.sha256 });
-    if (killArmed) killPoint('manifest');
-    await writeAtomic(manifestPath, buildManifest(versions(), optionsJson(o), files, { shard: s.shard, ...range }));
+    const stats = renderStats(tallies, o.solvers, o.window);
+    const files = await writeCorpusEnd(dir, versions(), optionsJson(o), data, stats, { shard: s.shard, ...range, blocks: ctx.blocks });
     rmSync(join(dir, CHECKPOINT), { force: true });
     await syncDir(dir);
     const seconds = (performance.now() - t0) / 1000;

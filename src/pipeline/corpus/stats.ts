@@ -1,4 +1,6 @@
+import type { ThreadFigures } from '../../serializers/sequences.js';
 import type { SolverName } from '../../solver/strategies.js';
+import { UsageError } from '../errors.js';
 
 /**
  * The statistics of a corpus, kept as exact integer tallies (counts and histograms) so that
@@ -56,7 +58,59 @@ export class ProblemTally {
   }
 }
 
-/** Tallies of a search stage: outcomes by start size, child threads, sequence token lengths. */
+/**
+ * The thread-tree figures of the records of one start size, summed (text tokens: no `<s>`,
+ * `</s>` or prefix), with histograms of the depth used and of the sequence lengths (tokens
+ * as in the sequences file). Records and solved ones are SearchTally's by-size counts.
+ */
+export class SizeTally {
+  threads = 0;
+  textTokens = 0;
+  sequentialTokens = 0;
+  readonly depth: Histogram = new Map();
+  readonly seqTokens: Histogram = new Map();
+
+  add(f: ThreadFigures): void {
+    this.threads += f.threads;
+    this.textTokens += f.totalTokens;
+    this.sequentialTokens += f.sequentialTokens;
+    bump(this.depth, f.depth);
+  }
+
+  merge(o: SizeTally): void {
+    this.threads += o.threads;
+    this.textTokens += o.textTokens;
+    this.sequentialTokens += o.sequentialTokens;
+    mergeHist(this.depth, o.depth);
+    mergeHist(this.seqTokens, o.seqTokens);
+  }
+
+  /** The sums and the depth histogram (the sequence lengths go with the other histograms). */
+  sumsJson(): Record<string, unknown> {
+    return { threads: this.threads, text_tokens: this.textTokens, sequential_tokens: this.sequentialTokens, depth: histJson(this.depth) };
+  }
+
+  static from(sums: unknown, seqTokens: unknown): SizeTally {
+    const t = new SizeTally();
+    const j = (sums ?? {}) as { threads?: number; text_tokens?: number; sequential_tokens?: number; depth?: unknown };
+    t.threads = j.threads ?? 0;
+    t.textTokens = j.text_tokens ?? 0;
+    t.sequentialTokens = j.sequential_tokens ?? 0;
+    mergeHist(t.depth, histFrom(j.depth));
+    mergeHist(t.seqTokens, histFrom(seqTokens));
+    return t;
+  }
+}
+
+function mergeSizes(into: Map<number, SizeTally>, from: ReadonlyMap<number, SizeTally>): void {
+  for (const [size, t] of from) {
+    let mine = into.get(size);
+    if (!mine) into.set(size, (mine = new SizeTally()));
+    mine.merge(t);
+  }
+}
+
+/** Tallies of a search stage: outcomes by start size, child threads, sequence token lengths, thread-tree figures. */
 export class SearchTally {
   /** Records written (dropped ones not included). */
   records = 0;
@@ -70,12 +124,21 @@ export class SearchTally {
   /** Sequence tokens (with `<s>`, `</s>`) of root-thread and child-thread sequences. */
   readonly rootTokens: Histogram = new Map();
   readonly childTokens: Histogram = new Map();
+  /** Thread-tree figures by start size. */
+  readonly bySize = new Map<number, SizeTally>();
 
-  addRecord(startSize: number, solved: boolean, children: number): void {
+  private size(startSize: number): SizeTally {
+    let t = this.bySize.get(startSize);
+    if (!t) this.bySize.set(startSize, (t = new SizeTally()));
+    return t;
+  }
+
+  addRecord(startSize: number, solved: boolean, children: number, figures: ThreadFigures): void {
     this.records++;
     bump(this.recordsBySize, startSize);
     if (solved) bump(this.solvedBySize, startSize);
     bump(this.children, children);
+    this.size(startSize).add(figures);
   }
 
   addOutcome(outOfBudget: boolean, dropped: boolean): void {
@@ -83,8 +146,9 @@ export class SearchTally {
     if (dropped) this.dropped++;
   }
 
-  addSequence(tokens: number, child: boolean): void {
+  addSequence(tokens: number, child: boolean, startSize: number): void {
     bump(child ? this.childTokens : this.rootTokens, tokens);
+    bump(this.size(startSize).seqTokens, tokens);
   }
 
   merge(o: SearchTally): void {
@@ -96,6 +160,7 @@ export class SearchTally {
     mergeHist(this.children, o.children);
     mergeHist(this.rootTokens, o.rootTokens);
     mergeHist(this.childTokens, o.childTokens);
+    mergeSizes(this.bySize, o.bySize);
   }
 
   toJSON(): unknown {
@@ -108,6 +173,7 @@ export class SearchTally {
       children: histJson(this.children),
       root_tokens: histJson(this.rootTokens),
       child_tokens: histJson(this.childTokens),
+      by_start_size: sizesJson(this.bySize, (t) => ({ ...t.sumsJson(), sequence_tokens: histJson(t.seqTokens) })),
     };
   }
 
@@ -122,8 +188,18 @@ export class SearchTally {
     mergeHist(t.children, histFrom(j.children));
     mergeHist(t.rootTokens, histFrom(j.root_tokens));
     mergeHist(t.childTokens, histFrom(j.child_tokens));
+    for (const [size, v] of Object.entries((j.by_start_size ?? {}) as Record<string, { sequence_tokens?: unknown }>)) {
+      t.bySize.set(Number(size), SizeTally.from(v, v.sequence_tokens));
+    }
     return t;
   }
+}
+
+/** A map by start size as JSON, sizes in ascending order. */
+function sizesJson<T>(m: ReadonlyMap<number, T>, f: (t: T, size: number) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const size of [...m.keys()].sort((a, b) => a - b)) out[String(size)] = f(m.get(size)!, size);
+  return out;
 }
 
 export type Tally = ProblemTally | SearchTally;
@@ -171,6 +247,36 @@ function rate(solved: number, records: number): number {
   return records === 0 ? 0 : Math.round((solved / records) * 1e6) / 1e6;
 }
 
+const mean = (sum: number, n: number): number => (n === 0 ? 0 : Math.round((sum / n) * 100) / 100);
+
+/** The decomposition figures of some records (all of a solver's, or one start size's). */
+function figuresJson(t: SizeTally, records: number, solved: number, window: number): Record<string, unknown> {
+  const sequences = sizeOf(t.seqTokens);
+  return {
+    records,
+    solved,
+    threads: t.threads,
+    sequences,
+    text_tokens: t.textTokens,
+    sequential_tokens: t.sequentialTokens,
+    per_problem: {
+      threads: mean(t.threads, records),
+      sequences: mean(sequences, records),
+      text_tokens: mean(t.textTokens, records),
+      sequential_tokens: mean(t.sequentialTokens, records),
+    },
+    depth: histJson(t.depth),
+    sequence_tokens: tokenSummary(t.seqTokens, window),
+  };
+}
+
+const DECOMPOSITION_UNITS = {
+  text_tokens: "text tokens, without <s>, </s> or prefix, of every sequence of a record added up (the records' text_token_count)",
+  sequential_tokens: "the latency path when child threads run in parallel: a thread's last sequence plus, per spawn, its longest child's (sequential_token_count)",
+  sequence_tokens: 'sequence lengths as in tokens (<s>, </s> and any prefix included)',
+  depth: 'records by the deepest thread level used (0: the root thread alone)',
+};
+
 /**
  * stats.json. Token figures count a sequence as the training script sees it: Llama-2 tokens
  * of the text plus `<s>` and `</s>`; a sequence overflows when that exceeds the window.
@@ -185,6 +291,7 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
   const childThreads: Record<string, unknown> = {};
   const tokens: Record<string, unknown> = { counted_as: 'text tokens + 2 (<s> and </s>)', window };
   const histograms: Record<string, unknown> = {};
+  const decomposition: Record<string, unknown> = { counted_as: DECOMPOSITION_UNITS };
   let overflows = 0;
   for (const s of solvers) {
     const st = t.solvers.get(s) ?? new SearchTally();
@@ -226,7 +333,17 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
       tokens[`${s}.root`] = tokenSummary(st.rootTokens, window);
       tokens[`${s}.child`] = tokenSummary(st.childTokens, window);
     }
-    histograms[s] = { root_tokens: histJson(st.rootTokens), child_tokens: histJson(st.childTokens) };
+    const whole = new SizeTally();
+    for (const size of st.bySize.values()) whole.merge(size);
+    decomposition[s] = {
+      all: figuresJson(whole, st.records, solved, window),
+      by_start_size: sizesJson(st.bySize, (t, size) => figuresJson(t, st.recordsBySize.get(size) ?? 0, st.solvedBySize.get(size) ?? 0, window)),
+    };
+    histograms[s] = {
+      root_tokens: histJson(st.rootTokens),
+      child_tokens: histJson(st.childTokens),
+      sequence_tokens_by_start_size: sizesJson(st.bySize, (t) => histJson(t.seqTokens)),
+    };
   }
   const doc = {
     records,
@@ -236,19 +353,21 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
     child_threads_per_root: childThreads,
     tokens,
     window_overflows: overflows,
+    decomposition,
     histograms,
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-/** The tallies back from a stats.json (to merge shards). */
-export function talliesFromStats(text: string, solvers: readonly SolverName[]): CorpusTallies {
+/** The tallies back from a stats.json (to merge shards); `file` names it in errors. */
+export function talliesFromStats(text: string, solvers: readonly SolverName[], file = 'stats.json'): CorpusTallies {
   const doc = JSON.parse(text) as {
     records: Record<string, number>;
     problems: Record<string, { by_start_size: unknown }>;
     solve_rate: Record<string, { stopped_by_window?: number; dropped?: number; by_start_size: Record<string, { records: number; solved: number }> }>;
     child_threads_per_root: Record<string, { histogram: unknown }>;
-    histograms: Record<string, { root_tokens: unknown; child_tokens: unknown }>;
+    decomposition?: Record<string, { by_start_size?: Record<string, unknown> }>;
+    histograms: Record<string, { root_tokens: unknown; child_tokens: unknown; sequence_tokens_by_start_size?: Record<string, unknown> }>;
   };
   const problem = (name: string): ProblemTally | undefined => {
     const p = doc.problems[name];
@@ -269,6 +388,9 @@ export function talliesFromStats(text: string, solvers: readonly SolverName[]): 
     mergeHist(t.children, histFrom(doc.child_threads_per_root[s]?.histogram));
     mergeHist(t.rootTokens, histFrom(doc.histograms[s]?.root_tokens));
     mergeHist(t.childTokens, histFrom(doc.histograms[s]?.child_tokens));
+    if (t.records > 0 && !doc.decomposition?.[s]) throw new UsageError(`${file} has no decomposition figures for ${s} (an older version wrote it); make that shard again`);
+    const lengths = doc.histograms[s]?.sequence_tokens_by_start_size ?? {};
+    for (const [size, sums] of Object.entries(doc.decomposition?.[s]?.by_start_size ?? {})) t.bySize.set(Number(size), SizeTally.from(sums, lengths[size]));
     out.solvers.set(s, t);
   }
   return out;

@@ -6,8 +6,9 @@ import { UsageError } from '../errors.js';
 import { sequenceLine, type RecordSettings } from '../make-record.js';
 import { toProblem } from '../problems-file.js';
 import { makeSearchOrExplain } from '../search-job.js';
+import type { LineSource } from './lines.js';
 import { problemsTask, type ProblemTask } from './problem-task.js';
-import { hints, Packer, type TaskFailure, type TaskResult } from './result.js';
+import { FIGURE_SLOTS, hints, packFigures, Packer, type TaskFailure, type TaskResult } from './result.js';
 
 export type { ProblemTask } from './problem-task.js';
 export type { Packed, TaskFailure, TaskResult } from './result.js';
@@ -24,11 +25,10 @@ export interface SearchTask {
   readonly settings: RecordSettings;
   /** Global index of the first record. */
   readonly start: number;
-  /** Problem records (JSON lines of the train file), one per record. */
+  /** Problem records (JSON lines of the train problems), one per record. */
   readonly lines: readonly string[];
-  /** File the lines come from and the line number of the first, for error messages. */
-  readonly source: string;
-  readonly firstLine: number;
+  /** The files the lines come from (a batch may span two), for error messages. */
+  readonly sources: readonly LineSource[];
 }
 
 export type Task = ProblemTask | SearchTask;
@@ -52,17 +52,20 @@ function searchTask(t: SearchTask): TaskResult {
   const dropped = new Uint8Array(n);
   const children = new Uint32Array(n);
   const seqEnds = new Uint32Array(n);
+  const figures = new Float64Array(n * FIGURE_SLOTS);
   const tokens: number[] = [];
   const kinds: number[] = [];
   let makeMs = 0;
   let packMs = 0;
   for (let k = 0; k < n; k++) {
     const index = t.start + k;
-    const line = t.firstLine + k;
+    let src = t.sources[0]!;
+    for (const x of t.sources) if (x.from <= k) src = x;
+    const line = src.line + k - src.from;
     const t0 = performance.now();
-    const { problem } = toProblem(JSON.parse(t.lines[k]!), t.source, line);
+    const { problem } = toProblem(JSON.parse(t.lines[k]!), src.path, line);
     const input = problemRecord(problem, 'default');
-    const made = makeSearchOrExplain(problem, input, streamFor(t.seed, t.settings.options.solver, index), t.settings, t.source, line);
+    const made = makeSearchOrExplain(problem, input, streamFor(t.seed, t.settings.options.solver, index), t.settings, src.path, line);
     const t1 = performance.now();
     startSize[k] = made.startSize;
     outOfBudget[k] = made.outOfBudget ? 1 : 0;
@@ -79,6 +82,8 @@ function searchTask(t: SearchTask): TaskResult {
       }
       solved[k] = made.solved ? 1 : 0;
       children[k] = made.children;
+      if (!made.figures) throw new Error('corpus records are made with token counts, so with figures');
+      packFigures(figures, k, made.figures);
     }
     records.endRecord();
     sequences.endRecord();
@@ -101,6 +106,7 @@ function searchTask(t: SearchTask): TaskResult {
     seqEnds,
     seqTokens: Uint32Array.from(tokens),
     seqKind: Uint8Array.from(kinds),
+    figures,
     makeMs,
     packMs,
   };

@@ -5,8 +5,9 @@
  * whatever moment a timer hits. Points:
  *   checkpoint:<n>          after the n-th periodic checkpoint is durable
  *   record:<stage>:<i>      after record i (counted from the stage's first) is handed to its files
+ *   file:<config>/<split>:<n>  after file n of a split is opened, before a checkpoint knows it
  *   finish:<stage>          after the stage's files are renamed, before its checkpoint says so
- *   manifest                after stats.json, before manifest.json
+ *   manifest                after stats.json and the card, before manifest.json
  */
 const POINT = process.env.COUNTDOWN_TRACES_TEST_KILL;
 

@@ -1,0 +1,376 @@
+import { recordFields, type Feature, type Field } from '../../serializers/features.js';
+import type { SolverName } from '../../solver/strategies.js';
+import { formatSize } from './options.js';
+import type { Manifest, ManifestFile } from './manifest.js';
+import { dataExt, partGlob, type DataSplit } from './plan.js';
+import { fmtInt } from './progress.js';
+
+/**
+ * The dataset card: `README.md` of a corpus folder, what the Hugging Face Hub shows on the
+ * dataset's page and where `datasets.load_dataset` finds its configs. YAML front matter (one
+ * config per data folder, its splits as `data_files` globs), then what the data is, the
+ * command and versions that made it, its headline figures, its formats and how to load it.
+ * Made from the manifest (without the card) and stats.json alone, so the same corpus always
+ * gets the same bytes: a merged one and an unsharded one included.
+ */
+
+/** The data carries no rights beyond the generator's license (the generator is MIT). */
+const LICENSE = 'mit';
+
+const SOLVER: Readonly<Record<string, { title: string; what: string }>> = {
+  sosp: {
+    title: 'SoS+',
+    what: 'Stream of Search with sub searches: one beam search written as one sequence, diving depth-first into the kept children of a node with a nested sub search at random',
+  },
+  apr: {
+    title: 'APR',
+    what: 'Adaptive Parallel Reasoning: the same beam search as threads; at a promising node the parent thread spawns one child thread per kept child and joins their outcomes, and every thread is its own training sequence',
+  },
+  dfs: { title: 'DFS', what: "the original Stream of Search's depth-first search (children whose heuristic is at most the target)" },
+  bfs: { title: 'BFS', what: "the original Stream of Search's beam search" },
+};
+
+interface Config {
+  readonly name: string;
+  readonly kind: ManifestFile['kind'];
+  readonly splits: Map<DataSplit, ManifestFile[]>;
+}
+
+function configsOf(files: readonly ManifestFile[]): Config[] {
+  const out: Config[] = [];
+  for (const f of files) {
+    if (f.config === undefined || f.split === undefined) continue;
+    let c = out.find((x) => x.name === f.config);
+    if (!c) out.push((c = { name: f.config, kind: f.kind, splits: new Map() }));
+    const list = c.splits.get(f.split) ?? [];
+    list.push(f);
+    c.splits.set(f.split, list);
+  }
+  return out;
+}
+
+const rows = (c: Config) => [...c.splits.values()].flat().reduce((n, f) => n + f.records, 0);
+const bytes = (fs: readonly ManifestFile[]) => fs.reduce((n, f) => n + f.bytes, 0);
+
+/** The Hub's size category of a dataset of `n` rows. */
+function sizeCategory(n: number): string {
+  const bounds: Array<[number, string]> = [
+    [1e3, 'n<1K'],
+    [1e4, '1K<n<10K'],
+    [1e5, '10K<n<100K'],
+    [1e6, '100K<n<1M'],
+    [1e7, '1M<n<10M'],
+    [1e8, '10M<n<100M'],
+    [1e9, '100M<n<1B'],
+  ];
+  return bounds.find(([b]) => n < b)?.[1] ?? 'n>1B';
+}
+
+function mb(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`;
+}
+
+function pct(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
+type Options = Record<string, unknown>;
+type SearchOpts = Record<string, unknown>;
+
+/**
+ * The command that makes a corpus of these options (`manifest.json`'s `options`): every
+ * option that shapes the bytes, written out. A search option is written when every solver
+ * has the same value; when they differ, each solver has its own default and the flag is left
+ * out. Workers, batches, shards and resuming never change a byte, so they are not in it.
+ */
+export function corpusCommand(o: Options): string {
+  const p = (o.problems ?? {}) as Record<string, unknown>;
+  const solvers = (o.solvers ?? []) as string[];
+  const search = (o.search ?? {}) as Record<string, SearchOpts>;
+  const args: string[] = ['--count', String(o.count), '--seed', String(o.seed), '--val-count', String(o.val_count)];
+  args.push('--min-numbers', String(p.min_numbers), '--max-numbers', String(p.max_numbers));
+  args.push('--min-target', String(p.min_target), '--max-target', String(p.max_target), '--max-number', String(p.max_number));
+  args.push('--solvers', solvers.join(','));
+  const same = (key: string, of: readonly string[] = solvers): unknown => {
+    const values = of.map((s) => JSON.stringify(search[s]?.[key]));
+    return values.length > 0 && values.every((v) => v === values[0]) ? search[of[0]!]?.[key] : undefined;
+  };
+  for (const [key, flag] of [
+    ['min_beam', '--min-beam'],
+    ['max_beam', '--max-beam'],
+    ['max_sub_beam', '--max-sub-beam'],
+    ['promising', '--promising'],
+    ['heuristic', '--heuristic'],
+    ['wave_windows', '--wave'],
+  ] as const) {
+    const v = same(key);
+    if (v !== undefined) args.push(flag, String(v));
+  }
+  const window = same('window');
+  if (window !== undefined) args.push('--window', String(window));
+  const level = same('max_spawn_level');
+  if (typeof level === 'number') args.push('--max-depth', String(level + 1));
+  const conditions = [...new Set(solvers.map((s) => String(search[s]?.condition ?? 'none')).filter((c) => c !== 'none'))];
+  if (conditions.length > 0) args.push('--condition', conditions.join(','));
+  const fit = same('fit', solvers.filter((s) => s !== 'apr'));
+  if (fit !== undefined) args.push('--fit', String(fit));
+  args.push('--compress', String(o.compress), '--max-file-size', formatSize(Number(o.max_file_size)));
+  return `npx countdown-traces corpus ${args.join(' ')} --out DIR`;
+}
+
+/** `command` wrapped at about 88 columns with shell line continuations. */
+function wrapCommand(command: string): string {
+  const words = command.split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const piece = w.startsWith('--') && i + 1 < words.length && !words[i + 1]!.startsWith('--') ? `${w} ${words[++i]!}` : w;
+    if (line && line.length + piece.length + 1 > 86) {
+      lines.push(`${line} \\`);
+      line = `  ${piece}`;
+    } else {
+      line = line ? `${line} ${piece}` : piece;
+    }
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+interface StatsDoc {
+  records: Record<string, number>;
+  sequences: Record<string, number>;
+  solve_rate: Record<string, { records: number; solved: number; solve_rate: number; stopped_by_window: number; dropped: number; by_start_size: Record<string, { records: number; solved: number; solve_rate: number }> }>;
+  child_threads_per_root: Record<string, { mean: number; max: number }>;
+  tokens: Record<string, unknown> & { window: number };
+  window_overflows: number;
+}
+
+interface TokenSummary {
+  sequences: number;
+  min?: number;
+  mean?: number;
+  p50?: number;
+  p90?: number;
+  p95?: number;
+  p99?: number;
+  max?: number;
+  window_overflows: number;
+}
+
+function yamlList(key: string, items: readonly string[]): string[] {
+  return [`${key}:`, ...items.map((i) => `- ${i}`)];
+}
+
+/** A feature as `datasets` writes it in YAML (its own simplified form: `list: int64`, a list of structs as `list:` and the fields). */
+function yamlType(t: Feature, ind: string): string[] {
+  const scalar = (v: string) => (v === 'null' ? "'null'" : v);
+  if (typeof t === 'string') return [`${ind}dtype: ${scalar(t)}`];
+  if ('struct' in t) return [`${ind}struct:`, ...yamlFields(t.struct, ind)];
+  const el = t.list;
+  if (typeof el === 'string') return [`${ind}list: ${scalar(el)}`];
+  if ('struct' in el) return [`${ind}list:`, ...yamlFields(el.struct, ind)];
+  return [`${ind}list:`, ...yamlType(el, `${ind}  `)];
+}
+
+function yamlFields(fields: readonly Field[], ind: string): string[] {
+  return fields.flatMap(([name, t]) => [`${ind}- name: ${name}`, ...yamlType(t, `${ind}  `)]);
+}
+
+/** The declared columns of a config, from the options that shape its records. */
+function configFields(c: Config, search: Record<string, SearchOpts>): readonly Field[] {
+  if (c.kind !== 'records') return recordFields(c.kind === 'problems' ? 'problems' : 'sequences');
+  const o = search[c.name] ?? {};
+  return recordFields('records', { solver: c.name as SolverName, tokenFields: o.token_fields !== false, maxSpawnLevel: Number(o.max_spawn_level ?? 0) });
+}
+
+function frontMatter(configs: readonly Config[], solvers: readonly string[], ext: string, search: Record<string, SearchOpts>): string[] {
+  const titles = solvers.map((s) => SOLVER[s]?.title ?? s);
+  const largest = Math.max(0, ...configs.map(rows));
+  const out = ['---', `pretty_name: 'Countdown search traces: ${titles.join(', ')}'`, `license: ${LICENSE}`];
+  out.push(...yamlList('language', ['en']));
+  out.push(...yamlList('task_categories', ['text-generation']));
+  const tags = ['countdown', 'arithmetic', 'search', 'reasoning', 'synthetic'];
+  if (solvers.some((s) => s !== 'apr')) tags.push('stream-of-search');
+  if (solvers.includes('apr')) tags.push('adaptive-parallel-reasoning');
+  out.push(...yamlList('tags', tags));
+  out.push(...yamlList('size_categories', [sizeCategory(largest)]));
+  // Declared column types: the loader casts every file to them instead of guessing from the first lines.
+  out.push('dataset_info:');
+  for (const c of configs) out.push(`- config_name: ${c.name}`, '  features:', ...yamlFields(configFields(c, search), '  '));
+  out.push('configs:');
+  for (const c of configs) {
+    out.push(`- config_name: ${c.name}`, '  data_files:');
+    for (const split of c.splits.keys()) out.push(`  - split: ${split}`, `    path: ${partGlob({ config: c.name, split, ext })}`);
+  }
+  out.push('---');
+  return out;
+}
+
+function configTable(configs: readonly Config[], ext: string): string[] {
+  const out = ['| config | split | rows | files | size | a row is |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const c of configs) {
+    const what =
+      c.kind === 'problems'
+        ? 'a Countdown problem'
+        : c.kind === 'records'
+          ? `the ${SOLVER[c.name]?.title ?? c.name} search of the train problem on the same line`
+          : `a training sequence of the \`${c.name.replace(/_sequences$/, '')}\` records`;
+    for (const [split, files] of c.splits) {
+      out.push(`| \`${c.name}\` | ${split} | ${fmtInt(files.reduce((n, f) => n + f.records, 0))} | ${files.length} (\`${partGlob({ config: c.name, split, ext })}\`) | ${mb(bytes(files))} | ${what} |`);
+    }
+  }
+  return out;
+}
+
+function statsSection(stats: StatsDoc, solvers: readonly string[]): string[] {
+  const out: string[] = [];
+  const window = stats.tokens.window;
+  out.push('| solver | records | solved | solve rate | searches the window stopped | left out (`--fit drop`) |');
+  out.push('| --- | --- | --- | --- | --- | --- |');
+  for (const s of solvers) {
+    const r = stats.solve_rate[s];
+    if (r) out.push(`| ${SOLVER[s]?.title ?? s} | ${fmtInt(r.records)} | ${fmtInt(r.solved)} | ${pct(r.solve_rate)} | ${fmtInt(r.stopped_by_window)} | ${fmtInt(r.dropped)} |`);
+  }
+  const apr = stats.child_threads_per_root.apr;
+  if (solvers.includes('apr') && apr) out.push('', `APR child threads per root thread: ${apr.mean} on average, at most ${apr.max}.`);
+  const sizes = [...new Set(solvers.flatMap((s) => Object.keys(stats.solve_rate[s]?.by_start_size ?? {})))].sort((a, b) => Number(a) - Number(b));
+  if (sizes.length > 1) {
+    out.push('', 'Solve rate by how many numbers a problem starts with:', '');
+    out.push(`| solver | ${sizes.join(' | ')} |`, `| --- | ${sizes.map(() => '---').join(' | ')} |`);
+    for (const s of solvers) {
+      const by = stats.solve_rate[s]?.by_start_size ?? {};
+      out.push(`| ${SOLVER[s]?.title ?? s} | ${sizes.map((n) => (by[n] ? pct(by[n].solve_rate) : '')).join(' | ')} |`);
+    }
+  }
+  out.push('', `Tokens per training sequence (Llama-2 tokens of the text plus \`<s>\` and \`</s>\`, as the trainer sees it; nearest-rank percentiles) against the ${fmtInt(window)}-token window:`, '');
+  out.push('| sequences of | sequences | min | mean | p50 | p90 | p95 | p99 | max | over the window |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [key, value] of Object.entries(stats.tokens)) {
+    if (typeof value !== 'object' || value === null) continue;
+    const t = value as TokenSummary;
+    const [solver, part] = key.split('.');
+    const label = `${SOLVER[solver!]?.title ?? solver}${part === 'root' ? ' root threads' : part === 'child' ? ' child threads' : ''}`;
+    const cell = (v: number | undefined) => (v === undefined ? '' : fmtInt(v));
+    out.push(`| ${label} | ${fmtInt(t.sequences)} | ${cell(t.min)} | ${t.mean === undefined ? '' : t.mean.toFixed(1)} | ${cell(t.p50)} | ${cell(t.p90)} | ${cell(t.p95)} | ${cell(t.p99)} | ${cell(t.max)} | ${fmtInt(t.window_overflows)} |`);
+  }
+  out.push('', `**Sequences over the ${fmtInt(window)}-token window: ${fmtInt(stats.window_overflows)}.**`);
+  return out;
+}
+
+/** README.md of a corpus folder, from its manifest (without the card) and its stats.json. */
+export function renderCard(m: Manifest, statsText: string): string {
+  const stats = JSON.parse(statsText) as StatsDoc;
+  const o = m.options;
+  const solvers = (o.solvers ?? []) as string[];
+  const configs = configsOf(m.files);
+  const search = (o.search ?? {}) as Record<string, SearchOpts>;
+  const seqConfig = `${solvers.includes('apr') ? 'apr' : solvers[0]}_sequences`;
+  const ext = dataExt({ compress: o.compress === 'gzip' ? 'gzip' : 'none' });
+  const deps = Object.entries(m.dependencies)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const lines: string[] = [...frontMatter(configs, solvers, ext, search), ''];
+  lines.push(`# Countdown search traces: ${solvers.map((s) => SOLVER[s]?.title ?? s).join(', ')}`, '');
+  lines.push(
+    'Synthetic training data for search and reasoning in language models, on the Countdown game: combine',
+    'the given numbers with `+ - * /` (non-negative integers only) to reach the target. Each',
+    'problem is searched symbolically and the search is written out as text, the traces that',
+    'Stream of Search and Adaptive Parallel Reasoning (APR) train on:',
+    '',
+  );
+  for (const s of solvers) lines.push(`- **${SOLVER[s]?.title ?? s}** (config \`${s}\`): ${SOLVER[s]?.what ?? s}.`);
+  lines.push('');
+  if (m.shard) {
+    lines.push(
+      `This folder is shard ${m.shard.index} of ${m.shard.count} (train records ${fmtInt(m.shard.first_record)} to ${fmtInt(m.shard.first_record + m.shard.records - 1)}); \`countdown-traces merge\` joins the shards into the corpus one run writes.`,
+      '',
+    );
+  }
+  lines.push('## Configs and files', '');
+  lines.push(
+    `Every config is a folder of JSON Lines files${Number(o.max_file_size) > 0 ? ` of at most ${formatSize(Number(o.max_file_size))} each` : ', one per split'}${ext.endsWith('.gz') ? ' (each gzip-compressed)' : ''}, numbered so that a sorted`,
+    'listing gives the records in order. Line *i* of a search config is the search of train problem *i*',
+    "(unless `--fit drop` left records out); a sequence names its problem in `record`.",
+    '',
+  );
+  lines.push(...configTable(configs, ext), '');
+  lines.push('## How it was made', '');
+  lines.push(`By countdown-traces ${m.tool.version} on Node ${m.runtime.node} (${deps}):`, '');
+  lines.push('```sh', wrapCommand(corpusCommand(o)), '```', '');
+  lines.push(
+    'The same command gives the same bytes anywhere with these versions: a record depends only on the',
+    'seed, the options and its index, never on the number of workers, the batch size, an interruption',
+    'and `--resume`, or splitting the run into shards (`--shard I/N`) joined by `countdown-traces merge`.',
+    '`manifest.json` lists every file with its rows, bytes and SHA-256, and every option:',
+    '',
+  );
+  lines.push('| option | value |', '| --- | --- |');
+  const flat = (prefix: string, v: unknown): void => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) flat(prefix ? `${prefix}.${k}` : k, x);
+    else lines.push(`| \`${prefix}\` | \`${JSON.stringify(v)}\` |`);
+  };
+  flat('', o);
+  lines.push('');
+  lines.push('## Headline figures', '');
+  lines.push(...statsSection(stats, solvers), '');
+  lines.push('`stats.json` holds these figures and the exact histograms they come from.', '');
+  lines.push('## Formats', '');
+  lines.push(
+    '- `problems`: `nums` (the starting numbers), `target`, `solution` (the operations of one',
+    "  solution, as `'25*2=50'`), `optimal_path` (that solution as a trace without backtracking),",
+    '  `start_size` (how many numbers).',
+  );
+  if (solvers.length > 0) {
+    lines.push(
+      `- ${solvers.map((s) => `\`${s}\``).join(', ')}: the problem's fields, then \`search_path\` (the trace: for APR the root thread's`,
+      '  last sequence), `rating` (1 - explored operations / the most there can be, when solved; 0.0',
+      '  when not), `search_type` (`<solver>_<beam>`), `heuristic`, the token figures of the',
+      '  reference (`token_count`, `longest_seq_token_count`, `avg_seq_token_count`,',
+      '  `avg_sub_seq_token_count`, `sub_call_count`) and the thread figures (`thread_count`,',
+      '  `seq_count`, `thread_depth`, `text_token_count`: every sequence\'s text tokens added up,',
+      '  `sequential_token_count`: a thread\'s last sequence plus, per spawn, its longest child\'s,',
+      '  `seq_token_counts`).',
+    );
+  }
+  if (solvers.includes('apr')) {
+    lines.push(
+      '  APR records add `promising_threshold`, `beam_size`, `sub_call_beam_size` and `trace_dict`',
+      '  (`{"main_calls": [sequence, ...], "sub_calls": [[child trace_dict, ...], ...]}`: `main_calls[k]` is',
+      "  the thread's k-th sequence, `sub_calls[k]` the child threads it spawned at its end).",
+    );
+  }
+  lines.push(
+    '- `*_sequences`: one training sequence per row, in the order the reference trainer flattens a',
+    "  record's threads (a thread's own sequences, then each child's): `text` (what the model is trained",
+    '  on), `record` (the train problem, counted from 0), `thread` (`root`, `root.0`, `root.1.2`, ... and',
+    "  `#k`, which of the thread's sequences) and `tokens` (Llama-2 tokens with `<s>` and `</s>`).",
+    '',
+  );
+  const cond = solvers.map((s) => String(search[s]?.condition ?? 'none')).filter((c) => c !== 'none');
+  if (cond.length > 0) lines.push('Sequences begin with their conditioning prefix (`Token Budget: N ` or `Sub Call Budget: N `); records do not.', '');
+  lines.push(
+    "Every field has one type on every line (floats stay floats: `0.0`), and the card declares each config's",
+    'column types (`dataset_info`), so a loader never has to guess them from the first lines it reads.',
+    '',
+  );
+  lines.push('## Loading', '');
+  lines.push('```python', 'from datasets import load_dataset', '');
+  lines.push(`seqs = load_dataset("path/to/this/folder", "${seqConfig}", split="train")  # on the Hub: "user/name"`);
+  lines.push(`problems = load_dataset("path/to/this/folder", "problems")  # train and validation`);
+  lines.push(`# without the card: the JSON builder and a config's files`);
+  lines.push(`seqs = load_dataset("json", data_files="path/to/this/folder/${seqConfig}/train-*${ext}", split="train")`);
+  lines.push('```', '');
+  lines.push(
+    'Large configs can be streamed (`streaming=True`). The reference trainer reads one JSON list of',
+    'sequence texts:',
+    '',
+    '```python',
+    'import json',
+    '',
+    `json.dump(list(seqs["text"]), open("${seqConfig.replace(/_sequences$/, '')}_train.json", "w"))`,
+    '```',
+    '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,334 @@
+import { createHash, type Hash } from 'node:crypto';
+import { constants, readdirSync, rmSync } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { UsageError } from '../errors.js';
+import { mkdirp } from '../mkdirp.js';
+import { syncDir, systemError } from './files.js';
+import { parsePartName, partName, streamKey, type FilePlan } from './plan.js';
+import { killArmed, killPoint } from './testkill.js';
+
+const gzipAsync = promisify(gzip);
+/** Blocks compressed or written ahead of the disk before `endBlock` waits. */
+const MAX_PENDING = 4;
+const GZIP_LEVEL = 6;
+
+/** One file of a stream: its bytes and lines; a finished stream's files also have their name and SHA-256. */
+export interface PartState {
+  readonly bytes: number;
+  readonly records: number;
+  readonly name?: string;
+  readonly sha256?: string;
+}
+
+/** A block as written: its bytes (compressed, with gzip) and its lines. */
+export type Block = readonly [bytes: number, records: number];
+
+/**
+ * How far a stream is written (in the checkpoint): its files in order, the last one open,
+ * and, for a shard, every block's size (so that `merge` splits the joined stream where an
+ * unsharded run splits it).
+ */
+export interface StreamState {
+  readonly parts: readonly PartState[];
+  readonly blocks?: readonly Block[];
+}
+
+export interface PartSummary {
+  readonly name: string;
+  readonly bytes: number;
+  readonly records: number;
+  readonly sha256: string;
+}
+
+export interface PartedOptions {
+  /** Compress each block into one gzip member (false: the blocks are written as given). */
+  readonly gzip: boolean;
+  /** Largest file in bytes; 0: one file. */
+  readonly maxBytes: number;
+  /** Keep every block's size (shards). */
+  readonly keepBlocks: boolean;
+}
+
+/** Whether a block of `block` bytes starts a new file after `written` bytes: the split rule, in one place. */
+export function startsNewFile(written: number, block: number, maxBytes: number): boolean {
+  return maxBytes > 0 && written > 0 && written + block > maxBytes;
+}
+
+async function hashInto(fh: FileHandle, bytes: number, hash: Hash, path: string): Promise<void> {
+  const buf = Buffer.allocUnsafe(Math.min(1 << 22, Math.max(bytes, 1)));
+  for (let at = 0; at < bytes; ) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, bytes - at), at);
+    if (bytesRead === 0) throw new UsageError(`cannot resume: ${path} ended early`);
+    hash.update(buf.subarray(0, bytesRead));
+    at += bytesRead;
+  }
+}
+
+/**
+ * One stream of records (a split of a config) written in blocks of whole records, as
+ * numbered files of at most `maxBytes`: a block goes into the current file unless it would
+ * take that file over the bound, then it starts the next one (a file holds whole blocks, so
+ * it is larger than the bound only when one block alone is). Where files split therefore
+ * depends only on the blocks' bytes, never on workers or timing. Files are written under
+ * `<split>-NNNNN<ext>.partial` and renamed to `<split>-NNNNN-of-MMMMM<ext>` by `finish()`,
+ * when their count is known. Blocks are written in order, each at its own offset; with gzip
+ * each is compressed (on libuv's thread pool, several at a time) into one gzip member. At
+ * most `MAX_PENDING` blocks wait for the disk, so a slow disk slows the caller rather than
+ * growing memory. SHA-256s are kept up to date as bytes go out, so nothing is read twice.
+ */
+export class PartedFile {
+  private chunks: Uint8Array[] = [];
+  private chunkLines = 0;
+  private queue: Promise<void>[] = [];
+  private last: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+  /** Closed files of the stream, in order. */
+  private readonly closed: PartSummary[] = [];
+  /** Milliseconds spent hashing on the main thread. */
+  hashMs = 0;
+
+  private constructor(
+    private readonly dir: string,
+    readonly plan: FilePlan,
+    private readonly o: PartedOptions,
+    private fh: FileHandle,
+    private hash: Hash,
+    private written: number,
+    private lines: number,
+    private readonly blocks: Block[] | undefined,
+  ) {}
+
+  private path(index: number): string {
+    return join(this.dir, partName(this.plan, index));
+  }
+
+  /**
+   * Opens the stream in `dir`: empty, or (resuming) as the checkpoint left it: its closed files
+   * are checked and hashed, the open one is cut back to the end of its last durable block.
+   * Files of the stream the checkpoint does not know (written after it) are deleted; files a
+   * finishing run had already renamed are taken back.
+   */
+  static async open(dir: string, plan: FilePlan, o: PartedOptions, resumed?: StreamState): Promise<PartedFile> {
+    const parts = resumed?.parts ?? [];
+    const at = (index: number) => join(dir, partName(plan, index));
+    const folder = join(dir, plan.config);
+    let fh: FileHandle | undefined;
+    try {
+      mkdirp(folder);
+      const written = new Set<number>();
+      for (const name of readdirSync(folder).sort()) {
+        const p = parsePartName(plan, name);
+        if (!p) continue;
+        if (p.index >= parts.length) await rm(join(folder, name), { force: true });
+        else if (!p.finished) written.add(p.index);
+      }
+      for (const name of readdirSync(folder).sort()) {
+        const p = parsePartName(plan, name);
+        if (!p?.finished) continue;
+        if (written.has(p.index)) await rm(join(folder, name), { force: true });
+        else await rename(join(folder, name), at(p.index));
+        written.add(p.index);
+      }
+      const hash = createHash('sha256');
+      if (parts.length === 0) {
+        fh = await open(at(0), 'w');
+        return new PartedFile(dir, plan, o, fh, hash, 0, 0, o.keepBlocks ? [] : undefined);
+      }
+      const closed: PartSummary[] = [];
+      for (let i = 0; i < parts.length; i++) {
+        const want = parts[i]!;
+        if (!written.has(i)) throw new UsageError(`cannot resume: ${at(i)} is missing; start over with --force`);
+        fh = await open(at(i), i === parts.length - 1 ? constants.O_RDWR : 'r');
+        const size = (await fh.stat()).size;
+        const last = i === parts.length - 1;
+        if (last ? size < want.bytes : size !== want.bytes) {
+          throw new UsageError(`cannot resume: ${at(i)} holds ${size} bytes, the checkpoint ${want.bytes}; start over with --force`);
+        }
+        const h = last ? hash : createHash('sha256');
+        await hashInto(fh, want.bytes, h, at(i));
+        if (last) break;
+        closed.push({ name: partName(plan, i), bytes: want.bytes, records: want.records, sha256: h.digest('hex') });
+        await fh.close();
+        fh = undefined;
+      }
+      const open_ = parts[parts.length - 1]!;
+      await fh!.truncate(open_.bytes);
+      const f = new PartedFile(dir, plan, o, fh!, hash, open_.bytes, open_.records, o.keepBlocks ? [...(resumed?.blocks ?? [])] : undefined);
+      f.closed.push(...closed);
+      return f;
+    } catch (err) {
+      await fh?.close().catch(() => undefined);
+      throw systemError(err, `cannot write ${join(dir, partName(plan, 0))}`);
+    }
+  }
+
+  /** The files written so far (their names while the stream is written), in order. */
+  paths(): string[] {
+    return Array.from({ length: this.closed.length + 1 }, (_, i) => this.path(i));
+  }
+
+  /**
+   * Adds bytes of the current block (whole records, `lines` of them; the view is kept until
+   * written). Views that continue the previous one in the same buffer (consecutive records of
+   * one task) are merged, so a block goes out in a few large writes, not one per record.
+   */
+  append(bytes: Uint8Array, lines: number): void {
+    this.chunkLines += lines;
+    if (bytes.length === 0) return;
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && last.buffer === bytes.buffer && last.byteOffset + last.length === bytes.byteOffset) {
+      this.chunks[this.chunks.length - 1] = new Uint8Array(last.buffer, last.byteOffset, last.length + bytes.length);
+    } else {
+      this.chunks.push(bytes);
+    }
+  }
+
+  /** Closes the current block: it is compressed (gzip) and written after the blocks before it. */
+  async endBlock(): Promise<void> {
+    if (this.failure) throw this.failure;
+    const chunks = this.chunks;
+    const lines = this.chunkLines;
+    this.chunks = [];
+    this.chunkLines = 0;
+    const prepared: Promise<readonly Uint8Array[]> = this.o.gzip
+      ? gzipAsync(Buffer.concat(chunks), { level: GZIP_LEVEL }).then((b) => [b])
+      : Promise.resolve(chunks);
+    prepared.catch(() => undefined);
+    const before = this.last;
+    const done = (async () => {
+      await before;
+      if (this.failure) throw this.failure;
+      await this.writeOut(await prepared, lines);
+    })();
+    this.last = done.catch((err: unknown) => {
+      this.failure ??= systemError(err, `cannot write ${this.path(this.closed.length)}`);
+    });
+    this.queue.push(this.last);
+    while (this.queue.length > MAX_PENDING) await this.queue.shift();
+    if (this.failure) throw this.failure;
+  }
+
+  private async writeOut(bufs: readonly Uint8Array[], lines: number): Promise<void> {
+    let size = 0;
+    for (const b of bufs) size += b.length;
+    if (startsNewFile(this.written, size, this.o.maxBytes)) await this.nextFile();
+    const t0 = performance.now();
+    for (const b of bufs) this.hash.update(b);
+    this.hashMs += performance.now() - t0;
+    // One vectored write for the block; should the system write less, the rest piece by piece.
+    let done = bufs.length === 0 ? 0 : (await this.fh.writev(bufs as Uint8Array[], this.written)).bytesWritten;
+    this.written += done;
+    for (const b of bufs) {
+      if (done >= b.length) {
+        done -= b.length;
+        continue;
+      }
+      for (let at = done; at < b.length; ) {
+        const { bytesWritten } = await this.fh.write(b, at, b.length - at, this.written);
+        at += bytesWritten;
+        this.written += bytesWritten;
+      }
+      done = 0;
+    }
+    this.lines += lines;
+    this.blocks?.push([size, lines]);
+  }
+
+  /** The current file is full: it is made durable and closed, and the next one opened. */
+  private async nextFile(): Promise<void> {
+    await this.fh.datasync();
+    await this.fh.close();
+    const index = this.closed.length;
+    this.closed.push({ name: partName(this.plan, index), bytes: this.written, records: this.lines, sha256: this.hash.digest('hex') });
+    this.fh = await open(this.path(index + 1), 'w');
+    await syncDir(join(this.dir, this.plan.config));
+    this.hash = createHash('sha256');
+    this.written = 0;
+    this.lines = 0;
+    if (killArmed) killPoint(`file:${streamKey(this.plan)}:${index + 1}`);
+  }
+
+  /** Waits until every closed block is written. Bytes of an open block are not written. */
+  async flush(): Promise<void> {
+    while (this.queue.length > 0) await this.queue.shift();
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Makes the written bytes durable (they survive a machine crash, not only a process kill).
+   * It waits its turn after the blocks already closed, so it never meets the current file
+   * being closed for the next one (a full file is synced before it is closed).
+   */
+  async sync(): Promise<void> {
+    const synced = this.last.then(() => this.fh.datasync());
+    this.last = synced.catch(() => undefined);
+    try {
+      await synced;
+    } catch (err) {
+      throw systemError(err, `cannot write ${this.path(this.closed.length)}`);
+    }
+  }
+
+  /** What is written (after `flush()`): every file's bytes and lines, the last one open. */
+  state(): StreamState {
+    const parts: PartState[] = this.closed.map((p) => ({ bytes: p.bytes, records: p.records }));
+    parts.push({ bytes: this.written, records: this.lines });
+    return this.blocks ? { parts, blocks: [...this.blocks] } : { parts };
+  }
+
+  /** Writes the last blocks, makes them durable and gives every file its final name. */
+  async finish(): Promise<{ parts: PartSummary[]; blocks: Block[] | undefined }> {
+    if (this.chunks.length > 0) await this.endBlock();
+    await this.flush();
+    await this.sync();
+    await this.fh.close();
+    const all = [...this.closed, { name: '', bytes: this.written, records: this.lines, sha256: this.hash.digest('hex') }];
+    const parts: PartSummary[] = [];
+    try {
+      for (const [i, p] of all.entries()) {
+        const name = partName(this.plan, i, all.length);
+        await rename(this.path(i), join(this.dir, name));
+        parts.push({ ...p, name });
+      }
+    } catch (err) {
+      throw systemError(err, `cannot write ${join(this.dir, this.plan.config)}`);
+    }
+    await syncDir(join(this.dir, this.plan.config));
+    return { parts, blocks: this.blocks };
+  }
+
+  /** Drops the open block and closes the file, leaving the `.partial` files for a resume. */
+  async close(): Promise<void> {
+    this.chunks = [];
+    this.chunkLines = 0;
+    await Promise.allSettled(this.queue);
+    await this.fh.close().catch(() => undefined);
+  }
+}
+
+/** Deletes every file of a stream from `dir` (written or finished). */
+export function removeStream(dir: string, plan: FilePlan): void {
+  const folder = join(dir, plan.config);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) if (parsePartName(plan, name)) rmSync(join(folder, name), { force: true });
+}
+
+/** The files of a stream present in `dir`, as names relative to it. */
+export function streamFilesIn(dir: string, plan: FilePlan): string[] {
+  try {
+    return readdirSync(join(dir, plan.config))
+      .filter((name) => parsePartName(plan, name) !== undefined)
+      .sort()
+      .map((name) => `${plan.config}/${name}`);
+  } catch {
+    return [];
+  }
+}
