@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { problemKey } from '../src/core/countdown.js';
 import { splitOf } from '../src/solver/problems.js';
 import { cardMeta, conforms, declaredColumns, globToRegExp, jsonType, unify, type JsonType } from './dataset-folder.js';
-import { repoRoot } from './helpers.js';
+import { expectSameTree, repoRoot, treeFiles } from './helpers.js';
 
 /**
  * The corpus command end to end, through the built CLI in child processes: identical bytes
@@ -59,26 +59,12 @@ const checkpointOf = (folder: string) => {
   }
 };
 
-/** Every file under a folder, as paths relative to it, sorted. */
-function tree(folder: string): string[] {
-  return (readdirSync(folder, { recursive: true }) as string[])
-    .filter((n) => statSync(join(folder, n)).isFile())
-    .sort();
-}
-
 /** Every file of two folders, byte for byte (names and subfolders included). */
-function expectSameFolder(a: string, b: string): void {
-  const names = tree(p(a));
-  expect(tree(p(b))).toEqual(names);
-  for (const n of names) {
-    const same = readFileSync(join(p(a), n)).equals(readFileSync(join(p(b), n)));
-    if (!same) throw new Error(`${b}/${n} differs from ${a}/${n}`);
-  }
-}
+const expectSameFolder = (a: string, b: string) => expectSameTree(p(a), p(b));
 
 /** The files of a stream (a config's split), in sorted order. */
 const streamFiles = (folder: string, config: string, split = 'train') =>
-  tree(join(p(folder), config))
+  treeFiles(join(p(folder), config))
     .filter((n) => n.startsWith(`${split}-`))
     .map((n) => join(p(folder), config, n));
 
@@ -107,7 +93,7 @@ const manifestOf = (folder: string) => JSON.parse(readFileSync(join(p(folder), '
 /** Every file of a finished corpus is in its manifest, with the size and SHA-256 of its bytes on disk. */
 function expectManifestTrue(folder: string): void {
   const m = manifestOf(folder);
-  expect(m.files.map((f) => f.name).sort()).toEqual(tree(p(folder)).filter((n) => n !== 'manifest.json'));
+  expect(m.files.map((f) => f.name).sort()).toEqual(treeFiles(p(folder)).filter((n) => n !== 'manifest.json'));
   for (const f of m.files) {
     const bytes = readFileSync(join(p(folder), f.name));
     expect(bytes.length, `${folder}/${f.name}`).toBe(f.bytes);
@@ -165,7 +151,7 @@ const STREAMS = [
 
 describe('corpus: the folder', () => {
   it('holds a folder per config of numbered files, the dataset card, stats.json and manifest.json, and nothing else', () => {
-    const names = tree(p('base'));
+    const names = treeFiles(p('base'));
     expect(names.filter((n) => !n.includes('/'))).toEqual(['README.md', 'manifest.json', 'stats.json']);
     expect([...new Set(names.filter((n) => n.includes('/')).map((n) => n.split('/')[0]))].sort()).toEqual(['apr', 'apr_sequences', 'problems', 'sosp', 'sosp_sequences']);
     for (const [config, split] of STREAMS) {
@@ -354,7 +340,7 @@ describe('corpus: options pass through to the record maker', () => {
       run(['corpus', '--count', '300', '--val-count', '0', '--solvers', 'apr,sosp', ...opts, '--condition', 'token-budget,sub-call-budget', '--fit', 'resample', '--quiet', '--out', 'opts']),
     );
     // The default bound (500 MB): one file per split; no validation split with --val-count 0.
-    expect(tree(p('opts'))).toEqual([
+    expect(treeFiles(p('opts'))).toEqual([
       'README.md',
       'apr/train-00000-of-00001.jsonl',
       'apr_sequences/train-00000-of-00001.jsonl',
@@ -422,7 +408,7 @@ describe('corpus: a Hugging Face dataset folder', () => {
   /** The data files of a folder by its card: config, split and glob, with the files each glob finds. */
   function cardFiles(folder: string) {
     const meta = cardMeta(readFileSync(join(p(folder), 'README.md'), 'utf8'));
-    const names = tree(p(folder));
+    const names = treeFiles(p(folder));
     return {
       meta,
       found: meta.configs.flatMap((c) => c.data_files.map((d) => ({ config: c.config_name, split: d.split, glob: d.path, files: names.filter((n) => globToRegExp(d.path).test(n)) }))),
@@ -616,7 +602,7 @@ describe('corpus: crash, stop and resume', () => {
     expect(r.stderr).toMatch(/Resume with:\n\s+countdown-traces corpus .*--out term.*--resume/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(join(p('term'), 'manifest.json'))).toBe(false);
-    expect(tree(p('term')).some((f) => f.endsWith('.partial'))).toBe(true);
+    expect(treeFiles(p('term')).some((f) => f.endsWith('.partial'))).toBe(true);
     expect(existsSync(join(p('term'), '.corpus.lock'))).toBe(false);
     expectOk(run([...BASE, '--out', 'term', '--resume']));
     expectSameFolder('base', 'term');
@@ -644,7 +630,7 @@ describe('corpus: shards and merge', () => {
     expect(m1.shard).toEqual({ index: 1, count: 2, first_record: 1000, records: 500 });
     expect(streamFiles('s1', 'problems', 'validation')).toEqual([]);
     // A shard is a corpus of its own (its card says which shard), with the block sizes merge needs.
-    expect(tree(p('s1')).filter((n) => !n.includes('/'))).toEqual(['README.md', 'blocks.json', 'manifest.json', 'stats.json']);
+    expect(treeFiles(p('s1')).filter((n) => !n.includes('/'))).toEqual(['README.md', 'blocks.json', 'manifest.json', 'stats.json']);
     expect(readFileSync(join(p('s1'), 'README.md'), 'utf8')).toMatch(/shard 1 of 2/);
     // Any order of the shard folders.
     expectOk(run(['merge', 's1', 's0', '--out', 'merged', '--quiet']));
@@ -683,9 +669,9 @@ describe('corpus: shards and merge', () => {
     expectUsageError(run(['merge', 's0', 's1', '--out', 'remerged', '--quiet']), /already holds a finished corpus/);
     expectOk(run(['merge', 's0', 's1', '--out', 'remerged', '--force', '--quiet']));
     expectSameFolder('base', 'remerged');
-    const before = tree(p('s0'));
+    const before = treeFiles(p('s0'));
     expectUsageError(run(['merge', 's0', 's1', '--out', './s0/', '--force', '--quiet']), /--out \.\/s0\/ is the shard folder s0/);
-    expect(tree(p('s0'))).toEqual(before);
+    expect(treeFiles(p('s0'))).toEqual(before);
   });
 
   it('merge refuses an incomplete set of shards', () => {
@@ -731,19 +717,19 @@ describe('corpus: --force owns its folder', () => {
 
   it('--force refuses a folder holding anything else (a file, a folder, a README.md that is not its card), naming it, before removing anything', () => {
     cpSync(p('base'), p('mine'), { recursive: true });
-    const before = tree(p('mine'));
+    const before = treeFiles(p('mine'));
     for (const [what, make, undo] of [
       ['apr/notes.txt', () => writeFileSync(join(p('mine'), 'apr', 'notes.txt'), 'mine'), () => rmSync(join(p('mine'), 'apr', 'notes.txt'))],
       ['logs', () => mkdirSync(join(p('mine'), 'logs')), () => rmSync(join(p('mine'), 'logs'), { recursive: true })],
       ['README.md', () => writeFileSync(join(p('mine'), 'README.md'), 'my notes'), () => cpSync(join(p('base'), 'README.md'), join(p('mine'), 'README.md'))],
     ] as const) {
       make();
-      const now = tree(p('mine'));
+      const now = treeFiles(p('mine'));
       expectUsageError(run([...BASE, '--out', 'mine', '--force']), new RegExp(`--force: mine/${escapeRe(what)} is not a file of a countdown-traces corpus.*move it away, or use another --out`));
-      expect(tree(p('mine'))).toEqual(now);
+      expect(treeFiles(p('mine'))).toEqual(now);
       undo();
     }
-    expect(tree(p('mine'))).toEqual(before);
+    expect(treeFiles(p('mine'))).toEqual(before);
   });
 });
 
