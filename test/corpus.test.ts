@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { problemKey } from '../src/core/countdown.js';
 import { splitOf } from '../src/solver/problems.js';
 import { cardMeta, conforms, declaredColumns, globToRegExp, jsonType, unify, type JsonType } from './dataset-folder.js';
-import { repoRoot } from './helpers.js';
+import { expectSameTree, repoRoot, treeFiles } from './helpers.js';
 
 /**
  * The corpus command end to end, through the built CLI in child processes: identical bytes
@@ -52,33 +52,19 @@ const p = (name: string) => join(dir, name);
 const checkpointOf = (folder: string) => {
   try {
     return JSON.parse(readFileSync(join(p(folder), '.corpus-checkpoint.json'), 'utf8')) as {
-      stages: Record<string, { records: number; done: boolean }>;
+      stages: Record<string, { records: number; done: boolean; files: Record<string, { parts: Array<{ bytes: number; records: number; sha256: string; name?: string }> }> }>;
     };
   } catch {
     return undefined;
   }
 };
 
-/** Every file under a folder, as paths relative to it, sorted. */
-function tree(folder: string): string[] {
-  return (readdirSync(folder, { recursive: true }) as string[])
-    .filter((n) => statSync(join(folder, n)).isFile())
-    .sort();
-}
-
 /** Every file of two folders, byte for byte (names and subfolders included). */
-function expectSameFolder(a: string, b: string): void {
-  const names = tree(p(a));
-  expect(tree(p(b))).toEqual(names);
-  for (const n of names) {
-    const same = readFileSync(join(p(a), n)).equals(readFileSync(join(p(b), n)));
-    if (!same) throw new Error(`${b}/${n} differs from ${a}/${n}`);
-  }
-}
+const expectSameFolder = (a: string, b: string) => expectSameTree(p(a), p(b));
 
 /** The files of a stream (a config's split), in sorted order. */
 const streamFiles = (folder: string, config: string, split = 'train') =>
-  tree(join(p(folder), config))
+  treeFiles(join(p(folder), config))
     .filter((n) => n.startsWith(`${split}-`))
     .map((n) => join(p(folder), config, n));
 
@@ -103,6 +89,32 @@ interface ManifestEntry {
   sha256: string;
 }
 const manifestOf = (folder: string) => JSON.parse(readFileSync(join(p(folder), 'manifest.json'), 'utf8')) as { files: ManifestEntry[]; options: Record<string, unknown>; shard?: unknown };
+
+/** Every file of a finished corpus is in its manifest, with the size and SHA-256 of its bytes on disk. */
+function expectManifestTrue(folder: string): void {
+  const m = manifestOf(folder);
+  expect(m.files.map((f) => f.name).sort()).toEqual(treeFiles(p(folder)).filter((n) => n !== 'manifest.json'));
+  for (const f of m.files) {
+    const bytes = readFileSync(join(p(folder), f.name));
+    expect(bytes.length, `${folder}/${f.name}`).toBe(f.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex'), `${folder}/${f.name}`).toBe(f.sha256);
+  }
+}
+
+/** Flips the lowest bit of the byte at `at` (the file keeps its size; flipping it again puts it back). */
+function flipByte(path: string, at: number): void {
+  const fd = openSync(path, 'r+');
+  try {
+    const b = Buffer.alloc(1);
+    expect(readSync(fd, b, 0, 1, at)).toBe(1);
+    b[0] = b[0]! ^ 1;
+    writeSync(fd, b, 0, 1, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function expectOk(r: Ran): void {
   if (r.code !== 0) throw new Error(`exit ${r.code} ${r.signal ?? ''}: ${r.stderr}`);
@@ -139,7 +151,7 @@ const STREAMS = [
 
 describe('corpus: the folder', () => {
   it('holds a folder per config of numbered files, the dataset card, stats.json and manifest.json, and nothing else', () => {
-    const names = tree(p('base'));
+    const names = treeFiles(p('base'));
     expect(names.filter((n) => !n.includes('/'))).toEqual(['README.md', 'manifest.json', 'stats.json']);
     expect([...new Set(names.filter((n) => n.includes('/')).map((n) => n.split('/')[0]))].sort()).toEqual(['apr', 'apr_sequences', 'problems', 'sosp', 'sosp_sequences']);
     for (const [config, split] of STREAMS) {
@@ -328,7 +340,7 @@ describe('corpus: options pass through to the record maker', () => {
       run(['corpus', '--count', '300', '--val-count', '0', '--solvers', 'apr,sosp', ...opts, '--condition', 'token-budget,sub-call-budget', '--fit', 'resample', '--quiet', '--out', 'opts']),
     );
     // The default bound (500 MB): one file per split; no validation split with --val-count 0.
-    expect(tree(p('opts'))).toEqual([
+    expect(treeFiles(p('opts'))).toEqual([
       'README.md',
       'apr/train-00000-of-00001.jsonl',
       'apr_sequences/train-00000-of-00001.jsonl',
@@ -396,7 +408,7 @@ describe('corpus: a Hugging Face dataset folder', () => {
   /** The data files of a folder by its card: config, split and glob, with the files each glob finds. */
   function cardFiles(folder: string) {
     const meta = cardMeta(readFileSync(join(p(folder), 'README.md'), 'utf8'));
-    const names = tree(p(folder));
+    const names = treeFiles(p(folder));
     return {
       meta,
       found: meta.configs.flatMap((c) => c.data_files.map((d) => ({ config: c.config_name, split: d.split, glob: d.path, files: names.filter((n) => globToRegExp(d.path).test(n)) }))),
@@ -528,11 +540,54 @@ describe('corpus: crash, stop and resume', () => {
     expectSameFolder('base', 'ext');
   });
 
-  it('gzip: kill -9 mid-block, then --resume: the same bytes as an uninterrupted gzip run', () => {
+  it('gzip: kill -9 mid-block, then --resume: the same bytes as an uninterrupted gzip run (a byte changed in what the checkpoint covers of the compressed file is refused)', () => {
     const r = run([...GZ, ...FAST, '--out', 'gzk'], { COUNTDOWN_TRACES_TEST_KILL: 'record:apr:555' });
     expect(r.signal).toBe('SIGKILL');
+    const parts = checkpointOf('gzk')!.stages.apr!.files['apr/train']!.parts;
+    const open = `apr/train-${String(parts.length - 1).padStart(5, '0')}.jsonl.gz.partial`;
+    expect(parts.at(-1)!.bytes).toBeGreaterThan(0);
+    flipByte(join(p('gzk'), open), parts.at(-1)!.bytes - 1);
+    expectUsageError(run([...GZ, '--out', 'gzk', '--resume']), new RegExp(`cannot resume: gzk/${escapeRe(open)} changed since the checkpoint`));
+    flipByte(join(p('gzk'), open), parts.at(-1)!.bytes - 1);
     expectOk(run([...GZ, '--workers', '1', '--out', 'gzk', '--resume']));
     expectSameFolder('gz', 'gzk');
+  });
+
+  it('resume reads back what the checkpoint covers: a byte changed in a finished file (same size), in a full .partial file or in the durable part of the open one is refused naming the file; put back, the run resumes to the base bytes', () => {
+    const r = run([...BASE, ...FAST, '--out', 'tamper'], { COUNTDOWN_TRACES_TEST_KILL: 'record:apr:777' });
+    expect(r.signal).toBe('SIGKILL');
+    const cp = checkpointOf('tamper')!;
+    expect(cp.stages.sosp!.done).toBe(true);
+    const parts = cp.stages.apr!.files['apr/train']!.parts;
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.at(-1)!.bytes).toBeGreaterThan(0);
+    // Each part the checkpoint lists has the SHA-256 of what it covers: the whole file, or the open one's first bytes.
+    parts.forEach((part, i) => {
+      const bytes = readFileSync(join(p('tamper'), `apr/train-${String(i).padStart(5, '0')}.jsonl.partial`)).subarray(0, part.bytes);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(part.sha256);
+    });
+    const finished = streamFiles('tamper', 'sosp_sequences')[1]!.slice(p('tamper').length + 1);
+    const cases: Array<[string, number]> = [
+      [finished, 1234],
+      ['apr/train-00000.jsonl.partial', 4321],
+      [`apr/train-${String(parts.length - 1).padStart(5, '0')}.jsonl.partial`, Math.floor(parts.at(-1)!.bytes / 2)],
+    ];
+    for (const [name, at] of cases) {
+      flipByte(join(p('tamper'), name), at);
+      expectUsageError(run([...BASE, '--out', 'tamper', '--resume']), new RegExp(`^countdown-traces: cannot resume: tamper/${escapeRe(name)} changed since the checkpoint was written: .*; start over with --force$`));
+      flipByte(join(p('tamper'), name), at);
+    }
+    expectOk(run([...BASE, '--out', 'tamper', '--resume']));
+    expectSameFolder('base', 'tamper');
+  });
+
+  it('--resume on a finished corpus checks its files against the manifest: a changed byte is refused, naming the file', () => {
+    cpSync(p('base'), p('edited'), { recursive: true });
+    const name = streamFiles('edited', 'apr')[1]!.slice(p('edited').length + 1);
+    flipByte(join(p('edited'), name), 99);
+    expectUsageError(run([...BASE, '--out', 'edited', '--resume']), new RegExp(`^countdown-traces: edited/${escapeRe(name)} changed since the manifest was written: .*make it again with --force$`));
+    flipByte(join(p('edited'), name), 99);
+    expectOk(run([...BASE, '--out', 'edited', '--resume']));
   });
 
   it('SIGTERM stops cleanly with exit 143 and the command to resume; resuming finishes the base bytes', async () => {
@@ -547,19 +602,23 @@ describe('corpus: crash, stop and resume', () => {
     expect(r.stderr).toMatch(/Resume with:\n\s+countdown-traces corpus .*--out term.*--resume/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(join(p('term'), 'manifest.json'))).toBe(false);
-    expect(tree(p('term')).some((f) => f.endsWith('.partial'))).toBe(true);
+    expect(treeFiles(p('term')).some((f) => f.endsWith('.partial'))).toBe(true);
     expect(existsSync(join(p('term'), '.corpus.lock'))).toBe(false);
     expectOk(run([...BASE, '--out', 'term', '--resume']));
     expectSameFolder('base', 'term');
   });
 
-  it('refuses to resume with other options, and to overwrite a finished corpus; --resume on it is a no-op', () => {
+  it('refuses to resume with other options, and to overwrite a finished corpus; --resume on it checks it and does nothing more', () => {
     const r = run(['corpus', '--count', '1500', '--val-count', '100', '--seed', '6', '--quiet', '--out', 'base', '--resume']);
     expectUsageError(r, /other options \(seed: 5, here 6\)/);
     expectUsageError(run([...BASE.slice(0, -2), '--max-file-size', '6MB', '--out', 'base', '--resume']), /other options \(max_file_size: 5000000, here 6000000\)/);
     expectUsageError(run([...BASE, '--out', 'base']), /already holds a finished corpus/);
     expectOk(run([...BASE, '--out', 'base', '--resume']));
     expectSameFolder('base', 'w1');
+  });
+
+  it("the manifest's sizes and SHA-256s are the files', plain and gzip, uninterrupted and resumed", () => {
+    for (const folder of ['base', 'gz', 'killed', 'ext', 'gzk', 'term', 'tamper']) expectManifestTrue(folder);
   });
 });
 
@@ -571,7 +630,7 @@ describe('corpus: shards and merge', () => {
     expect(m1.shard).toEqual({ index: 1, count: 2, first_record: 1000, records: 500 });
     expect(streamFiles('s1', 'problems', 'validation')).toEqual([]);
     // A shard is a corpus of its own (its card says which shard), with the block sizes merge needs.
-    expect(tree(p('s1')).filter((n) => !n.includes('/'))).toEqual(['README.md', 'blocks.json', 'manifest.json', 'stats.json']);
+    expect(treeFiles(p('s1')).filter((n) => !n.includes('/'))).toEqual(['README.md', 'blocks.json', 'manifest.json', 'stats.json']);
     expect(readFileSync(join(p('s1'), 'README.md'), 'utf8')).toMatch(/shard 1 of 2/);
     // Any order of the shard folders.
     expectOk(run(['merge', 's1', 's0', '--out', 'merged', '--quiet']));
@@ -595,6 +654,26 @@ describe('corpus: shards and merge', () => {
     expectUsageError(run([...BASE, '--shard', '0/3', '--out', 'nok']), /at most 2 shards/);
   });
 
+  it("merged corpora's manifests are true to their files; merge checks each shard file against its manifest, naming a changed one", () => {
+    expectManifestTrue('merged');
+    expectManifestTrue('gmerged');
+    cpSync(p('s1'), p('bad1'), { recursive: true });
+    const name = streamFiles('bad1', 'apr_sequences')[0]!.slice(p('bad1').length + 1);
+    flipByte(join(p('bad1'), name), 500);
+    expectUsageError(run(['merge', 's0', 'bad1', '--out', 'bad-merged', '--quiet']), new RegExp(`bad1/${escapeRe(name)} does not match its shard's manifest`));
+    expect(existsSync(join(p('bad-merged'), 'manifest.json'))).toBe(false);
+  });
+
+  it('merge --force replaces what an earlier run left in --out, and refuses a shard folder as --out', () => {
+    expectOk(run(['corpus', '--count', '300', '--val-count', '0', '--seed', '1', '--solvers', 'dfs', '--quiet', '--out', 'remerged']));
+    expectUsageError(run(['merge', 's0', 's1', '--out', 'remerged', '--quiet']), /already holds a finished corpus/);
+    expectOk(run(['merge', 's0', 's1', '--out', 'remerged', '--force', '--quiet']));
+    expectSameFolder('base', 'remerged');
+    const before = treeFiles(p('s0'));
+    expectUsageError(run(['merge', 's0', 's1', '--out', './s0/', '--force', '--quiet']), /--out \.\/s0\/ is the shard folder s0/);
+    expect(treeFiles(p('s0'))).toEqual(before);
+  });
+
   it('merge refuses an incomplete set of shards', () => {
     expectUsageError(run(['merge', 's0', '--out', 'half', '--quiet']), /shard 1\/2 is missing/);
     expectUsageError(run(['merge', 'base', '--out', 'half', '--quiet']), /not a shard/);
@@ -612,6 +691,45 @@ describe('corpus: shards and merge', () => {
     writeFileSync(join(p('old0'), 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     expectUsageError(run(['merge', 'old0', 's1', '--out', 'old-merged', '--quiet']), /old0\/stats\.json has no decomposition figures for sosp .*make that shard again/);
     expect(existsSync(join(p('old-merged'), 'manifest.json'))).toBe(false);
+  });
+});
+
+describe('corpus: --force owns its folder', () => {
+  it("--force removes every file of an earlier run (other solvers, a split's other files, .partial files, card, stats, checkpoint, manifest): the folder is the new run's, and stats reads only it", () => {
+    expectOk(run(['corpus', '--count', '300', '--val-count', '0', '--seed', '1', '--solvers', 'dfs,sosp', '--max-file-size', '20KB', '--quiet', '--out', 'stale']));
+    expect(streamFiles('stale', 'sosp').length).toBeGreaterThan(streamFiles('base', 'sosp').length);
+    // Without --force a new run refuses such a folder, naming a file it holds, even of a config it would not write.
+    cpSync(p('stale'), p('stale-data'), { recursive: true });
+    for (const name of ['manifest.json', 'README.md', 'stats.json']) rmSync(join(p('stale-data'), name));
+    expectUsageError(run([...BASE, '--out', 'stale-data']), /stale-data already holds dfs\/train-00000-of-\d+\.jsonl from another run/);
+    // What an interrupted run would have left beside it.
+    mkdirSync(join(p('stale'), 'apr_sequences'));
+    writeFileSync(join(p('stale'), 'apr_sequences', 'train-00007.jsonl.gz.partial'), 'x');
+    writeFileSync(join(p('stale'), 'sosp', 'train-00042.jsonl.partial'), '{}\n');
+    writeFileSync(join(p('stale'), 'stats.json.partial'), '{');
+    writeFileSync(join(p('stale'), '.corpus-checkpoint.json'), '{}');
+    expectOk(run([...BASE, '--out', 'stale', '--force']));
+    expectSameFolder('base', 'stale');
+    const stats = (folder: string) => run(['stats', folder, '--label', 'corpus']);
+    expectOk(stats('stale'));
+    expect(stats('stale').stdout).toBe(stats('base').stdout);
+  });
+
+  it('--force refuses a folder holding anything else (a file, a folder, a README.md that is not its card), naming it, before removing anything', () => {
+    cpSync(p('base'), p('mine'), { recursive: true });
+    const before = treeFiles(p('mine'));
+    for (const [what, make, undo] of [
+      ['apr/notes.txt', () => writeFileSync(join(p('mine'), 'apr', 'notes.txt'), 'mine'), () => rmSync(join(p('mine'), 'apr', 'notes.txt'))],
+      ['logs', () => mkdirSync(join(p('mine'), 'logs')), () => rmSync(join(p('mine'), 'logs'), { recursive: true })],
+      ['README.md', () => writeFileSync(join(p('mine'), 'README.md'), 'my notes'), () => cpSync(join(p('base'), 'README.md'), join(p('mine'), 'README.md'))],
+    ] as const) {
+      make();
+      const now = treeFiles(p('mine'));
+      expectUsageError(run([...BASE, '--out', 'mine', '--force']), new RegExp(`--force: mine/${escapeRe(what)} is not a file of a countdown-traces corpus.*move it away, or use another --out`));
+      expect(treeFiles(p('mine'))).toEqual(now);
+      undo();
+    }
+    expect(treeFiles(p('mine'))).toEqual(before);
   });
 });
 

@@ -58,15 +58,15 @@ describe('nothing destroys an input', () => {
   });
 
   it.each([
-    [['search', 'sosp', '--problems', 'in.jsonl', '--out', 'in.jsonl'], /--out in.jsonl is the same file as --problems in.jsonl/],
-    [['search', 'apr', '--problems', 'in.jsonl', '--out', './in.jsonl'], /--out .\/in.jsonl is the same file as --problems in.jsonl/],
-    [['search', 'apr', '--problems', 'in.jsonl', '--out', 'link.jsonl'], /--out link.jsonl is the same file as --problems/],
-    [['search', 'apr', '--problems', 'link.jsonl', '--sequences-out', 'hard.jsonl', '--out', 'o.jsonl'], /--sequences-out hard.jsonl is the same file as --problems/],
+    [['search', 'sosp', '--problems', 'in.jsonl', '--out', 'in.jsonl'], /--out in.jsonl is --problems in.jsonl/],
+    [['search', 'apr', '--problems', 'in.jsonl', '--out', './in.jsonl'], /--out .\/in.jsonl is --problems in.jsonl/],
+    [['search', 'apr', '--problems', 'in.jsonl', '--out', 'link.jsonl'], /--out link.jsonl is --problems/],
+    [['search', 'apr', '--problems', 'link.jsonl', '--sequences-out', 'hard.jsonl', '--out', 'o.jsonl'], /--sequences-out hard.jsonl is --problems/],
     [['search', 'apr', '--problems', 'in.jsonl', '--out', 'x.jsonl', '--sequences-out', 'x.jsonl'], /--sequences-out x.jsonl and --out x.jsonl are the same file/],
-    [['problems', '--exclude', 'in.jsonl', '--out', 'hard.jsonl'], /--out hard.jsonl is the same file as --exclude in.jsonl/],
-    [['report', 'in.jsonl', '--out', 'in.jsonl'], /--out in.jsonl is the same file as input in.jsonl/],
-    [['inspect', '--record', 'in.jsonl:0', '--html', 'link.jsonl'], /--html link.jsonl is the same file as --record in.jsonl/],
-    [['merge', 'shard', '--out', './shard/'], /--out .\/shard\/ is the same file as shard folder shard/],
+    [['problems', '--exclude', 'in.jsonl', '--out', 'hard.jsonl'], /--out hard.jsonl is --exclude in.jsonl/],
+    [['report', 'in.jsonl', '--out', 'in.jsonl'], /--out in.jsonl is the input in.jsonl/],
+    [['inspect', '--record', 'in.jsonl:0', '--html', 'link.jsonl'], /--html link.jsonl is --record in.jsonl/],
+    [['merge', 'shard', '--out', './shard/'], /--out .\/shard\/ is the shard folder shard/],
   ])('%j is refused before any work', (args, message) => {
     const before = text('in.jsonl');
     expectRefused(run(args), message);
@@ -76,7 +76,7 @@ describe('nothing destroys an input', () => {
   });
 
   it('standard input is compared too, and devices may be named twice', () => {
-    expectRefused(run(['search', 'sosp', '--problems', '-', '--out', 'hard.jsonl'], 'in.jsonl'), /--out hard.jsonl is the same file as --problems -/);
+    expectRefused(run(['search', 'sosp', '--problems', '-', '--out', 'hard.jsonl'], 'in.jsonl'), /--out hard.jsonl is --problems -/);
     expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', '/dev/null', '--sequences-out', '/dev/null']).code).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RecordSettings } from '../src/pipeline/make-record.js';
 import type { Conditioning } from '../src/serializers/token-costs.js';
@@ -33,4 +33,40 @@ export function testSettings(
     condition,
     tokenFields,
   };
+}
+
+/** Every file under `dir`, as paths relative to it (sub-folders walked), sorted. */
+export function treeFiles(dir: string, under = dir): string[] {
+  return readdirSync(under, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? treeFiles(dir, join(under, e.name)) : [relative(dir, join(under, e.name))]))
+    .sort();
+}
+
+/** Whether two files hold the same bytes, read in chunks (memory stays flat for large files). */
+function sameBytes(a: string, b: string): boolean {
+  if (statSync(a).size !== statSync(b).size) return false;
+  const fa = openSync(a, 'r');
+  const fb = openSync(b, 'r');
+  try {
+    const ba = Buffer.alloc(1 << 20);
+    const bb = Buffer.alloc(1 << 20);
+    for (;;) {
+      const n = readSync(fa, ba, 0, ba.length, null);
+      if (readSync(fb, bb, 0, bb.length, null) !== n || !ba.subarray(0, n).equals(bb.subarray(0, n))) return false;
+      if (n === 0) return true;
+    }
+  } finally {
+    closeSync(fa);
+    closeSync(fb);
+  }
+}
+
+/** Two folders hold the same files (names and sub-folders included), byte for byte; throws naming the first difference. */
+export function expectSameTree(expected: string, actual: string): void {
+  const names = treeFiles(expected);
+  const got = treeFiles(actual);
+  if (names.join('\n') !== got.join('\n')) {
+    throw new Error(`${actual} holds [${got.join(', ')}], ${expected} holds [${names.join(', ')}]`);
+  }
+  for (const n of names) if (!sameBytes(join(expected, n), join(actual, n))) throw new Error(`${join(actual, n)} differs from ${join(expected, n)}`);
 }

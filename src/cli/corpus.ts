@@ -117,7 +117,7 @@ export function registerCorpus(program: Command): void {
     .option('--shard <i/n>', 'make shard I of N (0-based); join the shard folders with merge')
     .option('--shards <n>', 'shard count; the index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID', integer('--shards', 1))
     .option('--resume', 'continue the interrupted run in --out')
-    .option('--force', 'start over: replace what an earlier run left in --out')
+    .option('--force', 'start over: replace what an earlier run left in --out (only files a corpus run writes)')
     .option('--checkpoint-interval <s>', 'seconds between durable checkpoints', seconds, 5)
     .option('--quiet', 'no progress or summary on stderr')
     .addOption(new Option('--timings <file>', 'write per-stage timings (JSON)').hideHelp())

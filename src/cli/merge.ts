@@ -6,7 +6,7 @@ export function registerMerge(program: Command): void {
     .description('join the folders of corpus shards (--shard I/N) into the corpus an unsharded run writes, byte for byte')
     .argument('<shards...>', 'shard folders, in any order')
     .option('--out <dir>', 'output folder', 'data/corpus')
-    .option('--force', 'replace a finished corpus in --out')
+    .option('--force', 'start over: replace what an earlier run or merge left in --out (only files a corpus run writes)')
     .option('--quiet', 'no progress or summary on stderr')
     .action(async (shards: string[], o: { out: string; force?: boolean; quiet?: boolean }) => {
       const { mergeShards } = await import('../pipeline/corpus/merge.js');

@@ -32,7 +32,7 @@ export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly Nam
     if (id === undefined) continue;
     const input = ins.find((i) => i.id !== undefined && same(i.id, id));
     if (input) {
-      throw new UsageError(`${p.option} ${p.path} is the same file as ${input.p.option} ${input.p.path}: writing it would destroy that input; choose another ${p.option}`);
+      throw new UsageError(`${p.option} ${p.path} is ${input.p.option} ${input.p.path} (the same file): writing it would destroy that input; choose another ${p.option}`);
     }
     const other = seen.find((o) => same(o.id, id));
     if (other) {

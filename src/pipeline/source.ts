@@ -66,8 +66,9 @@ export class LineCutter {
   /** Lines cut so far. */
   private count = 0;
 
+  /** `path`: the file, for the refusal of a line that is not UTF-8; `invalid`: what a tolerant reader does instead. */
   constructor(
-    private readonly path: string,
+    path: string,
     private readonly invalid: (line: number) => void = (line) => {
       throw new InputError(path, line, 'not valid UTF-8');
     },

@@ -35,7 +35,7 @@ export interface ReportSummary {
 }
 
 export async function runReport(o: CorpusOptions & { readonly out: string }): Promise<ReportSummary> {
-  checkOutputs(o.inputs.map((path) => ({ option: 'input', path })), [{ option: '--out', path: o.out }]);
+  checkOutputs(o.inputs.map((path) => ({ option: 'the input', path })), [{ option: '--out', path: o.out }]);
   const corpora = await gatherAll(o);
   // Vega and Vega-Lite take about 0.4 s to load: only the report loads them, not every command.
   const { corpusCharts } = await import('./charts.js');

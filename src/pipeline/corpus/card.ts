@@ -184,10 +184,18 @@ function configFields(c: Config, search: Record<string, SearchOpts>): readonly F
   return recordFields('records', { solver: c.name as SolverName, tokenFields: o.token_fields !== false, maxSpawnLevel: Number(o.max_spawn_level ?? 0) });
 }
 
+/** How every card begins (the front matter's first lines), by which a folder's README.md is known for a card. */
+const CARD_START = "---\npretty_name: 'Countdown search traces: ";
+
+/** Whether a README.md is a card this tool wrote (`corpus --force` replaces only those). */
+export function isCard(text: string): boolean {
+  return text.startsWith(CARD_START);
+}
+
 function frontMatter(configs: readonly Config[], solvers: readonly string[], ext: string, search: Record<string, SearchOpts>): string[] {
   const titles = solvers.map((s) => SOLVER[s]?.title ?? s);
   const largest = Math.max(0, ...configs.map(rows));
-  const out = ['---', `pretty_name: 'Countdown search traces: ${titles.join(', ')}'`, `license: ${LICENSE}`];
+  const out = [...`${CARD_START}${titles.join(', ')}'`.split('\n'), `license: ${LICENSE}`];
   out.push(...yamlList('language', ['en']));
   out.push(...yamlList('task_categories', ['text-generation']));
   const tags = ['countdown', 'arithmetic', 'search', 'reasoning', 'synthetic'];

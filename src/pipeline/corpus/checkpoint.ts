@@ -11,15 +11,17 @@ import { CHECKPOINT, LOCK, type StageName } from './plan.js';
  * The durable progress of a run, `.corpus-checkpoint.json` in the output folder, replaced
  * atomically (written, synced, renamed) after the data it describes has been synced:
  *
- *   { "format": 2, "options": {...}, "versions": {...}, "shard": {"index": 0, "count": 1},
+ *   { "format": 3, "options": {...}, "versions": {...}, "shard": {"index": 0, "count": 1},
  *     "stages": { "train": { "records": 12000, "done": false,
- *                            "files": { "problems/train": { "parts": [{ "bytes": 3456789, "records": 12000 }] } },
+ *                            "files": { "problems/train": { "parts": [{ "bytes": 3456789, "records": 12000, "sha256": "..." }] } },
  *                            "tally": {...} }, ... } }
  *
  * `records` counts the stage's records (from its first) that are in the files; each stream
  * (`files`, by config and split) lists its files in order, the last one open, with where its
- * last durable block ends (`bytes`). A finished stage (`done`) also has each file's final
- * name and SHA-256. Resuming cuts the open file back to `bytes` (see PartedFile.open).
+ * last durable block ends (`bytes`) and the SHA-256 of every file, of the open one's first
+ * `bytes` (its running hash at the checkpoint). A finished stage (`done`) also has each file's
+ * final name. Resuming reads back and checks every byte the checkpoint covers, then cuts the
+ * open file back to `bytes` (see PartedFile.open).
  */
 export interface StageState {
   readonly records: number;
@@ -28,8 +30,11 @@ export interface StageState {
   readonly tally: unknown;
 }
 
+/** 3: every file's SHA-256, and the open files' of the bytes covered (2 had only finished files'). */
+export const CHECKPOINT_FORMAT = 3;
+
 export interface Checkpoint {
-  readonly format: 2;
+  readonly format: typeof CHECKPOINT_FORMAT;
   readonly options: Record<string, unknown>;
   /** Tool, Node and dependency versions of the run: a resume must use the same. */
   readonly versions?: unknown;
@@ -46,7 +51,7 @@ export function readCheckpoint(dir: string): Checkpoint | undefined {
   }
   try {
     const cp = JSON.parse(text) as Checkpoint;
-    if (cp.format !== 2 || typeof cp.stages !== 'object') throw new Error('unknown format');
+    if (cp.format !== CHECKPOINT_FORMAT || typeof cp.stages !== 'object') throw new Error('unknown format');
     return cp;
   } catch {
     throw new UsageError(`${join(dir, CHECKPOINT)} is damaged or from another version of countdown-traces; start over with --force`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SolverName } from '../../solver/strategies.js';
@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
 import { exists, prepareFolder, syncDir, systemError } from './files.js';
+import { clearFolder } from './folder.js';
 import { writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
@@ -132,7 +133,7 @@ function readBlocks(sh: ShardDir): Record<string, Block[]> {
 export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[]; seconds: number }> {
   const t0 = performance.now();
   if (job.shards.length === 0) throw new UsageError('merge: name the shard folders');
-  checkOutputs(job.shards.map((path) => ({ option: 'shard folder', path })), [{ option: '--out', path: job.out }]);
+  checkOutputs(job.shards.map((path) => ({ option: 'the shard folder', path })), [{ option: '--out', path: job.out }]);
   const shards = job.shards.map(readShard).sort((a, b) => a.manifest.shard.index - b.manifest.shard.index);
   const first = shards[0]!.manifest;
   const count = first.shard.count;
@@ -163,11 +164,13 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   prepareFolder(dir);
   const release = acquireLock(dir);
   try {
-    if (await exists(join(dir, MANIFEST))) {
-      if (!job.force) throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
-      rmSync(join(dir, MANIFEST), { force: true });
+    if (job.force) {
+      await clearFolder(dir);
+    } else if (await exists(join(dir, MANIFEST))) {
+      throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
+    } else if (await exists(join(dir, CHECKPOINT))) {
+      throw new UsageError(`${dir} holds an unfinished corpus run (${CHECKPOINT}); use another --out, or --force to replace it`);
     }
-    rmSync(join(dir, CHECKPOINT), { force: true });
     // The streams of the whole corpus, in manifest order: every shard's, val only in shard 0.
     // Each is laid out again block by block, so its files split where one run splits them.
     const streams: FilePlan[] = [];

@@ -1,12 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
-import { constants, readdirSync, rmSync } from 'node:fs';
+import { constants, readdirSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { UsageError } from '../errors.js';
 import { mkdirp } from '../mkdirp.js';
 import { syncDir, systemError } from './files.js';
+import { digestSoFar, readCovered, resumeRefused } from './integrity.js';
 import { parsePartName, partName, streamKey, type FilePlan } from './plan.js';
 import { killArmed, killPoint } from './testkill.js';
 
@@ -15,12 +15,15 @@ const gzipAsync = promisify(gzip);
 const MAX_PENDING = 4;
 const GZIP_LEVEL = 6;
 
-/** One file of a stream: its bytes and lines; a finished stream's files also have their name and SHA-256. */
+/**
+ * One file of a stream: its bytes, lines and their SHA-256 (of the file's bytes so far, for the
+ * open one); a finished stream's files also have their name.
+ */
 export interface PartState {
   readonly bytes: number;
   readonly records: number;
+  readonly sha256: string;
   readonly name?: string;
-  readonly sha256?: string;
 }
 
 /** A block as written: its bytes (compressed, with gzip) and its lines. */
@@ -55,16 +58,6 @@ export interface PartedOptions {
 /** Whether a block of `block` bytes starts a new file after `written` bytes: the split rule, in one place. */
 export function startsNewFile(written: number, block: number, maxBytes: number): boolean {
   return maxBytes > 0 && written > 0 && written + block > maxBytes;
-}
-
-async function hashInto(fh: FileHandle, bytes: number, hash: Hash, path: string): Promise<void> {
-  const buf = Buffer.allocUnsafe(Math.min(1 << 22, Math.max(bytes, 1)));
-  for (let at = 0; at < bytes; ) {
-    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, bytes - at), at);
-    if (bytesRead === 0) throw new UsageError(`cannot resume: ${path} ended early`);
-    hash.update(buf.subarray(0, bytesRead));
-    at += bytesRead;
-  }
 }
 
 /**
@@ -106,8 +99,10 @@ export class PartedFile {
   }
 
   /**
-   * Opens the stream in `dir`: empty, or (resuming) as the checkpoint left it: its closed files
-   * are checked and hashed, the open one is cut back to the end of its last durable block.
+   * Opens the stream in `dir`: empty, or (resuming) as the checkpoint left it: every byte the
+   * checkpoint covers (its closed files, and the open one up to its last durable block) is
+   * read back and checked against the SHA-256s there, a changed one refused naming its file;
+   * then the open file is cut back to that block's end and its running hash goes on.
    * Files of the stream the checkpoint does not know (written after it) are deleted; files a
    * finishing run had already renamed are taken back.
    */
@@ -132,31 +127,28 @@ export class PartedFile {
         else await rename(join(folder, name), at(p.index));
         written.add(p.index);
       }
-      const hash = createHash('sha256');
       if (parts.length === 0) {
         fh = await open(at(0), 'w');
-        return new PartedFile(dir, plan, o, fh, hash, 0, 0, o.keepBlocks ? [] : undefined);
+        return new PartedFile(dir, plan, o, fh, createHash('sha256'), 0, 0, o.keepBlocks ? [] : undefined);
       }
       const closed: PartSummary[] = [];
+      let hash: Hash | undefined;
       for (let i = 0; i < parts.length; i++) {
         const want = parts[i]!;
-        if (!written.has(i)) throw new UsageError(`cannot resume: ${at(i)} is missing; start over with --force`);
-        fh = await open(at(i), i === parts.length - 1 ? constants.O_RDWR : 'r');
-        const size = (await fh.stat()).size;
         const last = i === parts.length - 1;
-        if (last ? size < want.bytes : size !== want.bytes) {
-          throw new UsageError(`cannot resume: ${at(i)} holds ${size} bytes, the checkpoint ${want.bytes}; start over with --force`);
-        }
-        const h = last ? hash : createHash('sha256');
-        await hashInto(fh, want.bytes, h, at(i));
+        if (!written.has(i)) throw resumeRefused(at(i), 'is missing');
+        fh = await open(at(i), last ? constants.O_RDWR : 'r');
+        const got = await readCovered(fh, want, !last, 'the checkpoint');
+        if (got.problem) throw resumeRefused(at(i), got.problem);
+        hash = got.hash;
         if (last) break;
-        closed.push({ name: partName(plan, i), bytes: want.bytes, records: want.records, sha256: h.digest('hex') });
+        closed.push({ name: partName(plan, i), bytes: want.bytes, records: want.records, sha256: want.sha256 });
         await fh.close();
         fh = undefined;
       }
       const open_ = parts[parts.length - 1]!;
       await fh!.truncate(open_.bytes);
-      const f = new PartedFile(dir, plan, o, fh!, hash, open_.bytes, open_.records, o.keepBlocks ? [...(resumed?.blocks ?? [])] : undefined);
+      const f = new PartedFile(dir, plan, o, fh!, hash!, open_.bytes, open_.records, o.keepBlocks ? [...(resumed?.blocks ?? [])] : undefined);
       f.closed.push(...closed);
       return f;
     } catch (err) {
@@ -272,10 +264,10 @@ export class PartedFile {
     }
   }
 
-  /** What is written (after `flush()`): every file's bytes and lines, the last one open. */
+  /** What is written (after `flush()`): every file's bytes, lines and SHA-256, the last one open. */
   state(): StreamState {
-    const parts: PartState[] = this.closed.map((p) => ({ bytes: p.bytes, records: p.records }));
-    parts.push({ bytes: this.written, records: this.lines });
+    const parts: PartState[] = this.closed.map((p) => ({ bytes: p.bytes, records: p.records, sha256: p.sha256 }));
+    parts.push({ bytes: this.written, records: this.lines, sha256: digestSoFar(this.hash) });
     return this.blocks ? { parts, blocks: [...this.blocks] } : { parts };
   }
 
@@ -306,29 +298,5 @@ export class PartedFile {
     this.chunkLines = 0;
     await Promise.allSettled(this.queue);
     await this.fh.close().catch(() => undefined);
-  }
-}
-
-/** Deletes every file of a stream from `dir` (written or finished). */
-export function removeStream(dir: string, plan: FilePlan): void {
-  const folder = join(dir, plan.config);
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return;
-  }
-  for (const name of names) if (parsePartName(plan, name)) rmSync(join(folder, name), { force: true });
-}
-
-/** The files of a stream present in `dir`, as names relative to it. */
-export function streamFilesIn(dir: string, plan: FilePlan): string[] {
-  try {
-    return readdirSync(join(dir, plan.config))
-      .filter((name) => parsePartName(plan, name) !== undefined)
-      .sort()
-      .map((name) => `${plan.config}/${name}`);
-  } catch {
-    return [];
   }
 }

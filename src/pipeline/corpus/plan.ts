@@ -1,4 +1,4 @@
-import type { SolverName } from '../../solver/strategies.js';
+import { SOLVERS, type SolverName } from '../../solver/strategies.js';
 import { UsageError } from '../errors.js';
 import type { CorpusOptions, Shard } from './options.js';
 
@@ -17,7 +17,8 @@ export const SHARD_ALIGN = 1000;
 export type StageName = 'train' | 'val' | SolverName;
 
 /** Splits as the Hugging Face Hub names them (`val` is `validation` there). */
-export type DataSplit = 'train' | 'validation';
+export const DATA_SPLITS = ['train', 'validation'] as const;
+export type DataSplit = (typeof DATA_SPLITS)[number];
 
 /**
  * One stream of records: a split of a dataset config, written as numbered files of bounded
@@ -82,7 +83,7 @@ export function partName(f: FilePlan, index: number, total?: number): string {
 }
 
 /** Which file of the stream a name in its folder is (written or finished), if any. */
-export function parsePartName(f: FilePlan, name: string): { index: number; finished: boolean } | undefined {
+export function parsePartName(f: Pick<FilePlan, 'split' | 'ext'>, name: string): { index: number; finished: boolean } | undefined {
   const ext = f.ext.replace(/\./g, '\\.');
   const m = new RegExp(`^${f.split}-(\\d+)(-of-\\d+)?${ext}(\\.partial)?$`).exec(name);
   if (!m) return undefined;
@@ -96,6 +97,24 @@ export function partGlob(f: Pick<FilePlan, 'config' | 'split' | 'ext'>): string 
 
 function stream(config: string, split: DataSplit, kind: FilePlan['kind'], o: Pick<CorpusOptions, 'compress'>): FilePlan {
   return { config, split, kind, ext: dataExt(o) };
+}
+
+/** The config of a solver's training sequences (`apr_sequences`). */
+function sequencesConfig(solver: SolverName): string {
+  return `${solver}_sequences`;
+}
+
+/** The files a run writes at the top of its folder (each also as `NAME.partial` while written); the lock aside. */
+export const TOP_FILES = [MANIFEST, CHECKPOINT, STATS, CARD, BLOCKS] as const;
+
+/** Every config folder a run of any solvers may write: `problems`, then each solver's records and sequences. */
+export function everyConfig(): string[] {
+  return ['problems', ...SOLVERS.flatMap((s) => [s, sequencesConfig(s)])];
+}
+
+/** Whether `name` is a data file (written or finished, compressed or not) of some split of a config folder. */
+export function isPartName(name: string): boolean {
+  return DATA_SPLITS.some((split) => (['none', 'gzip'] as const).some((compress) => parsePartName({ split, ext: dataExt({ compress }) }, name) !== undefined));
 }
 
 /** The records of a shard: whole `SHARD_ALIGN` blocks, spread as evenly as possible. */
@@ -131,7 +150,7 @@ export function planStages(o: CorpusOptions, shard: Shard): StagePlan[] {
       prefix: 0,
       files: [
         stream(s, 'train', 'records', o),
-        stream(`${s}_sequences`, 'train', 'sequences', o),
+        stream(sequencesConfig(s), 'train', 'sequences', o),
       ],
     });
   }

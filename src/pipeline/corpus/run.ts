@@ -1,17 +1,19 @@
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { problemKey } from '../../core/countdown.js';
 import { defaultCandidates, MAX_REJECTS, type Split } from '../../solver/problems.js';
 import { UsageError } from '../errors.js';
-import { acquireLock, readCheckpoint, writeCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
+import { acquireLock, CHECKPOINT_FORMAT, readCheckpoint, writeCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
 import { DiskError, exists, prepareFolder, syncDir } from './files.js';
+import { clearFolder, scanFolder } from './folder.js';
 import { keyCodec, type KeySet, type ProblemCode } from './keys.js';
 import { LineReader } from './lines.js';
-import { versions, writeCorpusEnd, type ManifestFile } from './manifest.js';
+import { versions, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
+import { checkFiles, resumeRefused } from './integrity.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
-import { PartedFile, removeStream, streamFilesIn, type Block, type PartSummary, type StreamState } from './parts.js';
-import { BLOCKS, CARD, CHECKPOINT, MANIFEST, PARTIAL, planStages, shardRange, STATS, streamKey, type FilePlan, type StageName, type StagePlan } from './plan.js';
+import { PartedFile, type Block, type PartSummary, type StreamState } from './parts.js';
+import { CHECKPOINT, MANIFEST, planStages, shardRange, streamKey, type FilePlan, type StageName, type StagePlan } from './plan.js';
 import { fmtDuration, fmtInt, Progress, type StageProgress } from './progress.js';
 import { createRunner, type Runner } from './runner.js';
 import { ProblemTally, renderStats, SearchTally, type CorpusTallies, type Tally } from './stats.js';
@@ -467,15 +469,13 @@ async function searchStage(ctx: Ctx, plan: StagePlan, resumed: StageState | unde
   }
 }
 
-/** The streams a run with these solvers may have left in its folder, compressed or not. */
-function ourStreams(o: CorpusOptions): FilePlan[] {
-  return (['none', 'gzip'] as const).flatMap((compress) => planStages({ ...o, compress }, { index: 0, count: 1 }).flatMap((st) => st.files));
-}
-
-/** `--force`: removes everything an earlier run may have left in the folder. */
-function removeOurs(dir: string, o: CorpusOptions): void {
-  for (const n of [STATS, MANIFEST, CHECKPOINT, CARD, BLOCKS]) for (const name of [n, n + PARTIAL]) rmSync(join(dir, name), { force: true });
-  for (const f of ourStreams(o)) removeStream(dir, f);
+/** A stream of a stage the checkpoint says is done: each of its files is read back and checked against the SHA-256 there. */
+async function checkDoneStream(dir: string, f: FilePlan, st: StageState): Promise<StreamState> {
+  const done = st.files[streamKey(f)];
+  const parts = (done?.parts ?? []).filter((p): p is PartSummary => p.name !== undefined);
+  if (!done || parts.length === 0 || parts.length !== done.parts.length) throw resumeRefused(join(dir, CHECKPOINT), `lists no finished files of ${streamKey(f)}`);
+  await checkFiles(dir, parts, 'the checkpoint', resumeRefused);
+  return done;
 }
 
 /** Checks a recorded run against this one: same options and shard, or a one-line error. */
@@ -516,15 +516,15 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    let cp = readCheckpoint(dir);
+    let cp = s.force ? undefined : readCheckpoint(dir);
     const manifestPath = join(dir, MANIFEST);
     if (s.force) {
-      removeOurs(dir, o);
-      cp = undefined;
+      await clearFolder(dir);
     } else if (await exists(manifestPath)) {
       if (!s.resume) throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
-      const m = JSON.parse(await readFile(manifestPath, 'utf8')) as { options: Record<string, unknown>; shard?: unknown };
+      const m = JSON.parse(await readFile(manifestPath, 'utf8')) as Pick<Manifest, 'options' | 'shard' | 'files'>;
       sameRun(dir, m.options, m.shard, o, s);
+      await checkFiles(dir, m.files, 'the manifest', (path, problem) => new UsageError(`${path} ${problem}; ${dir} is not the corpus its manifest describes: make it again with --force`));
       rmSync(join(dir, CHECKPOINT), { force: true });
       if (!s.quiet) process.stderr.write(`countdown-traces: ${dir} is already complete\n`);
       return { complete: true, alreadyComplete: true, files: [], seconds: 0, timings: [] };
@@ -538,14 +538,14 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
         );
       }
     } else {
-      const leftovers = [CARD, STATS, ...ourStreams(o).flatMap((f) => streamFilesIn(dir, f))].filter((n) => statSafe(join(dir, n)) !== undefined);
+      const leftovers = scanFolder(dir).taken;
       if (leftovers.length > 0) {
         throw new UsageError(`${dir} already holds ${leftovers[0]} from another run; use another --out, or --force to overwrite`);
       }
       if (s.resume && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
     }
     const fresh = cp === undefined;
-    cp ??= { format: 2, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} };
+    cp ??= { format: CHECKPOINT_FORMAT, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} };
     if (fresh) await writeCheckpoint(dir, cp);
     started = true;
 
@@ -560,14 +560,7 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
     for (const plan of stages) {
       const st = ctx.cp.stages[plan.name];
       if (st?.done) {
-        for (const f of plan.files) {
-          const done = st.files[streamKey(f)];
-          for (const part of done?.parts ?? [{ bytes: 0, records: 0 }]) {
-            const path = join(dir, part.name ?? streamKey(f));
-            if (!part.name || !part.sha256 || statSafe(path) !== part.bytes) throw new UsageError(`cannot resume: ${path} changed since its stage finished; start over with --force`);
-          }
-          ctx.streamDone(f, done!);
-        }
+        for (const f of plan.files) ctx.streamDone(f, await checkDoneStream(dir, f, st));
         ctx.tallies.set(plan.name, plan.kind === 'problems' ? ProblemTally.from(st.tally) : SearchTally.from(st.tally));
         continue;
       }
@@ -613,13 +606,5 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings): Promise<Corpu
     process.off('SIGTERM', onSignal);
     if (runner) await runner.destroy();
     release();
-  }
-}
-
-function statSafe(path: string): number | undefined {
-  try {
-    return statSync(path).size;
-  } catch {
-    return undefined;
   }
 }

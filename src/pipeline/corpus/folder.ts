@@ -1,0 +1,106 @@
+import { closeSync, openSync, readdirSync, readSync, rmdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { isCard } from './card.js';
+import { syncDir, systemError } from './files.js';
+import { CARD, everyConfig, isPartName, LOCK, MANIFEST, PARTIAL, TOP_FILES } from './plan.js';
+
+/**
+ * What an output folder holds, judged by name and kept apart by whether this tool wrote it.
+ * A run's own files are the top files (`manifest.json`, `.corpus-checkpoint.json`,
+ * `stats.json`, `README.md`, `blocks.json`, each also as `NAME.partial`) and, in a folder
+ * named after a config of any solver (`problems`, `dfs`, `apr_sequences`, ...), data files
+ * named as a run names them (`train-00003.jsonl.partial`, `train-00000-of-00002.jsonl.gz`).
+ * A README.md counts as the tool's only when it is a dataset card the tool wrote.
+ */
+export interface FolderContents {
+  /** The tool's files, relative to the folder, sorted. */
+  readonly ours: readonly string[];
+  /** Config folders (relative), to be removed once emptied. */
+  readonly configs: readonly string[];
+  /** Everything else: other files, folders and links, and a README.md that is not a card. */
+  readonly unknown: readonly string[];
+  /** Files at a path a run writes, whoever wrote them, but for a top file's `.partial` (a new run must not overwrite them). */
+  readonly taken: readonly string[];
+}
+
+function list(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (err) {
+    throw systemError(err, `cannot read ${dir}`);
+  }
+}
+
+/** The first bytes of a file, enough to tell a card from another README.md. */
+function head(path: string): string {
+  const buf = Buffer.alloc(256);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+  } catch (err) {
+    throw systemError(err, `cannot read ${path}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+const TOP = new Set<string>(TOP_FILES.flatMap((n) => [n, n + PARTIAL]));
+
+export function scanFolder(dir: string): FolderContents {
+  const configs = new Set(everyConfig());
+  const ours: string[] = [];
+  const unknown: string[] = [];
+  const taken: string[] = [];
+  const dirs: string[] = [];
+  for (const e of list(dir)) {
+    if (e.name === LOCK) continue; // held by this run
+    if (TOP.has(e.name) && e.isFile()) {
+      if (!e.name.endsWith(PARTIAL)) taken.push(e.name);
+      (e.name === CARD && !isCard(head(join(dir, CARD))) ? unknown : ours).push(e.name);
+    } else if (configs.has(e.name) && e.isDirectory()) {
+      dirs.push(e.name);
+      for (const f of list(join(dir, e.name))) {
+        const rel = `${e.name}/${f.name}`;
+        if (f.isFile() && isPartName(f.name)) {
+          ours.push(rel);
+          taken.push(rel);
+        } else {
+          unknown.push(rel);
+        }
+      }
+    } else {
+      unknown.push(e.name);
+    }
+  }
+  return { ours, configs: dirs, unknown, taken };
+}
+
+/**
+ * `--force`: the folder is made empty of every file an earlier run (or merge) left in it, of
+ * any solvers, options or version: old config folders, stale files of a split, `.partial`
+ * files, the card, stats, checkpoint and manifest (first, so an interrupted clearing never
+ * leaves a folder that looks finished). Anything else in it is refused, naming it, before
+ * a file is touched: the folder is not the tool's to empty.
+ */
+export async function clearFolder(dir: string): Promise<void> {
+  const c = scanFolder(dir);
+  if (c.unknown.length > 0) {
+    const more = c.unknown.length > 1 ? ` (and ${c.unknown.length - 1} more)` : '';
+    throw new UsageError(
+      `--force: ${join(dir, c.unknown[0]!)}${more} is not a file of a countdown-traces corpus, and --force replaces only those; move it away, or use another --out`,
+    );
+  }
+  const order = [...c.ours.filter((n) => n === MANIFEST), ...c.ours.filter((n) => n !== MANIFEST)];
+  try {
+    for (const name of order) {
+      rmSync(join(dir, name), { force: true });
+      if (name === MANIFEST) await syncDir(dir);
+    }
+    for (const name of c.configs) rmdirSync(join(dir, name));
+  } catch (err) {
+    throw systemError(err, `--force: cannot empty ${dir}`);
+  }
+  await syncDir(dir);
+}
