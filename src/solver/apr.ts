@@ -109,6 +109,11 @@ interface Running {
   readonly thread: Thread;
   readonly budget: SequenceBudget;
   childWork: number;
+  /**
+   * Children of at most this many numbers were judged too small to be threads: the thread
+   * searches such nodes itself from then on (a subtree shrinks with its node's numbers).
+   */
+  searchesItselfUpTo: number;
 }
 
 /** A first child's verdict on its spawn (see `spawnAt`). */
@@ -124,7 +129,7 @@ class AprRun {
   /** Runs a thread; undefined when its window could not hold even its start node's expansion. */
   runThread(thread: Thread, beam: number): ThreadDone | undefined {
     const { ctx, params } = this;
-    const t: Running = { thread, budget: new SequenceBudget(thread, params.window, thread.level), childWork: 0 };
+    const t: Running = { thread, budget: new SequenceBudget(thread, params.window, thread.level), childWork: 0, searchesItselfUpTo: 0 };
     const done = (a: Attempt, used: number): ThreadDone | undefined =>
       a.kind === 'ended' ? { work: t.budget.spent + t.childWork, beam: used } : undefined;
     if (!t.budget.limited) return done(this.search(t, beam, false), beam);
@@ -227,8 +232,9 @@ class AprRun {
           expandedAny = true;
           // Promising spawns happen in the root thread only, as in the reference (deeper
           // threads spawn only when their search does not fit); the draw happens only when a
-          // spawn is possible, as in the reference.
-          if (promisingHere && kept.length > 1 && ctx.rng.random() < params.promising) {
+          // spawn is possible, as in the reference, and with a window not for children of a
+          // size already found too small to be threads.
+          if (promisingHere && kept.length > 1 && kept[0]!.nums.length > t.searchesItselfUpTo && ctx.rng.random() < params.promising) {
             const s = site ? this.spawnAt(t, { ...site, after: this.snapshot(t) }, endReserve()) : this.spawnAll(t, kept, endReserve());
             if (s.kind === 'spawned') {
               spawned = true;
@@ -288,6 +294,7 @@ class AprRun {
     if (first.kind === 'spawned') return first;
     if (first.verdict === 'too-small') {
       this.restore(t, site.after);
+      t.searchesItselfUpTo = Math.max(t.searchesItselfUpTo, kept[0]!.nums.length);
       return { kind: 'too-small' };
     }
     const wider = this.widen(t, site, first.verdict.widen, reserve);
