@@ -1,0 +1,34 @@
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import { streamFor } from '../src/random/streams.js';
+
+/** Default mode's record streams are seedrandom's Alea, stepped in src/random/streams.ts. */
+describe('record streams', () => {
+  it("draw exactly seedrandom's Alea numbers: random() is its double(), below(n) is built on its int32()", () => {
+    for (const [seed, purpose, index] of [[0, 'apr', 0], [42, 'sosp', 12345], [7, 'problems/train', 99]] as const) {
+      const ours = streamFor(seed, purpose, index);
+      const theirs = seedrandom.alea(`${purpose}:${seed}:${index}`);
+      for (let k = 0; k < 2000; k++) {
+        if (k % 3 === 0) {
+          expect(ours.random()).toBe(theirs.double());
+        } else {
+          const n = 1 + (k % 97);
+          const limit = Math.floor(4294967296 / n) * n;
+          let r = theirs.int32() >>> 0;
+          while (r >= limit) r = theirs.int32() >>> 0;
+          expect(ours.below(n)).toBe(r % n);
+        }
+      }
+    }
+  });
+
+  it('restore returns a stream to a saved position: the same draws follow', () => {
+    const s = streamFor(3, 'apr', 5);
+    for (let k = 0; k < 10; k++) s.random();
+    const at = s.save();
+    const first = Array.from({ length: 50 }, (_, k) => (k % 2 ? s.random() : s.below(1000)));
+    s.restore(at);
+    const again = Array.from({ length: 50 }, (_, k) => (k % 2 ? s.random() : s.below(1000)));
+    expect(again).toEqual(first);
+  });
+});
