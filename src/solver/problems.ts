@@ -151,6 +151,21 @@ export function problemSpaceBound(spec: ProblemSpec): number {
 export const MAX_REJECTS = 10_000;
 
 /**
+ * The de-duplication rule of default mode: record `index` takes the first candidate of its
+ * own stream not taken before. `take(c)` claims a candidate (false when it is taken, or
+ * excluded); after MAX_REJECTS refusals in a row the space counts as exhausted and
+ * `exhausted()` is thrown. The `problems` command and the corpus both draw records by it.
+ */
+export function firstUntaken<C>(candidates: Iterable<C>, take: (c: C) => boolean, exhausted: () => Error): C {
+  let rejects = 0;
+  for (const c of candidates) {
+    if (take(c)) return c;
+    if (++rejects >= MAX_REJECTS) throw exhausted();
+  }
+  throw new Error('candidate stream ended');
+}
+
+/**
  * Default mode: `count` distinct problems of one split, none in `exclude`, records
  * `start .. start+count-1` of the sequence. `seen` carries the keys of earlier records
  * (pass the same set across calls to continue a sequence).
@@ -164,21 +179,21 @@ export function* defaultProblems(
   seen: Set<string> = new Set(),
   start = 0,
 ): Generator<Problem> {
+  const take = (p: Problem) => {
+    const key = problemKey(p.nums, p.target);
+    if (seen.has(key) || exclude.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
   for (let index = start; index < start + count; index++) {
-    let rejects = 0;
-    for (const p of defaultCandidates(seed, split, index, spec)) {
-      const key = problemKey(p.nums, p.target);
-      if (!seen.has(key) && !exclude.has(key)) {
-        seen.add(key);
-        yield p;
-        break;
-      }
-      if (++rejects >= MAX_REJECTS) {
-        throw new ProblemSpaceError(
+    yield firstUntaken(
+      defaultCandidates(seed, split, index, spec),
+      take,
+      () =>
+        new ProblemSpaceError(
           `record ${index}: ${MAX_REJECTS} candidates in a row were duplicates or excluded; ` +
             `the problem space of these options is nearly exhausted (ask for fewer problems or widen the ranges)`,
-        );
-      }
-    }
+        ),
+    );
   }
 }
