@@ -3,7 +3,7 @@ import { problemRecord } from '../../serializers/problem.js';
 import { pyJson } from '../../serializers/pyjson.js';
 import { defaultCandidates, type Problem, type ProblemSpec, type Split } from '../../solver/problems.js';
 import { keyCodec, type ProblemCode } from './keys.js';
-import { hints, Packer, type Packed, type TaskResult } from './result.js';
+import { hints, Packer, type Packed, type ProblemResult } from './result.js';
 
 /**
  * Problem records, drawn on a worker: each record's first candidate (the main thread
@@ -34,7 +34,7 @@ export function problemLine(p: Problem): string {
   return pyJson(problemRecord(p, 'default'));
 }
 
-export function problemsTask(t: ProblemTask): TaskResult {
+export function problemsTask(t: ProblemTask): ProblemResult {
   const t0 = performance.now();
   const codec = keyCodec(t.spec);
   const numeric = codec.code([1, 1], t.spec.minTarget);
@@ -50,7 +50,7 @@ export function problemsTask(t: ProblemTask): TaskResult {
     if (t.render) lines.push(problemLine(p));
   }
   const t1 = performance.now();
-  const files: Packed[] = [];
+  let records: Packed | undefined;
   if (t.render) {
     const out = new Packer(hints.records);
     for (const line of lines) {
@@ -59,25 +59,7 @@ export function problemsTask(t: ProblemTask): TaskResult {
       out.endRecord();
     }
     hints.records = Math.ceil(out.size * 1.1);
-    files.push(out.done());
+    records = out.done();
   }
-  const none = new Uint32Array(0);
-  return {
-    start: t.start,
-    count: t.count,
-    files,
-    codes,
-    startSize,
-    solved: new Uint8Array(0),
-    outOfBudget: new Uint8Array(0),
-    dropped: new Uint8Array(0),
-    children: none,
-    seqEnds: new Uint32Array(0),
-    seqTokens: new Uint32Array(0),
-    seqKind: new Uint8Array(0),
-    figures: new Float64Array(0),
-    makeMs: t1 - t0,
-    packMs: performance.now() - t1,
-  };
+  return { kind: 'problems', start: t.start, count: t.count, codes, startSize, records, makeMs: t1 - t0, packMs: performance.now() - t1 };
 }
-
