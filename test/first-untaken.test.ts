@@ -6,24 +6,31 @@ import { defaultCandidates, defaultProblems, firstUntaken, MAX_REJECTS, type Pro
 const SPEC: ProblemSpec = { minNumbers: 3, maxNumbers: 4, minTarget: 10, maxTarget: 99, maxNumber: 20 };
 
 describe('firstUntaken: the de-duplication rule of default mode', () => {
-  it('gives the first candidate take accepts, offering the candidates in order and none after it', () => {
+  it('gives the first candidate take accepts, offering the candidates in order and none after it; draws the later ones only when the first is refused', () => {
     fc.assert(
       fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 50 }), (free) => {
         fc.pre(free.includes(true));
         const offered: number[] = [];
-        const got = firstUntaken(free.keys(), (k) => (offered.push(k), free[k]!), () => new Error('exhausted'));
+        let drawn = false;
+        const later = () => {
+          drawn = true;
+          return [...free.keys()].slice(1);
+        };
+        const got = firstUntaken(7, 0, later, (k) => (offered.push(k), free[k]!), () => new Error('exhausted'));
         expect(got).toBe(free.indexOf(true));
         expect(offered).toEqual(Array.from({ length: got + 1 }, (_, k) => k));
+        expect(drawn).toBe(got > 0);
       }),
     );
   });
 
-  it('throws exhausted() after MAX_REJECTS refusals in a row, not one sooner', () => {
+  it('throws exhausted() after MAX_REJECTS refusals in a row (the first one counted), not one sooner', () => {
     function* naturals() {
-      for (let k = 0; ; k++) yield k;
+      for (let k = 1; ; k++) yield k;
     }
-    expect(firstUntaken(naturals(), (k) => k === MAX_REJECTS - 1, () => new Error('exhausted'))).toBe(MAX_REJECTS - 1);
-    expect(() => firstUntaken(naturals(), (k) => k === MAX_REJECTS, () => new Error('exhausted'))).toThrow('exhausted');
+    const exhausted = (index: number) => new Error(`record ${index} exhausted`);
+    expect(firstUntaken(7, 0, naturals, (k) => k === MAX_REJECTS - 1, exhausted)).toBe(MAX_REJECTS - 1);
+    expect(() => firstUntaken(7, 0, naturals, (k) => k === MAX_REJECTS, exhausted)).toThrow('record 7 exhausted');
   });
 
   it('defaultProblems: record i is the first candidate of its own stream not taken by records before it', () => {

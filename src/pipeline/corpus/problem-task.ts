@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { problemRecord } from '../../serializers/problem.js';
 import { pyJson } from '../../serializers/pyjson.js';
-import { defaultCandidates, type Problem, type ProblemSpec, type Split } from '../../solver/problems.js';
+import { defaultCandidates, firstOf, type Problem, type ProblemSpec, type Split } from '../../solver/problems.js';
 import { keyCodec, type ProblemCode } from './keys.js';
 import { hints, Packer, type Packed, type ProblemResult } from './result.js';
 
@@ -23,10 +23,7 @@ export interface ProblemTask {
 
 /** The first candidate of a problem record's own stream (de-duplication is the caller's). */
 export function firstCandidate(seed: number, split: Split, index: number, spec: ProblemSpec): Problem {
-  const it = defaultCandidates(seed, split, index, spec);
-  const first = it.next();
-  if (first.done) throw new Error('candidate stream ended');
-  return first.value;
+  return firstOf(defaultCandidates(seed, split, index, spec));
 }
 
 /** The line of a problem record, exactly as the `problems` command writes it. */

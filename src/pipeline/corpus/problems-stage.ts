@@ -25,21 +25,20 @@ export async function problemsStage(ctx: RunContext, plan: ProblemsPlan, resumed
   const started = performance.now();
   const stopped = () => ctx.stopping !== undefined;
 
-  /** Record `index`'s candidates: the first as its key (drawn by a worker), the later ones drawn here. */
-  function* candidates(index: number, first: ProblemCode): Generator<ProblemCode | Problem> {
-    yield first;
-    const later = defaultCandidates(o.seed, split, index, o.spec);
-    later.next();
-    yield* later;
-  }
+  /** Record `index`'s candidates after its first (which a worker drew, and sent as its key). */
+  const later = (index: number): Iterable<Problem> => {
+    const stream = defaultCandidates(o.seed, split, index, o.spec);
+    stream.next();
+    return stream;
+  };
   const take = (c: ProblemCode | Problem) => seen.add(typeof c === 'object' ? codec.code(c.nums, c.target) : c);
+  const exhausted = (index: number) =>
+    new UsageError(
+      `${split} record ${index}: ${MAX_REJECTS} candidates in a row were duplicates; the problem space of these options is nearly exhausted (ask for fewer problems or widen the ranges)`,
+    );
   /** Undefined when record `index` is its first candidate (the worker's bytes); else the problem it takes. */
   const problemAt = (index: number, first: ProblemCode): Problem | undefined => {
-    const p = firstUntaken(candidates(index, first), take, () => {
-      return new UsageError(
-        `${split} record ${index}: ${MAX_REJECTS} candidates in a row were duplicates; the problem space of these options is nearly exhausted (ask for fewer problems or widen the ranges)`,
-      );
-    });
+    const p = firstUntaken<ProblemCode | Problem>(index, first, later, take, exhausted);
     return typeof p === 'object' ? p : undefined;
   };
   const task = (start: number, count: number, render: boolean): ProblemTask => ({ kind: 'problems', seed: o.seed, split, spec: o.spec, start, count, render });
