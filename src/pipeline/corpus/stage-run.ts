@@ -30,7 +30,7 @@ export class StageRun<T extends StageTally<T>> {
   records: number;
   readonly tally: T;
   /** Tallies of the open block, committed when it closes. */
-  private open: T;
+  private current: T;
   /** Milliseconds the main thread waited for the disk (closing blocks: backpressure). */
   private diskMs = 0;
 
@@ -43,7 +43,7 @@ export class StageRun<T extends StageTally<T>> {
   ) {
     this.records = resumed?.records ?? 0;
     this.tally = kind.from(resumed?.tally);
-    this.open = new kind();
+    this.current = new kind();
   }
 
   /** Opens the stage's streams where the checkpoint left them (`resumed`), or empty. */
@@ -60,7 +60,7 @@ export class StageRun<T extends StageTally<T>> {
 
   /** Tallies of the block being written. */
   get blockTally(): T {
-    return this.open;
+    return this.current;
   }
 
   /** Call after the record at global `index` was appended; closes the block if it ends there. */
@@ -72,8 +72,8 @@ export class StageRun<T extends StageTally<T>> {
     const t0 = performance.now();
     for (const f of this.files) await f.endBlock();
     this.diskMs += performance.now() - t0;
-    this.tally.merge(this.open);
-    this.open = new this.kind();
+    this.tally.merge(this.current);
+    this.current = new this.kind();
     this.records = next - plan.start;
     if (next !== plan.end) await this.ctx.checkpoints.maybeSave(plan.name, this.files, () => this.state(false));
   }
