@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,17 @@ interface Ran {
 }
 
 function run(args: string[], env: Record<string, string> = {}): Ran {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, ...cleanEnv(), ...env } });
+  return ran(spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, ...cleanEnv(), ...env } }));
+}
+
+/** The test-only entry: a corpus run that kills itself with SIGKILL at fault point `point`. */
+const killAt = join(repoRoot, 'test', 'kill-at.mjs');
+
+function runKilledAt(point: string, args: string[]): Ran {
+  return ran(spawnSync(process.execPath, [killAt, point, ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, ...cleanEnv() } }));
+}
+
+function ran(r: SpawnSyncReturns<string>): Ran {
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -517,7 +527,7 @@ describe('corpus: crash, stop and resume', () => {
     const points = ['checkpoint:1', 'record:sosp:250', 'file:sosp/train:1', 'finish:sosp', 'file:apr/train:3', 'record:apr:777', 'finish:apr', 'manifest'];
     let first = true;
     for (const point of points) {
-      const r = run([...BASE, ...FAST, '--out', 'killed', ...(first ? [] : ['--resume'])], { COUNTDOWN_TRACES_TEST_KILL: point });
+      const r = runKilledAt(point, [...BASE, ...FAST, '--out', 'killed', ...(first ? [] : ['--resume'])]);
       expect(r.signal, `${point}: ${r.stderr}`).toBe('SIGKILL');
       expect(existsSync(join(p('killed'), 'manifest.json'))).toBe(false);
       first = false;
@@ -541,7 +551,7 @@ describe('corpus: crash, stop and resume', () => {
   });
 
   it('gzip: kill -9 mid-block, then --resume: the same bytes as an uninterrupted gzip run (a byte changed in what the checkpoint covers of the compressed file is refused)', () => {
-    const r = run([...GZ, ...FAST, '--out', 'gzk'], { COUNTDOWN_TRACES_TEST_KILL: 'record:apr:555' });
+    const r = runKilledAt('record:apr:555', [...GZ, ...FAST, '--out', 'gzk']);
     expect(r.signal).toBe('SIGKILL');
     const parts = checkpointOf('gzk')!.stages.apr!.files['apr/train']!.parts;
     const open = `apr/train-${String(parts.length - 1).padStart(5, '0')}.jsonl.gz.partial`;
@@ -554,7 +564,7 @@ describe('corpus: crash, stop and resume', () => {
   });
 
   it('resume reads back what the checkpoint covers: a byte changed in a finished file (same size), in a full .partial file or in the durable part of the open one is refused naming the file; put back, the run resumes to the base bytes', () => {
-    const r = run([...BASE, ...FAST, '--out', 'tamper'], { COUNTDOWN_TRACES_TEST_KILL: 'record:apr:777' });
+    const r = runKilledAt('record:apr:777', [...BASE, ...FAST, '--out', 'tamper']);
     expect(r.signal).toBe('SIGKILL');
     const cp = checkpointOf('tamper')!;
     expect(cp.stages.sosp!.done).toBe(true);

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { UsageError } from '../pipeline/errors.js';
+import type { Faults } from '../pipeline/corpus/faults.js';
 import { formatSize, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
 import { DEFAULT_WINDOW, type RecordSettings } from '../pipeline/make-record.js';
@@ -92,7 +93,8 @@ function perSolver(f: CorpusFlags): Partial<Record<SolverName, RecordSettings>> 
   return out;
 }
 
-export function registerCorpus(program: Command): void {
+/** `faults`: for tests only (test/kill-at.mjs); main.ts registers the command without. */
+export function registerCorpus(program: Command, faults?: Faults): void {
   const cmd = program
     .command('corpus')
     .description('the training corpus in one folder: train and val problems, search records and training sequences of each solver, stats.json and manifest.json (resumable, shardable)')
@@ -153,7 +155,7 @@ export function registerCorpus(program: Command): void {
       };
       const { Interrupted, runCorpus } = await import('../pipeline/corpus/run.js');
       try {
-        await runCorpus(options, settings);
+        await runCorpus(options, settings, faults);
       } catch (err) {
         if (!(err instanceof Interrupted)) throw err;
         process.stderr.write(

@@ -147,8 +147,40 @@ export function problemSpaceBound(spec: ProblemSpec): number {
   return multisets * (spec.maxTarget - spec.minTarget + 1);
 }
 
+/** The next candidate of a stream (they never end). */
+export function firstOf(stream: Iterator<Problem>): Problem {
+  const first = stream.next();
+  if (first.done) throw new Error('candidate stream ended');
+  return first.value;
+}
+
 /** How many candidates in a row may be duplicates or excluded before giving up. */
 export const MAX_REJECTS = 10_000;
+
+/**
+ * The de-duplication rule of default mode: record `index` takes the first candidate of its
+ * own stream not taken before. `first` is the stream's first candidate and `later(index)` the
+ * ones after it, drawn only when the first is refused (rarely: the corpus draws the first on
+ * a worker). `take(c)` claims a candidate (false when it is taken, or excluded); after
+ * MAX_REJECTS refusals in a row the space counts as exhausted and `exhausted(index)` is
+ * thrown. The `problems` command and the corpus both draw records by it.
+ */
+export function firstUntaken<C>(
+  index: number,
+  first: C,
+  later: (index: number) => Iterable<C>,
+  take: (c: C) => boolean,
+  exhausted: (index: number) => Error,
+): C {
+  if (take(first)) return first;
+  let rejects = 1;
+  if (rejects >= MAX_REJECTS) throw exhausted(index);
+  for (const c of later(index)) {
+    if (take(c)) return c;
+    if (++rejects >= MAX_REJECTS) throw exhausted(index);
+  }
+  throw new Error('candidate stream ended');
+}
 
 /**
  * Default mode: `count` distinct problems of one split, none in `exclude`, records
@@ -164,21 +196,19 @@ export function* defaultProblems(
   seen: Set<string> = new Set(),
   start = 0,
 ): Generator<Problem> {
+  const take = (p: Problem) => {
+    const key = problemKey(p.nums, p.target);
+    if (seen.has(key) || exclude.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const exhausted = (index: number) =>
+    new ProblemSpaceError(
+      `record ${index}: ${MAX_REJECTS} candidates in a row were duplicates or excluded; ` +
+        `the problem space of these options is nearly exhausted (ask for fewer problems or widen the ranges)`,
+    );
   for (let index = start; index < start + count; index++) {
-    let rejects = 0;
-    for (const p of defaultCandidates(seed, split, index, spec)) {
-      const key = problemKey(p.nums, p.target);
-      if (!seen.has(key) && !exclude.has(key)) {
-        seen.add(key);
-        yield p;
-        break;
-      }
-      if (++rejects >= MAX_REJECTS) {
-        throw new ProblemSpaceError(
-          `record ${index}: ${MAX_REJECTS} candidates in a row were duplicates or excluded; ` +
-            `the problem space of these options is nearly exhausted (ask for fewer problems or widen the ranges)`,
-        );
-      }
-    }
+    const stream = defaultCandidates(seed, split, index, spec);
+    yield firstUntaken(index, firstOf(stream), () => stream, take, exhausted);
   }
 }

@@ -8,7 +8,7 @@ import { writeAtomic } from './files.js';
 import type { Shard } from './options.js';
 import type { Block } from './parts.js';
 import { BLOCKS, CARD, MANIFEST, STATS, type DataSplit } from './plan.js';
-import { killArmed, killPoint } from './testkill.js';
+import type { Faults } from './faults.js';
 
 export interface ManifestFile {
   /** Path inside the corpus folder (`apr/train-00000-of-00003.jsonl`, `stats.json`). */
@@ -120,6 +120,7 @@ export async function writeCorpusEnd(
   data: readonly ManifestFile[],
   statsText: string,
   shard?: { shard: Shard; start: number; end: number; blocks: Readonly<Record<string, readonly Block[]>> },
+  faults?: Faults,
 ): Promise<ManifestFile[]> {
   const files = [...data];
   const meta = async (name: string, kind: ManifestFile['kind'], text: string) => {
@@ -129,7 +130,7 @@ export async function writeCorpusEnd(
   await meta(STATS, 'stats', statsText);
   if (shard && shard.shard.count > 1) await meta(BLOCKS, 'blocks', JSON.stringify({ format: 1, streams: shard.blocks }) + '\n');
   await meta(CARD, 'card', renderCard(manifestOf(v, options, files, shard), statsText));
-  if (killArmed) killPoint('manifest');
+  faults?.at('manifest');
   await writeAtomic(join(dir, MANIFEST), renderManifest(manifestOf(v, options, files, shard)));
   return files;
 }

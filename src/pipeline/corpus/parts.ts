@@ -8,7 +8,7 @@ import { mkdirp } from '../mkdirp.js';
 import { syncDir, systemError } from './files.js';
 import { digestSoFar, readCovered, resumeRefused } from './integrity.js';
 import { parsePartName, partName, streamKey, type FilePlan } from './plan.js';
-import { killArmed, killPoint } from './testkill.js';
+import type { Faults } from './faults.js';
 
 const gzipAsync = promisify(gzip);
 /** Blocks compressed or written ahead of the disk before `endBlock` waits. */
@@ -53,6 +53,8 @@ export interface PartedOptions {
   readonly maxBytes: number;
   /** Keep every block's size (shards). */
   readonly keepBlocks: boolean;
+  /** Tests only: told when a new file of the stream is opened. */
+  readonly faults?: Faults | undefined;
 }
 
 /** Whether a block of `block` bytes starts a new file after `written` bytes: the split rule, in one place. */
@@ -240,7 +242,7 @@ export class PartedFile {
     this.hash = createHash('sha256');
     this.written = 0;
     this.lines = 0;
-    if (killArmed) killPoint(`file:${streamKey(this.plan)}:${index + 1}`);
+    this.o.faults?.at(`file:${streamKey(this.plan)}:${index + 1}`);
   }
 
   /** Waits until every closed block is written. Bytes of an open block are not written. */

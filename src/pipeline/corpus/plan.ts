@@ -1,3 +1,4 @@
+import type { Split } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/strategies.js';
 import { UsageError } from '../errors.js';
 import type { CorpusOptions, Shard } from './options.js';
@@ -34,18 +35,30 @@ export interface FilePlan {
   readonly ext: string;
 }
 
-export interface StagePlan {
-  readonly name: StageName;
-  readonly kind: 'problems' | 'search';
+interface StageSpan {
   /** First and one-past-last global record index this run writes. */
   readonly start: number;
   readonly end: number;
   readonly block: number;
-  /** Problems stages of a shard: records before `start` are drawn (not written) to de-duplicate. */
-  readonly prefix: number;
-  /** Records first, then sequences (search stages). */
-  readonly files: readonly FilePlan[];
 }
+
+/** Problems of a split (`train`, `val`): one stream. */
+export interface ProblemsPlan extends StageSpan {
+  readonly name: Split;
+  readonly kind: 'problems';
+  /** A shard's records before `start`: drawn (not written) to de-duplicate. */
+  readonly prefix: number;
+  readonly files: readonly [FilePlan];
+}
+
+/** Search records of a solver: its records stream, then its sequences stream. */
+export interface SearchPlan extends StageSpan {
+  readonly name: SolverName;
+  readonly kind: 'search';
+  readonly files: readonly [records: FilePlan, sequences: FilePlan];
+}
+
+export type StagePlan = ProblemsPlan | SearchPlan;
 
 export const CHECKPOINT = '.corpus-checkpoint.json';
 export const LOCK = '.corpus.lock';
@@ -147,7 +160,6 @@ export function planStages(o: CorpusOptions, shard: Shard): StagePlan[] {
       start,
       end,
       block: SEARCH_BLOCK,
-      prefix: 0,
       files: [
         stream(s, 'train', 'records', o),
         stream(sequencesConfig(s), 'train', 'sequences', o),

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { problemRecord } from '../../serializers/problem.js';
 import { pyJson } from '../../serializers/pyjson.js';
-import { defaultCandidates, type Problem, type ProblemSpec, type Split } from '../../solver/problems.js';
+import { defaultCandidates, firstOf, type Problem, type ProblemSpec, type Split } from '../../solver/problems.js';
 import { keyCodec, type ProblemCode } from './keys.js';
-import { hints, Packer, type Packed, type TaskResult } from './result.js';
+import { hints, Packer, type Packed, type ProblemResult } from './result.js';
 
 /**
  * Problem records, drawn on a worker: each record's first candidate (the main thread
@@ -23,10 +23,7 @@ export interface ProblemTask {
 
 /** The first candidate of a problem record's own stream (de-duplication is the caller's). */
 export function firstCandidate(seed: number, split: Split, index: number, spec: ProblemSpec): Problem {
-  const it = defaultCandidates(seed, split, index, spec);
-  const first = it.next();
-  if (first.done) throw new Error('candidate stream ended');
-  return first.value;
+  return firstOf(defaultCandidates(seed, split, index, spec));
 }
 
 /** The line of a problem record, exactly as the `problems` command writes it. */
@@ -34,7 +31,7 @@ export function problemLine(p: Problem): string {
   return pyJson(problemRecord(p, 'default'));
 }
 
-export function problemsTask(t: ProblemTask): TaskResult {
+export function problemsTask(t: ProblemTask): ProblemResult {
   const t0 = performance.now();
   const codec = keyCodec(t.spec);
   const numeric = codec.code([1, 1], t.spec.minTarget);
@@ -50,7 +47,7 @@ export function problemsTask(t: ProblemTask): TaskResult {
     if (t.render) lines.push(problemLine(p));
   }
   const t1 = performance.now();
-  const files: Packed[] = [];
+  let records: Packed | undefined;
   if (t.render) {
     const out = new Packer(hints.records);
     for (const line of lines) {
@@ -59,25 +56,7 @@ export function problemsTask(t: ProblemTask): TaskResult {
       out.endRecord();
     }
     hints.records = Math.ceil(out.size * 1.1);
-    files.push(out.done());
+    records = out.done();
   }
-  const none = new Uint32Array(0);
-  return {
-    start: t.start,
-    count: t.count,
-    files,
-    codes,
-    startSize,
-    solved: new Uint8Array(0),
-    outOfBudget: new Uint8Array(0),
-    dropped: new Uint8Array(0),
-    children: none,
-    seqEnds: new Uint32Array(0),
-    seqTokens: new Uint32Array(0),
-    seqKind: new Uint8Array(0),
-    figures: new Float64Array(0),
-    makeMs: t1 - t0,
-    packMs: performance.now() - t1,
-  };
+  return { kind: 'problems', start: t.start, count: t.count, codes, startSize, records, makeMs: t1 - t0, packMs: performance.now() - t1 };
 }
-

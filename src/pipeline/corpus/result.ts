@@ -1,46 +1,72 @@
 import type { ThreadFigures } from '../../serializers/sequences.js';
 
-/**
- * What a task sends back: the bytes of each output file for its records (in a buffer the
- * worker owns and transfers, so they are moved, not copied) and what the statistics need.
- */
 /** One output file's bytes for the batch, and where each record's bytes end. */
 export interface Packed {
   readonly bytes: Uint8Array;
   readonly ends: Uint32Array;
 }
 
-export interface TaskResult {
+/**
+ * What a task sends back: the bytes of each output file for its records (in buffers the
+ * worker owns and transfers, so they are moved, not copied) and what the statistics need.
+ */
+interface Batch {
   readonly start: number;
   readonly count: number;
-  /** Records file, then (search) sequences file. */
-  readonly files: readonly Packed[];
-  /** Problems: the key of each record's first candidate (the main thread de-duplicates). */
-  readonly codes: Float64Array | readonly string[] | undefined;
+  /** Each record's number of starting numbers. */
   readonly startSize: Uint8Array;
-  /** Search: solved flag and child threads spawned by the root, per record. */
-  readonly solved: Uint8Array;
-  /** Search: the window stopped the search; the record was dropped (`--fit drop`: no bytes). */
-  readonly outOfBudget: Uint8Array;
-  readonly dropped: Uint8Array;
-  readonly children: Uint32Array;
-  /** Search: sequences per record (cumulative end), and per sequence its tokens and thread kind. */
-  readonly seqEnds: Uint32Array;
-  readonly seqTokens: Uint32Array;
-  /** 0: a sequence of the root thread, 1: of a child thread. */
-  readonly seqKind: Uint8Array;
-  /** Search: each record's thread-tree figures, FIGURE_SLOTS numbers a record (packFigures). */
-  readonly figures: Float64Array;
   /** Milliseconds spent making records (search, render, tokens) and packing bytes. */
   readonly makeMs: number;
   readonly packMs: number;
 }
 
+/** Problem records of a batch: each record's first candidate (the main thread de-duplicates). */
+export interface ProblemResult extends Batch {
+  readonly kind: 'problems';
+  /** The key of each record's first candidate. */
+  readonly codes: Float64Array | readonly string[];
+  /** The candidates' lines; none for a shard's prefix, which needs only the keys. */
+  readonly records: Packed | undefined;
+}
+
+/** Search records and training sequences of a batch. */
+export interface SearchResult extends Batch {
+  readonly kind: 'search';
+  readonly records: Packed;
+  readonly sequences: Packed;
+  /** Solved flag and child threads spawned by the root, per record. */
+  readonly solved: Uint8Array;
+  /** The window stopped the search; the record was dropped (`--fit drop`: no bytes). */
+  readonly outOfBudget: Uint8Array;
+  readonly dropped: Uint8Array;
+  readonly children: Uint32Array;
+  /** Sequences per record (cumulative end), and per sequence its tokens and thread kind. */
+  readonly seqEnds: Uint32Array;
+  readonly seqTokens: Uint32Array;
+  /** 0: a sequence of the root thread, 1: of a child thread. */
+  readonly seqKind: Uint8Array;
+  /** Each record's thread-tree figures, FIGURE_SLOTS numbers a record (packFigures). */
+  readonly figures: Float64Array;
+}
+
+export type TaskResult = ProblemResult | SearchResult;
+
+/** The bytes of record `k` of a batch. */
+export function recordBytes(p: Packed, k: number): Uint8Array {
+  return p.bytes.subarray(k === 0 ? 0 : p.ends[k - 1]!, p.ends[k]!);
+}
+
 /** Every ArrayBuffer of a result, to transfer it instead of copying. */
 export function transferList(r: TaskResult): ArrayBuffer[] {
-  const views: ArrayBufferView[] = [r.startSize, r.solved, r.outOfBudget, r.dropped, r.children, r.seqEnds, r.seqTokens, r.seqKind, r.figures];
-  for (const f of r.files) views.push(f.bytes, f.ends);
-  if (r.codes instanceof Float64Array) views.push(r.codes);
+  const views: ArrayBufferView[] = [r.startSize];
+  const packed: Array<Packed | undefined> = [r.records];
+  if (r.kind === 'problems') {
+    if (r.codes instanceof Float64Array) views.push(r.codes);
+  } else {
+    views.push(r.solved, r.outOfBudget, r.dropped, r.children, r.seqEnds, r.seqTokens, r.seqKind, r.figures);
+    packed.push(r.sequences);
+  }
+  for (const f of packed) if (f) views.push(f.bytes, f.ends);
   const seen = new Set<ArrayBuffer>();
   for (const v of views) if (v.buffer instanceof ArrayBuffer && v.buffer.byteLength > 0) seen.add(v.buffer);
   return [...seen];

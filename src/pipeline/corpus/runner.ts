@@ -1,17 +1,18 @@
 import { Piscina } from 'piscina';
 import { UsageError } from '../errors.js';
-import type { Task, TaskFailure, TaskResult } from './tasks.js';
+import type { ResultOf, Task, TaskFailure, TaskResult } from './tasks.js';
 
 /** Runs tasks on worker threads (or, with no workers, on the main thread). */
 export interface Runner {
-  run(task: Task): Promise<TaskResult>;
+  run<T extends Task>(task: T): Promise<ResultOf<T>>;
   /** Stops the threads; tasks still running are dropped. */
   destroy(): Promise<void>;
   readonly threads: number;
 }
 
-function unwrap(r: TaskResult | TaskFailure): TaskResult {
-  if (!('failure' in r)) return r;
+/** A task's result, or its failure thrown again (a task of each kind returns its own kind of result). */
+function unwrap<T extends Task>(r: TaskResult | TaskFailure): ResultOf<T> {
+  if (!('failure' in r)) return r as ResultOf<T>;
   if (r.failure.usage) throw new UsageError(r.failure.message);
   const err = new Error(r.failure.message);
   if (r.failure.stack) err.stack = r.failure.stack;
@@ -32,7 +33,7 @@ export function createRunner(workers: number, heapMb = WORKER_HEAP_MB): Runner {
     const tasks = import('./tasks.js');
     return {
       threads: 0,
-      run: async (task) => unwrap((await tasks).runTaskSafely(task)),
+      run: async <T extends Task>(task: T) => unwrap<T>((await tasks).runTaskSafely(task)),
       destroy: async () => undefined,
     };
   }
@@ -46,9 +47,9 @@ export function createRunner(workers: number, heapMb = WORKER_HEAP_MB): Runner {
   });
   return {
     threads: workers,
-    run: async (task) => {
+    run: async <T extends Task>(task: T) => {
       try {
-        return unwrap((await pool.run(task)) as TaskResult | TaskFailure);
+        return unwrap<T>((await pool.run(task)) as TaskResult | TaskFailure);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw err;
         throw new UsageError(

@@ -202,8 +202,6 @@ function sizesJson<T>(m: ReadonlyMap<number, T>, f: (t: T, size: number) => unkn
   return out;
 }
 
-export type Tally = ProblemTally | SearchTally;
-
 export interface CorpusTallies {
   train: ProblemTally;
   val: ProblemTally | undefined;

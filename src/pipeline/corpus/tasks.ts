@@ -8,10 +8,10 @@ import { toProblem } from '../problems-file.js';
 import { makeSearchOrExplain } from '../search-job.js';
 import type { LineSource } from './lines.js';
 import { problemsTask, type ProblemTask } from './problem-task.js';
-import { FIGURE_SLOTS, hints, packFigures, Packer, type TaskFailure, type TaskResult } from './result.js';
+import { FIGURE_SLOTS, hints, packFigures, Packer, type ProblemResult, type SearchResult, type TaskFailure, type TaskResult } from './result.js';
 
 export type { ProblemTask } from './problem-task.js';
-export type { Packed, TaskFailure, TaskResult } from './result.js';
+export type { Packed, ProblemResult, SearchResult, TaskFailure, TaskResult } from './result.js';
 
 /**
  * The work of one task: a batch of consecutive records, made by a worker thread (or the main
@@ -33,6 +33,9 @@ export interface SearchTask {
 
 export type Task = ProblemTask | SearchTask;
 
+/** The result a task of each kind sends back. */
+export type ResultOf<T extends Task> = T extends ProblemTask ? ProblemResult : SearchResult;
+
 export function runTask(task: Task): TaskResult {
   return task.kind === 'problems' ? problemsTask(task) : searchTask(task);
 }
@@ -42,7 +45,7 @@ export function runTask(task: Task): TaskResult {
  * command (`makeSearch` with the record's own stream, `sequenceLine` for the sequences file),
  * so a corpus file and a `search --sequences-out` file of the same problems agree byte for byte.
  */
-function searchTask(t: SearchTask): TaskResult {
+function searchTask(t: SearchTask): SearchResult {
   const n = t.lines.length;
   const records = new Packer(hints.records);
   const sequences = new Packer(hints.sequences);
@@ -94,10 +97,11 @@ function searchTask(t: SearchTask): TaskResult {
   hints.records = Math.ceil(records.size * 1.1);
   hints.sequences = Math.ceil(sequences.size * 1.1);
   return {
+    kind: 'search',
     start: t.start,
     count: n,
-    files: [records.done(), sequences.done()],
-    codes: undefined,
+    records: records.done(),
+    sequences: sequences.done(),
     startSize,
     solved,
     outOfBudget,

@@ -1,0 +1,22 @@
+/**
+ * Fault injection for tests: a run given `Faults` calls `at(point)` at these points, so a
+ * test can kill a real run at exact places (mid-block, between a stage's renames and its
+ * checkpoint, before the manifest, ...) rather than at whatever moment a timer hits. The
+ * command line never passes any (test/kill-at.mjs does).
+ *
+ *   checkpoint:<n>             after the n-th periodic checkpoint is durable
+ *   record:<stage>:<i>         after record i (counted from the stage's first) is handed to its files
+ *   file:<config>/<split>:<n>  after file n of a split is opened, before a checkpoint knows it
+ *   finish:<stage>             after the stage's files are renamed, before its checkpoint says so
+ *   manifest                   after stats.json and the card, before manifest.json
+ */
+export type FaultPoint =
+  | `checkpoint:${number}`
+  | `record:${string}:${number}`
+  | `file:${string}:${number}`
+  | `finish:${string}`
+  | 'manifest';
+
+export interface Faults {
+  at(point: FaultPoint): void;
+}

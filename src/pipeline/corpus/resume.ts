@@ -1,0 +1,85 @@
+import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
+import { exists } from './files.js';
+import { clearFolder, scanFolder } from './folder.js';
+import { checkFiles, resumeRefused } from './integrity.js';
+import { versions, type Manifest } from './manifest.js';
+import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
+import type { PartSummary, StreamState } from './parts.js';
+import { CHECKPOINT, MANIFEST, streamKey, type FilePlan } from './plan.js';
+
+/** How a run starts in its folder. */
+export type Start =
+  /** The folder holds this very corpus, finished and checked: nothing to do. */
+  | { readonly kind: 'complete' }
+  /** A new run (the folder was empty, or cleared by `--force`): its first checkpoint, not yet written. */
+  | { readonly kind: 'fresh'; readonly cp: Checkpoint }
+  /** An unfinished run of the same options, shard and versions, continued (`--resume`). */
+  | { readonly kind: 'resume'; readonly cp: Checkpoint };
+
+/**
+ * The force/resume decision, from what the folder holds: `--force` clears it; a finished corpus
+ * (manifest.json) is checked and kept with `--resume`, refused otherwise; an unfinished run
+ * (the checkpoint) is continued with `--resume` if it was made with the same options, shard
+ * and versions, refused otherwise; files of another run are refused. The caller holds the lock.
+ */
+export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Start> {
+  const dir = s.out;
+  const cp = s.force ? undefined : readCheckpoint(dir);
+  const manifestPath = join(dir, MANIFEST);
+  if (s.force) {
+    await clearFolder(dir);
+  } else if (await exists(manifestPath)) {
+    if (!s.resume) throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
+    const m = JSON.parse(await readFile(manifestPath, 'utf8')) as Pick<Manifest, 'options' | 'shard' | 'files'>;
+    sameRun(dir, m.options, m.shard, o, s);
+    await checkFiles(dir, m.files, 'the manifest', (path, problem) => new UsageError(`${path} ${problem}; ${dir} is not the corpus its manifest describes: make it again with --force`));
+    rmSync(join(dir, CHECKPOINT), { force: true });
+    if (!s.quiet) process.stderr.write(`countdown-traces: ${dir} is already complete\n`);
+    return { kind: 'complete' };
+  } else if (cp) {
+    if (!s.resume) throw new UsageError(`${dir} holds an unfinished run; continue it with --resume, or start over with --force`);
+    sameRun(join(dir, CHECKPOINT), cp.options, cp.shard, o, s);
+    const vdiff = cp.versions === undefined ? undefined : firstDifference(cp.versions, versions());
+    if (vdiff !== undefined) {
+      throw new UsageError(
+        `${dir} was started by other versions (${vdiff}: ${valueAt(cp.versions, vdiff)}, here ${valueAt(versions(), vdiff)}); resuming could change its bytes: rerun with those versions, or start over with --force`,
+      );
+    }
+    return { kind: 'resume', cp };
+  } else {
+    const leftovers = scanFolder(dir).taken;
+    if (leftovers.length > 0) {
+      throw new UsageError(`${dir} already holds ${leftovers[0]} from another run; use another --out, or --force to overwrite`);
+    }
+    if (s.resume && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
+  }
+  return { kind: 'fresh', cp: { format: CHECKPOINT_FORMAT, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} } };
+}
+
+/** Checks a recorded run against this one: same options and shard, or a one-line error. */
+function sameRun(where: string, recorded: Record<string, unknown>, recordedShard: unknown, o: CorpusOptions, s: RunSettings): void {
+  const now = optionsJson(o);
+  const diff = firstDifference(recorded, now);
+  if (diff !== undefined) {
+    throw new UsageError(
+      `${where} was made with other options (${diff}: ${valueAt(recorded, diff)}, here ${valueAt(now, diff)}); repeat them, or start over with --force`,
+    );
+  }
+  const rs = (recordedShard ?? { index: 0, count: 1 }) as { index: number; count: number };
+  if (rs.index !== s.shard.index || rs.count !== s.shard.count) {
+    throw new UsageError(`${where} holds shard ${rs.index}/${rs.count}, not ${s.shard.index}/${s.shard.count}; start over with --force`);
+  }
+}
+
+/** A stream of a stage the checkpoint says is done: each of its files is read back and checked against the SHA-256 there. */
+export async function checkDoneStream(dir: string, f: FilePlan, st: StageState): Promise<StreamState> {
+  const done = st.files[streamKey(f)];
+  const parts = (done?.parts ?? []).filter((p): p is PartSummary => p.name !== undefined);
+  if (!done || parts.length === 0 || parts.length !== done.parts.length) throw resumeRefused(join(dir, CHECKPOINT), `lists no finished files of ${streamKey(f)}`);
+  await checkFiles(dir, parts, 'the checkpoint', resumeRefused);
+  return done;
+}

@@ -1,0 +1,143 @@
+import type { StageState } from './checkpoint.js';
+import type { RunContext } from './context.js';
+import { syncDir } from './files.js';
+import type { Block, PartedFile, PartSummary, StreamState } from './parts.js';
+import { streamKey, type StagePlan } from './plan.js';
+import type { StageProgress } from './progress.js';
+import type { TaskTiming } from './schedule.js';
+
+/** The tallies a stage keeps: summed block by block, and checkpointed as JSON. */
+export interface StageTally<T> {
+  merge(other: T): void;
+  toJSON(): unknown;
+}
+
+/** A kind of tally: a new one, or one back from a checkpoint. */
+export interface TallyKind<T> {
+  new (): T;
+  from(json: unknown): T;
+}
+
+type Finished = { parts: PartSummary[]; blocks: Block[] | undefined };
+
+/**
+ * One stage being written: its files, how many of its records are in closed blocks, and its
+ * tallies. A block is the unit of durability: its tallies are committed when it closes, and
+ * a checkpoint covers closed blocks only, so a stopped stage resumes at a block start.
+ */
+export class StageRun<T extends StageTally<T>> {
+  /** Records (from the stage's first) in closed blocks. */
+  records: number;
+  readonly tally: T;
+  /** Tallies of the open block, committed when it closes. */
+  private current: T;
+  /** Milliseconds the main thread waited for the disk (closing blocks: backpressure). */
+  private diskMs = 0;
+
+  private constructor(
+    readonly ctx: RunContext,
+    readonly plan: StagePlan,
+    readonly files: readonly PartedFile[],
+    resumed: StageState | undefined,
+    private readonly kind: TallyKind<T>,
+  ) {
+    this.records = resumed?.records ?? 0;
+    this.tally = kind.from(resumed?.tally);
+    this.current = new kind();
+  }
+
+  /** Opens the stage's streams where the checkpoint left them (`resumed`), or empty. */
+  static async open<T extends StageTally<T>>(ctx: RunContext, plan: StagePlan, resumed: StageState | undefined, kind: TallyKind<T>): Promise<StageRun<T>> {
+    const files: PartedFile[] = [];
+    try {
+      for (const f of plan.files) files.push(await ctx.openStream(f, resumed));
+    } catch (err) {
+      for (const f of files) await f.close();
+      throw err;
+    }
+    return new StageRun(ctx, plan, files, resumed, kind);
+  }
+
+  /** Tallies of the block being written. */
+  get blockTally(): T {
+    return this.current;
+  }
+
+  /** Call after the record at global `index` was appended; closes the block if it ends there. */
+  async recordDone(index: number): Promise<void> {
+    const { plan } = this;
+    this.ctx.faults?.at(`record:${plan.name}:${index - plan.start}`);
+    const next = index + 1;
+    if (next % plan.block !== 0 && next !== plan.end) return;
+    const t0 = performance.now();
+    for (const f of this.files) await f.endBlock();
+    this.diskMs += performance.now() - t0;
+    this.tally.merge(this.current);
+    this.current = new this.kind();
+    this.records = next - plan.start;
+    if (next !== plan.end) await this.ctx.checkpoints.maybeSave(plan.name, this.files, () => this.state(false));
+  }
+
+  /** The stage in the checkpoint: its streams as written (after a flush), or as finished. */
+  private state(done: boolean, finished?: readonly Finished[]): StageState {
+    const files: Record<string, StreamState> = {};
+    this.plan.files.forEach((f, k) => {
+      const fin = finished?.[k];
+      files[streamKey(f)] = fin ? { parts: fin.parts, ...(fin.blocks ? { blocks: fin.blocks } : {}) } : this.files[k]!.state();
+    });
+    return { records: this.records, done, files, tally: this.tally.toJSON() };
+  }
+
+  /** Stopped: the open block is dropped and what is in closed blocks is checkpointed. */
+  private async stop(): Promise<void> {
+    const { checkpoints } = this.ctx;
+    await checkpoints.settle();
+    for (const f of this.files) await f.flush();
+    for (const f of this.files) await f.sync();
+    await checkpoints.save(this.plan.name, this.state(false));
+    for (const f of this.files) await f.close();
+  }
+
+  /** Every record is in: files get their final names and the stage is checkpointed as done. */
+  private async finish(): Promise<Finished[]> {
+    const { ctx, plan } = this;
+    await ctx.checkpoints.settle();
+    const sums: Finished[] = [];
+    for (const f of this.files) sums.push(await f.finish());
+    await syncDir(ctx.dir);
+    ctx.faults?.at(`finish:${plan.name}`);
+    await ctx.checkpoints.save(plan.name, this.state(true, sums));
+    return sums;
+  }
+
+  /** A failed stage: its files are closed as they are (a resume starts from the checkpoint). */
+  async abandon(): Promise<void> {
+    for (const f of this.files) await f.close();
+  }
+
+  /**
+   * Ends the stage: an interrupted one (`ok` false) stops, resumable, and gives undefined; a
+   * complete one is finished, its files and timings (from `started`) recorded, and gives its tallies.
+   */
+  async end(ok: boolean, bar: StageProgress, started: number, timing: TaskTiming): Promise<T | undefined> {
+    if (!ok) {
+      await this.stop();
+      return undefined;
+    }
+    const { ctx, plan } = this;
+    const sums = await this.finish();
+    bar.finish();
+    plan.files.forEach((f, k) => ctx.streamDone(f, sums[k]!));
+    ctx.timings.push({
+      stage: plan.name,
+      records: plan.end - plan.start,
+      seconds: (performance.now() - started) / 1000,
+      makeMs: Math.round(timing.makeMs),
+      packMs: Math.round(timing.packMs),
+      hashMs: Math.round(this.files.reduce((sum, f) => sum + f.hashMs, 0)),
+      waitMs: Math.round(timing.waitMs),
+      diskMs: Math.round(this.diskMs),
+    });
+    return this.tally;
+  }
+}
