@@ -5,7 +5,7 @@ import { countTextTokens } from '../tokens/llama.js';
 import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { corpusDataFiles } from './corpus/manifest.js';
 import { STDIO } from './formats.js';
-import { readRecords } from './source.js';
+import { readRecords } from '../records/read.js';
 
 export interface VerifyJob {
   readonly files: readonly string[];

@@ -2,8 +2,8 @@ import { recordFigures, sameFigures, storedFigures } from '../serializers/record
 import type { ThreadFigures } from '../serializers/sequences.js';
 import { countTextTokens, sequenceLength, threadTokens } from '../tokens/llama.js';
 import { Histogram } from './histogram.js';
-import { classify, type RecordKind, type SearchKind } from './kind.js';
-import type { ReadIssue } from './read.js';
+import { classify, type RecordKind, type SearchKind } from '../records/kind.js';
+import type { ReadIssue } from '../records/read.js';
 
 /**
  * Running statistics of one corpus. Each record is folded in and dropped, so memory depends
