@@ -1,3 +1,4 @@
+import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/trace-dict.js';
 import { threadTokens } from '../tokens/llama.js';
 
 /**
@@ -44,11 +45,6 @@ export interface ThreadLane {
   readonly path: string[];
 }
 
-interface TraceDictLike {
-  main_calls: string[];
-  sub_calls: TraceDictLike[][];
-}
-
 const MOVE = /^Moving to Node #([\d,]+)$/;
 const SUB_MOVE = /^Start Sub Search at level (\d+): Moving to Node #([\d,]+)$/;
 const EXIT_SUB = /^Exit Sub Search at level (\d+)$/;
@@ -61,14 +57,11 @@ const JOIN_FAIL = /^<No Solution in Sub Search (\d+) at level \d+ at Node #([\d,
 
 /** The lanes of a record: an APR trace_dict tree, or a single lane for SoS+/DFS/BFS. */
 export function recordLanes(record: Record<string, unknown>): ThreadLane {
-  const dict = record.trace_dict as TraceDictLike | undefined;
-  if (dict && Array.isArray(dict.main_calls)) return laneOf(dict, 'root', 0);
-  const path = typeof record.search_path === 'string' ? record.search_path : '';
-  return laneOf({ main_calls: [path], sub_calls: [] }, 'root', 0);
+  return laneOf(recordTraceDict(record), 'root', 0);
 }
 
-function laneOf(d: TraceDictLike, name: string, level: number): ThreadLane {
-  const text = d.main_calls[d.main_calls.length - 1] ?? '';
+function laneOf(d: TraceDictTree, name: string, level: number): ThreadLane {
+  const text = lastSequence(d);
   const items: LaneItem[] = [];
   const path: string[] = [];
   const idByOps = new Map<string, string>();

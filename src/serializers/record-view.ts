@@ -1,4 +1,5 @@
 import { parseStep, type Step } from '../core/countdown.js';
+import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/trace-dict.js';
 import { solutionExpression } from './expression.js';
 import { sequenceLength } from '../tokens/llama.js';
 import { treeFigures, type ThreadFigures } from './sequences.js';
@@ -16,21 +17,19 @@ export interface ThreadView {
   readonly children: readonly ThreadView[];
 }
 
-interface TraceDictLike {
-  main_calls: string[];
-  sub_calls: TraceDictLike[][];
-}
-
 /** The thread tree of a search record (APR trace_dict, or the single search_path). */
 export function threadTree(record: Record<string, unknown>): ThreadView {
-  const dict = record.trace_dict as TraceDictLike | undefined;
-  if (dict && Array.isArray(dict.main_calls)) return fromDict(dict, 'root', 0);
-  const path = typeof record.search_path === 'string' ? record.search_path : '';
-  return { name: 'root', level: 0, startNode: '0', sequences: [path], solved: path.includes('Goal Reached'), children: [] };
+  const dict = recordTraceDict(record);
+  if (dict !== record.trace_dict) {
+    // not APR: the one thread of search_path, from the root
+    const path = dict.main_calls[0]!;
+    return { name: 'root', level: 0, startNode: '0', sequences: [path], solved: path.includes('Goal Reached'), children: [] };
+  }
+  return fromDict(dict, 'root', 0);
 }
 
-function fromDict(d: TraceDictLike, name: string, level: number): ThreadView {
-  const last = d.main_calls[d.main_calls.length - 1] ?? '';
+function fromDict(d: TraceDictTree, name: string, level: number): ThreadView {
+  const last = lastSequence(d);
   const first = /^Moving to Node #([\d,]+)/m.exec(d.main_calls[0] ?? '');
   const children: ThreadView[] = [];
   let k = 0;
@@ -62,9 +61,7 @@ export function recordFigures(
   textTokens: (text: string) => number,
   onSequence?: (text: string, tokens: number, level: number) => void,
 ): ThreadFigures {
-  const dict = record.trace_dict as TraceDictLike | undefined;
-  const root: TraceDictLike = dict && Array.isArray(dict.main_calls) ? dict : { main_calls: [typeof record.search_path === 'string' ? record.search_path : ''], sub_calls: [] };
-  return treeFigures(root, (d, level) => ({
+  return treeFigures(recordTraceDict(record), (d, level) => ({
     seqTokens: d.main_calls.map((text) => {
       const n = textTokens(text);
       onSequence?.(text, n, level);

@@ -6,7 +6,8 @@
  * record's trace_dict would be); conditioning prefixes checked against what they claim.
  * Pure: the caller reads the file and counts tokens.
  */
-import { verifyTraceDict, type TraceDict } from './apr.js';
+import type { TraceDictTree } from '../records/trace-dict.js';
+import { verifyTraceDict } from './apr.js';
 import type { VerifyIssue } from './issue.js';
 import { parseTraceLine } from './lines.js';
 import type { NodeState } from './node.js';
@@ -182,12 +183,12 @@ function verifyRecordThreads(tree: Map<string, Entry[]>, entries: readonly Entry
   }
   // Rebuild the trace_dict: sub_calls[k] are the children the k-th main call spawned, in order.
   const names = new Map<string, string>(); // trace_dict path -> thread name
-  const build = (name: string, path: string): TraceDict => {
+  const build = (name: string, path: string): TraceDictTree => {
     names.set(path, name);
     const main = tree.get(name)!;
     const kids: string[] = [];
     for (let k = 0; tree.has(`${name}.${k}`); k++) kids.push(`${name}.${k}`);
-    const sub: TraceDict[][] = [];
+    const sub: TraceDictTree[][] = [];
     let next = 0;
     for (let k = 0; k + 1 < main.length; k++) {
       const n = main[k]!.body.match(SPAWN_LINE)?.length ?? 0;
