@@ -1,5 +1,6 @@
 import { parseStep, type Step } from '../core/countdown.js';
 import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/trace-dict.js';
+import { parseTraceLine } from '../records/trace-lines.js';
 import { solutionExpression } from './expression.js';
 import { sequenceLength } from '../tokens/llama.js';
 import { treeFigures, type ThreadFigures } from './sequences.js';
@@ -30,14 +31,13 @@ export function threadTree(record: Record<string, unknown>): ThreadView {
 
 function fromDict(d: TraceDictTree, name: string, level: number): ThreadView {
   const last = lastSequence(d);
-  const first = /^Moving to Node #([\d,]+)/m.exec(d.main_calls[0] ?? '');
   const children: ThreadView[] = [];
   let k = 0;
   for (const group of d.sub_calls) for (const kid of group) children.push(fromDict(kid, `${name}.${k++}`, level + 1));
   return {
     name,
     level,
-    startNode: first ? first[1]! : '?',
+    startNode: firstMove(d.main_calls[0] ?? '') ?? '?',
     sequences: d.main_calls,
     solved: /equal: Goal Reached/.test(last),
     children,
@@ -92,20 +92,33 @@ export function finalOperations(text: string): Step[] | undefined {
   const lines = text.split('\n');
   let goal = -1;
   for (let k = lines.length - 1; k >= 0; k--) {
-    if (/ equal: Goal Reached$/.test(lines[k]!)) {
+    if (lines[k]!.endsWith(' equal: Goal Reached') && parseTraceLine(lines[k]!)?.kind === 'goal') {
       goal = k;
       break;
     }
   }
   if (goal < 0) return undefined;
-  const explore = /^Exploring Operation: (\S+), Resulting Numbers/.exec(lines[goal - 1] ?? '');
+  const explore = parseTraceLine(lines[goal - 1] ?? '');
   let at = goal - 2;
   while (at >= 0 && !lines[at]!.startsWith('Current State: ')) at--;
-  const state = /^Current State: \d+:\[[^\]]*\], Operations: \[(.*)\]$/.exec(lines[at] ?? '');
-  if (!explore || !state) return undefined;
-  const earlier = state[1] === '' ? [] : state[1]!.split(', ').map((s) => s.replace(/'/g, ''));
-  const steps = [...earlier, explore[1]!].map(parseStep);
-  return steps.every((s) => s !== undefined) ? (steps as Step[]) : undefined;
+  const state = parseTraceLine(lines[at] ?? '');
+  if (explore?.kind !== 'explore' || state?.kind !== 'state') return undefined;
+  const earlier = state.ops.map(parseStep);
+  return earlier.every((s) => s !== undefined) ? [...(earlier as Step[]), explore.step] : undefined;
+}
+
+/** The node of the first line that moves to one (a thread's start), if any. */
+function firstMove(text: string): string | undefined {
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    if (text.startsWith('Moving to Node #', at)) {
+      const line = parseTraceLine(text.slice(at, end));
+      if (line?.kind === 'move') return line.id;
+    }
+    at = end + 1;
+  }
+  return undefined;
 }
 
 const lineCount = (text: string) => text.split('\n').filter((l) => l !== '').length;
