@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch } from '../src/pipeline/make-record.js';
-import { readTolerant, type ReadIssue } from '../src/report/read.js';
+import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
 import { describeRecord } from '../src/serializers/record-view.js';
 import { countTextTokens } from '../src/tokens/llama.js';
 import { streamFor } from '../src/random/streams.js';
@@ -256,7 +256,7 @@ describe('invalid UTF-8 is refused with its file and line', () => {
     writeFileSync(file, Buffer.concat([Buffer.from(`[\n{"text": "${wide}"},\n{"text": "`), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n]\n')]));
     const issues: ReadIssue[] = [];
     const items: unknown[] = [];
-    for await (const item of readTolerant(file, (i) => issues.push(i))) items.push(item.value);
+    for await (const item of readRecordsTolerant(file, (i) => issues.push(i))) items.push(item.value);
     expect(items).toEqual([{ text: wide }]);
     expect(issues).toEqual([{ file, line: 3, message: 'not valid UTF-8; kept the 1 elements before' }]);
   });

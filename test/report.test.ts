@@ -10,8 +10,8 @@ import { sequenceOutcome } from '../src/report/collect.js';
 import { headlineFigures } from '../src/report/figures.js';
 import { gatherCorpus } from '../src/report/gather.js';
 import { Histogram } from '../src/report/histogram.js';
-import { classify } from '../src/report/kind.js';
-import { readTolerant, type ReadIssue } from '../src/report/read.js';
+import { classify } from '../src/records/kind.js';
+import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
 import { allLanes, recordLanes } from '../src/report/thread-lanes.js';
 import { problemRecord } from '../src/serializers/problem.js';
 import { recordFigures, storedFigures } from '../src/serializers/record-view.js';
@@ -58,7 +58,7 @@ function defaultAprLines(count: number): string[] {
 async function readAll(file: string) {
   const issues: ReadIssue[] = [];
   const items: Array<{ value: unknown; line: number }> = [];
-  for await (const item of readTolerant(file, (i) => issues.push(i))) items.push(item);
+  for await (const item of readRecordsTolerant(file, (i) => issues.push(i))) items.push(item);
   return { items, issues };
 }
 

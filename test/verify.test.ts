@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTraceLine, renderLine } from '../src/verify/lines.js';
+import { parseTraceLine, renderLine } from '../src/records/trace-lines.js';
 import { verifyRecord, type VerifyIssue } from '../src/verify/index.js';
 import { goldenPath } from './helpers.js';
 

@@ -9,6 +9,7 @@ import { defaultSettings, makeSearch, type RecordSettings } from '../pipeline/ma
 import { PythonRandom } from '../random/python.js';
 import { streamFor } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
+import { recordFigures } from '../serializers/record-view.js';
 import { defaultProblems } from '../solver/problems.js';
 import { defaultSearchOptions } from '../solver/strategies.js';
 import { countTextTokens } from '../tokens/llama.js';
@@ -41,11 +42,6 @@ export interface CellFigures {
   readonly lengths: Record<number, number>;
 }
 
-interface TraceDict {
-  readonly main_calls: readonly string[];
-  readonly sub_calls: ReadonlyArray<readonly TraceDict[]>;
-}
-
 export default function runCell(spec: CellSpec): CellFigures {
   const problems = [...defaultProblems(spec.seed, 'train', { minNumbers: spec.numbers, maxNumbers: spec.numbers, minTarget: 10, maxTarget: 100, maxNumber: 99 }, spec.count, new Set())];
   const reference = spec.window === undefined;
@@ -57,28 +53,22 @@ export default function runCell(spec: CellSpec): CellFigures {
   const f = { records: 0, solved: 0, tokens: 0, sequences: 0, sequential: 0, threads: 0, maxDepth: 0 };
   const over: Record<number, number> = Object.fromEntries(spec.judge.map((w) => [w, 0]));
   const lengths: Record<number, number> = {};
-  const walk = (d: TraceDict, level: number): number => {
-    f.threads++;
-    f.maxDepth = Math.max(f.maxDepth, level);
-    let last = 0;
-    for (const text of d.main_calls) {
-      last = countTextTokens(text);
-      f.tokens += last;
-      f.sequences++;
-      lengths[last] = (lengths[last] ?? 0) + 1;
-      for (const w of spec.judge) if (last + 2 > w) over[w]!++;
-    }
-    let sequential = last;
-    for (const group of d.sub_calls) sequential += Math.max(0, ...group.map((kid) => walk(kid, level + 1)));
-    return sequential;
+  const countSequence = (_: string, tokens: number) => {
+    lengths[tokens] = (lengths[tokens] ?? 0) + 1;
+    for (const w of spec.judge) if (tokens + 2 > w) over[w]!++;
   };
   problems.forEach((p, i) => {
     const rng = reference ? shared : streamFor(0, 'apr', i);
     const made = makeSearch(p, problemRecord(p, reference ? 'reference' : 'default'), rng, settings);
-    const record = JSON.parse(Buffer.from(made.json).toString('latin1')) as { rating: number; trace_dict: TraceDict };
+    const record = JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown> & { rating: number };
+    const r = recordFigures(record, countTextTokens, countSequence);
     f.records++;
     if (record.rating > 0) f.solved++;
-    f.sequential += walk(record.trace_dict, 0);
+    f.threads += r.threads;
+    f.sequences += r.sequences;
+    f.tokens += r.totalTokens;
+    f.sequential += r.sequentialTokens;
+    f.maxDepth = Math.max(f.maxDepth, r.depth);
   });
   return { spec, ...f, over, lengths };
 }

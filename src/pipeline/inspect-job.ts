@@ -9,7 +9,7 @@ import type { Problem } from '../solver/problems.js';
 import { makeSearch, type RecordSettings } from './make-record.js';
 import { InputError } from './errors.js';
 import { toProblem } from './problems-file.js';
-import { readRecords } from './source.js';
+import { readRecords } from '../records/read.js';
 
 export type InspectSource =
   | { readonly kind: 'problem'; readonly nums: number[]; readonly target: number; readonly seed: number; readonly settings: RecordSettings }

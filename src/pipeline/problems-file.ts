@@ -2,7 +2,7 @@ import { BEYOND_EXACT, parseStep, problemKey, pyIntList, staysExact, type Step }
 import { problemFieldsOf } from '../serializers/problem.js';
 import type { Problem } from '../solver/problems.js';
 import { InputError } from './errors.js';
-import { readRecordBatches } from './source.js';
+import { readRecordBatches } from '../records/read.js';
 
 /** A problem as read from a file: its problem fields (kept for the search record) and the core. */
 export interface ProblemInput {

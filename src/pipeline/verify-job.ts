@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
-import { allThreads, threadTree } from '../serializers/record-view.js';
 import { tokenBudgetBin } from '../serializers/token-costs.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { corpusDataFiles } from './corpus/manifest.js';
 import { STDIO } from './formats.js';
-import { readRecords } from './source.js';
+import { readRecords } from '../records/read.js';
+import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
 
 export interface VerifyJob {
   readonly files: readonly string[];
@@ -121,7 +121,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
       for (const i of verifyRecord(value)) findings.push(`${i.thread || 'record'}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
       const rec = value as Record<string, unknown>;
       if (rec && typeof rec === 'object' && (typeof rec.search_path === 'string' || rec.trace_dict)) {
-        for (const t of allThreads(threadTree(rec))) t.sequences.forEach((text, k) => measure(where, `${t.name}#${k}`, text, undefined, findings));
+        for (const t of threadsOf(recordTraceDict(rec))) t.dict.main_calls.forEach((text, k) => measure(where, `${t.name}#${k}`, text, undefined, findings));
       }
       finish(where, findings);
     }

@@ -3,7 +3,8 @@ import { groupedBarSpec, histogramRows, histogramSpec, outcomeSpec, planBins, re
 import { OUTCOMES, type CorpusStats, type ProblemFigures, type Rate } from './collect.js';
 import type { Histogram } from './histogram.js';
 import { pct } from './figures.js';
-import { KIND_LABEL, SEARCH_KINDS, type SearchKind } from './kind.js';
+import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';
+import { KIND_LABEL } from './kind-labels.js';
 
 /**
  * Which charts a report holds and their data. Several corpora are drawn side by side: one

@@ -2,8 +2,9 @@ import { recordFigures, sameFigures, storedFigures } from '../serializers/record
 import type { ThreadFigures } from '../serializers/sequences.js';
 import { countTextTokens, sequenceLength, threadTokens } from '../tokens/llama.js';
 import { Histogram } from './histogram.js';
-import { classify, type RecordKind, type SearchKind } from './kind.js';
-import type { ReadIssue } from './read.js';
+import { classify, type RecordKind, type SearchKind } from '../records/kind.js';
+import type { ReadIssue } from '../records/read.js';
+import { lastSequence, type TraceDictTree } from '../records/trace-dict.js';
 
 /**
  * Running statistics of one corpus. Each record is folded in and dropped, so memory depends
@@ -175,7 +176,7 @@ export class CorpusStats {
       s.sequenceOutcomes[sequenceOutcome(text)]++;
     });
     const path = r.search_path as string;
-    const solved = kind === 'apr' ? sequenceOutcome(lastMainCall(r.trace_dict as TraceDict)) === 'solved' : path.includes('Goal Reached');
+    const solved = kind === 'apr' ? sequenceOutcome(lastSequence(r.trace_dict as TraceDictTree)) === 'solved' : path.includes('Goal Reached');
     if (over) s.recordsOverWindow++;
     if (figures.threads > 1) s.rootsSpawned++;
     const size = startSize(r);
@@ -192,13 +193,6 @@ export class CorpusStats {
     if (beam !== undefined) bump(s.byBeam, beam, solved);
   }
 }
-
-interface TraceDict {
-  main_calls: string[];
-  sub_calls: TraceDict[][];
-}
-
-const lastMainCall = (d: TraceDict): string => d.main_calls[d.main_calls.length - 1]!;
 
 function startSize(r: Record<string, unknown>): number {
   return typeof r.start_size === 'number' ? r.start_size : (r.nums as number[]).length;

@@ -1,6 +1,7 @@
 import type { CorpusStats, ProblemFigures, SearchStats } from './collect.js';
 import type { Histogram } from './histogram.js';
-import { KIND_LABEL, SEARCH_KINDS } from './kind.js';
+import { SEARCH_KINDS } from '../records/kind.js';
+import { KIND_LABEL } from './kind-labels.js';
 
 /**
  * The headline figures of one or more corpora, as text: one table shared by the HTML report

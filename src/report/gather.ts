@@ -1,7 +1,8 @@
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../pipeline/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
-import { isFolder, readTolerant, recordFilesIn, type ReadIssue } from './read.js';
+import { isFolder, recordFilesIn } from '../records/files.js';
+import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 
 /** One line for the terminal: `file:line: message`. */
 export function formatIssue(i: ReadIssue): string {
@@ -34,7 +35,7 @@ export async function gatherCorpus(path: string, label: string, window: number, 
       if (stats.note(issue, summary)) warn(formatIssue(issue));
     };
     try {
-      for await (const { value, line } of readTolerant(file, onIssue)) {
+      for await (const { value, line } of readRecordsTolerant(file, onIssue)) {
         const reason = stats.add(value, summary);
         if (reason === undefined) continue;
         if (folder && summary.records === 0 && summary.skipped === 0) {

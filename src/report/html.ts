@@ -2,7 +2,8 @@ import type { Chart } from './charts.js';
 import type { CorpusStats } from './collect.js';
 import type { FigureSection } from './figures.js';
 import { formatIssue } from './gather.js';
-import { KIND_LABEL, type RecordKind } from './kind.js';
+import type { RecordKind } from '../records/kind.js';
+import { KIND_LABEL } from './kind-labels.js';
 import { escapeHtml as esc, jsonForScript } from './page-text.js';
 
 /**

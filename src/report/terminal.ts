@@ -1,7 +1,8 @@
 import type { CorpusStats, ProblemFigures, Rate } from './collect.js';
 import { headlineFigures, int, pct } from './figures.js';
 import type { Histogram } from './histogram.js';
-import { KIND_LABEL, SEARCH_KINDS } from './kind.js';
+import { SEARCH_KINDS } from '../records/kind.js';
+import { KIND_LABEL } from './kind-labels.js';
 
 /**
  * `stats`: the report's headline figures as plain text with small bar charts, for a quick

@@ -1,10 +1,13 @@
+import { pyIntList, stepString } from '../core/countdown.js';
+import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/trace-dict.js';
+import { parseTraceLine } from '../records/trace-lines.js';
 import { threadTokens } from '../tokens/llama.js';
 
 /**
  * A record's search read back from its text as lanes for the inspect drawing: each thread is
  * a lane of the nodes it expanded, in order, with its spawned children (side by side) and
  * the join of their results placed where the parent waited for them. Only the thread's
- * last sequence is parsed: it holds the whole thread (earlier ones are its prefixes).
+ * last sequence is read (by the trace-line reader): it holds the whole thread (earlier ones are its prefixes).
  */
 
 export interface NodeBox {
@@ -44,35 +47,16 @@ export interface ThreadLane {
   readonly path: string[];
 }
 
-interface TraceDictLike {
-  main_calls: string[];
-  sub_calls: TraceDictLike[][];
-}
-
-const MOVE = /^Moving to Node #([\d,]+)$/;
-const SUB_MOVE = /^Start Sub Search at level (\d+): Moving to Node #([\d,]+)$/;
-const EXIT_SUB = /^Exit Sub Search at level (\d+)$/;
-const STATE = /^Current State: \d+:(\[[^\]]*\]), Operations: \[(.*)\]$/;
-const EXPLORE = /^Exploring Operation: (\S+), Resulting Numbers: /;
-const GENERATED = /^Generated Node #([\d,]+): \d+:(\[[^\]]*\]) Operation: (\S+)$/;
-const END = /^(\d+),\d+ (equal: Goal Reached|unequal: No Solution)$/;
-const JOIN_GOAL = /^<Goal Reached in Sub Search (\d+) at level \d+ at Node #([\d,]+)>$/;
-const JOIN_FAIL = /^<No Solution in Sub Search (\d+) at level \d+ at Node #([\d,]+)>$/;
-
 /** The lanes of a record: an APR trace_dict tree, or a single lane for SoS+/DFS/BFS. */
 export function recordLanes(record: Record<string, unknown>): ThreadLane {
-  const dict = record.trace_dict as TraceDictLike | undefined;
-  if (dict && Array.isArray(dict.main_calls)) return laneOf(dict, 'root', 0);
-  const path = typeof record.search_path === 'string' ? record.search_path : '';
-  return laneOf({ main_calls: [path], sub_calls: [] }, 'root', 0);
+  return laneOf(recordTraceDict(record), 'root', 0);
 }
 
-function laneOf(d: TraceDictLike, name: string, level: number): ThreadLane {
-  const text = d.main_calls[d.main_calls.length - 1] ?? '';
+function laneOf(d: TraceDictTree, name: string, level: number): ThreadLane {
   const items: LaneItem[] = [];
   const path: string[] = [];
   const idByOps = new Map<string, string>();
-  let node: { id: string; nums: string; op: string | undefined; depth: number; generated: string[]; ends: NodeBox['ends']; ops: string } | undefined;
+  let node: { id: string; nums: string; op: string | undefined; depth: number; generated: string[]; ends: NodeBox['ends']; ops: readonly string[] } | undefined;
   let pendingId: string | undefined;
   let depth = 0;
   let lastExplore = '';
@@ -82,64 +66,79 @@ function laneOf(d: TraceDictLike, name: string, level: number): ThreadLane {
   let join: JoinResult[] = [];
   let solved = false;
   let startNode = '?';
+  /** A state's key: its numbers and the operations that made it. */
+  const stateKey = (nums: readonly number[], ops: readonly string[]) => `${pyIntList(nums)}|${ops.join(',')}`;
 
-  for (const line of text.split('\n')) {
+  for (const text of lastSequence(d).split('\n')) {
+    const line = parseTraceLine(text);
+    if (line === undefined) continue;
     if (mode === 'clean') {
-      const m = MOVE.exec(line);
-      if (m) path.push(m[1]!);
+      if (line.kind === 'move') path.push(line.id);
       continue;
     }
     if (mode === 'join') {
-      const g = JOIN_GOAL.exec(line) ?? JOIN_FAIL.exec(line);
-      if (g) join.push({ index: Number(g[1]), node: g[2]!, solved: line.startsWith('<Goal') });
-      else if (line === '<End Sub Searches>') {
+      if (line.kind === 'joinGoal' || line.kind === 'joinNone') join.push({ index: line.index, node: line.id, solved: line.kind === 'joinGoal' });
+      else if (line.kind === 'joinEnd') {
         items.push({ type: 'join', results: join });
         mode = 'search';
       }
       continue; // the children's clean paths inside the join are drawn in their own lanes
     }
-    let m: RegExpExecArray | null;
-    if ((m = MOVE.exec(line))) {
-      pendingId = m[1]!;
-      if (startNode === '?') startNode = pendingId;
-    } else if ((m = SUB_MOVE.exec(line))) {
-      pendingId = m[2]!;
-      depth = Number(m[1]);
-    } else if ((m = EXIT_SUB.exec(line))) {
-      depth = Math.max(0, Number(m[1]) - 1);
-    } else if ((m = STATE.exec(line))) {
-      const ops = m[2]!;
-      const opList = ops === '' ? [] : ops.split(', ').map((s) => s.replace(/'/g, ''));
-      // After a join the parent resumes at its next node without a `Moving to Node` line.
-      const id = pendingId ?? idByOps.get(`${m[1]}|${ops}`) ?? (ops === '' ? '0' : '?');
-      if (startNode === '?') startNode = id; // SoS+ paths start without a `Moving to Node` line
-      node = { id, nums: m[1]!, op: opList[opList.length - 1], depth, generated: [], ends: [], ops };
-      items.push({ type: 'node', node });
-      pendingId = undefined;
-    } else if ((m = EXPLORE.exec(line))) {
-      lastExplore = m[1]!;
-    } else if ((m = GENERATED.exec(line))) {
-      node?.generated.push(m[1]!);
-      const ops = node ? (node.ops === '' ? `'${m[3]}'` : `${node.ops}, '${m[3]}'`) : `'${m[3]}'`;
-      idByOps.set(`${m[2]}|${ops}`, m[1]!);
-    } else if ((m = END.exec(line))) {
-      const goal = m[2]!.startsWith('equal');
-      // A goal line right after a join has no try of its own: the child found it.
-      if (lastExplore !== '') node?.ends.push({ op: lastExplore, result: m[1]!, goal });
-      lastExplore = '';
-      if (goal) {
-        solved = true;
-        items.push({ type: 'outcome', solved: true });
-        mode = 'clean';
+    switch (line.kind) {
+      case 'move':
+        pendingId = line.id;
+        if (startNode === '?') startNode = pendingId;
+        break;
+      case 'subStart':
+        pendingId = line.id;
+        depth = line.level;
+        break;
+      case 'subExit':
+        depth = Math.max(0, line.level - 1);
+        break;
+      case 'state': {
+        // After a join the parent resumes at its next node without a `Moving to Node` line.
+        const id = pendingId ?? idByOps.get(stateKey(line.nums, line.ops)) ?? (line.ops.length === 0 ? '0' : '?');
+        if (startNode === '?') startNode = id; // SoS+ paths start without a `Moving to Node` line
+        node = { id, nums: pyIntList(line.nums), op: line.ops[line.ops.length - 1], depth, generated: [], ends: [], ops: line.ops };
+        items.push({ type: 'node', node });
+        pendingId = undefined;
+        break;
       }
-    } else if (line === '<Sub Searches>' || line === '<Calling Sub Searches>') {
-      const children = (d.sub_calls[group++] ?? []).map((c) => laneOf(c, `${name}.${kid++}`, level + 1));
-      items.push({ type: 'spawn', children });
-      join = [];
-      lastExplore = '';
-      if (line === '<Sub Searches>') mode = 'join';
-    } else if (line === 'No solution found.') {
-      items.push({ type: 'outcome', solved: false });
+      case 'explore':
+        lastExplore = stepString(line.step);
+        break;
+      case 'generated':
+        node?.generated.push(line.id);
+        idByOps.set(stateKey(line.nums, [...(node?.ops ?? []), stepString(line.step)]), line.id);
+        break;
+      case 'goal':
+      case 'dead': {
+        const goal = line.kind === 'goal';
+        // A goal line right after a join has no try of its own: the child found it.
+        if (lastExplore !== '') node?.ends.push({ op: lastExplore, result: String(line.value), goal });
+        lastExplore = '';
+        if (goal) {
+          solved = true;
+          items.push({ type: 'outcome', solved: true });
+          mode = 'clean';
+        }
+        break;
+      }
+      case 'joinStart':
+      case 'callStart': {
+        const children = (d.sub_calls[group++] ?? []).map((c) => laneOf(c, `${name}.${kid++}`, level + 1));
+        items.push({ type: 'spawn', children });
+        join = [];
+        lastExplore = '';
+        if (line.kind === 'joinStart') mode = 'join';
+        break;
+      }
+      case 'noSolution':
+        items.push({ type: 'outcome', solved: false });
+        break;
+      default:
+        break;
     }
   }
   // Children spawned by sequences whose text the last one does not show (malformed records).

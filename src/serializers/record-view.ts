@@ -1,4 +1,6 @@
 import { parseStep, type Step } from '../core/countdown.js';
+import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/trace-dict.js';
+import { parseTraceLine } from '../records/trace-lines.js';
 import { solutionExpression } from './expression.js';
 import { sequenceLength } from '../tokens/llama.js';
 import { treeFigures, type ThreadFigures } from './sequences.js';
@@ -16,29 +18,26 @@ export interface ThreadView {
   readonly children: readonly ThreadView[];
 }
 
-interface TraceDictLike {
-  main_calls: string[];
-  sub_calls: TraceDictLike[][];
-}
-
 /** The thread tree of a search record (APR trace_dict, or the single search_path). */
 export function threadTree(record: Record<string, unknown>): ThreadView {
-  const dict = record.trace_dict as TraceDictLike | undefined;
-  if (dict && Array.isArray(dict.main_calls)) return fromDict(dict, 'root', 0);
-  const path = typeof record.search_path === 'string' ? record.search_path : '';
-  return { name: 'root', level: 0, startNode: '0', sequences: [path], solved: path.includes('Goal Reached'), children: [] };
+  const dict = recordTraceDict(record);
+  if (dict !== record.trace_dict) {
+    // not APR: the one thread of search_path, from the root
+    const path = dict.main_calls[0]!;
+    return { name: 'root', level: 0, startNode: '0', sequences: [path], solved: path.includes('Goal Reached'), children: [] };
+  }
+  return fromDict(dict, 'root', 0);
 }
 
-function fromDict(d: TraceDictLike, name: string, level: number): ThreadView {
-  const last = d.main_calls[d.main_calls.length - 1] ?? '';
-  const first = /^Moving to Node #([\d,]+)/m.exec(d.main_calls[0] ?? '');
+function fromDict(d: TraceDictTree, name: string, level: number): ThreadView {
+  const last = lastSequence(d);
   const children: ThreadView[] = [];
   let k = 0;
   for (const group of d.sub_calls) for (const kid of group) children.push(fromDict(kid, `${name}.${k++}`, level + 1));
   return {
     name,
     level,
-    startNode: first ? first[1]! : '?',
+    startNode: firstMove(d.main_calls[0] ?? '') ?? '?',
     sequences: d.main_calls,
     solved: /equal: Goal Reached/.test(last),
     children,
@@ -62,9 +61,7 @@ export function recordFigures(
   textTokens: (text: string) => number,
   onSequence?: (text: string, tokens: number, level: number) => void,
 ): ThreadFigures {
-  const dict = record.trace_dict as TraceDictLike | undefined;
-  const root: TraceDictLike = dict && Array.isArray(dict.main_calls) ? dict : { main_calls: [typeof record.search_path === 'string' ? record.search_path : ''], sub_calls: [] };
-  return treeFigures(root, (d, level) => ({
+  return treeFigures(recordTraceDict(record), (d, level) => ({
     seqTokens: d.main_calls.map((text) => {
       const n = textTokens(text);
       onSequence?.(text, n, level);
@@ -95,20 +92,33 @@ export function finalOperations(text: string): Step[] | undefined {
   const lines = text.split('\n');
   let goal = -1;
   for (let k = lines.length - 1; k >= 0; k--) {
-    if (/ equal: Goal Reached$/.test(lines[k]!)) {
+    if (lines[k]!.endsWith(' equal: Goal Reached') && parseTraceLine(lines[k]!)?.kind === 'goal') {
       goal = k;
       break;
     }
   }
   if (goal < 0) return undefined;
-  const explore = /^Exploring Operation: (\S+), Resulting Numbers/.exec(lines[goal - 1] ?? '');
+  const explore = parseTraceLine(lines[goal - 1] ?? '');
   let at = goal - 2;
   while (at >= 0 && !lines[at]!.startsWith('Current State: ')) at--;
-  const state = /^Current State: \d+:\[[^\]]*\], Operations: \[(.*)\]$/.exec(lines[at] ?? '');
-  if (!explore || !state) return undefined;
-  const earlier = state[1] === '' ? [] : state[1]!.split(', ').map((s) => s.replace(/'/g, ''));
-  const steps = [...earlier, explore[1]!].map(parseStep);
-  return steps.every((s) => s !== undefined) ? (steps as Step[]) : undefined;
+  const state = parseTraceLine(lines[at] ?? '');
+  if (explore?.kind !== 'explore' || state?.kind !== 'state') return undefined;
+  const earlier = state.ops.map(parseStep);
+  return earlier.every((s) => s !== undefined) ? [...(earlier as Step[]), explore.step] : undefined;
+}
+
+/** The node of the first line that moves to one (a thread's start), if any. */
+function firstMove(text: string): string | undefined {
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    if (text.startsWith('Moving to Node #', at)) {
+      const line = parseTraceLine(text.slice(at, end));
+      if (line?.kind === 'move') return line.id;
+    }
+    at = end + 1;
+  }
+  return undefined;
 }
 
 const lineCount = (text: string) => text.split('\n').filter((l) => l !== '').length;

@@ -1,4 +1,5 @@
 import { intStr, type Operator, type Step } from '../core/countdown.js';
+import type { TraceDictTree } from '../records/trace-dict.js';
 import type { Thread, TraceEvent } from '../solver/events.js';
 import type { TextCosts } from '../solver/window.js';
 import { pathBetween, type SearchNode } from '../solver/node.js';
@@ -505,13 +506,8 @@ export function sequenceText(t: RenderedThread, k: number): string {
   return unescapeTrace(t.text.toString(0, t.cuts[k]) + t.spawns[k]!.toString());
 }
 
-export interface TraceDict {
-  readonly main_calls: string[];
-  readonly sub_calls: TraceDict[][];
-}
-
 /** The reference's `trace_dict` with string texts (tests, inspect). */
-export function traceDictOf(t: RenderedThread): TraceDict {
+export function traceDictOf(t: RenderedThread): TraceDictTree {
   const main_calls: string[] = [];
   for (let k = 0; k < sequenceCount(t); k++) main_calls.push(sequenceText(t, k));
   return { main_calls, sub_calls: t.children.map((group) => group.map(traceDictOf)) };

@@ -4,22 +4,12 @@
  * before the spawn, names the same children in the same order and reports their outcomes
  * truly; one child trace per spawned child, checked recursively.
  */
+import { isTraceDictLevel } from '../records/trace-dict.js';
 import type { VerifyIssue } from './issue.js';
 import { firstDifferentLine } from './lines.js';
 import type { NodeState } from './node.js';
 import type { JoinBlock, SpawnBlock, ThreadGoal, ThreadReport } from './thread-report.js';
 import { verifyThread } from './thread.js';
-
-export interface TraceDict {
-  readonly main_calls: string[];
-  readonly sub_calls: unknown[][];
-}
-
-export function isTraceDict(x: unknown): x is TraceDict {
-  if (typeof x !== 'object' || x === null) return false;
-  const { main_calls: main, sub_calls: sub } = x as Record<string, unknown>;
-  return Array.isArray(main) && main.length > 0 && main.every((m) => typeof m === 'string') && Array.isArray(sub) && sub.every(Array.isArray);
-}
 
 export interface TreeSpec {
   readonly target: number;
@@ -41,7 +31,7 @@ export interface TreeResult {
  * undefined when it is not shaped like a trace_dict.
  */
 export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues: VerifyIssue[]): TreeResult | undefined {
-  if (!isTraceDict(td)) {
+  if (!isTraceDictLevel(td)) {
     issues.push({ thread: at, line: 0, message: 'trace_dict needs main_calls (a non-empty list of strings) and sub_calls (a list of lists)' });
     return undefined;
   }

@@ -5,7 +5,8 @@
  */
 import { pyIntList, stepString } from '../core/countdown.js';
 import { quote } from './issue.js';
-import type { LineKind, ThreadLine, ThreadText, TraceLine } from './lines.js';
+import type { LineKind, TraceLine } from '../records/trace-lines.js';
+import type { ThreadLine, ThreadText } from './lines.js';
 import { sameList, sameState, showState, splitId, type NodeState } from './node.js';
 import { exploreFault } from './step.js';
 

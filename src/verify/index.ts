@@ -4,4 +4,4 @@ export { verifyRecord, recordKind, type RecordKind, type VerifyOptions } from '.
 export { verifyThread } from './thread.js';
 export { verifySequences, type SequenceIssue, type SequenceLine } from './sequences.js';
 export type { SearchKind, ThreadSpec, ThreadReport } from './thread-report.js';
-export { parseTraceLine, renderLine, type TraceLine } from './lines.js';
+export { parseTraceLine, renderLine, type TraceLine } from '../records/trace-lines.js';

@@ -3,7 +3,8 @@
  * search, told apart by their fields. Pure: the caller reads and parses the JSON.
  */
 import { parseStep, pyIntList, type Step } from '../core/countdown.js';
-import { isTraceDict, verifyTraceDict, type TraceDict } from './apr.js';
+import { isTraceDictLevel, threadsOf } from '../records/trace-dict.js';
+import { verifyTraceDict } from './apr.js';
 import type { VerifyIssue } from './issue.js';
 import { firstDifferentLine } from './lines.js';
 import type { NodeState } from './node.js';
@@ -60,14 +61,15 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   let sequences: Array<{ thread: string; text: string }> = [{ thread: 'search_path', text: searchPath }];
   if (kind === 'apr') {
     const tree = verifyTraceDict(rec.trace_dict, '', spec, issues);
-    if (tree && isTraceDict(rec.trace_dict)) {
+    if (tree && isTraceDictLevel(rec.trace_dict)) {
       const main = rec.trace_dict.main_calls;
       const last = tree.calls[tree.calls.length - 1]!;
       result = { thread: `main[${main.length - 1}]`, goal: last.goal, clean: last.issues.length === 0 };
       if (searchPath !== main[main.length - 1]) {
         issues.push({ thread: 'search_path', line: firstDifferentLine(searchPath, main[main.length - 1]!), message: `search_path is not the last main call (main[${main.length - 1}])` });
       }
-      sequences = [...allCalls(rec.trace_dict, '')];
+      // every main call in the reference's `add_all_calls` order
+      sequences = [...threadsOf(rec.trace_dict)].flatMap((t) => t.dict.main_calls.map((text, k) => ({ thread: `${t.at ? `${t.at}.` : ''}main[${k}]`, text })));
     }
   } else {
     const report = verifyThread(searchPath, { name: 'search_path', kind, ...spec });
@@ -119,13 +121,4 @@ export function verifyFinalPath(p: Problem, goal: ThreadGoal, thread: string, is
       ? `final path ends with ${pyIntList(r.nums)}, not [${p.target}]`
       : undefined;
   if (message) issues.push({ thread, line: goal.pathLine, message });
-}
-
-/** Every main call in the tree, in the reference's `add_all_calls` order, with its name. */
-function* allCalls(td: TraceDict, at: string): Generator<{ thread: string; text: string }> {
-  const dot = at ? `${at}.` : '';
-  for (const [k, text] of td.main_calls.entries()) yield { thread: `${dot}main[${k}]`, text };
-  for (const [k, children] of td.sub_calls.entries()) {
-    for (const [j, child] of children.entries()) if (isTraceDict(child)) yield* allCalls(child, `${dot}sub[${k}][${j}]`);
-  }
 }

@@ -6,9 +6,10 @@
  * record's trace_dict would be); conditioning prefixes checked against what they claim.
  * Pure: the caller reads the file and counts tokens.
  */
-import { verifyTraceDict, type TraceDict } from './apr.js';
+import type { TraceDictTree } from '../records/trace-dict.js';
+import { verifyTraceDict } from './apr.js';
 import type { VerifyIssue } from './issue.js';
-import { parseTraceLine } from './lines.js';
+import { parseTraceLine, type TraceLine } from '../records/trace-lines.js';
 import type { NodeState } from './node.js';
 import { verifyFinalPath } from './record.js';
 import type { SearchKind, ThreadGoal, ThreadReport } from './thread-report.js';
@@ -37,8 +38,30 @@ export interface SequenceIssue extends VerifyIssue {
 
 const PREFIX = /^(Token Budget|Sub Call Budget): (\d+) /;
 const THREAD = /^root(?:\.(?:0|[1-9]\d*))*$/;
-const SPAWN_LINE = /^<Start Sub Search \d+ at level \d+> /gm;
-const LEVEL = /^<(?:Start Sub Search|Goal Reached in Sub Search|No Solution in Sub Search) \d+ at level (\d+)>/m;
+
+/** The parsed lines of a text that open with `<` (spawn and join lines), in order. */
+function* blockLines(text: string): Generator<TraceLine> {
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.charCodeAt(at) === 0x3c ? parseTraceLine(text.slice(at, end)) : undefined;
+    if (line) yield line;
+    at = end + 1;
+  }
+}
+
+/** The level the first spawn or join line of an APR thread names: the thread's level + 1. */
+function namedLevel(text: string): number | undefined {
+  for (const l of blockLines(text)) if (l.kind === 'spawn' || l.kind === 'joinGoal' || l.kind === 'joinNone') return l.level;
+  return undefined;
+}
+
+/** Children a main call spawns: its `<Start Sub Search ...>` lines. */
+function spawnCount(text: string): number {
+  let n = 0;
+  for (const l of blockLines(text)) if (l.kind === 'spawn') n++;
+  return n;
+}
 
 interface Entry {
   readonly at: number;
@@ -156,8 +179,8 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
     return;
   }
   // An APR thread: its level is what its spawn and join lines say, less one (else root or child).
-  const named = LEVEL.exec(e.body);
-  const level = named ? Number(named[1]) - 1 : s.start.id === '0' ? 0 : 1;
+  const named = namedLevel(e.body);
+  const level = named !== undefined ? named - 1 : s.start.id === '0' ? 0 : 1;
   push(issues, e, verifyThread(e.body, { name: e.name, kind: 'apr', target: s.target, start: s.start, level }));
 }
 
@@ -182,15 +205,15 @@ function verifyRecordThreads(tree: Map<string, Entry[]>, entries: readonly Entry
   }
   // Rebuild the trace_dict: sub_calls[k] are the children the k-th main call spawned, in order.
   const names = new Map<string, string>(); // trace_dict path -> thread name
-  const build = (name: string, path: string): TraceDict => {
+  const build = (name: string, path: string): TraceDictTree => {
     names.set(path, name);
     const main = tree.get(name)!;
     const kids: string[] = [];
     for (let k = 0; tree.has(`${name}.${k}`); k++) kids.push(`${name}.${k}`);
-    const sub: TraceDict[][] = [];
+    const sub: TraceDictTree[][] = [];
     let next = 0;
     for (let k = 0; k + 1 < main.length; k++) {
-      const n = main[k]!.body.match(SPAWN_LINE)?.length ?? 0;
+      const n = spawnCount(main[k]!.body);
       sub.push(kids.slice(next, next + n).map((kid, j) => build(kid, `${path ? `${path}.` : ''}sub[${k}][${j}]`)));
       next += n;
     }

@@ -8,7 +8,8 @@
 import { pyIntList, pyStrList, stepString, type Step } from '../core/countdown.js';
 import { readCleanPath, type CleanPath } from './clean-path.js';
 import { quote, type VerifyIssue } from './issue.js';
-import { splitThread, type LineKind, type ThreadLine, type ThreadText, type TraceLine } from './lines.js';
+import type { LineKind, TraceLine } from '../records/trace-lines.js';
+import { splitThread, type ThreadLine, type ThreadText } from './lines.js';
 import { sameList, sameState, showState, splitId, type NodeState } from './node.js';
 import { exploreFault } from './step.js';
 import type { JoinBlock, JoinedChild, SearchKind, SpawnBlock, SpawnedChild, ThreadGoal, ThreadReport, ThreadSpec } from './thread-report.js';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { LineCutter } from '../source.js';
+import { LineCutter } from '../../records/lines.js';
 import { systemError } from './files.js';
 
 /** Where a run of lines taken together comes from: its file, the first one's 1-based line, and its first index among the lines taken. */

@@ -34,7 +34,7 @@ function readShard(dir: string): ShardDir {
   } catch {
     throw new UsageError(`${dir}: no ${MANIFEST}; is this a finished shard folder? (an unfinished one continues with corpus ... --resume)`);
   }
-  const m = JSON.parse(text) as Manifest;
+  const m = parseJson(text, join(dir, MANIFEST)) as Manifest;
   if (!m.shard) throw new UsageError(`${dir}: not a shard (its manifest has no "shard"); it is a whole corpus already`);
   return { dir, manifest: m as ShardDir['manifest'] };
 }
@@ -110,18 +110,34 @@ class ShardStream {
   }
 }
 
-function readBlocks(sh: ShardDir): Record<string, Block[]> {
-  const want = sh.manifest.files.find((f) => f.kind === 'blocks');
+/** A JSON file of a shard, refused as a usage error when it is not JSON (a shard cut short). */
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${path} is not valid JSON (${(err as Error).message}); make that shard again`);
+  }
+}
+
+/** The text of a shard's file `name`, which its manifest lists with its SHA-256; `missing` says what an absent one means. */
+function checkedText(sh: ShardDir, name: string, missing: string): string {
+  const path = join(sh.dir, name);
   let text: string;
   try {
-    text = readFileSync(join(sh.dir, BLOCKS), 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
-    throw new UsageError(`${sh.dir}: no ${BLOCKS}; make that shard again with this version`);
+    throw new UsageError(missing);
   }
+  const want = sh.manifest.files.find((f) => f.name === name);
   if (!want || createHash('sha256').update(text).digest('hex') !== want.sha256) {
-    throw new UsageError(`${join(sh.dir, BLOCKS)} does not match its shard's manifest; make that shard again`);
+    throw new UsageError(`${path} does not match its shard's manifest; make that shard again`);
   }
-  return (JSON.parse(text) as { streams: Record<string, Block[]> }).streams;
+  return text;
+}
+
+function readBlocks(sh: ShardDir): Record<string, Block[]> {
+  const text = checkedText(sh, BLOCKS, `${sh.dir}: no ${BLOCKS}; make that shard again with this version`);
+  return (parseJson(text, join(sh.dir, BLOCKS)) as { streams: Record<string, Block[]> }).streams;
 }
 
 /**
@@ -220,11 +236,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     const window = Number(first.options.window ?? 4096);
     const tallies: CorpusTallies = { train: new ProblemTally(), val: undefined, solvers: new Map() };
     for (const sh of shards) {
-      const text = readFileSync(join(sh.dir, STATS), 'utf8');
-      const want = sh.manifest.files.find((f) => f.name === STATS);
-      if (!want || createHash('sha256').update(text).digest('hex') !== want.sha256) {
-        throw new UsageError(`${join(sh.dir, STATS)} does not match its shard's manifest; make that shard again`);
-      }
+      const text = checkedText(sh, STATS, `${sh.dir}: no ${STATS}; make that shard again`);
       const t = talliesFromStats(text, solvers, join(sh.dir, STATS));
       tallies.train.merge(t.train);
       if (t.val) (tallies.val ??= new ProblemTally()).merge(t.val);

@@ -1,17 +1,11 @@
+import { isTraceDict } from './trace-dict.js';
+
 /** What a record is, told from its fields (never from the file name it came in). */
 export type RecordKind = 'apr' | 'sosp' | 'other' | 'problem' | 'sequence';
 
 /** The search kinds, in the order reports show them. */
 export const SEARCH_KINDS = ['sosp', 'apr', 'other'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
-
-export const KIND_LABEL: Record<RecordKind, string> = {
-  sosp: 'SoS+',
-  apr: 'APR',
-  other: 'DFS/BFS',
-  problem: 'problems',
-  sequence: 'sequence lines',
-};
 
 export type Classified = { kind: RecordKind; record: Record<string, unknown> } | { kind: undefined; reason: string };
 
@@ -47,11 +41,4 @@ export function classify(value: unknown): Classified {
   if (typeof value.text === 'string') return { kind: 'sequence', record: value };
   const keys = Object.keys(value).slice(0, 4).join(', ');
   return { kind: undefined, reason: `unrecognised record (fields: ${keys || 'none'}); ${EXPECTED}` };
-}
-
-/** A trace_dict checked all the way down, so later walks need no guards. */
-export function isTraceDict(v: unknown): boolean {
-  if (!isObject(v) || !Array.isArray(v.main_calls) || !Array.isArray(v.sub_calls)) return false;
-  if (v.main_calls.length === 0 || !v.main_calls.every((s) => typeof s === 'string')) return false;
-  return v.sub_calls.every((group) => Array.isArray(group) && group.every(isTraceDict));
 }

@@ -1,123 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { createReadStream, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import { describeSystemError } from '../pipeline/errors.js';
-import { formatOf, STDIO } from '../pipeline/formats.js';
-import { LineCutter } from '../pipeline/source.js';
-
-/**
- * Tolerant reading for reports: unlike pipeline/source.ts, a corrupt line is reported and
- * skipped instead of stopping the run, so one bad line never hides a corpus.
- */
-
-/** Something wrong with one line (or a whole file, when line is undefined). */
-export interface ReadIssue {
-  readonly file: string;
-  readonly line?: number;
-  readonly message: string;
-  /** Whole-file findings: no records at all, or a JSON file that is not a list of records. */
-  readonly code?: 'empty' | 'not-records';
-}
-
-export interface ReadItem {
-  readonly value: unknown;
-  /** 1-based line the record starts on. */
-  readonly line: number;
-}
-
-export type IssueSink = (issue: ReadIssue) => void;
+import type { IssueSink, RecordAt } from './read.js';
 
 /** Largest single record accepted from a JSON array before the file is judged corrupt. */
 const MAX_ELEMENT_CHARS = 256 << 20;
-
-const RECORD_FILE = /\.(jsonl|json)(\.gz)?$/;
-
-export const isRecordFileName = (name: string): boolean => RECORD_FILE.test(name);
-
-/** The record files of a folder (any depth, sorted), skipping hidden entries. */
-export function recordFilesIn(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name.startsWith('.') || e.name.includes('.tmp-')) continue;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && isRecordFileName(e.name)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-export function isFolder(path: string): boolean {
-  if (path === STDIO) return false;
-  try {
-    return statSync(path).isDirectory();
-  } catch (err) {
-    throw describeSystemError(err, `cannot read ${path}`) ?? err;
-  }
-}
-
-async function open(file: string, gzip: boolean): Promise<Readable> {
-  if (file === STDIO) return process.stdin;
-  const raw = createReadStream(file);
-  await new Promise<void>((resolve, reject) => {
-    raw.once('open', () => resolve());
-    raw.once('error', (err) => reject(describeSystemError(err, `cannot read ${file}`) ?? err));
-  });
-  if (!gzip) return raw;
-  const gz = raw.pipe(createGunzip());
-  raw.on('error', (err) => gz.destroy(err));
-  gz.on('close', () => raw.destroy());
-  return gz;
-}
-
-/**
- * Parsed records of one file (`-`: standard input, JSON Lines), in order. Throws only when the file cannot be opened; every
- * other problem (empty file, corrupt line, truncated gzip) goes to `issue` and reading
- * goes on where it can.
- */
-export async function* readTolerant(file: string, issue: IssueSink): AsyncGenerator<ReadItem> {
-  const fmt = file === STDIO ? { array: false, gzip: false } : formatOf(file);
-  const input = await open(file, fmt.gzip);
-  try {
-    yield* fmt.array ? jsonArray(input, file, issue) : jsonLines(input, file, issue);
-  } finally {
-    if (input !== process.stdin) input.destroy(); // also when the caller stops early
-  }
-}
-
-async function* jsonLines(input: Readable, file: string, issue: IssueSink): AsyncGenerator<ReadItem> {
-  let n = 0;
-  let any = false;
-  // Lines cut as every reader cuts them; one that is not UTF-8 is named and read as blank.
-  const cutter = new LineCutter(file, (line) => issue({ file, line, message: 'not valid UTF-8; line skipped' }));
-  const parsed = function* (lines: readonly string[]): Generator<ReadItem> {
-    for (const text of lines) {
-      n++;
-      if (text.trim() === '') continue;
-      any = true;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        issue({ file, line: n, message: `not valid JSON (${(err as Error).message}); line skipped` });
-        continue;
-      }
-      yield { value, line: n };
-    }
-  };
-  try {
-    for await (const chunk of input) yield* parsed(cutter.push(chunk as Buffer));
-  } catch (err) {
-    issue({ file, line: n + 1, message: `cannot read further (${(err as Error).message}); kept the ${n} lines before` });
-    return;
-  }
-  yield* parsed(cutter.end());
-  if (!any) issue({ file, message: 'empty: no records', code: 'empty' });
-}
 
 /**
  * Text of JSON chunks, checked as UTF-8 (decoding alone would replace bad bytes silently). A
@@ -162,8 +47,12 @@ function completeChars(bytes: Buffer): number {
   return bytes.length;
 }
 
-/** Splits a JSON array into its elements as the text streams in, so any size reads in bounded memory. */
-async function* jsonArray(input: Readable, file: string, issue: IssueSink): AsyncGenerator<ReadItem> {
+/**
+ * Splits a JSON array into its elements as the text streams in, so any size reads in bounded
+ * memory. Tolerant of a missing or doubled comma between elements; `commas` reports those
+ * too, for a strict reader that must refuse every text JSON.parse refuses.
+ */
+export async function* arrayElements(input: AsyncIterable<Buffer>, file: string, issue: IssueSink, commas = false): AsyncGenerator<RecordAt> {
   const utf8 = new Utf8Chunks();
   const notUtf8 = (at: number) => issue({ file, line: at, message: `not valid UTF-8; kept the ${element} elements before` });
   let state: 'start' | 'between' | 'element' | 'end' = 'start';
@@ -174,7 +63,10 @@ async function* jsonArray(input: Readable, file: string, issue: IssueSink): Asyn
   let elementLine = 0;
   let element = 0;
   let pending = '';
-  const parse = (text: string): ReadItem | undefined => {
+  /** Between elements: whether the comma before the next one has been read. */
+  let comma = true;
+  const badComma = () => issue({ file, line, message: 'a comma missing or out of place between elements' });
+  const parse = (text: string): RecordAt | undefined => {
     element++;
     try {
       return { value: JSON.parse(text), line: elementLine };
@@ -184,7 +76,7 @@ async function* jsonArray(input: Readable, file: string, issue: IssueSink): Asyn
     }
   };
   try {
-    for await (const raw of input as AsyncIterable<Buffer>) {
+    for await (const raw of input) {
       const chunk = utf8.text(raw, line);
       let from = state === 'element' ? 0 : -1;
       for (let i = 0; i < chunk.length; i++) {
@@ -204,6 +96,7 @@ async function* jsonArray(input: Readable, file: string, issue: IssueSink): Asyn
               const item = parse(pending + chunk.slice(from, i + 1));
               pending = '';
               state = 'between';
+              comma = false;
               if (item) yield item;
             }
           } else if (depth === 0 && (c === ',' || c === ']')) {
@@ -211,6 +104,7 @@ async function* jsonArray(input: Readable, file: string, issue: IssueSink): Asyn
             const item = parse(pending + chunk.slice(from, i));
             pending = '';
             state = c === ']' ? 'end' : 'between';
+            comma = true;
             if (item) yield item;
           }
           continue;
@@ -224,11 +118,17 @@ async function* jsonArray(input: Readable, file: string, issue: IssueSink): Asyn
           }
           state = 'between';
         } else if (state === 'between') {
-          if (c === ',') continue;
+          if (c === ',') {
+            if (commas && comma) badComma();
+            comma = true;
+            continue;
+          }
           if (c === ']') {
+            if (commas && comma && element > 0) badComma();
             state = 'end';
             continue;
           }
+          if (commas && !comma) badComma();
           state = 'element';
           from = i;
           elementLine = line;

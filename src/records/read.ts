@@ -1,0 +1,220 @@
+import { isUtf8 } from 'node:buffer';
+import { createReadStream, readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { describeSystemError, InputError } from '../pipeline/errors.js';
+import { formatOf, STDIO } from '../pipeline/formats.js';
+import { arrayElements } from './json-array.js';
+import { LineCutter } from './lines.js';
+
+/**
+ * The one reader of record files: `.jsonl`, `.json` (one array) or either with `.gz`; `-` is
+ * standard input as JSON Lines. Both forms stream: lines as chunks arrive, an array split
+ * into its elements as its text arrives. Two modes:
+ * - strict (`readRecords`, `readRecordBatches`: verify, inspect, search, problems): the
+ *   first fault stops the read with an InputError naming the file and line;
+ * - tolerant (`readRecordsTolerant`: stats, report): every fault goes to a sink, the line
+ *   is skipped and reading goes on where it can, so one bad line never hides a corpus.
+ */
+
+/** One record read from a file, with where it came from. */
+export interface RecordAt {
+  readonly value: unknown;
+  /** 1-based line for JSON Lines; for a JSON array, the line its element starts on (tolerant) or its element number (strict). */
+  readonly line: number;
+}
+
+/** Something wrong with one line (or a whole file, when line is undefined), as a tolerant read reports it. */
+export interface ReadIssue {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
+  /** Whole-file findings: no records at all, or a JSON file that is not a list of records. */
+  readonly code?: 'empty' | 'not-records';
+}
+
+export type IssueSink = (issue: ReadIssue) => void;
+
+/** Strict reads take big chunks; tolerant reads keep the stream's default, which their "kept the n lines before" counts are made with. */
+const STRICT_CHUNK = 1 << 20;
+
+/** The records of a file, strictly (see readRecordBatches). */
+export async function* readRecords(path: string): AsyncGenerator<RecordAt> {
+  for await (const batch of readRecordBatches(path)) yield* batch;
+}
+
+/**
+ * The records of a file, strictly, a batch per chunk read: a reader that handles a batch in
+ * one go waits once per chunk, not once per record. A chunk with a fault throws before any of
+ * its records is handed over, and a JSON array is checked whole before its first record.
+ */
+export async function* readRecordBatches(path: string): AsyncGenerator<RecordAt[]> {
+  const fmt = path === STDIO ? { array: false, gzip: false } : formatOf(path);
+  if (fmt.array) {
+    yield* strictArray(path, fmt.gzip);
+    return;
+  }
+  const input = await open(path, fmt.gzip, STRICT_CHUNK);
+  const lines = new LineCutter(path);
+  let count = 0;
+  const parse = (texts: readonly string[]): RecordAt[] => {
+    const out: RecordAt[] = [];
+    for (const text of texts) {
+      const n = ++count;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        throw new InputError(path, n, `not valid JSON (${(err as Error).message})`);
+      }
+      out.push({ value, line: n });
+    }
+    return out;
+  };
+  try {
+    try {
+      for await (const chunk of input) {
+        const batch = parse(lines.push(chunk as Buffer));
+        if (batch.length > 0) yield batch;
+      }
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw describeSystemError(err, `cannot read ${path}`) ?? new InputError(path, count + 1, (err as Error).message);
+    }
+    const last = parse(lines.end());
+    if (last.length > 0) yield last;
+  } finally {
+    close(input);
+  }
+}
+
+/**
+ * Parsed records of one file, in order, tolerantly. Throws only when the file cannot be
+ * opened; every other problem (empty file, corrupt line, truncated gzip) goes to `issue`
+ * and reading goes on where it can. Records come one by one, each line parsed when its
+ * record is asked for, so issues and what the caller makes of the records keep line order.
+ */
+export async function* readRecordsTolerant(file: string, issue: IssueSink): AsyncGenerator<RecordAt> {
+  const fmt = file === STDIO ? { array: false, gzip: false } : formatOf(file);
+  const input = await open(file, fmt.gzip);
+  try {
+    yield* fmt.array ? arrayElements(input as AsyncIterable<Buffer>, file, issue) : tolerantLines(input, file, issue);
+  } finally {
+    close(input); // also when the caller stops early
+  }
+}
+
+async function* tolerantLines(input: Readable, file: string, issue: IssueSink): AsyncGenerator<RecordAt> {
+  let n = 0;
+  let any = false;
+  // Lines cut as every reader cuts them; one that is not UTF-8 is named and read as blank.
+  const cutter = new LineCutter(file, (line) => issue({ file, line, message: 'not valid UTF-8; line skipped' }));
+  const parsed = function* (lines: readonly string[]): Generator<RecordAt> {
+    for (const text of lines) {
+      n++;
+      if (text.trim() === '') continue;
+      any = true;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        issue({ file, line: n, message: `not valid JSON (${(err as Error).message}); line skipped` });
+        continue;
+      }
+      yield { value, line: n };
+    }
+  };
+  try {
+    for await (const chunk of input) yield* parsed(cutter.push(chunk as Buffer));
+  } catch (err) {
+    issue({ file, line: n + 1, message: `cannot read further (${(err as Error).message}); kept the ${n} lines before` });
+    return;
+  }
+  yield* parsed(cutter.end());
+  if (!any) issue({ file, message: 'empty: no records', code: 'empty' });
+}
+
+/** Records handed over per batch from a JSON array. */
+const ARRAY_BATCH = 256;
+
+/**
+ * A JSON array, strictly: streamed once to check it (every element parsed, commas in place),
+ * then again to hand its records over, so a faulty array fails before its first record as
+ * it did when it was parsed whole. A fault is worded by that whole parse, as it always was.
+ */
+async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordAt[]> {
+  let faulty = false;
+  const check = await open(path, gzip, STRICT_CHUNK);
+  try {
+    for await (const _ of arrayElements(check as AsyncIterable<Buffer>, path, () => (faulty = true), true)) if (faulty) break;
+  } finally {
+    close(check);
+  }
+  if (faulty) {
+    yield wholeArray(path, gzip);
+    return;
+  }
+  const input = await open(path, gzip, STRICT_CHUNK);
+  const refuse = (i: ReadIssue) => {
+    throw new InputError(path, i.line, `${i.message} (the file changed while it was read)`);
+  };
+  try {
+    let batch: RecordAt[] = [];
+    let element = 0;
+    for await (const { value } of arrayElements(input as AsyncIterable<Buffer>, path, refuse, true)) {
+      batch.push({ value, line: ++element });
+      if (batch.length === ARRAY_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  } finally {
+    close(input);
+  }
+}
+
+/** A JSON array parsed whole: only for a faulty one, to word its fault as JSON.parse does over the whole text. */
+function wholeArray(path: string, gzip: boolean): RecordAt[] {
+  let bytes: Buffer;
+  try {
+    const raw = readFileSync(path);
+    bytes = gzip ? gunzipSync(raw) : raw;
+  } catch (err) {
+    throw describeSystemError(err, `cannot read ${path}`) ?? new InputError(path, undefined, (err as Error).message);
+  }
+  if (!isUtf8(bytes)) {
+    // Cut into lines only to name the first that is not UTF-8 (the cutter refuses it).
+    const lines = new LineCutter(path);
+    lines.push(bytes);
+    lines.end();
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new InputError(path, undefined, `not valid JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(value)) throw new InputError(path, undefined, 'expected a JSON array of records');
+  return value.map((v, i) => ({ value: v, line: i + 1 }));
+}
+
+/** The file's bytes as they stream (unzipped for `.gz`); `-` is standard input. */
+async function open(file: string, gzip: boolean, highWaterMark?: number): Promise<Readable> {
+  if (file === STDIO) return process.stdin;
+  const raw = createReadStream(file, highWaterMark === undefined ? {} : { highWaterMark });
+  await new Promise<void>((resolve, reject) => {
+    raw.once('open', () => resolve());
+    raw.once('error', (err) => reject(describeSystemError(err, `cannot read ${file}`) ?? err));
+  });
+  if (!gzip) return raw;
+  const gz = raw.pipe(createGunzip());
+  raw.on('error', (err) => gz.destroy(err));
+  gz.on('close', () => raw.destroy());
+  return gz;
+}
+
+function close(input: Readable): void {
+  if (input !== process.stdin) input.destroy();
+}

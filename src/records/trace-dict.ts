@@ -1,0 +1,74 @@
+/**
+ * The `trace_dict` of an APR record as read back (spec §6): a thread's main calls (its
+ * sequences, each the one before grown) and, for each main call but the last, the child
+ * threads it spawned. The other searches are one thread: their `search_path`.
+ */
+
+/** A trace_dict whose children are `Child`: checked all the way down (the default), or not yet (`unknown`). */
+export interface TraceDict<Child = TraceDictTree> {
+  readonly main_calls: readonly string[];
+  readonly sub_calls: ReadonlyArray<readonly Child[]>;
+}
+
+/** A trace_dict checked all the way down. */
+export type TraceDictTree = TraceDict<TraceDictTree>;
+
+/**
+ * The shape of one level: main_calls a non-empty list of texts, sub_calls a list of lists.
+ * The children are not looked at: the verifier checks each where it stands, to name it.
+ */
+export function isTraceDictLevel(v: unknown): v is TraceDict<unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const { main_calls: main, sub_calls: sub } = v as Record<string, unknown>;
+  return Array.isArray(main) && main.length > 0 && main.every((m) => typeof m === 'string') && Array.isArray(sub) && sub.every(Array.isArray);
+}
+
+/** A trace_dict checked all the way down, so later walks need no guards. */
+export function isTraceDict(v: unknown): v is TraceDictTree {
+  return isTraceDictLevel(v) && v.sub_calls.every((group) => group.every(isTraceDict));
+}
+
+/**
+ * The thread tree of a search record: its trace_dict (APR), else one thread of its
+ * `search_path` ('' when it has none). The trace_dict is taken as the classifier or the
+ * verifier found it; walks that start here read `main_calls` of every thread.
+ */
+export function recordTraceDict(record: Readonly<Record<string, unknown>>): TraceDictTree {
+  const dict = record.trace_dict as TraceDictTree | undefined;
+  if (dict && Array.isArray(dict.main_calls)) return dict;
+  return { main_calls: [typeof record.search_path === 'string' ? record.search_path : ''], sub_calls: [] };
+}
+
+/** A thread's last sequence: the whole thread (the earlier ones are its prefixes); '' for none. */
+export const lastSequence = (d: TraceDict<unknown>): string => d.main_calls[d.main_calls.length - 1] ?? '';
+
+/** A thread of a tree with its place: `name` as inspect and sequences files write it, `at` as the verifier does. */
+export interface ThreadAt {
+  readonly dict: TraceDict<unknown>;
+  readonly level: number;
+  /** `root`, `root.2`, `root.1.0`: child 2 of the root, counted across its spawns. */
+  readonly name: string;
+  /** '' for the root, `sub[0][2]`, `sub[0][2].sub[1][0]`: where the child sits in sub_calls. */
+  readonly at: string;
+}
+
+/**
+ * Every thread of a tree, in the reference's `add_all_calls` order: a thread, then its
+ * children spawn by spawn, each with its own. A child that is not shaped like a trace_dict
+ * (the verifier names it) is passed over with its subtree; it keeps its number.
+ */
+export function* threadsOf(root: TraceDict<unknown>): Generator<ThreadAt> {
+  yield* walk(root, 0, 'root', '');
+}
+
+function* walk(dict: TraceDict<unknown>, level: number, name: string, at: string): Generator<ThreadAt> {
+  yield { dict, level, name, at };
+  const dot = at ? `${at}.` : '';
+  let child = 0;
+  for (const [k, group] of dict.sub_calls.entries()) {
+    for (const [j, kid] of group.entries()) {
+      const kidName = `${name}.${child++}`;
+      if (isTraceDictLevel(kid)) yield* walk(kid, level + 1, kidName, `${dot}sub[${k}][${j}]`);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { classify } from '../src/records/kind.js';
+import { LineCutter } from '../src/records/lines.js';
+import { readRecords, readRecordsTolerant, type ReadIssue, type RecordAt } from '../src/records/read.js';
+import { isTraceDict, isTraceDictLevel, recordTraceDict, threadsOf } from '../src/records/trace-dict.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ct-records-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const fileOf = (bytes: Buffer, ext: string): string => {
+  const path = join(dir, `f${files++}${ext}`);
+  writeFileSync(path, ext.endsWith('.gz') ? gzipSync(bytes) : bytes);
+  return path;
+};
+
+/** What readline (crlfDelay: Infinity) makes of the text: the model the cutter follows. */
+async function byReadline(text: string): Promise<RecordAt[]> {
+  const out: RecordAt[] = [];
+  let n = 0;
+  for await (const line of createInterface({ input: Readable.from([Buffer.from(text)]), crlfDelay: Infinity })) {
+    n++;
+    if (line.trim() !== '') out.push({ value: JSON.parse(line), line: n });
+  }
+  return out;
+}
+
+function byCutter(bytes: Buffer, cuts: number[]): RecordAt[] {
+  const lines = new LineCutter('x.jsonl');
+  const texts: string[] = [];
+  let from = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    texts.push(...lines.push(bytes.subarray(from, cut)));
+    from = cut;
+  }
+  texts.push(...lines.push(bytes.subarray(from)), ...lines.end());
+  return texts.flatMap((t, i) => (t.trim() === '' ? [] : [{ value: JSON.parse(t) as unknown, line: i + 1 }]));
+}
+
+async function strict(path: string): Promise<{ records: RecordAt[]; error?: string }> {
+  const records: RecordAt[] = [];
+  try {
+    for await (const r of readRecords(path)) records.push(r);
+  } catch (err) {
+    return { records, error: (err as Error).message };
+  }
+  return { records };
+}
+
+async function tolerant(path: string): Promise<{ records: RecordAt[]; issues: ReadIssue[] }> {
+  const records: RecordAt[] = [];
+  const issues: ReadIssue[] = [];
+  for await (const r of readRecordsTolerant(path, (i) => issues.push(i))) records.push(r);
+  return { records, issues };
+}
+
+const value = fc.oneof(fc.integer(), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.array(fc.nat(99), { maxLength: 3 }));
+const ending = fc.constantFrom('\n', '\r\n', '\r', '\n\n', '\r\r\n', '\n  \n');
+
+describe('line cutter', () => {
+  it('cuts what readline cuts, wherever the chunks are cut (inside UTF-8 characters too)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(value, ending), { maxLength: 12 }),
+        fc.boolean(),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+        async (items, lastEnds, where) => {
+          let text = items.map(([v, e]) => JSON.stringify(v) + e).join('');
+          if (!lastEnds && items.length > 0) text += JSON.stringify(items[0]![0]);
+          const bytes = Buffer.from(text);
+          const cuts = where.map((w) => Math.floor(w * bytes.length));
+          expect(byCutter(bytes, cuts)).toEqual(await byReadline(text));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
+
+/** A JSON Lines line: a record, a blank line, text that is not JSON, or bytes that are not UTF-8. */
+type Line = { kind: 'record'; value: unknown } | { kind: 'blank' } | { kind: 'json' } | { kind: 'utf8' };
+const line: fc.Arbitrary<Line> = fc.oneof(
+  { weight: 5, arbitrary: value.map((v) => ({ kind: 'record' as const, value: v })) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'blank' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'json' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'utf8' as const }) },
+);
+const bytesOf = (l: Line): Buffer =>
+  l.kind === 'record' ? Buffer.from(JSON.stringify(l.value)) : l.kind === 'blank' ? Buffer.from('  ') : l.kind === 'json' ? Buffer.from('{"nums": [1,') : Buffer.from([0x22, 0xff, 0x22]);
+
+describe('JSON Lines reader', () => {
+  it('strict stops at a bad line with file:line; tolerant skips and names every bad line and keeps the rest', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 10 }), fc.boolean(), async (lines, gz) => {
+        const path = fileOf(Buffer.concat(lines.flatMap((l) => [bytesOf(l), Buffer.from('\n')])), gz ? '.jsonl.gz' : '.jsonl');
+        const good = lines.flatMap((l, i) => (l.kind === 'record' ? [{ value: l.value, line: i + 1 }] : []));
+        const bad = lines.flatMap((l, i) => (l.kind === 'json' || l.kind === 'utf8' ? [i + 1] : []));
+        const t = await tolerant(path);
+        expect(t.records).toEqual(good);
+        expect(t.issues.filter((i) => i.code === undefined).map((i) => i.line).sort((a, b) => a! - b!)).toEqual(bad);
+        for (const i of t.issues.filter((i) => i.code === undefined)) expect(i.message).toMatch(/^not valid (JSON \(.*\)|UTF-8); line skipped$/);
+        // A line that is not UTF-8 reads as a blank one.
+        expect(t.issues.some((i) => i.code === 'empty')).toBe(lines.every((l) => l.kind === 'blank' || l.kind === 'utf8'));
+        const s = await strict(path);
+        if (bad.length === 0) {
+          expect(s).toEqual({ records: good });
+        } else {
+          // One chunk: no record of it is handed over, and the fault named is one tolerant names too.
+          expect(s.records).toEqual([]);
+          const m = /^(.*):(\d+): (not valid JSON \(.*\)|not valid UTF-8)$/.exec(s.error ?? '');
+          expect(m?.[1]).toBe(path);
+          expect(bad).toContain(Number(m![2]));
+          expect(t.issues.find((i) => i.line === Number(m![2]))!.message).toBe(`${m![3]}; line skipped`);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('names the line of a malformed record', async () => {
+    const path = fileOf(Buffer.from('{"a": 1}\r\n\n{"a": \n'), '.jsonl');
+    expect((await strict(path)).error).toMatch(/\.jsonl:3: not valid JSON/);
+  });
+});
+
+/** Edits that break a JSON array now and then: a character dropped or put in. */
+const edit = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('', ',', '[', ']', '{', '}', '"', ' ', 'x', '\n', '1'));
+
+describe('JSON array reader', () => {
+  it('strict reads what JSON.parse reads of the whole text, and refuses with its words what it refuses', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(value, fc.dictionary(fc.string({ maxLength: 3 }), value, { maxKeys: 2 })), { maxLength: 6 }), fc.array(edit, { maxLength: 2 }), fc.boolean(), async (items, edits, gz) => {
+        let text = JSON.stringify(items, null, 1);
+        for (const [at, put] of edits) {
+          const k = Math.floor(at * text.length);
+          text = put === '' ? text.slice(0, k) + text.slice(k + 1) : text.slice(0, k) + put + text.slice(k);
+        }
+        const path = fileOf(Buffer.from(text), gz ? '.json.gz' : '.json');
+        let whole: unknown;
+        let error: string | undefined;
+        try {
+          whole = JSON.parse(text);
+          if (!Array.isArray(whole)) error = `${path}: expected a JSON array of records`;
+        } catch (err) {
+          error = `${path}: not valid JSON (${(err as Error).message})`;
+        }
+        const s = await strict(path);
+        if (error === undefined) expect(s).toEqual({ records: (whole as unknown[]).map((v, i) => ({ value: v, line: i + 1 })) });
+        else expect(s).toEqual({ records: [], error });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('tolerant reads a valid array element by element, each with the line it starts on', async () => {
+    const path = fileOf(Buffer.from('[\n {"a": "]"},\n 3,\n "x"\n]\n'), '.json');
+    expect(await tolerant(path)).toEqual({ records: [{ value: { a: ']' }, line: 2 }, { value: 3, line: 3 }, { value: 'x', line: 4 }], issues: [] });
+  });
+});
+
+describe('trace_dict', () => {
+  const leaf = { main_calls: ['a'], sub_calls: [] };
+  const tree = { main_calls: ['r0', 'r1'], sub_calls: [[leaf, { main_calls: ['b'], sub_calls: [] }]] };
+
+  it('one level is checked alone; the tree all the way down', () => {
+    const broken = { main_calls: ['r0', 'r1'], sub_calls: [[leaf, 7]] };
+    expect(isTraceDictLevel(broken)).toBe(true);
+    expect(isTraceDict(broken)).toBe(false);
+    expect(isTraceDict(tree)).toBe(true);
+    for (const bad of [null, [], { main_calls: [], sub_calls: [] }, { main_calls: [1], sub_calls: [] }, { main_calls: ['a'], sub_calls: [1] }]) {
+      expect(isTraceDictLevel(bad)).toBe(false);
+    }
+    expect(classify({ nums: [1, 2], target: 3, trace_dict: broken })).toMatchObject({ kind: undefined });
+  });
+
+  it('walks threads in add_all_calls order with both names, passing over a malformed child', () => {
+    const walked = [...threadsOf({ main_calls: ['r0', 'r1'], sub_calls: [[7, tree]] })].map((t) => [t.name, t.at, t.level, t.dict.main_calls[0]]);
+    expect(walked).toEqual([
+      ['root', '', 0, 'r0'],
+      ['root.1', 'sub[0][1]', 1, 'r0'],
+      ['root.1.0', 'sub[0][1].sub[0][0]', 2, 'a'],
+      ['root.1.1', 'sub[0][1].sub[0][1]', 2, 'b'],
+    ]);
+  });
+
+  it('a search record without trace_dict is one thread of its search_path', () => {
+    expect(recordTraceDict({ search_path: 'x' })).toEqual({ main_calls: ['x'], sub_calls: [] });
+    expect(recordTraceDict({ trace_dict: tree })).toBe(tree);
+  });
+});
