@@ -1,4 +1,4 @@
-import { SOLVERS, type SolverName } from '../../solver/strategies.js';
+import { SOLVERS, type SolverName } from '../../solver/registry.js';
 import { UsageError } from '../errors.js';
 import type { CorpusOptions, Shard } from './options.js';
 
