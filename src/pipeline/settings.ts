@@ -77,42 +77,8 @@ export interface PartialSettings {
  * combinations refused (each refusal a UsageError naming the flags).
  */
 export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSettings {
-  const options = qualifyOptions(solver, p);
-  const shape = solverNamed(solver).shape;
-  if (options.reference && p.maxDepth !== undefined && p.maxDepth !== 1) {
-    throw new UsageError('--max-depth cannot be combined with --compat reference (the reference nests one level)');
-  }
-  if (options.reference && p.wave !== undefined) throw new UsageError('--wave cannot be combined with --compat reference (the reference spawns every child at once)');
-  if (options.reference && p.window !== undefined) throw new UsageError('--window cannot be combined with --compat reference (the reference has no window; verify --window measures its sequences)');
-  if (options.reference && p.fit !== undefined) throw new UsageError('--fit cannot be combined with --compat reference (the reference has no window to fit)');
-  const fit = p.fit ?? 'stop';
-  const condition = p.condition ?? 'none';
-  if (condition !== 'none' && condition !== CONDITIONING[shape]) {
-    const others = namesShaped(shape);
-    const takers = (Object.keys(CONDITIONING) as SolverShape[]).filter((s) => CONDITIONING[s] === condition).flatMap(namesShaped);
-    throw new UsageError(`--condition ${condition} is for ${inWords(takers)}; ${inWords(others)} ${others.length === 1 ? 'uses' : 'use'} ${CONDITIONING[shape]}`);
-  }
-  if (fit !== 'stop' && shape !== 'sequence') throw fitRefused();
-  const window = options.reference ? 0 : (p.window ?? DEFAULT_WINDOW);
-  if (window > 0) {
-    const least = shortestThreadTokens(condition, window);
-    if (window < least) throw new UsageError(`--window ${window} is too small: the shortest complete thread needs ${least} tokens`);
-  }
-  return {
-    options: { ...options, maxSpawnLevel: p.maxDepth !== undefined ? p.maxDepth - 1 : options.maxSpawnLevel, fit },
-    window,
-    condition,
-    tokenFields: !options.reference,
-  };
-}
-
-function fitRefused(): UsageError {
-  return new UsageError(`--fit is for ${inWords(namesShaped('sequence'))}: ${inWords(namesShaped('threads'))} threads hand work to children instead`);
-}
-
-/** Search options of `qualify`: defaults filled in, beams and heuristic checked (fit and depth set by `qualify`). */
-function qualifyOptions(solver: SolverName, p: PartialSettings): SearchOptions {
   const reference = p.reference === true;
+  const shape = solverNamed(solver).shape;
   const d = defaultSearchOptions(solver, reference);
   if (reference && p.heuristic !== undefined) {
     throw new UsageError('--heuristic cannot be combined with --compat reference (the reference fixes the heuristic)');
@@ -124,10 +90,29 @@ function qualifyOptions(solver: SolverName, p: PartialSettings): SearchOptions {
   const maxBeam = p.maxBeam ?? d.maxBeam;
   if (minBeam > maxBeam) throw new UsageError(`--min-beam ${minBeam} is larger than --max-beam ${maxBeam}`);
   const maxSubBeam = p.maxSubBeam ?? d.maxSubBeam;
-  if (solverNamed(solver).shape === 'threads' && maxSubBeam < minBeam) {
+  if (shape === 'threads' && maxSubBeam < minBeam) {
     throw new UsageError(`--max-sub-beam ${maxSubBeam} is below --min-beam ${minBeam}: no child thread could have a beam as wide as its parent's; raise --max-sub-beam`);
   }
-  return {
+  if (reference && p.maxDepth !== undefined && p.maxDepth !== 1) {
+    throw new UsageError('--max-depth cannot be combined with --compat reference (the reference nests one level)');
+  }
+  if (reference && p.wave !== undefined) throw new UsageError('--wave cannot be combined with --compat reference (the reference spawns every child at once)');
+  if (reference && p.window !== undefined) throw new UsageError('--window cannot be combined with --compat reference (the reference has no window; verify --window measures its sequences)');
+  if (reference && p.fit !== undefined) throw new UsageError('--fit cannot be combined with --compat reference (the reference has no window to fit)');
+  const fit = p.fit ?? 'stop';
+  const condition = p.condition ?? 'none';
+  if (condition !== 'none' && condition !== CONDITIONING[shape]) {
+    const others = namesShaped(shape);
+    const takers = (Object.keys(CONDITIONING) as SolverShape[]).filter((s) => CONDITIONING[s] === condition).flatMap(namesShaped);
+    throw new UsageError(`--condition ${condition} is for ${inWords(takers)}; ${inWords(others)} ${others.length === 1 ? 'uses' : 'use'} ${CONDITIONING[shape]}`);
+  }
+  if (fit !== 'stop' && shape !== 'sequence') throw fitRefused();
+  const window = reference ? 0 : (p.window ?? DEFAULT_WINDOW);
+  if (window > 0) {
+    const least = shortestThreadTokens(condition, window);
+    if (window < least) throw new UsageError(`--window ${window} is too small: the shortest complete thread needs ${least} tokens`);
+  }
+  const options: SearchOptions = {
     solver,
     reference,
     minBeam,
@@ -135,10 +120,15 @@ function qualifyOptions(solver: SolverName, p: PartialSettings): SearchOptions {
     maxSubBeam,
     promising: p.promising ?? d.promising,
     heuristic: p.heuristic ?? d.heuristic,
-    maxSpawnLevel: d.maxSpawnLevel,
+    maxSpawnLevel: p.maxDepth !== undefined ? p.maxDepth - 1 : d.maxSpawnLevel,
     waveWindows: p.wave ?? d.waveWindows,
-    fit: 'stop',
+    fit,
   };
+  return { options, window, condition, tokenFields: !reference };
+}
+
+function fitRefused(): UsageError {
+  return new UsageError(`--fit is for ${inWords(namesShaped('sequence'))}: ${inWords(namesShaped('threads'))} threads hand work to children instead`);
 }
 
 /**

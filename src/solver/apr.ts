@@ -254,8 +254,7 @@ class AprRun {
     const open = new PyHeap<SearchNode>();
     open.push(start);
     while (open.size > 0) {
-      const batch: SearchNode[] = [];
-      for (let k = Math.min(beam, open.size); k > 0; k--) batch.push(open.pop()!);
+      const batch = open.popBatch(beam);
       for (let idx = 0; idx < batch.length; idx++) {
         let at = idx;
         const node = batch[idx]!;

@@ -116,8 +116,7 @@ export function bfsSearch(
   const open = new PyHeap<SearchNode>();
   open.push(root);
   while (open.size > 0) {
-    const batch: SearchNode[] = [];
-    for (let k = Math.min(beam, open.size); k > 0; k--) batch.push(open.pop()!);
+    const batch = open.popBatch(beam);
     for (let idx = 0; idx < batch.length; idx++) {
       const node = batch[idx]!;
       const mark = budget.mark();

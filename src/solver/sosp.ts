@@ -88,8 +88,7 @@ function search(
   open.push(start);
   const opened = budget.mark().events;
   while (open.size > 0) {
-    const batch: SearchNode[] = [];
-    for (let k = Math.min(params.beam, open.size); k > 0; k--) batch.push(open.pop()!);
+    const batch = open.popBatch(params.beam);
     for (let idx = 0; idx < batch.length; idx++) {
       const mark = budget.mark();
       const { kept, goal } = expandBeam(ctx, batch[idx]!, params.beam, budget.eventsRef());
