@@ -11,7 +11,8 @@ const goldenLines = (name: string) => readFileSync(goldenPath(name), 'utf8').spl
 
 function referenceRun(problemsFile: string, seed: number, o: Pick<SearchOptions, 'solver' | 'minBeam' | 'maxBeam' | 'maxSubBeam' | 'promising'>) {
   const rng = new PythonRandom(seed);
-  const settings = qualify(o.solver, { ...o, reference: true });
+  const { solver, ...flags } = o;
+  const settings = qualify(solver, { ...flags, reference: true });
   return goldenLines(problemsFile).map((line, i) => {
     const { problem, record } = toProblem(JSON.parse(line), problemsFile, i + 1);
     // The same call `search --compat reference` makes: one generator for the whole file.
