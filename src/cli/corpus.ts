@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../pipeline/errors.js';
 import { formatSize, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
-import { judgedWindow, qualifyEach } from '../pipeline/settings.js';
+import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/settings.js';
 import type { Conditioning } from '../serializers/token-costs.js';
 import { WORKER_HEAP_MB } from '../pipeline/corpus/runner.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
@@ -63,10 +63,8 @@ function workerCount(text: string): number {
   return n;
 }
 
-const CONDITIONS = ['none', 'token-budget', 'sub-call-budget'] as const;
-
 function conditionList(text: string): Conditioning[] {
-  const modes = text.split(',').map((m) => oneOf('--condition', CONDITIONS)(m.trim()));
+  const modes = text.split(',').map((m) => oneOf('--condition', CONDITIONING_MODES)(m.trim()));
   if (modes.length === 0) throw new UsageError(`--condition: expected a mode, got "${text}"`);
   return modes;
 }

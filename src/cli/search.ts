@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { CONDITIONING, DEFAULT_WINDOW, judgedWindow, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
+import { CONDITIONING, CONDITIONING_MODES, DEFAULT_WINDOW, judgedWindow, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
 import type { Conditioning } from '../serializers/token-costs.js';
 import type { Solver, SolverDefaults, SolverShape } from '../solver/contract.js';
 import { allSolvers, SOLVERS, solversShaped, type SolverName } from '../solver/registry.js';
@@ -79,7 +79,7 @@ export function addSearchOptions(cmd: Command): Command {
   addBeamOptions(cmd).addOption(compatOption('generate_sosp.py / generate_apr.py'));
   return addWindowOptions(cmd).addOption(
     new Option('--condition <mode>', conditionHelp(false))
-      .argParser(oneOf('--condition', ['none', 'token-budget', 'sub-call-budget'] as const))
+      .argParser(oneOf('--condition', CONDITIONING_MODES))
       .default('none'),
   );
 }

@@ -37,6 +37,9 @@ export const CONDITIONING: Readonly<Record<SolverShape, Exclude<Conditioning, 'n
   threads: 'sub-call-budget',
 };
 
+/** Every conditioning mode, as `--condition` takes them: none, then the table's. */
+export const CONDITIONING_MODES: readonly Conditioning[] = ['none', ...Object.values(CONDITIONING)];
+
 /** The conditioning mode that exists for a solver (besides none). */
 export function conditioningOf(solver: SolverName): Exclude<Conditioning, 'none'> {
   return CONDITIONING[solverNamed(solver).shape];
