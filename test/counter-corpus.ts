@@ -4,7 +4,7 @@ import { streamFor } from '../src/random/streams.js';
 import { problemRecord } from '../src/serializers/problem.js';
 import { unescapeTrace } from '../src/serializers/trace.js';
 import { defaultProblems } from '../src/solver/problems.js';
-import type { SolverName } from '../src/solver/strategies.js';
+import type { SolverName } from '../src/solver/registry.js';
 import { firstCounterDisagreement } from '../src/tokens/check.js';
 import { testSettings } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { ByteText } from '../src/serializers/bytes.js';
 import { EventCosts, windowRules } from '../src/serializers/token-costs.js';
 import { LineWriter } from '../src/serializers/trace.js';
 import type { Thread } from '../src/solver/events.js';
-import { runSearch, SOLVERS } from '../src/solver/strategies.js';
+import { runSearch, SOLVERS } from '../src/solver/registry.js';
 import { WindowTooSmall } from '../src/solver/window.js';
 import { countAsciiTokens } from '../src/tokens/llama.js';
 import { testSettings } from './helpers.js';
@@ -31,7 +31,7 @@ describe('token costs of trace events', () => {
     let events = 0;
     fc.assert(
       fc.property(problem, ({ nums, target, solver, window, seed }) => {
-        const options = testSettings(solver, window, { maxSpawnLevel: 1, maxBeam: 6, maxSubBeam: 8 }).options;
+        const options = testSettings(solver, window, { maxDepth: 2, maxBeam: 6, maxSubBeam: 8 }).options;
         const costs = new EventCosts(target);
         let outcome;
         try {

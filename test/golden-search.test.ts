@@ -2,19 +2,21 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toProblem } from '../src/pipeline/problems-file.js';
 import { PythonRandom } from '../src/random/python.js';
-import { defaultSettings, makeSearch } from '../src/pipeline/make-record.js';
-import { defaultSearchOptions, type SearchOptions } from '../src/solver/strategies.js';
+import { makeSearch } from '../src/pipeline/make-record.js';
+import { qualify } from '../src/pipeline/settings.js';
+import type { SearchOptions } from '../src/solver/contract.js';
 import { goldenPath } from './helpers.js';
 
 const goldenLines = (name: string) => readFileSync(goldenPath(name), 'utf8').split('\n').filter(Boolean);
 
 function referenceRun(problemsFile: string, seed: number, o: Pick<SearchOptions, 'solver' | 'minBeam' | 'maxBeam' | 'maxSubBeam' | 'promising'>) {
   const rng = new PythonRandom(seed);
-  const opts: SearchOptions = { ...defaultSearchOptions(o.solver, true), ...o };
+  const { solver, ...flags } = o;
+  const settings = qualify(solver, { ...flags, reference: true });
   return goldenLines(problemsFile).map((line, i) => {
     const { problem, record } = toProblem(JSON.parse(line), problemsFile, i + 1);
     // The same call `search --compat reference` makes: one generator for the whole file.
-    return Buffer.from(makeSearch(problem, record, rng, defaultSettings(opts)).json).toString('latin1');
+    return Buffer.from(makeSearch(problem, record, rng, settings).json).toString('latin1');
   });
 }
 

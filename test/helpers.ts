@@ -1,9 +1,9 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RecordSettings } from '../src/pipeline/make-record.js';
+import { qualify, type PartialSettings, type RecordSettings } from '../src/pipeline/settings.js';
 import type { Conditioning } from '../src/serializers/token-costs.js';
-import { defaultSearchOptions, type SearchOptions, type SolverName } from '../src/solver/strategies.js';
+import type { SolverName } from '../src/solver/registry.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,22 +17,17 @@ export function goldenPath(name: string): string {
 }
 
 /**
- * Default-mode record settings for tests: the reference scripts' beams for the solver,
- * mult heuristic, root-only spawning, with `options` overrides.
+ * Default-mode record settings for tests, as `qualify` makes them for the flags: the
+ * solver's defaults with `flags` set, this window and conditioning.
  */
 export function testSettings(
   solver: SolverName,
   window: number,
-  options: Partial<SearchOptions> = {},
+  flags: PartialSettings = {},
   condition: Conditioning = 'none',
   tokenFields = true,
 ): RecordSettings {
-  return {
-    options: { ...defaultSearchOptions(solver), ...options },
-    window,
-    condition,
-    tokenFields,
-  };
+  return { ...qualify(solver, { ...flags, window, condition }), tokenFields };
 }
 
 /** Every file under `dir`, as paths relative to it (sub-folders walked), sorted. */

@@ -12,7 +12,7 @@ import { unescapeTrace } from '../src/serializers/trace.js';
 import type { Thread } from '../src/solver/events.js';
 import type { SearchNode } from '../src/solver/node.js';
 import { defaultProblems, type Problem } from '../src/solver/problems.js';
-import { runSearch, type SearchOptions } from '../src/solver/strategies.js';
+import { runSearch } from '../src/solver/registry.js';
 import { countTextTokens } from '../src/tokens/llama.js';
 import { verifyRecord } from '../src/verify/index.js';
 import { repoRoot, testSettings } from './helpers.js';
@@ -55,8 +55,7 @@ describe('the APR planner', () => {
         fc.constantFrom(0, 1, 8),
         (seed, numbers, window, depth, wave) => {
           const p = problemOf(seed, numbers);
-          const options: Partial<SearchOptions> = { maxSpawnLevel: depth - 1, waveWindows: wave };
-          const settings = testSettings('apr', window, options);
+          const settings = testSettings('apr', window, { maxDepth: depth, wave });
           // The solver's tree: each handed-out node goes to one child, and its parent never expands it.
           const outcome = runSearch(p, streamFor(seed, 'apr', 0), settings.options, windowRules(new EventCosts(p.target), window, 0));
           const handed = new Set<SearchNode>();
@@ -111,7 +110,7 @@ describe('the APR planner', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 1, max: 3 }), (seed, depth) => {
         const p = problemOf(seed, 6);
-        const made = makeSearch(p, problemRecord(p, 'default'), streamFor(seed, 'apr', 0), testSettings('apr', 4096, { maxSpawnLevel: depth - 1 }));
+        const made = makeSearch(p, problemRecord(p, 'default'), streamFor(seed, 'apr', 0), testSettings('apr', 4096, { maxDepth: depth }));
         expect(made.overflows).toBe(0);
         expect(made.figures!.depth).toBeLessThanOrEqual(depth);
         expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
@@ -144,7 +143,7 @@ describe('the APR planner', () => {
     let solvedAll = 0;
     let solvedWaves = 0;
     problems.forEach((p, i) => {
-      const at = (wave: number) => makeSearch(p, problemRecord(p, 'default'), streamFor(23, 'apr', i), testSettings('apr', 4096, { waveWindows: wave }));
+      const at = (wave: number) => makeSearch(p, problemRecord(p, 'default'), streamFor(23, 'apr', i), testSettings('apr', 4096, { wave }));
       const a = at(0);
       const w = at(8);
       all += a.figures!.totalTokens;

@@ -5,7 +5,7 @@ import { BytePool } from '../src/serializers/bytes.js';
 import { renderSearch } from '../src/serializers/search-record.js';
 import { EventCosts, windowRules } from '../src/serializers/token-costs.js';
 import { traceDictOf } from '../src/serializers/trace.js';
-import { runSearch, SOLVERS } from '../src/solver/strategies.js';
+import { runSearch, SOLVERS } from '../src/solver/registry.js';
 import { WindowTooSmall } from '../src/solver/window.js';
 import { testSettings } from './helpers.js';
 
@@ -25,7 +25,7 @@ describe('rendering a search', () => {
     });
     const pool = new BytePool();
     const search = ({ nums, target, solver, window, seed }: { nums: number[]; target: number; solver: (typeof SOLVERS)[number]; window: number; seed: number }) => {
-      const options = testSettings(solver, window, { maxSpawnLevel: 1 }).options;
+      const options = testSettings(solver, window, { maxDepth: 2 }).options;
       // The window's costs render lines of the search's nodes with a writer of their own.
       const costs = new EventCosts(target);
       try {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeSearch, defaultSettings } from '../src/pipeline/make-record.js';
+import { makeSearch } from '../src/pipeline/make-record.js';
+import { qualify } from '../src/pipeline/settings.js';
 import { streamFor } from '../src/random/streams.js';
 import { sequenceOutcome } from '../src/report/collect.js';
 import { headlineFigures } from '../src/report/figures.js';
@@ -16,7 +17,6 @@ import { allLanes, recordLanes } from '../src/report/thread-lanes.js';
 import { problemRecord } from '../src/serializers/problem.js';
 import { recordFigures, storedFigures } from '../src/serializers/record-view.js';
 import { defaultProblems } from '../src/solver/problems.js';
-import { defaultSearchOptions } from '../src/solver/strategies.js';
 import { countTextTokens, threadTokens } from '../src/tokens/llama.js';
 import { goldenPath, repoRoot } from './helpers.js';
 
@@ -49,7 +49,7 @@ const sequential = (d: Dict): number =>
 /** Default-mode APR records (with their figure fields) of 3 to 6 numbers, as JSON lines. */
 function defaultAprLines(count: number): string[] {
   const spec = { minNumbers: 3, maxNumbers: 6, minTarget: 10, maxTarget: 100, maxNumber: 99 };
-  const settings = defaultSettings(defaultSearchOptions('apr'));
+  const settings = qualify('apr');
   return [...defaultProblems(77, 'train', spec, count, new Set())].map((p, i) =>
     Buffer.from(makeSearch(p, problemRecord(p, 'default'), streamFor(3, 'apr', i), settings).json).toString('latin1'),
   );

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { makeSearch, defaultSettings } from '../src/pipeline/make-record.js';
+import { makeSearch } from '../src/pipeline/make-record.js';
+import { qualify } from '../src/pipeline/settings.js';
 import { streamFor } from '../src/random/streams.js';
 import { problemRecord } from '../src/serializers/problem.js';
 import { defaultProblems } from '../src/solver/problems.js';
-import { defaultSearchOptions, type SolverName } from '../src/solver/strategies.js';
+import type { SolverName } from '../src/solver/registry.js';
 import { countTextTokens } from '../src/tokens/llama.js';
 
 interface TraceDict {
@@ -55,10 +56,10 @@ describe('token fields follow the reference calculate_token_counts', () => {
   for (const solver of ['apr', 'sosp'] as SolverName[]) {
     it(`${solver}: fields equal a literal translation on 300 records`, () => {
       const spec = { minNumbers: 3, maxNumbers: 5, minTarget: 10, maxTarget: 100, maxNumber: 99 };
-      const options = { ...defaultSearchOptions(solver), maxBeam: 10, maxSubBeam: 15, promising: 0.9 };
+      const settings = qualify(solver, { maxBeam: 10, maxSubBeam: 15, promising: 0.9 });
       let multi = 0;
       [...defaultProblems(21, 'train', spec, 300, new Set())].forEach((p, i) => {
-        const made = makeSearch(p, problemRecord(p, 'default'), streamFor(1, solver, i), defaultSettings(options));
+        const made = makeSearch(p, problemRecord(p, 'default'), streamFor(1, solver, i), settings);
         const rec = JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown> & { trace_dict?: TraceDict; search_path: string };
         const dict = rec.trace_dict ?? { main_calls: [rec.search_path], sub_calls: [] };
         if (dict.main_calls.length > 1) multi++;
@@ -73,10 +74,10 @@ describe('token fields follow the reference calculate_token_counts', () => {
     const spec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
     const floats = ['avg_seq_token_count', 'avg_sub_seq_token_count', 'sub_call_count'];
     for (const solver of ['apr', 'sosp'] as SolverName[]) {
-      const options = { ...defaultSearchOptions(solver), maxBeam: 3, maxSubBeam: 5, promising: 0.5, maxSpawnLevel: 0 };
+      const settings = qualify(solver, { maxBeam: 3, maxSubBeam: 5, promising: 0.5, maxDepth: 1 });
       let single = 0;
       [...defaultProblems(8, 'train', spec, 100, new Set())].forEach((p, i) => {
-        const text = Buffer.from(makeSearch(p, problemRecord(p, 'default'), streamFor(2, solver, i), defaultSettings(options)).json).toString('latin1');
+        const text = Buffer.from(makeSearch(p, problemRecord(p, 'default'), streamFor(2, solver, i), settings).json).toString('latin1');
         if (!text.includes('"main_calls": [') || /"main_calls": \["(?:[^"\\]|\\.)*"\]/.test(text)) single++;
         for (const f of floats) expect(text, `${solver} record ${i} ${f}`).toMatch(new RegExp(`"${f}": \\d+\\.\\d+(e[+-]\\d+)?[,}]`));
         for (const f of ['token_count', 'longest_seq_token_count']) expect(text).toMatch(new RegExp(`"${f}": \\d+[,}]`));
@@ -87,9 +88,9 @@ describe('token fields follow the reference calculate_token_counts', () => {
 
   it('keeps Python number types: floats print with a decimal point', () => {
     const spec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
-    const options = { ...defaultSearchOptions('apr'), minBeam: 5, promising: 1 };
+    const settings = qualify('apr', { minBeam: 5, promising: 1 });
     const [p] = [...defaultProblems(5, 'train', spec, 1, new Set())];
-    const made = makeSearch(p!, problemRecord(p!, 'default'), streamFor(1, 'apr', 0), defaultSettings(options));
+    const made = makeSearch(p!, problemRecord(p!, 'default'), streamFor(1, 'apr', 0), settings);
     const text = Buffer.from(made.json).toString('latin1');
     expect(text).toMatch(/"avg_seq_token_count": \d+\.\d+/);
     expect(text).toMatch(/"sub_call_count": \d+\.\d+/);

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeSearch, type RecordSettings } from '../src/pipeline/make-record.js';
+import { makeSearch } from '../src/pipeline/make-record.js';
+import type { PartialSettings, RecordSettings } from '../src/pipeline/settings.js';
 import { streamFor } from '../src/random/streams.js';
 import { problemRecord } from '../src/serializers/problem.js';
 import { unescapeTrace } from '../src/serializers/trace.js';
 import type { Conditioning } from '../src/serializers/token-costs.js';
 import { defaultProblems, type Problem } from '../src/solver/problems.js';
-import type { SolverName } from '../src/solver/strategies.js';
+import type { SolverName } from '../src/solver/registry.js';
 import { countTextTokens } from '../src/tokens/llama.js';
 import { verifyRecord } from '../src/verify/index.js';
 import { testSettings } from './helpers.js';
@@ -29,11 +30,11 @@ function sequences(p: Problem, index: number, s: RecordSettings) {
 const spec = (min: number, max: number) => ({ minNumbers: min, maxNumbers: max, minTarget: 10, maxTarget: 100, maxNumber: 99 });
 
 describe('the window guarantee (default mode)', () => {
-  const cases: Array<[SolverName, number, number, Partial<RecordSettings['options']>, Conditioning]> = [
+  const cases: Array<[SolverName, number, number, PartialSettings, Conditioning]> = [
     ['apr', 4096, 1, {}, 'none'],
     ['apr', 1024, 1, {}, 'sub-call-budget'],
-    ['apr', 700, 2, { maxSpawnLevel: 1, maxBeam: 4, maxSubBeam: 5 }, 'none'],
-    ['apr', 600, 3, { maxSpawnLevel: 2, maxBeam: 3, maxSubBeam: 4 }, 'sub-call-budget'],
+    ['apr', 700, 2, { maxDepth: 2, maxBeam: 4, maxSubBeam: 5 }, 'none'],
+    ['apr', 600, 3, { maxDepth: 3, maxBeam: 3, maxSubBeam: 4 }, 'sub-call-budget'],
     ['sosp', 1024, 1, {}, 'token-budget'],
     ['sosp', 4096, 1, { fit: 'resample' }, 'none'],
     ['dfs', 600, 1, { heuristic: 'sum' }, 'none'],
@@ -62,7 +63,7 @@ describe('the window guarantee (default mode)', () => {
     const problems = [...defaultProblems(4, 'train', spec(5, 5), 30, new Set())];
     let deep = 0;
     problems.forEach((p, i) => {
-      const { texts } = sequences(p, i, testSettings('apr', 1000, { maxSpawnLevel: 1, maxBeam: 6, maxSubBeam: 6 }));
+      const { texts } = sequences(p, i, testSettings('apr', 1000, { maxDepth: 2, maxBeam: 6, maxSubBeam: 6 }));
       if (texts.some((t) => t.text.includes('<Start Sub Search 0 at level 2>'))) deep++;
     });
     expect(deep).toBeGreaterThan(0);

@@ -5,13 +5,14 @@
  * sequences are read back from `trace_dict` and counted with the text tokenizer, never
  * taken from the planner's own counts.
  */
-import { defaultSettings, makeSearch, type RecordSettings } from '../pipeline/make-record.js';
+import { makeSearch } from '../pipeline/make-record.js';
+import { defaultSettings, type RecordSettings } from '../pipeline/settings.js';
 import { PythonRandom } from '../random/python.js';
 import { streamFor } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { recordFigures } from '../serializers/record-view.js';
 import { defaultProblems } from '../solver/problems.js';
-import { defaultSearchOptions } from '../solver/strategies.js';
+import { defaultSearchOptions } from '../solver/registry.js';
 import { countTextTokens } from '../tokens/llama.js';
 
 export interface CellSpec {

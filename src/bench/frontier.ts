@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { Piscina } from 'piscina';
 import type { CellFigures, CellSpec } from './frontier-cell.js';
-import { DEFAULT_MAX_DEPTH } from '../solver/strategies.js';
+import { DEFAULT_MAX_DEPTH } from '../solver/apr.js';
 
 const WINDOWS = [1024, 2048, 4096] as const;
 const DEPTHS = [1, 2, 3] as const;

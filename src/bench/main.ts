@@ -11,14 +11,16 @@ import { fileURLToPath } from 'node:url';
 import { runProblems } from '../pipeline/problems-job.js';
 import { runSearchJob } from '../pipeline/search-job.js';
 import { benchCorpus, corpusReportLines } from './corpus.js';
-import { defaultSettings, makeSearch, type RecordSettings } from '../pipeline/make-record.js';
+import { makeSearch } from '../pipeline/make-record.js';
+import { defaultSettings, type RecordSettings } from '../pipeline/settings.js';
 import { streamFor } from '../random/streams.js';
 import { unescapeTrace } from '../serializers/trace.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { defaultProblems, type ProblemSpec } from '../solver/problems.js';
-import { defaultSearchOptions, type SearchOptions } from '../solver/strategies.js';
+import type { SearchOptions } from '../solver/contract.js';
+import { defaultSearchOptions } from '../solver/registry.js';
 
 interface Figure {
   readonly name: string;

@@ -4,15 +4,15 @@ import { UsageError } from '../pipeline/errors.js';
 import type { Faults } from '../pipeline/corpus/faults.js';
 import { formatSize, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
-import { DEFAULT_WINDOW, type RecordSettings } from '../pipeline/make-record.js';
+import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/settings.js';
 import type { Conditioning } from '../serializers/token-costs.js';
 import { WORKER_HEAP_MB } from '../pipeline/corpus/runner.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
-import { SOLVERS, type SolverName } from '../solver/strategies.js';
+import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { integer, oneOf, size } from './parse.js';
 import { checkCount } from '../pipeline/problems-job.js';
 import { addProblemSpecOptions, problemSpec, type ProblemSpecFlags } from './problems.js';
-import { addBeamOptions, addWindowOptions, recordSettings, type SearchFlags } from './search.js';
+import { addBeamOptions, addWindowOptions, conditionHelp, type SearchFlags } from './search.js';
 
 interface CorpusFlags extends ProblemSpecFlags, Omit<SearchFlags, 'condition' | 'compat'> {
   count: number;
@@ -64,33 +64,10 @@ function workerCount(text: string): number {
   return n;
 }
 
-const CONDITIONS = ['none', 'token-budget', 'sub-call-budget'] as const;
-
 function conditionList(text: string): Conditioning[] {
-  const modes = text.split(',').map((m) => oneOf('--condition', CONDITIONS)(m.trim()));
+  const modes = text.split(',').map((m) => oneOf('--condition', CONDITIONING_MODES)(m.trim()));
   if (modes.length === 0) throw new UsageError(`--condition: expected a mode, got "${text}"`);
   return modes;
-}
-
-/**
- * Each solver takes the conditioning that exists for it (token-budget: sosp, dfs, bfs;
- * sub-call-budget: apr) if it is listed, and `--fit` if it has one (apr threads hand work to
- * children instead); a mode or fit that fits none of the solvers is refused.
- */
-function perSolver(f: CorpusFlags): Partial<Record<SolverName, RecordSettings>> {
-  const own = (s: SolverName): Conditioning => (s === 'apr' ? 'sub-call-budget' : 'token-budget');
-  for (const m of f.condition) {
-    if (m !== 'none' && !f.solvers.some((s) => own(s) === m)) {
-      throw new UsageError(`--condition ${m} applies to none of --solvers ${f.solvers.join(',')} (token-budget: sosp, dfs, bfs; sub-call-budget: apr)`);
-    }
-  }
-  if (f.fit !== undefined && f.fit !== 'stop' && f.solvers.every((s) => s === 'apr')) throw new UsageError('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
-  const out: Partial<Record<SolverName, RecordSettings>> = {};
-  for (const s of f.solvers) {
-    const condition = f.condition.includes(own(s)) ? own(s) : 'none';
-    out[s] = recordSettings(s, { ...f, condition, fit: s === 'apr' ? undefined : f.fit, compat: undefined });
-  }
-  return out;
 }
 
 /** `faults`: for tests only (test/kill-at.mjs); main.ts registers the command without. */
@@ -105,7 +82,7 @@ export function registerCorpus(program: Command, faults?: Faults): void {
   addProblemSpecOptions(cmd);
   addBeamOptions(cmd);
   addWindowOptions(cmd)
-    .option('--condition <modes>', 'conditioning prefixes: none, token-budget (sosp, dfs, bfs), sub-call-budget (apr), comma-separated', conditionList, ['none'] as Conditioning[])
+    .option('--condition <modes>', conditionHelp(true), conditionList, ['none'] as Conditioning[])
     .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', ['none', 'gzip'] as const)).default('none'))
     .addOption(
       new Option('--max-file-size <size>', 'largest data file (500MB, 1GB, 2GiB, ...; 0: one file per split); files split between blocks of records')
@@ -133,8 +110,8 @@ export function registerCorpus(program: Command, faults?: Faults): void {
         valCount: f.valCount,
         spec,
         solvers: f.solvers,
-        settings: perSolver(f),
-        window: f.window || DEFAULT_WINDOW,
+        settings: qualifyEach(f.solvers, f.condition, f),
+        window: judgedWindow(f.window ?? 0),
         compress: f.compress,
         maxFileSize: f.maxFileSize,
       };

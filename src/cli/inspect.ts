@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
 import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../pipeline/errors.js';
-import { SOLVERS, type SolverName } from '../solver/strategies.js';
+import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { integer, oneOf } from './parse.js';
 import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';
 

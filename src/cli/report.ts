@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_WINDOW } from '../report/collect.js';
+import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
 
 interface CorpusFlags {

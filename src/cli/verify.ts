@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
 
 export function registerVerify(program: Command): void {
@@ -6,7 +7,7 @@ export function registerVerify(program: Command): void {
     .command('verify')
     .description('check every trace of record files as a machine would read it, and every sequence against the window')
     .argument('<files...>', 'record files of any kind (.jsonl, .json, .gz; - is stdin), or corpus folders')
-    .option('--window <n>', 'report sequences over this many tokens (<s> and </s> included); 0: no check', integer('--window', 0), 4096)
+    .option('--window <n>', 'report sequences over this many tokens (<s> and </s> included); 0: no check', integer('--window', 0), DEFAULT_WINDOW)
     .option('--strict', 'also fail when a sequence is over the window')
     .action(async (files: string[], o: { window: number; strict?: boolean }) => {
       const { runVerify } = await import('../pipeline/verify-job.js');

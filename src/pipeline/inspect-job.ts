@@ -1,12 +1,12 @@
-import { PythonRandom } from '../random/python.js';
-import { streamFor } from '../random/streams.js';
+import { recordStreams } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson, type PyJson } from '../serializers/pyjson.js';
 import { describeRecord } from '../serializers/record-view.js';
 import { solve } from '../solver/exact.js';
 import { countTextTokens } from '../tokens/llama.js';
 import type { Problem } from '../solver/problems.js';
-import { makeSearch, type RecordSettings } from './make-record.js';
+import { makeSearch } from './make-record.js';
+import type { RecordSettings } from './settings.js';
 import { InputError } from './errors.js';
 import { toProblem } from './problems-file.js';
 import { readRecords } from '../records/read.js';
@@ -30,7 +30,7 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
   const { nums, target, seed, settings } = source;
   const options = settings.options;
   const problem: Problem = { nums, target, solution: solve(nums, target) ?? [], startSize: nums.length };
-  const rng = options.reference ? new PythonRandom(seed) : streamFor(seed, options.solver, 0);
+  const rng = recordStreams(seed, options.solver, options.reference)(0);
   const base = problemRecord(problem, options.reference ? 'reference' : 'default');
   const made = makeSearch(problem, base, rng, settings);
   return JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown>;

@@ -14,25 +14,8 @@ import {
   type Conditioning,
 } from '../serializers/token-costs.js';
 import type { Problem } from '../solver/problems.js';
-import { runSearch, type SearchOptions } from '../solver/strategies.js';
-
-/** Everything that decides how a problem becomes a record and its training sequences. */
-export interface RecordSettings {
-  readonly options: SearchOptions;
-  /** Tokens per sequence, `<s>` and `</s>` included; 0: no limit (the reference's behaviour). */
-  readonly window: number;
-  readonly condition: Conditioning;
-  /** Add the reference's token fields to records (default mode; reference mode leaves records as the reference writes them). */
-  readonly tokenFields: boolean;
-  /**
-   * Count every sequence's tokens (overflow figures, `sequences`) even when nothing else
-   * needs them: a window, token fields and conditioning prefixes count them anyway.
-   */
-  readonly countTokens?: boolean;
-}
-
-/** The window overflow is judged against when the search itself has none. */
-export const DEFAULT_WINDOW = 4096;
+import { runSearch } from '../solver/registry.js';
+import { judgedWindow, type RecordSettings } from './settings.js';
 
 /** One training sequence: its text (with any conditioning prefix) and its full length. */
 export interface MadeSequence {
@@ -79,9 +62,8 @@ export function makeSearch(
   problem: Problem,
   input: Readonly<Record<string, unknown>>,
   rng: Rng,
-  settings: RecordSettings | SearchOptions,
+  s: RecordSettings,
 ): MadeSearch {
-  const s = 'options' in settings ? settings : defaultSettings(settings);
   const o = s.options;
   const limited = s.window > 0 && !o.reference;
   const counted = s.countTokens === true || s.tokenFields || limited || s.condition !== 'none';
@@ -95,7 +77,7 @@ export function makeSearch(
   let children = 0;
   for (const e of outcome.thread.events) if (e.type === 'spawn') children += e.children.length;
 
-  const judged = s.window > 0 ? s.window : DEFAULT_WINDOW;
+  const judged = judgedWindow(s.window);
   let overflows = 0;
   const sequences = infos.map((info) => {
     const prefix = conditioningPrefix(s.condition, info, children);
@@ -130,11 +112,6 @@ function allSequences(t: RenderedThread): number {
   let n = sequenceCount(t);
   for (const group of t.children) for (const kid of group) n += allSequences(kid);
   return n;
-}
-
-/** Settings for search options alone: the default window, no conditioning. */
-export function defaultSettings(options: SearchOptions): RecordSettings {
-  return { options, window: options.reference ? 0 : DEFAULT_WINDOW, condition: 'none', tokenFields: !options.reference };
 }
 
 function conditioningPrefix(mode: Conditioning, info: SequenceInfo, children: number): string {

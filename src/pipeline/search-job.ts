@@ -1,9 +1,8 @@
-import { PythonRandom } from '../random/python.js';
 import type { Rng } from '../random/rng.js';
-import { streamFor } from '../random/streams.js';
-import type { SearchOptions } from '../solver/strategies.js';
+import { recordStreams } from '../random/streams.js';
 import { formatOf } from './formats.js';
-import { makeSearch, sequenceLine, type MadeSearch, type RecordSettings } from './make-record.js';
+import { makeSearch, sequenceLine, type MadeSearch } from './make-record.js';
+import type { RecordSettings } from './settings.js';
 import { InputError } from './errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
@@ -29,19 +28,6 @@ export interface SearchSummary {
   overflows: number | undefined;
   outOfBudget: number;
   dropped: number;
-}
-
-/**
- * The randomness of record `index`: reference mode shares one Python generator across the
- * file in order (as the reference with one worker); default mode gives every record its
- * own stream, so any record can be made alone, by any worker.
- */
-export function recordRngs(seed: number, options: SearchOptions): (index: number) => Rng {
-  if (options.reference) {
-    const shared = new PythonRandom(seed);
-    return () => shared;
-  }
-  return (index) => streamFor(seed, options.solver, index);
 }
 
 /** makeSearch, with a window too small for a problem reported as the user's error. */
@@ -73,7 +59,7 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   );
   // A sequences file needs every sequence's text (and, as JSON Lines, its tokens).
   const settings: RecordSettings = job.sequencesOut ? { ...job.settings, countTokens: true } : job.settings;
-  const rngFor = recordRngs(job.seed, settings.options);
+  const rngFor = recordStreams(job.seed, settings.options.solver, settings.options.reference);
   const sink = RecordSink.open(job.out);
   const seqSink = job.sequencesOut ? RecordSink.open(job.sequencesOut) : undefined;
   const bare = job.sequencesOut ? formatOf(job.sequencesOut).array : false;

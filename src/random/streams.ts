@@ -1,5 +1,21 @@
 import seedrandom from 'seedrandom';
+import { PythonRandom } from './python.js';
 import type { Rng, RngState } from './rng.js';
+
+/**
+ * The randomness of each record of a run, the one rule `search`, `inspect` and the corpus
+ * follow: reference mode shares one Python generator across the file in order (as the
+ * reference with one worker), so records must be made in order, each once; default mode
+ * gives every record its own stream (`streamFor(seed, solver, index)`), so any record can be
+ * made alone, by any worker.
+ */
+export function recordStreams(seed: number, solver: string, reference: boolean): (index: number) => Rng {
+  if (reference) {
+    const shared = new PythonRandom(seed);
+    return () => shared;
+  }
+  return (index) => streamFor(seed, solver, index);
+}
 
 /**
  * Default mode's randomness: an independent seedrandom (Alea) stream per

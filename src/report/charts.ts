@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { groupedBarSpec, histogramRows, histogramSpec, outcomeSpec, planBins, renderSvg, tailNote, type Row } from './chart-specs.js';
 import { OUTCOMES, type CorpusStats, type ProblemFigures, type Rate } from './collect.js';
 import type { Histogram } from './histogram.js';
@@ -38,7 +39,7 @@ const presentKinds = (corpora: readonly CorpusStats[]): SearchKind[] =>
 
 function tokenCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
   const labels = corpora.map((c) => c.label);
-  const window = corpora[0]?.window ?? 4096;
+  const window = corpora[0]?.window ?? DEFAULT_WINDOW;
   const windowText = window.toLocaleString('en-US');
   const charts: PlannedChart[] = [];
   for (const k of presentKinds(corpora)) {

@@ -1,3 +1,4 @@
+import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { recordFigures, sameFigures, storedFigures } from '../serializers/record-view.js';
 import type { ThreadFigures } from '../serializers/sequences.js';
 import { countTextTokens, sequenceLength, threadTokens } from '../tokens/llama.js';
@@ -10,8 +11,6 @@ import { lastSequence, type TraceDictTree } from '../records/trace-dict.js';
  * Running statistics of one corpus. Each record is folded in and dropped, so memory depends
  * on the number of distinct values seen (bounded by the histograms), never on the corpus size.
  */
-
-export const DEFAULT_WINDOW = 4096;
 
 /** How a sequence ends: it found the goal, handed work to child threads, or gave up. */
 export const OUTCOMES = ['solved', 'spawned children', 'no solution'] as const;

@@ -1,3 +1,4 @@
+import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import type { CorpusStats, ProblemFigures, SearchStats } from './collect.js';
 import type { Histogram } from './histogram.js';
 import { SEARCH_KINDS } from '../records/kind.js';
@@ -64,7 +65,7 @@ type RowMaker = (label: string, f: (c: CorpusStats) => string) => FigureRow;
 
 export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[] {
   const row = (label: string, f: (c: CorpusStats) => string): FigureRow => ({ label, values: corpora.map(f) });
-  const window = corpora[0]?.window ?? 4096;
+  const window = corpora[0]?.window ?? DEFAULT_WINDOW;
   const sections: FigureSection[] = [
     {
       title: 'Input',

@@ -1,9 +1,9 @@
 import { loadRecord, type InspectSource } from '../pipeline/inspect-job.js';
 import { checkOutputs } from '../pipeline/paths.js';
+import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { solutionExpression } from '../serializers/expression.js';
 import { finalOperations, minMedianMax, recordFigures } from '../serializers/record-view.js';
 import { countTextTokens } from '../tokens/llama.js';
-import { DEFAULT_WINDOW } from './collect.js';
 import { escapeHtml as esc, jsonForScript, writePage } from './page-text.js';
 import { allLanes, recordLanes, type LaneItem, type NodeBox, type ThreadLane } from './thread-lanes.js';
 

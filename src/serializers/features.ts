@@ -1,4 +1,4 @@
-import type { SolverName } from '../solver/strategies.js';
+import type { SolverName } from '../solver/registry.js';
 
 /**
  * The type of every field of the records this tool writes, as a dataset loader declares it

@@ -1,4 +1,4 @@
-import type { SearchOutcome } from '../solver/strategies.js';
+import type { SearchOutcome } from '../solver/contract.js';
 import type { TextCosts } from '../solver/window.js';
 import { ByteText, type BytePool } from './bytes.js';
 import { PyFloat, writePyJson, writePyString, type PyJson } from './pyjson.js';
@@ -72,7 +72,7 @@ export function writeSearchRecord(
       case 'rating':
         return writePyJson(out, new PyFloat(rating(rendered.solved, rendered.explores, startSize, !isApr)));
       case 'search_type':
-        return writePyJson(out, outcome.solver === 'dfs' ? 'dfs' : `${outcome.solver}_${outcome.beam}`);
+        return writePyJson(out, outcome.searchType);
       case 'heuristic':
         return writePyJson(out, outcome.heuristicName);
       case 'promising_threshold':

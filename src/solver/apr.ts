@@ -1,9 +1,53 @@
-import type { RngState } from '../random/rng.js';
+import { randint, type RngState } from '../random/rng.js';
+import { contextFor, drawHeuristic, type SearchContext, type Solver } from './contract.js';
 import { newThread, type Thread, type TraceEvent } from './events.js';
-import { expandBeam, type SearchContext } from './expand.js';
+import { expandBeam } from './expand.js';
 import { PyHeap } from './heap.js';
 import { rootNode, type SearchNode } from './node.js';
-import { SequenceBudget, WindowTooSmall, type BudgetMark, type WindowRules } from './window.js';
+import {
+  CHILD_ID_RESERVE,
+  cleanPathReserve,
+  MOVE_RESERVE,
+  SequenceBudget,
+  WindowTooSmall,
+  type BudgetMark,
+  type WindowRules,
+} from './window.js';
+
+/** Thread levels below the root an APR search may use by default: enough for six numbers. */
+export const DEFAULT_MAX_DEPTH = 3;
+
+/** Work per APR spawn wave by default, in windows (docs/decomposition.md). */
+export const DEFAULT_WAVE_WINDOWS = 8;
+
+/**
+ * APR as a solver: the root's beam and the children's beam drawn per record (the reference's
+ * `randint`s), `promising` the chance of a spawn. Reference mode names and uses
+ * mult_heuristic without a draw.
+ */
+export const apr: Solver<'apr'> = {
+  name: 'apr',
+  shape: 'threads',
+  defaults: { maxBeam: 10, maxSubBeam: 15, promising: 0.9, heuristic: 'mult', maxDepth: DEFAULT_MAX_DEPTH, waveWindows: DEFAULT_WAVE_WINDOWS },
+  drawsBeam: true,
+  readsPromising: true,
+  search(problem, rng, o, window) {
+    const beam = randint(rng, o.minBeam, o.maxBeam);
+    const subBeam = o.maxSubBeam > beam ? randint(rng, beam, o.maxSubBeam) : o.maxSubBeam;
+    const named = o.reference ? 'mult_heuristic' : drawHeuristic(rng, o.heuristic);
+    const thread = aprSearch(contextFor(problem, rng, named), problem.nums, {
+      beam,
+      subBeam,
+      promising: o.promising,
+      maxSpawnLevel: o.maxSpawnLevel,
+      referenceQuirks: o.reference,
+      window,
+      waveTokens: window && o.waveWindows > 0 ? o.waveWindows * window.window : Infinity,
+    });
+    return { thread, outOfBudget: false, heuristicName: named, beam, subBeam };
+  },
+  searchType: (beam) => `apr_${beam}`,
+};
 
 export interface AprParams {
   /** Beam of the root thread. */
@@ -197,7 +241,7 @@ class AprRun {
     // Room every sequence keeps for its cheapest clean ending, and a move line; a thread that
     // may hand its frontier on (once it has expanded something, and outside a trial that has
     // not spawned yet) keeps room to hand it to a beam's worth of children.
-    const basicReserve = planned ? budget.cost(EXHAUSTED) + budget.cost({ type: 'move', node: start }) + 16 : 0;
+    const basicReserve = planned ? budget.cost(EXHAUSTED) + budget.cost({ type: 'move', node: start }) + MOVE_RESERVE : 0;
     let handoff: number | undefined;
     const endReserve = (): number =>
       planned && canSpawn ? (handoff ??= basicReserve + handoffReserve(budget, thread, Math.min(MAX_CHILDREN, beam + 2))) : basicReserve;
@@ -210,8 +254,7 @@ class AprRun {
     const open = new PyHeap<SearchNode>();
     open.push(start);
     while (open.size > 0) {
-      const batch: SearchNode[] = [];
-      for (let k = Math.min(beam, open.size); k > 0; k--) batch.push(open.pop()!);
+      const batch = open.popBatch(beam);
       for (let idx = 0; idx < batch.length; idx++) {
         let at = idx;
         const node = batch[idx]!;
@@ -417,7 +460,7 @@ function minChildWork(window: WindowRules): number {
 
 /** Tokens a joined goal needs at most: a child's clean path, the goal line, the thread's clean path. */
 function goalReserve(thread: Thread): number {
-  return 2 * (60 * thread.start.nums.length + 20);
+  return 2 * cleanPathReserve(thread.start.nums.length);
 }
 
 /**
@@ -429,5 +472,5 @@ function handoffReserve(budget: SequenceBudget, thread: Thread, children: number
   const blocks =
     budget.cost({ type: 'spawn', level: thread.level + 1, children: kids }) +
     budget.cost({ type: 'join', level: thread.level + 1, children: kids });
-  return blocks + 8 * children + 60 * thread.start.nums.length + 20;
+  return blocks + CHILD_ID_RESERVE * children + cleanPathReserve(thread.start.nums.length);
 }

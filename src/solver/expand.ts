@@ -1,15 +1,9 @@
 import { applyOp, OPERATORS, type Operator, type Step } from '../core/countdown.js';
 import type { BoundHeuristic } from '../core/heuristics.js';
-import { shuffle, type Rng } from '../random/rng.js';
+import { shuffle } from '../random/rng.js';
+import type { SearchContext } from './contract.js';
 import type { TraceEvent } from './events.js';
 import { childOf, type SearchNode } from './node.js';
-
-/** What every search needs besides its own parameters. */
-export interface SearchContext {
-  readonly target: number;
-  readonly heuristic: BoundHeuristic;
-  readonly rng: Rng;
-}
 
 export interface Expansion {
   /** Kept non-terminal children, best heuristic first (the reference's `nodes_to_explore`). */

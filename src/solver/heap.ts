@@ -31,6 +31,13 @@ export class PyHeap<T extends { readonly h: number }> {
     return top;
   }
 
+  /** A beam round's batch: up to `beam` items popped one by one, best first (as the reference's loop). */
+  popBatch(beam: number): T[] {
+    const batch: T[] = [];
+    for (let k = Math.min(beam, this.items.length); k > 0; k--) batch.push(this.pop()!);
+    return batch;
+  }
+
   /** heapq._siftdown: move the item at pos up towards startpos while it is smaller. */
   private siftDown(startpos: number, pos: number): void {
     const heap = this.items;

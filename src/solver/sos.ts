@@ -1,20 +1,47 @@
 import { PyHeap } from './heap.js';
-import { newThread, type Thread, type TraceEvent } from './events.js';
-import type { SearchContext } from './expand.js';
-import { shuffle } from '../random/rng.js';
+import { contextFor, drawHeuristic, type SearchContext, type Solver, type ThreadResult } from './contract.js';
+import { newThread, type TraceEvent } from './events.js';
+import { choiceInRange, shuffle } from '../random/rng.js';
 import { children, rootNode, sortByHeuristic, type SearchNode } from './node.js';
-import { SequenceBudget, WindowTooSmall, type WindowRules } from './window.js';
+import { MOVE_RESERVE, SequenceBudget, WindowTooSmall, type WindowRules } from './window.js';
 
-/**
+/*
  * The original Stream-of-Search strategies (kanishkg/stream-of-search), kept for comparison
  * and ablations. Their traces use the same lines as SoS+ but no sub searches and no clean
  * path after the goal. With a window, a search that would overflow takes back its last
  * step and ends with `No solution found.`.
  */
-export interface SosResult {
-  readonly thread: Thread;
-  readonly outOfBudget: boolean;
-}
+
+/** DFS as a solver: no beam; it keeps the children within the target (the original's threshold). */
+export const dfs: Solver<'dfs'> = {
+  name: 'dfs',
+  shape: 'sequence',
+  defaults: { maxBeam: 1, maxSubBeam: 1, promising: 0, heuristic: 'sum', maxDepth: 1, waveWindows: 0 },
+  drawsBeam: false,
+  readsPromising: false,
+  search(problem, rng, o, window) {
+    const named = drawHeuristic(rng, o.heuristic);
+    const { thread, outOfBudget } = dfsSearch(contextFor(problem, rng, named), problem.nums, problem.target, window);
+    return { thread, outOfBudget, heuristicName: named, beam: 0, subBeam: 0 };
+  },
+  searchType: () => 'dfs',
+};
+
+/** BFS as a solver: the beam drawn per record. */
+export const bfs: Solver<'bfs'> = {
+  name: 'bfs',
+  shape: 'sequence',
+  defaults: { maxBeam: 5, maxSubBeam: 5, promising: 0, heuristic: 'mult', maxDepth: 1, waveWindows: 0 },
+  drawsBeam: true,
+  readsPromising: false,
+  search(problem, rng, o, window) {
+    const named = drawHeuristic(rng, o.heuristic);
+    const beam = choiceInRange(rng, o.minBeam, o.maxBeam);
+    const { thread, outOfBudget } = bfsSearch(contextFor(problem, rng, named), problem.nums, beam, o.reference, window);
+    return { thread, outOfBudget, heuristicName: named, beam, subBeam: beam };
+  },
+  searchType: (beam) => `bfs_${beam}`,
+};
 
 const EXHAUSTED: TraceEvent = { type: 'exhausted', newline: true };
 
@@ -22,7 +49,7 @@ const EXHAUSTED: TraceEvent = { type: 'exhausted', newline: true };
  * Depth-first search that keeps children whose heuristic is at most `threshold` (the
  * original uses the target), best first, and returns to the parent after each child.
  */
-export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold: number, window?: WindowRules): SosResult {
+export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold: number, window?: WindowRules): ThreadResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
   const budget = new SequenceBudget(thread, window, 0);
@@ -81,16 +108,15 @@ export function bfsSearch(
   beam: number,
   reference: boolean,
   window?: WindowRules,
-): SosResult {
+): ThreadResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
   const budget = new SequenceBudget(thread, window, 0);
-  const reserve = budget.limited ? budget.cost(EXHAUSTED) + 16 : 0;
+  const reserve = budget.limited ? budget.cost(EXHAUSTED) + MOVE_RESERVE : 0;
   const open = new PyHeap<SearchNode>();
   open.push(root);
   while (open.size > 0) {
-    const batch: SearchNode[] = [];
-    for (let k = Math.min(beam, open.size); k > 0; k--) batch.push(open.pop()!);
+    const batch = open.popBatch(beam);
     for (let idx = 0; idx < batch.length; idx++) {
       const node = batch[idx]!;
       const mark = budget.mark();

@@ -1,8 +1,31 @@
-import { newThread, type Thread, type TraceEvent } from './events.js';
-import { expandBeam, type SearchContext } from './expand.js';
+import { choiceInRange } from '../random/rng.js';
+import { contextFor, drawHeuristic, type SearchContext, type Solver, type ThreadResult } from './contract.js';
+import { newThread, type TraceEvent } from './events.js';
+import { expandBeam } from './expand.js';
 import { PyHeap } from './heap.js';
 import { rootNode, type SearchNode } from './node.js';
-import { SequenceBudget, WindowTooSmall, type WindowRules } from './window.js';
+import { MOVE_RESERVE, SequenceBudget, WindowTooSmall, type WindowRules } from './window.js';
+
+/**
+ * SoS+ as a solver: the beam drawn per record, `promising` the chance of a sub search.
+ * Reference mode draws a heuristic name it does not use and searches with mult_heuristic;
+ * default mode uses the heuristic it names.
+ */
+export const sosp: Solver<'sosp'> = {
+  name: 'sosp',
+  shape: 'sequence',
+  defaults: { maxBeam: 5, maxSubBeam: 5, promising: 0.5, heuristic: 'mult', maxDepth: 1, waveWindows: 0 },
+  drawsBeam: true,
+  readsPromising: true,
+  search(problem, rng, o, window) {
+    const named = drawHeuristic(rng, o.reference ? 'random' : o.heuristic);
+    const beam = choiceInRange(rng, o.minBeam, o.maxBeam);
+    const ctx = contextFor(problem, rng, o.reference ? 'mult_heuristic' : named);
+    const { thread, outOfBudget } = sospSearch(ctx, problem.nums, { beam, promising: o.promising, window });
+    return { thread, outOfBudget, heuristicName: named, beam, subBeam: beam };
+  },
+  searchType: (beam) => `sosp_${beam}`,
+};
 
 export interface SospParams {
   readonly beam: number;
@@ -18,12 +41,6 @@ export interface SospParams {
  */
 type Ending = { readonly goal: SearchNode } | 'exhausted' | 'out-of-budget' | 'unstarted';
 
-/** A SoS+ search: its one thread, and whether it stopped because the window was full. */
-export interface SospResult {
-  readonly thread: Thread;
-  readonly outOfBudget: boolean;
-}
-
 /**
  * SoS+ (the reference's `sosp`): a beam search that, after each expansion and with
  * probability `promising`, runs a nested sub search on each kept child in turn instead of
@@ -33,7 +50,7 @@ export interface SospResult {
  * the search stops: each open sub search closes as a failed one and the trace ends with
  * `No solution found.`, so it stays grammatical and inside the window.
  */
-export function sospSearch(ctx: SearchContext, nums: readonly number[], params: SospParams): SospResult {
+export function sospSearch(ctx: SearchContext, nums: readonly number[], params: SospParams): ThreadResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
   const budget = new SequenceBudget(thread, params.window, 0);
@@ -52,7 +69,7 @@ function unwindCost(budget: SequenceBudget, level: number): number {
   for (let l = level; l >= 1; l--) {
     cost += budget.cost({ type: 'sub-exit', level: l }) + budget.cost({ type: 'sub-failed' }) + budget.cost(EXHAUSTED);
   }
-  return cost + 16; // and a move line
+  return cost + MOVE_RESERVE;
 }
 
 function search(
@@ -71,8 +88,7 @@ function search(
   open.push(start);
   const opened = budget.mark().events;
   while (open.size > 0) {
-    const batch: SearchNode[] = [];
-    for (let k = Math.min(params.beam, open.size); k > 0; k--) batch.push(open.pop()!);
+    const batch = open.popBatch(params.beam);
     for (let idx = 0; idx < batch.length; idx++) {
       const mark = budget.mark();
       const { kept, goal } = expandBeam(ctx, batch[idx]!, params.beam, budget.eventsRef());

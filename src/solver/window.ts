@@ -18,6 +18,27 @@ export interface BudgetMark {
   readonly closed: number;
 }
 
+/**
+ * Hand-tuned reserves: room a search keeps for lines it may still have to write but cannot
+ * price yet, because their nodes are not known when the room is checked. Too little and a
+ * search could not close cleanly inside the window; more only ends searches earlier. Every
+ * window check of the solvers takes them from here.
+ */
+
+/**
+ * A `Moving to Node` line to a node not yet chosen (about one short move line). APR keeps it
+ * on top of its start's move line: a later node's id is longer.
+ */
+export const MOVE_RESERVE = 16;
+
+/** A child's spawn and join lines beyond its parent's start id: a few digits more, per child. */
+export const CHILD_ID_RESERVE = 8;
+
+/** A goal line and clean path from a node of `numbers` numbers: about 60 tokens a step, and 20. */
+export function cleanPathReserve(numbers: number): number {
+  return 60 * numbers + 20;
+}
+
 /** The window cannot hold even the first expansion of a search's start node. */
 export class WindowTooSmall extends Error {}
 

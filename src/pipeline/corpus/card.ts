@@ -1,5 +1,5 @@
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
-import type { SolverName } from '../../solver/strategies.js';
+import type { SolverName } from '../../solver/registry.js';
 import { formatSize } from './options.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SolverName } from '../../solver/strategies.js';
+import type { SolverName } from '../../solver/registry.js';
 import { UsageError } from '../errors.js';
 import { checkOutputs } from '../paths.js';
+import { DEFAULT_WINDOW } from '../settings.js';
 import { acquireLock } from './checkpoint.js';
 import { exists, prepareFolder, syncDir, systemError } from './files.js';
 import { clearFolder } from './folder.js';
@@ -233,7 +234,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     await syncDir(dir);
 
     const solvers = (first.options.solvers ?? []) as SolverName[];
-    const window = Number(first.options.window ?? 4096);
+    const window = Number(first.options.window ?? DEFAULT_WINDOW);
     const tallies: CorpusTallies = { train: new ProblemTally(), val: undefined, solvers: new Map() };
     for (const sh of shards) {
       const text = checkedText(sh, STATS, `${sh.dir}: no ${STATS}; make that shard again`);

@@ -1,6 +1,6 @@
-import type { RecordSettings } from '../make-record.js';
+import type { RecordSettings } from '../settings.js';
 import type { ProblemSpec } from '../../solver/problems.js';
-import type { SolverName } from '../../solver/strategies.js';
+import type { SolverName } from '../../solver/registry.js';
 
 export type Compression = 'none' | 'gzip';
 
@@ -21,7 +21,7 @@ export interface CorpusOptions {
    * conditioning, fit policy), validated as the `search` command validates them.
    */
   readonly settings: Readonly<Partial<Record<SolverName, RecordSettings>>>;
-  /** The window stats.json judges overflows against (`--window`, or 4096 when it is 0). */
+  /** The window stats.json judges overflows against (`--window`, or DEFAULT_WINDOW when it is 0: `judgedWindow`). */
   readonly window: number;
   readonly compress: Compression;
   /** Largest data file in bytes (`--max-file-size`); 0: one file per split. */

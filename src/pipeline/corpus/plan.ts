@@ -1,5 +1,5 @@
 import type { Split } from '../../solver/problems.js';
-import { SOLVERS, type SolverName } from '../../solver/strategies.js';
+import { SOLVERS, type SolverName } from '../../solver/registry.js';
 import { UsageError } from '../errors.js';
 import type { CorpusOptions, Shard } from './options.js';
 

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Split } from '../../solver/problems.js';
-import type { SolverName } from '../../solver/strategies.js';
+import type { SolverName } from '../../solver/registry.js';
 import { acquireLock, writeCheckpoint, type StageState } from './checkpoint.js';
 import { Checkpointer } from './checkpointer.js';
 import { RunContext } from './context.js';

@@ -1,5 +1,5 @@
 import type { ThreadFigures } from '../../serializers/sequences.js';
-import type { SolverName } from '../../solver/strategies.js';
+import type { SolverName } from '../../solver/registry.js';
 import { UsageError } from '../errors.js';
 
 /**

@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { streamFor } from '../../random/streams.js';
+import { recordStreams } from '../../random/streams.js';
 import { problemRecord } from '../../serializers/problem.js';
 import { ProblemSpaceError } from '../../solver/problems.js';
 import { UsageError } from '../errors.js';
-import { sequenceLine, type RecordSettings } from '../make-record.js';
+import { sequenceLine } from '../make-record.js';
+import type { RecordSettings } from '../settings.js';
 import { toProblem } from '../problems-file.js';
 import { makeSearchOrExplain } from '../search-job.js';
 import type { LineSource } from './lines.js';
@@ -60,6 +61,7 @@ function searchTask(t: SearchTask): SearchResult {
   const kinds: number[] = [];
   let makeMs = 0;
   let packMs = 0;
+  const streamOf = recordStreams(t.seed, t.settings.options.solver, t.settings.options.reference);
   for (let k = 0; k < n; k++) {
     const index = t.start + k;
     let src = t.sources[0]!;
@@ -68,7 +70,7 @@ function searchTask(t: SearchTask): SearchResult {
     const t0 = performance.now();
     const { problem } = toProblem(JSON.parse(t.lines[k]!), src.path, line);
     const input = problemRecord(problem, 'default');
-    const made = makeSearchOrExplain(problem, input, streamFor(t.seed, t.settings.options.solver, index), t.settings, src.path, line);
+    const made = makeSearchOrExplain(problem, input, streamOf(index), t.settings, src.path, line);
     const t1 = performance.now();
     startSize[k] = made.startSize;
     outOfBudget[k] = made.outOfBudget ? 1 : 0;

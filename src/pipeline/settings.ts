@@ -1,0 +1,161 @@
+import { shortestThreadTokens, type Conditioning } from '../serializers/token-costs.js';
+import type { FitPolicy, HeuristicChoice, SearchOptions, SolverShape } from '../solver/contract.js';
+import { defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
+import { UsageError } from './errors.js';
+
+/** Everything that decides how a problem becomes a record and its training sequences. */
+export interface RecordSettings {
+  readonly options: SearchOptions;
+  /** Tokens per sequence, `<s>` and `</s>` included; 0: no limit (the reference's behaviour). */
+  readonly window: number;
+  readonly condition: Conditioning;
+  /** Add the reference's token fields to records (default mode; reference mode leaves records as the reference writes them). */
+  readonly tokenFields: boolean;
+  /**
+   * Count every sequence's tokens (overflow figures, `sequences`) even when nothing else
+   * needs them: a window, token fields and conditioning prefixes count them anyway.
+   */
+  readonly countTokens?: boolean;
+}
+
+/** The window of default mode, and the one overflows are judged against when a search has none. */
+export const DEFAULT_WINDOW = 4096;
+
+/** The window overflows are judged against: the search's own, or DEFAULT_WINDOW when it has none (0). */
+export function judgedWindow(window: number): number {
+  return window > 0 ? window : DEFAULT_WINDOW;
+}
+
+/** Settings for search options alone: the default window, no conditioning. */
+export function defaultSettings(options: SearchOptions): RecordSettings {
+  return { options, window: options.reference ? 0 : DEFAULT_WINDOW, condition: 'none', tokenFields: !options.reference };
+}
+
+/** The conditioning mode each solver shape has: the table `--condition` is checked against. */
+export const CONDITIONING: Readonly<Record<SolverShape, Exclude<Conditioning, 'none'>>> = {
+  sequence: 'token-budget',
+  threads: 'sub-call-budget',
+};
+
+/** Every conditioning mode, as `--condition` takes them: none, then the table's. */
+export const CONDITIONING_MODES: readonly Conditioning[] = ['none', ...Object.values(CONDITIONING)];
+
+/** The conditioning mode that exists for a solver (besides none). */
+export function conditioningOf(solver: SolverName): Exclude<Conditioning, 'none'> {
+  return CONDITIONING[solverNamed(solver).shape];
+}
+
+/** Names of the solvers of a shape, in registry order. */
+export function namesShaped(shape: SolverShape): SolverName[] {
+  return solversShaped(shape).map((s) => s.name);
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function inWords(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** What a user sets (flags of `search`, `inspect`, `corpus`); what is left out takes the solver's default. */
+export interface PartialSettings {
+  /** `--compat reference`: reproduce the reference's draws and quirks. */
+  readonly reference?: boolean | undefined;
+  readonly minBeam?: number | undefined;
+  readonly maxBeam?: number | undefined;
+  readonly maxSubBeam?: number | undefined;
+  readonly promising?: number | undefined;
+  readonly heuristic?: HeuristicChoice | undefined;
+  /** Undefined: DEFAULT_WINDOW in default mode (reference mode has none). */
+  readonly window?: number | undefined;
+  readonly maxDepth?: number | undefined;
+  readonly wave?: number | undefined;
+  /** Undefined: stop. */
+  readonly fit?: FitPolicy | undefined;
+  /** Undefined: none. */
+  readonly condition?: Conditioning | undefined;
+}
+
+/**
+ * Validated record settings (search options, window, conditioning) of a solver from what the
+ * user set, every other value the solver's default: the one place defaults are filled in and
+ * combinations refused (each refusal a UsageError naming the flags).
+ */
+export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSettings {
+  const reference = p.reference === true;
+  const shape = solverNamed(solver).shape;
+  const d = defaultSearchOptions(solver, reference);
+  if (reference && p.heuristic !== undefined) {
+    throw new UsageError('--heuristic cannot be combined with --compat reference (the reference fixes the heuristic)');
+  }
+  const minBeam = p.minBeam ?? d.minBeam;
+  if (p.maxBeam === undefined && minBeam > d.maxBeam) {
+    throw new UsageError(`--min-beam ${minBeam} is larger than ${solver}'s default --max-beam ${d.maxBeam}; give --max-beam as well`);
+  }
+  const maxBeam = p.maxBeam ?? d.maxBeam;
+  if (minBeam > maxBeam) throw new UsageError(`--min-beam ${minBeam} is larger than --max-beam ${maxBeam}`);
+  const maxSubBeam = p.maxSubBeam ?? d.maxSubBeam;
+  if (shape === 'threads' && maxSubBeam < minBeam) {
+    throw new UsageError(`--max-sub-beam ${maxSubBeam} is below --min-beam ${minBeam}: no child thread could have a beam as wide as its parent's; raise --max-sub-beam`);
+  }
+  if (reference && p.maxDepth !== undefined && p.maxDepth !== 1) {
+    throw new UsageError('--max-depth cannot be combined with --compat reference (the reference nests one level)');
+  }
+  if (reference && p.wave !== undefined) throw new UsageError('--wave cannot be combined with --compat reference (the reference spawns every child at once)');
+  if (reference && p.window !== undefined) throw new UsageError('--window cannot be combined with --compat reference (the reference has no window; verify --window measures its sequences)');
+  if (reference && p.fit !== undefined) throw new UsageError('--fit cannot be combined with --compat reference (the reference has no window to fit)');
+  const fit = p.fit ?? 'stop';
+  const condition = p.condition ?? 'none';
+  if (condition !== 'none' && condition !== CONDITIONING[shape]) {
+    const others = namesShaped(shape);
+    const takers = (Object.keys(CONDITIONING) as SolverShape[]).filter((s) => CONDITIONING[s] === condition).flatMap(namesShaped);
+    throw new UsageError(`--condition ${condition} is for ${inWords(takers)}; ${inWords(others)} ${others.length === 1 ? 'uses' : 'use'} ${CONDITIONING[shape]}`);
+  }
+  if (fit !== 'stop' && shape !== 'sequence') throw fitRefused();
+  const window = reference ? 0 : (p.window ?? DEFAULT_WINDOW);
+  if (window > 0) {
+    const least = shortestThreadTokens(condition, window);
+    if (window < least) throw new UsageError(`--window ${window} is too small: the shortest complete thread needs ${least} tokens`);
+  }
+  const options: SearchOptions = {
+    solver,
+    reference,
+    minBeam,
+    maxBeam,
+    maxSubBeam,
+    promising: p.promising ?? d.promising,
+    heuristic: p.heuristic ?? d.heuristic,
+    maxSpawnLevel: p.maxDepth !== undefined ? p.maxDepth - 1 : d.maxSpawnLevel,
+    waveWindows: p.wave ?? d.waveWindows,
+    fit,
+  };
+  return { options, window, condition, tokenFields: !reference };
+}
+
+function fitRefused(): UsageError {
+  return new UsageError(`--fit is for ${inWords(namesShaped('sequence'))}: ${inWords(namesShaped('threads'))} threads hand work to children instead`);
+}
+
+/**
+ * Settings of each of `solvers` for one corpus: each solver takes the conditioning that
+ * exists for it if it is among `conditions`, and `fit` if it has one (threads hand work to
+ * children instead); a mode or fit that fits none of the solvers is refused.
+ */
+export function qualifyEach(
+  solvers: readonly SolverName[],
+  conditions: readonly Conditioning[],
+  p: Omit<PartialSettings, 'condition' | 'reference'>,
+): Partial<Record<SolverName, RecordSettings>> {
+  for (const m of conditions) {
+    if (m !== 'none' && !solvers.some((s) => conditioningOf(s) === m)) {
+      const table = (Object.keys(CONDITIONING) as SolverShape[]).map((shape) => `${CONDITIONING[shape]}: ${namesShaped(shape).join(', ')}`).join('; ');
+      throw new UsageError(`--condition ${m} applies to none of --solvers ${solvers.join(',')} (${table})`);
+    }
+  }
+  const fits = (s: SolverName): boolean => solverNamed(s).shape === 'sequence';
+  if (p.fit !== undefined && p.fit !== 'stop' && !solvers.some(fits)) throw fitRefused();
+  const out: Partial<Record<SolverName, RecordSettings>> = {};
+  for (const s of solvers) {
+    const own = conditioningOf(s);
+    out[s] = qualify(s, { ...p, condition: conditions.includes(own) ? own : 'none', fit: fits(s) ? p.fit : undefined, reference: false });
+  }
+  return out;
+}

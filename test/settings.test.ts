@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../src/pipeline/errors.js';
+import { conditioningOf, DEFAULT_WINDOW, defaultSettings, judgedWindow, qualify, qualifyEach, type PartialSettings } from '../src/pipeline/settings.js';
+import { PythonRandom } from '../src/random/python.js';
+import { recordStreams, streamFor } from '../src/random/streams.js';
+import { defaultSearchOptions, runSearch, SOLVERS, solverNamed } from '../src/solver/registry.js';
+
+describe('the solver registry', () => {
+  it('lists each solver once, under the name it declares', () => {
+    expect(new Set(SOLVERS).size).toBe(SOLVERS.length);
+    for (const name of SOLVERS) expect(solverNamed(name).name).toBe(name);
+  });
+
+  it('default options come from each solver\'s declared defaults; reference mode nests one level, in one spawn', () => {
+    for (const name of SOLVERS) {
+      const d = solverNamed(name).defaults;
+      const o = defaultSearchOptions(name);
+      expect(o).toMatchObject({ solver: name, reference: false, minBeam: 1, maxBeam: d.maxBeam, maxSubBeam: d.maxSubBeam, promising: d.promising, heuristic: d.heuristic, fit: 'stop' });
+      expect(o.maxSpawnLevel).toBe(d.maxDepth - 1);
+      expect(o.waveWindows).toBe(d.waveWindows);
+      expect(defaultSearchOptions(name, true)).toMatchObject({ reference: true, maxSpawnLevel: 0, waveWindows: 0 });
+    }
+  });
+
+  it('the record\'s search_type is the solver\'s: its name and beam (dfs has no beam)', () => {
+    const problem = { nums: [3, 7, 25, 50], target: 82, solution: [], startSize: 4 };
+    for (const name of SOLVERS) {
+      const outcome = runSearch(problem, streamFor(1, name, 0), defaultSearchOptions(name));
+      expect(outcome.searchType).toBe(name === 'dfs' ? 'dfs' : `${name}_${outcome.beam}`);
+      expect(outcome.solver).toBe(name);
+      expect(outcome.attempts).toBe(1);
+    }
+  });
+});
+
+describe('qualify', () => {
+  it('with nothing set gives the solver\'s defaults, the default window and no conditioning', () => {
+    for (const name of SOLVERS) {
+      expect(qualify(name)).toEqual(defaultSettings(defaultSearchOptions(name)));
+      expect(qualify(name, { reference: true })).toEqual(defaultSettings(defaultSearchOptions(name, true)));
+    }
+  });
+
+  it('takes what is set: --max-depth sets the deepest spawning level, --wave the waves', () => {
+    const s = qualify('apr', { maxDepth: 1, wave: 0, maxBeam: 4, window: 2048, condition: 'sub-call-budget' });
+    expect(s.options).toMatchObject({ maxSpawnLevel: 0, waveWindows: 0, maxBeam: 4 });
+    expect(s).toMatchObject({ window: 2048, condition: 'sub-call-budget', tokenFields: true });
+  });
+
+  it('holds the conditioning table: token-budget for single sequences, sub-call-budget for threads', () => {
+    expect(SOLVERS.map(conditioningOf)).toEqual(['token-budget', 'sub-call-budget', 'token-budget', 'token-budget']);
+    expect(() => qualify('apr', { condition: 'token-budget' })).toThrow('--condition token-budget is for sosp, dfs and bfs; apr uses sub-call-budget');
+    expect(() => qualify('bfs', { condition: 'sub-call-budget' })).toThrow('--condition sub-call-budget is for apr; sosp, dfs and bfs use token-budget');
+    expect(() => qualify('apr', { fit: 'drop' })).toThrow('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
+  });
+
+  it('refuses what reference mode cannot do, and beams that cannot be drawn', () => {
+    expect(() => qualify('apr', { reference: true, maxDepth: 2 })).toThrow(UsageError);
+    expect(qualify('apr', { reference: true, maxDepth: 1 }).options.maxSpawnLevel).toBe(0);
+    expect(() => qualify('sosp', { reference: true, window: 1024 })).toThrow(/--window cannot be combined with --compat reference/);
+    expect(() => qualify('sosp', { minBeam: 6 })).toThrow("--min-beam 6 is larger than sosp's default --max-beam 5; give --max-beam as well");
+    expect(() => qualify('bfs', { minBeam: 4, maxBeam: 3 })).toThrow('--min-beam 4 is larger than --max-beam 3');
+    expect(() => qualify('apr', { minBeam: 3, maxSubBeam: 2 })).toThrow(/--max-sub-beam 2 is below --min-beam 3/);
+    expect(() => qualify('sosp', { window: 10 })).toThrow(/--window 10 is too small/);
+  });
+
+  it('property: settings it returns are consistent; anything else is a UsageError', () => {
+    const flags = fc.record(
+      {
+        reference: fc.boolean(),
+        minBeam: fc.integer({ min: 1, max: 12 }),
+        maxBeam: fc.integer({ min: 1, max: 12 }),
+        maxSubBeam: fc.integer({ min: 1, max: 16 }),
+        maxDepth: fc.integer({ min: 0, max: 4 }),
+        window: fc.integer({ min: 0, max: 5000 }),
+        fit: fc.constantFrom('stop', 'resample', 'drop' as const),
+        condition: fc.constantFrom('none', 'token-budget', 'sub-call-budget' as const),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...SOLVERS), flags, (name, p: PartialSettings) => {
+        let s;
+        try {
+          s = qualify(name, p);
+        } catch (err) {
+          expect(err).toBeInstanceOf(UsageError);
+          return;
+        }
+        const o = s.options;
+        expect(o.solver).toBe(name);
+        expect(o.minBeam).toBeLessThanOrEqual(o.maxBeam);
+        expect(['none', conditioningOf(name)]).toContain(s.condition);
+        expect(s.window).toBe(p.reference ? 0 : (p.window ?? DEFAULT_WINDOW));
+        expect(s.tokenFields).toBe(!p.reference);
+        if (solverNamed(name).shape === 'threads') expect(o.fit).toBe('stop');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('judges overflows against the window, or DEFAULT_WINDOW without one', () => {
+    expect(judgedWindow(0)).toBe(DEFAULT_WINDOW);
+    expect(judgedWindow(1000)).toBe(1000);
+  });
+});
+
+describe('qualifyEach (a corpus)', () => {
+  it('gives each solver the listed mode that exists for it, and --fit only where it applies', () => {
+    const all = qualifyEach(['sosp', 'apr', 'dfs'], ['none', 'sub-call-budget'], { fit: 'resample', window: 2048 });
+    expect(all.sosp).toMatchObject({ condition: 'none', window: 2048, options: { fit: 'resample' } });
+    expect(all.apr).toMatchObject({ condition: 'sub-call-budget', options: { fit: 'stop' } });
+    expect(all.dfs?.options.fit).toBe('resample');
+  });
+
+  it('refuses a mode or --fit that applies to none of the solvers', () => {
+    expect(() => qualifyEach(['apr'], ['token-budget'], {})).toThrow(
+      '--condition token-budget applies to none of --solvers apr (token-budget: sosp, dfs, bfs; sub-call-budget: apr)',
+    );
+    expect(() => qualifyEach(['apr'], ['none'], { fit: 'drop' })).toThrow('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
+  });
+});
+
+describe('recordStreams', () => {
+  it('default mode: each record its own stream, the same as streamFor', () => {
+    const of = recordStreams(4, 'apr', false);
+    expect(of(3)).not.toBe(of(3));
+    expect([of(3).random(), of(3).random()]).toEqual([streamFor(4, 'apr', 3).random(), streamFor(4, 'apr', 3).random()]);
+  });
+
+  it('reference mode: one Python generator shared by the records, in order', () => {
+    const of = recordStreams(4, 'sosp', true);
+    expect(of(0)).toBe(of(1));
+    const py = new PythonRandom(4);
+    expect([of(0).random(), of(1).random()]).toEqual([py.random(), py.random()]);
+  });
+});
