@@ -105,7 +105,7 @@ export function makeSearch(
     return { info, prefix, tokens };
   });
 
-  out.len = 0;
+  out.clear();
   // Object.assign, not a spread: a spread of the two costs about a tenth of a SoS+ record's time.
   const extra = s.tokenFields ? Object.assign(tokenFields(infos), figureFields(figures!, infos)) : {};
   writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, extra);
@@ -145,7 +145,7 @@ function conditioningPrefix(mode: Conditioning, info: SequenceInfo, children: nu
 
 function firstLine(info: SequenceInfo): string {
   const [buf, start, end] = info.parts[0]!;
-  const at = buf.buf.indexOf('\\n', start);
+  const at = buf.indexOf('\\n', start);
   return `${buf.toString(start, at < 0 || at > end ? end : at)}\n`;
 }
 
@@ -157,7 +157,7 @@ const seqOut = new ByteText(1 << 16);
  * Valid until the next call.
  */
 export function sequenceLine(seq: MadeSequence, record: number, bareString: boolean): Uint8Array {
-  seqOut.len = 0;
+  seqOut.clear();
   if (!bareString) seqOut.text('{"text": ');
   writeSequenceText(seqOut, seq.info, seq.prefix);
   if (!bareString) seqOut.text(`, "record": ${record}, "thread": "${seq.info.thread}#${seq.info.index}", "tokens": ${seq.tokens}}`);

@@ -46,14 +46,14 @@ function collect(t: RenderedThread, name: string, isRoot: boolean, out: Sequence
       isRoot,
       parts: [
         [text, 0, cut],
-        [spawn, 0, spawn.len],
+        [spawn, 0, spawn.length],
       ],
       tokens: before + counts.spawns[k]!,
       headTokens: before,
-      chars: cut + spawn.len - t.cutLines[k]! - spawn.lines,
+      chars: cut + spawn.length - t.cutLines[k]! - t.spawnLines[k]!,
     });
   }
-  out.push({ thread: name, index: n, isRoot, parts: [[text, 0, text.len]], tokens: counts.total, headTokens: counts.total, chars: text.len - text.lines });
+  out.push({ thread: name, index: n, isRoot, parts: [[text, 0, text.length]], tokens: counts.total, headTokens: counts.total, chars: text.length - t.lines });
   let child = 0;
   for (const group of t.children) for (const kid of group) collect(kid, `${name}.${child++}`, false, out);
 }
@@ -144,18 +144,18 @@ function commonPrefixTokens(a: SequenceInfo, b: SequenceInfo): number {
     skip = a.parts[0]![2];
     base = a.headTokens;
   }
-  scratch.len = 0;
+  scratch.clear();
   const ia = partsCursor(a, skip);
   const ib = partsCursor(b, skip);
   for (;;) {
     const x = ia();
     if (x < 0 || x !== ib()) break;
-    scratch.ensure(1);
     scratch.byte(x);
   }
   // An escaped newline cut in half is not part of the plain prefix.
-  if (scratch.len > 0 && scratch.buf[scratch.len - 1] === 0x5c) scratch.len--;
-  return base + countAsciiTokens(scratch.buf, 0, scratch.len, skip === 0, true);
+  const end = scratch.length;
+  if (end > 0 && scratch.byteAt(end - 1) === 0x5c) scratch.truncate(end - 1);
+  return base + countAsciiTokens(scratch.view(), 0, scratch.length, skip === 0, true);
 }
 
 /** Reads a sequence's bytes one at a time from position `from`; -1 at the end. */
@@ -169,7 +169,7 @@ function partsCursor(s: SequenceInfo, from: number): () => number {
       if (p < s.parts.length) i = s.parts[p]![1] + over;
     }
     if (p >= s.parts.length) return -1;
-    return s.parts[p]![0].buf[i++]!;
+    return s.parts[p]![0].byteAt(i++);
   };
 }
 
@@ -215,6 +215,6 @@ export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJso
 /** Appends a sequence's text (with `prefix` before it) as a JSON string literal. */
 export function writeSequenceText(out: ByteText, s: SequenceInfo, prefix: string): void {
   out.text(`"${prefix}`);
-  for (const [buf, start, end] of s.parts) out.slice(buf, start, end);
+  for (const [buf, start, end] of s.parts) out.append(buf, start, end);
   out.text('"');
 }

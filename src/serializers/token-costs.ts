@@ -139,9 +139,9 @@ export class EventCosts implements TextCosts {
 
   /** Renders and counts (events whose numbers print in exponent form, and opening events). */
   private measure(e: TraceEvent, atStart: boolean): number {
-    this.scratch.len = 0;
+    this.scratch.clear();
     this.writer.write(this.scratch, e);
-    return countAsciiTokens(this.scratch.buf, 0, this.scratch.len, atStart, true);
+    return countAsciiTokens(this.scratch.view(), 0, this.scratch.length, atStart, true);
   }
 
   /**
@@ -150,9 +150,9 @@ export class EventCosts implements TextCosts {
    * less its `digits`.
    */
   private learn(key: number, digits: number, render: () => void, atStart = false): number {
-    this.scratch.len = 0;
+    this.scratch.clear();
     render();
-    const shape = countAsciiTokens(this.scratch.buf, 0, this.scratch.len, atStart, true) - digits;
+    const shape = countAsciiTokens(this.scratch.view(), 0, this.scratch.length, atStart, true) - digits;
     if (!exotic) shapes.set(key, shape);
     return shape;
   }
@@ -235,9 +235,9 @@ export class EventCosts implements TextCosts {
     const counts = atStart ? fixedOpenings : fixedCounts;
     let n = counts.get(line);
     if (n === undefined) {
-      this.scratch.len = 0;
+      this.scratch.clear();
       this.writer.fixed(this.scratch, line);
-      n = countAsciiTokens(this.scratch.buf, 0, this.scratch.len, atStart, true);
+      n = countAsciiTokens(this.scratch.view(), 0, this.scratch.length, atStart, true);
       counts.set(line, n);
     }
     return n;
