@@ -109,6 +109,11 @@ export class LineWriter {
   /** The line pieces that hold the target, as bytes. */
   private readonly t: TargetText;
   private readonly arena: ByteText;
+  /** The buffers node text was kept in (a node's `textIn` indexes them): the arena first. */
+  private readonly buffers: ByteText[];
+  /** The buffer last added to `buffers`, and its index. */
+  private lastKept: ByteText;
+  private lastKeptIndex = 0;
   /** Marks the node text this writer made (serials start at 1; 0 is no text). */
   private readonly serial = ++writers;
   /**
@@ -131,6 +136,8 @@ export class LineWriter {
     }
     this.t = t;
     this.arena = pool ? pool.take() : new ByteText(1 << 13);
+    this.buffers = [this.arena];
+    this.lastKept = this.arena;
     this.stable = pool !== undefined;
   }
 
@@ -147,15 +154,24 @@ export class LineWriter {
     const numsEnd = a.length;
     const step = node.step;
     if (step !== undefined && up !== undefined) writeStep(a, step);
-    this.keep(node, up, a, numsAt, numsEnd, numsEnd, a.length);
+    this.keep(node, up, 0, numsAt, numsEnd, numsEnd, a.length);
     return node;
+  }
+
+  /** The index of `out` in `buffers`, added when new (output is written one buffer after another, so the last one is checked). */
+  private keptIn(out: ByteText): number {
+    if (out !== this.lastKept) {
+      this.lastKept = out;
+      this.lastKeptIndex = this.buffers.push(out) - 1;
+    }
+    return this.lastKeptIndex;
   }
 
   /**
    * Records where the node's text is. Its operation list's printed length follows from its
    * parent's: `[]` is 2; each operation adds its length and two quotes, and `, ` after the first.
    */
-  private keep(node: SearchNode, up: SearchNode | undefined, where: ByteText, numsAt: number, numsEnd: number, opAt: number, opEnd: number): void {
+  private keep(node: SearchNode, up: SearchNode | undefined, where: number, numsAt: number, numsEnd: number, opAt: number, opEnd: number): void {
     node.textBy = this.serial;
     node.textIn = where;
     node.numsAt = numsAt;
@@ -187,7 +203,7 @@ export class LineWriter {
       out.unsafeByte(0x27);
     }
     const t = this.text(node);
-    out.unsafeCopy(t.textIn as ByteText, t.opAt, t.opEnd);
+    out.unsafeCopy(this.buffers[t.textIn]!, t.opAt, t.opEnd);
   }
 
   private end(out: ByteText): void {
@@ -199,7 +215,7 @@ export class LineWriter {
     const t = this.text(node);
     out.reserve(FIXED_ROOM + (t.numsEnd - t.numsAt) + t.opsLen);
     out.unsafePiece(this.t.state);
-    out.unsafeCopy(t.textIn as ByteText, t.numsAt, t.numsEnd);
+    out.unsafeCopy(this.buffers[t.textIn]!, t.numsAt, t.numsEnd);
     out.unsafePiece(B.operations);
     this.opsLine(out, node);
   }
@@ -220,16 +236,17 @@ export class LineWriter {
       out.unsafePiece(B.resulting);
       const numsAt = out.length;
       writeNums(out, nums);
-      this.keep(node, up, out, numsAt, out.length, opAt, opEnd);
+      this.keep(node, up, this.keptIn(out), numsAt, out.length, opAt, opEnd);
       this.end(out);
       return;
     }
     const t = this.text(node);
     out.reserve(FIXED_ROOM + (t.numsEnd - t.numsAt + t.opEnd - t.opAt));
+    const b = this.buffers[t.textIn]!;
     out.unsafePiece(B.explore);
-    out.unsafeCopy(t.textIn as ByteText, t.opAt, t.opEnd);
+    out.unsafeCopy(b, t.opAt, t.opEnd);
     out.unsafePiece(B.resulting);
-    out.unsafeCopy(t.textIn as ByteText, t.numsAt, t.numsEnd);
+    out.unsafeCopy(b, t.numsAt, t.numsEnd);
     this.end(out);
   }
 
@@ -238,10 +255,11 @@ export class LineWriter {
     out.reserve(FIXED_ROOM + node.id.length + (t.numsEnd - t.numsAt + t.opEnd - t.opAt));
     out.unsafePiece(B.generated);
     out.unsafeStr(node.id);
+    const b = this.buffers[t.textIn]!;
     out.unsafePiece(this.t.generated);
-    out.unsafeCopy(t.textIn as ByteText, t.numsAt, t.numsEnd);
+    out.unsafeCopy(b, t.numsAt, t.numsEnd);
     out.unsafePiece(B.operation);
-    out.unsafeCopy(t.textIn as ByteText, t.opAt, t.opEnd);
+    out.unsafeCopy(b, t.opAt, t.opEnd);
     this.end(out);
   }
 
