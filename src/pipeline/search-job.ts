@@ -3,7 +3,7 @@ import type { Rng } from '../random/rng.js';
 import { streamFor } from '../random/streams.js';
 import type { SearchOptions } from '../solver/strategies.js';
 import { formatOf } from './formats.js';
-import { makeSearch, sequenceLine, type MadeSearch, type RecordSettings } from './make-record.js';
+import { RecordMaker, type MadeSearch, type RecordSettings } from './make-record.js';
 import { InputError } from './errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
@@ -44,8 +44,9 @@ export function recordRngs(seed: number, options: SearchOptions): (index: number
   return (index) => streamFor(seed, options.solver, index);
 }
 
-/** makeSearch, with a window too small for a problem reported as the user's error. */
+/** `maker.make`, with a window too small for a problem reported as the user's error. */
 export function makeSearchOrExplain(
+  maker: RecordMaker,
   problem: Problem,
   record: Readonly<Record<string, unknown>>,
   rng: Rng,
@@ -54,7 +55,7 @@ export function makeSearchOrExplain(
   line: number,
 ): MadeSearch {
   try {
-    return makeSearch(problem, record, rng, settings);
+    return maker.make(problem, record, rng, settings);
   } catch (err) {
     if (!(err instanceof WindowTooSmall)) throw err;
     throw new InputError(
@@ -77,12 +78,13 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   const sink = RecordSink.open(job.out);
   const seqSink = job.sequencesOut ? RecordSink.open(job.sequencesOut) : undefined;
   const bare = job.sequencesOut ? formatOf(job.sequencesOut).array : false;
+  const maker = new RecordMaker();
   const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: undefined, outOfBudget: 0, dropped: 0 };
   try {
     let index = 0;
     for await (const batch of readProblemBatches(job.problems)) {
       for (const { problem, record, line } of batch) {
-        const made = makeSearchOrExplain(problem, record, rngFor(index), settings, job.problems, line);
+        const made = makeSearchOrExplain(maker, problem, record, rngFor(index), settings, job.problems, line);
         if (made.outOfBudget) sum.outOfBudget++;
         if (made.dropped) {
           sum.dropped++;
@@ -95,7 +97,7 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
           if (made.counted) sum.overflows = (sum.overflows ?? 0) + made.overflows;
           if (seqSink) {
             for (const seq of made.sequences) {
-              const seqRoom = seqSink.write(sequenceLine(seq, index, bare));
+              const seqRoom = seqSink.write(maker.sequenceLine(seq, index, bare));
               if (seqRoom) await seqRoom;
             }
           }

@@ -129,14 +129,13 @@ export function figureFields(f: ThreadFigures, seqs: readonly SequenceInfo[]): R
   };
 }
 
-const scratch = new ByteText(1 << 16);
-
 /**
  * Tokens of the longest common prefix of two sequences' plain texts. Sequences of one
  * thread share their text up to the earlier one's spawn, whose tokens are known; only the
- * bytes after it are compared and counted (from a line start, so the counts add up).
+ * bytes after it are compared (gathered in `scratch`) and counted (from a line start, so the
+ * counts add up).
  */
-function commonPrefixTokens(a: SequenceInfo, b: SequenceInfo): number {
+function commonPrefixTokens(a: SequenceInfo, b: SequenceInfo, scratch: ByteText): number {
   let base = 0;
   let skip = 0;
   if (a.parts[0]![0] === b.parts[0]![0]) {
@@ -181,9 +180,10 @@ function partsCursor(s: SequenceInfo, from: number): () => number {
  * The two counts are ints; the two averages and `sub_call_count` are always floats
  * (PyFloat), where the reference writes ints for a record of one sequence (and for
  * `avg_sub_seq_token_count` without child threads): a column of one type, as a dataset
- * loader infers it from the first lines it reads.
+ * loader infers it from the first lines it reads. `scratch` is a buffer to compare prefixes
+ * in (the caller's, reused: its content is overwritten).
  */
-export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJson> {
+export function tokenFields(seqs: readonly SequenceInfo[], scratch: ByteText): Record<string, PyJson> {
   const per = seqs.map((s) => s.tokens + 3);
   if (seqs.length <= 1) {
     const t = per[0] ?? 3;
@@ -201,7 +201,7 @@ export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJso
   const avgSub = new PyFloat(subs.length > 0 ? subs.reduce((n, s) => n + s.tokens + 3, 0) / subs.length : 0);
   const sorted = [...roots].sort((x, y) => x.chars - y.chars);
   let redundant = 0;
-  for (let i = 0; i + 1 < sorted.length; i++) redundant += Math.max(0, commonPrefixTokens(sorted[i]!, sorted[i + 1]!) - 1);
+  for (let i = 0; i + 1 < sorted.length; i++) redundant += Math.max(0, commonPrefixTokens(sorted[i]!, sorted[i + 1]!, scratch) - 1);
   const tokenCount = total - redundant;
   return {
     token_count: tokenCount,
