@@ -21,6 +21,12 @@ const enum Kind {
   SubExit = 11 << 16,
   /** A thread's first `Moving to Node` line, counted with the tokenizer's leading space. */
   OpeningMove = 12 << 16,
+  /**
+   * What opening a sequence adds to an event that starts with a `Current State` line: only
+   * the text's first piece (`Current`) takes the tokenizer's leading space, so this is the
+   * same for every such event. Learnt from the first one measured.
+   */
+  StateOpening = 13 << 16,
 }
 
 /**
@@ -32,13 +38,6 @@ const shapes = new Map<number, number>();
 /** Token counts of the lines without numbers, following other lines and opening a sequence. */
 const fixedCounts = new Map<FixedLine, number>();
 const fixedOpenings = new Map<FixedLine, number>();
-
-/**
- * What opening a sequence adds to an event that starts with a `Current State` line: only
- * the text's first piece (`Current`) takes the tokenizer's leading space, so this is the
- * same for every such event. Learnt from the first one measured.
- */
-let stateOpening: number | undefined;
 
 /**
  * Tokens a printed number adds beyond a one-digit one: every digit is a token of its own.
@@ -122,7 +121,14 @@ export class EventCosts implements TextCosts {
     } else if (e.type === 'state' || e.type === 'expand' || e.type === 'leaves') {
       // A single-thread search opens with its root's expansion: its following count, and the first piece's leading space.
       const n = this.event(e);
-      if (!Number.isNaN(n)) return n + (stateOpening ??= this.measure(e, true) - n);
+      if (!Number.isNaN(n)) {
+        let opening = shapes.get(Kind.StateOpening);
+        if (opening === undefined) {
+          opening = this.measure(e, true) - n;
+          shapes.set(Kind.StateOpening, opening);
+        }
+        return n + opening;
+      }
     } else if (e.type === 'exhausted') {
       // What closing a search would cost before it wrote anything (SoS+ reserves it first).
       return this.fixed(e.newline ? 'exhausted' : 'exhaustedAtEnd', true);
