@@ -48,9 +48,9 @@ describe('token costs of trace events', () => {
           const kept = thread.eventTokens;
           expect(kept === undefined ? 0 : kept.length).toBe(window > 0 ? thread.events.length : 0);
           thread.events.forEach((e, k) => {
-            out.len = 0;
+            out.clear();
             writer.write(out, e);
-            const counted = countAsciiTokens(out.buf, 0, out.len, k === 0, true);
+            const counted = countAsciiTokens(out.view(), 0, out.length, k === 0, true);
             expect(k === 0 ? costs.opening(e) : costs.following(e), `${e.type} event: ${out.toString()}`).toBe(counted);
             if (kept) expect(kept[k], `kept count of the ${e.type} event: ${out.toString()}`).toBe(counted);
             events++;
@@ -69,9 +69,9 @@ describe('token costs of trace events', () => {
     const writer = new LineWriter(27);
     const out = new ByteText();
     for (const e of [{ type: 'exhausted', newline: true }, { type: 'exhausted', newline: false }] as const) {
-      out.len = 0;
+      out.clear();
       writer.write(out, e);
-      expect(costs.opening(e)).toBe(countAsciiTokens(out.buf, 0, out.len, true, true));
+      expect(costs.opening(e)).toBe(countAsciiTokens(out.view(), 0, out.length, true, true));
     }
   });
 });

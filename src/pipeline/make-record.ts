@@ -27,7 +27,7 @@ export interface MadeSequence {
 
 /** A searched record: its JSON line and what statistics need. */
 export interface MadeSearch {
-  /** The record as one line of JSON (no newline), ASCII bytes; valid until the next call. */
+  /** The record as one line of JSON (no newline), ASCII bytes; valid until the maker's next record. */
   readonly json: Uint8Array;
   readonly solved: boolean;
   readonly startSize: number;
@@ -38,7 +38,7 @@ export interface MadeSearch {
   readonly figures: ThreadFigures | undefined;
   /** Training sequences of the record (main calls of every thread). */
   readonly sequenceCount: number;
-  /** Its sequences with their texts and tokens; empty when tokens were not counted. */
+  /** Its sequences with their texts and tokens (valid until the maker's next record); empty when tokens were not counted. */
   readonly sequences: readonly MadeSequence[];
   /** Whether tokens were counted (`sequences` and `overflows` are known). */
   readonly counted: boolean;
@@ -50,61 +50,92 @@ export interface MadeSearch {
   readonly dropped: boolean;
 }
 
-/** Reused for every record: a record is written out before the next one is made. */
-const out = new ByteText(1 << 16);
-const pool = new BytePool();
-
 /**
- * Searches one problem and renders its record and sequences; the one place that turns a
- * problem into a search record, used by `search`, `inspect` and the corpus pipeline alike.
+ * Turns problems into search records and their sequence lines: the one place that does, used
+ * by `search`, `inspect` and the corpus pipeline alike. A maker renders into buffers of its
+ * own, reused from one record to the next, so what it hands out lives until its next call:
+ * a record (`json`, and the texts its `sequences` point into) until the next `make()` on the
+ * same maker, a sequence line until the next `sequenceLine()`. Each job or worker task makes
+ * its own; two makers never share a byte.
  */
+export class RecordMaker {
+  private readonly out = new ByteText(1 << 16);
+  /** The rendered threads' texts. */
+  private readonly pool = new BytePool();
+  private seqOut: ByteText | undefined;
+  /** For token fields' shared prefixes. */
+  private scratch: ByteText | undefined;
+
+  /** Searches one problem and renders its record and sequences. */
+  make(problem: Problem, input: Readonly<Record<string, unknown>>, rng: Rng, s: RecordSettings): MadeSearch {
+    const o = s.options;
+    const limited = s.window > 0 && !o.reference;
+    const counted = s.countTokens === true || s.tokenFields || limited || s.condition !== 'none';
+    const costs = counted ? new EventCosts(problem.target) : undefined;
+    const rules = limited && costs ? windowRules(costs, s.window, prefixReserve(s.condition, s.window)) : undefined;
+    const outcome = runSearch(problem, rng, o, rules);
+    const pool = this.pool;
+    pool.recycle();
+    const rendered = renderSearch(problem.target, outcome, pool, costs);
+    const infos = counted ? sequenceInfos(rendered.root) : [];
+    const figures = counted ? threadFigures(rendered.root) : undefined;
+    let children = 0;
+    for (const e of outcome.thread.events) if (e.type === 'spawn') children += e.children.length;
+
+    const judged = judgedWindow(s.window);
+    let overflows = 0;
+    const sequences = infos.map((info) => {
+      const prefix = conditioningPrefix(s.condition, info, children);
+      const first = prefix ? firstLine(info) : '';
+      const tokens = info.tokens + 2 + (prefix ? prefixTokens(prefix, first) : 0);
+      if (tokens > judged) overflows++;
+      return { info, prefix, tokens };
+    });
+
+    const out = this.out;
+    out.clear();
+    // Object.assign, not a spread: a spread of the two costs about a tenth of a SoS+ record's time.
+    const extra = s.tokenFields ? Object.assign(tokenFields(infos, (this.scratch ??= new ByteText(1 << 12))), figureFields(figures!, infos)) : {};
+    writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, extra);
+    return {
+      json: out.view(),
+      solved: rendered.solved,
+      startSize: problem.startSize,
+      beam: outcome.beam,
+      children,
+      figures,
+      sequenceCount: allSequences(rendered.root),
+      sequences,
+      counted,
+      overflows,
+      outOfBudget: outcome.outOfBudget,
+      dropped: o.fit === 'drop' && outcome.outOfBudget,
+    };
+  }
+
+  /**
+   * A sequence as one line of the sequences file: `{"text", "record", "thread", "tokens"}`
+   * for JSON Lines, or the bare string for a JSON array (what the reference's trainer reads).
+   * The sequence's record must still be valid (its maker's last).
+   */
+  sequenceLine(seq: MadeSequence, record: number, bareString: boolean): Uint8Array {
+    const out = (this.seqOut ??= new ByteText(1 << 16));
+    out.clear();
+    if (!bareString) out.text('{"text": ');
+    writeSequenceText(out, seq.info, seq.prefix);
+    if (!bareString) out.text(`, "record": ${record}, "thread": "${seq.info.thread}#${seq.info.index}", "tokens": ${seq.tokens}}`);
+    return out.view();
+  }
+}
+
+/** One record, made by a maker of its own: its bytes stay valid (tests, one-off records). */
 export function makeSearch(
   problem: Problem,
   input: Readonly<Record<string, unknown>>,
   rng: Rng,
   s: RecordSettings,
 ): MadeSearch {
-  const o = s.options;
-  const limited = s.window > 0 && !o.reference;
-  const counted = s.countTokens === true || s.tokenFields || limited || s.condition !== 'none';
-  const costs = counted ? new EventCosts(problem.target) : undefined;
-  const rules = limited && costs ? windowRules(costs, s.window, prefixReserve(s.condition, s.window)) : undefined;
-  const outcome = runSearch(problem, rng, o, rules);
-  pool.recycle();
-  const rendered = renderSearch(problem.target, outcome, pool, costs);
-  const infos = counted ? sequenceInfos(rendered.root) : [];
-  const figures = counted ? threadFigures(rendered.root) : undefined;
-  let children = 0;
-  for (const e of outcome.thread.events) if (e.type === 'spawn') children += e.children.length;
-
-  const judged = judgedWindow(s.window);
-  let overflows = 0;
-  const sequences = infos.map((info) => {
-    const prefix = conditioningPrefix(s.condition, info, children);
-    const first = prefix ? firstLine(info) : '';
-    const tokens = info.tokens + 2 + (prefix ? prefixTokens(prefix, first) : 0);
-    if (tokens > judged) overflows++;
-    return { info, prefix, tokens };
-  });
-
-  out.len = 0;
-  // Object.assign, not a spread: a spread of the two costs about a tenth of a SoS+ record's time.
-  const extra = s.tokenFields ? Object.assign(tokenFields(infos), figureFields(figures!, infos)) : {};
-  writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, extra);
-  return {
-    json: out.view(),
-    solved: rendered.solved,
-    startSize: problem.startSize,
-    beam: outcome.beam,
-    children,
-    figures,
-    sequenceCount: allSequences(rendered.root),
-    sequences,
-    counted,
-    overflows,
-    outOfBudget: outcome.outOfBudget,
-    dropped: o.fit === 'drop' && outcome.outOfBudget,
-  };
+  return new RecordMaker().make(problem, input, rng, s);
 }
 
 /** Sequences of a rendered thread and all its descendants. */
@@ -122,21 +153,6 @@ function conditioningPrefix(mode: Conditioning, info: SequenceInfo, children: nu
 
 function firstLine(info: SequenceInfo): string {
   const [buf, start, end] = info.parts[0]!;
-  const at = buf.buf.indexOf('\\n', start);
+  const at = buf.indexOf('\\n', start);
   return `${buf.toString(start, at < 0 || at > end ? end : at)}\n`;
-}
-
-const seqOut = new ByteText(1 << 16);
-
-/**
- * A sequence as one line of the sequences file: `{"text", "record", "thread", "tokens"}`
- * for JSON Lines, or the bare string for a JSON array (what the reference's trainer reads).
- * Valid until the next call.
- */
-export function sequenceLine(seq: MadeSequence, record: number, bareString: boolean): Uint8Array {
-  seqOut.len = 0;
-  if (!bareString) seqOut.text('{"text": ');
-  writeSequenceText(seqOut, seq.info, seq.prefix);
-  if (!bareString) seqOut.text(`, "record": ${record}, "thread": "${seq.info.thread}#${seq.info.index}", "tokens": ${seq.tokens}}`);
-  return seqOut.view();
 }

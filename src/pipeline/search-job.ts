@@ -1,7 +1,7 @@
 import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
 import { formatOf } from './formats.js';
-import { makeSearch, sequenceLine, type MadeSearch } from './make-record.js';
+import { RecordMaker, type MadeSearch } from './make-record.js';
 import type { RecordSettings } from './settings.js';
 import { InputError } from './errors.js';
 import type { Problem } from '../solver/problems.js';
@@ -30,8 +30,9 @@ export interface SearchSummary {
   dropped: number;
 }
 
-/** makeSearch, with a window too small for a problem reported as the user's error. */
+/** `maker.make`, with a window too small for a problem reported as the user's error. */
 export function makeSearchOrExplain(
+  maker: RecordMaker,
   problem: Problem,
   record: Readonly<Record<string, unknown>>,
   rng: Rng,
@@ -40,7 +41,7 @@ export function makeSearchOrExplain(
   line: number,
 ): MadeSearch {
   try {
-    return makeSearch(problem, record, rng, settings);
+    return maker.make(problem, record, rng, settings);
   } catch (err) {
     if (!(err instanceof WindowTooSmall)) throw err;
     throw new InputError(
@@ -63,12 +64,13 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   const sink = RecordSink.open(job.out);
   const seqSink = job.sequencesOut ? RecordSink.open(job.sequencesOut) : undefined;
   const bare = job.sequencesOut ? formatOf(job.sequencesOut).array : false;
+  const maker = new RecordMaker();
   const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: undefined, outOfBudget: 0, dropped: 0 };
   try {
     let index = 0;
     for await (const batch of readProblemBatches(job.problems)) {
       for (const { problem, record, line } of batch) {
-        const made = makeSearchOrExplain(problem, record, rngFor(index), settings, job.problems, line);
+        const made = makeSearchOrExplain(maker, problem, record, rngFor(index), settings, job.problems, line);
         if (made.outOfBudget) sum.outOfBudget++;
         if (made.dropped) {
           sum.dropped++;
@@ -81,7 +83,7 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
           if (made.counted) sum.overflows = (sum.overflows ?? 0) + made.overflows;
           if (seqSink) {
             for (const seq of made.sequences) {
-              const seqRoom = seqSink.write(sequenceLine(seq, index, bare));
+              const seqRoom = seqSink.write(maker.sequenceLine(seq, index, bare));
               if (seqRoom) await seqRoom;
             }
           }

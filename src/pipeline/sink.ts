@@ -87,22 +87,20 @@ export class RecordSink {
     if (this.failure) throw this.failure;
     const p = this.pending;
     const bytes = typeof json === 'string' ? Buffer.from(json, 'utf8') : json;
-    p.ensure(bytes.length + 2);
-    if (this.array) p.str(this.count === 0 ? '[\n' : ',\n');
-    p.buf.set(bytes, p.len);
-    p.len += bytes.length;
+    if (this.array) p.text(this.count === 0 ? '[\n' : ',\n');
+    p.bytes(bytes);
     if (!this.array) p.byte(0x0a);
     this.count++;
-    return p.len >= CHUNK ? this.flush() : undefined;
+    return p.length >= CHUNK ? this.flush() : undefined;
   }
 
   private async flush(): Promise<void> {
-    if (this.pending.len === 0) return;
+    if (this.pending.length === 0) return;
     const full = this.pending;
     // A chunk is reused once the stream is done with it: a fresh megabyte per flush costs
     // a page fault per page.
     this.pending = this.spare.pop() ?? new ByteText(CHUNK + (1 << 16));
-    this.pending.len = 0;
+    this.pending.clear();
     let room: boolean;
     try {
       room = this.out.write(full.view(), () => {

@@ -4,7 +4,7 @@
  */
 type LatinBuffer = Buffer & { latin1Write(s: string, offset: number): number };
 
-/** Room every buffer keeps past what `ensure` asked for: word stores write up to 8 bytes past the text they append. */
+/** Room every buffer keeps past what `reserve` asked for: word stores write up to 8 bytes past the text they append. */
 const SLACK = 8;
 
 /**
@@ -35,78 +35,46 @@ export class Piece {
  * A growable buffer of ASCII text. Trace lines are rendered straight into bytes: no
  * intermediate strings, no ropes to flatten, no UTF-8 encoding on the way to disk.
  *
- * The append methods do not check capacity, for speed: a writer calls `ensure(n)` once for
- * the most it will append, then appends. Bytes past `len` are scratch: word stores
- * (`piece`, `int`, `copy`) may write there, and the next append overwrites them.
+ * Two ways to append. The safe appends (`text`, `bytes`, `append`, `piece`, `int`, `byte`)
+ * grow the buffer as needed. The fast path is named as such: `reserve(n)` makes room for
+ * `n` bytes, then the `unsafe` appends write without checking, up to `n` bytes in all (the
+ * `...At` ones at a cursor the caller keeps in a local, ended by `unsafeEnd`). Bytes past
+ * the length are scratch: word stores may write up to 8 bytes there, and the next append
+ * overwrites them.
  */
 export class ByteText {
-  buf: Buffer;
+  private buf: Buffer;
   /** The same memory, for word stores. */
-  dv: DataView;
-  len = 0;
-  /** Trace lines appended (each ends with an escaped newline); kept by the trace writer. */
-  lines = 0;
+  private dv: DataView;
+  private len = 0;
 
   constructor(capacity = 4096) {
     this.buf = Buffer.allocUnsafe(capacity + SLACK);
     this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
-  ensure(extra: number): void {
-    const need = this.len + extra + SLACK;
-    if (need <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < need) cap *= 2;
-    const next = Buffer.allocUnsafe(cap);
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
-    this.dv = new DataView(next.buffer, next.byteOffset, next.length);
+  get length(): number {
+    return this.len;
   }
 
-  /** Appends a constant piece, a word at a time. */
-  piece(p: Piece): void {
-    this.len = putPiece(this, this.len, p);
+  /** Empties the text, keeping its memory. */
+  clear(): void {
+    this.len = 0;
   }
 
-  /** Appends bytes [from, to) of another buffer (room already ensured), four at a time. */
-  copy(src: ByteText, from: number, to: number): void {
-    const s = src.dv;
-    const d = this.dv;
-    const shift = this.len - from;
-    for (let k = from; k < to; k += 4) d.setInt32(k + shift, s.getInt32(k, true), true);
-    this.len = to + shift;
+  /** Drops the bytes from `length` on. */
+  truncate(length: number): void {
+    if (length < this.len) this.len = Math.max(0, length);
   }
 
-  byte(c: number): void {
-    this.buf[this.len++] = c;
+  byteAt(i: number): number {
+    return this.buf[i]!;
   }
 
-  /** Appends an ASCII string (node ids, small pieces). */
-  str(s: string): void {
-    const n = s.length;
-    const buf = this.buf;
-    let at = this.len;
-    for (let k = 0; k < n; k++) buf[at++] = s.charCodeAt(k);
-    this.len = at;
-  }
-
-  /** Appends a non-negative integer in decimal. */
-  int(n: number): void {
-    this.len = putInt(this, this.len, n);
-  }
-
-  /** Appends src[start, end) of another buffer (grows as needed). */
-  slice(src: ByteText, start: number, end: number): void {
-    this.ensure(end - start);
-    src.buf.copy(this.buf, this.len, start, end);
-    this.len += end - start;
-  }
-
-  /** Appends a whole ASCII string, growing as needed (for text of unknown length). */
-  text(s: string): void {
-    this.ensure(s.length);
-    if (s.length > 64) this.len += (this.buf as LatinBuffer).latin1Write(s, this.len);
-    else this.str(s);
+  /** Where `text` (ASCII) first occurs at or after `from`; -1 if nowhere. */
+  indexOf(text: string, from = 0): number {
+    const at = this.buf.indexOf(text, from, 'latin1');
+    return at < 0 || at + text.length > this.len ? -1 : at;
   }
 
   toString(start = 0, end = this.len): string {
@@ -117,32 +85,129 @@ export class ByteText {
   view(start = 0, end = this.len): Uint8Array {
     return this.buf.subarray(start, end);
   }
-}
 
-/*
- * Appends at a cursor, for the most frequent lines: the writer keeps the end in a local and
- * sets `len` once (room ensured as for the methods). Each returns the new end.
- */
+  /* Safe appends: each makes its own room. */
 
-/** A constant piece at `at`, a word at a time. */
-export function putPiece(out: ByteText, at: number, p: Piece): number {
-  const words = p.words;
-  const dv = out.dv;
-  for (let k = 0; k < words.length; k++) dv.setFloat64(at + 8 * k, words[k]!, true);
-  return at + p.length;
-}
-
-/** A non-negative integer in decimal at `at` (small ones as one word store from a table). */
-export function putInt(out: ByteText, at: number, n: number): number {
-  if (n >= 0 && n < SMALL && Number.isInteger(n)) {
-    out.dv.setUint32(at, DIGIT_WORDS[n]!, true);
-    return at + DIGIT_LEN[n]!;
+  /** Appends an ASCII string (for long ones, Node's native copy). */
+  text(s: string): void {
+    this.reserve(s.length);
+    if (s.length > 64) this.len += (this.buf as LatinBuffer).latin1Write(s, this.len);
+    else this.unsafeStr(s);
   }
-  const s = String(n);
-  const buf = out.buf;
-  for (let k = 0; k < s.length; k++) buf[at++] = s.charCodeAt(k);
-  return at;
+
+  /** Appends bytes (ASCII, for the text to stay text). */
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+
+  /** Appends src[start, end) of another buffer. */
+  append(src: ByteText, start = 0, end = src.len): void {
+    this.reserve(end - start);
+    src.buf.copy(this.buf, this.len, start, end);
+    this.len += end - start;
+  }
+
+  piece(p: Piece): void {
+    this.reserve(p.length);
+    this.unsafePiece(p);
+  }
+
+  /** Appends a non-negative integer in decimal. */
+  int(n: number): void {
+    this.reserve(INT_ROOM);
+    this.unsafeInt(n);
+  }
+
+  byte(c: number): void {
+    this.reserve(1);
+    this.unsafeByte(c);
+  }
+
+  /* The fast path: reserve, then append unchecked. */
+
+  /** Makes room for `extra` more bytes: the unchecked appends after it may add that many. */
+  reserve(extra: number): void {
+    const need = this.len + extra + SLACK;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const next = Buffer.allocUnsafe(cap);
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+    this.dv = new DataView(next.buffer, next.byteOffset, next.length);
+  }
+
+  /** A constant piece, a word at a time (room reserved). */
+  unsafePiece(p: Piece): void {
+    this.len = this.unsafePieceAt(this.len, p);
+  }
+
+  /** A non-negative integer in decimal (room reserved: `INT_ROOM` covers any). */
+  unsafeInt(n: number): void {
+    this.len = this.unsafeIntAt(this.len, n);
+  }
+
+  unsafeByte(c: number): void {
+    this.buf[this.len++] = c;
+  }
+
+  /** An ASCII string a character at a time (short ones: node ids, small pieces; room reserved). */
+  unsafeStr(s: string): void {
+    const n = s.length;
+    const buf = this.buf;
+    let at = this.len;
+    for (let k = 0; k < n; k++) buf[at++] = s.charCodeAt(k);
+    this.len = at;
+  }
+
+  /** Bytes [from, to) of another buffer, four at a time (room reserved). */
+  unsafeCopy(src: ByteText, from: number, to: number): void {
+    const s = src.dv;
+    const d = this.dv;
+    const shift = this.len - from;
+    for (let k = from; k < to; k += 4) d.setInt32(k + shift, s.getInt32(k, true), true);
+    this.len = to + shift;
+  }
+
+  /*
+   * At a cursor, for the most frequent lines: the writer keeps the end in a local (starting
+   * from `length`, room reserved), each call returns the new end, and `unsafeEnd` sets it once.
+   */
+
+  unsafePieceAt(at: number, p: Piece): number {
+    const words = p.words;
+    const dv = this.dv;
+    for (let k = 0; k < words.length; k++) dv.setFloat64(at + 8 * k, words[k]!, true);
+    return at + p.length;
+  }
+
+  /** Small integers as one word store from a table. */
+  unsafeIntAt(at: number, n: number): number {
+    if (n >= 0 && n < SMALL && Number.isInteger(n)) {
+      this.dv.setUint32(at, DIGIT_WORDS[n]!, true);
+      return at + DIGIT_LEN[n]!;
+    }
+    const s = String(n);
+    const buf = this.buf;
+    for (let k = 0; k < s.length; k++) buf[at++] = s.charCodeAt(k);
+    return at;
+  }
+
+  unsafeByteAt(at: number, c: number): number {
+    this.buf[at] = c;
+    return at + 1;
+  }
+
+  /** Ends the text at a cursor's end. */
+  unsafeEnd(at: number): void {
+    this.len = at;
+  }
 }
+
+/** Room for any number `int` prints (`String` of a double is at most 24 characters). */
+export const INT_ROOM = 32;
 
 /**
  * Buffers handed out for one record's rendering and all taken back at once before the
@@ -154,8 +219,7 @@ export class BytePool {
 
   take(): ByteText {
     const b = this.free.pop() ?? new ByteText(4096);
-    b.len = 0;
-    b.lines = 0;
+    b.clear();
     this.used.push(b);
     return b;
   }

@@ -53,7 +53,7 @@ const FIGURES: readonly Field[] = [
   ['seq_token_counts', list('int64')],
 ];
 
-/** sequenceLine's fields. */
+/** RecordMaker.sequenceLine's fields. */
 const SEQUENCE: readonly Field[] = [
   ['text', 'string'],
   ['record', 'int64'],

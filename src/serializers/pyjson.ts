@@ -27,7 +27,7 @@ export type PyJson =
 
 /** Python's `json.dumps(value)`. */
 export function pyJson(value: PyJson): string {
-  scratch.len = 0;
+  scratch.clear();
   writePyJson(scratch, value);
   return scratch.toString();
 }
@@ -79,27 +79,24 @@ const HEX = '0123456789abcdef';
  */
 export function writePyString(out: ByteText, s: string): void {
   const n = s.length;
-  out.ensure(6 * n + 2);
-  const buf = out.buf;
-  let at = out.len;
-  buf[at++] = 0x22;
+  out.reserve(6 * n + 2);
+  let at = out.unsafeByteAt(out.length, 0x22);
   for (let k = 0; k < n; k++) {
     const c = s.charCodeAt(k);
     if (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c) {
-      buf[at++] = c;
+      at = out.unsafeByteAt(at, c);
       continue;
     }
-    buf[at++] = 0x5c;
+    at = out.unsafeByteAt(at, 0x5c);
     const short = SHORT_ESCAPES[c];
     if (short !== undefined) {
-      buf[at++] = short;
+      at = out.unsafeByteAt(at, short);
       continue;
     }
-    buf[at++] = 0x75;
-    for (let shift = 12; shift >= 0; shift -= 4) buf[at++] = HEX.charCodeAt((c >> shift) & 15);
+    at = out.unsafeByteAt(at, 0x75);
+    for (let shift = 12; shift >= 0; shift -= 4) at = out.unsafeByteAt(at, HEX.charCodeAt((c >> shift) & 15));
   }
-  buf[at++] = 0x22;
-  out.len = at;
+  out.unsafeEnd(out.unsafeByteAt(at, 0x22));
 }
 
 /** Python's `repr(float)`: shortest round-trip digits, exponent form below 1e-4 or from 1e16. */

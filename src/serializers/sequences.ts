@@ -46,14 +46,14 @@ function collect(t: RenderedThread, name: string, isRoot: boolean, out: Sequence
       isRoot,
       parts: [
         [text, 0, cut],
-        [spawn, 0, spawn.len],
+        [spawn, 0, spawn.length],
       ],
       tokens: before + counts.spawns[k]!,
       headTokens: before,
-      chars: cut + spawn.len - t.cutLines[k]! - spawn.lines,
+      chars: cut + spawn.length - t.cutLines[k]! - t.spawnLines[k]!,
     });
   }
-  out.push({ thread: name, index: n, isRoot, parts: [[text, 0, text.len]], tokens: counts.total, headTokens: counts.total, chars: text.len - text.lines });
+  out.push({ thread: name, index: n, isRoot, parts: [[text, 0, text.length]], tokens: counts.total, headTokens: counts.total, chars: text.length - t.lines });
   let child = 0;
   for (const group of t.children) for (const kid of group) collect(kid, `${name}.${child++}`, false, out);
 }
@@ -129,14 +129,13 @@ export function figureFields(f: ThreadFigures, seqs: readonly SequenceInfo[]): R
   };
 }
 
-const scratch = new ByteText(1 << 16);
-
 /**
  * Tokens of the longest common prefix of two sequences' plain texts. Sequences of one
  * thread share their text up to the earlier one's spawn, whose tokens are known; only the
- * bytes after it are compared and counted (from a line start, so the counts add up).
+ * bytes after it are compared (gathered in `scratch`) and counted (from a line start, so the
+ * counts add up).
  */
-function commonPrefixTokens(a: SequenceInfo, b: SequenceInfo): number {
+function commonPrefixTokens(a: SequenceInfo, b: SequenceInfo, scratch: ByteText): number {
   let base = 0;
   let skip = 0;
   if (a.parts[0]![0] === b.parts[0]![0]) {
@@ -144,18 +143,18 @@ function commonPrefixTokens(a: SequenceInfo, b: SequenceInfo): number {
     skip = a.parts[0]![2];
     base = a.headTokens;
   }
-  scratch.len = 0;
+  scratch.clear();
   const ia = partsCursor(a, skip);
   const ib = partsCursor(b, skip);
   for (;;) {
     const x = ia();
     if (x < 0 || x !== ib()) break;
-    scratch.ensure(1);
     scratch.byte(x);
   }
   // An escaped newline cut in half is not part of the plain prefix.
-  if (scratch.len > 0 && scratch.buf[scratch.len - 1] === 0x5c) scratch.len--;
-  return base + countAsciiTokens(scratch.buf, 0, scratch.len, skip === 0, true);
+  const end = scratch.length;
+  if (end > 0 && scratch.byteAt(end - 1) === 0x5c) scratch.truncate(end - 1);
+  return base + countAsciiTokens(scratch.view(), 0, scratch.length, skip === 0, true);
 }
 
 /** Reads a sequence's bytes one at a time from position `from`; -1 at the end. */
@@ -169,7 +168,7 @@ function partsCursor(s: SequenceInfo, from: number): () => number {
       if (p < s.parts.length) i = s.parts[p]![1] + over;
     }
     if (p >= s.parts.length) return -1;
-    return s.parts[p]![0].buf[i++]!;
+    return s.parts[p]![0].byteAt(i++);
   };
 }
 
@@ -181,9 +180,10 @@ function partsCursor(s: SequenceInfo, from: number): () => number {
  * The two counts are ints; the two averages and `sub_call_count` are always floats
  * (PyFloat), where the reference writes ints for a record of one sequence (and for
  * `avg_sub_seq_token_count` without child threads): a column of one type, as a dataset
- * loader infers it from the first lines it reads.
+ * loader infers it from the first lines it reads. `scratch` is a buffer to compare prefixes
+ * in (the caller's, reused: its content is overwritten).
  */
-export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJson> {
+export function tokenFields(seqs: readonly SequenceInfo[], scratch: ByteText): Record<string, PyJson> {
   const per = seqs.map((s) => s.tokens + 3);
   if (seqs.length <= 1) {
     const t = per[0] ?? 3;
@@ -201,7 +201,7 @@ export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJso
   const avgSub = new PyFloat(subs.length > 0 ? subs.reduce((n, s) => n + s.tokens + 3, 0) / subs.length : 0);
   const sorted = [...roots].sort((x, y) => x.chars - y.chars);
   let redundant = 0;
-  for (let i = 0; i + 1 < sorted.length; i++) redundant += Math.max(0, commonPrefixTokens(sorted[i]!, sorted[i + 1]!) - 1);
+  for (let i = 0; i + 1 < sorted.length; i++) redundant += Math.max(0, commonPrefixTokens(sorted[i]!, sorted[i + 1]!, scratch) - 1);
   const tokenCount = total - redundant;
   return {
     token_count: tokenCount,
@@ -215,6 +215,6 @@ export function tokenFields(seqs: readonly SequenceInfo[]): Record<string, PyJso
 /** Appends a sequence's text (with `prefix` before it) as a JSON string literal. */
 export function writeSequenceText(out: ByteText, s: SequenceInfo, prefix: string): void {
   out.text(`"${prefix}`);
-  for (const [buf, start, end] of s.parts) out.slice(buf, start, end);
+  for (const [buf, start, end] of s.parts) out.append(buf, start, end);
   out.text('"');
 }

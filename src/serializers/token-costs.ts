@@ -21,6 +21,12 @@ const enum Kind {
   SubExit = 11 << 16,
   /** A thread's first `Moving to Node` line, counted with the tokenizer's leading space. */
   OpeningMove = 12 << 16,
+  /**
+   * What opening a sequence adds to an event that starts with a `Current State` line: only
+   * the text's first piece (`Current`) takes the tokenizer's leading space, so this is the
+   * same for every such event. Learnt from the first one measured.
+   */
+  StateOpening = 13 << 16,
 }
 
 /**
@@ -34,27 +40,16 @@ const fixedCounts = new Map<FixedLine, number>();
 const fixedOpenings = new Map<FixedLine, number>();
 
 /**
- * What opening a sequence adds to an event that starts with a `Current State` line: only
- * the text's first piece (`Current`) takes the tokenizer's leading space, so this is the
- * same for every such event. Learnt from the first one measured.
+ * Tokens a printed number adds beyond a one-digit one: every digit is a token of its own.
+ * NaN for a number printed in exponent form (from 1e21 up), whose tokens its value does not
+ * tell: NaN carries through the sums, and a count that comes out NaN is measured instead.
  */
-let stateOpening: number | undefined;
-
-const measured = new ByteText(1 << 12);
-
-/** Set when a number prints as something other than plain digits (from 1e21 up). */
-let exotic = false;
-
-/** Tokens a printed number adds beyond a one-digit one: every digit is a token of its own. */
 function extra(n: number): number {
   if (n < 10) return 0;
   if (n < 100) return 1;
   if (n < 1000) return 2;
   if (n < 10000) return 3;
-  if (n >= 1e21) {
-    exotic = true;
-    return String(n).length - 1;
-  }
+  if (n >= 1e21) return NaN;
   // Powers of ten up to 1e21 are exact doubles, so the comparisons are exact too.
   let digits = 5;
   for (let p = 1e5; n >= p; p *= 10) digits++;
@@ -89,7 +84,8 @@ function idExtra(id: string, depth: number): number {
  * line's count is the count of its shape, with every number written as one digit, plus the
  * extra digits of its numbers. A shape is counted once, by rendering the first line of that
  * shape with the LineWriter that writes the output; after that a line costs a table lookup
- * and a few comparisons. Lines join at newlines, where no Llama-2 token can span, so line
+ * and a few comparisons (a line with a number in exponent form, whose digit count is NaN,
+ * is rendered and counted whole). Lines join at newlines, where no Llama-2 token can span, so line
  * counts add up; an event that opens a sequence (a thread's first `Moving to Node`) counts
  * with the tokenizer's leading space.
  */
@@ -97,6 +93,7 @@ export class EventCosts implements TextCosts {
   private readonly target: number;
   private readonly targetExtra: number;
   private lineWriter: LineWriter | undefined;
+  private scratchText: ByteText | undefined;
 
   constructor(target: number) {
     this.target = target;
@@ -108,22 +105,30 @@ export class EventCosts implements TextCosts {
     return (this.lineWriter ??= new LineWriter(this.target));
   }
 
-  /** Scratch text for the lines measured (shared: a measurement never outlives its call). */
-  private readonly scratch = measured;
+  /** Scratch text for the lines measured (made on the first, as the writer is). */
+  private get scratch(): ByteText {
+    return (this.scratchText ??= new ByteText(1 << 12));
+  }
 
   opening(e: TraceEvent): number {
-    exotic = false;
     if (e.type === 'move') {
       const node = e.node;
       const depth = idDepth(node.id);
       const key = Kind.OpeningMove | depth;
       const digits = idExtra(node.id, depth);
       const n = (shapes.get(key) ?? this.learn(key, digits, () => this.writer.move(this.scratch, node), true)) + digits;
-      if (!exotic) return n;
+      if (!Number.isNaN(n)) return n;
     } else if (e.type === 'state' || e.type === 'expand' || e.type === 'leaves') {
       // A single-thread search opens with its root's expansion: its following count, and the first piece's leading space.
       const n = this.event(e);
-      if (!exotic) return n + (stateOpening ??= this.measure(e, true) - n);
+      if (!Number.isNaN(n)) {
+        let opening = shapes.get(Kind.StateOpening);
+        if (opening === undefined) {
+          opening = this.measure(e, true) - n;
+          shapes.set(Kind.StateOpening, opening);
+        }
+        return n + opening;
+      }
     } else if (e.type === 'exhausted') {
       // What closing a search would cost before it wrote anything (SoS+ reserves it first).
       return this.fixed(e.newline ? 'exhausted' : 'exhaustedAtEnd', true);
@@ -132,28 +137,27 @@ export class EventCosts implements TextCosts {
   }
 
   following(e: TraceEvent): number {
-    exotic = false;
     const n = this.event(e);
-    return exotic ? this.measure(e, false) : n;
+    return Number.isNaN(n) ? this.measure(e, false) : n;
   }
 
-  /** Renders and counts (events whose numbers print in exponent form, and opening events). */
+  /** Renders and counts (events with numbers in exponent form, and opening events). */
   private measure(e: TraceEvent, atStart: boolean): number {
-    this.scratch.len = 0;
+    this.scratch.clear();
     this.writer.write(this.scratch, e);
-    return countAsciiTokens(this.scratch.buf, 0, this.scratch.len, atStart, true);
+    return countAsciiTokens(this.scratch.view(), 0, this.scratch.length, atStart, true);
   }
 
   /**
    * Counts a line shape the first time it is met, by rendering one line of it (callers look
    * the shape up first, so the render closure is only made on a miss): the line's count
-   * less its `digits`.
+   * less its `digits` (NaN, and not kept, for a line with a number in exponent form).
    */
   private learn(key: number, digits: number, render: () => void, atStart = false): number {
-    this.scratch.len = 0;
+    this.scratch.clear();
     render();
-    const shape = countAsciiTokens(this.scratch.buf, 0, this.scratch.len, atStart, true) - digits;
-    if (!exotic) shapes.set(key, shape);
+    const shape = countAsciiTokens(this.scratch.view(), 0, this.scratch.length, atStart, true) - digits;
+    if (!Number.isNaN(shape)) shapes.set(key, shape);
     return shape;
   }
 
@@ -235,9 +239,9 @@ export class EventCosts implements TextCosts {
     const counts = atStart ? fixedOpenings : fixedCounts;
     let n = counts.get(line);
     if (n === undefined) {
-      this.scratch.len = 0;
+      this.scratch.clear();
       this.writer.fixed(this.scratch, line);
-      n = countAsciiTokens(this.scratch.buf, 0, this.scratch.len, atStart, true);
+      n = countAsciiTokens(this.scratch.view(), 0, this.scratch.length, atStart, true);
       counts.set(line, n);
     }
     return n;

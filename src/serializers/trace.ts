@@ -3,7 +3,7 @@ import type { TraceDictTree } from '../records/trace-dict.js';
 import type { Thread, TraceEvent } from '../solver/events.js';
 import type { TextCosts } from '../solver/window.js';
 import { pathBetween, type SearchNode } from '../solver/node.js';
-import { ByteText, Piece, putInt, putPiece, type BytePool } from './bytes.js';
+import { ByteText, Piece, type BytePool } from './bytes.js';
 
 /** Constant pieces of trace lines, as bytes. */
 const B = {
@@ -60,21 +60,21 @@ export type FixedLine = keyof typeof FIXED;
 
 /** `[a, b, c]` */
 function writeNums(out: ByteText, nums: readonly number[]): void {
-  out.byte(0x5b);
+  out.unsafeByte(0x5b);
   for (let k = 0; k < nums.length; k++) {
-    if (k > 0) out.piece(B.listSep);
-    out.int(nums[k]!);
+    if (k > 0) out.unsafePiece(B.listSep);
+    out.unsafeInt(nums[k]!);
   }
-  out.byte(0x5d);
+  out.unsafeByte(0x5d);
 }
 
 /** `a+b=c` */
 function writeStep(out: ByteText, step: Step): void {
-  out.int(step.left);
-  out.byte(step.op.charCodeAt(0));
-  out.int(step.right);
-  out.byte(0x3d);
-  out.int(step.result);
+  out.unsafeInt(step.left);
+  out.unsafeByte(step.op.charCodeAt(0));
+  out.unsafeInt(step.right);
+  out.unsafeByte(0x3d);
+  out.unsafeInt(step.result);
 }
 
 /** LineWriters made so far: each marks the node text it makes with its serial. */
@@ -102,9 +102,19 @@ const FIXED_ROOM = 160;
 export class LineWriter {
   /** `Exploring Operation` lines written so far (the reference's rating counts them). */
   explored = 0;
+  /**
+   * Lines written so far, each ending with an escaped newline (two bytes for one character
+   * of the plain text): what a text's plain length is found from.
+   */
+  lines = 0;
   /** The line pieces that hold the target, as bytes. */
   private readonly t: TargetText;
   private readonly arena: ByteText;
+  /** The buffers node text was kept in (a node's `textIn` indexes them): the arena first. */
+  private readonly buffers: ByteText[];
+  /** The buffer last added to `buffers`, and its index. */
+  private lastKept: ByteText;
+  private lastKeptIndex = 0;
   /** Marks the node text this writer made (serials start at 1; 0 is no text). */
   private readonly serial = ++writers;
   /**
@@ -127,6 +137,8 @@ export class LineWriter {
     }
     this.t = t;
     this.arena = pool ? pool.take() : new ByteText(1 << 13);
+    this.buffers = [this.arena];
+    this.lastKept = this.arena;
     this.stable = pool !== undefined;
   }
 
@@ -137,21 +149,30 @@ export class LineWriter {
     const up = node.parent === undefined ? undefined : this.text(node.parent);
     const a = this.arena;
     const nums = node.nums;
-    a.ensure(24 * nums.length + 80);
-    const numsAt = a.len;
+    a.reserve(24 * nums.length + 80);
+    const numsAt = a.length;
     writeNums(a, nums);
-    const numsEnd = a.len;
+    const numsEnd = a.length;
     const step = node.step;
     if (step !== undefined && up !== undefined) writeStep(a, step);
-    this.keep(node, up, a, numsAt, numsEnd, numsEnd, a.len);
+    this.keep(node, up, 0, numsAt, numsEnd, numsEnd, a.length);
     return node;
+  }
+
+  /** The index of `out` in `buffers`, added when new (output is written one buffer after another, so the last one is checked). */
+  private keptIn(out: ByteText): number {
+    if (out !== this.lastKept) {
+      this.lastKept = out;
+      this.lastKeptIndex = this.buffers.push(out) - 1;
+    }
+    return this.lastKeptIndex;
   }
 
   /**
    * Records where the node's text is. Its operation list's printed length follows from its
    * parent's: `[]` is 2; each operation adds its length and two quotes, and `, ` after the first.
    */
-  private keep(node: SearchNode, up: SearchNode | undefined, where: ByteText, numsAt: number, numsEnd: number, opAt: number, opEnd: number): void {
+  private keep(node: SearchNode, up: SearchNode | undefined, where: number, numsAt: number, numsEnd: number, opAt: number, opEnd: number): void {
     node.textBy = this.serial;
     node.textIn = where;
     node.numsAt = numsAt;
@@ -164,13 +185,13 @@ export class LineWriter {
   /** `['a+b=c', 'd*e=f']` and the newline: the operations from the root down to `node`. */
   private opsLine(out: ByteText, node: SearchNode): void {
     if (node.parent === undefined) {
-      out.piece(B.emptyOpsEnd);
+      out.unsafePiece(B.emptyOpsEnd);
     } else {
-      out.byte(0x5b);
+      out.unsafeByte(0x5b);
       this.opsFrom(out, node);
-      out.piece(B.opsEnd);
+      out.unsafePiece(B.opsEnd);
     }
-    out.lines++;
+    this.lines++;
   }
 
   /** The quoted operations down to `node`, the last one unclosed. */
@@ -178,25 +199,25 @@ export class LineWriter {
     const parent = node.parent!;
     if (parent.parent !== undefined) {
       this.opsFrom(out, parent);
-      out.piece(B.quoteSep);
+      out.unsafePiece(B.quoteSep);
     } else {
-      out.byte(0x27);
+      out.unsafeByte(0x27);
     }
     const t = this.text(node);
-    out.copy(t.textIn as ByteText, t.opAt, t.opEnd);
+    out.unsafeCopy(this.buffers[t.textIn]!, t.opAt, t.opEnd);
   }
 
   private end(out: ByteText): void {
-    out.piece(B.nl);
-    out.lines++;
+    out.unsafePiece(B.nl);
+    this.lines++;
   }
 
   state(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + (t.numsEnd - t.numsAt) + t.opsLen);
-    out.piece(this.t.state);
-    out.copy(t.textIn as ByteText, t.numsAt, t.numsEnd);
-    out.piece(B.operations);
+    out.reserve(FIXED_ROOM + (t.numsEnd - t.numsAt) + t.opsLen);
+    out.unsafePiece(this.t.state);
+    out.unsafeCopy(this.buffers[t.textIn]!, t.numsAt, t.numsEnd);
+    out.unsafePiece(B.operations);
     this.opsLine(out, node);
   }
 
@@ -208,52 +229,54 @@ export class LineWriter {
       const up = this.text(node.parent);
       const step = node.step;
       const nums = node.nums;
-      out.ensure(FIXED_ROOM + 24 * nums.length + 80);
-      out.piece(B.explore);
-      const opAt = out.len;
+      out.reserve(FIXED_ROOM + 24 * nums.length + 80);
+      out.unsafePiece(B.explore);
+      const opAt = out.length;
       writeStep(out, step);
-      const opEnd = out.len;
-      out.piece(B.resulting);
-      const numsAt = out.len;
+      const opEnd = out.length;
+      out.unsafePiece(B.resulting);
+      const numsAt = out.length;
       writeNums(out, nums);
-      this.keep(node, up, out, numsAt, out.len, opAt, opEnd);
+      this.keep(node, up, this.keptIn(out), numsAt, out.length, opAt, opEnd);
       this.end(out);
       return;
     }
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + (t.numsEnd - t.numsAt + t.opEnd - t.opAt));
-    out.piece(B.explore);
-    out.copy(t.textIn as ByteText, t.opAt, t.opEnd);
-    out.piece(B.resulting);
-    out.copy(t.textIn as ByteText, t.numsAt, t.numsEnd);
+    out.reserve(FIXED_ROOM + (t.numsEnd - t.numsAt + t.opEnd - t.opAt));
+    const b = this.buffers[t.textIn]!;
+    out.unsafePiece(B.explore);
+    out.unsafeCopy(b, t.opAt, t.opEnd);
+    out.unsafePiece(B.resulting);
+    out.unsafeCopy(b, t.numsAt, t.numsEnd);
     this.end(out);
   }
 
   generated(out: ByteText, node: SearchNode): void {
     const t = this.text(node);
-    out.ensure(FIXED_ROOM + node.id.length + (t.numsEnd - t.numsAt + t.opEnd - t.opAt));
-    out.piece(B.generated);
-    out.str(node.id);
-    out.piece(this.t.generated);
-    out.copy(t.textIn as ByteText, t.numsAt, t.numsEnd);
-    out.piece(B.operation);
-    out.copy(t.textIn as ByteText, t.opAt, t.opEnd);
+    out.reserve(FIXED_ROOM + node.id.length + (t.numsEnd - t.numsAt + t.opEnd - t.opAt));
+    out.unsafePiece(B.generated);
+    out.unsafeStr(node.id);
+    const b = this.buffers[t.textIn]!;
+    out.unsafePiece(this.t.generated);
+    out.unsafeCopy(b, t.numsAt, t.numsEnd);
+    out.unsafePiece(B.operation);
+    out.unsafeCopy(b, t.opAt, t.opEnd);
     this.end(out);
   }
 
   move(out: ByteText, node: SearchNode): void {
-    out.ensure(FIXED_ROOM + node.id.length);
-    out.piece(B.move);
-    out.str(node.id);
+    out.reserve(FIXED_ROOM + node.id.length);
+    out.unsafePiece(B.move);
+    out.unsafeStr(node.id);
     this.end(out);
   }
 
   /** `x,t equal: Goal Reached` or `x,t unequal: No Solution` for a terminal node. */
   private terminal(out: ByteText, node: SearchNode, verdict: Piece): void {
-    out.ensure(FIXED_ROOM + verdict.length);
-    out.int(node.nums[0]!);
-    out.piece(verdict);
-    out.lines++;
+    out.reserve(FIXED_ROOM + verdict.length);
+    out.unsafeInt(node.nums[0]!);
+    out.unsafePiece(verdict);
+    this.lines++;
   }
 
   goal(out: ByteText, node: SearchNode): void {
@@ -290,20 +313,19 @@ export class LineWriter {
     const right = left === a ? b : a;
     const result = op === '+' ? a + b : op === '*' ? a * b : op === '-' ? left - right : left / right;
     this.explored++;
-    out.ensure(2 * FIXED_ROOM + this.t.deadEnd.length);
-    const buf = out.buf;
-    let at = putPiece(out, out.len, B.explore);
-    at = putInt(out, at, left);
-    buf[at++] = op.charCodeAt(0);
-    at = putInt(out, at, right);
-    buf[at++] = 0x3d;
-    at = putInt(out, at, result);
-    at = putPiece(out, at, B.resultingList);
-    at = putInt(out, at, result);
-    at = putPiece(out, at, B.listEnd);
-    at = putInt(out, at, result);
-    out.len = putPiece(out, at, this.t.deadEnd);
-    out.lines += 2;
+    out.reserve(2 * FIXED_ROOM + this.t.deadEnd.length);
+    let at = out.unsafePieceAt(out.length, B.explore);
+    at = out.unsafeIntAt(at, left);
+    at = out.unsafeByteAt(at, op.charCodeAt(0));
+    at = out.unsafeIntAt(at, right);
+    at = out.unsafeByteAt(at, 0x3d);
+    at = out.unsafeIntAt(at, result);
+    at = out.unsafePieceAt(at, B.resultingList);
+    at = out.unsafeIntAt(at, result);
+    at = out.unsafePieceAt(at, B.listEnd);
+    at = out.unsafeIntAt(at, result);
+    out.unsafeEnd(out.unsafePieceAt(at, this.t.deadEnd));
+    this.lines += 2;
   }
 
   deadEnd(out: ByteText, node: SearchNode): void {
@@ -330,13 +352,13 @@ export class LineWriter {
 
   /** `<prefix>i at level L<idPrefix>id` of spawn and join lines. */
   private childLine(out: ByteText, prefix: Piece, i: number, level: number, idPrefix: Piece, id: string): void {
-    out.ensure(FIXED_ROOM + id.length);
-    out.piece(prefix);
-    out.int(i);
-    out.piece(B.atLevel);
-    out.int(level);
-    out.piece(idPrefix);
-    out.str(id);
+    out.reserve(FIXED_ROOM + id.length);
+    out.unsafePiece(prefix);
+    out.unsafeInt(i);
+    out.unsafePiece(B.atLevel);
+    out.unsafeInt(level);
+    out.unsafePiece(idPrefix);
+    out.unsafeStr(id);
   }
 
   /** `<Start Sub Search i at level L> Moving to Node #id` */
@@ -348,32 +370,32 @@ export class LineWriter {
   /** `<Goal Reached in Sub Search i at level L at Node #id>` or `<No Solution in ...>` (without the path). */
   joinChild(out: ByteText, i: number, level: number, kid: Thread): void {
     this.childLine(out, kid.goal ? B.goalIn : B.noneIn, i, level, B.atNode, kid.start.id);
-    out.piece(B.joinClose);
-    out.lines++;
+    out.unsafePiece(B.joinClose);
+    this.lines++;
   }
 
   subStart(out: ByteText, level: number, node: SearchNode): void {
-    out.ensure(FIXED_ROOM + node.id.length);
-    out.piece(B.subStart);
-    out.int(level);
-    out.piece(B.subStartMove);
-    out.str(node.id);
+    out.reserve(FIXED_ROOM + node.id.length);
+    out.unsafePiece(B.subStart);
+    out.unsafeInt(level);
+    out.unsafePiece(B.subStartMove);
+    out.unsafeStr(node.id);
     this.end(out);
   }
 
   subExit(out: ByteText, level: number): void {
-    out.ensure(FIXED_ROOM);
-    out.piece(B.subExit);
-    out.int(level);
+    out.reserve(FIXED_ROOM);
+    out.unsafePiece(B.subExit);
+    out.unsafeInt(level);
     this.end(out);
   }
 
   /** A line without numbers. */
   fixed(out: ByteText, line: FixedLine): void {
     const bytes = FIXED[line];
-    out.ensure(bytes.length);
-    out.piece(bytes);
-    if (line !== 'exhaustedAtEnd') out.lines++;
+    out.reserve(bytes.length);
+    out.unsafePiece(bytes);
+    if (line !== 'exhaustedAtEnd') this.lines++;
   }
 
   /** Appends the text of one event (spawn and join blocks included). */
@@ -429,9 +451,13 @@ export class LineWriter {
 export interface RenderedThread {
   readonly text: ByteText;
   readonly cuts: readonly number[];
-  /** Lines of text before each cut. */
+  /** Lines of text before each cut (each line's escaped newline is two bytes for one character). */
   readonly cutLines: readonly number[];
+  /** Lines of the whole text. */
+  readonly lines: number;
   readonly spawns: readonly ByteText[];
+  /** Lines of each spawn block. */
+  readonly spawnLines: readonly number[];
   /** `Exploring Operation` lines in each sequence. */
   readonly explores: readonly number[];
   readonly children: ReadonlyArray<readonly RenderedThread[]>;
@@ -455,6 +481,8 @@ export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool, cos
   const cuts: number[] = [];
   const cutLines: number[] = [];
   const spawns: ByteText[] = [];
+  const spawnLines: number[] = [];
+  let lines = 0;
   const explores: number[] = [];
   const children: RenderedThread[][] = [];
   const cutTokens: number[] = [];
@@ -467,27 +495,30 @@ export function renderThread(thread: Thread, w: LineWriter, pool?: BytePool, cos
   for (let k = 0; k < events.length; k++) {
     const e = events[k]!;
     if (e.type === 'spawn') {
-      cuts.push(text.len);
-      cutLines.push(text.lines);
+      cuts.push(text.length);
+      cutLines.push(lines);
       explores.push(w.explored - start);
       const block = pool ? pool.take() : new ByteText(128 + 64 * e.children.length);
-      block.lines = 0;
+      const before = w.lines;
       w.write(block, e);
       spawns.push(block);
+      spawnLines.push(w.lines - before);
       if (costs) {
         cutTokens.push(tokens);
         spawnTokens.push(known ? known[k]! : costs.following(e));
       }
       continue;
     }
+    const before = w.lines;
     w.write(text, e);
+    lines += w.lines - before;
     if (costs) tokens += known ? known[k]! : k === 0 ? costs.opening(e) : costs.following(e);
   }
   explores.push(w.explored - start);
   // Children are rendered after the parent so the parent's explore counts stay its own.
   for (const e of events) if (e.type === 'spawn') children.push(e.children.map((kid) => renderThread(kid, w, pool, costs)));
   const counted = costs ? { cuts: cutTokens, spawns: spawnTokens, total: tokens } : undefined;
-  return { text, cuts, cutLines, spawns, explores, children, tokens: counted };
+  return { text, cuts, cutLines, lines, spawns, spawnLines, explores, children, tokens: counted };
 }
 
 /** How many sequences a rendered thread has. */
@@ -522,15 +553,13 @@ export function* flattenSequences(t: RenderedThread, name = 'root'): Generator<{
 
 /** Appends sequence k of a thread as a JSON string literal. */
 export function writeSequenceJson(out: ByteText, t: RenderedThread, k: number): void {
-  out.ensure(2);
   out.byte(0x22);
   if (k === t.cuts.length) {
-    out.slice(t.text, 0, t.text.len);
+    out.append(t.text);
   } else {
-    out.slice(t.text, 0, t.cuts[k]!);
-    out.slice(t.spawns[k]!, 0, t.spawns[k]!.len);
+    out.append(t.text, 0, t.cuts[k]!);
+    out.append(t.spawns[k]!);
   }
-  out.ensure(1);
   out.byte(0x22);
 }
 
@@ -538,31 +567,20 @@ const D = { main: new Piece('{"main_calls": ['), sub: new Piece('], "sub_calls":
 
 /** Appends the thread's `trace_dict` as JSON, exactly as Python's json.dumps writes it. */
 export function writeTraceDictJson(out: ByteText, t: RenderedThread): void {
-  out.ensure(64);
   out.piece(D.main);
   for (let k = 0; k < sequenceCount(t); k++) {
-    if (k > 0) {
-      out.ensure(2);
-      out.piece(D.sep);
-    }
+    if (k > 0) out.piece(D.sep);
     writeSequenceJson(out, t, k);
   }
-  out.ensure(64);
   out.piece(D.sub);
   t.children.forEach((group, g) => {
-    out.ensure(4);
     if (g > 0) out.piece(D.sep);
     out.byte(0x5b);
     group.forEach((kid, i) => {
-      if (i > 0) {
-        out.ensure(2);
-        out.piece(D.sep);
-      }
+      if (i > 0) out.piece(D.sep);
       writeTraceDictJson(out, kid);
     });
-    out.ensure(1);
     out.byte(0x5d);
   });
-  out.ensure(2);
   out.piece(D.end);
 }

@@ -2,11 +2,30 @@ import { combine, type Step } from '../core/countdown.js';
 import { scoreState, type BoundHeuristic } from '../core/heuristics.js';
 
 /**
+ * Where a renderer keeps a node's printed text, filled by the trace writer
+ * (src/serializers/trace.ts) the first time a line shows the node: `textBy`, the serial of the
+ * writer that filled the slots (0: none yet); `textIn`, which of that writer's buffers holds
+ * the text; the printed numbers at [numsAt, numsEnd) and operation at [opAt, opEnd) there;
+ * and `opsLen`, the printed length of the node's whole operation list. Numbers only, so the
+ * solver needs no renderer type. Fields of the node, not an object of their own: a record
+ * renders hundreds of nodes.
+ */
+export interface RenderSlots {
+  textBy: number;
+  textIn: number;
+  numsAt: number;
+  numsEnd: number;
+  opAt: number;
+  opEnd: number;
+  opsLen: number;
+}
+
+/**
  * A node of a search tree. `id` is the reference's node id (`0`, `0,2`, `0,2,1`); the
  * operations leading here are found through `parent`. Terminal nodes (one number left)
- * are never printed with their id.
+ * are never printed with their id. The solver makes the render slots empty and never reads them.
  */
-export interface SearchNode {
+export interface SearchNode extends RenderSlots {
   id: string;
   readonly nums: readonly number[];
   readonly step: Step | undefined;
@@ -15,25 +34,11 @@ export interface SearchNode {
   readonly h: number;
   /** Sum of the heuristic's per-number terms, from which children are scored. */
   readonly termSum: number;
-  /**
-   * Render cache owned by the serializers, filled the first time a line shows the node: the
-   * writer that filled it (`textBy`, its serial), the buffer holding its printed numbers
-   * [numsAt, numsEnd) and operation [opAt, opEnd) (`textIn`), and `opsLen`, the printed
-   * length of its whole operation list. Fields of the node, not an object of their own: a
-   * record renders hundreds of nodes.
-   */
-  textBy: number;
-  textIn: object | undefined;
-  numsAt: number;
-  numsEnd: number;
-  opAt: number;
-  opEnd: number;
-  opsLen: number;
 }
 
 export function rootNode(nums: readonly number[], heuristic: BoundHeuristic): SearchNode {
   const { termSum, value } = scoreState(heuristic, nums);
-  return { id: '0', nums, step: undefined, parent: undefined, h: value, termSum, textBy: 0, textIn: undefined, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
+  return { id: '0', nums, step: undefined, parent: undefined, h: value, termSum, textBy: 0, textIn: 0, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
 }
 
 /** The child reached by `step` applied to positions i and j of the node's numbers. */
@@ -45,7 +50,7 @@ export function childOf(node: SearchNode, i: number, j: number, step: Step, term
   for (let k = i; k < j - 1; k++) next[k] = nums[k + 1]!;
   for (let k = j - 1; k < n - 2; k++) next[k] = nums[k + 2]!;
   next[n - 2] = step.result;
-  return { id: '', nums: next, step, parent: node, h, termSum, textBy: 0, textIn: undefined, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
+  return { id: '', nums: next, step, parent: node, h, termSum, textBy: 0, textIn: 0, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
 }
 
 /** Every child of a node in the reference's generation order; ids are assigned later. */

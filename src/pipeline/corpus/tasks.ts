@@ -3,7 +3,7 @@ import { recordStreams } from '../../random/streams.js';
 import { problemRecord } from '../../serializers/problem.js';
 import { ProblemSpaceError } from '../../solver/problems.js';
 import { UsageError } from '../errors.js';
-import { sequenceLine } from '../make-record.js';
+import { RecordMaker } from '../make-record.js';
 import type { RecordSettings } from '../settings.js';
 import { toProblem } from '../problems-file.js';
 import { makeSearchOrExplain } from '../search-job.js';
@@ -43,8 +43,10 @@ export function runTask(task: Task): TaskResult {
 
 /**
  * Search records and training sequences of a batch, made by the same calls as the `search`
- * command (`makeSearch` with the record's own stream, `sequenceLine` for the sequences file),
- * so a corpus file and a `search --sequences-out` file of the same problems agree byte for byte.
+ * command (a RecordMaker's `make` with the record's own stream, its `sequenceLine` for the
+ * sequences file), so a corpus file and a `search --sequences-out` file of the same problems
+ * agree byte for byte. The task has a maker of its own; each record's bytes are copied out
+ * before the next is made.
  */
 function searchTask(t: SearchTask): SearchResult {
   const n = t.lines.length;
@@ -62,6 +64,7 @@ function searchTask(t: SearchTask): SearchResult {
   let makeMs = 0;
   let packMs = 0;
   const streamOf = recordStreams(t.seed, t.settings.options.solver, t.settings.options.reference);
+  const maker = new RecordMaker();
   for (let k = 0; k < n; k++) {
     const index = t.start + k;
     let src = t.sources[0]!;
@@ -70,7 +73,7 @@ function searchTask(t: SearchTask): SearchResult {
     const t0 = performance.now();
     const { problem } = toProblem(JSON.parse(t.lines[k]!), src.path, line);
     const input = problemRecord(problem, 'default');
-    const made = makeSearchOrExplain(problem, input, streamOf(index), t.settings, src.path, line);
+    const made = makeSearchOrExplain(maker, problem, input, streamOf(index), t.settings, src.path, line);
     const t1 = performance.now();
     startSize[k] = made.startSize;
     outOfBudget[k] = made.outOfBudget ? 1 : 0;
@@ -80,7 +83,7 @@ function searchTask(t: SearchTask): SearchResult {
       records.bytes(made.json);
       records.newline();
       for (const seq of made.sequences) {
-        sequences.bytes(sequenceLine(seq, index, false));
+        sequences.bytes(maker.sequenceLine(seq, index, false));
         sequences.newline();
         tokens.push(seq.tokens);
         kinds.push(seq.info.isRoot ? 0 : 1);
