@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { qualify, type PartialSettings, type RecordSettings } from '../src/pipeline/settings.js';
-import type { Conditioning } from '../src/serializers/token-costs.js';
+import type { Conditioning } from '../src/serializers/conditioning.js';
 import type { SolverName } from '../src/solver/registry.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -5,7 +5,7 @@ import type { Faults } from '../pipeline/corpus/faults.js';
 import { formatSize, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
 import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/settings.js';
-import type { Conditioning } from '../serializers/token-costs.js';
+import type { Conditioning } from '../serializers/conditioning.js';
 import { WORKER_HEAP_MB } from '../pipeline/corpus/runner.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';

@@ -3,16 +3,8 @@ import { BytePool, ByteText } from '../serializers/bytes.js';
 import { renderSearch, writeSearchRecord } from '../serializers/search-record.js';
 import { figureFields, sequenceInfos, threadFigures, tokenFields, writeSequenceText, type SequenceInfo, type ThreadFigures } from '../serializers/sequences.js';
 import { sequenceCount, type RenderedThread } from '../serializers/trace.js';
-import {
-  EventCosts,
-  prefixReserve,
-  prefixTokens,
-  subCallBudgetPrefix,
-  tokenBudgetBin,
-  tokenBudgetPrefix,
-  windowRules,
-  type Conditioning,
-} from '../serializers/token-costs.js';
+import { conditioningPrefix, firstLine, prefixReserve, prefixTokens } from '../serializers/conditioning.js';
+import { EventCosts, windowRules } from '../serializers/token-costs.js';
 import type { Problem } from '../solver/problems.js';
 import { runSearch } from '../solver/registry.js';
 import { judgedWindow, type RecordSettings } from './settings.js';
@@ -143,16 +135,4 @@ function allSequences(t: RenderedThread): number {
   let n = sequenceCount(t);
   for (const group of t.children) for (const kid of group) n += allSequences(kid);
   return n;
-}
-
-function conditioningPrefix(mode: Conditioning, info: SequenceInfo, children: number): string {
-  if (mode === 'token-budget') return tokenBudgetPrefix(tokenBudgetBin(info.tokens + 2));
-  if (mode === 'sub-call-budget' && info.isRoot) return subCallBudgetPrefix(children);
-  return '';
-}
-
-function firstLine(info: SequenceInfo): string {
-  const [buf, start, end] = info.parts[0]!;
-  const at = buf.indexOf('\\n', start);
-  return `${buf.toString(start, at < 0 || at > end ? end : at)}\n`;
 }

@@ -1,4 +1,4 @@
-import { shortestThreadTokens, type Conditioning } from '../serializers/token-costs.js';
+import { shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
 import type { FitPolicy, HeuristicChoice, SearchOptions, SolverShape } from '../solver/contract.js';
 import { defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
 import { UsageError } from './errors.js';

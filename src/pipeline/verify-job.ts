@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { tokenBudgetBin } from '../serializers/token-costs.js';
+import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { corpusDataFiles } from './corpus/manifest.js';

@@ -1,0 +1,76 @@
+import { countTextTokens } from '../tokens/llama.js';
+import type { SequenceInfo } from './sequences.js';
+
+/*
+ * Conditioning prefixes: what a mode puts before a sequence, and the room it takes. Adding a
+ * mode: its text, reserve and choice of sequences here, and which solvers take it in
+ * src/pipeline/settings.ts (CONDITIONING).
+ */
+
+/** Conditioning prefixes the reference's models were trained with (spec §10). */
+export type Conditioning = 'none' | 'token-budget' | 'sub-call-budget';
+
+export function tokenBudgetPrefix(bin: number): string {
+  return `Token Budget: ${bin} `;
+}
+
+export function subCallBudgetPrefix(children: number): string {
+  return `Sub Call Budget: ${children} `;
+}
+
+/** The smallest multiple of 512 not below `tokens`. */
+export function tokenBudgetBin(tokens: number): number {
+  return Math.max(512, Math.ceil(tokens / 512) * 512);
+}
+
+/**
+ * Tokens a prefix adds in front of a sequence (its last space joins the first word of the
+ * sequence, so this is counted in place rather than on its own).
+ */
+export function prefixTokens(prefix: string, sequenceStart: string): number {
+  return countTextTokens(prefix + sequenceStart) - countTextTokens(sequenceStart);
+}
+
+const reserves = new Map<string, number>();
+
+/** The largest prefix a conditioning mode can put before a root sequence, in tokens (made once per mode and window). */
+export function prefixReserve(mode: Conditioning, window: number): number {
+  const key = `${mode}/${window}`;
+  let r = reserves.get(key);
+  if (r === undefined) {
+    r = measureReserve(mode, window);
+    reserves.set(key, r);
+  }
+  return r;
+}
+
+function measureReserve(mode: Conditioning, window: number): number {
+  switch (mode) {
+    case 'none':
+      return 0;
+    case 'token-budget':
+      return prefixTokens(tokenBudgetPrefix(Math.max(window, 99999)), 'Current State: 10:[1, 2], Operations: []\n');
+    case 'sub-call-budget':
+      return prefixTokens(subCallBudgetPrefix(99999), 'Moving to Node #0\n');
+  }
+}
+
+/** Tokens of the shortest complete thread: smaller windows cannot hold any search. */
+export function shortestThreadTokens(mode: Conditioning, window: number): number {
+  const text = 'Moving to Node #0\nCurrent State: 10:[1, 1], Operations: []\nNo solution found.\n';
+  return countTextTokens(text) + 2 + prefixReserve(mode, window);
+}
+
+/** The prefix a sequence is conditioned with: its token-budget bin, or the root's count of sub calls. */
+export function conditioningPrefix(mode: Conditioning, info: SequenceInfo, children: number): string {
+  if (mode === 'token-budget') return tokenBudgetPrefix(tokenBudgetBin(info.tokens + 2));
+  if (mode === 'sub-call-budget' && info.isRoot) return subCallBudgetPrefix(children);
+  return '';
+}
+
+/** A sequence's first line (the text a prefix's last space joins). */
+export function firstLine(info: SequenceInfo): string {
+  const [buf, start, end] = info.parts[0]!;
+  const at = buf.indexOf('\\n', start);
+  return `${buf.toString(start, at < 0 || at > end ? end : at)}\n`;
+}
