@@ -5,14 +5,13 @@
  * sequences are read back from `trace_dict` and counted with the text tokenizer, never
  * taken from the planner's own counts.
  */
-import { makeSearch } from '../pipeline/make-record.js';
-import { defaultSettings, type RecordSettings } from '../pipeline/settings.js';
+import { RecordMaker } from '../pipeline/make-record.js';
+import { qualify, type RecordSettings } from '../pipeline/settings.js';
 import { PythonRandom } from '../random/python.js';
 import { streamFor } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { recordFigures } from '../serializers/record-view.js';
 import { defaultProblems } from '../solver/problems.js';
-import { defaultSearchOptions } from '../solver/registry.js';
 import { countTextTokens } from '../tokens/llama.js';
 
 export interface CellSpec {
@@ -46,10 +45,10 @@ export interface CellFigures {
 export default function runCell(spec: CellSpec): CellFigures {
   const problems = [...defaultProblems(spec.seed, 'train', { minNumbers: spec.numbers, maxNumbers: spec.numbers, minTarget: 10, maxTarget: 100, maxNumber: 99 }, spec.count, new Set())];
   const reference = spec.window === undefined;
-  const options = defaultSearchOptions('apr', reference);
-  const settings: RecordSettings = reference
-    ? { ...defaultSettings(options), tokenFields: false, countTokens: false }
-    : { options: { ...options, maxSpawnLevel: spec.depth! - 1 }, window: spec.window!, condition: 'none', tokenFields: false, countTokens: false };
+  // Figures are counted from the records below, so the records need no token fields.
+  const flags = reference ? { reference } : { window: spec.window!, maxDepth: spec.depth! };
+  const settings: RecordSettings = { ...qualify('apr', flags), tokenFields: false, countTokens: false };
+  const maker = new RecordMaker();
   const shared = new PythonRandom(0);
   const f = { records: 0, solved: 0, tokens: 0, sequences: 0, sequential: 0, threads: 0, maxDepth: 0 };
   const over: Record<number, number> = Object.fromEntries(spec.judge.map((w) => [w, 0]));
@@ -60,7 +59,7 @@ export default function runCell(spec: CellSpec): CellFigures {
   };
   problems.forEach((p, i) => {
     const rng = reference ? shared : streamFor(0, 'apr', i);
-    const made = makeSearch(p, problemRecord(p, reference ? 'reference' : 'default'), rng, settings);
+    const made = maker.make(p, problemRecord(p, reference ? 'reference' : 'default'), rng, settings);
     const record = JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown> & { rating: number };
     const r = recordFigures(record, countTextTokens, countSequence);
     f.records++;
