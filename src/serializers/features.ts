@@ -1,4 +1,4 @@
-import type { SolverName } from '../solver/registry.js';
+import { solverNamed, type SolverName } from '../solver/registry.js';
 
 /**
  * The type of every field of the records this tool writes, as a dataset loader declares it
@@ -75,7 +75,7 @@ export interface RecordShape {
   readonly solver: SolverName;
   /** Default mode's token and thread figures. */
   readonly tokenFields: boolean;
-  /** APR: the deepest level of threads that may spawn (0: the root only). */
+  /** Threads: the deepest level of threads that may spawn (0: the root only). */
   readonly maxSpawnLevel: number;
 }
 
@@ -85,7 +85,7 @@ export function recordFields(kind: 'problems' | 'records' | 'sequences', shape?:
   if (kind === 'sequences') return SEQUENCE;
   if (!shape) throw new Error('the fields of search records depend on their solver and options');
   const apr: Field[] =
-    shape.solver === 'apr'
+    solverNamed(shape.solver).shape === 'threads'
       ? [
           ['promising_threshold', 'float64'],
           ['beam_size', 'int64'],

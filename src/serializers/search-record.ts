@@ -63,14 +63,14 @@ export function writeSearchRecord(
   promising: number,
   extra: Readonly<Record<string, PyJson>> = {},
 ): void {
-  const isApr = outcome.solver === 'apr';
+  const threads = outcome.shape === 'threads';
   const root = rendered.root;
   const own = (key: OwnField): void => {
     switch (key) {
       case 'search_path':
         return writeSequenceJson(out, root, root.cuts.length);
       case 'rating':
-        return writePyJson(out, new PyFloat(rating(rendered.solved, rendered.explores, startSize, !isApr)));
+        return writePyJson(out, new PyFloat(rating(rendered.solved, rendered.explores, startSize, !threads)));
       case 'search_type':
         return writePyJson(out, outcome.searchType);
       case 'heuristic':
@@ -85,7 +85,7 @@ export function writeSearchRecord(
         return writeTraceDictJson(out, root);
     }
   };
-  const ownFields = isApr ? APR_FIELDS : SOS_FIELDS;
+  const ownFields = threads ? APR_FIELDS : SOS_FIELDS;
   let first = true;
   const key = (k: string): void => {
     if (!first) out.text(', ');

@@ -68,6 +68,8 @@ export interface Searched extends ThreadResult {
 /** One record's search: the parameters drawn for it and the structured result. */
 export interface SearchOutcome extends Searched {
   readonly solver: SolverName;
+  /** Threads: the record carries the thread tree (`trace_dict`) and the sub beam. */
+  readonly shape: SolverShape;
   /** The record's `search_type` field. */
   readonly searchType: string;
   /** Searches made for this record (more than 1 when `fit` is resample). */

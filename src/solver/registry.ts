@@ -68,6 +68,7 @@ export function runSearch(problem: Problem, rng: Rng, o: SearchOptions, window?:
   }
   return {
     solver: o.solver,
+    shape: solver.shape,
     searchType: solver.searchType(s.beam),
     attempts,
     thread: s.thread,

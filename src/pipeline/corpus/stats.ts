@@ -1,5 +1,5 @@
 import type { ThreadFigures } from '../../serializers/sequences.js';
-import type { SolverName } from '../../solver/registry.js';
+import { solverNamed, type SolverName } from '../../solver/registry.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -327,7 +327,7 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
     const summary = tokenSummary(all, window);
     overflows += summary.window_overflows ?? 0;
     tokens[s] = summary;
-    if (s === 'apr') {
+    if (solverNamed(s).shape === 'threads') {
       tokens[`${s}.root`] = tokenSummary(st.rootTokens, window);
       tokens[`${s}.child`] = tokenSummary(st.childTokens, window);
     }
