@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/pipeline/errors.js';
-import { conditioningOf, DEFAULT_WINDOW, defaultSettings, judgedWindow, qualify, qualifyEach, type PartialSettings } from '../src/pipeline/settings.js';
+import { conditioningOf, DEFAULT_WINDOW, judgedWindow, qualify, qualifyEach, type PartialSettings } from '../src/pipeline/settings.js';
 import { PythonRandom } from '../src/random/python.js';
 import { recordStreams, streamFor } from '../src/random/streams.js';
 import { defaultSearchOptions, runSearch, SOLVERS, solverNamed } from '../src/solver/registry.js';
@@ -37,8 +37,8 @@ describe('the solver registry', () => {
 describe('qualify', () => {
   it('with nothing set gives the solver\'s defaults, the default window and no conditioning', () => {
     for (const name of SOLVERS) {
-      expect(qualify(name)).toEqual(defaultSettings(defaultSearchOptions(name)));
-      expect(qualify(name, { reference: true })).toEqual(defaultSettings(defaultSearchOptions(name, true)));
+      expect(qualify(name)).toEqual({ options: defaultSearchOptions(name), window: DEFAULT_WINDOW, condition: 'none', tokenFields: true });
+      expect(qualify(name, { reference: true })).toEqual({ options: defaultSearchOptions(name, true), window: 0, condition: 'none', tokenFields: false });
     }
   });
 

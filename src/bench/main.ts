@@ -12,7 +12,7 @@ import { runProblems } from '../pipeline/problems-job.js';
 import { runSearchJob } from '../pipeline/search-job.js';
 import { benchCorpus, corpusReportLines } from './corpus.js';
 import { makeSearch } from '../pipeline/make-record.js';
-import { defaultSettings, type RecordSettings } from '../pipeline/settings.js';
+import { qualify, type RecordSettings } from '../pipeline/settings.js';
 import { streamFor } from '../random/streams.js';
 import { unescapeTrace } from '../serializers/trace.js';
 import { countTextTokens } from '../tokens/llama.js';
@@ -124,11 +124,11 @@ const windowNote = 'with exact token counts, token fields and the 4,096 window';
 await rate('SoS+ search + serialization', 'records/s', '20,000 records', searchRate(plain(SOSP), problemsFile, 20_000), '>= 30000', `beam 1..5, promising 0.5, mult, --window 0; ${searchNote}`);
 await rate('APR search + serialization', 'records/s', '20,000 records', searchRate(plain(APR), problemsFile, 20_000), '>= 10000', `beam 1..10, sub beam ..15, promising 0.9, mult, --window 0; ${searchNote}`);
 await rate('token counter', 'MB/s', '5 passes', counterRate(), '>= 100', 'countTextTokens over SoS+ and APR sequence texts of 1,500 problems, 5 passes');
-await rate('SoS+ with window', 'records/s', '20,000 records', searchRate(defaultSettings(SOSP), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
-await rate('APR with window', 'records/s', '20,000 records', searchRate(defaultSettings(APR), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
+await rate('SoS+ with window', 'records/s', '20,000 records', searchRate(qualify('sosp'), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
+await rate('APR with window', 'records/s', '20,000 records', searchRate(qualify('apr'), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
 const plannerNote = `${windowNote}, the planner's default depth and waves; ${searchNote}`;
-await rate('APR with window, 5 numbers', 'records/s', '1,000 records', searchRate(defaultSettings(APR), fiveFile, 1_000), undefined, plannerNote);
-await rate('APR with window, 6 numbers', 'records/s', '100 records', searchRate(defaultSettings(APR), sixFile, 100), undefined, plannerNote);
+await rate('APR with window, 5 numbers', 'records/s', '1,000 records', searchRate(qualify('apr'), fiveFile, 1_000), undefined, plannerNote);
+await rate('APR with window, 6 numbers', 'records/s', '100 records', searchRate(qualify('apr'), sixFile, 100), undefined, plannerNote);
 
 /**
  * The user's path: `search` as a child process (start-up, JIT warm-up and all), writing its

@@ -26,11 +26,6 @@ export function judgedWindow(window: number): number {
   return window > 0 ? window : DEFAULT_WINDOW;
 }
 
-/** Settings for search options alone: the default window, no conditioning. */
-export function defaultSettings(options: SearchOptions): RecordSettings {
-  return { options, window: options.reference ? 0 : DEFAULT_WINDOW, condition: 'none', tokenFields: !options.reference };
-}
-
 /** The conditioning mode each solver shape has: the table `--condition` is checked against. */
 export const CONDITIONING: Readonly<Record<SolverShape, Exclude<Conditioning, 'none'>>> = {
   sequence: 'token-budget',
