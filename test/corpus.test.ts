@@ -684,6 +684,14 @@ describe('corpus: shards and merge', () => {
     expect(treeFiles(p('s0'))).toEqual(before);
   });
 
+  it("merge refuses another run's files in --out without --force, and leaves them", () => {
+    mkdirSync(join(p('leftover'), 'apr'), { recursive: true });
+    writeFileSync(join(p('leftover'), 'apr', 'train-00000-of-00001.jsonl'), 'keep\n');
+    expectUsageError(run(['merge', 's0', 's1', '--out', 'leftover', '--quiet']), /leftover already holds apr\/train-00000-of-00001\.jsonl from another run/);
+    expect(readFileSync(join(p('leftover'), 'apr', 'train-00000-of-00001.jsonl'), 'utf8')).toBe('keep\n');
+    expect(existsSync(join(p('leftover'), 'manifest.json'))).toBe(false);
+  });
+
   it('merge refuses an incomplete set of shards', () => {
     expectUsageError(run(['merge', 's0', '--out', 'half', '--quiet']), /shard 1\/2 is missing/);
     expectUsageError(run(['merge', 'base', '--out', 'half', '--quiet']), /not a shard/);

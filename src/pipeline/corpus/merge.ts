@@ -9,6 +9,7 @@ import { DEFAULT_WINDOW } from '../settings.js';
 import { acquireLock } from './checkpoint.js';
 import { exists, prepareFolder, syncDir, systemError } from './files.js';
 import { clearFolder } from './folder.js';
+import { refuseLeftovers } from './resume.js';
 import { writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
@@ -187,6 +188,8 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
       throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
     } else if (await exists(join(dir, CHECKPOINT))) {
       throw new UsageError(`${dir} holds an unfinished corpus run (${CHECKPOINT}); use another --out, or --force to replace it`);
+    } else {
+      refuseLeftovers(dir);
     }
     // The streams of the whole corpus, in manifest order: every shard's, val only in shard 0.
     // Each is laid out again block by block, so its files split where one run splits them.

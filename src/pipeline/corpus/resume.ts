@@ -51,10 +51,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
     }
     return { kind: 'resume', cp };
   } else {
-    const leftovers = scanFolder(dir).taken;
-    if (leftovers.length > 0) {
-      throw new UsageError(`${dir} already holds ${leftovers[0]} from another run; use another --out, or --force to overwrite`);
-    }
+    refuseLeftovers(dir);
     if (s.resume && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
   }
   return { kind: 'fresh', cp: { format: CHECKPOINT_FORMAT, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} } };
@@ -82,4 +79,12 @@ export async function checkDoneStream(dir: string, f: FilePlan, st: StageState):
   if (!done || parts.length === 0 || parts.length !== done.parts.length) throw resumeRefused(join(dir, CHECKPOINT), `lists no finished files of ${streamKey(f)}`);
   await checkFiles(dir, parts, 'the checkpoint', resumeRefused);
   return done;
+}
+
+/** Files of another run in a folder a new run (a corpus or a merge) would write: refused, never overwritten. */
+export function refuseLeftovers(dir: string): void {
+  const leftovers = scanFolder(dir).taken;
+  if (leftovers.length > 0) {
+    throw new UsageError(`${dir} already holds ${leftovers[0]} from another run; use another --out, or --force to overwrite`);
+  }
 }
