@@ -10,11 +10,11 @@ import type { SequenceInfo } from './sequences.js';
 /** Conditioning prefixes the reference's models were trained with (spec §10). */
 export type Conditioning = 'none' | 'token-budget' | 'sub-call-budget';
 
-export function tokenBudgetPrefix(bin: number): string {
+function tokenBudgetPrefix(bin: number): string {
   return `Token Budget: ${bin} `;
 }
 
-export function subCallBudgetPrefix(children: number): string {
+function subCallBudgetPrefix(children: number): string {
   return `Sub Call Budget: ${children} `;
 }
 

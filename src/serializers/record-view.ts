@@ -44,7 +44,7 @@ function fromDict(d: TraceDictTree, name: string, level: number): ThreadView {
   };
 }
 
-export function allThreads(t: ThreadView): ThreadView[] {
+function allThreads(t: ThreadView): ThreadView[] {
   return [t, ...t.children.flatMap(allThreads)];
 }
 

@@ -1,6 +1,6 @@
 import type { Thread, TraceEvent } from '../solver/events.js';
 import type { TextCosts, WindowRules } from '../solver/window.js';
-import { countAsciiTokens, countTextTokens } from '../tokens/llama.js';
+import { countAsciiTokens } from '../tokens/llama.js';
 import { ByteText } from './bytes.js';
 import { LineWriter, type FixedLine } from './trace.js';
 import { pathBetween, type SearchNode } from '../solver/node.js';

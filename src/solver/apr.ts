@@ -18,7 +18,7 @@ import {
 export const DEFAULT_MAX_DEPTH = 3;
 
 /** Work per APR spawn wave by default, in windows (docs/decomposition.md). */
-export const DEFAULT_WAVE_WINDOWS = 8;
+const DEFAULT_WAVE_WINDOWS = 8;
 
 /**
  * APR as a solver: the root's beam and the children's beam drawn per record (the reference's
@@ -99,7 +99,7 @@ const MAX_CHILDREN = 32;
  *   children instead (width moved up, not down), as many more as its search shrank;
  * - a thread that may not spawn searches with the widest beam, up to its own, that fits.
  */
-export function aprSearch(ctx: SearchContext, nums: readonly number[], params: AprParams): Thread {
+function aprSearch(ctx: SearchContext, nums: readonly number[], params: AprParams): Thread {
   const root = newThread(rootNode(nums, ctx.heuristic), 0);
   if (new AprRun(ctx, params).runThread(root, params.beam) === undefined) {
     throw new WindowTooSmall('the window cannot hold the first expansion of the root thread');
@@ -172,7 +172,7 @@ class AprRun {
 
   /** Runs a thread; undefined when its window could not hold even its start node's expansion. */
   runThread(thread: Thread, beam: number): ThreadDone | undefined {
-    const { ctx, params } = this;
+    const { params } = this;
     const t: Running = { thread, budget: new SequenceBudget(thread, params.window, thread.level), childWork: 0, searchesItselfUpTo: 0 };
     const done = (a: Attempt, used: number): ThreadDone | undefined =>
       a.kind === 'ended' ? { work: t.budget.spent + t.childWork, beam: used } : undefined;

@@ -174,7 +174,6 @@ export function firstUntaken<C>(
 ): C {
   if (take(first)) return first;
   let rejects = 1;
-  if (rejects >= MAX_REJECTS) throw exhausted(index);
   for (const c of later(index)) {
     if (take(c)) return c;
     if (++rejects >= MAX_REJECTS) throw exhausted(index);

@@ -49,7 +49,7 @@ const EXHAUSTED: TraceEvent = { type: 'exhausted', newline: true };
  * Depth-first search that keeps children whose heuristic is at most `threshold` (the
  * original uses the target), best first, and returns to the parent after each child.
  */
-export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold: number, window?: WindowRules): ThreadResult {
+function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold: number, window?: WindowRules): ThreadResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
   const budget = new SequenceBudget(thread, window, 0);
@@ -102,7 +102,7 @@ export function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold
  * shuffled for printing. `reference` keeps the original's quirks: terminal children are
  * queued too (and later expanded to nothing), and the last line has no newline.
  */
-export function bfsSearch(
+function bfsSearch(
   ctx: SearchContext,
   nums: readonly number[],
   beam: number,

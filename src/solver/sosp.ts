@@ -50,7 +50,7 @@ type Ending = { readonly goal: SearchNode } | 'exhausted' | 'out-of-budget' | 'u
  * the search stops: each open sub search closes as a failed one and the trace ends with
  * `No solution found.`, so it stays grammatical and inside the window.
  */
-export function sospSearch(ctx: SearchContext, nums: readonly number[], params: SospParams): ThreadResult {
+function sospSearch(ctx: SearchContext, nums: readonly number[], params: SospParams): ThreadResult {
   const root = rootNode(nums, ctx.heuristic);
   const thread = newThread(root, 0);
   const budget = new SequenceBudget(thread, params.window, 0);

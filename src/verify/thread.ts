@@ -378,10 +378,6 @@ class Walk {
     return node;
   }
 
-  private missing(kept: NodeState[], named: ReadonlySet<string>): string {
-    return kept.filter((n) => !named.has(n.id)).map((n) => `#${n.id}`).join(', ');
-  }
-
   private spawnBlock(l: ThreadLine): void {
     const kept = this.handOutable(l);
     const children: SpawnedChild[] = [];

@@ -18,7 +18,7 @@ export const SHARD_ALIGN = 1000;
 export type StageName = 'train' | 'val' | SolverName;
 
 /** Splits as the Hugging Face Hub names them (`val` is `validation` there). */
-export const DATA_SPLITS = ['train', 'validation'] as const;
+const DATA_SPLITS = ['train', 'validation'] as const;
 export type DataSplit = (typeof DATA_SPLITS)[number];
 
 /**
