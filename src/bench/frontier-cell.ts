@@ -7,8 +7,7 @@
  */
 import { RecordMaker } from '../pipeline/make-record.js';
 import { qualify, type RecordSettings } from '../pipeline/settings.js';
-import { PythonRandom } from '../random/python.js';
-import { streamFor } from '../random/streams.js';
+import { recordStreams } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { recordFigures } from '../serializers/record-view.js';
 import { defaultProblems } from '../solver/problems.js';
@@ -49,7 +48,7 @@ export default function runCell(spec: CellSpec): CellFigures {
   const flags = reference ? { reference } : { window: spec.window!, maxDepth: spec.depth! };
   const settings: RecordSettings = { ...qualify('apr', flags), tokenFields: false, countTokens: false };
   const maker = new RecordMaker();
-  const shared = new PythonRandom(0);
+  const rngOf = recordStreams(0, 'apr', reference);
   const f = { records: 0, solved: 0, tokens: 0, sequences: 0, sequential: 0, threads: 0, maxDepth: 0 };
   const over: Record<number, number> = Object.fromEntries(spec.judge.map((w) => [w, 0]));
   const lengths: Record<number, number> = {};
@@ -58,8 +57,7 @@ export default function runCell(spec: CellSpec): CellFigures {
     for (const w of spec.judge) if (tokens + 2 > w) over[w]!++;
   };
   problems.forEach((p, i) => {
-    const rng = reference ? shared : streamFor(0, 'apr', i);
-    const made = maker.make(p, problemRecord(p, reference ? 'reference' : 'default'), rng, settings);
+    const made = maker.make(p, problemRecord(p, reference ? 'reference' : 'default'), rngOf(i), settings);
     const record = JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown> & { rating: number };
     const r = recordFigures(record, countTextTokens, countSequence);
     f.records++;

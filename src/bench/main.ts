@@ -19,8 +19,7 @@ import { countTextTokens } from '../tokens/llama.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { defaultProblems, type ProblemSpec } from '../solver/problems.js';
-import type { SearchOptions } from '../solver/contract.js';
-import { defaultSearchOptions } from '../solver/registry.js';
+import type { SolverName } from '../solver/registry.js';
 
 interface Figure {
   readonly name: string;
@@ -89,8 +88,8 @@ function searchRate(settings: RecordSettings, problemsFile: string, count: numbe
 }
 
 /** Without the window and token fields: search and serialization alone. */
-function plain(options: SearchOptions): RecordSettings {
-  return { options, window: 0, condition: 'none', tokenFields: false, countTokens: false };
+function plain(solver: SolverName): RecordSettings {
+  return { ...qualify(solver, { window: 0 }), tokenFields: false, countTokens: false };
 }
 
 /** Token counter throughput on real trace text (APR and SoS+ sequences). */
@@ -98,8 +97,8 @@ function counterRate(): () => number {
   const texts: string[] = [];
   let bytes = 0;
   [...defaultProblems(11, 'train', FOUR, 1500, new Set())].forEach((p, i) => {
-    for (const options of [SOSP, APR]) {
-      const made = makeSearch(p, problemRecord(p, "default"), streamFor(5, options.solver, i), { ...plain(options), countTokens: true });
+    for (const solver of ['sosp', 'apr'] as const) {
+      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(5, solver, i), { ...plain(solver), countTokens: true });
       for (const q of made.sequences) {
         const text = unescapeTrace(q.info.parts.map(([b, from, to]) => b.toString(from, to)).join(''));
         texts.push(text);
@@ -114,15 +113,13 @@ function counterRate(): () => number {
   };
 }
 
-const SOSP: SearchOptions = defaultSearchOptions('sosp');
-const APR: SearchOptions = defaultSearchOptions('apr');
 
 await rate('problems, 4 numbers, targets 10..100', 'problems/s', '50,000 problems', problemsRate(FOUR, 50_000), '>= 20000', 'default mode, generation and record JSON');
 await rate('problems, 6 numbers, targets 10..100', 'problems/s', '2,000 problems', problemsRate(SIX, 2_000), undefined, 'default mode, generation and record JSON');
 const searchNote = 'whole job: read problems, search, render, write JSON Lines to /dev/null';
 const windowNote = 'with exact token counts, token fields and the 4,096 window';
-await rate('SoS+ search + serialization', 'records/s', '20,000 records', searchRate(plain(SOSP), problemsFile, 20_000), '>= 30000', `beam 1..5, promising 0.5, mult, --window 0; ${searchNote}`);
-await rate('APR search + serialization', 'records/s', '20,000 records', searchRate(plain(APR), problemsFile, 20_000), '>= 10000', `beam 1..10, sub beam ..15, promising 0.9, mult, --window 0; ${searchNote}`);
+await rate('SoS+ search + serialization', 'records/s', '20,000 records', searchRate(plain('sosp'), problemsFile, 20_000), '>= 30000', `beam 1..5, promising 0.5, mult, --window 0; ${searchNote}`);
+await rate('APR search + serialization', 'records/s', '20,000 records', searchRate(plain('apr'), problemsFile, 20_000), '>= 10000', `beam 1..10, sub beam ..15, promising 0.9, mult, --window 0; ${searchNote}`);
 await rate('token counter', 'MB/s', '5 passes', counterRate(), '>= 100', 'countTextTokens over SoS+ and APR sequence texts of 1,500 problems, 5 passes');
 await rate('SoS+ with window', 'records/s', '20,000 records', searchRate(qualify('sosp'), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);
 await rate('APR with window', 'records/s', '20,000 records', searchRate(qualify('apr'), problemsFile, 20_000), undefined, `${windowNote}; ${searchNote}`);

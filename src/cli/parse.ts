@@ -35,11 +35,6 @@ export function oneOf<T extends string>(option: string, values: readonly T[]) {
   };
 }
 
-/** `--min-x a --max-x b` must not be inverted. */
-export function ordered(minOption: string, min: number, maxOption: string, max: number): void {
-  if (min > max) throw new UsageError(`${minOption} ${min} is larger than ${maxOption} ${max}`);
-}
-
 /** A size in bytes: a number with a unit of SIZE_UNITS (`500MB`, `1GB`, `1.5GiB`; no unit: bytes). */
 export function size(option: string) {
   const units = Object.keys(SIZE_UNITS);

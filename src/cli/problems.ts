@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { checkSpec } from '../pipeline/problems-job.js';
 import type { ProblemSpec } from '../solver/problems.js';
-import { UsageError } from '../pipeline/errors.js';
-import { compatOption, integer, oneOf, ordered } from './parse.js';
+import { ordered, UsageError } from '../pipeline/errors.js';
+import { compatOption, integer, oneOf } from './parse.js';
 
 /** What addProblemSpecOptions parses. */
 export interface ProblemSpecFlags {

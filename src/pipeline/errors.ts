@@ -30,3 +30,8 @@ export function describeSystemError(err: unknown, what: string): UsageError | un
   };
   return new UsageError(`${what}: ${reasons[e.code] ?? e.message}`);
 }
+
+/** `--min-x a --max-x b` must not be inverted. */
+export function ordered(minOption: string, min: number, maxOption: string, max: number): void {
+  if (min > max) throw new UsageError(`${minOption} ${min} is larger than ${maxOption} ${max}`);
+}

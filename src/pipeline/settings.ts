@@ -1,7 +1,7 @@
 import { shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
 import type { FitPolicy, HeuristicChoice, SearchOptions, SolverShape } from '../solver/contract.js';
 import { defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
-import { UsageError } from './errors.js';
+import { ordered, UsageError } from './errors.js';
 
 /** Everything that decides how a problem becomes a record and its training sequences. */
 export interface RecordSettings {
@@ -86,7 +86,7 @@ export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSett
     throw new UsageError(`--min-beam ${minBeam} is larger than ${solver}'s default --max-beam ${d.maxBeam}; give --max-beam as well`);
   }
   const maxBeam = p.maxBeam ?? d.maxBeam;
-  if (minBeam > maxBeam) throw new UsageError(`--min-beam ${minBeam} is larger than --max-beam ${maxBeam}`);
+  ordered('--min-beam', minBeam, '--max-beam', maxBeam);
   const maxSubBeam = p.maxSubBeam ?? d.maxSubBeam;
   if (shape === 'threads' && maxSubBeam < minBeam) {
     throw new UsageError(`--max-sub-beam ${maxSubBeam} is below --min-beam ${minBeam}: no child thread could have a beam as wide as its parent's; raise --max-sub-beam`);
