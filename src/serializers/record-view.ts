@@ -1,5 +1,5 @@
 import { parseStep, type Step } from '../core/countdown.js';
-import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/trace-dict.js';
+import { lastSequence, recordTraceDict, threadsOf } from '../records/trace-dict.js';
 import { parseTraceLine } from '../records/trace-lines.js';
 import { solutionExpression } from './expression.js';
 import { sequenceLength } from '../tokens/llama.js';
@@ -15,37 +15,25 @@ export interface ThreadView {
   /** Its sequences (the reference's main_calls); other searches have one. */
   readonly sequences: readonly string[];
   readonly solved: boolean;
-  readonly children: readonly ThreadView[];
 }
 
-/** The thread tree of a search record (APR trace_dict, or the single search_path). */
-export function threadTree(record: Record<string, unknown>): ThreadView {
+/**
+ * The threads of a search record in flattening order (`threadsOf`): an APR trace_dict's, or
+ * the one thread of the other searches' search_path, from the root.
+ */
+function recordThreads(record: Record<string, unknown>): ThreadView[] {
   const dict = recordTraceDict(record);
-  if (dict !== record.trace_dict) {
-    // not APR: the one thread of search_path, from the root
+  if (record.trace_dict === undefined) {
     const path = dict.main_calls[0]!;
-    return { name: 'root', level: 0, startNode: '0', sequences: [path], solved: path.includes('Goal Reached'), children: [] };
+    return [{ name: 'root', level: 0, startNode: '0', sequences: [path], solved: path.includes('Goal Reached') }];
   }
-  return fromDict(dict, 'root', 0);
-}
-
-function fromDict(d: TraceDictTree, name: string, level: number): ThreadView {
-  const last = lastSequence(d);
-  const children: ThreadView[] = [];
-  let k = 0;
-  for (const group of d.sub_calls) for (const kid of group) children.push(fromDict(kid, `${name}.${k++}`, level + 1));
-  return {
+  return [...threadsOf(dict)].map(({ dict: d, level, name }) => ({
     name,
     level,
     startNode: firstMove(d.main_calls[0] ?? '') ?? '?',
     sequences: d.main_calls,
-    solved: /equal: Goal Reached/.test(last),
-    children,
-  };
-}
-
-function allThreads(t: ThreadView): ThreadView[] {
-  return [t, ...t.children.flatMap(allThreads)];
+    solved: /equal: Goal Reached/.test(lastSequence(d)),
+  }));
 }
 
 /**
@@ -170,13 +158,14 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
     if (full && typeof record.optimal_path === 'string') out.push('', '=== optimal_path ===', record.optimal_path.trimEnd());
     return out.join('\n') + '\n';
   }
-  const tree = threadTree(record);
+  const threads = recordThreads(record);
+  const tree = threads[0]!;
   const path = tree.sequences[tree.sequences.length - 1] ?? '';
   const steps = finalOperations(path);
   const expr = steps ? solutionExpression(nums, steps) : undefined;
   const rating = typeof record.rating === 'number' ? `, rating ${record.rating}` : '';
   out.push(`outcome   ${tree.solved ? `solved: ${expr ?? '(path unreadable)'}` : 'no solution found'}${rating}`);
-  // Sequence lengths in flattening order, which is allThreads' order, thread by thread.
+  // Sequence lengths in flattening order, which is recordThreads' order, thread by thread.
   const lengths: number[] = [];
   const f = recordFigures(record, textTokens, (_, n) => lengths.push(sequenceLength(n)));
   out.push(`threads   ${int(f.threads)} (${plural(f.threads - 1, 'child thread')}), ${plural(f.sequences, 'sequence')}, depth used ${f.depth}`);
@@ -187,7 +176,6 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   if (stored && !sameFigures(stored, f)) {
     out.push(`warning   the record's figure fields disagree with its text: ${int(stored.threads)} threads, ${int(stored.sequences)} sequences, depth ${stored.depth}, ${int(stored.totalTokens)} tokens, ${int(stored.sequentialTokens)} sequential`);
   }
-  const threads = allThreads(tree);
   let at = 0;
   const seqLengths = threads.map((t) => lengths.slice(at, (at += t.sequences.length)));
   threads.forEach((t, i) => {
