@@ -112,9 +112,6 @@ export class LineWriter {
   private readonly arena: ByteText;
   /** The buffers node text was kept in (a node's `textIn` indexes them): the arena first. */
   private readonly buffers: ByteText[];
-  /** The buffer last added to `buffers`, and its index. */
-  private lastKept: ByteText;
-  private lastKeptIndex = 0;
   /** Marks the node text this writer made (serials start at 1; 0 is no text). */
   private readonly serial = ++writers;
   /**
@@ -138,7 +135,6 @@ export class LineWriter {
     this.t = t;
     this.arena = pool ? pool.take() : new ByteText(1 << 13);
     this.buffers = [this.arena];
-    this.lastKept = this.arena;
     this.stable = pool !== undefined;
   }
 
@@ -161,11 +157,8 @@ export class LineWriter {
 
   /** The index of `out` in `buffers`, added when new (output is written one buffer after another, so the last one is checked). */
   private keptIn(out: ByteText): number {
-    if (out !== this.lastKept) {
-      this.lastKept = out;
-      this.lastKeptIndex = this.buffers.push(out) - 1;
-    }
-    return this.lastKeptIndex;
+    const last = this.buffers.length - 1;
+    return this.buffers[last] === out ? last : this.buffers.push(out) - 1;
   }
 
   /**
