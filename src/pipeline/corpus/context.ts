@@ -1,3 +1,4 @@
+import { solverNamed, type SolverName } from '../../solver/registry.js';
 import type { StageState } from './checkpoint.js';
 import type { Checkpointer } from './checkpointer.js';
 import type { Faults } from './faults.js';
@@ -20,8 +21,11 @@ export interface StageTiming {
   readonly diskMs: number;
 }
 
-/** Default records per task, by stage kind: a few milliseconds to tens of them of work each. */
-const BATCH = { problems: 500, prefix: 1000, sosp: 64, apr: 16, dfs: 64, bfs: 64 } as const;
+/**
+ * Default records per task, by stage kind (a search stage by its solver's shape): a few
+ * milliseconds to tens of them of work each.
+ */
+const BATCH = { problems: 500, prefix: 1000, sequence: 64, threads: 16 } as const;
 
 /** What the stages of a run share: options, workers, checkpoint, the streams finished so far. */
 export class RunContext {
@@ -50,8 +54,8 @@ export class RunContext {
     return Math.max(2, this.runner.threads * 3);
   }
 
-  batch(kind: keyof typeof BATCH): number {
-    return this.s.batchSize ?? BATCH[kind];
+  batch(kind: 'problems' | 'prefix' | SolverName): number {
+    return this.s.batchSize ?? BATCH[kind === 'problems' || kind === 'prefix' ? kind : solverNamed(kind).shape];
   }
 
   streamDone(f: FilePlan, done: StreamState): void {
