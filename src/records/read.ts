@@ -62,13 +62,9 @@ export async function* readRecordBatches(path: string): AsyncGenerator<RecordAt[
     for (const text of texts) {
       const n = ++count;
       if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        throw new InputError(path, n, `not valid JSON (${(err as Error).message})`);
-      }
-      out.push({ value, line: n });
+      const r = parseLine(text);
+      if ('bad' in r) throw new InputError(path, n, r.bad);
+      out.push({ value: r.value, line: n });
     }
     return out;
   };
@@ -86,6 +82,15 @@ export async function* readRecordBatches(path: string): AsyncGenerator<RecordAt[
     if (last.length > 0) yield last;
   } finally {
     close(input);
+  }
+}
+
+/** A line's value, or what is wrong with it (both modes word it so; strict stops, tolerant skips). */
+function parseLine(text: string): { readonly value: unknown } | { readonly bad: string } {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (err) {
+    return { bad: `not valid JSON (${(err as Error).message})` };
   }
 }
 
@@ -115,14 +120,9 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
       n++;
       if (text.trim() === '') continue;
       any = true;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        issue({ file, line: n, message: `not valid JSON (${(err as Error).message}); line skipped` });
-        continue;
-      }
-      yield { value, line: n };
+      const r = parseLine(text);
+      if ('bad' in r) issue({ file, line: n, message: `${r.bad}; line skipped` });
+      else yield { value: r.value, line: n };
     }
   };
   try {
