@@ -28,6 +28,7 @@
 import { createRequire } from 'node:module';
 import type { LlamaTokenizer } from 'llama-tokenizer-js';
 import { PieceTrie, ROOT } from './piece-cache.js';
+import { FIRST_PIECE_TOKENS, PIECE_TOKENS } from './trace-pieces.js';
 
 /**
  * The full tokenizer, loaded on first use: building it decodes its whole vocabulary (about
@@ -38,6 +39,11 @@ const early: LlamaTokenizer | undefined = process.features.require_module ? unde
 let loaded = early;
 function tokenizer(): LlamaTokenizer {
   return (loaded ??= (createRequire(import.meta.url)('llama-tokenizer-js') as { default: LlamaTokenizer }).default);
+}
+
+/** Whether this process has built the full tokenizer (always, on a Node 20 older than 20.19). */
+export function fullTokenizerBuilt(): boolean {
+  return loaded !== undefined;
 }
 
 /** Reference count: the full tokenizer, no BOS, with its default preceding space. */
@@ -70,6 +76,17 @@ const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 /** Piece -> token count; the first piece of a text is counted with its preceding space. */
 const pieces = new PieceTrie();
 const firstPieces = new PieceTrie(1 << 8, 1 << 10);
+
+/** Caches the counts of trace text's pieces (src/tokens/trace-pieces.ts), known without the full tokenizer. */
+function seedTracePieces(): void {
+  for (const [trie, table] of [[firstPieces, FIRST_PIECE_TOKENS], [pieces, PIECE_TOKENS]] as const) {
+    for (const [piece, tokens] of table) {
+      const bytes = Buffer.from(piece, 'latin1');
+      trie.insert(bytes, 0, bytes.length, tokens);
+    }
+  }
+}
+seedTracePieces();
 
 /** Reused UTF-8 buffer: scanning bytes is about twice as fast as charCodeAt in V8. */
 const encoder = new TextEncoder();
@@ -162,8 +179,9 @@ export function countTextTokens(text: string): number {
   return countAsciiTokens(bytes, 0, len, true, false);
 }
 
-/** Drop all cached piece counts (tests; or to release memory between jobs). */
+/** Drop all cached piece counts, the seeded ones too (tests: the full tokenizer counts every piece again). */
 export function clearTokenCache(): void {
   pieces.clear();
   firstPieces.clear();
 }
+
