@@ -35,8 +35,13 @@ export interface ReadIssue {
 
 export type IssueSink = (issue: ReadIssue) => void;
 
-/** Strict reads take big chunks; tolerant reads keep the stream's default, which their "kept the n lines before" counts are made with. */
-const STRICT_CHUNK = 1 << 20;
+/**
+ * Bytes read at a time. A strict read hands over a chunk's records as one batch, all alive
+ * until the batch is done: with 1 MB chunks (1,600 problems) the garbage collector moved
+ * them to the old generation, and `search sosp --compat reference` on 20,000 problems took
+ * 1.35 s instead of 1.07 s. (Tolerant reads always used this size, the stream's default.)
+ */
+const CHUNK = 1 << 16;
 
 /** The records of a file, strictly (see readRecordBatches). */
 export async function* readRecords(path: string): AsyncGenerator<RecordAt> {
@@ -54,7 +59,7 @@ export async function* readRecordBatches(path: string): AsyncGenerator<RecordAt[
     yield* strictArray(path, fmt.gzip);
     return;
   }
-  const input = await open(path, fmt.gzip, STRICT_CHUNK);
+  const input = await open(path, fmt.gzip);
   const lines = new LineCutter(path);
   let count = 0;
   const parse = (texts: readonly string[]): RecordAt[] => {
@@ -145,7 +150,7 @@ const ARRAY_BATCH = 256;
  */
 async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordAt[]> {
   let faulty = false;
-  const check = await open(path, gzip, STRICT_CHUNK);
+  const check = await open(path, gzip);
   try {
     for await (const _ of arrayElements(check as AsyncIterable<Buffer>, path, () => (faulty = true), true)) if (faulty) break;
   } finally {
@@ -155,7 +160,7 @@ async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordA
     yield wholeArray(path, gzip);
     return;
   }
-  const input = await open(path, gzip, STRICT_CHUNK);
+  const input = await open(path, gzip);
   const refuse = (i: ReadIssue) => {
     throw new InputError(path, i.line, `${i.message} (the file changed while it was read)`);
   };
@@ -201,9 +206,9 @@ function wholeArray(path: string, gzip: boolean): RecordAt[] {
 }
 
 /** The file's bytes as they stream (unzipped for `.gz`); `-` is standard input. */
-async function open(file: string, gzip: boolean, highWaterMark?: number): Promise<Readable> {
+async function open(file: string, gzip: boolean): Promise<Readable> {
   if (file === STDIO) return process.stdin;
-  const raw = createReadStream(file, highWaterMark === undefined ? {} : { highWaterMark });
+  const raw = createReadStream(file, { highWaterMark: CHUNK });
   await new Promise<void>((resolve, reject) => {
     raw.once('open', () => resolve());
     raw.once('error', (err) => reject(describeSystemError(err, `cannot read ${file}`) ?? err));
