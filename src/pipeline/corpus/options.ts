@@ -54,6 +54,14 @@ export interface Shard {
   readonly count: number;
 }
 
+/**
+ * V8 heap limit of each worker thread, in MB (--worker-heap). A worker holds little (one
+ * batch), but without a limit V8 lets an isolate's heap grow with the run; a cap keeps its
+ * collector compacting, so memory stays flat however many records are made. Here, not beside
+ * the runner: the command line reads it without loading the worker pool.
+ */
+export const WORKER_HEAP_MB = 256;
+
 export const WHOLE: Shard = { index: 0, count: 1 };
 
 /** The options as recorded in manifest.json and the checkpoint: plain JSON, stable key order. */

@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
 import { UsageError } from '../errors.js';
 import type { ResultOf, Task, TaskFailure, TaskResult } from './tasks.js';
+import { WORKER_HEAP_MB } from './options.js';
 
 /** Runs tasks on worker threads (or, with no workers, on the main thread). */
 export interface Runner {
@@ -19,12 +20,7 @@ function unwrap<T extends Task>(r: TaskResult | TaskFailure): ResultOf<T> {
   throw err;
 }
 
-/**
- * V8 heap limits of each worker thread. A worker holds little (the tokenizer, one batch), but
- * without a limit V8 lets an isolate's heap grow with the run; a cap keeps its collector
- * compacting, so memory stays flat however many records are made.
- */
-export const WORKER_HEAP_MB = 256;
+/** The young generation of each worker thread (its old generation: --worker-heap, WORKER_HEAP_MB). */
 const YOUNG_MB = 16;
 
 export function createRunner(workers: number, heapMb = WORKER_HEAP_MB): Runner {
