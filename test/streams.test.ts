@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { streamFor } from '../src/random/streams.js';
 
-/** Default mode's record streams are seedrandom's Alea, stepped in src/random/streams.ts. */
+/** Default mode's record streams are seedrandom's Alea, seeded and stepped in src/random/streams.ts. */
 describe('record streams', () => {
   it("draw exactly seedrandom's Alea numbers: random() is its double(), below(n) is built on its int32()", () => {
     for (const [seed, purpose, index] of [[0, 'apr', 0], [42, 'sosp', 12345], [7, 'problems/train', 99]] as const) {
@@ -20,6 +21,16 @@ describe('record streams', () => {
         }
       }
     }
+  });
+
+  it("start where seedrandom's Alea starts: the same state for any seed, purpose and index (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.string({ unit: 'grapheme', maxLength: 24 }), fc.nat(), (seed, purpose, index) => {
+        const theirs = seedrandom.alea(`${purpose}:${seed}:${index}`, { state: true }).state();
+        expect(streamFor(seed, purpose, index).save()).toEqual({ c: theirs.c, s0: theirs.s0, s1: theirs.s1, s2: theirs.s2 });
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('restore returns a stream to a saved position: the same draws follow', () => {

@@ -1,4 +1,3 @@
-import seedrandom from 'seedrandom';
 import { PythonRandom } from './python.js';
 import type { Rng, RngState } from './rng.js';
 
@@ -23,7 +22,7 @@ export function recordStreams(seed: number, solver: string, reference: boolean):
  * what was drawn before it.
  */
 export function streamFor(seed: number, purpose: string, index: number): Rng {
-  return new AleaStream(seedrandom.alea(`${purpose}:${seed}:${index}`, { state: true }).state());
+  return AleaStream.seeded(`${purpose}:${seed}:${index}`);
 }
 
 /**
@@ -37,11 +36,27 @@ class AleaStream implements Rng {
   private s1: number;
   private s2: number;
 
-  constructor(state: seedrandom.State.Alea) {
-    this.c = state.c;
-    this.s0 = state.s0;
-    this.s1 = state.s1;
-    this.s2 = state.s2;
+  private constructor(c: number, s0: number, s1: number, s2: number) {
+    this.c = c;
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+  }
+
+  /**
+   * The stream `seedrandom.alea(text)` starts (Baagøe's seeding, with his Mash hash), made
+   * here: seedrandom builds a generator of closures per call, which cost a cold process more
+   * than the record it seeds (test/streams.test.ts checks the states are the same).
+   */
+  static seeded(text: string): AleaStream {
+    const mash = new Mash();
+    const s0 = mash.hash(' ');
+    const s1 = mash.hash(' ');
+    const s2 = mash.hash(' ');
+    const a = s0 - mash.hash(text);
+    const b = s1 - mash.hash(text);
+    const c = s2 - mash.hash(text);
+    return new AleaStream(1, a < 0 ? a + 1 : a, b < 0 ? b + 1 : b, c < 0 ? c + 1 : c);
   }
 
   /** seedrandom's `next()`: a double in [0, 1) with 32 random bits. */
@@ -71,10 +86,31 @@ class AleaStream implements Rng {
   }
 
   restore(state: RngState): void {
-    const s = state as unknown as seedrandom.State.Alea;
+    const s = state as unknown as { c: number; s0: number; s1: number; s2: number };
     this.c = s.c;
     this.s0 = s.s0;
     this.s1 = s.s1;
     this.s2 = s.s2;
+  }
+}
+
+/** Baagøe's Mash: a hash of strings to [0, 1) whose state carries from one call to the next. */
+class Mash {
+  private n = 0xefc8249d;
+
+  hash(data: string): number {
+    let n = this.n;
+    for (let i = 0; i < data.length; i++) {
+      n += data.charCodeAt(i);
+      let h = 0.02519603282416938 * n;
+      n = h >>> 0;
+      h -= n;
+      h *= n;
+      n = h >>> 0;
+      h -= n;
+      n += h * 0x100000000; // 2^32
+    }
+    this.n = n;
+    return (n >>> 0) * 2.3283064365386963e-10; // 2^-32
   }
 }
