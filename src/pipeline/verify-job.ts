@@ -1,9 +1,8 @@
-import { statSync } from 'node:fs';
 import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { corpusDataFiles } from './corpus/manifest.js';
-import { STDIO } from './formats.js';
+import { isFolder } from '../records/files.js';
 import { readRecords } from '../records/read.js';
 import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
 
@@ -78,7 +77,6 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     }
   };
 
-  const isFolder = (p: string) => p !== STDIO && statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
   for (const file of job.files.flatMap((p) => (isFolder(p) ? corpusDataFiles(p) : [p]))) {
     sum.files++;
     let index = 0;
