@@ -124,17 +124,18 @@ function parseJson(text: string, path: string): unknown {
 /** The text of a shard's file `name`, which its manifest lists with its SHA-256; `missing` says what an absent one means. */
 function checkedText(sh: ShardDir, name: string, missing: string): string {
   const path = join(sh.dir, name);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch {
     throw new UsageError(missing);
   }
+  // The bytes on disk are what the manifest hashed, not their decoding.
   const want = sh.manifest.files.find((f) => f.name === name);
-  if (!want || createHash('sha256').update(text).digest('hex') !== want.sha256) {
+  if (!want || bytes.length !== want.bytes || createHash('sha256').update(bytes).digest('hex') !== want.sha256) {
     throw new UsageError(`${path} does not match its shard's manifest; make that shard again`);
   }
-  return text;
+  return bytes.toString('utf8');
 }
 
 function readBlocks(sh: ShardDir): Record<string, Block[]> {
