@@ -184,4 +184,3 @@ export function clearTokenCache(): void {
   pieces.clear();
   firstPieces.clear();
 }
-

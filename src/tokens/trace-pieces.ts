@@ -2,7 +2,7 @@
  * The pieces trace text is made of (a piece as src/tokens/llama.ts cuts text) with their
  * Llama-2 token counts, as the full tokenizer counts them. The counter starts with them
  * cached, so a command whose text holds no other piece never builds the full tokenizer (about
- * 0.15 s of decoding its vocabulary, in every process and worker). A piece missing here is
+ * 0.14 s of decoding its vocabulary, in every process and worker). A piece missing here is
  * still counted exactly, only later. test/trace-pieces.test.ts checks every count against the
  * full tokenizer, and that the sequences of every solver, mode and conditioning hold no
  * piece outside this list.
