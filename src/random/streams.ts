@@ -26,9 +26,9 @@ export function streamFor(seed: number, purpose: string, index: number): Rng {
 }
 
 /**
- * seedrandom's Alea generator, stepped here from the state seedrandom seeded: the same
- * numbers as its `int32()` and `double()`, as one class whose position is four numbers, so
- * the planner's trials can save and restore it without building a new generator each time.
+ * seedrandom's Alea generator, seeded and stepped here: the same numbers as its `int32()`
+ * and `double()`, as one class whose position is four numbers, so the planner's trials can
+ * save and restore it without building a new generator each time.
  */
 class AleaStream implements Rng {
   private c: number;

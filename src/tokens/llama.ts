@@ -20,7 +20,7 @@
  * distinct integers and, for ASCII text, every character is one initial token, so
  * origPos / prompt.length < 1 and the order is (rank, position) both in the whole text and in each
  * piece alone: every piece is tokenized identically. Splitting at digits also keeps the set of
- * distinct pieces in trace text tiny (about 60), so the cache never churns.
+ * distinct pieces in trace text tiny (67, all known at start: trace-pieces.ts), so the cache never churns.
  * Non-ASCII text (never produced by the trace generators) goes to the full tokenizer: there a
  * character may become several byte-fallback tokens, which breaks the ordering argument, and ' '
  * has a twin in U+2581.
@@ -32,8 +32,8 @@ import { FIRST_PIECE_TOKENS, PIECE_TOKENS } from './trace-pieces.js';
 
 /**
  * The full tokenizer, loaded on first use: building it decodes its whole vocabulary (about
- * 0.1 s), which commands that count nothing (reference-mode searches, problems) need not
- * pay. Node loads the ES module synchronously from 20.19 on; older Node 20 loads it here.
+ * 0.14 s), which only a text holding a piece outside trace-pieces.ts makes a command pay.
+ * Node loads the ES module synchronously from 20.19 on; older Node 20 loads it here.
  */
 const early: LlamaTokenizer | undefined = process.features.require_module ? undefined : (await import('llama-tokenizer-js')).default;
 let loaded = early;
