@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,8 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
-    // Two files at a time even on two cores (vitest's default leaves one core free): most
-    // tests wait on the CLI in a child process, so one fork alone keeps a core idle.
-    maxWorkers: 2,
+    // vitest's default (cores - 1) runs one file at a time on two cores, but most tests wait
+    // on the CLI in a child process, so one fork leaves a core idle: at least two.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
