@@ -132,6 +132,9 @@ await rate('APR with window, 6 numbers', 'records/s', '100 records', searchRate(
  * records to a file, pinned to one core where taskset exists, as the issue compares it with
  * the reference generator (a process on one core, 1,000 problems). The reference is never
  * run here: give its records/s in BENCH_REFERENCE_SOSP / BENCH_REFERENCE_APR to see the ratio.
+ * The reference's APR generator counts every sequence's tokens with the Llama-2 tokenizer;
+ * BENCH_REFERENCE_APR_UNTOKENIZED, its records/s with a tokenizer that does no work, adds
+ * a second ratio against that lower bound of its time.
  */
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
@@ -154,21 +157,31 @@ const commandNote = (count: string) =>
 // 100,000 problems: the same command with its start-up and JIT warm-up spread over five times the records.
 const problems100k = join(benchDir, 'problems100k.jsonl');
 await runProblems({ spec: FOUR, count: 100_000, seed: 7, split: 'train', compat: 'default', out: problems100k });
-for (const [solver, name, env] of [['sosp', 'SoS+', 'BENCH_REFERENCE_SOSP'], ['apr', 'APR', 'BENCH_REFERENCE_APR']] as const) {
+const references = [
+  ['sosp', 'SoS+', 'BENCH_REFERENCE_SOSP', undefined],
+  ['apr', 'APR', 'BENCH_REFERENCE_APR', 'BENCH_REFERENCE_APR_UNTOKENIZED'],
+] as const;
+for (const [solver, name, env, untokenizedEnv] of references) {
   const reference = Number(process.env[env]);
-  const ratio = reference > 0 ? ` (the reference: ${reference} records/s on 1,000 problems, from ${env})` : '';
+  const untokenized = untokenizedEnv ? Number(process.env[untokenizedEnv]) : NaN;
+  const ratio =
+    (reference > 0 ? ` (the reference: ${reference} records/s on 1,000 problems, from ${env}` : '') +
+    (reference > 0 && untokenized > 0 ? `; with a tokenizer that does no work ${untokenized}, from ${untokenizedEnv}` : '') +
+    (reference > 0 ? ')' : '');
   const runs = [
     ['default mode', [], problemsFile, 20_000, '20,000'],
     ['--compat reference', ['--compat', 'reference'], problemsFile, 20_000, '20,000'],
     ['default mode, 100,000 problems', [], problems100k, 100_000, '100,000'],
+    ['--compat reference, 100,000 problems', ['--compat', 'reference'], problems100k, 100_000, '100,000'],
   ] as const;
   for (const [mode, args, file, count, words] of runs) {
     const before = figures.length;
     await rate(`${name} search command, ${mode}`, 'records/s', `${words} records`, commandRate(solver, args, file, count), reference > 0 && count === 20_000 ? '>= 30x the reference' : undefined, `${commandNote(words)}${ratio}`);
     const f = figures[before]!;
     if (reference > 0) {
-      figures[before] = { ...f, note: `${(f.value / reference).toFixed(1)}x the reference; ${f.note}` };
-      console.log(`  ${(f.value / reference).toFixed(1)}x the reference's ${reference} records/s`);
+      const second = untokenized > 0 ? ` (${(f.value / untokenized).toFixed(1)}x with its tokenizer doing no work)` : '';
+      figures[before] = { ...f, note: `${(f.value / reference).toFixed(1)}x the reference${second}; ${f.note}` };
+      console.log(`  ${(f.value / reference).toFixed(1)}x the reference's ${reference} records/s${second}`);
     }
   }
 }
