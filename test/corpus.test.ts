@@ -345,9 +345,9 @@ describe('corpus: the folder', () => {
 
 describe('corpus: options pass through to the record maker', () => {
   it('window, depth, conditioning and fit: the same records and sequences as the search command', () => {
-    const opts = ['--seed', '9', '--window', '2048', '--max-depth', '2'];
+    const opts = ['--seed', '9', '--window', '2048'];
     expectOk(
-      run(['corpus', '--count', '300', '--val-count', '0', '--solvers', 'apr,sosp', ...opts, '--condition', 'token-budget,sub-call-budget', '--fit', 'resample', '--quiet', '--out', 'opts']),
+      run(['corpus', '--count', '300', '--val-count', '0', '--solvers', 'apr,sosp', ...opts, '--max-depth', '2', '--condition', 'token-budget,sub-call-budget', '--fit', 'resample', '--quiet', '--out', 'opts']),
     );
     // The default bound (500 MB): one file per split; no validation split with --val-count 0.
     expect(treeFiles(p('opts'))).toEqual([
@@ -367,7 +367,7 @@ describe('corpus: options pass through to the record maker', () => {
     expect(m.options.max_file_size).toBe(500_000_000);
     const train = join('opts', 'problems', 'train-00000-of-00001.jsonl');
     for (const [solver, extra] of [
-      ['apr', ['--condition', 'sub-call-budget']],
+      ['apr', ['--max-depth', '2', '--condition', 'sub-call-budget']],
       ['sosp', ['--condition', 'token-budget', '--fit', 'resample']],
     ] as const) {
       const r = run(['search', solver, '--problems', train, ...opts, ...extra, '--out', `${solver}-search.jsonl`, '--sequences-out', `${solver}-search.sequences.jsonl`]);

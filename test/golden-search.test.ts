@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toProblem } from '../src/pipeline/problems-file.js';
 import { PythonRandom } from '../src/random/python.js';
 import { makeSearch } from '../src/pipeline/make-record.js';
-import { qualify } from '../src/pipeline/settings.js';
+import { flagsReadBy, qualify } from '../src/pipeline/settings.js';
 import type { SearchOptions } from '../src/solver/contract.js';
 import { goldenPath } from './helpers.js';
 
@@ -12,7 +12,7 @@ const goldenLines = (name: string) => readFileSync(goldenPath(name), 'utf8').spl
 function referenceRun(problemsFile: string, seed: number, o: Pick<SearchOptions, 'solver' | 'minBeam' | 'maxBeam' | 'maxSubBeam' | 'promising'>) {
   const rng = new PythonRandom(seed);
   const { solver, ...flags } = o;
-  const settings = qualify(solver, { ...flags, reference: true });
+  const settings = qualify(solver, { ...flagsReadBy(solver, flags), reference: true });
   return goldenLines(problemsFile).map((line, i) => {
     const { problem, record } = toProblem(JSON.parse(line), problemsFile, i + 1);
     // The same call `search --compat reference` makes: one generator for the whole file.

@@ -215,6 +215,10 @@ describe('options that contradict are refused', () => {
     [['search', 'sosp', '--compat', 'reference', '--fit', 'drop'], /--fit cannot be combined with --compat reference/],
     [['search', 'apr', '--min-beam', '10', '--max-sub-beam', '3'], /--max-sub-beam 3 is below --min-beam 10/],
     [['search', 'sosp', '--min-beam', '6'], /--min-beam 6 is larger than sosp's default --max-beam 5; give --max-beam as well/],
+    // A flag the solver does not read would change nothing: refused, not ignored.
+    [['search', 'dfs', '--promising', '0.3'], /--promising is for sosp and apr: dfs does not read it/],
+    [['search', 'sosp', '--max-depth', '2'], /--max-depth is for apr: sosp does not read it/],
+    [['search', 'dfs', '--max-beam', '3'], /--max-beam is for sosp, apr and bfs: dfs does not read it/],
   ])('%j', (args, message) => {
     expectRefused(run([...args, '--problems', 'in.jsonl', '--out', 'contra.jsonl']), message);
     expect(existsSync(p('contra.jsonl'))).toBe(false);
@@ -222,6 +226,11 @@ describe('options that contradict are refused', () => {
 
   it('corpus --min-beam above the SoS+ default does not raise its max beam silently', () => {
     expectRefused(run(['corpus', '--min-beam', '6', '--out', 'contra']), /--min-beam 6 is larger than sosp's default --max-beam 5/);
+    expect(existsSync(p('contra'))).toBe(false);
+  });
+
+  it('corpus gives a flag to the solvers that read it, and refuses one that none of them reads', () => {
+    expectRefused(run(['corpus', '--solvers', 'sosp,dfs', '--wave', '2', '--out', 'contra']), /--wave is for apr: none of --solvers sosp,dfs reads it/);
     expect(existsSync(p('contra'))).toBe(false);
   });
 

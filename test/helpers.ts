@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { qualify, type PartialSettings, type RecordSettings } from '../src/pipeline/settings.js';
+import { flagsReadBy, qualify, type PartialSettings, type RecordSettings } from '../src/pipeline/settings.js';
 import type { Conditioning } from '../src/serializers/conditioning.js';
 import type { SolverName } from '../src/solver/registry.js';
 
@@ -18,7 +18,7 @@ export function goldenPath(name: string): string {
 
 /**
  * Default-mode record settings for tests, as `qualify` makes them for the flags: the
- * solver's defaults with `flags` set, this window and conditioning.
+ * solver's defaults with those of `flags` it reads set, this window and conditioning.
  */
 export function testSettings(
   solver: SolverName,
@@ -27,7 +27,7 @@ export function testSettings(
   condition: Conditioning = 'none',
   tokenFields = true,
 ): RecordSettings {
-  return { ...qualify(solver, { ...flags, window, condition }), tokenFields };
+  return { ...qualify(solver, { ...flagsReadBy(solver, flags), window, condition }), tokenFields };
 }
 
 /** Every file under `dir`, as paths relative to it (sub-folders walked), sorted. */

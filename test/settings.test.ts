@@ -62,6 +62,10 @@ describe('qualify', () => {
     expect(() => qualify('bfs', { minBeam: 4, maxBeam: 3 })).toThrow('--min-beam 4 is larger than --max-beam 3');
     expect(() => qualify('apr', { minBeam: 3, maxSubBeam: 2 })).toThrow(/--max-sub-beam 2 is below --min-beam 3/);
     expect(() => qualify('sosp', { window: 10 })).toThrow(/--window 10 is too small/);
+    expect(() => qualify('dfs', { promising: 0.3 })).toThrow('--promising is for sosp and apr: dfs does not read it');
+    expect(() => qualify('bfs', { wave: 2 })).toThrow('--wave is for apr: bfs does not read it');
+    expect(() => qualify('sosp', { maxSubBeam: 7 })).toThrow('--max-sub-beam is for apr: sosp does not read it');
+    expect(() => qualify('dfs', { minBeam: 1 })).toThrow('--min-beam is for sosp, apr and bfs: dfs does not read it');
   });
 
   it('property: settings it returns are consistent; anything else is a UsageError', () => {
@@ -106,6 +110,15 @@ describe('qualify', () => {
 });
 
 describe('qualifyEach (a corpus)', () => {
+  it('gives each flag to the solvers that read it, and refuses one that none of them reads', () => {
+    const all = qualifyEach(['sosp', 'apr', 'dfs'], ['none'], { promising: 0.6, maxDepth: 2, maxSubBeam: 12 });
+    expect(all.sosp!.options).toMatchObject({ promising: 0.6, maxSubBeam: defaultSearchOptions('sosp').maxSubBeam, maxSpawnLevel: 0 });
+    expect(all.apr!.options).toMatchObject({ promising: 0.6, maxSubBeam: 12, maxSpawnLevel: 1 });
+    expect(all.dfs!.options).toMatchObject({ promising: defaultSearchOptions('dfs').promising, maxSpawnLevel: 0 });
+    expect(() => qualifyEach(['sosp', 'dfs'], ['none'], { wave: 2 })).toThrow('--wave is for apr: none of --solvers sosp,dfs reads it');
+    expect(() => qualifyEach(['dfs'], ['none'], { maxBeam: 3 })).toThrow('--max-beam is for sosp, apr and bfs: none of --solvers dfs reads it');
+  });
+
   it('gives each solver the listed mode that exists for it, and --fit only where it applies', () => {
     const all = qualifyEach(['sosp', 'apr', 'dfs'], ['none', 'sub-call-budget'], { fit: 'resample', window: 2048 });
     expect(all.sosp).toMatchObject({ condition: 'none', window: 2048, options: { fit: 'resample' } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSearch } from '../src/pipeline/make-record.js';
-import { qualify } from '../src/pipeline/settings.js';
+import { flagsReadBy, qualify } from '../src/pipeline/settings.js';
 import { streamFor } from '../src/random/streams.js';
 import { problemRecord } from '../src/serializers/problem.js';
 import { defaultProblems } from '../src/solver/problems.js';
@@ -56,7 +56,7 @@ describe('token fields follow the reference calculate_token_counts', () => {
   for (const solver of ['apr', 'sosp'] as SolverName[]) {
     it(`${solver}: fields equal a literal translation on 300 records`, () => {
       const spec = { minNumbers: 3, maxNumbers: 5, minTarget: 10, maxTarget: 100, maxNumber: 99 };
-      const settings = qualify(solver, { maxBeam: 10, maxSubBeam: 15, promising: 0.9 });
+      const settings = qualify(solver, flagsReadBy(solver, { maxBeam: 10, maxSubBeam: 15, promising: 0.9 }));
       let multi = 0;
       [...defaultProblems(21, 'train', spec, 300, new Set())].forEach((p, i) => {
         const made = makeSearch(p, problemRecord(p, 'default'), streamFor(1, solver, i), settings);
@@ -74,7 +74,7 @@ describe('token fields follow the reference calculate_token_counts', () => {
     const spec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
     const floats = ['avg_seq_token_count', 'avg_sub_seq_token_count', 'sub_call_count'];
     for (const solver of ['apr', 'sosp'] as SolverName[]) {
-      const settings = qualify(solver, { maxBeam: 3, maxSubBeam: 5, promising: 0.5, maxDepth: 1 });
+      const settings = qualify(solver, flagsReadBy(solver, { maxBeam: 3, maxSubBeam: 5, promising: 0.5, maxDepth: 1 }));
       let single = 0;
       [...defaultProblems(8, 'train', spec, 100, new Set())].forEach((p, i) => {
         const text = Buffer.from(makeSearch(p, problemRecord(p, 'default'), streamFor(2, solver, i), settings).json).toString('latin1');

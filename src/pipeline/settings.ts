@@ -1,6 +1,6 @@
 import { shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
-import type { FitPolicy, HeuristicChoice, SearchOptions, SolverShape } from '../solver/contract.js';
-import { defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
+import type { FitPolicy, HeuristicChoice, SearchOptions, Solver, SolverShape } from '../solver/contract.js';
+import { allSolvers, defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
 import { ordered, UsageError } from './errors.js';
 
 /** Everything that decides how a problem becomes a record and its training sequences. */
@@ -70,6 +70,38 @@ export interface PartialSettings {
 }
 
 /**
+ * Flags that only some solvers read, and which: given for a solver that does not read it, a
+ * flag would change nothing, so it is refused rather than ignored. (`--fit` is refused the
+ * same way, with its own message.)
+ */
+const SOLVER_FLAGS: readonly {
+  readonly flag: string;
+  readonly key: 'minBeam' | 'maxBeam' | 'maxSubBeam' | 'promising' | 'maxDepth' | 'wave';
+  readonly reads: (s: Solver) => boolean;
+}[] = [
+  { flag: '--min-beam', key: 'minBeam', reads: (s) => s.drawsBeam },
+  { flag: '--max-beam', key: 'maxBeam', reads: (s) => s.drawsBeam },
+  { flag: '--max-sub-beam', key: 'maxSubBeam', reads: (s) => s.shape === 'threads' },
+  { flag: '--promising', key: 'promising', reads: (s) => s.readsPromising },
+  { flag: '--max-depth', key: 'maxDepth', reads: (s) => s.shape === 'threads' },
+  { flag: '--wave', key: 'wave', reads: (s) => s.shape === 'threads' },
+];
+
+/** `p` without the flags `solver` does not read: what a corpus gives each of its solvers. */
+export function flagsReadBy<P extends Omit<PartialSettings, 'reference' | 'condition'>>(solver: SolverName, p: P): P {
+  const read: { -readonly [K in keyof P]: P[K] } = { ...p };
+  for (const f of SOLVER_FLAGS) if (!f.reads(solverNamed(solver))) delete read[f.key];
+  return read;
+}
+
+/** Names of the solvers that read a flag, in registry order. */
+function readers(f: (typeof SOLVER_FLAGS)[number]): SolverName[] {
+  return allSolvers()
+    .filter(f.reads)
+    .map((s) => s.name);
+}
+
+/**
  * Validated record settings (search options, window, conditioning) of a solver from what the
  * user set, every other value the solver's default: the one place defaults are filled in and
  * combinations refused (each refusal a UsageError naming the flags).
@@ -77,6 +109,9 @@ export interface PartialSettings {
 export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSettings {
   const reference = p.reference === true;
   const shape = solverNamed(solver).shape;
+  for (const f of SOLVER_FLAGS) {
+    if (p[f.key] !== undefined && !f.reads(solverNamed(solver))) throw new UsageError(`${f.flag} is for ${inWords(readers(f))}: ${solver} does not read it`);
+  }
   const d = defaultSearchOptions(solver, reference);
   if (reference && p.heuristic !== undefined) {
     throw new UsageError('--heuristic cannot be combined with --compat reference (the reference fixes the heuristic)');
@@ -147,10 +182,16 @@ export function qualifyEach(
   }
   const fits = (s: SolverName): boolean => solverNamed(s).shape === 'sequence';
   if (p.fit !== undefined && p.fit !== 'stop' && !solvers.some(fits)) throw fitRefused();
+  // A flag some solvers read goes to those; one that none of them reads is refused.
+  for (const f of SOLVER_FLAGS) {
+    if (p[f.key] !== undefined && !solvers.some((s) => f.reads(solverNamed(s)))) {
+      throw new UsageError(`${f.flag} is for ${inWords(readers(f))}: none of --solvers ${solvers.join(',')} reads it`);
+    }
+  }
   const out: Partial<Record<SolverName, RecordSettings>> = {};
   for (const s of solvers) {
     const own = conditioningOf(s);
-    out[s] = qualify(s, { ...p, condition: conditions.includes(own) ? own : 'none', fit: fits(s) ? p.fit : undefined, reference: false });
+    out[s] = qualify(s, { ...flagsReadBy(s, p), condition: conditions.includes(own) ? own : 'none', fit: fits(s) ? p.fit : undefined, reference: false });
   }
   return out;
 }
