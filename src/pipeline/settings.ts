@@ -108,9 +108,10 @@ function readers(f: (typeof SOLVER_FLAGS)[number]): SolverName[] {
  */
 export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSettings {
   const reference = p.reference === true;
-  const shape = solverNamed(solver).shape;
+  const own = solverNamed(solver);
+  const shape = own.shape;
   for (const f of SOLVER_FLAGS) {
-    if (p[f.key] !== undefined && !f.reads(solverNamed(solver))) throw new UsageError(`${f.flag} is for ${inWords(readers(f))}: ${solver} does not read it`);
+    if (p[f.key] !== undefined && !f.reads(own)) throw new UsageError(`${f.flag} is for ${inWords(readers(f))}: ${solver} does not read it`);
   }
   const d = defaultSearchOptions(solver, reference);
   if (reference && p.heuristic !== undefined) {
