@@ -6,7 +6,8 @@
 #   generator's time without tokenizing: a lower bound of the reference's time.
 import os
 
-_HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# bench/reference, two folders up from this file.
+_MODEL_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class _Counting:
@@ -16,11 +17,12 @@ class _Counting:
     def __init__(self):
         import sentencepiece
 
-        self._sp = sentencepiece.SentencePieceProcessor(model_file=os.path.join(_HERE, "llama2.model"))
+        self._sp = sentencepiece.SentencePieceProcessor(model_file=os.path.join(_MODEL_DIR, "llama2.model"))
 
     def encode(self, text):
-        # As the transformers tokenizer encodes: <s> first, the text's own <s> and </s> as
-        # their ids, the rest as pieces.
+        # <s> first, as transformers adds it; a leading <s> and trailing </s> in the text as
+        # their ids, the text between as Llama-2's pieces (only the count of those was
+        # checked against Llama-2: check_counts.py).
         ids = [1]
         if text.startswith("<s>"):
             ids.append(1)
