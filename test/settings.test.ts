@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/pipeline/errors.js';
-import { conditioningOf, DEFAULT_WINDOW, judgedWindow, qualify, qualifyEach, type PartialSettings } from '../src/pipeline/settings.js';
+import { conditioningOf, DEFAULT_WINDOW, flagsReadBy, judgedWindow, qualify, qualifyEach, type PartialSettings } from '../src/pipeline/settings.js';
 import { PythonRandom } from '../src/random/python.js';
 import { recordStreams, streamFor } from '../src/random/streams.js';
 import { defaultSearchOptions, runSearch, SOLVERS, solverNamed } from '../src/solver/registry.js';
@@ -76,6 +76,8 @@ describe('qualify', () => {
         maxBeam: fc.integer({ min: 1, max: 12 }),
         maxSubBeam: fc.integer({ min: 1, max: 16 }),
         maxDepth: fc.integer({ min: 0, max: 4 }),
+        wave: fc.integer({ min: 0, max: 10 }),
+        promising: fc.double({ min: 0, max: 1, noNaN: true }),
         window: fc.integer({ min: 0, max: 5000 }),
         fit: fc.constantFrom('stop', 'resample', 'drop' as const),
         condition: fc.constantFrom('none', 'token-budget', 'sub-call-budget' as const),
@@ -91,6 +93,8 @@ describe('qualify', () => {
           expect(err).toBeInstanceOf(UsageError);
           return;
         }
+        // Settings come back only when every flag given is one the solver reads.
+        expect(Object.keys(flagsReadBy(name, p))).toEqual(Object.keys(p));
         const o = s.options;
         expect(o.solver).toBe(name);
         expect(o.minBeam).toBeLessThanOrEqual(o.maxBeam);
