@@ -362,7 +362,8 @@ describe('corpus: options pass through to the record maker', () => {
     ]);
     const m = JSON.parse(readFileSync(join(p('opts'), 'manifest.json'), 'utf8'));
     expect(m.options.solvers).toEqual(['apr', 'sosp']);
-    expect(m.options.search.apr).toMatchObject({ window: 2048, condition: 'sub-call-budget', fit: 'stop', max_spawn_level: 1 });
+    expect(m.options.search.apr).toMatchObject({ window: 2048, condition: 'sub-call-budget', max_spawn_level: 1 });
+    expect(m.options.search.apr).not.toHaveProperty('fit');
     expect(m.options.search.sosp).toMatchObject({ window: 2048, condition: 'token-budget', fit: 'resample' });
     expect(m.options.max_file_size).toBe(500_000_000);
     const train = join('opts', 'problems', 'train-00000-of-00001.jsonl');
@@ -625,6 +626,13 @@ describe('corpus: crash, stop and resume', () => {
     expectUsageError(run([...BASE, '--out', 'base']), /already holds a finished corpus/);
     expectOk(run([...BASE, '--out', 'base', '--resume']));
     expectSameFolder('base', 'w1');
+  });
+
+  it('refuses to resume a corpus whose manifest is of another format (its options are recorded in another shape)', () => {
+    cpSync(p('base'), p('older'), { recursive: true });
+    const path = join(p('older'), 'manifest.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/"countdown-traces corpus \d+"/, '"countdown-traces corpus 2"'));
+    expectUsageError(run([...BASE, '--out', 'older', '--resume']), /manifest.json is of format "countdown-traces corpus 2", from another version of countdown-traces/);
   });
 
   it("the manifest's sizes and SHA-256s are the files', plain and gzip, uninterrupted and resumed", () => {

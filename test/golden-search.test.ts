@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { toProblem } from '../src/pipeline/problems-file.js';
 import { PythonRandom } from '../src/random/python.js';
 import { makeSearch } from '../src/pipeline/make-record.js';
-import { flagsReadBy, qualify } from '../src/pipeline/settings.js';
-import type { SearchOptions } from '../src/solver/contract.js';
+import { flagsReadBy, qualify, type PartialSettings } from '../src/pipeline/settings.js';
+import type { SolverName } from '../src/solver/registry.js';
 import { goldenPath } from './helpers.js';
 
 const goldenLines = (name: string) => readFileSync(goldenPath(name), 'utf8').split('\n').filter(Boolean);
 
-function referenceRun(problemsFile: string, seed: number, o: Pick<SearchOptions, 'solver' | 'minBeam' | 'maxBeam' | 'maxSubBeam' | 'promising'>) {
+function referenceRun(problemsFile: string, seed: number, o: { solver: SolverName } & Pick<PartialSettings, 'minBeam' | 'maxBeam' | 'maxSubBeam' | 'promising'>) {
   const rng = new PythonRandom(seed);
   const { solver, ...flags } = o;
   const settings = qualify(solver, { ...flagsReadBy(solver, flags), reference: true });

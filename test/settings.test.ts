@@ -4,7 +4,7 @@ import { UsageError } from '../src/pipeline/errors.js';
 import { conditioningOf, DEFAULT_WINDOW, flagsReadBy, judgedWindow, qualify, qualifyEach, type PartialSettings } from '../src/pipeline/settings.js';
 import { PythonRandom } from '../src/random/python.js';
 import { recordStreams, streamFor } from '../src/random/streams.js';
-import { defaultSearchOptions, runSearch, SOLVERS, solverNamed } from '../src/solver/registry.js';
+import { defaultSearchOptions, runSearch, SOLVERS, solverNamed, type SolverName } from '../src/solver/registry.js';
 
 describe('the solver registry', () => {
   it('lists each solver once, under the name it declares', () => {
@@ -14,13 +14,30 @@ describe('the solver registry', () => {
 
   it('default options come from each solver\'s declared defaults; reference mode nests one level, in one spawn', () => {
     for (const name of SOLVERS) {
-      const d = solverNamed(name).defaults;
+      const solver = solverNamed(name);
+      const d = solver.defaults;
       const o = defaultSearchOptions(name);
-      expect(o).toMatchObject({ solver: name, reference: false, minBeam: 1, maxBeam: d.maxBeam, maxSubBeam: d.maxSubBeam, promising: d.promising, heuristic: d.heuristic, fit: 'stop' });
-      expect(o.maxSpawnLevel).toBe(d.maxDepth - 1);
-      expect(o.waveWindows).toBe(d.waveWindows);
-      expect(defaultSearchOptions(name, true)).toMatchObject({ reference: true, maxSpawnLevel: 0, waveWindows: 0 });
+      expect(o).toMatchObject({ solver: name, shape: solver.shape, reference: false, heuristic: d.heuristic });
+      expect(o.promising).toBe(d.promising);
+      expect(o.beam).toEqual(d.maxBeam === undefined ? undefined : { min: 1, max: d.maxBeam });
+      if (solver.shape === 'threads') {
+        const t = solver.threadDefaults;
+        expect(o).toMatchObject({ maxSubBeam: t.maxSubBeam, maxSpawnLevel: t.maxDepth - 1, waveWindows: t.waveWindows });
+        expect(defaultSearchOptions(name, true)).toMatchObject({ reference: true, maxSpawnLevel: 0, waveWindows: 0 });
+      } else {
+        expect(o).toMatchObject({ fit: 'stop' });
+      }
     }
+  });
+
+  it('options hold what their solver reads and nothing else', () => {
+    const keys = (name: SolverName, p: PartialSettings = {}) => Object.keys(qualify(name, p).options).sort();
+    const every = ['heuristic', 'reference', 'shape', 'solver'];
+    expect(keys('sosp')).toEqual(['beam', 'fit', ...every, 'promising'].sort());
+    expect(keys('apr', { promising: 0.5, maxDepth: 2 })).toEqual(['beam', ...every, 'maxSpawnLevel', 'maxSubBeam', 'promising', 'waveWindows'].sort());
+    expect(keys('bfs', { reference: true })).toEqual(['beam', 'fit', ...every].sort());
+    expect(keys('dfs')).toEqual(['fit', ...every].sort());
+    for (const name of SOLVERS) expect(Object.keys(defaultSearchOptions(name)).sort()).toEqual(keys(name));
   });
 
   it('the record\'s search_type is the solver\'s: its name and beam (dfs has no beam)', () => {
@@ -43,7 +60,7 @@ describe('qualify', () => {
 
   it('takes what is set: --max-depth sets the deepest spawning level, --wave the waves', () => {
     const s = qualify('apr', { maxDepth: 1, wave: 0, maxBeam: 4, window: 2048, condition: 'sub-call-budget' });
-    expect(s.options).toMatchObject({ maxSpawnLevel: 0, waveWindows: 0, maxBeam: 4 });
+    expect(s.options).toMatchObject({ maxSpawnLevel: 0, waveWindows: 0, beam: { min: 1, max: 4 } });
     expect(s).toMatchObject({ window: 2048, condition: 'sub-call-budget', tokenFields: true });
   });
 
@@ -56,7 +73,7 @@ describe('qualify', () => {
 
   it('refuses what reference mode cannot do, and beams that cannot be drawn', () => {
     expect(() => qualify('apr', { reference: true, maxDepth: 2 })).toThrow(UsageError);
-    expect(qualify('apr', { reference: true, maxDepth: 1 }).options.maxSpawnLevel).toBe(0);
+    expect(qualify('apr', { reference: true, maxDepth: 1 }).options).toMatchObject({ maxSpawnLevel: 0 });
     expect(() => qualify('sosp', { reference: true, window: 1024 })).toThrow(/--window cannot be combined with --compat reference/);
     expect(() => qualify('sosp', { minBeam: 6 })).toThrow("--min-beam 6 is larger than sosp's default --max-beam 5; give --max-beam as well");
     expect(() => qualify('bfs', { minBeam: 4, maxBeam: 3 })).toThrow('--min-beam 4 is larger than --max-beam 3');
@@ -97,11 +114,12 @@ describe('qualify', () => {
         expect(Object.keys(flagsReadBy(name, p))).toEqual(Object.keys(p));
         const o = s.options;
         expect(o.solver).toBe(name);
-        expect(o.minBeam).toBeLessThanOrEqual(o.maxBeam);
+        if (o.beam) expect(o.beam.min).toBeLessThanOrEqual(o.beam.max);
+        expect(o.beam !== undefined).toBe(name !== 'dfs');
         expect(['none', conditioningOf(name)]).toContain(s.condition);
         expect(s.window).toBe(p.reference ? 0 : (p.window ?? DEFAULT_WINDOW));
         expect(s.tokenFields).toBe(!p.reference);
-        if (solverNamed(name).shape === 'threads') expect(o.fit).toBe('stop');
+        expect(o.shape).toBe(solverNamed(name).shape);
       }),
       { numRuns: 300 },
     );
@@ -116,9 +134,9 @@ describe('qualify', () => {
 describe('qualifyEach (a corpus)', () => {
   it('gives each flag to the solvers that read it, and refuses one that none of them reads', () => {
     const all = qualifyEach(['sosp', 'apr', 'dfs'], ['none'], { promising: 0.6, maxDepth: 2, maxSubBeam: 12 });
-    expect(all.sosp!.options).toMatchObject({ promising: 0.6, maxSubBeam: defaultSearchOptions('sosp').maxSubBeam, maxSpawnLevel: 0 });
+    expect(all.sosp!.options).toEqual({ ...defaultSearchOptions('sosp'), promising: 0.6 });
     expect(all.apr!.options).toMatchObject({ promising: 0.6, maxSubBeam: 12, maxSpawnLevel: 1 });
-    expect(all.dfs!.options).toMatchObject({ promising: defaultSearchOptions('dfs').promising, maxSpawnLevel: 0 });
+    expect(all.dfs!.options).toEqual(defaultSearchOptions('dfs'));
     expect(() => qualifyEach(['sosp', 'dfs'], ['none'], { wave: 2 })).toThrow('--wave is for apr: none of --solvers sosp,dfs reads it');
     expect(() => qualifyEach(['dfs'], ['none'], { maxBeam: 3 })).toThrow('--max-beam is for sosp, apr and bfs: none of --solvers dfs reads it');
   });
@@ -126,8 +144,9 @@ describe('qualifyEach (a corpus)', () => {
   it('gives each solver the listed mode that exists for it, and --fit only where it applies', () => {
     const all = qualifyEach(['sosp', 'apr', 'dfs'], ['none', 'sub-call-budget'], { fit: 'resample', window: 2048 });
     expect(all.sosp).toMatchObject({ condition: 'none', window: 2048, options: { fit: 'resample' } });
-    expect(all.apr).toMatchObject({ condition: 'sub-call-budget', options: { fit: 'stop' } });
-    expect(all.dfs?.options.fit).toBe('resample');
+    expect(all.apr).toMatchObject({ condition: 'sub-call-budget', options: { shape: 'threads' } });
+    expect(all.apr?.options).not.toHaveProperty('fit');
+    expect(all.dfs?.options).toMatchObject({ fit: 'resample' });
   });
 
   it('refuses a mode or --fit that applies to none of the solvers', () => {

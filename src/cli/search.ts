@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { CONDITIONING, CONDITIONING_MODES, DEFAULT_WINDOW, judgedWindow, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
 import type { Conditioning } from '../serializers/conditioning.js';
-import type { Solver, SolverDefaults, SolverShape } from '../solver/contract.js';
+import type { Solver, SolverShape, ThreadDefaults } from '../solver/contract.js';
 import { allSolvers, SOLVERS, solversShaped, type SolverName } from '../solver/registry.js';
 import { compatOption, integer, oneOf, probability } from './parse.js';
 
@@ -11,12 +11,24 @@ export interface SearchFlags extends Omit<PartialSettings, 'reference' | 'condit
   compat?: 'reference';
 }
 
-/** A default as help shows it: `default 15` when the solvers agree, else `default: sosp 5, apr 10`. */
-function defaultOf(solvers: readonly Solver[], key: keyof SolverDefaults): string {
-  const values = solvers.map((s) => s.defaults[key]);
-  if (values.every((v) => v === values[0])) return `default ${values[0]}`;
-  return `default: ${solvers.map((s, i) => `${s.name} ${values[i]}`).join(', ')}`;
+/**
+ * A default as help shows it, over the solvers that declare one (`pick` gives undefined for
+ * the others): `default 15` when they agree, else `default: sosp 5, apr 10`.
+ */
+function defaultOf(pick: (s: Solver) => number | undefined): string {
+  const named = allSolvers().flatMap((s) => {
+    const v = pick(s);
+    return v === undefined ? [] : [{ name: s.name, v }];
+  });
+  if (named.every(({ v }) => v === named[0]!.v)) return `default ${named[0]!.v}`;
+  return `default: ${named.map(({ name, v }) => `${name} ${v}`).join(', ')}`;
 }
+
+/** A threads solver's default for one of its own options; undefined for other solvers. */
+const threadDefault =
+  (key: keyof ThreadDefaults) =>
+  (s: Solver): number | undefined =>
+    s.shape === 'threads' ? s.threadDefaults[key] : undefined;
 
 /** `sosp, dfs, bfs`: the solvers of a shape, for help. */
 const shaped = (shape: SolverShape): string => namesShaped(shape).join(', ');
@@ -41,9 +53,9 @@ export function addBeamOptions(cmd: Command): Command {
   const otherHeuristics = all.filter((s) => s.defaults.heuristic !== first!.defaults.heuristic).map((s) => `; ${s.name}: ${s.defaults.heuristic}`);
   return cmd
     .option('--min-beam <n>', 'smallest beam drawn per record (default 1)', integer('--min-beam', 1))
-    .option('--max-beam <n>', `largest beam drawn per record (${defaultOf(all.filter((s) => s.drawsBeam), 'maxBeam')})`, integer('--max-beam', 1))
-    .option('--max-sub-beam <n>', `${shaped('threads')}: largest child-thread beam (${defaultOf(threads, 'maxSubBeam')})`, integer('--max-sub-beam', 1))
-    .option('--promising <p>', `probability of a sub search / spawn (${defaultOf(all.filter((s) => s.readsPromising), 'promising')})`, probability('--promising'))
+    .option('--max-beam <n>', `largest beam drawn per record (${defaultOf((s) => s.defaults.maxBeam)})`, integer('--max-beam', 1))
+    .option('--max-sub-beam <n>', `${shaped('threads')}: largest child-thread beam (${defaultOf(threadDefault('maxSubBeam'))})`, integer('--max-sub-beam', 1))
+    .option('--promising <p>', `probability of a sub search / spawn (${defaultOf((s) => s.defaults.promising)})`, probability('--promising'))
     .addOption(
       new Option('--heuristic <h>', `mult, sum or random per record (default: ${first!.defaults.heuristic}${otherHeuristics.join('')})`).argParser(
         oneOf('--heuristic', ['mult', 'sum', 'random'] as const),
@@ -58,12 +70,12 @@ export function addWindowOptions(cmd: Command): Command {
     .option('--window <n>', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}; none with --compat reference)`, integer('--window', 0))
     .option(
       '--max-depth <n>',
-      `${shaped('threads')}: thread levels below the root the planner may use (${defaultOf(threads, 'maxDepth')}; 1: children only, as the reference)`,
+      `${shaped('threads')}: thread levels below the root the planner may use (${defaultOf(threadDefault('maxDepth'))}; 1: children only, as the reference)`,
       integer('--max-depth', 0, 8),
     )
     .option(
       '--wave <windows>',
-      `${shaped('threads')}: work per spawn, in windows, before the next children wait for its join (${defaultOf(threads, 'waveWindows')}; 0: all children in one spawn)`,
+      `${shaped('threads')}: work per spawn, in windows, before the next children wait for its join (${defaultOf(threadDefault('waveWindows'))}; 0: all children in one spawn)`,
       integer('--wave', 0, 1000),
     )
     .addOption(

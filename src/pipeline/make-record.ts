@@ -101,7 +101,7 @@ export class RecordMaker {
       counted,
       overflows,
       outOfBudget: outcome.outOfBudget,
-      dropped: o.fit === 'drop' && outcome.outOfBudget,
+      dropped: o.shape === 'sequence' && o.fit === 'drop' && outcome.outOfBudget,
     };
   }
 

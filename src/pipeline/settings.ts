@@ -1,5 +1,5 @@
 import { shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
-import type { FitPolicy, HeuristicChoice, SearchOptions, Solver, SolverShape } from '../solver/contract.js';
+import { drawsBeam, readsPromising, type BeamRange, type FitPolicy, type HeuristicChoice, type SearchOptions, type Solver, type SolverShape } from '../solver/contract.js';
 import { allSolvers, defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
 import { ordered, UsageError } from './errors.js';
 
@@ -79,10 +79,10 @@ const SOLVER_FLAGS: readonly {
   readonly key: 'minBeam' | 'maxBeam' | 'maxSubBeam' | 'promising' | 'maxDepth' | 'wave';
   readonly reads: (s: Solver) => boolean;
 }[] = [
-  { flag: '--min-beam', key: 'minBeam', reads: (s) => s.drawsBeam },
-  { flag: '--max-beam', key: 'maxBeam', reads: (s) => s.drawsBeam },
+  { flag: '--min-beam', key: 'minBeam', reads: drawsBeam },
+  { flag: '--max-beam', key: 'maxBeam', reads: drawsBeam },
   { flag: '--max-sub-beam', key: 'maxSubBeam', reads: (s) => s.shape === 'threads' },
-  { flag: '--promising', key: 'promising', reads: (s) => s.readsPromising },
+  { flag: '--promising', key: 'promising', reads: readsPromising },
   { flag: '--max-depth', key: 'maxDepth', reads: (s) => s.shape === 'threads' },
   { flag: '--wave', key: 'wave', reads: (s) => s.shape === 'threads' },
 ];
@@ -117,15 +117,18 @@ export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSett
   if (reference && p.heuristic !== undefined) {
     throw new UsageError('--heuristic cannot be combined with --compat reference (the reference fixes the heuristic)');
   }
-  const minBeam = p.minBeam ?? d.minBeam;
-  if (p.maxBeam === undefined && minBeam > d.maxBeam) {
-    throw new UsageError(`--min-beam ${minBeam} is larger than ${solver}'s default --max-beam ${d.maxBeam}; give --max-beam as well`);
+  let beam: BeamRange | undefined;
+  if (d.beam) {
+    const min = p.minBeam ?? d.beam.min;
+    if (p.maxBeam === undefined && min > d.beam.max) {
+      throw new UsageError(`--min-beam ${min} is larger than ${solver}'s default --max-beam ${d.beam.max}; give --max-beam as well`);
+    }
+    beam = { min, max: p.maxBeam ?? d.beam.max };
+    ordered('--min-beam', beam.min, '--max-beam', beam.max);
   }
-  const maxBeam = p.maxBeam ?? d.maxBeam;
-  ordered('--min-beam', minBeam, '--max-beam', maxBeam);
-  const maxSubBeam = p.maxSubBeam ?? d.maxSubBeam;
-  if (shape === 'threads' && maxSubBeam < minBeam) {
-    throw new UsageError(`--max-sub-beam ${maxSubBeam} is below --min-beam ${minBeam}: no child thread could have a beam as wide as its parent's; raise --max-sub-beam`);
+  const maxSubBeam = d.shape === 'threads' ? (p.maxSubBeam ?? d.maxSubBeam) : undefined;
+  if (maxSubBeam !== undefined && beam && maxSubBeam < beam.min) {
+    throw new UsageError(`--max-sub-beam ${maxSubBeam} is below --min-beam ${beam.min}: no child thread could have a beam as wide as its parent's; raise --max-sub-beam`);
   }
   if (reference && p.maxDepth !== undefined && p.maxDepth !== 1) {
     throw new UsageError('--max-depth cannot be combined with --compat reference (the reference nests one level)');
@@ -146,18 +149,18 @@ export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSett
     const least = shortestThreadTokens(condition, window);
     if (window < least) throw new UsageError(`--window ${window} is too small: the shortest complete thread needs ${least} tokens`);
   }
-  const options: SearchOptions = {
-    solver,
-    reference,
-    minBeam,
-    maxBeam,
-    maxSubBeam,
-    promising: p.promising ?? d.promising,
-    heuristic: p.heuristic ?? d.heuristic,
-    maxSpawnLevel: p.maxDepth !== undefined ? p.maxDepth - 1 : d.maxSpawnLevel,
-    waveWindows: p.wave ?? d.waveWindows,
-    fit,
-  };
+  const promising = p.promising ?? d.promising;
+  const common = { solver, reference, heuristic: p.heuristic ?? d.heuristic, ...(beam && { beam }), ...(promising !== undefined && { promising }) };
+  const options: SearchOptions =
+    d.shape === 'sequence'
+      ? { ...common, shape: 'sequence', fit }
+      : {
+          ...common,
+          shape: 'threads',
+          maxSubBeam: maxSubBeam ?? d.maxSubBeam,
+          maxSpawnLevel: p.maxDepth !== undefined ? p.maxDepth - 1 : d.maxSpawnLevel,
+          waveWindows: p.wave ?? d.waveWindows,
+        };
   return { options, window, condition, tokenFields: !reference };
 }
 

@@ -60,7 +60,8 @@ export function writeSearchRecord(
   startSize: number,
   outcome: SearchOutcome,
   rendered: RenderedSearch,
-  promising: number,
+  /** The record's `promising_threshold` (threads records have one; their solver reads it). */
+  promising: number | undefined,
   extra: Readonly<Record<string, PyJson>> = {},
 ): void {
   const threads = outcome.shape === 'threads';
@@ -76,6 +77,7 @@ export function writeSearchRecord(
       case 'heuristic':
         return writePyJson(out, outcome.heuristicName);
       case 'promising_threshold':
+        if (promising === undefined) throw new Error(`a ${outcome.solver} record names promising_threshold, but its options have none`);
         return writePyJson(out, new PyFloat(promising));
       case 'beam_size':
         return writePyJson(out, outcome.beam);

@@ -1,5 +1,5 @@
 import { randint, type RngState } from '../random/rng.js';
-import { contextFor, drawHeuristic, type SearchContext, type Solver } from './contract.js';
+import { beamOf, contextFor, drawHeuristic, promisingOf, type SearchContext, type ThreadsSolver } from './contract.js';
 import { newThread, type Thread, type TraceEvent } from './events.js';
 import { expandBeam } from './expand.js';
 import { PyHeap } from './heap.js';
@@ -25,20 +25,20 @@ const DEFAULT_WAVE_WINDOWS = 8;
  * `randint`s), `promising` the chance of a spawn. Reference mode names and uses
  * mult_heuristic without a draw.
  */
-export const apr: Solver<'apr'> = {
+export const apr: ThreadsSolver<'apr'> = {
   name: 'apr',
   shape: 'threads',
-  defaults: { maxBeam: 10, maxSubBeam: 15, promising: 0.9, heuristic: 'mult', maxDepth: DEFAULT_MAX_DEPTH, waveWindows: DEFAULT_WAVE_WINDOWS },
-  drawsBeam: true,
-  readsPromising: true,
+  defaults: { maxBeam: 10, promising: 0.9, heuristic: 'mult' },
+  threadDefaults: { maxSubBeam: 15, maxDepth: DEFAULT_MAX_DEPTH, waveWindows: DEFAULT_WAVE_WINDOWS },
   search(problem, rng, o, window) {
-    const beam = randint(rng, o.minBeam, o.maxBeam);
+    const range = beamOf(o);
+    const beam = randint(rng, range.min, range.max);
     const subBeam = o.maxSubBeam > beam ? randint(rng, beam, o.maxSubBeam) : o.maxSubBeam;
     const named = o.reference ? 'mult_heuristic' : drawHeuristic(rng, o.heuristic);
     const thread = aprSearch(contextFor(problem, rng, named), problem.nums, {
       beam,
       subBeam,
-      promising: o.promising,
+      promising: promisingOf(o),
       maxSpawnLevel: o.maxSpawnLevel,
       referenceQuirks: o.reference,
       window,

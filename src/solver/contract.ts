@@ -9,27 +9,47 @@ export type HeuristicChoice = 'mult' | 'sum' | 'random';
 /** What a single-sequence search does when the window is full: stop, search again, or drop the record. */
 export type FitPolicy = 'stop' | 'resample' | 'drop';
 
-/** How records are searched. Beam ranges are inclusive. */
-export interface SearchOptions {
+/** The beam drawn per record, inclusive. */
+export interface BeamRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Options every solver has; what only some read is absent for the others. */
+interface OptionsOfEverySolver {
   readonly solver: SolverName;
   /** Reproduce the reference's draws and quirks. */
   readonly reference: boolean;
-  readonly minBeam: number;
-  readonly maxBeam: number;
-  /** Threads: largest child-thread beam. */
-  readonly maxSubBeam: number;
-  readonly promising: number;
   readonly heuristic: HeuristicChoice;
-  /** Threads: deepest level that may spawn children (0: only the root thread, as the reference). */
+  /** The beam drawn per record; absent for a solver that draws none (dfs). */
+  readonly beam?: BeamRange | undefined;
+  /** Chance of a sub search (SoS+) or a spawn (APR) at a node; absent for a solver that has neither. */
+  readonly promising?: number | undefined;
+}
+
+/** How a single-sequence solver searches a record. */
+export interface SequenceOptions extends OptionsOfEverySolver {
+  readonly shape: 'sequence';
+  /** What to do when the window is full. */
+  readonly fit: FitPolicy;
+}
+
+/** How a threads solver searches a record. */
+export interface ThreadsOptions extends OptionsOfEverySolver {
+  readonly shape: 'threads';
+  /** Largest child-thread beam. */
+  readonly maxSubBeam: number;
+  /** Deepest level that may spawn children (0: only the root thread, as the reference). */
   readonly maxSpawnLevel: number;
   /**
-   * Threads with a window: the work (in windows of tokens) after which a spawn closes and the
+   * With a window: the work (in windows of tokens) after which a spawn closes and the
    * remaining children wait for its join; 0: every child in one spawn, as the reference.
    */
   readonly waveWindows: number;
-  /** Single sequences: what to do when the window is full. */
-  readonly fit: FitPolicy;
 }
+
+/** How records are searched: the options of the solver's shape, and only those. */
+export type SearchOptions = SequenceOptions | ThreadsOptions;
 
 /**
  * How a solver's trace is laid out, which decides the settings that apply to it:
@@ -38,14 +58,21 @@ export interface SearchOptions {
  * - `threads`: threads that hand work to child threads; they have a sub beam, a depth and
  *   waves, and their conditioning is the root's count of sub calls.
  */
-export type SolverShape = 'sequence' | 'threads';
+export type SolverShape = SearchOptions['shape'];
 
-/** A solver's default options in default mode (reference mode fixes depth and waves, see `defaultSearchOptions`). */
+/**
+ * A solver's defaults in default mode, for the options it reads and no others: a solver
+ * without `maxBeam` draws no beam, one without `promising` has no sub searches or spawns.
+ */
 export interface SolverDefaults {
-  readonly maxBeam: number;
-  readonly maxSubBeam: number;
-  readonly promising: number;
   readonly heuristic: HeuristicChoice;
+  readonly maxBeam?: number;
+  readonly promising?: number;
+}
+
+/** A threads solver's defaults for its own options (reference mode fixes depth and waves, see `defaultSearchOptions`). */
+export interface ThreadDefaults {
+  readonly maxSubBeam: number;
   /** Thread levels below the root that may spawn, plus one (1: only the root spawns). */
   readonly maxDepth: number;
   readonly waveWindows: number;
@@ -80,21 +107,46 @@ export interface SearchOutcome extends Searched {
  * A search strategy: everything the rest of the program knows of it. The registry lists
  * them; settings, the CLI and the corpus read names, shapes and defaults from here.
  */
-export interface Solver<Name extends string = string> {
+interface SolverOfEveryShape<Name extends string> {
   readonly name: Name;
-  readonly shape: SolverShape;
   readonly defaults: SolverDefaults;
-  /** Whether a beam is drawn per record (`--min-beam`, `--max-beam` apply). */
-  readonly drawsBeam: boolean;
-  /** Whether `promising` is read. */
-  readonly readsPromising: boolean;
-  /**
-   * Draws the record's parameters from `rng` in the reference's order, then searches; with
-   * `window`, every sequence stays inside it.
-   */
-  search(problem: Problem, rng: Rng, options: SearchOptions, window: WindowRules | undefined): Searched;
   /** The record's `search_type` for a search with this beam. */
   searchType(beam: number): string;
+}
+
+/**
+ * `search` draws the record's parameters from `rng` in the reference's order, then searches;
+ * with `window`, every sequence stays inside it.
+ */
+export interface SequenceSolver<Name extends string = string> extends SolverOfEveryShape<Name> {
+  readonly shape: 'sequence';
+  search(problem: Problem, rng: Rng, options: SequenceOptions, window: WindowRules | undefined): Searched;
+}
+
+export interface ThreadsSolver<Name extends string = string> extends SolverOfEveryShape<Name> {
+  readonly shape: 'threads';
+  readonly threadDefaults: ThreadDefaults;
+  search(problem: Problem, rng: Rng, options: ThreadsOptions, window: WindowRules | undefined): Searched;
+}
+
+export type Solver<Name extends string = string> = SequenceSolver<Name> | ThreadsSolver<Name>;
+
+/** Whether a solver draws a beam per record (`--min-beam`, `--max-beam` apply). */
+export const drawsBeam = (s: Solver): boolean => s.defaults.maxBeam !== undefined;
+
+/** Whether a solver reads `promising`. */
+export const readsPromising = (s: Solver): boolean => s.defaults.promising !== undefined;
+
+/** The beam of a solver that draws one (its options always have one: `qualify` fills it from the default). */
+export function beamOf(o: SearchOptions): BeamRange {
+  if (o.beam === undefined) throw new Error(`options of ${o.solver} without a beam`);
+  return o.beam;
+}
+
+/** `promising` of a solver that reads it (its options always have it). */
+export function promisingOf(o: SearchOptions): number {
+  if (o.promising === undefined) throw new Error(`options of ${o.solver} without promising`);
+  return o.promising;
 }
 
 const NAMES: Record<Exclude<HeuristicChoice, 'random'>, HeuristicName> = { mult: 'mult_heuristic', sum: 'sum_heuristic' };

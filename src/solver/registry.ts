@@ -1,6 +1,6 @@
 import type { Rng } from '../random/rng.js';
 import { apr } from './apr.js';
-import type { SearchOptions, SearchOutcome, Solver, SolverShape } from './contract.js';
+import type { Searched, SearchOptions, SearchOutcome, Solver, SolverShape } from './contract.js';
 import type { Problem } from './problems.js';
 import { bfs, dfs } from './sos.js';
 import { sosp } from './sosp.js';
@@ -36,19 +36,31 @@ export function allSolvers(): readonly Solver<SolverName>[] {
  * level and spawns every child at once.
  */
 export function defaultSearchOptions(name: SolverName, reference = false): SearchOptions {
-  const d = solverNamed(name).defaults;
-  return {
+  const solver = solverNamed(name);
+  const d = solver.defaults;
+  const common = {
     solver: name,
     reference,
-    minBeam: 1,
-    maxBeam: d.maxBeam,
-    maxSubBeam: d.maxSubBeam,
-    promising: d.promising,
     heuristic: d.heuristic,
-    maxSpawnLevel: reference ? 0 : d.maxDepth - 1,
-    waveWindows: reference ? 0 : d.waveWindows,
-    fit: 'stop',
+    ...(d.maxBeam !== undefined && { beam: { min: 1, max: d.maxBeam } }),
+    ...(d.promising !== undefined && { promising: d.promising }),
   };
+  if (solver.shape === 'sequence') return { ...common, shape: 'sequence', fit: 'stop' };
+  const t = solver.threadDefaults;
+  return {
+    ...common,
+    shape: 'threads',
+    maxSubBeam: t.maxSubBeam,
+    maxSpawnLevel: reference ? 0 : t.maxDepth - 1,
+    waveWindows: reference ? 0 : t.waveWindows,
+  };
+}
+
+/** One search with `solver`, given options of its shape. */
+function searchOnce(solver: Solver, problem: Problem, rng: Rng, o: SearchOptions, window: WindowRules | undefined): Searched {
+  if (solver.shape === 'sequence' && o.shape === 'sequence') return solver.search(problem, rng, o, window);
+  if (solver.shape === 'threads' && o.shape === 'threads') return solver.search(problem, rng, o, window);
+  throw new Error(`${solver.name} is a ${solver.shape} solver, given ${o.shape} options`);
 }
 
 /** Searches made at most for one record under `fit: resample`. */
@@ -61,9 +73,9 @@ export const MAX_ATTEMPTS = 8;
 export function runSearch(problem: Problem, rng: Rng, o: SearchOptions, window?: WindowRules): SearchOutcome {
   const solver = solverNamed(o.solver);
   let attempts = 1;
-  let s = solver.search(problem, rng, o, window);
-  while (s.outOfBudget && o.fit === 'resample' && attempts < MAX_ATTEMPTS) {
-    s = solver.search(problem, rng, o, window);
+  let s = searchOnce(solver, problem, rng, o, window);
+  while (s.outOfBudget && o.shape === 'sequence' && o.fit === 'resample' && attempts < MAX_ATTEMPTS) {
+    s = searchOnce(solver, problem, rng, o, window);
     attempts++;
   }
   return {

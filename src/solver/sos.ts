@@ -1,5 +1,5 @@
 import { PyHeap } from './heap.js';
-import { contextFor, drawHeuristic, type SearchContext, type Solver, type ThreadResult } from './contract.js';
+import { beamOf, contextFor, drawHeuristic, type SearchContext, type SequenceSolver, type ThreadResult } from './contract.js';
 import { newThread, type TraceEvent } from './events.js';
 import { choiceInRange, shuffle } from '../random/rng.js';
 import { children, rootNode, sortByHeuristic, type SearchNode } from './node.js';
@@ -13,12 +13,10 @@ import { MOVE_RESERVE, SequenceBudget, WindowTooSmall, type WindowRules } from '
  */
 
 /** DFS as a solver: no beam; it keeps the children within the target (the original's threshold). */
-export const dfs: Solver<'dfs'> = {
+export const dfs: SequenceSolver<'dfs'> = {
   name: 'dfs',
   shape: 'sequence',
-  defaults: { maxBeam: 1, maxSubBeam: 1, promising: 0, heuristic: 'sum', maxDepth: 1, waveWindows: 0 },
-  drawsBeam: false,
-  readsPromising: false,
+  defaults: { heuristic: 'sum' },
   search(problem, rng, o, window) {
     const named = drawHeuristic(rng, o.heuristic);
     const { thread, outOfBudget } = dfsSearch(contextFor(problem, rng, named), problem.nums, problem.target, window);
@@ -28,15 +26,14 @@ export const dfs: Solver<'dfs'> = {
 };
 
 /** BFS as a solver: the beam drawn per record. */
-export const bfs: Solver<'bfs'> = {
+export const bfs: SequenceSolver<'bfs'> = {
   name: 'bfs',
   shape: 'sequence',
-  defaults: { maxBeam: 5, maxSubBeam: 5, promising: 0, heuristic: 'mult', maxDepth: 1, waveWindows: 0 },
-  drawsBeam: true,
-  readsPromising: false,
+  defaults: { maxBeam: 5, heuristic: 'mult' },
   search(problem, rng, o, window) {
     const named = drawHeuristic(rng, o.heuristic);
-    const beam = choiceInRange(rng, o.minBeam, o.maxBeam);
+    const range = beamOf(o);
+    const beam = choiceInRange(rng, range.min, range.max);
     const { thread, outOfBudget } = bfsSearch(contextFor(problem, rng, named), problem.nums, beam, o.reference, window);
     return { thread, outOfBudget, heuristicName: named, beam, subBeam: beam };
   },

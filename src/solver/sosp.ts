@@ -1,5 +1,5 @@
 import { choiceInRange } from '../random/rng.js';
-import { contextFor, drawHeuristic, type SearchContext, type Solver, type ThreadResult } from './contract.js';
+import { beamOf, contextFor, drawHeuristic, promisingOf, type SearchContext, type SequenceSolver, type ThreadResult } from './contract.js';
 import { newThread, type TraceEvent } from './events.js';
 import { expandBeam } from './expand.js';
 import { PyHeap } from './heap.js';
@@ -11,17 +11,16 @@ import { MOVE_RESERVE, SequenceBudget, WindowTooSmall, type WindowRules } from '
  * Reference mode draws a heuristic name it does not use and searches with mult_heuristic;
  * default mode uses the heuristic it names.
  */
-export const sosp: Solver<'sosp'> = {
+export const sosp: SequenceSolver<'sosp'> = {
   name: 'sosp',
   shape: 'sequence',
-  defaults: { maxBeam: 5, maxSubBeam: 5, promising: 0.5, heuristic: 'mult', maxDepth: 1, waveWindows: 0 },
-  drawsBeam: true,
-  readsPromising: true,
+  defaults: { maxBeam: 5, promising: 0.5, heuristic: 'mult' },
   search(problem, rng, o, window) {
     const named = drawHeuristic(rng, o.reference ? 'random' : o.heuristic);
-    const beam = choiceInRange(rng, o.minBeam, o.maxBeam);
+    const range = beamOf(o);
+    const beam = choiceInRange(rng, range.min, range.max);
     const ctx = contextFor(problem, rng, o.reference ? 'mult_heuristic' : named);
-    const { thread, outOfBudget } = sospSearch(ctx, problem.nums, { beam, promising: o.promising, window });
+    const { thread, outOfBudget } = sospSearch(ctx, problem.nums, { beam, promising: promisingOf(o), window });
     return { thread, outOfBudget, heuristicName: named, beam, subBeam: beam };
   },
   searchType: (beam) => `sosp_${beam}`,

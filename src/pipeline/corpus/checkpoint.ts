@@ -30,8 +30,11 @@ export interface StageState {
   readonly tally: unknown;
 }
 
-/** 3: every file's SHA-256, and the open files' of the bytes covered (2 had only finished files'). */
-export const CHECKPOINT_FORMAT = 3;
+/**
+ * 4: each solver's search options list only the options it reads (3 listed every option for
+ * every solver); 3: every file's SHA-256, and the open files' of the bytes covered.
+ */
+export const CHECKPOINT_FORMAT = 4;
 
 export interface Checkpoint {
   readonly format: typeof CHECKPOINT_FORMAT;

@@ -37,7 +37,8 @@ export interface Manifest extends Versions {
   readonly files: readonly ManifestFile[];
 }
 
-export const MANIFEST_FORMAT = 'countdown-traces corpus 2';
+/** 3: each solver's search options list only the options it reads (2 listed every option for every solver). */
+export const MANIFEST_FORMAT = 'countdown-traces corpus 3';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 

@@ -64,26 +64,31 @@ export const WORKER_HEAP_MB = 256;
 
 export const WHOLE: Shard = { index: 0, count: 1 };
 
+/**
+ * A solver's record settings as the manifest lists them: the options it reads and no others
+ * (a key a solver does not read would only mislead, and the card's command would pass it on).
+ */
+function searchOptionsJson(rs: RecordSettings): Record<string, unknown> {
+  const so = rs.options;
+  return {
+    ...(so.beam && { min_beam: so.beam.min, max_beam: so.beam.max }),
+    ...(so.shape === 'threads' && { max_sub_beam: so.maxSubBeam }),
+    ...(so.promising !== undefined && { promising: so.promising }),
+    heuristic: so.heuristic,
+    ...(so.shape === 'threads' ? { max_spawn_level: so.maxSpawnLevel, wave_windows: so.waveWindows } : { fit: so.fit }),
+    window: rs.window,
+    condition: rs.condition,
+    token_fields: rs.tokenFields,
+  };
+}
+
 /** The options as recorded in manifest.json and the checkpoint: plain JSON, stable key order. */
 export function optionsJson(o: CorpusOptions): Record<string, unknown> {
   const search: Record<string, unknown> = {};
   for (const s of o.solvers) {
     const rs = o.settings[s];
     if (!rs) throw new Error(`no record settings for ${s}`);
-    const so = rs.options;
-    search[s] = {
-      min_beam: so.minBeam,
-      max_beam: so.maxBeam,
-      max_sub_beam: so.maxSubBeam,
-      promising: so.promising,
-      heuristic: so.heuristic,
-      max_spawn_level: so.maxSpawnLevel,
-      wave_windows: so.waveWindows,
-      fit: so.fit,
-      window: rs.window,
-      condition: rs.condition,
-      token_fields: rs.tokenFields,
-    };
+    search[s] = searchOptionsJson(rs);
   }
   return {
     count: o.count,

@@ -6,7 +6,7 @@ import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } f
 import { exists } from './files.js';
 import { clearFolder, scanFolder } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
-import { versions, type Manifest } from './manifest.js';
+import { MANIFEST_FORMAT, versions, type Manifest } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
 import { CHECKPOINT, MANIFEST, streamKey, type FilePlan } from './plan.js';
@@ -34,7 +34,10 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
     await clearFolder(dir);
   } else if (await exists(manifestPath)) {
     if (!s.resume) throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
-    const m = JSON.parse(await readFile(manifestPath, 'utf8')) as Pick<Manifest, 'options' | 'shard' | 'files'>;
+    const m = JSON.parse(await readFile(manifestPath, 'utf8')) as Pick<Manifest, 'format' | 'options' | 'shard' | 'files'>;
+    if (m.format !== MANIFEST_FORMAT) {
+      throw new UsageError(`${manifestPath} is of format "${String(m.format)}", from another version of countdown-traces, not "${MANIFEST_FORMAT}"; start over with --force`);
+    }
     sameRun(dir, m.options, m.shard, o, s);
     await checkFiles(dir, m.files, 'the manifest', (path, problem) => new UsageError(`${path} ${problem}; ${dir} is not the corpus its manifest describes: make it again with --force`));
     rmSync(join(dir, CHECKPOINT), { force: true });
