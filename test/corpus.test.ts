@@ -469,6 +469,26 @@ describe('corpus: a Hugging Face dataset folder', () => {
     expectSameFolder('base', 'from-card');
   });
 
+  it("the card's command makes the same corpus whatever the solvers and flags: it passes a flag when every solver that reads it agrees", () => {
+    const cases = [
+      // dfs reads neither flag: the card once compared its unread defaults too, and left both out.
+      ['--solvers', 'sosp,apr,dfs', '--promising', '0.6', '--max-sub-beam', '12'],
+      // No solver here reads a beam, a sub beam or waves: the card must not pass them (they would be refused).
+      ['--solvers', 'dfs', '--heuristic', 'mult'],
+      ['--solvers', 'sosp', '--fit', 'resample', '--window', '2048'],
+      ['--solvers', 'apr,bfs', '--max-depth', '2', '--wave', '0', '--max-beam', '4'],
+    ];
+    cases.forEach((flags, i) => {
+      const made = `card-case-${i}`;
+      expectOk(run(['corpus', '--count', '20', '--val-count', '5', '--seed', '9', ...flags, '--quiet', '--out', made]));
+      const card = readFileSync(join(p(made), 'README.md'), 'utf8');
+      const command = /```sh\n([\s\S]*?)\n```/.exec(card)![1]!.replace(/ \\\n\s*/g, ' ');
+      const args = command.replace(/^npx countdown-traces /, '').replace(/ --out DIR$/, '').split(' ');
+      expectOk(run([...args, '--quiet', '--out', `${made}-again`]));
+      expectSameFolder(made, `${made}-again`);
+    });
+  });
+
   it('reads as the datasets JSON builder reads it: objects with the same keys on every line of a config, each column of one type, the type the card declares', () => {
     expectOk(run(['corpus', '--count', '300', '--val-count', '0', '--seed', '2', '--solvers', 'dfs,bfs,sosp', '--fit', 'drop', '--window', '1024', '--min-numbers', '3', '--max-numbers', '5', '--quiet', '--out', 'mixed']));
     // Deep APR threads (five and six numbers: grandchildren and further), at depth 3 and 2.

@@ -80,8 +80,8 @@ type SearchOpts = Record<string, unknown>;
 /**
  * The command that makes a corpus of these options (`manifest.json`'s `options`): every
  * option that shapes the bytes, written out. A search option is written when every solver
- * has the same value; when they differ, each solver has its own default and the flag is left
- * out. Workers, batches, shards and resuming never change a byte, so they are not in it.
+ * that reads it (the manifest lists a solver's options only if it reads them) has the same
+ * value; when they differ, each solver has its own default and the flag is left out. Workers, batches, shards and resuming never change a byte, so they are not in it.
  */
 export function corpusCommand(o: Options): string {
   const p = (o.problems ?? {}) as Record<string, unknown>;
@@ -91,7 +91,8 @@ export function corpusCommand(o: Options): string {
   args.push('--min-numbers', String(p.min_numbers), '--max-numbers', String(p.max_numbers));
   args.push('--min-target', String(p.min_target), '--max-target', String(p.max_target), '--max-number', String(p.max_number));
   args.push('--solvers', solvers.join(','));
-  const same = (key: string, of: readonly string[] = solvers): unknown => {
+  const same = (key: string): unknown => {
+    const of = solvers.filter((s) => search[s] !== undefined && key in search[s]);
     const values = of.map((s) => JSON.stringify(search[s]?.[key]));
     return values.length > 0 && values.every((v) => v === values[0]) ? search[of[0]!]?.[key] : undefined;
   };
@@ -112,7 +113,7 @@ export function corpusCommand(o: Options): string {
   if (typeof level === 'number') args.push('--max-depth', String(level + 1));
   const conditions = [...new Set(solvers.map((s) => String(search[s]?.condition ?? 'none')).filter((c) => c !== 'none'))];
   if (conditions.length > 0) args.push('--condition', conditions.join(','));
-  const fit = same('fit', solvers.filter((s) => s !== 'apr'));
+  const fit = same('fit');
   if (fit !== undefined) args.push('--fit', String(fit));
   args.push('--compress', String(o.compress), '--max-file-size', formatSize(Number(o.max_file_size)));
   return `npx countdown-traces corpus ${args.join(' ')} --out DIR`;
