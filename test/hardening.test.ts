@@ -9,6 +9,7 @@ import { describeRecord } from '../src/serializers/record-view.js';
 import { countTextTokens } from '../src/tokens/llama.js';
 import { streamFor } from '../src/random/streams.js';
 import { verifyRecord } from '../src/verify/index.js';
+import { splitOf } from '../src/solver/problems.js';
 import { goldenPath, repoRoot, testSettings } from './helpers.js';
 
 /**
@@ -189,6 +190,20 @@ describe('counts that take long', () => {
     expectRefused(run(['problems', '--count', '1000000000000', '--out', 'huge.jsonl']), /--count 1000000000000 is more than the 386,711,325 distinct problems these options allow/);
     expectRefused(run(['corpus', '--count', '1000000000000', '--out', 'huge']), /--count \+ --val-count 1000000001000 is more than the 386,711,325 distinct problems/);
     expect(existsSync(p('huge'))).toBe(false);
+  });
+
+  it('a small space is counted per split: a val count beyond its share is refused at once, one within it is met', () => {
+    // Two numbers: 107 solvable val problems (val is about 1/64 of the space); many targets have none.
+    const two = ['--min-numbers', '2', '--max-numbers', '2'];
+    expectRefused(run(['corpus', '--count', '100', ...two, '--solvers', 'sosp', '--out', 'two']), /--val-count 1000 is more than the 107 solvable val problems these options allow/);
+    expect(existsSync(p('two'))).toBe(false);
+    expectRefused(run(['problems', '--split', 'val', '--count', '200', '--min-numbers', '3', '--max-numbers', '3', '--max-target', '20', '--out', 'v3.jsonl']), /--count 200 is more than the 56 solvable val problems/);
+    expect(existsSync(p('v3.jsonl'))).toBe(false);
+    const r = run(['problems', '--split', 'val', '--count', '107', ...two, '--seed', '4', '--out', 'v2.jsonl']);
+    expect(r.code, r.stderr).toBe(0);
+    const val = text('v2.jsonl').trim().split('\n').map((l) => JSON.parse(l) as { nums: number[]; target: number });
+    expect(new Set(val.map((q) => `${[...q.nums].sort((a, b) => a - b).join(',')}:${q.target}`)).size).toBe(107);
+    expect(val.every((q) => q.nums.length === 2 && splitOf(q.nums, q.target) === 'val')).toBe(true);
   });
 
   it('a count that takes hours shows its progress and the time left', async () => {

@@ -102,6 +102,8 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .action(async (f: CorpusFlags) => {
       const spec = problemSpec(f);
       checkCount(spec, f.count + f.valCount, '--count + --val-count');
+      checkCount(spec, f.count, '--count', 'train');
+      checkCount(spec, f.valCount, '--val-count', 'val');
       if (f.resume && f.force) throw new UsageError('--resume and --force exclude each other');
       const options: CorpusOptions = {
         count: f.count,

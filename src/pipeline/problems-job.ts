@@ -3,7 +3,7 @@ import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
 import { problemRecord, type Compat } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { maxReachable } from '../solver/exact.js';
-import { defaultProblems, ProblemSpaceError, problemSpaceBound, referenceProblems, type ProblemSpec, type Split } from '../solver/problems.js';
+import { defaultProblems, ProblemSpaceError, problemSpaceBound, problemsInSplit, referenceProblems, type ProblemSpec, type Split } from '../solver/problems.js';
 import { fmtInt, lateStage } from './corpus/progress.js';
 import { UsageError } from './errors.js';
 import { readProblemKeys } from './problems-file.js';
@@ -37,9 +37,19 @@ export function checkSpec(spec: ProblemSpec): void {
 
 /**
  * Default mode never repeats a problem: a count beyond the distinct problems of the spec can
- * never be met (it would run until the space is exhausted), so it is refused at once.
+ * never be met (it would run until the space is exhausted), so it is refused at once. A
+ * small space is counted exactly, per split (val is about 1/64 of it).
  */
-export function checkCount(spec: ProblemSpec, count: number, what: string): void {
+export function checkCount(spec: ProblemSpec, count: number, what: string, split?: Split): void {
+  const exact = split === undefined ? undefined : problemsInSplit(spec, split);
+  if (exact !== undefined) {
+    if (count > exact) {
+      throw new UsageError(
+        `${what} ${count} is more than the ${fmtInt(exact)} solvable ${split} problems these options allow (default mode never repeats a problem); lower it or widen the ranges`,
+      );
+    }
+    return;
+  }
   const space = problemSpaceBound(spec);
   if (count > space) {
     throw new UsageError(
@@ -52,7 +62,7 @@ export function checkCount(spec: ProblemSpec, count: number, what: string): void
 export async function runProblems(job: ProblemsJob): Promise<number> {
   checkSpec(job.spec);
   checkOutputs(job.exclude ? [{ option: '--exclude', path: job.exclude }] : [], [{ option: '--out', path: job.out }]);
-  if (job.compat === 'default') checkCount(job.spec, job.count, '--count');
+  if (job.compat === 'default') checkCount(job.spec, job.count, '--count', job.split);
   const excluded = job.exclude ? await readProblemKeys(job.exclude) : { keys: new Set<string>(), records: 0 };
   const problems =
     job.compat === 'reference'

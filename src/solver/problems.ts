@@ -116,9 +116,17 @@ function mix(x: number): number {
  */
 export function* defaultCandidates(seed: number, split: Split, index: number, spec: ProblemSpec): Generator<Problem> {
   const rng = streamFor(seed, `problems/${split}`, index);
+  let empty = 0;
   for (;;) {
     const startSize = randint(rng, spec.minNumbers, spec.maxNumbers);
     const target = choiceInRange(rng, spec.minTarget, spec.maxTarget);
+    // A target with no solvable problem of this split (val is 1/64 of a small space) is
+    // drawn again; drawing numbers for it could only end in `hopeless`.
+    if (!mayHaveProblem(split, startSize, target, spec.maxNumber)) {
+      if (++empty >= MAX_EMPTY_TARGETS) throw noProblemInSplit(spec, split, empty);
+      continue;
+    }
+    empty = 0;
     let found: Problem | undefined;
     for (let draws = 0; draws < MAX_DRAWS && !found; draws++) {
       const nums = drawNums(rng, startSize, spec.maxNumber);
@@ -131,20 +139,90 @@ export function* defaultCandidates(seed: number, split: Split, index: number, sp
   }
 }
 
+/** Targets in a row without a problem of the split after which the options are judged hopeless. */
+const MAX_EMPTY_TARGETS = 1000;
+
+/** Number multisets of one size at most this many are enumerated to see whether a target has a problem of a split. */
+const ENUMERATED_MULTISETS = 20_000;
+
+const counted = new Map<string, number>();
+
+/** The solvable problems of `split` with `size` numbers in 1..maxNumber and `target`, each multiset listed once (memoised). */
+function problemsOf(split: Split, size: number, target: number, maxNumber: number): number {
+  const key = `${split} ${size} ${target} ${maxNumber}`;
+  let n = counted.get(key);
+  if (n === undefined) {
+    n = 0;
+    const nums = new Array<number>(size).fill(1);
+    // Every multiset once, as a non-decreasing sequence of numbers.
+    for (;;) {
+      if (splitOf(nums, target) === split && solve(nums, target)) n++;
+      let k = size - 1;
+      while (k >= 0 && nums[k] === maxNumber) k--;
+      if (k < 0) break;
+      const next = nums[k]! + 1;
+      for (let j = k; j < size; j++) nums[j] = next;
+    }
+    counted.set(key, n);
+  }
+  return n;
+}
+
+/**
+ * Whether some solvable problem of `split` has `size` numbers and `target`: exact where the
+ * multisets are few enough to list, else true (a large space has problems of both splits for
+ * any target it can reach).
+ */
+function mayHaveProblem(split: Split, size: number, target: number, maxNumber: number): boolean {
+  return multisets(maxNumber, size) > ENUMERATED_MULTISETS || problemsOf(split, size, target, maxNumber) > 0;
+}
+
+/** Problems listed at most to count a split exactly (multisets times targets). */
+const ENUMERATED_PROBLEMS = 2_000_000;
+
+/**
+ * The distinct solvable problems of a split the spec allows, counted exactly when the space
+ * is small enough to list; undefined otherwise (problemSpaceBound still bounds it).
+ */
+export function problemsInSplit(spec: ProblemSpec, split: Split): number | undefined {
+  const targets = spec.maxTarget - spec.minTarget + 1;
+  let listed = 0;
+  for (let k = spec.minNumbers; k <= spec.maxNumbers; k++) {
+    const m = multisets(spec.maxNumber, k);
+    if (m > ENUMERATED_MULTISETS) return undefined;
+    listed += m * targets;
+  }
+  if (listed > ENUMERATED_PROBLEMS) return undefined;
+  let n = 0;
+  for (let k = spec.minNumbers; k <= spec.maxNumbers; k++) {
+    for (let t = spec.minTarget; t <= spec.maxTarget; t++) n += problemsOf(split, k, t, spec.maxNumber);
+  }
+  return n;
+}
+
+function noProblemInSplit(spec: ProblemSpec, split: Split, targets: number): ProblemSpaceError {
+  return new ProblemSpaceError(
+    `no solvable ${split} problem with ${spec.minNumbers}..${spec.maxNumbers} numbers in 1..${spec.maxNumber} for ${targets} targets in a row ` +
+      `(${split === 'val' ? 'val is 1/64 of the problem space; ' : ''}widen --max-number or the target range)`,
+  );
+}
+
+/** C(maxNumber + k - 1, k): multisets of k numbers from 1..maxNumber. */
+function multisets(maxNumber: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (maxNumber - 1 + i)) / i;
+  return c;
+}
+
 /**
  * At most how many distinct problems the spec allows: multisets of numbers (of each allowed
  * size) times targets, solvable or not. Default mode never repeats a problem, so it cannot
  * make more than this (an upper bound, for refusing counts that can never be met).
  */
 export function problemSpaceBound(spec: ProblemSpec): number {
-  let multisets = 0;
-  for (let k = spec.minNumbers; k <= spec.maxNumbers; k++) {
-    // C(maxNumber + k - 1, k): multisets of k numbers from 1..maxNumber
-    let c = 1;
-    for (let i = 1; i <= k; i++) c = (c * (spec.maxNumber - 1 + i)) / i;
-    multisets += c;
-  }
-  return multisets * (spec.maxTarget - spec.minTarget + 1);
+  let count = 0;
+  for (let k = spec.minNumbers; k <= spec.maxNumbers; k++) count += multisets(spec.maxNumber, k);
+  return count * (spec.maxTarget - spec.minTarget + 1);
 }
 
 /** The next candidate of a stream (they never end). */
