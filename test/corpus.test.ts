@@ -288,6 +288,32 @@ describe('corpus: the folder', () => {
     expectUsageError(run(['verify', 'no-manifest']), /no-manifest: a folder without a readable manifest\.json/);
   });
 
+  it('verify checks a corpus folder against its manifest: a file cut short (at a line end) or missing is named, exit 1', () => {
+    cpSync(p('base'), p('cut'), { recursive: true });
+    const name = manifestOf('base').files.find((f) => f.config === 'sosp')!.name;
+    const data = join(p('cut'), name);
+    const text = readFileSync(data, 'utf8');
+    writeFileSync(data, text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
+    rmSync(join(p('cut'), 'stats.json'));
+    const r = run(['verify', 'cut']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${join('cut', name)}: holds ${(statSync(data).size).toLocaleString('en-US')} bytes, the manifest`);
+    expect(r.stdout).toContain(`${join('cut', 'stats.json')}: is missing`);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/0 with issues \(0 issues\), .*; 2 files not as the manifest says$/);
+  });
+
+  it('stats and report read a corpus folder by its manifest: a file left beside the data is not counted, and --out may not be a data file', () => {
+    cpSync(p('base'), p('extra'), { recursive: true });
+    const name = manifestOf('base').files.find((f) => f.config === 'sosp')!.name;
+    cpSync(join(p('base'), name), join(p('extra'), 'sosp_copy.jsonl'));
+    const stats = (folder: string) => run(['stats', folder]).stdout.split('\n').slice(1).join('\n');
+    expect(stats('extra')).toBe(stats('base'));
+    const data = join(p('extra'), name);
+    const before = readFileSync(data);
+    expectUsageError(run(['report', 'extra', '--out', join('extra', name)]), /writing it would destroy that input/);
+    expect(readFileSync(data).equals(before)).toBe(true);
+  });
+
   it('stats.json: counts, solve rates by start size, token percentiles per kind, child threads, overflows, decomposition', () => {
     const s = JSON.parse(readFileSync(join(p('base'), 'stats.json'), 'utf8'));
     expect(s.records).toEqual({ train: 1500, val: 100, sosp: 1500, apr: 1500 });
@@ -366,6 +392,9 @@ describe('corpus: options pass through to the record maker', () => {
     expect(m.options.search.apr).not.toHaveProperty('fit');
     expect(m.options.search.sosp).toMatchObject({ window: 2048, condition: 'token-budget', fit: 'resample' });
     expect(m.options.max_file_size).toBe(500_000_000);
+    // stats judges a corpus folder's sequences against its own window unless told otherwise.
+    expect(run(['stats', 'opts']).stdout).toMatch(/sequences over the 2,048 window/);
+    expect(run(['stats', 'opts', '--window', '4096']).stdout).toMatch(/sequences over the 4,096 window/);
     const train = join('opts', 'problems', 'train-00000-of-00001.jsonl');
     for (const [solver, extra] of [
       ['apr', ['--max-depth', '2', '--condition', 'sub-call-budget']],

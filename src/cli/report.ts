@@ -3,7 +3,7 @@ import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
 
 interface CorpusFlags {
-  window: number;
+  window?: number;
   label?: string[];
 }
 
@@ -14,7 +14,7 @@ const collectLabel = (value: string, previous: string[] = []) => [...previous, v
 export function addCorpusOptions(cmd: Command): Command {
   return cmd
     .argument('<inputs...>', 'record files (.jsonl, .json, .gz; - is stdin) or corpus folders; each is one corpus, compared side by side')
-    .option('--window <n>', 'context window in tokens (<s> + text + </s>)', integer('--window', 2), DEFAULT_WINDOW)
+    .option('--window <n>', `context window in tokens (<s> + text + </s>) sequences are judged against (default: a corpus folder's own, else ${DEFAULT_WINDOW})`, integer('--window', 2))
     .option('--label <name>', 'name of a corpus, once per input in order (default: the shortest distinct path tail)', collectLabel);
 }
 

@@ -1,7 +1,9 @@
 import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
-import { corpusDataFiles } from './corpus/manifest.js';
+import { checkFile } from './corpus/integrity.js';
+import { readManifest } from './corpus/manifest.js';
+import { join } from 'node:path';
 import { isFolder } from '../records/files.js';
 import { readRecords } from '../records/read.js';
 import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
@@ -22,6 +24,8 @@ export interface VerifySummary {
   overflows: number;
   /** Files read (a corpus folder counts its data files). */
   files: number;
+  /** Files of a corpus folder that are not as its manifest says (missing, another size, other bytes). */
+  changedFiles: number;
 }
 
 /** One line of a sequences file: a `{"text", "record", "thread", "tokens"}` object, or a bare string (`.json` array). */
@@ -58,7 +62,7 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
  * `record`, `thread` and `tokens` fields.
  */
 export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
-  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0 };
+  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0 };
   const finish = (where: string, findings: readonly string[]) => {
     if (findings.length === 0) return;
     sum.badRecords++;
@@ -77,7 +81,25 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     }
   };
 
-  for (const file of job.files.flatMap((p) => (isFolder(p) ? corpusDataFiles(p) : [p]))) {
+  /** The files to read: a corpus folder's data files, each first checked against its manifest (a missing one is not read). */
+  const toRead = async (p: string): Promise<string[]> => {
+    if (!isFolder(p)) return [p];
+    const files: string[] = [];
+    for (const f of readManifest(p).files) {
+      const path = join(p, f.name);
+      const problem = await checkFile(path, f, 'the manifest');
+      if (problem) {
+        sum.changedFiles++;
+        job.report(`${path}: ${problem}`);
+      }
+      if (f.config !== undefined && problem !== 'is missing') files.push(path);
+    }
+    return files;
+  };
+  const files: string[] = [];
+  for (const p of job.files) files.push(...(await toRead(p)));
+
+  for (const file of files) {
     sum.files++;
     let index = 0;
     // The sequences of one record, checked together when the record's last one has been read.

@@ -1,8 +1,11 @@
 import { UsageError } from '../pipeline/errors.js';
+import { hasManifest, readManifest } from '../pipeline/corpus/manifest.js';
+import { DEFAULT_WINDOW, judgedWindow } from '../pipeline/settings.js';
+import { isFolder } from '../records/files.js';
 import { checkOutputs } from '../pipeline/paths.js';
 import type { CorpusStats } from './collect.js';
 import { headlineFigures } from './figures.js';
-import { corpusLabels, gatherCorpus } from './gather.js';
+import { corpusLabels, gatherCorpus, inputFiles } from './gather.js';
 import { reportPage } from './html.js';
 import { writePage } from './page-text.js';
 import { statsText } from './terminal.js';
@@ -13,15 +16,23 @@ export interface CorpusOptions {
   /** Files or folders; each one is a corpus, drawn side by side with the others. */
   readonly inputs: readonly string[];
   readonly labels?: readonly string[];
-  readonly window: number;
+  /** The window sequences are judged against; undefined: a corpus folder's own (judgedWindow), else DEFAULT_WINDOW. */
+  readonly window: number | undefined;
   /** Where warnings about skipped lines go (one line each). */
   readonly warn: (line: string) => void;
+}
+
+/** The window a corpus folder was made with (0, none, judged against DEFAULT_WINDOW); DEFAULT_WINDOW for anything else. */
+function ownWindow(input: string): number {
+  if (!isFolder(input) || !hasManifest(input)) return DEFAULT_WINDOW;
+  const w = readManifest(input).options.window;
+  return judgedWindow(typeof w === 'number' ? w : 0);
 }
 
 export async function gatherAll(o: CorpusOptions): Promise<CorpusStats[]> {
   const labels = corpusLabels(o.inputs, o.labels ?? []);
   const corpora: CorpusStats[] = [];
-  for (const [i, input] of o.inputs.entries()) corpora.push(await gatherCorpus(input, labels[i]!, o.window, o.warn));
+  for (const [i, input] of o.inputs.entries()) corpora.push(await gatherCorpus(input, labels[i]!, o.window ?? ownWindow(input), o.warn));
   if (corpora.every((c) => c.records === 0)) {
     throw new UsageError(`no records to report in ${o.inputs.join(', ')}${corpora.some((c) => c.skipped > 0) ? ' (every line was skipped)' : ''}`);
   }
@@ -35,7 +46,9 @@ export interface ReportSummary {
 }
 
 export async function runReport(o: CorpusOptions & { readonly out: string }): Promise<ReportSummary> {
-  checkOutputs(o.inputs.map((path) => ({ option: 'the input', path })), [{ option: '--out', path: o.out }]);
+  // Every file read is an input: --out may be none of them (a folder's files included).
+  const read = o.inputs.flatMap((path) => [path, ...inputFiles(path).files]);
+  checkOutputs(read.map((path) => ({ option: 'the input', path })), [{ option: '--out', path: o.out }]);
   const corpora = await gatherAll(o);
   // Vega and Vega-Lite take about 0.4 s to load: only the report loads them, not every command.
   const { corpusCharts } = await import('./charts.js');

@@ -48,7 +48,7 @@ export async function readCovered(fh: FileHandle, want: Covered, whole: boolean,
 }
 
 /** Checks a whole file against what vouches for it (see readCovered): what is wrong with it, or undefined. */
-async function checkFile(path: string, want: Covered, by: string): Promise<string | undefined> {
+export async function checkFile(path: string, want: Covered, by: string): Promise<string | undefined> {
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');

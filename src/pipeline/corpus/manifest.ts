@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -136,13 +136,25 @@ export async function writeCorpusEnd(
   return files;
 }
 
-/** The data files of a finished corpus folder, in the manifest's order (problems, records, sequences). */
-export function corpusDataFiles(dir: string): string[] {
-  let m: Manifest;
+/** Whether a folder holds a corpus's manifest (a finished corpus, or one that claims to be). */
+export function hasManifest(dir: string): boolean {
+  return existsSync(join(dir, MANIFEST));
+}
+
+/** The manifest of a finished corpus folder; a folder without a readable one is refused. */
+export function readManifest(dir: string): Manifest {
   try {
-    m = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as Manifest;
+    const m = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as Manifest;
+    if (!Array.isArray(m.files)) throw new Error('no files');
+    return m;
   } catch {
     throw new UsageError(`${dir}: a folder without a readable ${MANIFEST}: not a finished corpus (name its files instead)`);
   }
-  return m.files.filter((f) => f.config !== undefined).map((f) => join(dir, f.name));
+}
+
+/** The data files of a finished corpus folder, in the manifest's order (problems, records, sequences). */
+export function corpusDataFiles(dir: string): string[] {
+  return readManifest(dir)
+    .files.filter((f) => f.config !== undefined)
+    .map((f) => join(dir, f.name));
 }
