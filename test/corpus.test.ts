@@ -699,6 +699,8 @@ describe('corpus: shards and merge', () => {
     // A shard is a corpus of its own (its card says which shard), with the block sizes merge needs.
     expect(treeFiles(p('s1')).filter((n) => !n.includes('/'))).toEqual(['README.md', 'blocks.json', 'manifest.json', 'stats.json']);
     expect(readFileSync(join(p('s1'), 'README.md'), 'utf8')).toMatch(/shard 1 of 2/);
+    // Its command makes this shard (the merged card, the base corpus's, names none).
+    expect(readFileSync(join(p('s1'), 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ')).toMatch(/--max-file-size 5MB --shard 1\/2 --out DIR/);
     // Any order of the shard folders.
     expectOk(run(['merge', 's1', 's0', '--out', 'merged', '--quiet']));
     expectSameFolder('base', 'merged');

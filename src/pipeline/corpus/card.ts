@@ -81,9 +81,11 @@ type SearchOpts = Record<string, unknown>;
  * The command that makes a corpus of these options (`manifest.json`'s `options`): every
  * option that shapes the bytes, written out. A search option is written when every solver
  * that reads it (the manifest lists a solver's options only if it reads them) has the same
- * value; when they differ, each solver has its own default and the flag is left out. Workers, batches, shards and resuming never change a byte, so they are not in it.
+ * value; when they differ, each solver has its own default and the flag is left out. Workers,
+ * batches and resuming never change a byte, so they are not in it; a shard's command names
+ * its shard (`shard`, from its manifest), a merged corpus's none.
  */
-export function corpusCommand(o: Options): string {
+export function corpusCommand(o: Options, shard?: Manifest['shard']): string {
   const p = (o.problems ?? {}) as Record<string, unknown>;
   const solvers = (o.solvers ?? []) as string[];
   const search = (o.search ?? {}) as Record<string, SearchOpts>;
@@ -116,6 +118,7 @@ export function corpusCommand(o: Options): string {
   const fit = same('fit');
   if (fit !== undefined) args.push('--fit', String(fit));
   args.push('--compress', String(o.compress), '--max-file-size', formatSize(Number(o.max_file_size)));
+  if (shard && shard.count > 1) args.push('--shard', `${shard.index}/${shard.count}`);
   return `npx countdown-traces corpus ${args.join(' ')} --out DIR`;
 }
 
@@ -298,7 +301,7 @@ export function renderCard(m: Manifest, statsText: string): string {
   }
   lines.push('## Configs and files', '');
   lines.push(
-    `Every config is a folder of JSON Lines files${Number(o.max_file_size) > 0 ? ` of at most ${formatSize(Number(o.max_file_size))} each` : ', one per split'}${ext.endsWith('.gz') ? ' (each gzip-compressed)' : ''}, numbered so that a sorted`,
+    `Every config is a folder of JSON Lines files${Number(o.max_file_size) > 0 ? ` of at most ${formatSize(Number(o.max_file_size))} each (or one block of records, which is never split)` : ', one per split'}${ext.endsWith('.gz') ? ' (each gzip-compressed)' : ''}, numbered so that a sorted`,
     'listing gives the records in order. Line *i* of a search config is the search of train problem *i*',
     "(unless `--fit drop` left records out); a sequence names its problem in `record`.",
     '',
@@ -306,7 +309,7 @@ export function renderCard(m: Manifest, statsText: string): string {
   lines.push(...configTable(configs, ext), '');
   lines.push('## How it was made', '');
   lines.push(`By countdown-traces ${m.tool.version} on Node ${m.runtime.node} (${deps}):`, '');
-  lines.push('```sh', wrapCommand(corpusCommand(o)), '```', '');
+  lines.push('```sh', wrapCommand(corpusCommand(o, m.shard)), '```', '');
   lines.push(
     'The same command gives the same bytes anywhere with these versions: a record depends only on the',
     'seed, the options and its index, never on the number of workers, the batch size, an interruption',
