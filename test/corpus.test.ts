@@ -823,13 +823,15 @@ describe('corpus: errors are one line', () => {
 
   it('a --max-file-size that is not a size', () => {
     for (const bad of ['5XB', '-1MB', 'big', '']) expectUsageError(run([...BASE.slice(0, -2), '--max-file-size', bad, '--out', 'nok']), /--max-file-size: expected a size such as 500MB/);
+    expectUsageError(run([...BASE.slice(0, -2), '--max-file-size', '0.5', '--out', 'nok']), /--max-file-size: 0.5 is less than one byte \(0 means no bound\)/);
     expect(existsSync(p('nok'))).toBe(false);
   });
 
   it('a README.md in a new run\'s folder is not overwritten', () => {
     mkdirSync(p('own'));
     writeFileSync(join(p('own'), 'README.md'), 'my notes');
-    expectUsageError(run([...BASE, '--out', 'own']), /already holds README\.md from another run/);
+    expectUsageError(run([...BASE, '--out', 'own']), /already holds README\.md, which is not a countdown-traces card, at a path a run writes; move it away/);
+    expectUsageError(run([...BASE, '--out', 'own', '--force']), /README\.md is not a file of a countdown-traces corpus/);
     expect(readFileSync(join(p('own'), 'README.md'), 'utf8')).toBe('my notes');
   });
 });

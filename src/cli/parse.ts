@@ -44,6 +44,8 @@ export function size(option: string) {
     if (!m || !unit) throw new UsageError(`${option}: expected a size such as 500MB or 1GB (units ${units.join(', ')}), got "${text}"`);
     const n = Math.floor(Number(m[1]) * SIZE_UNITS[unit]!);
     if (!Number.isSafeInteger(n)) throw new UsageError(`${option}: ${text} is too large`);
+    // Less than a byte would read as 0, which means no bound at all.
+    if (n === 0 && Number(m[1]) > 0) throw new UsageError(`${option}: ${text} is less than one byte (0 means no bound)`);
     return n;
   };
 }

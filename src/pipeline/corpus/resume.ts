@@ -86,8 +86,10 @@ export async function checkDoneStream(dir: string, f: FilePlan, st: StageState):
 
 /** Files of another run in a folder a new run (a corpus or a merge) would write: refused, never overwritten. */
 export function refuseLeftovers(dir: string): void {
-  const leftovers = scanFolder(dir).taken;
-  if (leftovers.length > 0) {
-    throw new UsageError(`${dir} already holds ${leftovers[0]} from another run; use another --out, or --force to overwrite`);
-  }
+  const c = scanFolder(dir);
+  const first = c.taken[0];
+  if (first === undefined) return;
+  // A README.md that is not a card is the user's: --force would refuse it too.
+  if (c.unknown.includes(first)) throw new UsageError(`${dir} already holds ${first}, which is not a countdown-traces card, at a path a run writes; move it away, or use another --out`);
+  throw new UsageError(`${dir} already holds ${first} from another run; use another --out, or --force to overwrite`);
 }
