@@ -392,6 +392,10 @@ describe('corpus: options pass through to the record maker', () => {
     expect(m.options.search.apr).not.toHaveProperty('fit');
     expect(m.options.search.sosp).toMatchObject({ window: 2048, condition: 'token-budget', fit: 'resample' });
     expect(m.options.max_file_size).toBe(500_000_000);
+    // The card says which configs carry a prefix, and that this folder has no validation split.
+    const card = readFileSync(join(p('opts'), 'README.md'), 'utf8').replace(/\n/g, ' ');
+    expect(card).toContain('The sequences of `apr_sequences` and `sosp_sequences` begin with their conditioning prefix (`Sub Call Budget: N ` or `Token Budget: N `)');
+    expect(card).toContain('"problems")  # train (no validation split here)');
     // stats judges a corpus folder's sequences against its own window unless told otherwise.
     expect(run(['stats', 'opts']).stdout).toMatch(/sequences over the 2,048 window/);
     expect(run(['stats', 'opts', '--window', '4096']).stdout).toMatch(/sequences over the 4,096 window/);

@@ -10,12 +10,18 @@ import type { SequenceInfo } from './sequences.js';
 /** Conditioning prefixes the reference's models were trained with (spec §10). */
 export type Conditioning = 'none' | 'token-budget' | 'sub-call-budget';
 
-function tokenBudgetPrefix(bin: number): string {
+/** `N` stands for the number where a document shows a prefix's form (prefixForm). */
+function tokenBudgetPrefix(bin: number | 'N'): string {
   return `Token Budget: ${bin} `;
 }
 
-function subCallBudgetPrefix(children: number): string {
+function subCallBudgetPrefix(children: number | 'N'): string {
   return `Sub Call Budget: ${children} `;
+}
+
+/** A mode's prefix with `N` for its number (`Token Budget: N `), for the dataset card. */
+export function prefixForm(mode: Exclude<Conditioning, 'none'>): string {
+  return mode === 'token-budget' ? tokenBudgetPrefix('N') : subCallBudgetPrefix('N');
 }
 
 /** The smallest multiple of 512 not below `tokens`. */

@@ -1,6 +1,7 @@
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
 import type { SolverName } from '../../solver/registry.js';
 import { formatSize } from './options.js';
+import { prefixForm, type Conditioning } from '../../serializers/conditioning.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
 import { fmtInt } from './progress.js';
@@ -68,6 +69,11 @@ function sizeCategory(n: number): string {
 
 function mb(n: number): string {
   return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function pct(rate: number): string {
@@ -337,7 +343,7 @@ export function renderCard(m: Manifest, statsText: string): string {
     lines.push(
       `- ${solvers.map((s) => `\`${s}\``).join(', ')}: the problem's fields, then \`search_path\` (the trace: for APR the root thread's`,
       '  last sequence), `rating` (1 - explored operations / the most there can be, when solved; 0.0',
-      '  when not), `search_type` (`<solver>_<beam>`), `heuristic`, the token figures of the',
+      `  when not), \`search_type\` (\`<solver>_<beam>\`${solvers.includes('dfs') ? ', `dfs` for DFS' : ''}), \`heuristic\`, the token figures of the`,
       '  reference (`token_count`, `longest_seq_token_count`, `avg_seq_token_count`,',
       '  `avg_sub_seq_token_count`, `sub_call_count`) and the thread figures (`thread_count`,',
       '  `seq_count`, `thread_depth`, `text_token_count`: every sequence\'s text tokens added up,',
@@ -359,8 +365,15 @@ export function renderCard(m: Manifest, statsText: string): string {
     "  `#k`, which of the thread's sequences) and `tokens` (Llama-2 tokens with `<s>` and `</s>`).",
     '',
   );
-  const cond = solvers.map((s) => String(search[s]?.condition ?? 'none')).filter((c) => c !== 'none');
-  if (cond.length > 0) lines.push('Sequences begin with their conditioning prefix (`Token Budget: N ` or `Sub Call Budget: N `); records do not.', '');
+  // Only the solvers a conditioning mode exists for carry a prefix: say which configs do.
+  const prefixed = solvers.filter((s) => (search[s]?.condition ?? 'none') !== 'none');
+  if (prefixed.length > 0) {
+    const words = [...new Set(prefixed.map((s) => `\`${prefixForm(search[s]!.condition as Exclude<Conditioning, 'none'>)}\``))];
+    lines.push(
+      `The sequences of ${listed(prefixed.map((s) => `\`${s}_sequences\``))} begin with their conditioning prefix (${words.join(' or ')}); records do not.`,
+      '',
+    );
+  }
   lines.push(
     "Every field has one type on every line (floats stay floats: `0.0`), and the card declares each config's",
     'column types (`dataset_info`), so a loader never has to guess them from the first lines it reads.',
@@ -369,7 +382,8 @@ export function renderCard(m: Manifest, statsText: string): string {
   lines.push('## Loading', '');
   lines.push('```python', 'from datasets import load_dataset', '');
   lines.push(`seqs = load_dataset("path/to/this/folder", "${seqConfig}", split="train")  # on the Hub: "user/name"`);
-  lines.push(`problems = load_dataset("path/to/this/folder", "problems")  # train and validation`);
+  const hasVal = m.files.some((f) => f.config === 'problems' && f.split === 'validation');
+  lines.push(`problems = load_dataset("path/to/this/folder", "problems")  # ${hasVal ? 'train and validation' : 'train (no validation split here)'}`);
   lines.push(`# without the card: the JSON builder and a config's files`);
   lines.push(`seqs = load_dataset("json", data_files="path/to/this/folder/${seqConfig}/train-*${ext}", split="train")`);
   lines.push('```', '');
