@@ -11,18 +11,40 @@ export function sumHeuristic(nums: readonly number[], target: number): number {
   return s / nums.length;
 }
 
-const factorCache = new Map<number, Int32Array>();
+const factorCache = new Map<number, Float64Array>();
 
-/** Factors of t in 2..t, as the reference lists them. */
-function factorsOf(t: number): Int32Array {
+/**
+ * Factors of t in 2..t, ascending, as the reference lists them (it tries every i up to t;
+ * pairs up to the square root give the same list, so a target of 10^12 takes 10^6 steps).
+ */
+function factorsOf(t: number): Float64Array {
   let f = factorCache.get(t);
   if (f === undefined) {
-    const list: number[] = [];
-    for (let i = 2; i <= t; i++) if (t % i === 0) list.push(i);
-    f = Int32Array.from(list);
+    const low: number[] = [];
+    // The cofactors, largest first: t itself, then t / i for each factor i found below the root.
+    const high: number[] = t >= 2 ? [t] : [];
+    for (let i = 2; i * i <= t; i++) {
+      if (t % i !== 0) continue;
+      low.push(i);
+      if (i * i !== t) high.push(t / i);
+    }
+    f = Float64Array.from([...low, ...high.reverse()]);
     factorCache.set(t, f);
   }
   return f;
+}
+
+/** Distance from x to the nearest of the ascending factors (binary search). */
+function nearestFactorDistance(factors: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = factors.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (factors[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  const above = Math.abs(factors[lo]! - x);
+  return lo > 0 ? Math.min(above, Math.abs(x - factors[lo - 1]!)) : above;
 }
 
 /** Sum over numbers of the distance to the nearest factor (>= 2) of the target. */
@@ -30,14 +52,7 @@ export function multHeuristic(nums: readonly number[], target: number): number {
   const factors = factorsOf(target);
   if (factors.length === 0) throw new RangeError(`mult_heuristic needs a target of at least 2, got ${target}`);
   let s = 0;
-  for (const n of nums) {
-    let best = Infinity;
-    for (let k = 0; k < factors.length; k++) {
-      const d = Math.abs(n - factors[k]!);
-      if (d < best) best = d;
-    }
-    s += best;
-  }
+  for (const n of nums) s += nearestFactorDistance(factors, n);
   return s;
 }
 
@@ -61,18 +76,16 @@ export interface BoundHeuristic {
 
 const distanceTables = new Map<number, Int32Array>();
 
+/** Targets up to this get a table of distances (the usual ones, up to 100 or 1,000); larger ones a binary search. */
+const TABLED_TARGET = 1 << 16;
+
 /** Distance from each x in 0..t to the nearest factor (>= 2) of t; above t it is x - t. */
 function factorDistances(t: number): Int32Array {
   let table = distanceTables.get(t);
   if (table === undefined) {
     const factors = factorsOf(t);
-    if (factors.length === 0) throw new RangeError(`mult_heuristic needs a target of at least 2, got ${t}`);
     table = new Int32Array(t + 1);
-    for (let x = 0; x <= t; x++) {
-      let best = Infinity;
-      for (let k = 0; k < factors.length; k++) best = Math.min(best, Math.abs(x - factors[k]!));
-      table[x] = best;
-    }
+    for (let x = 0; x <= t; x++) table[x] = nearestFactorDistance(factors, x);
     distanceTables.set(t, table);
   }
   return table;
@@ -80,6 +93,11 @@ function factorDistances(t: number): Int32Array {
 
 export function bindHeuristic(name: HeuristicName, target: number): BoundHeuristic {
   if (name === 'mult_heuristic') {
+    if (factorsOf(target).length === 0) throw new RangeError(`mult_heuristic needs a target of at least 2, got ${target}`);
+    if (target > TABLED_TARGET) {
+      const factors = factorsOf(target);
+      return { name, term: (x) => (x <= target ? nearestFactorDistance(factors, x) : x - target), value: (termSum) => termSum };
+    }
     const table = factorDistances(target);
     return {
       name,
