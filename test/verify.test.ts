@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTraceLine, renderLine } from '../src/records/trace-lines.js';
 import { verifyRecord, type VerifyIssue } from '../src/verify/index.js';
+import { parseStep } from '../src/core/countdown.js';
+import { optimalPath, type Compat } from '../src/serializers/problem.js';
 import { goldenPath } from './helpers.js';
 
 interface TraceDict {
@@ -312,6 +314,21 @@ describe('corruptions are caught where they are', () => {
     const n = lineOf(p.optimal_path, new RegExp(`^Exploring Operation: ${p.solution[0]!.replace(/[+*]/g, '\\$&')},`));
     p.optimal_path = editLine(p.optimal_path, n, (l) => l.replace(/=(\d+),/, (_, c: string) => `=${Number(c) + 1},`));
     expect(verifyRecord(p)[0]).toEqual(at('optimal_path', n, /is wrong arithmetic$/));
+  });
+
+  it('optimal_path numbers that no rule gives, and a path that changes rule midway', () => {
+    const p = golden(PROBLEMS[0]!);
+    p.optimal_path = editLine(p.optimal_path, 2, (l) => l.replace('Resulting Numbers: [', 'Resulting Numbers: [999, '));
+    expect(verifyRecord(p)).toContainEqual(at('optimal_path', 2, /Resulting Numbers \[999, .* where the steps leave \[/));
+    // Repeated numbers: each mode's own rule passes; the reference's states with default's last line do not.
+    const nums = [5, 5, 3, 7];
+    const solution = ['5-3=2', '5*2=10', '10+7=17'];
+    const path = (compat: Compat) => optimalPath(17, nums, solution.map((s) => parseStep(s)!), compat);
+    const record = (optimal_path: string) => ({ nums, target: 17, solution, optimal_path, start_size: 4 });
+    expect(verifyRecord(record(path('default')))).toEqual([]);
+    expect(verifyRecord(record(path('reference')))).toEqual([]);
+    const mixed = [...path('reference').split('\n').slice(0, 2), ...path('default').split('\n').slice(2)].join('\n');
+    expect(verifyRecord(record(mixed)).map((i) => i.thread)).toContain('optimal_path');
   });
 });
 

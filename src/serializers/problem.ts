@@ -18,7 +18,7 @@ export function optimalPath(target: number, start: readonly number[], solution: 
   let node = 1;
   for (const step of solution) {
     const op = stepString(step);
-    nums = compat === 'reference' ? removeByValue(nums, step) : removeOnce(nums, step);
+    nums = numbersAfter(nums, step, compat);
     out += `Exploring Operation: ${op}, Resulting Numbers: ${pyIntList(nums)}\n`;
     if (nums.length === 1) {
       out += `${nums[0]},${target} equal: Goal Reached\n`;
@@ -30,6 +30,11 @@ export function optimalPath(target: number, start: readonly number[], solution: 
     }
   }
   return out;
+}
+
+/** The numbers an optimal_path lists after a step: the reference's rule (by value) or one occurrence of each operand. */
+export function numbersAfter(nums: readonly number[], step: Step, compat: Compat): number[] {
+  return compat === 'reference' ? removeByValue(nums, step) : removeOnce(nums, step);
 }
 
 function removeByValue(nums: readonly number[], s: Step): number[] {

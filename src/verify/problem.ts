@@ -6,6 +6,7 @@ import { arithmeticFault, BEYOND_EXACT, parseStep, pyIntList, pyStrList, staysEx
 import { quote, type VerifyIssue } from './issue.js';
 import { splitThread } from './lines.js';
 import { replaySteps } from './step.js';
+import { numbersAfter, type Compat } from '../serializers/problem.js';
 
 export interface Problem {
   readonly nums: number[];
@@ -70,8 +71,10 @@ function verifySolution(p: Problem, solution: unknown, issues: VerifyIssue[]): S
 
 /**
  * optimal_path: the solution as a search without backtracking, in the reference's own line
- * forms. Its states are wrong when numbers repeat (spec §11: operands are removed by value),
- * so only its operations are checked: the solution's, in order, right, ending at the target.
+ * forms: the solution's operations, in order, right, ending at the target. Its numbers follow
+ * one of the two rules the tool writes (numbersAfter): the reference's (spec §11: a step
+ * removes every number equal to an operand, wrong when numbers repeat) or default mode's (one
+ * of each); a path must keep to one of them throughout.
  */
 function verifyOptimalPath(p: Problem, solution: Step[], text: string, issues: VerifyIssue[]): void {
   const at = (line: number, message: string) => issues.push({ thread: 'optimal_path', line, message });
@@ -85,6 +88,16 @@ function verifyOptimalPath(p: Problem, solution: Step[], text: string, issues: V
   const done: string[] = [];
   let explored = 0;
   let last: Step | undefined;
+  /** The numbers after the steps so far, by each rule the lines so far agree with. */
+  let states = new Map<Compat, readonly number[]>([
+    ['default', p.nums],
+    ['reference', p.nums],
+  ]);
+  const agree = (no: number, what: string, claimed: readonly number[]) => {
+    const fits = [...states].filter(([, n]) => pyIntList(n) === pyIntList(claimed));
+    if (fits.length > 0) states = new Map(fits);
+    else at(no, `${what} ${pyIntList(claimed)} where the steps leave ${[...new Set([...states.values()].map((n) => pyIntList(n)))].join(' or ')}`);
+  };
   for (const l of lines) {
     const t = l.parsed;
     if (!t) {
@@ -96,11 +109,16 @@ function verifyOptimalPath(p: Problem, solution: Step[], text: string, issues: V
         if (t.target !== p.target || t.ops.join() !== done.join()) {
           at(l.no, `Current State lists operations ${pyStrList(t.ops)} after ${pyStrList(done)}`);
         }
+        agree(l.no, 'Current State has', t.nums);
         break;
       case 'explore': {
         const op = stepString(t.step);
         const fault = arithmeticFault(t.step);
         if (fault) at(l.no, `Exploring Operation: ${op} ${fault}`);
+        // Whether the operands are there is the solution's check (its replay, on the true numbers).
+        const step = t.step;
+        states = new Map([...states].map(([rule, n]) => [rule, numbersAfter(n, step, rule)]));
+        agree(l.no, `Exploring Operation: ${op}, Resulting Numbers`, t.nums);
         const want = solution[explored];
         if (!want || op !== stepString(want)) at(l.no, `optimal_path explores ${op} where the solution has ${want ? stepString(want) : 'no more steps'}`);
         explored++;
@@ -109,6 +127,7 @@ function verifyOptimalPath(p: Problem, solution: Step[], text: string, issues: V
       }
       case 'pathNode':
         if (t.k !== done.length + 2) at(l.no, `optimal_path node #${t.k} where #${done.length + 2} is due`);
+        agree(l.no, `Generated Node #${t.k} has`, t.nums);
         if (!last || stepString(t.step) !== stepString(last)) at(l.no, `Generated Node #${t.k} does not repeat the explored operation`);
         else done.push(stepString(t.step));
         break;
