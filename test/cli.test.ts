@@ -142,6 +142,9 @@ describe('search', () => {
     ['{"nums": [1, 2, 3], "target": 6}\n{"nums": [1, 2, 3]}\n', /bad.jsonl:2: missing field "target"/],
     ['{"nums": [5], "target": 6}\n', /bad.jsonl:1: "nums" must hold 2 to 6 numbers, got 1/],
     ['{"nums": [1, "x", 3], "target": 6}\n', /bad.jsonl:1: "nums" must be a list of non-negative integers/],
+    ['{"nums": [1, 2, 3, 4], "target": 10, "start_size": 3}\n', /bad.jsonl:1: "start_size" 3 but "nums" holds 4 numbers/],
+    ['{"nums": [1, 2, 3, 4], "target": 10, "solution": ["1+2=3", "3+3=6", "6+4=11"]}\n', /bad.jsonl:1: "solution" step 3 6\+4=11 is wrong arithmetic/],
+    ['{"nums": [1, 2, 3, 4], "target": 10, "solution": ["1+2=3", "3*4=12"]}\n', /bad.jsonl:1: "solution" ends with \[3, 12\], not \[10\]/],
   ])('rejects a bad problems file %#', (content, message) => {
     writeFileSync(join(dir, 'bad.jsonl'), content);
     expectUsageError(run('search', 'sosp', '--problems', 'bad.jsonl', '--out', 'out.jsonl'), message, 'out.jsonl');
@@ -198,6 +201,16 @@ describe('search', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/bad-a.jsonl:4 record 3 .* line \d+: /);
     expect(bad.stdout).toMatch(/: 1 with issues/);
+  });
+
+  it('what search writes from a problem given as nums and target alone verifies, for every solver', () => {
+    writeFileSync(join(dir, 'bare.jsonl'), '{"nums": [3, 4], "target": 7}\n{"nums": [2, 5, 9, 11], "target": 40}\n');
+    for (const solver of ['sosp', 'apr', 'dfs', 'bfs']) {
+      expect(run('search', solver, '--problems', 'bare.jsonl', '--out', `bare-${solver}.jsonl`).code).toBe(0);
+      const r = run('verify', `bare-${solver}.jsonl`);
+      expect(r.stdout, solver).toMatch(/: 0 with issues/);
+      expect(r.code).toBe(0);
+    }
   });
 
   it('rejects an unknown solver', () => {

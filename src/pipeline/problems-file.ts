@@ -1,4 +1,4 @@
-import { BEYOND_EXACT, parseStep, problemKey, pyIntList, staysExact, type Step } from '../core/countdown.js';
+import { BEYOND_EXACT, parseStep, problemKey, pyIntList, replay, staysExact, type Step } from '../core/countdown.js';
 import { problemFieldsOf } from '../serializers/problem.js';
 import type { Problem } from '../solver/problems.js';
 import { InputError } from './errors.js';
@@ -41,10 +41,18 @@ export function toProblem(value: unknown, file: string, line: number): ProblemIn
       return step;
     });
   }
+  // The record carries the input's solution: one that does not solve the problem is refused, not copied.
+  if (solution.length > 0) {
+    const r = replay(nums as number[], solution);
+    if (!r.ok) throw bad(`"solution" ${r.error}`);
+    if (r.nums.length !== 1 || r.nums[0] !== target) throw bad(`"solution" ends with ${pyIntList(r.nums)}, not [${String(target)}]`);
+  }
   const startSize = rec.start_size ?? nums.length;
   if (!Number.isSafeInteger(startSize) || (startSize as number) < MIN_NUMBERS || (startSize as number) > MAX_NUMBERS) {
     throw bad(`"start_size" must be an integer from ${MIN_NUMBERS} to ${MAX_NUMBERS}`);
   }
+  // A record's rating divides by the nodes a search of start_size numbers can have.
+  if (startSize !== nums.length) throw bad(`"start_size" ${String(startSize)} but "nums" holds ${nums.length} numbers`);
   return {
     problem: { nums: nums as number[], target: target as number, solution, startSize: startSize as number },
     record: problemFieldsOf(rec),

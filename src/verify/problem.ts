@@ -1,6 +1,7 @@
 /**
- * The problem fields every record carries: `nums`, `target`, `start_size`, `solution` and
- * `optimal_path`.
+ * The problem fields of a record: `nums` and `target` always; `start_size`, `solution` and
+ * `optimal_path` when it has them (`search` keeps what its input had, and a problem may be
+ * given as nums and target alone).
  */
 import { arithmeticFault, BEYOND_EXACT, parseStep, pyIntList, pyStrList, staysExact, stepString, type Step } from '../core/countdown.js';
 import { quote, type VerifyIssue } from './issue.js';
@@ -36,10 +37,13 @@ export function verifyProblem(rec: Record<string, unknown>, issues: VerifyIssue[
     } else startSize = rec.start_size;
   }
   const problem = { nums, target, startSize };
-  const solution = verifySolution(problem, rec.solution, issues);
+  const solution = 'solution' in rec ? verifySolution(problem, rec.solution, issues) : undefined;
+  if (!('optimal_path' in rec)) return problem;
   if (typeof rec.optimal_path !== 'string') {
     issues.push({ thread: '', line: 0, message: 'optimal_path must be a string' });
-  } else if (solution) {
+  } else if (!solution) {
+    if (!('solution' in rec)) issues.push({ thread: 'optimal_path', line: 0, message: 'an optimal_path needs the solution it follows' });
+  } else {
     verifyOptimalPath(problem, solution, rec.optimal_path, issues);
   }
   return problem;
