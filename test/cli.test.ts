@@ -203,6 +203,19 @@ describe('search', () => {
     expect(bad.stdout).toMatch(/: 1 with issues/);
   });
 
+  it('verify fails a record whose figure fields are not its text\'s, and a file without records', () => {
+    const rec = JSON.parse(readFileSync(join(dir, 'a1.jsonl'), 'utf8').split('\n')[0]!) as Record<string, unknown>;
+    writeFileSync(join(dir, 'figures.jsonl'), JSON.stringify({ ...rec, thread_count: 99 }) + '\n');
+    const r = run('verify', 'figures.jsonl');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/figures.jsonl:1 record 0 record: figure fields disagree with the text: thread_count 99 \(the text: \d+\)/);
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    const e = run('verify', 'empty.jsonl');
+    expect(e.code).toBe(1);
+    expect(e.stdout).toMatch(/^empty.jsonl: no records$/m);
+    expect(e.stdout).toMatch(/; 1 file without records$/m);
+  });
+
   it('what search writes from a problem given as nums and target alone verifies, for every solver', () => {
     writeFileSync(join(dir, 'bare.jsonl'), '{"nums": [3, 4], "target": 7}\n{"nums": [2, 5, 9, 11], "target": 40}\n');
     for (const solver of ['sosp', 'apr', 'dfs', 'bfs']) {

@@ -13,11 +13,12 @@ export function registerVerify(program: Command): void {
       const { runVerify } = await import('../pipeline/verify-job.js');
       const sum = await runVerify({ files, window: o.window, report: (line) => process.stdout.write(`${line}\n`) });
       const window = o.window > 0 ? `, ${sum.overflows} over the ${o.window}-token window` : '';
-      const changed = sum.changedFiles > 0 ? `; ${sum.changedFiles} file${sum.changedFiles === 1 ? '' : 's'} not as the manifest says` : '';
+      const nFiles = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+      const changed = (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') + (sum.emptyFiles > 0 ? `; ${nFiles(sum.emptyFiles)} without records` : '');
       process.stdout.write(
         `verified ${sum.records} records in ${sum.files} file${sum.files === 1 ? '' : 's'}: ` +
           `${sum.badRecords} with issues (${sum.issues} issues), ${sum.sequences} sequences${window}${changed}\n`,
       );
-      if (sum.badRecords > 0 || sum.changedFiles > 0 || (o.strict && sum.overflows > 0)) process.exitCode = 1;
+      if (sum.badRecords > 0 || sum.changedFiles > 0 || sum.emptyFiles > 0 || (o.strict && sum.overflows > 0)) process.exitCode = 1;
     });
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { isFolder } from '../records/files.js';
 import { readRecords } from '../records/read.js';
 import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
+import { figureDisagreements, recordFigures, storedFigures } from '../serializers/record-view.js';
 
 export interface VerifyJob {
   readonly files: readonly string[];
@@ -26,6 +27,8 @@ export interface VerifySummary {
   files: number;
   /** Files of a corpus folder that are not as its manifest says (missing, another size, other bytes). */
   changedFiles: number;
+  /** Files that hold no record at all. */
+  emptyFiles: number;
 }
 
 /** One line of a sequences file: a `{"text", "record", "thread", "tokens"}` object, or a bare string (`.json` array). */
@@ -62,7 +65,7 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
  * `record`, `thread` and `tokens` fields.
  */
 export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
-  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0 };
+  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0 };
   const finish = (where: string, findings: readonly string[]) => {
     if (findings.length === 0) return;
     sum.badRecords++;
@@ -142,10 +145,19 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
       const rec = value as Record<string, unknown>;
       if (rec && typeof rec === 'object' && (typeof rec.search_path === 'string' || rec.trace_dict)) {
         for (const t of threadsOf(recordTraceDict(rec))) t.dict.main_calls.forEach((text, k) => measure(where, `${t.name}#${k}`, text, undefined, findings));
+        // Default-mode records carry thread figures: they must be the text's (as stats counts them).
+        const stored = storedFigures(rec);
+        const wrong = stored ? figureDisagreements(stored, recordFigures(rec, countTextTokens)) : [];
+        if (wrong.length > 0) findings.push(`record: figure fields disagree with the text: ${wrong.join(', ')}`);
       }
       finish(where, findings);
     }
     flush();
+    // An empty output is what a crashed or cut-off run leaves: not a clean pass.
+    if (index === 0) {
+      sum.emptyFiles++;
+      job.report(`${file}: no records`);
+    }
   }
   return sum;
 }

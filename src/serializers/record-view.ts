@@ -59,16 +59,27 @@ export function recordFigures(
   }));
 }
 
+/** The record field that holds each thread figure. */
+const FIGURE_FIELDS: readonly (readonly [keyof ThreadFigures, string])[] = [
+  ['threads', 'thread_count'],
+  ['sequences', 'seq_count'],
+  ['depth', 'thread_depth'],
+  ['totalTokens', 'text_token_count'],
+  ['sequentialTokens', 'sequential_token_count'],
+];
+
 /** The record's own figure fields (default-mode search records), to compare with a recount. */
 export function storedFigures(record: Record<string, unknown>): ThreadFigures | undefined {
-  const f = [record.thread_count, record.seq_count, record.thread_depth, record.text_token_count, record.sequential_token_count];
-  if (!f.every((v) => typeof v === 'number')) return undefined;
-  const [threads, sequences, depth, totalTokens, sequentialTokens] = f as number[];
-  return { threads: threads!, sequences: sequences!, depth: depth!, totalTokens: totalTokens!, sequentialTokens: sequentialTokens! };
+  if (!FIGURE_FIELDS.every(([, field]) => typeof record[field] === 'number')) return undefined;
+  return Object.fromEntries(FIGURE_FIELDS.map(([key, field]) => [key, record[field]])) as unknown as ThreadFigures;
 }
 
-export const sameFigures = (a: ThreadFigures, b: ThreadFigures): boolean =>
-  a.threads === b.threads && a.sequences === b.sequences && a.depth === b.depth && a.totalTokens === b.totalTokens && a.sequentialTokens === b.sequentialTokens;
+/** Each figure field whose stored value is not the recount's: `thread_count 7 (the text: 3)`. */
+export function figureDisagreements(stored: ThreadFigures, recount: ThreadFigures): string[] {
+  return FIGURE_FIELDS.filter(([key]) => stored[key] !== recount[key]).map(([key, field]) => `${field} ${stored[key]} (the text: ${recount[key]})`);
+}
+
+export const sameFigures = (a: ThreadFigures, b: ThreadFigures): boolean => figureDisagreements(a, b).length === 0;
 
 /**
  * The operations of the final solution in a trace: the last `Goal Reached` line closes it,
