@@ -27,7 +27,10 @@ interface Identity {
 export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly NamedPath[]): void {
   const ins = inputs.map((p) => ({ p, id: identity(p.path, 'input') }));
   const seen: Array<{ p: NamedPath; id: Identity }> = [];
-  for (const p of outputs) {
+  for (const [k, p] of outputs.entries()) {
+    // Two outputs on standard output would interleave, whatever it is (a pipe has no identity to compare).
+    const twice = p.path === STDIO ? outputs.slice(0, k).find((o) => o.path === STDIO) : undefined;
+    if (twice) throw new UsageError(`${p.option} - and ${twice.option} - are both standard output; give each output its own name`);
     const id = identity(p.path, 'output');
     if (id === undefined) continue;
     const input = ins.find((i) => i.id !== undefined && same(i.id, id));
