@@ -3,7 +3,7 @@ import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
 import { problemRecord, type Compat } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
 import { maxReachable } from '../solver/exact.js';
-import { defaultProblems, ProblemSpaceError, problemSpaceBound, problemsInSplit, referenceProblems, type ProblemSpec, type Split } from '../solver/problems.js';
+import { defaultProblems, ProblemSpaceError, problemSpaceBound, problemsInSplit, referenceProblems, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
 import { fmtInt, lateStage } from './corpus/progress.js';
 import { UsageError } from './errors.js';
 import { readProblemKeys } from './problems-file.js';
@@ -41,7 +41,10 @@ export function checkSpec(spec: ProblemSpec): void {
  * small space is counted exactly, per split (val is about 1/64 of it).
  */
 export function checkCount(spec: ProblemSpec, count: number, what: string, split?: Split): void {
-  const exact = split === undefined ? undefined : problemsInSplit(spec, split);
+  const space = problemSpaceBound(spec);
+  // Counted exactly only when the count could come near the split's share of the bound.
+  const share = split === 'val' ? VAL_SHARE : 1 - VAL_SHARE;
+  const exact = split === undefined || count * 100 < space * share ? undefined : problemsInSplit(spec, split);
   if (exact !== undefined) {
     if (count > exact) {
       throw new UsageError(
@@ -50,7 +53,6 @@ export function checkCount(spec: ProblemSpec, count: number, what: string, split
     }
     return;
   }
-  const space = problemSpaceBound(spec);
   if (count > space) {
     throw new UsageError(
       `${what} ${count} is more than the ${fmtInt(space)} distinct problems these options allow at most (default mode never repeats a problem); lower it or widen the ranges`,
