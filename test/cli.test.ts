@@ -145,6 +145,10 @@ describe('search', () => {
     ['{"nums": [1, 2, 3, 4], "target": 10, "start_size": 3}\n', /bad.jsonl:1: "start_size" 3 but "nums" holds 4 numbers/],
     ['{"nums": [1, 2, 3, 4], "target": 10, "solution": ["1+2=3", "3+3=6", "6+4=11"]}\n', /bad.jsonl:1: "solution" step 3 6\+4=11 is wrong arithmetic/],
     ['{"nums": [1, 2, 3, 4], "target": 10, "solution": ["1+2=3", "3*4=12"]}\n', /bad.jsonl:1: "solution" ends with \[3, 12\], not \[10\]/],
+    ['{"nums": [3, 4], "target": 7, "solution": []}\n', /bad.jsonl:1: "solution" ends with \[3, 4\], not \[7\]/],
+    ['{"nums": [53, 22], "target": 31, "solution": ["053-22=31"]}\n', /bad.jsonl:1: "solution" holds "053-22=31", not an operation/],
+    ['{"nums": [3, 4], "target": 7, "start_size": null}\n', /bad.jsonl:1: "start_size" must be an integer from 2 to 6/],
+    ['{"nums": [3, 4], "target": 7, "optimal_path": "x"}\n', /bad.jsonl:1: "optimal_path" without the "solution" it follows/],
   ])('rejects a bad problems file %#', (content, message) => {
     writeFileSync(join(dir, 'bad.jsonl'), content);
     expectUsageError(run('search', 'sosp', '--problems', 'bad.jsonl', '--out', 'out.jsonl'), message, 'out.jsonl');

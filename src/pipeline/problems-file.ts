@@ -1,4 +1,4 @@
-import { BEYOND_EXACT, parseStep, problemKey, pyIntList, replay, staysExact, type Step } from '../core/countdown.js';
+import { BEYOND_EXACT, parseStep, problemKey, pyIntList, replay, staysExact, stepString, type Step } from '../core/countdown.js';
 import { problemFieldsOf } from '../serializers/problem.js';
 import type { Problem } from '../solver/problems.js';
 import { InputError } from './errors.js';
@@ -37,17 +37,23 @@ export function toProblem(value: unknown, file: string, line: number): ProblemIn
     if (!Array.isArray(rec.solution)) throw bad('"solution" must be a list of operations');
     solution = rec.solution.map((s) => {
       const step = typeof s === 'string' ? parseStep(s) : undefined;
-      if (!step) throw bad(`"solution" holds ${JSON.stringify(s)}, not an operation like "51-49=2"`);
+      // Only the canonical form (no leading zeros, no spaces): the record carries it as given.
+      if (!step || stepString(step) !== s) throw bad(`"solution" holds ${JSON.stringify(s)}, not an operation like "51-49=2"`);
       return step;
     });
   }
   // The record carries the input's solution: one that does not solve the problem is refused, not copied.
-  if (solution.length > 0) {
+  if (rec.solution !== undefined) {
     const r = replay(nums as number[], solution);
     if (!r.ok) throw bad(`"solution" ${r.error}`);
     if (r.nums.length !== 1 || r.nums[0] !== target) throw bad(`"solution" ends with ${pyIntList(r.nums)}, not [${String(target)}]`);
   }
-  const startSize = rec.start_size ?? nums.length;
+  // optimal_path is copied as given (verify checks its lines); it needs the solution it follows.
+  if (rec.optimal_path !== undefined) {
+    if (typeof rec.optimal_path !== 'string') throw bad('"optimal_path" must be a string');
+    if (rec.solution === undefined) throw bad('"optimal_path" without the "solution" it follows');
+  }
+  const startSize = 'start_size' in rec ? rec.start_size : nums.length;
   if (!Number.isSafeInteger(startSize) || (startSize as number) < MIN_NUMBERS || (startSize as number) > MAX_NUMBERS) {
     throw bad(`"start_size" must be an integer from ${MIN_NUMBERS} to ${MAX_NUMBERS}`);
   }
