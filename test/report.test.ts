@@ -237,9 +237,11 @@ describe('corpus statistics', () => {
     writeFileSync(join(folder, 'sequences-apr.jsonl'), texts.join('\n') + '\n');
     writeFileSync(join(folder, 'stats.json'), '{"records": 5}');
     writeFileSync(join(folder, 'manifest.jsonl'), '{"version": 1}\n');
+    // Another program's manifest.json does not make the folder a corpus (read by its manifest).
+    writeFileSync(join(folder, 'manifest.json'), '{"name": "my experiment"}');
     const c = await gatherCorpus(folder, 'corpus', 4096, () => undefined);
     expect([c.search.apr.records, c.problems, c.sequenceLines, c.skipped]).toEqual([200, 10, texts.length, 0]);
-    expect(c.files.filter((f) => f.ignored !== undefined).map((f) => f.path.split('/').pop())).toEqual(['manifest.jsonl', 'stats.json']);
+    expect(c.files.filter((f) => f.ignored !== undefined).map((f) => f.path.split('/').pop())).toEqual(['manifest.json', 'manifest.jsonl', 'stats.json']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../pipeline/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
-import { corpusDataFiles, hasManifest } from '../pipeline/corpus/manifest.js';
+import { corpusDataFiles, isCorpusFolder } from '../pipeline/corpus/manifest.js';
 import { isFolder, recordFilesIn } from '../records/files.js';
 import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 
@@ -17,7 +17,7 @@ export function formatIssue(i: ReadIssue): string {
  */
 export function inputFiles(path: string): { readonly folder: boolean; readonly files: readonly string[] } {
   if (!isFolder(path)) return { folder: false, files: [path] };
-  return { folder: true, files: hasManifest(path) ? corpusDataFiles(path) : recordFilesIn(path) };
+  return { folder: true, files: isCorpusFolder(path) ? corpusDataFiles(path) : recordFilesIn(path) };
 }
 
 /**

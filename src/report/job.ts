@@ -1,5 +1,5 @@
 import { UsageError } from '../pipeline/errors.js';
-import { hasManifest, readManifest } from '../pipeline/corpus/manifest.js';
+import { isCorpusFolder, readManifest } from '../pipeline/corpus/manifest.js';
 import { DEFAULT_WINDOW, judgedWindow } from '../pipeline/settings.js';
 import { isFolder } from '../records/files.js';
 import { checkOutputs } from '../pipeline/paths.js';
@@ -24,15 +24,21 @@ export interface CorpusOptions {
 
 /** The window a corpus folder was made with (0, none, judged against DEFAULT_WINDOW); DEFAULT_WINDOW for anything else. */
 function ownWindow(input: string): number {
-  if (!isFolder(input) || !hasManifest(input)) return DEFAULT_WINDOW;
+  if (!isFolder(input) || !isCorpusFolder(input)) return DEFAULT_WINDOW;
   const w = readManifest(input).options.window;
   return judgedWindow(typeof w === 'number' ? w : 0);
 }
 
 export async function gatherAll(o: CorpusOptions): Promise<CorpusStats[]> {
   const labels = corpusLabels(o.inputs, o.labels ?? []);
+  // One window for every corpus: the figures are drawn and labelled side by side against it.
+  const windows = o.inputs.map((input) => o.window ?? ownWindow(input));
+  if (windows.some((w) => w !== windows[0])) {
+    const each = o.inputs.map((input, i) => `${input}: ${windows[i]!.toLocaleString('en-US')}`).join(', ');
+    throw new UsageError(`the inputs were made with different windows (${each}); give --window to judge them all against one`);
+  }
   const corpora: CorpusStats[] = [];
-  for (const [i, input] of o.inputs.entries()) corpora.push(await gatherCorpus(input, labels[i]!, o.window ?? ownWindow(input), o.warn));
+  for (const [i, input] of o.inputs.entries()) corpora.push(await gatherCorpus(input, labels[i]!, windows[i]!, o.warn));
   if (corpora.every((c) => c.records === 0)) {
     throw new UsageError(`no records to report in ${o.inputs.join(', ')}${corpora.some((c) => c.skipped > 0) ? ' (every line was skipped)' : ''}`);
   }

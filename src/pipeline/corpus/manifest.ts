@@ -37,8 +37,11 @@ export interface Manifest extends Versions {
   readonly files: readonly ManifestFile[];
 }
 
+/** What every manifest's format begins with, whatever its version. */
+const FORMAT_NAME = 'countdown-traces corpus';
+
 /** 3: each solver's search options list only the options it reads (2 listed every option for every solver). */
-export const MANIFEST_FORMAT = 'countdown-traces corpus 3';
+export const MANIFEST_FORMAT = `${FORMAT_NAME} 3`;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -136,9 +139,16 @@ export async function writeCorpusEnd(
   return files;
 }
 
-/** Whether a folder holds a corpus's manifest (a finished corpus, or one that claims to be). */
-export function hasManifest(dir: string): boolean {
-  return existsSync(join(dir, MANIFEST));
+/** Whether a folder holds this tool's manifest (a finished corpus); another program's manifest.json does not count. */
+export function isCorpusFolder(dir: string): boolean {
+  const path = join(dir, MANIFEST);
+  if (!existsSync(path)) return false;
+  try {
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown };
+    return typeof m.format === 'string' && m.format.startsWith(FORMAT_NAME);
+  } catch {
+    return false;
+  }
 }
 
 /** The manifest of a finished corpus folder; a folder without a readable one is refused. */
