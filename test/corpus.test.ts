@@ -762,6 +762,15 @@ describe('corpus: shards and merge', () => {
     expectUsageError(run(['merge', 'base', '--out', 'half', '--quiet']), /not a shard/);
   });
 
+  it('merge refuses shards whose manifests are of another format, even when they agree with each other', () => {
+    for (const s of ['s0', 's1']) {
+      cpSync(p(s), p(`fmt-${s}`), { recursive: true });
+      const path = join(p(`fmt-${s}`), 'manifest.json');
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/"countdown-traces corpus \d+"/, '"countdown-traces corpus 2"'));
+    }
+    expectUsageError(run(['merge', 'fmt-s0', 'fmt-s1', '--out', 'fmt-merged', '--quiet']), /fmt-s0: manifest format "countdown-traces corpus 2", from another version of countdown-traces/);
+  });
+
   it('merge refuses a shard whose stats.json has no decomposition figures (an older version), naming it', () => {
     cpSync(p('s0'), p('old0'), { recursive: true });
     const stats = JSON.parse(readFileSync(join(p('old0'), 'stats.json'), 'utf8'));

@@ -10,7 +10,7 @@ import { acquireLock } from './checkpoint.js';
 import { exists, prepareFolder, syncDir, systemError } from './files.js';
 import { clearFolder } from './folder.js';
 import { refuseLeftovers } from './resume.js';
-import { writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
+import { MANIFEST_FORMAT, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
 import { BLOCKS, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
@@ -158,7 +158,8 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   const count = first.shard.count;
   for (const sh of shards) {
     const m = sh.manifest;
-    if (m.format !== first.format) throw new UsageError(`${sh.dir}: manifest format "${m.format}", not "${first.format}"`);
+    // Another format records its options in another shape: merged, its manifest would misstate them.
+    if (m.format !== MANIFEST_FORMAT) throw new UsageError(`${sh.dir}: manifest format "${m.format}", from another version of countdown-traces, not "${MANIFEST_FORMAT}"; make the shard again`);
     const diff = firstDifference(m.options, first.options);
     if (diff !== undefined) throw new UsageError(`${sh.dir} was made with other options than ${shards[0]!.dir} (${diff})`);
     const vdiff = firstDifference({ tool: m.tool, runtime: m.runtime, dependencies: m.dependencies }, { tool: first.tool, runtime: first.runtime, dependencies: first.dependencies });
