@@ -91,5 +91,7 @@ export function refuseLeftovers(dir: string): void {
   if (first === undefined) return;
   // A README.md that is not a card is the user's: --force would refuse it too.
   if (c.unknown.includes(first)) throw new UsageError(`${dir} already holds ${first}, which is not a countdown-traces card, at a path a run writes; move it away, or use another --out`);
+  // --force refuses a folder holding anything else, so it is no way out here.
+  if (c.unknown.length > 0) throw new UsageError(`${dir} already holds ${first} from another run, and ${c.unknown[0]}, which --force would not remove; use another --out`);
   throw new UsageError(`${dir} already holds ${first} from another run; use another --out, or --force to overwrite`);
 }
