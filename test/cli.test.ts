@@ -213,6 +213,13 @@ describe('search', () => {
     const r = run('verify', 'figures.jsonl');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/figures.jsonl:1 record 0 record: figure fields disagree with the text: thread_count 99 \(the text: \d+\)/);
+    // A broken trace_dict is reported, not recounted (a recount would throw).
+    const tree = rec.trace_dict as { sub_calls: unknown[] };
+    writeFileSync(join(dir, 'broken.jsonl'), JSON.stringify({ ...rec, trace_dict: { ...tree, sub_calls: [[null]] } }) + '\n');
+    const b = run('verify', 'broken.jsonl');
+    expect(b.code).toBe(1);
+    expect(b.stderr).toBe('');
+    expect(b.stdout).toMatch(/^broken.jsonl:1 record 0 record: sub_calls has 1 entries/m);
     writeFileSync(join(dir, 'empty.jsonl'), '');
     const e = run('verify', 'empty.jsonl');
     expect(e.code).toBe(0);

@@ -847,6 +847,11 @@ describe('corpus: errors are one line', () => {
     writeFileSync(join(p('own'), 'README.md'), 'my notes');
     expectUsageError(run([...BASE, '--out', 'own']), /already holds README\.md, which is not a countdown-traces card, at a path a run writes; move it away/);
     expectUsageError(run([...BASE, '--out', 'own', '--force']), /README\.md is not a file of a countdown-traces corpus/);
+    // Another run's files beside a file of the user's: --force would refuse the folder too.
+    mkdirSync(p('mixed-left'));
+    writeFileSync(join(p('mixed-left'), 'stats.json'), '{}');
+    writeFileSync(join(p('mixed-left'), 'notes.txt'), 'mine');
+    expectUsageError(run([...BASE, '--out', 'mixed-left']), /already holds stats\.json from another run, and notes\.txt, which --force would not remove; use another --out/);
     expect(readFileSync(join(p('own'), 'README.md'), 'utf8')).toBe('my notes');
   });
 });
