@@ -174,9 +174,9 @@ export function arithmeticFault(s: Step): string | undefined {
   return exact ? 'is wrong arithmetic' : 'is beyond exact integer arithmetic (2^53)';
 }
 
-const STEP_RE = /^(\d+)([-+*/])(\d+)=(\d+)$/;
+const STEP_RE = /^(0|[1-9]\d*)([-+*/])(0|[1-9]\d*)=(0|[1-9]\d*)$/;
 
-/** Parses `51-49=2`; undefined when it is not of that form. */
+/** Parses `51-49=2`; undefined when it is not of that form (numbers as Python prints them: no leading zeros). */
 export function parseStep(text: string): Step | undefined {
   const m = STEP_RE.exec(text);
   if (!m) return undefined;
