@@ -132,7 +132,7 @@ function expectOk(r: Ran): void {
 
 /** A one-line usage error, exit code 2. */
 function expectUsageError(r: Ran, mention: RegExp): void {
-  expect(r.code).toBe(2);
+  expect(r.code, `signal ${r.signal}; stderr: ${r.stderr}`).toBe(2);
   const lines = r.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^countdown-traces: /);
