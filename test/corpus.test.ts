@@ -400,6 +400,8 @@ describe('corpus: options pass through to the record maker', () => {
     expect(run(['stats', 'opts']).stdout).toMatch(/sequences over the 2,048 window/);
     expect(run(['stats', 'opts', '--window', '4096']).stdout).toMatch(/sequences over the 4,096 window/);
     expectUsageError(run(['stats', 'opts', 'base']), /the inputs were made with different windows \(opts: 2,048, base: 4,096\); give --window/);
+    // verify measures a corpus folder's sequences against its window too.
+    expect(run(['verify', 'opts']).stdout).toMatch(/, 0 over the 2048-token window$/m);
     expect(run(['stats', 'opts', 'base', '--window', '2048']).code).toBe(0);
     const train = join('opts', 'problems', 'train-00000-of-00001.jsonl');
     for (const [solver, extra] of [

@@ -2,7 +2,7 @@ import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { checkFile } from './corpus/integrity.js';
-import { readManifest } from './corpus/manifest.js';
+import { ownWindow, readManifest } from './corpus/manifest.js';
 import { join } from 'node:path';
 import { isFolder } from '../records/files.js';
 import { readRecords } from '../records/read.js';
@@ -11,8 +11,11 @@ import { figureDisagreements, recordFigures, storedFigures } from '../serializer
 
 export interface VerifyJob {
   readonly files: readonly string[];
-  /** Report sequences longer than this many tokens (`<s>` and `</s>` included); 0: no check. */
-  readonly window: number;
+  /**
+   * Report sequences longer than this many tokens (`<s>` and `</s>` included); 0: no check;
+   * undefined: each input's own (a corpus folder's window, else DEFAULT_WINDOW: ownWindow).
+   */
+  readonly window: number | undefined;
   /** Print one line per finding here. */
   readonly report: (line: string) => void;
 }
@@ -29,6 +32,8 @@ export interface VerifySummary {
   changedFiles: number;
   /** Files that hold no record at all (named in the summary; --fit drop can leave one). */
   emptyFiles: number;
+  /** The windows sequences were measured against (0: not measured). */
+  windows: Set<number>;
 }
 
 /** One line of a sequences file: a `{"text", "record", "thread", "tokens"}` object, or a bare string (`.json` array). */
@@ -65,7 +70,9 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
  * `record`, `thread` and `tokens` fields.
  */
 export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
-  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0 };
+  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0, windows: new Set() };
+  /** The window of the file being read. */
+  let window = 0;
   const finish = (where: string, findings: readonly string[]) => {
     if (findings.length === 0) return;
     sum.badRecords++;
@@ -75,12 +82,12 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
   /** Measures one sequence: its tokens against the window and against what its line claims. */
   const measure = (where: string, thread: string, text: string, claimed: unknown, findings: string[]) => {
     sum.sequences++;
-    if (job.window <= 0 && claimed === undefined) return;
+    if (window <= 0 && claimed === undefined) return;
     const tokens = countTextTokens(text) + 2;
     if (claimed !== undefined && claimed !== tokens) findings.push(`${thread}: "tokens" says ${String(claimed)}, the text has ${tokens}`);
-    if (job.window > 0 && tokens > job.window) {
+    if (window > 0 && tokens > window) {
       sum.overflows++;
-      job.report(`${where} ${thread}: sequence of ${tokens} tokens is over the ${job.window}-token window`);
+      job.report(`${where} ${thread}: sequence of ${tokens} tokens is over the ${window}-token window`);
     }
   };
 
@@ -99,10 +106,15 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     }
     return files;
   };
-  const files: string[] = [];
-  for (const p of job.files) files.push(...(await toRead(p)));
+  const files: Array<{ file: string; window: number }> = [];
+  for (const p of job.files) {
+    const w = job.window ?? ownWindow(p);
+    sum.windows.add(w);
+    for (const file of await toRead(p)) files.push({ file, window: w });
+  }
 
-  for (const file of files) {
+  for (const { file, window: w } of files) {
+    window = w;
     sum.files++;
     let index = 0;
     // The sequences of one record, checked together when the record's last one has been read.

@@ -1,7 +1,5 @@
 import { UsageError } from '../pipeline/errors.js';
-import { isCorpusFolder, readManifest } from '../pipeline/corpus/manifest.js';
-import { DEFAULT_WINDOW, judgedWindow } from '../pipeline/settings.js';
-import { isFolder } from '../records/files.js';
+import { ownWindow } from '../pipeline/corpus/manifest.js';
 import { checkOutputs } from '../pipeline/paths.js';
 import type { CorpusStats } from './collect.js';
 import { headlineFigures } from './figures.js';
@@ -20,13 +18,6 @@ export interface CorpusOptions {
   readonly window: number | undefined;
   /** Where warnings about skipped lines go (one line each). */
   readonly warn: (line: string) => void;
-}
-
-/** The window a corpus folder was made with (0, none, judged against DEFAULT_WINDOW); DEFAULT_WINDOW for anything else. */
-function ownWindow(input: string): number {
-  if (!isFolder(input) || !isCorpusFolder(input)) return DEFAULT_WINDOW;
-  const w = readManifest(input).options.window;
-  return judgedWindow(typeof w === 'number' ? w : 0);
 }
 
 export async function gatherAll(o: CorpusOptions): Promise<CorpusStats[]> {

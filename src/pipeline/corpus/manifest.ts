@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { STDIO } from '../formats.js';
+import { DEFAULT_WINDOW, judgedWindow } from '../settings.js';
 import { UsageError } from '../errors.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -160,6 +162,17 @@ export function readManifest(dir: string): Manifest {
   } catch {
     throw new UsageError(`${dir}: a folder without a readable ${MANIFEST}: not a finished corpus (name its files instead)`);
   }
+}
+
+/**
+ * The window the sequences of an input are judged against when none is given: a corpus
+ * folder's own (its `--window`; 0, none, counts as DEFAULT_WINDOW: judgedWindow), else
+ * DEFAULT_WINDOW. stats, report and verify all read it here.
+ */
+export function ownWindow(input: string): number {
+  if (input === STDIO || !statSync(input, { throwIfNoEntry: false })?.isDirectory() || !isCorpusFolder(input)) return DEFAULT_WINDOW;
+  const w = readManifest(input).options.window;
+  return judgedWindow(typeof w === 'number' ? w : 0);
 }
 
 /** The data files of a finished corpus folder, in the manifest's order (problems, records, sequences). */
