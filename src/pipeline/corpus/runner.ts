@@ -33,19 +33,25 @@ export function createRunner(workers: number, heapMb = WORKER_HEAP_MB): Runner {
       destroy: async () => undefined,
     };
   }
-  const pool = new Piscina({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 60_000,
-    concurrentTasksPerWorker: 1,
-    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: YOUNG_MB },
-  });
+  // Started with the first task, not before: a run refused before its first task (a resume
+  // whose files changed) then ends with no thread still loading its module. Node 20 aborts
+  // the whole process (SIGABRT, 'IsGraphAsync must be used on an instantiated module') when
+  // a worker thread is terminated inside require() of an ES module, as piscina loads ours.
+  let pool: Piscina | undefined;
+  const started = (): Piscina =>
+    (pool ??= new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: 60_000,
+      concurrentTasksPerWorker: 1,
+      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: YOUNG_MB },
+    }));
   return {
     threads: workers,
     run: async <T extends Task>(task: T) => {
       try {
-        return unwrap<T>((await pool.run(task)) as TaskResult | TaskFailure);
+        return unwrap<T>((await started().run(task)) as TaskResult | TaskFailure);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw err;
         throw new UsageError(
@@ -53,6 +59,8 @@ export function createRunner(workers: number, heapMb = WORKER_HEAP_MB): Runner {
         );
       }
     },
-    destroy: () => pool.destroy(),
+    destroy: async () => {
+      await pool?.destroy();
+    },
   };
 }
