@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { STDIO } from '../formats.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { isFolder } from '../../records/files.js';
 import { DEFAULT_WINDOW, judgedWindow } from '../settings.js';
 import { UsageError } from '../errors.js';
 import { createRequire } from 'node:module';
@@ -170,7 +170,7 @@ export function readManifest(dir: string): Manifest {
  * DEFAULT_WINDOW. stats, report and verify all read it here.
  */
 export function ownWindow(input: string): number {
-  if (input === STDIO || !statSync(input, { throwIfNoEntry: false })?.isDirectory() || !isCorpusFolder(input)) return DEFAULT_WINDOW;
+  if (!isFolder(input) || !isCorpusFolder(input)) return DEFAULT_WINDOW;
   const w = readManifest(input).options.window;
   return judgedWindow(typeof w === 'number' ? w : 0);
 }
