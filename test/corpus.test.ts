@@ -556,6 +556,16 @@ describe('corpus: a Hugging Face dataset folder', () => {
     const apr = streamBytes('base', 'apr').toString('utf8');
     for (const f of ['rating', 'avg_seq_token_count', 'avg_sub_seq_token_count', 'sub_call_count']) expect(apr).not.toMatch(new RegExp(`"${f}": \\d+[,}]`));
   });
+
+  it('stats shows DFS and BFS apart, each with the solve rate stats.json gives it', () => {
+    const json = JSON.parse(readFileSync(join(p('mixed'), 'stats.json'), 'utf8')) as { solve_rate: Record<string, { solved: number }> };
+    const text = run(['stats', 'mixed']).stdout;
+    for (const [solver, label] of [['dfs', 'DFS'], ['bfs', 'BFS']] as const) {
+      const solved = new RegExp(`^${label}\\n {2}records\\s+[\\d,]+\\n {2}solved\\s+([\\d,]+) `, 'm').exec(text);
+      expect(solved, label).not.toBeNull();
+      expect(Number(solved![1]!.replace(/,/g, ''))).toBe(json.solve_rate[solver]!.solved);
+    }
+  });
 });
 
 /** Spawns a run; resolves when it exits. */

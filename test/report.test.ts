@@ -94,7 +94,8 @@ describe('classify', () => {
   it('tells record kinds by their fields', () => {
     expect(classify(records(APR)[0]).kind).toBe('apr');
     expect(classify(records(SOSP)[0]).kind).toBe('sosp');
-    expect(classify({ nums: [1, 2], target: 3, search_path: 'x', search_type: 'bfs_2' }).kind).toBe('other');
+    expect(classify({ nums: [1, 2], target: 3, search_path: 'x', search_type: 'bfs_2' }).kind).toBe('bfs');
+    expect(classify({ nums: [1, 2], target: 3, search_path: 'x', search_type: 'dfs' }).kind).toBe('dfs');
     expect(classify({ nums: [1, 2], target: 3, solution: [] }).kind).toBe('problem');
     expect(classify({ text: 'Moving to Node #0\n' }).kind).toBe('sequence');
     expect(classify({ foo: 1 }).kind).toBeUndefined();

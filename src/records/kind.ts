@@ -1,10 +1,10 @@
 import { isTraceDict } from './trace-dict.js';
 
 /** What a record is, told from its fields (never from the file name it came in). */
-export type RecordKind = 'apr' | 'sosp' | 'other' | 'problem' | 'sequence';
+export type RecordKind = 'apr' | 'sosp' | 'dfs' | 'bfs' | 'problem' | 'sequence';
 
 /** The search kinds, in the order reports show them. */
-export const SEARCH_KINDS = ['sosp', 'apr', 'other'] as const;
+export const SEARCH_KINDS = ['sosp', 'apr', 'dfs', 'bfs'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 export type Classified = { kind: RecordKind; record: Record<string, unknown> } | { kind: undefined; reason: string };
@@ -33,7 +33,8 @@ export function classify(value: unknown): Classified {
     }
     if (typeof value.search_path !== 'string') return { kind: undefined, reason: 'search record without a text "search_path"' };
     if (typeof st === 'string' && st.startsWith('sosp')) return { kind: 'sosp', record: value };
-    if (typeof st === 'string' && (st.startsWith('dfs') || st.startsWith('bfs'))) return { kind: 'other', record: value };
+    if (typeof st === 'string' && st.startsWith('dfs')) return { kind: 'dfs', record: value };
+    if (typeof st === 'string' && st.startsWith('bfs')) return { kind: 'bfs', record: value };
     if (typeof st === 'string' && st.startsWith('apr')) return { kind: undefined, reason: 'APR record without "trace_dict"' };
     return { kind: undefined, reason: `unknown search_type ${JSON.stringify(st)}` };
   }

@@ -62,7 +62,7 @@ export class ProblemFigures implements Rate {
   }
 }
 
-/** Figures of one search kind (SoS+, APR, or DFS/BFS) within a corpus. */
+/** Figures of one search kind (SoS+, APR, DFS or BFS) within a corpus. */
 export class SearchStats {
   /** The thread-tree figures of every record, and by start size (which also give solve rates). */
   readonly problems = new ProblemFigures();
@@ -111,7 +111,7 @@ export class CorpusStats {
   skipped = 0;
   problems = 0;
   readonly problemStartSizes = new Histogram();
-  readonly search: Record<SearchKind, SearchStats> = { sosp: new SearchStats(), apr: new SearchStats(), other: new SearchStats() };
+  readonly search: Record<SearchKind, SearchStats> = { sosp: new SearchStats(), apr: new SearchStats(), dfs: new SearchStats(), bfs: new SearchStats() };
   sequenceLines = 0;
   sequenceLinesOverWindow = 0;
   readonly sequenceLineTokens = new Histogram();

@@ -4,7 +4,8 @@ import type { RecordKind } from '../records/kind.js';
 export const KIND_LABEL: Record<RecordKind, string> = {
   sosp: 'SoS+',
   apr: 'APR',
-  other: 'DFS/BFS',
+  dfs: 'DFS',
+  bfs: 'BFS',
   problem: 'problems',
   sequence: 'sequence lines',
 };
