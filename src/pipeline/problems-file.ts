@@ -41,9 +41,7 @@ export function toProblem(value: unknown, file: string, line: number): ProblemIn
       if (!step) throw bad(`"solution" holds ${JSON.stringify(s)}, not an operation like "51-49=2"`);
       return step;
     });
-  }
-  // The record carries the input's solution: one that does not solve the problem is refused, not copied.
-  if (rec.solution !== undefined) {
+    // The record carries the input's solution: one that does not solve the problem is refused, not copied.
     const r = replay(nums as number[], solution);
     if (!r.ok) throw bad(`"solution" ${r.error}`);
     if (r.nums.length !== 1 || r.nums[0] !== target) throw bad(`"solution" ends with ${pyIntList(r.nums)}, not [${String(target)}]`);
