@@ -107,22 +107,22 @@ export function successors(nums: readonly number[]): Successor[] {
 
 /**
  * Replays steps from a start state, removing one occurrence of each operand (by value,
- * one each, as a person would), and returns the final numbers, or an error message naming
- * the first step that does not apply.
+ * one each, as a person would), and returns the final numbers, or the first step that does
+ * not apply (0-based) and what is wrong with it (a phrase that starts with the step).
  */
 export function replay(
   start: readonly number[],
   steps: readonly Step[],
-): { ok: true; nums: number[] } | { ok: false; error: string } {
+): { ok: true; nums: number[] } | { ok: false; index: number; fault: string } {
   let nums = [...start];
-  for (const [k, s] of steps.entries()) {
+  for (const [index, s] of steps.entries()) {
     const fault = arithmeticFault(s);
-    if (fault) return { ok: false, error: `step ${k + 1} ${stepString(s)} ${fault}` };
+    if (fault) return { ok: false, index, fault: `${stepString(s)} ${fault}` };
     const i = nums.indexOf(s.left);
     const rest = i < 0 ? nums : nums.filter((_, x) => x !== i);
     const j = rest.indexOf(s.right);
     if (i < 0 || j < 0) {
-      return { ok: false, error: `step ${k + 1} ${stepString(s)} uses a number not available in ${pyIntList(nums)}` };
+      return { ok: false, index, fault: `${stepString(s)} uses a number not available in ${pyIntList(nums)}` };
     }
     nums = [...rest.filter((_, x) => x !== j), s.result];
   }

@@ -43,7 +43,7 @@ export function toProblem(value: unknown, file: string, line: number): ProblemIn
     });
     // The record carries the input's solution: one that does not solve the problem is refused, not copied.
     const r = replay(nums as number[], solution);
-    if (!r.ok) throw bad(`"solution" ${r.error}`);
+    if (!r.ok) throw bad(`"solution" step ${r.index + 1} ${r.fault}`);
     if (r.nums.length !== 1 || r.nums[0] !== target) throw bad(`"solution" ends with ${pyIntList(r.nums)}, not [${String(target)}]`);
   }
   // optimal_path is copied as given (verify checks its lines); it needs the solution it follows.

@@ -3,10 +3,9 @@
  * `optimal_path` when it has them (`search` keeps what its input had, and a problem may be
  * given as nums and target alone).
  */
-import { arithmeticFault, BEYOND_EXACT, parseStep, pyIntList, pyStrList, staysExact, stepString, type Step } from '../core/countdown.js';
+import { arithmeticFault, BEYOND_EXACT, parseStep, pyIntList, pyStrList, replay, staysExact, stepString, type Step } from '../core/countdown.js';
 import { quote, type VerifyIssue } from './issue.js';
 import { splitThread } from './lines.js';
-import { replaySteps } from './step.js';
 import { numbersAfter, type Compat } from '../serializers/problem.js';
 
 export interface Problem {
@@ -65,8 +64,8 @@ function verifySolution(p: Problem, solution: unknown, issues: VerifyIssue[]): S
     }
     steps.push(step);
   }
-  const r = replaySteps(p.nums, steps);
-  if (!r.ok) at(r.index + 1, `solution step ${r.error}`);
+  const r = replay(p.nums, steps);
+  if (!r.ok) at(r.index + 1, `solution step ${r.fault}`);
   else if (r.nums.length !== 1 || r.nums[0] !== p.target) {
     at(0, `solution ends with ${pyIntList(r.nums)}, not [${p.target}]`);
   }

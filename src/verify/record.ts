@@ -2,14 +2,13 @@
  * Verifies one whole record (a parsed JSON line): a problem, a SoS+ / SoS search or an APR
  * search, told apart by their fields. Pure: the caller reads and parses the JSON.
  */
-import { parseStep, pyIntList, type Step } from '../core/countdown.js';
+import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { isTraceDictLevel, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
 import type { VerifyIssue } from './issue.js';
 import { firstDifferentLine } from './lines.js';
 import type { NodeState } from './node.js';
 import { verifyProblem, type Problem } from './problem.js';
-import { replaySteps } from './step.js';
 import type { SearchKind, ThreadGoal } from './thread-report.js';
 import { verifyThread } from './thread.js';
 
@@ -114,9 +113,9 @@ function verifyRating(rating: unknown, kind: SearchKind, p: Problem, searchPath:
 /** The final clean path replays from nums to the target, each number used once. */
 export function verifyFinalPath(p: Problem, goal: ThreadGoal, thread: string, issues: VerifyIssue[]): void {
   const steps = goal.ops.map(parseStep).filter((s): s is Step => s !== undefined);
-  const r = replaySteps(p.nums, steps);
+  const r = replay(p.nums, steps);
   const message = !r.ok
-    ? `final path does not replay from ${pyIntList(p.nums)}: ${r.error}`
+    ? `final path does not replay from ${pyIntList(p.nums)}: ${r.fault}`
     : r.nums.length !== 1 || r.nums[0] !== p.target
       ? `final path ends with ${pyIntList(r.nums)}, not [${p.target}]`
       : undefined;

@@ -1,6 +1,6 @@
 /**
  * Whether an operation may be applied to a state, by the reference's successor rules
- * (core `combine` / `pairs` / `applyAt`), and replaying operation lists.
+ * (core `combine` / `pairs` / `applyAt`).
  */
 import { applyAt, arithmeticFault, combine, pairs, pyIntList, replay, stepString, type Step } from '../core/countdown.js';
 
@@ -32,21 +32,4 @@ export function exploreFault(nums: readonly number[], step: Step, shown: readonl
   const key = pyIntList(shown);
   if (reachable.some((r) => pyIntList(r) === key)) return undefined;
   return `gives ${pyIntList(reachable[0]!)} but Resulting Numbers are ${key}`;
-}
-
-/**
- * Replays steps from `start`, each operand used once; reports the first step that does
- * not apply (0-based) or the final numbers.
- */
-export function replaySteps(
-  start: readonly number[],
-  steps: readonly Step[],
-): { ok: true; nums: number[] } | { ok: false; index: number; error: string } {
-  let nums = [...start];
-  for (const [index, step] of steps.entries()) {
-    const r = replay(nums, [step]);
-    if (!r.ok) return { ok: false, index, error: r.error.replace(/^step 1 /, '') };
-    nums = r.nums;
-  }
-  return { ok: true, nums };
 }
