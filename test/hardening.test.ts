@@ -66,6 +66,8 @@ describe('nothing destroys an input', () => {
     [['search', 'apr', '--problems', 'in.jsonl', '--out', 'x.jsonl', '--sequences-out', 'x.jsonl'], /--sequences-out x.jsonl and --out x.jsonl are the same file/],
     // Standard output twice (a pipe here: spawnSync's) would interleave records and sequences.
     [['search', 'apr', '--problems', 'in.jsonl', '--out', '-', '--sequences-out', '-'], /--sequences-out - and --out - are both standard output/],
+    [['search', 'apr', '--problems', 'in.jsonl', '--out', '-', '--sequences-out', '/dev/stdout'], /--sequences-out \/dev\/stdout and --out - are the same pipe/],
+    [['search', 'apr', '--problems', 'in.jsonl', '--out', '/dev/stdout', '--sequences-out', '/dev/stdout'], /--sequences-out \/dev\/stdout and --out \/dev\/stdout are the same pipe/],
     [['problems', '--exclude', 'in.jsonl', '--out', 'hard.jsonl'], /--out hard.jsonl is --exclude in.jsonl/],
     [['report', 'in.jsonl', '--out', 'in.jsonl'], /--out in.jsonl is the input in.jsonl/],
     [['inspect', '--record', 'in.jsonl:0', '--html', 'link.jsonl'], /--html link.jsonl is --record in.jsonl/],

@@ -9,20 +9,22 @@ export interface NamedPath {
   readonly path: string;
 }
 
-/** What makes two names one file: the resolved path, and device and inode when it exists. */
-interface Identity {
-  readonly real: string;
-  readonly dev?: number;
-  readonly ino?: number;
-}
+/**
+ * What makes two names one file: the resolved path, and device and inode when it exists. A
+ * stream (a pipe, FIFO or socket) has no path worth comparing: only device and inode.
+ */
+type Identity =
+  | { readonly kind: 'file'; readonly real: string; readonly dev?: number; readonly ino?: number }
+  | { readonly kind: 'stream'; readonly dev: number; readonly ino: number };
 
 /**
  * Refuses, before any work, an output that would overwrite one of the inputs or another
  * output of the same command. Names are compared as the files they resolve to: `./a` and
  * `a`, a symbolic link and its target, and two hard links of one file (same device and
  * inode) are the same file. `-` is the standard stream: when it is a regular file it is
- * compared like any other. Devices and pipes (`/dev/null`, a FIFO) are never refused: writing
- * to them destroys nothing.
+ * compared like any other. Devices and pipes (`/dev/null`, a FIFO) are never refused as
+ * inputs' names: writing to them destroys nothing. Two outputs into one pipe (`-` and
+ * `/dev/stdout` on a pipe, a FIFO named twice) are refused: their lines would interleave.
  */
 export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly NamedPath[]): void {
   const ins = inputs.map((p) => ({ p, id: identity(p.path, 'input') }));
@@ -33,13 +35,14 @@ export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly Nam
     if (twice) throw new UsageError(`${p.option} - and ${twice.option} - are both standard output; give each output its own name`);
     const id = identity(p.path, 'output');
     if (id === undefined) continue;
-    const input = ins.find((i) => i.id !== undefined && same(i.id, id));
+    const input = id.kind === 'file' ? ins.find((i) => i.id !== undefined && same(i.id, id)) : undefined;
     if (input) {
       throw new UsageError(`${p.option} ${p.path} is ${input.p.option} ${input.p.path} (the same file): writing it would destroy that input; choose another ${p.option}`);
     }
     const other = seen.find((o) => same(o.id, id));
     if (other) {
-      throw new UsageError(`${p.option} ${p.path} and ${other.p.option} ${other.p.path} are the same file; give each output its own name`);
+      const what = id.kind === 'stream' ? 'the same pipe (their lines would interleave)' : 'the same file';
+      throw new UsageError(`${p.option} ${p.path} and ${other.p.option} ${other.p.path} are ${what}; give each output its own name`);
     }
     seen.push({ p, id });
   }
@@ -47,10 +50,15 @@ export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly Nam
 
 function same(a: Identity, b: Identity): boolean {
   if (a.dev !== undefined && a.dev === b.dev && a.ino === b.ino) return true;
-  return a.real === b.real;
+  return a.kind === 'file' && b.kind === 'file' && a.real === b.real;
 }
 
-/** The identity of a name; undefined for what cannot be destroyed (a device, a pipe). */
+/** A stream's identity (pipe, FIFO, socket); undefined for a device such as `/dev/null` or a terminal. */
+function streamIdentity(st: Stats): Identity | undefined {
+  return st.isFIFO() || st.isSocket() ? { kind: 'stream', dev: st.dev, ino: st.ino } : undefined;
+}
+
+/** The identity of a name; undefined for a device (`/dev/null`, a terminal), which neither holds nor mixes data. */
 function identity(path: string, role: 'input' | 'output'): Identity | undefined {
   if (path === STDIO) {
     let st: Stats;
@@ -59,7 +67,7 @@ function identity(path: string, role: 'input' | 'output'): Identity | undefined 
     } catch {
       return undefined;
     }
-    return st.isFile() ? { real: `<${role === 'input' ? 'stdin' : 'stdout'}>`, dev: st.dev, ino: st.ino } : undefined;
+    return st.isFile() ? { kind: 'file', real: `<${role === 'input' ? 'stdin' : 'stdout'}>`, dev: st.dev, ino: st.ino } : streamIdentity(st);
   }
   let st: Stats | undefined;
   try {
@@ -67,9 +75,9 @@ function identity(path: string, role: 'input' | 'output'): Identity | undefined 
   } catch {
     st = undefined;
   }
-  if (st !== undefined && !st.isFile() && !st.isDirectory()) return undefined;
+  if (st !== undefined && !st.isFile() && !st.isDirectory()) return streamIdentity(st);
   const real = resolvedPath(path);
-  return st === undefined ? { real } : { real, dev: st.dev, ino: st.ino };
+  return st === undefined ? { kind: 'file', real } : { kind: 'file', real, dev: st.dev, ino: st.ino };
 }
 
 /** The absolute path with every symbolic link of its existing part resolved. */
