@@ -285,7 +285,7 @@ describe('corpus: the folder', () => {
     const sequences = 2 * files.filter((f) => f.kind === 'sequences').reduce((n, f) => n + f.records, 0);
     expect(r.stdout.trim().split('\n').at(-1)).toBe(`verified ${records} records in ${files.length} files: 0 with issues (0 issues), ${sequences} sequences, 0 over the 4096-token window`);
     mkdirSync(p('no-manifest'));
-    expectUsageError(run(['verify', 'no-manifest']), /no-manifest: a folder without a readable manifest\.json/);
+    expectUsageError(run(['verify', 'no-manifest']), /no-manifest: a folder without this tool's manifest\.json: not a finished corpus/);
   });
 
   it('verify checks a corpus folder against its manifest: a file cut short (at a line end) or missing is named, exit 1', () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch } from '../src/pipeline/make-record.js';
@@ -10,6 +10,7 @@ import { streamFor } from '../src/random/streams.js';
 import { sequenceOutcome } from '../src/report/collect.js';
 import { headlineFigures } from '../src/report/figures.js';
 import { gatherCorpus } from '../src/report/gather.js';
+import { readInput } from '../src/pipeline/inputs.js';
 import { Histogram } from '../src/report/histogram.js';
 import { classify } from '../src/records/kind.js';
 import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
@@ -151,7 +152,7 @@ describe('tolerant reading', () => {
 
 describe('corpus statistics', () => {
   it('APR figures agree with a direct count over the golden file', async () => {
-    const c = await gatherCorpus(APR, 'apr', 4096, () => undefined);
+    const c = await gatherCorpus(readInput(APR, 4096), 'apr', () => undefined);
     const recs = records(APR);
     const dicts = recs.map((r) => r.trace_dict as Dict);
     const seqs = dicts.flatMap(flatten);
@@ -178,8 +179,8 @@ describe('corpus statistics', () => {
   });
 
   it('headline figures hold one value per corpus', async () => {
-    const a = await gatherCorpus(APR, 'apr', 4096, () => undefined);
-    const b = await gatherCorpus(SOSP, 'sosp', 4096, () => undefined);
+    const a = await gatherCorpus(readInput(APR, 4096), 'apr', () => undefined);
+    const b = await gatherCorpus(readInput(SOSP, 4096), 'sosp', () => undefined);
     const sections = headlineFigures([a, b]);
     expect(sections.map((s) => s.title)).toEqual(['Input', 'SoS+', 'APR']);
     for (const s of sections) for (const r of s.rows) expect(r.values).toHaveLength(2);
@@ -189,7 +190,7 @@ describe('corpus statistics', () => {
 
   it('by start size: the thread-tree figures of default APR records, checked against their own fields', async () => {
     const recs = sizesLines;
-    const c = await gatherCorpus(join(dir, 'apr-sizes.jsonl'), 'sizes', 4096, () => undefined);
+    const c = await gatherCorpus(readInput(join(dir, 'apr-sizes.jsonl'), 4096), 'sizes', () => undefined);
     const s = c.search.apr;
     expect([...s.byStartSize.keys()].sort()).toEqual([3, 4, 5, 6]);
     expect([s.figuresChecked, s.figuresDisagree]).toEqual([60, 0]);
@@ -224,7 +225,7 @@ describe('corpus statistics', () => {
     expect(storedFigures(rec)).toEqual(truth);
     const file = join(dir, 'apr-altered.jsonl');
     writeFileSync(file, `${line}\n${JSON.stringify({ ...rec, sequential_token_count: truth.sequentialTokens + 1 })}\n`);
-    const c = await gatherCorpus(file, 'altered', 4096, () => undefined);
+    const c = await gatherCorpus(readInput(file, 4096), 'altered', () => undefined);
     expect([c.search.apr.figuresChecked, c.search.apr.figuresDisagree]).toEqual([2, 1]);
     expect(c.search.apr.problems.sequential.total).toBe(2 * truth.sequentialTokens);
   });
@@ -240,7 +241,7 @@ describe('corpus statistics', () => {
     writeFileSync(join(folder, 'manifest.jsonl'), '{"version": 1}\n');
     // Another program's manifest.json does not make the folder a corpus (read by its manifest).
     writeFileSync(join(folder, 'manifest.json'), '{"name": "my experiment"}');
-    const c = await gatherCorpus(folder, 'corpus', 4096, () => undefined);
+    const c = await gatherCorpus(readInput(folder, 4096), 'corpus', () => undefined);
     expect([c.search.apr.records, c.problems, c.sequenceLines, c.skipped]).toEqual([200, 10, texts.length, 0]);
     expect(c.files.filter((f) => f.ignored !== undefined).map((f) => f.path.split('/').pop())).toEqual(['manifest.json', 'manifest.jsonl', 'stats.json']);
   });
@@ -337,6 +338,20 @@ describe('report and stats commands', () => {
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^countdown-traces: no records to report in empty\.jsonl, other\.jsonl/);
     expect(existsSync(join(dir, 'none.html'))).toBe(false);
     expect(run('report', 'missing.jsonl').stderr).toMatch(/cannot read missing\.jsonl: no such file or folder/);
+  });
+
+  it('refuses an input named twice (its records would be counted twice), as the same name or another name of the file', () => {
+    for (const [args, message] of [
+      [['stats', APR, APR], /is given twice: name each input once/],
+      [['report', APR, SOSP, `${dirname(APR)}/./${basename(APR)}`, '--out', 'twice.html'], /is .*apr_s42_beam10_sub15_p0\.9_on_problems_s42\.jsonl \(the same file\), given twice/],
+      [['verify', SOSP, SOSP], /is given twice/],
+    ] as const) {
+      const r = run(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(existsSync(join(dir, 'twice.html'))).toBe(false);
   });
 
   it('stats prints the same headline figures, with bar charts', () => {

@@ -48,6 +48,14 @@ export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly Nam
   }
 }
 
+/** Whether two input names are one file (the same name, a link, `./`, a hard link). */
+export function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = identity(a, 'input');
+  const y = identity(b, 'input');
+  return x !== undefined && y !== undefined && same(x, y);
+}
+
 function same(a: Identity, b: Identity): boolean {
   if (a.dev !== undefined && a.dev === b.dev && a.ino === b.ino) return true;
   return a.kind === 'file' && b.kind === 'file' && a.real === b.real;

@@ -2,9 +2,10 @@ import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { checkFile } from './corpus/integrity.js';
-import { ownWindow, readManifest } from './corpus/manifest.js';
+import { MANIFEST } from './corpus/plan.js';
+import { UsageError } from './errors.js';
+import { readInputs, type Input } from './inputs.js';
 import { join } from 'node:path';
-import { isFolder } from '../records/files.js';
 import { readRecords } from '../records/read.js';
 import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
 import { figureDisagreements, recordFigures, storedFigures } from '../serializers/record-view.js';
@@ -13,7 +14,7 @@ export interface VerifyJob {
   readonly files: readonly string[];
   /**
    * Report sequences longer than this many tokens (`<s>` and `</s>` included); 0: no check;
-   * undefined: each input's own (a corpus folder's window, else DEFAULT_WINDOW: ownWindow).
+   * undefined: each input's own (readInput).
    */
   readonly window: number | undefined;
   /** Print one line per finding here. */
@@ -92,11 +93,12 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
   };
 
   /** The files to read: a corpus folder's data files, each first checked against its manifest (a missing one is not read). */
-  const toRead = async (p: string): Promise<string[]> => {
-    if (!isFolder(p)) return [p];
+  const toRead = async (input: Input): Promise<readonly string[]> => {
+    if (input.kind === 'file') return input.files;
+    if (input.kind === 'folder') throw new UsageError(`${input.path}: a folder without this tool's ${MANIFEST}: not a finished corpus (name its files instead)`);
     const files: string[] = [];
-    for (const f of readManifest(p).files) {
-      const path = join(p, f.name);
+    for (const f of input.manifest.files) {
+      const path = join(input.path, f.name);
       const problem = await checkFile(path, f, 'the manifest');
       if (problem) {
         sum.changedFiles++;
@@ -107,10 +109,9 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     return files;
   };
   const files: Array<{ file: string; window: number }> = [];
-  for (const p of job.files) {
-    const w = job.window ?? ownWindow(p);
-    sum.windows.add(w);
-    for (const file of await toRead(p)) files.push({ file, window: w });
+  for (const input of readInputs(job.files, job.window)) {
+    sum.windows.add(input.window);
+    for (const file of await toRead(input)) files.push({ file, window: input.window });
   }
 
   for (const { file, window: w } of files) {

@@ -1,8 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../pipeline/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
-import { corpusDataFiles, isCorpusFolder } from '../pipeline/corpus/manifest.js';
-import { isFolder, recordFilesIn } from '../records/files.js';
+import type { Input } from '../pipeline/inputs.js';
 import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 
 /** One line for the terminal: `file:line: message`. */
@@ -11,26 +10,17 @@ export function formatIssue(i: ReadIssue): string {
 }
 
 /**
- * The files one input stands for: a record file itself; a corpus folder (one with a
- * manifest) the data files its manifest lists, and no other file a user left beside them;
- * any other folder, its record files at any depth.
+ * Reads one corpus: a record file, or the record files of a folder (readInput), judged
+ * against the input's window. A folder's files are recognised by their records, so a file
+ * whose first record is of no known kind (a stats file) is left out quietly; in a file named
+ * on the command line every such line is skipped and reported.
  */
-export function inputFiles(path: string): { readonly folder: boolean; readonly files: readonly string[] } {
-  if (!isFolder(path)) return { folder: false, files: [path] };
-  return { folder: true, files: isCorpusFolder(path) ? corpusDataFiles(path) : recordFilesIn(path) };
-}
-
-/**
- * Reads one corpus: a record file, or the record files of a folder (inputFiles). A folder's
- * files are recognised by their records, so a file whose first record is of no known kind
- * (a stats file) is left out quietly; in a file named on the command line every such line is
- * skipped and reported.
- */
-export async function gatherCorpus(path: string, label: string, window: number, warn: (line: string) => void): Promise<CorpusStats> {
-  const stats = new CorpusStats(label, window);
-  const { folder, files } = inputFiles(path);
+export async function gatherCorpus(input: Input, label: string, warn: (line: string) => void): Promise<CorpusStats> {
+  const stats = new CorpusStats(label, input.window);
+  const folder = input.kind !== 'file';
+  const files = input.files;
   if (folder && files.length === 0) {
-    const issue = { file: path, message: 'no record files (.jsonl, .json, either with .gz) in this folder' };
+    const issue = { file: input.path, message: 'no record files (.jsonl, .json, either with .gz) in this folder' };
     stats.note(issue, undefined);
     warn(formatIssue(issue));
   }

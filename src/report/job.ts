@@ -1,9 +1,9 @@
 import { UsageError } from '../pipeline/errors.js';
-import { ownWindow } from '../pipeline/corpus/manifest.js';
+import { readInputs, type Input } from '../pipeline/inputs.js';
 import { checkOutputs } from '../pipeline/paths.js';
 import type { CorpusStats } from './collect.js';
 import { headlineFigures } from './figures.js';
-import { corpusLabels, gatherCorpus, inputFiles } from './gather.js';
+import { corpusLabels, gatherCorpus } from './gather.js';
 import { reportPage } from './html.js';
 import { writePage } from './page-text.js';
 import { statsText } from './terminal.js';
@@ -14,22 +14,26 @@ export interface CorpusOptions {
   /** Files or folders; each one is a corpus, drawn side by side with the others. */
   readonly inputs: readonly string[];
   readonly labels?: readonly string[];
-  /** The window sequences are judged against; undefined: a corpus folder's own (judgedWindow), else DEFAULT_WINDOW. */
+  /** The window sequences are judged against; undefined: each input's own (readInput). */
   readonly window: number | undefined;
   /** Where warnings about skipped lines go (one line each). */
   readonly warn: (line: string) => void;
 }
 
-export async function gatherAll(o: CorpusOptions): Promise<CorpusStats[]> {
-  const labels = corpusLabels(o.inputs, o.labels ?? []);
-  // One window for every corpus: the figures are drawn and labelled side by side against it.
-  const windows = o.inputs.map((input) => o.window ?? ownWindow(input));
-  if (windows.some((w) => w !== windows[0])) {
-    const each = o.inputs.map((input, i) => `${input}: ${windows[i]!.toLocaleString('en-US')}`).join(', ');
+/** The inputs, read once, judged against one window: figures are drawn and labelled side by side against it. */
+function corpusInputs(o: CorpusOptions): Input[] {
+  const inputs = readInputs(o.inputs, o.window);
+  if (inputs.some((i) => i.window !== inputs[0]!.window)) {
+    const each = inputs.map((i) => `${i.path}: ${i.window.toLocaleString('en-US')}`).join(', ');
     throw new UsageError(`the inputs were made with different windows (${each}); give --window to judge them all against one`);
   }
+  return inputs;
+}
+
+async function gatherInputs(inputs: readonly Input[], o: CorpusOptions): Promise<CorpusStats[]> {
+  const labels = corpusLabels(o.inputs, o.labels ?? []);
   const corpora: CorpusStats[] = [];
-  for (const [i, input] of o.inputs.entries()) corpora.push(await gatherCorpus(input, labels[i]!, windows[i]!, o.warn));
+  for (const [i, input] of inputs.entries()) corpora.push(await gatherCorpus(input, labels[i]!, o.warn));
   if (corpora.every((c) => c.records === 0)) {
     throw new UsageError(`no records to report in ${o.inputs.join(', ')}${corpora.some((c) => c.skipped > 0) ? ' (every line was skipped)' : ''}`);
   }
@@ -44,9 +48,10 @@ export interface ReportSummary {
 
 export async function runReport(o: CorpusOptions & { readonly out: string }): Promise<ReportSummary> {
   // Every file read is an input: --out may be none of them (a folder's files included).
-  const read = o.inputs.flatMap((path) => [path, ...inputFiles(path).files]);
+  const inputs = corpusInputs(o);
+  const read = inputs.flatMap((i) => [i.path, ...i.files]);
   checkOutputs(read.map((path) => ({ option: 'the input', path })), [{ option: '--out', path: o.out }]);
-  const corpora = await gatherAll(o);
+  const corpora = await gatherInputs(inputs, o);
   // Vega and Vega-Lite take about 0.4 s to load: only the report loads them, not every command.
   const { corpusCharts } = await import('./charts.js');
   const charts = await corpusCharts(corpora);
@@ -59,5 +64,5 @@ export async function runReport(o: CorpusOptions & { readonly out: string }): Pr
 }
 
 export async function runStats(o: CorpusOptions): Promise<string> {
-  return statsText(await gatherAll(o));
+  return statsText(await gatherInputs(corpusInputs(o), o));
 }

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isFolder } from '../../records/files.js';
-import { DEFAULT_WINDOW, judgedWindow } from '../settings.js';
+import { judgedWindow } from '../settings.js';
 import { UsageError } from '../errors.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -141,43 +140,32 @@ export async function writeCorpusEnd(
   return files;
 }
 
-/** Whether a folder holds this tool's manifest (a finished corpus); another program's manifest.json does not count. */
-export function isCorpusFolder(dir: string): boolean {
+/**
+ * A folder's manifest when it is this tool's (a finished corpus folder), read once; undefined
+ * for a folder without one, or with another program's manifest.json.
+ */
+export function corpusManifest(dir: string): Manifest | undefined {
   const path = join(dir, MANIFEST);
-  if (!existsSync(path)) return false;
+  if (!existsSync(path)) return undefined;
   try {
-    const m = JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown };
-    return typeof m.format === 'string' && m.format.startsWith(FORMAT_NAME);
+    const m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    return typeof m.format === 'string' && m.format.startsWith(FORMAT_NAME) && Array.isArray(m.files) ? m : undefined;
   } catch {
-    return false;
-  }
-}
-
-/** The manifest of a finished corpus folder; a folder without a readable one is refused. */
-export function readManifest(dir: string): Manifest {
-  try {
-    const m = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as Manifest;
-    if (!Array.isArray(m.files)) throw new Error('no files');
-    return m;
-  } catch {
-    throw new UsageError(`${dir}: a folder without a readable ${MANIFEST}: not a finished corpus (name its files instead)`);
+    return undefined;
   }
 }
 
 /**
- * The window the sequences of an input are judged against when none is given: a corpus
- * folder's own (its `--window`; 0, none, counts as DEFAULT_WINDOW: judgedWindow), else
- * DEFAULT_WINDOW. stats, report and verify all read it here.
+ * The window the sequences of a corpus are judged against when none is given: its `--window`
+ * (0, none, counts as DEFAULT_WINDOW: judgedWindow); DEFAULT_WINDOW for an input that is not
+ * a corpus folder (no manifest). stats, report and verify all read it here.
  */
-export function ownWindow(input: string): number {
-  if (!isFolder(input) || !isCorpusFolder(input)) return DEFAULT_WINDOW;
-  const w = readManifest(input).options.window;
+export function ownWindow(manifest: Manifest | undefined): number {
+  const w = manifest?.options.window;
   return judgedWindow(typeof w === 'number' ? w : 0);
 }
 
-/** The data files of a finished corpus folder, in the manifest's order (problems, records, sequences). */
-export function corpusDataFiles(dir: string): string[] {
-  return readManifest(dir)
-    .files.filter((f) => f.config !== undefined)
-    .map((f) => join(dir, f.name));
+/** The data files of a corpus folder, in the manifest's order (problems, records, sequences). */
+export function corpusDataFiles(dir: string, manifest: Manifest): string[] {
+  return manifest.files.filter((f) => f.config !== undefined).map((f) => join(dir, f.name));
 }

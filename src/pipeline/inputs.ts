@@ -1,0 +1,32 @@
+import { isFolder, recordFilesIn } from '../records/files.js';
+import { UsageError } from './errors.js';
+import { sameFile } from './paths.js';
+import { corpusDataFiles, corpusManifest, ownWindow, type Manifest } from './corpus/manifest.js';
+
+/**
+ * What one input of stats, report or verify stands for, read once: a file; a corpus folder
+ * (this tool's manifest) and the data files it lists, no other file a user left beside them;
+ * or another folder and its record files at any depth.
+ */
+export type Input =
+  | { readonly kind: 'file'; readonly path: string; readonly files: readonly string[]; readonly window: number }
+  | { readonly kind: 'corpus'; readonly path: string; readonly files: readonly string[]; readonly window: number; readonly manifest: Manifest }
+  | { readonly kind: 'folder'; readonly path: string; readonly files: readonly string[]; readonly window: number };
+
+/** Reads one input; `window` given on the command line wins over a corpus folder's own (ownWindow). */
+export function readInput(path: string, window: number | undefined): Input {
+  if (!isFolder(path)) return { kind: 'file', path, files: [path], window: window ?? ownWindow(undefined) };
+  const manifest = corpusManifest(path);
+  if (manifest === undefined) return { kind: 'folder', path, files: recordFilesIn(path), window: window ?? ownWindow(undefined) };
+  return { kind: 'corpus', path, files: corpusDataFiles(path, manifest), window: window ?? ownWindow(manifest), manifest };
+}
+
+/** Reads every input; one named twice (`c` and `./c`, a link to it) is refused: it would be counted twice. */
+export function readInputs(paths: readonly string[], window: number | undefined): Input[] {
+  for (const [k, path] of paths.entries()) {
+    const earlier = paths.slice(0, k).find((p) => sameFile(p, path));
+    if (earlier === path) throw new UsageError(`${path} is given twice: name each input once`);
+    if (earlier !== undefined) throw new UsageError(`${path} is ${earlier} (the same file), given twice: name each input once`);
+  }
+  return paths.map((p) => readInput(p, window));
+}
