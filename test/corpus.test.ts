@@ -399,6 +399,15 @@ describe('corpus: options pass through to the record maker', () => {
     // stats judges a corpus folder's sequences against its own window unless told otherwise.
     expect(run(['stats', 'opts']).stdout).toMatch(/sequences over the 2,048 window/);
     expect(run(['stats', 'opts', '--window', '4096']).stdout).toMatch(/sequences over the 4,096 window/);
+    // Its sequences are measured with their conditioning prefix, as stats.json measures them.
+    const tokens = JSON.parse(readFileSync(join(p('opts'), 'stats.json'), 'utf8')).tokens;
+    const shown = run(['stats', 'opts']).stdout;
+    for (const [kind, label] of [['sosp', 'SoS+'], ['apr', 'APR']]) {
+      const t = tokens[kind];
+      const line = new RegExp(`^${label.replace('+', '\\+')}\\n(?:  .*\\n)*?  tokens per sequence: mean / median / p95 / max +(.*)$`, 'm').exec(shown)![1];
+      const n = (x: number) => Math.round(x).toLocaleString('en-US');
+      expect(line).toBe(`${n(t.mean)} / ${n(t.p50)} / ${n(t.p95)} / ${n(t.max)}`);
+    }
     expectUsageError(run(['stats', 'opts', 'base']), /the inputs were made with different windows \(opts: 2,048, base: 4,096\); give --window/);
     // verify measures a corpus folder's sequences against its window too.
     expect(run(['verify', 'opts']).stdout).toMatch(/, 0 over the 2048-token window$/m);

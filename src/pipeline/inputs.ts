@@ -1,4 +1,7 @@
 import { isFolder, recordFilesIn } from '../records/files.js';
+import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';
+import type { Conditioning } from '../serializers/conditioning.js';
+import { CONDITIONING_MODES } from './settings.js';
 import { UsageError } from './errors.js';
 import { sameFile } from './paths.js';
 import { corpusDataFiles, corpusManifest, ownWindow, type Manifest } from './corpus/manifest.js';
@@ -10,7 +13,15 @@ import { corpusDataFiles, corpusManifest, ownWindow, type Manifest } from './cor
  */
 export type Input =
   | { readonly kind: 'file'; readonly path: string; readonly files: readonly string[]; readonly window: number }
-  | { readonly kind: 'corpus'; readonly path: string; readonly files: readonly string[]; readonly window: number; readonly manifest: Manifest }
+  | {
+      readonly kind: 'corpus';
+      readonly path: string;
+      readonly files: readonly string[];
+      readonly window: number;
+      readonly manifest: Manifest;
+      /** The conditioning prefix each search kind's sequences begin with (records carry none). */
+      readonly conditions: Partial<Record<SearchKind, Conditioning>>;
+    }
   | { readonly kind: 'folder'; readonly path: string; readonly files: readonly string[]; readonly window: number };
 
 /** Reads one input; `window` given on the command line wins over a corpus folder's own (ownWindow). */
@@ -18,7 +29,18 @@ export function readInput(path: string, window: number | undefined): Input {
   if (!isFolder(path)) return { kind: 'file', path, files: [path], window: window ?? ownWindow(undefined) };
   const manifest = corpusManifest(path);
   if (manifest === undefined) return { kind: 'folder', path, files: recordFilesIn(path), window: window ?? ownWindow(undefined) };
-  return { kind: 'corpus', path, files: corpusDataFiles(path, manifest), window: window ?? ownWindow(manifest), manifest };
+  return { kind: 'corpus', path, files: corpusDataFiles(path, manifest), window: window ?? ownWindow(manifest), manifest, conditions: conditionsOf(manifest) };
+}
+
+/** Each solver's `condition` in a manifest's options (`search.<solver>.condition`), where it is a mode. */
+function conditionsOf(manifest: Manifest): Partial<Record<SearchKind, Conditioning>> {
+  const search = (manifest.options.search ?? {}) as Record<string, { condition?: unknown } | undefined>;
+  const out: Partial<Record<SearchKind, Conditioning>> = {};
+  for (const kind of SEARCH_KINDS) {
+    const c = search[kind]?.condition;
+    if (CONDITIONING_MODES.includes(c as Conditioning)) out[kind] = c as Conditioning;
+  }
+  return out;
 }
 
 /** Reads every input; one named twice (`c` and `./c`, a link to it) is refused: it would be counted twice. */

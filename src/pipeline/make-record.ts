@@ -3,7 +3,7 @@ import { BytePool, ByteText } from '../serializers/bytes.js';
 import { renderSearch, writeSearchRecord } from '../serializers/search-record.js';
 import { figureFields, sequenceInfos, threadFigures, tokenFields, writeSequenceText, type SequenceInfo, type ThreadFigures } from '../serializers/sequences.js';
 import { sequenceCount, type RenderedThread } from '../serializers/trace.js';
-import { conditioningPrefix, firstLine, prefixReserve, prefixTokens } from '../serializers/conditioning.js';
+import { conditionedLength, firstLine, prefixReserve } from '../serializers/conditioning.js';
 import { EventCosts, windowRules } from '../serializers/token-costs.js';
 import type { Problem } from '../solver/problems.js';
 import { runSearch } from '../solver/registry.js';
@@ -77,9 +77,7 @@ export class RecordMaker {
     const judged = judgedWindow(s.window);
     let overflows = 0;
     const sequences = infos.map((info) => {
-      const prefix = conditioningPrefix(s.condition, info, children);
-      const first = prefix ? firstLine(info) : '';
-      const tokens = info.tokens + 2 + (prefix ? prefixTokens(prefix, first) : 0);
+      const { prefix, tokens } = conditionedLength(s.condition, info, children, () => firstLine(info));
       if (tokens > judged) overflows++;
       return { info, prefix, tokens };
     });

@@ -1,11 +1,12 @@
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { recordFigures, sameFigures, storedFigures } from '../serializers/record-view.js';
 import type { ThreadFigures } from '../serializers/sequences.js';
-import { countTextTokens, sequenceLength, threadTokens } from '../tokens/llama.js';
+import { countTextTokens, threadTokens } from '../tokens/llama.js';
+import { conditionedLength, textFirstLine, type Conditioning } from '../serializers/conditioning.js';
 import { Histogram } from './histogram.js';
 import { classify, type RecordKind, type SearchKind } from '../records/kind.js';
 import type { ReadIssue } from '../records/read.js';
-import { lastSequence, type TraceDictTree } from '../records/trace-dict.js';
+import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/trace-dict.js';
 
 /**
  * Running statistics of one corpus. Each record is folded in and dropped, so memory depends
@@ -120,6 +121,8 @@ export class CorpusStats {
   constructor(
     readonly label: string,
     readonly window = DEFAULT_WINDOW,
+    /** A corpus folder's conditioning per kind: its sequences are measured with their prefix, as the window bounds them. */
+    readonly conditions: Partial<Record<SearchKind, Conditioning>> = {},
   ) {}
 
   get records(): number {
@@ -163,8 +166,10 @@ export class CorpusStats {
 
   private addSearch(s: SearchStats, kind: SearchKind, r: Record<string, unknown>): void {
     let over = false;
+    const condition = this.conditions[kind] ?? 'none';
+    const children = condition === 'none' ? 0 : recordTraceDict(r).sub_calls.flat().length;
     const figures = recordFigures(r, countTextTokens, (text, textTokens, level) => {
-      const tokens = sequenceLength(textTokens);
+      const { tokens } = conditionedLength(condition, { tokens: textTokens, isRoot: level === 0 }, children, () => textFirstLine(text));
       s.sequences++;
       s.seqTokens.add(tokens);
       if (kind === 'apr') (level === 0 ? s.rootSeqTokens : s.childSeqTokens).add(tokens);

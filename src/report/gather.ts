@@ -16,7 +16,7 @@ export function formatIssue(i: ReadIssue): string {
  * on the command line every such line is skipped and reported.
  */
 export async function gatherCorpus(input: Input, label: string, warn: (line: string) => void): Promise<CorpusStats> {
-  const stats = new CorpusStats(label, input.window);
+  const stats = new CorpusStats(label, input.window, input.kind === 'corpus' ? input.conditions : {});
   const folder = input.kind !== 'file';
   const files = input.files;
   if (folder && files.length === 0) {

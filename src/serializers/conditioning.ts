@@ -67,11 +67,24 @@ export function shortestThreadTokens(mode: Conditioning, window: number): number
   return countTextTokens(text) + 2 + prefixReserve(mode, window);
 }
 
+/** What a prefix is chosen by: the sequence's text tokens and whether it is a root thread's. */
+type ConditionedSequence = Pick<SequenceInfo, 'tokens' | 'isRoot'>;
+
 /** The prefix a sequence is conditioned with: its token-budget bin, or the root's count of sub calls. */
-export function conditioningPrefix(mode: Conditioning, info: SequenceInfo, children: number): string {
-  if (mode === 'token-budget') return tokenBudgetPrefix(tokenBudgetBin(info.tokens + 2));
-  if (mode === 'sub-call-budget' && info.isRoot) return subCallBudgetPrefix(children);
+function conditioningPrefix(mode: Conditioning, seq: ConditionedSequence, children: number): string {
+  if (mode === 'token-budget') return tokenBudgetPrefix(tokenBudgetBin(seq.tokens + 2));
+  if (mode === 'sub-call-budget' && seq.isRoot) return subCallBudgetPrefix(children);
   return '';
+}
+
+/**
+ * A sequence's prefix and its length as the window bounds it: `<s>`, prefix, text, `</s>`.
+ * `children` counts the root thread's sub calls; `first` gives the sequence's first line
+ * (asked for only when there is a prefix). The corpus and stats both measure with this.
+ */
+export function conditionedLength(mode: Conditioning, seq: ConditionedSequence, children: number, first: () => string): { prefix: string; tokens: number } {
+  const prefix = conditioningPrefix(mode, seq, children);
+  return { prefix, tokens: seq.tokens + 2 + (prefix ? prefixTokens(prefix, first()) : 0) };
 }
 
 /** A sequence's first line (the text a prefix's last space joins). */
@@ -79,4 +92,10 @@ export function firstLine(info: SequenceInfo): string {
   const [buf, start, end] = info.parts[0]!;
   const at = buf.indexOf('\\n', start);
   return `${buf.toString(start, at < 0 || at > end ? end : at)}\n`;
+}
+
+/** The first line of a sequence's text (as firstLine, for a text read back). */
+export function textFirstLine(text: string): string {
+  const at = text.indexOf('\n');
+  return `${at < 0 ? text : text.slice(0, at)}\n`;
 }
