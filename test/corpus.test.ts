@@ -402,7 +402,7 @@ describe('corpus: options pass through to the record maker', () => {
     // Its sequences are measured with their conditioning prefix, as stats.json measures them.
     const tokens = JSON.parse(readFileSync(join(p('opts'), 'stats.json'), 'utf8')).tokens;
     const shown = run(['stats', 'opts']).stdout;
-    for (const [kind, label] of [['sosp', 'SoS+'], ['apr', 'APR']]) {
+    for (const [kind, label] of [['sosp', 'SoS+'], ['apr', 'APR']] as const) {
       const t = tokens[kind];
       const line = new RegExp(`^${label.replace('+', '\\+')}\\n(?:  .*\\n)*?  tokens per sequence: mean / median / p95 / max +(.*)$`, 'm').exec(shown)![1];
       const n = (x: number) => Math.round(x).toLocaleString('en-US');
