@@ -180,6 +180,22 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   }
   if (next !== first.options.count) throw new UsageError(`merge: the shards hold ${next} records, the options say ${String(first.options.count)}`);
 
+  // Every shard's blocks and stats are read (and checked) before the output is touched.
+  const blocks = shards.map(readBlocks);
+  const solvers = (first.options.solvers ?? []) as SolverName[];
+  const window = Number(first.options.window ?? DEFAULT_WINDOW);
+  const tallies: CorpusTallies = { train: new ProblemTally(), val: undefined, solvers: new Map() };
+  for (const sh of shards) {
+    const text = checkedText(sh, STATS, `${sh.dir}: no ${STATS}; make that shard again`);
+    const t = talliesFromStats(text, solvers, join(sh.dir, STATS));
+    tallies.train.merge(t.train);
+    if (t.val) (tallies.val ??= new ProblemTally()).merge(t.val);
+    for (const [s, st] of t.solvers) {
+      const into = tallies.solvers.get(s);
+      if (into) into.merge(st);
+      else tallies.solvers.set(s, st);
+    }
+  }
   const dir = job.out;
   prepareFolder(dir);
   const release = acquireLock(dir);
@@ -202,7 +218,6 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
         streams.push({ config: f.config, split: f.split, kind: f.kind as FilePlan['kind'], ext: dataExt({ compress: first.options.compress === 'gzip' ? 'gzip' : 'none' }) });
       }
     }
-    const blocks = shards.map(readBlocks);
     const maxBytes = Number(first.options.max_file_size);
     const progress = new Progress(job.quiet);
     const data: ManifestFile[] = [];
@@ -238,20 +253,6 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     }
     await syncDir(dir);
 
-    const solvers = (first.options.solvers ?? []) as SolverName[];
-    const window = Number(first.options.window ?? DEFAULT_WINDOW);
-    const tallies: CorpusTallies = { train: new ProblemTally(), val: undefined, solvers: new Map() };
-    for (const sh of shards) {
-      const text = checkedText(sh, STATS, `${sh.dir}: no ${STATS}; make that shard again`);
-      const t = talliesFromStats(text, solvers, join(sh.dir, STATS));
-      tallies.train.merge(t.train);
-      if (t.val) (tallies.val ??= new ProblemTally()).merge(t.val);
-      for (const [s, st] of t.solvers) {
-        const into = tallies.solvers.get(s);
-        if (into) into.merge(st);
-        else tallies.solvers.set(s, st);
-      }
-    }
     const v = { tool: first.tool, runtime: first.runtime, dependencies: first.dependencies };
     const files = await writeCorpusEnd(dir, v, first.options, data, renderStats(tallies, solvers, window));
     await syncDir(dir);
