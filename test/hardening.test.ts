@@ -80,6 +80,37 @@ describe('nothing destroys an input', () => {
     expect(existsSync(p('o.jsonl'))).toBe(false);
   });
 
+  it('a file output that names a folder is refused before any work, and an earlier output stays', () => {
+    mkdirSync(p('folder-out'));
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'kept.jsonl']).code).toBe(0);
+    const kept = text('kept.jsonl');
+    expectRefused(run(['search', 'apr', '--problems', 'in.jsonl', '--out', 'kept.jsonl', '--sequences-out', 'folder-out']), /--sequences-out folder-out is a folder; name a file/);
+    expect(text('kept.jsonl')).toBe(kept);
+    expectRefused(run(['problems', '--count', '10', '--out', 'folder-out']), /--out folder-out is a folder/);
+    expectRefused(run(['problems', '--count', '10', '--out', 'no-such/']), /--out no-such\/ names a folder \(it ends with \/\); name a file/);
+    expectRefused(run(['report', 'in.jsonl', '--out', 'folder-out']), /--out folder-out is a folder/);
+  });
+
+  it('a pipe as report --out or inspect --html is written in place, not replaced by a file', async () => {
+    for (const [k, args] of [['report', 'in.jsonl', '--out'], ['inspect', '--record', 'in.jsonl:0', '--html']].entries()) {
+      const fifo = p(`page-${k}.fifo`);
+      spawnSync('mkfifo', [fifo]);
+      const reader = spawn('sh', ['-c', `cat "${fifo}" > "${fifo}.got"`]);
+      const done = new Promise((resolve) => reader.on('exit', resolve));
+      const r = await new Promise<number | null>((resolve) => spawn(process.execPath, [cli, ...args, fifo], { cwd: dir, stdio: 'ignore' }).on('exit', resolve));
+      await done;
+      expect(r).toBe(0);
+      expect(statSync(fifo).isFIFO()).toBe(true);
+      expect(readFileSync(`${fifo}.got`, 'utf8')).toMatch(/^<!doctype html>/i);
+    }
+  });
+
+  it('merge --out may not lie inside a shard folder, nor hold one', () => {
+    mkdirSync(p('shard/apr'), { recursive: true });
+    expectRefused(run(['merge', 'shard', '--out', 'shard/apr']), /--out shard\/apr is inside the shard folder shard/);
+    expectRefused(run(['merge', 'shard', '--out', '.']), /the shard folder shard is inside --out \./);
+  });
+
   it('standard input is compared too, and devices may be named twice', () => {
     expectRefused(run(['search', 'sosp', '--problems', '-', '--out', 'hard.jsonl'], 'in.jsonl'), /--out hard.jsonl is --problems -/);
     expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', '/dev/null', '--sequences-out', '/dev/null']).code).toBe(0);

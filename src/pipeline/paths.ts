@@ -26,10 +26,12 @@ type Identity =
  * inputs' names: writing to them destroys nothing. Two outputs into one pipe (`-` and
  * `/dev/stdout` on a pipe, a FIFO named twice) are refused: their lines would interleave.
  */
-export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly NamedPath[]): void {
+export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly NamedPath[], outputsAre: 'files' | 'a folder' = 'files'): void {
   const ins = inputs.map((p) => ({ p, id: identity(p.path, 'input') }));
   const seen: Array<{ p: NamedPath; id: Identity }> = [];
   for (const [k, p] of outputs.entries()) {
+    if (outputsAre === 'files') checkFileTarget(p);
+    else checkNotNested(ins, p);
     // Two outputs on standard output would interleave, whatever it is (a pipe has no identity to compare).
     const twice = p.path === STDIO ? outputs.slice(0, k).find((o) => o.path === STDIO) : undefined;
     if (twice) throw new UsageError(`${p.option} - and ${twice.option} - are both standard output; give each output its own name`);
@@ -54,6 +56,44 @@ export function sameFile(a: string, b: string): boolean {
   const x = identity(a, 'input');
   const y = identity(b, 'input');
   return x !== undefined && y !== undefined && same(x, y);
+}
+
+/** A file output may not name a folder: found now, not when the finished file is renamed over it. */
+export function checkFileTarget(p: NamedPath): void {
+  if (p.path === STDIO) return;
+  if (p.path.endsWith('/')) throw new UsageError(`${p.option} ${p.path} names a folder (it ends with /); name a file`);
+  if (isFolderPath(p.path)) throw new UsageError(`${p.option} ${p.path} is a folder; name a file`);
+}
+
+/** A folder output may not lie inside an input folder, nor hold one: one run's files would mix with another's. */
+function checkNotNested(ins: ReadonlyArray<{ p: NamedPath; id: Identity | undefined }>, out: NamedPath): void {
+  const o = resolvedPath(out.path);
+  for (const { p } of ins) {
+    const i = resolvedPath(p.path);
+    if (o.startsWith(`${i}/`)) throw new UsageError(`${out.option} ${out.path} is inside ${p.option} ${p.path}; choose a folder outside it`);
+    if (i.startsWith(`${o}/`)) throw new UsageError(`${p.option} ${p.path} is inside ${out.option} ${out.path}; choose a folder outside it`);
+  }
+}
+
+/**
+ * Whether a name is a device or a pipe (`/dev/null`, a FIFO): written in place, never renamed
+ * over (that would replace the device with a regular file).
+ */
+export function isSpecialFile(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFolderPath(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function same(a: Identity, b: Identity): boolean {

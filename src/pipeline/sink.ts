@@ -4,9 +4,10 @@ import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { ByteText } from '../serializers/bytes.js';
-import { describeSystemError, UsageError } from './errors.js';
+import { describeSystemError } from './errors.js';
 import { mkdirp } from './mkdirp.js';
 import { formatOf, STDIO } from './formats.js';
+import { isSpecialFile } from './paths.js';
 
 /** Bytes gathered before one write to the stream. */
 const CHUNK = 1 << 20;
@@ -213,17 +214,4 @@ function onSignal(signal: NodeJS.Signals): void {
  */
 async function settled(event: Promise<unknown>, errored: Promise<void>): Promise<void> {
   await Promise.race([event.then(() => undefined, () => undefined), errored]);
-}
-
-function isSpecialFile(path: string): boolean {
-  try {
-    const st = statSync(path);
-    return !st.isFile() && !st.isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-export function assertWritableTarget(path: string): void {
-  if (path !== STDIO && path.endsWith('/')) throw new UsageError(`--out ${path}: expected a file name, not a folder`);
 }

@@ -1,7 +1,8 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { describeSystemError, UsageError } from '../pipeline/errors.js';
+import { describeSystemError } from '../pipeline/errors.js';
 import { mkdirp } from '../pipeline/mkdirp.js';
+import { isSpecialFile } from '../pipeline/paths.js';
 
 /** Text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -22,7 +23,14 @@ export function writePage(path: string, html: string): void {
     process.stdout.write(html);
     return;
   }
-  if (path.endsWith('/')) throw new UsageError(`${path}: expected a file name, not a folder`);
+  if (isSpecialFile(path)) {
+    try {
+      writeFileSync(path, html);
+    } catch (err) {
+      throw describeSystemError(err, `cannot write ${path}`) ?? err;
+    }
+    return;
+  }
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     mkdirp(dirname(path));

@@ -152,7 +152,7 @@ function readBlocks(sh: ShardDir): Record<string, Block[]> {
 export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[]; seconds: number }> {
   const t0 = performance.now();
   if (job.shards.length === 0) throw new UsageError('merge: name the shard folders');
-  checkOutputs(job.shards.map((path) => ({ option: 'the shard folder', path })), [{ option: '--out', path: job.out }]);
+  checkOutputs(job.shards.map((path) => ({ option: 'the shard folder', path })), [{ option: '--out', path: job.out }], 'a folder');
   const shards = job.shards.map(readShard).sort((a, b) => a.manifest.shard.index - b.manifest.shard.index);
   const first = shards[0]!.manifest;
   const count = first.shard.count;
