@@ -636,6 +636,14 @@ describe('corpus: crash, stop and resume', () => {
     flipByte(join(p('gzk'), open), parts.at(-1)!.bytes - 1);
     expectUsageError(run([...GZ, '--out', 'gzk', '--resume']), new RegExp(`cannot resume: gzk/${escapeRe(open)} changed since the checkpoint`));
     flipByte(join(p('gzk'), open), parts.at(-1)!.bytes - 1);
+    // A finished gzip file's records are counted through gunzip.
+    const cpPath = join(p('gzk'), '.corpus-checkpoint.json');
+    const cpText = readFileSync(cpPath, 'utf8');
+    const edited = JSON.parse(cpText);
+    edited.stages.apr.files['apr/train'].parts[0].records += 1;
+    writeFileSync(cpPath, JSON.stringify(edited));
+    expectUsageError(run([...GZ, '--out', 'gzk', '--resume']), /cannot resume: gzk\/apr\/train-00000\.jsonl\.gz\.partial holds \d+ records in its bytes; the checkpoint says \d+/);
+    writeFileSync(cpPath, cpText);
     expectOk(run([...GZ, '--workers', '1', '--out', 'gzk', '--resume']));
     expectSameFolder('gz', 'gzk');
   });
@@ -664,6 +672,15 @@ describe('corpus: crash, stop and resume', () => {
       expectUsageError(run([...BASE, '--out', 'tamper', '--resume']), new RegExp(`^countdown-traces: cannot resume: tamper/${escapeRe(name)} changed since the checkpoint was written: .*; start over with --force$`));
       flipByte(join(p('tamper'), name), at);
     }
+    // The records counted beside the bytes are checked too: a count edited in the checkpoint would resume at the wrong record.
+    const cpPath = join(p('tamper'), '.corpus-checkpoint.json');
+    const cpText = readFileSync(cpPath, 'utf8');
+    const edited = JSON.parse(cpText);
+    edited.stages.apr.files['apr/train'].parts.at(-1).records -= 1;
+    writeFileSync(cpPath, JSON.stringify(edited));
+    const open = `apr/train-${String(parts.length - 1).padStart(5, '0')}.jsonl.partial`;
+    expectUsageError(run([...BASE, '--out', 'tamper', '--resume']), new RegExp(`^countdown-traces: cannot resume: tamper/${escapeRe(open)} holds ${parts.at(-1)!.records} records in (its bytes|its first .* bytes, which the checkpoint covers); the checkpoint says ${parts.at(-1)!.records - 1}; start over with --force$`));
+    writeFileSync(cpPath, cpText);
     expectOk(run([...BASE, '--out', 'tamper', '--resume']));
     expectSameFolder('base', 'tamper');
   });

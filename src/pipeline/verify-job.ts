@@ -1,7 +1,7 @@
 import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
-import { checkFile } from './corpus/integrity.js';
+import { checkFile, covered } from './corpus/integrity.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from './errors.js';
 import { readInputs, type Input } from './inputs.js';
@@ -99,7 +99,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     const files: string[] = [];
     for (const f of input.manifest.files) {
       const path = join(input.path, f.name);
-      const problem = await checkFile(path, f, 'the manifest');
+      const problem = await checkFile(path, covered(f), 'the manifest');
       if (problem) {
         sum.changedFiles++;
         job.report(`${path}: ${problem}`);

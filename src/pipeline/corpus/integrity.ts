@@ -1,6 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { UsageError } from '../errors.js';
 import { systemError } from './files.js';
 import { fmtInt } from './progress.js';
@@ -13,10 +16,21 @@ import { fmtInt } from './progress.js';
  * file, any that changed since, before it cuts a file back or writes a byte.
  */
 
-/** The bytes of a file a checkpoint or manifest vouches for (all of it, or its first `bytes`), and their SHA-256. */
+/**
+ * The bytes of a file a checkpoint or manifest vouches for (all of it, or its first `bytes`),
+ * their SHA-256, and for a data file the records (lines) those bytes hold.
+ */
 export interface Covered {
   readonly bytes: number;
   readonly sha256: string;
+  /** Lines in the covered bytes (after gunzip for a `.gz` file); undefined: not a data file, not counted. */
+  readonly lines?: number;
+}
+
+/** What vouches for a file of a corpus (a manifest entry, a checkpoint's part), as Covered: only data files' records are lines. */
+export function covered(f: { readonly bytes: number; readonly sha256: string; readonly records: number; readonly kind?: string }): Covered {
+  const data = f.kind === undefined || f.kind === 'problems' || f.kind === 'records' || f.kind === 'sequences';
+  return data ? { bytes: f.bytes, sha256: f.sha256, lines: f.records } : { bytes: f.bytes, sha256: f.sha256 };
 }
 
 /** The digest of what a running hash has taken so far; the hash goes on taking bytes. */
@@ -31,20 +45,45 @@ export function digestSoFar(hash: Hash): string {
  * from it) and, when they do not match, what is wrong, as words to follow the file's name;
  * `by` names what vouched for them ("the checkpoint").
  */
-export async function readCovered(fh: FileHandle, want: Covered, whole: boolean, by: string): Promise<{ hash: Hash; problem: string | undefined }> {
+export async function readCovered(fh: FileHandle, want: Covered, whole: boolean, by: string, gzip: boolean): Promise<{ hash: Hash; problem: string | undefined }> {
   const hash = createHash('sha256');
   const size = (await fh.stat()).size;
   if (whole ? size !== want.bytes : size < want.bytes) return { hash, problem: `holds ${fmtInt(size)} bytes, ${by} ${fmtInt(want.bytes)}` };
   const buf = Buffer.allocUnsafe(Math.min(1 << 22, Math.max(want.bytes, 1)));
+  let lines = 0;
   for (let at = 0; at < want.bytes; ) {
     const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, want.bytes - at), at);
     if (bytesRead === 0) return { hash, problem: `ends at ${fmtInt(at)} bytes, ${by} says ${fmtInt(want.bytes)}` };
     hash.update(buf.subarray(0, bytesRead));
+    if (want.lines !== undefined && !gzip) lines += countNewlines(buf, bytesRead);
     at += bytesRead;
   }
-  if (digestSoFar(hash) === want.sha256) return { hash, problem: undefined };
   const what = size === want.bytes ? 'its bytes' : `its first ${fmtInt(want.bytes)} bytes, which ${by} covers,`;
-  return { hash, problem: `changed since ${by} was written: ${what} no longer have the SHA-256 recorded there` };
+  if (digestSoFar(hash) !== want.sha256) return { hash, problem: `changed since ${by} was written: ${what} no longer have the SHA-256 recorded there` };
+  // The bytes are the ones written; the count beside them is checked too (a hand-edited count would resume at the wrong record).
+  if (want.lines !== undefined && gzip) lines = await gunzippedLines(fh, want.bytes);
+  if (want.lines !== undefined && lines !== want.lines) return { hash, problem: `holds ${fmtInt(lines)} records in ${what.replace(/,$/, '')}; ${by} says ${fmtInt(want.lines)}` };
+  return { hash, problem: undefined };
+}
+
+function countNewlines(buf: Buffer, end: number): number {
+  let n = 0;
+  for (let at = buf.indexOf(0x0a, 0); at >= 0 && at < end; at = buf.indexOf(0x0a, at + 1)) n++;
+  return n;
+}
+
+/** Lines in the first `bytes` of a gzip file (whole members), read through gunzip in pieces. */
+async function gunzippedLines(fh: FileHandle, bytes: number): Promise<number> {
+  if (bytes === 0) return 0;
+  let n = 0;
+  const counter = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      n += countNewlines(chunk, chunk.length);
+      done();
+    },
+  });
+  await pipeline(fh.createReadStream({ start: 0, end: bytes - 1, autoClose: false }), createGunzip(), counter);
+  return n;
 }
 
 /** Checks a whole file against what vouches for it (see readCovered): what is wrong with it, or undefined. */
@@ -57,7 +96,7 @@ export async function checkFile(path: string, want: Covered, by: string): Promis
     throw systemError(err, `cannot read ${path}`);
   }
   try {
-    return (await readCovered(fh, want, true, by)).problem;
+    return (await readCovered(fh, want, true, by, path.endsWith('.gz'))).problem;
   } catch (err) {
     throw systemError(err, `cannot read ${path}`);
   } finally {
@@ -71,10 +110,10 @@ export function resumeRefused(path: string, problem: string): UsageError {
 }
 
 /** Checks every file in a list (a finished stage's, a manifest's), in order: the first that differs is refused, naming it. */
-export async function checkFiles(dir: string, files: ReadonlyArray<Covered & { readonly name: string }>, by: string, refuse: (path: string, problem: string) => Error): Promise<void> {
+export async function checkFiles(dir: string, files: ReadonlyArray<Parameters<typeof covered>[0] & { readonly name: string }>, by: string, refuse: (path: string, problem: string) => Error): Promise<void> {
   for (const f of files) {
     const path = join(dir, f.name);
-    const problem = await checkFile(path, f, by);
+    const problem = await checkFile(path, covered(f), by);
     if (problem) throw refuse(path, problem);
   }
 }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { mkdirp } from '../mkdirp.js';
 import { syncDir, systemError } from './files.js';
-import { digestSoFar, readCovered, resumeRefused } from './integrity.js';
+import { covered, digestSoFar, readCovered, resumeRefused } from './integrity.js';
 import { parsePartName, partName, streamKey, type FilePlan } from './plan.js';
 import type { Faults } from './faults.js';
 
@@ -140,7 +140,7 @@ export class PartedFile {
         const last = i === parts.length - 1;
         if (!written.has(i)) throw resumeRefused(at(i), 'is missing');
         fh = await open(at(i), last ? constants.O_RDWR : 'r');
-        const got = await readCovered(fh, want, !last, 'the checkpoint');
+        const got = await readCovered(fh, covered(want), !last, 'the checkpoint', plan.ext.endsWith('.gz'));
         if (got.problem) throw resumeRefused(at(i), got.problem);
         hash = got.hash;
         if (last) break;
