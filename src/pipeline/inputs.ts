@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { isFolder, recordFilesIn } from '../records/files.js';
+import { CHECKPOINT, LOCK } from './corpus/plan.js';
 import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';
 import type { Conditioning } from '../serializers/conditioning.js';
 import { CONDITIONING_MODES } from './settings.js';
@@ -28,7 +31,12 @@ export type Input =
 export function readInput(path: string, window: number | undefined): Input {
   if (!isFolder(path)) return { kind: 'file', path, files: [path], window: window ?? ownWindow(undefined) };
   const manifest = corpusManifest(path);
-  if (manifest === undefined) return { kind: 'folder', path, files: recordFilesIn(path), window: window ?? ownWindow(undefined) };
+  if (manifest === undefined) {
+    // A run still going, stopped or killed: its figures would be of whatever files it has renamed so far.
+    const mark = [CHECKPOINT, LOCK].find((name) => existsSync(join(path, name)));
+    if (mark !== undefined) throw new UsageError(`${path} holds an unfinished corpus run (${mark}, no manifest.json): finish it (corpus --resume, or merge again), or name its files`);
+    return { kind: 'folder', path, files: recordFilesIn(path), window: window ?? ownWindow(undefined) };
+  }
   return { kind: 'corpus', path, files: corpusDataFiles(path, manifest), window: window ?? ownWindow(manifest), manifest, conditions: conditionsOf(manifest) };
 }
 

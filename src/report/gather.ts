@@ -45,8 +45,8 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
         onIssue({ file, line, message: `${reason}; line skipped` });
       }
     } catch (err) {
-      // A file named on the command line must open; one unreadable file of a folder is noted.
-      if (!folder || !(err instanceof UsageError)) throw err;
+      // A file named on the command line, or listed by a corpus's manifest, must open; one unreadable file of another folder is noted.
+      if (input.kind !== 'folder' || !(err instanceof UsageError)) throw err;
       onIssue({ file, message: err.message });
     }
     if (summary.skipped > ISSUES_KEPT_PER_FILE) warn(`${file}: ${summary.skipped} lines skipped in all`);
