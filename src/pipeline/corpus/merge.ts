@@ -199,6 +199,13 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   const dir = job.out;
   prepareFolder(dir);
   const release = acquireLock(dir);
+  // A merge is quick to repeat: a signal ends it at once, leaving the lock, so stats and report refuse the half-written folder.
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`countdown-traces: merge stopped by ${signal}; ${dir} is incomplete (no ${MANIFEST}): merge again with --force\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     if (job.force) {
       await clearFolder(dir);
@@ -263,6 +270,8 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     }
     return { files, seconds };
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     release();
   }
 }

@@ -44,6 +44,11 @@ export class Progress {
   /** A line of its own (clears a bar being drawn). */
   note(text: string): void {
     if (this.quiet) return;
+    this.always(text);
+  }
+
+  /** A line said even with --quiet (why a run stopped), over any progress bar. */
+  always(text: string): void {
     this.out.write(this.tty ? `\r\x1b[K${text}\n` : `${text}\n`);
   }
 

@@ -83,10 +83,14 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Fault
   let ctx: RunContext | undefined;
   // The first signal stops the run at the next block, checkpointed; a second (or one before
   // the run has started) quits at once.
+  // Said even with --quiet: an unattended run's log should show why it ended.
   const onSignal = (signal: NodeJS.Signals) => {
-    if (ctx?.stopping || !started) process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (ctx?.stopping || !started) {
+      process.stderr.write(`countdown-traces: ${signal}: quitting at once; ${started ? 'continue with --resume (from the last checkpoint)' : 'nothing was written'}\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
     ctx!.stopping = signal;
-    ctx!.progress.note(`countdown-traces: ${signal}: stopping at the next block (again to quit at once)`);
+    ctx!.progress.always(`countdown-traces: ${signal}: stopping at the next block (again to quit at once)`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
