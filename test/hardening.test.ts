@@ -184,6 +184,22 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['inspect', '--record', 'seqs.jsonl:0']), /seqs.jsonl:1: missing field "nums"/);
   });
 
+  it('stats and report refuse a corpus folder with a listed file missing, and an unfinished run', () => {
+    expect(run(['corpus', '--count', '60', '--val-count', '0', '--solvers', 'sosp', '--quiet', '--out', 'small']).code).toBe(0);
+    rmSync(p('small/sosp/train-00000-of-00001.jsonl'));
+    expectRefused(run(['stats', 'small']), /cannot read small\/sosp\/train-00000-of-00001\.jsonl: no such file/);
+    expectRefused(run(['report', 'small', '--out', 'small.html']), /cannot read small\/sosp\/train-00000-of-00001\.jsonl/);
+    expect(existsSync(p('small.html'))).toBe(false);
+    mkdirSync(p('running'));
+    writeFileSync(p('running/.corpus-checkpoint.json'), '{}');
+    expectRefused(run(['stats', 'running']), /running holds an unfinished corpus run \(\.corpus-checkpoint\.json, no manifest\.json\)/);
+  });
+
+  it('an empty --out is refused, naming the option', () => {
+    expectRefused(run(['problems', '--count', '5', '--out', '']), /^countdown-traces: --out is empty; name a file/);
+    expectRefused(run(['corpus', '--count', '5', '--out', '']), /^countdown-traces: --out is empty: name a folder/);
+  });
+
   it('--workers is capped', () => {
     expectRefused(run(['corpus', '--workers', '1000', '--out', 'many']), /--workers: at most \d+ \(4 per core on this machine\), got 1000/);
   });

@@ -61,6 +61,7 @@ export function sameFile(a: string, b: string): boolean {
 /** A file output may not name a folder: found now, not when the finished file is renamed over it. */
 export function checkFileTarget(p: NamedPath): void {
   if (p.path === STDIO) return;
+  if (p.path === '') throw new UsageError(`${p.option} is empty; name a file (or - for standard output)`);
   if (p.path.endsWith('/')) throw new UsageError(`${p.option} ${p.path} names a folder (it ends with /); name a file`);
   if (isFolderPath(p.path)) throw new UsageError(`${p.option} ${p.path} is a folder; name a file`);
 }

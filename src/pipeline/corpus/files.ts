@@ -82,6 +82,7 @@ export async function forEachChunk(path: string, each: (chunk: Buffer, at: numbe
 
 /** Creates the output folder (and its parents) or fails with one line. */
 export function prepareFolder(dir: string): void {
+  if (dir === '') throw new UsageError('--out is empty: name a folder');
   try {
     mkdirp(dir);
     if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir}: not a folder`);
