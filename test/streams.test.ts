@@ -33,6 +33,19 @@ describe('record streams', () => {
     );
   });
 
+  it('below(n) past 2^32 (up to 2^53) returns, in range, from 53-bit draws (a 32-bit limit there would be 0 and loop forever)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 4294967297, max: Number.MAX_SAFE_INTEGER }), (index, n) => {
+        const s = streamFor(1, 'wide', index);
+        const r = s.below(n);
+        expect(Number.isSafeInteger(r) && r >= 0 && r < n).toBe(true);
+      }),
+    );
+    const s = streamFor(1, 'wide', 0);
+    const seen = new Set(Array.from({ length: 64 }, () => s.below(2 ** 40)));
+    expect(seen.size).toBeGreaterThan(60); // not stuck on a few values
+  });
+
   it('restore returns a stream to a saved position: the same draws follow', () => {
     const s = streamFor(3, 'apr', 5);
     for (let k = 0; k < 10; k++) s.random();

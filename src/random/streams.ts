@@ -74,10 +74,21 @@ class AleaStream implements Rng {
 
   below(n: number): number {
     if (n <= 1) return 0;
+    if (n > 4294967296) return this.belowWide(n);
     // Rejection keeps the draw unbiased for any n up to 2^32 (seedrandom's `int32()`, unsigned).
     const limit = Math.floor(4294967296 / n) * n;
     let r = ((this.next() * 0x100000000) | 0) >>> 0;
     while (r >= limit) r = ((this.next() * 0x100000000) | 0) >>> 0;
+    return r % n;
+  }
+
+  /** below() past 2^32 (a limit there would be 0 and never met): rejection over 53-bit draws, for n up to 2^53. */
+  private belowWide(n: number): number {
+    if (!Number.isSafeInteger(n)) throw new RangeError(`below(${n}): not an integer up to 2^53`);
+    const TWO53 = 9007199254740992;
+    const limit = Math.floor(TWO53 / n) * n;
+    let r = Math.floor(this.random() * TWO53);
+    while (r >= limit) r = Math.floor(this.random() * TWO53);
     return r % n;
   }
 
