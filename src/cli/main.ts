@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { describeSystemError, UsageError } from '../pipeline/errors.js';
+import { describeSystemError, oneLine, UsageError } from '../pipeline/errors.js';
 import { registerProblems } from './problems.js';
 import { registerSearch } from './search.js';
 import { registerInspect } from './inspect.js';
@@ -15,7 +15,8 @@ const program = new Command('countdown-traces')
   .description('Countdown problems and SoS/SoS+/APR search traces for training search-capable language models')
   .version(VERSION())
   .exitOverride()
-  .showHelpAfterError('(run with --help for usage)');
+  // Commander's own errors (an unknown option, a missing value) are one line too, with the way to help.
+  .configureOutput({ outputError: (text, write) => write(`countdown-traces: ${oneLine(text.trim().replace(/\s*\n\s*/g, ' '))} (run with --help for usage)\n`) });
 
 registerProblems(program);
 registerSearch(program);
@@ -40,7 +41,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 /** A UsageError is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
 function report(err: unknown): void {
   if (!(err instanceof UsageError)) throw err;
-  process.stderr.write(`countdown-traces: ${err.message}\n`);
+  process.stderr.write(`countdown-traces: ${oneLine(err.message)}\n`);
   process.exitCode = 2;
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { oneLine } from '../pipeline/errors.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
 
@@ -7,7 +8,7 @@ interface CorpusFlags {
   label?: string[];
 }
 
-const warn = (line: string) => process.stderr.write(`countdown-traces: warning: ${line}\n`);
+const warn = (line: string) => process.stderr.write(`countdown-traces: warning: ${oneLine(line)}\n`);
 const collectLabel = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Options shared by `report` and `stats`. */

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { oneLine } from '../pipeline/errors.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
 
@@ -15,7 +16,7 @@ export function registerVerify(program: Command): void {
     .option('--strict', 'also fail when a sequence is over the window')
     .action(async (files: string[], o: { window?: number; strict?: boolean }) => {
       const { runVerify } = await import('../pipeline/verify-job.js');
-      const sum = await runVerify({ files, window: o.window, report: (line) => process.stdout.write(`${line}\n`) });
+      const sum = await runVerify({ files, window: o.window, report: (line) => process.stdout.write(`${oneLine(line)}\n`) });
       const measured = [...sum.windows].filter((w) => w > 0);
       const window =
         measured.length === 0 ? '' : `, ${sum.overflows} over the ${measured.length === 1 ? `${measured[0]}-token window` : `windows of their inputs (${measured.join(', ')} tokens)`}`;

@@ -35,3 +35,13 @@ export function describeSystemError(err: unknown, what: string): UsageError | un
 export function ordered(minOption: string, min: number, maxOption: string, max: number): void {
   if (min > max) throw new UsageError(`${minOption} ${min} is larger than ${maxOption} ${max}`);
 }
+
+/**
+ * A message as one line: line breaks and other control characters that a value, a file name
+ * or a parser's quote of the input brought in are written as escapes (`\n`), so that every
+ * error, warning and finding stays one line, as scripts reading the output expect.
+ */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
