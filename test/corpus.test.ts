@@ -300,6 +300,12 @@ describe('corpus: the folder', () => {
     expect(r.stdout).toContain(`${join('cut', name)}: holds ${(statSync(data).size).toLocaleString('en-US')} bytes, the manifest`);
     expect(r.stdout).toContain(`${join('cut', 'stats.json')}: is missing`);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/0 with issues \(0 issues\), .*; 2 files not as the manifest says$/);
+    // Cut mid-line: the broken last line is a finding, and the rest of the corpus is still checked (exit 1, not 2).
+    writeFileSync(data, text.slice(0, text.length - 10));
+    const mid = run(['verify', 'cut']);
+    expect(mid.code).toBe(1);
+    expect(mid.stdout).toMatch(new RegExp(`${escapeRe(join('cut', name))}:\\d+ not valid JSON .*; line skipped`));
+    expect(mid.stdout.trim().split('\n').at(-1)).toMatch(/^verified \d+ records in \d+ files: 1 with issues \(1 issues\), .*; 2 files not as the manifest says$/);
   });
 
   it('stats and report read a corpus folder by its manifest: a file left beside the data is not counted, and --out may not be a data file', () => {

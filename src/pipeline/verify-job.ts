@@ -6,7 +6,7 @@ import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from './errors.js';
 import { readInputs, type Input } from './inputs.js';
 import { join } from 'node:path';
-import { readRecords } from '../records/read.js';
+import { readRecords, readRecordsTolerant } from '../records/read.js';
 import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
 import { figureDisagreements, recordFigures, storedFigures } from '../serializers/record-view.js';
 
@@ -93,10 +93,10 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
   };
 
   /** The files to read: a corpus folder's data files, each first checked against its manifest (a missing one is not read). */
-  const toRead = async (input: Input): Promise<readonly string[]> => {
-    if (input.kind === 'file') return input.files;
+  const toRead = async (input: Input): Promise<Array<{ file: string; changed: boolean }>> => {
+    if (input.kind === 'file') return input.files.map((file) => ({ file, changed: false }));
     if (input.kind === 'folder') throw new UsageError(`${input.path}: a folder without this tool's ${MANIFEST}: not a finished corpus (name its files instead)`);
-    const files: string[] = [];
+    const files: Array<{ file: string; changed: boolean }> = [];
     for (const f of input.manifest.files) {
       const path = join(input.path, f.name);
       const problem = await checkFile(path, covered(f), 'the manifest');
@@ -104,17 +104,17 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         sum.changedFiles++;
         job.report(`${path}: ${problem}`);
       }
-      if (f.config !== undefined && problem !== 'is missing') files.push(path);
+      if (f.config !== undefined && problem !== 'is missing') files.push({ file: path, changed: problem !== undefined });
     }
     return files;
   };
-  const files: Array<{ file: string; window: number }> = [];
+  const files: Array<{ file: string; window: number; changed: boolean }> = [];
   for (const input of readInputs(job.files, job.window)) {
     sum.windows.add(input.window);
-    for (const file of await toRead(input)) files.push({ file, window: input.window });
+    for (const file of await toRead(input)) files.push({ ...file, window: input.window });
   }
 
-  for (const { file, window: w } of files) {
+  for (const { file, window: w, changed } of files) {
     window = w;
     sum.files++;
     let index = 0;
@@ -137,7 +137,14 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
       group = [];
     };
 
-    for await (const { value, line } of readRecords(file)) {
+    // A corpus file already found changed is read on past lines it cannot parse (one cut short
+    // ends mid-line): each is a finding, and the rest of the corpus is still checked.
+    const lines = changed
+      ? readRecordsTolerant(file, (i) => {
+          if (i.line !== undefined) finish(`${file}:${i.line}`, [i.message]);
+        })
+      : readRecords(file);
+    for await (const { value, line } of lines) {
       const where = `${file}:${line} record ${index++}`;
       sum.records++;
       const item = sequenceItem(value, where);
