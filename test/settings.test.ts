@@ -69,6 +69,14 @@ describe('qualify', () => {
     expect(() => qualify('apr', { condition: 'token-budget' })).toThrow('--condition token-budget is for sosp, dfs and bfs; apr uses sub-call-budget');
     expect(() => qualify('bfs', { condition: 'sub-call-budget' })).toThrow('--condition sub-call-budget is for apr; sosp, dfs and bfs use token-budget');
     expect(() => qualify('apr', { fit: 'drop' })).toThrow('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
+    // Given, even as the default value, a flag the solver does not read is refused.
+    expect(() => qualify('apr', { fit: 'stop' })).toThrow('--fit is for sosp, dfs and bfs');
+  });
+
+  it('refuses --fit resample where another search would be the same one (no beam drawn, a fixed heuristic)', () => {
+    expect(() => qualify('dfs', { fit: 'resample' })).toThrow('--fit resample would make the same search again: dfs draws no beam and its heuristic is sum; use --fit stop or drop, or --heuristic random');
+    expect(qualify('dfs', { fit: 'resample', heuristic: 'random' }).options).toMatchObject({ fit: 'resample' });
+    expect(() => qualifyEach(['sosp', 'dfs'], ['none'], { fit: 'resample' })).toThrow('--fit resample would make the same search again: dfs');
   });
 
   it('refuses what reference mode cannot do, and beams that cannot be drawn', () => {
@@ -142,11 +150,12 @@ describe('qualifyEach (a corpus)', () => {
   });
 
   it('gives each solver the listed mode that exists for it, and --fit only where it applies', () => {
-    const all = qualifyEach(['sosp', 'apr', 'dfs'], ['none', 'sub-call-budget'], { fit: 'resample', window: 2048 });
+    const all = qualifyEach(['sosp', 'apr', 'bfs'], ['none', 'sub-call-budget'], { fit: 'resample', window: 2048 });
     expect(all.sosp).toMatchObject({ condition: 'none', window: 2048, options: { fit: 'resample' } });
     expect(all.apr).toMatchObject({ condition: 'sub-call-budget', options: { shape: 'threads' } });
     expect(all.apr?.options).not.toHaveProperty('fit');
-    expect(all.dfs?.options).toMatchObject({ fit: 'resample' });
+    expect(all.bfs?.options).toMatchObject({ fit: 'resample' });
+    expect(qualifyEach(['sosp', 'dfs'], ['none'], { fit: 'drop' }).dfs?.options).toMatchObject({ fit: 'drop' });
   });
 
   it('refuses a mode or --fit that applies to none of the solvers', () => {

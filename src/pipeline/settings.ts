@@ -143,14 +143,19 @@ export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSett
     const takers = (Object.keys(CONDITIONING) as SolverShape[]).filter((s) => CONDITIONING[s] === condition).flatMap(namesShaped);
     throw new UsageError(`--condition ${condition} is for ${inWords(takers)}; ${inWords(others)} ${others.length === 1 ? 'uses' : 'use'} ${CONDITIONING[shape]}`);
   }
-  if (fit !== 'stop' && shape !== 'sequence') throw fitRefused();
+  if (p.fit !== undefined && shape !== 'sequence') throw fitRefused();
+  const heuristic = p.heuristic ?? d.heuristic;
+  // Another search of the same record differs only by what it draws: a beam, or a random heuristic.
+  if (fit === 'resample' && !drawsBeam(own) && heuristic !== 'random') {
+    throw new UsageError(`--fit resample would make the same search again: ${solver} draws no beam and its heuristic is ${heuristic}; use --fit stop or drop, or --heuristic random`);
+  }
   const window = reference ? 0 : (p.window ?? DEFAULT_WINDOW);
   if (window > 0) {
     const least = shortestThreadTokens(condition, window);
     if (window < least) throw new UsageError(`--window ${window} is too small: the shortest complete thread needs ${least} tokens`);
   }
   const promising = p.promising ?? d.promising;
-  const common = { solver, reference, heuristic: p.heuristic ?? d.heuristic, ...(beam && { beam }), ...(promising !== undefined && { promising }) };
+  const common = { solver, reference, heuristic, ...(beam && { beam }), ...(promising !== undefined && { promising }) };
   const options: SearchOptions =
     d.shape === 'sequence'
       ? { ...common, shape: 'sequence', fit }
@@ -185,7 +190,7 @@ export function qualifyEach(
     }
   }
   const fits = (s: SolverName): boolean => solverNamed(s).shape === 'sequence';
-  if (p.fit !== undefined && p.fit !== 'stop' && !solvers.some(fits)) throw fitRefused();
+  if (p.fit !== undefined && !solvers.some(fits)) throw fitRefused();
   // A flag some solvers read goes to those; one that none of them reads is refused.
   for (const f of SOLVER_FLAGS) {
     if (p[f.key] !== undefined && !solvers.some((s) => f.reads(solverNamed(s)))) {
