@@ -417,6 +417,15 @@ describe('verify reads sequences files as text', () => {
 });
 
 describe('inspect shows every solution', () => {
+  it('refuses options that would change nothing: search options with --record, --full with --json, --json or --full with --html', () => {
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'i-sosp.jsonl']).code).toBe(0);
+    expectRefused(run(['inspect', '--record', 'i-sosp.jsonl:0', '--solver', 'apr', '--seed', '5']), /--record shows a record as it was searched: --solver, --seed would change nothing/);
+    expectRefused(run(['inspect', '--record', 'i-sosp.jsonl:0', '--window', '100']), /--window would change nothing; leave it out/);
+    expectRefused(run(['inspect', '--record', 'i-sosp.jsonl:0', '--json', '--full']), /--full is for the text view/);
+    expectRefused(run(['inspect', '--record', 'i-sosp.jsonl:0', '--json', '--html', 'i.html']), /--html draws the search as a page: --json is for the terminal/);
+    expect(run(['inspect', '--record', 'i-sosp.jsonl:0', '--full']).code).toBe(0);
+  });
+
   it('of each solved BFS record, and of a problem record', () => {
     expect(run(['search', 'bfs', '--problems', golden42(), '--out', 'i-bfs.jsonl']).code).toBe(0);
     const records = text('i-bfs.jsonl').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -42,10 +42,18 @@ export function registerInspect(program: Command): void {
     .option('--full', 'print the text of every thread')
     .option('--json', 'print the record as JSON')
     .option('--html <file>', 'write a drawing of the search (threads, spawns, joins, solution path) as one HTML page');
-  addSearchOptions(cmd).action(async (o: InspectFlags) => {
+  const own = new Set(cmd.options.map((opt) => opt.long));
+  addSearchOptions(cmd);
+  // The options that shape a search: a stored record (--record) was searched already.
+  const searchOptions = cmd.options.filter((opt) => !own.has(opt.long) || opt.long === '--solver');
+  cmd.action(async (o: InspectFlags, command: Command) => {
     let source: InspectSource;
+    if (o.html !== undefined && (o.json || o.full)) throw new UsageError(`--html draws the search as a page: --${o.json ? 'json' : 'full'} is for the terminal; give one of them`);
+    if (o.json && o.full) throw new UsageError('--json prints the whole record, every thread\'s text in it: --full is for the text view; give one of them');
     if (o.record !== undefined) {
       if (o.nums !== undefined || o.target !== undefined) throw new UsageError('--record cannot be combined with --nums/--target');
+      const given = searchOptions.filter((opt) => command.getOptionValueSource(opt.attributeName()) === 'cli').map((opt) => opt.long!);
+      if (given.length > 0) throw new UsageError(`--record shows a record as it was searched: ${given.join(', ')} would change nothing; leave ${given.length === 1 ? 'it' : 'them'} out`);
       source = { kind: 'record', ...parseRecordRef(o.record) };
     } else {
       if (o.nums === undefined || o.target === undefined) throw new UsageError('give --nums and --target, or --record FILE:INDEX');
