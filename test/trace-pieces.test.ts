@@ -22,7 +22,7 @@ describe('trace pieces: the counts the token counter starts with', () => {
     let texts = 0;
     for (const solver of SOLVERS) {
       const variants: PartialSettings[] = [{}, { reference: true }, { window: 0 }, { condition: conditioningOf(solver) }, { heuristic: 'sum' }, { heuristic: 'random' }];
-      if (solverNamed(solver).shape === 'sequence') variants.push({ fit: 'resample' }, { fit: 'drop', window: 600 });
+      if (solverNamed(solver).shape === 'sequence') variants.push({ fit: 'resample', heuristic: 'random' }, { fit: 'drop', window: 600 });
       for (const v of variants) {
         const settings: RecordSettings = { ...qualify(solver, v), countTokens: true };
         problems.forEach((p, i) => {
