@@ -283,6 +283,12 @@ describe('counts that take long', () => {
 });
 
 describe('options that contradict are refused', () => {
+  it('an option given twice is refused, not settled by the last one (--label repeats, once per input)', () => {
+    expectRefused(run(['problems', '--count', '5', '--count', '6', '--out', 'twice.jsonl']), /--count is given twice: give it once/);
+    expectRefused(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'a.jsonl', '--out', 'b.jsonl']), /--out is given twice/);
+    expect(existsSync(p('twice.jsonl')) || existsSync(p('a.jsonl')) || existsSync(p('b.jsonl'))).toBe(false);
+  });
+
   it.each([
     [['search', 'sosp', '--compat', 'reference', '--window', '2048'], /--window cannot be combined with --compat reference/],
     [['search', 'sosp', '--compat', 'reference', '--window', '4096'], /--window cannot be combined with --compat reference/],

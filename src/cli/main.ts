@@ -27,6 +27,18 @@ registerReport(program);
 registerStats(program);
 registerVerify(program);
 
+/** Options that take one value per use; given twice, commander would keep the last one silently. */
+const REPEATABLE = new Set(['--label']);
+for (const cmd of program.commands) {
+  for (const opt of cmd.options) {
+    if (REPEATABLE.has(opt.long ?? '')) continue;
+    let given = 0;
+    cmd.on(`option:${opt.name()}`, () => {
+      if (++given > 1) throw new UsageError(`${opt.long} is given twice: give it once`);
+    });
+  }
+}
+
 function VERSION(): string {
   return '0.1.0';
 }
