@@ -368,6 +368,23 @@ describe('invalid UTF-8 is refused with its file and line', () => {
 });
 
 describe('verify reads sequences files as text', () => {
+  it('verify recounts the token fields of a default-mode record from its text', () => {
+    expect(run(['search', 'apr', '--problems', 'in.jsonl', '--out', 'tf.jsonl']).code).toBe(0);
+    expect(run(['verify', 'tf.jsonl']).code).toBe(0);
+    const lines = text('tf.jsonl').trim().split('\n');
+    const k = lines.findIndex((l) => (JSON.parse(l) as { seq_count: number }).seq_count > 2);
+    const r = JSON.parse(lines[k]!) as Record<string, unknown> & { token_count: number; seq_token_counts: number[] };
+    const before = { token_count: r.token_count, first: r.seq_token_counts[0]! };
+    r.token_count += 1;
+    r.seq_token_counts[0]! += 1;
+    r.avg_seq_token_count = 'x';
+    lines[k] = JSON.stringify(r);
+    writeFileSync(p('tf-bad.jsonl'), lines.join('\n') + '\n');
+    const v = run(['verify', 'tf-bad.jsonl']);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain(`tf-bad.jsonl:${k + 1} record ${k} record: token fields disagree with the text: token_count ${before.token_count + 1} (the text: ${before.token_count}), avg_seq_token_count "x" is not a number, seq_token_counts [${before.first + 1}, `);
+  });
+
   const lines = (name: string) => text(name).split('\n').filter(Boolean);
   const objects = (name: string) => lines(name).map((l) => JSON.parse(l) as { text: string; record: number; thread: string; tokens: number });
   const write = (name: string, items: unknown[]) => writeFileSync(p(name), items.map((o) => JSON.stringify(o)).join('\n') + '\n');

@@ -8,7 +8,7 @@ import { readInputs, type Input } from './inputs.js';
 import { join } from 'node:path';
 import { readRecords, readRecordsTolerant } from '../records/read.js';
 import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
-import { figureDisagreements, recordFigures, storedFigures } from '../serializers/record-view.js';
+import { figureDisagreements, recordFigures, storedFigures, tokenFieldDisagreements } from '../serializers/record-view.js';
 
 export interface VerifyJob {
   readonly files: readonly string[];
@@ -80,11 +80,18 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     sum.issues += findings.length;
     for (const f of findings) job.report(`${where} ${f}`);
   };
+  /** Text tokens of a sequence, counted once per record (the window, the figures and the token fields all read them). */
+  let counted = new Map<string, number>();
+  const textTokens = (text: string): number => {
+    let n = counted.get(text);
+    if (n === undefined) counted.set(text, (n = countTextTokens(text)));
+    return n;
+  };
   /** Measures one sequence: its tokens against the window and against what its line claims. */
   const measure = (where: string, thread: string, text: string, claimed: unknown, findings: string[]) => {
     sum.sequences++;
     if (window <= 0 && claimed === undefined) return;
-    const tokens = countTextTokens(text) + 2;
+    const tokens = textTokens(text) + 2;
     if (claimed !== undefined && claimed !== tokens) findings.push(`${thread}: "tokens" says ${String(claimed)}, the text has ${tokens}`);
     if (window > 0 && tokens > window) {
       sum.overflows++;
@@ -135,6 +142,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         finish(g.where, findings);
       }
       group = [];
+      counted = new Map(); // memory stays flat over a sequences file
     };
 
     // A corpus file already found changed is read on past lines it cannot parse (one cut short
@@ -160,6 +168,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         continue;
       }
       flush();
+      counted = new Map();
       const findings: string[] = [];
       for (const i of verifyRecord(value)) findings.push(`${i.thread || 'record'}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
       const traceOk = findings.length === 0;
@@ -169,8 +178,10 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         // Default-mode records carry thread figures: they must be the text's (as stats counts
         // them). Recounted only from a sound trace: a broken trace_dict has its findings already.
         const stored = traceOk ? storedFigures(rec) : undefined;
-        const wrong = stored ? figureDisagreements(stored, recordFigures(rec, countTextTokens)) : [];
+        const wrong = stored ? figureDisagreements(stored, recordFigures(rec, textTokens)) : [];
         if (wrong.length > 0) findings.push(`record: figure fields disagree with the text: ${wrong.join(', ')}`);
+        const tokens = traceOk ? tokenFieldDisagreements(rec, textTokens) : [];
+        if (tokens.length > 0) findings.push(`record: token fields disagree with the text: ${tokens.join(', ')}`);
       }
       finish(where, findings);
     }

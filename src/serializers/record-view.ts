@@ -3,7 +3,8 @@ import { lastSequence, recordTraceDict, threadsOf } from '../records/trace-dict.
 import { parseTraceLine } from '../records/trace-lines.js';
 import { solutionExpression } from './expression.js';
 import { sequenceLength } from '../tokens/llama.js';
-import { treeFigures, type ThreadFigures } from './sequences.js';
+import { PyFloat } from './pyjson.js';
+import { tokenFieldsOf, treeFigures, type ThreadFigures } from './sequences.js';
 
 /** One thread of a record as read back from its text: for `inspect` and reports. */
 export interface ThreadView {
@@ -80,6 +81,47 @@ export function figureDisagreements(stored: ThreadFigures, recount: ThreadFigure
 }
 
 export const sameFigures = (a: ThreadFigures, b: ThreadFigures): boolean => figureDisagreements(a, b).length === 0;
+
+/** The reference's token fields (tokenFieldsOf), which default-mode records also carry. */
+const TOKEN_FIELDS = ['token_count', 'longest_seq_token_count', 'avg_seq_token_count', 'avg_sub_seq_token_count', 'sub_call_count'] as const;
+
+/**
+ * Each token field (and `seq_token_counts`) of a record that is not what its text gives,
+ * recounted by the rule that made it (tokenFieldsOf): `token_count 1234 (the text: 1230)`.
+ * A record without token fields has nothing to disagree with; one with some of them, or
+ * with one that is not a number, is named.
+ */
+export function tokenFieldDisagreements(record: Record<string, unknown>, textTokens: (text: string) => number): string[] {
+  const present = TOKEN_FIELDS.filter((f) => record[f] !== undefined);
+  const out: string[] = [];
+  const seqs = [...threadsOf(recordTraceDict(record))].flatMap(({ dict, level }) =>
+    dict.main_calls.map((text) => ({ text, isRoot: level === 0, tokens: textTokens(text), chars: text.length })),
+  );
+  if (present.length > 0) {
+    const missing = TOKEN_FIELDS.filter((f) => !present.includes(f));
+    if (missing.length > 0) out.push(`token fields ${missing.join(', ')} missing beside ${present.join(', ')}`);
+    const recount = tokenFieldsOf(seqs, (a, b) => textTokens(commonPrefix(a.text, b.text)));
+    for (const f of present) {
+      const want = recount[f];
+      const value = want instanceof PyFloat ? want.value : want;
+      if (typeof record[f] !== 'number') out.push(`${f} ${JSON.stringify(record[f])} is not a number`);
+      else if (record[f] !== value) out.push(`${f} ${String(record[f])} (the text: ${String(value)})`);
+    }
+  }
+  const counts = record.seq_token_counts;
+  if (counts !== undefined) {
+    const want = seqs.map((q) => q.tokens);
+    if (!Array.isArray(counts)) out.push('seq_token_counts is not a list');
+    else if (counts.length !== want.length || counts.some((c, i) => c !== want[i])) out.push(`seq_token_counts [${counts.join(', ')}] (the text: [${want.join(', ')}])`);
+  }
+  return out;
+}
+
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return a.slice(0, i);
+}
 
 /**
  * The operations of the final solution in a trace: the last `Goal Reached` line closes it,

@@ -184,6 +184,18 @@ function partsCursor(s: SequenceInfo, from: number): () => number {
  * in (the caller's, reused: its content is overwritten).
  */
 export function tokenFields(seqs: readonly SequenceInfo[], scratch: ByteText): Record<string, PyJson> {
+  return tokenFieldsOf(seqs, (a, b) => commonPrefixTokens(a, b, scratch));
+}
+
+/** What the token fields need of a sequence: its text tokens, its thread, its length in characters. */
+export type CountedSequence = Pick<SequenceInfo, 'isRoot' | 'tokens' | 'chars'>;
+
+/**
+ * The reference's token fields of a record's sequences (in flattening order), given the tokens
+ * of the common prefix of two of them: the rule itself, for sequences rendered (tokenFields)
+ * or read back from a record's text (verify).
+ */
+export function tokenFieldsOf<S extends CountedSequence>(seqs: readonly S[], sharedTokens: (a: S, b: S) => number): Record<string, PyJson> {
   const per = seqs.map((s) => s.tokens + 3);
   if (seqs.length <= 1) {
     const t = per[0] ?? 3;
@@ -201,7 +213,7 @@ export function tokenFields(seqs: readonly SequenceInfo[], scratch: ByteText): R
   const avgSub = new PyFloat(subs.length > 0 ? subs.reduce((n, s) => n + s.tokens + 3, 0) / subs.length : 0);
   const sorted = [...roots].sort((x, y) => x.chars - y.chars);
   let redundant = 0;
-  for (let i = 0; i + 1 < sorted.length; i++) redundant += Math.max(0, commonPrefixTokens(sorted[i]!, sorted[i + 1]!, scratch) - 1);
+  for (let i = 0; i + 1 < sorted.length; i++) redundant += Math.max(0, sharedTokens(sorted[i]!, sorted[i + 1]!) - 1);
   const tokenCount = total - redundant;
   return {
     token_count: tokenCount,
