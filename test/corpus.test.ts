@@ -280,10 +280,11 @@ describe('corpus: the folder', () => {
     const r = run(['verify', 'base']);
     expectOk(r);
     const files = manifestOf('base').files.filter((f) => f.config !== undefined);
-    const records = files.reduce((n, f) => n + f.records, 0);
+    const lines = files.filter((f) => f.kind === 'sequences').reduce((n, f) => n + f.records, 0);
+    const records = files.reduce((n, f) => n + f.records, 0) - lines;
     // Each sequence is counted twice: in its record (measured from the trace) and as a sequence line.
-    const sequences = 2 * files.filter((f) => f.kind === 'sequences').reduce((n, f) => n + f.records, 0);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe(`verified ${records} records in ${files.length} files: 0 with issues (0 issues), ${sequences} sequences, 0 over the 4096-token window`);
+    const sequences = 2 * lines;
+    expect(r.stdout.trim().split('\n').at(-1)).toBe(`verified ${records} records and ${lines} sequence lines in ${files.length} files: 0 with issues (0 issues), ${sequences} sequences, 0 over the 4096-token window`);
     mkdirSync(p('no-manifest'));
     expectUsageError(run(['verify', 'no-manifest']), /no-manifest: a folder without this tool's manifest\.json: not a finished corpus/);
   });
@@ -305,7 +306,7 @@ describe('corpus: the folder', () => {
     const mid = run(['verify', 'cut']);
     expect(mid.code).toBe(1);
     expect(mid.stdout).toMatch(new RegExp(`${escapeRe(join('cut', name))}:\\d+ not valid JSON .*; line skipped`));
-    expect(mid.stdout.trim().split('\n').at(-1)).toMatch(/^verified \d+ records in \d+ files: 1 with issues \(1 issues\), .*; 2 files not as the manifest says$/);
+    expect(mid.stdout.trim().split('\n').at(-1)).toMatch(/^verified \d+ records and \d+ sequence lines in \d+ files: 1 with issues \(1 issues\), .*; 2 files not as the manifest says$/);
   });
 
   it('stats and report read a corpus folder by its manifest: a file left beside the data is not counted, and --out may not be a data file', () => {

@@ -23,7 +23,7 @@ export function registerVerify(program: Command): void {
       const nFiles = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
       const changed = (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') + (sum.emptyFiles > 0 ? `; ${nFiles(sum.emptyFiles)} without records` : '');
       process.stdout.write(
-        `verified ${sum.records} records in ${sum.files} file${sum.files === 1 ? '' : 's'}: ` +
+        `verified ${sum.records} records${sum.sequenceLines > 0 ? ` and ${sum.sequenceLines} sequence lines` : ''} in ${sum.files} file${sum.files === 1 ? '' : 's'}: ` +
           `${sum.badRecords} with issues (${sum.issues} issues), ${sum.sequences} sequences${window}${changed}\n`,
       );
       if (sum.badRecords > 0 || sum.changedFiles > 0 || (o.strict && sum.overflows > 0)) process.exitCode = 1;

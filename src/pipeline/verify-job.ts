@@ -1,6 +1,6 @@
 import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens } from '../tokens/llama.js';
-import { verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
+import { sequenceName, verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { checkFile, covered } from './corpus/integrity.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from './errors.js';
@@ -22,7 +22,11 @@ export interface VerifyJob {
 }
 
 export interface VerifySummary {
+  /** Records (problem and search records) read. */
   records: number;
+  /** Lines of sequences files read (each one sequence). */
+  sequenceLines: number;
+  /** Records and sequence lines with findings. */
   badRecords: number;
   issues: number;
   sequences: number;
@@ -60,7 +64,9 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
     const m = typeof rec.thread === 'string' ? /^(.*)#(0|[1-9]\d*)$/.exec(rec.thread) : null;
     seq = m ? { text: rec.text, thread: m[1]!, index: Number(m[2]) } : { text: rec.text, thread: String(rec.thread), index: undefined };
   }
-  return { where, seq, record: rec.record, claimed: rec.tokens, findings };
+  // Named by the record it says it belongs to (its `record` field), not by its line.
+  const of = Number.isSafeInteger(rec.record) ? ` record ${String(rec.record)}` : '';
+  return { where: `${where}${of}`, seq, record: rec.record, claimed: rec.tokens, findings };
 }
 
 /**
@@ -71,7 +77,7 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
  * `record`, `thread` and `tokens` fields.
  */
 export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
-  const sum: VerifySummary = { records: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0, windows: new Set() };
+  const sum: VerifySummary = { records: 0, sequenceLines: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0, windows: new Set() };
   /** The window of the file being read. */
   let window = 0;
   const finish = (where: string, findings: readonly string[]) => {
@@ -92,7 +98,8 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     sum.sequences++;
     if (window <= 0 && claimed === undefined) return;
     const tokens = textTokens(text) + 2;
-    if (claimed !== undefined && claimed !== tokens) findings.push(`${thread}: "tokens" says ${String(claimed)}, the text has ${tokens}`);
+    if (claimed !== undefined && typeof claimed !== 'number') findings.push(`${thread}: "tokens" ${JSON.stringify(claimed)} is not a number`);
+    else if (claimed !== undefined && claimed !== tokens) findings.push(`${thread}: "tokens" says ${String(claimed)}, the text has ${tokens}`);
     if (window > 0 && tokens > window) {
       sum.overflows++;
       job.report(`${where} ${thread}: sequence of ${tokens} tokens is over the ${window}-token window`);
@@ -125,6 +132,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     window = w;
     sum.files++;
     let index = 0;
+    const recordsBefore = sum.records;
     // The sequences of one record, checked together when the record's last one has been read.
     let group: SequenceItem[] = [];
     let lastRecord = -1;
@@ -137,7 +145,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
       for (const [k, g] of group.entries()) {
         const findings = [...g.findings];
         for (const i of issues) if (i.entry === k) findings.push(`${i.thread}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
-        const name = g.seq.thread === undefined ? 'sequence' : `${g.seq.thread}#${g.seq.index ?? '?'}`;
+        const name = sequenceName(g.seq);
         measure(g.where, name, g.seq.text, g.claimed, findings);
         finish(g.where, findings);
       }
@@ -153,10 +161,10 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         })
       : readRecords(file);
     for await (const { value, line } of lines) {
-      const where = `${file}:${line} record ${index++}`;
-      sum.records++;
-      const item = sequenceItem(value, where);
+      index++;
+      const item = sequenceItem(value, `${file}:${line}`);
       if (item) {
+        sum.sequenceLines++;
         const last = group[group.length - 1];
         const together = last !== undefined && item.seq.thread !== undefined && last.seq.thread !== undefined && item.record === last.record;
         if (!together) flush();
@@ -168,6 +176,8 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         continue;
       }
       flush();
+      const where = `${file}:${line} record ${sum.records - recordsBefore}`;
+      sum.records++;
       counted = new Map();
       const findings: string[] = [];
       for (const i of verifyRecord(value)) findings.push(`${i.thread || 'record'}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);

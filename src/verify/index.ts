@@ -2,6 +2,6 @@
 export type { VerifyIssue } from './issue.js';
 export { verifyRecord, recordKind, type RecordKind, type VerifyOptions } from './record.js';
 export { verifyThread } from './thread.js';
-export { verifySequences, type SequenceIssue, type SequenceLine } from './sequences.js';
+export { sequenceName, verifySequences, type SequenceIssue, type SequenceLine } from './sequences.js';
 export type { SearchKind, ThreadSpec, ThreadReport } from './thread-report.js';
 export { parseTraceLine, renderLine, type TraceLine } from '../records/trace-lines.js';

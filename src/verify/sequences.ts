@@ -78,7 +78,7 @@ export function verifySequences(seqs: readonly SequenceLine[], options: Sequence
   const issues: SequenceIssue[] = [];
   const entries = seqs.map((s, at): Entry => {
     const m = PREFIX.exec(s.text);
-    const name = s.thread === undefined ? 'sequence' : `${s.thread}#${s.index ?? '?'}`;
+    const name = sequenceName(s);
     return { at, name, body: m ? s.text.slice(m[0].length) : s.text, prefix: m ? { kind: m[1]!, n: Number(m[2]) } : undefined };
   });
   checkTokenBudgets(entries, options, issues);
@@ -102,13 +102,19 @@ function checkTokenBudgets(entries: readonly Entry[], o: SequenceOptions, issues
   }
 }
 
+/** How a finding names a sequence: `root.2#0`, `thread ""` when its thread is not of that form, `sequence` without one. */
+export function sequenceName(s: SequenceLine): string {
+  if (s.thread === undefined) return 'sequence';
+  return s.index === undefined ? `thread ${JSON.stringify(s.thread)}` : `${s.thread}#${s.index}`;
+}
+
 /** The threads of a record by name, checked for the reference's flattening order; undefined (with an issue) when the names do not make one. */
 function threadTree(seqs: readonly SequenceLine[], entries: readonly Entry[], issues: SequenceIssue[]): Map<string, Entry[]> | undefined {
   const tree = new Map<string, Entry[]>();
   for (const [at, s] of seqs.entries()) {
     const e = entries[at]!;
     if (!THREAD.test(s.thread!) || !Number.isSafeInteger(s.index) || s.index! < 0) {
-      issues.push({ entry: at, thread: e.name, line: 0, message: `"thread" ${JSON.stringify(`${s.thread}#${s.index}`)} is not of the form root.2#0` });
+      issues.push({ entry: at, thread: e.name, line: 0, message: `"thread" ${JSON.stringify(s.index === undefined ? s.thread : `${s.thread}#${s.index}`)} is not of the form root.2#0` });
       return undefined;
     }
     const list = tree.get(s.thread!) ?? [];
