@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
+import { BEYOND_EXACT, PROBLEM_LIMITS, staysExact } from '../core/countdown.js';
 import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../pipeline/errors.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
@@ -20,7 +20,8 @@ function parseNums(text: string): number[] {
   const parts = text.split(',').map((s) => s.trim());
   const nums = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
   if (nums.some((n) => !Number.isSafeInteger(n))) throw new UsageError(`--nums: expected integers separated by commas, got "${text}"`);
-  if (nums.length < 2 || nums.length > 6) throw new UsageError(`--nums: expected 2 to 6 numbers, got ${nums.length}`);
+  const { minNumbers, maxNumbers } = PROBLEM_LIMITS;
+  if (nums.length < minNumbers || nums.length > maxNumbers) throw new UsageError(`--nums: expected ${minNumbers} to ${maxNumbers} numbers, got ${nums.length}`);
   if (!staysExact(Math.max(...nums), nums.length)) throw new UsageError(`--nums ${text} ${BEYOND_EXACT}`);
   return nums;
 }
@@ -36,7 +37,7 @@ export function registerInspect(program: Command): void {
     .command('inspect')
     .description('show one problem\'s search: outcome, solution, thread tree (and with --full every thread\'s text)')
     .option('--nums <list>', 'starting numbers, e.g. 22,26,31,53')
-    .option('--target <n>', 'target', integer('--target', 2))
+    .option('--target <n>', 'target', integer('--target', PROBLEM_LIMITS.minTarget))
     .addOption(new Option('--solver <name>', 'search to run').argParser(oneOf('--solver', SOLVERS)).default('apr'))
     .option('--record <file:index>', 'inspect record INDEX (0-based) of a generated file instead')
     .option('--full', 'print the text of every thread')

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { checkSpec } from '../pipeline/problems-job.js';
+import { PROBLEM_LIMITS } from '../core/countdown.js';
 import type { ProblemSpec } from '../solver/problems.js';
 import { ordered, UsageError } from '../pipeline/errors.js';
 import { compatOption, integer, oneOf } from './parse.js';
@@ -25,10 +26,10 @@ interface ProblemsOptions extends ProblemSpecFlags {
 /** The options that say what problems to draw (shared by `problems` and `corpus`). */
 export function addProblemSpecOptions(cmd: Command): Command {
   return cmd
-    .option('--min-numbers <n>', 'fewest starting numbers', integer('--min-numbers', 2, 6), 4)
-    .option('--max-numbers <n>', 'most starting numbers', integer('--max-numbers', 2, 6), 4)
-    .option('--min-target <n>', 'smallest target', integer('--min-target', 2), 10)
-    .option('--max-target <n>', 'largest target', integer('--max-target', 2), 100)
+    .option('--min-numbers <n>', 'fewest starting numbers', integer('--min-numbers', PROBLEM_LIMITS.minNumbers, PROBLEM_LIMITS.maxNumbers), 4)
+    .option('--max-numbers <n>', 'most starting numbers', integer('--max-numbers', PROBLEM_LIMITS.minNumbers, PROBLEM_LIMITS.maxNumbers), 4)
+    .option('--min-target <n>', 'smallest target', integer('--min-target', PROBLEM_LIMITS.minTarget), 10)
+    .option('--max-target <n>', 'largest target', integer('--max-target', PROBLEM_LIMITS.minTarget), 100)
     .option('--max-number <n>', 'largest starting number (default: max-target - 1)', integer('--max-number', 1));
 }
 

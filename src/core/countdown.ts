@@ -129,6 +129,9 @@ export function replay(
   return { ok: true, nums };
 }
 
+/** What a Countdown problem may be wherever problems enter (problems, search, inspect, verify): 2 to 6 numbers, a target of at least 2. */
+export const PROBLEM_LIMITS = { minNumbers: 2, maxNumbers: 6, minTarget: 2 } as const;
+
 /**
  * Whether every value any order of operations can make from `count` numbers no larger than
  * `largest` is an exact integer as a double (at most Number.MAX_SAFE_INTEGER, 2^53 - 1). A

@@ -1,4 +1,4 @@
-import { BEYOND_EXACT, parseStep, problemKey, pyIntList, replay, staysExact, type Step } from '../core/countdown.js';
+import { BEYOND_EXACT, parseStep, PROBLEM_LIMITS, problemKey, pyIntList, replay, staysExact, type Step } from '../core/countdown.js';
 import { problemFieldsOf } from '../serializers/problem.js';
 import type { Problem } from '../solver/problems.js';
 import { InputError } from './errors.js';
@@ -12,8 +12,7 @@ export interface ProblemInput {
   readonly line: number;
 }
 
-const MIN_NUMBERS = 2;
-const MAX_NUMBERS = 6;
+const { minNumbers: MIN_NUMBERS, maxNumbers: MAX_NUMBERS, minTarget: MIN_TARGET } = PROBLEM_LIMITS;
 
 /** Validates one record as a problem; every fault names the file, line and field. */
 export function toProblem(value: unknown, file: string, line: number): ProblemInput {
@@ -31,7 +30,7 @@ export function toProblem(value: unknown, file: string, line: number): ProblemIn
   if (!staysExact(Math.max(...(nums as number[])), nums.length)) throw bad(`"nums" ${pyIntList(nums as number[])} ${BEYOND_EXACT}`);
   const target = rec.target;
   if (target === undefined) throw bad('missing field "target"');
-  if (!Number.isSafeInteger(target) || (target as number) < 2) throw bad('"target" must be an integer of at least 2');
+  if (!Number.isSafeInteger(target) || (target as number) < MIN_TARGET) throw bad(`"target" must be an integer of at least ${MIN_TARGET}`);
   let solution: Step[] = [];
   if (rec.solution !== undefined) {
     if (!Array.isArray(rec.solution)) throw bad('"solution" must be a list of operations');

@@ -3,7 +3,7 @@
  * `optimal_path` when it has them (`search` keeps what its input had, and a problem may be
  * given as nums and target alone).
  */
-import { arithmeticFault, BEYOND_EXACT, parseStep, pyIntList, pyStrList, replay, staysExact, stepString, type Step } from '../core/countdown.js';
+import { arithmeticFault, BEYOND_EXACT, parseStep, PROBLEM_LIMITS, pyIntList, pyStrList, replay, staysExact, stepString, type Step } from '../core/countdown.js';
 import { quote, type VerifyIssue } from './issue.js';
 import { splitThread } from './lines.js';
 import { numbersAfter, type Compat } from '../serializers/problem.js';
@@ -28,6 +28,9 @@ export function verifyProblem(rec: Record<string, unknown>, issues: VerifyIssue[
     issues.push({ thread: '', line: 0, message: 'target must be a non-negative integer' });
     return undefined;
   }
+  const { minNumbers, maxNumbers, minTarget } = PROBLEM_LIMITS;
+  if (nums.length < minNumbers || nums.length > maxNumbers) issues.push({ thread: '', line: 0, message: `nums must hold ${minNumbers} to ${maxNumbers} numbers, got ${nums.length}` });
+  if (target < minTarget) issues.push({ thread: '', line: 0, message: `target must be at least ${minTarget}, got ${target}` });
   if (!staysExact(Math.max(...nums), nums.length)) issues.push({ thread: '', line: 0, message: `nums ${pyIntList(nums)} ${BEYOND_EXACT}` });
   let startSize = nums.length;
   if ('start_size' in rec) {
