@@ -305,6 +305,21 @@ describe('corruptions are caught where they are', () => {
     expect(issues).toContainEqual(at('main[1]', n, 'does not repeat main[0] before its <Calling Sub Searches>'));
   });
 
+  it('the fields that say how a search ran: beam_size as search_type says, a positive child beam, promising_threshold in [0, 1], a known heuristic', () => {
+    const r = { ...load('apr_s42_beam10_sub15_p0.9_on_problems_s42.jsonl')[0]! } as Record<string, unknown>;
+    expect(verifyRecord(r)).toEqual([]);
+    const beam = Number(String(r.search_type).split('_')[1]);
+    Object.assign(r, { beam_size: beam + 1, sub_call_beam_size: 0, promising_threshold: 'x', heuristic: 'foo' });
+    expect(verifyRecord(r).map((x) => x.message)).toEqual([
+      `beam_size ${beam + 1} but search_type "apr_${beam}"`,
+      'sub_call_beam_size 0 is not a positive integer',
+      'promising_threshold "x" is not a number from 0 to 1',
+      'heuristic "foo" is none of sum_heuristic, mult_heuristic',
+    ]);
+    const sos = { ...load('sosp_s0_beam5_on_problems_s42.jsonl')[0]!, search_type: 'sosp_0' };
+    expect(verifyRecord(sos).map((x) => x.message)).toEqual(['search_type "sosp_0" has a beam below 1']);
+  });
+
   it('a problem beyond what problems enter as: 2 to 6 numbers, a target of at least 2 (the rule search and problems apply)', () => {
     const messages = (r: Record<string, unknown>) => verifyRecord(r).map((x) => x.message);
     expect(messages({ nums: [1, 2, 3, 4, 5, 6, 7], target: 20 })).toContain('nums must hold 2 to 6 numbers, got 7');

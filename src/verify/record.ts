@@ -3,6 +3,7 @@
  * search, told apart by their fields. Pure: the caller reads and parses the JSON.
  */
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
+import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
 import { isTraceDictLevel, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
 import type { VerifyIssue } from './issue.js';
@@ -80,6 +81,7 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
     issues.push({ thread: result.thread, line: 0, message: solved ? 'text says Goal Reached but its search reached no goal' : 'search reached a goal without saying Goal Reached' });
   }
   verifyRating(rec.rating, kind, problem, searchPath, solved, issues);
+  verifySearchFields(rec, issues);
   if (result?.goal) verifyFinalPath(problem, result.goal, result.thread, issues);
   const { window, countTokens } = options;
   if (window !== undefined && countTokens) {
@@ -89,6 +91,31 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
     }
   }
   return issues;
+}
+
+const HEURISTIC_NAMES = Object.keys(HEURISTICS) as HeuristicName[];
+const isPositiveInt = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 1;
+
+/**
+ * The fields that say how the search was run agree with each other and are of their kind:
+ * a beam of at least 1 in `search_type` (`sosp_3`), the same as `beam_size` where a record
+ * has both; a child beam of at least 1; `promising_threshold` in [0, 1]; a known heuristic.
+ */
+function verifySearchFields(rec: Record<string, unknown>, issues: VerifyIssue[]): void {
+  const at = (message: string) => issues.push({ thread: '', line: 0, message });
+  const m = /_(\d+)$/.exec(String(rec.search_type));
+  const beam = m ? Number(m[1]) : undefined;
+  if (beam !== undefined && beam < 1) at(`search_type ${JSON.stringify(rec.search_type)} has a beam below 1`);
+  if ('beam_size' in rec) {
+    if (!isPositiveInt(rec.beam_size)) at(`beam_size ${JSON.stringify(rec.beam_size)} is not a positive integer`);
+    else if (beam !== undefined && rec.beam_size !== beam) at(`beam_size ${String(rec.beam_size)} but search_type ${JSON.stringify(rec.search_type)}`);
+  }
+  if ('sub_call_beam_size' in rec && !isPositiveInt(rec.sub_call_beam_size)) at(`sub_call_beam_size ${JSON.stringify(rec.sub_call_beam_size)} is not a positive integer`);
+  if ('promising_threshold' in rec) {
+    const p = rec.promising_threshold;
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) at(`promising_threshold ${JSON.stringify(p)} is not a number from 0 to 1`);
+  }
+  if ('heuristic' in rec && !HEURISTIC_NAMES.includes(rec.heuristic as HeuristicName)) at(`heuristic ${JSON.stringify(rec.heuristic)} is none of ${HEURISTIC_NAMES.join(', ')}`);
 }
 
 /**
