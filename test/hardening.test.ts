@@ -195,6 +195,11 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'running']), /running holds an unfinished corpus run \(\.corpus-checkpoint\.json, no manifest\.json\)/);
   });
 
+  it('a fault in a .json array names the line its element starts on', () => {
+    writeFileSync(p('arr-bad.json'), '[\n{"nums": [1, 2, 3, 4], "target": 24},\n{"nums": [1, 2, 3, 4], "target": "x"}\n]\n');
+    expectRefused(run(['search', 'sosp', '--problems', 'arr-bad.json', '--out', 'arr.jsonl']), /arr-bad\.json:3: "target" must be an integer of at least 2/);
+  });
+
   it('an error is one line even when a value, a file or a parser brings line breaks in', () => {
     writeFileSync(p('bad-array.json'), '[\n{"nums":[1,2,3,4],"target":24},\n]\n');
     expectRefused(run(['search', 'sosp', '--problems', 'bad-array.json', '--out', 'ba.jsonl']), /bad-array\.json: not valid JSON .*\\n/);
@@ -416,7 +421,7 @@ describe('verify reads sequences files as text', () => {
     writeFileSync(p('bad.json'), JSON.stringify(arr.map((s, i) => (i === j ? corrupt(s) : s))));
     const b = run(['verify', 'bad.json']);
     expect(b.code).toBe(1);
-    expect(b.stdout).toMatch(new RegExp(`bad.json:${j + 1} sequence line \\d+: Exploring Operation: .* is wrong arithmetic`));
+    expect(b.stdout).toMatch(new RegExp(`bad.json:1 element ${j + 1} sequence line \\d+: Exploring Operation: .* is wrong arithmetic`));
   });
 
   it('checks record, thread and tokens against the texts', () => {

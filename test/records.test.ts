@@ -133,7 +133,7 @@ describe('JSON Lines reader', () => {
 const edit = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('', ',', '[', ']', '{', '}', '"', ' ', 'x', '\n', '1'));
 
 describe('JSON array reader', () => {
-  it('strict reads what JSON.parse reads of the whole text, and refuses with its words what it refuses', async () => {
+  it('strict reads what JSON.parse reads of the whole text (each element at the line it starts on), and refuses with its words what it refuses', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(value, fc.dictionary(fc.string({ maxLength: 3 }), value, { maxKeys: 2 })), { maxLength: 6 }), fc.array(edit, { maxLength: 2 }), fc.boolean(), async (items, edits, gz) => {
         let text = JSON.stringify(items, null, 1);
@@ -151,7 +151,12 @@ describe('JSON array reader', () => {
           error = `${path}: not valid JSON (${(err as Error).message})`;
         }
         const s = await strict(path);
-        if (error === undefined) expect(s).toEqual({ records: (whole as unknown[]).map((v, i) => ({ value: v, line: i + 1 })) });
+        if (error === undefined) {
+          // Each record with the line its element starts on, as the tolerant reader gives it.
+          expect(s.error).toBeUndefined();
+          expect(s.records.map((r) => r.value)).toEqual(whole);
+          expect(s.records.map((r) => r.line)).toEqual((await tolerant(path)).records.map((r) => r.line));
+        }
         else expect(s).toEqual({ records: [], error });
       }),
       { numRuns: 300 },

@@ -4,6 +4,7 @@ import { sequenceName, verifyRecord, verifySequences, type SequenceLine } from '
 import { checkFile, covered } from './corpus/integrity.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from './errors.js';
+import { formatOf } from './formats.js';
 import { readInputs, type Input } from './inputs.js';
 import { join } from 'node:path';
 import { readRecords, readRecordsTolerant } from '../records/read.js';
@@ -133,6 +134,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     sum.files++;
     let index = 0;
     const recordsBefore = sum.records;
+    const array = file !== '-' && formatOf(file).array;
     // The sequences of one record, checked together when the record's last one has been read.
     let group: SequenceItem[] = [];
     let lastRecord = -1;
@@ -162,7 +164,8 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
       : readRecords(file);
     for await (const { value, line } of lines) {
       index++;
-      const item = sequenceItem(value, `${file}:${line}`);
+      // In a JSON array (often one line) an element is also named by its place.
+      const item = sequenceItem(value, array ? `${file}:${line} element ${index}` : `${file}:${line}`);
       if (item) {
         sum.sequenceLines++;
         const last = group[group.length - 1];

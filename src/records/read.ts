@@ -166,9 +166,9 @@ async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordA
   };
   try {
     let batch: RecordAt[] = [];
-    let element = 0;
-    for await (const { value } of arrayElements(input as AsyncIterable<Buffer>, path, refuse, true)) {
-      batch.push({ value, line: ++element });
+    // Each record keeps the line its element starts on: file:line names it in an editor.
+    for await (const at of arrayElements(input as AsyncIterable<Buffer>, path, refuse, true)) {
+      batch.push(at);
       if (batch.length === ARRAY_BATCH) {
         yield batch;
         batch = [];
