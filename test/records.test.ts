@@ -141,6 +141,8 @@ describe('JSON array reader', () => {
           const k = Math.floor(at * text.length);
           text = put === '' ? text.slice(0, k) + text.slice(k + 1) : text.slice(0, k) + put + text.slice(k);
         }
+        // The text as the file holds it: an edit that split a surrogate pair is written as U+FFFD.
+        text = Buffer.from(text).toString('utf8');
         const path = fileOf(Buffer.from(text), gz ? '.json.gz' : '.json');
         let whole: unknown;
         let error: string | undefined;
