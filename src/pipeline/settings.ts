@@ -106,7 +106,7 @@ function readers(f: (typeof SOLVER_FLAGS)[number]): SolverName[] {
  * user set, every other value the solver's default: the one place defaults are filled in and
  * combinations refused (each refusal a UsageError naming the flags).
  */
-export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSettings {
+export function qualify(solver: SolverName, p: PartialSettings = {}, alone = true): RecordSettings {
   const reference = p.reference === true;
   const own = solverNamed(solver);
   const shape = own.shape;
@@ -145,10 +145,9 @@ export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSett
   }
   if (p.fit !== undefined && shape !== 'sequence') throw fitRefused();
   const heuristic = p.heuristic ?? d.heuristic;
-  // Another search of the same record differs only by what it draws: a beam, or a random heuristic.
-  if (fit === 'resample' && !drawsBeam(own) && heuristic !== 'random') {
-    throw new UsageError(`--fit resample would make the same search again: ${solver} draws no beam and its heuristic is ${heuristic}; use --fit stop or drop, or --heuristic random`);
-  }
+  // Searched alone (search, inspect), a resample that can only repeat the search is refused;
+  // in a corpus it goes to every solver --fit applies to, as before (qualifyEach refuses it where none draws).
+  if (alone && fit === 'resample' && !drawsAnything(own, heuristic)) throw sameSearchAgain(solver, heuristic);
   const window = reference ? 0 : (p.window ?? DEFAULT_WINDOW);
   if (window > 0) {
     const least = shortestThreadTokens(condition, window);
@@ -167,6 +166,15 @@ export function qualify(solver: SolverName, p: PartialSettings = {}): RecordSett
           waveWindows: p.wave ?? d.waveWindows,
         };
   return { options, window, condition, tokenFields: !reference };
+}
+
+/** Whether another search of the same record can differ: it draws a beam, or a random heuristic. */
+function drawsAnything(s: Solver, heuristic: HeuristicChoice): boolean {
+  return drawsBeam(s) || heuristic === 'random';
+}
+
+function sameSearchAgain(solver: SolverName, heuristic: HeuristicChoice): UsageError {
+  return new UsageError(`--fit resample would make the same search again: ${solver} draws no beam and its heuristic is ${heuristic}; use --fit stop or drop, or --heuristic random`);
 }
 
 function fitRefused(): UsageError {
@@ -191,6 +199,9 @@ export function qualifyEach(
   }
   const fits = (s: SolverName): boolean => solverNamed(s).shape === 'sequence';
   if (p.fit !== undefined && !solvers.some(fits)) throw fitRefused();
+  const fitters = solvers.filter(fits);
+  const heuristicOf = (s: SolverName) => p.heuristic ?? defaultSearchOptions(s, false).heuristic;
+  if (p.fit === 'resample' && !fitters.some((s) => drawsAnything(solverNamed(s), heuristicOf(s)))) throw sameSearchAgain(fitters[0]!, heuristicOf(fitters[0]!));
   // A flag some solvers read goes to those; one that none of them reads is refused.
   for (const f of SOLVER_FLAGS) {
     if (p[f.key] !== undefined && !solvers.some((s) => f.reads(solverNamed(s)))) {
@@ -200,7 +211,7 @@ export function qualifyEach(
   const out: Partial<Record<SolverName, RecordSettings>> = {};
   for (const s of solvers) {
     const own = conditioningOf(s);
-    out[s] = qualify(s, { ...flagsReadBy(s, p), condition: conditions.includes(own) ? own : 'none', fit: fits(s) ? p.fit : undefined, reference: false });
+    out[s] = qualify(s, { ...flagsReadBy(s, p), condition: conditions.includes(own) ? own : 'none', fit: fits(s) ? p.fit : undefined, reference: false }, false);
   }
   return out;
 }
