@@ -209,8 +209,12 @@ describe('every fault is one line and exit 2', () => {
   });
 
   it('an empty --out is refused, naming the option', () => {
-    expectRefused(run(['problems', '--count', '5', '--out', '']), /^countdown-traces: --out is empty; name a file/);
+    expectRefused(run(['problems', '--count', '5', '--out', '']), /^countdown-traces: --out is empty: name a file/);
     expectRefused(run(['corpus', '--count', '5', '--out', '']), /^countdown-traces: --out is empty: name a folder/);
+    // Checked before a merge's other rules (an empty name is the current folder, which may hold the shards).
+    expectRefused(run(['merge', 'shard', '--out', '']), /^countdown-traces: --out is empty: name a folder/);
+    // An empty --sequences-out was taken as not given: the sequences were not written, exit 0.
+    expectRefused(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'e.jsonl', '--sequences-out', '']), /^countdown-traces: --sequences-out is empty: name a file/);
   });
 
   it('--workers is capped', () => {

@@ -30,6 +30,7 @@ export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly Nam
   const ins = inputs.map((p) => ({ p, id: identity(p.path, 'input') }));
   const seen: Array<{ p: NamedPath; id: Identity }> = [];
   for (const [k, p] of outputs.entries()) {
+    checkNamed(p, outputsAre === 'files' ? 'a file' : 'a folder');
     if (outputsAre === 'files') checkFileTarget(p);
     else checkNotNested(ins, p);
     // Two outputs on standard output would interleave, whatever it is (a pipe has no identity to compare).
@@ -58,10 +59,14 @@ export function sameFile(a: string, b: string): boolean {
   return x !== undefined && y !== undefined && same(x, y);
 }
 
+/** An output named by an empty string (`--out ''`) is refused: it would be the current folder, or nothing. */
+export function checkNamed(p: NamedPath, what: 'a file' | 'a folder'): void {
+  if (p.path === '') throw new UsageError(`${p.option} is empty: name ${what}`);
+}
+
 /** A file output may not name a folder: found now, not when the finished file is renamed over it. */
 export function checkFileTarget(p: NamedPath): void {
   if (p.path === STDIO) return;
-  if (p.path === '') throw new UsageError(`${p.option} is empty; name a file (or - for standard output)`);
   if (p.path.endsWith('/')) throw new UsageError(`${p.option} ${p.path} names a folder (it ends with /); name a file`);
   if (isFolderPath(p.path)) throw new UsageError(`${p.option} ${p.path} is a folder; name a file`);
 }

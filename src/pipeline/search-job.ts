@@ -56,7 +56,7 @@ export function makeSearchOrExplain(
 export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   checkOutputs(
     [{ option: '--problems', path: job.problems }],
-    [{ option: '--out', path: job.out }, ...(job.sequencesOut ? [{ option: '--sequences-out', path: job.sequencesOut }] : [])],
+    [{ option: '--out', path: job.out }, ...(job.sequencesOut !== undefined ? [{ option: '--sequences-out', path: job.sequencesOut }] : [])],
   );
   // A sequences file needs every sequence's text (and, as JSON Lines, its tokens).
   const settings: RecordSettings = job.sequencesOut ? { ...job.settings, countTokens: true } : job.settings;

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { open, rename, stat } from 'node:fs/promises';
 import { describeSystemError, UsageError } from '../errors.js';
 import { mkdirp } from '../mkdirp.js';
+import { checkNamed } from '../paths.js';
 import { PARTIAL } from './plan.js';
 
 /** A failed system call on an output or input file (full disk, permissions, ...): one line. */
@@ -82,7 +83,7 @@ export async function forEachChunk(path: string, each: (chunk: Buffer, at: numbe
 
 /** Creates the output folder (and its parents) or fails with one line. */
 export function prepareFolder(dir: string): void {
-  if (dir === '') throw new UsageError('--out is empty: name a folder');
+  checkNamed({ option: '--out', path: dir }, 'a folder');
   try {
     mkdirp(dir);
     if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir}: not a folder`);
