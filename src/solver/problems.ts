@@ -176,47 +176,12 @@ function problemsOf(split: Split, size: number, target: number, maxNumber: numbe
 }
 
 /**
- * Multisets a check for one problem may list, by size beyond ENUMERATED_SIZE (a solve costs
- * more with each number: an unsolvable 4-number set about 0.02 ms, 5 about 0.5 ms, 6 about
- * 5 ms), so that a target no problem reaches (86 from four numbers up to 5) is found in well
- * under a second instead of after MAX_DRAWS draws.
- */
-const CHECKED_MULTISETS: Readonly<Record<number, number>> = { 4: 20_000, 5: 1_000, 6: 100 };
-
-const checked = new Map<string, boolean>();
-
-/** Whether some solvable problem of `split` has `size` numbers and `target`: the first one found ends the listing (memoised). */
-function hasProblem(split: Split, size: number, target: number, maxNumber: number): boolean {
-  const key = `${split} ${size} ${target} ${maxNumber}`;
-  let found = checked.get(key);
-  if (found === undefined) {
-    found = false;
-    const nums = new Array<number>(size).fill(1);
-    for (;;) {
-      if (splitOf(nums, target) === split && solve(nums, target)) {
-        found = true;
-        break;
-      }
-      let k = size - 1;
-      while (k >= 0 && nums[k] === maxNumber) k--;
-      if (k < 0) break;
-      const next = nums[k]! + 1;
-      for (let j = k; j < size; j++) nums[j] = next;
-    }
-    checked.set(key, found);
-  }
-  return found;
-}
-
-/**
  * Whether some solvable problem of `split` has `size` numbers and `target`: exact where the
- * problems can be listed or checked, else true (a large space has problems of both splits
- * for any target it can reach).
+ * problems can be listed, else true (a large space has problems of both splits for any
+ * target it can reach).
  */
 function mayHaveProblem(split: Split, size: number, target: number, maxNumber: number): boolean {
-  if (listable(size, maxNumber)) return problemsOf(split, size, target, maxNumber) > 0;
-  if (multisets(maxNumber, size) <= (CHECKED_MULTISETS[size] ?? 0)) return hasProblem(split, size, target, maxNumber);
-  return true;
+  return !listable(size, maxNumber) || problemsOf(split, size, target, maxNumber) > 0;
 }
 
 /** Problems listed at most to count a split exactly (multisets times targets). */
