@@ -318,6 +318,7 @@ describe('corpus: the folder', () => {
     const data = join(p('extra'), name);
     const before = readFileSync(data);
     expectUsageError(run(['report', 'extra', '--out', join('extra', name)]), /writing it would destroy that input/);
+    expectUsageError(run(['report', 'extra', '--out', join('extra', 'manifest.json')]), /--out extra\/manifest\.json is the input .*writing it would destroy that input/);
     expect(readFileSync(data).equals(before)).toBe(true);
   });
 

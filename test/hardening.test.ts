@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,16 @@ describe('nothing destroys an input', () => {
       expect(r).toBe(0);
       expect(statSync(fifo).isFIFO()).toBe(true);
       expect(readFileSync(`${fifo}.got`, 'utf8')).toMatch(/^<!doctype html>/i);
+    }
+  });
+
+  it('a name of an open file under /proc (as /dev/stdout is) is written in place, not replaced by a renamed file', () => {
+    symlinkSync('/proc/self/fd/1', p('stdout-link'));
+    for (const args of [['problems', '--count', '3', '--out', 'stdout-link'], ['report', 'in.jsonl', '--out', 'stdout-link']]) {
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" ${args.join(' ')} > redirected.out`], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(p('redirected.out'), 'utf8').length).toBeGreaterThan(0);
+      expect(lstatSync(p('stdout-link')).isSymbolicLink()).toBe(true);
     }
   });
 

@@ -34,7 +34,7 @@ export function readInput(path: string, window: number | undefined): Input {
   if (manifest === undefined) {
     // A run still going, stopped or killed: its figures would be of whatever files it has renamed so far.
     const mark = [CHECKPOINT, LOCK].find((name) => existsSync(join(path, name)));
-    if (mark !== undefined) throw new UsageError(`${path} holds an unfinished corpus run (${mark}, no manifest.json): finish it (corpus --resume, or merge again), or name its files`);
+    if (mark !== undefined) throw new UsageError(`${path} holds an unfinished corpus run (${mark}, no manifest.json): finish it (corpus --resume, or merge again with --force), or name its files`);
     return { kind: 'folder', path, files: recordFilesIn(path), window: window ?? ownWindow(undefined) };
   }
   return { kind: 'corpus', path, files: corpusDataFiles(path, manifest), window: window ?? ownWindow(manifest), manifest, conditions: conditionsOf(manifest) };

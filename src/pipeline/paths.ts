@@ -1,4 +1,4 @@
-import { fstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { fstatSync, lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { STDIO } from './formats.js';
@@ -82,13 +82,27 @@ function checkNotNested(ins: ReadonlyArray<{ p: NamedPath; id: Identity | undefi
 }
 
 /**
- * Whether a name is a device or a pipe (`/dev/null`, a FIFO): written in place, never renamed
- * over (that would replace the device with a regular file).
+ * Whether a name is a device, a pipe or a stream's name (`/dev/null`, a FIFO, `/dev/stdout`):
+ * written in place, never renamed over (that would replace the device with a regular file).
  */
 export function isSpecialFile(path: string): boolean {
+  // /dev/stdout and /proc/self/fd/N name an open stream even when it is a regular file
+  // (`> x.html`): renaming over them would replace the link, and the shell's file stays empty.
+  if (viaProc(path)) return true;
   try {
     const st = statSync(path);
     return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a name is, or links straight to, an open file's name under /proc (`/dev/stdout` -> `/proc/self/fd/1`). */
+function viaProc(path: string): boolean {
+  const abs = resolve(path);
+  if (abs.startsWith('/proc/')) return true;
+  try {
+    return lstatSync(abs).isSymbolicLink() && resolve(dirname(abs), readlinkSync(abs)).startsWith('/proc/');
   } catch {
     return false;
   }
