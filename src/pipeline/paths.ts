@@ -32,7 +32,7 @@ export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly Nam
   for (const [k, p] of outputs.entries()) {
     checkNamed(p, outputsAre === 'files' ? 'a file' : 'a folder');
     if (outputsAre === 'files') checkFileTarget(p);
-    else checkNotNested(ins, p);
+    else checkNotNested(inputs, p);
     // Two outputs on standard output would interleave, whatever it is (a pipe has no identity to compare).
     const twice = p.path === STDIO ? outputs.slice(0, k).find((o) => o.path === STDIO) : undefined;
     if (twice) throw new UsageError(`${p.option} - and ${twice.option} - are both standard output; give each output its own name`);
@@ -65,16 +65,16 @@ export function checkNamed(p: NamedPath, what: 'a file' | 'a folder'): void {
 }
 
 /** A file output may not name a folder: found now, not when the finished file is renamed over it. */
-export function checkFileTarget(p: NamedPath): void {
+function checkFileTarget(p: NamedPath): void {
   if (p.path === STDIO) return;
   if (p.path.endsWith('/')) throw new UsageError(`${p.option} ${p.path} names a folder (it ends with /); name a file`);
   if (isFolderPath(p.path)) throw new UsageError(`${p.option} ${p.path} is a folder; name a file`);
 }
 
 /** A folder output may not lie inside an input folder, nor hold one: one run's files would mix with another's. */
-function checkNotNested(ins: ReadonlyArray<{ p: NamedPath; id: Identity | undefined }>, out: NamedPath): void {
+function checkNotNested(ins: readonly NamedPath[], out: NamedPath): void {
   const o = resolvedPath(out.path);
-  for (const { p } of ins) {
+  for (const p of ins) {
     const i = resolvedPath(p.path);
     if (o.startsWith(`${i}/`)) throw new UsageError(`${out.option} ${out.path} is inside ${p.option} ${p.path}; choose a folder outside it`);
     if (i.startsWith(`${o}/`)) throw new UsageError(`${p.option} ${p.path} is inside ${out.option} ${out.path}; choose a folder outside it`);
