@@ -157,6 +157,7 @@ describe('search', () => {
 
   it.each([
     [['--promising', '2'], /--promising: expected a probability/],
+    [['--promising', '0x1'], /--promising: expected a probability between 0 and 1, got "0x1"/],
     [['--min-beam', '0'], /--min-beam: must be at least 1/],
     [['--min-beam', '6', '--max-beam', '2'], /--min-beam 6 is larger than --max-beam 2/],
     [['--heuristic', 'best'], /--heuristic: expected one of mult, sum, random/],

@@ -302,6 +302,12 @@ describe('counts that take long', () => {
 });
 
 describe('options that contradict are refused', () => {
+  it('--checkpoint-interval takes decimal seconds up to a day (it took 0x10 and 1e20)', () => {
+    expectRefused(run(['corpus', '--count', '5', '--checkpoint-interval', '0x10', '--out', 'cpi']), /--checkpoint-interval: expected seconds \(0 or more\), got "0x10"/);
+    expectRefused(run(['corpus', '--count', '5', '--checkpoint-interval', '1e20', '--out', 'cpi']), /--checkpoint-interval: must be at most 86400 seconds, got 1e20/);
+    expect(existsSync(p('cpi'))).toBe(false);
+  });
+
   it('an option given twice is refused, not settled by the last one (--label repeats, once per input)', () => {
     expectRefused(run(['problems', '--count', '5', '--count', '6', '--out', 'twice.jsonl']), /--count is given twice: give it once/);
     expectRefused(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'a.jsonl', '--out', 'b.jsonl']), /--out is given twice/);

@@ -8,7 +8,7 @@ import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/setti
 import type { Conditioning } from '../serializers/conditioning.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
-import { integer, oneOf, size } from './parse.js';
+import { integer, oneOf, seconds, size } from './parse.js';
 import { checkCount } from '../pipeline/problems-job.js';
 import { addProblemSpecOptions, problemSpec, type ProblemSpecFlags } from './problems.js';
 import { addBeamOptions, addWindowOptions, conditionHelp, type SearchFlags } from './search.js';
@@ -43,12 +43,6 @@ function solverList(text: string): SolverName[] {
     out.push(s);
   }
   return out;
-}
-
-function seconds(text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--checkpoint-interval: expected seconds (0 or more), got "${text}"`);
-  return n;
 }
 
 /**
@@ -96,7 +90,7 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .option('--shards <n>', 'shard count; the index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID', integer('--shards', 1))
     .option('--resume', 'continue the interrupted run in --out')
     .option('--force', 'start over: replace what an earlier run left in --out (only files a corpus run writes)')
-    .option('--checkpoint-interval <s>', 'seconds between durable checkpoints', seconds, 5)
+    .option('--checkpoint-interval <s>', 'seconds between durable checkpoints (at most a day)', seconds('--checkpoint-interval', 86_400), 5)
     .option('--quiet', 'no progress or summary on stderr')
     .addOption(new Option('--timings <file>', 'write per-stage timings (JSON)').hideHelp())
     .action(async (f: CorpusFlags) => {

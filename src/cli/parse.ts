@@ -16,12 +16,26 @@ export function integer(option: string, min = -Infinity, max = Infinity) {
   };
 }
 
+/** A non-negative decimal number (`0.5`, `12`, `1e-7` as JavaScript prints small ones): no hex, no Infinity. */
+function decimal(text: string): number | undefined {
+  const t = text.trim();
+  return /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : undefined;
+}
+
 export function probability(option: string) {
   return (text: string): number => {
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
-      throw new UsageError(`${option}: expected a probability between 0 and 1, got "${text}"`);
-    }
+    const n = decimal(text);
+    if (n === undefined || n > 1) throw new UsageError(`${option}: expected a probability between 0 and 1, got "${text}"`);
+    return n;
+  };
+}
+
+/** Seconds from 0 to `max`, as a decimal number. */
+export function seconds(option: string, max: number) {
+  return (text: string): number => {
+    const n = decimal(text);
+    if (n === undefined) throw new UsageError(`${option}: expected seconds (0 or more), got "${text}"`);
+    if (n > max) throw new UsageError(`${option}: must be at most ${max} seconds, got ${text}`);
     return n;
   };
 }
