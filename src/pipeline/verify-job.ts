@@ -1,5 +1,5 @@
 import { tokenBudgetBin } from '../serializers/conditioning.js';
-import { countTextTokens } from '../tokens/llama.js';
+import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { sequenceName, verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { checkFile, covered } from './corpus/integrity.js';
 import { MANIFEST } from './corpus/plan.js';
@@ -98,7 +98,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
   const measure = (where: string, thread: string, text: string, claimed: unknown, findings: string[]) => {
     sum.sequences++;
     if (window <= 0 && claimed === undefined) return;
-    const tokens = textTokens(text) + 2;
+    const tokens = sequenceLength(textTokens(text));
     if (claimed !== undefined && typeof claimed !== 'number') findings.push(`${thread}: "tokens" ${JSON.stringify(claimed)} is not a number`);
     else if (claimed !== undefined && claimed !== tokens) findings.push(`${thread}: "tokens" says ${String(claimed)}, the text has ${tokens}`);
     if (window > 0 && tokens > window) {

@@ -1,4 +1,4 @@
-import { countTextTokens } from '../tokens/llama.js';
+import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import type { SequenceInfo } from './sequences.js';
 
 /*
@@ -64,7 +64,7 @@ function measureReserve(mode: Conditioning, window: number): number {
 /** Tokens of the shortest complete thread: smaller windows cannot hold any search. */
 export function shortestThreadTokens(mode: Conditioning, window: number): number {
   const text = 'Moving to Node #0\nCurrent State: 10:[1, 1], Operations: []\nNo solution found.\n';
-  return countTextTokens(text) + 2 + prefixReserve(mode, window);
+  return sequenceLength(countTextTokens(text)) + prefixReserve(mode, window);
 }
 
 /** What a prefix is chosen by: the sequence's text tokens and whether it is a root thread's. */
@@ -72,7 +72,7 @@ type ConditionedSequence = Pick<SequenceInfo, 'tokens' | 'isRoot'>;
 
 /** The prefix a sequence is conditioned with: its token-budget bin, or the root's count of sub calls. */
 function conditioningPrefix(mode: Conditioning, seq: ConditionedSequence, children: number): string {
-  if (mode === 'token-budget') return tokenBudgetPrefix(tokenBudgetBin(seq.tokens + 2));
+  if (mode === 'token-budget') return tokenBudgetPrefix(tokenBudgetBin(sequenceLength(seq.tokens)));
   if (mode === 'sub-call-budget' && seq.isRoot) return subCallBudgetPrefix(children);
   return '';
 }
@@ -84,7 +84,7 @@ function conditioningPrefix(mode: Conditioning, seq: ConditionedSequence, childr
  */
 export function conditionedLength(mode: Conditioning, seq: ConditionedSequence, children: number, first: () => string): { prefix: string; tokens: number } {
   const prefix = conditioningPrefix(mode, seq, children);
-  return { prefix, tokens: seq.tokens + 2 + (prefix ? prefixTokens(prefix, first()) : 0) };
+  return { prefix, tokens: sequenceLength(seq.tokens) + (prefix ? prefixTokens(prefix, first()) : 0) };
 }
 
 /** A sequence's first line (the text a prefix's last space joins). */
