@@ -2,6 +2,7 @@ import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { sequenceName, verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { checkFile, covered } from './corpus/integrity.js';
+import { isDataFile } from './corpus/manifest.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from './errors.js';
 import { formatOf } from './formats.js';
@@ -119,7 +120,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         sum.changedFiles++;
         job.report(`${path}: ${problem}`);
       }
-      if (f.config !== undefined && problem !== 'is missing') files.push({ file: path, changed: problem !== undefined });
+      if (isDataFile(f) && problem !== 'is missing') files.push({ file: path, changed: problem !== undefined });
     }
     return files;
   };

@@ -7,6 +7,9 @@ import { createGunzip } from 'node:zlib';
 import { UsageError } from '../errors.js';
 import { systemError } from './files.js';
 import { fmtInt } from './progress.js';
+import { formatOf } from '../formats.js';
+import { isDataFile, type ManifestFile } from './manifest.js';
+import type { PartSummary } from './parts.js';
 
 /**
  * What a run knows of its files' bytes, and how it checks them. Every file is hashed as its
@@ -27,9 +30,12 @@ export interface Covered {
   readonly lines?: number;
 }
 
-/** What vouches for a file of a corpus (a manifest entry, a checkpoint's part), as Covered: only data files' records are lines. */
-export function covered(f: { readonly bytes: number; readonly sha256: string; readonly records: number; readonly kind?: string }): Covered {
-  const data = f.kind === undefined || f.kind === 'problems' || f.kind === 'records' || f.kind === 'sequences';
+/**
+ * What vouches for a file of a corpus, as Covered: a checkpoint's part (always data) or a
+ * manifest entry (its records are lines only for a data file: isDataFile).
+ */
+export function covered(f: Pick<PartSummary, 'bytes' | 'sha256' | 'records'> | ManifestFile): Covered {
+  const data = !('kind' in f) || isDataFile(f);
   return data ? { bytes: f.bytes, sha256: f.sha256, lines: f.records } : { bytes: f.bytes, sha256: f.sha256 };
 }
 
@@ -96,7 +102,7 @@ export async function checkFile(path: string, want: Covered, by: string): Promis
     throw systemError(err, `cannot read ${path}`);
   }
   try {
-    return (await readCovered(fh, want, true, by, path.endsWith('.gz'))).problem;
+    return (await readCovered(fh, want, true, by, formatOf(path).gzip)).problem;
   } catch (err) {
     throw systemError(err, `cannot read ${path}`);
   } finally {
@@ -110,7 +116,7 @@ export function resumeRefused(path: string, problem: string): UsageError {
 }
 
 /** Checks every file in a list (a finished stage's, a manifest's), in order: the first that differs is refused, naming it. */
-export async function checkFiles(dir: string, files: ReadonlyArray<Parameters<typeof covered>[0] & { readonly name: string }>, by: string, refuse: (path: string, problem: string) => Error): Promise<void> {
+export async function checkFiles(dir: string, files: ReadonlyArray<PartSummary | ManifestFile>, by: string, refuse: (path: string, problem: string) => Error): Promise<void> {
   for (const f of files) {
     const path = join(dir, f.name);
     const problem = await checkFile(path, covered(f), by);

@@ -165,7 +165,10 @@ export function ownWindow(manifest: Manifest | undefined): number {
   return judgedWindow(typeof w === 'number' ? w : 0);
 }
 
+/** Whether a manifest entry is a data file (problems, records or sequences of a config), not stats, blocks or the card. */
+export const isDataFile = (f: Pick<ManifestFile, 'config'>): boolean => f.config !== undefined;
+
 /** The data files of a corpus folder, in the manifest's order (problems, records, sequences). */
 export function corpusDataFiles(dir: string, manifest: Manifest): string[] {
-  return manifest.files.filter((f) => f.config !== undefined).map((f) => join(dir, f.name));
+  return manifest.files.filter(isDataFile).map((f) => join(dir, f.name));
 }
