@@ -93,6 +93,8 @@ const TOKEN_FIELDS = ['token_count', 'longest_seq_token_count', 'avg_seq_token_c
  */
 export function tokenFieldDisagreements(record: Record<string, unknown>, textTokens: (text: string) => number): string[] {
   const present = TOKEN_FIELDS.filter((f) => record[f] !== undefined);
+  const counts = record.seq_token_counts;
+  if (present.length === 0 && counts === undefined) return []; // a reference record: nothing to recount
   const out: string[] = [];
   const seqs = [...threadsOf(recordTraceDict(record))].flatMap(({ dict, level }) =>
     dict.main_calls.map((text) => ({ text, isRoot: level === 0, tokens: textTokens(text), chars: text.length })),
@@ -108,7 +110,6 @@ export function tokenFieldDisagreements(record: Record<string, unknown>, textTok
       else if (record[f] !== value) out.push(`${f} ${String(record[f])} (the text: ${String(value)})`);
     }
   }
-  const counts = record.seq_token_counts;
   if (counts !== undefined) {
     const want = seqs.map((q) => q.tokens);
     if (!Array.isArray(counts)) out.push('seq_token_counts is not a list');
