@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isFolder, recordFilesIn } from '../records/files.js';
-import { CHECKPOINT, LOCK } from './corpus/plan.js';
+import { CHECKPOINT, LOCK, MANIFEST } from './corpus/plan.js';
 import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';
 import type { Conditioning } from '../serializers/conditioning.js';
 import { CONDITIONING_MODES } from './settings.js';
@@ -12,32 +12,36 @@ import { corpusDataFiles, corpusManifest, ownWindow, type Manifest } from './cor
 /**
  * What one input of stats, report or verify stands for, read once: a file; a corpus folder
  * (this tool's manifest) and the data files it lists, no other file a user left beside them;
- * or another folder and its record files at any depth.
+ * or another folder and its record files at any depth. `reads` is every file it reads (a
+ * corpus folder's manifest among them): what no output of the same command may be.
  */
 export type Input =
-  | { readonly kind: 'file'; readonly path: string; readonly files: readonly string[]; readonly window: number }
+  | { readonly kind: 'file'; readonly path: string; readonly files: readonly string[]; readonly reads: readonly string[]; readonly window: number }
   | {
       readonly kind: 'corpus';
       readonly path: string;
       readonly files: readonly string[];
+      readonly reads: readonly string[];
       readonly window: number;
       readonly manifest: Manifest;
       /** The conditioning prefix each search kind's sequences begin with (records carry none). */
       readonly conditions: Partial<Record<SearchKind, Conditioning>>;
     }
-  | { readonly kind: 'folder'; readonly path: string; readonly files: readonly string[]; readonly window: number };
+  | { readonly kind: 'folder'; readonly path: string; readonly files: readonly string[]; readonly reads: readonly string[]; readonly window: number };
 
 /** Reads one input; `window` given on the command line wins over a corpus folder's own (ownWindow). */
 export function readInput(path: string, window: number | undefined): Input {
-  if (!isFolder(path)) return { kind: 'file', path, files: [path], window: window ?? ownWindow(undefined) };
+  if (!isFolder(path)) return { kind: 'file', path, files: [path], reads: [path], window: window ?? ownWindow(undefined) };
   const manifest = corpusManifest(path);
   if (manifest === undefined) {
     // A run still going, stopped or killed: its figures would be of whatever files it has renamed so far.
     const mark = [CHECKPOINT, LOCK].find((name) => existsSync(join(path, name)));
     if (mark !== undefined) throw new UsageError(`${path} holds an unfinished corpus run (${mark}, no manifest.json): finish it (corpus --resume, or merge again with --force), or name its files`);
-    return { kind: 'folder', path, files: recordFilesIn(path), window: window ?? ownWindow(undefined) };
+    const files = recordFilesIn(path);
+    return { kind: 'folder', path, files, reads: files, window: window ?? ownWindow(undefined) };
   }
-  return { kind: 'corpus', path, files: corpusDataFiles(path, manifest), window: window ?? ownWindow(manifest), manifest, conditions: conditionsOf(manifest) };
+  const files = corpusDataFiles(path, manifest);
+  return { kind: 'corpus', path, files, reads: [join(path, MANIFEST), ...files], window: window ?? ownWindow(manifest), manifest, conditions: conditionsOf(manifest) };
 }
 
 /** Each solver's `condition` in a manifest's options (`search.<solver>.condition`), where it is a mode. */

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { MANIFEST } from '../pipeline/corpus/plan.js';
 import { UsageError } from '../pipeline/errors.js';
 import { readInputs, type Input } from '../pipeline/inputs.js';
 import { checkOutputs } from '../pipeline/paths.js';
@@ -51,8 +49,7 @@ export interface ReportSummary {
 export async function runReport(o: CorpusOptions & { readonly out: string }): Promise<ReportSummary> {
   // Every file read is an input: --out may be none of them (a folder's files included).
   const inputs = corpusInputs(o);
-  // A corpus folder's manifest is read too (it lists the files).
-  const read = inputs.flatMap((i) => [i.path, ...i.files, ...(i.kind === 'corpus' ? [join(i.path, MANIFEST)] : [])]);
+  const read = inputs.flatMap((i) => [i.path, ...i.reads]);
   checkOutputs(read.map((path) => ({ option: 'the input', path })), [{ option: '--out', path: o.out }]);
   const corpora = await gatherInputs(inputs, o);
   // Vega and Vega-Lite take about 0.4 s to load: only the report loads them, not every command.
