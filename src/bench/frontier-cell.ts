@@ -11,7 +11,7 @@ import { recordStreams } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { recordFigures } from '../serializers/record-view.js';
 import { defaultProblems } from '../solver/problems.js';
-import { countTextTokens } from '../tokens/llama.js';
+import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 
 export interface CellSpec {
   readonly numbers: number;
@@ -54,7 +54,7 @@ export default function runCell(spec: CellSpec): CellFigures {
   const lengths: Record<number, number> = {};
   const countSequence = (_: string, tokens: number) => {
     lengths[tokens] = (lengths[tokens] ?? 0) + 1;
-    for (const w of spec.judge) if (tokens + 2 > w) over[w]!++;
+    for (const w of spec.judge) if (sequenceLength(tokens) > w) over[w]!++;
   };
   problems.forEach((p, i) => {
     const made = maker.make(p, problemRecord(p, reference ? 'reference' : 'default'), rngOf(i), settings);
