@@ -199,9 +199,6 @@ export function qualifyEach(
   }
   const fits = (s: SolverName): boolean => solverNamed(s).shape === 'sequence';
   if (p.fit !== undefined && !solvers.some(fits)) throw fitRefused();
-  const fitters = solvers.filter(fits);
-  const heuristicOf = (s: SolverName) => p.heuristic ?? defaultSearchOptions(s, false).heuristic;
-  if (p.fit === 'resample' && !fitters.some((s) => drawsAnything(solverNamed(s), heuristicOf(s)))) throw sameSearchAgain(fitters[0]!, heuristicOf(fitters[0]!));
   // A flag some solvers read goes to those; one that none of them reads is refused.
   for (const f of SOLVER_FLAGS) {
     if (p[f.key] !== undefined && !solvers.some((s) => f.reads(solverNamed(s)))) {
@@ -213,5 +210,9 @@ export function qualifyEach(
     const own = conditioningOf(s);
     out[s] = qualify(s, { ...flagsReadBy(s, p), condition: conditions.includes(own) ? own : 'none', fit: fits(s) ? p.fit : undefined, reference: false }, false);
   }
+  // Judged on the settings qualify made, so the heuristic is the one each search will use.
+  const fitters = solvers.filter(fits);
+  const draws = (s: SolverName) => drawsAnything(solverNamed(s), out[s]!.options.heuristic);
+  if (p.fit === 'resample' && !fitters.some(draws)) throw sameSearchAgain(fitters[0]!, out[fitters[0]!]!.options.heuristic);
   return out;
 }
