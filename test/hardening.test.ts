@@ -270,6 +270,14 @@ describe('counts that take long', () => {
     expect(existsSync(p('huge'))).toBe(false);
   });
 
+  it('runCorpus checks the counts itself, so a caller other than the command line cannot skip the check', async () => {
+    const { runCorpus } = await import('../src/pipeline/corpus/run.js');
+    const options = { count: 1e12, seed: 0, valCount: 0, spec: { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 }, solvers: [], settings: {}, window: 4096, compress: 'none', maxFileSize: 0 } as const;
+    const settings = { out: p('api'), workers: 0, workerHeap: 256, batchSize: undefined, shard: { index: 0, count: 1 }, start: 'new', checkpointInterval: 5, quiet: true, timings: undefined, argv: [] } as const;
+    await expect(runCorpus(options, settings)).rejects.toThrow(/--count \+ --val-count 1000000000000 is more than the/);
+    expect(existsSync(p('api'))).toBe(false);
+  });
+
   it('a small space is counted per split: a val count beyond its share is refused at once, one within it is met', () => {
     // Two numbers: 107 solvable val problems (val is about 1/64 of the space); many targets have none.
     const two = ['--min-numbers', '2', '--max-numbers', '2'];

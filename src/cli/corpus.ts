@@ -9,7 +9,6 @@ import type { Conditioning } from '../serializers/conditioning.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { integer, oneOf, seconds, size } from './parse.js';
-import { checkCount } from '../pipeline/problems-job.js';
 import { addProblemSpecOptions, problemSpec, type ProblemSpecFlags } from './problems.js';
 import { addBeamOptions, addWindowOptions, conditionHelp, type SearchFlags } from './search.js';
 
@@ -95,9 +94,6 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .addOption(new Option('--timings <file>', 'write per-stage timings (JSON)').hideHelp())
     .action(async (f: CorpusFlags) => {
       const spec = problemSpec(f);
-      checkCount(spec, f.count + f.valCount, '--count + --val-count');
-      checkCount(spec, f.count, '--count', 'train');
-      checkCount(spec, f.valCount, '--val-count', 'val');
       if (f.resume && f.force) throw new UsageError('--resume and --force exclude each other');
       const options: CorpusOptions = {
         count: f.count,
@@ -118,8 +114,7 @@ export function registerCorpus(program: Command, faults?: Faults): void {
         workerHeap: f.workerHeap,
         batchSize: f.batchSize,
         shard,
-        resume: Boolean(f.resume),
-        force: Boolean(f.force),
+        start: f.force ? 'force' : f.resume ? 'resume' : 'new',
         checkpointInterval: f.checkpointInterval,
         quiet: Boolean(f.quiet),
         timings: f.timings,

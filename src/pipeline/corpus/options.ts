@@ -1,3 +1,4 @@
+import { checkCount } from '../problems-job.js';
 import type { RecordSettings } from '../settings.js';
 import type { ProblemSpec } from '../../solver/problems.js';
 import type { SolverName } from '../../solver/registry.js';
@@ -28,6 +29,13 @@ export interface CorpusOptions {
   readonly maxFileSize: number;
 }
 
+/** Refuses counts the problem space cannot hold (train, val, and both together), naming the options. */
+export function checkCounts(o: Pick<CorpusOptions, 'count' | 'valCount' | 'spec'>): void {
+  checkCount(o.spec, o.count + o.valCount, '--count + --val-count');
+  checkCount(o.spec, o.count, '--count', 'train');
+  checkCount(o.spec, o.valCount, '--val-count', 'val');
+}
+
 /** How a run is carried out: none of it changes the output. */
 export interface RunSettings {
   readonly out: string;
@@ -38,8 +46,11 @@ export interface RunSettings {
   /** Records per task; undefined: a per-stage default. */
   readonly batchSize: number | undefined;
   readonly shard: Shard;
-  readonly resume: boolean;
-  readonly force: boolean;
+  /**
+   * What to do with a folder that holds a run: `new` refuses it, `resume` continues it (or
+   * starts one where there is none), `force` clears it and starts over.
+   */
+  readonly start: StartMode;
   /** Seconds between durable checkpoints. */
   readonly checkpointInterval: number;
   readonly quiet: boolean;
@@ -48,6 +59,8 @@ export interface RunSettings {
   /** The command line, to print how to resume. */
   readonly argv: readonly string[];
 }
+
+export type StartMode = 'new' | 'resume' | 'force';
 
 export interface Shard {
   readonly index: number;

@@ -28,12 +28,12 @@ export type Start =
  */
 export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Start> {
   const dir = s.out;
-  const cp = s.force ? undefined : readCheckpoint(dir);
+  const cp = s.start === 'force' ? undefined : readCheckpoint(dir);
   const manifestPath = join(dir, MANIFEST);
-  if (s.force) {
+  if (s.start === 'force') {
     await clearFolder(dir);
   } else if (await exists(manifestPath)) {
-    if (!s.resume) throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
+    if (s.start !== 'resume') throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
     const m = JSON.parse(await readFile(manifestPath, 'utf8')) as Pick<Manifest, 'format' | 'options' | 'shard' | 'files'>;
     if (m.format !== MANIFEST_FORMAT) {
       throw new UsageError(`${manifestPath} is of format "${String(m.format)}", from another version of countdown-traces, not "${MANIFEST_FORMAT}"; start over with --force`);
@@ -44,7 +44,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
     if (!s.quiet) process.stderr.write(`countdown-traces: ${dir} is already complete\n`);
     return { kind: 'complete' };
   } else if (cp) {
-    if (!s.resume) throw new UsageError(`${dir} holds an unfinished run; continue it with --resume, or start over with --force`);
+    if (s.start !== 'resume') throw new UsageError(`${dir} holds an unfinished run; continue it with --resume, or start over with --force`);
     sameRun(join(dir, CHECKPOINT), cp.options, cp.shard, o, s);
     const vdiff = cp.versions === undefined ? undefined : firstDifference(cp.versions, versions());
     if (vdiff !== undefined) {
@@ -55,7 +55,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
     return { kind: 'resume', cp };
   } else {
     refuseLeftovers(dir);
-    if (s.resume && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
+    if (s.start === 'resume' && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
   }
   return { kind: 'fresh', cp: { format: CHECKPOINT_FORMAT, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} } };
 }

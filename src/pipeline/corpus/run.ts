@@ -7,7 +7,7 @@ import { RunContext } from './context.js';
 import type { Faults } from './faults.js';
 import { DiskError, prepareFolder } from './files.js';
 import { finishCorpus, type CorpusResult } from './finish.js';
-import type { CorpusOptions, RunSettings } from './options.js';
+import { checkCounts, type CorpusOptions, type RunSettings } from './options.js';
 import { planStages, shardRange, type StagePlan } from './plan.js';
 import { problemsStage } from './problems-stage.js';
 import { fmtInt } from './progress.js';
@@ -74,6 +74,7 @@ async function stageTallies<P extends StagePlan, T extends StageTally<T>>(
 export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Faults): Promise<CorpusResult> {
   const t0 = performance.now();
   if (s.out === '-') throw new UsageError('--out -: the corpus is a folder of files; name a folder (search and problems can write to stdout)');
+  checkCounts(o);
   const stages = planStages(o, s.shard);
   const dir = s.out;
   prepareFolder(dir);
