@@ -9,7 +9,7 @@ import { checkFiles, resumeRefused } from './integrity.js';
 import { MANIFEST_FORMAT, versions, type Manifest } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
-import { CHECKPOINT, MANIFEST, streamKey, type FilePlan } from './plan.js';
+import { CHECKPOINT, MANIFEST, streamKey, type FilePlan, type StagePlan } from './plan.js';
 
 /** How a run starts in its folder. */
 export type Start =
@@ -73,6 +73,22 @@ function sameRun(where: string, recorded: Record<string, unknown>, recordedShard
   if (rs.index !== s.shard.index || rs.count !== s.shard.count) {
     throw new UsageError(`${where} holds shard ${rs.index}/${rs.count}, not ${s.shard.index}/${s.shard.count}; start over with --force`);
   }
+}
+
+/**
+ * A stage's record count in the checkpoint against its first stream (one line per record),
+ * whose line counts were checked against the bytes: a count edited alone would resume at the
+ * wrong record. A done stage must also hold all of its records.
+ */
+export function checkStageRecords(dir: string, plan: StagePlan, st: StageState, lines: number): void {
+  const all = plan.end - plan.start;
+  const problem =
+    st.records !== lines
+      ? `says stage ${plan.name} holds ${st.records} records; the files of ${streamKey(plan.files[0])} hold ${lines}`
+      : st.done && st.records !== all
+        ? `says stage ${plan.name} is done with ${st.records} of its ${all} records`
+        : undefined;
+  if (problem) throw resumeRefused(join(dir, CHECKPOINT), problem);
 }
 
 /** A stream of a stage the checkpoint says is done: each of its files is read back and checked against the SHA-256 there. */

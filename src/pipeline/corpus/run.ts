@@ -11,7 +11,8 @@ import { checkCounts, type CorpusOptions, type RunSettings } from './options.js'
 import { planStages, shardRange, type StagePlan } from './plan.js';
 import { problemsStage } from './problems-stage.js';
 import { fmtInt } from './progress.js';
-import { checkDoneStream, decideStart } from './resume.js';
+import { checkDoneStream, checkStageRecords, decideStart } from './resume.js';
+import type { StreamState } from './parts.js';
 import { createRunner, type Runner } from './runner.js';
 import { searchStage } from './search-stage.js';
 import type { StageTally, TallyKind } from './stage-run.js';
@@ -61,7 +62,10 @@ async function stageTallies<P extends StagePlan, T extends StageTally<T>>(
 ): Promise<T | undefined> {
   const st = ctx.checkpoints.stages[plan.name];
   if (!st?.done) return run(ctx, plan, st);
-  for (const f of plan.files) ctx.streamDone(f, await checkDoneStream(ctx.dir, f, st));
+  const streams: StreamState[] = [];
+  for (const f of plan.files) streams.push(await checkDoneStream(ctx.dir, f, st));
+  checkStageRecords(ctx.dir, plan, st, streams[0]!.parts.reduce((n, p) => n + p.records, 0));
+  plan.files.forEach((f, k) => ctx.streamDone(f, streams[k]!));
   return kind.from(st.tally);
 }
 

@@ -3,6 +3,7 @@ import type { RunContext } from './context.js';
 import { syncDir } from './files.js';
 import type { Block, PartedFile, PartSummary, StreamState } from './parts.js';
 import { streamKey, type StagePlan } from './plan.js';
+import { checkStageRecords } from './resume.js';
 import type { StageProgress } from './progress.js';
 import type { TaskTiming } from './schedule.js';
 
@@ -51,6 +52,7 @@ export class StageRun<T extends StageTally<T>> {
     const files: PartedFile[] = [];
     try {
       for (const f of plan.files) files.push(await ctx.openStream(f, resumed));
+      if (resumed) checkStageRecords(ctx.dir, plan, resumed, files[0]!.lineCount);
     } catch (err) {
       for (const f of files) await f.close();
       throw err;
