@@ -169,6 +169,15 @@ describe('JSON array reader', () => {
     const path = fileOf(Buffer.from('[\n {"a": "]"},\n 3,\n "x"\n]\n'), '.json');
     expect(await tolerant(path)).toEqual({ records: [{ value: { a: ']' }, line: 2 }, { value: 3, line: 3 }, { value: 'x', line: 4 }], issues: [] });
   });
+
+  it('tolerant names a comma missing, doubled or trailing (no record lost: not a skipped line) and keeps every element', async () => {
+    const path = fileOf(Buffer.from('[\n {"a": 1}\n {"a": 2},,\n {"a": 3},\n]\n'), '.json');
+    const t = await tolerant(path);
+    expect(t.records.map((r) => r.value)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    const comma = { file: path, message: 'a comma missing or out of place between elements', code: 'comma' };
+    expect(t.issues).toEqual([{ ...comma, line: 3 }, { ...comma, line: 3 }, { ...comma, line: 5 }]);
+    expect((await strict(path)).error).toMatch(/not valid JSON/);
+  });
 });
 
 describe('trace_dict', () => {

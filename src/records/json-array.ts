@@ -49,10 +49,10 @@ function completeChars(bytes: Buffer): number {
 
 /**
  * Splits a JSON array into its elements as the text streams in, so any size reads in bounded
- * memory. Tolerant of a missing or doubled comma between elements; `commas` reports those
- * too, for a strict reader that must refuse every text JSON.parse refuses.
+ * memory. A missing, doubled or trailing comma between elements is reported (code `comma`)
+ * and read past: a tolerant reader keeps the elements, a strict one refuses the file.
  */
-export async function* arrayElements(input: AsyncIterable<Buffer>, file: string, issue: IssueSink, commas = false): AsyncGenerator<RecordAt> {
+export async function* arrayElements(input: AsyncIterable<Buffer>, file: string, issue: IssueSink): AsyncGenerator<RecordAt> {
   const utf8 = new Utf8Chunks();
   const notUtf8 = (at: number) => issue({ file, line: at, message: `not valid UTF-8; kept the ${element} elements before` });
   let state: 'start' | 'between' | 'element' | 'end' = 'start';
@@ -65,7 +65,7 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
   let pending = '';
   /** Between elements: whether the comma before the next one has been read. */
   let comma = true;
-  const badComma = () => issue({ file, line, message: 'a comma missing or out of place between elements' });
+  const badComma = () => issue({ file, line, message: 'a comma missing or out of place between elements', code: 'comma' });
   const parse = (text: string): RecordAt | undefined => {
     element++;
     try {
@@ -119,16 +119,16 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
           state = 'between';
         } else if (state === 'between') {
           if (c === ',') {
-            if (commas && comma) badComma();
+            if (comma) badComma();
             comma = true;
             continue;
           }
           if (c === ']') {
-            if (commas && comma && element > 0) badComma();
+            if (comma && element > 0) badComma();
             state = 'end';
             continue;
           }
-          if (commas && !comma) badComma();
+          if (!comma) badComma();
           state = 'element';
           from = i;
           elementLine = line;

@@ -29,8 +29,11 @@ export interface ReadIssue {
   readonly file: string;
   readonly line?: number;
   readonly message: string;
-  /** Whole-file findings: no records at all, or a JSON file that is not a list of records. */
-  readonly code?: 'empty' | 'not-records';
+  /**
+   * Whole-file findings: no records at all, or a JSON file that is not a list of records; and
+   * `comma`: a JSON array's comma missing or out of place, read past with no record lost.
+   */
+  readonly code?: 'empty' | 'not-records' | 'comma';
 }
 
 export type IssueSink = (issue: ReadIssue) => void;
@@ -152,7 +155,7 @@ async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordA
   let faulty = false;
   const check = await open(path, gzip);
   try {
-    for await (const _ of arrayElements(check as AsyncIterable<Buffer>, path, () => (faulty = true), true)) if (faulty) break;
+    for await (const _ of arrayElements(check as AsyncIterable<Buffer>, path, () => (faulty = true))) if (faulty) break;
   } finally {
     close(check);
   }
@@ -167,7 +170,7 @@ async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordA
   try {
     let batch: RecordAt[] = [];
     // Each record keeps the line its element starts on: file:line names it in an editor.
-    for await (const at of arrayElements(input as AsyncIterable<Buffer>, path, refuse, true)) {
+    for await (const at of arrayElements(input as AsyncIterable<Buffer>, path, refuse)) {
       batch.push(at);
       if (batch.length === ARRAY_BATCH) {
         yield batch;

@@ -131,8 +131,9 @@ export class CorpusStats {
 
   /** Adds one issue; returns whether it is among the ones kept for display. */
   note(issue: ReadIssue, file: FileSummary | undefined): boolean {
-    if (issue.line !== undefined && file) file.skipped++;
-    if (issue.line !== undefined) this.skipped++;
+    const lost = issue.line !== undefined && issue.code !== 'comma';
+    if (lost && file) file.skipped++;
+    if (lost) this.skipped++;
     const kept = this.issues.filter((i) => i.file === issue.file).length < ISSUES_KEPT_PER_FILE;
     if (kept) this.issues.push(issue);
     return kept;
