@@ -16,7 +16,7 @@ import { classify } from '../src/records/kind.js';
 import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
 import { allLanes, recordLanes } from '../src/report/thread-lanes.js';
 import { problemRecord } from '../src/serializers/problem.js';
-import { recordFigures, storedFigures } from '../src/serializers/record-view.js';
+import { figureFieldFaults, recordFigures } from '../src/serializers/record-view.js';
 import { defaultProblems } from '../src/solver/problems.js';
 import { countTextTokens, threadTokens } from '../src/tokens/llama.js';
 import { goldenPath, repoRoot } from './helpers.js';
@@ -222,12 +222,15 @@ describe('corpus statistics', () => {
     const [line] = defaultAprLines(1);
     const rec = JSON.parse(line!) as Record<string, unknown>;
     const truth = recordFigures(rec, countTextTokens);
-    expect(storedFigures(rec)).toEqual(truth);
+    expect(figureFieldFaults(rec, () => truth)).toEqual([]);
+    // A figure field that is not a number, or one missing beside the others, is a fault too.
+    expect(figureFieldFaults({ ...rec, thread_count: String(truth.threads) }, () => truth)).toEqual([`thread_count "${truth.threads}" is not a number`]);
+    expect(figureFieldFaults({ ...rec, seq_count: undefined }, () => truth)).toEqual(['figure fields seq_count missing beside thread_count, thread_depth, text_token_count, sequential_token_count']);
     const file = join(dir, 'apr-altered.jsonl');
-    writeFileSync(file, `${line}\n${JSON.stringify({ ...rec, sequential_token_count: truth.sequentialTokens + 1 })}\n`);
+    writeFileSync(file, `${line}\n${JSON.stringify({ ...rec, sequential_token_count: truth.sequentialTokens + 1 })}\n${JSON.stringify({ ...rec, thread_count: null })}\n`);
     const c = await gatherCorpus(readInput(file, 4096), 'altered', () => undefined);
-    expect([c.search.apr.figuresChecked, c.search.apr.figuresDisagree]).toEqual([2, 1]);
-    expect(c.search.apr.problems.sequential.total).toBe(2 * truth.sequentialTokens);
+    expect([c.search.apr.figuresChecked, c.search.apr.figuresDisagree]).toEqual([3, 2]);
+    expect(c.search.apr.problems.sequential.total).toBe(3 * truth.sequentialTokens);
   });
 
   it('reads a folder by its records: kinds detected per line, non-record files left out', async () => {

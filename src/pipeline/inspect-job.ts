@@ -9,6 +9,7 @@ import { makeSearch } from './make-record.js';
 import type { RecordSettings } from './settings.js';
 import { InputError } from './errors.js';
 import { toProblem } from './problems-file.js';
+import { classify } from '../records/kind.js';
 import { readRecords } from '../records/read.js';
 
 export type InspectSource =
@@ -22,7 +23,10 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
     for await (const { value, line } of readRecords(source.file)) {
       if (k++ === source.index) {
         toProblem(value, source.file, line); // a problem or search record: nums and target at least
-        return value as Record<string, unknown>;
+        // Its trace read as every reader reads it: a broken trace_dict is refused, not shown as something else.
+        const c = classify(value);
+        if (c.kind === undefined) throw new InputError(source.file, line, `${c.reason}; verify names what is wrong`);
+        return c.record;
       }
     }
     throw new InputError(source.file, undefined, `has ${k} records; index ${source.index} is out of range (the first is 0)`);

@@ -10,7 +10,7 @@ import { readInputs, type Input } from './inputs.js';
 import { join } from 'node:path';
 import { readRecords, readRecordsTolerant } from '../records/read.js';
 import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
-import { figureDisagreements, recordFigures, storedFigures, tokenFieldDisagreements } from '../serializers/record-view.js';
+import { figureFieldFaults, recordFigures, tokenFieldDisagreements } from '../serializers/record-view.js';
 
 export interface VerifyJob {
   readonly files: readonly string[];
@@ -61,6 +61,8 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
   if (typeof rec.text !== 'string' || 'nums' in rec) return undefined;
   const findings: string[] = [];
   if (rec.record !== undefined && !(Number.isSafeInteger(rec.record) && (rec.record as number) >= 0)) findings.push(`"record" ${JSON.stringify(rec.record)} is not a record number`);
+  // A thread name means nothing without the record it is a thread of.
+  if (rec.record === undefined && rec.thread !== undefined) findings.push('"thread" without "record": the line does not say which record it belongs to');
   let seq: SequenceLine = { text: rec.text };
   if (rec.thread !== undefined) {
     const m = typeof rec.thread === 'string' ? /^(.*)#(0|[1-9]\d*)$/.exec(rec.thread) : null;
@@ -191,8 +193,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         for (const t of threadsOf(recordTraceDict(rec))) t.dict.main_calls.forEach((text, k) => measure(where, `${t.name}#${k}`, text, undefined, findings));
         // Default-mode records carry thread figures: they must be the text's (as stats counts
         // them). Recounted only from a sound trace: a broken trace_dict has its findings already.
-        const stored = traceOk ? storedFigures(rec) : undefined;
-        const wrong = stored ? figureDisagreements(stored, recordFigures(rec, textTokens)) : [];
+        const wrong = (traceOk && figureFieldFaults(rec, () => recordFigures(rec, textTokens))) || [];
         if (wrong.length > 0) findings.push(`record: figure fields disagree with the text: ${wrong.join(', ')}`);
         const tokens = traceOk ? tokenFieldDisagreements(rec, textTokens) : [];
         if (tokens.length > 0) findings.push(`record: token fields disagree with the text: ${tokens.join(', ')}`);

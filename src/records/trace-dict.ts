@@ -23,19 +23,43 @@ export function isTraceDictLevel(v: unknown): v is TraceDict<unknown> {
   return Array.isArray(main) && main.length > 0 && main.every((m) => typeof m === 'string') && Array.isArray(sub) && sub.every(Array.isArray);
 }
 
-/** A trace_dict checked all the way down, so later walks need no guards. */
+/**
+ * Deepest nesting a trace_dict may have. The planner nests a handful of levels; a deeper tree
+ * is refused as malformed, so the walks below (recursive) never run out of stack.
+ */
+export const MAX_TRACE_DEPTH = 256;
+
+/** A trace_dict checked all the way down (shape, and depth at most MAX_TRACE_DEPTH), so later walks need no guards. */
 export function isTraceDict(v: unknown): v is TraceDictTree {
-  return isTraceDictLevel(v) && v.sub_calls.every((group) => group.every(isTraceDict));
+  // Iterative: a hand-made tree thousands of levels deep must be refused, not overflow the stack.
+  const open: Array<[unknown, number]> = [[v, 1]];
+  for (let item = open.pop(); item; item = open.pop()) {
+    const [d, depth] = item;
+    if (depth > MAX_TRACE_DEPTH || !isTraceDictLevel(d)) return false;
+    for (const group of d.sub_calls) for (const kid of group) open.push([kid, depth + 1]);
+  }
+  return true;
+}
+
+/** Whether a tree nests deeper than MAX_TRACE_DEPTH, counting every child whatever its shape (for the verifier, which names shape faults itself). */
+export function nestsTooDeep(v: unknown): boolean {
+  const open: Array<[unknown, number]> = [[v, 1]];
+  for (let item = open.pop(); item; item = open.pop()) {
+    const [d, depth] = item;
+    if (depth > MAX_TRACE_DEPTH) return true;
+    const sub = typeof d === 'object' && d !== null ? (d as Record<string, unknown>).sub_calls : undefined;
+    if (Array.isArray(sub)) for (const group of sub) if (Array.isArray(group)) for (const kid of group) open.push([kid, depth + 1]);
+  }
+  return false;
 }
 
 /**
- * The thread tree of a search record: its trace_dict (APR), else one thread of its
- * `search_path` ('' when it has none). The trace_dict is taken as the classifier or the
- * verifier found it; walks that start here read `main_calls` of every thread.
+ * The thread tree of a search record: its trace_dict (APR) when that is sound all the way
+ * down (isTraceDict), else one thread of its `search_path` ('' when it has none). A broken
+ * trace_dict is the verifier's to name; readers that must not guess refuse it first.
  */
 export function recordTraceDict(record: Readonly<Record<string, unknown>>): TraceDictTree {
-  const dict = record.trace_dict as TraceDictTree | undefined;
-  if (dict && Array.isArray(dict.main_calls)) return dict;
+  if (isTraceDict(record.trace_dict)) return record.trace_dict;
   return { main_calls: [typeof record.search_path === 'string' ? record.search_path : ''], sub_calls: [] };
 }
 

@@ -1,5 +1,5 @@
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
-import { recordFigures, sameFigures, storedFigures } from '../serializers/record-view.js';
+import { figureFieldFaults, recordFigures } from '../serializers/record-view.js';
 import type { ThreadFigures } from '../serializers/sequences.js';
 import { countTextTokens, threadTokens } from '../tokens/llama.js';
 import { conditionedLength, textFirstLine, type Conditioning } from '../serializers/conditioning.js';
@@ -189,10 +189,10 @@ export class CorpusStats {
     let bySize = s.byStartSize.get(size);
     if (!bySize) s.byStartSize.set(size, (bySize = new ProblemFigures()));
     bySize.add(figures, solved);
-    const stored = storedFigures(r);
-    if (stored) {
+    const faults = figureFieldFaults(r, () => figures);
+    if (faults) {
       s.figuresChecked++;
-      if (!sameFigures(stored, figures)) s.figuresDisagree++;
+      if (faults.length > 0) s.figuresDisagree++;
     }
     const beam = beamOf(r);
     if (beam !== undefined) bump(s.byBeam, beam, solved);

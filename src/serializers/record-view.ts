@@ -69,18 +69,26 @@ const FIGURE_FIELDS: readonly (readonly [keyof ThreadFigures, string])[] = [
   ['sequentialTokens', 'sequential_token_count'],
 ];
 
-/** The record's own figure fields (default-mode search records), to compare with a recount. */
-export function storedFigures(record: Record<string, unknown>): ThreadFigures | undefined {
-  if (!FIGURE_FIELDS.every(([, field]) => typeof record[field] === 'number')) return undefined;
-  return Object.fromEntries(FIGURE_FIELDS.map(([key, field]) => [key, record[field]])) as unknown as ThreadFigures;
+/**
+ * What is wrong with a record's own figure fields (default-mode search records) against the
+ * recount of its text: `thread_count 7 (the text: 3)`, a field that is not a number, or
+ * fields missing beside the others. Undefined when the record has none of them (a reference
+ * record: nothing to check, and `recount` is not called).
+ */
+export function figureFieldFaults(record: Record<string, unknown>, recount: () => ThreadFigures): string[] | undefined {
+  const present = FIGURE_FIELDS.filter(([, field]) => record[field] !== undefined);
+  if (present.length === 0) return undefined;
+  const out: string[] = [];
+  const missing = FIGURE_FIELDS.filter((f) => !present.includes(f)).map(([, field]) => field);
+  if (missing.length > 0) out.push(`figure fields ${missing.join(', ')} missing beside ${present.map(([, field]) => field).join(', ')}`);
+  const text = recount();
+  for (const [key, field] of present) {
+    const v = record[field];
+    if (typeof v !== 'number') out.push(`${field} ${JSON.stringify(v)} is not a number`);
+    else if (v !== text[key]) out.push(`${field} ${v} (the text: ${text[key]})`);
+  }
+  return out;
 }
-
-/** Each figure field whose stored value is not the recount's: `thread_count 7 (the text: 3)`. */
-export function figureDisagreements(stored: ThreadFigures, recount: ThreadFigures): string[] {
-  return FIGURE_FIELDS.filter(([key]) => stored[key] !== recount[key]).map(([key, field]) => `${field} ${stored[key]} (the text: ${recount[key]})`);
-}
-
-export const sameFigures = (a: ThreadFigures, b: ThreadFigures): boolean => figureDisagreements(a, b).length === 0;
 
 /** The reference's token fields (tokenFieldsOf), which default-mode records also carry. */
 const TOKEN_FIELDS = ['token_count', 'longest_seq_token_count', 'avg_seq_token_count', 'avg_sub_seq_token_count', 'sub_call_count'] as const;
@@ -226,10 +234,8 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   out.push(`tokens    ${int(f.totalTokens)} in all, ${int(f.sequentialTokens)} sequential (text tokens; sequential: the longest path when child threads run in parallel)`);
   const m = minMedianMax(lengths);
   out.push(`sequences ${int(m.min)} / ${int(m.median)} / ${int(m.max)} tokens (min / median / max, with <s> and </s>); by length ${lengthBins(lengths)}`);
-  const stored = storedFigures(record);
-  if (stored && !sameFigures(stored, f)) {
-    out.push(`warning   the record's figure fields disagree with its text: ${int(stored.threads)} threads, ${int(stored.sequences)} sequences, depth ${stored.depth}, ${int(stored.totalTokens)} tokens, ${int(stored.sequentialTokens)} sequential`);
-  }
+  const faults = figureFieldFaults(record, () => f) ?? [];
+  if (faults.length > 0) out.push(`warning   the record's figure fields disagree with its text: ${faults.join(', ')}`);
   let at = 0;
   const seqLengths = threads.map((t) => lengths.slice(at, (at += t.sequences.length)));
   threads.forEach((t, i) => {

@@ -4,7 +4,7 @@
  */
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
-import { isTraceDictLevel, threadsOf } from '../records/trace-dict.js';
+import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
 import type { VerifyIssue } from './issue.js';
 import { firstDifferentLine } from './lines.js';
@@ -59,6 +59,10 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   // the thread whose goal is the record's, and the record's training sequences
   let result: { thread: string; goal: ThreadGoal | undefined; clean: boolean } | undefined;
   let sequences: Array<{ thread: string; text: string }> = [{ thread: 'search_path', text: searchPath }];
+  if (kind === 'apr' && nestsTooDeep(rec.trace_dict)) {
+    issues.push({ thread: '', line: 0, message: `trace_dict nests deeper than ${MAX_TRACE_DEPTH} levels` });
+    return issues;
+  }
   if (kind === 'apr') {
     const tree = verifyTraceDict(rec.trace_dict, '', spec, issues);
     if (tree && isTraceDictLevel(rec.trace_dict)) {

@@ -125,6 +125,10 @@ function threadTree(seqs: readonly SequenceLine[], entries: readonly Entry[], is
     list.push(e);
     tree.set(s.thread!, list);
   }
+  if (!tree.has('root')) {
+    issues.push({ entry: 0, thread: entries[0]!.name, line: 0, message: 'the record has no root thread (no sequence of thread "root")' });
+    return undefined;
+  }
   // The order add_all_calls gives: a thread's sequences, then each child's, recursively.
   const order: string[] = [];
   const walk = (name: string) => {
