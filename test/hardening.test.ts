@@ -205,6 +205,34 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'running']), /running holds an unfinished corpus run \(\.corpus-checkpoint\.json, no manifest\.json\)/);
   });
 
+  it('a damaged manifest is refused naming it; a file reached twice (beside its corpus, two links in a folder) is refused, not counted twice', () => {
+    expect(run(['corpus', '--count', '60', '--val-count', '0', '--solvers', 'sosp', '--quiet', '--out', 'mf']).code).toBe(0);
+    const good = text('mf/manifest.json');
+    const m = JSON.parse(good) as { files: Array<Record<string, unknown>>; options: Record<string, unknown> };
+    const data = m.files.findIndex((f) => f.config !== undefined);
+    const edits: Array<[string, RegExp]> = [
+      ['{"format": ', /mf\/manifest\.json: not valid JSON \(.*\); the corpus folder's manifest is damaged$/],
+      ['[]', /mf\/manifest\.json: not a JSON object/],
+      [JSON.stringify({ ...m, files: null }), /"files" is not a list/],
+      [JSON.stringify({ ...m, files: m.files.map((f, k) => (k === data ? { ...f, name: '../in.jsonl' } : f)) }), new RegExp(`"files"\\[${data}\\]\\.name "\\.\\./in\\.jsonl" is not a path inside the folder`)],
+      [JSON.stringify({ ...m, files: [...m.files, m.files[data]] }), new RegExp(`"files"\\[${m.files.length}\\] lists ${String(m.files[data]!.name)} a second time`)],
+      [JSON.stringify({ ...m, files: m.files.map((f, k) => (k === data ? { ...f, bytes: String(f.bytes) } : f)) }), /\.bytes "\d+" is not a byte count/],
+      [JSON.stringify({ ...m, options: { ...m.options, window: '4096' } }), /"options\.window" "4096" is not a token count/],
+    ];
+    for (const [manifest, message] of edits) {
+      writeFileSync(p('mf/manifest.json'), manifest);
+      for (const args of [['stats', 'mf'], ['verify', 'mf'], ['report', 'mf', '--out', 'mf.html']]) expectRefused(run(args), message);
+    }
+    writeFileSync(p('mf/manifest.json'), good);
+    expect(run(['verify', 'mf']).code).toBe(0);
+    const name = String(m.files[data]!.name);
+    expectRefused(run(['verify', 'mf', `mf/${name}`]), new RegExp(`mf/${name.replace(/[.]/g, '\\.')} would be read twice \\(two inputs hold it\\)`));
+    mkdirSync(p('links'));
+    writeFileSync(p('links/a.jsonl'), text('in.jsonl'));
+    linkSync(p('links/a.jsonl'), p('links/b.jsonl'));
+    expectRefused(run(['stats', 'links']), /links\/b\.jsonl is links\/a\.jsonl \(the same file\), read twice/);
+  });
+
   it('a fault in a .json array names the line its element starts on', () => {
     writeFileSync(p('arr-bad.json'), '[\n{"nums": [1, 2, 3, 4], "target": 24},\n{"nums": [1, 2, 3, 4], "target": "x"}\n]\n');
     expectRefused(run(['search', 'sosp', '--problems', 'arr-bad.json', '--out', 'arr.jsonl']), /arr-bad\.json:3: "target" must be an integer of at least 2/);
@@ -453,6 +481,9 @@ describe('verify reads sequences files as text', () => {
       [seqs.map((q, i) => (i === twoChildren ? seqs[i - 1] : i === twoChildren - 1 ? seqs[twoChildren] : q)), /sequences out of the reference's order: root\.0#0 is due here/],
       [seqs.map((q, i) => (i === 0 ? { ...q, text: q.text.replace(/^Sub Call Budget: \d+/, 'Sub Call Budget: 99') } : q)), /:1 record 0 root#0 line 1: Sub Call Budget: 99 but the root has \d+ child threads/],
       [seqs.map((q) => ({ ...q, record: q.record === 1 ? 0 : q.record })), /sequence 0 of root where its sequence \d+ is due|out of the reference's order/],
+      // a record with no root thread, and a thread that does not say its record (both threw before)
+      [seqs.map((q, i) => (i === 0 ? { ...q, thread: 'root.0#0' } : q)), /:1 record 0 root\.0#0: the record has no root thread/],
+      [seqs.map((q, i) => (i === 0 ? { text: q.text, thread: q.thread, tokens: q.tokens } : q)), /:1 "thread" without "record": the line does not say which record it belongs to/],
     ];
     for (const [items, message] of cases) {
       write('case.seq.jsonl', items);
@@ -463,6 +494,40 @@ describe('verify reads sequences files as text', () => {
     const sosp = objects('v-sosp.seq.jsonl');
     write('case.seq.jsonl', sosp.map((q, i) => (i === 0 ? { ...q, text: q.text.replace(/^Token Budget: \d+/, 'Token Budget: 4096') } : q)));
     expect(run(['verify', 'case.seq.jsonl']).stdout).toMatch(/:1 record 0 root#0 line 1: Token Budget: 4096 but the sequence takes \d+ tokens \(bin \d+\)/);
+  });
+
+  it('a malformed or absurdly deep trace_dict is a finding for verify and a one-line refusal for inspect, never a stack trace', () => {
+    const rec = JSON.parse(lines('v-apr.jsonl').find((l) => (JSON.parse(l) as { thread_count: number }).thread_count > 2)!) as Record<string, unknown> & { trace_dict: { main_calls: string[]; sub_calls: unknown[][] } };
+    // Built as text: JSON.stringify itself runs out of stack on a tree this deep.
+    let deep = '{"main_calls": ["x"], "sub_calls": [[]]}';
+    for (let k = 0; k < 3000; k++) deep = `{"main_calls": ["Moving to Node #0\\n"], "sub_calls": [[${deep}]]}`;
+    const cases: Array<[unknown, RegExp]> = [
+      [null, /record: trace_dict needs main_calls/],
+      [[5], /record: trace_dict needs main_calls/],
+      [['a list of strings'], /record: trace_dict needs main_calls/],
+    ];
+    const broken = [
+      ...cases.map(([sub, message]) => [{ ...rec.trace_dict, sub_calls: sub }, message] as const),
+      [{ ...rec.trace_dict, main_calls: [5] }, /record: trace_dict needs main_calls/] as const,
+      [{ ...rec.trace_dict, sub_calls: [[null, ...rec.trace_dict.sub_calls[0]!.slice(1)], ...rec.trace_dict.sub_calls.slice(1)] }, /sub\[0\]\[0\]: trace_dict needs main_calls/] as const,
+      ['deep', /record: trace_dict nests deeper than 256 levels/] as const,
+    ];
+    for (const [trace_dict, message] of broken) {
+      writeFileSync(p('td.jsonl'), JSON.stringify({ ...rec, trace_dict }).replace('"trace_dict":"deep"', `"trace_dict":${deep}`) + '\n');
+      const v = run(['verify', 'td.jsonl']);
+      expect(v.stderr).toBe('');
+      expect(v.code).toBe(1);
+      expect(v.stdout).toMatch(message);
+      expectRefused(run(['inspect', '--record', 'td.jsonl:0']), /^countdown-traces: td\.jsonl:1: APR record whose "trace_dict" is not .*; verify names what is wrong$/);
+      const s = run(['stats', 'td.jsonl']);
+      expect(s.stderr).toMatch(/td\.jsonl:1: APR record whose "trace_dict" is not/);
+      expect(s.stderr).not.toMatch(/at .*\.js:\d+/);
+    }
+    // A figure field that is not a number is named, not passed over.
+    write('fig.jsonl', [{ ...rec, thread_count: String(rec.thread_count) }]);
+    const f = run(['verify', 'fig.jsonl']);
+    expect(f.code).toBe(1);
+    expect(f.stdout).toContain(`record: figure fields disagree with the text: thread_count "${String(rec.thread_count)}" is not a number`);
   });
 
   it('stats reads the .json array form too', () => {

@@ -6,7 +6,7 @@ import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';
 import type { Conditioning } from '../serializers/conditioning.js';
 import { CONDITIONING_MODES } from './settings.js';
 import { UsageError } from './errors.js';
-import { sameFile } from './paths.js';
+import { fileKey, sameFile } from './paths.js';
 import { corpusDataFiles, corpusManifest, ownWindow, type Manifest } from './corpus/manifest.js';
 
 /**
@@ -62,5 +62,18 @@ export function readInputs(paths: readonly string[], window: number | undefined)
     if (earlier === path) throw new UsageError(`${path} is given twice: name each input once`);
     if (earlier !== undefined) throw new UsageError(`${path} is ${earlier} (the same file), given twice: name each input once`);
   }
-  return paths.map((p) => readInput(p, window));
+  const inputs = paths.map((p) => readInput(p, window));
+  // A file reached twice (a folder's file named again, two links in one folder) would count twice too.
+  const seen = new Map<string, string>();
+  for (const input of inputs) {
+    for (const file of input.files) {
+      const key = fileKey(file);
+      if (key === undefined) continue;
+      const first = seen.get(key);
+      if (first === file) throw new UsageError(`${file} would be read twice (two inputs hold it): name each input once`);
+      if (first !== undefined) throw new UsageError(`${file} is ${first} (the same file), read twice: name each input once`);
+      seen.set(key, file);
+    }
+  }
+  return inputs;
 }

@@ -59,6 +59,17 @@ export function sameFile(a: string, b: string): boolean {
   return x !== undefined && y !== undefined && same(x, y);
 }
 
+/** What a file is on disk (device and inode, links followed), to tell one file under two names; undefined when it is not there (or is standard input). */
+export function fileKey(path: string): string | undefined {
+  if (path === STDIO) return undefined;
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** An output named by an empty string (`--out ''`) is refused: it would be the current folder, or nothing. */
 export function checkNamed(p: NamedPath, what: 'a file' | 'a folder'): void {
   if (p.path === '') throw new UsageError(`${p.option} is empty: name ${what}`);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { judgedWindow } from '../settings.js';
 import { UsageError } from '../errors.js';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderCard } from './card.js';
 import { writeAtomic } from './files.js';
@@ -141,18 +141,51 @@ export async function writeCorpusEnd(
 }
 
 /**
- * A folder's manifest when it is this tool's (a finished corpus folder), read once; undefined
- * for a folder without one, or with another program's manifest.json.
+ * A folder's manifest when it is this tool's (a finished corpus folder), read once and checked
+ * (manifestFault); undefined for a folder without one, or with another program's
+ * manifest.json (valid JSON whose `format` is not this tool's). A manifest.json that is not
+ * JSON, or this tool's with a fault, is refused naming it: the folder is never read as
+ * something else in silence.
  */
 export function corpusManifest(dir: string): Manifest | undefined {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) return undefined;
+  let m: unknown;
   try {
-    const m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    return typeof m.format === 'string' && m.format.startsWith(FORMAT_NAME) && Array.isArray(m.files) ? m : undefined;
-  } catch {
-    return undefined;
+    m = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${path}: not valid JSON (${(err as Error).message}); the corpus folder's manifest is damaged`);
   }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new UsageError(`${path}: not a JSON object; the corpus folder's manifest is damaged`);
+  const format = (m as { format?: unknown }).format;
+  if (typeof format !== 'string' || !format.startsWith(FORMAT_NAME)) return undefined;
+  const fault = manifestFault(m as Record<string, unknown>);
+  if (fault !== undefined) throw new UsageError(`${path}: ${fault}; the corpus folder's manifest is damaged`);
+  return m as unknown as Manifest;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** What is wrong with a manifest of this tool's format: its files (names inside the folder, each once; sizes, line counts, hashes) and its window. */
+function manifestFault(m: Record<string, unknown>): string | undefined {
+  if (typeof m.options !== 'object' || m.options === null || Array.isArray(m.options)) return '"options" is not an object';
+  const window = (m.options as Record<string, unknown>).window;
+  if (window !== undefined && !isCount(window)) return `"options.window" ${JSON.stringify(window)} is not a token count`;
+  if (!Array.isArray(m.files)) return '"files" is not a list';
+  const seen = new Set<string>();
+  for (const [k, f] of (m.files as unknown[]).entries()) {
+    const at = `"files"[${k}]`;
+    if (typeof f !== 'object' || f === null || Array.isArray(f)) return `${at} is not an object`;
+    const { name, bytes, records, sha256 } = f as Record<string, unknown>;
+    if (typeof name !== 'string' || name === '' || isAbsolute(name) || normalize(name) !== name || name.split(sep)[0] === '..') return `${at}.name ${JSON.stringify(name)} is not a path inside the folder`;
+    if (seen.has(name)) return `${at} lists ${name} a second time`;
+    seen.add(name);
+    if (!isCount(bytes)) return `${at}.bytes ${JSON.stringify(bytes)} is not a byte count`;
+    if (!isCount(records)) return `${at}.records ${JSON.stringify(records)} is not a line count`;
+    if (typeof sha256 !== 'string' || !SHA256.test(sha256)) return `${at}.sha256 ${JSON.stringify(sha256)} is not a SHA-256`;
+  }
+  return undefined;
 }
 
 /**
