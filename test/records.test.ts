@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,15 +18,14 @@ const fileOf = (bytes: Buffer, ext: string): string => {
   return path;
 };
 
-/** What readline (crlfDelay: Infinity) makes of the text: the model the cutter follows. */
-async function byReadline(text: string): Promise<RecordAt[]> {
-  const out: RecordAt[] = [];
-  let n = 0;
-  for await (const line of createInterface({ input: Readable.from([Buffer.from(text)]), crlfDelay: Infinity })) {
-    n++;
-    if (line.trim() !== '') out.push({ value: JSON.parse(line), line: n });
-  }
-  return out;
+/** The JSON Lines model the cutter follows: lines end at '\n', a '\r' just before it is part of the ending, a lone '\r' part of its line. */
+function byModel(text: string): RecordAt[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.flatMap((l, i) => {
+    const line = i < lines.length - 1 || text.endsWith('\n') ? l.replace(/\r$/, '') : l;
+    return line.trim() === '' ? [] : [{ value: JSON.parse(line) as unknown, line: i + 1 }];
+  });
 }
 
 function byCutter(bytes: Buffer, cuts: number[]): RecordAt[] {
@@ -61,10 +58,10 @@ async function tolerant(path: string): Promise<{ records: RecordAt[]; issues: Re
 }
 
 const value = fc.oneof(fc.integer(), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.array(fc.nat(99), { maxLength: 3 }));
-const ending = fc.constantFrom('\n', '\r\n', '\r', '\n\n', '\r\r\n', '\n  \n');
+const ending = fc.constantFrom('\n', '\r\n', '\r \n', '\n\n', '\r\r\n', '\n  \n');
 
 describe('line cutter', () => {
-  it('cuts what readline cuts, wherever the chunks are cut (inside UTF-8 characters too)', async () => {
+  it('cuts JSON Lines (a lone CR stays in its line), wherever the chunks are cut (inside UTF-8 characters too)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.tuple(value, ending), { maxLength: 12 }),
@@ -75,7 +72,7 @@ describe('line cutter', () => {
           if (!lastEnds && items.length > 0) text += JSON.stringify(items[0]![0]);
           const bytes = Buffer.from(text);
           const cuts = where.map((w) => Math.floor(w * bytes.length));
-          expect(byCutter(bytes, cuts)).toEqual(await byReadline(text));
+          expect(byCutter(bytes, cuts)).toEqual(byModel(text));
         },
       ),
       { numRuns: 400 },

@@ -2,8 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import { InputError } from '../pipeline/errors.js';
 
 /**
- * Cuts text into lines as chunks arrive, as readline does: a line ends at `\n`, `\r\n` or a
- * lone `\r`. Lines are cut at the byte 0x0a, which is never part of a multi-byte UTF-8
+ * Cuts text into lines as chunks arrive, as JSON Lines defines them: a line ends at `\n` (one
+ * `\r` before it is part of the ending); a lone `\r` is part of its line, whitespace to JSON,
+ * as Python's json and the Hugging Face loaders read it. Lines are cut at the byte 0x0a, which is never part of a multi-byte UTF-8
  * character, and decoded whole. A line that is not valid UTF-8 is refused with the file and
  * line (decoding would replace its bytes silently); a tolerant reader passes `invalid`
  * instead, and the line then reads as a blank one.
@@ -71,16 +72,7 @@ export class LineCutter {
       out.push('');
       return;
     }
-    const text = buf.toString('utf8', start, end);
-    if (!text.includes('\r')) {
-      this.count++;
-      out.push(text);
-      return;
-    }
-    // Lone carriage returns end lines too; one that ends the text opens no line.
-    const parts = text.split('\r');
-    if (atEnd && parts[parts.length - 1] === '') parts.pop();
-    this.count += parts.length;
-    out.push(...parts);
+    this.count++;
+    out.push(buf.toString('utf8', start, end));
   }
 }
