@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { problemKey } from '../src/core/countdown.js';
+import { sealedCheckpoint } from '../src/pipeline/corpus/checkpoint.js';
 import { splitOf } from '../src/solver/problems.js';
 import { cardMeta, conforms, declaredColumns, globToRegExp, jsonType, unify, type JsonType } from './dataset-folder.js';
 import { expectSameTree, repoRoot, treeFiles } from './helpers.js';
@@ -647,9 +648,10 @@ describe('corpus: crash, stop and resume', () => {
     // A finished gzip file's records are counted through gunzip.
     const cpPath = join(p('gzk'), '.corpus-checkpoint.json');
     const cpText = readFileSync(cpPath, 'utf8');
-    const edited = JSON.parse(cpText);
+    const { seal: _gz, ...edited } = JSON.parse(cpText);
     edited.stages.apr.files['apr/train'].parts[0].records += 1;
-    writeFileSync(cpPath, JSON.stringify(edited));
+    // Sealed again, as a writer that knew the rule would: the counts are still checked against the bytes.
+    writeFileSync(cpPath, sealedCheckpoint(edited));
     expectUsageError(run([...GZ, '--out', 'gzk', '--resume']), /cannot resume: gzk\/apr\/train-00000\.jsonl\.gz\.partial holds \d+ records in its bytes; the checkpoint says \d+/);
     writeFileSync(cpPath, cpText);
     expectOk(run([...GZ, '--workers', '1', '--out', 'gzk', '--resume']));
@@ -683,9 +685,15 @@ describe('corpus: crash, stop and resume', () => {
     // The records counted beside the bytes are checked too: a count edited in the checkpoint would resume at the wrong record.
     const cpPath = join(p('tamper'), '.corpus-checkpoint.json');
     const cpText = readFileSync(cpPath, 'utf8');
-    const edited = JSON.parse(cpText);
+    // Any hand edit breaks the checkpoint's seal; a tally (which only stats.json shows) is caught by it alone.
+    const { seal: _seal, ...edited } = JSON.parse(cpText);
+    const tallied = structuredClone(edited);
+    tallied.stages.sosp.tally = { ...tallied.stages.sosp.tally, edited: true };
+    writeFileSync(cpPath, JSON.stringify(tallied));
+    expectUsageError(run([...BASE, '--out', 'tamper', '--resume']), /^countdown-traces: cannot resume: tamper\/\.corpus-checkpoint\.json changed since it was written \(its seal does not match its text\); start over with --force$/);
+    // Sealed again (a writer that knew the rule), the counts are still checked against the files.
     edited.stages.apr.files['apr/train'].parts.at(-1).records -= 1;
-    writeFileSync(cpPath, JSON.stringify(edited));
+    writeFileSync(cpPath, sealedCheckpoint(edited));
     const open = `apr/train-${String(parts.length - 1).padStart(5, '0')}.jsonl.partial`;
     expectUsageError(run([...BASE, '--out', 'tamper', '--resume']), new RegExp(`^countdown-traces: cannot resume: tamper/${escapeRe(open)} holds ${parts.at(-1)!.records} records in (its bytes|its first .* bytes, which the checkpoint covers); the checkpoint says ${parts.at(-1)!.records - 1}; start over with --force$`));
     // So is the stage's own count, edited alone: in the running stage, and in a done one.
@@ -694,9 +702,9 @@ describe('corpus: crash, stop and resume', () => {
       [(cp) => (cp.stages.sosp!.records -= 1), /says stage sosp holds \d+ records; the files of sosp\/train hold \d+; start over with --force$/],
     ];
     for (const [edit, message] of stageEdits) {
-      const cp = JSON.parse(cpText);
+      const { seal: _s, ...cp } = JSON.parse(cpText);
       edit(cp);
-      writeFileSync(cpPath, JSON.stringify(cp));
+      writeFileSync(cpPath, sealedCheckpoint(cp));
       expectUsageError(run([...BASE, '--out', 'tamper', '--resume']), new RegExp(`^countdown-traces: cannot resume: tamper/\\.corpus-checkpoint\\.json ${message.source}`));
     }
     writeFileSync(cpPath, cpText);
@@ -794,6 +802,25 @@ describe('corpus: shards and merge', () => {
     flipByte(join(p('bad1'), name), 500);
     expectUsageError(run(['merge', 's0', 'bad1', '--out', 'bad-merged', '--quiet']), new RegExp(`bad1/${escapeRe(name)} does not match its shard's manifest`));
     expect(existsSync(join(p('bad-merged'), 'manifest.json'))).toBe(false);
+    // Bytes appended after a file's last block are never read as a block: its size gives them away.
+    cpSync(p('s1'), p('long1'), { recursive: true });
+    const data = streamFiles('long1', 'sosp')[0]!;
+    writeFileSync(data, readFileSync(data, 'utf8') + 'garbage\n');
+    expectUsageError(run(['merge', 's0', 'long1', '--out', 'long-merged', '--quiet']), new RegExp(`long1/${escapeRe(data.slice(p('long1').length + 1))} does not match its shard's manifest`));
+    // A damaged shard manifest or blocks.json is one line naming it, not a stack trace.
+    cpSync(p('s1'), p('nul1'), { recursive: true });
+    writeFileSync(join(p('nul1'), 'manifest.json'), 'null');
+    expectUsageError(run(['merge', 's0', 'nul1', '--out', 'nul-merged', '--quiet']), /nul1\/manifest\.json: not a JSON object; the corpus folder's manifest is damaged/);
+    const m = JSON.parse(readFileSync(join(p('s1'), 'manifest.json'), 'utf8')) as { files: Array<{ name: string; bytes: number; sha256: string }> };
+    writeFileSync(join(p('nul1'), 'blocks.json'), 'null');
+    const blocks = m.files.find((f) => f.name === 'blocks.json')!;
+    Object.assign(blocks, { bytes: 4, sha256: createHash('sha256').update('null').digest('hex') });
+    writeFileSync(join(p('nul1'), 'manifest.json'), JSON.stringify(m));
+    expectUsageError(run(['merge', 's0', 'nul1', '--out', 'nul-merged', '--quiet']), /nul1\/blocks\.json is not \{"streams"/);
+    // So is a damaged manifest of a finished corpus met by --resume.
+    cpSync(p('base'), p('mfbad'), { recursive: true });
+    writeFileSync(join(p('mfbad'), 'manifest.json'), '');
+    expectUsageError(run([...BASE, '--out', 'mfbad', '--resume']), /mfbad\/manifest\.json: not valid JSON \(.*\); the corpus folder's manifest is damaged$/);
   });
 
   it('merge --force replaces what an earlier run left in --out, and refuses a shard folder as --out', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -31,10 +32,11 @@ export interface StageState {
 }
 
 /**
- * 4: each solver's search options list only the options it reads (3 listed every option for
- * every solver); 3: every file's SHA-256, and the open files' of the bytes covered.
+ * 5: sealed (`seal`, the SHA-256 of the rest); 4: each solver's search options list only the
+ * options it reads (3 listed every option for every solver); 3: every file's SHA-256, and the
+ * open files' of the bytes covered.
  */
-export const CHECKPOINT_FORMAT = 4;
+export const CHECKPOINT_FORMAT = 5;
 
 export interface Checkpoint {
   readonly format: typeof CHECKPOINT_FORMAT;
@@ -52,17 +54,35 @@ export function readCheckpoint(dir: string): Checkpoint | undefined {
   } catch {
     return undefined;
   }
+  let cp: (Checkpoint & { seal?: unknown }) | undefined;
   try {
-    const cp = JSON.parse(text) as Checkpoint;
-    if (cp.format !== CHECKPOINT_FORMAT || typeof cp.stages !== 'object') throw new Error('unknown format');
-    return cp;
+    cp = JSON.parse(text) as Checkpoint & { seal?: unknown };
   } catch {
+    cp = undefined;
+  }
+  if (typeof cp !== 'object' || cp === null || cp.format !== CHECKPOINT_FORMAT) {
     throw new UsageError(`${join(dir, CHECKPOINT)} is damaged or from another version of countdown-traces; start over with --force`);
   }
+  const { seal, ...rest } = cp;
+  if (seal !== sha256(JSON.stringify(rest))) {
+    throw new UsageError(`cannot resume: ${join(dir, CHECKPOINT)} changed since it was written (its seal does not match its text); start over with --force`);
+  }
+  return rest;
 }
 
+/**
+ * The checkpoint as written: its JSON with `seal`, the SHA-256 of that JSON without it. Every
+ * count, hash and tally a resume goes on from is sealed, so an edit by hand is refused rather
+ * than resumed from (the files are checked against the hashes besides).
+ */
+export function sealedCheckpoint(cp: Checkpoint): string {
+  return JSON.stringify({ ...cp, seal: sha256(JSON.stringify(cp)) }) + '\n';
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
 export async function writeCheckpoint(dir: string, cp: Checkpoint): Promise<void> {
-  await writeAtomic(join(dir, CHECKPOINT), JSON.stringify(cp) + '\n');
+  await writeAtomic(join(dir, CHECKPOINT), sealedCheckpoint(cp));
 }
 
 function alive(pid: number): boolean {

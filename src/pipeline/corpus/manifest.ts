@@ -150,9 +150,18 @@ export async function writeCorpusEnd(
 export function corpusManifest(dir: string): Manifest | undefined {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) return undefined;
+  return parseManifest(readFileSync(path, 'utf8'), path);
+}
+
+/**
+ * The text of a manifest.json, parsed and checked (manifestFault): the one reader of manifests
+ * read back (stats, report, verify, resume, merge). Undefined when it is valid JSON but another
+ * program's (its `format` is not this tool's); a fault is refused naming `path`.
+ */
+export function parseManifest(text: string, path: string): Manifest | undefined {
   let m: unknown;
   try {
-    m = JSON.parse(readFileSync(path, 'utf8'));
+    m = JSON.parse(text);
   } catch (err) {
     throw new UsageError(`${path}: not valid JSON (${(err as Error).message}); the corpus folder's manifest is damaged`);
   }
@@ -172,6 +181,10 @@ function manifestFault(m: Record<string, unknown>): string | undefined {
   if (typeof m.options !== 'object' || m.options === null || Array.isArray(m.options)) return '"options" is not an object';
   const window = (m.options as Record<string, unknown>).window;
   if (window !== undefined && !isCount(window)) return `"options.window" ${JSON.stringify(window)} is not a token count`;
+  if (m.shard !== undefined) {
+    const sh = m.shard as Record<string, unknown> | null;
+    if (typeof sh !== 'object' || sh === null || !['index', 'count', 'first_record', 'records'].every((k) => isCount(sh[k]))) return '"shard" is not {index, count, first_record, records}';
+  }
   if (!Array.isArray(m.files)) return '"files" is not a list';
   const seen = new Set<string>();
   for (const [k, f] of (m.files as unknown[]).entries()) {

@@ -10,7 +10,7 @@ import { acquireLock } from './checkpoint.js';
 import { exists, prepareFolder, syncDir, systemError } from './files.js';
 import { clearFolder } from './folder.js';
 import { refuseLeftovers } from './resume.js';
-import { MANIFEST_FORMAT, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
+import { MANIFEST_FORMAT, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
 import { BLOCKS, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
@@ -36,7 +36,8 @@ function readShard(dir: string): ShardDir {
   } catch {
     throw new UsageError(`${dir}: no ${MANIFEST}; is this a finished shard folder? (an unfinished one continues with corpus ... --resume)`);
   }
-  const m = parseJson(text, join(dir, MANIFEST)) as Manifest;
+  const m = parseManifest(text, join(dir, MANIFEST));
+  if (m === undefined) throw new UsageError(`${join(dir, MANIFEST)} is not a countdown-traces manifest; is this a shard folder?`);
   if (!m.shard) throw new UsageError(`${dir}: not a shard (its manifest has no "shard"); it is a whole corpus already`);
   return { dir, manifest: m as ShardDir['manifest'] };
 }
@@ -61,9 +62,11 @@ class ShardStream {
   private async next(): Promise<void> {
     if (this.fh) {
       const want = this.files[this.k]!;
+      // Bytes after the blocks (appended since the manifest) are never read as blocks: the file's size says so.
+      const size = (await this.fh.stat()).size;
       await this.fh.close();
       this.fh = undefined;
-      if (this.at !== want.bytes || this.hash.digest('hex') !== want.sha256) {
+      if (size !== want.bytes || this.at !== want.bytes || this.hash.digest('hex') !== want.sha256) {
         throw new UsageError(`${this.path} does not match its shard's manifest (size or SHA-256); make that shard again`);
       }
     }
@@ -140,7 +143,13 @@ function checkedText(sh: ShardDir, name: string, missing: string): string {
 
 function readBlocks(sh: ShardDir): Record<string, Block[]> {
   const text = checkedText(sh, BLOCKS, `${sh.dir}: no ${BLOCKS}; make that shard again with this version`);
-  return (parseJson(text, join(sh.dir, BLOCKS)) as { streams: Record<string, Block[]> }).streams;
+  const doc = parseJson(text, join(sh.dir, BLOCKS)) as { streams?: unknown } | null;
+  const streams = doc?.streams;
+  const isBlock = (b: unknown) => Array.isArray(b) && b.length === 2 && b.every((v) => Number.isSafeInteger(v) && (v as number) >= 0);
+  if (typeof streams !== 'object' || streams === null || !Object.values(streams).every((list) => Array.isArray(list) && list.every(isBlock))) {
+    throw new UsageError(`${join(sh.dir, BLOCKS)} is not {"streams": {stream: [block, ...]}}; make that shard again`);
+  }
+  return streams as Record<string, Block[]>;
 }
 
 /**

@@ -6,7 +6,7 @@ import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } f
 import { exists } from './files.js';
 import { clearFolder, scanFolder } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
-import { MANIFEST_FORMAT, versions, type Manifest } from './manifest.js';
+import { MANIFEST_FORMAT, parseManifest, versions, type Manifest } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
 import { CHECKPOINT, MANIFEST, streamKey, type FilePlan, type StagePlan } from './plan.js';
@@ -34,7 +34,8 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
     await clearFolder(dir);
   } else if (await exists(manifestPath)) {
     if (s.start !== 'resume') throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
-    const m = JSON.parse(await readFile(manifestPath, 'utf8')) as Pick<Manifest, 'format' | 'options' | 'shard' | 'files'>;
+    const m = parseManifest(await readFile(manifestPath, 'utf8'), manifestPath);
+    if (m === undefined) throw new UsageError(`${manifestPath} is not a countdown-traces manifest; use another --out, or --force to overwrite it`);
     if (m.format !== MANIFEST_FORMAT) {
       throw new UsageError(`${manifestPath} is of format "${String(m.format)}", from another version of countdown-traces, not "${MANIFEST_FORMAT}"; start over with --force`);
     }
