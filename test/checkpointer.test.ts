@@ -51,3 +51,29 @@ describe('Checkpointer: the checkpoint of a running corpus', () => {
     await expect(c.maybeSave('apr', [], () => state(200))).rejects.toThrow(/cannot write .*missing/);
   });
 });
+
+describe('the folder lock', () => {
+  it('a lock whose process is a zombie (killed, not yet reaped) is taken over; a live one is not', async () => {
+    const { spawn } = await import('node:child_process');
+    const { hostname } = await import('node:os');
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const { acquireLock } = await import('../src/pipeline/corpus/checkpoint.js');
+    const { LOCK } = await import('../src/pipeline/corpus/plan.js');
+    // `sleep 0` ends at once; its parent becomes `sleep 5`, which never reaps it: a zombie for 5 s.
+    const sh = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombie = Number(await new Promise<string>((resolve) => sh.stdout!.once('data', (d: Buffer) => resolve(d.toString()))));
+    const state = () => {
+      const stat = readFileSync(`/proc/${zombie}/stat`, 'utf8');
+      return stat[stat.lastIndexOf(')') + 2];
+    };
+    for (let i = 0; i < 100 && state() !== 'Z'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(state()).toBe('Z');
+    const folder = join(dir, 'locked');
+    mkdirSync(folder);
+    writeFileSync(join(folder, LOCK), JSON.stringify({ pid: zombie, host: hostname() }));
+    acquireLock(folder)();
+    writeFileSync(join(folder, LOCK), JSON.stringify({ pid: sh.pid, host: hostname() }));
+    expect(() => acquireLock(folder)).toThrow(/is being written by another run/);
+    sh.kill();
+  });
+});

@@ -85,12 +85,18 @@ export async function writeCheckpoint(dir: string, cp: Checkpoint): Promise<void
   await writeAtomic(join(dir, CHECKPOINT), sealedCheckpoint(cp));
 }
 
+/** Whether a process runs: a zombie (killed, not yet reaped by its parent) answers signal 0 but holds nothing. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return true; // no /proc: trust the signal
   }
 }
 
