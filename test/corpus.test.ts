@@ -719,6 +719,13 @@ describe('corpus: crash, stop and resume', () => {
     expectUsageError(run([...BASE, '--out', 'edited', '--resume']), new RegExp(`^countdown-traces: edited/${escapeRe(name)} changed since the manifest was written: .*make it again with --force$`));
     flipByte(join(p('edited'), name), 99);
     expectOk(run([...BASE, '--out', 'edited', '--resume']));
+    // A data file the manifest does not list, where the card's globs would load it, is refused by --resume and reported by verify.
+    const extra = name.replace(/-(\d+)-of-(\d+)/, '-99999-of-$2');
+    cpSync(join(p('edited'), name), join(p('edited'), extra));
+    expectUsageError(run([...BASE, '--out', 'edited', '--resume']), new RegExp(`^countdown-traces: edited/${escapeRe(extra)} is not in the manifest, yet the dataset card's globs would load it`));
+    const v = run(['verify', 'edited']);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain(`edited/${extra}: not in the manifest, yet where the dataset card's globs would load it`);
   });
 
   it('SIGTERM stops cleanly with exit 143 and the command to resume; resuming finishes the base bytes', async () => {

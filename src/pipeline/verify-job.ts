@@ -2,7 +2,7 @@ import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { sequenceName, verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
 import { checkFile, covered } from './corpus/integrity.js';
-import { isDataFile } from './corpus/manifest.js';
+import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from './errors.js';
 import { formatOf } from './formats.js';
@@ -123,6 +123,10 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         job.report(`${path}: ${problem}`);
       }
       if (isDataFile(f) && problem !== 'is missing') files.push({ file: path, changed: problem !== undefined });
+    }
+    for (const name of unlistedFiles(input.path, input.manifest)) {
+      sum.changedFiles++;
+      job.report(`${join(input.path, name)}: not in the manifest, yet where the dataset card's globs would load it`);
     }
     return files;
   };

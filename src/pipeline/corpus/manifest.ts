@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { judgedWindow } from '../settings.js';
 import { UsageError } from '../errors.js';
 import { createRequire } from 'node:module';
@@ -213,6 +213,26 @@ export function ownWindow(manifest: Manifest | undefined): number {
 
 /** Whether a manifest entry is a data file (problems, records or sequences of a config), not stats, blocks or the card. */
 export const isDataFile = (f: Pick<ManifestFile, 'config'>): boolean => f.config !== undefined;
+
+/**
+ * Files in a corpus's config folders that its manifest does not list: the dataset card's
+ * globs (`sosp/train-*.jsonl`) would load them with the rest, so they are refused or reported.
+ */
+export function unlistedFiles(dir: string, manifest: Manifest): string[] {
+  const listed = new Set(manifest.files.map((f) => f.name));
+  const folders = new Set(manifest.files.filter(isDataFile).map((f) => dirname(f.name)));
+  const out: string[] = [];
+  for (const folder of [...folders].sort()) {
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, folder)).sort();
+    } catch {
+      continue; // a missing config folder: its files are reported missing
+    }
+    for (const name of names) if (!listed.has(join(folder, name))) out.push(join(folder, name));
+  }
+  return out;
+}
 
 /** The data files of a corpus folder, in the manifest's order (problems, records, sequences). */
 export function corpusDataFiles(dir: string, manifest: Manifest): string[] {

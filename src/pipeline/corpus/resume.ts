@@ -6,7 +6,7 @@ import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } f
 import { exists } from './files.js';
 import { clearFolder, scanFolder } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
-import { MANIFEST_FORMAT, parseManifest, versions, type Manifest } from './manifest.js';
+import { MANIFEST_FORMAT, parseManifest, unlistedFiles, versions, type Manifest } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
 import { CHECKPOINT, MANIFEST, streamKey, type FilePlan, type StagePlan } from './plan.js';
@@ -41,6 +41,8 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
     }
     sameRun(dir, m.options, m.shard, o, s);
     await checkFiles(dir, m.files, 'the manifest', (path, problem) => new UsageError(`${path} ${problem}; ${dir} is not the corpus its manifest describes: make it again with --force`));
+    const extra = unlistedFiles(dir, m)[0];
+    if (extra !== undefined) throw new UsageError(`${join(dir, extra)} is not in the manifest, yet the dataset card's globs would load it; move it away, or make the corpus again with --force`);
     rmSync(join(dir, CHECKPOINT), { force: true });
     if (!s.quiet) process.stderr.write(`countdown-traces: ${dir} is already complete\n`);
     return { kind: 'complete' };
