@@ -114,6 +114,11 @@ export function qualify(solver: SolverName, p: PartialSettings = {}, alone = tru
     if (p[f.key] !== undefined && !f.reads(own)) throw new UsageError(`${f.flag} is for ${inWords(readers(f))}: ${solver} does not read it`);
   }
   const d = defaultSearchOptions(solver, reference);
+  for (const f of SOLVER_FLAGS) {
+    if (reference && p[f.key] !== undefined && own.referenceFixes?.some((k) => k === f.key)) {
+      throw new UsageError(`${f.flag} cannot be combined with --compat reference for ${solver} (the reference's ${solver} script has no such option: it fixes it)`);
+    }
+  }
   if (reference && p.heuristic !== undefined) {
     throw new UsageError('--heuristic cannot be combined with --compat reference (the reference fixes the heuristic)');
   }

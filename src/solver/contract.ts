@@ -110,6 +110,8 @@ export interface SearchOutcome extends Searched {
 interface SolverOfEveryShape<Name extends string> {
   readonly name: Name;
   readonly defaults: SolverDefaults;
+  /** Options the reference's script for this solver has no flag for (it fixes them): refused with `--compat reference`. */
+  readonly referenceFixes?: readonly ('minBeam' | 'promising')[];
   /** The record's `search_type` for a search with this beam. */
   searchType(beam: number): string;
 }

@@ -15,6 +15,8 @@ export const sosp: SequenceSolver<'sosp'> = {
   name: 'sosp',
   shape: 'sequence',
   defaults: { maxBeam: 5, promising: 0.5, heuristic: 'mult' },
+  // generate_sosp.py draws the beam from 1 to --max_beam_size and fixes the threshold.
+  referenceFixes: ['minBeam', 'promising'],
   search(problem, rng, o, window) {
     const named = drawHeuristic(rng, o.reference ? 'random' : o.heuristic);
     const range = beamOf(o);
