@@ -233,6 +233,18 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'links']), /links\/b\.jsonl is links\/a\.jsonl \(the same file\), read twice/);
   });
 
+  it('--fit drop leaves out a record whose first expansion the window cannot hold; stop and resample refuse it, naming the line', () => {
+    expect(run(['problems', '--count', '6', '--min-numbers', '6', '--max-numbers', '6', '--out', 'six.jsonl']).code).toBe(0);
+    const tight = ['search', 'sosp', '--problems', 'six.jsonl', '--window', '700', '--min-beam', '20', '--max-beam', '20'];
+    const r = run([...tight, '--fit', 'drop', '--out', 'six-drop.jsonl']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/wrote 0 sosp records .* 6 dropped/);
+    for (const fit of ['stop', 'resample']) {
+      expectRefused(run([...tight, '--fit', fit, '--out', `six-${fit}.jsonl`]), /six\.jsonl:1: --window 700 cannot hold the first expansion of this problem's search/);
+      expect(existsSync(p(`six-${fit}.jsonl`))).toBe(false);
+    }
+  });
+
   it('a fault in a .json array names the line its element starts on', () => {
     writeFileSync(p('arr-bad.json'), '[\n{"nums": [1, 2, 3, 4], "target": 24},\n{"nums": [1, 2, 3, 4], "target": "x"}\n]\n');
     expectRefused(run(['search', 'sosp', '--problems', 'arr-bad.json', '--out', 'arr.jsonl']), /arr-bad\.json:3: "target" must be an integer of at least 2/);

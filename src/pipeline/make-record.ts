@@ -7,6 +7,8 @@ import { conditionedLength, firstLine, prefixReserve } from '../serializers/cond
 import { EventCosts, windowRules } from '../serializers/token-costs.js';
 import type { Problem } from '../solver/problems.js';
 import { runSearch } from '../solver/registry.js';
+import type { SearchOutcome } from '../solver/contract.js';
+import { WindowTooSmall } from '../solver/window.js';
 import { judgedWindow, type RecordSettings } from './settings.js';
 
 /** One training sequence: its text (with any conditioning prefix) and its full length. */
@@ -65,7 +67,15 @@ export class RecordMaker {
     const counted = s.countTokens === true || s.tokenFields || limited || s.condition !== 'none';
     const costs = counted ? new EventCosts(problem.target) : undefined;
     const rules = limited && costs ? windowRules(costs, s.window, prefixReserve(s.condition, s.window)) : undefined;
-    const outcome = runSearch(problem, rng, o, rules);
+    let outcome: SearchOutcome;
+    try {
+      outcome = runSearch(problem, rng, o, rules);
+    } catch (err) {
+      // A window too small for even the first expansion: `drop` leaves the record out, as it
+      // does a search the window stopped; `stop` and `resample` have no trace to keep (refused).
+      if (err instanceof WindowTooSmall && o.shape === 'sequence' && o.fit === 'drop') return droppedRecord(problem, counted);
+      throw err;
+    }
     const pool = this.pool;
     pool.recycle();
     const rendered = renderSearch(problem.target, outcome, pool, costs);
@@ -116,6 +126,11 @@ export class RecordMaker {
     if (!bareString) out.text(`, "record": ${record}, "thread": "${seq.info.thread}#${seq.info.index}", "tokens": ${seq.tokens}}`);
     return out.view();
   }
+}
+
+/** A record `fit: drop` leaves out before its search made a trace: nothing to write. */
+function droppedRecord(problem: Problem, counted: boolean): MadeSearch {
+  return { json: new Uint8Array(0), solved: false, startSize: problem.startSize, beam: 0, children: 0, figures: undefined, sequenceCount: 0, sequences: [], counted, overflows: 0, outOfBudget: true, dropped: true };
 }
 
 /** One record, made by a maker of its own: its bytes stay valid (tests, one-off records). */
