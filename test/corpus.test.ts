@@ -814,6 +814,10 @@ describe('corpus: shards and merge', () => {
     const data = streamFiles('long1', 'sosp')[0]!;
     writeFileSync(data, readFileSync(data, 'utf8') + 'garbage\n');
     expectUsageError(run(['merge', 's0', 'long1', '--out', 'long-merged', '--quiet']), new RegExp(`long1/${escapeRe(data.slice(p('long1').length + 1))} does not match its shard's manifest`));
+    // Every file its manifest lists is checked, the shard's card too (merge writes its own).
+    cpSync(p('s1'), p('card1'), { recursive: true });
+    writeFileSync(join(p('card1'), 'README.md'), readFileSync(join(p('card1'), 'README.md'), 'utf8') + '\nedited\n');
+    expectUsageError(run(['merge', 's0', 'card1', '--out', 'card-merged', '--quiet']), /card1\/README\.md does not match its shard's manifest/);
     // A damaged shard manifest or blocks.json is one line naming it, not a stack trace.
     cpSync(p('s1'), p('nul1'), { recursive: true });
     writeFileSync(join(p('nul1'), 'manifest.json'), 'null');

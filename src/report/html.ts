@@ -82,7 +82,11 @@ function skippedNotice(corpora: readonly CorpusStats[]): string {
   const issues = corpora.flatMap((c) => c.issues);
   if (skipped === 0 && issues.length === 0) return '';
   const items = issues.map((i) => `<li><code>${esc(formatIssue(i))}</code></li>`).join('');
-  return `<div class="skipped" id="skipped" data-skipped="${skipped}"><b>${skipped.toLocaleString('en-US')} line${skipped === 1 ? '' : 's'} skipped</b>; the figures cover the valid records only.<ul>${items}</ul></div>`;
+  const head =
+    skipped > 0
+      ? `<b>${skipped.toLocaleString('en-US')} line${skipped === 1 ? '' : 's'} skipped</b>; the figures cover the valid records only.`
+      : '<b>Faults found while reading</b>; no record was skipped.';
+  return `<div class="skipped" id="skipped" data-skipped="${skipped}">${head}<ul>${items}</ul></div>`;
 }
 
 function headlineTable(labels: readonly string[], sections: readonly FigureSection[]): string {

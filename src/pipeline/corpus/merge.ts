@@ -13,7 +13,7 @@ import { refuseLeftovers } from './resume.js';
 import { MANIFEST_FORMAT, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
-import { BLOCKS, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
+import { BLOCKS, CARD, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
 import { fmtDuration, Progress } from './progress.js';
 import { ProblemTally, renderStats, talliesFromStats, type CorpusTallies } from './stats.js';
 
@@ -195,6 +195,8 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   const window = Number(first.options.window ?? DEFAULT_WINDOW);
   const tallies: CorpusTallies = { train: new ProblemTally(), val: undefined, solvers: new Map() };
   for (const sh of shards) {
+    // The shard's card is not carried over (the merged corpus gets its own), but a changed one says the folder was edited.
+    checkedText(sh, CARD, `${sh.dir}: no ${CARD}; make that shard again`);
     const text = checkedText(sh, STATS, `${sh.dir}: no ${STATS}; make that shard again`);
     const t = talliesFromStats(text, solvers, join(sh.dir, STATS));
     tallies.train.merge(t.train);
