@@ -12,10 +12,11 @@ import { CHECKPOINT, LOCK, type StageName } from './plan.js';
  * The durable progress of a run, `.corpus-checkpoint.json` in the output folder, replaced
  * atomically (written, synced, renamed) after the data it describes has been synced:
  *
- *   { "format": 4, "options": {...}, "versions": {...}, "shard": {"index": 0, "count": 1},
+ *   { "format": 5, "options": {...}, "versions": {...}, "shard": {"index": 0, "count": 1},
  *     "stages": { "train": { "records": 12000, "done": false,
  *                            "files": { "problems/train": { "parts": [{ "bytes": 3456789, "records": 12000, "sha256": "..." }] } },
- *                            "tally": {...} }, ... } }
+ *                            "tally": {...} }, ... },
+ *     "seal": "<SHA-256 of the JSON before it>" }
  *
  * `records` counts the stage's records (from its first) that are in the files; each stream
  * (`files`, by config and split) lists its files in order, the last one open, with where its
