@@ -252,7 +252,7 @@ describe('every fault is one line and exit 2', () => {
 
   it('an error is one line even when a value, a file or a parser brings line breaks in', () => {
     writeFileSync(p('bad-array.json'), '[\n{"nums":[1,2,3,4],"target":24},\n]\n');
-    expectRefused(run(['search', 'sosp', '--problems', 'bad-array.json', '--out', 'ba.jsonl']), /bad-array\.json: not valid JSON .*\\n/);
+    expectRefused(run(['search', 'sosp', '--problems', 'bad-array.json', '--out', 'ba.jsonl']), /bad-array\.json:3: not valid JSON .*\\n/);
     expectRefused(run(['search', 'sosp', '--problems', 'in.jsonl', '--heuristic', 'mult\nX', '--out', 'h.jsonl']), /got "mult\\nX"/);
     // Commander's own errors: the suggestion and the pointer to --help on the same line.
     expectRefused(run(['corpus', '--compat', 'reference']), /unknown option '--compat' \(Did you mean --count\?\) \(run with --help for usage\)$/);

@@ -130,7 +130,7 @@ describe('JSON Lines reader', () => {
 const edit = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('', ',', '[', ']', '{', '}', '"', ' ', 'x', '\n', '1'));
 
 describe('JSON array reader', () => {
-  it('strict reads what JSON.parse reads of the whole text (each element at the line it starts on), and refuses with its words what it refuses', async () => {
+  it('strict reads what JSON.parse reads of the whole text (each element at the line it starts on), and refuses with its words what it refuses, at the line of the first fault', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(value, fc.dictionary(fc.string({ maxLength: 3 }), value, { maxKeys: 2 })), { maxLength: 6 }), fc.array(edit, { maxLength: 2 }), fc.boolean(), async (items, edits, gz) => {
         let text = JSON.stringify(items, null, 1);
@@ -147,7 +147,9 @@ describe('JSON array reader', () => {
           whole = JSON.parse(text);
           if (!Array.isArray(whole)) error = `${path}: expected a JSON array of records`;
         } catch (err) {
-          error = `${path}: not valid JSON (${(err as Error).message})`;
+          // Named at the line where the streaming read (the tolerant one's first fault) met it.
+          const line = (await tolerant(path)).issues[0]?.line;
+          error = `${path}${line !== undefined ? `:${line}` : ''}: not valid JSON (${(err as Error).message})`;
         }
         const s = await strict(path);
         if (error === undefined) {

@@ -153,14 +153,19 @@ const ARRAY_BATCH = 256;
  */
 async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordAt[]> {
   let faulty = false;
+  let at: number | undefined;
   const check = await open(path, gzip);
   try {
-    for await (const _ of arrayElements(check as AsyncIterable<Buffer>, path, () => (faulty = true))) if (faulty) break;
+    const note = (i: ReadIssue) => {
+      faulty = true;
+      at ??= i.line;
+    };
+    for await (const _ of arrayElements(check as AsyncIterable<Buffer>, path, note)) if (faulty) break;
   } finally {
     close(check);
   }
   if (faulty) {
-    yield wholeArray(path, gzip);
+    yield wholeArray(path, gzip, at);
     return;
   }
   const input = await open(path, gzip);
@@ -183,8 +188,11 @@ async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordA
   }
 }
 
-/** A JSON array parsed whole: only for a faulty one, to word its fault as JSON.parse does over the whole text. */
-function wholeArray(path: string, gzip: boolean): RecordAt[] {
+/**
+ * A JSON array parsed whole: only for a faulty one, to word its fault as JSON.parse does over
+ * the whole text, at `line` (where the streaming read met it first).
+ */
+function wholeArray(path: string, gzip: boolean, line: number | undefined): RecordAt[] {
   let bytes: Buffer;
   try {
     const raw = readFileSync(path);
@@ -202,7 +210,7 @@ function wholeArray(path: string, gzip: boolean): RecordAt[] {
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
-    throw new InputError(path, undefined, `not valid JSON (${(err as Error).message})`);
+    throw new InputError(path, line, `not valid JSON (${(err as Error).message})`);
   }
   if (!Array.isArray(value)) throw new InputError(path, undefined, 'expected a JSON array of records');
   return value.map((v, i) => ({ value: v, line: i + 1 }));
