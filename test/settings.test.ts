@@ -86,8 +86,10 @@ describe('qualify', () => {
     expect(qualify('apr', { reference: true, maxDepth: 1 }).options).toMatchObject({ maxSpawnLevel: 0 });
     expect(() => qualify('sosp', { reference: true, window: 1024 })).toThrow(/--window cannot be combined with --compat reference/);
     // Options the reference's SoS+ script has no flag for: a "reference" record with them no reference run could make.
-    expect(() => qualify('sosp', { reference: true, promising: 0.3 })).toThrow(/--promising cannot be combined with --compat reference for sosp/);
-    expect(() => qualify('sosp', { reference: true, minBeam: 2 })).toThrow(/--min-beam cannot be combined with --compat reference for sosp/);
+    expect(() => qualify('sosp', { reference: true, promising: 0.3 })).toThrow('--promising 0.3 cannot be combined with --compat reference for sosp: the reference\'s sosp script has no such option and fixes it at 0.5');
+    expect(() => qualify('sosp', { reference: true, minBeam: 2 })).toThrow(/--min-beam 2 cannot be combined with --compat reference for sosp: .* fixes it at 1$/);
+    // The fixed values themselves change nothing and are accepted (the golden tests pass them).
+    expect(qualify('sosp', { reference: true, minBeam: 1, promising: 0.5 }).options).toMatchObject({ beam: { min: 1, max: 5 }, promising: 0.5 });
     expect(qualify('apr', { reference: true, minBeam: 2, promising: 0.5 }).options).toMatchObject({ beam: { min: 2, max: 10 }, promising: 0.5 });
     expect(() => qualify('sosp', { minBeam: 6 })).toThrow("--min-beam 6 is larger than sosp's default --max-beam 5; give --max-beam as well");
     expect(() => qualify('bfs', { minBeam: 4, maxBeam: 3 })).toThrow('--min-beam 4 is larger than --max-beam 3');

@@ -114,9 +114,14 @@ export function qualify(solver: SolverName, p: PartialSettings = {}, alone = tru
     if (p[f.key] !== undefined && !f.reads(own)) throw new UsageError(`${f.flag} is for ${inWords(readers(f))}: ${solver} does not read it`);
   }
   const d = defaultSearchOptions(solver, reference);
-  for (const f of SOLVER_FLAGS) {
-    if (reference && p[f.key] !== undefined && own.referenceFixes?.some((k) => k === f.key)) {
-      throw new UsageError(`${f.flag} cannot be combined with --compat reference for ${solver} (the reference's ${solver} script has no such option: it fixes it)`);
+  if (reference) {
+    // The value the reference's script fixes is accepted (it changes nothing); another is refused.
+    const fixed = { minBeam: d.beam?.min, promising: d.promising };
+    for (const key of own.referenceFixes ?? []) {
+      if (p[key] !== undefined && p[key] !== fixed[key]) {
+        const flag = SOLVER_FLAGS.find((f) => f.key === key)!.flag;
+        throw new UsageError(`${flag} ${p[key]} cannot be combined with --compat reference for ${solver}: the reference's ${solver} script has no such option and fixes it at ${fixed[key]}`);
+      }
     }
   }
   if (reference && p.heuristic !== undefined) {
