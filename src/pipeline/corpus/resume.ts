@@ -79,15 +79,16 @@ function sameRun(where: string, recorded: Record<string, unknown>, recordedShard
 }
 
 /**
- * A stage's record count in the checkpoint against its first stream (one line per record),
- * whose line counts were checked against the bytes: a count edited alone would resume at the
- * wrong record. A done stage must also hold all of its records.
+ * A stage's record count in the checkpoint against its first stream (one line per record
+ * written; `dropped` were counted and left out by `--fit drop`), whose line counts were
+ * checked against the bytes: a count edited alone would resume at the wrong record. A done
+ * stage must also hold all of its records.
  */
-export function checkStageRecords(dir: string, plan: StagePlan, st: StageState, lines: number): void {
+export function checkStageRecords(dir: string, plan: StagePlan, st: StageState, dropped: number, lines: number): void {
   const all = plan.end - plan.start;
   const problem =
-    st.records !== lines
-      ? `says stage ${plan.name} holds ${st.records} records; the files of ${streamKey(plan.files[0])} hold ${lines}`
+    st.records !== lines + dropped
+      ? `says stage ${plan.name} holds ${st.records} records${dropped > 0 ? ` (${dropped} of them dropped)` : ''}; the files of ${streamKey(plan.files[0])} hold ${lines}`
       : st.done && st.records !== all
         ? `says stage ${plan.name} is done with ${st.records} of its ${all} records`
         : undefined;

@@ -64,9 +64,10 @@ async function stageTallies<P extends StagePlan, T extends StageTally<T>>(
   if (!st?.done) return run(ctx, plan, st);
   const streams: StreamState[] = [];
   for (const f of plan.files) streams.push(await checkDoneStream(ctx.dir, f, st));
-  checkStageRecords(ctx.dir, plan, st, streams[0]!.parts.reduce((n, p) => n + p.records, 0));
+  const tally = kind.from(st.tally);
+  checkStageRecords(ctx.dir, plan, st, tally.dropped ?? 0, streams[0]!.parts.reduce((n, p) => n + p.records, 0));
   plan.files.forEach((f, k) => ctx.streamDone(f, streams[k]!));
-  return kind.from(st.tally);
+  return tally;
 }
 
 /**

@@ -11,6 +11,8 @@ import type { TaskTiming } from './schedule.js';
 export interface StageTally<T> {
   merge(other: T): void;
   toJSON(): unknown;
+  /** Records the stage counted but did not write (`--fit drop`); none for problems. */
+  readonly dropped?: number;
 }
 
 /** A kind of tally: a new one, or one back from a checkpoint. */
@@ -52,7 +54,7 @@ export class StageRun<T extends StageTally<T>> {
     const files: PartedFile[] = [];
     try {
       for (const f of plan.files) files.push(await ctx.openStream(f, resumed));
-      if (resumed) checkStageRecords(ctx.dir, plan, resumed, files[0]!.lineCount);
+      if (resumed) checkStageRecords(ctx.dir, plan, resumed, kind.from(resumed.tally).dropped ?? 0, files[0]!.lineCount);
     } catch (err) {
       for (const f of files) await f.close();
       throw err;
