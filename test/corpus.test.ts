@@ -624,6 +624,19 @@ describe('corpus: crash, stop and resume', () => {
     expectSameFolder('base', 'killed');
   });
 
+  it('--fit drop: kill -9 mid-stage and after a done stage, then --resume: the bytes of an uninterrupted run (dropped records are counted, not written)', () => {
+    const DROP = ['corpus', '--count', '1200', '--val-count', '20', '--seed', '3', '--quiet', '--solvers', 'sosp,apr', '--window', '1500', '--fit', 'drop'];
+    expectOk(run([...DROP, '--out', 'drop-base']));
+    const st = JSON.parse(readFileSync(join(p('drop-base'), 'stats.json'), 'utf8')) as { records: { sosp: number } };
+    expect(st.records.sosp).toBeLessThan(1200); // records were dropped before the kill points
+    for (const point of ['record:sosp:700', 'record:apr:300']) {
+      const r = runKilledAt(point, [...DROP, ...FAST, '--out', 'drop-killed', ...(point.includes('apr') ? ['--resume'] : [])]);
+      expect(r.signal, `${point}: ${r.stderr}`).toBe('SIGKILL');
+    }
+    expectOk(run([...DROP, '--out', 'drop-killed', '--resume']));
+    expectSameFolder('drop-base', 'drop-killed');
+  });
+
   it('kill -9 from outside while the last stage runs, then --resume: the base bytes', async () => {
     const { child, done } = start([...BASE, ...FAST, '--workers', '2', '--out', 'ext']);
     const state = { exited: false };
@@ -719,6 +732,11 @@ describe('corpus: crash, stop and resume', () => {
     expectUsageError(run([...BASE, '--out', 'edited', '--resume']), new RegExp(`^countdown-traces: edited/${escapeRe(name)} changed since the manifest was written: .*make it again with --force$`));
     flipByte(join(p('edited'), name), 99);
     expectOk(run([...BASE, '--out', 'edited', '--resume']));
+    // Files the card's globs would not load (a desktop's or an editor's) are no concern of the corpus.
+    writeFileSync(join(p('edited'), 'apr', '.DS_Store'), '');
+    writeFileSync(join(p('edited'), 'apr', 'notes.txt'), 'mine\n');
+    expectOk(run([...BASE, '--out', 'edited', '--resume']));
+    expectOk(run(['verify', 'edited']));
     // A data file the manifest does not list, where the card's globs would load it, is refused by --resume and reported by verify.
     const extra = name.replace(/-(\d+)-of-(\d+)/, '-99999-of-$2');
     cpSync(join(p('edited'), name), join(p('edited'), extra));

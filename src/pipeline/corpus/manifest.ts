@@ -215,21 +215,33 @@ export function ownWindow(manifest: Manifest | undefined): number {
 export const isDataFile = (f: Pick<ManifestFile, 'config'>): boolean => f.config !== undefined;
 
 /**
- * Files in a corpus's config folders that its manifest does not list: the dataset card's
- * globs (`sosp/train-*.jsonl`) would load them with the rest, so they are refused or reported.
+ * Files in a corpus's config folders that its manifest does not list, yet that the dataset
+ * card's globs (`sosp/train-*.jsonl`: a listed file's split and extension) would load with the
+ * rest: refused or reported. Anything else there (`.DS_Store`, notes) is left alone.
  */
 export function unlistedFiles(dir: string, manifest: Manifest): string[] {
   const listed = new Set(manifest.files.map((f) => f.name));
-  const folders = new Set(manifest.files.filter(isDataFile).map((f) => dirname(f.name)));
+  const globs = new Map<string, Set<string>>(); // config folder -> `split-` prefix + extension pairs
+  for (const f of manifest.files.filter(isDataFile)) {
+    const base = f.name.slice(dirname(f.name).length + 1);
+    const ext = base.endsWith('.jsonl.gz') ? '.jsonl.gz' : base.slice(base.lastIndexOf('.'));
+    const set = globs.get(dirname(f.name)) ?? new Set<string>();
+    set.add(`${f.split}-\0${ext}`);
+    globs.set(dirname(f.name), set);
+  }
   const out: string[] = [];
-  for (const folder of [...folders].sort()) {
+  for (const [folder, set] of [...globs].sort(([a], [b]) => a.localeCompare(b))) {
     let names: string[];
     try {
       names = readdirSync(join(dir, folder)).sort();
     } catch {
       continue; // a missing config folder: its files are reported missing
     }
-    for (const name of names) if (!listed.has(join(folder, name))) out.push(join(folder, name));
+    const loaded = (name: string) => [...set].some((g) => {
+      const [prefix, ext] = g.split('\0') as [string, string];
+      return name.startsWith(prefix) && name.endsWith(ext) && name.length > prefix.length + ext.length - 1;
+    });
+    for (const name of names) if (!listed.has(join(folder, name)) && loaded(name)) out.push(join(folder, name));
   }
   return out;
 }
