@@ -23,10 +23,13 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
     for await (const { value, line } of readRecords(source.file)) {
       if (k++ === source.index) {
         toProblem(value, source.file, line); // a problem or search record: nums and target at least
-        // Its trace read as every reader reads it: a broken trace_dict is refused, not shown as something else.
+        // A trace that cannot be walked (a broken trace_dict, a search_path that is no text) is
+        // refused, not shown as something else; other oddities (a search_type) are shown as before.
+        const rec = value as Record<string, unknown>;
         const c = classify(value);
-        if (c.kind === undefined) throw new InputError(source.file, line, `${c.reason}; verify names what is wrong`);
-        return c.record;
+        const unwalkable = (rec.trace_dict !== undefined || (rec.search_path !== undefined && typeof rec.search_path !== 'string')) && c.kind === undefined;
+        if (unwalkable) throw new InputError(source.file, line, `${c.reason}; verify names what is wrong`);
+        return rec;
       }
     }
     throw new InputError(source.file, undefined, `has ${k} records; index ${source.index} is out of range (the first is 0)`);

@@ -1,4 +1,4 @@
-import { isTraceDict } from './trace-dict.js';
+import { isTraceDict, MAX_TRACE_DEPTH, nestsTooDeep } from './trace-dict.js';
 
 /** What a record is, told from its fields (never from the file name it came in). */
 export type RecordKind = 'apr' | 'sosp' | 'dfs' | 'bfs' | 'problem' | 'sequence';
@@ -27,9 +27,9 @@ export function classify(value: unknown): Classified {
       return { kind: undefined, reason: 'search record without numeric "nums" and "target"' };
     }
     if (value.trace_dict !== undefined) {
-      return isTraceDict(value.trace_dict)
-        ? { kind: 'apr', record: value }
-        : { kind: undefined, reason: 'APR record whose "trace_dict" is not {main_calls: [text, ...], sub_calls: [[...], ...]}' };
+      if (isTraceDict(value.trace_dict)) return { kind: 'apr', record: value };
+      if (nestsTooDeep(value.trace_dict)) return { kind: undefined, reason: `APR record whose "trace_dict" nests deeper than ${MAX_TRACE_DEPTH} levels` };
+      return { kind: undefined, reason: 'APR record whose "trace_dict" is not {main_calls: [text, ...], sub_calls: [[...], ...]}' };
     }
     if (typeof value.search_path !== 'string') return { kind: undefined, reason: 'search record without a text "search_path"' };
     if (typeof st === 'string' && st.startsWith('sosp')) return { kind: 'sosp', record: value };

@@ -156,7 +156,8 @@ export function corpusManifest(dir: string): Manifest | undefined {
 /**
  * The text of a manifest.json, parsed and checked (manifestFault): the one reader of manifests
  * read back (stats, report, verify, resume, merge). Undefined when it is valid JSON but another
- * program's (its `format` is not this tool's); a fault is refused naming `path`.
+ * program's (not an object, or its `format` is not this tool's); text that is not JSON, or a
+ * fault in this tool's manifest, is refused naming `path`.
  */
 export function parseManifest(text: string, path: string): Manifest | undefined {
   let m: unknown;
@@ -165,7 +166,8 @@ export function parseManifest(text: string, path: string): Manifest | undefined 
   } catch (err) {
     throw new UsageError(`${path}: not valid JSON (${(err as Error).message}); the corpus folder's manifest is damaged`);
   }
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new UsageError(`${path}: not a JSON object; the corpus folder's manifest is damaged`);
+  // Valid JSON that is not an object, or whose format is not this tool's, is another program's.
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return undefined;
   const format = (m as { format?: unknown }).format;
   if (typeof format !== 'string' || !format.startsWith(FORMAT_NAME)) return undefined;
   const fault = manifestFault(m as Record<string, unknown>);
