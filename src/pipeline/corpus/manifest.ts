@@ -223,26 +223,24 @@ export const isDataFile = (f: Pick<ManifestFile, 'config'>): boolean => f.config
  */
 export function unlistedFiles(dir: string, manifest: Manifest): string[] {
   const listed = new Set(manifest.files.map((f) => f.name));
-  const globs = new Map<string, Set<string>>(); // config folder -> `split-` prefix + extension pairs
+  // Per config folder, the globs of its listed files: `train-*.jsonl` as a prefix and an extension.
+  const globs = new Map<string, Array<{ prefix: string; ext: string }>>();
   for (const f of manifest.files.filter(isDataFile)) {
-    const base = f.name.slice(dirname(f.name).length + 1);
-    const ext = base.endsWith('.jsonl.gz') ? '.jsonl.gz' : base.slice(base.lastIndexOf('.'));
-    const set = globs.get(dirname(f.name)) ?? new Set<string>();
-    set.add(`${f.split}-\0${ext}`);
-    globs.set(dirname(f.name), set);
+    const folder = dirname(f.name);
+    const ext = f.name.endsWith('.jsonl.gz') ? '.jsonl.gz' : f.name.slice(f.name.lastIndexOf('.'));
+    const list = globs.get(folder) ?? [];
+    if (!list.some((g) => g.prefix === `${f.split}-` && g.ext === ext)) list.push({ prefix: `${f.split}-`, ext });
+    globs.set(folder, list);
   }
   const out: string[] = [];
-  for (const [folder, set] of [...globs].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [folder, list] of [...globs].sort(([a], [b]) => a.localeCompare(b))) {
     let names: string[];
     try {
       names = readdirSync(join(dir, folder)).sort();
     } catch {
       continue; // a missing config folder: its files are reported missing
     }
-    const loaded = (name: string) => [...set].some((g) => {
-      const [prefix, ext] = g.split('\0') as [string, string];
-      return name.startsWith(prefix) && name.endsWith(ext) && name.length > prefix.length + ext.length - 1;
-    });
+    const loaded = (name: string) => list.some((g) => name.startsWith(g.prefix) && name.endsWith(g.ext) && name.length >= g.prefix.length + g.ext.length);
     for (const name of names) if (!listed.has(join(folder, name)) && loaded(name)) out.push(join(folder, name));
   }
   return out;
