@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { describeSystemError, oneLine, UsageError } from '../pipeline/errors.js';
+import { removeUnfinished } from '../pipeline/sink.js';
 import { registerProblems } from './problems.js';
 import { registerSearch } from './search.js';
 import { registerInspect } from './inspect.js';
@@ -43,10 +44,13 @@ function VERSION(): string {
   return '0.1.0';
 }
 
-// A reader that stops early (`| head`) is not an error; any other failure is one line.
+// A reader that stops early (`| head`) is not an error, unless a file the command was also
+// writing is then left unwritten; any other failure is one line. Temporary files never stay.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  report(describeSystemError(err, 'cannot write to standard output') ?? err);
+  const left = removeUnfinished().filter((name) => name !== '-');
+  if (err.code === 'EPIPE' && left.length === 0) process.exit(process.exitCode ?? 0);
+  if (err.code === 'EPIPE') report(new UsageError(`standard output closed early; ${left.join(' and ')} not written`));
+  else report(describeSystemError(err, 'cannot write to standard output') ?? err);
   process.exit(2);
 });
 

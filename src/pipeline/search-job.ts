@@ -62,7 +62,13 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   const settings: RecordSettings = job.sequencesOut ? { ...job.settings, countTokens: true } : job.settings;
   const rngFor = recordStreams(job.seed, settings.options.solver, settings.options.reference);
   const sink = RecordSink.open(job.out);
-  const seqSink = job.sequencesOut ? RecordSink.open(job.sequencesOut) : undefined;
+  let seqSink: RecordSink | undefined;
+  try {
+    seqSink = job.sequencesOut ? RecordSink.open(job.sequencesOut) : undefined;
+  } catch (err) {
+    await sink.abort(); // the first output's temporary file must not outlive the second's failure
+    throw err;
+  }
   const bare = job.sequencesOut ? formatOf(job.sequencesOut).array : false;
   const maker = new RecordMaker();
   const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: undefined, outOfBudget: 0, dropped: 0 };
@@ -91,6 +97,8 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
         index++;
       }
     }
+    // As --exclude and every other reader of problems: an empty file is a fault, not an empty run.
+    if (index === 0) throw new InputError(job.problems, undefined, 'holds no problems');
     await RecordSink.closeAll([sink, seqSink]);
   } catch (err) {
     await sink.abort();

@@ -201,10 +201,16 @@ const unfinished = {
 };
 
 function onSignal(signal: NodeJS.Signals): void {
-  const names = [...open].map((s) => s.path);
-  for (const s of [...open]) s.removeTemporary();
+  const names = removeUnfinished();
   process.stderr.write(`countdown-traces: stopped by ${signal}; ${names.join(' and ')} not written\n`);
   process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+/** Removes every temporary file still on disk (a command ending early); returns the names they were for. */
+export function removeUnfinished(): string[] {
+  const names = [...open].map((s) => s.path);
+  for (const s of [...open]) s.removeTemporary();
+  return names;
 }
 
 /**
