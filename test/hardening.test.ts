@@ -247,6 +247,48 @@ describe('every fault is one line and exit 2', () => {
     }
   });
 
+  it('standard output closed early: a file the command also wrote is removed and named, exit 2; with stdout alone, exit 0', () => {
+    expect(run(['problems', '--count', '400', '--seed', '8', '--out', 'pipe-in.jsonl']).code).toBe(0);
+    const both = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" search apr --problems pipe-in.jsonl --out pipe-rec.jsonl --sequences-out - | head -c 100 > /dev/null; exit \${PIPESTATUS[0]}`], { cwd: dir, encoding: 'utf8' });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toBe('countdown-traces: standard output closed early; pipe-rec.jsonl not written\n');
+    expect(readdirSync(dir).filter((f) => f.startsWith('pipe-rec'))).toEqual([]);
+    const alone = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" search apr --problems pipe-in.jsonl --out - | head -c 100 > /dev/null; exit \${PIPESTATUS[0]}`], { cwd: dir, encoding: 'utf8' });
+    expect(alone.status).toBe(0);
+  });
+
+  it('a second output that cannot be opened leaves no temporary file of the first', () => {
+    mkdirSync(p('not-a-dir-parent'));
+    writeFileSync(p('not-a-dir-parent/file'), '');
+    const r = run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'first.jsonl', '--sequences-out', 'not-a-dir-parent/file/seq.jsonl']);
+    expect(r.code).toBe(2);
+    expect(readdirSync(dir).filter((f) => f.startsWith('first.jsonl'))).toEqual([]);
+  });
+
+  it('refused, not bent: reference val without the train file, --fit/--max-depth/--wave with --window 0, an empty problems file, labels empty or alike', () => {
+    expectRefused(run(['problems', '--compat', 'reference', '--split', 'val', '--count', '5', '--out', 'rv.jsonl']), /--split val with --compat reference needs --exclude TRAIN/);
+    for (const [solver, opt] of [['sosp', ['--fit', 'drop']], ['apr', ['--max-depth', '2']], ['apr', ['--wave', '1']]] as const) {
+      expectRefused(run(['search', solver, '--problems', 'in.jsonl', '--window', '0', ...opt, '--out', 'w0.jsonl']), new RegExp(`${opt[0]} cannot be combined with --window 0`));
+    }
+    writeFileSync(p('none.jsonl'), '');
+    expectRefused(run(['search', 'sosp', '--problems', 'none.jsonl', '--out', 'none-out.jsonl']), /none\.jsonl: holds no problems/);
+    expect(existsSync(p('none-out.jsonl'))).toBe(false);
+    expectRefused(run(['stats', 'in.jsonl', 'pipe-in.jsonl', '--label', 'A', '--label', 'A']), /--label "A" is given for two inputs/);
+    expectRefused(run(['stats', 'in.jsonl', '--label', '']), /--label 1 is empty/);
+  });
+
+  it('inspect --json on an unreachable target writes a record the tool reads back (no solution fields)', () => {
+    const r = run(['inspect', '--nums', '5,5,5,5', '--target', '21', '--json']);
+    expect(r.code).toBe(0);
+    const rec = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(rec.solution).toBeUndefined();
+    expect(rec.optimal_path).toBeUndefined();
+    writeFileSync(p('unreached.jsonl'), r.stdout);
+    expect(run(['verify', 'unreached.jsonl']).code).toBe(0);
+    expect(run(['search', 'sosp', '--problems', 'unreached.jsonl', '--out', 'unreached-out.jsonl']).code).toBe(0);
+    expect(run(['inspect', '--record', 'unreached.jsonl:0']).code).toBe(0);
+  });
+
   it('a fault in a .json array names the line its element starts on', () => {
     writeFileSync(p('arr-bad.json'), '[\n{"nums": [1, 2, 3, 4], "target": 24},\n{"nums": [1, 2, 3, 4], "target": "x"}\n]\n');
     expectRefused(run(['search', 'sosp', '--problems', 'arr-bad.json', '--out', 'arr.jsonl']), /arr-bad\.json:3: "target" must be an integer of at least 2/);

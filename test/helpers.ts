@@ -27,7 +27,10 @@ export function testSettings(
   condition: Conditioning = 'none',
   tokenFields = true,
 ): RecordSettings {
-  return { ...qualify(solver, { ...flagsReadBy(solver, flags), window, condition }), tokenFields };
+  // With no window, fit, depth and waves change nothing, and qualify refuses them.
+  const { fit, maxDepth, wave, ...rest } = flagsReadBy(solver, flags);
+  const planned = window > 0 ? { fit, maxDepth, wave } : {};
+  return { ...qualify(solver, { ...rest, ...planned, window, condition }), tokenFields };
 }
 
 /** Every file under `dir`, as paths relative to it (sub-folders walked), sorted. */

@@ -36,9 +36,14 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
   }
   const { nums, target, seed, settings } = source;
   const options = settings.options;
-  const problem: Problem = { nums, target, solution: solve(nums, target) ?? [], startSize: nums.length };
+  const solution = solve(nums, target);
+  const problem: Problem = { nums, target, solution: solution ?? [], startSize: nums.length };
   const rng = recordStreams(seed, options.solver, options.reference)(0);
-  const base = problemRecord(problem, options.reference ? 'reference' : 'default');
+  const full = problemRecord(problem, options.reference ? 'reference' : 'default');
+  // An unreachable target has no solution to state: the record leaves both fields out, so that
+  // verify, search --problems and inspect --record read back what inspect --json writes.
+  const { solution: _s, optimal_path: _o, ...bare } = full as Record<string, unknown>;
+  const base = solution ? full : bare;
   const made = makeSearch(problem, base, rng, settings);
   return JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown>;
 }

@@ -65,6 +65,11 @@ export async function runProblems(job: ProblemsJob): Promise<number> {
   checkSpec(job.spec);
   checkOutputs(job.exclude ? [{ option: '--exclude', path: job.exclude }] : [], [{ option: '--out', path: job.out }]);
   if (job.compat === 'default') checkCount(job.spec, job.count, '--count', job.split);
+  // The reference draws val after train from one stream: without the train file there is nothing
+  // to draw it after, and the "val" file would be the train file itself.
+  if (job.compat === 'reference' && job.split === 'val' && !job.exclude) {
+    throw new UsageError('--split val with --compat reference needs --exclude TRAIN (the train problems file): the reference draws val after train, from one stream');
+  }
   const excluded = job.exclude ? await readProblemKeys(job.exclude) : { keys: new Set<string>(), records: 0 };
   const problems =
     job.compat === 'reference'

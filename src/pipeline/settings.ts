@@ -159,6 +159,11 @@ export function qualify(solver: SolverName, p: PartialSettings = {}, alone = tru
   // in a corpus it goes to every solver --fit applies to, as before (qualifyEach refuses it where none draws).
   if (alone && fit === 'resample' && !drawsAnything(own, heuristic)) throw sameSearchAgain(solver, heuristic);
   const window = reference ? 0 : (p.window ?? DEFAULT_WINDOW);
+  // Without a window nothing is fitted or planned: these would change no byte.
+  if (!reference && window === 0) {
+    const idle = ([['--fit', p.fit], ['--max-depth', p.maxDepth], ['--wave', p.wave]] as const).find(([, v]) => v !== undefined);
+    if (idle) throw new UsageError(`${idle[0]} cannot be combined with --window 0: with no window nothing is fitted or planned`);
+  }
   if (window > 0) {
     const least = shortestThreadTokens(condition, window);
     if (window < least) throw new UsageError(`--window ${window} is too small: the shortest complete thread needs ${least} tokens`);

@@ -59,6 +59,11 @@ export function corpusLabels(paths: readonly string[], given: readonly string[] 
   if (given.length > 0 && given.length !== paths.length) {
     throw new UsageError(`--label: given ${given.length} labels for ${paths.length} inputs`);
   }
+  // Labels name the corpora side by side: an empty one or two alike would leave them unnamed.
+  const empty = given.findIndex((l) => l.trim() === '');
+  if (empty >= 0) throw new UsageError(`--label ${empty + 1} is empty: name each input`);
+  const twice = given.find((l, k) => given.indexOf(l) !== k);
+  if (twice !== undefined) throw new UsageError(`--label ${JSON.stringify(twice)} is given for two inputs: name each one apart`);
   if (given.length > 0) return [...given];
   const parts = paths.map((p) => (p === '-' ? ['stdin'] : resolve(p).split('/').filter(Boolean)));
   for (let depth = 1; ; depth++) {
