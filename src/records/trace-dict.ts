@@ -31,26 +31,30 @@ export const MAX_TRACE_DEPTH = 256;
 
 /** A trace_dict checked all the way down (shape, and depth at most MAX_TRACE_DEPTH), so later walks need no guards. */
 export function isTraceDict(v: unknown): v is TraceDictTree {
-  // Iterative: a hand-made tree thousands of levels deep must be refused, not overflow the stack.
-  const open: Array<[unknown, number]> = [[v, 1]];
-  for (let item = open.pop(); item; item = open.pop()) {
-    const [d, depth] = item;
-    if (depth > MAX_TRACE_DEPTH || !isTraceDictLevel(d)) return false;
-    for (const group of d.sub_calls) for (const kid of group) open.push([kid, depth + 1]);
-  }
-  return true;
+  return treeFault(v, true) === undefined;
 }
 
 /** Whether a tree nests deeper than MAX_TRACE_DEPTH, counting every child whatever its shape (for the verifier, which names shape faults itself). */
 export function nestsTooDeep(v: unknown): boolean {
+  return treeFault(v, false) === 'depth';
+}
+
+/**
+ * The first fault of a tree, walked without recursion (a hand-made tree thousands of levels
+ * deep must be refused, not overflow the stack): `depth` past MAX_TRACE_DEPTH, or, when
+ * `strict`, `shape` for a level that is not a trace_dict (else such a level is walked through
+ * wherever it has lists of children).
+ */
+function treeFault(v: unknown, strict: boolean): 'depth' | 'shape' | undefined {
   const open: Array<[unknown, number]> = [[v, 1]];
   for (let item = open.pop(); item; item = open.pop()) {
     const [d, depth] = item;
-    if (depth > MAX_TRACE_DEPTH) return true;
+    if (depth > MAX_TRACE_DEPTH) return 'depth';
+    if (strict && !isTraceDictLevel(d)) return 'shape';
     const sub = typeof d === 'object' && d !== null ? (d as Record<string, unknown>).sub_calls : undefined;
     if (Array.isArray(sub)) for (const group of sub) if (Array.isArray(group)) for (const kid of group) open.push([kid, depth + 1]);
   }
-  return false;
+  return undefined;
 }
 
 /**
