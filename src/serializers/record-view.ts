@@ -3,7 +3,7 @@ import { lastSequence, recordTraceDict, threadsOf } from '../records/trace-dict.
 import { parseTraceLine } from '../records/trace-lines.js';
 import { solutionExpression } from './expression.js';
 import { sequenceLength } from '../tokens/llama.js';
-import { PyFloat } from './pyjson.js';
+import { PyFloat, type PyJson } from './pyjson.js';
 import { tokenFieldsOf, treeFigures, type ThreadFigures } from './sequences.js';
 
 /** One thread of a record as read back from its text: for `inspect` and reports. */
@@ -76,16 +76,28 @@ const FIGURE_FIELDS: readonly (readonly [keyof ThreadFigures, string])[] = [
  * record: nothing to check, and `recount` is not called).
  */
 export function figureFieldFaults(record: Record<string, unknown>, recount: () => ThreadFigures): string[] | undefined {
-  const present = FIGURE_FIELDS.filter(([, field]) => record[field] !== undefined);
+  return fieldGroupFaults(record, 'figure', FIGURE_FIELDS.map(([, field]) => field), () => {
+    const text = recount();
+    return Object.fromEntries(FIGURE_FIELDS.map(([key, field]) => [field, text[key]]));
+  });
+}
+
+/**
+ * One rule for a group of numeric fields a record carries all or none of (the figure fields,
+ * the token fields): undefined when none is present; else each field missing beside the
+ * others, not a number, or not the value `recount` gives it (called only then).
+ */
+function fieldGroupFaults(record: Record<string, unknown>, group: string, fields: readonly string[], recount: () => Record<string, number>): string[] | undefined {
+  const present = fields.filter((f) => record[f] !== undefined);
   if (present.length === 0) return undefined;
   const out: string[] = [];
-  const missing = FIGURE_FIELDS.filter((f) => !present.includes(f)).map(([, field]) => field);
-  if (missing.length > 0) out.push(`figure fields ${missing.join(', ')} missing beside ${present.map(([, field]) => field).join(', ')}`);
-  const text = recount();
-  for (const [key, field] of present) {
-    const v = record[field];
-    if (typeof v !== 'number') out.push(`${field} ${JSON.stringify(v)} is not a number`);
-    else if (v !== text[key]) out.push(`${field} ${v} (the text: ${text[key]})`);
+  const missing = fields.filter((f) => !present.includes(f));
+  if (missing.length > 0) out.push(`${group} fields ${missing.join(', ')} missing beside ${present.join(', ')}`);
+  const want = recount();
+  for (const f of present) {
+    const v = record[f];
+    if (typeof v !== 'number') out.push(`${f} ${JSON.stringify(v)} is not a number`);
+    else if (v !== want[f]) out.push(`${f} ${v} (the text: ${want[f]})`);
   }
   return out;
 }
@@ -107,17 +119,13 @@ export function tokenFieldDisagreements(record: Record<string, unknown>, textTok
   const seqs = [...threadsOf(recordTraceDict(record))].flatMap(({ dict, level }) =>
     dict.main_calls.map((text) => ({ text, isRoot: level === 0, tokens: textTokens(text), chars: text.length })),
   );
-  if (present.length > 0) {
-    const missing = TOKEN_FIELDS.filter((f) => !present.includes(f));
-    if (missing.length > 0) out.push(`token fields ${missing.join(', ')} missing beside ${present.join(', ')}`);
-    const recount = tokenFieldsOf(seqs, (a, b) => textTokens(commonPrefix(a.text, b.text)));
-    for (const f of present) {
-      const want = recount[f];
-      const value = want instanceof PyFloat ? want.value : want;
-      if (typeof record[f] !== 'number') out.push(`${f} ${JSON.stringify(record[f])} is not a number`);
-      else if (record[f] !== value) out.push(`${f} ${String(record[f])} (the text: ${String(value)})`);
-    }
-  }
+  out.push(
+    ...(fieldGroupFaults(record, 'token', TOKEN_FIELDS, () => {
+      const recount = tokenFieldsOf(seqs, (a, b) => textTokens(commonPrefix(a.text, b.text)));
+      const value = (v: PyJson | undefined) => (v instanceof PyFloat ? v.value : v);
+      return Object.fromEntries(TOKEN_FIELDS.map((f) => [f, value(recount[f]) as number]));
+    }) ?? []),
+  );
   if (counts !== undefined) {
     const want = seqs.map((q) => q.tokens);
     if (!Array.isArray(counts)) out.push('seq_token_counts is not a list');
