@@ -266,11 +266,6 @@ export class PartedFile {
     }
   }
 
-  /** Lines in the stream's files so far: closed files and the open one. */
-  get lineCount(): number {
-    return this.closed.reduce((n, p) => n + p.records, this.lines);
-  }
-
   /** What is written (after `flush()`): every file's bytes, lines and SHA-256, the last one open. */
   state(): StreamState {
     const parts: PartState[] = this.closed.map((p) => ({ bytes: p.bytes, records: p.records, sha256: p.sha256 }));

@@ -79,12 +79,14 @@ function sameRun(where: string, recorded: Record<string, unknown>, recordedShard
 }
 
 /**
- * A stage's record count in the checkpoint against its first stream (one line per record
- * written; `dropped` were counted and left out by `--fit drop`), whose line counts were
- * checked against the bytes: a count edited alone would resume at the wrong record. A done
+ * A stage's record count in the checkpoint against the lines of its first stream (one per
+ * record written; `tally.dropped` were counted and left out by `--fit drop`), as the
+ * checkpoint lists them: call it once those files are checked against their bytes. A done
  * stage must also hold all of its records.
  */
-export function checkStageRecords(dir: string, plan: StagePlan, st: StageState, dropped: number, lines: number): void {
+export function checkStageRecords(dir: string, plan: StagePlan, st: StageState, tally: { readonly dropped?: number }): void {
+  const lines = (st.files[streamKey(plan.files[0])]?.parts ?? []).reduce((n, p) => n + p.records, 0);
+  const dropped = tally.dropped ?? 0;
   const all = plan.end - plan.start;
   const problem =
     st.records !== lines + dropped

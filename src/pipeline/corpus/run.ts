@@ -65,7 +65,7 @@ async function stageTallies<P extends StagePlan, T extends StageTally<T>>(
   const streams: StreamState[] = [];
   for (const f of plan.files) streams.push(await checkDoneStream(ctx.dir, f, st));
   const tally = kind.from(st.tally);
-  checkStageRecords(ctx.dir, plan, st, tally.dropped ?? 0, streams[0]!.parts.reduce((n, p) => n + p.records, 0));
+  checkStageRecords(ctx.dir, plan, st, tally);
   plan.files.forEach((f, k) => ctx.streamDone(f, streams[k]!));
   return tally;
 }

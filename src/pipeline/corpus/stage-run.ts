@@ -41,25 +41,28 @@ export class StageRun<T extends StageTally<T>> {
     readonly ctx: RunContext,
     readonly plan: StagePlan,
     readonly files: readonly PartedFile[],
-    resumed: StageState | undefined,
+    records: number,
+    tally: T,
     private readonly kind: TallyKind<T>,
   ) {
-    this.records = resumed?.records ?? 0;
-    this.tally = kind.from(resumed?.tally);
+    this.records = records;
+    this.tally = tally;
     this.current = new kind();
   }
 
   /** Opens the stage's streams where the checkpoint left them (`resumed`), or empty. */
   static async open<T extends StageTally<T>>(ctx: RunContext, plan: StagePlan, resumed: StageState | undefined, kind: TallyKind<T>): Promise<StageRun<T>> {
     const files: PartedFile[] = [];
+    const tally = kind.from(resumed?.tally);
     try {
       for (const f of plan.files) files.push(await ctx.openStream(f, resumed));
-      if (resumed) checkStageRecords(ctx.dir, plan, resumed, kind.from(resumed.tally).dropped ?? 0, files[0]!.lineCount);
+      // Once its files are checked against their bytes, the stage's own count must agree with them.
+      if (resumed) checkStageRecords(ctx.dir, plan, resumed, tally);
     } catch (err) {
       for (const f of files) await f.close();
       throw err;
     }
-    return new StageRun(ctx, plan, files, resumed, kind);
+    return new StageRun(ctx, plan, files, resumed?.records ?? 0, tally, kind);
   }
 
   /** Tallies of the block being written. */
