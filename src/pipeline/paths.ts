@@ -59,15 +59,15 @@ export function sameFile(a: string, b: string): boolean {
   return x !== undefined && y !== undefined && same(x, y);
 }
 
-/** What a file is on disk (device and inode, links followed), to tell one file under two names; undefined when it is not there (or is standard input). */
+/**
+ * A key for what an input names on disk, as sameFile compares names (device and inode, else
+ * the resolved path): two names of one file have one key. Undefined for standard input.
+ */
 export function fileKey(path: string): string | undefined {
   if (path === STDIO) return undefined;
-  try {
-    const st = statSync(path);
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return undefined;
-  }
+  const id = identity(path, 'input');
+  if (id === undefined) return undefined;
+  return id.dev !== undefined ? `${id.dev}:${id.ino}` : id.kind === 'file' ? id.real : undefined;
 }
 
 /** An output named by an empty string (`--out ''`) is refused: it would be the current folder, or nothing. */
