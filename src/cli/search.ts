@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { CONDITIONING, CONDITIONING_MODES, DEFAULT_WINDOW, judgedWindow, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
 import type { Conditioning } from '../serializers/conditioning.js';
 import type { Solver, SolverShape, ThreadDefaults } from '../solver/contract.js';
-import { allSolvers, SOLVERS, solversShaped, type SolverName } from '../solver/registry.js';
+import { allSolvers, SOLVERS, type SolverName } from '../solver/registry.js';
 import { compatOption, integer, oneOf, probability } from './parse.js';
 
 export interface SearchFlags extends Omit<PartialSettings, 'reference' | 'condition'> {
@@ -48,7 +48,6 @@ export function conditionHelp(list: boolean): string {
 /** Beam, promising and heuristic options (shared by every search-running command and `corpus`). */
 export function addBeamOptions(cmd: Command): Command {
   const all = allSolvers();
-  const threads = solversShaped('threads');
   const [first] = all;
   const otherHeuristics = all.filter((s) => s.defaults.heuristic !== first!.defaults.heuristic).map((s) => `; ${s.name}: ${s.defaults.heuristic}`);
   return cmd
@@ -65,7 +64,6 @@ export function addBeamOptions(cmd: Command): Command {
 
 /** Window, depth and fit options (shared by every search-running command and `corpus`). */
 export function addWindowOptions(cmd: Command): Command {
-  const threads = solversShaped('threads');
   return cmd
     .option('--window <n>', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}; none with --compat reference)`, integer('--window', 0))
     .option(

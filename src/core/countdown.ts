@@ -88,23 +88,6 @@ export function applyAt(nums: readonly number[], i: number, j: number, result: n
   return out;
 }
 
-/** One child of a state: the step taken and the state it leads to. */
-export interface Successor {
-  readonly step: Step;
-  readonly nums: number[];
-}
-
-/** All children of a state, in the reference's generation order (pairs, then operators). */
-export function successors(nums: readonly number[]): Successor[] {
-  const out: Successor[] = [];
-  for (const [i, j] of pairs(nums.length)) {
-    for (const step of combine(nums[i]!, nums[j]!)) {
-      out.push({ step, nums: applyAt(nums, i, j, step.result) });
-    }
-  }
-  return out;
-}
-
 /**
  * Replays steps from a start state, removing one occurrence of each operand (by value,
  * one each, as a person would), and returns the final numbers, or the first step that does

@@ -55,7 +55,7 @@ export class LineCutter {
     const out: string[] = [];
     if (this.rest.length > 0) {
       const last = Buffer.concat(this.rest);
-      this.line(last, 0, last.length, out, true);
+      this.line(last, 0, last.length, out);
     }
     this.rest = [];
     return out;
@@ -63,10 +63,10 @@ export class LineCutter {
 
   /** The line buf[start, nl), nl a newline (one `\r` before it is part of the ending). */
   private emit(buf: Buffer, start: number, nl: number, out: string[]): void {
-    this.line(buf, start, nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl, out, false);
+    this.line(buf, start, nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl, out);
   }
 
-  private line(buf: Buffer, start: number, end: number, out: string[], atEnd: boolean): void {
+  private line(buf: Buffer, start: number, end: number, out: string[]): void {
     if (!isUtf8(buf.subarray(start, end))) {
       this.invalid(++this.count);
       out.push('');

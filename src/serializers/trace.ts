@@ -530,18 +530,11 @@ export function sequenceText(t: RenderedThread, k: number): string {
   return unescapeTrace(t.text.toString(0, t.cuts[k]) + t.spawns[k]!.toString());
 }
 
-/** The reference's `trace_dict` with string texts (tests, inspect). */
+/** The reference's `trace_dict` with string texts (the render tests compare trees by it). */
 export function traceDictOf(t: RenderedThread): TraceDictTree {
   const main_calls: string[] = [];
   for (let k = 0; k < sequenceCount(t); k++) main_calls.push(sequenceText(t, k));
   return { main_calls, sub_calls: t.children.map((group) => group.map(traceDictOf)) };
-}
-
-/** Every sequence in the reference's `add_all_calls` order, with the thread it belongs to. */
-export function* flattenSequences(t: RenderedThread, name = 'root'): Generator<{ thread: string; index: number; text: string }> {
-  for (let k = 0; k < sequenceCount(t); k++) yield { thread: name, index: k, text: sequenceText(t, k) };
-  let child = 0;
-  for (const group of t.children) for (const kid of group) yield* flattenSequences(kid, `${name}.${child++}`);
 }
 
 /** Appends sequence k of a thread as a JSON string literal. */

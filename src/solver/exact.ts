@@ -26,11 +26,6 @@ export function solve(nums: readonly number[], target: number): Step[] | null {
   return steps;
 }
 
-/** True when the target can be reached from these numbers. */
-export function isSolvable(nums: readonly number[], target: number): boolean {
-  return solve(nums, target) !== null;
-}
-
 
 interface Scratch {
   /** states[d] holds the n - d numbers at depth d. */

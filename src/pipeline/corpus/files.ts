@@ -63,24 +63,6 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Calls `each` with every chunk of a file, in order, read in large pieces; returns the size. */
-export async function forEachChunk(path: string, each: (chunk: Buffer, at: number) => Promise<void> | void): Promise<number> {
-  const fh = await open(path, 'r');
-  let bytes = 0;
-  try {
-    const buf = Buffer.allocUnsafe(1 << 22);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      await each(buf.subarray(0, bytesRead), bytes);
-      bytes += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
-  return bytes;
-}
-
 /** Creates the output folder (and its parents) or fails with one line. */
 export function prepareFolder(dir: string): void {
   checkNamed({ option: '--out', path: dir }, 'a folder');

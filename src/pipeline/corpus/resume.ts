@@ -6,7 +6,7 @@ import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } f
 import { exists } from './files.js';
 import { clearFolder, scanFolder } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
-import { MANIFEST_FORMAT, parseManifest, unlistedFiles, versions, type Manifest } from './manifest.js';
+import { MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
 import { CHECKPOINT, MANIFEST, streamKey, type FilePlan, type StagePlan } from './plan.js';
