@@ -1,22 +1,15 @@
+import { ratingOf } from '../core/rating.js';
 import type { SearchOutcome } from '../solver/contract.js';
 import type { TextCosts } from '../solver/window.js';
 import { ByteText, type BytePool } from './bytes.js';
 import { PyFloat, writePyJson, writePyString, type PyJson } from './pyjson.js';
 import { LineWriter, renderThread, writeSequenceJson, writeTraceDictJson, type RenderedThread } from './trace.js';
 
-/** The reference's `max_nodes` by start size, the denominator of `rating`. */
-export const MAX_NODES: Readonly<Record<number, number>> = { 2: 4, 3: 48, 4: 1152, 5: 46080, 6: 2764800 };
-
-/**
- * The reference's rating: 1 - (explored operations + 1) / max_nodes when the search path
- * reaches the goal, else 0. SoS+ and the original SoS clamp at 0; APR does not.
- */
-export function rating(solved: boolean, explores: number, startSize: number, clamp: boolean): number {
-  if (!solved) return 0;
-  const maxNodes = MAX_NODES[startSize];
-  if (maxNodes === undefined) throw new RangeError(`no max_nodes for start size ${startSize}`);
-  const r = 1 - (explores + 1) / maxNodes;
-  return clamp ? Math.max(0, r) : r;
+/** The record's rating; SoS+ and SoS clamp it at 0, APR (threads) does not. */
+function rating(solved: boolean, explores: number, startSize: number, clamp: boolean): number {
+  const r = ratingOf(solved, explores, startSize, clamp);
+  if (r === undefined) throw new RangeError(`no max_nodes for start size ${startSize}`);
+  return r;
 }
 
 /** A search rendered once: its thread texts and what the record's fields need. */

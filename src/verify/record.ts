@@ -4,6 +4,7 @@
  */
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
+import { MAX_NODES, ratingOf } from '../core/rating.js';
 import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
 import type { VerifyIssue } from './issue.js';
@@ -19,9 +20,6 @@ export interface VerifyOptions {
   /** Tokens of a text without `<s>` / `</s>` (two are added for them). */
   countTokens?: (text: string) => number;
 }
-
-/** max_nodes of the rating, by start size (the reference's table). */
-const MAX_NODES: Readonly<Record<number, number>> = { 2: 4, 3: 48, 4: 1152, 5: 46080, 6: 2764800 };
 
 export type RecordKind = 'problem' | SearchKind;
 
@@ -122,21 +120,16 @@ function verifySearchFields(rec: Record<string, unknown>, issues: VerifyIssue[])
   if ('heuristic' in rec && !HEURISTIC_NAMES.includes(rec.heuristic as HeuristicName)) at(`heuristic ${JSON.stringify(rec.heuristic)} is none of ${HEURISTIC_NAMES.join(', ')}`);
 }
 
-/**
- * rating = 1 - (Exploring Operation count + 1) / max_nodes when "Goal Reached" occurs, else 0;
- * SoS and SoS+ clamp it at 0, APR does not. Doubles compute exactly as Python's floats.
- */
+/** The rating the trace gives (ratingOf: its Exploring Operation lines, "Goal Reached" or not). */
 function verifyRating(rating: unknown, kind: SearchKind, p: Problem, searchPath: string, solved: boolean, issues: VerifyIssue[]): void {
-  const max = MAX_NODES[p.startSize];
-  if (max === undefined) {
+  const explored = searchPath.split('Exploring Operation').length - 1;
+  const expected = ratingOf(solved, explored, p.startSize, kind !== 'apr');
+  if (expected === undefined) {
     issues.push({ thread: '', line: 0, message: `no max_nodes for start size ${p.startSize}, so the rating cannot be checked` });
     return;
   }
-  const explored = searchPath.split('Exploring Operation').length - 1;
-  const raw = solved ? 1 - (explored + 1) / max : 0;
-  const expected = kind === 'apr' ? raw : Math.max(0, raw);
   if (rating !== expected) {
-    const why = solved ? `${explored} Exploring Operation lines, max_nodes ${max}` : 'no Goal Reached';
+    const why = solved ? `${explored} Exploring Operation lines, max_nodes ${MAX_NODES[p.startSize]}` : 'no Goal Reached';
     issues.push({ thread: '', line: 0, message: `rating ${JSON.stringify(rating)} but the trace gives ${expected} (${why})` });
   }
 }

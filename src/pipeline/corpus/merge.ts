@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import type { SolverName } from '../../solver/registry.js';
 import { UsageError } from '../errors.js';
 import { checkOutputs } from '../paths.js';
-import { DEFAULT_WINDOW } from '../settings.js';
 import { acquireLock } from './checkpoint.js';
 import { exists, prepareFolder, syncDir, systemError } from './files.js';
 import { clearFolder } from './folder.js';
 import { refuseLeftovers } from './resume.js';
-import { MANIFEST_FORMAT, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
+import { MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
 import { BLOCKS, CARD, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
@@ -192,7 +191,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   // Every shard's blocks and stats are read (and checked) before the output is touched.
   const blocks = shards.map(readBlocks);
   const solvers = (first.options.solvers ?? []) as SolverName[];
-  const window = Number(first.options.window ?? DEFAULT_WINDOW);
+  const window = ownWindow(first);
   const tallies: CorpusTallies = { train: new ProblemTally(), val: undefined, solvers: new Map() };
   for (const sh of shards) {
     // The shard's card is not carried over (the merged corpus gets its own), but a changed one says the folder was edited.

@@ -1,0 +1,15 @@
+/** The reference's `max_nodes` by start size, the denominator of `rating`. */
+export const MAX_NODES: Readonly<Record<number, number>> = { 2: 4, 3: 48, 4: 1152, 5: 46080, 6: 2764800 };
+
+/**
+ * The reference's rating: 1 - (explored operations + 1) / max_nodes when the search path
+ * reaches the goal, else 0. SoS+ and the original SoS clamp it at 0; APR does not. Doubles
+ * compute it exactly as Python's floats do. Undefined for a start size with no max_nodes.
+ */
+export function ratingOf(solved: boolean, explores: number, startSize: number, clamp: boolean): number | undefined {
+  const maxNodes = MAX_NODES[startSize];
+  if (maxNodes === undefined) return undefined;
+  if (!solved) return 0;
+  const r = 1 - (explores + 1) / maxNodes;
+  return clamp ? Math.max(0, r) : r;
+}
