@@ -108,6 +108,9 @@ describe('classify', () => {
     expect(sequenceOutcome('a\n<End Calling Sub Searches>\n')).toBe('spawned children');
     expect(sequenceOutcome('a\n27,27 equal: Goal Reached\n')).toBe('solved');
     expect(sequenceOutcome('a\nNo solution found.\n')).toBe('no solution');
+    // SoS+: the goal found two sub searches deep, then their exits.
+    expect(sequenceOutcome('a\n63,63 equal: Goal Reached\nExit Sub Search at level 2\nExit Sub Search at level 1\n')).toBe('solved');
+    expect(sequenceOutcome('a\n33,51 unequal: No Solution\nExit Sub Search at level 1\n')).toBe('no solution');
   });
 });
 

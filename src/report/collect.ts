@@ -17,12 +17,18 @@ import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/tr
 export const OUTCOMES = ['solved', 'spawned children', 'no solution'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/**
+ * Read from the text's last lines, not verified (verify checks the trace). A SoS+ sequence
+ * that found the goal inside sub searches ends with their `Exit Sub Search` lines after it.
+ */
 export function sequenceOutcome(text: string): Outcome {
-  const end = text.trimEnd();
+  const end = text.trimEnd().replace(TRAILING_SUB_EXITS, '');
   if (end.endsWith('<End Calling Sub Searches>')) return 'spawned children';
   const lastLine = end.slice(end.lastIndexOf('\n') + 1);
   return / equal: Goal Reached$/.test(lastLine) ? 'solved' : 'no solution';
 }
+
+const TRAILING_SUB_EXITS = /(?:\nExit Sub Search at level \d+)+$/;
 
 export interface Rate {
   n: number;
