@@ -552,6 +552,34 @@ describe('verify reads sequences files as text', () => {
     expect(run(['verify', 'case.seq.jsonl']).stdout).toMatch(/:1 record 0 root#0 line 1: Token Budget: 4096 but the sequence takes \d+ tokens \(bin \d+\)/);
   });
 
+  it('a text kept beside its problem (a model output with its prompt) is checked against that problem', () => {
+    const problems = lines('in.jsonl').map((l) => JSON.parse(l) as { nums: number[]; target: number });
+    const texts = lines('v-sosp.seq.jsonl').map((l) => (JSON.parse(l) as { text: string }).text.replace(/^Token Budget: \d+ /, ''));
+    const { nums, target } = problems[0]!;
+    const swapped = [nums[1]!, nums[0]!, ...nums.slice(2)];
+    write('graded.jsonl', [
+      { nums, target, text: texts[0] },
+      { nums, target: target + 1, text: texts[0] },
+      { nums: swapped, target, text: texts[0] },
+      { nums, target, text: 'garbage' },
+      { nums: [1, -2], target, text: texts[0] },
+      // a search that starts midway, as a child thread would, without saying so
+      { text: texts[0]!.replace(/Operations: \[\]/, "Operations: ['1+1=2']") },
+    ]);
+    const r = run(['verify', 'graded.jsonl']);
+    expect(r.code).toBe(1);
+    const out = r.stdout.trim().split('\n');
+    expect(out.filter((l) => l.startsWith('graded.jsonl:1 '))).toEqual([]);
+    expect(out).toContain(`graded.jsonl:2 sequence line 1: the text searches for ${target}, the line's problem for ${target + 1}`);
+    expect(out).toContain(`graded.jsonl:3 sequence line 1: the text starts from [${nums.join(', ')}], the line's problem from [${swapped.join(', ')}]`);
+    expect(out).toContain('graded.jsonl:4 sequence line 1: a sequence starts with its Current State (after Moving to Node # for APR threads), not "garbage"');
+    expect(out).toContain('graded.jsonl:5 problem: nums must be a non-empty list of non-negative integers');
+    expect(out).toContain('graded.jsonl:6 sequence line 1: a search that does not start with Moving to Node # starts at its problem, with no operations done');
+    expect(out.at(-1)).toMatch(/verified 0 records and 6 sequence lines in 1 file: 5 with issues/);
+    // stats counts such lines as sequences, not as problems
+    expect(run(['stats', 'graded.jsonl']).stdout).toMatch(/Sequence lines\n\s+sequences\s+6\n/);
+  });
+
   it('a malformed or absurdly deep trace_dict is a finding for verify and a one-line refusal for inspect, never a stack trace', () => {
     const rec = JSON.parse(lines('v-apr.jsonl').find((l) => (JSON.parse(l) as { thread_count: number }).thread_count > 2)!) as Record<string, unknown> & { trace_dict: { main_calls: string[]; sub_calls: unknown[][] } };
     // Built as text: JSON.stringify itself runs out of stack on a tree this deep.

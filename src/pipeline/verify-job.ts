@@ -1,6 +1,7 @@
 import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
-import { sequenceName, verifyRecord, verifySequences, type SequenceLine } from '../verify/index.js';
+import { sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
+import { isSearchRecord } from '../records/kind.js';
 import { checkFile, covered } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST } from './corpus/plan.js';
@@ -58,15 +59,22 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
   if (typeof value === 'string') return { where, seq: { text: value }, record: undefined, claimed: undefined, findings: [] };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const rec = value as Record<string, unknown>;
-  if (typeof rec.text !== 'string' || 'nums' in rec) return undefined;
+  if (typeof rec.text !== 'string' || isSearchRecord(rec)) return undefined;
   const findings: string[] = [];
+  // A text beside its problem (a model's output kept with its prompt) is checked against it.
+  let problem: GivenProblem | undefined;
+  if ('nums' in rec || 'target' in rec) {
+    const issues: VerifyIssue[] = [];
+    problem = verifyProblem(rec, issues);
+    for (const i of issues) findings.push(`${i.thread ? `${i.thread}${i.line ? ` line ${i.line}` : ''}` : 'problem'}: ${i.message}`);
+  }
   if (rec.record !== undefined && !(Number.isSafeInteger(rec.record) && (rec.record as number) >= 0)) findings.push(`"record" ${JSON.stringify(rec.record)} is not a record number`);
   // A thread name means nothing without the record it is a thread of.
   if (rec.record === undefined && rec.thread !== undefined) findings.push('"thread" without "record": the line does not say which record it belongs to');
-  let seq: SequenceLine = { text: rec.text };
+  let seq: SequenceLine = { text: rec.text, problem };
   if (rec.thread !== undefined) {
     const m = typeof rec.thread === 'string' ? /^(.*)#(0|[1-9]\d*)$/.exec(rec.thread) : null;
-    seq = m ? { text: rec.text, thread: m[1]!, index: Number(m[2]) } : { text: rec.text, thread: String(rec.thread), index: undefined };
+    seq = m ? { ...seq, thread: m[1]!, index: Number(m[2]) } : { ...seq, thread: String(rec.thread), index: undefined };
   }
   // Named by the record it says it belongs to (its `record` field), not by its line.
   const of = Number.isSafeInteger(rec.record) ? ` record ${String(rec.record)}` : '';

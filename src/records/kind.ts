@@ -15,14 +15,18 @@ const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.length
 export const EXPECTED =
   'expected a problem, SoS+, APR, DFS or BFS record, or a sequence line {"text": ...} or string';
 
+/** Whether an object has a search record's fields (a trace or a search type), whatever else it holds. */
+export function isSearchRecord(value: Record<string, unknown>): boolean {
+  return value.trace_dict !== undefined || typeof value.search_type === 'string' || value.search_path !== undefined;
+}
+
 /** Sorts a parsed line into a kind, or says why it is none of them. */
 export function classify(value: unknown): Classified {
   // A bare string is a sequence of a `.json` sequences file (what the reference's trainer reads).
   if (typeof value === 'string') return { kind: 'sequence', record: { text: value } };
   if (!isObject(value)) return { kind: undefined, reason: `not a JSON object (${EXPECTED})` };
   const st = value.search_type;
-  const searchLike = value.trace_dict !== undefined || typeof st === 'string' || value.search_path !== undefined;
-  if (searchLike) {
+  if (isSearchRecord(value)) {
     if (!isNumberList(value.nums) || typeof value.target !== 'number') {
       return { kind: undefined, reason: 'search record without numeric "nums" and "target"' };
     }
@@ -38,8 +42,9 @@ export function classify(value: unknown): Classified {
     if (typeof st === 'string' && st.startsWith('apr')) return { kind: undefined, reason: 'APR record without "trace_dict"' };
     return { kind: undefined, reason: `unknown search_type ${JSON.stringify(st)}` };
   }
-  if (isNumberList(value.nums) && typeof value.target === 'number') return { kind: 'problem', record: value };
+  // A text with its problem beside it (a model's output kept with its prompt) is a sequence.
   if (typeof value.text === 'string') return { kind: 'sequence', record: value };
+  if (isNumberList(value.nums) && typeof value.target === 'number') return { kind: 'problem', record: value };
   const keys = Object.keys(value).slice(0, 4).join(', ');
   return { kind: undefined, reason: `unrecognised record (fields: ${keys || 'none'}); ${EXPECTED}` };
 }

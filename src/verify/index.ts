@@ -2,6 +2,7 @@
 export type { VerifyIssue } from './issue.js';
 export { verifyRecord, recordKind, type RecordKind, type VerifyOptions } from './record.js';
 export { verifyThread } from './thread.js';
-export { sequenceName, verifySequences, type SequenceIssue, type SequenceLine } from './sequences.js';
+export { sequenceName, verifySequences, type GivenProblem, type SequenceIssue, type SequenceLine } from './sequences.js';
+export { verifyProblem } from './problem.js';
 export type { SearchKind, ThreadSpec, ThreadReport } from './thread-report.js';
 export { parseTraceLine, renderLine, type TraceLine } from '../records/trace-lines.js';

@@ -8,8 +8,9 @@
  */
 import type { TraceDictTree } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
-import type { VerifyIssue } from './issue.js';
+import { quote, type VerifyIssue } from './issue.js';
 import { parseTraceLine, type TraceLine } from '../records/trace-lines.js';
+import { pyIntList } from '../core/countdown.js';
 import type { NodeState } from './node.js';
 import { verifyFinalPath } from './record.js';
 import type { SearchKind, ThreadGoal, ThreadReport } from './thread-report.js';
@@ -22,6 +23,16 @@ export interface SequenceLine {
   readonly thread?: string | undefined;
   /** Which of the thread's sequences (its main call). */
   readonly index?: number | undefined;
+  /**
+   * The problem the text was written for, when its line names one (`nums` and `target` beside
+   * the text, as a model's output kept with its prompt): the search must start from it.
+   */
+  readonly problem?: GivenProblem | undefined;
+}
+
+export interface GivenProblem {
+  readonly nums: readonly number[];
+  readonly target: number;
 }
 
 export interface SequenceOptions {
@@ -68,6 +79,7 @@ interface Entry {
   readonly name: string;
   readonly body: string;
   readonly prefix: { kind: string; n: number } | undefined;
+  readonly problem: GivenProblem | undefined;
 }
 
 /**
@@ -79,7 +91,7 @@ export function verifySequences(seqs: readonly SequenceLine[], options: Sequence
   const entries = seqs.map((s, at): Entry => {
     const m = PREFIX.exec(s.text);
     const name = sequenceName(s);
-    return { at, name, body: m ? s.text.slice(m[0].length) : s.text, prefix: m ? { kind: m[1]!, n: Number(m[2]) } : undefined };
+    return { at, name, body: m ? s.text.slice(m[0].length) : s.text, prefix: m ? { kind: m[1]!, n: Number(m[2]) } : undefined, problem: s.problem };
   });
   checkTokenBudgets(entries, options, issues);
   const named = seqs.length > 0 && seqs.every((s) => s.thread !== undefined);
@@ -152,11 +164,28 @@ function startOf(e: Entry, issues: SequenceIssue[]): { target: number; start: No
   const move = parseTraceLine(lines[0]!);
   const state = parseTraceLine(move?.kind === 'move' ? (lines[1] ?? '') : lines[0]!);
   if (state?.kind !== 'state') {
-    issues.push({ entry: e.at, thread: e.name, line: move?.kind === 'move' ? 2 : 1, message: 'a sequence starts with its Current State (after Moving to Node # for APR threads)' });
+    const at = move?.kind === 'move' ? 1 : 0;
+    const got = lines.length > at ? `, not ${quote(lines[at]!)}` : ', and this text has no such line';
+    issues.push({ entry: e.at, thread: e.name, line: at + 1, message: `a sequence starts with its Current State (after Moving to Node # for APR threads)${got}` });
     return undefined;
   }
   const id = move?.kind === 'move' ? move.id : '0';
-  return { target: state.target, start: { id, nums: state.nums, ops: state.ops }, moved: move?.kind === 'move' };
+  const start = { target: state.target, start: { id, nums: state.nums, ops: state.ops }, moved: move?.kind === 'move' };
+  const given = e.problem;
+  if (!given) return start;
+  // A thread of any level searches for the problem's target; one that starts at a Current
+  // State (not Moving to Node #) starts from the problem itself.
+  const fault =
+    state.target !== given.target
+      ? `the text searches for ${state.target}, the line's problem for ${given.target}`
+      : !start.moved && pyIntList(state.nums) !== pyIntList(given.nums)
+        ? `the text starts from ${pyIntList(state.nums)}, the line's problem from ${pyIntList(given.nums)}`
+        : undefined;
+  if (fault) {
+    issues.push({ entry: e.at, thread: e.name, line: start.moved ? 2 : 1, message: fault });
+    return undefined;
+  }
+  return start;
 }
 
 function push(issues: SequenceIssue[], e: Entry, report: ThreadReport): void {
@@ -184,8 +213,13 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
   const s = startOf(e, issues);
   if (!s) return;
   if (!s.moved) {
+    // SoS+, DFS and BFS search from the problem itself; only APR child threads start midway, after Moving to Node #.
+    if (s.start.ops.length > 0) {
+      issues.push({ entry: e.at, thread: e.name, line: 1, message: 'a search that does not start with Moving to Node # starts at its problem, with no operations done' });
+      return;
+    }
     const r = verifySingle(e, s.target, s.start, issues);
-    if (r.goal && s.start.ops.length === 0) finalPath(s.target, s.start, r.goal, e, issues);
+    if (r.goal) finalPath(s.target, s.start, r.goal, e, issues);
     return;
   }
   // An APR thread: its level is what its spawn and join lines say, less one (else root or child).
