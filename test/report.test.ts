@@ -8,6 +8,7 @@ import { makeSearch } from '../src/pipeline/make-record.js';
 import { qualify } from '../src/pipeline/settings.js';
 import { streamFor } from '../src/random/streams.js';
 import { sequenceOutcome } from '../src/report/collect.js';
+import { verifyRecord } from '../src/verify/index.js';
 import { headlineFigures } from '../src/report/figures.js';
 import { gatherCorpus } from '../src/report/gather.js';
 import { readInput } from '../src/pipeline/inputs.js';
@@ -98,6 +99,25 @@ describe('classify', () => {
     expect(classify({ nums: [1, 2], target: 3, search_path: 'x', search_type: 'bfs_2' }).kind).toBe('bfs');
     expect(classify({ nums: [1, 2], target: 3, search_path: 'x', search_type: 'dfs' }).kind).toBe('dfs');
     expect(classify({ nums: [1, 2], target: 3, solution: [] }).kind).toBe('problem');
+    // a text beside its problem (a model's output kept with its prompt) is a sequence
+    expect(classify({ nums: [1, 2], target: 3, text: 'Current State: 3:[1, 2], Operations: []\n' }).kind).toBe('sequence');
+  });
+
+  it('reads a search type as verify does: stats, report and verify never disagree on what a record is', () => {
+    const sosp = records(SOSP)[0] as Record<string, unknown>;
+    const apr = records(APR)[0] as Record<string, unknown>;
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ ...sosp, trace_dict: apr.trace_dict }, /a sosp record with a "trace_dict" \(only APR records have one\)/],
+      [{ ...sosp, search_type: 'sosp' }, /search_type "sosp" is none of sosp_\{beam\}/],
+      [{ ...apr, search_type: 'apr' }, /search_type "apr" is none of/],
+      [{ ...sosp, search_type: 'apr_5' }, /APR record without "trace_dict"/],
+    ];
+    for (const [rec, reason] of cases) {
+      const c = classify(rec);
+      expect(c.kind).toBeUndefined();
+      expect(c.kind === undefined && c.reason).toMatch(reason);
+      expect(verifyRecord(rec).length).toBeGreaterThan(0);
+    }
     expect(classify({ text: 'Moving to Node #0\n' }).kind).toBe('sequence');
     expect(classify({ foo: 1 }).kind).toBeUndefined();
     expect(classify([1, 2]).kind).toBeUndefined();

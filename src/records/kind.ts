@@ -15,6 +15,19 @@ const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.length
 export const EXPECTED =
   'expected a problem, SoS+, APR, DFS or BFS record, or a sequence line {"text": ...} or string';
 
+/** The search a record's `search_type` names (`sosp_5`, `apr_10`, `dfs`, `bfs_3`); undefined for any other. */
+export function searchKindOf(searchType: unknown): SearchKind | undefined {
+  if (typeof searchType !== 'string') return undefined;
+  if (/^sosp_\d+$/.test(searchType)) return 'sosp';
+  if (/^apr_\d+$/.test(searchType)) return 'apr';
+  if (searchType.startsWith('dfs')) return 'dfs';
+  if (searchType.startsWith('bfs')) return 'bfs';
+  return undefined;
+}
+
+export const searchTypeFault = (st: unknown): string => `search_type ${JSON.stringify(st)} is none of sosp_{beam}, apr_{beam}, dfs, bfs_{beam}`;
+export const strayTraceDict = (kind: SearchKind): string => `a ${kind} record with a "trace_dict" (only APR records have one)`;
+
 /** Whether an object has a search record's fields (a trace or a search type), whatever else it holds. */
 export function isSearchRecord(value: Record<string, unknown>): boolean {
   return value.trace_dict !== undefined || typeof value.search_type === 'string' || value.search_path !== undefined;
@@ -30,17 +43,17 @@ export function classify(value: unknown): Classified {
     if (!isNumberList(value.nums) || typeof value.target !== 'number') {
       return { kind: undefined, reason: 'search record without numeric "nums" and "target"' };
     }
-    if (value.trace_dict !== undefined) {
+    const kind = searchKindOf(st);
+    if (kind === undefined) return { kind: undefined, reason: searchTypeFault(st) };
+    if (kind === 'apr') {
+      if (value.trace_dict === undefined) return { kind: undefined, reason: 'APR record without "trace_dict"' };
       if (isTraceDict(value.trace_dict)) return { kind: 'apr', record: value };
       if (nestsTooDeep(value.trace_dict)) return { kind: undefined, reason: `APR record whose "trace_dict" nests deeper than ${MAX_TRACE_DEPTH} levels` };
       return { kind: undefined, reason: 'APR record whose "trace_dict" is not {main_calls: [text, ...], sub_calls: [[...], ...]}' };
     }
+    if (value.trace_dict !== undefined) return { kind: undefined, reason: strayTraceDict(kind) };
     if (typeof value.search_path !== 'string') return { kind: undefined, reason: 'search record without a text "search_path"' };
-    if (typeof st === 'string' && st.startsWith('sosp')) return { kind: 'sosp', record: value };
-    if (typeof st === 'string' && st.startsWith('dfs')) return { kind: 'dfs', record: value };
-    if (typeof st === 'string' && st.startsWith('bfs')) return { kind: 'bfs', record: value };
-    if (typeof st === 'string' && st.startsWith('apr')) return { kind: undefined, reason: 'APR record without "trace_dict"' };
-    return { kind: undefined, reason: `unknown search_type ${JSON.stringify(st)}` };
+    return { kind, record: value };
   }
   // A text with its problem beside it (a model's output kept with its prompt) is a sequence.
   if (typeof value.text === 'string') return { kind: 'sequence', record: value };

@@ -1,6 +1,6 @@
 /** The trace verifier's public face. */
 export type { VerifyIssue } from './issue.js';
-export { verifyRecord, recordKind, type RecordKind, type VerifyOptions } from './record.js';
+export { verifyRecord, type VerifyOptions } from './record.js';
 export { verifyThread } from './thread.js';
 export { sequenceName, verifySequences, type GivenProblem, type SequenceIssue, type SequenceLine } from './sequences.js';
 export { verifyProblem } from './problem.js';

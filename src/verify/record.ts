@@ -4,6 +4,7 @@
  */
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
+import { classify, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
 import { MAX_NODES, ratingOf } from '../core/rating.js';
 import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
@@ -21,22 +22,6 @@ export interface VerifyOptions {
   countTokens?: (text: string) => number;
 }
 
-export type RecordKind = 'problem' | SearchKind;
-
-/** The kind of a record, by its fields; undefined (with an issue) when it is none. */
-export function recordKind(rec: Record<string, unknown>, issues: VerifyIssue[] = []): RecordKind | undefined {
-  const st = rec.search_type;
-  if (st === undefined && !('search_path' in rec) && !('trace_dict' in rec)) return 'problem';
-  if (typeof st === 'string') {
-    if (/^sosp_\d+$/.test(st)) return 'sosp';
-    if (/^apr_\d+$/.test(st)) return 'apr';
-    if (st.startsWith('dfs')) return 'dfs';
-    if (st.startsWith('bfs')) return 'bfs';
-  }
-  issues.push({ thread: '', line: 0, message: `search_type ${JSON.stringify(st)} is none of sosp_{beam}, apr_{beam}, dfs, bfs_{beam}` });
-  return undefined;
-}
-
 /** Every issue found in the record; empty when it verifies. */
 export function verifyRecord(record: unknown, options: VerifyOptions = {}): VerifyIssue[] {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
@@ -44,9 +29,18 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   }
   const rec = record as Record<string, unknown>;
   const issues: VerifyIssue[] = [];
+  // What a record is, by the rule stats and report read (records/kind.ts); the trace's own faults are found below.
+  const search = isSearchRecord(rec);
+  if (!search && !('nums' in rec) && !('target' in rec)) {
+    const c = classify(rec);
+    return [{ thread: '', line: 0, message: c.kind === undefined ? c.reason : `a ${c.kind} line, not a record` }];
+  }
   const problem = verifyProblem(rec, issues);
-  const kind = recordKind(rec, issues);
-  if (!problem || kind === undefined || kind === 'problem') return issues;
+  if (!search) return issues;
+  const kind = searchKindOf(rec.search_type);
+  if (kind === undefined) return [...issues, { thread: '', line: 0, message: searchTypeFault(rec.search_type) }];
+  if (kind !== 'apr' && rec.trace_dict !== undefined) return [...issues, { thread: '', line: 0, message: strayTraceDict(kind) }];
+  if (!problem) return issues;
   const searchPath = rec.search_path;
   if (typeof searchPath !== 'string') {
     issues.push({ thread: '', line: 0, message: 'search_path must be a string' });

@@ -4,7 +4,8 @@ import type { VerifyIssue } from './issue.js';
 import type { NodeState } from './node.js';
 
 /** sosp: SoS+; apr: one APR main call; dfs / bfs: the original Stream-of-Search searches. */
-export type SearchKind = 'sosp' | 'apr' | 'dfs' | 'bfs';
+export type { SearchKind } from '../records/kind.js';
+import type { SearchKind } from '../records/kind.js';
 
 export interface ThreadSpec {
   /** Thread name for issues. */
