@@ -552,6 +552,19 @@ describe('verify reads sequences files as text', () => {
     expect(run(['verify', 'case.seq.jsonl']).stdout).toMatch(/:1 record 0 root#0 line 1: Token Budget: 4096 but the sequence takes \d+ tokens \(bin \d+\)/);
   });
 
+  it('inspect shows what a stored trace claims, and warns when it does not verify', () => {
+    const recs = lines('v-sosp.jsonl');
+    const k = recs.findIndex((l) => /Exploring Operation: \d+\+/.test(l) && (JSON.parse(l) as { rating: number }).rating > 0);
+    const rec = JSON.parse(recs[k]!) as { search_path: string; target: number };
+    write('claims.jsonl', [rec, { ...rec, search_path: corrupt(rec.search_path) }, { ...rec, target: rec.target + 1 }]);
+    const shown = [0, 1, 2].map((i) => run(['inspect', '--record', `claims.jsonl:${i}`]));
+    for (const r of shown) expect(r.code).toBe(0);
+    expect(shown[0]!.stdout).not.toContain('warning');
+    expect(shown[1]!.stdout).toMatch(/\nwarning +the trace does not verify: search_path line \d+: Exploring Operation: .* is wrong arithmetic/);
+    // a target the record's own solution misses: shown, not refused (a finding, as verify has it)
+    expect(shown[2]!.stdout).toMatch(new RegExp(`\\nwarning +the trace does not verify: solution: solution ends with \\[${rec.target}\\], not \\[${rec.target + 1}\\] \\(and \\d+ more issues; verify lists them\\)`));
+  });
+
   it('a text kept beside its problem (a model output with its prompt) is checked against that problem', () => {
     const problems = lines('in.jsonl').map((l) => JSON.parse(l) as { nums: number[]; target: number });
     const texts = lines('v-sosp.seq.jsonl').map((l) => (JSON.parse(l) as { text: string }).text.replace(/^Token Budget: \d+ /, ''));

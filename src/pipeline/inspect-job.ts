@@ -9,6 +9,7 @@ import { makeSearch } from './make-record.js';
 import type { RecordSettings } from './settings.js';
 import { InputError } from './errors.js';
 import { toProblem } from './problems-file.js';
+import { issueText, verifyRecord } from '../verify/index.js';
 import { classify } from '../records/kind.js';
 import { readRecords } from '../records/read.js';
 
@@ -22,7 +23,12 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
     let k = 0;
     for await (const { value, line } of readRecords(source.file)) {
       if (k++ === source.index) {
-        toProblem(value, source.file, line); // a problem or search record: nums and target at least
+        // A problem or search record: nums and target it must have; other faults (a solution
+        // that misses the target) are shown as the warnings verify would give.
+        if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+          const { nums, target } = value as Record<string, unknown>;
+          toProblem({ nums, target }, source.file, line);
+        } else toProblem(value, source.file, line);
         // A trace that cannot be walked (a broken trace_dict, a search_path that is no text) is
         // refused, not shown as something else; other oddities (a search_type) are shown as before.
         const rec = value as Record<string, unknown>;
@@ -50,5 +56,8 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
 
 export async function inspect(source: InspectSource, view: { json: boolean; full: boolean }): Promise<string> {
   const record = await loadRecord(source);
-  return view.json ? pyJson(record as PyJson) + '\n' : describeRecord(record, view.full, countTextTokens);
+  if (view.json) return pyJson(record as PyJson) + '\n';
+  // A stored record may be anything a model wrote: what its text claims is shown, and whether it holds.
+  const faults = source.kind === 'record' ? verifyRecord(record).map(issueText) : [];
+  return describeRecord(record, view.full, countTextTokens, faults);
 }

@@ -1,6 +1,6 @@
 import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
-import { sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
+import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
 import { isSearchRecord } from '../records/kind.js';
 import { checkFile, covered } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
@@ -66,7 +66,7 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
   if ('nums' in rec || 'target' in rec) {
     const issues: VerifyIssue[] = [];
     problem = verifyProblem(rec, issues);
-    for (const i of issues) findings.push(`${i.thread ? `${i.thread}${i.line ? ` line ${i.line}` : ''}` : 'problem'}: ${i.message}`);
+    for (const i of issues) findings.push(issueText({ ...i, thread: i.thread || 'problem' }));
   }
   if (rec.record !== undefined && !(Number.isSafeInteger(rec.record) && (rec.record as number) >= 0)) findings.push(`"record" ${JSON.stringify(rec.record)} is not a record number`);
   // A thread name means nothing without the record it is a thread of.
@@ -198,7 +198,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
       sum.records++;
       counted = new Map();
       const findings: string[] = [];
-      for (const i of verifyRecord(value)) findings.push(`${i.thread || 'record'}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
+      for (const i of verifyRecord(value)) findings.push(issueText(i));
       const traceOk = findings.length === 0;
       const rec = value as Record<string, unknown>;
       if (rec && typeof rec === 'object' && (typeof rec.search_path === 'string' || rec.trace_dict)) {

@@ -205,9 +205,10 @@ export function lengthBins(lengths: readonly number[]): string {
 
 /**
  * A readable summary of a record: problem, outcome, the solution, the thread tree's figures
- * (recounted from the text with `textTokens`) and the tree itself.
+ * (recounted from the text with `textTokens`) and the tree itself. `traceFaults`: what checking the
+ * record found (the outcome shown is what its text says; a warning says it does not hold).
  */
-export function describeRecord(record: Record<string, unknown>, full: boolean, textTokens: (text: string) => number): string {
+export function describeRecord(record: Record<string, unknown>, full: boolean, textTokens: (text: string) => number, traceFaults: readonly string[] = []): string {
   const nums = record.nums as number[];
   const target = record.target as number;
   const out: string[] = [];
@@ -235,6 +236,7 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   const expr = steps ? solutionExpression(nums, steps) : undefined;
   const rating = typeof record.rating === 'number' ? `, rating ${record.rating}` : '';
   out.push(`outcome   ${tree.solved ? `solved: ${expr ?? '(path unreadable)'}` : 'no solution found'}${rating}`);
+  if (traceFaults.length > 0) out.push(`warning   the trace does not verify: ${traceFaults[0]}${traceFaults.length > 1 ? ` (and ${plural(traceFaults.length - 1, 'more issue')}; verify lists them)` : ''}`);
   // Sequence lengths in flattening order, which is recordThreads' order, thread by thread.
   const lengths: number[] = [];
   const f = recordFigures(record, textTokens, (_, n) => lengths.push(sequenceLength(n)));

@@ -1,5 +1,5 @@
 /** The trace verifier's public face. */
-export type { VerifyIssue } from './issue.js';
+export { issueText, type VerifyIssue } from './issue.js';
 export { verifyRecord, type VerifyOptions } from './record.js';
 export { verifyThread } from './thread.js';
 export { sequenceName, verifySequences, type GivenProblem, type SequenceIssue, type SequenceLine } from './sequences.js';

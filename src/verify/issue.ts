@@ -12,6 +12,11 @@ export interface VerifyIssue {
   message: string;
 }
 
+/** An issue as one line: where (the thread, `record` for the record as a whole, and the line in it), then what. */
+export function issueText(i: VerifyIssue): string {
+  return `${i.thread || 'record'}${i.line ? ` line ${i.line}` : ''}: ${i.message}`;
+}
+
 /** A line quoted in a message, cut short so messages stay one readable line. */
 export function quote(text: string): string {
   const cut = text.length > 80 ? `${text.slice(0, 77)}...` : text;
