@@ -57,7 +57,7 @@ export default function runCell(spec: CellSpec): CellFigures {
     for (const w of spec.judge) if (sequenceLength(tokens) > w) over[w]!++;
   };
   problems.forEach((p, i) => {
-    const made = maker.make(p, problemRecord(p, reference ? 'reference' : 'default'), rngOf(i), settings);
+    const made = maker.unsafeMake(p, problemRecord(p, reference ? 'reference' : 'default'), rngOf(i), settings);
     const record = JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown> & { rating: number };
     const r = recordFigures(record, countTextTokens, countSequence);
     f.records++;

@@ -48,8 +48,8 @@ export interface MadeSearch {
  * Turns problems into search records and their sequence lines: the one place that does, used
  * by `search`, `inspect` and the corpus pipeline alike. A maker renders into buffers of its
  * own, reused from one record to the next, so what it hands out lives until its next call:
- * a record (`json`, and the texts its `sequences` point into) until the next `make()` on the
- * same maker, a sequence line until the next `sequenceLine()`. Each job or worker task makes
+ * a record (`json`, and the texts its `sequences` point into) until the next `unsafeMake()` on
+ * the same maker, a sequence line until the next `unsafeSequenceLine()`. Each job or worker task makes
  * its own; two makers never share a byte.
  */
 export class RecordMaker {
@@ -60,8 +60,12 @@ export class RecordMaker {
   /** For token fields' shared prefixes. */
   private scratch: ByteText | undefined;
 
-  /** Searches one problem and renders its record and sequences. */
-  make(problem: Problem, input: Readonly<Record<string, unknown>>, rng: Rng, s: RecordSettings): MadeSearch {
+  /**
+   * Searches one problem and renders its record and sequences. Unsafe as pure-rand's unsafe
+   * calls are: what it returns is the maker's reused buffers, overwritten by its next call
+   * (makeSearch is the safe path).
+   */
+  unsafeMake(problem: Problem, input: Readonly<Record<string, unknown>>, rng: Rng, s: RecordSettings): MadeSearch {
     const o = s.options;
     const limited = s.window > 0 && !o.reference;
     const counted = s.countTokens === true || s.tokenFields || limited || s.condition !== 'none';
@@ -116,9 +120,10 @@ export class RecordMaker {
   /**
    * A sequence as one line of the sequences file: `{"text", "record", "thread", "tokens"}`
    * for JSON Lines, or the bare string for a JSON array (what the reference's trainer reads).
-   * The sequence's record must still be valid (its maker's last).
+   * The sequence's record must still be valid (its maker's last). Unsafe: the line is the
+   * maker's reused buffer, overwritten by its next call.
    */
-  sequenceLine(seq: MadeSequence, record: number, bareString: boolean): Uint8Array {
+  unsafeSequenceLine(seq: MadeSequence, record: number, bareString: boolean): Uint8Array {
     const out = (this.seqOut ??= new ByteText(1 << 16));
     out.clear();
     if (!bareString) out.text('{"text": ');
@@ -140,7 +145,7 @@ export function makeSearch(
   rng: Rng,
   s: RecordSettings,
 ): MadeSearch {
-  return new RecordMaker().make(problem, input, rng, s);
+  return new RecordMaker().unsafeMake(problem, input, rng, s);
 }
 
 /** Sequences of a rendered thread and all its descendants. */

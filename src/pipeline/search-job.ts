@@ -41,7 +41,7 @@ export function makeSearchOrExplain(
   line: number,
 ): MadeSearch {
   try {
-    return maker.make(problem, record, rng, settings);
+    return maker.unsafeMake(problem, record, rng, settings);
   } catch (err) {
     if (!(err instanceof WindowTooSmall)) throw err;
     throw new InputError(
@@ -89,7 +89,7 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
           if (made.counted) sum.overflows = (sum.overflows ?? 0) + made.overflows;
           if (seqSink) {
             for (const seq of made.sequences) {
-              const seqRoom = seqSink.write(maker.sequenceLine(seq, index, bare));
+              const seqRoom = seqSink.write(maker.unsafeSequenceLine(seq, index, bare));
               if (seqRoom) await seqRoom;
             }
           }

@@ -83,7 +83,7 @@ function searchTask(t: SearchTask): SearchResult {
       records.bytes(made.json);
       records.newline();
       for (const seq of made.sequences) {
-        sequences.bytes(maker.sequenceLine(seq, index, false));
+        sequences.bytes(maker.unsafeSequenceLine(seq, index, false));
         sequences.newline();
         tokens.push(seq.tokens);
         kinds.push(seq.info.isRoot ? 0 : 1);
