@@ -286,7 +286,7 @@ describe('inspect', () => {
 
   it('rejects bad numbers and out-of-range records', () => {
     expectUsageError(run('inspect', '--nums', '1,x', '--target', '5'), /--nums: expected integers/);
-    expectUsageError(run('inspect', '--nums', '1', '--target', '5'), /--nums: expected 2 to 6 numbers/);
+    expectUsageError(run('inspect', '--nums', '1', '--target', '5'), /--nums must hold 2 to 6 numbers, got 1/);
     expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:100`), /has 100 records; index 100 is out of range/);
   });
 });

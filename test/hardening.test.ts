@@ -138,7 +138,7 @@ describe('no silent wrong arithmetic', () => {
   });
 
   it('inspect --nums refuses them too', () => {
-    expectRefused(run(['inspect', '--nums', '1000000,999999,999998,999997', '--target', '77777']), /--nums 1000000,999999,999998,999997 can exceed exact integer arithmetic/);
+    expectRefused(run(['inspect', '--nums', '1000000,999999,999998,999997', '--target', '77777']), /--nums \[1000000, 999999, 999998, 999997\] can exceed exact integer arithmetic/);
     // 94906265^2 < 2^53 - 1 < 94906266^2: the bound is exact at its edge.
     expect(run(['inspect', '--nums', '94906265,94906265', '--target', '50']).code).toBe(0);
     expectRefused(run(['inspect', '--nums', '94906266,94906266', '--target', '50']), /can exceed exact integer arithmetic/);
@@ -151,7 +151,7 @@ describe('no silent wrong arithmetic', () => {
     const record = JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown>;
     const messages = verifyRecord(record).map((i) => i.message);
     expect(messages.some((m) => /\*999995000006=999994000010999900 is beyond exact integer arithmetic/.test(m))).toBe(true);
-    expect(messages).toContain('nums [1000000, 999999, 999998, 999997] can exceed exact integer arithmetic (2^53)');
+    expect(messages).toContain('"nums" [1000000, 999999, 999998, 999997] can exceed exact integer arithmetic (2^53)');
   });
 });
 
@@ -586,7 +586,7 @@ describe('verify reads sequences files as text', () => {
     expect(out).toContain(`graded.jsonl:2 sequence line 1: the text searches for ${target}, the line's problem for ${target + 1}`);
     expect(out).toContain(`graded.jsonl:3 sequence line 1: the text starts from [${nums.join(', ')}], the line's problem from [${swapped.join(', ')}]`);
     expect(out).toContain('graded.jsonl:4 sequence line 1: a sequence starts with its Current State (after Moving to Node # for APR threads), not "garbage"');
-    expect(out).toContain('graded.jsonl:5 problem: nums must be a non-empty list of non-negative integers');
+    expect(out).toContain('graded.jsonl:5 problem: "nums" must be a list of non-negative integers');
     expect(out).toContain('graded.jsonl:6 sequence line 1: a search that does not start with Moving to Node # starts at its problem, with no operations done');
     expect(out.at(-1)).toMatch(/verified 0 records and 6 sequence lines in 1 file: 5 with issues/);
     // stats counts such lines as sequences, not as problems

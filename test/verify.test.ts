@@ -322,9 +322,9 @@ describe('corruptions are caught where they are', () => {
 
   it('a problem beyond what problems enter as: 2 to 6 numbers, a target of at least 2 (the rule search and problems apply)', () => {
     const messages = (r: Record<string, unknown>) => verifyRecord(r).map((x) => x.message);
-    expect(messages({ nums: [1, 2, 3, 4, 5, 6, 7], target: 20 })).toContain('nums must hold 2 to 6 numbers, got 7');
-    expect(messages({ nums: [5], target: 5 })).toContain('nums must hold 2 to 6 numbers, got 1');
-    expect(messages({ nums: [1, 2, 3, 4], target: 0 })).toContain('target must be at least 2, got 0');
+    expect(messages({ nums: [1, 2, 3, 4, 5, 6, 7], target: 20 })).toContain('"nums" must hold 2 to 6 numbers, got 7');
+    expect(messages({ nums: [5], target: 5 })).toContain('"nums" must hold 2 to 6 numbers, got 1');
+    expect(messages({ nums: [1, 2, 3, 4], target: 0 })).toContain('"target" must be at least 2, got 0');
     expect(messages({ nums: [1, 2, 3, 4], target: 24 })).toEqual([]);
   });
 

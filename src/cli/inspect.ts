@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { BEYOND_EXACT, PROBLEM_LIMITS, staysExact } from '../core/countdown.js';
+import { PROBLEM_LIMITS, problemFaults } from '../core/countdown.js';
 import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../pipeline/errors.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
@@ -20,9 +20,9 @@ function parseNums(text: string): number[] {
   const parts = text.split(',').map((s) => s.trim());
   const nums = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
   if (nums.some((n) => !Number.isSafeInteger(n))) throw new UsageError(`--nums: expected integers separated by commas, got "${text}"`);
-  const { minNumbers, maxNumbers } = PROBLEM_LIMITS;
-  if (nums.length < minNumbers || nums.length > maxNumbers) throw new UsageError(`--nums: expected ${minNumbers} to ${maxNumbers} numbers, got ${nums.length}`);
-  if (!staysExact(Math.max(...nums), nums.length)) throw new UsageError(`--nums ${text} ${BEYOND_EXACT}`);
+  // The target is checked by its own option parser; here, what the numbers alone break.
+  const [fault] = problemFaults(nums, PROBLEM_LIMITS.minTarget, { nums: '--nums', target: '--target' }).faults;
+  if (fault !== undefined) throw new UsageError(fault);
   return nums;
 }
 

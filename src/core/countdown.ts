@@ -135,6 +135,35 @@ export function staysExact(largest: number, count: number): boolean {
 /** The words every refusal of staysExact ends with. */
 export const BEYOND_EXACT = 'can exceed exact integer arithmetic (2^53)';
 
+/** How a fault names the problem's two fields: a record's `"nums"`, an option's `--nums`. */
+export interface ProblemFieldNames {
+  readonly nums: string;
+  readonly target: string;
+}
+
+export const RECORD_FIELDS: ProblemFieldNames = { nums: '"nums"', target: '"target"' };
+
+/**
+ * What keeps `nums` and `target` from being a problem this tool can search (PROBLEM_LIMITS,
+ * exact arithmetic), one message a fault; `usable` says whether they are numbers a trace can
+ * still be checked against (right types, whatever their count or size). The one rule for
+ * problems read from a file, checked by verify, or given as options.
+ */
+export function problemFaults(nums: unknown, target: unknown, names: ProblemFieldNames = RECORD_FIELDS): { usable: boolean; faults: string[] } {
+  const faults: string[] = [];
+  const count = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+  const numsOk = Array.isArray(nums) && nums.length > 0 && nums.every(count);
+  if (!numsOk) faults.push(`${names.nums} must be a list of non-negative integers`);
+  if (!count(target)) faults.push(`${names.target} must be an integer of at least ${PROBLEM_LIMITS.minTarget}`);
+  if (faults.length > 0) return { usable: false, faults };
+  const list = nums as number[];
+  const { minNumbers, maxNumbers, minTarget } = PROBLEM_LIMITS;
+  if (list.length < minNumbers || list.length > maxNumbers) faults.push(`${names.nums} must hold ${minNumbers} to ${maxNumbers} numbers, got ${list.length}`);
+  if ((target as number) < minTarget) faults.push(`${names.target} must be at least ${minTarget}, got ${String(target)}`);
+  if (!staysExact(Math.max(...list), list.length)) faults.push(`${names.nums} ${pyIntList(list)} ${BEYOND_EXACT}`);
+  return { usable: true, faults };
+}
+
 /**
  * True when the step's arithmetic is right and follows the reference's rules. Numbers
  * beyond exact integer arithmetic never hold: their printed digits may be a rounded double's.

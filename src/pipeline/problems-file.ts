@@ -1,4 +1,4 @@
-import { BEYOND_EXACT, parseStep, PROBLEM_LIMITS, problemKey, pyIntList, replay, staysExact, type Step } from '../core/countdown.js';
+import { parseStep, PROBLEM_LIMITS, problemFaults, problemKey, pyIntList, replay, type Step } from '../core/countdown.js';
 import { problemFieldsOf } from '../serializers/problem.js';
 import type { Problem } from '../solver/problems.js';
 import { InputError } from './errors.js';
@@ -12,25 +12,19 @@ export interface ProblemInput {
   readonly line: number;
 }
 
-const { minNumbers: MIN_NUMBERS, maxNumbers: MAX_NUMBERS, minTarget: MIN_TARGET } = PROBLEM_LIMITS;
+const { minNumbers: MIN_NUMBERS, maxNumbers: MAX_NUMBERS } = PROBLEM_LIMITS;
 
 /** Validates one record as a problem; every fault names the file, line and field. */
 export function toProblem(value: unknown, file: string, line: number): ProblemInput {
   const bad = (msg: string) => new InputError(file, line, msg);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('expected a JSON object');
   const rec = value as Record<string, unknown>;
-  const nums = rec.nums;
+  const { nums, target } = rec;
   if (nums === undefined) throw bad('missing field "nums"');
-  if (!Array.isArray(nums) || !nums.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) {
-    throw bad('"nums" must be a list of non-negative integers');
-  }
-  if (nums.length < MIN_NUMBERS || nums.length > MAX_NUMBERS) {
-    throw bad(`"nums" must hold ${MIN_NUMBERS} to ${MAX_NUMBERS} numbers, got ${nums.length}`);
-  }
-  if (!staysExact(Math.max(...(nums as number[])), nums.length)) throw bad(`"nums" ${pyIntList(nums as number[])} ${BEYOND_EXACT}`);
-  const target = rec.target;
   if (target === undefined) throw bad('missing field "target"');
-  if (!Number.isSafeInteger(target) || (target as number) < MIN_TARGET) throw bad(`"target" must be an integer of at least ${MIN_TARGET}`);
+  const [fault] = problemFaults(nums, target).faults;
+  if (fault !== undefined) throw bad(fault);
+  if (!Array.isArray(nums)) throw new Error('problemFaults passed nums that are not a list');
   let solution: Step[] = [];
   if (rec.solution !== undefined) {
     if (!Array.isArray(rec.solution)) throw bad('"solution" must be a list of operations');

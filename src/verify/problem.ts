@@ -3,7 +3,7 @@
  * `optimal_path` when it has them (`search` keeps what its input had, and a problem may be
  * given as nums and target alone).
  */
-import { arithmeticFault, BEYOND_EXACT, parseStep, PROBLEM_LIMITS, pyIntList, pyStrList, replay, staysExact, stepString, type Step } from '../core/countdown.js';
+import { arithmeticFault, parseStep, problemFaults, pyIntList, pyStrList, replay, stepString, type Step } from '../core/countdown.js';
 import { quote, type VerifyIssue } from './issue.js';
 import { splitThread } from './lines.js';
 import { numbersAfter, type Compat } from '../serializers/problem.js';
@@ -16,22 +16,14 @@ export interface Problem {
 }
 
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const isCountList = (x: unknown): x is number[] => Array.isArray(x) && x.every(isCount);
 
 /** Checks the problem fields; undefined when `nums` or `target` is unusable. */
 export function verifyProblem(rec: Record<string, unknown>, issues: VerifyIssue[]): Problem | undefined {
   const { nums, target } = rec;
-  if (!Array.isArray(nums) || nums.length === 0 || !nums.every(isCount)) {
-    issues.push({ thread: '', line: 0, message: 'nums must be a non-empty list of non-negative integers' });
-    return undefined;
-  }
-  if (!isCount(target)) {
-    issues.push({ thread: '', line: 0, message: 'target must be a non-negative integer' });
-    return undefined;
-  }
-  const { minNumbers, maxNumbers, minTarget } = PROBLEM_LIMITS;
-  if (nums.length < minNumbers || nums.length > maxNumbers) issues.push({ thread: '', line: 0, message: `nums must hold ${minNumbers} to ${maxNumbers} numbers, got ${nums.length}` });
-  if (target < minTarget) issues.push({ thread: '', line: 0, message: `target must be at least ${minTarget}, got ${target}` });
-  if (!staysExact(Math.max(...nums), nums.length)) issues.push({ thread: '', line: 0, message: `nums ${pyIntList(nums)} ${BEYOND_EXACT}` });
+  const { usable, faults } = problemFaults(nums, target);
+  for (const message of faults) issues.push({ thread: '', line: 0, message });
+  if (!usable || !isCountList(nums) || !isCount(target)) return undefined;
   let startSize = nums.length;
   if ('start_size' in rec) {
     if (rec.start_size !== nums.length) {
