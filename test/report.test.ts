@@ -13,6 +13,7 @@ import { headlineFigures } from '../src/report/figures.js';
 import { gatherCorpus } from '../src/report/gather.js';
 import { readInput } from '../src/pipeline/inputs.js';
 import { Histogram } from '../src/report/histogram.js';
+import { histogramRows, planBins } from '../src/report/chart-specs.js';
 import { classify } from '../src/records/kind.js';
 import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
 import { allLanes, recordLanes } from '../src/report/thread-lanes.js';
@@ -89,6 +90,20 @@ describe('Histogram', () => {
     expect(h.count).toBe(100_000);
     expect(h.max).toBe(99_999);
     expect(Math.abs(h.quantile(0.5) - 50_000)).toBeLessThan(2048);
+  });
+});
+
+describe('histogram bins and the window', () => {
+  it('a bin ends at the window: sequences of exactly its length are not drawn beyond it', () => {
+    const h = new Histogram();
+    for (const v of [100, 4096, 4096, 4097, 5000]) h.add(v);
+    const plan = planBins([h], 4096);
+    const rows = histogramRows(h, plan, 'c', 's', 5);
+    const holding = (v: number) => rows.find((r) => (r.start as number) <= v && v < (r.end as number))!;
+    expect(holding(4096).end).toBe(4097);
+    expect(holding(4097).start).toBe(4097);
+    expect(holding(4096).count).toBe(2);
+    expect(h.bins(512, 1).map((b) => [b.start, b.count])).toEqual([[1, 1], [3585, 2], [4097, 1], [4609, 1]]);
   });
 });
 

@@ -30,8 +30,8 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 const panelWidth = (corpora: number) => Math.max(220, Math.min(560, Math.floor(900 / corpora) - 40));
 
 /**
- * The x axis of a histogram: power-of-two bins (so a power-of-two window falls on a bin
- * edge), at most ~64 of them, and a long tail gathered into one last bar so that it does
+ * The x axis of a histogram: power-of-two bins, the last that fits ending at the window (a
+ * sequence of exactly the window's length fits), at most ~64 of them, and a long tail gathered into one last bar so that it does
  * not squeeze the bulk of the distribution into a few bars.
  */
 export interface BinPlan {
@@ -39,6 +39,8 @@ export interface BinPlan {
   /** First value of the gathered tail bar, when there is one. */
   readonly tailFrom: number | undefined;
   readonly max: number;
+  /** Where bins start (plus multiples of the width): exact counts get bins that end at the window, so no bar holds both sides of it. */
+  readonly from: number;
 }
 
 export function planBins(hs: readonly Histogram[], window?: number, minWidth = 1): BinPlan {
@@ -46,17 +48,19 @@ export function planBins(hs: readonly Histogram[], window?: number, minWidth = 1
   const max = Math.max(0, ...filled.map((h) => h.max));
   const p99 = Math.max(0, ...filled.map((h) => h.quantile(0.99)));
   const shown = Math.min(max, Math.max(p99, window !== undefined ? window * 1.25 : 0));
-  let width = Math.max(minWidth, ...filled.map((h) => h.resolution));
+  const resolution = Math.max(1, ...filled.map((h) => h.resolution));
+  let width = Math.max(minWidth, resolution);
   while (shown / width > 64) width *= 2;
-  const tailFrom = Math.floor(shown / width) * width + width;
-  return { width, tailFrom: tailFrom <= max ? tailFrom : undefined, max };
+  const from = window !== undefined && resolution === 1 ? (window + 1) % width : 0;
+  const tailFrom = Math.floor((shown - from) / width) * width + width + from;
+  return { width, tailFrom: tailFrom <= max ? tailFrom : undefined, max, from };
 }
 
 /** Rows of one histogram as percentages of `of`, tagged with corpus and series. */
 export function histogramRows(h: Histogram, plan: BinPlan, corpus: string, series: string, of: number): Row[] {
   const rows: Row[] = [];
   let tail = 0;
-  for (const b of h.bins(plan.width)) {
+  for (const b of h.bins(plan.width, plan.from)) {
     if (plan.tailFrom !== undefined && b.start >= plan.tailFrom) tail += b.count;
     else rows.push({ corpus, series, start: b.start, end: b.end, share: (100 * b.count) / of, count: b.count });
   }

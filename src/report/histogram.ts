@@ -76,12 +76,15 @@ export class Histogram {
     return k;
   }
 
-  /** Counts regrouped into bins of `width` (a multiple of the unit when possible), ascending. */
-  bins(width: number): Array<{ start: number; end: number; count: number }> {
+  /**
+   * Counts regrouped into bins of `width` (a multiple of the unit when possible), ascending;
+   * bins start at `from` plus a multiple of the width (`from` is exact only while unit is 1).
+   */
+  bins(width: number, from = 0): Array<{ start: number; end: number; count: number }> {
     const w = Math.max(width, this.unit);
     const grouped = new Map<number, number>();
     for (const [b, c] of this.counts) {
-      const start = Math.floor((b * this.unit) / w) * w;
+      const start = Math.floor((b * this.unit - from) / w) * w + from;
       grouped.set(start, (grouped.get(start) ?? 0) + c);
     }
     return [...grouped].sort((x, y) => x[0] - y[0]).map(([start, count]) => ({ start, end: start + w, count }));

@@ -82,20 +82,23 @@ function histogramLines(h: Histogram, window?: number): string[] {
   const shown = Math.min(h.max, Math.max(h.quantile(0.99), window !== undefined ? window + 1 : 0));
   let width = h.resolution;
   while (shown / width > 12) width *= 2;
-  const tailFrom = Math.floor(shown / width) * width + width;
+  // With exact counts, a bin ends at the window, so a shaded bin holds only sequences over it.
+  const exact = window !== undefined && h.resolution === 1;
+  const from = exact ? (window + 1) % width : 0;
+  const tailFrom = Math.floor((shown - from) / width) * width + width + from;
   const rows: Array<{ span: string; start: number; count: number }> = [];
   let tail = 0;
-  const counts = new Map(h.bins(width).map((b) => [b.start, b.count]));
+  const counts = new Map(h.bins(width, from).map((b) => [b.start, b.count]));
   for (const [start, count] of counts) if (start >= tailFrom) tail += count;
   // Every bin from the first filled one, empty ones included, so gaps show as gaps.
-  for (let start = Math.floor(h.min / width) * width; start < tailFrom && start <= h.max; start += width) {
+  for (let start = Math.floor((h.min - from) / width) * width + from; start < tailFrom && start <= h.max; start += width) {
     rows.push({ span: width === 1 ? `${start}` : `${start}–${start + width - 1}`, start, count: counts.get(start) ?? 0 });
   }
   if (tail > 0) rows.push({ span: `≥ ${tailFrom}`, start: tailFrom, count: tail });
   const top = Math.max(...rows.map((r) => r.count));
   const spanWidth = Math.max(...rows.map((r) => r.span.length));
   return rows.map((r) => {
-    const beyond = window !== undefined && r.start >= window;
+    const beyond = window !== undefined && (exact ? r.start > window : r.start >= window);
     const drawn = bar(r.count / top, BAR, beyond ? '░' : '█');
     return `  ${r.span.padStart(spanWidth)} ${drawn.padEnd(BAR)} ${int(r.count).padStart(7)}  ${pct(r.count, h.count).padStart(6)}`;
   });
