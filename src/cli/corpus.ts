@@ -70,11 +70,12 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .option('--count <n>', 'train problems, and records of each solver', integer('--count', 1), 1000)
     .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
     .option('--val-count <n>', 'val problems (disjoint from train by construction)', integer('--val-count', 0), 1000)
-    .option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`, solverList, ['sosp', 'apr'] as SolverName[]);
+    // Lists are shown as they are typed (sosp,apr), not as commander prints an array.
+    .addOption(new Option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`).argParser(solverList).default(['sosp', 'apr'] as SolverName[], 'sosp,apr'));
   addProblemSpecOptions(cmd);
   addBeamOptions(cmd);
   addWindowOptions(cmd)
-    .option('--condition <modes>', conditionHelp(true), conditionList, ['none'] as Conditioning[])
+    .addOption(new Option('--condition <modes>', conditionHelp(true)).argParser(conditionList).default(['none'] as Conditioning[], 'none'))
     .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', ['none', 'gzip'] as const)).default('none'))
     .addOption(
       new Option('--max-file-size <size>', 'largest data file (500MB, 1GB, 2GiB, ...; 0: one file per split); files split between blocks of records')
