@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../src/pipeline/errors.js';
+import { UsageError } from '../src/io/errors.js';
 import { conditioningOf, DEFAULT_WINDOW, flagsReadBy, judgedWindow, qualify, qualifyEach, type PartialSettings } from '../src/pipeline/settings.js';
 import { PythonRandom } from '../src/random/python.js';
 import { recordStreams, streamFor } from '../src/random/streams.js';

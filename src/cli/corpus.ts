@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../io/errors.js';
 import type { Faults } from '../pipeline/corpus/faults.js';
 import { formatSize, WORKER_HEAP_MB, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';

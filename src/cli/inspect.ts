@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { PROBLEM_LIMITS, problemFaults } from '../core/countdown.js';
 import type { InspectSource } from '../pipeline/inspect-job.js';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../io/errors.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { integer, oneOf } from './parse.js';
 import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';

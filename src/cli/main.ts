@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { describeSystemError, oneLine, UsageError } from '../pipeline/errors.js';
+import { describeSystemError, oneLine, UsageError } from '../io/errors.js';
 import { removeUnfinished } from '../pipeline/sink.js';
 import { registerProblems } from './problems.js';
 import { registerSearch } from './search.js';

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { SIZE_UNITS } from '../pipeline/corpus/options.js';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../io/errors.js';
 
 /** Option-value parsers: each failure is one line naming the option and the value. */
 

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { checkSpec } from '../pipeline/problems-job.js';
 import { PROBLEM_LIMITS } from '../core/countdown.js';
 import type { ProblemSpec } from '../solver/problems.js';
-import { ordered, UsageError } from '../pipeline/errors.js';
+import { ordered, UsageError } from '../io/errors.js';
 import { compatOption, integer, oneOf } from './parse.js';
 
 /** What addProblemSpecOptions parses. */

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { oneLine } from '../pipeline/errors.js';
+import { oneLine } from '../io/errors.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
 

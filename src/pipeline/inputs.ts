@@ -5,7 +5,7 @@ import { CHECKPOINT, LOCK, MANIFEST } from './corpus/plan.js';
 import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';
 import type { Conditioning } from '../serializers/conditioning.js';
 import { CONDITIONING_MODES } from './settings.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../io/errors.js';
 import { fileKey, sameFile } from './paths.js';
 import { corpusDataFiles, corpusManifest, ownWindow, type Manifest } from './corpus/manifest.js';
 

@@ -7,7 +7,7 @@ import { countTextTokens } from '../tokens/llama.js';
 import type { Problem } from '../solver/problems.js';
 import { makeSearch } from './make-record.js';
 import type { RecordSettings } from './settings.js';
-import { InputError } from './errors.js';
+import { InputError } from '../io/errors.js';
 import { toProblem } from './problems-file.js';
 import { issueText, verifyRecord } from '../verify/index.js';
 import { classify } from '../records/kind.js';

@@ -1,7 +1,7 @@
 import { fstatSync, lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from './errors.js';
-import { STDIO } from './formats.js';
+import { UsageError } from '../io/errors.js';
+import { STDIO } from '../io/formats.js';
 
 /** A file or folder named on the command line, with the option (or argument) that named it. */
 export interface NamedPath {

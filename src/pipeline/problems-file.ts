@@ -1,7 +1,7 @@
 import { parseStep, PROBLEM_LIMITS, problemFaults, problemKey, pyIntList, replay, type Step } from '../core/countdown.js';
 import { problemFieldsOf } from '../serializers/problem.js';
 import type { Problem } from '../solver/problems.js';
-import { InputError } from './errors.js';
+import { InputError } from '../io/errors.js';
 import { readRecordBatches } from '../records/read.js';
 
 /** A problem as read from a file: its problem fields (kept for the search record) and the core. */

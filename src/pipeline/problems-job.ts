@@ -5,7 +5,7 @@ import { pyJson } from '../serializers/pyjson.js';
 import { maxReachable } from '../solver/exact.js';
 import { defaultProblems, ProblemSpaceError, problemSpaceBound, problemsInSplit, referenceProblems, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
 import { fmtInt, lateStage } from './corpus/progress.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../io/errors.js';
 import { readProblemKeys } from './problems-file.js';
 import { checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';

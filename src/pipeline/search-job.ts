@@ -1,9 +1,9 @@
 import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
-import { formatOf } from './formats.js';
+import { formatOf } from '../io/formats.js';
 import { RecordMaker, type MadeSearch } from './make-record.js';
 import type { RecordSettings } from './settings.js';
-import { InputError } from './errors.js';
+import { InputError } from '../io/errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
 import { readProblemBatches } from './problems-file.js';

@@ -1,7 +1,7 @@
 import { shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
 import { drawsBeam, readsPromising, type BeamRange, type FitPolicy, type HeuristicChoice, type SearchOptions, type Solver, type SolverShape } from '../solver/contract.js';
 import { allSolvers, defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
-import { ordered, UsageError } from './errors.js';
+import { ordered, UsageError } from '../io/errors.js';
 
 /** Everything that decides how a problem becomes a record and its training sequences. */
 export interface RecordSettings {

@@ -4,9 +4,9 @@ import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { ByteText } from '../serializers/bytes.js';
-import { describeSystemError } from './errors.js';
+import { describeSystemError } from '../io/errors.js';
 import { mkdirp } from './mkdirp.js';
-import { formatOf, STDIO } from './formats.js';
+import { formatOf, STDIO } from '../io/formats.js';
 import { isSpecialFile } from './paths.js';
 
 /** Bytes gathered before one write to the stream. */

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeSystemError } from '../pipeline/errors.js';
-import { STDIO } from '../pipeline/formats.js';
+import { describeSystemError } from '../io/errors.js';
+import { STDIO } from '../io/formats.js';
 
 /** Which files of a folder hold records: by name, as the reader tells their forms apart. */
 

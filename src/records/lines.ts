@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { InputError } from '../pipeline/errors.js';
+import { InputError } from '../io/errors.js';
 
 /**
  * Cuts text into lines as chunks arrive, as JSON Lines defines them: a line ends at `\n` (one

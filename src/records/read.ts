@@ -2,8 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { describeSystemError, InputError } from '../pipeline/errors.js';
-import { formatOf, STDIO } from '../pipeline/formats.js';
+import { describeSystemError, InputError } from '../io/errors.js';
+import { formatOf, STDIO } from '../io/formats.js';
 import { arrayElements } from './json-array.js';
 import { LineCutter } from './lines.js';
 

@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../io/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
 import type { Input } from '../pipeline/inputs.js';
 import { readRecordsTolerant, type ReadIssue } from '../records/read.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../io/errors.js';
 import { readInputs, type Input } from '../pipeline/inputs.js';
 import { checkOutputs } from '../pipeline/paths.js';
 import type { CorpusStats } from './collect.js';

@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { describeSystemError } from '../pipeline/errors.js';
+import { describeSystemError } from '../io/errors.js';
 import { mkdirp } from '../pipeline/mkdirp.js';
 import { isSpecialFile } from '../pipeline/paths.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 import { systemError, writeAtomic } from './files.js';
 import type { Shard } from './options.js';
 import type { StreamState } from './parts.js';

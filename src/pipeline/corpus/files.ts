@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { open, rename, stat } from 'node:fs/promises';
-import { describeSystemError, UsageError } from '../errors.js';
+import { describeSystemError, UsageError } from '../../io/errors.js';
 import { mkdirp } from '../mkdirp.js';
 import { checkNamed } from '../paths.js';
 import { PARTIAL } from './plan.js';

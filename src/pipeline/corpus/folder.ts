@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, readSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 import { isCard } from './card.js';
 import { syncDir, systemError } from './files.js';
 import { CARD, everyConfig, isPartName, LOCK, MANIFEST, PARTIAL, TOP_FILES } from './plan.js';

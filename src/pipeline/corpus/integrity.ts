@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 import { systemError } from './files.js';
 import { fmtInt } from './progress.js';
-import { formatOf } from '../formats.js';
+import { formatOf } from '../../io/formats.js';
 import { isDataFile, type ManifestFile } from './manifest.js';
 import type { PartSummary } from './parts.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { judgedWindow } from '../settings.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 import type { Split } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 import type { CorpusOptions, Shard } from './options.js';
 
 /**

@@ -1,6 +1,6 @@
 import { problemKey } from '../../core/countdown.js';
 import { defaultCandidates, firstUntaken, MAX_REJECTS, type Problem } from '../../solver/problems.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 import type { StageState } from './checkpoint.js';
 import type { RunContext } from './context.js';
 import { keyCodec, type KeySet, type ProblemCode } from './keys.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 import type { Split } from '../../solver/problems.js';
 import type { SolverName } from '../../solver/registry.js';
 import { acquireLock, writeCheckpoint, type StageState } from './checkpoint.js';

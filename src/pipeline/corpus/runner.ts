@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 import type { ResultOf, Task, TaskFailure, TaskResult } from './tasks.js';
 import { WORKER_HEAP_MB } from './options.js';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 import type { StageState } from './checkpoint.js';
 import type { RunContext } from './context.js';
 import { LineReader } from './lines.js';

@@ -1,6 +1,6 @@
 import type { ThreadFigures } from '../../serializers/sequences.js';
 import { solverNamed, type SolverName } from '../../solver/registry.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 
 /**
  * The statistics of a corpus, kept as exact integer tallies (counts and histograms) so that

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { recordStreams } from '../../random/streams.js';
 import { problemRecord } from '../../serializers/problem.js';
 import { ProblemSpaceError } from '../../solver/problems.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../io/errors.js';
 import { RecordMaker } from '../make-record.js';
 import type { RecordSettings } from '../settings.js';
 import { toProblem } from '../problems-file.js';
