@@ -7,8 +7,10 @@ import { defaultProblems, ProblemSpaceError, problemSpaceBound, problemsInSplit,
 import { fmtInt, lateStage } from './corpus/progress.js';
 import { UsageError } from '../io/errors.js';
 import { readProblemKeys } from './problems-file.js';
+import { problemSpaceUsage } from './problem-space.js';
 import { checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
+
 
 export interface ProblemsJob {
   readonly spec: ProblemSpec;
@@ -95,7 +97,7 @@ export async function runProblems(job: ProblemsJob): Promise<number> {
     progress.finish();
   } catch (err) {
     await sink.abort();
-    if (err instanceof ProblemSpaceError) throw new UsageError(err.message);
+    if (err instanceof ProblemSpaceError) throw problemSpaceUsage(err);
     throw err;
   }
   return sink.records;

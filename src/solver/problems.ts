@@ -27,7 +27,18 @@ export interface Problem {
 /** How many number draws one candidate may take before the options are judged hopeless. */
 export const MAX_DRAWS = 200_000;
 
-export class ProblemSpaceError extends Error {}
+/** Which ranges to change when the options hold too few problems; the pipeline words it as options. */
+export type ProblemSpaceRemedy = 'wider numbers or narrower targets' | 'wider numbers or targets' | 'fewer problems or wider ranges';
+
+/** The options' problem space cannot give the problems asked for (a fault of the options, not a bug). */
+export class ProblemSpaceError extends Error {
+  constructor(
+    message: string,
+    readonly remedy: ProblemSpaceRemedy,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The reference's `generate_problem`: start size, target, then numbers until solvable.
@@ -57,8 +68,8 @@ function drawNums(rng: Rng, count: number, maxNumber: number): number[] {
 
 function hopeless(spec: ProblemSpec, size: number, target: number): ProblemSpaceError {
   return new ProblemSpaceError(
-    `no solvable problem with ${size} numbers in 1..${spec.maxNumber} and target ${target} after ${MAX_DRAWS} draws; ` +
-      `widen --max-number or narrow the target range`,
+    `no solvable problem with ${size} numbers in 1..${spec.maxNumber} and target ${target} after ${MAX_DRAWS} draws`,
+    'wider numbers or narrower targets',
   );
 }
 
@@ -208,8 +219,9 @@ export function problemsInSplit(spec: ProblemSpec, split: Split): number | undef
 
 function noProblemInSplit(spec: ProblemSpec, split: Split, targets: number): ProblemSpaceError {
   return new ProblemSpaceError(
-    `no solvable ${split} problem with ${spec.minNumbers}..${spec.maxNumbers} numbers in 1..${spec.maxNumber} for ${targets} targets in a row ` +
-      `(${split === 'val' ? 'val is 1/64 of the problem space; ' : ''}widen --max-number or the target range)`,
+    `no solvable ${split} problem with ${spec.minNumbers}..${spec.maxNumbers} numbers in 1..${spec.maxNumber} for ${targets} targets in a row` +
+      (split === 'val' ? ' (val is 1/64 of the problem space)' : ''),
+    'wider numbers or targets',
   );
 }
 
@@ -288,7 +300,8 @@ export function* defaultProblems(
   const exhausted = (index: number) =>
     new ProblemSpaceError(
       `record ${index}: ${MAX_REJECTS} candidates in a row were duplicates or excluded; ` +
-        `the problem space of these options is nearly exhausted (ask for fewer problems or widen the ranges)`,
+        'the problem space of these options is nearly exhausted',
+      'fewer problems or wider ranges',
     );
   for (let index = start; index < start + count; index++) {
     const stream = defaultCandidates(seed, split, index, spec);

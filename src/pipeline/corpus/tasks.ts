@@ -7,6 +7,7 @@ import { RecordMaker } from '../make-record.js';
 import type { RecordSettings } from '../settings.js';
 import { toProblem } from '../problems-file.js';
 import { makeSearchOrExplain } from '../search-job.js';
+import { problemSpaceUsage } from '../problem-space.js';
 import type { LineSource } from './lines.js';
 import { problemsTask, type ProblemTask } from './problem-task.js';
 import { FIGURE_SLOTS, hints, packFigures, Packer, type ProblemResult, type SearchResult, type TaskFailure, type TaskResult } from './result.js';
@@ -126,8 +127,8 @@ export function runTaskSafely(task: Task): TaskResult | TaskFailure {
   try {
     return runTask(task);
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    const usage = e instanceof UsageError || e instanceof ProblemSpaceError;
+    const e = err instanceof ProblemSpaceError ? problemSpaceUsage(err) : err instanceof Error ? err : new Error(String(err));
+    const usage = e instanceof UsageError;
     return { failure: { usage, message: e.message, stack: e.stack } };
   }
 }
