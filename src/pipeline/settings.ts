@@ -46,7 +46,7 @@ export function namesShaped(shape: SolverShape): SolverName[] {
 }
 
 /** `a`, `a and b`, `a, b and c`. */
-function inWords(names: readonly string[]): string {
+export function inWords(names: readonly string[]): string {
   return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 

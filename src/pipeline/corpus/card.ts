@@ -1,3 +1,4 @@
+import { inWords } from '../settings.js';
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
 import type { SolverName } from '../../solver/registry.js';
 import { formatSize } from './options.js';
@@ -69,11 +70,6 @@ function sizeCategory(n: number): string {
 
 function mb(n: number): string {
   return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`;
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-function listed(items: readonly string[]): string {
-  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function pct(rate: number): string {
@@ -370,7 +366,7 @@ export function renderCard(m: Manifest, statsText: string): string {
   if (prefixed.length > 0) {
     const words = [...new Set(prefixed.map((s) => `\`${prefixForm(search[s]!.condition as Exclude<Conditioning, 'none'>)}\``))];
     lines.push(
-      `The sequences of ${listed(prefixed.map((s) => `\`${s}_sequences\``))} begin with their conditioning prefix (${words.join(' or ')}); records do not.`,
+      `The sequences of ${inWords(prefixed.map((s) => `\`${s}_sequences\``))} begin with their conditioning prefix (${words.join(' or ')}); records do not.`,
       '',
     );
   }
