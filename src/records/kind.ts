@@ -1,11 +1,16 @@
+import type { SolverName } from '../solver/registry.js';
 import { isTraceDict, MAX_TRACE_DEPTH, nestsTooDeep } from './trace-dict.js';
 
 /** What a record is, told from its fields (never from the file name it came in). */
 export type RecordKind = 'apr' | 'sosp' | 'dfs' | 'bfs' | 'problem' | 'sequence';
 
-/** The search kinds, in the order reports show them. */
-export const SEARCH_KINDS = ['sosp', 'apr', 'dfs', 'bfs'] as const;
-export type SearchKind = (typeof SEARCH_KINDS)[number];
+/** A search record's kind: the solver that made it. */
+export type SearchKind = SolverName;
+
+/** The search kinds, in the order reports show them; every solver, or this does not compile. */
+export const SEARCH_KINDS = ['sosp', 'apr', 'dfs', 'bfs'] as const satisfies readonly SearchKind[];
+const everySolverListed: Exclude<SearchKind, (typeof SEARCH_KINDS)[number]> extends never ? true : never = true;
+void everySolverListed;
 
 export type Classified = { kind: RecordKind; record: Record<string, unknown> } | { kind: undefined; reason: string };
 

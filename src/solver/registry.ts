@@ -6,7 +6,11 @@ import { bfs, dfs } from './sos.js';
 import { sosp } from './sosp.js';
 import type { WindowRules } from './window.js';
 
-/** Every solver, in the order help texts and messages name them. Adding one: its module, and here. */
+/**
+ * Every solver, in the order help texts and messages name them. Adding one: its module and
+ * here; the compiler then asks for its report label (KIND_LABEL), its card title (card.ts)
+ * and its place in SEARCH_KINDS.
+ */
 const REGISTERED = [sosp, apr, dfs, bfs] as const;
 
 export type SolverName = (typeof REGISTERED)[number]['name'];

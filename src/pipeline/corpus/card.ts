@@ -19,7 +19,7 @@ import { fmtInt } from './progress.js';
 /** The data carries no rights beyond the generator's license (the generator is MIT). */
 const LICENSE = 'mit';
 
-const SOLVER: Readonly<Record<string, { title: string; what: string }>> = {
+const SOLVER: Readonly<Record<SolverName, { title: string; what: string }>> = {
   sosp: {
     title: 'SoS+',
     what: 'Stream of Search with sub searches: one beam search written as one sequence, diving depth-first into the kept children of a node with a nested sub search at random',
@@ -31,6 +31,10 @@ const SOLVER: Readonly<Record<string, { title: string; what: string }>> = {
   dfs: { title: 'DFS', what: "the original Stream of Search's depth-first search (children whose heuristic is at most the target)" },
   bfs: { title: 'BFS', what: "the original Stream of Search's beam search" },
 };
+
+/** A solver's title for the card, from a name the manifest holds (another tool's name shows as itself). */
+const titleOf = (name: string): string => (SOLVER as Readonly<Record<string, { title: string } | undefined>>)[name]?.title ?? name;
+const whatOf = (name: string): string => (SOLVER as Readonly<Record<string, { what: string } | undefined>>)[name]?.what ?? name;
 
 interface Config {
   readonly name: string;
@@ -199,7 +203,7 @@ export function isCard(text: string): boolean {
 }
 
 function frontMatter(configs: readonly Config[], solvers: readonly string[], ext: string, search: Record<string, SearchOpts>): string[] {
-  const titles = solvers.map((s) => SOLVER[s]?.title ?? s);
+  const titles = solvers.map((s) => titleOf(s));
   const largest = Math.max(0, ...configs.map(rows));
   const out = [...`${CARD_START}${titles.join(', ')}'`.split('\n'), `license: ${LICENSE}`];
   out.push(...yamlList('language', ['en']));
@@ -228,7 +232,7 @@ function configTable(configs: readonly Config[], ext: string): string[] {
       c.kind === 'problems'
         ? 'a Countdown problem'
         : c.kind === 'records'
-          ? `the ${SOLVER[c.name]?.title ?? c.name} search of the train problem on the same line`
+          ? `the ${titleOf(c.name)} search of the train problem on the same line`
           : `a training sequence of the \`${c.name.replace(/_sequences$/, '')}\` records`;
     for (const [split, files] of c.splits) {
       out.push(`| \`${c.name}\` | ${split} | ${fmtInt(files.reduce((n, f) => n + f.records, 0))} | ${files.length} (\`${partGlob({ config: c.name, split, ext })}\`) | ${mb(bytes(files))} | ${what} |`);
@@ -244,7 +248,7 @@ function statsSection(stats: StatsDoc, solvers: readonly string[]): string[] {
   out.push('| --- | --- | --- | --- | --- | --- |');
   for (const s of solvers) {
     const r = stats.solve_rate[s];
-    if (r) out.push(`| ${SOLVER[s]?.title ?? s} | ${fmtInt(r.records)} | ${fmtInt(r.solved)} | ${pct(r.solve_rate)} | ${fmtInt(r.stopped_by_window)} | ${fmtInt(r.dropped)} |`);
+    if (r) out.push(`| ${titleOf(s)} | ${fmtInt(r.records)} | ${fmtInt(r.solved)} | ${pct(r.solve_rate)} | ${fmtInt(r.stopped_by_window)} | ${fmtInt(r.dropped)} |`);
   }
   const apr = stats.child_threads_per_root.apr;
   if (solvers.includes('apr') && apr) out.push('', `APR child threads per root thread: ${apr.mean} on average, at most ${apr.max}.`);
@@ -254,7 +258,7 @@ function statsSection(stats: StatsDoc, solvers: readonly string[]): string[] {
     out.push(`| solver | ${sizes.join(' | ')} |`, `| --- | ${sizes.map(() => '---').join(' | ')} |`);
     for (const s of solvers) {
       const by = stats.solve_rate[s]?.by_start_size ?? {};
-      out.push(`| ${SOLVER[s]?.title ?? s} | ${sizes.map((n) => (by[n] ? pct(by[n].solve_rate) : '')).join(' | ')} |`);
+      out.push(`| ${titleOf(s)} | ${sizes.map((n) => (by[n] ? pct(by[n].solve_rate) : '')).join(' | ')} |`);
     }
   }
   out.push('', `Tokens per training sequence (Llama-2 tokens of the text plus \`<s>\` and \`</s>\`, as the trainer sees it; nearest-rank percentiles) against the ${fmtInt(window)}-token window:`, '');
@@ -264,7 +268,7 @@ function statsSection(stats: StatsDoc, solvers: readonly string[]): string[] {
     if (typeof value !== 'object' || value === null) continue;
     const t = value as TokenSummary;
     const [solver, part] = key.split('.');
-    const label = `${SOLVER[solver!]?.title ?? solver}${part === 'root' ? ' root threads' : part === 'child' ? ' child threads' : ''}`;
+    const label = `${titleOf(solver!)}${part === 'root' ? ' root threads' : part === 'child' ? ' child threads' : ''}`;
     const cell = (v: number | undefined) => (v === undefined ? '' : fmtInt(v));
     out.push(`| ${label} | ${fmtInt(t.sequences)} | ${cell(t.min)} | ${t.mean === undefined ? '' : t.mean.toFixed(1)} | ${cell(t.p50)} | ${cell(t.p90)} | ${cell(t.p95)} | ${cell(t.p99)} | ${cell(t.max)} | ${fmtInt(t.window_overflows)} |`);
   }
@@ -285,7 +289,7 @@ export function renderCard(m: Manifest, statsText: string): string {
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   const lines: string[] = [...frontMatter(configs, solvers, ext, search), ''];
-  lines.push(`# Countdown search traces: ${solvers.map((s) => SOLVER[s]?.title ?? s).join(', ')}`, '');
+  lines.push(`# Countdown search traces: ${solvers.map((s) => titleOf(s)).join(', ')}`, '');
   lines.push(
     'Synthetic training data for search and reasoning in language models, on the Countdown game: combine',
     'the given numbers with `+ - * /` (non-negative integers only) to reach the target. Each',
@@ -293,7 +297,7 @@ export function renderCard(m: Manifest, statsText: string): string {
     'Stream of Search and Adaptive Parallel Reasoning (APR) train on:',
     '',
   );
-  for (const s of solvers) lines.push(`- **${SOLVER[s]?.title ?? s}** (config \`${s}\`): ${SOLVER[s]?.what ?? s}.`);
+  for (const s of solvers) lines.push(`- **${titleOf(s)}** (config \`${s}\`): ${whatOf(s)}.`);
   lines.push('');
   if (m.shard) {
     lines.push(
