@@ -94,6 +94,13 @@ export async function* readRecordBatches(path: string): AsyncGenerator<RecordAt[
 }
 
 /** A line's value, or what is wrong with it (both modes word it so; strict stops, tolerant skips). */
+/** One line of a file parsed strictly: JSON, or an InputError naming the file and line. */
+export function parseRecordLine(text: string, path: string, line: number | undefined): unknown {
+  const r = parseLine(text);
+  if ('bad' in r) throw new InputError(path, line, r.bad);
+  return r.value;
+}
+
 function parseLine(text: string): { readonly value: unknown } | { readonly bad: string } {
   try {
     return { value: JSON.parse(text) };

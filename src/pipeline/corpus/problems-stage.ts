@@ -5,6 +5,7 @@ import type { StageState } from './checkpoint.js';
 import type { RunContext } from './context.js';
 import { keyCodec, type KeySet, type ProblemCode } from './keys.js';
 import { LineReader } from './lines.js';
+import { parseRecordLine } from '../../records/read.js';
 import type { ProblemsPlan } from './plan.js';
 import { problemLine, type ProblemTask } from './problem-task.js';
 import { recordBytes } from './result.js';
@@ -116,7 +117,8 @@ async function readKeys(paths: readonly string[], gzip: boolean, records: number
       const where = sources.at(-1)?.path ?? paths.at(-1);
       if (lines.length === 0) throw new UsageError(`cannot resume: ${where} holds fewer records than its checkpoint; start over with --force`);
       for (const line of lines) {
-        const p = JSON.parse(line) as { nums: number[]; target: number };
+        // Bytes the checkpoint's hashes vouch for (checked before): parsed, not validated again.
+        const p = parseRecordLine(line, where ?? 'the problems file', undefined) as { nums: number[]; target: number };
         if (!seen.add(code(p.nums, p.target))) throw new UsageError(`cannot resume: ${where} repeats problem ${problemKey(p.nums, p.target)}`);
       }
       left -= lines.length;

@@ -6,6 +6,7 @@ import { UsageError } from '../../io/errors.js';
 import { RecordMaker } from '../make-record.js';
 import type { RecordSettings } from '../settings.js';
 import { toProblem } from '../problems-file.js';
+import { parseRecordLine } from '../../records/read.js';
 import { makeSearchOrExplain } from '../search-job.js';
 import { problemSpaceUsage } from '../problem-space.js';
 import type { LineSource } from './lines.js';
@@ -72,7 +73,7 @@ function searchTask(t: SearchTask): SearchResult {
     for (const x of t.sources) if (x.from <= k) src = x;
     const line = src.line + k - src.from;
     const t0 = performance.now();
-    const { problem } = toProblem(JSON.parse(t.lines[k]!), src.path, line);
+    const { problem } = toProblem(parseRecordLine(t.lines[k]!, src.path, line), src.path, line);
     const input = problemRecord(problem, 'default');
     const made = makeSearchOrExplain(maker, problem, input, streamOf(index), t.settings, src.path, line);
     const t1 = performance.now();
