@@ -241,10 +241,13 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     for (const f of streams) {
       const key = streamKey(f);
       const out = await PartedFile.open(dir, f, { gzip: false, maxBytes, keepBlocks: false });
-      const bar = progress.stage(key, shards.length, 0);
+      const holding = (sh: ShardDir) => sh.manifest.files.filter((x) => x.config === f.config && x.split === f.split);
+      // Counted in shards that hold the stream: val is in shard 0 alone.
+      const bar = progress.stage(key, shards.filter((sh) => holding(sh).length > 0).length, 0);
+      let joined = 0;
       try {
         for (const [k, sh] of shards.entries()) {
-          const files = sh.manifest.files.filter((x) => x.config === f.config && x.split === f.split);
+          const files = holding(sh);
           if (files.length === 0) continue;
           const list = blocks[k]![key];
           if (!list) throw new UsageError(`${join(sh.dir, BLOCKS)} has no blocks of ${key}; make that shard again`);
@@ -258,7 +261,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
           } finally {
             await src.close();
           }
-          bar.update(k + 1);
+          bar.update(++joined);
         }
         const { parts } = await out.finish();
         for (const p of parts) data.push({ name: p.name, kind: f.kind, config: f.config, split: f.split, records: p.records, bytes: p.bytes, sha256: p.sha256 });
