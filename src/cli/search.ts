@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { CONDITIONING, CONDITIONING_MODES, DEFAULT_WINDOW, judgedWindow, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
+import { CONDITIONING, CONDITIONING_MODES, DEFAULT_WINDOW, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
 import type { Conditioning } from '../serializers/conditioning.js';
 import type { Solver, SolverShape, ThreadDefaults } from '../solver/contract.js';
 import { allSolvers, SOLVERS, type SolverName } from '../solver/registry.js';
@@ -110,16 +110,8 @@ export function registerSearch(program: Command): void {
   addSearchOptions(cmd).action(async (solver: SolverName, o: SearchFlags & { problems: string; out?: string; sequencesOut?: string }) => {
     const out = o.out ?? `data/${solver}.jsonl`;
     const settings = recordSettings(solver, o);
-    const { runSearchJob } = await import('../pipeline/search-job.js');
-    const sum = await runSearchJob({ problems: o.problems, out, seed: o.seed, settings, sequencesOut: o.sequencesOut });
-    const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
-    const judged = judgedWindow(settings.window);
-    const over = sum.overflows === undefined ? '' : `, ${sum.overflows} over ${judged} tokens`;
-    process.stderr.write(
-      `wrote ${sum.records} ${solver} records to ${out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
-        `${over}, ${sum.outOfBudget} stopped by the window` +
-        (sum.dropped ? `, ${sum.dropped} dropped` : '') +
-        '\n',
-    );
+    const { runSearchJob, searchSummaryLine } = await import('../pipeline/search-job.js');
+    const job = { problems: o.problems, out, seed: o.seed, settings, sequencesOut: o.sequencesOut };
+    process.stderr.write(`${searchSummaryLine(job, await runSearchJob(job))}\n`);
   });
 }

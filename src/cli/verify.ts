@@ -15,17 +15,9 @@ export function registerVerify(program: Command): void {
     )
     .option('--strict', 'also fail when a sequence is over the window')
     .action(async (files: string[], o: { window?: number; strict?: boolean }) => {
-      const { runVerify } = await import('../pipeline/verify-job.js');
+      const { runVerify, verifyFailed, verifySummaryLine } = await import('../pipeline/verify-job.js');
       const sum = await runVerify({ files, window: o.window, report: (line) => process.stdout.write(`${oneLine(line)}\n`) });
-      const measured = [...sum.windows].filter((w) => w > 0);
-      const window =
-        measured.length === 0 ? '' : `, ${sum.overflows} over the ${measured.length === 1 ? `${measured[0]}-token window` : `windows of their inputs (${measured.join(', ')} tokens)`}`;
-      const nFiles = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
-      const changed = (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') + (sum.emptyFiles > 0 ? `; ${nFiles(sum.emptyFiles)} without records` : '');
-      process.stdout.write(
-        `verified ${sum.records} records${sum.sequenceLines > 0 ? ` and ${sum.sequenceLines} sequence lines` : ''} in ${sum.files} file${sum.files === 1 ? '' : 's'}: ` +
-          `${sum.badRecords} with issues (${sum.issues} issues), ${sum.sequences} sequences${window}${changed}\n`,
-      );
-      if (sum.badRecords > 0 || sum.changedFiles > 0 || (o.strict && sum.overflows > 0)) process.exitCode = 1;
+      process.stdout.write(`${verifySummaryLine(sum)}\n`);
+      if (verifyFailed(sum, o.strict ?? false)) process.exitCode = 1;
     });
 }

@@ -2,7 +2,7 @@ import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
 import { formatOf } from '../io/formats.js';
 import { RecordMaker, type MadeSearch } from './make-record.js';
-import type { RecordSettings } from './settings.js';
+import { judgedWindow, type RecordSettings } from './settings.js';
 import { InputError } from '../io/errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
@@ -106,4 +106,15 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
     throw err;
   }
   return sum;
+}
+
+/** The line `search` ends with: records written, solved, sequences, what the window did. */
+export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
+  const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
+  const over = sum.overflows === undefined ? '' : `, ${sum.overflows} over ${judgedWindow(job.settings.window)} tokens`;
+  return (
+    `wrote ${sum.records} ${job.settings.options.solver} records to ${job.out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
+    `${over}, ${sum.outOfBudget} stopped by the window` +
+    (sum.dropped ? `, ${sum.dropped} dropped` : '')
+  );
 }

@@ -221,3 +221,21 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
   }
   return sum;
 }
+
+/** The summary `verify` ends with: what was read, what was found, against which windows. */
+export function verifySummaryLine(sum: VerifySummary): string {
+  const measured = [...sum.windows].filter((w) => w > 0);
+  const window =
+    measured.length === 0 ? '' : `, ${sum.overflows} over the ${measured.length === 1 ? `${measured[0]}-token window` : `windows of their inputs (${measured.join(', ')} tokens)`}`;
+  const nFiles = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+  const changed = (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') + (sum.emptyFiles > 0 ? `; ${nFiles(sum.emptyFiles)} without records` : '');
+  return (
+    `verified ${sum.records} records${sum.sequenceLines > 0 ? ` and ${sum.sequenceLines} sequence lines` : ''} in ${nFiles(sum.files)}: ` +
+    `${sum.badRecords} with issues (${sum.issues} issues), ${sum.sequences} sequences${window}${changed}`
+  );
+}
+
+/** Whether `verify` fails (exit 1): a record with issues, a corpus file not as its manifest says, or with `strict` a sequence over the window. */
+export function verifyFailed(sum: VerifySummary, strict: boolean): boolean {
+  return sum.badRecords > 0 || sum.changedFiles > 0 || (strict && sum.overflows > 0);
+}
