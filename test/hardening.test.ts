@@ -570,6 +570,8 @@ describe('verify reads sequences files as text', () => {
     const texts = lines('v-sosp.seq.jsonl').map((l) => (JSON.parse(l) as { text: string }).text.replace(/^Token Budget: \d+ /, ''));
     const { nums, target } = problems[0]!;
     const swapped = [nums[1]!, nums[0]!, ...nums.slice(2)];
+    const aprRoot = (JSON.parse(text('v-apr.json')) as string[])[0]!;
+    expect(aprRoot.startsWith('Moving to Node #0\n')).toBe(true);
     write('graded.jsonl', [
       { nums, target, text: texts[0] },
       { nums, target: target + 1, text: texts[0] },
@@ -578,6 +580,9 @@ describe('verify reads sequences files as text', () => {
       { nums: [1, -2], target, text: texts[0] },
       // a search that starts midway, as a child thread would, without saying so
       { text: texts[0]!.replace(/Operations: \[\]/, "Operations: ['1+1=2']") },
+      // an APR root thread (it starts with Moving to Node #0): its numbers are the problem's too
+      { nums, target, text: aprRoot },
+      { nums: swapped, target, text: aprRoot },
     ]);
     const r = run(['verify', 'graded.jsonl']);
     expect(r.code).toBe(1);
@@ -588,9 +593,11 @@ describe('verify reads sequences files as text', () => {
     expect(out).toContain('graded.jsonl:4 sequence line 1: a sequence starts with its Current State (after Moving to Node # for APR threads), not "garbage"');
     expect(out).toContain('graded.jsonl:5 problem: "nums" must be a list of non-negative integers');
     expect(out).toContain('graded.jsonl:6 sequence line 1: a search that does not start with Moving to Node # starts at its problem, with no operations done');
-    expect(out.at(-1)).toMatch(/verified 0 records and 6 sequence lines in 1 file: 5 with issues/);
+    expect(out.filter((l) => l.startsWith('graded.jsonl:7 '))).toEqual([]);
+    expect(out).toContain(`graded.jsonl:8 sequence line 2: the text starts from [${nums.join(', ')}], the line's problem from [${swapped.join(', ')}]`);
+    expect(out.at(-1)).toMatch(/verified 0 records and 8 sequence lines in 1 file: 6 with issues/);
     // stats counts such lines as sequences, not as problems
-    expect(run(['stats', 'graded.jsonl']).stdout).toMatch(/Sequence lines\n\s+sequences\s+6\n/);
+    expect(run(['stats', 'graded.jsonl']).stdout).toMatch(/Sequence lines\n\s+sequences\s+8\n/);
   });
 
   it('a malformed or absurdly deep trace_dict is a finding for verify and a one-line refusal for inspect, never a stack trace', () => {

@@ -173,12 +173,13 @@ function startOf(e: Entry, issues: SequenceIssue[]): { target: number; start: No
   const start = { target: state.target, start: { id, nums: state.nums, ops: state.ops }, moved: move?.kind === 'move' };
   const given = e.problem;
   if (!given) return start;
-  // A thread of any level searches for the problem's target; one that starts at a Current
-  // State (not Moving to Node #) starts from the problem itself.
+  // A thread of any level searches for the problem's target; one that starts at the root
+  // (node #0: a SoS+, DFS or BFS search, or an APR root after Moving to Node #0) starts from
+  // the problem itself.
   const fault =
     state.target !== given.target
       ? `the text searches for ${state.target}, the line's problem for ${given.target}`
-      : !start.moved && pyIntList(state.nums) !== pyIntList(given.nums)
+      : id === '0' && pyIntList(state.nums) !== pyIntList(given.nums)
         ? `the text starts from ${pyIntList(state.nums)}, the line's problem from ${pyIntList(given.nums)}`
         : undefined;
   if (fault) {
