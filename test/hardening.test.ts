@@ -560,9 +560,18 @@ describe('verify reads sequences files as text', () => {
     const shown = [0, 1, 2].map((i) => run(['inspect', '--record', `claims.jsonl:${i}`]));
     for (const r of shown) expect(r.code).toBe(0);
     expect(shown[0]!.stdout).not.toContain('warning');
-    expect(shown[1]!.stdout).toMatch(/\nwarning +the trace does not verify: search_path line \d+: Exploring Operation: .* is wrong arithmetic/);
+    expect(shown[1]!.stdout).toMatch(/\nwarning +the record does not verify: search_path line \d+: Exploring Operation: .* is wrong arithmetic/);
     // a target the record's own solution misses: shown, not refused (a finding, as verify has it)
-    expect(shown[2]!.stdout).toMatch(new RegExp(`\\nwarning +the trace does not verify: solution: solution ends with \\[${rec.target}\\], not \\[${rec.target + 1}\\] \\(and \\d+ more issues; verify lists them\\)`));
+    expect(shown[2]!.stdout).toMatch(new RegExp(`\\nwarning +the record does not verify: solution: solution ends with \\[${rec.target}\\], not \\[${rec.target + 1}\\] \\(and \\d+ more issues; verify lists them\\)`));
+    // a problem record with a wrong solution, and the page of a record that does not verify
+    const problem = JSON.parse(lines('in.jsonl')[0]!) as { solution: string[] };
+    write('claims-p.jsonl', [{ ...problem, solution: [...problem.solution.slice(0, -1), '1+1=3'] }]);
+    const p0 = run(['inspect', '--record', 'claims-p.jsonl:0']);
+    expect(p0.code).toBe(0);
+    expect(p0.stdout).toMatch(/\nsolution +\(not an expression of these numbers: .*\)\nwarning +the record does not verify: solution line \d+: .*1\+1=3/);
+    const page = run(['inspect', '--record', 'claims.jsonl:2', '--html', 'claims.html']);
+    expect(page.code).toBe(0);
+    expect(page.stderr).toMatch(/\ncountdown-traces: warning: the record does not verify: solution: solution ends with/);
   });
 
   it('a text kept beside its problem (a model output with its prompt) is checked against that problem', () => {

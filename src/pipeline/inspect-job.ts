@@ -57,7 +57,13 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
 export async function inspect(source: InspectSource, view: { json: boolean; full: boolean }): Promise<string> {
   const record = await loadRecord(source);
   if (view.json) return pyJson(record as PyJson) + '\n';
-  // A stored record may be anything a model wrote: what its text claims is shown, and whether it holds.
-  const faults = source.kind === 'record' ? verifyRecord(record).map(issueText) : [];
-  return describeRecord(record, view.full, countTextTokens, faults);
+  return describeRecord(record, view.full, countTextTokens, recordFaults(source, record));
+}
+
+/**
+ * What verify finds in a stored record (a record searched here is sound by construction):
+ * a stored one may be anything a model wrote, so what it claims is shown, and whether it holds.
+ */
+export function recordFaults(source: InspectSource, record: Record<string, unknown>): string[] {
+  return source.kind === 'record' ? verifyRecord(record).map(issueText) : [];
 }

@@ -1,8 +1,9 @@
-import { loadRecord, type InspectSource } from '../pipeline/inspect-job.js';
+import { loadRecord, recordFaults, type InspectSource } from '../pipeline/inspect-job.js';
+import { oneLine } from '../io/errors.js';
 import { checkOutputs } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { solutionExpression } from '../serializers/expression.js';
-import { finalOperations, minMedianMax, recordFigures } from '../serializers/record-view.js';
+import { finalOperations, minMedianMax, recordFigures, unverified } from '../serializers/record-view.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { escapeHtml as esc, jsonForScript, writePage } from './page-text.js';
 import { allLanes, recordLanes, type LaneItem, type NodeBox, type ThreadLane } from './thread-lanes.js';
@@ -195,4 +196,6 @@ export async function writeInspectPage(source: InspectSource, out: string): Prom
   const record = await loadRecord(source);
   writePage(out, inspectPage(record));
   if (out !== '-') process.stderr.write(`wrote ${out}: ${plural(allLanes(recordLanes(record)).length, 'thread')}\n`);
+  const faults = recordFaults(source, record);
+  if (faults.length > 0) process.stderr.write(`countdown-traces: warning: ${oneLine(unverified(faults))}\n`);
 }

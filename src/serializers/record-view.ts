@@ -203,6 +203,11 @@ export function lengthBins(lengths: readonly number[]): string {
     .join(', ');
 }
 
+/** What checking a record found, in one line: its first fault and how many more. */
+export function unverified(faults: readonly string[]): string {
+  return `the record does not verify: ${faults[0]}${faults.length > 1 ? ` (and ${plural(faults.length - 1, 'more issue')}; verify lists them)` : ''}`;
+}
+
 /**
  * A readable summary of a record: problem, outcome, the solution, the thread tree's figures
  * (recounted from the text with `textTokens`) and the tree itself. `traceFaults`: what checking the
@@ -225,7 +230,9 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   if (record.search_path === undefined && record.trace_dict === undefined) {
     const steps = Array.isArray(record.solution) ? record.solution.map((s) => (typeof s === 'string' ? parseStep(s) : undefined)) : [];
     const expr = steps.length > 0 && steps.every((s) => s !== undefined) ? solutionExpression(nums, steps as Step[]) : undefined;
-    out.push(`solution  ${expr ?? '(none given)'}`);
+    const given = Array.isArray(record.solution) && record.solution.length > 0;
+    out.push(`solution  ${expr ?? (given ? `(not an expression of these numbers: ${JSON.stringify(record.solution)})` : '(none given)')}`);
+    if (traceFaults.length > 0) out.push(`warning   ${unverified(traceFaults)}`);
     if (full && typeof record.optimal_path === 'string') out.push('', '=== optimal_path ===', record.optimal_path.trimEnd());
     return out.join('\n') + '\n';
   }
@@ -236,7 +243,7 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   const expr = steps ? solutionExpression(nums, steps) : undefined;
   const rating = typeof record.rating === 'number' ? `, rating ${record.rating}` : '';
   out.push(`outcome   ${tree.solved ? `solved: ${expr ?? '(path unreadable)'}` : 'no solution found'}${rating}`);
-  if (traceFaults.length > 0) out.push(`warning   the trace does not verify: ${traceFaults[0]}${traceFaults.length > 1 ? ` (and ${plural(traceFaults.length - 1, 'more issue')}; verify lists them)` : ''}`);
+  if (traceFaults.length > 0) out.push(`warning   ${unverified(traceFaults)}`);
   // Sequence lengths in flattening order, which is recordThreads' order, thread by thread.
   const lengths: number[] = [];
   const f = recordFigures(record, textTokens, (_, n) => lengths.push(sequenceLength(n)));
