@@ -104,6 +104,12 @@ describe('histogram bins and the window', () => {
     expect(holding(4097).start).toBe(4097);
     expect(holding(4096).count).toBe(2);
     expect(h.bins(512, 1).map((b) => [b.start, b.count])).toEqual([[1, 1], [3585, 2], [4097, 1], [4609, 1]]);
+    // a window that is not a multiple of the width: the first bin is cut short at 0, never negative
+    const low = new Histogram();
+    for (const v of [56, 700, 701]) low.add(v);
+    const lowRows = histogramRows(low, planBins([low], 700), 'c', 's', 3);
+    expect(lowRows.every((r) => (r.start as number) >= 0)).toBe(true);
+    expect(lowRows.find((r) => (r.start as number) <= 700 && 700 < (r.end as number))!.end).toBe(701);
   });
 });
 

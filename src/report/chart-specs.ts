@@ -82,8 +82,8 @@ export interface HistogramSpecInput {
 }
 
 export function histogramSpec(c: HistogramSpecInput): TopLevelSpec {
-  const { width, tailFrom, max } = c.plan;
-  const lastEdge = tailFrom !== undefined ? tailFrom + width : (Math.floor(max / width) + 1) * width;
+  const { width, tailFrom, max, from } = c.plan;
+  const lastEdge = tailFrom !== undefined ? tailFrom + width : Math.floor((max - from) / width) * width + width + from;
   const domainMax = Math.max(lastEdge, c.window !== undefined ? c.window * 1.05 : 0);
   const bars = {
     mark: { type: 'bar', stroke: 'white', strokeWidth: 0.3 },

@@ -78,7 +78,8 @@ export class Histogram {
 
   /**
    * Counts regrouped into bins of `width` (a multiple of the unit when possible), ascending;
-   * bins start at `from` plus a multiple of the width (`from` is exact only while unit is 1).
+   * bins start at `from` plus a multiple of the width (`from` is exact only while unit is 1);
+   * the first bin, when `from` cuts it short, starts at 0.
    */
   bins(width: number, from = 0): Array<{ start: number; end: number; count: number }> {
     const w = Math.max(width, this.unit);
@@ -87,7 +88,7 @@ export class Histogram {
       const start = Math.floor((b * this.unit - from) / w) * w + from;
       grouped.set(start, (grouped.get(start) ?? 0) + c);
     }
-    return [...grouped].sort((x, y) => x[0] - y[0]).map(([start, count]) => ({ start, end: start + w, count }));
+    return [...grouped].sort((x, y) => x[0] - y[0]).map(([start, count]) => ({ start: Math.max(0, start), end: start + w, count }));
   }
 
   /** Exact values and counts (only meaningful while unit is 1: small integer ranges). */

@@ -90,9 +90,12 @@ function histogramLines(h: Histogram, window?: number): string[] {
   let tail = 0;
   const counts = new Map(h.bins(width, from).map((b) => [b.start, b.count]));
   for (const [start, count] of counts) if (start >= tailFrom) tail += count;
-  // Every bin from the first filled one, empty ones included, so gaps show as gaps.
-  for (let start = Math.floor((h.min - from) / width) * width + from; start < tailFrom && start <= h.max; start += width) {
-    rows.push({ span: width === 1 ? `${start}` : `${start}–${start + width - 1}`, start, count: counts.get(start) ?? 0 });
+  // Every bin from the first filled one, empty ones included, so gaps show as gaps; the
+  // first one, cut short by `from`, starts at 0.
+  for (let edge = Math.floor((h.min - from) / width) * width + from; edge < tailFrom && edge <= h.max; edge += width) {
+    const start = Math.max(0, edge);
+    const end = edge + width - 1;
+    rows.push({ span: start === end ? `${start}` : `${start}–${end}`, start, count: counts.get(start) ?? 0 });
   }
   if (tail > 0) rows.push({ span: `≥ ${tailFrom}`, start: tailFrom, count: tail });
   const top = Math.max(...rows.map((r) => r.count));
