@@ -133,6 +133,9 @@ describe('classify', () => {
       [{ ...apr, search_type: 'apr' }, /search_type "apr" is none of/],
       [{ ...sosp, search_type: 'apr_5' }, /APR record without "trace_dict"/],
     ];
+    // a null trace_dict (a table of SoS+ and APR rows together writes one) is none
+    expect(classify({ ...sosp, trace_dict: null }).kind).toBe('sosp');
+    expect(verifyRecord({ ...sosp, trace_dict: null })).toEqual([]);
     for (const [rec, reason] of cases) {
       const c = classify(rec);
       expect(c.kind).toBeUndefined();

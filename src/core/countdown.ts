@@ -152,7 +152,7 @@ export const RECORD_FIELDS: ProblemFieldNames = { nums: '"nums"', target: '"targ
 export function problemFaults(nums: unknown, target: unknown, names: ProblemFieldNames = RECORD_FIELDS): { usable: boolean; faults: string[] } {
   const faults: string[] = [];
   const count = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
-  const numsOk = Array.isArray(nums) && nums.length > 0 && nums.every(count);
+  const numsOk = Array.isArray(nums) && nums.every(count);
   if (!numsOk) faults.push(`${names.nums} must be a list of non-negative integers`);
   if (!count(target)) faults.push(`${names.target} must be an integer of at least ${PROBLEM_LIMITS.minTarget}`);
   if (faults.length > 0) return { usable: false, faults };
@@ -160,8 +160,9 @@ export function problemFaults(nums: unknown, target: unknown, names: ProblemFiel
   const { minNumbers, maxNumbers, minTarget } = PROBLEM_LIMITS;
   if (list.length < minNumbers || list.length > maxNumbers) faults.push(`${names.nums} must hold ${minNumbers} to ${maxNumbers} numbers, got ${list.length}`);
   if ((target as number) < minTarget) faults.push(`${names.target} must be at least ${minTarget}, got ${String(target)}`);
-  if (!staysExact(Math.max(...list), list.length)) faults.push(`${names.nums} ${pyIntList(list)} ${BEYOND_EXACT}`);
-  return { usable: true, faults };
+  if (list.length > 0 && !staysExact(Math.max(...list), list.length)) faults.push(`${names.nums} ${pyIntList(list)} ${BEYOND_EXACT}`);
+  // An empty list leaves nothing to search or to check a trace against.
+  return { usable: list.length > 0, faults };
 }
 
 /**

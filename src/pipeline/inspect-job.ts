@@ -10,7 +10,7 @@ import type { RecordSettings } from './settings.js';
 import { InputError } from '../io/errors.js';
 import { toProblem } from './problems-file.js';
 import { issueText, verifyRecord } from '../verify/index.js';
-import { classify } from '../records/kind.js';
+import { classify, hasTraceDict } from '../records/kind.js';
 import { readRecords } from '../records/read.js';
 
 export type InspectSource =
@@ -33,7 +33,7 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
         // refused, not shown as something else; other oddities (a search_type) are shown as before.
         const rec = value as Record<string, unknown>;
         const c = classify(value);
-        const unwalkable = (rec.trace_dict !== undefined || (rec.search_path !== undefined && typeof rec.search_path !== 'string')) && c.kind === undefined;
+        const unwalkable = (hasTraceDict(rec) || (rec.search_path !== undefined && typeof rec.search_path !== 'string')) && c.kind === undefined;
         if (unwalkable) throw new InputError(source.file, line, `${c.reason}; verify names what is wrong`);
         return rec;
       }

@@ -5,7 +5,7 @@ import type { ProblemSpaceError, ProblemSpaceRemedy } from '../solver/problems.j
 const REMEDY_IN_OPTIONS: Readonly<Record<ProblemSpaceRemedy, string>> = {
   'wider numbers or narrower targets': 'widen --max-number or narrow the target range (--min-target, --max-target)',
   'wider numbers or targets': 'widen --max-number or the target range (--min-target, --max-target)',
-  'fewer problems or wider ranges': 'ask for fewer problems (--count, --val-count) or widen the ranges',
+  'fewer problems or wider ranges': 'ask for fewer problems or widen the ranges',
 };
 
 /** A problem space too narrow for the options, as the one-line fault the user acts on. */

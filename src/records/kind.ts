@@ -33,9 +33,14 @@ export function searchKindOf(searchType: unknown): SearchKind | undefined {
 export const searchTypeFault = (st: unknown): string => `search_type ${JSON.stringify(st)} is none of sosp_{beam}, apr_{beam}, dfs, bfs_{beam}`;
 export const strayTraceDict = (kind: SearchKind): string => `a ${kind} record with a "trace_dict" (only APR records have one)`;
 
+/** Whether a record carries a trace_dict; a null one counts as none (a table of SoS+ and APR rows together writes null). */
+export function hasTraceDict(value: Readonly<Record<string, unknown>>): boolean {
+  return value.trace_dict !== undefined && value.trace_dict !== null;
+}
+
 /** Whether an object has a search record's fields (a trace or a search type), whatever else it holds. */
 export function isSearchRecord(value: Record<string, unknown>): boolean {
-  return value.trace_dict !== undefined || typeof value.search_type === 'string' || value.search_path !== undefined;
+  return hasTraceDict(value) || typeof value.search_type === 'string' || value.search_path !== undefined;
 }
 
 /** Sorts a parsed line into a kind, or says why it is none of them. */
@@ -51,12 +56,12 @@ export function classify(value: unknown): Classified {
     const kind = searchKindOf(st);
     if (kind === undefined) return { kind: undefined, reason: searchTypeFault(st) };
     if (kind === 'apr') {
-      if (value.trace_dict === undefined) return { kind: undefined, reason: 'APR record without "trace_dict"' };
+      if (!hasTraceDict(value)) return { kind: undefined, reason: 'APR record without "trace_dict"' };
       if (isTraceDict(value.trace_dict)) return { kind: 'apr', record: value };
       if (nestsTooDeep(value.trace_dict)) return { kind: undefined, reason: `APR record whose "trace_dict" nests deeper than ${MAX_TRACE_DEPTH} levels` };
       return { kind: undefined, reason: 'APR record whose "trace_dict" is not {main_calls: [text, ...], sub_calls: [[...], ...]}' };
     }
-    if (value.trace_dict !== undefined) return { kind: undefined, reason: strayTraceDict(kind) };
+    if (hasTraceDict(value)) return { kind: undefined, reason: strayTraceDict(kind) };
     if (typeof value.search_path !== 'string') return { kind: undefined, reason: 'search record without a text "search_path"' };
     return { kind, record: value };
   }

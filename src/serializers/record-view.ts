@@ -1,3 +1,4 @@
+import { hasTraceDict } from '../records/kind.js';
 import { parseStep, type Step } from '../core/countdown.js';
 import { lastSequence, recordTraceDict, threadsOf } from '../records/trace-dict.js';
 import { parseTraceLine } from '../records/trace-lines.js';
@@ -24,7 +25,7 @@ export interface ThreadView {
  */
 function recordThreads(record: Record<string, unknown>): ThreadView[] {
   const dict = recordTraceDict(record);
-  if (record.trace_dict === undefined) {
+  if (!hasTraceDict(record)) {
     const path = dict.main_calls[0]!;
     return [{ name: 'root', level: 0, startNode: '0', sequences: [path], solved: path.includes('Goal Reached') }];
   }
@@ -227,7 +228,7 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
     record.heuristic !== undefined ? `heuristic ${record.heuristic}` : undefined,
   ].filter(Boolean);
   out.push(`search    ${params.join(', ')}`);
-  if (record.search_path === undefined && record.trace_dict === undefined) {
+  if (record.search_path === undefined && !hasTraceDict(record)) {
     const steps = Array.isArray(record.solution) ? record.solution.map((s) => (typeof s === 'string' ? parseStep(s) : undefined)) : [];
     const expr = steps.length > 0 && steps.every((s) => s !== undefined) ? solutionExpression(nums, steps as Step[]) : undefined;
     const given = Array.isArray(record.solution) && record.solution.length > 0;

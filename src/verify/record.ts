@@ -4,7 +4,7 @@
  */
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
-import { classify, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
+import { classify, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
 import { MAX_NODES, ratingOf } from '../core/rating.js';
 import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
@@ -39,7 +39,7 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   if (!search) return issues;
   const kind = searchKindOf(rec.search_type);
   if (kind === undefined) return [...issues, { thread: '', line: 0, message: searchTypeFault(rec.search_type) }];
-  if (kind !== 'apr' && rec.trace_dict !== undefined) return [...issues, { thread: '', line: 0, message: strayTraceDict(kind) }];
+  if (kind !== 'apr' && hasTraceDict(rec)) return [...issues, { thread: '', line: 0, message: strayTraceDict(kind) }];
   if (!problem) return issues;
   const searchPath = rec.search_path;
   if (typeof searchPath !== 'string') {
