@@ -592,6 +592,8 @@ describe('verify reads sequences files as text', () => {
       // an APR root thread (it starts with Moving to Node #0): its numbers are the problem's too
       { nums, target, text: aprRoot },
       { nums: swapped, target, text: aprRoot },
+      // node #0 with operations done: not the problem it names
+      { text: aprRoot.replace(/Operations: \[\]/, "Operations: ['1+1=2']") },
     ]);
     const r = run(['verify', 'graded.jsonl']);
     expect(r.code).toBe(1);
@@ -604,9 +606,10 @@ describe('verify reads sequences files as text', () => {
     expect(out).toContain('graded.jsonl:6 sequence line 1: a search that does not start with Moving to Node # starts at its problem, with no operations done');
     expect(out.filter((l) => l.startsWith('graded.jsonl:7 '))).toEqual([]);
     expect(out).toContain(`graded.jsonl:8 sequence line 2: the text starts from [${nums.join(', ')}], the line's problem from [${swapped.join(', ')}]`);
-    expect(out.at(-1)).toMatch(/verified 0 records and 8 sequence lines in 1 file: 6 with issues/);
+    expect(out).toContain('graded.jsonl:9 sequence line 2: node #0 is the problem itself: its Current State has no operations done');
+    expect(out.at(-1)).toMatch(/verified 0 records and 9 sequence lines in 1 file: 7 with issues/);
     // stats counts such lines as sequences, not as problems
-    expect(run(['stats', 'graded.jsonl']).stdout).toMatch(/Sequence lines\n\s+sequences\s+8\n/);
+    expect(run(['stats', 'graded.jsonl']).stdout).toMatch(/Sequence lines\n\s+sequences\s+9\n/);
   });
 
   it('a malformed or absurdly deep trace_dict is a finding for verify and a one-line refusal for inspect, never a stack trace', () => {

@@ -223,6 +223,11 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
     if (r.goal) finalPath(s.target, s.start, r.goal, e, issues);
     return;
   }
+  // Node #0 is the problem itself, whichever thread moves to it.
+  if (s.start.id === '0' && s.start.ops.length > 0) {
+    issues.push({ entry: e.at, thread: e.name, line: 2, message: 'node #0 is the problem itself: its Current State has no operations done' });
+    return;
+  }
   // An APR thread: its level is what its spawn and join lines say, less one (else root or child).
   const named = namedLevel(e.body);
   const level = named !== undefined ? named - 1 : s.start.id === '0' ? 0 : 1;
