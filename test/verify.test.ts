@@ -339,6 +339,21 @@ describe('corruptions are caught where they are', () => {
     expect(verifyRecord(p)[0]).toEqual(at('optimal_path', n, /is wrong arithmetic$/));
   });
 
+  it('optimal_path lines each right but out of order: a goal claimed midway, a state dropped or repeated', () => {
+    const lines = golden(PROBLEMS[0]!).optimal_path.split('\n');
+    const goal = lines.findIndex((l) => l.endsWith('Goal Reached'));
+    const cases = [
+      [...lines.slice(0, 2), lines[goal]!, ...lines.slice(2)],
+      lines.filter((_, k) => k !== 3),
+      [...lines.slice(0, 4), lines[3]!, ...lines.slice(4)],
+    ];
+    for (const c of cases) {
+      const p = golden(PROBLEMS[0]!);
+      p.optimal_path = c.join('\n');
+      expect(verifyRecord(p).map((i) => `${i.thread}: ${i.message}`).join('; ')).toMatch(/^optimal_path: /);
+    }
+  });
+
   it('optimal_path numbers that no rule gives, and a path that changes rule midway', () => {
     const p = golden(PROBLEMS[0]!);
     p.optimal_path = editLine(p.optimal_path, 2, (l) => l.replace('Resulting Numbers: [', 'Resulting Numbers: [999, '));

@@ -5,8 +5,8 @@
  */
 import { arithmeticFault, parseStep, problemFaults, pyIntList, pyStrList, replay, stepString, type Step } from '../core/countdown.js';
 import { quote, type VerifyIssue } from './issue.js';
-import { splitThread } from './lines.js';
-import { numbersAfter, type Compat } from '../serializers/problem.js';
+import { firstDifferentLine, splitThread } from './lines.js';
+import { numbersAfter, optimalPath, type Compat } from '../serializers/problem.js';
 
 export interface Problem {
   readonly nums: number[];
@@ -75,6 +75,7 @@ function verifySolution(p: Problem, solution: unknown, issues: VerifyIssue[]): S
  * of each); a path must keep to one of them throughout.
  */
 function verifyOptimalPath(p: Problem, solution: Step[], text: string, issues: VerifyIssue[]): void {
+  const before = issues.length;
   const at = (line: number, message: string) => issues.push({ thread: 'optimal_path', line, message });
   const { lines, unterminated } = splitThread(text);
   if (lines.length === 0) return void at(0, 'optimal_path is empty');
@@ -142,4 +143,11 @@ function verifyOptimalPath(p: Problem, solution: Step[], text: string, issues: V
   if (goal?.kind !== 'goal' || goal.value !== p.target || last?.result !== p.target) {
     at(end.no, `optimal_path must end with ${p.target},${p.target} equal: Goal Reached after reaching the target`);
   }
+  // Each line is right; so must their order be: the path is the solution's, line for line
+  // (a goal claimed midway, a state dropped or repeated), by one of the two numbers rules.
+  if (issues.length > before) return;
+  const forms = (['default', 'reference'] as const).map((c) => optimalPath(p.target, p.nums, solution, c));
+  if (forms.includes(text)) return;
+  const no = Math.max(...forms.map((f) => firstDifferentLine(text, f)));
+  at(no, `optimal_path has ${quote(lines[no - 1]?.text ?? '')} where the solution's path has ${quote(forms.map((f) => f.split('\n')[no - 1] ?? '').find((l) => l !== lines[no - 1]?.text) ?? '')}`);
 }
