@@ -607,6 +607,15 @@ describe('verify reads sequences files as text', () => {
     expect(out.filter((l) => l.startsWith('graded.jsonl:7 '))).toEqual([]);
     expect(out).toContain(`graded.jsonl:8 sequence line 2: the text starts from [${nums.join(', ')}], the line's problem from [${swapped.join(', ')}]`);
     expect(out).toContain('graded.jsonl:9 sequence line 2: node #0 is the problem itself: its Current State has no operations done');
+    // a child thread alone: the operations of the state it starts from are checked, and replayed from the line's problem
+    const child = objects('v-apr.seq.jsonl').find((q) => /^Moving to Node #0,\d+\nCurrent State: \d+:\[[^\]]*\], Operations: \['\d+[-+*/]\d+=\d+'\]/.test(q.text))!;
+    const cp = problems[child.record]!;
+    const wrongOp = child.text.replace(/Operations: \['(\d+[-+*/]\d+)=(\d+)'\]/, (_, lhs: string, r: string) => `Operations: ['${lhs}=${Number(r) + 1}']`);
+    write('child.jsonl', [{ nums: cp.nums, target: cp.target, text: child.text }, { text: wrongOp }, { nums: [...cp.nums].reverse().map((n) => n + 1), target: cp.target, text: child.text }]);
+    const c = run(['verify', 'child.jsonl']).stdout.trim().split('\n');
+    expect(c.filter((l) => l.startsWith('child.jsonl:1 '))).toEqual([]);
+    expect(c).toContainEqual(expect.stringMatching(/^child\.jsonl:2 sequence line 2: Current State lists .* which is wrong arithmetic$/));
+    expect(c).toContainEqual(expect.stringMatching(/^child\.jsonl:3 sequence line 2: Current State's operations do not replay from the line's problem/));
     expect(out.at(-1)).toMatch(/verified 0 records and 9 sequence lines in 1 file: 7 with issues/);
     // stats counts such lines as sequences, not as problems
     expect(run(['stats', 'graded.jsonl']).stdout).toMatch(/Sequence lines\n\s+sequences\s+9\n/);

@@ -10,7 +10,7 @@ import type { TraceDictTree } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
 import { quote, type VerifyIssue } from './issue.js';
 import { parseTraceLine, type TraceLine } from '../records/trace-lines.js';
-import { pyIntList } from '../core/countdown.js';
+import { arithmeticFault, parseStep, pyIntList, replay, stepString, type Step } from '../core/countdown.js';
 import type { NodeState } from './node.js';
 import { verifyFinalPath } from './record.js';
 import type { SearchKind, ThreadGoal, ThreadReport } from './thread-report.js';
@@ -209,6 +209,34 @@ function verifySingle(e: Entry, target: number, start: NodeState, issues: Sequen
   return best!;
 }
 
+/**
+ * What is wrong with the state a lone thread starts from (no parent vouches for it): its
+ * operations must be as many as its node id is deep, each right, and lead from the problem
+ * (when the line gives one) to its numbers; without the problem, to numbers that hold the
+ * last result at least.
+ */
+function startHistoryFault(start: NodeState, given: GivenProblem | undefined): string | undefined {
+  const depth = start.id.split(',').length - 1;
+  if (start.ops.length !== depth) return `node #${start.id} is ${depth} operation(s) from the problem, but its Current State lists ${start.ops.length}`;
+  const steps: Step[] = [];
+  for (const op of start.ops) {
+    const step = parseStep(op);
+    if (!step) return `Current State lists ${quote(op)}, not an operation`;
+    const fault = arithmeticFault(step);
+    if (fault) return `Current State lists ${op}, which ${fault}`;
+    steps.push(step);
+  }
+  const sorted = (nums: readonly number[]) => pyIntList([...nums].sort((a, b) => a - b));
+  if (given) {
+    const r = replay(given.nums, steps);
+    if (!r.ok) return `Current State's operations do not replay from the line's problem: step ${r.index + 1} ${r.fault}`;
+    if (sorted(r.nums) !== sorted(start.nums)) return `Current State's operations leave ${pyIntList(r.nums)}, not ${pyIntList(start.nums)}`;
+  } else if (steps.length > 0 && !start.nums.includes(steps[steps.length - 1]!.result)) {
+    return `Current State's numbers ${pyIntList(start.nums)} lack its last operation's result (${stepString(steps[steps.length - 1]!)})`;
+  }
+  return undefined;
+}
+
 /** A sequence with nothing around it: a bare string, or the names did not make a tree. */
 function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
   const s = startOf(e, issues);
@@ -226,6 +254,11 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
   // Node #0 is the problem itself, whichever thread moves to it.
   if (s.start.id === '0' && s.start.ops.length > 0) {
     issues.push({ entry: e.at, thread: e.name, line: 2, message: 'node #0 is the problem itself: its Current State has no operations done' });
+    return;
+  }
+  const history = startHistoryFault(s.start, e.problem);
+  if (history) {
+    issues.push({ entry: e.at, thread: e.name, line: 2, message: history });
     return;
   }
   // An APR thread: its level is what its spawn and join lines say, less one (else root or child).
