@@ -380,6 +380,12 @@ describe('original SoS searches (dfs, bfs)', () => {
     r.search_path = editLine(r.search_path, n, (l) => l.replace('#0,1:', '#0,0:'));
     expect(verifyRecord(r)[0]).toEqual(at('search_path', n, 'node #0,0 does not come after #0,0'));
   });
+  it('a dfs child index is the count of explorations before it at its parent (one-number children take an index too)', () => {
+    const r = structuredClone(SOS_RECORDS[1]!);
+    r.search_path = r.search_path.replaceAll('#0,0,3', '#0,0,7');
+    const n = lineOf(r.search_path, /^Generated Node #0,0,7: /);
+    expect(verifyRecord(r)).toContainEqual(at('search_path', n, 'node #0,0,7 follows Exploring Operation 4 at #0,0: #0,0,3 is due'));
+  });
   it('a dfs return to the parent must show the parent', () => {
     const r = structuredClone(SOS_RECORDS[1]!);
     const n = lineOf(r.search_path, /^Moving to Node #0,0$/) + 1;

@@ -42,6 +42,12 @@ class Walk {
   private readonly expanded = new Set<string>();
   /** Per parent id, the child index k of its last generated child. */
   private readonly lastChild = new Map<string, number>();
+  /**
+   * dfs: per node id, its Exploring Operation lines so far (across its re-entries). Every kept
+   * child takes the next index, one-number children too (they print no Generated Node), so a
+   * generated child's k is the count of explorations before it.
+   */
+  private readonly exploresAt = new Map<string, number>();
   /** bfs pushes one-number children under the id `parent,0` without printing them as generated. */
   private readonly terminals = new Map<string, NodeState[]>();
   /** Set by a move: the next line must be the Current State of one of these. */
@@ -220,6 +226,7 @@ class Walk {
     const fault = exploreFault(this.current.node.nums, t.step, t.nums);
     if (fault) this.note(l.no, `Exploring Operation: ${stepString(t.step)} ${fault}`);
     this.explored = { step: t.step, nums: t.nums, no: l.no };
+    if (this.spec.kind === 'dfs') this.exploresAt.set(this.current.node.id, (this.exploresAt.get(this.current.node.id) ?? 0) + 1);
   }
 
   private generated(l: ThreadLine, t: Line<'generated'>): void {
@@ -240,6 +247,10 @@ class Walk {
       this.fail(l.no, spec.kind === 'dfs'
         ? `node #${t.id} does not come after #${id.parent},${last}`
         : `node #${t.id} is out of order: #${id.parent},${last + 1} is due`);
+    }
+    const explores = spec.kind === 'dfs' ? this.exploresAt.get(id.parent) : undefined;
+    if (explores !== undefined && id.k !== explores - 1) {
+      this.fail(l.no, `node #${t.id} follows Exploring Operation ${explores} at #${id.parent}: #${id.parent},${explores - 1} is due`);
     }
     if (this.nodes.has(t.id)) this.fail(l.no, `node #${t.id} is generated twice`);
     if (t.target !== spec.target) this.note(l.no, `Generated Node #${t.id} names target ${t.target}, not ${spec.target}`);
