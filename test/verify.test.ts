@@ -386,6 +386,15 @@ describe('original SoS searches (dfs, bfs)', () => {
     const n = lineOf(r.search_path, /^Generated Node #0,0,7: /);
     expect(verifyRecord(r)).toContainEqual(at('search_path', n, 'node #0,0,7 follows Exploring Operation 4 at #0,0: #0,0,3 is due'));
   });
+  it('a dfs trace cut where the search goes on: after a Generated Node, or a node shown again to explore its next child', () => {
+    const r = structuredClone(SOS_RECORDS[1]!);
+    const lines = linesOf(r.search_path);
+    const generated = lines.findIndex((l) => l.startsWith('Generated Node #')) + 1;
+    const cut = (n: number) => ({ ...r, search_path: lines.slice(0, n).join('\n') + '\n', rating: 0 });
+    expect(verifyRecord(cut(generated))).toContainEqual(at('search_path', generated, /^thread ends right after Generated Node #0,0, where the move to it is due/));
+    const again = lines.findIndex((l, i) => i > generated && l === 'Moving to Node #0,0') + 2;
+    expect(verifyRecord(cut(again))).toContainEqual(at('search_path', again, /^thread ends where node #0,0, shown again to explore its next child, explores none/));
+  });
   it('a dfs return to the parent must show the parent', () => {
     const r = structuredClone(SOS_RECORDS[1]!);
     const n = lineOf(r.search_path, /^Moving to Node #0,0$/) + 1;

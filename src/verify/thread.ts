@@ -156,6 +156,11 @@ class Walk {
     if (this.explored && t.kind !== 'generated' && t.kind !== 'goal' && t.kind !== 'dead') {
       this.fail(l.no, `the outcome of the Exploring Operation on line ${this.explored.no} is due, got ${quote(l.text)}`);
     }
+    // DFS moves to a node as soon as it generates it (or stops there: a full window's No solution found.).
+    const generatedBefore = this.spec.kind === 'dfs' ? this.lines[this.i - 1]?.parsed : undefined;
+    if (generatedBefore?.kind === 'generated' && !(t.kind === 'move' && t.id === generatedBefore.id) && t.kind !== 'noSolution') {
+      this.fail(l.no, `Moving to Node #${generatedBefore.id} is due right after it is generated, got ${quote(l.text)}`);
+    }
     switch (t.kind) {
       case 'state':
         this.state(l, t);
@@ -478,6 +483,15 @@ class Walk {
     if (this.depth > 0) this.fail(last, `thread ends inside the sub search at level ${this.depth} (truncated?)`);
     if (!this.ended && this.spec.kind !== 'dfs') {
       this.fail(last, 'thread ends without a goal, No solution found. or a spawn block (truncated?)');
+    }
+    // A DFS text has no end line, but it cannot end where the search goes on: it moves to a
+    // node as soon as it generates it, and shows a node again only to explore its next child.
+    const end = this.lines[this.lines.length - 1]?.parsed;
+    if (this.spec.kind === 'dfs' && !this.ended && end?.kind === 'generated') {
+      this.fail(last, `thread ends right after Generated Node #${end.id}, where the move to it is due (truncated?)`);
+    }
+    if (this.spec.kind === 'dfs' && !this.ended && end?.kind === 'state' && this.current && (this.exploresAt.get(this.current.node.id) ?? 0) > 0) {
+      this.fail(last, `thread ends where node #${this.current.node.id}, shown again to explore its next child, explores none (truncated?)`);
     }
   }
 }
