@@ -607,6 +607,10 @@ describe('verify reads sequences files as text', () => {
     expect(out.filter((l) => l.startsWith('graded.jsonl:7 '))).toEqual([]);
     expect(out).toContain(`graded.jsonl:8 sequence line 2: the text starts from [${nums.join(', ')}], the line's problem from [${swapped.join(', ')}]`);
     expect(out).toContain('graded.jsonl:9 sequence line 2: node #0 is the problem itself: its Current State has no operations done');
+    // the root thread's spawns name level 1, whatever level the text claims
+    const spawning = (JSON.parse(text('v-apr.json')) as string[]).find((t) => t.startsWith('Moving to Node #0\n') && t.includes('<Start Sub Search 0 at level 1>'))!;
+    write('level.jsonl', [{ text: spawning.replaceAll(' at level 1>', ' at level 3>') }]);
+    expect(run(['verify', 'level.jsonl']).stdout).toMatch(/^level\.jsonl:1 sequence line \d+: spawn names level 3 from a level 0 thread; level 1 is due$/m);
     // a child thread alone: the operations of the state it starts from are checked, and replayed from the line's problem
     const child = objects('v-apr.seq.jsonl').find((q) => /^Moving to Node #0,\d+\nCurrent State: \d+:\[[^\]]*\], Operations: \['\d+[-+*/]\d+=\d+'\]/.test(q.text))!;
     const cp = problems[child.record]!;

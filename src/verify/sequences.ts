@@ -261,9 +261,10 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
     issues.push({ entry: e.at, thread: e.name, line: 2, message: history });
     return;
   }
-  // An APR thread: its level is what its spawn and join lines say, less one (else root or child).
+  // An APR thread: the root (node #0) is level 0; a child's level is what its spawn and join
+  // lines say, less one (else 1).
   const named = namedLevel(e.body);
-  const level = named !== undefined ? named - 1 : s.start.id === '0' ? 0 : 1;
+  const level = s.start.id === '0' ? 0 : named !== undefined ? named - 1 : 1;
   push(issues, e, verifyThread(e.body, { name: e.name, kind: 'apr', target: s.target, start: s.start, level }));
 }
 
