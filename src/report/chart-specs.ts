@@ -1,7 +1,7 @@
 import { logger, parse, View, Error as VegaErrorLevel } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { OUTCOMES } from './collect.js';
-import type { Histogram } from './histogram.js';
+import { windowAligned, type Histogram } from './histogram.js';
 
 /**
  * Vega-Lite specs of the report's chart types, and their rendering to SVG strings in Node
@@ -51,7 +51,7 @@ export function planBins(hs: readonly Histogram[], window?: number, minWidth = 1
   const resolution = Math.max(1, ...filled.map((h) => h.resolution));
   let width = Math.max(minWidth, resolution);
   while (shown / width > 64) width *= 2;
-  const from = window !== undefined && resolution === 1 ? (window + 1) % width : 0;
+  const from = windowAligned(window, width, resolution);
   const tailFrom = Math.floor((shown - from) / width) * width + width + from;
   return { width, tailFrom: tailFrom <= max ? tailFrom : undefined, max, from };
 }

@@ -3,6 +3,15 @@
  * while the values are few, then in buckets that double in width whenever there would be
  * more than `maxBuckets`, so a corpus of any size costs at most that many entries.
  */
+/**
+ * Where bins of `width` start so that one ends at the window (a sequence of exactly the
+ * window's length fits, and no bin holds both sides of it); exact only while the counts are
+ * (resolution 1), else 0.
+ */
+export function windowAligned(window: number | undefined, width: number, resolution: number): number {
+  return window !== undefined && resolution === 1 ? (window + 1) % width : 0;
+}
+
 export class Histogram {
   private counts = new Map<number, number>();
   /** Width of a bucket; 1 means every value is counted exactly. */

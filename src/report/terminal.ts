@@ -1,6 +1,6 @@
 import type { CorpusStats, ProblemFigures, Rate } from './collect.js';
 import { headlineFigures, int, pct } from './figures.js';
-import type { Histogram } from './histogram.js';
+import { windowAligned, type Histogram } from './histogram.js';
 import { SEARCH_KINDS } from '../records/kind.js';
 import { KIND_LABEL } from './kind-labels.js';
 
@@ -84,7 +84,7 @@ function histogramLines(h: Histogram, window?: number): string[] {
   while (shown / width > 12) width *= 2;
   // With exact counts, a bin ends at the window, so a shaded bin holds only sequences over it.
   const exact = window !== undefined && h.resolution === 1;
-  const from = exact ? (window + 1) % width : 0;
+  const from = windowAligned(window, width, h.resolution);
   const tailFrom = Math.floor((shown - from) / width) * width + width + from;
   const rows: Array<{ span: string; start: number; count: number }> = [];
   let tail = 0;
