@@ -611,6 +611,15 @@ describe('verify reads sequences files as text', () => {
     const spawning = (JSON.parse(text('v-apr.json')) as string[]).find((t) => t.startsWith('Moving to Node #0\n') && t.includes('<Start Sub Search 0 at level 1>'))!;
     write('level.jsonl', [{ text: spawning.replaceAll(' at level 1>', ' at level 3>') }]);
     expect(run(['verify', 'level.jsonl']).stdout).toMatch(/^level\.jsonl:1 sequence line \d+: spawn names level 3 from a level 0 thread; level 1 is due$/m);
+    // and a child thread cannot pass as the root, nor sit deeper than its node
+    // (five numbers, so that children spawn grandchildren)
+    expect(run(['problems', '--count', '20', '--seed', '1', '--min-numbers', '5', '--max-numbers', '5', '--out', 'p5.jsonl']).code).toBe(0);
+    expect(run(['search', 'apr', '--problems', 'p5.jsonl', '--out', 'a5.jsonl', '--sequences-out', 'a5.json']).code).toBe(0);
+    const childSpawning = (JSON.parse(text('a5.json')) as string[]).find((t) => /^Moving to Node #0,\d+\n/.test(t) && t.includes(' at level 2>'))!;
+    write('level2.jsonl', [{ text: childSpawning }, { text: childSpawning.replaceAll(' at level 2>', ' at level 1>') }]);
+    const lv = run(['verify', 'level2.jsonl']).stdout;
+    expect(lv).not.toMatch(/^level2\.jsonl:1 /m);
+    expect(lv).toMatch(/^level2\.jsonl:2 sequence: a thread starting at node #0,\d+ is a child thread of level 1 to 1, but its spawn and join lines \(at level 1\) make it level 0$/m);
     // a child thread alone: the operations of the state it starts from are checked, and replayed from the line's problem
     const child = objects('v-apr.seq.jsonl').find((q) => /^Moving to Node #0,\d+\nCurrent State: \d+:\[[^\]]*\], Operations: \['\d+[-+*/]\d+=\d+'\]/.test(q.text))!;
     const cp = problems[child.record]!;

@@ -265,6 +265,12 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
   // lines say, less one (else 1).
   const named = namedLevel(e.body);
   const level = s.start.id === '0' ? 0 : named !== undefined ? named - 1 : 1;
+  // Each level hands out nodes at least one operation deeper: a child thread's level is 1 to its node's depth.
+  const depth = s.start.id.split(',').length - 1;
+  if (s.start.id !== '0' && (level < 1 || level > depth)) {
+    issues.push({ entry: e.at, thread: e.name, line: 0, message: `a thread starting at node #${s.start.id} is a child thread of level 1 to ${depth}, but its spawn and join lines (at level ${named}) make it level ${level}` });
+    return;
+  }
   push(issues, e, verifyThread(e.body, { name: e.name, kind: 'apr', target: s.target, start: s.start, level }));
 }
 
