@@ -25,10 +25,8 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
       if (k++ === source.index) {
         // A problem or search record: nums and target it must have; other faults (a solution
         // that misses the target) are shown as the warnings verify would give.
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-          const { nums, target } = value as Record<string, unknown>;
-          toProblem({ nums, target }, source.file, line);
-        } else toProblem(value, source.file, line);
+        const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+        toProblem(isObject ? { nums: (value as Record<string, unknown>).nums, target: (value as Record<string, unknown>).target } : value, source.file, line);
         // A trace that cannot be walked (a broken trace_dict, a search_path that is no text) is
         // refused, not shown as something else; other oddities (a search_type) are shown as before.
         const rec = value as Record<string, unknown>;

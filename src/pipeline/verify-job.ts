@@ -1,7 +1,7 @@
 import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
-import { isSearchRecord } from '../records/kind.js';
+import { hasTraceDict, isSearchRecord } from '../records/kind.js';
 import { checkFile, covered } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST } from './corpus/plan.js';
@@ -201,7 +201,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
       for (const i of verifyRecord(value)) findings.push(issueText(i));
       const traceOk = findings.length === 0;
       const rec = value as Record<string, unknown>;
-      if (rec && typeof rec === 'object' && (typeof rec.search_path === 'string' || rec.trace_dict)) {
+      if (rec && typeof rec === 'object' && (typeof rec.search_path === 'string' || hasTraceDict(rec))) {
         for (const t of threadsOf(recordTraceDict(rec))) t.dict.main_calls.forEach((text, k) => measure(where, `${t.name}#${k}`, text, undefined, findings));
         // Default-mode records carry thread figures: they must be the text's (as stats counts
         // them). Recounted only from a sound trace: a broken trace_dict has its findings already.
