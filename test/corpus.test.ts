@@ -818,8 +818,13 @@ describe('corpus: shards and merge', () => {
   it('gzip shards, merged, are the gzip corpus byte for byte (the members of a shard\'s files laid out again)', () => {
     expectOk(run([...GZ, '--shard', '0/2', '--out', 'gs0']));
     expectOk(run([...GZ, '--shard', '1/2', '--out', 'gs1']));
-    expectOk(run(['merge', 'gs0', 'gs1', '--out', 'gmerged', '--quiet']));
+    const merged = run(['merge', 'gs0', 'gs1', '--out', 'gmerged']);
+    expectOk(merged);
     expectSameFolder(shared('gz'), 'gmerged');
+    // Its progress counts shards, under its own name: val is in shard 0 alone.
+    expect(merged.stderr).toMatch(/^merge: sosp\/train 2\/2 +[\d,]+ shards\/s +in \d+s \(100\.0%\)$/m);
+    expect(merged.stderr).toMatch(/^merge: problems\/validation 1\/1 /m);
+    expect(merged.stderr).not.toMatch(/rec\/s|^corpus:/m);
   });
 
   it('takes the shard from SLURM_ARRAY_TASK_ID/COUNT, or from JOB_COMPLETION_INDEX with --shards', () => {

@@ -93,7 +93,6 @@ export async function* readRecordBatches(path: string): AsyncGenerator<RecordAt[
   }
 }
 
-/** A line's value, or what is wrong with it (both modes word it so; strict stops, tolerant skips). */
 /** One line of a file parsed strictly: JSON, or an InputError naming the file and line. */
 export function parseRecordLine(text: string, path: string, line: number | undefined): unknown {
   const r = parseLine(text);
@@ -101,6 +100,7 @@ export function parseRecordLine(text: string, path: string, line: number | undef
   return r.value;
 }
 
+/** A line's value, or what is wrong with it (both modes word it so; strict stops, tolerant skips). */
 function parseLine(text: string): { readonly value: unknown } | { readonly bad: string } {
   try {
     return { value: JSON.parse(text) };

@@ -236,14 +236,14 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
       }
     }
     const maxBytes = Number(first.options.max_file_size);
-    const progress = new Progress(job.quiet);
+    const progress = new Progress(job.quiet, process.stderr, 'merge');
     const data: ManifestFile[] = [];
     for (const f of streams) {
       const key = streamKey(f);
       const out = await PartedFile.open(dir, f, { gzip: false, maxBytes, keepBlocks: false });
       const holding = (sh: ShardDir) => sh.manifest.files.filter((x) => x.config === f.config && x.split === f.split);
       // Counted in shards that hold the stream: val is in shard 0 alone.
-      const bar = progress.stage(key, shards.filter((sh) => holding(sh).length > 0).length, 0);
+      const bar = progress.stage(key, shards.filter((sh) => holding(sh).length > 0).length, 0, 'shards');
       let joined = 0;
       try {
         for (const [k, sh] of shards.entries()) {

@@ -52,8 +52,11 @@ export class Progress {
     this.out.write(this.tty ? `\r\x1b[K${text}\n` : `${text}\n`);
   }
 
-  /** Progress of one stage: `total` records, of which `already` were done by an earlier run. */
-  stage(label: string, total: number, already: number): StageProgress {
+  /**
+   * Progress of one stage: `total` items (records, or what `unit` names per second), of which
+   * `already` were done by an earlier run.
+   */
+  stage(label: string, total: number, already: number, unit = 'rec'): StageProgress {
     if (this.quiet) return { update: () => undefined, finish: () => undefined };
     const started = performance.now();
     let last = 0;
@@ -64,7 +67,7 @@ export class Progress {
       const eta = rate > 0 ? (total - done) / rate : Infinity;
       const pct = total === 0 ? 100 : (100 * done) / total;
       const tail = final ? `in ${fmtDuration(seconds)}` : `ETA ${fmtDuration(eta)}`;
-      const counts = `${fmtInt(done)}/${fmtInt(total)}  ${fmtInt(rate)} rec/s  ${tail}`;
+      const counts = `${fmtInt(done)}/${fmtInt(total)}  ${fmtInt(rate)} ${unit}/s  ${tail}`;
       if (!this.tty) return `${this.command}: ${label} ${counts} (${pct.toFixed(1)}%)`;
       const fill = Math.round((BAR * pct) / 100);
       return `${label.padEnd(8)} [${'#'.repeat(fill)}${'-'.repeat(BAR - fill)}] ${counts}`;
