@@ -2,18 +2,24 @@ import { PythonRandom } from './python.js';
 import type { Rng, RngState } from './rng.js';
 
 /**
- * The randomness of each record of a run, the one rule `search`, `inspect` and the corpus
- * follow: reference mode shares one Python generator across the file in order (as the
+ * The randomness of each record of a run, the one rule `problems`, `search`, `inspect` and the
+ * corpus follow: reference mode shares one Python generator across the file in order (as the
  * reference with one worker), so records must be made in order, each once; default mode
- * gives every record its own stream (`streamFor(seed, solver, index)`), so any record can be
- * made alone, by any worker.
+ * gives every record its own stream (`streamFor(seed, purpose, index)`), so any record can be
+ * made alone, by any worker. A search's purpose is its solver's name; problems' is
+ * `problemPurpose(split)`.
  */
-export function recordStreams(seed: number, solver: string, reference: boolean): (index: number) => Rng {
+export function recordStreams(seed: number, purpose: string, reference: boolean): (index: number) => Rng {
   if (reference) {
     const shared = new PythonRandom(seed);
     return () => shared;
   }
-  return (index) => streamFor(seed, solver, index);
+  return (index) => streamFor(seed, purpose, index);
+}
+
+/** The purpose a split's problems draw their default-mode streams for: a change would change every corpus's problems. */
+export function problemPurpose(split: 'train' | 'val'): string {
+  return `problems/${split}`;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { problemKey, type Step } from '../core/countdown.js';
-import { PythonRandom } from '../random/python.js';
 import { choiceInRange, randint, type Rng } from '../random/rng.js';
-import { streamFor } from '../random/streams.js';
+import { problemPurpose, recordStreams } from '../random/streams.js';
 import { solve } from './exact.js';
 
 /** What problems to draw. Ranges are inclusive. */
@@ -87,7 +86,8 @@ export function* referenceProblems(
   exclude: ReadonlySet<string>,
   trainCountBefore = 0,
 ): Generator<Problem> {
-  const rng = new PythonRandom(seed);
+  // One generator for the file, as the reference: val's draws follow train's.
+  const rng = recordStreams(seed, problemPurpose('train'), true)(0);
   for (let i = 0; i < trainCountBefore; i++) drawProblem(rng, spec);
   const accept = exclude.size > 0 ? (p: Problem) => !exclude.has(problemKey(p.nums, p.target)) : undefined;
   for (let i = 0; i < count; i++) yield drawProblem(rng, spec, accept);
@@ -126,7 +126,7 @@ function mix(x: number): number {
  * on (seed, options, index) and on the records before it, never on how work was split.
  */
 export function* defaultCandidates(seed: number, split: Split, index: number, spec: ProblemSpec): Generator<Problem> {
-  const rng = streamFor(seed, `problems/${split}`, index);
+  const rng = recordStreams(seed, problemPurpose(split), false)(index);
   let empty = 0;
   for (;;) {
     const startSize = randint(rng, spec.minNumbers, spec.maxNumbers);
