@@ -676,7 +676,8 @@ describe('corpus: crash, stop and resume', () => {
     edited.stages.apr.files['apr/train'].parts[0].records += 1;
     // Sealed again, as a writer that knew the rule would: the counts are still checked against the bytes.
     writeFileSync(cpPath, sealedCheckpoint(edited));
-    expectUsageError(run([...GZ, '--out', 'gzk', '--resume']), /cannot resume: gzk\/apr\/train-00000\.jsonl\.gz\.partial holds \d+ records in its bytes; the checkpoint says \d+/);
+    // The open file may hold bytes past the checkpoint (how far the kill let it write): then its covered part is named.
+    expectUsageError(run([...GZ, '--out', 'gzk', '--resume']), /cannot resume: gzk\/apr\/train-00000\.jsonl\.gz\.partial holds \d+ records in its (bytes|first [\d,]+ bytes, which the checkpoint covers); the checkpoint says \d+/);
     writeFileSync(cpPath, cpText);
     expectOk(run([...GZ, '--workers', '1', '--out', 'gzk', '--resume']));
     expectSameFolder(shared('gz'), 'gzk');
