@@ -11,6 +11,7 @@ import { EventCosts, windowRules } from '../src/serializers/token-costs.js';
 import { unescapeTrace } from '../src/serializers/trace.js';
 import type { Thread } from '../src/solver/events.js';
 import type { SearchNode } from '../src/solver/node.js';
+import { solve } from '../src/solver/exact.js';
 import { defaultProblems, type Problem } from '../src/solver/problems.js';
 import { runSearch } from '../src/solver/registry.js';
 import { countTextTokens } from '../src/tokens/llama.js';
@@ -95,6 +96,31 @@ describe('the APR planner', () => {
         expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1'))), `${numbers} numbers, record ${i}`).toEqual([]);
       });
     }
+  });
+
+  it('a thread that can hand out no child, or cannot hold its first expansion, narrows its beam instead of giving up', () => {
+    // Found at 1,024 tokens: a spawn that handed out no child (none fit its blocks) counted as
+    // a split, so threads wrote one expansion and "No solution found." (74% of the child
+    // threads of five-number problems); and a first expansion too wide for the window refused
+    // the whole run (a root) or dropped the thread (a child).
+    let solved = 0;
+    [...defaultProblems(31, 'train', spec(5), 60, new Set())].forEach((p, i) => {
+      const outcome = runSearch(p, streamFor(31, 'apr', i), testSettings('apr', 1024).options, windowRules(new EventCosts(p.target), 1024, 0));
+      if (outcome.thread.goal) solved++;
+      for (const t of threads(outcome.thread)) {
+        const spawns = t.events.some((e) => e.type === 'spawn');
+        const gaveUp = !spawns && !t.goal && expanded(t).size === 1 && t.start.nums.length > 2;
+        expect(gaveUp, `record ${i}, thread at #${t.start.id}: one expansion, then no solution`).toBe(false);
+      }
+    });
+    expect(solved).toBeGreaterThan(0);
+    // Six numbers up to 346 with a beam of 10: the root's first expansion does not fit 1,024 tokens.
+    const nums = [158, 15, 288, 30, 334, 346];
+    const p: Problem = { nums, target: 330, solution: solve(nums, 330)!, startSize: 6 };
+    const settings = testSettings('apr', 1024, { minBeam: 10, maxBeam: 10 });
+    const made = makeSearch(p, problemRecord(p, 'default'), streamFor(0, 'apr', 0), settings);
+    expect(made.overflows).toBe(0);
+    expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
   });
 
   it('a thread taken back to an earlier point forgets a goal found after it (a solved record always shows its goal)', () => {

@@ -170,7 +170,7 @@ class AprRun {
     private readonly params: AprParams,
   ) {}
 
-  /** Runs a thread; undefined when its window could not hold even its start node's expansion. */
+  /** Runs a thread; undefined when its window could not hold its start node's expansion even with a beam of 1. */
   runThread(thread: Thread, beam: number): ThreadDone | undefined {
     const { params } = this;
     const t: Running = { thread, budget: new SequenceBudget(thread, params.window, thread.level), childWork: 0, searchesItselfUpTo: 0 };
@@ -179,19 +179,21 @@ class AprRun {
     if (!t.budget.limited) return done(this.search(t, beam, false), beam);
     const empty = this.snapshot(t);
     const trial = this.search(t, beam, true);
-    if (trial.kind !== 'overflowed') return done(trial, beam);
-    if (thread.level <= params.maxSpawnLevel) {
+    if (trial.kind === 'ended') return done(trial, beam);
+    if (trial.kind === 'overflowed' && thread.level <= params.maxSpawnLevel) {
       // Too big for one sequence: its first expansion's children become threads of their own.
       this.restore(t, trial.first.after);
       // Every wave leaves room for a later child's goal (or the closing line).
       const spawned = this.spawnAt(t, trial.first, Math.max(t.budget.cost(EXHAUSTED), goalReserve(thread)));
-      if (spawned.kind === 'spawned') {
+      // A spawn that could hand out no child (none fit its blocks) is no split: the thread narrows.
+      if (spawned.kind === 'spawned' && spawned.handed > 0) {
         if (!thread.goal) t.budget.add(EXHAUSTED);
         return done(ENDED, beam);
       }
     }
-    // At the deepest level, or with children too small to be threads: the widest narrower
-    // beam whose whole search fits, found by bisection (a wider beam searches a larger tree).
+    // At the deepest level, with children too small to be threads or none that fit, or with a
+    // first expansion too wide for the window: the widest narrower beam whose whole search
+    // fits, found by bisection (a wider beam searches a larger tree).
     const fits = (w: number): Attempt => {
       this.restore(t, empty);
       return this.search(t, w, true);
@@ -204,9 +206,14 @@ class AprRun {
       else hi = mid - 1;
     }
     if (lo > 0) return done(fits(lo), lo);
-    // Not even a beam of 1: search as far as the window allows and stop cleanly.
-    this.restore(t, empty);
-    return done(this.search(t, beam, false), beam);
+    // Not even a beam of 1 fits whole: search as far as the window allows and stop cleanly,
+    // with the widest beam whose first expansion fits (the thread's own, unless that did not).
+    for (let w = beam; w >= 1; w--) {
+      this.restore(t, empty);
+      const cut = this.search(t, w, false);
+      if (cut.kind !== 'unstarted') return done(cut, w);
+    }
+    return undefined;
   }
 
   private snapshot(t: Running): Snapshot {
@@ -280,7 +287,9 @@ class AprRun {
           if (promisingHere && kept.length > 1 && kept[0]!.nums.length > t.searchesItselfUpTo && ctx.rng.random() < params.promising) {
             const s = site ? this.spawnAt(t, { ...site, after: this.snapshot(t) }, endReserve()) : this.spawnAll(t, kept, endReserve());
             if (s.kind === 'spawned') {
-              spawned = true;
+              // None handed out (no child's blocks fit): nothing was written, and the thread
+              // searches them itself, as if it had not spawned.
+              spawned ||= s.handed > 0;
               if (thread.goal) return ENDED;
               for (let k = s.handed; k < s.kept.length; k++) open.push(s.kept[k]!);
               if (params.referenceQuirks) at = s.kept.length - 1;
