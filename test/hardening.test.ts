@@ -242,9 +242,19 @@ describe('every fault is one line and exit 2', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/wrote 0 sosp records .* 6 dropped/);
     for (const fit of ['stop', 'resample']) {
-      expectRefused(run([...tight, '--fit', fit, '--out', `six-${fit}.jsonl`]), /six\.jsonl:1: --window 700 cannot hold the first expansion of this problem's search/);
+      expectRefused(run([...tight, '--fit', fit, '--out', `six-${fit}.jsonl`]), /six\.jsonl:1: --window 700 cannot hold the first expansion of this problem's search; raise --window, lower --max-beam or use --fit drop to leave such problems out$/);
       expect(existsSync(p(`six-${fit}.jsonl`))).toBe(false);
     }
+    // The remedy names only flags the solver reads (dfs draws no beam, sosp has no child beam).
+    expectRefused(run(['search', 'dfs', '--problems', 'six.jsonl', '--window', '60', '--out', 'six-dfs.jsonl']), /; raise --window or use --fit drop to leave such problems out$/);
+    expectRefused(run(['search', 'apr', '--problems', 'six.jsonl', '--window', '60', '--out', 'six-apr.jsonl']), /; raise --window, lower --max-beam or lower --max-sub-beam$/);
+  });
+
+  it('inspect: a window too small for the problem is one line and exit 2, as in search; a problem --fit drop leaves out has no record to show', () => {
+    for (const solver of ['sosp', 'apr', 'bfs', 'dfs']) {
+      expectRefused(run(['inspect', '--nums', '22,26,31,53', '--target', '27', '--solver', solver, '--window', '100']), /^countdown-traces: --window 100 cannot hold the first expansion of this problem's search; raise --window/);
+    }
+    expectRefused(run(['inspect', '--nums', '22,26,31,53', '--target', '27', '--solver', 'sosp', '--window', '100', '--fit', 'drop']), /--fit drop leaves it out: no record to show/);
   });
 
   it('standard output closed early: a file the command also wrote is removed and named, exit 2; with stdout alone, exit 0', () => {

@@ -6,8 +6,9 @@ import { solve } from '../solver/exact.js';
 import { countTextTokens } from '../tokens/llama.js';
 import type { Problem } from '../solver/problems.js';
 import { makeSearch } from './make-record.js';
-import type { RecordSettings } from './settings.js';
-import { InputError } from '../io/errors.js';
+import { windowTooSmallMessage, type RecordSettings } from './settings.js';
+import { InputError, UsageError } from '../io/errors.js';
+import { WindowTooSmall } from '../solver/window.js';
 import { toProblem } from './problems-file.js';
 import { issueText, verifyRecord } from '../verify/index.js';
 import { classify, hasTraceDict } from '../records/kind.js';
@@ -48,7 +49,15 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
   // verify, search --problems and inspect --record read back what inspect --json writes.
   const { solution: _s, optimal_path: _o, ...bare } = full as Record<string, unknown>;
   const base = solution ? full : bare;
-  const made = makeSearch(problem, base, rng, settings);
+  let made;
+  try {
+    made = makeSearch(problem, base, rng, settings);
+  } catch (err) {
+    if (err instanceof WindowTooSmall) throw new UsageError(windowTooSmallMessage(settings));
+    throw err;
+  }
+  // Dropped (--fit drop): search writes no record for it, and there is none to show.
+  if (made.dropped) throw new UsageError(`--window ${settings.window} cannot hold this problem's search, and --fit drop leaves it out: no record to show; raise --window or use --fit stop`);
   return JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown>;
 }
 

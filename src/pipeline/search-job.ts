@@ -2,7 +2,7 @@ import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
 import { formatOf } from '../io/formats.js';
 import { RecordMaker, type MadeSearch } from './make-record.js';
-import { judgedWindow, type RecordSettings } from './settings.js';
+import { judgedWindow, windowTooSmallMessage, type RecordSettings } from './settings.js';
 import { InputError } from '../io/errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
@@ -44,11 +44,7 @@ export function makeSearchOrExplain(
     return maker.unsafeMake(problem, record, rng, settings);
   } catch (err) {
     if (!(err instanceof WindowTooSmall)) throw err;
-    throw new InputError(
-      file,
-      line,
-      `--window ${settings.window} cannot hold the first expansion of this problem's search; raise --window or lower --max-beam / --max-sub-beam`,
-    );
+    throw new InputError(file, line, windowTooSmallMessage(settings));
   }
 }
 

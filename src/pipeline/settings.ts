@@ -45,9 +45,9 @@ export function namesShaped(shape: SolverShape): SolverName[] {
   return solversShaped(shape).map((s) => s.name);
 }
 
-/** `a`, `a and b`, `a, b and c`. */
-export function inWords(names: readonly string[]): string {
-  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+/** `a`, `a and b`, `a, b and c` (or `a, b or c`). */
+export function inWords(names: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
 }
 
 /** What a user sets (flags of `search`, `inspect`, `corpus`); what is left out takes the solver's default. */
@@ -99,6 +99,18 @@ function readers(f: (typeof SOLVER_FLAGS)[number]): SolverName[] {
   return allSolvers()
     .filter(f.reads)
     .map((s) => s.name);
+}
+
+/**
+ * A window too small for a problem's first expansion, in words, with what the user can
+ * change: a wider window, the beam flags this solver reads, or (a single-sequence solver)
+ * dropping such problems.
+ */
+export function windowTooSmallMessage(settings: RecordSettings): string {
+  const own = solverNamed(settings.options.solver);
+  const beams = SOLVER_FLAGS.filter((f) => (f.key === 'maxBeam' || f.key === 'maxSubBeam') && f.reads(own)).map((f) => `lower ${f.flag}`);
+  const drop = own.shape === 'sequence' ? ['use --fit drop to leave such problems out'] : [];
+  return `--window ${settings.window} cannot hold the first expansion of this problem's search; ${inWords(['raise --window', ...beams, ...drop], 'or')}`;
 }
 
 /**
