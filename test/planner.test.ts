@@ -123,6 +123,22 @@ describe('the APR planner', () => {
     expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
   });
 
+  it('a record is stopped by the window when it is unsolved and a node some thread generated was never moved to (the summary counted none)', () => {
+    let stopped = 0;
+    [...defaultProblems(32, 'train', spec(5), 40, new Set())].forEach((p, i) => {
+      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(32, 'apr', i), testSettings('apr', 1024));
+      const texts = made.sequences.map((q) => unescapeTrace(q.info.parts.map(([b, from, to]) => b.toString(from, to)).join('')));
+      const generated = new Set(texts.flatMap((t) => [...t.matchAll(/Generated Node #([\d,]+)/g)].map((m) => m[1])));
+      const moved = new Set(texts.flatMap((t) => [...t.matchAll(/Moving to Node #([\d,]+)/g)].map((m) => m[1])));
+      const left = [...generated].some((id) => !moved.has(id));
+      expect(made.outOfBudget, `record ${i}`).toBe(!made.solved && left);
+      if (made.outOfBudget) stopped++;
+      // With no window nothing is left: the search goes on until it is done.
+      expect(makeSearch(p, problemRecord(p, 'default'), streamFor(32, 'apr', i), testSettings('apr', 0)).outOfBudget).toBe(false);
+    });
+    expect(stopped).toBeGreaterThan(0);
+  });
+
   it('a thread taken back to an earlier point forgets a goal found after it (a solved record always shows its goal)', () => {
     // Found by verify on a corpus: a narrowing trial that reached the goal left it set on the
     // thread while a later trial, taken back, wrote no goal lines.

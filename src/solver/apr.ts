@@ -44,10 +44,35 @@ export const apr: ThreadsSolver<'apr'> = {
       window,
       waveTokens: window && o.waveWindows > 0 ? o.waveWindows * window.window : Infinity,
     });
-    return { thread, outOfBudget: false, heuristicName: named, beam, subBeam };
+    return { thread, outOfBudget: window !== undefined && stoppedByWindow(thread), heuristicName: named, beam, subBeam };
   },
   searchType: (beam) => `apr_${beam}`,
 };
+
+/**
+ * Whether the window stopped an unsolved search: some thread left a node it kept neither
+ * searched itself nor handed to a child. A search without a window searches every node it
+ * keeps, so only the window leaves one (a thread cut at its window, children a parent could
+ * not hand out, a child passed over because its window cannot hold its first expansion).
+ */
+function stoppedByWindow(root: Thread): boolean {
+  if (root.goal) return false;
+  // By id: a node expanded again (a widened or restored site) is a new object with the same id.
+  const cut = (t: Thread): boolean => {
+    const kept: string[] = [];
+    const covered = new Set<string>();
+    for (const e of t.events) {
+      if (e.type === 'expand') {
+        covered.add(e.node.id);
+        for (const child of e.children) kept.push(child.id);
+      } else if (e.type === 'leaves') covered.add(e.node.id);
+      else if (e.type === 'spawn') for (const kid of e.children) covered.add(kid.start.id);
+    }
+    if (kept.some((id) => !covered.has(id))) return true;
+    return t.events.some((e) => e.type === 'spawn' && e.children.some(cut));
+  };
+  return cut(root);
+}
 
 export interface AprParams {
   /** Beam of the root thread. */
