@@ -76,4 +76,50 @@ describe('the folder lock', () => {
     expect(() => acquireLock(folder)).toThrow(/is being written by another run/);
     sh.kill();
   });
+
+  it('a run removes the lock only while it is its own; a lock path that is a folder is one line', async () => {
+    const { writeFileSync, mkdirSync, existsSync } = await import('node:fs');
+    const { acquireLock } = await import('../src/pipeline/corpus/checkpoint.js');
+    const { LOCK } = await import('../src/pipeline/corpus/plan.js');
+    const folder = join(dir, 'own');
+    mkdirSync(folder);
+    const release = acquireLock(folder);
+    // Taken over meanwhile (this run was judged gone): the new holder's lock stays.
+    const theirs = JSON.stringify({ pid: process.pid + 1, host: 'elsewhere', start: '1' }) + '\n';
+    writeFileSync(join(folder, LOCK), theirs);
+    release();
+    expect(readFileSync(join(folder, LOCK), 'utf8')).toBe(theirs);
+    const odd = join(dir, 'odd');
+    mkdirSync(join(odd, LOCK), { recursive: true });
+    expect(() => acquireLock(odd)).toThrow(/odd\/\.corpus\.lock is not a lock file/);
+    expect(existsSync(join(odd, LOCK))).toBe(true);
+  });
+
+  it('two runs starting together on a stale lock: exactly one takes it, whichever renames it away first (the other, renaming a fresh lock away, puts it back)', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { hostname } = await import('node:os');
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const { LOCK } = await import('../src/pipeline/corpus/plan.js');
+    const { repoRoot } = await import('./helpers.js');
+    const cli = join(repoRoot, 'dist', 'cli', 'main.js');
+    const folder = join(dir, 'race');
+    mkdirSync(folder);
+    const dead = spawnSync('true').pid;
+    writeFileSync(join(folder, LOCK), JSON.stringify({ pid: dead, host: hostname(), start: '1' }) + '\n');
+    const args = [cli, 'corpus', '--count', '300', '--val-count', '0', '--workers', '1', '--resume', '--out', folder];
+    const start = (pre: string[]) =>
+      new Promise<string>((resolve) => {
+        const child = spawn(process.execPath, [...pre, ...args], { env: { ...process.env, SLOW_MS: '900' }, stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('close', () => resolve(err));
+      });
+    // The slow one judges the lock stale first and renames it late: by then the other may hold a fresh lock.
+    const slow = start(['-r', join(repoRoot, 'test', 'slow-lock.cjs')]);
+    await new Promise((r) => setTimeout(r, 300));
+    const outs = await Promise.all([slow, start([])]);
+    const took = outs.filter((e) => / -> /.test(e));
+    expect(took, outs.join('\n---\n')).toHaveLength(1);
+    expect(outs.filter((e) => /is being written by another run/.test(e)), outs.join('\n---\n')).toHaveLength(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
@@ -128,13 +128,19 @@ interface Holder {
  * on this host, when no process with that pid and start time runs (a crash, a `kill -9`, a
  * restarted container); from another host (a replaced pod or node on shared storage), when it
  * has not been touched for a minute. Returns the release function.
+ *
+ * Races between runs started together are closed by three rules: a lock appears whole (its
+ * text is written under a name of this process, then linked into place, which fails if one
+ * is there), so no run ever judges a lock being written; a stale lock is taken over by
+ * renaming it away first (only one run can), and only if what was renamed is the very file
+ * judged stale (else it is put back); and a run removes the lock only while it is its own.
  */
 export function acquireLock(dir: string): () => void {
   const path = join(dir, LOCK);
   const me: Holder = { pid: process.pid, host: hostname(), start: startTime(process.pid) };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      writeFileSync(path, JSON.stringify(me) + '\n', { flag: 'wx' });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const mine = JSON.stringify(me) + '\n';
+    if (createWhole(path, mine, dir)) {
       const beat = setInterval(() => {
         const now = new Date();
         try {
@@ -146,18 +152,23 @@ export function acquireLock(dir: string): () => void {
       beat.unref();
       return () => {
         clearInterval(beat);
-        rmSync(path, { force: true });
+        // Only our own lock (its text names this process): one another run took over stays its.
+        if (textOf(path) === mine) rmSync(path, { force: true });
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw systemError(err, `cannot write ${dir}`);
     }
     let holder: Holder = {};
     let age = 0;
+    let judged: string | undefined;
     try {
-      age = Date.now() - statSync(path).mtimeMs;
-      holder = JSON.parse(readFileSync(path, 'utf8')) as Holder;
-    } catch {
-      // An empty or torn lock file: its writer died while writing it.
+      const st = statSync(path);
+      if (!st.isFile()) throw new UsageError(`${path} is not a lock file (a folder or other); remove it if no run is writing ${dir}`);
+      age = Date.now() - st.mtimeMs;
+      judged = readFileSync(path, 'utf8');
+      holder = JSON.parse(judged) as Holder;
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      if (judged === undefined) continue; // gone meanwhile: try again
+      // A torn lock file of an older version (written in place): its writer died while writing it.
     }
     const sameHost = holder.host === undefined || holder.host === me.host;
     const gone = sameHost
@@ -170,7 +181,57 @@ export function acquireLock(dir: string): () => void {
       const where = sameHost ? `pid ${holder.pid}` : `pid ${holder.pid ?? '?'} on ${holder.host}, seen ${Math.round(age / 1000)} s ago`;
       throw new UsageError(`${dir} is being written by another run (${where}); if none is running, delete ${path}`);
     }
-    rmSync(path, { force: true });
+    takeOver(path, judged, dir);
   }
-  throw new UsageError(`cannot take the lock ${path}`);
+  throw new UsageError(`cannot take the lock ${path}: other runs keep taking it; is more than one run starting on ${dir}?`);
+}
+
+/** Creates `path` holding `text` whole; false (and nothing made) when it exists. */
+function createWhole(path: string, text: string, dir: string): boolean {
+  const own = `${path}.${process.pid}`;
+  try {
+    writeFileSync(own, text);
+    try {
+      linkSync(own, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+    return true;
+  } catch (err) {
+    throw systemError(err, `cannot write ${dir}`);
+  } finally {
+    rmSync(own, { force: true });
+  }
+}
+
+/**
+ * Removes the stale lock judged, renamed away first so that no other run's new lock is
+ * removed: what was renamed is compared by its text (a holder's pid and start time), not by
+ * inode, which a file made just after the stale one was removed may be given again.
+ */
+function takeOver(path: string, judged: string, dir: string): void {
+  const away = `${path}.stale-${process.pid}`;
+  try {
+    renameSync(path, away);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // another run took it over first
+    throw systemError(err, `cannot take over the lock of ${dir}`);
+  }
+  try {
+    // Not the file judged: another run's fresh lock, put back (unless yet another is there).
+    if (textOf(away) !== judged) linkSync(away, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw systemError(err, `cannot take over the lock of ${dir}`);
+  } finally {
+    rmSync(away, { force: true });
+  }
+}
+
+function textOf(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -55,7 +55,8 @@ export function scanFolder(dir: string): FolderContents {
   const taken: string[] = [];
   const dirs: string[] = [];
   for (const e of list(dir)) {
-    if (e.name === LOCK) continue; // held by this run
+    // Held by this run; or a lock's own name for a moment while it is taken (see acquireLock).
+    if (e.name === LOCK || e.name.startsWith(`${LOCK}.`)) continue;
     if (TOP.has(e.name) && e.isFile()) {
       if (!e.name.endsWith(PARTIAL)) taken.push(e.name);
       (e.name === CARD && !isCard(head(join(dir, CARD))) ? unknown : ours).push(e.name);
