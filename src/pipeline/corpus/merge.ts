@@ -216,6 +216,10 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Once merge writes, a failure removes what it wrote (a finished split looks like a corpus);
+  // where that fails too, the lock stays, so stats and report refuse the folder.
+  let writing = false;
+  let keepLock = false;
   try {
     if (job.force) {
       await clearFolder(dir);
@@ -226,6 +230,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     } else {
       refuseLeftovers(dir);
     }
+    writing = true;
     // The streams of the whole corpus, in manifest order: every shard's, val only in shard 0.
     // Each is laid out again block by block, so its files split where one run splits them.
     const streams: FilePlan[] = [];
@@ -282,9 +287,18 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
       progress.note(`merge: joined ${shards.length} shards into ${dir} (${files.length + 1} files, ${(total / 1e6).toFixed(1)} MB) in ${fmtDuration(seconds)}`);
     }
     return { files, seconds };
+  } catch (err) {
+    if (writing) {
+      try {
+        await clearFolder(dir);
+      } catch {
+        keepLock = true;
+      }
+    }
+    throw err;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    release();
+    if (!keepLock) release();
   }
 }
