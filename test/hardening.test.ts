@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -248,6 +248,21 @@ describe('every fault is one line and exit 2', () => {
     // The remedy names only flags the solver reads (dfs draws no beam, sosp has no child beam).
     expectRefused(run(['search', 'dfs', '--problems', 'six.jsonl', '--window', '60', '--out', 'six-dfs.jsonl']), /; raise --window or use --fit drop to leave such problems out$/);
     expectRefused(run(['search', 'apr', '--problems', 'six.jsonl', '--window', '60', '--out', 'six-apr.jsonl']), /; raise --window, lower --max-beam or lower --max-sub-beam$/);
+  });
+
+  it("a run removes the temporary files of its output that killed runs left (their pid gone here, untouched for a minute), and no other", () => {
+    expect(run(['problems', '--count', '20', '--seed', '9', '--out', 'tmp-in.jsonl']).code).toBe(0);
+    const dead = spawnSync('true').pid!;
+    const old = new Date(Date.now() - 5 * 60_000);
+    for (const name of [`tmp-out.jsonl.tmp-${dead}`, `tmp-out.jsonl.tmp-${dead + 1000000}`, `tmp-out.jsonl.tmp-${process.pid}`, `tmp-other.jsonl.tmp-${dead}`]) {
+      writeFileSync(p(name), 'left by a killed run\n');
+      utimesSync(p(name), old, old);
+    }
+    writeFileSync(p(`tmp-out.jsonl.tmp-${dead + 2000000}`), 'still being written, maybe from another host\n');
+    expect(run(['search', 'sosp', '--problems', 'tmp-in.jsonl', '--out', 'tmp-out.jsonl']).code).toBe(0);
+    expect(readdirSync(dir).filter((n) => n.startsWith('tmp-') && n.includes('.tmp-')).sort()).toEqual(
+      [`tmp-other.jsonl.tmp-${dead}`, `tmp-out.jsonl.tmp-${dead + 2000000}`, `tmp-out.jsonl.tmp-${process.pid}`].sort(),
+    );
   });
 
   it('inspect: a window too small for the problem is one line and exit 2, as in search; a problem --fit drop leaves out has no record to show', () => {

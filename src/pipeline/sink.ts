@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createWriteStream, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { ByteText } from '../serializers/bytes.js';
@@ -8,6 +8,39 @@ import { describeSystemError } from '../io/errors.js';
 import { mkdirp } from './mkdirp.js';
 import { formatOf, STDIO } from '../io/formats.js';
 import { isSpecialFile } from './paths.js';
+import { alive } from './processes.js';
+
+/** A temporary file this long untouched, of a process not running here, is an earlier run's. */
+const STALE_TEMP_MS = 60_000;
+
+/**
+ * Removes `PATH.tmp-PID` files that runs killed before they could clean up (SIGKILL, out of
+ * memory) left beside this output: over days of restarts they would fill the disk. One is
+ * removed only when no process with its pid runs here and it has not been written to for a
+ * minute (a run on another host sharing the folder keeps writing its own).
+ */
+function removeStaleTemps(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // the open that follows names what is wrong
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    const file = join(dir, name);
+    try {
+      const st = statSync(file);
+      if (st.isFile() && Date.now() - st.mtimeMs > STALE_TEMP_MS) rmSync(file, { force: true });
+    } catch {
+      // Gone meanwhile, or not ours to remove: left as it is.
+    }
+  }
+}
 
 /** Bytes gathered before one write to the stream. */
 const CHUNK = 1 << 20;
@@ -49,6 +82,7 @@ export class RecordSink {
     let fd: number;
     try {
       if (!special) mkdirp(dirname(path));
+      if (!special) removeStaleTemps(path);
       fd = openSync(this.tmp ?? path, 'w');
     } catch (err) {
       throw describeSystemError(err, `cannot write ${path}`) ?? err;

@@ -3,6 +3,7 @@ import { linkSync, readFileSync, renameSync, rmSync, statSync, utimesSync, write
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
+import { alive, startTime } from '../processes.js';
 import { systemError, writeAtomic } from './files.js';
 import type { Shard } from './options.js';
 import type { StreamState } from './parts.js';
@@ -84,31 +85,6 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 
 export async function writeCheckpoint(dir: string, cp: Checkpoint): Promise<void> {
   await writeAtomic(join(dir, CHECKPOINT), sealedCheckpoint(cp));
-}
-
-/** Whether a process runs: a zombie (killed, not yet reaped by its parent) answers signal 0 but holds nothing. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return true; // no /proc: trust the signal
-  }
-}
-
-/** When a process started (clock ticks since boot, from /proc), to tell a reused pid apart. */
-function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
 }
 
 /** The lock is touched this often while a run holds it ... */
