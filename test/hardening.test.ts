@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch } from '../src/pipeline/make-record.js';
+import { RecordSink } from '../src/pipeline/sink.js';
 import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
 import { describeRecord } from '../src/serializers/record-view.js';
 import { countTextTokens } from '../src/tokens/llama.js';
@@ -263,6 +264,20 @@ describe('every fault is one line and exit 2', () => {
     expect(readdirSync(dir).filter((n) => n.startsWith('tmp-') && n.includes('.tmp-')).sort()).toEqual(
       [`tmp-other.jsonl.tmp-${dead}`, `tmp-out.jsonl.tmp-${dead + 2000000}`, `tmp-out.jsonl.tmp-${process.pid}`].sort(),
     );
+  });
+
+  it('outputs of one command go together: when one cannot be renamed into place, those renamed before it are removed', async () => {
+    writeFileSync(p('pair-seq.jsonl'), 'an earlier run\n');
+    const records = RecordSink.open(p('pair-rec.jsonl'));
+    const sequences = RecordSink.open(p('pair-seq.jsonl'));
+    await records.write('{"a": 1}');
+    await sequences.write('{"b": 2}');
+    // Its name taken by a folder that is not empty: the rename fails after the first output's.
+    rmSync(p('pair-seq.jsonl'));
+    mkdirSync(join(p('pair-seq.jsonl'), 'inside'), { recursive: true });
+    await expect(RecordSink.closeAll([records, sequences])).rejects.toThrow(/cannot write .*pair-seq\.jsonl: .*; .*pair-rec\.jsonl removed too, as the outputs of one command go together$/);
+    expect(existsSync(p('pair-rec.jsonl'))).toBe(false);
+    expect(readdirSync(dir).filter((n) => n.startsWith('pair-') && n.includes('.tmp-'))).toEqual([]);
   });
 
   it('inspect: a window too small for the problem is one line and exit 2, as in search; a problem --fit drop leaves out has no record to show', () => {

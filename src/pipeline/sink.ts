@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { ByteText } from '../serializers/bytes.js';
-import { describeSystemError } from '../io/errors.js';
+import { describeSystemError, UsageError } from '../io/errors.js';
 import { mkdirp } from './mkdirp.js';
 import { formatOf, STDIO } from '../io/formats.js';
 import { isSpecialFile } from './paths.js';
@@ -167,7 +167,21 @@ export class RecordSink {
       for (const s of all) await s.abort();
       throw err;
     }
-    for (const s of all) await s.commit();
+    // Renamed one after another: when one cannot be, those renamed before it are removed, so
+    // a new file never stands beside an earlier run's file of the same command.
+    const renamed: RecordSink[] = [];
+    for (const s of all) {
+      try {
+        await s.commit();
+        renamed.push(s);
+      } catch (err) {
+        for (const r of all) if (!renamed.includes(r)) await r.abort();
+        const gone = renamed.filter((r) => r.tmp !== undefined).map((r) => r.path);
+        for (const path of gone) rmSync(path, { force: true });
+        if (gone.length === 0 || !(err instanceof UsageError)) throw err;
+        throw new UsageError(`${err.message}; ${gone.join(' and ')} removed too, as the outputs of one command go together`);
+      }
+    }
   }
 
   /** Writes the rest and closes the temporary file. */
