@@ -660,6 +660,17 @@ describe('corpus: crash, stop and resume', () => {
     expectSameFolder('base', 'ext');
   });
 
+  it('a file of a stopped run replaced by a folder is named by resume, not the stream\'s first file', () => {
+    const r = runKilledAt('record:apr:555', [...BASE, ...FAST, '--out', 'dirk']);
+    expect(r.signal).toBe('SIGKILL');
+    const parts = checkpointOf('dirk')!.stages.apr!.files['apr/train']!.parts;
+    expect(parts.length).toBeGreaterThan(1);
+    const open = `apr/train-${String(parts.length - 1).padStart(5, '0')}.jsonl.partial`;
+    rmSync(join(p('dirk'), open));
+    mkdirSync(join(p('dirk'), open));
+    expectUsageError(run([...BASE, '--out', 'dirk', '--resume']), new RegExp(`cannot write dirk/${escapeRe(open)}: is a folder \\(what is written so far is kept`));
+  });
+
   it('gzip: kill -9 mid-block, then --resume: the same bytes as an uninterrupted gzip run (a byte changed in what the checkpoint covers of the compressed file is refused)', () => {
     const r = runKilledAt('record:apr:555', [...GZ, ...FAST, '--out', 'gzk']);
     expect(r.signal).toBe('SIGKILL');

@@ -24,6 +24,7 @@ export function describeSystemError(err: unknown, what: string): UsageError | un
     ENOSPC: 'no space left on the device',
     EDQUOT: 'disk quota exceeded',
     EISDIR: 'is a folder',
+    ERR_FS_EISDIR: 'is a folder', // Node's own code for rm on a folder
     ENOTDIR: 'a parent is not a folder',
     EROFS: 'read-only file system',
     EMFILE: 'too many open files',

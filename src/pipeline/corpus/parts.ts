@@ -113,24 +113,29 @@ export class PartedFile {
     const at = (index: number) => join(dir, partName(plan, index));
     const folder = join(dir, plan.config);
     let fh: FileHandle | undefined;
+    // The file at hand, for an error to name.
+    let current = folder;
     try {
       mkdirp(folder);
       const written = new Set<number>();
       for (const name of readdirSync(folder).sort()) {
         const p = parsePartName(plan, name);
         if (!p) continue;
-        if (p.index >= parts.length) await rm(join(folder, name), { force: true });
+        current = join(folder, name);
+        if (p.index >= parts.length) await rm(current, { force: true });
         else if (!p.finished) written.add(p.index);
       }
       for (const name of readdirSync(folder).sort()) {
         const p = parsePartName(plan, name);
         if (!p?.finished) continue;
-        if (written.has(p.index)) await rm(join(folder, name), { force: true });
-        else await rename(join(folder, name), at(p.index));
+        current = join(folder, name);
+        if (written.has(p.index)) await rm(current, { force: true });
+        else await rename(current, at(p.index));
         written.add(p.index);
       }
       if (parts.length === 0) {
-        fh = await open(at(0), 'w');
+        current = at(0);
+        fh = await open(current, 'w');
         return new PartedFile(dir, plan, o, fh, createHash('sha256'), 0, 0, o.keepBlocks ? [] : undefined);
       }
       const closed: PartSummary[] = [];
@@ -139,7 +144,8 @@ export class PartedFile {
         const want = parts[i]!;
         const last = i === parts.length - 1;
         if (!written.has(i)) throw resumeRefused(at(i), 'is missing');
-        fh = await open(at(i), last ? constants.O_RDWR : 'r');
+        current = at(i);
+        fh = await open(current, last ? constants.O_RDWR : 'r');
         const got = await readCovered(fh, covered(want), !last, 'the checkpoint', plan.ext.endsWith('.gz'));
         if (got.problem) throw resumeRefused(at(i), got.problem);
         hash = got.hash;
@@ -155,7 +161,7 @@ export class PartedFile {
       return f;
     } catch (err) {
       await fh?.close().catch(() => undefined);
-      throw systemError(err, `cannot write ${join(dir, partName(plan, 0))}`);
+      throw systemError(err, `cannot write ${current}`);
     }
   }
 
