@@ -660,7 +660,7 @@ describe('corpus: crash, stop and resume', () => {
     expectSameFolder('base', 'ext');
   });
 
-  it('a file of a stopped run replaced by a folder is named by resume, not the stream\'s first file', () => {
+  it('a file of a stopped run replaced by a folder or a pipe is named by resume (not the stream\'s first file), and a pipe is never opened', () => {
     const r = runKilledAt('record:apr:555', [...BASE, ...FAST, '--out', 'dirk']);
     expect(r.signal).toBe('SIGKILL');
     const parts = checkpointOf('dirk')!.stages.apr!.files['apr/train']!.parts;
@@ -669,6 +669,10 @@ describe('corpus: crash, stop and resume', () => {
     rmSync(join(p('dirk'), open));
     mkdirSync(join(p('dirk'), open));
     expectUsageError(run([...BASE, '--out', 'dirk', '--resume']), new RegExp(`cannot write dirk/${escapeRe(open)}: is a folder \\(what is written so far is kept`));
+    // A pipe in a covered file's place is refused, not opened (the open or a read would wait for ever).
+    rmSync(join(p('dirk'), 'apr/train-00000.jsonl.partial'));
+    expect(spawnSync('mkfifo', [join(p('dirk'), 'apr/train-00000.jsonl.partial')]).status).toBe(0);
+    expectUsageError(run([...BASE, '--out', 'dirk', '--resume']), /cannot resume: dirk\/apr\/train-00000\.jsonl\.partial is not a regular file but a folder, pipe or device/);
   });
 
   it('gzip: kill -9 mid-block, then --resume: the same bytes as an uninterrupted gzip run (a byte changed in what the checkpoint covers of the compressed file is refused)', () => {

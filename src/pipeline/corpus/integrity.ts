@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -92,16 +93,29 @@ async function gunzippedLines(fh: FileHandle, bytes: number): Promise<number> {
   return n;
 }
 
+/** What a run's file is when something else has its name. */
+export const NOT_REGULAR = 'is not a regular file but a folder, pipe or device (move it away)';
+
+/**
+ * Opens a run's file without waiting: a pipe put in its place would block the open (or a
+ * read) for ever, so its callers check `isFile()` first. O_NONBLOCK changes nothing for a
+ * regular file.
+ */
+export function openChecked(path: string, flags: number): Promise<FileHandle> {
+  return open(path, flags | constants.O_NONBLOCK);
+}
+
 /** Checks a whole file against what vouches for it (see readCovered): what is wrong with it, or undefined. */
 export async function checkFile(path: string, want: Covered, by: string): Promise<string | undefined> {
   let fh: FileHandle;
   try {
-    fh = await open(path, 'r');
+    fh = await openChecked(path, constants.O_RDONLY);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'is missing';
     throw systemError(err, `cannot read ${path}`);
   }
   try {
+    if (!(await fh.stat()).isFile()) return NOT_REGULAR;
     return (await readCovered(fh, want, true, by, formatOf(path).gzip)).problem;
   } catch (err) {
     throw systemError(err, `cannot read ${path}`);

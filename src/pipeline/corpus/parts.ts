@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { mkdirp } from '../mkdirp.js';
 import { syncDir, systemError } from './files.js';
-import { covered, digestSoFar, readCovered, resumeRefused } from './integrity.js';
+import { covered, digestSoFar, NOT_REGULAR, openChecked, readCovered, resumeRefused } from './integrity.js';
 import { parsePartName, partName, streamKey, type FilePlan } from './plan.js';
 import type { Faults } from './faults.js';
 
@@ -145,7 +145,8 @@ export class PartedFile {
         const last = i === parts.length - 1;
         if (!written.has(i)) throw resumeRefused(at(i), 'is missing');
         current = at(i);
-        fh = await open(current, last ? constants.O_RDWR : 'r');
+        fh = await openChecked(current, last ? constants.O_RDWR : constants.O_RDONLY);
+        if (!(await fh.stat()).isFile()) throw resumeRefused(current, NOT_REGULAR);
         const got = await readCovered(fh, covered(want), !last, 'the checkpoint', plan.ext.endsWith('.gz'));
         if (got.problem) throw resumeRefused(at(i), got.problem);
         hash = got.hash;
