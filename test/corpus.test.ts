@@ -661,18 +661,20 @@ describe('corpus: crash, stop and resume', () => {
   });
 
   it('a file of a stopped run replaced by a folder or a pipe is named by resume (not the stream\'s first file), and a pipe is never opened', () => {
-    const r = runKilledAt('record:apr:555', [...BASE, ...FAST, '--out', 'dirk']);
+    // Small files, so that the file open at the kill is not the stream's first.
+    const small = [...BASE.slice(0, -2), '--max-file-size', '600KB'];
+    const r = runKilledAt('record:apr:555', [...small, ...FAST, '--out', 'dirk']);
     expect(r.signal).toBe('SIGKILL');
     const parts = checkpointOf('dirk')!.stages.apr!.files['apr/train']!.parts;
     expect(parts.length).toBeGreaterThan(1);
     const open = `apr/train-${String(parts.length - 1).padStart(5, '0')}.jsonl.partial`;
     rmSync(join(p('dirk'), open));
     mkdirSync(join(p('dirk'), open));
-    expectUsageError(run([...BASE, '--out', 'dirk', '--resume']), new RegExp(`cannot write dirk/${escapeRe(open)}: is a folder \\(what is written so far is kept`));
+    expectUsageError(run([...small, '--out', 'dirk', '--resume']), new RegExp(`cannot write dirk/${escapeRe(open)}: is a folder \\(what is written so far is kept`));
     // A pipe in a covered file's place is refused, not opened (the open or a read would wait for ever).
     rmSync(join(p('dirk'), 'apr/train-00000.jsonl.partial'));
     expect(spawnSync('mkfifo', [join(p('dirk'), 'apr/train-00000.jsonl.partial')]).status).toBe(0);
-    expectUsageError(run([...BASE, '--out', 'dirk', '--resume']), /cannot resume: dirk\/apr\/train-00000\.jsonl\.partial is not a regular file but a folder, pipe or device/);
+    expectUsageError(run([...small, '--out', 'dirk', '--resume']), /cannot resume: dirk\/apr\/train-00000\.jsonl\.partial is not a regular file but a folder, pipe or device/);
   });
 
   it('gzip: kill -9 mid-block, then --resume: the same bytes as an uninterrupted gzip run (a byte changed in what the checkpoint covers of the compressed file is refused)', () => {

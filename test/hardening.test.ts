@@ -264,6 +264,8 @@ describe('every fault is one line and exit 2', () => {
     expect(readdirSync(dir).filter((n) => n.startsWith('tmp-') && n.includes('.tmp-')).sort()).toEqual(
       [`tmp-other.jsonl.tmp-${dead}`, `tmp-out.jsonl.tmp-${dead + 2000000}`, `tmp-out.jsonl.tmp-${process.pid}`].sort(),
     );
+    // Gone again: the other tests check that no command leaves a temporary file.
+    for (const n of readdirSync(dir)) if (n.startsWith('tmp-') && n.includes('.tmp-')) rmSync(p(n));
   });
 
   it('outputs of one command go together: when one cannot be renamed into place, those renamed before it are removed', async () => {
