@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -95,7 +95,7 @@ describe('the folder lock', () => {
     expect(existsSync(join(odd, LOCK))).toBe(true);
   });
 
-  it('two runs starting together on a stale lock: exactly one takes it, whichever renames it away first (the other, renaming a fresh lock away, puts it back)', async () => {
+  it('three runs starting together on a stale lock, one of them slow to remove it: exactly one takes it', async () => {
     const { spawn, spawnSync } = await import('node:child_process');
     const { hostname } = await import('node:os');
     const { writeFileSync, mkdirSync } = await import('node:fs');
@@ -114,12 +114,15 @@ describe('the folder lock', () => {
         child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
         child.on('close', () => resolve(err));
       });
-    // The slow one judges the lock stale first and renames it late: by then the other may hold a fresh lock.
+    // The slow one judges the lock stale first and removes it late: the others judge it too meanwhile.
     const slow = start(['-r', join(repoRoot, 'test', 'slow-lock.cjs')]);
     await new Promise((r) => setTimeout(r, 300));
-    const outs = await Promise.all([slow, start([])]);
+    const second = start([]);
+    await new Promise((r) => setTimeout(r, 300));
+    const outs = await Promise.all([slow, second, start([])]);
     const took = outs.filter((e) => / -> /.test(e));
     expect(took, outs.join('\n---\n')).toHaveLength(1);
-    expect(outs.filter((e) => /is being written by another run/.test(e)), outs.join('\n---\n')).toHaveLength(1);
+    expect(outs.filter((e) => /is being written by another run/.test(e)), outs.join('\n---\n')).toHaveLength(2);
+    expect(readdirSync(folder).filter((n) => n.startsWith(`${LOCK}.`))).toEqual([]);
   });
 });

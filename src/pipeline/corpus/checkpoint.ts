@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
@@ -106,15 +106,15 @@ interface Holder {
  * has not been touched for a minute. Returns the release function.
  *
  * Races between runs started together are closed by three rules: a lock appears whole (its
- * text is written under a name of this process, then linked into place, which fails if one
- * is there), so no run ever judges a lock being written; a stale lock is taken over by
- * renaming it away first (only one run can), and only if what was renamed is the very file
- * judged stale (else it is put back); and a run removes the lock only while it is its own.
+ * text is written under a name of this run alone, then linked into place, which fails if one
+ * is there), so no run ever judges a lock being written; a stale lock is removed by one run at
+ * a time, and only while it is still the lock judged stale (takeOver); and a run removes the
+ * lock only while its text names this run.
  */
 export function acquireLock(dir: string): () => void {
   const path = join(dir, LOCK);
   const me: Holder = { pid: process.pid, host: hostname(), start: startTime(process.pid) };
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     const mine = JSON.stringify(me) + '\n';
     if (createWhole(path, mine, dir)) {
       const beat = setInterval(() => {
@@ -157,16 +157,22 @@ export function acquireLock(dir: string): () => void {
       const where = sameHost ? `pid ${holder.pid}` : `pid ${holder.pid ?? '?'} on ${holder.host}, seen ${Math.round(age / 1000)} s ago`;
       throw new UsageError(`${dir} is being written by another run (${where}); if none is running, delete ${path}`);
     }
-    takeOver(path, judged, dir);
+    // Another run taking over: wait a moment, then look again.
+    if (!takeOver(path, judged, dir)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
   throw new UsageError(`cannot take the lock ${path}: other runs keep taking it; is more than one run starting on ${dir}?`);
 }
 
+/** A name of this run alone beside `path` (host, pid and chance: pids repeat across containers and hosts). */
+function ownName(path: string, what: string): string {
+  return `${path}.${what}-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
 /** Creates `path` holding `text` whole; false (and nothing made) when it exists. */
 function createWhole(path: string, text: string, dir: string): boolean {
-  const own = `${path}.${process.pid}`;
+  const own = ownName(path, 'new');
   try {
-    writeFileSync(own, text);
+    writeFileSync(own, text, { flag: 'wx' });
     try {
       linkSync(own, path);
     } catch (err) {
@@ -181,27 +187,37 @@ function createWhole(path: string, text: string, dir: string): boolean {
   }
 }
 
+/** A takeover marker this old was left by a run that died taking over (a takeover takes milliseconds). */
+const TAKEOVER_STALE_MS = 10_000;
+
 /**
- * Removes the stale lock judged, renamed away first so that no other run's new lock is
- * removed: what was renamed is compared by its text (a holder's pid and start time), not by
- * inode, which a file made just after the stale one was removed may be given again.
+ * Removes the stale lock judged, if it is still the one judged (by its text: a holder's pid
+ * and start time). One run at a time does this, holding `.corpus.lock.takeover` (made
+ * exclusively): while the stale lock is there no run can make a new one, so the check and the
+ * removal cannot be split by another run's lock. Returns false when another run is taking
+ * over (the caller looks again).
  */
-function takeOver(path: string, judged: string, dir: string): void {
-  const away = `${path}.stale-${process.pid}`;
+function takeOver(path: string, judged: string, dir: string): boolean {
+  const marker = `${path}.takeover`;
   try {
-    renameSync(path, away);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // another run took it over first
-    throw systemError(err, `cannot take over the lock of ${dir}`);
-  }
-  try {
-    // Not the file judged: another run's fresh lock, put back (unless yet another is there).
-    if (textOf(away) !== judged) linkSync(away, path);
+    writeFileSync(marker, `${process.pid}\n`, { flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw systemError(err, `cannot take over the lock of ${dir}`);
-  } finally {
-    rmSync(away, { force: true });
+    try {
+      if (Date.now() - statSync(marker).mtimeMs > TAKEOVER_STALE_MS) rmSync(marker, { force: true });
+    } catch {
+      // Gone meanwhile: look again.
+    }
+    return false;
   }
+  try {
+    if (textOf(path) === judged) rmSync(path, { force: true });
+  } catch (err) {
+    throw systemError(err, `cannot take over the lock of ${dir}`);
+  } finally {
+    rmSync(marker, { force: true });
+  }
+  return true;
 }
 
 function textOf(path: string): string | undefined {
