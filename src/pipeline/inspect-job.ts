@@ -53,11 +53,11 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
   try {
     made = makeSearch(problem, base, rng, settings);
   } catch (err) {
-    if (err instanceof WindowTooSmall) throw new UsageError(windowTooSmallMessage(settings));
+    if (err instanceof WindowTooSmall) throw new UsageError(windowTooSmallMessage(settings, false));
     throw err;
   }
   // Dropped (--fit drop): search writes no record for it, and there is none to show.
-  if (made.dropped) throw new UsageError(`--window ${settings.window} cannot hold this problem's search, and --fit drop leaves it out: no record to show; raise --window or use --fit stop`);
+  if (made.dropped) throw new UsageError(`--window ${settings.window} cannot hold this problem's search, and --fit drop leaves it out: no record to show; raise --window, or use --fit stop to see it cut at the window`);
   return JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown>;
 }
 

@@ -44,7 +44,7 @@ export function makeSearchOrExplain(
     return maker.unsafeMake(problem, record, rng, settings);
   } catch (err) {
     if (!(err instanceof WindowTooSmall)) throw err;
-    throw new InputError(file, line, windowTooSmallMessage(settings));
+    throw new InputError(file, line, windowTooSmallMessage(settings, true));
   }
 }
 

@@ -103,14 +103,17 @@ function readers(f: (typeof SOLVER_FLAGS)[number]): SolverName[] {
 
 /**
  * A window too small for a problem's first expansion, in words, with what the user can
- * change: a wider window, the beam flags this solver reads, or (a single-sequence solver)
- * dropping such problems.
+ * change: a wider window; for a single-sequence solver also a narrower beam (its first
+ * expansion writes a line per kept child) and, where records may be left out (`search`, not
+ * `inspect`), dropping such problems. A threads solver already narrows down to a beam of 1
+ * before it refuses, so only the window helps it.
  */
-export function windowTooSmallMessage(settings: RecordSettings): string {
+export function windowTooSmallMessage(settings: RecordSettings, mayDrop: boolean): string {
   const own = solverNamed(settings.options.solver);
-  const beams = SOLVER_FLAGS.filter((f) => (f.key === 'maxBeam' || f.key === 'maxSubBeam') && f.reads(own)).map((f) => `lower ${f.flag}`);
-  const drop = own.shape === 'sequence' ? ['use --fit drop to leave such problems out'] : [];
-  return `--window ${settings.window} cannot hold the first expansion of this problem's search; ${inWords(['raise --window', ...beams, ...drop], 'or')}`;
+  const sequence = own.shape === 'sequence';
+  const beam = sequence && drawsBeam(own) ? ['lower --max-beam'] : [];
+  const drop = sequence && mayDrop ? ['use --fit drop to leave such problems out'] : [];
+  return `--window ${settings.window} cannot hold the first expansion of this problem's search; ${inWords(['raise --window', ...beam, ...drop], 'or')}`;
 }
 
 /**
