@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, openSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -16,8 +16,9 @@ const STALE_TEMP_MS = 60_000;
 /**
  * Removes `PATH.tmp-PID` files that runs killed before they could clean up (SIGKILL, out of
  * memory) left beside this output: over days of restarts they would fill the disk. One is
- * removed only when no process with its pid runs here and it has not been written to for a
- * minute (a run on another host sharing the folder keeps writing its own).
+ * removed only when no process with its pid runs here and it has not been touched for a
+ * minute: a run keeps its own touched every 10 s (TEMP_HEARTBEAT_MS) while it is open, even
+ * while it waits for input, which a run on another host or in another container shows too.
  */
 function removeStaleTemps(path: string): void {
   const dir = dirname(path);
@@ -29,9 +30,9 @@ function removeStaleTemps(path: string): void {
     return; // the open that follows names what is wrong
   }
   for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
+    if (!name.startsWith(prefix) || !/^\d{1,9}$/.test(name.slice(prefix.length))) continue;
     const pid = Number(name.slice(prefix.length));
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    if (pid === 0 || pid === process.pid || alive(pid)) continue;
     const file = join(dir, name);
     try {
       const st = statSync(file);
@@ -208,6 +209,17 @@ export class RecordSink {
     unfinished.delete(this);
   }
 
+  /** Marks the temporary file as in use (a run that waits for input writes nothing for a while). */
+  touchTemporary(): void {
+    if (this.tmp === undefined) return;
+    const now = new Date();
+    try {
+      utimesSync(this.tmp, now, now);
+    } catch {
+      // Gone: the write or the rename that follows says what is wrong.
+    }
+  }
+
   /** Drops what was written: the temporary file goes, the real name is never created. */
   async abort(): Promise<void> {
     this.done = true;
@@ -237,13 +249,26 @@ export class RecordSink {
 const open = new Set<RecordSink>();
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
+/** How often an open temporary file is touched, so that removeStaleTemps never takes it for a killed run's. */
+const TEMP_HEARTBEAT_MS = 10_000;
+let heartbeat: NodeJS.Timeout | undefined;
+
 const unfinished = {
   add(sink: RecordSink): void {
-    if (open.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+    if (open.size === 0) {
+      for (const s of SIGNALS) process.on(s, onSignal);
+      heartbeat = setInterval(() => {
+        for (const s of open) s.touchTemporary();
+      }, TEMP_HEARTBEAT_MS);
+      heartbeat.unref();
+    }
     open.add(sink);
   },
   delete(sink: RecordSink): void {
-    if (open.delete(sink) && open.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
+    if (open.delete(sink) && open.size === 0) {
+      for (const s of SIGNALS) process.off(s, onSignal);
+      clearInterval(heartbeat);
+    }
   },
   has: (sink: RecordSink): boolean => open.has(sink),
 };
