@@ -269,18 +269,32 @@ describe('every fault is one line and exit 2', () => {
     for (const n of readdirSync(dir)) if (n.startsWith('tmp-') && n.includes('.tmp-')) rmSync(p(n));
   });
 
-  it('outputs of one command go together: when one cannot be renamed into place, those renamed before it are removed', async () => {
-    writeFileSync(p('pair-seq.jsonl'), 'an earlier run\n');
+  it('outputs of one command go together: when one cannot be renamed into place, those renamed before it are left as before the run', async () => {
+    for (const earlier of [undefined, 'an earlier run\n']) {
+      rmSync(p('pair-seq.jsonl'), { recursive: true, force: true });
+      writeFileSync(p('pair-seq.jsonl'), 'an earlier run\n');
+      if (earlier === undefined) rmSync(p('pair-rec.jsonl'), { force: true });
+      else writeFileSync(p('pair-rec.jsonl'), earlier);
+      const records = RecordSink.open(p('pair-rec.jsonl'));
+      const sequences = RecordSink.open(p('pair-seq.jsonl'));
+      await records.write('{"a": 1}');
+      await sequences.write('{"b": 2}');
+      // Its name taken by a folder that is not empty: the rename fails after the first output's.
+      rmSync(p('pair-seq.jsonl'));
+      mkdirSync(join(p('pair-seq.jsonl'), 'inside'), { recursive: true });
+      await expect(RecordSink.closeAll([records, sequences])).rejects.toThrow(/cannot write .*pair-seq\.jsonl: .*; .*pair-rec\.jsonl left as before this run, as the outputs of one command go together$/);
+      // The earlier records file is back (or there is none, as before), and no other name is left.
+      if (earlier === undefined) expect(existsSync(p('pair-rec.jsonl'))).toBe(false);
+      else expect(readFileSync(p('pair-rec.jsonl'), 'utf8')).toBe(earlier);
+      expect(readdirSync(dir).filter((n) => n.startsWith('pair-') && (n.includes('.tmp-') || n.includes('.old-')))).toEqual([]);
+    }
+    // When every rename works, the earlier files' second names go too.
+    rmSync(p('pair-seq.jsonl'), { recursive: true, force: true });
     const records = RecordSink.open(p('pair-rec.jsonl'));
-    const sequences = RecordSink.open(p('pair-seq.jsonl'));
     await records.write('{"a": 1}');
-    await sequences.write('{"b": 2}');
-    // Its name taken by a folder that is not empty: the rename fails after the first output's.
-    rmSync(p('pair-seq.jsonl'));
-    mkdirSync(join(p('pair-seq.jsonl'), 'inside'), { recursive: true });
-    await expect(RecordSink.closeAll([records, sequences])).rejects.toThrow(/cannot write .*pair-seq\.jsonl: .*; .*pair-rec\.jsonl removed too, as the outputs of one command go together$/);
-    expect(existsSync(p('pair-rec.jsonl'))).toBe(false);
-    expect(readdirSync(dir).filter((n) => n.startsWith('pair-') && n.includes('.tmp-'))).toEqual([]);
+    await RecordSink.closeAll([records]);
+    expect(readFileSync(p('pair-rec.jsonl'), 'utf8')).toBe('{"a": 1}\n');
+    expect(readdirSync(dir).filter((n) => n.startsWith('pair-rec.jsonl.'))).toEqual([]);
   });
 
   it('inspect: a window too small for the problem is one line and exit 2, as in search; a problem --fit drop leaves out has no record to show', () => {

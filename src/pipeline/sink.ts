@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, openSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { createWriteStream, linkSync, openSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -168,21 +168,28 @@ export class RecordSink {
       for (const s of all) await s.abort();
       throw err;
     }
-    // Renamed one after another: when one cannot be, those renamed before it are removed, so
-    // a new file never stands beside an earlier run's file of the same command.
-    const renamed: RecordSink[] = [];
+    // Renamed one after another: when one cannot be, those renamed before it are put back as
+    // they were (the earlier file, kept by a hard link until all are renamed, or none), so a
+    // new file never stands beside an earlier run's file of the same command.
+    const renamed: { readonly sink: RecordSink; readonly earlier: string | undefined }[] = [];
     for (const s of all) {
+      const earlier = s.keepEarlier();
       try {
         await s.commit();
-        renamed.push(s);
+        renamed.push({ sink: s, earlier });
       } catch (err) {
-        for (const r of all) if (!renamed.includes(r)) await r.abort();
-        const gone = renamed.filter((r) => r.tmp !== undefined).map((r) => r.path);
-        for (const path of gone) rmSync(path, { force: true });
-        if (gone.length === 0 || !(err instanceof UsageError)) throw err;
-        throw new UsageError(`${err.message}; ${gone.join(' and ')} removed too, as the outputs of one command go together`);
+        if (earlier !== undefined) rmSync(earlier, { force: true }); // not replaced: still in place
+        for (const r of all) if (!renamed.some((x) => x.sink === r)) await r.abort();
+        for (const r of renamed) {
+          if (r.earlier !== undefined) renameSync(r.earlier, r.sink.path);
+          else rmSync(r.sink.path, { force: true });
+        }
+        const back = renamed.filter((r) => r.sink.tmp !== undefined).map((r) => r.sink.path);
+        if (back.length === 0 || !(err instanceof UsageError)) throw err;
+        throw new UsageError(`${err.message}; ${back.join(' and ')} left as before this run, as the outputs of one command go together`);
       }
     }
+    for (const r of renamed) if (r.earlier !== undefined) rmSync(r.earlier, { force: true });
   }
 
   /** Writes the rest and closes the temporary file. */
@@ -195,6 +202,22 @@ export class RecordSink {
     this.out.end();
     await settled(once(this.file, 'close'), this.erroredOut);
     if (this.failure) throw this.failure;
+  }
+
+  /**
+   * A second name (a hard link) for the file this output replaces, so that closeAll can put it
+   * back; undefined when there is none (or links do not work here: then it cannot be put back).
+   */
+  keepEarlier(): string | undefined {
+    if (this.tmp === undefined) return undefined;
+    const earlier = `${this.path}.old-${process.pid}`;
+    try {
+      rmSync(earlier, { force: true });
+      linkSync(this.path, earlier);
+      return earlier;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Gives the finished file its real name. */
