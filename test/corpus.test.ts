@@ -868,6 +868,11 @@ describe('corpus: shards and merge', () => {
     expect(treeFiles(p('bad-merged'))).toEqual([]);
     expectOk(run(['merge', 's0', 's1', '--out', 'bad-merged', '--quiet']));
     expectSameFolder('base', 'bad-merged');
+    // Beside a file of the user's (a merge without --force allows one), only merge's own go.
+    mkdirSync(p('noted-merged'));
+    writeFileSync(join(p('noted-merged'), 'notes.txt'), 'mine\n');
+    expectUsageError(run(['merge', 's0', 'bad1', '--out', 'noted-merged', '--quiet']), /does not match its shard's manifest/);
+    expect(treeFiles(p('noted-merged'))).toEqual(['notes.txt']);
     // Bytes appended after a file's last block are never read as a block: its size gives them away.
     cpSync(p('s1'), p('long1'), { recursive: true });
     const data = streamFiles('long1', 'sosp')[0]!;

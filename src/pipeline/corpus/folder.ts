@@ -93,15 +93,23 @@ export async function clearFolder(dir: string): Promise<void> {
       `--force: ${join(dir, c.unknown[0]!)}${more} is not a file of a countdown-traces corpus, and --force replaces only those; move it away, or use another --out`,
     );
   }
+  await removeOurs(dir, c, '--force: cannot empty');
+}
+
+/**
+ * Removes the tool's files from a folder (the manifest first), and its config folders once
+ * empty, leaving anything else: what a failed merge wrote, beside files of the user's.
+ */
+export async function removeOurs(dir: string, c: FolderContents = scanFolder(dir), what = 'cannot clean up'): Promise<void> {
   const order = [...c.ours.filter((n) => n === MANIFEST), ...c.ours.filter((n) => n !== MANIFEST)];
   try {
     for (const name of order) {
       rmSync(join(dir, name), { force: true });
       if (name === MANIFEST) await syncDir(dir);
     }
-    for (const name of c.configs) rmdirSync(join(dir, name));
+    for (const name of c.configs) if (readdirSync(join(dir, name)).length === 0) rmdirSync(join(dir, name));
   } catch (err) {
-    throw systemError(err, `--force: cannot empty ${dir}`);
+    throw systemError(err, `${what} ${dir}`);
   }
   await syncDir(dir);
 }

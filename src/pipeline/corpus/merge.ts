@@ -7,7 +7,7 @@ import { UsageError } from '../../io/errors.js';
 import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
 import { exists, prepareFolder, syncDir, systemError } from './files.js';
-import { clearFolder } from './folder.js';
+import { clearFolder, removeOurs } from './folder.js';
 import { refuseLeftovers } from './resume.js';
 import { MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
@@ -216,8 +216,9 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // Once merge writes, a failure removes what it wrote (a finished split looks like a corpus);
-  // where that fails too, the lock stays, so stats and report refuse the folder.
+  // Once merge writes, a failure removes what it wrote (a finished split looks like a corpus),
+  // and only that (a non-forced merge may share --out with files of the user's); where that
+  // fails too, the lock stays, so stats and report refuse the folder.
   let writing = false;
   let keepLock = false;
   try {
@@ -290,7 +291,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   } catch (err) {
     if (writing) {
       try {
-        await clearFolder(dir);
+        await removeOurs(dir);
       } catch {
         keepLock = true;
       }
