@@ -5,7 +5,7 @@ import { describeRecord } from '../serializers/record-view.js';
 import { solve } from '../solver/exact.js';
 import { countTextTokens } from '../tokens/llama.js';
 import type { Problem } from '../solver/problems.js';
-import { makeSearch } from './make-record.js';
+import { makeSearch, type MadeSearch } from './make-record.js';
 import { windowTooSmallMessage, type RecordSettings } from './settings.js';
 import { InputError, UsageError } from '../io/errors.js';
 import { WindowTooSmall } from '../solver/window.js';
@@ -49,7 +49,7 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
   // verify, search --problems and inspect --record read back what inspect --json writes.
   const { solution: _s, optimal_path: _o, ...bare } = full as Record<string, unknown>;
   const base = solution ? full : bare;
-  let made;
+  let made: MadeSearch;
   try {
     made = makeSearch(problem, base, rng, settings);
   } catch (err) {

@@ -208,7 +208,7 @@ export class RecordSink {
    * A second name (a hard link) for the file this output replaces, so that closeAll can put it
    * back; undefined when there is none (or links do not work here: then it cannot be put back).
    */
-  keepEarlier(): string | undefined {
+  private keepEarlier(): string | undefined {
     if (this.tmp === undefined) return undefined;
     const earlier = `${this.path}.old-${process.pid}`;
     try {
