@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
@@ -160,7 +160,12 @@ export function acquireLock(dir: string): () => void {
     // Another run taking over: wait a moment, then look again.
     if (!takeOver(path, judged, dir)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
-  throw new UsageError(`cannot take the lock ${path}: other runs keep taking it; is more than one run starting on ${dir}?`);
+  const age = markerAge(path);
+  throw new UsageError(
+    age !== undefined
+      ? `cannot take the lock ${path}: another run is taking it over (${path}.takeover, ${Math.round(age / 1000)} s old); if none is running, delete that file`
+      : `cannot take the lock ${path}: other runs keep taking it; is more than one run starting on ${dir}?`,
+  );
 }
 
 /** A name of this run alone beside `path` (host, pid and chance: pids repeat across containers and hosts). */
@@ -187,27 +192,28 @@ function createWhole(path: string, text: string, dir: string): boolean {
   }
 }
 
-/** A takeover marker this old was left by a run that died taking over (a takeover takes milliseconds). */
-const TAKEOVER_STALE_MS = 10_000;
+/**
+ * A takeover marker untouched this long was left by a run that died (or stalled) taking over:
+ * a takeover takes milliseconds, and a minute covers a paused process or a slow share.
+ */
+const TAKEOVER_STALE_MS = 60_000;
 
 /**
  * Removes the stale lock judged, if it is still the one judged (by its text: a holder's pid
  * and start time). One run at a time does this, holding `.corpus.lock.takeover` (made
- * exclusively): while the stale lock is there no run can make a new one, so the check and the
- * removal cannot be split by another run's lock. Returns false when another run is taking
- * over (the caller looks again).
+ * exclusively, its text naming this run alone): while the stale lock is there no run can
+ * make a new one, so the check and the removal are not split by another run's lock. A marker
+ * is removed only by its own run, or, once stale, by a run that renamed it away and found
+ * the very marker it judged stale. Returns false when another run is taking over.
  */
 function takeOver(path: string, judged: string, dir: string): boolean {
   const marker = `${path}.takeover`;
+  const mine = ownName(marker, 'by');
   try {
-    writeFileSync(marker, `${process.pid}\n`, { flag: 'wx' });
+    writeFileSync(marker, mine, { flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw systemError(err, `cannot take over the lock of ${dir}`);
-    try {
-      if (Date.now() - statSync(marker).mtimeMs > TAKEOVER_STALE_MS) rmSync(marker, { force: true });
-    } catch {
-      // Gone meanwhile: look again.
-    }
+    removeStaleMarker(marker);
     return false;
   }
   try {
@@ -215,9 +221,42 @@ function takeOver(path: string, judged: string, dir: string): boolean {
   } catch (err) {
     throw systemError(err, `cannot take over the lock of ${dir}`);
   } finally {
-    rmSync(marker, { force: true });
+    if (textOf(marker) === mine) rmSync(marker, { force: true });
   }
   return true;
+}
+
+/** A marker left by a run that died taking over, removed only if what is renamed away is that very marker. */
+function removeStaleMarker(marker: string): void {
+  let text: string;
+  try {
+    if (Date.now() - statSync(marker).mtimeMs <= TAKEOVER_STALE_MS) return;
+    text = readFileSync(marker, 'utf8');
+  } catch {
+    return; // gone meanwhile: look again
+  }
+  const away = ownName(marker, 'stale');
+  try {
+    renameSync(marker, away);
+  } catch {
+    return; // another run took it first
+  }
+  try {
+    if (textOf(away) !== text) linkSync(away, marker); // a fresh marker of another run: put back
+  } catch {
+    // Yet another marker is there: that run takes over; this one looks again.
+  } finally {
+    rmSync(away, { force: true });
+  }
+}
+
+/** When a takeover marker holds the lock back, since when (for the message). */
+function markerAge(path: string): number | undefined {
+  try {
+    return Date.now() - statSync(`${path}.takeover`).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
 
 function textOf(path: string): string | undefined {
