@@ -256,17 +256,17 @@ describe('every fault is one line and exit 2', () => {
     expect(run(['problems', '--count', '20', '--seed', '9', '--out', 'tmp-in.jsonl']).code).toBe(0);
     const dead = spawnSync('true').pid!;
     const old = new Date(Date.now() - 5 * 60_000);
-    for (const name of [`tmp-out.jsonl.tmp-${dead}`, `tmp-out.jsonl.tmp-${dead + 1000000}`, `tmp-out.jsonl.tmp-${process.pid}`, `tmp-other.jsonl.tmp-${dead}`]) {
+    for (const name of [`tmp-out.jsonl.tmp-${dead}`, `tmp-out.jsonl.old-${dead}`, `tmp-out.jsonl.tmp-${dead + 1000000}`, `tmp-out.jsonl.tmp-${process.pid}`, `tmp-out.jsonl.tmp-0${dead}`, `tmp-other.jsonl.tmp-${dead}`]) {
       writeFileSync(p(name), 'left by a killed run\n');
       utimesSync(p(name), old, old);
     }
     writeFileSync(p(`tmp-out.jsonl.tmp-${dead + 2000000}`), 'still being written, maybe from another host\n');
     expect(run(['search', 'sosp', '--problems', 'tmp-in.jsonl', '--out', 'tmp-out.jsonl']).code).toBe(0);
-    expect(readdirSync(dir).filter((n) => n.startsWith('tmp-') && n.includes('.tmp-')).sort()).toEqual(
-      [`tmp-other.jsonl.tmp-${dead}`, `tmp-out.jsonl.tmp-${dead + 2000000}`, `tmp-out.jsonl.tmp-${process.pid}`].sort(),
+    expect(readdirSync(dir).filter((n) => n.startsWith('tmp-') && /\.(tmp|old)-/.test(n)).sort()).toEqual(
+      [`tmp-other.jsonl.tmp-${dead}`, `tmp-out.jsonl.tmp-${dead + 2000000}`, `tmp-out.jsonl.tmp-${process.pid}`, `tmp-out.jsonl.tmp-0${dead}`].sort(),
     );
     // Gone again: the other tests check that no command leaves a temporary file.
-    for (const n of readdirSync(dir)) if (n.startsWith('tmp-') && n.includes('.tmp-')) rmSync(p(n));
+    for (const n of readdirSync(dir)) if (n.startsWith('tmp-') && /\.(tmp|old)-/.test(n)) rmSync(p(n));
   });
 
   it('outputs of one command go together: when one cannot be renamed into place, those renamed before it are left as before the run', async () => {

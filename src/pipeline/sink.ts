@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, linkSync, openSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { createWriteStream, existsSync, linkSync, openSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -14,15 +14,15 @@ import { alive } from './processes.js';
 const STALE_TEMP_MS = 60_000;
 
 /**
- * Removes `PATH.tmp-PID` files that runs killed before they could clean up (SIGKILL, out of
- * memory) left beside this output: over days of restarts they would fill the disk. One is
+ * Removes `PATH.tmp-PID` and `PATH.old-PID` files that runs killed before they could clean up
+ * (SIGKILL, out of memory) left beside this output: over days of restarts they would fill the disk. One is
  * removed only when no process with its pid runs here and it has not been touched for a
  * minute: a run keeps its own touched every 10 s (TEMP_HEARTBEAT_MS) while it is open, even
  * while it waits for input, which a run on another host or in another container shows too.
  */
 function removeStaleTemps(path: string): void {
   const dir = dirname(path);
-  const prefix = `${basename(path)}.tmp-`;
+  const base = basename(path);
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -30,9 +30,11 @@ function removeStaleTemps(path: string): void {
     return; // the open that follows names what is wrong
   }
   for (const name of names) {
-    if (!name.startsWith(prefix) || !/^\d{1,9}$/.test(name.slice(prefix.length))) continue;
-    const pid = Number(name.slice(prefix.length));
-    if (pid === 0 || pid === process.pid || alive(pid)) continue;
+    // NAME.tmp-PID, or NAME.old-PID: an earlier file closeAll kept while it renamed outputs.
+    const m = name.startsWith(base) ? /^\.(?:tmp|old)-([1-9]\d{0,8})$/.exec(name.slice(base.length)) : null;
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
     const file = join(dir, name);
     try {
       const st = statSync(file);
@@ -171,12 +173,14 @@ export class RecordSink {
     // Renamed one after another: when one cannot be, those renamed before it are put back as
     // they were (the earlier file, kept by a hard link until all are renamed, or none), so a
     // new file never stands beside an earlier run's file of the same command.
-    const renamed: { readonly sink: RecordSink; readonly earlier: string | undefined }[] = [];
+    const renamed: { readonly sink: RecordSink; readonly earlier: string | undefined; readonly lost: boolean }[] = [];
     for (const s of all) {
+      const existed = s.tmp !== undefined && existsSync(s.path);
       const earlier = s.keepEarlier();
       try {
         await s.commit();
-        renamed.push({ sink: s, earlier });
+        // An earlier file that could not be kept (no hard links here) is gone once replaced.
+        renamed.push({ sink: s, earlier, lost: existed && earlier === undefined });
       } catch (err) {
         if (earlier !== undefined) rmSync(earlier, { force: true }); // not replaced: still in place
         for (const r of all) if (!renamed.some((x) => x.sink === r)) await r.abort();
@@ -184,9 +188,14 @@ export class RecordSink {
           if (r.earlier !== undefined) renameSync(r.earlier, r.sink.path);
           else rmSync(r.sink.path, { force: true });
         }
-        const back = renamed.filter((r) => r.sink.tmp !== undefined).map((r) => r.sink.path);
-        if (back.length === 0 || !(err instanceof UsageError)) throw err;
-        throw new UsageError(`${err.message}; ${back.join(' and ')} left as before this run, as the outputs of one command go together`);
+        const back = renamed.filter((r) => r.sink.tmp !== undefined && !r.lost).map((r) => r.sink.path);
+        const lost = renamed.filter((r) => r.lost).map((r) => r.sink.path);
+        if (back.length + lost.length === 0 || !(err instanceof UsageError)) throw err;
+        const said = [
+          ...(back.length > 0 ? [`${back.join(' and ')} left as before this run`] : []),
+          ...(lost.length > 0 ? [`${lost.join(' and ')} removed (its earlier file could not be kept: no hard links here)`] : []),
+        ];
+        throw new UsageError(`${err.message}; ${said.join('; ')}, as the outputs of one command go together`);
       }
     }
     for (const r of renamed) if (r.earlier !== undefined) rmSync(r.earlier, { force: true });
