@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -873,6 +873,12 @@ describe('corpus: shards and merge', () => {
     writeFileSync(join(p('noted-merged'), 'notes.txt'), 'mine\n');
     expectUsageError(run(['merge', 's0', 'bad1', '--out', 'noted-merged', '--quiet']), /does not match its shard's manifest/);
     expect(treeFiles(p('noted-merged'))).toEqual(['notes.txt']);
+    // A link at a config's name would send the data into another folder (another corpus, even): refused, that folder untouched.
+    cpSync(p('s0'), p('linked-target'), { recursive: true });
+    mkdirSync(p('linked-merged'));
+    symlinkSync(join(p('linked-target'), 'sosp'), join(p('linked-merged'), 'sosp'));
+    expectUsageError(run(['merge', 's0', 's1', '--out', 'linked-merged', '--quiet']), /linked-merged\/sosp is not a folder of this run \(a link or a file\)/);
+    expectSameFolder('s0', 'linked-target');
     // Bytes appended after a file's last block are never read as a block: its size gives them away.
     cpSync(p('s1'), p('long1'), { recursive: true });
     const data = streamFiles('long1', 'sosp')[0]!;

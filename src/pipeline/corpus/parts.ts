@@ -1,9 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
-import { constants, readdirSync } from 'node:fs';
+import { constants, lstatSync, readdirSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { UsageError } from '../../io/errors.js';
 import { mkdirp } from '../mkdirp.js';
 import { syncDir, systemError } from './files.js';
 import { covered, digestSoFar, NOT_REGULAR, openChecked, readCovered, resumeRefused } from './integrity.js';
@@ -115,6 +116,8 @@ export class PartedFile {
     let fh: FileHandle | undefined;
     // The file at hand, for an error to name.
     let current = folder;
+    // A link (or a file) at a config's name would send the data elsewhere, into another corpus even.
+    if (isNotFolder(folder)) throw new UsageError(`${folder} is not a folder of this run (a link or a file); move it away, or use another --out`);
     try {
       mkdirp(folder);
       const written = new Set<number>();
@@ -307,5 +310,14 @@ export class PartedFile {
     this.chunkLines = 0;
     await Promise.allSettled(this.queue);
     await this.fh.close().catch(() => undefined);
+  }
+}
+
+/** Whether something other than a real folder (a symbolic link, a file) has this name. */
+function isNotFolder(path: string): boolean {
+  try {
+    return !lstatSync(path).isDirectory();
+  } catch {
+    return false; // nothing there yet
   }
 }
