@@ -243,7 +243,7 @@ describe('every fault is one line and exit 2', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/wrote 0 sosp records .* 6 dropped/);
     for (const fit of ['stop', 'resample']) {
-      expectRefused(run([...tight, '--fit', fit, '--out', `six-${fit}.jsonl`]), /six\.jsonl:1: --window 700 cannot hold the first expansion of this problem's search; raise --window, lower --max-beam or use --fit drop to leave such problems out$/);
+      expectRefused(run([...tight, '--fit', fit, '--out', `six-${fit}.jsonl`]), /six\.jsonl:1: --window 700 cannot hold the first expansion of this problem's search; raise --window, lower --min-beam and --max-beam or use --fit drop to leave such problems out$/);
       expect(existsSync(p(`six-${fit}.jsonl`))).toBe(false);
     }
     // The remedy names only flags the solver reads (dfs draws no beam, sosp has no child beam).
@@ -302,7 +302,11 @@ describe('every fault is one line and exit 2', () => {
       // Never --fit drop, which would leave nothing to show.
       expectRefused(run(['inspect', '--nums', '22,26,31,53', '--target', '27', '--solver', solver, '--window', '100']), /^countdown-traces: --window 100 cannot hold the first expansion of this problem's search; raise --window( or lower --max-beam)?$/);
     }
-    expectRefused(run(['inspect', '--nums', '22,26,31,53', '--target', '27', '--solver', 'sosp', '--window', '100', '--fit', 'drop']), /--fit drop leaves it out: no record to show/);
+    // Dropped, the message says why: a first expansion too wide (what --fit stop would say), or a search cut short.
+    expectRefused(run(['inspect', '--nums', '22,26,31,53', '--target', '27', '--solver', 'sosp', '--window', '100', '--fit', 'drop']), /--fit drop leaves this problem out, so there is no record to show: --window 100 cannot hold the first expansion of this problem's search; raise --window or lower --max-beam$/);
+    expectRefused(run(['inspect', '--nums', '38,89,39,91,33', '--target', '63', '--solver', 'sosp', '--window', '600', '--fit', 'drop']), /--window 600 cannot hold this problem's whole search, and --fit drop leaves it out: no record to show; raise --window, or use --fit stop to see it cut at the window$/);
+    // A beam of 1 cannot be narrowed: only the window is offered.
+    expectRefused(run(['inspect', '--nums', '22,26,31,53', '--target', '27', '--solver', 'sosp', '--window', '100', '--max-beam', '1']), /; raise --window$/);
   });
 
   it('standard output closed early: a file the command also wrote is removed and named, exit 2; with stdout alone, exit 0', () => {

@@ -56,8 +56,19 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
     if (err instanceof WindowTooSmall) throw new UsageError(windowTooSmallMessage(settings, false));
     throw err;
   }
-  // Dropped (--fit drop): search writes no record for it, and there is none to show.
-  if (made.dropped) throw new UsageError(`--window ${settings.window} cannot hold this problem's search, and --fit drop leaves it out: no record to show; raise --window, or use --fit stop to see it cut at the window`);
+  // Dropped (--fit drop): search writes no record for it, and there is none to show. Why says
+  // what helps: a first expansion too wide (the same search with --fit stop refuses it), or a
+  // search the window cut short (--fit stop shows it cut).
+  if (made.dropped && options.shape === 'sequence') {
+    const stop: RecordSettings = { ...settings, options: { ...options, fit: 'stop' } };
+    try {
+      makeSearch(problem, base, recordStreams(seed, options.solver, options.reference)(0), stop);
+    } catch (err) {
+      if (err instanceof WindowTooSmall) throw new UsageError(`--fit drop leaves this problem out, so there is no record to show: ${windowTooSmallMessage(settings, false)}`);
+      throw err;
+    }
+    throw new UsageError(`--window ${settings.window} cannot hold this problem's whole search, and --fit drop leaves it out: no record to show; raise --window, or use --fit stop to see it cut at the window`);
+  }
   return JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown>;
 }
 

@@ -111,7 +111,9 @@ function readers(f: (typeof SOLVER_FLAGS)[number]): SolverName[] {
 export function windowTooSmallMessage(settings: RecordSettings, mayDrop: boolean): string {
   const own = solverNamed(settings.options.solver);
   const sequence = own.shape === 'sequence';
-  const beam = sequence && drawsBeam(own) ? ['lower --max-beam'] : [];
+  // Narrower only where the drawn beam can be (it is at least 1): both bounds when the least is above 1.
+  const range = settings.options.beam;
+  const beam = sequence && drawsBeam(own) && range !== undefined && range.max > 1 ? [range.min > 1 ? 'lower --min-beam and --max-beam' : 'lower --max-beam'] : [];
   const drop = sequence && mayDrop ? ['use --fit drop to leave such problems out'] : [];
   return `--window ${settings.window} cannot hold the first expansion of this problem's search; ${inWords(['raise --window', ...beam, ...drop], 'or')}`;
 }
