@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -269,14 +269,63 @@ describe('every fault is one line and exit 2', () => {
     for (const n of readdirSync(dir)) if (n.startsWith('tmp-') && /\.(tmp|old)-/.test(n)) rmSync(p(n));
   });
 
+  it("the sweep never removes a file the command reads, whatever its name (search's problems, problems' --exclude)", () => {
+    const dead = spawnSync('true').pid!;
+    const old = new Date(Date.now() - 5 * 60_000);
+    expect(run(['problems', '--count', '20', '--seed', '9', '--out', `sw-out.jsonl.old-${dead}`]).code).toBe(0);
+    utimesSync(p(`sw-out.jsonl.old-${dead}`), old, old);
+    expect(run(['search', 'sosp', '--problems', `sw-out.jsonl.old-${dead}`, '--out', 'sw-out.jsonl']).code).toBe(0);
+    expect(existsSync(p(`sw-out.jsonl.old-${dead}`))).toBe(true);
+    expect(run(['problems', '--count', '5', '--seed', '3', '--exclude', `sw-out.jsonl.old-${dead}`, '--out', 'sw-out.jsonl']).code).toBe(0);
+    expect(existsSync(p(`sw-out.jsonl.old-${dead}`))).toBe(true);
+    rmSync(p(`sw-out.jsonl.old-${dead}`));
+  });
+
+  it('corpus: a link at a file name it writes anew (a top file\'s .partial) is replaced, never written through', () => {
+    rmSync(p('lnk'), { recursive: true, force: true });
+    mkdirSync(p('lnk'));
+    writeFileSync(p('precious-a.txt'), 'precious\n');
+    writeFileSync(p('precious-b.txt'), 'precious\n');
+    symlinkSync('../precious-a.txt', p('lnk/stats.json.partial'));
+    linkSync(p('precious-b.txt'), p('lnk/README.md.partial'));
+    expect(run(['corpus', '--count', '30', '--val-count', '5', '--solvers', 'sosp', '--quiet', '--out', 'lnk']).code).toBe(0);
+    expect(text('precious-a.txt')).toBe('precious\n');
+    expect(text('precious-b.txt')).toBe('precious\n');
+    expect(lstatSync(p('lnk/stats.json')).isFile()).toBe(true);
+    expect(statSync(p('lnk/README.md')).nlink).toBe(1);
+    for (const n of ['lnk', 'precious-a.txt', 'precious-b.txt']) rmSync(p(n), { recursive: true });
+  });
+
+  it('an output written in place (a pipe) is never removed when another output of the command cannot be renamed', async () => {
+    const fifo = p('pair-fifo');
+    rmSync(fifo, { force: true });
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // A reader holds the pipe open, so the writer never waits; what it reads is dropped.
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      rmSync(p('pair-seq.jsonl'), { recursive: true, force: true });
+      const records = RecordSink.open(fifo, []);
+      const sequences = RecordSink.open(p('pair-seq.jsonl'), []);
+      await records.write('{"a": 1}');
+      await sequences.write('{"b": 2}');
+      mkdirSync(join(p('pair-seq.jsonl'), 'inside'), { recursive: true });
+      await expect(RecordSink.closeAll([records, sequences])).rejects.toThrow(/cannot write .*pair-seq\.jsonl: /);
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+    } finally {
+      closeSync(reader);
+      rmSync(fifo, { force: true });
+      rmSync(p('pair-seq.jsonl'), { recursive: true, force: true });
+    }
+  });
+
   it('outputs of one command go together: when one cannot be renamed into place, those renamed before it are left as before the run', async () => {
     for (const earlier of [undefined, 'an earlier run\n']) {
       rmSync(p('pair-seq.jsonl'), { recursive: true, force: true });
       writeFileSync(p('pair-seq.jsonl'), 'an earlier run\n');
       if (earlier === undefined) rmSync(p('pair-rec.jsonl'), { force: true });
       else writeFileSync(p('pair-rec.jsonl'), earlier);
-      const records = RecordSink.open(p('pair-rec.jsonl'));
-      const sequences = RecordSink.open(p('pair-seq.jsonl'));
+      const records = RecordSink.open(p('pair-rec.jsonl'), []);
+      const sequences = RecordSink.open(p('pair-seq.jsonl'), []);
       await records.write('{"a": 1}');
       await sequences.write('{"b": 2}');
       // Its name taken by a folder that is not empty: the rename fails after the first output's.
@@ -290,7 +339,7 @@ describe('every fault is one line and exit 2', () => {
     }
     // When every rename works, the earlier files' second names go too.
     rmSync(p('pair-seq.jsonl'), { recursive: true, force: true });
-    const records = RecordSink.open(p('pair-rec.jsonl'));
+    const records = RecordSink.open(p('pair-rec.jsonl'), []);
     await records.write('{"a": 1}');
     await RecordSink.closeAll([records]);
     expect(readFileSync(p('pair-rec.jsonl'), 'utf8')).toBe('{"a": 1}\n');

@@ -28,6 +28,8 @@ export function describeSystemError(err: unknown, what: string): UsageError | un
     ENOTDIR: 'a parent is not a folder',
     EROFS: 'read-only file system',
     EMFILE: 'too many open files',
+    EBUSY: 'busy (in use, or a mount point)',
+    ENOTEMPTY: 'a folder that is not empty',
   };
   return new UsageError(`${what}: ${reasons[e.code] ?? e.message}`);
 }

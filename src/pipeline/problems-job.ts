@@ -77,7 +77,7 @@ export async function runProblems(job: ProblemsJob): Promise<number> {
     job.compat === 'reference'
       ? referenceProblems(job.seed, job.spec, job.count, excluded.keys, job.split === 'val' ? excluded.records : 0)
       : defaultProblems(job.seed, job.split, job.spec, job.count, excluded.keys);
-  const sink = RecordSink.open(job.out);
+  const sink = RecordSink.open(job.out, job.exclude ? [job.exclude] : []);
   const progress = lateStage('problems', job.out === '-' ? 'stdout' : job.out, job.count);
   let yielded = performance.now();
   try {

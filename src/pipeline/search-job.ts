@@ -57,10 +57,10 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   // A sequences file needs every sequence's text (and, as JSON Lines, its tokens).
   const settings: RecordSettings = job.sequencesOut ? { ...job.settings, countTokens: true } : job.settings;
   const rngFor = recordStreams(job.seed, settings.options.solver, settings.options.reference);
-  const sink = RecordSink.open(job.out);
+  const sink = RecordSink.open(job.out, [job.problems]);
   let seqSink: RecordSink | undefined;
   try {
-    seqSink = job.sequencesOut ? RecordSink.open(job.sequencesOut) : undefined;
+    seqSink = job.sequencesOut ? RecordSink.open(job.sequencesOut, [job.problems]) : undefined;
   } catch (err) {
     await sink.abort(); // the first output's temporary file must not outlive the second's failure
     throw err;

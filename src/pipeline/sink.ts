@@ -7,7 +7,7 @@ import { ByteText } from '../serializers/bytes.js';
 import { describeSystemError, UsageError } from '../io/errors.js';
 import { mkdirp } from './mkdirp.js';
 import { formatOf, STDIO } from '../io/formats.js';
-import { isSpecialFile } from './paths.js';
+import { fileKey, isSpecialFile } from './paths.js';
 import { alive } from './processes.js';
 
 /** A temporary file this long untouched, of a process not running here, is an earlier run's. */
@@ -19,11 +19,13 @@ const STALE_TEMP_MS = 60_000;
  * removed only when no process with its pid runs here and it has not been touched for a
  * minute: a run keeps its own touched every 10 s (TEMP_HEARTBEAT_MS) while it is open, even
  * while it waits for input, which a run on another host or in another container shows too.
+ * A file the command reads (`inputs`) is never removed, whatever its name.
  */
-function removeStaleTemps(path: string): void {
+function removeStaleTemps(path: string, inputs: readonly string[]): void {
   const dir = dirname(path);
   const base = basename(path);
   let names: string[];
+  let spared: Set<string | undefined> | undefined;
   try {
     names = readdirSync(dir);
   } catch {
@@ -38,7 +40,9 @@ function removeStaleTemps(path: string): void {
     const file = join(dir, name);
     try {
       const st = statSync(file);
-      if (st.isFile() && Date.now() - st.mtimeMs > STALE_TEMP_MS) rmSync(file, { force: true });
+      if (!st.isFile() || Date.now() - st.mtimeMs <= STALE_TEMP_MS) continue;
+      spared ??= new Set(inputs.map(fileKey));
+      if (!spared.has(fileKey(file))) rmSync(file, { force: true });
     } catch {
       // Gone meanwhile, or not ours to remove: left as it is.
     }
@@ -69,7 +73,7 @@ export class RecordSink {
   /** Settles when the output stream errors; raced against waits so they never hang. */
   private readonly erroredOut: Promise<void>;
 
-  private constructor(readonly path: string) {
+  private constructor(readonly path: string, inputs: readonly string[]) {
     const fmt = formatOf(path);
     this.array = fmt.array;
     if (path === STDIO) {
@@ -85,7 +89,7 @@ export class RecordSink {
     let fd: number;
     try {
       if (!special) mkdirp(dirname(path));
-      if (!special) removeStaleTemps(path);
+      if (!special) removeStaleTemps(path, inputs);
       fd = openSync(this.tmp ?? path, 'w');
     } catch (err) {
       throw describeSystemError(err, `cannot write ${path}`) ?? err;
@@ -104,8 +108,9 @@ export class RecordSink {
     this.erroredOut = once(this.out, 'error').then(() => undefined, () => undefined);
   }
 
-  static open(path: string): RecordSink {
-    return new RecordSink(path);
+  /** Opens an output; `inputs` are the files the command reads (never taken for a killed run's leftovers). */
+  static open(path: string, inputs: readonly string[]): RecordSink {
+    return new RecordSink(path, inputs);
   }
 
   get records(): number {
@@ -184,16 +189,25 @@ export class RecordSink {
       } catch (err) {
         if (earlier !== undefined) rmSync(earlier, { force: true }); // not replaced: still in place
         for (const r of all) if (!renamed.some((x) => x.sink === r)) await r.abort();
-        for (const r of renamed) {
-          if (r.earlier !== undefined) renameSync(r.earlier, r.sink.path);
-          else rmSync(r.sink.path, { force: true });
+        // Only files this run renamed into place are undone: a pipe, a device or standard
+        // output was written in place, and its name is never removed.
+        const undone = renamed.filter((r) => r.sink.tmp !== undefined);
+        const stuck: string[] = [];
+        for (const r of undone) {
+          try {
+            if (r.earlier !== undefined) renameSync(r.earlier, r.sink.path);
+            else rmSync(r.sink.path, { force: true });
+          } catch {
+            stuck.push(r.sink.path); // its earlier file's second name went meanwhile
+          }
         }
-        const back = renamed.filter((r) => r.sink.tmp !== undefined && !r.lost).map((r) => r.sink.path);
-        const lost = renamed.filter((r) => r.lost).map((r) => r.sink.path);
-        if (back.length + lost.length === 0 || !(err instanceof UsageError)) throw err;
+        const back = undone.filter((r) => !r.lost && !stuck.includes(r.sink.path)).map((r) => r.sink.path);
+        const lost = undone.filter((r) => r.lost && !stuck.includes(r.sink.path)).map((r) => r.sink.path);
+        if (back.length + lost.length + stuck.length === 0 || !(err instanceof UsageError)) throw err;
         const said = [
           ...(back.length > 0 ? [`${back.join(' and ')} left as before this run`] : []),
           ...(lost.length > 0 ? [`${lost.join(' and ')} removed (its earlier file could not be kept: no hard links here)`] : []),
+          ...(stuck.length > 0 ? [`${stuck.join(' and ')} left as this run wrote it (its earlier file could not be put back)`] : []),
         ];
         throw new UsageError(`${err.message}; ${said.join('; ')}, as the outputs of one command go together`);
       }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { open, rename, stat } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { describeSystemError, UsageError } from '../../io/errors.js';
 import { mkdirp } from '../mkdirp.js';
 import { checkNamed } from '../paths.js';
@@ -36,11 +36,20 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Opens a file to be written from nothing: whatever stands at its name (a symbolic or hard
+ * link a user left there, a killed run's file) is removed first, never written through.
+ */
+export async function openNew(path: string): Promise<FileHandle> {
+  await rm(path, { force: true });
+  return open(path, 'wx');
+}
+
 /** Writes a small file atomically: under `.partial`, synced, then renamed. */
 export async function writeAtomic(path: string, text: string): Promise<FileSummary> {
   const tmp = path + PARTIAL;
   try {
-    const fh = await open(tmp, 'w');
+    const fh = await openNew(tmp);
     try {
       await fh.writeFile(text);
       await fh.datasync();

@@ -1,12 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import { constants, lstatSync, readdirSync } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { UsageError } from '../../io/errors.js';
 import { mkdirp } from '../mkdirp.js';
-import { syncDir, systemError } from './files.js';
+import { openNew, syncDir, systemError } from './files.js';
 import { covered, digestSoFar, NOT_REGULAR, openChecked, readCovered, resumeRefused } from './integrity.js';
 import { parsePartName, partName, streamKey, type FilePlan } from './plan.js';
 import type { Faults } from './faults.js';
@@ -138,7 +138,7 @@ export class PartedFile {
       }
       if (parts.length === 0) {
         current = at(0);
-        fh = await open(current, 'w');
+        fh = await openNew(current);
         return new PartedFile(dir, plan, o, fh, createHash('sha256'), 0, 0, o.keepBlocks ? [] : undefined);
       }
       const closed: PartSummary[] = [];
@@ -247,7 +247,7 @@ export class PartedFile {
     await this.fh.close();
     const index = this.closed.length;
     this.closed.push({ name: partName(this.plan, index), bytes: this.written, records: this.lines, sha256: this.hash.digest('hex') });
-    this.fh = await open(this.path(index + 1), 'w');
+    this.fh = await openNew(this.path(index + 1));
     await syncDir(join(this.dir, this.plan.config));
     this.hash = createHash('sha256');
     this.written = 0;
