@@ -95,6 +95,32 @@ describe('the folder lock', () => {
     expect(existsSync(join(odd, LOCK))).toBe(true);
   });
 
+  it("a lock of this host's name taken in another pid namespace (a container sharing the hostname) is judged by its age, not by this namespace's pids; a link at the lock's name is one line", async () => {
+    const { writeFileSync, mkdirSync, symlinkSync, utimesSync, existsSync } = await import('node:fs');
+    const { hostname } = await import('node:os');
+    const { acquireLock } = await import('../src/pipeline/corpus/checkpoint.js');
+    const { pidSpace } = await import('../src/pipeline/processes.js');
+    const { LOCK } = await import('../src/pipeline/corpus/plan.js');
+    const folder = join(dir, 'other-space');
+    mkdirSync(folder);
+    // Its pid is this process's own here: in its own namespace it is another, running process.
+    const theirs = JSON.stringify({ pid: process.pid, host: hostname(), start: '1', pids: 'pid:[1]' }) + '\n';
+    writeFileSync(join(folder, LOCK), theirs);
+    if (pidSpace() !== undefined) {
+      expect(() => acquireLock(folder)).toThrow(/being written by another run \(pid \d+ on .* in another pid namespace, seen 0 s ago\)/);
+      expect(readFileSync(join(folder, LOCK), 'utf8')).toBe(theirs);
+    }
+    // Untouched for minutes: its run is gone, wherever it ran.
+    const old = new Date(Date.now() - 5 * 60_000);
+    utimesSync(join(folder, LOCK), old, old);
+    acquireLock(folder)();
+    expect(existsSync(join(folder, LOCK))).toBe(false);
+    const linked = join(dir, 'linked-lock');
+    mkdirSync(linked);
+    symlinkSync('/nonexistent', join(linked, LOCK));
+    expect(() => acquireLock(linked)).toThrow(/linked-lock\/\.corpus\.lock is not a lock file \(a link, folder or other\)/);
+  });
+
   it('three runs starting together on a stale lock, one of them slow to remove it: exactly one takes it', async () => {
     const { spawn, spawnSync } = await import('node:child_process');
     const { hostname } = await import('node:os');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 // Processes of this host, as the corpus lock and the temporary files of outputs judge them.
 
@@ -22,6 +22,19 @@ export function startTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * This process's pid namespace (Linux: `pid:[N]`), undefined where there is none to read. Two
+ * containers can share a hostname (host networking) and not their processes: a pid is judged
+ * alive or gone only within the namespace it was taken in.
+ */
+export function pidSpace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
   } catch {
     return undefined;
   }

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
-import { alive, startTime } from '../processes.js';
+import { alive, pidSpace, startTime } from '../processes.js';
 import { systemError, writeAtomic } from './files.js';
 import type { Shard } from './options.js';
 import type { StreamState } from './parts.js';
@@ -96,6 +96,8 @@ interface Holder {
   pid?: number;
   host?: string;
   start?: string;
+  /** Its pid namespace (pidSpace); absent in locks of older versions. */
+  pids?: string;
 }
 
 /**
@@ -113,7 +115,7 @@ interface Holder {
  */
 export function acquireLock(dir: string): () => void {
   const path = join(dir, LOCK);
-  const me: Holder = { pid: process.pid, host: hostname(), start: startTime(process.pid) };
+  const me: Holder = { pid: process.pid, host: hostname(), start: startTime(process.pid), pids: pidSpace() };
   for (let attempt = 0; attempt < 20; attempt++) {
     const mine = JSON.stringify(me) + '\n';
     if (createWhole(path, mine, dir)) {
@@ -136,8 +138,8 @@ export function acquireLock(dir: string): () => void {
     let age = 0;
     let judged: string | undefined;
     try {
-      const st = statSync(path);
-      if (!st.isFile()) throw new UsageError(`${path} is not a lock file (a folder or other); remove it if no run is writing ${dir}`);
+      const st = lstatSync(path);
+      if (!st.isFile()) throw new UsageError(`${path} is not a lock file (a link, folder or other); remove it if no run is writing ${dir}`);
       age = Date.now() - st.mtimeMs;
       judged = readFileSync(path, 'utf8');
       holder = JSON.parse(judged) as Holder;
@@ -146,7 +148,9 @@ export function acquireLock(dir: string): () => void {
       if (judged === undefined) continue; // gone meanwhile: try again
       // A torn lock file of an older version (written in place): its writer died while writing it.
     }
-    const sameHost = holder.host === undefined || holder.host === me.host;
+    // Its pid means a process here only on this host and in this pid namespace; elsewhere
+    // (another node, or a container sharing the hostname) only the heartbeat tells.
+    const sameHost = (holder.host === undefined || holder.host === me.host) && (holder.pids === undefined || holder.pids === me.pids);
     const gone = sameHost
       ? holder.pid === undefined ||
         holder.pid === process.pid ||
@@ -154,7 +158,8 @@ export function acquireLock(dir: string): () => void {
         (holder.start !== undefined && startTime(holder.pid) !== undefined && startTime(holder.pid) !== holder.start)
       : age > STALE_MS;
     if (!gone) {
-      const where = sameHost ? `pid ${holder.pid}` : `pid ${holder.pid ?? '?'} on ${holder.host}, seen ${Math.round(age / 1000)} s ago`;
+      const space = holder.host === me.host ? ' in another pid namespace' : '';
+      const where = sameHost ? `pid ${holder.pid}` : `pid ${holder.pid ?? '?'} on ${holder.host}${space}, seen ${Math.round(age / 1000)} s ago`;
       throw new UsageError(`${dir} is being written by another run (${where}); if none is running, delete ${path}`);
     }
     // Another run taking over: wait a moment, then look again.
