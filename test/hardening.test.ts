@@ -296,6 +296,15 @@ describe('every fault is one line and exit 2', () => {
     for (const n of ['lnk', 'precious-a.txt', 'precious-b.txt']) rmSync(p(n), { recursive: true });
   });
 
+  it("corpus: a link at a later stage's config folder is refused before any data is written", () => {
+    rmSync(p('late-link'), { recursive: true, force: true });
+    mkdirSync(p('late-link'));
+    symlinkSync('/nonexistent', p('late-link/apr_sequences'));
+    expectRefused(run(['corpus', '--count', '30', '--val-count', '5', '--solvers', 'sosp,apr', '--quiet', '--out', 'late-link']), /late-link\/apr_sequences is not a folder of this run \(a link or a file\)/);
+    expect(readdirSync(p('late-link'))).toEqual(['apr_sequences']);
+    rmSync(p('late-link'), { recursive: true });
+  });
+
   it('an output written in place (a pipe) is never removed when another output of the command cannot be renamed', async () => {
     const fifo = p('pair-fifo');
     rmSync(fifo, { force: true });

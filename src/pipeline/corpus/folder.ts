@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readSync, rmdirSync, rmSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { isCard } from './card.js';
@@ -112,4 +112,20 @@ export async function removeOurs(dir: string, c: FolderContents = scanFolder(dir
     throw systemError(err, `${what} ${dir}`);
   }
   await syncDir(dir);
+}
+
+/** Refuses a config folder's name held by a link or a file: the data would go elsewhere, into another corpus even. */
+export function checkConfigFolder(folder: string): void {
+  let real: boolean;
+  try {
+    real = lstatSync(folder).isDirectory();
+  } catch {
+    return; // nothing there yet
+  }
+  if (!real) throw new UsageError(`${folder} is not a folder of this run (a link or a file); move it away, or use another --out`);
+}
+
+/** Every config folder's name in `dir` checked before any data is written, not when its stage starts (hours later). */
+export function checkConfigFolders(dir: string): void {
+  for (const name of everyConfig()) checkConfigFolder(join(dir, name));
 }

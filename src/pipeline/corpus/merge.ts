@@ -7,7 +7,7 @@ import { UsageError } from '../../io/errors.js';
 import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
 import { exists, prepareFolder, syncDir, systemError } from './files.js';
-import { clearFolder, removeOurs } from './folder.js';
+import { checkConfigFolders, clearFolder, removeOurs } from './folder.js';
 import { refuseLeftovers } from './resume.js';
 import { MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
@@ -208,6 +208,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   }
   const dir = job.out;
   prepareFolder(dir);
+  checkConfigFolders(dir);
   const release = acquireLock(dir);
   // A merge is quick to repeat: a signal ends it at once, leaving the lock, so stats and report refuse the half-written folder.
   const onSignal = (signal: NodeJS.Signals) => {

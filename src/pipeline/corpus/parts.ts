@@ -1,12 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
-import { constants, lstatSync, readdirSync } from 'node:fs';
+import { constants, readdirSync } from 'node:fs';
 import { rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { UsageError } from '../../io/errors.js';
 import { mkdirp } from '../mkdirp.js';
 import { openNew, syncDir, systemError } from './files.js';
+import { checkConfigFolder } from './folder.js';
 import { covered, digestSoFar, NOT_REGULAR, openChecked, readCovered, resumeRefused } from './integrity.js';
 import { parsePartName, partName, streamKey, type FilePlan } from './plan.js';
 import type { Faults } from './faults.js';
@@ -116,8 +116,7 @@ export class PartedFile {
     let fh: FileHandle | undefined;
     // The file at hand, for an error to name.
     let current = folder;
-    // A link (or a file) at a config's name would send the data elsewhere, into another corpus even.
-    if (isNotFolder(folder)) throw new UsageError(`${folder} is not a folder of this run (a link or a file); move it away, or use another --out`);
+    checkConfigFolder(folder); // checked before the run too (checkConfigFolders); here again, as it may have changed
     try {
       mkdirp(folder);
       const written = new Set<number>();
@@ -313,11 +312,3 @@ export class PartedFile {
   }
 }
 
-/** Whether something other than a real folder (a symbolic link, a file) has this name. */
-function isNotFolder(path: string): boolean {
-  try {
-    return !lstatSync(path).isDirectory();
-  } catch {
-    return false; // nothing there yet
-  }
-}

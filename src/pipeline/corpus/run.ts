@@ -6,6 +6,7 @@ import { Checkpointer } from './checkpointer.js';
 import { RunContext } from './context.js';
 import type { Faults } from './faults.js';
 import { DiskError, prepareFolder } from './files.js';
+import { checkConfigFolders } from './folder.js';
 import { finishCorpus, type CorpusResult } from './finish.js';
 import { checkCounts, type CorpusOptions, type RunSettings } from './options.js';
 import { planStages, shardRange, type StagePlan } from './plan.js';
@@ -83,6 +84,7 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Fault
   const stages = planStages(o, s.shard);
   const dir = s.out;
   prepareFolder(dir);
+  checkConfigFolders(dir);
   const release = acquireLock(dir);
   let runner: Runner | undefined;
   let started = false;
