@@ -269,6 +269,16 @@ describe('every fault is one line and exit 2', () => {
     for (const n of readdirSync(dir)) if (n.startsWith('tmp-') && /\.(tmp|old)-/.test(n)) rmSync(p(n));
   });
 
+  it('a window that leaves nothing solved says so on the summary line', () => {
+    expect(run(['problems', '--count', '20', '--seed', '4', '--out', 'tiny-window.jsonl']).code).toBe(0);
+    const r = run(['search', 'apr', '--problems', 'tiny-window.jsonl', '--window', '300', '--out', 'tiny-window-apr.jsonl']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/: 0 solved \(0\.0%\).*; none solved within --window 300: it may be too small for these problems \(compare --window 0\)$/m);
+    expect(run(['search', 'apr', '--problems', 'tiny-window.jsonl', '--out', 'tiny-window-apr.jsonl']).stderr).not.toMatch(/none solved/);
+    for (const n of ['tiny-window.jsonl', 'tiny-window-apr.jsonl']) rmSync(p(n));
+  });
+
   it("the sweep never removes a file the command reads, whatever its name (search's problems, problems' --exclude)", () => {
     const dead = spawnSync('true').pid!;
     const old = new Date(Date.now() - 5 * 60_000);
