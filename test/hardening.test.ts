@@ -276,6 +276,8 @@ describe('every fault is one line and exit 2', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/: 0 solved \(0\.0%\).*; none solved within --window 300: it may be too small for these problems \(compare --window 0\)$/m);
     expect(run(['search', 'apr', '--problems', 'tiny-window.jsonl', '--out', 'tiny-window-apr.jsonl']).stderr).not.toMatch(/none solved/);
+    // Every problem left out is nothing solved too.
+    expect(run(['search', 'sosp', '--problems', 'tiny-window.jsonl', '--window', '300', '--fit', 'drop', '--out', 'tiny-window-apr.jsonl']).stderr).toMatch(/: 0 solved .*, 20 dropped; none solved within --window 300/);
     for (const n of ['tiny-window.jsonl', 'tiny-window-apr.jsonl']) rmSync(p(n));
   });
 

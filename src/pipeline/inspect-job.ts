@@ -61,6 +61,7 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
   // search the window cut short (--fit stop shows it cut).
   if (made.dropped && options.shape === 'sequence') {
     const stop: RecordSettings = { ...settings, options: { ...options, fit: 'stop' } };
+    // Streams made afresh: the first search has moved its own (reference mode shares one).
     try {
       makeSearch(problem, base, recordStreams(seed, options.solver, options.reference)(0), stop);
     } catch (err) {

@@ -112,7 +112,7 @@ export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
     `wrote ${sum.records} ${job.settings.options.solver} records to ${job.out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
     `${over}, ${sum.outOfBudget} stopped by the window` +
     (sum.dropped ? `, ${sum.dropped} dropped` : '') +
-    // A window that leaves nothing solved makes no training data (windows far below 1,024 can).
-    (sum.records > sum.dropped && sum.solved === 0 && job.settings.window > 0 ? `; none solved within --window ${job.settings.window}: it may be too small for these problems (compare --window 0)` : '')
+    // A window that leaves nothing solved, written or dropped, makes no training data (windows far below 1,024 can).
+    (sum.solved === 0 && job.settings.window > 0 ? `; none solved within --window ${job.settings.window}: it may be too small for these problems (compare --window 0)` : '')
   );
 }

@@ -191,18 +191,19 @@ export class RecordSink {
         for (const r of all) if (!renamed.some((x) => x.sink === r)) await r.abort();
         // Only files this run renamed into place are undone: a pipe, a device or standard
         // output was written in place, and its name is never removed.
-        const undone = renamed.filter((r) => r.sink.tmp !== undefined);
+        const back: string[] = [];
+        const lost: string[] = [];
         const stuck: string[] = [];
-        for (const r of undone) {
+        for (const r of renamed) {
+          if (r.sink.tmp === undefined) continue;
           try {
             if (r.earlier !== undefined) renameSync(r.earlier, r.sink.path);
             else rmSync(r.sink.path, { force: true });
+            (r.lost ? lost : back).push(r.sink.path);
           } catch {
             stuck.push(r.sink.path); // its earlier file's second name went meanwhile
           }
         }
-        const back = undone.filter((r) => !r.lost && !stuck.includes(r.sink.path)).map((r) => r.sink.path);
-        const lost = undone.filter((r) => r.lost && !stuck.includes(r.sink.path)).map((r) => r.sink.path);
         if (back.length + lost.length + stuck.length === 0 || !(err instanceof UsageError)) throw err;
         const said = [
           ...(back.length > 0 ? [`${back.join(' and ')} left as before this run`] : []),

@@ -311,4 +311,3 @@ export class PartedFile {
     await this.fh.close().catch(() => undefined);
   }
 }
-
