@@ -4,7 +4,10 @@ import { streamFor } from '../src/random/streams.js';
 import { ByteText } from '../src/serializers/bytes.js';
 import { EventCosts, windowRules } from '../src/serializers/token-costs.js';
 import { LineWriter } from '../src/serializers/trace.js';
+import { bindHeuristic } from '../src/core/heuristics.js';
+import { OPERATORS, type Step } from '../src/core/countdown.js';
 import type { Thread } from '../src/solver/events.js';
+import { children, rootNode, type SearchNode } from '../src/solver/node.js';
 import { runSearch, SOLVERS } from '../src/solver/registry.js';
 import { WindowTooSmall } from '../src/solver/window.js';
 import { countAsciiTokens } from '../src/tokens/llama.js';
@@ -72,6 +75,56 @@ describe('token costs of trace events', () => {
       out.clear();
       writer.write(out, e);
       expect(costs.opening(e)).toBe(countAsciiTokens(out.view(), 0, out.length, true, true));
+    }
+  });
+
+  it('of a clean path, at their floor, are never more than a real path from the same node costs', () => {
+    const descent = fc.record({
+      nums: fc.array(fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 10 ** 6 })), {
+        minLength: 2,
+        maxLength: 6,
+      }),
+      // Which child to take at each step, and the printed index it gets (ids of more digits).
+      picks: fc.array(fc.tuple(fc.nat(), fc.nat(40)), { minLength: 6, maxLength: 6 }),
+    });
+    let paths = 0;
+    fc.assert(
+      fc.property(descent, ({ nums, picks }) => {
+        const h = bindHeuristic('sum_heuristic', 24);
+        const path: SearchNode[] = [rootNode(nums, h)];
+        for (let k = 0; path.at(-1)!.nums.length > 1; k++) {
+          const parent = path.at(-1)!;
+          const options = children(parent, h);
+          const [pick, index] = picks[k]!;
+          const child = options[pick % options.length]!;
+          child.id = `${parent.id},${index}`;
+          path.push(child);
+        }
+        // The target is what the path makes: its last node is a goal.
+        const goal = path.at(-1)!;
+        const costs = new EventCosts(goal.nums[0]!);
+        for (const from of path.slice(0, -1)) {
+          const real = costs.following({ type: 'path', from, to: goal });
+          expect(costs.pathFloor(from), `from #${from.id} [${from.nums.join(', ')}]`).toBeLessThanOrEqual(real);
+          paths++;
+        }
+      }),
+      { numRuns: 400, seed: 20261203 },
+    );
+    expect(paths).toBeGreaterThan(1000);
+  });
+
+  it('of an operation line count the same for every operator (the path floor writes `+` for each)', () => {
+    const costs = new EventCosts(24);
+    const root = rootNode([1, 1, 1, 1, 1, 1], bindHeuristic('sum_heuristic', 24));
+    for (let numbers = 1; numbers <= 5; numbers++) {
+      const counts = OPERATORS.map((op) => {
+        const step: Step = { left: 1, op, right: 1, result: op === '+' ? 2 : op === '-' ? 0 : 1 };
+        const nums = [...new Array<number>(numbers - 1).fill(1), step.result];
+        const node: SearchNode = { id: '0,0', nums, step, parent: root, h: 0, termSum: 0, textBy: 0, textIn: 0, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
+        return [costs.following({ type: 'explore', node }), costs.following({ type: 'generated', node }), costs.following({ type: 'state', node })];
+      });
+      for (const c of counts) expect(c).toEqual(counts[0]);
     }
   });
 });

@@ -298,6 +298,29 @@ export class EventCosts implements TextCosts {
     return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.leaf(this.scratch, node, op))) + digits;
   }
 
+  /**
+   * The fewest tokens a clean path from `from` down to a goal can take: `path`'s lines with
+   * every number the path makes one digit, except the goal's, which is the target. An
+   * operation's line shape counts the same for every operator (test/event-costs.test.ts), so
+   * `+` stands for each. No more than any real path's count: a digit is a token of its own.
+   * A planner weighs with it whether a child could still be joined before searching it.
+   */
+  pathFloor(from: SearchNode): number {
+    let n = this.move(from);
+    let node = from;
+    for (let left = from.nums.length - 1; left >= 1; left--) {
+      const next = floorChild(node, left);
+      n += this.state(node) + this.explore(next);
+      if (left > 1) n += this.generated(next) + this.move(next);
+      // The goal's step prints the target three times more: its result, the one number left,
+      // and the goal line's value.
+      else n += this.terminal(next, true) + 3 * this.targetExtra;
+      node = next;
+    }
+    // A number in exponent form leaves its digits untold (NaN): no floor then.
+    return Number.isNaN(n) ? 0 : n;
+  }
+
   /** The clean path from `from` down to the goal `to` (as LineWriter.path writes it). */
   private path(from: SearchNode, to: SearchNode): number {
     const nodes = pathBetween(from, to);
@@ -309,6 +332,18 @@ export class EventCosts implements TextCosts {
     }
     return n;
   }
+}
+
+/**
+ * A stand-in for a path's next node, for `pathFloor`: the fewest digits a real one can print.
+ * Its numbers are ones and the `1+1=2` it was made by, its id's new part one digit; its
+ * operations up to `parent` are the real ones.
+ */
+function floorChild(parent: SearchNode, numbers: number): SearchNode {
+  const nums = new Array<number>(numbers).fill(1);
+  nums[numbers - 1] = 2;
+  const step: Step = { left: 1, op: '+', right: 1, result: 2 };
+  return { id: `${parent.id},0`, nums, step, parent, h: 0, termSum: 0, textBy: 0, textIn: 0, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
 }
 
 /** The window rules for one record: `window` total tokens per sequence, `<s>`/`</s>` included. */

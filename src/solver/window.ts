@@ -1,4 +1,5 @@
 import type { Thread, TraceEvent } from './events.js';
+import type { SearchNode } from './node.js';
 
 /**
  * Token costs of trace text, supplied from outside (the serializers and the tokenizer):
@@ -9,6 +10,8 @@ export interface TextCosts {
   opening(e: TraceEvent): number;
   /** Tokens of the event's text after earlier lines of the same sequence. */
   following(e: TraceEvent): number;
+  /** Fewest tokens any clean path from `from` down to a goal can take (after earlier lines). */
+  pathFloor(from: SearchNode): number;
 }
 
 /** A point in a sequence budget to go back to: its event count and tokens there. */
@@ -90,6 +93,11 @@ export class SequenceBudget {
   cost(e: TraceEvent): number {
     if (!this.rules) return 0;
     return this.events.length === 0 ? this.rules.costs.opening(e) : this.rules.costs.following(e);
+  }
+
+  /** Fewest tokens a clean path from `from` to a goal can add (0 without rules). */
+  pathFloor(from: SearchNode): number {
+    return this.rules ? this.rules.costs.pathFloor(from) : 0;
   }
 
   /** Appends an event and counts it. */
