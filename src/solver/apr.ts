@@ -426,7 +426,8 @@ class AprRun {
    * Spawns and joins one child thread for each of the first nodes: as many (in order) as
    * make a wave (`waveTokens` of their work) and fit: the spawn block must fit the current
    * sequence, and the next sequence (the same text, the join block, then the goal and clean
-   * path, or `reserve` more tokens) must fit too. Children run before the join is written.
+   * path, or `reserve` more tokens) must fit too. Children run before the join is written,
+   * and only those it could take (`joinCouldTake`).
    * Returns how many nodes were handed out (those after them are the caller's again), or the
    * first child's verdict when it is not 'go'; sets the thread's goal when a joined child
    * solved. A node whose thread cannot even start in its window is passed over (and counted
@@ -444,8 +445,12 @@ class AprRun {
     const kids: Thread[] = [];
     const works: number[] = [];
     let waveWork = 0;
+    const startFloor = budget.pathFloor(thread.start);
     for (let k = 0; k < most && waveWork < this.params.waveTokens; k++) {
       const kid = newThread(nodes[k]!, level);
+      // A child the join could not take, whatever it finds, would be searched for nothing:
+      // the wave closes before it.
+      if (budget.limited && !joinCouldTake(budget, thread, kids, kid, reserve, startFloor)) break;
       const done = this.runThread(kid, this.params.subBeam);
       if (done === undefined) continue;
       if (judge && kids.length === 0) {
@@ -481,6 +486,21 @@ class AprRun {
     // The nodes handed out: up to the last chosen kid's (unstarted ones before it included).
     return nodes.indexOf(chosen[k - 1]!.start) + 1;
   }
+}
+
+/**
+ * Whether a join of `kids` and then `kid` could fit the thread's next sequence, before `kid`
+ * runs: with `kid` unsolved (the shorter of its two join lines) and `reserve` after, or
+ * solved, with its clean path in the join and the thread's after it, each at its floor.
+ * A goal already joined fixes what follows. `startFloor`: the thread's path floor.
+ */
+function joinCouldTake(budget: SequenceBudget, thread: Thread, kids: readonly Thread[], kid: Thread, reserve: number, startFloor: number): boolean {
+  const join = budget.cost({ type: 'join', level: kid.level, children: [...kids, kid] });
+  const solved = kids.find((k) => k.goal !== undefined);
+  const after = solved
+    ? budget.cost({ type: 'goal', node: solved.goal! }) + budget.cost({ type: 'path', from: thread.start, to: solved.goal! })
+    : Math.min(reserve, budget.pathFloor(kid.start) + startFloor);
+  return budget.fits(join + after);
 }
 
 /**
