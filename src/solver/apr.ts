@@ -230,7 +230,12 @@ class AprRun {
       if (fits(mid).kind === 'ended') lo = mid;
       else hi = mid - 1;
     }
-    if (lo > 0) return done(fits(lo), lo);
+    // The thread keeps what later trials learnt, so the beam found may no longer fit when it
+    // runs again (a whole run was refused as "window too small" for it): narrower ones then.
+    for (; lo > 0; lo--) {
+      const whole = fits(lo);
+      if (whole.kind === 'ended') return done(whole, lo);
+    }
     // Not even a beam of 1 fits whole: search as far as the window allows and stop cleanly,
     // with the widest beam whose first expansion fits (the thread's own, unless that did not).
     for (let w = beam; w >= 1; w--) {
@@ -247,7 +252,8 @@ class AprRun {
 
   /**
    * Takes the thread back to a snapshot: its events, its budget, its stream, and its goal
-   * (a thread has none at any point it can go back to: it ends at its goal).
+   * (a thread has none at any point it can go back to: it ends at its goal). What it learnt
+   * of children too small to be threads it keeps.
    */
   private restore(t: Running, s: Snapshot): void {
     t.budget.reset(s.mark);
