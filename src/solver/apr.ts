@@ -451,7 +451,8 @@ class AprRun {
     const kids: Thread[] = [];
     const works: number[] = [];
     let waveWork = 0;
-    const startFloor = budget.pathFloor(thread.start);
+    let floor: number | undefined;
+    const startFloor = (): number => (floor ??= budget.pathFloor(thread.start));
     for (let k = 0; k < most && waveWork < this.params.waveTokens; k++) {
       const kid = newThread(nodes[k]!, level);
       // A child the join could not take, whatever it finds, would be searched for nothing:
@@ -500,13 +501,12 @@ class AprRun {
  * solved, with its clean path in the join and the thread's after it, each at its floor.
  * A goal already joined fixes what follows. `startFloor`: the thread's path floor.
  */
-function joinCouldTake(budget: SequenceBudget, thread: Thread, kids: readonly Thread[], kid: Thread, reserve: number, startFloor: number): boolean {
+function joinCouldTake(budget: SequenceBudget, thread: Thread, kids: readonly Thread[], kid: Thread, reserve: number, startFloor: () => number): boolean {
   const join = budget.cost({ type: 'join', level: kid.level, children: [...kids, kid] });
   const solved = kids.find((k) => k.goal !== undefined);
-  const after = solved
-    ? budget.cost({ type: 'goal', node: solved.goal! }) + budget.cost({ type: 'path', from: thread.start, to: solved.goal! })
-    : Math.min(reserve, budget.pathFloor(kid.start) + startFloor);
-  return budget.fits(join + after);
+  if (solved) return budget.fits(join + budget.cost({ type: 'goal', node: solved.goal! }) + budget.cost({ type: 'path', from: thread.start, to: solved.goal! }));
+  // The floors only when the reserve does not fit (most children at wide windows need none).
+  return budget.fits(join + reserve) || budget.fits(join + budget.pathFloor(kid.start) + startFloor());
 }
 
 /**
