@@ -95,6 +95,25 @@ describe('the folder lock', () => {
     expect(existsSync(join(odd, LOCK))).toBe(true);
   });
 
+  it('what runs killed while taking the lock left beside it (a lock being written, a stale marker renamed away) is removed once a minute old', async () => {
+    const { writeFileSync, mkdirSync, utimesSync, readdirSync } = await import('node:fs');
+    const { acquireLock } = await import('../src/pipeline/corpus/checkpoint.js');
+    const { LOCK } = await import('../src/pipeline/corpus/plan.js');
+    const folder = join(dir, 'leftovers');
+    mkdirSync(folder);
+    const old = new Date(Date.now() - 5 * 60_000);
+    for (const name of [`${LOCK}.new-host-1-0a0b0c0d`, `${LOCK}.takeover.stale-host-2-0a0b0c0e`]) {
+      writeFileSync(join(folder, name), '{}\n');
+      utimesSync(join(folder, name), old, old);
+    }
+    // One being written this moment by a run taking the lock, and a file of the user's.
+    writeFileSync(join(folder, `${LOCK}.new-host-3-0a0b0c0f`), '{}\n');
+    writeFileSync(join(folder, 'notes.new-host-1-0a0b0c0d'), 'mine\n');
+    utimesSync(join(folder, 'notes.new-host-1-0a0b0c0d'), old, old);
+    acquireLock(folder)();
+    expect(readdirSync(folder).sort()).toEqual([`${LOCK}.new-host-3-0a0b0c0f`, 'notes.new-host-1-0a0b0c0d']);
+  });
+
   it("a lock of this host's name taken in another pid namespace (a container sharing the hostname) is judged by its age, not by this namespace's pids; a link at the lock's name is one line", async () => {
     const { writeFileSync, mkdirSync, symlinkSync, utimesSync, existsSync } = await import('node:fs');
     const { hostname } = await import('node:os');

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
@@ -119,6 +119,7 @@ export function acquireLock(dir: string): () => void {
   for (let attempt = 0; attempt < 20; attempt++) {
     const mine = JSON.stringify(me) + '\n';
     if (createWhole(path, mine, dir)) {
+      sweepLeftovers(dir);
       const beat = setInterval(() => {
         const now = new Date();
         try {
@@ -252,6 +253,30 @@ function removeStaleMarker(marker: string): void {
     // Yet another marker is there: that run takes over; this one looks again.
   } finally {
     rmSync(away, { force: true });
+  }
+}
+
+/**
+ * Removes what runs killed between two steps of taking the lock left beside it: a lock being
+ * written under its own name (`.corpus.lock.new-*`, see createWhole) or a stale marker renamed
+ * away (`.corpus.lock.takeover.stale-*`, see removeStaleMarker). Each lives milliseconds in a
+ * live run, so one untouched for a minute is a dead run's. Called holding the lock.
+ */
+function sweepLeftovers(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // the run itself reports a folder it cannot read
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${LOCK}.new-`) && !name.startsWith(`${LOCK}.takeover.stale-`)) continue;
+    const path = join(dir, name);
+    try {
+      if (Date.now() - lstatSync(path).mtimeMs > TAKEOVER_STALE_MS) rmSync(path, { force: true });
+    } catch {
+      // Gone meanwhile, or not ours to remove: left as it is.
+    }
   }
 }
 
