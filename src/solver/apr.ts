@@ -433,7 +433,7 @@ class AprRun {
    * make a wave (`waveTokens` of their work) and fit: the spawn block must fit the current
    * sequence, and the next sequence (the same text, the join block, then the goal and clean
    * path, or `reserve` more tokens) must fit too. Children run before the join is written,
-   * and only those it could take (`joinCouldTake`).
+   * and only those it could take (`joinCouldTake`; the root's first child is still judged).
    * Returns how many nodes were handed out (those after them are the caller's again), or the
    * first child's verdict when it is not 'go'; sets the thread's goal when a joined child
    * solved. A node whose thread cannot even start in its window is passed over (and counted
@@ -451,13 +451,33 @@ class AprRun {
     const kids: Thread[] = [];
     const works: number[] = [];
     let waveWork = 0;
-    let floor: number | undefined;
-    const startFloor = (): number => (floor ??= budget.pathFloor(thread.start));
+    // Path floors, priced only when a join check needs them: the thread's, and for each node
+    // the least of its own and those after it (a later child that solves joins this one too).
+    let startFloor: number | undefined;
+    let fromFloors: number[] | undefined;
+    const floors = (k: number): number => {
+      startFloor ??= budget.pathFloor(thread.start);
+      if (!fromFloors) {
+        fromFloors = new Array<number>(most);
+        for (let j = most - 1, least = Infinity; j >= 0; j--) fromFloors[j] = least = Math.min(least, budget.pathFloor(nodes[j]!));
+      }
+      return startFloor + fromFloors[k]!;
+    };
     for (let k = 0; k < most && waveWork < this.params.waveTokens; k++) {
       const kid = newThread(nodes[k]!, level);
       // A child the join could not take, whatever it finds, would be searched for nothing:
-      // the wave closes before it.
-      if (budget.limited && !joinCouldTake(budget, thread, kids, kid, reserve, startFloor)) break;
+      // the wave closes before it. The root's first child is still judged: a verdict of too
+      // small changes how the root searches on (the children's beam, no more spawns of that
+      // size); any other verdict leaves nothing behind, its stream put back.
+      if (budget.limited && !joinCouldTake(budget, thread, kids, kid, reserve, () => floors(k))) {
+        if (judge && kids.length === 0 && thread.level === 0) {
+          const stream = this.ctx.rng.save();
+          const done = this.runThread(kid, this.params.subBeam);
+          if (done !== undefined && judge(done) === 'too-small') return 'too-small';
+          this.ctx.rng.restore(stream);
+        }
+        break;
+      }
       const done = this.runThread(kid, this.params.subBeam);
       if (done === undefined) continue;
       if (judge && kids.length === 0) {
@@ -497,16 +517,17 @@ class AprRun {
 
 /**
  * Whether a join of `kids` and then `kid` could fit the thread's next sequence, before `kid`
- * runs: with `kid` unsolved (the shorter of its two join lines) and `reserve` after, or
- * solved, with its clean path in the join and the thread's after it, each at its floor.
- * A goal already joined fixes what follows. `startFloor`: the thread's path floor.
+ * runs: with every child unsolved (`kid` on the shorter of its two join lines) and `reserve`
+ * after, or with a child solved, its clean path in the join and the thread's after it: at
+ * least `solvedFloor()` (the two path floors, the child's the least of `kid`'s and any later
+ * child's). A goal already joined fixes what follows.
  */
-function joinCouldTake(budget: SequenceBudget, thread: Thread, kids: readonly Thread[], kid: Thread, reserve: number, startFloor: () => number): boolean {
+function joinCouldTake(budget: SequenceBudget, thread: Thread, kids: readonly Thread[], kid: Thread, reserve: number, solvedFloor: () => number): boolean {
   const join = budget.cost({ type: 'join', level: kid.level, children: [...kids, kid] });
   const solved = kids.find((k) => k.goal !== undefined);
   if (solved) return budget.fits(join + budget.cost({ type: 'goal', node: solved.goal! }) + budget.cost({ type: 'path', from: thread.start, to: solved.goal! }));
   // The floors only when the reserve does not fit (most children at wide windows need none).
-  return budget.fits(join + reserve) || budget.fits(join + budget.pathFloor(kid.start) + startFloor());
+  return budget.fits(join + reserve) || budget.fits(join + solvedFloor());
 }
 
 /**
