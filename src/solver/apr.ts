@@ -231,7 +231,8 @@ class AprRun {
       else hi = mid - 1;
     }
     // The thread keeps what later trials learnt, so the beam found may no longer fit when it
-    // runs again (a whole run was refused as "window too small" for it): narrower ones then.
+    // runs again: narrower ones then (a root was refused as "window too small", a child
+    // passed over).
     for (; lo > 0; lo--) {
       const whole = fits(lo);
       if (whole.kind === 'ended') return done(whole, lo);
