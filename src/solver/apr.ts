@@ -445,9 +445,14 @@ class AprRun {
     const level = thread.level + 1;
     // The spawn block names only node ids: how many fit is known before any child runs.
     let most = nodes.length;
+    // Whether the join of all of them, every one unsolved, and the reserve fit: then so does
+    // any join of fewer (shorter ids and places) until one solves, and no child needs a check.
+    // (Once a child solved, the same of the children so far and all after it, and the goal's room.)
+    let roomForAll = true;
+    const probe = budget.limited ? nodes.map((node) => newThread(node, level)) : [];
     if (budget.limited) {
-      const probe = nodes.map((node) => newThread(node, level));
       while (most > 0 && !budget.fits(budget.cost({ type: 'spawn', level, children: probe.slice(0, most) }))) most--;
+      roomForAll = budget.fits(budget.cost({ type: 'join', level, children: probe.slice(0, most) }) + reserve);
     }
     const kids: Thread[] = [];
     const works: number[] = [];
@@ -464,13 +469,16 @@ class AprRun {
       }
       return startFloor + fromFloors[k]!;
     };
+    /** Once a child solved: what its join must leave room for (the goal and the thread's clean path). */
+    let afterGoal: number | undefined;
     for (let k = 0; k < most && waveWork < this.params.waveTokens; k++) {
       const kid = newThread(nodes[k]!, level);
       // A child the join could not take, whatever it finds, would be searched for nothing:
       // the wave closes before it. The root's first child is still judged: a verdict of too
       // small changes how the root searches on (the children's beam, no more spawns of that
       // size); any other verdict leaves nothing behind, its stream put back.
-      if (budget.limited && !joinCouldTake(budget, thread, kids, kid, reserve, () => floors(k))) {
+      const checked = budget.limited && !roomForAll;
+      if (checked && !joinCouldTake(budget, kids, kid, afterGoal ?? reserve, afterGoal === undefined ? () => floors(k) : undefined)) {
         if (judge && kids.length === 0 && thread.level === 0) {
           const stream = this.ctx.rng.save();
           const done = this.runThread(kid, this.params.subBeam);
@@ -488,6 +496,10 @@ class AprRun {
       kids.push(kid);
       works.push(done.work);
       waveWork += done.work;
+      if (kid.goal && budget.limited) {
+        afterGoal ??= budget.cost({ type: 'goal', node: kid.goal }) + budget.cost({ type: 'path', from: thread.start, to: kid.goal });
+        roomForAll = budget.fits(budget.cost({ type: 'join', level, children: [...kids, ...probe.slice(k + 1, most)] }) + afterGoal);
+      }
     }
     let k = kids.length;
     for (; k > 0 && budget.limited; k--) {
@@ -518,17 +530,15 @@ class AprRun {
 
 /**
  * Whether a join of `kids` and then `kid` could fit the thread's next sequence, before `kid`
- * runs: with every child unsolved (`kid` on the shorter of its two join lines) and `reserve`
- * after, or with a child solved, its clean path in the join and the thread's after it: at
- * least `solvedFloor()` (the two path floors, the child's the least of `kid`'s and any later
- * child's). A goal already joined fixes what follows.
+ * runs, with `after` the room it must leave: the goal's, once a child solved; else the
+ * reserve (every child unsolved, `kid` on the shorter of its two join lines), or, should a
+ * child solve, its clean path in the join and the thread's after it: at least `solvedFloor()`
+ * (the two path floors, the child's the least of `kid`'s and any later child's).
  */
-function joinCouldTake(budget: SequenceBudget, thread: Thread, kids: readonly Thread[], kid: Thread, reserve: number, solvedFloor: () => number): boolean {
+function joinCouldTake(budget: SequenceBudget, kids: readonly Thread[], kid: Thread, after: number, solvedFloor: (() => number) | undefined): boolean {
   const join = budget.cost({ type: 'join', level: kid.level, children: [...kids, kid] });
-  const solved = kids.find((k) => k.goal !== undefined);
-  if (solved) return budget.fits(join + budget.cost({ type: 'goal', node: solved.goal! }) + budget.cost({ type: 'path', from: thread.start, to: solved.goal! }));
   // The floors only when the reserve does not fit (most children at wide windows need none).
-  return budget.fits(join + reserve) || budget.fits(join + solvedFloor());
+  return budget.fits(join + after) || (solvedFloor !== undefined && budget.fits(join + solvedFloor()));
 }
 
 /**
