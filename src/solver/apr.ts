@@ -434,7 +434,7 @@ class AprRun {
    * make a wave (`waveTokens` of their work) and fit: the spawn block must fit the current
    * sequence, and the next sequence (the same text, the join block, then the goal and clean
    * path, or `reserve` more tokens) must fit too. Children run before the join is written,
-   * and only those it could take (`joinCouldTake`; the root's first child is still judged).
+   * and only those it could take (`JoinRoom`; the root's first child is still judged).
    * Returns how many nodes were handed out (those after them are the caller's again), or the
    * first child's verdict when it is not 'go'; sets the thread's goal when a joined child
    * solved. A node whose thread cannot even start in its window is passed over (and counted
@@ -443,42 +443,18 @@ class AprRun {
   private spawnWave(t: Running, nodes: readonly SearchNode[], reserve: number, judge: ((d: ThreadDone) => Verdict) | undefined): number | Exclude<Verdict, 'go'> {
     const { budget, thread } = t;
     const level = thread.level + 1;
-    // The spawn block names only node ids: how many fit is known before any child runs.
-    let most = nodes.length;
-    // Whether the join of all of them, every one unsolved, and the reserve fit: then so does
-    // any join of fewer (shorter ids and places) until one solves, and no child needs a check.
-    // (Once a child solved, the same of the children so far and all after it, and the goal's room.)
-    let roomForAll = true;
-    const probe = budget.limited ? nodes.map((node) => newThread(node, level)) : [];
-    if (budget.limited) {
-      while (most > 0 && !budget.fits(budget.cost({ type: 'spawn', level, children: probe.slice(0, most) }))) most--;
-      roomForAll = budget.fits(budget.cost({ type: 'join', level, children: probe.slice(0, most) }) + reserve);
-    }
+    const room = new JoinRoom(budget, thread, nodes, reserve);
+    const most = room.most;
     const kids: Thread[] = [];
     const works: number[] = [];
     let waveWork = 0;
-    // Path floors, priced only when a join check needs them: the thread's, and for each node
-    // the least of its own and those after it (a later child that solves joins this one too).
-    let startFloor: number | undefined;
-    let fromFloors: number[] | undefined;
-    const floors = (k: number): number => {
-      startFloor ??= budget.pathFloor(thread.start);
-      if (!fromFloors) {
-        fromFloors = new Array<number>(most);
-        for (let j = most - 1, least = Infinity; j >= 0; j--) fromFloors[j] = least = Math.min(least, budget.pathFloor(nodes[j]!));
-      }
-      return startFloor + fromFloors[k]!;
-    };
-    /** Once a child solved: what its join must leave room for (the goal and the thread's clean path). */
-    let afterGoal: number | undefined;
     for (let k = 0; k < most && waveWork < this.params.waveTokens; k++) {
       const kid = newThread(nodes[k]!, level);
       // A child the join could not take, whatever it finds, would be searched for nothing:
       // the wave closes before it. The root's first child is still judged: a verdict of too
       // small changes how the root searches on (the children's beam, no more spawns of that
       // size); any other verdict leaves nothing behind, its stream put back.
-      const checked = budget.limited && !roomForAll;
-      if (checked && !joinCouldTake(budget, kids, kid, afterGoal ?? reserve, afterGoal === undefined ? () => floors(k) : undefined)) {
+      if (!room.couldTake(kids, k, kid)) {
         if (judge && kids.length === 0 && thread.level === 0) {
           const stream = this.ctx.rng.save();
           const done = this.runThread(kid, this.params.subBeam);
@@ -496,10 +472,7 @@ class AprRun {
       kids.push(kid);
       works.push(done.work);
       waveWork += done.work;
-      if (kid.goal && budget.limited) {
-        afterGoal ??= budget.cost({ type: 'goal', node: kid.goal }) + budget.cost({ type: 'path', from: thread.start, to: kid.goal });
-        roomForAll = budget.fits(budget.cost({ type: 'join', level, children: [...kids, ...probe.slice(k + 1, most)] }) + afterGoal);
-      }
+      if (kid.goal) room.solved(kids, k);
     }
     let k = kids.length;
     for (; k > 0 && budget.limited; k--) {
@@ -529,16 +502,76 @@ class AprRun {
 }
 
 /**
- * Whether a join of `kids` and then `kid` could fit the thread's next sequence, before `kid`
- * runs, with `after` the room it must leave: the goal's, once a child solved; else the
- * reserve (every child unsolved, `kid` on the shorter of its two join lines), or, should a
- * child solve, its clean path in the join and the thread's after it: at least `solvedFloor()`
- * (the two path floors, the child's the least of `kid`'s and any later child's).
+ * The room a wave's join leaves, judged before each child runs: a child the join could not
+ * take, whatever it finds, would be searched for nothing. The join of `kids` and then `kid`
+ * must fit the thread's next sequence with the room after it: the goal's, once a child
+ * solved; else the reserve (every child unsolved, `kid` on the shorter of its two join
+ * lines), or, should a child solve, its clean path in the join and the thread's after it: at
+ * least the two path floors (the child's the least of `kid`'s and any later child's).
  */
-function joinCouldTake(budget: SequenceBudget, kids: readonly Thread[], kid: Thread, after: number, solvedFloor: (() => number) | undefined): boolean {
-  const join = budget.cost({ type: 'join', level: kid.level, children: [...kids, kid] });
-  // The floors only when the reserve does not fit (most children at wide windows need none).
-  return budget.fits(join + after) || (solvedFloor !== undefined && budget.fits(join + solvedFloor()));
+class JoinRoom {
+  /** How many of the nodes the spawn block can name (it names only ids: known before any child runs). */
+  readonly most: number;
+  /** The nodes as children, unsolved: the longest join lines their places can take. */
+  private readonly probe: readonly Thread[];
+  /**
+   * Whether the join of every child up to `most`, as it stands (unsolved, or the children so
+   * far once one solved), fits with its room: then any join of fewer fits (shorter ids and
+   * places), and no child needs a check of its own.
+   */
+  private roomForAll = true;
+  /** Once a child solved: its goal line and the thread's clean path. */
+  private afterGoal: number | undefined;
+  private startFloor: number | undefined;
+  /** Per node, the least path floor of it and the nodes after it. */
+  private fromFloors: number[] | undefined;
+
+  constructor(
+    private readonly budget: SequenceBudget,
+    private readonly thread: Thread,
+    private readonly nodes: readonly SearchNode[],
+    private readonly reserve: number,
+  ) {
+    let most = nodes.length;
+    this.probe = budget.limited ? nodes.map((node) => newThread(node, thread.level + 1)) : [];
+    if (budget.limited) {
+      while (most > 0 && !budget.fits(budget.cost({ type: 'spawn', level: thread.level + 1, children: this.probe.slice(0, most) }))) most--;
+      this.roomForAll = budget.fits(budget.cost({ type: 'join', level: thread.level + 1, children: this.probe.slice(0, most) }) + reserve);
+    }
+    this.most = most;
+  }
+
+  /** Whether `kid`, the wave's node `k`, could join after `kids`. */
+  couldTake(kids: readonly Thread[], k: number, kid: Thread): boolean {
+    if (this.roomForAll) return true;
+    const { budget } = this;
+    const join = budget.cost({ type: 'join', level: kid.level, children: [...kids, kid] });
+    if (this.afterGoal !== undefined) return budget.fits(join + this.afterGoal);
+    // The floors only when the reserve does not fit (most children at wide windows need none).
+    return budget.fits(join + this.reserve) || budget.fits(join + this.solvedFloor(k));
+  }
+
+  /** The last of `kids`, node `k`, solved: the room after the join is the goal's from now on. */
+  solved(kids: readonly Thread[], k: number): void {
+    const { budget, thread } = this;
+    if (!budget.limited) return;
+    const goal = kids[kids.length - 1]!.goal!;
+    this.afterGoal ??= budget.cost({ type: 'goal', node: goal }) + budget.cost({ type: 'path', from: thread.start, to: goal });
+    const rest = this.probe.slice(k + 1, this.most);
+    this.roomForAll = budget.fits(budget.cost({ type: 'join', level: thread.level + 1, children: [...kids, ...rest] }) + this.afterGoal);
+  }
+
+  /** Fewest tokens a solved child from node `k` on adds to the join and after it. */
+  private solvedFloor(k: number): number {
+    const { budget, nodes } = this;
+    this.startFloor ??= budget.pathFloor(this.thread.start);
+    if (!this.fromFloors) {
+      const floors = new Array<number>(this.most);
+      for (let j = this.most - 1, least = Infinity; j >= 0; j--) floors[j] = least = Math.min(least, budget.pathFloor(nodes[j]!));
+      this.fromFloors = floors;
+    }
+    return this.startFloor + this.fromFloors[k]!;
+  }
 }
 
 /**
