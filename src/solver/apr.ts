@@ -481,7 +481,7 @@ class AprRun {
       const joinCost = budget.cost({ type: 'join', level, children: chosen });
       const solved = chosen.find((kid) => kid.goal !== undefined);
       const after = solved
-        ? budget.cost({ type: 'goal', node: solved.goal! }) + budget.cost({ type: 'path', from: thread.start, to: solved.goal! })
+        ? goalRoom(budget, thread, solved.goal!)
         : reserve;
       if (budget.fits(spawnCost) && budget.fits(joinCost + after)) break;
     }
@@ -499,6 +499,11 @@ class AprRun {
     // The nodes handed out: up to the last chosen kid's (unstarted ones before it included).
     return nodes.indexOf(chosen[k - 1]!.start) + 1;
   }
+}
+
+/** What a joined goal adds after the join: the goal line and the thread's clean path to it. */
+function goalRoom(budget: SequenceBudget, thread: Thread, goal: SearchNode): number {
+  return budget.cost({ type: 'goal', node: goal }) + budget.cost({ type: 'path', from: thread.start, to: goal });
 }
 
 /**
@@ -556,7 +561,7 @@ class JoinRoom {
     const { budget, thread } = this;
     if (!budget.limited) return;
     const goal = kids[kids.length - 1]!.goal!;
-    this.afterGoal ??= budget.cost({ type: 'goal', node: goal }) + budget.cost({ type: 'path', from: thread.start, to: goal });
+    this.afterGoal ??= goalRoom(budget, thread, goal);
     const rest = this.probe.slice(k + 1, this.most);
     this.roomForAll = budget.fits(budget.cost({ type: 'join', level: thread.level + 1, children: [...kids, ...rest] }) + this.afterGoal);
   }
