@@ -166,12 +166,18 @@ describe('the APR planner', () => {
 
   it('a beam the bisection found fitting, run again after later trials, may not fit: narrower ones are tried (the run was refused as "window too small")', () => {
     // A thread keeps what its trials learnt of children too small to be threads, so the
-    // bisection's beam can end otherwise when it runs again. Four numbers at 768 tokens.
-    const nums = [99, 52, 83, 65];
-    const p: Problem = { nums, target: 29, solution: solve(nums, 29)!, startSize: 4 };
-    const made = makeSearch(p, problemRecord(p, 'default'), streamFor(33, 'apr', 28), testSettings('apr', 768));
-    expect(made.overflows).toBe(0);
-    expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
+    // bisection's beam can end otherwise when it runs again. Four numbers at 768 and 700
+    // tokens: the first was refused before children the join could not take were skipped,
+    // the second still meets a beam that no longer fits (both were refused).
+    for (const [nums, target, seed, index, window] of [
+      [[99, 52, 83, 65], 29, 33, 28, 768],
+      [[2, 39, 34, 6], 60, 0, 826, 700],
+    ] as const) {
+      const p: Problem = { nums: [...nums], target, solution: solve([...nums], target)!, startSize: 4 };
+      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(seed, 'apr', index), testSettings('apr', window));
+      expect(made.overflows).toBe(0);
+      expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
+    }
   });
 
   it('a record is stopped by the window when it is unsolved and a node some thread generated was never moved to (the summary counted none)', () => {
