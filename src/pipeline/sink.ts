@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { createWriteStream, existsSync, linkSync, openSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { createWriteStream, existsSync, linkSync, openSync, renameSync, rmSync, utimesSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { ByteText } from '../serializers/bytes.js';
@@ -8,6 +8,7 @@ import { describeSystemError, UsageError } from '../io/errors.js';
 import { mkdirp } from './mkdirp.js';
 import { formatOf, STDIO } from '../io/formats.js';
 import { fileKey, isSpecialFile } from './paths.js';
+import { removeLeftovers } from './leftovers.js';
 import { alive } from './processes.js';
 
 /** A temporary file this long untouched, of a process not running here, is an earlier run's. */
@@ -22,31 +23,17 @@ const STALE_TEMP_MS = 60_000;
  * A file the command reads (`inputs`) is never removed, whatever its name.
  */
 function removeStaleTemps(path: string, inputs: readonly string[]): void {
-  const dir = dirname(path);
   const base = basename(path);
-  let names: string[];
-  let spared: Set<string | undefined> | undefined;
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return; // the open that follows names what is wrong
-  }
-  for (const name of names) {
-    // NAME.tmp-PID, or NAME.old-PID: an earlier file closeAll kept while it renamed outputs.
+  // NAME.tmp-PID, or NAME.old-PID (an earlier file closeAll kept while it renamed outputs), of a process gone.
+  const pick = (name: string): boolean => {
     const m = name.startsWith(base) ? /^\.(?:tmp|old)-([1-9]\d{0,8})$/.exec(name.slice(base.length)) : null;
-    if (m === null) continue;
+    if (m === null) return false;
     const pid = Number(m[1]);
-    if (pid === process.pid || alive(pid)) continue;
-    const file = join(dir, name);
-    try {
-      const st = statSync(file);
-      if (!st.isFile() || Date.now() - st.mtimeMs <= STALE_TEMP_MS) continue;
-      spared ??= new Set(inputs.map(fileKey));
-      if (!spared.has(fileKey(file))) rmSync(file, { force: true });
-    } catch {
-      // Gone meanwhile, or not ours to remove: left as it is.
-    }
-  }
+    return pid !== process.pid && !alive(pid);
+  };
+  let spared: Set<string | undefined> | undefined;
+  const spare = (file: string): boolean => (spared ??= new Set(inputs.map(fileKey))).has(fileKey(file));
+  removeLeftovers(dirname(path), pick, STALE_TEMP_MS, spare);
 }
 
 /** Bytes gathered before one write to the stream. */

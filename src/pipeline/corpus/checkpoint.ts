@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
+import { removeLeftovers } from '../leftovers.js';
 import { alive, pidSpace, startTime } from '../processes.js';
 import { systemError, writeAtomic } from './files.js';
 import type { Shard } from './options.js';
@@ -263,21 +264,7 @@ function removeStaleMarker(marker: string): void {
  * live run, so one untouched for a minute is a dead run's. Called holding the lock.
  */
 function sweepLeftovers(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return; // the run itself reports a folder it cannot read
-  }
-  for (const name of names) {
-    if (!name.startsWith(`${LOCK}.new-`) && !name.startsWith(`${LOCK}.takeover.stale-`)) continue;
-    const path = join(dir, name);
-    try {
-      if (Date.now() - lstatSync(path).mtimeMs > TAKEOVER_STALE_MS) rmSync(path, { force: true });
-    } catch {
-      // Gone meanwhile, or not ours to remove: left as it is.
-    }
-  }
+  removeLeftovers(dir, (name) => name.startsWith(`${LOCK}.new-`) || name.startsWith(`${LOCK}.takeover.stale-`), TAKEOVER_STALE_MS);
 }
 
 /** When a takeover marker holds the lock back, since when (for the message). */
