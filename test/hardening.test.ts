@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, linkSync, lstatSync, lutimesSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -261,12 +261,18 @@ describe('every fault is one line and exit 2', () => {
       utimesSync(p(name), old, old);
     }
     writeFileSync(p(`tmp-out.jsonl.tmp-${dead + 2000000}`), 'still being written, maybe from another host\n');
+    // A link at such a name is not a file a run wrote (it was removed when what it names was old).
+    writeFileSync(p('tmp-linked.txt'), 'a file of the user\'s\n');
+    utimesSync(p('tmp-linked.txt'), old, old);
+    symlinkSync(p('tmp-linked.txt'), p(`tmp-out.jsonl.old-${dead + 3000000}`));
+    lutimesSync(p(`tmp-out.jsonl.old-${dead + 3000000}`), old, old);
     expect(run(['search', 'sosp', '--problems', 'tmp-in.jsonl', '--out', 'tmp-out.jsonl']).code).toBe(0);
     expect(readdirSync(dir).filter((n) => n.startsWith('tmp-') && /\.(tmp|old)-/.test(n)).sort()).toEqual(
-      [`tmp-other.jsonl.tmp-${dead}`, `tmp-out.jsonl.tmp-${dead + 2000000}`, `tmp-out.jsonl.tmp-${process.pid}`, `tmp-out.jsonl.tmp-0${dead}`].sort(),
+      [`tmp-other.jsonl.tmp-${dead}`, `tmp-out.jsonl.tmp-${dead + 2000000}`, `tmp-out.jsonl.tmp-${process.pid}`, `tmp-out.jsonl.tmp-0${dead}`, `tmp-out.jsonl.old-${dead + 3000000}`].sort(),
     );
     // Gone again: the other tests check that no command leaves a temporary file.
     for (const n of readdirSync(dir)) if (n.startsWith('tmp-') && /\.(tmp|old)-/.test(n)) rmSync(p(n));
+    rmSync(p('tmp-linked.txt'));
   });
 
   it('a window that leaves nothing solved says so on the summary line', () => {
