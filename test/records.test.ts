@@ -127,6 +127,37 @@ describe('JSON Lines reader', () => {
   });
 });
 
+describe('gzip files with bytes after the gzip data', () => {
+  // Enough records to span reads: zlib's Gunzip lost the output of the read that met the garbage (the last 10 records, here).
+  const records = Array.from({ length: 2000 }, (_, i) => ({ nums: [i, 2, 3], target: 24, note: 'x'.repeat(i % 50) }));
+  const jsonl = Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const array = Buffer.from(`[\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
+  const garbled = (bytes: Buffer, ext: string) => {
+    const path = join(dir, `f${files++}${ext}`);
+    const gz = Buffer.concat([gzipSync(bytes.subarray(0, 1000)), gzipSync(bytes.subarray(1000))]);
+    writeFileSync(path, Buffer.concat([gz, Buffer.from('garbage\n')]));
+    return { path, at: gz.length };
+  };
+
+  it('tolerant keeps every record and names the bytes once; strict refuses the file, not a line', async () => {
+    for (const [bytes, ext] of [[jsonl, '.jsonl.gz'], [array, '.json.gz']] as const) {
+      const { path, at } = garbled(bytes, ext);
+      const t = await tolerant(path);
+      expect(t.records.map((r) => r.value)).toEqual(records);
+      expect(t.issues).toEqual([{ file: path, message: `bytes after the gzip data at byte ${at} are not gzip (trailing garbage); ignored` }]);
+      const s = await strict(path);
+      expect(s.error).toBe(`${path}: bytes after the gzip data at byte ${at} are not gzip (trailing garbage)`);
+    }
+  });
+
+  it('zero bytes after the last member are padding: read as the file without them', async () => {
+    const path = join(dir, `f${files++}.jsonl.gz`);
+    writeFileSync(path, Buffer.concat([gzipSync(jsonl), Buffer.alloc(512)]));
+    expect((await tolerant(path)).issues).toEqual([]);
+    expect((await strict(path)).records.map((r) => r.value)).toEqual(records);
+  });
+});
+
 /** Edits that break a JSON array now and then: a character dropped or put in. */
 const edit = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('', ',', '[', ']', '{', '}', '"', ' ', 'x', '\n', '1'));
 

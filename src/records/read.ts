@@ -1,9 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream, readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { describeSystemError, InputError } from '../io/errors.js';
 import { formatOf, STDIO } from '../io/formats.js';
+import { gunzipMembers, TrailingBytes } from './gunzip.js';
 import { arrayElements } from './json-array.js';
 import { LineCutter } from './lines.js';
 
@@ -84,6 +85,7 @@ export async function* readRecordBatches(path: string): AsyncGenerator<RecordAt[
       }
     } catch (err) {
       if (err instanceof InputError) throw err;
+      if (err instanceof TrailingBytes) throw new InputError(path, undefined, err.message); // a fault of the file, not of a line
       throw describeSystemError(err, `cannot read ${path}`) ?? new InputError(path, count + 1, (err as Error).message);
     }
     const last = parse(lines.end());
@@ -117,7 +119,8 @@ function parseLine(text: string): { readonly value: unknown } | { readonly bad: 
  */
 export async function* readRecordsTolerant(file: string, issue: IssueSink): AsyncGenerator<RecordAt> {
   const fmt = file === STDIO ? { array: false, gzip: false } : formatOf(file);
-  const input = await open(file, fmt.gzip);
+  // Bytes after the gzip data are named once; every record before them is kept.
+  const input = await open(file, fmt.gzip, (err) => issue({ file, message: `${err.message}; ignored` }));
   try {
     yield* fmt.array ? arrayElements(input as AsyncIterable<Buffer>, file, issue) : tolerantLines(input, file, issue);
   } finally {
@@ -161,7 +164,8 @@ const ARRAY_BATCH = 256;
 async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordAt[]> {
   let faulty = false;
   let at: number | undefined;
-  const check = await open(path, gzip);
+  let trailing: TrailingBytes | undefined;
+  const check = await open(path, gzip, (err) => (trailing ??= err));
   try {
     const note = (i: ReadIssue) => {
       faulty = true;
@@ -171,6 +175,8 @@ async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordA
   } finally {
     close(check);
   }
+  // A fault of the file, not of an element (the array before it may be whole).
+  if (trailing) throw new InputError(path, undefined, (trailing as TrailingBytes).message);
   if (faulty) {
     yield wholeArray(path, gzip, at);
     return;
@@ -223,8 +229,12 @@ function wholeArray(path: string, gzip: boolean, line: number | undefined): Reco
   return value.map((v, i) => ({ value: v, line: i + 1 }));
 }
 
-/** The file's bytes as they stream (unzipped for `.gz`); `-` is standard input. */
-async function open(file: string, gzip: boolean): Promise<Readable> {
+/**
+ * The file's bytes as they stream (unzipped for `.gz`); `-` is standard input. A tolerant
+ * reader passes `trailing`: bytes after the gzip data then go there and the stream ends
+ * cleanly; otherwise they are its error.
+ */
+async function open(file: string, gzip: boolean, trailing?: (err: TrailingBytes) => void): Promise<Readable> {
   if (file === STDIO) return process.stdin;
   const raw = createReadStream(file, { highWaterMark: CHUNK });
   await new Promise<void>((resolve, reject) => {
@@ -232,10 +242,15 @@ async function open(file: string, gzip: boolean): Promise<Readable> {
     raw.once('error', (err) => reject(describeSystemError(err, `cannot read ${file}`) ?? err));
   });
   if (!gzip) return raw;
-  const gz = raw.pipe(createGunzip());
-  raw.on('error', (err) => gz.destroy(err));
-  gz.on('close', () => raw.destroy());
-  return gz;
+  const unzipped = async function* () {
+    try {
+      yield* gunzipMembers(raw);
+    } catch (err) {
+      if (!(trailing && err instanceof TrailingBytes)) throw err;
+      trailing(err);
+    }
+  };
+  return Readable.from(unzipped(), { objectMode: false });
 }
 
 function close(input: Readable): void {

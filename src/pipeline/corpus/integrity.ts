@@ -2,9 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { gunzipMembers } from '../../records/gunzip.js';
 import { UsageError } from '../../io/errors.js';
 import { systemError } from './files.js';
 import { fmtInt } from './progress.js';
@@ -83,13 +81,7 @@ function countNewlines(buf: Buffer, end: number): number {
 async function gunzippedLines(fh: FileHandle, bytes: number): Promise<number> {
   if (bytes === 0) return 0;
   let n = 0;
-  const counter = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      n += countNewlines(chunk, chunk.length);
-      done();
-    },
-  });
-  await pipeline(fh.createReadStream({ start: 0, end: bytes - 1, autoClose: false }), createGunzip(), counter);
+  for await (const chunk of gunzipMembers(fh.createReadStream({ start: 0, end: bytes - 1, autoClose: false }))) n += countNewlines(chunk, chunk.length);
   return n;
 }
 

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { gunzipMembers } from '../../records/gunzip.js';
 import { LineCutter } from '../../records/lines.js';
 import { systemError } from './files.js';
 
@@ -37,8 +37,7 @@ export class LineReader {
   private open(): void {
     const path = this.paths[this.next]!;
     const file = createReadStream(path, { highWaterMark: 1 << 20 });
-    const stream = this.gzip ? file.pipe(createGunzip()) : file;
-    if (this.gzip) file.on('error', (err) => stream.destroy(err));
+    const stream = this.gzip ? Readable.from(gunzipMembers(file), { objectMode: false }) : file;
     this.stream = stream;
     this.cutter = new LineCutter(path);
     this.it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
