@@ -229,6 +229,52 @@ describe('search', () => {
     expect(e.stdout).toMatch(/; 1 file without records$/m);
   });
 
+  it('verify --grades writes one verdict per record and sequence line, in order: valid, and solved only when valid', () => {
+    const recs = readFileSync(goldenPath('sosp_s0_beam5_on_problems_s42.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 40).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const solved = recs.find((r) => (r.search_path as string).includes('Goal Reached'))!;
+    const unsolved = recs.find((r) => !(r.search_path as string).includes('Goal Reached'))!;
+    const text = solved.search_path as string;
+    // A model's outputs kept beside their problems: right, wrong arithmetic, cut short, for another target, unsolved.
+    const outputs = [
+      { nums: solved.nums, target: solved.target, text },
+      { nums: solved.nums, target: solved.target, text: text.replace(/Exploring Operation: (\d+)([-+*/])(\d+)=(\d+)/, (_, a, op, b, c) => `Exploring Operation: ${a}${op}${b}=${Number(c) + 1}`) },
+      { nums: solved.nums, target: solved.target, text: text.split('\n').slice(0, 4).join('\n') + '\n' },
+      { nums: solved.nums, target: (solved.target as number) + 1, text },
+      { nums: unsolved.nums, target: unsolved.target, text: unsolved.search_path },
+    ];
+    writeFileSync(join(dir, 'outputs.jsonl'), outputs.map((o) => JSON.stringify(o) + '\n').join(''));
+    const r = run('verify', 'outputs.jsonl', goldenPath('sosp_s0_beam5_on_problems_s42.jsonl'), '--grades', 'grades.jsonl');
+    expect(r.code).toBe(1);
+    const grades = jsonl('grades.jsonl');
+    expect(grades).toHaveLength(5 + 200);
+    expect(grades.slice(0, 5).map((g) => [g.file, g.line, g.index, g.kind, g.valid, g.solved])).toEqual([
+      ['outputs.jsonl', 1, 0, 'sequence', true, true],
+      ['outputs.jsonl', 2, 1, 'sequence', false, false],
+      ['outputs.jsonl', 3, 2, 'sequence', false, false],
+      ['outputs.jsonl', 4, 3, 'sequence', false, false],
+      ['outputs.jsonl', 5, 4, 'sequence', true, false],
+    ]);
+    expect((grades[1]!.issues as string[])[0]).toMatch(/^sequence line \d+: /);
+    expect(grades.slice(0, 5).map((g) => (g.issues as string[]).length === 0)).toEqual([true, false, false, false, true]);
+    // The golden records: each valid, solved as its text says.
+    const golden = readFileSync(goldenPath('sosp_s0_beam5_on_problems_s42.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(grades.slice(5).map((g) => [g.kind, g.valid, g.solved, g.line])).toEqual(golden.map((g, i) => ['record', true, (g.search_path as string).includes('Goal Reached'), i + 1]));
+    // Python's separators, as every record here.
+    expect(readFileSync(join(dir, 'grades.jsonl'), 'utf8').split('\n')[0]).toBe('{"file": "outputs.jsonl", "line": 1, "index": 0, "kind": "sequence", "valid": true, "solved": true, "issues": []}');
+
+    // On standard output the grades are alone there; findings and the summary go to standard error.
+    const piped = run('verify', 'outputs.jsonl', '--grades', '-');
+    expect(piped.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { valid: boolean }).valid)).toEqual([true, false, false, false, true]);
+    expect(piped.stderr).toMatch(/^verified 0 records and 5 sequence lines/m);
+    // Never over an input; never a grades file from a run that could not read its input.
+    const before = readFileSync(join(dir, 'outputs.jsonl'));
+    expectUsageError(run('verify', 'outputs.jsonl', '--grades', './outputs.jsonl'), /--grades \.\/outputs\.jsonl is the input outputs\.jsonl/);
+    expect(readFileSync(join(dir, 'outputs.jsonl')).equals(before)).toBe(true);
+    writeFileSync(join(dir, 'torn.jsonl'), `${JSON.stringify(outputs[0])}\n{"nums": [1, 2\n`);
+    expectUsageError(run('verify', 'torn.jsonl', '--grades', 'torn-grades.jsonl'), /torn\.jsonl:2: not valid JSON/);
+    expect(existsSync(join(dir, 'torn-grades.jsonl'))).toBe(false);
+  });
+
   it('what search writes from a problem given as nums and target alone verifies, for every solver', () => {
     writeFileSync(join(dir, 'bare.jsonl'), '{"nums": [3, 4], "target": 7}\n{"nums": [2, 5, 9, 11], "target": 40}\n');
     for (const solver of ['sosp', 'apr', 'dfs', 'bfs']) {

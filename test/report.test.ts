@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch } from '../src/pipeline/make-record.js';
 import { qualify } from '../src/pipeline/settings.js';
 import { streamFor } from '../src/random/streams.js';
-import { sequenceOutcome } from '../src/report/collect.js';
+import { sequenceOutcome } from '../src/records/outcome.js';
 import { verifyRecord } from '../src/verify/index.js';
 import { headlineFigures } from '../src/report/figures.js';
 import { gatherCorpus } from '../src/report/gather.js';

@@ -14,10 +14,13 @@ export function registerVerify(program: Command): void {
       integer('--window', 0),
     )
     .option('--strict', 'also fail when a sequence is over the window')
-    .action(async (files: string[], o: { window?: number; strict?: boolean }) => {
+    .option('--grades <file>', 'also write a verdict per record and sequence line, as JSON Lines: {file, line, index, kind, valid, solved, issues} (grading a model\'s outputs)')
+    .action(async (files: string[], o: { window?: number; strict?: boolean; grades?: string }) => {
       const { runVerify, verifyFailed, verifySummaryLine } = await import('../pipeline/verify-job.js');
-      const sum = await runVerify({ files, window: o.window, report: (line) => process.stdout.write(`${oneLine(line)}\n`) });
-      process.stdout.write(`${verifySummaryLine(sum)}\n`);
+      // Grades on standard output keep it to themselves: findings and the summary go to standard error.
+      const say = o.grades === '-' ? process.stderr : process.stdout;
+      const sum = await runVerify({ files, window: o.window, grades: o.grades, report: (line) => say.write(`${oneLine(line)}\n`) });
+      say.write(`${verifySummaryLine(sum)}\n`);
       if (verifyFailed(sum, o.strict ?? false)) process.exitCode = 1;
     });
 }

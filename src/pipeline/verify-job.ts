@@ -2,10 +2,14 @@ import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
 import { hasTraceDict, isSearchRecord } from '../records/kind.js';
+import { recordSolved, sequenceOutcome } from '../records/outcome.js';
 import { checkFile, covered } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from '../io/errors.js';
+import { pyJson, type PyJson } from '../serializers/pyjson.js';
+import { checkOutputs } from './paths.js';
+import { RecordSink } from './sink.js';
 import { formatOf } from '../io/formats.js';
 import { readInputs, type Input } from './inputs.js';
 import { join } from 'node:path';
@@ -22,6 +26,26 @@ export interface VerifyJob {
   readonly window: number | undefined;
   /** Print one line per finding here. */
   readonly report: (line: string) => void;
+  /** Where each record's and sequence line's Grade goes, one JSON line each in the order read (`--grades`). */
+  readonly grades?: string | undefined;
+}
+
+/**
+ * The verdict on one record or sequence line, for a program to read (grading a model's
+ * outputs): `valid` when verify found nothing wrong with it, `solved` when it is valid and
+ * its search ends at the goal (the rule `stats` counts by, src/records/outcome.ts).
+ */
+export interface Grade {
+  readonly file: string;
+  /** The line the reader names it by (for a JSON array: the element's line, or its number; see RecordAt). */
+  readonly line: number;
+  /** Its place among the file's records and sequence lines, from 0. */
+  readonly index: number;
+  /** `unreadable`: a line of a corpus file found changed that does not parse. */
+  readonly kind: 'record' | 'sequence' | 'unreadable';
+  readonly valid: boolean;
+  readonly solved: boolean;
+  readonly issues: readonly string[];
 }
 
 export interface VerifySummary {
@@ -47,6 +71,8 @@ export interface VerifySummary {
 /** One line of a sequences file: a `{"text", "record", "thread", "tokens"}` object, or a bare string (`.json` array). */
 interface SequenceItem {
   readonly where: string;
+  readonly line: number;
+  readonly index: number;
   readonly seq: SequenceLine;
   readonly record: unknown;
   readonly claimed: unknown;
@@ -55,8 +81,8 @@ interface SequenceItem {
 }
 
 /** The sequence a parsed line holds, if it is a sequences-file line. */
-function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
-  if (typeof value === 'string') return { where, seq: { text: value }, record: undefined, claimed: undefined, findings: [] };
+function sequenceItem(value: unknown, where: string, line: number, index: number): SequenceItem | undefined {
+  if (typeof value === 'string') return { where, line, index, seq: { text: value }, record: undefined, claimed: undefined, findings: [] };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const rec = value as Record<string, unknown>;
   if (typeof rec.text !== 'string' || isSearchRecord(rec)) return undefined;
@@ -78,7 +104,7 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
   }
   // Named by the record it says it belongs to (its `record` field), not by its line.
   const of = Number.isSafeInteger(rec.record) ? ` record ${String(rec.record)}` : '';
-  return { where: `${where}${of}`, seq, record: rec.record, claimed: rec.tokens, findings };
+  return { where: `${where}${of}`, line, index, seq, record: rec.record, claimed: rec.tokens, findings };
 }
 
 /**
@@ -89,10 +115,38 @@ function sequenceItem(value: unknown, where: string): SequenceItem | undefined {
  * `record`, `thread` and `tokens` fields.
  */
 export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
+  if (job.grades === undefined) return verifyInto(job, undefined);
+  checkOutputs(
+    job.files.map((path) => ({ option: 'the input', path })),
+    [{ option: '--grades', path: job.grades }],
+  );
+  const sink = RecordSink.open(job.grades, job.files);
+  try {
+    const sum = await verifyInto(job, (g) => sink.write(pyJson(gradeJson(g))));
+    await RecordSink.closeAll([sink]);
+    return sum;
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+}
+
+/** A grade as its line says it (the JSON of records: Python's separators, keys in this order). */
+function gradeJson(g: Grade): PyJson {
+  return { file: g.file, line: g.line, index: g.index, kind: g.kind, valid: g.valid, solved: g.solved, issues: [...g.issues] };
+}
+
+/** runVerify's work; `grade` takes each Grade and may ask to be waited for. */
+async function verifyInto(job: VerifyJob, grade: ((g: Grade) => Promise<void> | undefined) | undefined): Promise<VerifySummary> {
   const sum: VerifySummary = { records: 0, sequenceLines: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0, windows: new Set() };
-  /** The window of the file being read. */
+  /** The window of the file being read, and the file. */
   let window = 0;
-  const finish = (where: string, findings: readonly string[]) => {
+  let file = '';
+  /** The grades sink's last wait, if it asked for one. */
+  let room: Promise<void> | undefined;
+  /** Reports a record's or line's findings, and grades it; `solved`: its text ends at the goal. */
+  const finish = (where: string, findings: readonly string[], at: Pick<Grade, 'line' | 'index' | 'kind'>, solved: boolean) => {
+    if (grade) room = grade({ file, ...at, valid: findings.length === 0, solved: findings.length === 0 && solved, issues: findings }) ?? room;
     if (findings.length === 0) return;
     sum.badRecords++;
     sum.issues += findings.length;
@@ -144,10 +198,13 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     for (const file of await toRead(input)) files.push({ ...file, window: input.window });
   }
 
-  for (const { file, window: w, changed } of files) {
+  for (const { file: path, window: w, changed } of files) {
     window = w;
+    file = path;
     sum.files++;
     let index = 0;
+    /** Grades given in this file (records, sequence lines and unreadable lines). */
+    let place = 0;
     const recordsBefore = sum.records;
     const array = file !== '-' && formatOf(file).array;
     // The sequences of one record, checked together when the record's last one has been read.
@@ -164,7 +221,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         for (const i of issues) if (i.entry === k) findings.push(`${i.thread}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
         const name = sequenceName(g.seq);
         measure(g.where, name, g.seq.text, g.claimed, findings);
-        finish(g.where, findings);
+        finish(g.where, findings, { line: g.line, index: g.index, kind: 'sequence' }, sequenceOutcome(g.seq.text) === 'solved');
       }
       group = [];
       counted = new Map(); // memory stays flat over a sequences file
@@ -174,13 +231,16 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
     // ends mid-line): each is a finding, and the rest of the corpus is still checked.
     const lines = changed
       ? readRecordsTolerant(file, (i) => {
-          if (i.line !== undefined) finish(`${file}:${i.line}`, [i.message]);
+          if (i.line !== undefined) finish(`${file}:${i.line}`, [i.message], { line: i.line, index: place++, kind: 'unreadable' }, false);
         })
       : readRecords(file);
     for await (const { value, line } of lines) {
+      if (room) await room;
+      room = undefined;
       index++;
+      const at = place++;
       // In a JSON array (often one line) an element is also named by its place.
-      const item = sequenceItem(value, array ? `${file}:${line} element ${index}` : `${file}:${line}`);
+      const item = sequenceItem(value, array ? `${file}:${line} element ${index}` : `${file}:${line}`, line, at);
       if (item) {
         sum.sequenceLines++;
         const last = group[group.length - 1];
@@ -210,9 +270,12 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
         const tokens = traceOk ? tokenFieldDisagreements(rec, textTokens) : [];
         if (tokens.length > 0) findings.push(`record: token fields disagree with the text: ${tokens.join(', ')}`);
       }
-      finish(where, findings);
+      const searched = rec !== null && typeof rec === 'object' && isSearchRecord(rec);
+      finish(where, findings, { line, index: at, kind: 'record' }, searched && recordSolved(rec));
     }
     flush();
+    if (room) await room;
+    room = undefined;
     // Said, not failed: --fit drop can leave a file empty (a corpus's manifest vouches for its files).
     if (index === 0) {
       sum.emptyFiles++;

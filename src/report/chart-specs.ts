@@ -1,6 +1,6 @@
 import { logger, parse, View, Error as VegaErrorLevel } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { OUTCOMES } from './collect.js';
+import { OUTCOMES } from '../records/outcome.js';
 import { windowAligned, type Histogram } from './histogram.js';
 
 /**

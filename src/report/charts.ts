@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { groupedBarSpec, histogramRows, histogramSpec, outcomeSpec, planBins, renderSvg, tailNote, type Row } from './chart-specs.js';
-import { OUTCOMES, type CorpusStats, type ProblemFigures, type Rate } from './collect.js';
+import { OUTCOMES } from '../records/outcome.js';
+import { type CorpusStats, type ProblemFigures, type Rate } from './collect.js';
 import type { Histogram } from './histogram.js';
 import { pct } from './figures.js';
 import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';

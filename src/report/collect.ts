@@ -6,29 +6,13 @@ import { conditionedLength, textFirstLine, type Conditioning } from '../serializ
 import { Histogram } from './histogram.js';
 import { classify, type RecordKind, type SearchKind } from '../records/kind.js';
 import type { ReadIssue } from '../records/read.js';
-import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/trace-dict.js';
+import { recordTraceDict } from '../records/trace-dict.js';
+import { recordSolved, sequenceOutcome, type Outcome } from '../records/outcome.js';
 
 /**
  * Running statistics of one corpus. Each record is folded in and dropped, so memory depends
  * on the number of distinct values seen (bounded by the histograms), never on the corpus size.
  */
-
-/** How a sequence ends: it found the goal, handed work to child threads, or gave up. */
-export const OUTCOMES = ['solved', 'spawned children', 'no solution'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-/**
- * Read from the text's last lines, not verified (verify checks the trace). A SoS+ sequence
- * that found the goal inside sub searches ends with their `Exit Sub Search` lines after it.
- */
-export function sequenceOutcome(text: string): Outcome {
-  const end = text.trimEnd().replace(TRAILING_SUB_EXITS, '');
-  if (end.endsWith('<End Calling Sub Searches>')) return 'spawned children';
-  const lastLine = end.slice(end.lastIndexOf('\n') + 1);
-  return / equal: Goal Reached$/.test(lastLine) ? 'solved' : 'no solution';
-}
-
-const TRAILING_SUB_EXITS = /(?:\nExit Sub Search at level \d+)+$/;
 
 export interface Rate {
   n: number;
@@ -186,8 +170,7 @@ export class CorpusStats {
       }
       s.sequenceOutcomes[sequenceOutcome(text)]++;
     });
-    const path = r.search_path as string;
-    const solved = kind === 'apr' ? sequenceOutcome(lastSequence(r.trace_dict as TraceDictTree)) === 'solved' : path.includes('Goal Reached');
+    const solved = recordSolved(r);
     if (over) s.recordsOverWindow++;
     if (figures.threads > 1) s.rootsSpawned++;
     const size = startSize(r);

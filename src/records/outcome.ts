@@ -1,0 +1,30 @@
+import { hasTraceDict } from './kind.js';
+import { lastSequence, type TraceDictTree } from './trace-dict.js';
+
+/**
+ * How searches end, read from their text's last lines, not verified (`verify` checks the
+ * trace): the one rule `stats`, `report` and `verify --grades` count solved by.
+ */
+
+/** How a sequence ends: it found the goal, handed work to child threads, or gave up. */
+export const OUTCOMES = ['solved', 'spawned children', 'no solution'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** A SoS+ sequence that found the goal inside sub searches ends with their `Exit Sub Search` lines after it. */
+const TRAILING_SUB_EXITS = /(?:\nExit Sub Search at level \d+)+$/;
+
+export function sequenceOutcome(text: string): Outcome {
+  const end = text.trimEnd().replace(TRAILING_SUB_EXITS, '');
+  if (end.endsWith('<End Calling Sub Searches>')) return 'spawned children';
+  const lastLine = end.slice(end.lastIndexOf('\n') + 1);
+  return / equal: Goal Reached$/.test(lastLine) ? 'solved' : 'no solution';
+}
+
+/**
+ * Whether a search record found the goal: an APR record's root ends its last sequence
+ * solved; a single-sequence search (`search_path`) holds a `Goal Reached` line.
+ */
+export function recordSolved(record: Readonly<Record<string, unknown>>): boolean {
+  if (hasTraceDict(record)) return sequenceOutcome(lastSequence(record.trace_dict as TraceDictTree)) === 'solved';
+  return typeof record.search_path === 'string' && record.search_path.includes('Goal Reached');
+}
