@@ -260,7 +260,22 @@ describe('search', () => {
     const golden = readFileSync(goldenPath('sosp_s0_beam5_on_problems_s42.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(grades.slice(5).map((g) => [g.kind, g.valid, g.solved, g.line])).toEqual(golden.map((g, i) => ['record', true, (g.search_path as string).includes('Goal Reached'), i + 1]));
     // Python's separators, as every record here.
-    expect(readFileSync(join(dir, 'grades.jsonl'), 'utf8').split('\n')[0]).toBe('{"file": "outputs.jsonl", "line": 1, "index": 0, "kind": "sequence", "valid": true, "solved": true, "issues": []}');
+    expect(readFileSync(join(dir, 'grades.jsonl'), 'utf8').split('\n')[0]).toBe(
+      '{"file": "outputs.jsonl", "line": 1, "index": 0, "kind": "sequence", "valid": true, "solved": true, "issues": [], ' +
+        '"reference": {"rating": 0.9939236111111112, "verdict": "Valid path.", "apr_solved": true}}',
+    );
+    // What the reference's evaluation says (test/reference-grade.test.ts checks it against the scripts): it reads only the
+    // final path, so wrong arithmetic elsewhere passes there (output 2); metric_fn takes the target from the text, so a text
+    // for another problem passes it too, where eval_apr's check (given the problem) fails it (output 4).
+    const ref = grades.slice(0, 5).map((g) => g.reference as { rating: number | null; apr_solved: boolean | null });
+    expect(ref.map((r) => [r.rating !== null && r.rating > 0, r.apr_solved])).toEqual([
+      [true, true],
+      [true, true],
+      [false, false],
+      [true, false],
+      [false, false],
+    ]);
+    expect(grades.slice(5).every((g) => (g.reference as { rating: number }).rating > 0 === g.solved)).toBe(true);
 
     // On standard output the grades are alone there; findings and the summary go to standard error.
     const piped = run('verify', 'outputs.jsonl', '--grades', '-');

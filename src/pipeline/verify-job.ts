@@ -1,13 +1,14 @@
 import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
-import { hasTraceDict, isSearchRecord } from '../records/kind.js';
-import { recordSolved, sequenceOutcome } from '../records/outcome.js';
+import { hasTraceDict, isNumberList, isSearchRecord } from '../records/kind.js';
+import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js';
+import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
 import { checkFile, covered } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from '../io/errors.js';
-import { pyJson, type PyJson } from '../serializers/pyjson.js';
+import { PyFloat, pyJson, type PyJson } from '../serializers/pyjson.js';
 import { checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
 import { formatOf } from '../io/formats.js';
@@ -46,6 +47,8 @@ export interface Grade {
   readonly valid: boolean;
   readonly solved: boolean;
   readonly issues: readonly string[];
+  /** What the reference's evaluation would say of its search's text; undefined for a problem record, a child thread's line or an unreadable line. */
+  readonly reference: ReferenceGrade | undefined;
 }
 
 export interface VerifySummary {
@@ -133,7 +136,9 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
 
 /** A grade as its line says it (the JSON of records: Python's separators, keys in this order). */
 function gradeJson(g: Grade): PyJson {
-  return { file: g.file, line: g.line, index: g.index, kind: g.kind, valid: g.valid, solved: g.solved, issues: [...g.issues] };
+  const r = g.reference;
+  const reference = r ? { rating: r.rating === null ? null : new PyFloat(r.rating), verdict: r.verdict, apr_solved: r.aprSolved } : null;
+  return { file: g.file, line: g.line, index: g.index, kind: g.kind, valid: g.valid, solved: g.solved, issues: [...g.issues], reference };
 }
 
 /** runVerify's work; `grade` takes each Grade and may ask to be waited for. */
@@ -145,7 +150,7 @@ async function verifyInto(job: VerifyJob, grade: ((g: Grade) => Promise<void> | 
   /** The grades sink's last wait, if it asked for one. */
   let room: Promise<void> | undefined;
   /** Reports a record's or line's findings, and grades it; `solved`: its text ends at the goal. */
-  const finish = (where: string, findings: readonly string[], at: Pick<Grade, 'line' | 'index' | 'kind'>, solved: boolean) => {
+  const finish = (where: string, findings: readonly string[], at: Pick<Grade, 'line' | 'index' | 'kind' | 'reference'>, solved: boolean) => {
     if (grade) room = grade({ file, ...at, valid: findings.length === 0, solved: findings.length === 0 && solved, issues: findings }) ?? room;
     if (findings.length === 0) return;
     sum.badRecords++;
@@ -221,7 +226,10 @@ async function verifyInto(job: VerifyJob, grade: ((g: Grade) => Promise<void> | 
         for (const i of issues) if (i.entry === k) findings.push(`${i.thread}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
         const name = sequenceName(g.seq);
         measure(g.where, name, g.seq.text, g.claimed, findings);
-        finish(g.where, findings, { line: g.line, index: g.index, kind: 'sequence' }, sequenceOutcome(g.seq.text) === 'solved');
+        // The reference grades a search from its start: a line of the root thread, or a text alone.
+        const top = g.seq.thread === undefined || g.seq.thread === 'root';
+        const reference = grade && top ? referenceGrade(g.seq.text, g.seq.problem) : undefined;
+        finish(g.where, findings, { line: g.line, index: g.index, kind: 'sequence', reference }, sequenceOutcome(g.seq.text) === 'solved');
       }
       group = [];
       counted = new Map(); // memory stays flat over a sequences file
@@ -231,7 +239,7 @@ async function verifyInto(job: VerifyJob, grade: ((g: Grade) => Promise<void> | 
     // ends mid-line): each is a finding, and the rest of the corpus is still checked.
     const lines = changed
       ? readRecordsTolerant(file, (i) => {
-          if (i.line !== undefined) finish(`${file}:${i.line}`, [i.message], { line: i.line, index: place++, kind: 'unreadable' }, false);
+          if (i.line !== undefined) finish(`${file}:${i.line}`, [i.message], { line: i.line, index: place++, kind: 'unreadable', reference: undefined }, false);
         })
       : readRecords(file);
     for await (const { value, line } of lines) {
@@ -271,7 +279,9 @@ async function verifyInto(job: VerifyJob, grade: ((g: Grade) => Promise<void> | 
         if (tokens.length > 0) findings.push(`record: token fields disagree with the text: ${tokens.join(', ')}`);
       }
       const searched = rec !== null && typeof rec === 'object' && isSearchRecord(rec);
-      finish(where, findings, { line, index: at, kind: 'record' }, searched && recordSolved(rec));
+      const text = grade && searched ? searchText(rec) : undefined;
+      const reference = text === undefined ? undefined : referenceGrade(text, isNumberList(rec.nums) && typeof rec.target === 'number' ? { nums: rec.nums, target: rec.target } : undefined);
+      finish(where, findings, { line, index: at, kind: 'record', reference }, searched && recordSolved(rec));
     }
     flush();
     if (room) await room;

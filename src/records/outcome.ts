@@ -1,5 +1,5 @@
 import { hasTraceDict } from './kind.js';
-import { lastSequence, type TraceDictTree } from './trace-dict.js';
+import { isTraceDictLevel, lastSequence, type TraceDictTree } from './trace-dict.js';
 
 /**
  * How searches end, read from their text's last lines, not verified (`verify` checks the
@@ -27,4 +27,14 @@ export function sequenceOutcome(text: string): Outcome {
 export function recordSolved(record: Readonly<Record<string, unknown>>): boolean {
   if (hasTraceDict(record)) return sequenceOutcome(lastSequence(record.trace_dict as TraceDictTree)) === 'solved';
   return typeof record.search_path === 'string' && record.search_path.includes('Goal Reached');
+}
+
+/**
+ * The text a search record's search ends with, as an evaluation reads it: an APR root's last
+ * sequence, or the single sequence (`search_path`) of the others; undefined when the record
+ * holds neither in its expected shape.
+ */
+export function searchText(record: Readonly<Record<string, unknown>>): string | undefined {
+  if (hasTraceDict(record)) return isTraceDictLevel(record.trace_dict) ? lastSequence(record.trace_dict) : undefined;
+  return typeof record.search_path === 'string' ? record.search_path : undefined;
 }
