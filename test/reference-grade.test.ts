@@ -64,6 +64,10 @@ describe("the reference's evaluation, reproduced", () => {
       `Current State: 10:[3, 4, 3], Operations: []\nExploring Operation: ${op}=7, Resulting Numbers: [3, 7]\nGenerated Node #2: [3, 7] from Operation: ${op}=7\n` +
       `Current State: 10:[3, 7], Operations: ['${op}=7']\nExploring Operation: 3+7=10, Resulting Numbers: [10]\n10,10 equal: Goal Reached\n`;
     const text = (op: string) => step(op) + step(op);
+    // int() strips C's whitespace only (str.strip also takes \x1c): as Python 3.11 words it.
+    const spaced = (end: string) => step('3+4') + step('3+4').replace("['3+4=7']", `['3+4=7${end}']`);
+    expect(referenceRating(spaced(' ')).kind === 'rated' && referenceRating(spaced(' '))).toMatchObject({ verdict: 'Valid path.' });
+    expect(referenceRating(spaced('\x1c'))).toEqual({ kind: 'rated', rating: 0, verdict: "Error in evaluating operation 3+4=7\x1c: invalid literal for int() with base 10: '7\\x1c'" });
     // As Python 3.11 rates it: 1 - 5/48.
     expect(referenceRating(text('3+4'))).toEqual({ kind: 'rated', rating: 0.8958333333333334, verdict: 'Valid path.' });
     expect(referenceRating(text('3**1+4')).kind).toBe('unsupported');

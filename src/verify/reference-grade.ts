@@ -51,9 +51,12 @@ const WS = '[ \\t\\n\\r\\f\\v\\x1c-\\x1f]';
 const STRIP = new RegExp(`^${WS}+|${WS}+$`, 'g');
 const pyStrip = (s: string): string => s.replace(STRIP, '');
 
-/** Python's `int(s)` on a string: whitespace around, a sign, digits with single underscores between. */
+/**
+ * Python's `int(s)` on a string: whitespace around, a sign, digits with single underscores
+ * between. Its whitespace is C's (not `\x1c`-`\x1f`, which `str.strip` takes).
+ */
 function pyInt(s: string): bigint {
-  const t = pyStrip(s);
+  const t = s.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, '');
   if (!/^[+-]?\d+(?:_\d+)*$/.test(t)) throw new Raises('ValueError', `invalid literal for int() with base 10: ${pyRepr(s)}`);
   return BigInt(t.replace(/_/g, ''));
 }
