@@ -276,6 +276,11 @@ describe('search', () => {
       [false, false],
     ]);
     expect(grades.slice(5).every((g) => (g.reference as { rating: number }).rating > 0 === g.solved)).toBe(true);
+    // An APR record is judged by its root's last text: eval_apr's true success is the record's outcome, record by record.
+    expect(run('verify', goldenPath('apr_s5_beam2-6_sub8_p0.5_on_problems_s7.jsonl'), '--grades', 'apr-grades.jsonl').code).toBe(0);
+    const apr = jsonl('apr-grades.jsonl');
+    expect(apr.filter((g) => g.solved).length).toBe(67);
+    expect(apr.every((g) => (g.reference as { apr_solved: boolean }).apr_solved === g.solved)).toBe(true);
 
     // On standard output the grades are alone there; findings and the summary go to standard error.
     const piped = run('verify', 'outputs.jsonl', '--grades', '-');
