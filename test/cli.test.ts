@@ -276,6 +276,13 @@ describe('search', () => {
       [false, false],
     ]);
     expect(grades.slice(5).every((g) => (g.reference as { rating: number }).rating > 0 === g.solved)).toBe(true);
+    // A record whose trace is broken is invalid and unsolved, never a crash (its reference figures: none, no text to read).
+    const broken = { ...golden[0]!, trace_dict: { main_calls: [5], sub_calls: [] }, search_type: 'apr' };
+    writeFileSync(join(dir, 'broken-apr.jsonl'), JSON.stringify(broken) + '\n');
+    const b = run('verify', 'broken-apr.jsonl', '--grades', 'broken-grades.jsonl');
+    expect(b.code).toBe(1);
+    expect(b.stderr).toBe('');
+    expect(jsonl('broken-grades.jsonl').map((g) => [g.valid, g.solved, g.reference])).toEqual([[false, false, null]]);
     // An APR record is judged by its root's last text: eval_apr's true success is the record's outcome, record by record.
     expect(run('verify', goldenPath('apr_s5_beam2-6_sub8_p0.5_on_problems_s7.jsonl'), '--grades', 'apr-grades.jsonl').code).toBe(0);
     const apr = jsonl('apr-grades.jsonl');

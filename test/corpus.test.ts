@@ -323,6 +323,29 @@ describe('corpus: the folder', () => {
     expect(mid.stdout.trim().split('\n').at(-1)).toMatch(/^verified \d+ records and \d+ sequence lines in \d+ files: 1 with issues \(1 issues\), .*; 2 files not as the manifest says$/);
   });
 
+  it('verify --grades on a corpus folder: never over one of its files nor inside it; in file order, a line cut short among a record\'s sequence lines graded where it stands', () => {
+    const name = manifestOf('base').files.find((f) => f.kind === 'sequences' && f.config === 'apr_sequences')!.name;
+    const data = join(p('base'), name);
+    const before = readFileSync(data);
+    expectUsageError(run(['verify', 'base', '--grades', join('base', name)]), /writing it would destroy that input/);
+    expectUsageError(run(['verify', 'base', '--grades', join('base', 'manifest.json')]), /writing it would destroy that input/);
+    expectUsageError(run(['verify', 'base', '--grades', join('base', 'apr', 'grades.jsonl')]), /--grades base\/apr\/grades\.jsonl is inside the corpus folder base; choose a folder outside it/);
+    expect(readFileSync(data).equals(before)).toBe(true);
+    expect(existsSync(join(p('base'), 'apr', 'grades.jsonl'))).toBe(false);
+    // Line 3 of an APR sequences file is cut short: its record's lines 1, 2, 4... are graded with it, in order.
+    cpSync(p('base'), p('graded'), { recursive: true });
+    const lines = readFileSync(join(p('graded'), name), 'utf8').split('\n');
+    lines[2] = lines[2]!.slice(0, 100);
+    writeFileSync(join(p('graded'), name), lines.join('\n'));
+    expect(run(['verify', 'graded', '--grades', 'graded.jsonl']).code).toBe(1);
+    const grades = readFileSync(p('graded.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { file: string; line: number; index: number; kind: string });
+    const ofFile = grades.filter((g) => g.file === join('graded', name));
+    expect(ofFile.length).toBe(lines.filter(Boolean).length);
+    expect(ofFile.map((g) => g.index)).toEqual(ofFile.map((_, i) => i));
+    expect(ofFile.map((g) => g.line)).toEqual(ofFile.map((_, i) => i + 1));
+    expect(ofFile[2]!.kind).toBe('unreadable');
+  });
+
   it('stats and report read a corpus folder by its manifest: a file left beside the data is not counted, and --out may not be a data file', () => {
     cpSync(p('base'), p('extra'), { recursive: true });
     const name = manifestOf('base').files.find((f) => f.config === 'sosp')!.name;

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { oneLine } from '../io/errors.js';
+import { isStandardOutput } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
 
@@ -18,7 +19,7 @@ export function registerVerify(program: Command): void {
     .action(async (files: string[], o: { window?: number; strict?: boolean; grades?: string }) => {
       const { runVerify, verifyFailed, verifySummaryLine } = await import('../pipeline/verify-job.js');
       // Grades on standard output keep it to themselves: findings and the summary go to standard error.
-      const say = o.grades === '-' ? process.stderr : process.stdout;
+      const say = o.grades !== undefined && isStandardOutput(o.grades) ? process.stderr : process.stdout;
       const sum = await runVerify({ files, window: o.window, grades: o.grades, report: (line) => say.write(`${oneLine(line)}\n`) });
       say.write(`${verifySummaryLine(sum)}\n`);
       if (verifyFailed(sum, o.strict ?? false)) process.exitCode = 1;

@@ -84,11 +84,20 @@ function checkFileTarget(p: NamedPath): void {
 
 /** A folder output may not lie inside an input folder, nor hold one: one run's files would mix with another's. */
 function checkNotNested(ins: readonly NamedPath[], out: NamedPath): void {
+  checkNotInside(ins, out);
   const o = resolvedPath(out.path);
   for (const p of ins) {
     const i = resolvedPath(p.path);
-    if (o.startsWith(`${i}/`)) throw new UsageError(`${out.option} ${out.path} is inside ${p.option} ${p.path}; choose a folder outside it`);
     if (i.startsWith(`${o}/`)) throw new UsageError(`${p.option} ${p.path} is inside ${out.option} ${out.path}; choose a folder outside it`);
+  }
+}
+
+/** Refuses an output inside one of these folders (resolved, links followed). */
+export function checkNotInside(folders: readonly NamedPath[], out: NamedPath): void {
+  const o = resolvedPath(out.path);
+  for (const p of folders) {
+    const i = resolvedPath(p.path);
+    if (o.startsWith(`${i}/`)) throw new UsageError(`${out.option} ${out.path} is inside ${p.option} ${p.path}; choose a folder outside it`);
   }
 }
 
@@ -167,5 +176,17 @@ function resolvedPath(path: string): string {
   } catch {
     const parent = dirname(abs);
     return parent === abs ? abs : join(resolvedPath(parent), basename(abs));
+  }
+}
+
+/** Whether writing `path` writes where standard output goes (`-`, `/dev/stdout`, or the file or pipe it is). */
+export function isStandardOutput(path: string): boolean {
+  if (path === STDIO) return true;
+  try {
+    const out = fstatSync(1);
+    const st = statSync(path);
+    return st.dev === out.dev && st.ino === out.ino;
+  } catch {
+    return false;
   }
 }

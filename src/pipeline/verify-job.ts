@@ -9,9 +9,9 @@ import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from '../io/errors.js';
 import { PyFloat, pyJson, type PyJson } from '../serializers/pyjson.js';
-import { checkOutputs } from './paths.js';
+import { checkNotInside, checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
-import { formatOf } from '../io/formats.js';
+import { formatOf, STDIO } from '../io/formats.js';
 import { readInputs, type Input } from './inputs.js';
 import { join } from 'node:path';
 import { readRecords, readRecordsTolerant } from '../records/read.js';
@@ -118,14 +118,19 @@ function sequenceItem(value: unknown, where: string, line: number, index: number
  * `record`, `thread` and `tokens` fields.
  */
 export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
-  if (job.grades === undefined) return verifyInto(job, undefined);
+  const inputs = readInputs(job.files, job.window);
+  if (job.grades === undefined) return verifyInto(job, inputs, undefined);
+  // Every file read is an input (a corpus folder's manifest and data files too), and a corpus
+  // folder holds only what its manifest lists: the grades go elsewhere.
+  const grades = { option: '--grades', path: job.grades };
   checkOutputs(
-    job.files.map((path) => ({ option: 'the input', path })),
-    [{ option: '--grades', path: job.grades }],
+    inputs.flatMap((i) => [i.path, ...i.reads]).map((path) => ({ option: 'the input', path })),
+    [grades],
   );
+  if (job.grades !== STDIO) checkNotInside(inputs.filter((i) => i.kind === 'corpus').map((i) => ({ option: 'the corpus folder', path: i.path })), grades);
   const sink = RecordSink.open(job.grades, job.files);
   try {
-    const sum = await verifyInto(job, (g) => sink.write(pyJson(gradeJson(g))));
+    const sum = await verifyInto(job, inputs, orderedBy((g) => sink.write(pyJson(gradeJson(g)))));
     await RecordSink.closeAll([sink]);
     return sum;
   } catch (err) {
@@ -141,8 +146,31 @@ function gradeJson(g: Grade): PyJson {
   return { file: g.file, line: g.line, index: g.index, kind: g.kind, valid: g.valid, solved: g.solved, issues: [...g.issues], reference };
 }
 
+/**
+ * Hands grades on in their files' order: a record's sequence lines are graded together once
+ * the last is read, after an unreadable line among them that was graded at once.
+ */
+function orderedBy(write: (g: Grade) => Promise<void> | undefined): (g: Grade) => Promise<void> | undefined {
+  let file: string | undefined;
+  let next = 0;
+  const waiting = new Map<number, Grade>();
+  return (g) => {
+    if (g.file !== file) {
+      file = g.file; // a file's grades are all handed on before the next file's
+      next = 0;
+    }
+    waiting.set(g.index, g);
+    let room: Promise<void> | undefined;
+    for (let w = waiting.get(next); w !== undefined; w = waiting.get(next)) {
+      waiting.delete(next++);
+      room = write(w) ?? room;
+    }
+    return room;
+  };
+}
+
 /** runVerify's work; `grade` takes each Grade and may ask to be waited for. */
-async function verifyInto(job: VerifyJob, grade: ((g: Grade) => Promise<void> | undefined) | undefined): Promise<VerifySummary> {
+async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: Grade) => Promise<void> | undefined) | undefined): Promise<VerifySummary> {
   const sum: VerifySummary = { records: 0, sequenceLines: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0, windows: new Set() };
   /** The window of the file being read, and the file. */
   let window = 0;
@@ -150,8 +178,8 @@ async function verifyInto(job: VerifyJob, grade: ((g: Grade) => Promise<void> | 
   /** The grades sink's last wait, if it asked for one. */
   let room: Promise<void> | undefined;
   /** Reports a record's or line's findings, and grades it; `solved`: its text ends at the goal. */
-  const finish = (where: string, findings: readonly string[], at: Pick<Grade, 'line' | 'index' | 'kind' | 'reference'>, solved: boolean) => {
-    if (grade) room = grade({ file, ...at, valid: findings.length === 0, solved: findings.length === 0 && solved, issues: findings }) ?? room;
+  const finish = (where: string, findings: readonly string[], at: Pick<Grade, 'line' | 'index' | 'kind' | 'reference'> | undefined, solved: boolean) => {
+    if (grade && at) room = grade({ file, ...at, valid: findings.length === 0, solved: findings.length === 0 && solved, issues: findings }) ?? room;
     if (findings.length === 0) return;
     sum.badRecords++;
     sum.issues += findings.length;
@@ -198,7 +226,7 @@ async function verifyInto(job: VerifyJob, grade: ((g: Grade) => Promise<void> | 
     return files;
   };
   const files: Array<{ file: string; window: number; changed: boolean }> = [];
-  for (const input of readInputs(job.files, job.window)) {
+  for (const input of inputs) {
     sum.windows.add(input.window);
     for (const file of await toRead(input)) files.push({ ...file, window: input.window });
   }
@@ -239,7 +267,10 @@ async function verifyInto(job: VerifyJob, grade: ((g: Grade) => Promise<void> | 
     // ends mid-line): each is a finding, and the rest of the corpus is still checked.
     const lines = changed
       ? readRecordsTolerant(file, (i) => {
-          if (i.line !== undefined) finish(`${file}:${i.line}`, [i.message], { line: i.line, index: place++, kind: 'unreadable', reference: undefined }, false);
+          if (i.line === undefined) return;
+          // A line skipped has a place (and a grade); a comma out of place in an array costs no record.
+          const at = i.code === undefined ? { line: i.line, index: place++, kind: 'unreadable' as const, reference: undefined } : undefined;
+          finish(`${file}:${i.line}`, [i.message], at, false);
         })
       : readRecords(file);
     for await (const { value, line } of lines) {
@@ -281,7 +312,8 @@ async function verifyInto(job: VerifyJob, grade: ((g: Grade) => Promise<void> | 
       const searched = rec !== null && typeof rec === 'object' && isSearchRecord(rec);
       const text = grade && searched ? searchText(rec) : undefined;
       const reference = text === undefined ? undefined : referenceGrade(text, isNumberList(rec.nums) && typeof rec.target === 'number' ? { nums: rec.nums, target: rec.target } : undefined);
-      finish(where, findings, { line, index: at, kind: 'record', reference }, searched && recordSolved(rec));
+      // Solved is read from a sound record only: a broken trace has its findings, and no text to read.
+      finish(where, findings, { line, index: at, kind: 'record', reference }, searched && findings.length === 0 && recordSolved(rec));
     }
     flush();
     if (room) await room;
