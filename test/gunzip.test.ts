@@ -1,7 +1,7 @@
-import { gzipSync } from 'node:zlib';
+import { crc32, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gunzipMembers, TrailingBytes } from '../src/records/gunzip.js';
+import { crc32Portable, gunzipMembers, gunzipWhole, TrailingBytes } from '../src/records/gunzip.js';
 
 /** `bytes` as a stream would hand them over, cut at `cuts`. */
 async function* chunked(bytes: Buffer, cuts: readonly number[]): AsyncGenerator<Buffer> {
@@ -13,15 +13,26 @@ async function* chunked(bytes: Buffer, cuts: readonly number[]): AsyncGenerator<
   if (from < bytes.length || bytes.length === 0) yield bytes.subarray(from);
 }
 
-/** What gunzipMembers hands over before it ends, and the error it ends with. */
+/** What gunzipMembers hands over before it ends, and the error it ends with; gunzipWhole must say the same. */
 async function unzip(bytes: Buffer, cuts: readonly number[] = []): Promise<{ out: Buffer; error?: Error }> {
   const parts: Buffer[] = [];
+  let error: Error | undefined;
   try {
     for await (const b of gunzipMembers(chunked(bytes, cuts))) parts.push(b);
   } catch (err) {
-    return { out: Buffer.concat(parts), error: err as Error };
+    error = err as Error;
   }
-  return { out: Buffer.concat(parts) };
+  let whole: Buffer | undefined;
+  try {
+    whole = gunzipWhole(bytes);
+  } catch (err) {
+    expect((err as Error).message).toBe(error?.message);
+  }
+  if (whole) {
+    expect(error).toBeUndefined();
+    expect(whole.equals(Buffer.concat(parts))).toBe(true);
+  }
+  return error ? { out: Buffer.concat(parts), error } : { out: Buffer.concat(parts) };
 }
 
 /** Data that compresses somewhat, as records do. */
@@ -94,7 +105,10 @@ describe('gunzipMembers', () => {
     const header = Buffer.from(gz.subarray(0, 10));
     header[3] = 4 | 8 | 16 | 2;
     const extra = Buffer.from([3, 0, 1, 2, 3]);
-    const withFields = Buffer.concat([header, extra, Buffer.from('name.jsonl\0comment\0'), Buffer.from([0xab, 0xcd]), gz.subarray(10)]);
+    const fields = Buffer.concat([header, extra, Buffer.from('name.jsonl\0comment\0')]);
+    const hcrc = Buffer.alloc(2);
+    hcrc.writeUInt16LE(crc32(fields) & 0xffff);
+    const withFields = Buffer.concat([fields, hcrc, gz.subarray(10)]);
     for (const at of [[], [3], [11, 12, 13, 14, 15, 16], [25]]) {
       const r = await unzip(withFields, at);
       expect(r.error).toBeUndefined();
@@ -102,6 +116,34 @@ describe('gunzipMembers', () => {
     }
     // Cut inside the name: the header never ends.
     expect((await unzip(withFields.subarray(0, 20))).error?.message).toBe('unexpected end of file');
+    // A header CRC that is not the header's.
+    const wrong = Buffer.from(withFields);
+    wrong[fields.length]! ^= 1;
+    expect((await unzip(wrong)).error?.message).toBe('header crc mismatch');
+    // A name of megabytes is read in time linear in it.
+    const named = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 3]), Buffer.alloc(8 << 20, 0x61), Buffer.from([0]), gz.subarray(10)]);
+    expect((await unzip(named, Array.from({ length: 200 }, (_, k) => (k + 1) * 45_000))).out.toString()).toBe('hello\n');
+  });
+
+  it('reads data of any ratio (64 MB of one byte, about 1,000 to 1) in pieces of at most 64 KB', async () => {
+    const gz = gzipSync(Buffer.alloc(64 << 20, 0x0a), { level: 9 });
+    let size = 0;
+    let largest = 0;
+    for await (const b of gunzipMembers(chunked(gz, [1 << 16]))) {
+      size += b.length;
+      largest = Math.max(largest, b.length);
+    }
+    expect(size).toBe(64 << 20);
+    expect(largest).toBeLessThanOrEqual(1 << 16);
+  });
+
+  it("sums CRC-32 as zlib does, where Node's zlib has none (before Node 20.15)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 }), (a, b) => {
+        expect(crc32Portable(a)).toBe(crc32(a));
+        expect(crc32Portable(b, crc32Portable(a))).toBe(crc32(Buffer.concat([a, b])));
+      }),
+    );
   });
 
   it('refuses what is not gzip at all, and an empty file, in the words of zlib', async () => {

@@ -1,4 +1,4 @@
-import { createInflateRaw, crc32 } from 'node:zlib';
+import * as zlib from 'node:zlib';
 
 /**
  * Bytes after the last whole gzip member that neither start another member nor are zero
@@ -21,8 +21,9 @@ const cutShort = () => zlibFault('unexpected end of file', 'Z_BUF_ERROR');
  * garbage is lost with its error (about 16 KB of records a tolerant reader then never saw).
  * Here every member's output is handed over before TrailingBytes is thrown, and zero bytes
  * after the last member are padding, as gzip(1) reads them. Other faults are zlib's errors
- * (a corrupt block), `incorrect header check` (not gzip at all), `incorrect data check` (a
- * member whose CRC or size is wrong) and `unexpected end of file`.
+ * (a corrupt block), `incorrect header check` (not gzip at all), `header crc mismatch`,
+ * `incorrect data check` (a member whose CRC or size is wrong) and `unexpected end of file`.
+ * Output comes in pieces of bounded size, whatever the compression ratio.
  */
 export async function* gunzipMembers(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const bytes = new ByteQueue(source);
@@ -37,7 +38,7 @@ async function* unzipEach(bytes: ByteQueue): AsyncGenerator<Buffer> {
   let whole = 0; // members read
   for (;;) {
     if (whole > 0 && (await bytes.skipZeros())) return;
-    const header = await headerLength(bytes);
+    const header = await headerOf(bytes);
     if (header === 'short') throw cutShort();
     if (header === 'none') {
       if (whole > 0) throw new TrailingBytes(bytes.offset);
@@ -46,54 +47,96 @@ async function* unzipEach(bytes: ByteQueue): AsyncGenerator<Buffer> {
     bytes.drop(header);
     let crc = 0;
     let size = 0;
-    for await (const out of inflateMember(bytes)) {
-      crc = crc32(out, crc);
-      size += out.length;
-      yield out;
+    // A small member whose end is already read is inflated at once (a file of many small
+    // members would otherwise start a stream for each); any other goes through the stream.
+    const small = bytes.length <= SMALL ? inflateWhole(bytes.peek(bytes.length), SMALL_OUTPUT) : undefined;
+    if (small) {
+      bytes.drop(small.used);
+      crc = crc32(small.out);
+      size = small.out.length;
+      yield small.out;
+    } else {
+      for await (const out of inflateMember(bytes)) {
+        crc = crc32(out, crc);
+        size += out.length;
+        yield out;
+      }
     }
     await bytes.need(8);
     if (bytes.length < 8) throw cutShort();
-    const trailer = bytes.peek(8);
-    // ISIZE is the size modulo 2^32.
-    if (trailer.readUInt32LE(0) !== crc || trailer.readUInt32LE(4) !== size % 2 ** 32) throw zlibFault('incorrect data check', 'Z_DATA_ERROR');
+    checkTrailer(bytes.peek(8), crc, size);
     bytes.drop(8);
     whole++;
   }
 }
 
+/** Bytes at hand under which a member may be inflated at once, and the most output that may give. */
+const SMALL = 1 << 18;
+const SMALL_OUTPUT = 1 << 21;
+/** Input handed to the inflate stream at a time: its output for one write stays bounded (deflate's ratio is at most about 1,000). */
+const SLICE = 1 << 14;
+
+/** A member's trailer (RFC 1952): the CRC and the size (modulo 2^32) of its data. */
+function checkTrailer(trailer: Buffer, crc: number, size: number): void {
+  if (trailer.readUInt32LE(0) !== crc || trailer.readUInt32LE(4) !== size % 2 ** 32) throw zlibFault('incorrect data check', 'Z_DATA_ERROR');
+}
+
+/** The header at the start of the bytes at hand, reading more while they end inside it. */
+async function headerOf(bytes: ByteQueue): Promise<number | 'none' | 'short'> {
+  for (let want = 10; ; want = Math.max(2 * want, bytes.length + 1)) {
+    await bytes.need(want);
+    const h = headerLength(bytes.peek(bytes.length));
+    if (h !== 'short' || bytes.length < want) return h; // fewer than wanted: the input ended
+  }
+}
+
 /**
- * The bytes of a gzip member's header (RFC 1952); `none` where no member starts, `short` where
- * one starts (its magic) and the input ends inside its header.
+ * The length of the gzip member header (RFC 1952) `b` starts with; `none` where no member
+ * starts, `short` where `b` ends inside one. A header CRC (FHCRC) is checked.
  */
-async function headerLength(bytes: ByteQueue): Promise<number | 'none' | 'short'> {
-  await bytes.need(10);
-  const h = bytes.peek(10);
-  if (h.length === 0) return 'short';
-  if (h[0] !== 0x1f || (h.length > 1 && h[1] !== 0x8b)) return 'none';
-  if (h.length < 10) return 'short';
-  const flags = h[3]!;
+function headerLength(b: Buffer): number | 'none' | 'short' {
+  if (b.length === 0) return 'short';
+  if (b[0] !== 0x1f || (b.length > 1 && b[1] !== 0x8b)) return 'none';
+  if (b.length < 10) return 'short';
+  const flags = b[3]!;
   // Deflate, no reserved flag.
-  if (h[2] !== 8 || (flags & 0xe0) !== 0) return 'none';
+  if (b[2] !== 8 || (flags & 0xe0) !== 0) return 'none';
   let at = 10;
-  const need = async (n: number) => {
-    await bytes.need(at + n);
-    if (bytes.length < at + n) throw cutShort();
-  };
   if (flags & 4) {
-    await need(2); // FEXTRA: its length, then its bytes
-    at += 2 + bytes.peek(at + 2).readUInt16LE(at);
+    if (b.length < at + 2) return 'short';
+    at += 2 + b.readUInt16LE(at); // FEXTRA: its length, then its bytes
   }
   for (const bit of [8, 16]) {
     // FNAME, FCOMMENT: zero-terminated
     if (!(flags & bit)) continue;
-    for (;;) {
-      await need(1);
-      if (bytes.peek(at + 1)[at++] === 0) break;
-    }
+    const end = at < b.length ? b.indexOf(0, at) : -1;
+    if (end < 0) return 'short';
+    at = end + 1;
   }
-  if (flags & 2) at += 2; // FHCRC
-  await need(0);
-  return at;
+  if (flags & 2) {
+    if (b.length < at + 2) return 'short';
+    if ((crc32(b.subarray(0, at)) & 0xffff) !== b.readUInt16LE(at)) throw zlibFault('header crc mismatch', 'Z_DATA_ERROR');
+    at += 2;
+  }
+  return b.length < at ? 'short' : at;
+}
+
+/**
+ * A member's deflate data at the start of `b` inflated at once: its output and the bytes it
+ * took, when the data ends inside `b` and gives at most `most` bytes; otherwise undefined
+ * (the stream then reads it, and hands over what comes before any fault).
+ */
+function inflateWhole(b: Buffer, most: number): { out: Buffer; used: number } | undefined {
+  try {
+    const { buffer, engine } = zlib.inflateRawSync(b, { info: true, finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: most }) as unknown as {
+      buffer: Buffer;
+      engine: zlib.InflateRaw;
+    };
+    // All of `b` taken: the data may go on past it.
+    return engine.bytesWritten < b.length ? { out: buffer, used: engine.bytesWritten } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -102,7 +145,7 @@ async function headerLength(bytes: ByteQueue): Promise<number | 'none' | 'short'
  * counts the input it took (`bytesWritten`), which says where the trailer starts.
  */
 async function* inflateMember(bytes: ByteQueue): AsyncGenerator<Buffer> {
-  const inflate = createInflateRaw({ chunkSize: 1 << 16 });
+  const inflate = zlib.createInflateRaw({ chunkSize: 1 << 16 });
   const out: Buffer[] = [];
   let failure: Error | undefined;
   let wake = () => {};
@@ -126,7 +169,7 @@ async function* inflateMember(bytes: ByteQueue): AsyncGenerator<Buffer> {
   try {
     let fed = 0;
     for (;;) {
-      const chunk = await bytes.takeChunk();
+      const chunk = await bytes.take(SLICE);
       if (chunk === undefined) {
         // The input ended inside the data (zlib's end fails), or just after it.
         await settle((done) => inflate.end(done));
@@ -139,7 +182,7 @@ async function* inflateMember(bytes: ByteQueue): AsyncGenerator<Buffer> {
       yield* out.splice(0);
       const unused = fed - inflate.bytesWritten;
       if (unused > 0) {
-        // The data ended inside this chunk: the rest is the trailer and what follows.
+        // The data ended inside this slice: the rest is the trailer and what follows.
         bytes.putBack(chunk.subarray(chunk.length - unused));
         await ended();
         yield* out.splice(0);
@@ -151,12 +194,42 @@ async function* inflateMember(bytes: ByteQueue): AsyncGenerator<Buffer> {
   }
 }
 
+/**
+ * The gzip bytes of a whole file, unzipped at once, as gunzipMembers reads them (the same
+ * members, padding, trailing bytes and faults): for a reader that holds the file already.
+ */
+export function gunzipWhole(b: Buffer): Buffer {
+  const outs: Buffer[] = [];
+  let at = 0;
+  for (let whole = 0; ; whole++) {
+    if (whole > 0) {
+      let z = at;
+      while (z < b.length && b[z] === 0) z++;
+      if (z === b.length) return Buffer.concat(outs);
+      if (z > at) throw new TrailingBytes(at);
+    }
+    const header = headerLength(b.subarray(at));
+    if (header === 'short') throw cutShort();
+    if (header === 'none') {
+      if (whole > 0) throw new TrailingBytes(at);
+      throw zlibFault('incorrect header check', 'Z_DATA_ERROR');
+    }
+    at += header;
+    const { buffer, engine } = zlib.inflateRawSync(b.subarray(at), { info: true }) as unknown as { buffer: Buffer; engine: zlib.InflateRaw };
+    at += engine.bytesWritten;
+    if (b.length < at + 8) throw cutShort();
+    checkTrailer(b.subarray(at, at + 8), crc32(buffer), buffer.length);
+    at += 8;
+    outs.push(buffer);
+  }
+}
+
 /** Bytes read from a stream, with a look-ahead; `offset` is where the first unread byte sits in the file. */
 class ByteQueue {
   private buf: Buffer = Buffer.alloc(0);
   private readonly source: AsyncIterator<Buffer>;
   offset = 0;
-  eof = false;
+  private eof = false;
 
   constructor(source: AsyncIterable<Buffer>) {
     this.source = source[Symbol.asyncIterator]();
@@ -168,11 +241,17 @@ class ByteQueue {
 
   /** Reads until `n` bytes are at hand or the input ends. */
   async need(n: number): Promise<void> {
-    while (this.buf.length < n && !this.eof) {
+    const parts = [this.buf];
+    let have = this.buf.length;
+    while (have < n && !this.eof) {
       const next = await this.source.next();
       if (next.done) this.eof = true;
-      else this.buf = this.buf.length === 0 ? next.value : Buffer.concat([this.buf, next.value]);
+      else {
+        parts.push(next.value);
+        have += next.value.length;
+      }
     }
+    if (parts.length > 1) this.buf = Buffer.concat(parts); // once, however many chunks it took
   }
 
   /** The first `n` bytes at hand (`need` them first). */
@@ -185,23 +264,23 @@ class ByteQueue {
     this.offset += n;
   }
 
-  /** The bytes at hand, or the next chunk read; undefined at the end. */
-  async takeChunk(): Promise<Buffer | undefined> {
+  /** Up to `most` of the bytes at hand, or of the next chunk read; undefined at the end. */
+  async take(most: number): Promise<Buffer | undefined> {
     await this.need(1);
     if (this.buf.length === 0) return undefined;
-    const chunk = this.buf;
-    this.drop(chunk.length);
-    return chunk;
+    const piece = this.buf.subarray(0, most);
+    this.drop(piece.length);
+    return piece;
+  }
+
+  /** Gives back the unused end of the piece last taken. */
+  putBack(rest: Buffer): void {
+    this.buf = this.buf.length === 0 ? rest : Buffer.concat([rest, this.buf]);
+    this.offset -= rest.length;
   }
 
   async close(): Promise<void> {
     await this.source.return?.();
-  }
-
-  /** Gives back the unused end of the chunk last taken. */
-  putBack(rest: Buffer): void {
-    this.buf = rest;
-    this.offset -= rest.length;
   }
 
   /**
@@ -222,4 +301,24 @@ class ByteQueue {
       }
     }
   }
+}
+
+/** zlib's CRC-32 (Node 20.15 and later), or the same sum computed here (earlier Node 20). */
+const crc32: (data: Uint8Array, value?: number) => number = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32 ?? crc32Portable;
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (ISO-HDLC, as gzip sums it) computed in JavaScript, continuing from `value`. */
+export function crc32Portable(data: Uint8Array, value = 0): number {
+  let c = ~value >>> 0;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
 }

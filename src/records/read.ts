@@ -1,10 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
 import { describeSystemError, InputError } from '../io/errors.js';
 import { formatOf, STDIO } from '../io/formats.js';
-import { gunzipMembers, TrailingBytes } from './gunzip.js';
+import { gunzipMembers, gunzipWhole, TrailingBytes } from './gunzip.js';
 import { arrayElements } from './json-array.js';
 import { LineCutter } from './lines.js';
 
@@ -209,7 +208,7 @@ function wholeArray(path: string, gzip: boolean, line: number | undefined): Reco
   let bytes: Buffer;
   try {
     const raw = readFileSync(path);
-    bytes = gzip ? gunzipSync(raw) : raw;
+    bytes = gzip ? gunzipWhole(raw) : raw;
   } catch (err) {
     throw describeSystemError(err, `cannot read ${path}`) ?? new InputError(path, undefined, (err as Error).message);
   }
