@@ -70,6 +70,20 @@ describe("the reference's evaluation, reproduced", () => {
     expect(referenceRating(spaced('\x1c'))).toEqual({ kind: 'rated', rating: 0, verdict: "Error in evaluating operation 3+4=7\x1c: invalid literal for int() with base 10: '7\\x1c'" });
     // As Python 3.11 rates it: 1 - 5/48.
     expect(referenceRating(text('3+4'))).toEqual({ kind: 'rated', rating: 0.8958333333333334, verdict: 'Valid path.' });
+    // As Python parses before it computes: a syntax error comes before a division by zero.
+    const other = (op: string) => text('3+4').replace(/3\+4=7/g, `${op}=7`);
+    expect(referenceRating(other('1/0)'))).toMatchObject({ rating: 0, verdict: expect.stringMatching(/^Error in evaluating operation 1\/0\)=7: (?!division)/) });
+    expect(referenceRating(other('1/0')).kind === 'rated' && referenceRating(other('1/0'))).toMatchObject({ verdict: 'Error in evaluating operation 1/0=7: division by zero' });
+    // Past what Python versions agree on, or what is not arithmetic: a call, 201 nested parentheses, 4,301 digits.
+    for (const op of ['1/0(0)', `${'('.repeat(201)}3+4${')'.repeat(201)}`, `${'-'.repeat(100_000)}3+4`, `3+${'4'.repeat(4301)}`]) {
+      expect(referenceRating(other(op)).kind, op.slice(0, 20)).toBe('unsupported');
+    }
+    // check_solution strips each resulting number (str.strip takes \x1f); a negative target never matches its prefix.
+    const fs = text('3+4').replace(/Resulting Numbers: \[3, 7\]/g, 'Resulting Numbers: [3,\x1f7]');
+    expect(referenceAprSolved([3, 4, 3], 10, fs)).toEqual({ kind: 'judged', solved: true });
+    expect(referenceAprSolved([10], 10, 'Goal Reached\nGoal Reached\n')).toEqual({ kind: 'judged', solved: true });
+    expect(referenceAprSolved([-10], -10, 'Goal Reached\nGoal Reached\n')).toEqual({ kind: 'judged', solved: false });
+    expect(referenceAprSolved([3, 4, 3], 1.5, text('3+4')).kind).toBe('unsupported');
     expect(referenceRating(text('3**1+4')).kind).toBe('unsupported');
     expect(referenceRating(text('3 + 4')).kind).toBe('unsupported');
     expect(referenceRating(text('3+4').replace('Goal', 'G\u00f6al')).kind).toBe('unsupported');

@@ -58,6 +58,8 @@ const pyStrip = (s: string): string => s.replace(STRIP, '');
 function pyInt(s: string): bigint {
   const t = s.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, '');
   if (!/^[+-]?\d+(?:_\d+)*$/.test(t)) throw new Raises('ValueError', `invalid literal for int() with base 10: ${pyRepr(s)}`);
+  const digits = t.replace(/[+_-]/g, '');
+  if (digits.length > MOST_DIGITS) throw new Unsupported('a number past the digits where Python versions differ');
   return BigInt(t.replace(/_/g, ''));
 }
 
@@ -170,39 +172,43 @@ function equalsInt(v: PyNumber, n: bigint): boolean {
 
 /**
  * Python's `eval` of an arithmetic expression: whole-number literals, + - * /, unary signs and
- * parentheses, nothing else (`**`, `//`, `%`, spaces, names: unsupported). A syntax error or a
- * division by zero is an EvalError, as Python's exceptions are to the script.
+ * parentheses, nothing else (`**`, `//`, `%`, spaces, names, a call such as `3(4)`:
+ * unsupported). As Python, it parses the whole expression before it computes: a syntax error
+ * comes before a division by zero, and both are EvalErrors, as Python's exceptions are to the
+ * script. Past Python's limits, which differ by version (nesting, long chains, 4,300 digits):
+ * unsupported.
  */
 function pyEval(src: string): PyNumber {
-  if (!/^[0-9+\-*/()]*$/.test(src) || src.includes('**') || src.includes('//') || src.includes('()')) {
-    throw new Unsupported(`an expression outside whole numbers, + - * / and parentheses: ${JSON.stringify(src)}`);
-  }
+  const outside = !/^[0-9+\-*/()]*$/.test(src) || src.includes('**') || src.includes('//') || src.includes('()') || /[\d)]\(/.test(src);
+  if (outside) throw new Unsupported(`an expression outside whole numbers, + - * / and parentheses: ${JSON.stringify(src)}`);
+  if ((src.match(/[-+*/(]/g) ?? []).length > MOST_OPERATORS) throw new Unsupported('an expression past the nesting and length where Python versions differ');
   let at = 0;
   const fail = (): never => {
     throw new EvalError('invalid syntax');
   };
-  const expr = (): PyNumber => {
+  type Thunk = () => PyNumber;
+  const expr = (): Thunk => {
     let v = term();
     while (src[at] === '+' || src[at] === '-') {
-      const op = src[at++]!;
-      v = arith(v, op, term());
+      const [left, op, right] = [v, src[at++]!, term()];
+      v = () => arith(left(), op, right());
     }
     return v;
   };
-  const term = (): PyNumber => {
+  const term = (): Thunk => {
     let v = factor();
     while (src[at] === '*' || src[at] === '/') {
-      const op = src[at++]!;
-      v = arith(v, op, factor());
+      const [left, op, right] = [v, src[at++]!, factor()];
+      v = () => arith(left(), op, right());
     }
     return v;
   };
-  const factor = (): PyNumber => {
+  const factor = (): Thunk => {
     const c = src[at];
     if (c === '+' || c === '-') {
       at++;
-      const v = factor();
-      return c === '+' ? v : 'int' in v ? { int: -v.int } : { float: -v.float };
+      const f = factor();
+      return c === '+' ? f : () => negate(f());
     }
     if (c === '(') {
       at++;
@@ -214,13 +220,22 @@ function pyEval(src: string): PyNumber {
     if (lit === undefined) return fail();
     // Python refuses leading zeros in a non-zero decimal literal.
     if (lit.length > 1 && lit[0] === '0' && /[1-9]/.test(lit)) fail();
+    if (lit.length > MOST_DIGITS) throw new Unsupported('a number past the digits where Python versions differ');
     at += lit.length;
-    return { int: BigInt(lit) };
+    const n = BigInt(lit);
+    return () => ({ int: n });
   };
   const v = expr();
   if (at !== src.length) fail();
-  return v;
+  return v();
 }
+
+/** Operators and parentheses in one expression, past which Python's parser limits (about 200 nested parentheses, a few thousand levels) may come into play. */
+const MOST_OPERATORS = 100;
+/** Python 3.11 refuses to convert a number of more digits (earlier versions do not). */
+const MOST_DIGITS = 4300;
+
+const negate = (v: PyNumber): PyNumber => ('int' in v ? { int: -v.int } : { float: -v.float });
 
 /** Exact for ints; a float only where it is exact in a double on both sides (else unsupported). */
 function arith(a: PyNumber, op: string, b: PyNumber): PyNumber {
@@ -266,8 +281,10 @@ const OPERATION = new RegExp(
  */
 export function referenceAprSolved(nums: readonly number[], target: number, text: string): ReferenceAprResult {
   if (NON_ASCII.test(text)) return { kind: 'unsupported', why: 'the text is not ASCII' };
+  if (![target, ...nums].every(Number.isSafeInteger)) return { kind: 'unsupported', why: 'a problem of numbers that are not whole' };
   const solution = searchResult(text);
-  if (solution === undefined) return { kind: 'judged', solved: false };
+  // The prefix's pattern (`Current State:\s*(\d+):`) reads no negative target: the script says False.
+  if (solution === undefined || target < 0) return { kind: 'judged', solved: false };
   try {
     return { kind: 'judged', solved: checkSolution(nums.map(BigInt), BigInt(target), solution) };
   } catch (err) {
@@ -283,9 +300,9 @@ function checkSolution(start: readonly bigint[], target: bigint, solution: strin
     const line = pyStrip(raw);
     const m = OPERATION.exec(line);
     if (m) {
-      const [x, y, z] = [BigInt(m[1]!), BigInt(m[3]!), BigInt(m[4]!)];
+      const [x, y, z] = [pyInt(m[1]!), pyInt(m[3]!), pyInt(m[4]!)];
       const op = m[2]!;
-      const next = pyStrip(m[5]!) ? m[5]!.split(',').map(pyInt) : [];
+      const next = pyStrip(m[5]!) ? m[5]!.split(',').map((n) => pyInt(pyStrip(n))) : [];
       const temp = [...current];
       for (const v of [x, y]) {
         const k = temp.indexOf(v);
