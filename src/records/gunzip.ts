@@ -49,7 +49,7 @@ async function* unzipEach(bytes: ByteQueue): AsyncGenerator<Buffer> {
     let size = 0;
     // A small member whose end is already read is inflated at once (a file of many small
     // members would otherwise start a stream for each); any other goes through the stream.
-    const small = bytes.length <= SMALL ? inflateWhole(bytes.peek(bytes.length), SMALL_OUTPUT) : undefined;
+    const small = inflateWhole(bytes.peek(Math.min(bytes.length, SMALL)), SMALL_OUTPUT);
     if (small) {
       bytes.drop(small.used);
       crc = crc32(small.out);
@@ -70,7 +70,7 @@ async function* unzipEach(bytes: ByteQueue): AsyncGenerator<Buffer> {
   }
 }
 
-/** Bytes at hand under which a member may be inflated at once, and the most output that may give. */
+/** The bytes at hand a member may be inflated at once from, and the most output that may give. */
 const SMALL = 1 << 18;
 const SMALL_OUTPUT = 1 << 21;
 /** Input handed to the inflate stream at a time: its output for one write stays bounded (deflate's ratio is at most about 1,000). */
@@ -124,7 +124,7 @@ function headerLength(b: Buffer): number | 'none' | 'short' {
 /**
  * A member's deflate data at the start of `b` inflated at once: its output and the bytes it
  * took, when the data ends inside `b` and gives at most `most` bytes; otherwise undefined
- * (the stream then reads it, and hands over what comes before any fault).
+ * (the stream then reads it, and hands over what zlib gives before a fault).
  */
 function inflateWhole(b: Buffer, most: number): { out: Buffer; used: number } | undefined {
   try {
@@ -145,7 +145,8 @@ function inflateWhole(b: Buffer, most: number): { out: Buffer; used: number } | 
  * counts the input it took (`bytesWritten`), which says where the trailer starts.
  */
 async function* inflateMember(bytes: ByteQueue): AsyncGenerator<Buffer> {
-  const inflate = zlib.createInflateRaw({ chunkSize: 1 << 16 });
+  // zlib's chunk: the output of a call that meets corrupt data is lost with its error, as in its Gunzip.
+  const inflate = zlib.createInflateRaw({ chunkSize: 1 << 14 });
   const out: Buffer[] = [];
   let failure: Error | undefined;
   let wake = () => {};
@@ -183,7 +184,7 @@ async function* inflateMember(bytes: ByteQueue): AsyncGenerator<Buffer> {
       const unused = fed - inflate.bytesWritten;
       if (unused > 0) {
         // The data ended inside this slice: the rest is the trailer and what follows.
-        bytes.putBack(chunk.subarray(chunk.length - unused));
+        bytes.unread(unused);
         await ended();
         yield* out.splice(0);
         return;
@@ -227,6 +228,8 @@ export function gunzipWhole(b: Buffer): Buffer {
 /** Bytes read from a stream, with a look-ahead; `offset` is where the first unread byte sits in the file. */
 class ByteQueue {
   private buf: Buffer = Buffer.alloc(0);
+  /** The bytes at hand before the last take (for unread). */
+  private beforeTake: Buffer | undefined;
   private readonly source: AsyncIterator<Buffer>;
   offset = 0;
   private eof = false;
@@ -268,15 +271,17 @@ class ByteQueue {
   async take(most: number): Promise<Buffer | undefined> {
     await this.need(1);
     if (this.buf.length === 0) return undefined;
+    this.beforeTake = this.buf;
     const piece = this.buf.subarray(0, most);
     this.drop(piece.length);
     return piece;
   }
 
-  /** Gives back the unused end of the piece last taken. */
-  putBack(rest: Buffer): void {
-    this.buf = this.buf.length === 0 ? rest : Buffer.concat([rest, this.buf]);
-    this.offset -= rest.length;
+  /** Gives back the last `n` bytes of the piece last taken (no read in between): no copy. */
+  unread(n: number): void {
+    const before = this.beforeTake!;
+    this.buf = before.subarray(before.length - this.buf.length - n);
+    this.offset -= n;
   }
 
   async close(): Promise<void> {
