@@ -168,6 +168,15 @@ async function* inflateMember(bytes: ByteQueue): AsyncGenerator<Buffer> {
     while (!inflate.readableEnded) await settle(() => undefined);
   };
   try {
+    yield* feed();
+  } catch (err) {
+    yield* out.splice(0); // what zlib gave before the fault, then the fault
+    throw err;
+  } finally {
+    inflate.destroy();
+  }
+
+  async function* feed(): AsyncGenerator<Buffer> {
     let fed = 0;
     for (;;) {
       const chunk = await bytes.take(SLICE);
@@ -190,8 +199,6 @@ async function* inflateMember(bytes: ByteQueue): AsyncGenerator<Buffer> {
         return;
       }
     }
-  } finally {
-    inflate.destroy();
   }
 }
 
