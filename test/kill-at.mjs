@@ -4,15 +4,30 @@
  * src/pipeline/corpus/faults.ts), so tests can `kill -9` a real run at exact places.
  *
  *   node test/kill-at.mjs record:apr:777 corpus --count 1500 ... --out killed
+ *
+ * `record:<stage>:<i>+checkpoint` kills at record i of the stage, or at the first record after
+ * it, once a background checkpoint taken in that stage is durable (saves run in the background,
+ * so without it a kill may come before any checkpoint knows the stage).
  */
 import { Command } from 'commander';
 import { registerCorpus } from '../dist/cli/corpus.js';
 
 const [point, ...args] = process.argv.slice(2);
+const after = /^record:([^:]+):(\d+)\+checkpoint$/.exec(point);
+let inStage = false;
+let saved = false;
 const program = new Command('countdown-traces').exitOverride();
 registerCorpus(program, {
   at(p) {
-    if (p === point) process.kill(process.pid, 'SIGKILL');
+    if (!after) {
+      if (p === point) process.kill(process.pid, 'SIGKILL');
+      return;
+    }
+    const r = /^record:([^:]+):(\d+)$/.exec(p);
+    if (r && r[1] === after[1]) {
+      inStage = true;
+      if (saved && Number(r[2]) >= Number(after[2])) process.kill(process.pid, 'SIGKILL');
+    } else if (inStage && p.startsWith('checkpoint:')) saved = true;
   },
 });
 await program.parseAsync(args, { from: 'user' });
