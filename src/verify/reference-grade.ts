@@ -187,22 +187,17 @@ function pyEval(src: string): PyNumber {
     throw new EvalError('invalid syntax');
   };
   type Thunk = () => PyNumber;
-  const expr = (): Thunk => {
-    let v = term();
-    while (src[at] === '+' || src[at] === '-') {
-      const [left, op, right] = [v, src[at++]!, term()];
+  /** Operands of `next`, joined left to right by the operators of one precedence level. */
+  const chain = (next: () => Thunk, ops: string): Thunk => {
+    let v = next();
+    while (at < src.length && ops.includes(src[at]!)) {
+      const [left, op, right] = [v, src[at++]!, next()];
       v = () => arith(left(), op, right());
     }
     return v;
   };
-  const term = (): Thunk => {
-    let v = factor();
-    while (src[at] === '*' || src[at] === '/') {
-      const [left, op, right] = [v, src[at++]!, factor()];
-      v = () => arith(left(), op, right());
-    }
-    return v;
-  };
+  const expr = (): Thunk => chain(term, '+-');
+  const term = (): Thunk => chain(factor, '*/');
   const factor = (): Thunk => {
     const c = src[at];
     if (c === '+' || c === '-') {
@@ -309,15 +304,9 @@ function checkSolution(start: readonly bigint[], target: bigint, solution: strin
         if (k < 0) return false;
         temp.splice(k, 1);
       }
-      if (op === '/') {
-        if (y === 0n) return false;
-        // x / y as Python's float, compared with z exactly.
-        if (x > 2n ** 53n || y > 2n ** 53n) throw new Unsupported('a number past 2^53 in a division');
-        const q = Number(x) / Number(y);
-        if (!(Number.isInteger(q) && BigInt(q) === z)) return false;
-      } else if ((op === '+' ? x + y : op === '-' ? x - y : x * y) !== z) {
-        return false;
-      }
+      // The script refuses a division by zero before it computes; x / y is then Python's float, compared with z exactly.
+      if (op === '/' && y === 0n) return false;
+      if (!equalsInt(arith({ int: x }, op, { int: y }), z)) return false;
       temp.push(z);
       if (sorted(temp) !== sorted(next)) return false;
       current = next;
