@@ -5,12 +5,24 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FORMAT, type Checkpoint, type StageState } from '../src/pipeline/corpus/checkpoint.js';
 import { Checkpointer } from '../src/pipeline/corpus/checkpointer.js';
 import type { FaultPoint } from '../src/pipeline/corpus/faults.js';
+import type { RunOptionsJson } from '../src/pipeline/corpus/options.js';
 import { CHECKPOINT } from '../src/pipeline/corpus/plan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'checkpointer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const first: Checkpoint = { format: CHECKPOINT_FORMAT, options: {}, shard: { index: 0, count: 1 }, stages: {} };
+const options: RunOptionsJson = {
+  count: 1000,
+  seed: 0,
+  val_count: 0,
+  problems: { min_numbers: 4, max_numbers: 4, min_target: 10, max_target: 100, max_number: 99 },
+  solvers: ['sosp'],
+  search: { sosp: { heuristic: 'mult' } },
+  window: 4096,
+  compress: 'none',
+  max_file_size: 0,
+};
+const first: Checkpoint = { format: CHECKPOINT_FORMAT, options, shard: { index: 0, count: 1 }, stages: {} };
 const state = (records: number, done = false): StageState => ({ records, done, files: {}, tally: {} });
 const onDisk = () => JSON.parse(readFileSync(join(dir, CHECKPOINT), 'utf8')) as Checkpoint;
 

@@ -959,6 +959,31 @@ describe('corpus: shards and merge', () => {
     expectUsageError(run(['merge', 'fmt-s0', 'fmt-s1', '--out', 'fmt-merged', '--quiet']), /fmt-s0: manifest format "countdown-traces corpus 2", from another version of countdown-traces/);
   });
 
+  it('merge, stats and verify refuse a manifest whose options are not of its shape, naming the field (the same edit in every shard)', () => {
+    // Before the options were read as typed: solvers "sosp" was a TypeError's stack (exit 1),
+    // and max_file_size "big" or compress "zip" merged with exit 0.
+    const edits: ReadonlyArray<[string, (o: Record<string, unknown>) => void, RegExp]> = [
+      ['solvers', (o) => (o.solvers = 'sosp'), /"options\.solvers" "sosp" is not a list of solvers/],
+      ['size', (o) => (o.max_file_size = 'big'), /"options\.max_file_size" "big" is not a count/],
+      ['zip', (o) => (o.compress = 'zip'), /"options\.compress" "zip" is not none or gzip/],
+      ['search', (o) => delete o.search, /"options\.search" missing is not an object/],
+    ];
+    for (const [name, edit, fault] of edits) {
+      for (const s of ['s0', 's1']) {
+        cpSync(p(s), p(`opt-${name}-${s}`), { recursive: true });
+        const path = join(p(`opt-${name}-${s}`), 'manifest.json');
+        const m = JSON.parse(readFileSync(path, 'utf8'));
+        edit(m.options);
+        writeFileSync(path, JSON.stringify(m, null, 2) + '\n');
+      }
+      const damaged = new RegExp(`opt-${name}-s0/manifest\\.json: ${fault.source}.*manifest is damaged`);
+      expectUsageError(run(['merge', `opt-${name}-s0`, `opt-${name}-s1`, '--out', `opt-${name}-merged`, '--quiet']), damaged);
+      expect(existsSync(p(`opt-${name}-merged`))).toBe(false);
+      expectUsageError(run(['stats', `opt-${name}-s0`]), damaged);
+      expectUsageError(run(['verify', `opt-${name}-s0`]), damaged);
+    }
+  });
+
   it('merge refuses a shard whose stats.json has no decomposition figures (an older version), naming it', () => {
     cpSync(p('s0'), p('old0'), { recursive: true });
     const stats = JSON.parse(readFileSync(join(p('old0'), 'stats.json'), 'utf8'));

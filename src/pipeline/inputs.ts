@@ -7,7 +7,7 @@ import type { Conditioning } from '../serializers/conditioning.js';
 import { CONDITIONING_MODES } from './settings.js';
 import { UsageError } from '../io/errors.js';
 import { fileKey, sameFile } from './paths.js';
-import { corpusDataFiles, corpusManifest, ownWindow, type Manifest } from './corpus/manifest.js';
+import { corpusDataFiles, corpusManifest, ownWindow, type AnyManifest } from './corpus/manifest.js';
 
 /**
  * What one input of stats, report or verify stands for, read once: a file; a corpus folder
@@ -23,7 +23,7 @@ export type Input =
       readonly files: readonly string[];
       readonly reads: readonly string[];
       readonly window: number;
-      readonly manifest: Manifest;
+      readonly manifest: AnyManifest;
       /** The conditioning prefix each search kind's sequences begin with (records carry none). */
       readonly conditions: Partial<Record<SearchKind, Conditioning>>;
     }
@@ -45,7 +45,7 @@ export function readInput(path: string, window: number | undefined): Input {
 }
 
 /** Each solver's `condition` in a manifest's options (`search.<solver>.condition`), where it is a mode. */
-function conditionsOf(manifest: Manifest): Partial<Record<SearchKind, Conditioning>> {
+function conditionsOf(manifest: AnyManifest): Partial<Record<SearchKind, Conditioning>> {
   const search = (manifest.options.search ?? {}) as Record<string, { condition?: unknown } | undefined>;
   const out: Partial<Record<SearchKind, Conditioning>> = {};
   for (const kind of SEARCH_KINDS) {

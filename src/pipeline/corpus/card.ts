@@ -1,7 +1,7 @@
 import { inWords } from '../settings.js';
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
 import type { SolverName } from '../../solver/registry.js';
-import { formatSize } from './options.js';
+import { formatSize, type RunOptionsJson } from './options.js';
 import { prefixForm, type Conditioning } from '../../serializers/conditioning.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
@@ -80,8 +80,7 @@ function pct(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
 }
 
-type Options = Record<string, unknown>;
-type SearchOpts = Record<string, unknown>;
+type Search = RunOptionsJson['search'];
 
 /**
  * The command that makes a corpus of these options (`manifest.json`'s `options`): every
@@ -91,10 +90,10 @@ type SearchOpts = Record<string, unknown>;
  * batches and resuming never change a byte, so they are not in it; a shard's command names
  * its shard (`shard`, from its manifest), a merged corpus's none.
  */
-export function corpusCommand(o: Options, shard?: Manifest['shard']): string {
-  const p = (o.problems ?? {}) as Record<string, unknown>;
-  const solvers = (o.solvers ?? []) as string[];
-  const search = (o.search ?? {}) as Record<string, SearchOpts>;
+export function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): string {
+  const p = o.problems;
+  const solvers = o.solvers;
+  const search = o.search;
   const args: string[] = ['--count', String(o.count), '--seed', String(o.seed), '--val-count', String(o.val_count)];
   args.push('--min-numbers', String(p.min_numbers), '--max-numbers', String(p.max_numbers));
   args.push('--min-target', String(p.min_target), '--max-target', String(p.max_target), '--max-number', String(p.max_number));
@@ -123,7 +122,7 @@ export function corpusCommand(o: Options, shard?: Manifest['shard']): string {
   if (conditions.length > 0) args.push('--condition', conditions.join(','));
   const fit = same('fit');
   if (fit !== undefined) args.push('--fit', String(fit));
-  args.push('--compress', String(o.compress), '--max-file-size', formatSize(Number(o.max_file_size)));
+  args.push('--compress', o.compress, '--max-file-size', formatSize(o.max_file_size));
   if (shard && shard.count > 1) args.push('--shard', `${shard.index}/${shard.count}`);
   return `npx countdown-traces corpus ${args.join(' ')} --out DIR`;
 }
@@ -188,9 +187,9 @@ function yamlFields(fields: readonly Field[], ind: string): string[] {
 }
 
 /** The declared columns of a config, from the options that shape its records. */
-function configFields(c: Config, search: Record<string, SearchOpts>): readonly Field[] {
+function configFields(c: Config, search: Search): readonly Field[] {
   if (c.kind !== 'records') return recordFields(c.kind === 'problems' ? 'problems' : 'sequences');
-  const o = search[c.name] ?? {};
+  const o = search[c.name as SolverName] ?? {};
   return recordFields('records', { solver: c.name as SolverName, tokenFields: o.token_fields !== false, maxSpawnLevel: Number(o.max_spawn_level ?? 0) });
 }
 
@@ -202,7 +201,7 @@ export function isCard(text: string): boolean {
   return text.startsWith(CARD_START);
 }
 
-function frontMatter(configs: readonly Config[], solvers: readonly string[], ext: string, search: Record<string, SearchOpts>): string[] {
+function frontMatter(configs: readonly Config[], solvers: readonly SolverName[], ext: string, search: Search): string[] {
   const titles = solvers.map((s) => titleOf(s));
   const largest = Math.max(0, ...configs.map(rows));
   const out = [...`${CARD_START}${titles.join(', ')}'`.split('\n'), `license: ${LICENSE}`];
@@ -280,11 +279,11 @@ function statsSection(stats: StatsDoc, solvers: readonly string[]): string[] {
 export function renderCard(m: Manifest, statsText: string): string {
   const stats = JSON.parse(statsText) as StatsDoc;
   const o = m.options;
-  const solvers = (o.solvers ?? []) as string[];
+  const solvers = o.solvers;
   const configs = configsOf(m.files);
-  const search = (o.search ?? {}) as Record<string, SearchOpts>;
+  const search = o.search;
   const seqConfig = `${solvers.includes('apr') ? 'apr' : solvers[0]}_sequences`;
-  const ext = dataExt({ compress: o.compress === 'gzip' ? 'gzip' : 'none' });
+  const ext = dataExt({ compress: o.compress });
   const deps = Object.entries(m.dependencies)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
@@ -307,7 +306,7 @@ export function renderCard(m: Manifest, statsText: string): string {
   }
   lines.push('## Configs and files', '');
   lines.push(
-    `Every config is a folder of JSON Lines files${Number(o.max_file_size) > 0 ? ` of at most ${formatSize(Number(o.max_file_size))} each (or one block of records, which is never split)` : ', one per split'}${ext.endsWith('.gz') ? ' (each gzip-compressed)' : ''}, numbered so that a sorted`,
+    `Every config is a folder of JSON Lines files${o.max_file_size > 0 ? ` of at most ${formatSize(o.max_file_size)} each (or one block of records, which is never split)` : ', one per split'}${ext.endsWith('.gz') ? ' (each gzip-compressed)' : ''}, numbered so that a sorted`,
     'listing gives the records in order. Line *i* of a search config is the search of train problem *i*',
     "(unless `--fit drop` left records out); a sequence names its problem in `record`.",
     '',

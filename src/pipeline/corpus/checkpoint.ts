@@ -6,7 +6,7 @@ import { UsageError } from '../../io/errors.js';
 import { removeLeftovers } from '../leftovers.js';
 import { alive, pidSpace, startTime } from '../processes.js';
 import { systemError, writeAtomic } from './files.js';
-import type { Shard } from './options.js';
+import type { RunOptionsJson, Shard } from './options.js';
 import type { StreamState } from './parts.js';
 import { CHECKPOINT, LOCK, type StageName } from './plan.js';
 
@@ -43,7 +43,7 @@ export const CHECKPOINT_FORMAT = 5;
 
 export interface Checkpoint {
   readonly format: typeof CHECKPOINT_FORMAT;
-  readonly options: Record<string, unknown>;
+  readonly options: RunOptionsJson;
   /** Tool, Node and dependency versions of the run: a resume must use the same. */
   readonly versions?: unknown;
   readonly shard: Shard;

@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderCard } from './card.js';
 import { writeAtomic } from './files.js';
-import type { Shard } from './options.js';
+import { runOptionsFault, type RunOptionsJson, type Shard } from './options.js';
 import type { Block } from './parts.js';
 import { BLOCKS, CARD, MANIFEST, STATS, type DataSplit } from './plan.js';
 import type { Faults } from './faults.js';
@@ -30,9 +30,10 @@ export interface Versions {
   readonly dependencies: Readonly<Record<string, string>>;
 }
 
+/** A manifest of this version's format, its options typed (parseManifest checks them). */
 export interface Manifest extends Versions {
-  readonly format: string;
-  readonly options: Record<string, unknown>;
+  readonly format: typeof MANIFEST_FORMAT;
+  readonly options: RunOptionsJson;
   /** Only in a shard's folder; a merged or unsharded corpus has none. */
   readonly shard?: { readonly index: number; readonly count: number; readonly first_record: number; readonly records: number };
   readonly files: readonly ManifestFile[];
@@ -42,7 +43,21 @@ export interface Manifest extends Versions {
 const FORMAT_NAME = 'countdown-traces corpus';
 
 /** 3: each solver's search options list only the options it reads (2 listed every option for every solver). */
-export const MANIFEST_FORMAT = `${FORMAT_NAME} 3`;
+export const MANIFEST_FORMAT = `${FORMAT_NAME} 3` as const;
+
+/**
+ * A manifest of an earlier format of this tool: its files are checked as a current one's and
+ * its window read, but its options may have another shape, so they stay untyped. Only readers
+ * (stats, report, verify) take one; resume and merge want the current format (isCurrent).
+ */
+export interface OlderManifest extends Omit<Manifest, 'format' | 'options'> {
+  readonly format: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export type AnyManifest = Manifest | OlderManifest;
+
+export const isCurrent = (m: AnyManifest): m is Manifest => m.format === MANIFEST_FORMAT;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -91,7 +106,7 @@ export function versions(): Versions {
 /** The manifest of a corpus (or of one shard of it: `shard` with more than one shard). */
 export function manifestOf(
   v: Versions,
-  options: Record<string, unknown>,
+  options: RunOptionsJson,
   files: readonly ManifestFile[],
   shard?: { shard: Shard; start: number; end: number },
 ): Manifest {
@@ -121,7 +136,7 @@ export function renderManifest(m: Manifest): string {
 export async function writeCorpusEnd(
   dir: string,
   v: Versions,
-  options: Record<string, unknown>,
+  options: RunOptionsJson,
   data: readonly ManifestFile[],
   statsText: string,
   shard?: { shard: Shard; start: number; end: number; blocks: Readonly<Record<string, readonly Block[]>> },
@@ -147,7 +162,7 @@ export async function writeCorpusEnd(
  * JSON, or this tool's with a fault, is refused naming it: the folder is never read as
  * something else in silence.
  */
-export function corpusManifest(dir: string): Manifest | undefined {
+export function corpusManifest(dir: string): AnyManifest | undefined {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) return undefined;
   return parseManifest(readFileSync(path, 'utf8'), path);
@@ -159,7 +174,7 @@ export function corpusManifest(dir: string): Manifest | undefined {
  * program's (not an object, or its `format` is not this tool's); text that is not JSON, or a
  * fault in this tool's manifest, is refused naming `path`.
  */
-export function parseManifest(text: string, path: string): Manifest | undefined {
+export function parseManifest(text: string, path: string): AnyManifest | undefined {
   let m: unknown;
   try {
     m = JSON.parse(text);
@@ -172,7 +187,7 @@ export function parseManifest(text: string, path: string): Manifest | undefined 
   if (typeof format !== 'string' || !format.startsWith(FORMAT_NAME)) return undefined;
   const fault = manifestFault(m as Record<string, unknown>);
   if (fault !== undefined) throw new UsageError(`${path}: ${fault}; the corpus folder's manifest is damaged`);
-  return m as unknown as Manifest;
+  return m as unknown as AnyManifest;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -180,9 +195,14 @@ const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number
 
 /** What is wrong with a manifest of this tool's format: its files (names inside the folder, each once; sizes, line counts, hashes) and its window. */
 function manifestFault(m: Record<string, unknown>): string | undefined {
-  if (typeof m.options !== 'object' || m.options === null || Array.isArray(m.options)) return '"options" is not an object';
-  const window = (m.options as Record<string, unknown>).window;
-  if (window !== undefined && !isCount(window)) return `"options.window" ${JSON.stringify(window)} is not a token count`;
+  if (m.format === MANIFEST_FORMAT) {
+    const fault = runOptionsFault(m.options);
+    if (fault !== undefined) return fault;
+  } else {
+    if (typeof m.options !== 'object' || m.options === null || Array.isArray(m.options)) return '"options" is not an object';
+    const window = (m.options as Record<string, unknown>).window;
+    if (window !== undefined && !isCount(window)) return `"options.window" ${JSON.stringify(window)} is not a token count`;
+  }
   if (m.shard !== undefined) {
     const sh = m.shard as Record<string, unknown> | null;
     if (typeof sh !== 'object' || sh === null || !['index', 'count', 'first_record', 'records'].every((k) => isCount(sh[k]))) return '"shard" is not {index, count, first_record, records}';
@@ -208,7 +228,7 @@ function manifestFault(m: Record<string, unknown>): string | undefined {
  * (0, none, counts as DEFAULT_WINDOW: judgedWindow); DEFAULT_WINDOW for an input that is not
  * a corpus folder (no manifest). stats, report and verify all read it here.
  */
-export function ownWindow(manifest: Manifest | undefined): number {
+export function ownWindow(manifest: AnyManifest | undefined): number {
   const w = manifest?.options.window;
   return judgedWindow(typeof w === 'number' ? w : 0);
 }
@@ -221,7 +241,7 @@ export const isDataFile = (f: Pick<ManifestFile, 'config'>): boolean => f.config
  * card's globs (`sosp/train-*.jsonl`: a listed file's split and extension) would load with the
  * rest: refused or reported. Anything else there (`.DS_Store`, notes) is left alone.
  */
-export function unlistedFiles(dir: string, manifest: Manifest): string[] {
+export function unlistedFiles(dir: string, manifest: AnyManifest): string[] {
   const listed = new Set(manifest.files.map((f) => f.name));
   // Per config folder, the globs of its listed files: `train-*.jsonl` as a prefix and an extension.
   const globs = new Map<string, Array<{ prefix: string; ext: string }>>();
@@ -247,6 +267,6 @@ export function unlistedFiles(dir: string, manifest: Manifest): string[] {
 }
 
 /** The data files of a corpus folder, in the manifest's order (problems, records, sequences). */
-export function corpusDataFiles(dir: string, manifest: Manifest): string[] {
+export function corpusDataFiles(dir: string, manifest: AnyManifest): string[] {
   return manifest.files.filter(isDataFile).map((f) => join(dir, f.name));
 }

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SolverName } from '../../solver/registry.js';
 import { UsageError } from '../../io/errors.js';
 import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
 import { exists, prepareFolder, syncDir, systemError } from './files.js';
 import { checkConfigFolders, clearFolder, removeOurs } from './folder.js';
 import { refuseLeftovers } from './resume.js';
-import { MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
+import { isCurrent, MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
 import { BLOCKS, CARD, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
@@ -37,8 +36,10 @@ function readShard(dir: string): ShardDir {
   }
   const m = parseManifest(text, join(dir, MANIFEST));
   if (m === undefined) throw new UsageError(`${join(dir, MANIFEST)} is not a countdown-traces manifest; is this a shard folder?`);
+  // Another format records its options in another shape: merged, its manifest would misstate them.
+  if (!isCurrent(m)) throw new UsageError(`${dir}: manifest format "${m.format}", from another version of countdown-traces, not "${MANIFEST_FORMAT}"; make the shard again`);
   if (!m.shard) throw new UsageError(`${dir}: not a shard (its manifest has no "shard"); it is a whole corpus already`);
-  return { dir, manifest: m as ShardDir['manifest'] };
+  return { dir, manifest: { ...m, shard: m.shard } };
 }
 
 /** A shard's files of one stream, read block by block in order, each file checked against the shard's manifest. */
@@ -166,8 +167,6 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   const count = first.shard.count;
   for (const sh of shards) {
     const m = sh.manifest;
-    // Another format records its options in another shape: merged, its manifest would misstate them.
-    if (m.format !== MANIFEST_FORMAT) throw new UsageError(`${sh.dir}: manifest format "${m.format}", from another version of countdown-traces, not "${MANIFEST_FORMAT}"; make the shard again`);
     const diff = firstDifference(m.options, first.options);
     if (diff !== undefined) throw new UsageError(`${sh.dir} was made with other options than ${shards[0]!.dir} (${diff})`);
     const vdiff = firstDifference({ tool: m.tool, runtime: m.runtime, dependencies: m.dependencies }, { tool: first.tool, runtime: first.runtime, dependencies: first.dependencies });
@@ -186,11 +185,11 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     if (sh.manifest.shard.first_record !== next) throw new UsageError(`${sh.dir}: starts at record ${sh.manifest.shard.first_record}, expected ${next}`);
     next += sh.manifest.shard.records;
   }
-  if (next !== first.options.count) throw new UsageError(`merge: the shards hold ${next} records, the options say ${String(first.options.count)}`);
+  if (next !== first.options.count) throw new UsageError(`merge: the shards hold ${next} records, the options say ${first.options.count}`);
 
   // Every shard's blocks and stats are read (and checked) before the output is touched.
   const blocks = shards.map(readBlocks);
-  const solvers = (first.options.solvers ?? []) as SolverName[];
+  const solvers = first.options.solvers;
   const window = ownWindow(first);
   const tallies: CorpusTallies = { train: new ProblemTally(), val: undefined, solvers: new Map() };
   for (const sh of shards) {
@@ -239,10 +238,10 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     for (const sh of shards) {
       for (const f of sh.manifest.files) {
         if (f.config === undefined || f.split === undefined || streams.some((x) => x.config === f.config && x.split === f.split)) continue;
-        streams.push({ config: f.config, split: f.split, kind: f.kind as FilePlan['kind'], ext: dataExt({ compress: first.options.compress === 'gzip' ? 'gzip' : 'none' }) });
+        streams.push({ config: f.config, split: f.split, kind: f.kind as FilePlan['kind'], ext: dataExt({ compress: first.options.compress }) });
       }
     }
-    const maxBytes = Number(first.options.max_file_size);
+    const maxBytes = first.options.max_file_size;
     const progress = new Progress(job.quiet, process.stderr, 'merge');
     const data: ManifestFile[] = [];
     for (const f of streams) {

@@ -1,7 +1,7 @@
 import { checkCount } from '../problems-job.js';
 import type { RecordSettings } from '../settings.js';
 import type { ProblemSpec } from '../../solver/problems.js';
-import type { SolverName } from '../../solver/registry.js';
+import { SOLVERS, type SolverName } from '../../solver/registry.js';
 
 export type Compression = 'none' | 'gzip';
 
@@ -77,11 +77,37 @@ export const WORKER_HEAP_MB = 256;
 
 export const WHOLE: Shard = { index: 0, count: 1 };
 
+/** A solver's options as the manifest lists them: the options it reads and no others. */
+export type SearchOptionsJson = Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * The options as recorded in manifest.json and the checkpoint: plain JSON, stable key order.
+ * Everything that decides a corpus's bytes (CorpusOptions), as the card's command repeats it.
+ */
+export interface RunOptionsJson {
+  readonly count: number;
+  readonly seed: number;
+  readonly val_count: number;
+  readonly problems: {
+    readonly min_numbers: number;
+    readonly max_numbers: number;
+    readonly min_target: number;
+    readonly max_target: number;
+    readonly max_number: number;
+  };
+  readonly solvers: readonly SolverName[];
+  /** One entry for each of `solvers`, and no other. */
+  readonly search: Readonly<Partial<Record<SolverName, SearchOptionsJson>>>;
+  readonly window: number;
+  readonly compress: Compression;
+  readonly max_file_size: number;
+}
+
 /**
  * A solver's record settings as the manifest lists them: the options it reads and no others
  * (a key a solver does not read would only mislead, and the card's command would pass it on).
  */
-function searchOptionsJson(rs: RecordSettings): Record<string, unknown> {
+function searchOptionsJson(rs: RecordSettings): SearchOptionsJson {
   const so = rs.options;
   return {
     ...(so.beam && { min_beam: so.beam.min, max_beam: so.beam.max }),
@@ -95,9 +121,9 @@ function searchOptionsJson(rs: RecordSettings): Record<string, unknown> {
   };
 }
 
-/** The options as recorded in manifest.json and the checkpoint: plain JSON, stable key order. */
-export function optionsJson(o: CorpusOptions): Record<string, unknown> {
-  const search: Record<string, unknown> = {};
+/** The options of a run as its manifest and checkpoint record them. */
+export function optionsJson(o: CorpusOptions): RunOptionsJson {
+  const search: Partial<Record<SolverName, SearchOptionsJson>> = {};
   for (const s of o.solvers) {
     const rs = o.settings[s];
     if (!rs) throw new Error(`no record settings for ${s}`);
@@ -120,6 +146,39 @@ export function optionsJson(o: CorpusOptions): Record<string, unknown> {
     compress: o.compress,
     max_file_size: o.maxFileSize,
   };
+}
+
+const COMPRESSIONS: readonly Compression[] = ['none', 'gzip'];
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What keeps options read back (a manifest's `options`) from being RunOptionsJson, naming the
+ * field (`"options.solvers"`); undefined when they are. Only the shape is checked: values
+ * that shape is right for are what the run was made with, as the manifest says.
+ */
+export function runOptionsFault(v: unknown): string | undefined {
+  if (!isObject(v)) return '"options" is not an object';
+  const at = (key: string) => `"options.${key}" ${JSON.stringify(v[key]) ?? 'missing'}`;
+  for (const key of ['count', 'seed', 'val_count', 'window', 'max_file_size']) if (!isCount(v[key])) return `${at(key)} is not a count`;
+  const p = v.problems;
+  if (!isObject(p)) return `${at('problems')} is not an object`;
+  for (const key of ['min_numbers', 'max_numbers', 'min_target', 'max_target', 'max_number']) {
+    if (!isCount(p[key])) return `"options.problems.${key}" ${JSON.stringify(p[key]) ?? 'missing'} is not a count`;
+  }
+  const solvers = v.solvers;
+  if (!Array.isArray(solvers) || solvers.length === 0 || !solvers.every((s) => SOLVERS.includes(s as SolverName)) || new Set(solvers).size !== solvers.length) {
+    return `${at('solvers')} is not a list of solvers, each once (of ${SOLVERS.join(', ')})`;
+  }
+  const search = v.search;
+  if (!isObject(search)) return `${at('search')} is not an object`;
+  for (const key of Object.keys(search)) if (!solvers.includes(key)) return `"options.search" has ${key}, which "options.solvers" does not list`;
+  for (const s of solvers as string[]) {
+    const so = search[s];
+    if (!isObject(so) || !Object.values(so).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) return `"options.search.${s}" is not an object of option values`;
+  }
+  if (!COMPRESSIONS.includes(v.compress as Compression)) return `${at('compress')} is not ${COMPRESSIONS.join(' or ')}`;
+  return undefined;
 }
 
 /** Units of a size (`--max-file-size 500MB`): decimal as the Hub counts, and binary. */

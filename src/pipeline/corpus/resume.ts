@@ -6,8 +6,8 @@ import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } f
 import { exists } from './files.js';
 import { clearFolder, scanFolder } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
-import { MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
-import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunSettings } from './options.js';
+import { isCurrent, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
+import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
 import { CHECKPOINT, MANIFEST, streamKey, type FilePlan, type StagePlan } from './plan.js';
 
@@ -36,7 +36,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
     if (s.start !== 'resume') throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
     const m = parseManifest(await readFile(manifestPath, 'utf8'), manifestPath);
     if (m === undefined) throw new UsageError(`${manifestPath} is not a countdown-traces manifest; use another --out, or --force to overwrite it`);
-    if (m.format !== MANIFEST_FORMAT) {
+    if (!isCurrent(m)) {
       throw new UsageError(`${manifestPath} is of format "${String(m.format)}", from another version of countdown-traces, not "${MANIFEST_FORMAT}"; start over with --force`);
     }
     sameRun(dir, m.options, m.shard, o, s);
@@ -64,7 +64,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
 }
 
 /** Checks a recorded run against this one: same options and shard, or a one-line error. */
-function sameRun(where: string, recorded: Record<string, unknown>, recordedShard: unknown, o: CorpusOptions, s: RunSettings): void {
+function sameRun(where: string, recorded: RunOptionsJson, recordedShard: unknown, o: CorpusOptions, s: RunSettings): void {
   const now = optionsJson(o);
   const diff = firstDifference(recorded, now);
   if (diff !== undefined) {
