@@ -964,7 +964,7 @@ describe('corpus: shards and merge', () => {
     // and max_file_size "big" or compress "zip" merged with exit 0.
     const edits: ReadonlyArray<[string, (o: Record<string, unknown>) => void, RegExp]> = [
       ['solvers', (o) => (o.solvers = 'sosp'), /"options\.solvers" "sosp" is not a list of solvers/],
-      ['size', (o) => (o.max_file_size = 'big'), /"options\.max_file_size" "big" is not a count/],
+      ['size', (o) => (o.max_file_size = 'big'), /"options\.max_file_size" "big" is not a byte count/],
       ['zip', (o) => (o.compress = 'zip'), /"options\.compress" "zip" is not none or gzip/],
       ['search', (o) => delete o.search, /"options\.search" missing is not an object/],
     ];

@@ -160,7 +160,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function runOptionsFault(v: unknown): string | undefined {
   if (!isObject(v)) return '"options" is not an object';
   const at = (key: string) => `"options.${key}" ${JSON.stringify(v[key]) ?? 'missing'}`;
-  for (const key of ['count', 'seed', 'val_count', 'window', 'max_file_size']) if (!isCount(v[key])) return `${at(key)} is not a count`;
+  const counts = { count: 'a count', seed: 'a seed', val_count: 'a count', window: 'a token count', max_file_size: 'a byte count' };
+  for (const [key, what] of Object.entries(counts)) if (!isCount(v[key])) return `${at(key)} is not ${what}`;
   const p = v.problems;
   if (!isObject(p)) return `${at('problems')} is not an object`;
   for (const key of ['min_numbers', 'max_numbers', 'min_target', 'max_target', 'max_number']) {
