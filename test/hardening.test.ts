@@ -116,6 +116,18 @@ describe('nothing destroys an input', () => {
     }
   });
 
+  it('report --out may not lie inside a corpus folder it reads (the card\'s globs would load the page as data), as verify --grades', () => {
+    expect(run(['corpus', '--count', '5', '--val-count', '3', '--solvers', 'sosp', '--quiet', '--workers', '0', '--out', 'inside']).code).toBe(0);
+    expectRefused(run(['report', 'inside', '--out', 'inside/sosp/train-99999.jsonl']), /--out inside\/sosp\/train-99999\.jsonl is inside the corpus folder inside; choose a folder outside it/);
+    expectRefused(run(['verify', 'inside', '--grades', 'inside/grades.jsonl']), /--grades inside\/grades\.jsonl is inside the corpus folder inside/);
+    expect(run(['verify', 'inside']).code).toBe(0);
+  });
+
+  it('a page that cannot be written where named (a parent that is a file) is one line, not a stack from removing its temporary file', () => {
+    expectRefused(run(['report', 'in.jsonl', '--out', 'in.jsonl/x.html']), /cannot write in\.jsonl\/x\.html: a parent is not a folder/);
+    expectRefused(run(['inspect', '--record', 'in.jsonl:0', '--html', 'in.jsonl/x.html']), /cannot write in\.jsonl\/x\.html: a parent is not a folder/);
+  });
+
   it('merge --out may not lie inside a shard folder, nor hold one', () => {
     mkdirSync(p('shard/apr'), { recursive: true });
     expectRefused(run(['merge', 'shard', '--out', 'shard/apr']), /--out shard\/apr is inside the shard folder shard/);

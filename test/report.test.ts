@@ -113,6 +113,23 @@ describe('histogram bins and the window', () => {
   });
 });
 
+describe('a window far past the data', () => {
+  it('draws the page in bounded size: the axis is not ticked at every bin step out to the window (report --window 100000000 ran out of memory)', async () => {
+    const h = new Histogram();
+    for (const v of [100, 300, 900]) h.add(v);
+    const { histogramSpec, renderSvg } = await import('../src/report/chart-specs.js');
+    const sizes: number[] = [];
+    for (const window of [4096, 10_000_000, 9_007_199_254_740_991]) {
+      const plan = planBins([h], window);
+      const svg = await renderSvg(histogramSpec({ xTitle: 'x', yTitle: 'y', rows: histogramRows(h, plan, 'c', 's', 3), plan, corpora: ['c'], window }));
+      expect(svg).toContain(`window ${window.toLocaleString('en-US')}`);
+      sizes.push(svg.length);
+    }
+    // Before, the 10,000,000 window's chart alone was megabytes; now each is about the size of the usual one.
+    for (const size of sizes) expect(size).toBeLessThan(4 * sizes[0]!);
+  });
+});
+
 describe('classify', () => {
   it('tells record kinds by their fields', () => {
     expect(classify(records(APR)[0]).kind).toBe('apr');

@@ -6,7 +6,8 @@ import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';
 import type { Conditioning } from '../serializers/conditioning.js';
 import { CONDITIONING_MODES } from './settings.js';
 import { UsageError } from '../io/errors.js';
-import { fileKey, sameFile } from './paths.js';
+import { checkNotInside, checkOutputs, fileKey, sameFile, type NamedPath } from './paths.js';
+import { STDIO } from '../io/formats.js';
 import { corpusDataFiles, corpusManifest, ownWindow, type AnyManifest } from './corpus/manifest.js';
 
 /**
@@ -76,4 +77,17 @@ export function readInputs(paths: readonly string[], window: number | undefined)
     }
   }
   return inputs;
+}
+
+/**
+ * Refuses an output of a command that reads `inputs`: it may be none of the files read (a
+ * corpus folder's manifest and data files too), nor lie inside a corpus folder, which holds
+ * only what its manifest lists (a file there could be loaded by the card's globs as data).
+ */
+export function checkOutputBeside(inputs: readonly Input[], out: NamedPath): void {
+  checkOutputs(
+    inputs.flatMap((i) => [i.path, ...i.reads]).map((path) => ({ option: 'the input', path })),
+    [out],
+  );
+  if (out.path !== STDIO) checkNotInside(inputs.filter((i) => i.kind === 'corpus').map((i) => ({ option: 'the corpus folder', path: i.path })), out);
 }

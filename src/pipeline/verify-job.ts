@@ -9,10 +9,9 @@ import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from '../io/errors.js';
 import { PyFloat, pyJson, type PyJson } from '../serializers/pyjson.js';
-import { checkNotInside, checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
-import { formatOf, STDIO } from '../io/formats.js';
-import { readInputs, type Input } from './inputs.js';
+import { formatOf } from '../io/formats.js';
+import { checkOutputBeside, readInputs, type Input } from './inputs.js';
 import { join } from 'node:path';
 import { readRecords, readRecordsTolerant } from '../records/read.js';
 import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
@@ -122,12 +121,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
   if (job.grades === undefined) return verifyInto(job, inputs, undefined);
   // Every file read is an input (a corpus folder's manifest and data files too), and a corpus
   // folder holds only what its manifest lists: the grades go elsewhere.
-  const grades = { option: '--grades', path: job.grades };
-  checkOutputs(
-    inputs.flatMap((i) => [i.path, ...i.reads]).map((path) => ({ option: 'the input', path })),
-    [grades],
-  );
-  if (job.grades !== STDIO) checkNotInside(inputs.filter((i) => i.kind === 'corpus').map((i) => ({ option: 'the corpus folder', path: i.path })), grades);
+  checkOutputBeside(inputs, { option: '--grades', path: job.grades });
   const sink = RecordSink.open(job.grades, job.files);
   try {
     const sum = await verifyInto(job, inputs, orderedBy((g) => sink.write(pyJson(gradeJson(g)))));

@@ -85,11 +85,13 @@ export function histogramSpec(c: HistogramSpecInput): TopLevelSpec {
   const { width, tailFrom, max, from } = c.plan;
   const lastEdge = tailFrom !== undefined ? tailFrom + width : Math.floor((max - from) / width) * width + width + from;
   const domainMax = Math.max(lastEdge, c.window !== undefined ? c.window * 1.05 : 0);
+  // Vega-Lite makes an axis tick per step of a binned axis: a window far past the data (report --window 100000000) asked for millions.
+  const steps = domainMax / width;
   const bars = {
     mark: { type: 'bar', stroke: 'white', strokeWidth: 0.3 },
     encoding: {
       // Pre-binned data: vega-lite then draws vertical bars from x to x2.
-      x: { field: 'start', type: 'quantitative', bin: { binned: true, step: width }, title: c.xTitle, axis: { tickCount: 8, labelFlush: true }, scale: { domain: [0, domainMax], nice: false } },
+      x: { field: 'start', type: 'quantitative', bin: steps <= 256 ? { binned: true, step: width } : { binned: true }, title: c.xTitle, axis: { tickCount: 8, labelFlush: true }, scale: { domain: [0, domainMax], nice: false } },
       x2: { field: 'end' },
       y: { field: 'share', type: 'quantitative', title: c.yTitle, stack: true },
       ...(c.series ? { color: { field: 'series', type: 'nominal', title: null, scale: { domain: c.series }, legend: { orient: 'top' } } } : {}),

@@ -1,6 +1,5 @@
 import { UsageError } from '../io/errors.js';
-import { readInputs, type Input } from '../pipeline/inputs.js';
-import { checkOutputs } from '../pipeline/paths.js';
+import { checkOutputBeside, readInputs, type Input } from '../pipeline/inputs.js';
 import type { CorpusStats } from './collect.js';
 import { headlineFigures } from './figures.js';
 import { corpusLabels, gatherCorpus } from './gather.js';
@@ -47,10 +46,8 @@ export interface ReportSummary {
 }
 
 export async function runReport(o: CorpusOptions & { readonly out: string }): Promise<ReportSummary> {
-  // Every file read is an input: --out may be none of them (a folder's files included).
   const inputs = corpusInputs(o);
-  const read = inputs.flatMap((i) => [i.path, ...i.reads]);
-  checkOutputs(read.map((path) => ({ option: 'the input', path })), [{ option: '--out', path: o.out }]);
+  checkOutputBeside(inputs, { option: '--out', path: o.out });
   const corpora = await gatherInputs(inputs, o);
   // Vega and Vega-Lite take about 0.4 s to load: only the report loads them, not every command.
   const { corpusCharts } = await import('./charts.js');

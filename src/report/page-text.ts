@@ -37,7 +37,11 @@ export function writePage(path: string, html: string): void {
     writeFileSync(tmp, html);
     renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // No temporary file could be made there either (ENOTDIR, ENAMETOOLONG): the first fault is the one to name.
+    }
     throw describeSystemError(err, `cannot write ${path}`) ?? err;
   }
 }
