@@ -213,6 +213,18 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'small']), /cannot read small\/sosp\/train-00000-of-00001\.jsonl: no such file/);
     expectRefused(run(['report', 'small', '--out', 'small.html']), /cannot read small\/sosp\/train-00000-of-00001\.jsonl/);
     expect(existsSync(p('small.html'))).toBe(false);
+    // A pipe, or a link to a device, in a data file's place is named and never read (the read blocked, or ran for ever).
+    spawnSync('mkfifo', [p('small/sosp/train-00000-of-00001.jsonl')]);
+    const notRegular = /small\/sosp\/train-00000-of-00001\.jsonl is not a regular file but a folder, pipe or device \(move it away\)/;
+    expectRefused(run(['stats', 'small']), notRegular);
+    expectRefused(run(['report', 'small', '--out', 'small.html']), notRegular);
+    const verified = run(['verify', 'small']);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout + verified.stderr).toMatch(/small\/sosp\/train-00000-of-00001\.jsonl: is not a regular file/);
+    rmSync(p('small/sosp/train-00000-of-00001.jsonl'));
+    symlinkSync('/dev/zero', p('small/sosp/train-00000-of-00001.jsonl'));
+    expectRefused(run(['stats', 'small']), notRegular);
+    expect(run(['verify', 'small']).code).toBe(1);
     mkdirSync(p('running'));
     writeFileSync(p('running/.corpus-checkpoint.json'), '{}');
     expectRefused(run(['stats', 'running']), /running holds an unfinished corpus run \(\.corpus-checkpoint\.json, no manifest\.json\)/);
