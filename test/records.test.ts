@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classify } from '../src/records/kind.js';
-import { LineCutter } from '../src/records/lines.js';
+import { LINE_LIMIT, LineCutter, OVERLONG } from '../src/records/lines.js';
 import { readRecords, readRecordsTolerant, type ReadIssue, type RecordAt } from '../src/records/read.js';
 import { isTraceDict, isTraceDictLevel, recordTraceDict, threadsOf } from '../src/records/trace-dict.js';
 
@@ -241,3 +241,39 @@ describe('trace_dict', () => {
     expect(recordTraceDict({ trace_dict: tree })).toBe(tree);
   });
 });
+
+describe('a line longer than LINE_LIMIT', () => {
+  // Pieces of one buffer: a line over the limit without holding it (a 700 MB line was a RangeError's stack, /dev/zero grew without bound).
+  const piece = Buffer.alloc(1 << 24, 0x61);
+  const pieces = Math.ceil(LINE_LIMIT / piece.length) + 1;
+
+  it('is refused by a strict reader, naming its line, before it is held whole', () => {
+    const lines = new LineCutter('x.jsonl');
+    expect(lines.push(Buffer.from('{"a": 1}\n'))).toEqual(['{"a": 1}']);
+    expect(() => {
+      for (let k = 0; k < pieces; k++) lines.push(piece);
+    }).toThrow(`x.jsonl:2: ${OVERLONG}`);
+  });
+
+  it('is told once and read as blank by a tolerant reader, and the lines after it keep their numbers (whether it ends in a later piece, the same one, or not at all)', () => {
+    const told: Array<[number, string]> = [];
+    const lines = new LineCutter('x.jsonl', (line, fault) => told.push([line, fault]));
+    const out = [...lines.push(Buffer.from('{"a": 1}\n'))];
+    for (let k = 0; k < pieces; k++) out.push(...lines.push(piece));
+    out.push(...lines.push(Buffer.from('\n{"b": 2}\n')));
+    // A whole line over the limit inside one piece.
+    const whole = Buffer.alloc(LINE_LIMIT + 2, 0x61);
+    whole[whole.length - 1] = 0x0a;
+    out.push(...lines.push(whole), ...lines.push(Buffer.from('{"c": 3}\n')));
+    // One that never ends.
+    for (let k = 0; k < pieces; k++) out.push(...lines.push(piece));
+    out.push(...lines.end());
+    expect(out).toEqual(['{"a": 1}', '', '{"b": 2}', '', '{"c": 3}', '']);
+    expect(told).toEqual([
+      [2, OVERLONG],
+      [4, OVERLONG],
+      [6, OVERLONG],
+    ]);
+  });
+});
+

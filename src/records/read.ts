@@ -130,8 +130,8 @@ export async function* readRecordsTolerant(file: string, issue: IssueSink): Asyn
 async function* tolerantLines(input: Readable, file: string, issue: IssueSink): AsyncGenerator<RecordAt> {
   let n = 0;
   let any = false;
-  // Lines cut as every reader cuts them; one that is not UTF-8 is named and read as blank.
-  const cutter = new LineCutter(file, (line) => issue({ file, line, message: 'not valid UTF-8; line skipped' }));
+  // Lines cut as every reader cuts them; one that is not UTF-8, or too long, is named and read as blank.
+  const cutter = new LineCutter(file, (line, fault) => issue({ file, line, message: `${fault}; line skipped` }));
   const parsed = function* (lines: readonly string[]): Generator<RecordAt> {
     for (const text of lines) {
       n++;
