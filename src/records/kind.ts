@@ -25,8 +25,9 @@ export function searchKindOf(searchType: unknown): SearchKind | undefined {
   if (typeof searchType !== 'string') return undefined;
   if (/^sosp_\d+$/.test(searchType)) return 'sosp';
   if (/^apr_\d+$/.test(searchType)) return 'apr';
-  if (searchType.startsWith('dfs')) return 'dfs';
-  if (searchType.startsWith('bfs')) return 'bfs';
+  // Stream of Search writes `dfs` and `bfs_{beam}`, nothing else.
+  if (searchType === 'dfs') return 'dfs';
+  if (/^bfs_\d+$/.test(searchType)) return 'bfs';
   return undefined;
 }
 
@@ -40,7 +41,8 @@ export function hasTraceDict(value: Readonly<Record<string, unknown>>): boolean 
 
 /** Whether an object has a search record's fields (a trace or a search type), whatever else it holds. */
 export function isSearchRecord(value: Record<string, unknown>): boolean {
-  return hasTraceDict(value) || typeof value.search_type === 'string' || value.search_path !== undefined;
+  // A search_type of any type: one that is not a string is a search record's fault, not a problem's extra field.
+  return hasTraceDict(value) || (value.search_type !== undefined && value.search_type !== null) || value.search_path !== undefined;
 }
 
 /** Sorts a parsed line into a kind, or says why it is none of them. */
@@ -67,6 +69,8 @@ export function classify(value: unknown): Classified {
   }
   // A text with its problem beside it (a model's output kept with its prompt) is a sequence.
   if (typeof value.text === 'string') return { kind: 'sequence', record: value };
+  // A "text" of another type is a model output gone wrong, not a problem record with an extra field.
+  if (value.text !== undefined) return { kind: undefined, reason: `"text" ${JSON.stringify(value.text)} is not a string` };
   if (isNumberList(value.nums) && typeof value.target === 'number') return { kind: 'problem', record: value };
   const keys = Object.keys(value).slice(0, 4).join(', ');
   return { kind: undefined, reason: `unrecognised record (fields: ${keys || 'none'}); ${EXPECTED}` };
