@@ -709,6 +709,17 @@ describe('verify reads sequences files as text', () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(message);
     }
+    // Each line's own thread name is checked: a bad one no longer hides the next line's fault.
+    const root = seqs.find((q) => q.thread === 'root#0')!;
+    for (const [second, fault] of [
+      ['bogus2', /:2 record 0 thread "bogus2": "thread" "bogus2" is not of the form root\.2#0/],
+      ['root#5', /:2 record 0 root#5: sequence 5 of root where its sequence 0 is due/],
+    ] as const) {
+      write('case.seq.jsonl', [{ ...root, record: 0, thread: 'bogus' }, { ...root, record: 0, thread: second }]);
+      const r = run(['verify', 'case.seq.jsonl']);
+      expect(r.stdout).toMatch(/:1 record 0 thread "bogus": "thread" "bogus" is not of the form root\.2#0/);
+      expect(r.stdout).toMatch(fault);
+    }
     const sosp = objects('v-sosp.seq.jsonl');
     write('case.seq.jsonl', sosp.map((q, i) => (i === 0 ? { ...q, text: q.text.replace(/^Token Budget: \d+/, 'Token Budget: 4096') } : q)));
     expect(run(['verify', 'case.seq.jsonl']).stdout).toMatch(/:1 record 0 root#0 line 1: Token Budget: 4096 but the sequence takes \d+ tokens \(bin \d+\)/);

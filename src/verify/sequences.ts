@@ -123,20 +123,28 @@ export function sequenceName(s: SequenceLine): string {
 /** The threads of a record by name, checked for the reference's flattening order; undefined (with an issue) when the names do not make one. */
 function threadTree(seqs: readonly SequenceLine[], entries: readonly Entry[], issues: SequenceIssue[]): Map<string, Entry[]> | undefined {
   const tree = new Map<string, Entry[]>();
+  // Every line's own name is checked, not only the first faulty one's (a bad name hid the next line's): a
+  // sequence number out of turn is named, and the thread's count goes on from it, so one gap is one finding.
+  const due = new Map<string, number>();
+  let named = true;
   for (const [at, s] of seqs.entries()) {
     const e = entries[at]!;
     if (!THREAD.test(s.thread!) || !Number.isSafeInteger(s.index) || s.index! < 0) {
       issues.push({ entry: at, thread: e.name, line: 0, message: `"thread" ${JSON.stringify(s.index === undefined ? s.thread : `${s.thread}#${s.index}`)} is not of the form root.2#0` });
-      return undefined;
+      named = false;
+      continue;
     }
-    const list = tree.get(s.thread!) ?? [];
-    if (list.length !== s.index) {
-      issues.push({ entry: at, thread: e.name, line: 0, message: `sequence ${s.index} of ${s.thread} where its sequence ${list.length} is due` });
-      return undefined;
+    const next = due.get(s.thread!) ?? 0;
+    if (s.index !== next) {
+      issues.push({ entry: at, thread: e.name, line: 0, message: `sequence ${s.index} of ${s.thread} where its sequence ${next} is due` });
+      named = false;
     }
-    list.push(e);
-    tree.set(s.thread!, list);
+    due.set(s.thread!, s.index! + 1);
+    const list = tree.get(s.thread!);
+    if (list) list.push(e);
+    else tree.set(s.thread!, [e]);
   }
+  if (!named) return undefined;
   if (!tree.has('root')) {
     issues.push({ entry: 0, thread: entries[0]!.name, line: 0, message: 'the record has no root thread (no sequence of thread "root")' });
     return undefined;
