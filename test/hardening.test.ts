@@ -128,6 +128,16 @@ describe('nothing destroys an input', () => {
     expectRefused(run(['inspect', '--record', 'in.jsonl:0', '--html', 'in.jsonl/x.html']), /cannot write in\.jsonl\/x\.html: a parent is not a folder/);
   });
 
+  it('stats and verify refuse to print into a file they read (`stats a.jsonl >> a.jsonl`), as report --out - does', () => {
+    writeFileSync(p('appended.jsonl'), text('in.jsonl'));
+    for (const command of ['stats', 'verify']) {
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" ${command} appended.jsonl >> appended.jsonl`], { cwd: dir, encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe('countdown-traces: standard output - is the input appended.jsonl (the same file): writing it would destroy that input; choose another standard output');
+      expect(text('appended.jsonl')).toBe(text('in.jsonl'));
+    }
+  });
+
   it('merge --out may not lie inside a shard folder, nor hold one', () => {
     mkdirSync(p('shard/apr'), { recursive: true });
     expectRefused(run(['merge', 'shard', '--out', 'shard/apr']), /--out shard\/apr is inside the shard folder shard/);

@@ -10,7 +10,7 @@ import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from '../io/errors.js';
 import { PyFloat, pyJson, type PyJson } from '../serializers/pyjson.js';
 import { RecordSink } from './sink.js';
-import { formatOf } from '../io/formats.js';
+import { formatOf, STDIO } from '../io/formats.js';
 import { checkOutputBeside, readInputs, type Input } from './inputs.js';
 import { join } from 'node:path';
 import { readRecords, readRecordsTolerant } from '../records/read.js';
@@ -118,6 +118,8 @@ function sequenceItem(value: unknown, where: string, line: number, index: number
  */
 export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
   const inputs = readInputs(job.files, job.window);
+  // The findings go to standard output (unless the grades do): not into a file read (`verify a.jsonl >> a.jsonl`).
+  if (job.grades !== STDIO) checkOutputBeside(inputs, { option: 'standard output', path: STDIO });
   if (job.grades === undefined) return verifyInto(job, inputs, undefined);
   // Every file read is an input (a corpus folder's manifest and data files too), and a corpus
   // folder holds only what its manifest lists: the grades go elsewhere.

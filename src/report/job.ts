@@ -1,4 +1,5 @@
 import { UsageError } from '../io/errors.js';
+import { STDIO } from '../io/formats.js';
 import { checkOutputBeside, readInputs, type Input } from '../pipeline/inputs.js';
 import type { CorpusStats } from './collect.js';
 import { headlineFigures } from './figures.js';
@@ -61,5 +62,8 @@ export async function runReport(o: CorpusOptions & { readonly out: string }): Pr
 }
 
 export async function runStats(o: CorpusOptions): Promise<string> {
-  return statsText(await gatherInputs(corpusInputs(o), o));
+  const inputs = corpusInputs(o);
+  // The figures go to standard output: not into a file read (`stats a.jsonl >> a.jsonl`).
+  checkOutputBeside(inputs, { option: 'standard output', path: STDIO });
+  return statsText(await gatherInputs(inputs, o));
 }
