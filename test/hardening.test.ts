@@ -603,6 +603,12 @@ describe('options that contradict are refused', () => {
     expect(existsSync(p('contra'))).toBe(false);
   });
 
+  it('corpus lists take each value once: --condition as --solvers (token-budget,token-budget passed)', () => {
+    expectRefused(run(['corpus', '--solvers', 'sosp,sosp', '--out', 'twice']), /--solvers: sosp is listed twice/);
+    expectRefused(run(['corpus', '--condition', 'token-budget,token-budget', '--out', 'twice']), /--condition: token-budget is listed twice/);
+    expect(existsSync(p('twice'))).toBe(false);
+  });
+
   it('--compat says its value in the help', () => {
     for (const cmd of ['search', 'problems', 'inspect']) expect(run([cmd, '--help']).stdout).toMatch(/--compat <mode> +"reference": reproduce/);
   });

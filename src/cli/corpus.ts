@@ -8,7 +8,7 @@ import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/setti
 import type { Conditioning } from '../serializers/conditioning.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
-import { integer, oneOf, seconds, size } from './parse.js';
+import { integer, listOf, oneOf, seconds, size } from './parse.js';
 import { addProblemSpecOptions, problemSpec, type ProblemSpecFlags } from './problems.js';
 import { addBeamOptions, addWindowOptions, conditionHelp, type SearchFlags } from './search.js';
 
@@ -32,18 +32,6 @@ interface CorpusFlags extends ProblemSpecFlags, Omit<SearchFlags, 'condition' | 
   timings?: string;
 }
 
-function solverList(text: string): SolverName[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UsageError(`--solvers: expected a list such as sosp,apr, got "${text}"`);
-  const out: SolverName[] = [];
-  for (const n of names) {
-    const s = oneOf('--solvers', SOLVERS)(n);
-    if (out.includes(s)) throw new UsageError(`--solvers: ${s} is listed twice`);
-    out.push(s);
-  }
-  return out;
-}
-
 /**
  * More worker threads than this only add memory (each holds a V8 heap and the tokenizer) and
  * crash risk, never speed: 4 per core.
@@ -56,12 +44,6 @@ function workerCount(text: string): number {
   return n;
 }
 
-function conditionList(text: string): Conditioning[] {
-  const modes = text.split(',').map((m) => oneOf('--condition', CONDITIONING_MODES)(m.trim()));
-  if (modes.length === 0) throw new UsageError(`--condition: expected a mode, got "${text}"`);
-  return modes;
-}
-
 /** `faults`: for tests only (test/kill-at.mjs); main.ts registers the command without. */
 export function registerCorpus(program: Command, faults?: Faults): void {
   const cmd = program
@@ -71,11 +53,11 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
     .option('--val-count <n>', 'val problems (disjoint from train by construction)', integer('--val-count', 0), 1000)
     // Lists are shown as they are typed (sosp,apr), not as commander prints an array.
-    .addOption(new Option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`).argParser(solverList).default(['sosp', 'apr'] as SolverName[], 'sosp,apr'));
+    .addOption(new Option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`).argParser(listOf('--solvers', SOLVERS, 'sosp,apr')).default(['sosp', 'apr'] as SolverName[], 'sosp,apr'));
   addProblemSpecOptions(cmd);
   addBeamOptions(cmd);
   addWindowOptions(cmd)
-    .addOption(new Option('--condition <modes>', conditionHelp(true)).argParser(conditionList).default(['none'] as Conditioning[], 'none'))
+    .addOption(new Option('--condition <modes>', conditionHelp(true)).argParser(listOf('--condition', CONDITIONING_MODES, 'token-budget,sub-call-budget')).default(['none'] as Conditioning[], 'none'))
     .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', ['none', 'gzip'] as const)).default('none'))
     .addOption(
       new Option('--max-file-size <size>', 'largest data file (500MB, 1GB, 2GiB, ...; 0: one file per split); files split between blocks of records')

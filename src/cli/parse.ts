@@ -49,6 +49,22 @@ export function oneOf<T extends string>(option: string, values: readonly T[]) {
   };
 }
 
+/** A comma-separated list of `values`, each at most once (`--solvers sosp,apr`); `example` shows one when the list is empty. */
+export function listOf<T extends string>(option: string, values: readonly T[], example: string) {
+  const one = oneOf(option, values);
+  return (text: string): T[] => {
+    const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+    if (items.length === 0) throw new UsageError(`${option}: expected a list such as ${example}, got "${text}"`);
+    const out: T[] = [];
+    for (const item of items) {
+      const v = one(item);
+      if (out.includes(v)) throw new UsageError(`${option}: ${v} is listed twice`);
+      out.push(v);
+    }
+    return out;
+  };
+}
+
 /** A size in bytes: a number with a unit of SIZE_UNITS (`500MB`, `1GB`, `1.5GiB`; no unit: bytes). */
 export function size(option: string) {
   const units = Object.keys(SIZE_UNITS);
