@@ -252,6 +252,7 @@ describe('every fault is one line and exit 2', () => {
       [JSON.stringify({ ...m, files: [...m.files, m.files[data]] }), new RegExp(`"files"\\[${m.files.length}\\] lists ${String(m.files[data]!.name)} a second time`)],
       [JSON.stringify({ ...m, files: m.files.map((f, k) => (k === data ? { ...f, bytes: String(f.bytes) } : f)) }), /\.bytes "\d+" is not a byte count/],
       [JSON.stringify({ ...m, options: { ...m.options, window: '4096' } }), /"options\.window" "4096" is not a token count/],
+      [JSON.stringify({ ...m, format: 'countdown-traces corpus 99' }), /mf\/manifest\.json: manifest format "countdown-traces corpus 99" is from a newer countdown-traces than this one/],
     ];
     for (const [manifest, message] of edits) {
       writeFileSync(p('mf/manifest.json'), manifest);

@@ -29,7 +29,7 @@ export function registerReport(program: Command): void {
   addCorpusOptions(cmd).action(async (inputs: string[], o: CorpusFlags & { out: string }) => {
     const { runReport } = await import('../report/job.js');
     const r = await runReport({ ...corpusOptions(inputs, o), out: o.out });
-    const skipped = r.skipped > 0 ? `, ${r.skipped} lines skipped` : '';
+    const skipped = r.skipped > 0 ? `, ${r.skipped} line${r.skipped === 1 ? '' : 's'} skipped` : '';
     if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${r.records} records, ${r.charts} charts${skipped}\n`);
   });
 }

@@ -43,7 +43,8 @@ export interface Manifest extends Versions {
 const FORMAT_NAME = 'countdown-traces corpus';
 
 /** 3: each solver's search options list only the options it reads (2 listed every option for every solver). */
-export const MANIFEST_FORMAT = `${FORMAT_NAME} 3` as const;
+const MANIFEST_VERSION = 3;
+export const MANIFEST_FORMAT = `${FORMAT_NAME} ${MANIFEST_VERSION}` as const;
 
 /**
  * A manifest of an earlier format of this tool: its files are checked as a current one's and
@@ -185,6 +186,9 @@ export function parseManifest(text: string, path: string): AnyManifest | undefin
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return undefined;
   const format = (m as { format?: unknown }).format;
   if (typeof format !== 'string' || !format.startsWith(FORMAT_NAME)) return undefined;
+  // A later format may say what this version cannot read (as an earlier one may): named, not read by guess.
+  const version = Number(format.slice(FORMAT_NAME.length + 1));
+  if (version > MANIFEST_VERSION) throw new UsageError(`${path}: manifest format "${format}" is from a newer countdown-traces than this one (which reads up to "${MANIFEST_FORMAT}"); update countdown-traces`);
   const fault = manifestFault(m as Record<string, unknown>);
   if (fault !== undefined) throw new UsageError(`${path}: ${fault}; the corpus folder's manifest is damaged`);
   return m as unknown as AnyManifest;
