@@ -981,7 +981,19 @@ describe('corpus: shards and merge', () => {
       expect(existsSync(p(`opt-${name}-merged`))).toBe(false);
       expectUsageError(run(['stats', `opt-${name}-s0`]), damaged);
       expectUsageError(run(['verify', `opt-${name}-s0`]), damaged);
+      expectUsageError(run(['report', `opt-${name}-s0`, '--out', `opt-${name}.html`]), damaged);
     }
+  });
+
+  it('a shard of an earlier manifest format is still read by stats, report and verify (its options untyped), and refused by merge and resume', () => {
+    cpSync(p('s0'), p('older-s0'), { recursive: true });
+    const path = join(p('older-s0'), 'manifest.json');
+    const m = JSON.parse(readFileSync(path, 'utf8'));
+    // Format 2 listed every option for every solver: a shape this version does not type.
+    writeFileSync(path, JSON.stringify({ ...m, format: 'countdown-traces corpus 2', options: { ...m.options, search: { sosp: { every: 'option', window: 4096 } } } }, null, 2) + '\n');
+    for (const args of [['stats', 'older-s0'], ['verify', 'older-s0'], ['report', 'older-s0', '--out', 'older.html']]) expectOk(run(args));
+    expectUsageError(run(['merge', 'older-s0', 's1', '--out', 'older-merged', '--quiet']), /older-s0: manifest format "countdown-traces corpus 2", from another version/);
+    expectUsageError(run([...BASE, '--shard', '0/2', '--out', 'older-s0', '--resume']), /manifest\.json is of format "countdown-traces corpus 2", from another version of countdown-traces/);
   });
 
   it('merge refuses a shard whose stats.json has no decomposition figures (an older version), naming it', () => {

@@ -128,6 +128,16 @@ describe('nothing destroys an input', () => {
     expectRefused(run(['inspect', '--record', 'in.jsonl:0', '--html', 'in.jsonl/x.html']), /cannot write in\.jsonl\/x\.html: a parent is not a folder/);
   });
 
+  it('standard output sent into a corpus folder read is refused, as --out there is', () => {
+    expect(run(['corpus', '--count', '5', '--val-count', '3', '--solvers', 'sosp', '--quiet', '--workers', '0', '--out', 'sent']).code).toBe(0);
+    for (const command of ['stats sent', 'verify sent', 'report sent --out -']) {
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" ${command} > sent/sosp/train-99999.jsonl`], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^countdown-traces: (standard output|--out) - \(.*sent\/sosp\/train-99999\.jsonl\) is inside the corpus folder sent; choose a folder outside it\n$/);
+      expect(readFileSync(p('sent/sosp/train-99999.jsonl'), 'utf8')).toBe('');
+    }
+  });
+
   it('stats and verify refuse to print into a file they read (`stats a.jsonl >> a.jsonl`), as report --out - does', () => {
     writeFileSync(p('appended.jsonl'), text('in.jsonl'));
     for (const command of ['stats', 'verify']) {
@@ -235,6 +245,12 @@ describe('every fault is one line and exit 2', () => {
     symlinkSync('/dev/zero', p('small/sosp/train-00000-of-00001.jsonl'));
     expectRefused(run(['stats', 'small']), notRegular);
     expect(run(['verify', 'small']).code).toBe(1);
+    // The manifest itself too, for every command that reads a corpus folder's.
+    rmSync(p('small/manifest.json'));
+    spawnSync('mkfifo', [p('small/manifest.json')]);
+    for (const args of [['stats', 'small'], ['verify', 'small'], ['report', 'small', '--out', 'small.html'], ['merge', 'small', '--out', 'small-merged'], ['corpus', '--count', '60', '--val-count', '0', '--solvers', 'sosp', '--quiet', '--resume', '--out', 'small']]) {
+      expectRefused(run(args), /small\/manifest\.json is not a regular file but a folder, pipe or device \(move it away\)/);
+    }
     mkdirSync(p('running'));
     writeFileSync(p('running/.corpus-checkpoint.json'), '{}');
     expectRefused(run(['stats', 'running']), /running holds an unfinished corpus run \(\.corpus-checkpoint\.json, no manifest\.json\)/);
@@ -737,6 +753,17 @@ describe('verify reads sequences files as text', () => {
       expect(r.stdout).toMatch(/:1 record 0 thread "bogus": "thread" "bogus" is not of the form root\.2#0/);
       expect(r.stdout).toMatch(fault);
     }
+    // After a number out of turn, the next line is in turn if it follows the count (a typo) or that number (a gap): one finding each.
+    for (const [names, wrong] of [
+      [['root#0', 'root#7', 'root#2'], /:2 record 0 root#7: sequence 7 of root where its sequence 1 is due/],
+      [['root#0', 'root#2', 'root#3'], /:2 record 0 root#2: sequence 2 of root where its sequence 1 is due/],
+    ] as const) {
+      write('case.seq.jsonl', names.map((thread) => ({ ...root, record: 0, thread })));
+      const r = run(['verify', 'case.seq.jsonl', '--grades', 'case.grades.jsonl']);
+      expect(r.stdout).toMatch(wrong);
+      expect(r.stdout.match(/ is due/g)).toHaveLength(1);
+      expect(text('case.grades.jsonl').trim().split('\n').map((l) => (JSON.parse(l) as { issues: string[] }).issues.some((i) => i.includes('is due')))).toEqual([false, true, false]);
+    }
     const sosp = objects('v-sosp.seq.jsonl');
     write('case.seq.jsonl', sosp.map((q, i) => (i === 0 ? { ...q, text: q.text.replace(/^Token Budget: \d+/, 'Token Budget: 4096') } : q)));
     expect(run(['verify', 'case.seq.jsonl']).stdout).toMatch(/:1 record 0 root#0 line 1: Token Budget: 4096 but the sequence takes \d+ tokens \(bin \d+\)/);
@@ -858,13 +885,13 @@ describe('verify reads sequences files as text', () => {
     expect(f.stdout).toContain(`record: figure fields disagree with the text: thread_count "${String(rec.thread_count)}" is not a number`);
   });
 
-  it('a line with a "text" that is not a string, or a search_type of another type or form, is a finding, not a problem record graded valid', () => {
-    writeFileSync(p('wrong-kinds.jsonl'), ['{"nums": [1, 2, 3], "target": 6, "text": null}', '{"nums": [1, 2, 3], "target": 6, "text": ["x"]}', '{"nums": [1, 2, 3], "target": 6, "rating": "high", "search_type": 7}', '{"nums": [1, 2, 3], "target": 6, "search_type": "dfsXYZ", "search_path": "x"}', '{"nums": [1, 2, 3], "target": 6}'].join('\n') + '\n');
+  it('a line with a "text" that is not a string (null is none), or a search_type of another type or form, is a finding, not a problem record graded valid', () => {
+    writeFileSync(p('wrong-kinds.jsonl'), ['{"nums": [1, 2, 3], "target": 6, "text": 7}', '{"nums": [1, 2, 3], "target": 6, "text": ["x"]}', '{"nums": [1, 2, 3], "target": 6, "rating": "high", "search_type": 7}', '{"nums": [1, 2, 3], "target": 6, "search_type": "dfsXYZ", "search_path": "x"}', '{"nums": [1, 2, 3], "target": 6, "text": null}'].join('\n') + '\n');
     const r = run(['verify', 'wrong-kinds.jsonl', '--grades', '-']);
     expect(r.code).toBe(1);
     const grades = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { valid: boolean; issues: string[] });
     expect(grades.map((g) => g.valid)).toEqual([false, false, false, false, true]);
-    expect(grades[0]!.issues).toEqual(['record: "text" null is not a string']);
+    expect(grades[0]!.issues).toEqual(['record: "text" 7 is not a string']);
     expect(grades[1]!.issues).toEqual(['record: "text" ["x"] is not a string']);
     expect(grades[2]!.issues[0]).toMatch(/search_type 7 is none of/);
     expect(grades[3]!.issues[0]).toMatch(/search_type "dfsXYZ" is none of/);

@@ -275,5 +275,16 @@ describe('a line longer than LINE_LIMIT', () => {
       [6, OVERLONG],
     ]);
   });
+
+  it('holds a line of exactly LINE_LIMIT bytes before its \\r\\n ending, however it is cut (the ending is not the line)', () => {
+    const line = Buffer.alloc(LINE_LIMIT + 2, 0x61);
+    line[LINE_LIMIT] = 0x0d;
+    line[LINE_LIMIT + 1] = 0x0a;
+    for (const cut of [line.length, LINE_LIMIT + 1, 1 << 20]) {
+      const lines = new LineCutter('x.jsonl');
+      const out = [...lines.push(line.subarray(0, cut)), ...lines.push(line.subarray(cut)), ...lines.end()];
+      expect(out.map((l) => l.length)).toEqual([LINE_LIMIT]);
+    }
+  });
 });
 

@@ -142,8 +142,9 @@ describe('classify', () => {
     // Stream of Search's search types are dfs and bfs_{beam}, and nothing else; one of another type is still a search record's fault.
     for (const st of ['dfsXYZ', 'bfs', 'bfs_x', 7]) expect(classify({ nums: [1, 2], target: 3, search_path: 'x', search_type: st })).toEqual({ kind: undefined, reason: expect.stringMatching(/is none of sosp_\{beam\}/) });
     expect(classify({ nums: [1, 2], target: 3, search_type: 7 }).kind).toBeUndefined();
-    // A text that is not a string is a model output gone wrong, not a problem record (verify graded it valid).
-    expect(classify({ nums: [1, 2], target: 3, text: null })).toEqual({ kind: undefined, reason: '"text" null is not a string' });
+    // A text that is not a string is a model output gone wrong, not a problem record (verify graded it valid); null is no text.
+    expect(classify({ nums: [1, 2], target: 3, text: ['x'] })).toEqual({ kind: undefined, reason: '"text" ["x"] is not a string' });
+    expect(classify({ nums: [1, 2], target: 3, text: null }).kind).toBe('problem');
   });
 
   it('reads a search type as verify does: stats, report and verify never disagree on what a record is', () => {

@@ -7,7 +7,6 @@ import type { Conditioning } from '../serializers/conditioning.js';
 import { CONDITIONING_MODES } from './settings.js';
 import { UsageError } from '../io/errors.js';
 import { checkNotInside, checkOutputs, fileKey, sameFile, type NamedPath } from './paths.js';
-import { STDIO } from '../io/formats.js';
 import { corpusDataFiles, corpusManifest, ownWindow, type AnyManifest } from './corpus/manifest.js';
 
 /**
@@ -89,5 +88,5 @@ export function checkOutputBeside(inputs: readonly Input[], out: NamedPath): voi
     inputs.flatMap((i) => [i.path, ...i.reads]).map((path) => ({ option: 'the input', path })),
     [out],
   );
-  if (out.path !== STDIO) checkNotInside(inputs.filter((i) => i.kind === 'corpus').map((i) => ({ option: 'the corpus folder', path: i.path })), out);
+  checkNotInside(inputs.filter((i) => i.kind === 'corpus').map((i) => ({ option: 'the corpus folder', path: i.path })), out);
 }

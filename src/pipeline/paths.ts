@@ -94,10 +94,22 @@ function checkNotNested(ins: readonly NamedPath[], out: NamedPath): void {
 
 /** Refuses an output inside one of these folders (resolved, links followed). */
 export function checkNotInside(folders: readonly NamedPath[], out: NamedPath): void {
-  const o = resolvedPath(out.path);
+  // Standard output is where it was sent: the file behind it (`stats c > c/sosp/x.jsonl`), if it is one.
+  const o = out.path === STDIO ? standardOutputFile() : resolvedPath(out.path);
+  if (o === undefined) return;
+  const named = out.path === STDIO ? `${out.option} ${out.path} (${o})` : `${out.option} ${out.path}`;
   for (const p of folders) {
     const i = resolvedPath(p.path);
-    if (o.startsWith(`${i}/`)) throw new UsageError(`${out.option} ${out.path} is inside ${p.option} ${p.path}; choose a folder outside it`);
+    if (o.startsWith(`${i}/`)) throw new UsageError(`${named} is inside ${p.option} ${p.path}; choose a folder outside it`);
+  }
+}
+
+/** The file standard output writes to, links resolved; undefined when it is a pipe, a terminal or a device. */
+function standardOutputFile(): string | undefined {
+  try {
+    return fstatSync(1).isFile() ? realpathSync('/proc/self/fd/1') : undefined;
+  } catch {
+    return undefined;
   }
 }
 

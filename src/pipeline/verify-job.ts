@@ -4,7 +4,8 @@ import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, 
 import { hasTraceDict, isNumberList, isSearchRecord } from '../records/kind.js';
 import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js';
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
-import { checkFile, covered, NOT_REGULAR } from './corpus/integrity.js';
+import { checkFile, covered } from './corpus/integrity.js';
+import { NOT_REGULAR } from './corpus/files.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from '../io/errors.js';

@@ -69,8 +69,9 @@ export function classify(value: unknown): Classified {
   }
   // A text with its problem beside it (a model's output kept with its prompt) is a sequence.
   if (typeof value.text === 'string') return { kind: 'sequence', record: value };
-  // A "text" of another type is a model output gone wrong, not a problem record with an extra field.
-  if (value.text !== undefined) return { kind: undefined, reason: `"text" ${JSON.stringify(value.text)} is not a string` };
+  // A "text" of another type is a model output gone wrong, not a problem record with an extra field
+  // (null is no text, as a table of records and sequences together writes it).
+  if (value.text !== undefined && value.text !== null) return { kind: undefined, reason: `"text" ${JSON.stringify(value.text)} is not a string` };
   if (isNumberList(value.nums) && typeof value.target === 'number') return { kind: 'problem', record: value };
   const keys = Object.keys(value).slice(0, 4).join(', ');
   return { kind: undefined, reason: `unrecognised record (fields: ${keys || 'none'}); ${EXPECTED}` };

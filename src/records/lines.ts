@@ -66,8 +66,7 @@ export class LineCutter {
       nl = chunk.indexOf(0x0a, start);
     }
     for (; nl >= 0; nl = chunk.indexOf(0x0a, start)) {
-      if (nl - start > LINE_LIMIT) this.overlong(out);
-      else this.emit(chunk, start, nl, out);
+      this.emit(chunk, start, nl, out);
       start = nl + 1;
     }
     if (start < chunk.length) this.keep(chunk.subarray(start));
@@ -104,12 +103,6 @@ export class LineCutter {
     this.skipping = true;
   }
 
-  /** A whole line over the limit within one chunk. */
-  private overlong(out: string[]): void {
-    this.unread(++this.count, OVERLONG);
-    out.push('');
-  }
-
   /** The line buf[start, nl), nl a newline (one `\r` before it is part of the ending). */
   private emit(buf: Buffer, start: number, nl: number, out: string[]): void {
     this.line(buf, start, nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl, out);
@@ -117,7 +110,9 @@ export class LineCutter {
 
   private line(buf: Buffer, start: number, end: number, out: string[]): void {
     if (end - start > LINE_LIMIT) {
-      this.overlong(out);
+      // A whole line over the limit within one chunk (its ending not counted).
+      this.unread(++this.count, OVERLONG);
+      out.push('');
       return;
     }
     if (!isUtf8(buf.subarray(start, end))) {

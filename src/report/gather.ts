@@ -1,9 +1,8 @@
-import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../io/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
 import type { Input } from '../pipeline/inputs.js';
-import { NOT_REGULAR } from '../pipeline/corpus/integrity.js';
+import { NOT_REGULAR, regularOrAbsent } from '../pipeline/corpus/files.js';
 import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 
 /** One line for the terminal: `file:line: message`. */
@@ -26,9 +25,10 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     stats.note(issue, undefined);
     warn(formatIssue(issue));
   }
+  // A corpus's data files are regular files, all checked before any is read (a pipe would block for ever).
+  const odd = input.kind === 'corpus' ? files.find((f) => !regularOrAbsent(f)) : undefined;
+  if (odd !== undefined) throw new UsageError(`${odd} ${NOT_REGULAR}`);
   for (const file of files) {
-    // A corpus's data file is a regular file: a pipe put in its place would block the read for ever.
-    if (input.kind === 'corpus' && !regularOrAbsent(file)) throw new UsageError(`${file} ${NOT_REGULAR}`);
     const summary: FileSummary = { path: file, records: 0, skipped: 0, byKind: {} };
     stats.files.push(summary);
     const onIssue = (issue: ReadIssue) => {
@@ -75,10 +75,4 @@ export function corpusLabels(paths: readonly string[], given: readonly string[] 
     const longest = Math.max(...parts.map((ps) => ps.length));
     if (new Set(names).size === names.length || depth >= longest) return names;
   }
-}
-
-/** Whether a name is a regular file, or nothing (reading it then says it is missing). */
-function regularOrAbsent(path: string): boolean {
-  const st = statSync(path, { throwIfNoEntry: false });
-  return st === undefined || st.isFile();
 }

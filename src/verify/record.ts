@@ -32,7 +32,7 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   // What a record is, by the rule stats and report read (records/kind.ts); the trace's own faults are found below.
   const search = isSearchRecord(rec);
   // A "text" that is not a string is no problem's extra field (kind.ts says what it is).
-  if (!search && ((!('nums' in rec) && !('target' in rec)) || rec.text !== undefined)) {
+  if (!search && ((!('nums' in rec) && !('target' in rec)) || (rec.text !== undefined && rec.text !== null))) {
     const c = classify(rec);
     return [{ thread: '', line: 0, message: c.kind === undefined ? c.reason : `a ${c.kind} line, not a record` }];
   }

@@ -123,9 +123,10 @@ export function sequenceName(s: SequenceLine): string {
 /** The threads of a record by name, checked for the reference's flattening order; undefined (with an issue) when the names do not make one. */
 function threadTree(seqs: readonly SequenceLine[], entries: readonly Entry[], issues: SequenceIssue[]): Map<string, Entry[]> | undefined {
   const tree = new Map<string, Entry[]>();
-  // Every line's own name is checked, not only the first faulty one's (a bad name hid the next line's): a
-  // sequence number out of turn is named, and the thread's count goes on from it, so one gap is one finding.
-  const due = new Map<string, number>();
+  // Every line's own name is checked, not only the first faulty one's (a bad name hid the next line's). After a
+  // number out of turn, the next is in turn if it follows either the count or that number: a typo (0, 7, 2) and a
+  // gap (0, 2, 3) are each one finding.
+  const due = new Map<string, readonly number[]>();
   let named = true;
   for (const [at, s] of seqs.entries()) {
     const e = entries[at]!;
@@ -134,12 +135,14 @@ function threadTree(seqs: readonly SequenceLine[], entries: readonly Entry[], is
       named = false;
       continue;
     }
-    const next = due.get(s.thread!) ?? 0;
-    if (s.index !== next) {
-      issues.push({ entry: at, thread: e.name, line: 0, message: `sequence ${s.index} of ${s.thread} where its sequence ${next} is due` });
+    const next = due.get(s.thread!) ?? [0];
+    if (next.includes(s.index!)) {
+      due.set(s.thread!, [s.index! + 1]);
+    } else {
+      issues.push({ entry: at, thread: e.name, line: 0, message: `sequence ${s.index} of ${s.thread} where its sequence ${next[0]} is due` });
       named = false;
+      due.set(s.thread!, [next[0]! + 1, s.index! + 1]);
     }
-    due.set(s.thread!, s.index! + 1);
     const list = tree.get(s.thread!);
     if (list) list.push(e);
     else tree.set(s.thread!, [e]);

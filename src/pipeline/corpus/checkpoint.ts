@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { removeLeftovers } from '../leftovers.js';
 import { alive, pidSpace, startTime } from '../processes.js';
-import { systemError, writeAtomic } from './files.js';
+import { readRegularFile, systemError, writeAtomic } from './files.js';
 import type { RunOptionsJson, Shard } from './options.js';
 import type { StreamState } from './parts.js';
 import { CHECKPOINT, LOCK, type StageName } from './plan.js';
@@ -51,12 +51,9 @@ export interface Checkpoint {
 }
 
 export function readCheckpoint(dir: string): Checkpoint | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, CHECKPOINT), 'utf8');
-  } catch {
-    return undefined;
-  }
+  const bytes = readRegularFile(join(dir, CHECKPOINT));
+  if (bytes === undefined) return undefined;
+  const text = bytes.toString('utf8');
   let cp: (Checkpoint & { seal?: unknown }) | undefined;
   try {
     cp = JSON.parse(text) as Checkpoint & { seal?: unknown };

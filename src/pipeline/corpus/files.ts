@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { describeSystemError, UsageError } from '../../io/errors.js';
 import { mkdirp } from '../mkdirp.js';
@@ -8,6 +8,29 @@ import { PARTIAL } from './plan.js';
 
 /** A failed system call on an output or input file (full disk, permissions, ...): one line. */
 export class DiskError extends UsageError {}
+
+/** What a corpus's file is when something else has its name. */
+export const NOT_REGULAR = 'is not a regular file but a folder, pipe or device (move it away)';
+
+/**
+ * Whether a corpus's file name holds a regular file, or nothing (reading it then says it is
+ * missing): a pipe in its place would block a read for ever, a link to /dev/zero never end.
+ */
+export function regularOrAbsent(path: string): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st === undefined || st.isFile();
+}
+
+/** A corpus's file read whole (manifest.json, stats.json, a checkpoint); undefined when there is none; refused when it is not a regular file. */
+export function readRegularFile(path: string): Buffer | undefined {
+  if (!regularOrAbsent(path)) throw new UsageError(`${path} ${NOT_REGULAR}`);
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw describeSystemError(err, `cannot read ${path}`) ?? err;
+  }
+}
 
 /** A system error as one line naming the file, or the error itself. */
 export function systemError(err: unknown, what: string): Error {

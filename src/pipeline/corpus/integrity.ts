@@ -4,7 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipMembers } from '../../records/gunzip.js';
 import { UsageError } from '../../io/errors.js';
-import { systemError } from './files.js';
+import { NOT_REGULAR, systemError } from './files.js';
 import { fmtInt } from './progress.js';
 import { formatOf } from '../../io/formats.js';
 import { isDataFile, type ManifestFile } from './manifest.js';
@@ -84,9 +84,6 @@ async function gunzippedLines(fh: FileHandle, bytes: number): Promise<number> {
   for await (const chunk of gunzipMembers(fh.createReadStream({ start: 0, end: bytes - 1, autoClose: false }))) n += countNewlines(chunk, chunk.length);
   return n;
 }
-
-/** What a run's file is when something else has its name. */
-export const NOT_REGULAR = 'is not a regular file but a folder, pipe or device (move it away)';
 
 /**
  * Opens a run's file without waiting: a pipe put in its place would block the open (or a

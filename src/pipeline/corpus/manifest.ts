@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { judgedWindow } from '../settings.js';
 import { UsageError } from '../../io/errors.js';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderCard } from './card.js';
-import { writeAtomic } from './files.js';
-import { runOptionsFault, type RunOptionsJson, type Shard } from './options.js';
+import { readRegularFile, writeAtomic } from './files.js';
+import { isCount, runOptionsFault, type RunOptionsJson, type Shard } from './options.js';
 import type { Block } from './parts.js';
 import { BLOCKS, CARD, MANIFEST, STATS, type DataSplit } from './plan.js';
 import type { Faults } from './faults.js';
@@ -165,8 +165,8 @@ export async function writeCorpusEnd(
  */
 export function corpusManifest(dir: string): AnyManifest | undefined {
   const path = join(dir, MANIFEST);
-  if (!existsSync(path)) return undefined;
-  return parseManifest(readFileSync(path, 'utf8'), path);
+  const bytes = readRegularFile(path);
+  return bytes === undefined ? undefined : parseManifest(bytes.toString('utf8'), path);
 }
 
 /**
@@ -195,7 +195,6 @@ export function parseManifest(text: string, path: string): AnyManifest | undefin
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
-const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** What is wrong with a manifest of this tool's format: its files (names inside the folder, each once; sizes, line counts, hashes) and its window. */
 function manifestFault(m: Record<string, unknown>): string | undefined {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
-import { exists, prepareFolder, syncDir, systemError } from './files.js';
+import { openChecked } from './integrity.js';
+import { exists, NOT_REGULAR, prepareFolder, readRegularFile, syncDir, systemError } from './files.js';
 import { checkConfigFolders, clearFolder, removeOurs } from './folder.js';
 import { refuseLeftovers } from './resume.js';
 import { isCurrent, MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
@@ -28,13 +29,9 @@ interface ShardDir {
 }
 
 function readShard(dir: string): ShardDir {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, MANIFEST), 'utf8');
-  } catch {
-    throw new UsageError(`${dir}: no ${MANIFEST}; is this a finished shard folder? (an unfinished one continues with corpus ... --resume)`);
-  }
-  const m = parseManifest(text, join(dir, MANIFEST));
+  const bytes = readRegularFile(join(dir, MANIFEST));
+  if (bytes === undefined) throw new UsageError(`${dir}: no ${MANIFEST}; is this a finished shard folder? (an unfinished one continues with corpus ... --resume)`);
+  const m = parseManifest(bytes.toString('utf8'), join(dir, MANIFEST));
   if (m === undefined) throw new UsageError(`${join(dir, MANIFEST)} is not a countdown-traces manifest; is this a shard folder?`);
   // Another format records its options in another shape: merged, its manifest would misstate them.
   if (!isCurrent(m)) throw new UsageError(`${dir}: manifest format "${m.format}", from another version of countdown-traces, not "${MANIFEST_FORMAT}"; make the shard again`);
@@ -74,11 +71,15 @@ class ShardStream {
     this.at = 0;
     this.hash = createHash('sha256');
     if (this.k < this.files.length) {
+      let fh: FileHandle;
       try {
-        this.fh = await open(this.path, 'r');
+        fh = await openChecked(this.path, constants.O_RDONLY);
       } catch (err) {
         throw systemError(err, `cannot read ${this.path}`);
       }
+      this.fh = fh;
+      // A pipe in a shard file's place would block the read for ever (the open does not wait).
+      if (!(await fh.stat()).isFile()) throw new UsageError(`${this.path} ${NOT_REGULAR}`);
     }
   }
 
@@ -127,12 +128,8 @@ function parseJson(text: string, path: string): unknown {
 /** The text of a shard's file `name`, which its manifest lists with its SHA-256; `missing` says what an absent one means. */
 function checkedText(sh: ShardDir, name: string, missing: string): string {
   const path = join(sh.dir, name);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new UsageError(missing);
-  }
+  const bytes = readRegularFile(path);
+  if (bytes === undefined) throw new UsageError(missing);
   // The bytes on disk are what the manifest hashed, not their decoding.
   const want = sh.manifest.files.find((f) => f.name === name);
   if (!want || bytes.length !== want.bytes || createHash('sha256').update(bytes).digest('hex') !== want.sha256) {

@@ -149,7 +149,8 @@ export function optionsJson(o: CorpusOptions): RunOptionsJson {
 }
 
 const COMPRESSIONS: readonly Compression[] = ['none', 'gzip'];
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+/** A count, size or index as JSON holds it: a safe non-negative integer. */
+export const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

@@ -7,7 +7,8 @@ import { gzip } from 'node:zlib';
 import { mkdirp } from '../mkdirp.js';
 import { openNew, syncDir, systemError } from './files.js';
 import { checkConfigFolder } from './folder.js';
-import { covered, digestSoFar, NOT_REGULAR, openChecked, readCovered, resumeRefused } from './integrity.js';
+import { covered, digestSoFar, openChecked, readCovered, resumeRefused } from './integrity.js';
+import { NOT_REGULAR } from './files.js';
 import { parsePartName, partName, streamKey, type FilePlan } from './plan.js';
 import type { Faults } from './faults.js';
 

@@ -1,9 +1,8 @@
 import { rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
-import { exists } from './files.js';
+import { exists, readRegularFile } from './files.js';
 import { clearFolder, scanFolder } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
 import { isCurrent, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
@@ -34,7 +33,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
     await clearFolder(dir);
   } else if (await exists(manifestPath)) {
     if (s.start !== 'resume') throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
-    const m = parseManifest(await readFile(manifestPath, 'utf8'), manifestPath);
+    const m = parseManifest(readRegularFile(manifestPath)?.toString('utf8') ?? '', manifestPath);
     if (m === undefined) throw new UsageError(`${manifestPath} is not a countdown-traces manifest; use another --out, or --force to overwrite it`);
     if (!isCurrent(m)) {
       throw new UsageError(`${manifestPath} is of format "${String(m.format)}", from another version of countdown-traces, not "${MANIFEST_FORMAT}"; start over with --force`);
