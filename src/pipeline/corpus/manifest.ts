@@ -161,7 +161,7 @@ export async function writeCorpusEnd(
  * (manifestFault); undefined for a folder without one, or with another program's
  * manifest.json (valid JSON whose `format` is not this tool's). A manifest.json that is not
  * JSON, or this tool's with a fault, is refused naming it: the folder is never read as
- * something else in silence.
+ * something else in silence. So is a manifest.json that is not a regular file (readRegularFile).
  */
 export function corpusManifest(dir: string): AnyManifest | undefined {
   const path = join(dir, MANIFEST);
