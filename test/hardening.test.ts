@@ -245,6 +245,11 @@ describe('every fault is one line and exit 2', () => {
     symlinkSync('/dev/zero', p('small/sosp/train-00000-of-00001.jsonl'));
     expectRefused(run(['stats', 'small']), notRegular);
     expect(run(['verify', 'small']).code).toBe(1);
+    // A file given where a folder is read, or a manifest.json linking to itself: one line, not a stack.
+    expectRefused(run(['merge', 'in.jsonl', '--out', 'merged-file']), /cannot read in\.jsonl\/manifest\.json: a parent is not a folder/);
+    mkdirSync(p('looped'));
+    symlinkSync('manifest.json', p('looped/manifest.json'));
+    expectRefused(run(['stats', 'looped']), /cannot read looped\/manifest\.json/);
     // The manifest itself too, for every command that reads a corpus folder's.
     rmSync(p('small/manifest.json'));
     spawnSync('mkfifo', [p('small/manifest.json')]);

@@ -17,8 +17,14 @@ export const NOT_REGULAR = 'is not a regular file but a folder, pipe or device (
  * missing): a pipe in its place would block a read for ever, a link to /dev/zero never end.
  */
 export function regularOrAbsent(path: string): boolean {
-  const st = statSync(path, { throwIfNoEntry: false });
-  return st === undefined || st.isFile();
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st === undefined || st.isFile();
+  } catch (err) {
+    // A file where a folder should be (`merge sh/*` catching a log file): nothing there.
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return true;
+    throw describeSystemError(err, `cannot read ${path}`) ?? err;
+  }
 }
 
 /** A corpus's file read whole (manifest.json, stats.json, a checkpoint); undefined when there is none; refused when it is not a regular file. */
