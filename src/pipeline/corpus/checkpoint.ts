@@ -232,13 +232,13 @@ function takeOver(path: string, judged: string, dir: string): boolean {
 
 /** A marker left by a run that died taking over, removed only if what is renamed away is that very marker. */
 function removeStaleMarker(marker: string): void {
-  let text: string;
   try {
     if (Date.now() - statSync(marker).mtimeMs <= TAKEOVER_STALE_MS) return;
-    text = readFileSync(marker, 'utf8');
   } catch {
     return; // gone meanwhile: look again
   }
+  // Undefined for a marker that is not a regular file (a pipe would block the read): renamed away all the same.
+  const text = textOf(marker);
   const away = ownName(marker, 'stale');
   try {
     renameSync(marker, away);
@@ -273,9 +273,10 @@ function markerAge(path: string): number | undefined {
   }
 }
 
+/** A marker's text; undefined when it is gone or not a regular file. */
 function textOf(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readRegularFile(path)?.toString('utf8');
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { describeSystemError, UsageError } from '../../io/errors.js';
 import { mkdirp } from '../mkdirp.js';
@@ -27,14 +27,27 @@ export function regularOrAbsent(path: string): boolean {
   }
 }
 
-/** A corpus's file read whole (manifest.json, stats.json, a checkpoint); undefined when there is none; refused when it is not a regular file. */
+/**
+ * A corpus's file read whole (manifest.json, stats.json, a checkpoint, a lock's marker);
+ * undefined when there is none; refused when it is not a regular file. Opened without waiting
+ * and checked by what was opened, so a pipe put there meanwhile cannot block the read.
+ */
 export function readRegularFile(path: string): Buffer | undefined {
-  if (!regularOrAbsent(path)) throw new UsageError(`${path} ${NOT_REGULAR}`);
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // Nothing there, or a file where a folder should be (`merge sh/*` catching a log file).
+    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return undefined;
     throw describeSystemError(err, `cannot read ${path}`) ?? err;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new UsageError(`${path} ${NOT_REGULAR}`);
+    return readFileSync(fd);
+  } catch (err) {
+    throw describeSystemError(err, `cannot read ${path}`) ?? err;
+  } finally {
+    closeSync(fd);
   }
 }
 
