@@ -2,7 +2,6 @@ import { basename, resolve } from 'node:path';
 import { UsageError } from '../io/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
 import type { Input } from '../pipeline/inputs.js';
-import { NOT_REGULAR, regularOrAbsent } from '../pipeline/corpus/files.js';
 import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 
 /** One line for the terminal: `file:line: message`. */
@@ -25,9 +24,6 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     stats.note(issue, undefined);
     warn(formatIssue(issue));
   }
-  // A corpus's data files are regular files, all checked before any is read (a pipe would block for ever).
-  const odd = input.kind === 'corpus' ? files.find((f) => !regularOrAbsent(f)) : undefined;
-  if (odd !== undefined) throw new UsageError(`${odd} ${NOT_REGULAR}`);
   for (const file of files) {
     const summary: FileSummary = { path: file, records: 0, skipped: 0, byKind: {} };
     stats.files.push(summary);

@@ -1,5 +1,6 @@
 import { UsageError } from '../io/errors.js';
 import { STDIO } from '../io/formats.js';
+import { NOT_REGULAR, regularOrAbsent } from '../pipeline/corpus/files.js';
 import { checkOutputBeside, readInputs, type Input } from '../pipeline/inputs.js';
 import type { CorpusStats } from './collect.js';
 import { headlineFigures } from './figures.js';
@@ -27,6 +28,9 @@ function corpusInputs(o: CorpusOptions): Input[] {
     const each = inputs.map((i) => `${i.path}: ${i.window.toLocaleString('en-US')}`).join(', ');
     throw new UsageError(`the inputs were made with different windows (${each}); give --window to judge them all against one`);
   }
+  // Corpus data files are regular files, all of every input checked before any is read (a pipe would block for ever).
+  const odd = inputs.flatMap((i) => (i.kind === 'corpus' ? i.files : [])).find((f) => !regularOrAbsent(f));
+  if (odd !== undefined) throw new UsageError(`${odd} ${NOT_REGULAR}`);
   return inputs;
 }
 
