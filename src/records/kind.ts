@@ -45,6 +45,9 @@ export function isSearchRecord(value: Record<string, unknown>): boolean {
   return hasTraceDict(value) || (value.search_type !== undefined && value.search_type !== null) || value.search_path !== undefined;
 }
 
+/** Whether a line says it holds a text (a null is none, as a table of records and sequences together writes it). */
+export const hasTextField = (value: Readonly<Record<string, unknown>>): boolean => value.text !== undefined && value.text !== null;
+
 /** Sorts a parsed line into a kind, or says why it is none of them. */
 export function classify(value: unknown): Classified {
   // A bare string is a sequence of a `.json` sequences file (what the reference's trainer reads).
@@ -69,9 +72,8 @@ export function classify(value: unknown): Classified {
   }
   // A text with its problem beside it (a model's output kept with its prompt) is a sequence.
   if (typeof value.text === 'string') return { kind: 'sequence', record: value };
-  // A "text" of another type is a model output gone wrong, not a problem record with an extra field
-  // (null is no text, as a table of records and sequences together writes it).
-  if (value.text !== undefined && value.text !== null) return { kind: undefined, reason: `"text" ${JSON.stringify(value.text)} is not a string` };
+  // A "text" of another type is a model output gone wrong, not a problem record with an extra field.
+  if (hasTextField(value)) return { kind: undefined, reason: `"text" ${JSON.stringify(value.text)} is not a string` };
   if (isNumberList(value.nums) && typeof value.target === 'number') return { kind: 'problem', record: value };
   const keys = Object.keys(value).slice(0, 4).join(', ');
   return { kind: undefined, reason: `unrecognised record (fields: ${keys || 'none'}); ${EXPECTED}` };

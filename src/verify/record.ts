@@ -4,7 +4,7 @@
  */
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
-import { classify, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
+import { classify, hasTextField, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
 import { MAX_NODES, ratingOf } from '../core/rating.js';
 import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
@@ -32,7 +32,7 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   // What a record is, by the rule stats and report read (records/kind.ts); the trace's own faults are found below.
   const search = isSearchRecord(rec);
   // A "text" that is not a string is no problem's extra field (kind.ts says what it is).
-  if (!search && ((!('nums' in rec) && !('target' in rec)) || (rec.text !== undefined && rec.text !== null))) {
+  if (!search && ((!('nums' in rec) && !('target' in rec)) || hasTextField(rec))) {
     const c = classify(rec);
     return [{ thread: '', line: 0, message: c.kind === undefined ? c.reason : `a ${c.kind} line, not a record` }];
   }
