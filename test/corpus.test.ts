@@ -817,12 +817,13 @@ describe('corpus: crash, stop and resume', () => {
   });
 
   it('refuses to resume with other options, and to overwrite a finished corpus; --resume on it checks it and does nothing more', () => {
+    cpSync(p('base'), p('base-before'), { recursive: true }); // this test's own witness, so it runs alone too
     const r = run(['corpus', '--count', '1500', '--val-count', '100', '--seed', '6', '--quiet', '--out', 'base', '--resume']);
     expectUsageError(r, /other options \(seed: 5, here 6\)/);
     expectUsageError(run([...BASE.slice(0, -2), '--max-file-size', '6MB', '--out', 'base', '--resume']), /other options \(max_file_size: 5000000, here 6000000\)/);
     expectUsageError(run([...BASE, '--out', 'base']), /already holds a finished corpus/);
     expectOk(run([...BASE, '--out', 'base', '--resume']));
-    expectSameFolder('base', 'w1');
+    expectSameFolder('base', 'base-before');
   });
 
   it('refuses to resume a corpus whose manifest is of another format (its options are recorded in another shape)', () => {

@@ -246,7 +246,7 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'small']), notRegular);
     expect(run(['verify', 'small']).code).toBe(1);
     // A file given where a folder is read, or a manifest.json linking to itself: one line, not a stack.
-    expectRefused(run(['merge', 'in.jsonl', '--out', 'merged-file']), /cannot read in\.jsonl\/manifest\.json: a parent is not a folder/);
+    expectRefused(run(['merge', 'in.jsonl', '--out', 'merged-file']), /in\.jsonl: no manifest\.json; is this a finished shard folder\?/);
     mkdirSync(p('looped'));
     symlinkSync('manifest.json', p('looped/manifest.json'));
     expectRefused(run(['stats', 'looped']), /cannot read looped\/manifest\.json/);
