@@ -224,7 +224,7 @@ describe('every fault is one line and exit 2', () => {
 
   it('inspect --record on a line that is not a problem or search record', () => {
     writeFileSync(p('seqs.jsonl'), '{"text": "Moving to Node #0\\n", "record": 0, "thread": "root#0", "tokens": 9}\n');
-    expectRefused(run(['inspect', '--record', 'seqs.jsonl:0']), /seqs.jsonl:1: missing field "nums"/);
+    expectRefused(run(['inspect', '--record', 'seqs.jsonl:0']), /seqs.jsonl:1: a sequence line, not a record/);
   });
 
   it('stats and report refuse a corpus folder with a listed file missing, and an unfinished run', () => {
@@ -900,6 +900,24 @@ describe('verify reads sequences files as text', () => {
     expect(grades[1]!.issues).toEqual(['record: "text" ["x"] is not a string']);
     expect(grades[2]!.issues[0]).toMatch(/search_type 7 is none of/);
     expect(grades[3]!.issues[0]).toMatch(/search_type "dfsXYZ" is none of/);
+  });
+
+  it('a table of records and sequences together (null cells for the columns a row lacks) reads as its lines would', () => {
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'mix-r.jsonl', '--sequences-out', 'mix-s.jsonl']).code).toBe(0);
+    const rows = [...lines('mix-r.jsonl'), ...lines('mix-s.jsonl')].map((l) => JSON.parse(l) as Record<string, unknown>);
+    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    write('mixed.jsonl', rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
+    const v = run(['verify', 'mixed.jsonl']);
+    expect(v.stdout).toMatch(/verified 20 records and 20 sequence lines in 1 file: 0 with issues/);
+    expect(v.code).toBe(0);
+    const s = run(['stats', 'mixed.jsonl']);
+    expect(s.stderr).toBe('');
+    expect(s.stdout).toMatch(/lines skipped +0\n/);
+    expect(run(['inspect', '--record', 'mixed.jsonl:0']).code).toBe(0);
+    expectRefused(run(['inspect', '--record', 'mixed.jsonl:20']), /^countdown-traces: mixed\.jsonl:21: a sequence line, not a record \(inspect shows problem and search records; verify checks sequences\)$/);
+    // A number JSON cannot hold (1e400 reads as Infinity) is named as it is, not as null.
+    writeFileSync(p('inf.jsonl'), lines('mix-r.jsonl')[0]!.replace(/"rating": [^,]+/, '"rating": 1e400') + '\n');
+    expect(run(['verify', 'inf.jsonl']).stdout).toMatch(/record: rating Infinity but the trace gives/);
   });
 
   it('stats reads the .json array form too', () => {

@@ -11,7 +11,7 @@ import { InputError, UsageError } from '../io/errors.js';
 import { WindowTooSmall } from '../solver/window.js';
 import { toProblem } from './problems-file.js';
 import { issueText, verifyRecord } from '../verify/index.js';
-import { classify, hasTraceDict } from '../records/kind.js';
+import { classify, hasTraceDict, withoutNullCells } from '../records/kind.js';
 import { readRecords } from '../records/read.js';
 
 export type InspectSource =
@@ -27,11 +27,13 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
         // A problem or search record: nums and target it must have; other faults (a solution
         // that misses the target) are shown as the warnings verify would give.
         const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
-        toProblem(isObject ? { nums: (value as Record<string, unknown>).nums, target: (value as Record<string, unknown>).target } : value, source.file, line);
+        const c = classify(value);
+        if (c.kind === 'sequence') throw new InputError(source.file, line, 'a sequence line, not a record (inspect shows problem and search records; verify checks sequences)');
+        // A table's null cells are absent fields, as every reader takes them (records/kind.ts).
+        const rec = isObject ? withoutNullCells(value as Record<string, unknown>) : {};
+        toProblem(isObject ? { nums: rec.nums, target: rec.target } : value, source.file, line);
         // A trace that cannot be walked (a broken trace_dict, a search_path that is no text) is
         // refused, not shown as something else; other oddities (a search_type) are shown as before.
-        const rec = value as Record<string, unknown>;
-        const c = classify(value);
         const unwalkable = (hasTraceDict(rec) || (rec.search_path !== undefined && typeof rec.search_path !== 'string')) && c.kind === undefined;
         if (unwalkable) throw new InputError(source.file, line, `${c.reason}; verify names what is wrong`);
         return rec;

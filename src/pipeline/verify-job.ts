@@ -1,7 +1,8 @@
+import { shownValue } from '../records/shown-value.js';
 import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
-import { hasTraceDict, isNumberList, isSearchRecord } from '../records/kind.js';
+import { hasTraceDict, isNumberList, isSearchRecord, withoutNullCells } from '../records/kind.js';
 import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js';
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
 import { checkFile, covered } from './corpus/integrity.js';
@@ -87,7 +88,7 @@ interface SequenceItem {
 function sequenceItem(value: unknown, where: string, line: number, index: number): SequenceItem | undefined {
   if (typeof value === 'string') return { where, line, index, seq: { text: value }, record: undefined, claimed: undefined, findings: [] };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const rec = value as Record<string, unknown>;
+  const rec = withoutNullCells(value as Record<string, unknown>);
   if (typeof rec.text !== 'string' || isSearchRecord(rec)) return undefined;
   const findings: string[] = [];
   // A text beside its problem (a model's output kept with its prompt) is checked against it.
@@ -97,7 +98,7 @@ function sequenceItem(value: unknown, where: string, line: number, index: number
     problem = verifyProblem(rec, issues);
     for (const i of issues) findings.push(issueText({ ...i, thread: i.thread || 'problem' }));
   }
-  if (rec.record !== undefined && !(Number.isSafeInteger(rec.record) && (rec.record as number) >= 0)) findings.push(`"record" ${JSON.stringify(rec.record)} is not a record number`);
+  if (rec.record !== undefined && !(Number.isSafeInteger(rec.record) && (rec.record as number) >= 0)) findings.push(`"record" ${shownValue(rec.record)} is not a record number`);
   // A thread name means nothing without the record it is a thread of.
   if (rec.record === undefined && rec.thread !== undefined) findings.push('"thread" without "record": the line does not say which record it belongs to');
   let seq: SequenceLine = { text: rec.text, problem };
@@ -194,7 +195,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
     sum.sequences++;
     if (window <= 0 && claimed === undefined) return;
     const tokens = sequenceLength(textTokens(text));
-    if (claimed !== undefined && typeof claimed !== 'number') findings.push(`${thread}: "tokens" ${JSON.stringify(claimed)} is not a number`);
+    if (claimed !== undefined && typeof claimed !== 'number') findings.push(`${thread}: "tokens" ${shownValue(claimed)} is not a number`);
     else if (claimed !== undefined && claimed !== tokens) findings.push(`${thread}: "tokens" says ${String(claimed)}, the text has ${tokens}`);
     if (window > 0 && tokens > window) {
       sum.overflows++;

@@ -1,3 +1,4 @@
+import { shownValue } from './shown-value.js';
 import type { SolverName } from '../solver/registry.js';
 import { isTraceDict, MAX_TRACE_DEPTH, nestsTooDeep } from './trace-dict.js';
 
@@ -31,22 +32,31 @@ export function searchKindOf(searchType: unknown): SearchKind | undefined {
   return undefined;
 }
 
-export const searchTypeFault = (st: unknown): string => `search_type ${JSON.stringify(st)} is none of sosp_{beam}, apr_{beam}, dfs, bfs_{beam}`;
+export const searchTypeFault = (st: unknown): string => `search_type ${shownValue(st)} is none of sosp_{beam}, apr_{beam}, dfs, bfs_{beam}`;
 export const strayTraceDict = (kind: SearchKind): string => `a ${kind} record with a "trace_dict" (only APR records have one)`;
 
-/** Whether a record carries a trace_dict; a null one counts as none (a table of SoS+ and APR rows together writes null). */
-export function hasTraceDict(value: Readonly<Record<string, unknown>>): boolean {
-  return value.trace_dict !== undefined && value.trace_dict !== null;
+/**
+ * Whether a line has a field: a null is none, as a table of several kinds of rows writes the
+ * columns a row lacks (SoS+ rows beside APR ones, records beside sequences).
+ */
+const has = (value: Readonly<Record<string, unknown>>, field: string): boolean => value[field] !== undefined && value[field] !== null;
+
+/** A line's fields without the null cells of such a table (the rule `has` reads), for readers that ask `in`. */
+export function withoutNullCells(value: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
 }
+
+/** Whether a record carries a trace_dict. */
+export const hasTraceDict = (value: Readonly<Record<string, unknown>>): boolean => has(value, 'trace_dict');
 
 /** Whether an object has a search record's fields (a trace or a search type), whatever else it holds. */
-export function isSearchRecord(value: Record<string, unknown>): boolean {
+export function isSearchRecord(value: Readonly<Record<string, unknown>>): boolean {
   // A search_type of any type: one that is not a string is a search record's fault, not a problem's extra field.
-  return hasTraceDict(value) || (value.search_type !== undefined && value.search_type !== null) || value.search_path !== undefined;
+  return hasTraceDict(value) || has(value, 'search_type') || has(value, 'search_path');
 }
 
-/** Whether a line says it holds a text (a null is none, as a table of records and sequences together writes it). */
-export const hasTextField = (value: Readonly<Record<string, unknown>>): boolean => value.text !== undefined && value.text !== null;
+/** Whether a line says it holds a text. */
+export const hasTextField = (value: Readonly<Record<string, unknown>>): boolean => has(value, 'text');
 
 /** Sorts a parsed line into a kind, or says why it is none of them. */
 export function classify(value: unknown): Classified {
@@ -73,7 +83,7 @@ export function classify(value: unknown): Classified {
   // A text with its problem beside it (a model's output kept with its prompt) is a sequence.
   if (typeof value.text === 'string') return { kind: 'sequence', record: value };
   // A "text" of another type is a model output gone wrong, not a problem record with an extra field.
-  if (hasTextField(value)) return { kind: undefined, reason: `"text" ${JSON.stringify(value.text)} is not a string` };
+  if (hasTextField(value)) return { kind: undefined, reason: `"text" ${shownValue(value.text)} is not a string` };
   if (isNumberList(value.nums) && typeof value.target === 'number') return { kind: 'problem', record: value };
   const keys = Object.keys(value).slice(0, 4).join(', ');
   return { kind: undefined, reason: `unrecognised record (fields: ${keys || 'none'}); ${EXPECTED}` };

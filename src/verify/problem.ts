@@ -3,6 +3,7 @@
  * `optimal_path` when it has them (`search` keeps what its input had, and a problem may be
  * given as nums and target alone).
  */
+import { shownValue } from '../records/shown-value.js';
 import { arithmeticFault, parseStep, problemFaults, pyIntList, pyStrList, replay, stepString, type Step } from '../core/countdown.js';
 import { quote, type VerifyIssue } from './issue.js';
 import { firstDifferentLine, splitThread } from './lines.js';
@@ -27,7 +28,7 @@ export function verifyProblem(rec: Record<string, unknown>, issues: VerifyIssue[
   let startSize = nums.length;
   if ('start_size' in rec) {
     if (rec.start_size !== nums.length) {
-      issues.push({ thread: '', line: 0, message: `start_size ${JSON.stringify(rec.start_size)} but nums has ${nums.length} numbers` });
+      issues.push({ thread: '', line: 0, message: `start_size ${shownValue(rec.start_size)} but nums has ${nums.length} numbers` });
     } else startSize = rec.start_size;
   }
   const problem = { nums, target, startSize };

@@ -2,9 +2,10 @@
  * Verifies one whole record (a parsed JSON line): a problem, a SoS+ / SoS search or an APR
  * search, told apart by their fields. Pure: the caller reads and parses the JSON.
  */
+import { shownValue } from '../records/shown-value.js';
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
-import { classify, hasTextField, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
+import { classify, hasTextField, withoutNullCells, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
 import { MAX_NODES, ratingOf } from '../core/rating.js';
 import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
@@ -27,7 +28,8 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     return [{ thread: '', line: 0, message: 'record is not a JSON object' }];
   }
-  const rec = record as Record<string, unknown>;
+  // A table's null cells are absent fields (records/kind.ts), so a row of a mixed table reads as its line would.
+  const rec = withoutNullCells(record as Record<string, unknown>);
   const issues: VerifyIssue[] = [];
   // What a record is, by the rule stats and report read (records/kind.ts); the trace's own faults are found below.
   const search = isSearchRecord(rec);
@@ -102,17 +104,17 @@ function verifySearchFields(rec: Record<string, unknown>, issues: VerifyIssue[])
   const at = (message: string) => issues.push({ thread: '', line: 0, message });
   const m = /_(\d+)$/.exec(String(rec.search_type));
   const beam = m ? Number(m[1]) : undefined;
-  if (beam !== undefined && beam < 1) at(`search_type ${JSON.stringify(rec.search_type)} has a beam below 1`);
+  if (beam !== undefined && beam < 1) at(`search_type ${shownValue(rec.search_type)} has a beam below 1`);
   if ('beam_size' in rec) {
-    if (!isPositiveInt(rec.beam_size)) at(`beam_size ${JSON.stringify(rec.beam_size)} is not a positive integer`);
-    else if (beam !== undefined && rec.beam_size !== beam) at(`beam_size ${String(rec.beam_size)} but search_type ${JSON.stringify(rec.search_type)}`);
+    if (!isPositiveInt(rec.beam_size)) at(`beam_size ${shownValue(rec.beam_size)} is not a positive integer`);
+    else if (beam !== undefined && rec.beam_size !== beam) at(`beam_size ${String(rec.beam_size)} but search_type ${shownValue(rec.search_type)}`);
   }
-  if ('sub_call_beam_size' in rec && !isPositiveInt(rec.sub_call_beam_size)) at(`sub_call_beam_size ${JSON.stringify(rec.sub_call_beam_size)} is not a positive integer`);
+  if ('sub_call_beam_size' in rec && !isPositiveInt(rec.sub_call_beam_size)) at(`sub_call_beam_size ${shownValue(rec.sub_call_beam_size)} is not a positive integer`);
   if ('promising_threshold' in rec) {
     const p = rec.promising_threshold;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) at(`promising_threshold ${JSON.stringify(p)} is not a number from 0 to 1`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) at(`promising_threshold ${shownValue(p)} is not a number from 0 to 1`);
   }
-  if ('heuristic' in rec && !HEURISTIC_NAMES.includes(rec.heuristic as HeuristicName)) at(`heuristic ${JSON.stringify(rec.heuristic)} is none of ${HEURISTIC_NAMES.join(', ')}`);
+  if ('heuristic' in rec && !HEURISTIC_NAMES.includes(rec.heuristic as HeuristicName)) at(`heuristic ${shownValue(rec.heuristic)} is none of ${HEURISTIC_NAMES.join(', ')}`);
 }
 
 /** The rating the trace gives (ratingOf: its Exploring Operation lines, "Goal Reached" or not). */
@@ -125,7 +127,7 @@ function verifyRating(rating: unknown, kind: SearchKind, p: Problem, searchPath:
   }
   if (rating !== expected) {
     const why = solved ? `${explored} Exploring Operation lines, max_nodes ${MAX_NODES[p.startSize]}` : 'no Goal Reached';
-    issues.push({ thread: '', line: 0, message: `rating ${JSON.stringify(rating)} but the trace gives ${expected} (${why})` });
+    issues.push({ thread: '', line: 0, message: `rating ${shownValue(rating)} but the trace gives ${expected} (${why})` });
   }
 }
 
