@@ -2,6 +2,7 @@
  * The Countdown arithmetic shared by every solver: states, the reference's operation
  * order and strings, and the pair order. Pure: no I/O, no randomness.
  */
+import { isCount } from './values.js';
 
 /** The four operators, in the order `combine` yields them. */
 export type Operator = '+' | '*' | '-' | '/';
@@ -151,10 +152,9 @@ export const RECORD_FIELDS: ProblemFieldNames = { nums: '"nums"', target: '"targ
  */
 export function problemFaults(nums: unknown, target: unknown, names: ProblemFieldNames = RECORD_FIELDS): { usable: boolean; faults: string[] } {
   const faults: string[] = [];
-  const count = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
-  const numsOk = Array.isArray(nums) && nums.every(count);
+  const numsOk = Array.isArray(nums) && nums.every(isCount);
   if (!numsOk) faults.push(`${names.nums} must be a list of non-negative integers`);
-  if (!count(target)) faults.push(`${names.target} must be an integer of at least ${PROBLEM_LIMITS.minTarget}`);
+  if (!isCount(target)) faults.push(`${names.target} must be an integer of at least ${PROBLEM_LIMITS.minTarget}`);
   if (faults.length > 0) return { usable: false, faults };
   const list = nums as number[];
   const { minNumbers, maxNumbers, minTarget } = PROBLEM_LIMITS;

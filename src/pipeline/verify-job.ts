@@ -1,4 +1,4 @@
-import { shownValue } from '../records/shown-value.js';
+import { isCount, shownValue } from '../core/values.js';
 import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
@@ -98,7 +98,7 @@ function sequenceItem(value: unknown, where: string, line: number, index: number
     problem = verifyProblem(rec, issues);
     for (const i of issues) findings.push(issueText({ ...i, thread: i.thread || 'problem' }));
   }
-  if (rec.record !== undefined && !(Number.isSafeInteger(rec.record) && (rec.record as number) >= 0)) findings.push(`"record" ${shownValue(rec.record)} is not a record number`);
+  if (rec.record !== undefined && !isCount(rec.record)) findings.push(`"record" ${shownValue(rec.record)} is not a record number`);
   // A thread name means nothing without the record it is a thread of.
   if (rec.record === undefined && rec.thread !== undefined) findings.push('"thread" without "record": the line does not say which record it belongs to');
   let seq: SequenceLine = { text: rec.text, problem };

@@ -1,4 +1,4 @@
-import { shownValue } from './shown-value.js';
+import { shownValue } from '../core/values.js';
 import type { SolverName } from '../solver/registry.js';
 import { isTraceDict, MAX_TRACE_DEPTH, nestsTooDeep } from './trace-dict.js';
 

@@ -3,7 +3,7 @@
  * `optimal_path` when it has them (`search` keeps what its input had, and a problem may be
  * given as nums and target alone).
  */
-import { shownValue } from '../records/shown-value.js';
+import { isCount, shownValue } from '../core/values.js';
 import { arithmeticFault, parseStep, problemFaults, pyIntList, pyStrList, replay, stepString, type Step } from '../core/countdown.js';
 import { quote, type VerifyIssue } from './issue.js';
 import { firstDifferentLine, splitThread } from './lines.js';
@@ -16,7 +16,6 @@ export interface Problem {
   readonly startSize: number;
 }
 
-const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 const isCountList = (x: unknown): x is number[] => Array.isArray(x) && x.every(isCount);
 
 /** Checks the problem fields; undefined when `nums` or `target` is unusable. */

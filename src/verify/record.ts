@@ -2,7 +2,7 @@
  * Verifies one whole record (a parsed JSON line): a problem, a SoS+ / SoS search or an APR
  * search, told apart by their fields. Pure: the caller reads and parses the JSON.
  */
-import { shownValue } from '../records/shown-value.js';
+import { shownValue } from '../core/values.js';
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
 import { classify, hasTextField, withoutNullCells, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isCount } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
@@ -142,7 +143,7 @@ function readBlocks(sh: ShardDir): Record<string, Block[]> {
   const text = checkedText(sh, BLOCKS, `${sh.dir}: no ${BLOCKS}; make that shard again with this version`);
   const doc = parseJson(text, join(sh.dir, BLOCKS)) as { streams?: unknown } | null;
   const streams = doc?.streams;
-  const isBlock = (b: unknown) => Array.isArray(b) && b.length === 2 && b.every((v) => Number.isSafeInteger(v) && (v as number) >= 0);
+  const isBlock = (b: unknown) => Array.isArray(b) && b.length === 2 && b.every(isCount);
   if (typeof streams !== 'object' || streams === null || !Object.values(streams).every((list) => Array.isArray(list) && list.every(isBlock))) {
     throw new UsageError(`${join(sh.dir, BLOCKS)} is not {"streams": {stream: [block, ...]}}; make that shard again`);
   }

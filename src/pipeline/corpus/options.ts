@@ -1,3 +1,4 @@
+import { isCount } from '../../core/values.js';
 import { checkCount } from '../problems-job.js';
 import type { RecordSettings } from '../settings.js';
 import type { ProblemSpec } from '../../solver/problems.js';
@@ -149,8 +150,6 @@ export function optionsJson(o: CorpusOptions): RunOptionsJson {
 }
 
 const COMPRESSIONS: readonly Compression[] = ['none', 'gzip'];
-/** A count, size or index as JSON holds it: a safe non-negative integer. */
-export const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

@@ -1,3 +1,8 @@
+/** Rules for values read back from a file or given as options: one place, so every reader judges them alike. */
+
+/** A count or index read from a file: a whole number from 0 up to 2^53. */
+export const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
 /**
  * A field's value quoted in a one-line message: its JSON, cut short; a number JSON cannot hold
  * (`1e400` reads as Infinity) by its name, where JSON.stringify would say null.
