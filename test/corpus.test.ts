@@ -329,7 +329,7 @@ describe('corpus: the folder', () => {
     const before = readFileSync(data);
     expectUsageError(run(['verify', 'base', '--grades', join('base', name)]), /writing it would destroy that input/);
     expectUsageError(run(['verify', 'base', '--grades', join('base', 'manifest.json')]), /writing it would destroy that input/);
-    expectUsageError(run(['verify', 'base', '--grades', join('base', 'apr', 'grades.jsonl')]), /--grades base\/apr\/grades\.jsonl is inside the corpus folder base; choose a folder outside it/);
+    expectUsageError(run(['verify', 'base', '--grades', join('base', 'apr', 'grades.jsonl')]), /--grades base\/apr\/grades\.jsonl is inside the corpus folder base; choose a path outside it/);
     expect(readFileSync(data).equals(before)).toBe(true);
     expect(existsSync(join(p('base'), 'apr', 'grades.jsonl'))).toBe(false);
     // Line 3 of an APR sequences file is cut short: its record's lines 1, 2, 4... are graded with it, in order.

@@ -118,7 +118,7 @@ describe('nothing destroys an input', () => {
 
   it('report --out may not lie inside a corpus folder it reads (the card\'s globs would load the page as data), as verify --grades', () => {
     expect(run(['corpus', '--count', '5', '--val-count', '3', '--solvers', 'sosp', '--quiet', '--workers', '0', '--out', 'inside']).code).toBe(0);
-    expectRefused(run(['report', 'inside', '--out', 'inside/sosp/train-99999.jsonl']), /--out inside\/sosp\/train-99999\.jsonl is inside the corpus folder inside; choose a folder outside it/);
+    expectRefused(run(['report', 'inside', '--out', 'inside/sosp/train-99999.jsonl']), /--out inside\/sosp\/train-99999\.jsonl is inside the corpus folder inside; choose a path outside it/);
     expectRefused(run(['verify', 'inside', '--grades', 'inside/grades.jsonl']), /--grades inside\/grades\.jsonl is inside the corpus folder inside/);
     expect(run(['verify', 'inside']).code).toBe(0);
   });
@@ -133,7 +133,7 @@ describe('nothing destroys an input', () => {
     for (const command of ['stats sent', 'verify sent', 'report sent --out -']) {
       const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" ${command} > sent/sosp/train-99999.jsonl`], { cwd: dir, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(/^countdown-traces: (standard output|--out) - \(.*sent\/sosp\/train-99999\.jsonl\) is inside the corpus folder sent; choose a folder outside it\n$/);
+      expect(r.stderr).toMatch(/^countdown-traces: (standard output|--out) - \(.*sent\/sosp\/train-99999\.jsonl\) is inside the corpus folder sent; send it to a file outside it\n$/);
       expect(readFileSync(p('sent/sosp/train-99999.jsonl'), 'utf8')).toBe('');
     }
   });

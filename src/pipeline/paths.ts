@@ -100,7 +100,7 @@ export function checkNotInside(folders: readonly NamedPath[], out: NamedPath): v
   const named = out.path === STDIO ? `${out.option} ${out.path} (${o})` : `${out.option} ${out.path}`;
   for (const p of folders) {
     const i = resolvedPath(p.path);
-    if (o.startsWith(`${i}/`)) throw new UsageError(`${named} is inside ${p.option} ${p.path}; choose a folder outside it`);
+    if (o.startsWith(`${i}/`)) throw new UsageError(`${named} is inside ${p.option} ${p.path}; ${out.path === STDIO ? 'send it to a file' : 'choose a path'} outside it`);
   }
 }
 
