@@ -92,6 +92,17 @@ describe('nothing destroys an input', () => {
     expectRefused(run(['report', 'in.jsonl', '--out', 'folder-out']), /--out folder-out is a folder/);
   });
 
+  it('a file name too long for the temporary name beside it is refused before any work; one just short enough is written', () => {
+    const long = `${'n'.repeat(236)}.jsonl`; // 242 bytes: NAME.tmp-PID would pass 255
+    expectRefused(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', long]), /^countdown-traces: --out: a file name of 242 bytes; at most 241 \(it is written as NAME\.tmp-PID first, and a name holds 255\)$/);
+    expectRefused(run(['report', 'in.jsonl', '--out', `${'n'.repeat(237)}.html`]), /--out: a file name of 242 bytes/);
+    expect(readdirSync(dir).some((f) => f.startsWith('nnnn'))).toBe(false);
+    const fits = `${'n'.repeat(235)}.jsonl`;
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', fits]).code).toBe(0);
+    expect(text(fits).split('\n').filter(Boolean)).toHaveLength(20);
+    rmSync(p(fits));
+  });
+
   it('a pipe as report --out or inspect --html is written in place, not replaced by a file', async () => {
     for (const [k, args] of [['report', 'in.jsonl', '--out'], ['inspect', '--record', 'in.jsonl:0', '--html']].entries()) {
       const fifo = p(`page-${k}.fifo`);

@@ -75,11 +75,29 @@ export function checkNamed(p: NamedPath, what: 'a file' | 'a folder'): void {
   if (p.path === '') throw new UsageError(`${p.option} is empty: name ${what}`);
 }
 
-/** A file output may not name a folder: found now, not when the finished file is renamed over it. */
+/**
+ * The name a file output is written under until it is complete (`NAME.tmp-PID`), or kept under
+ * while another replaces it (`NAME.old-PID`): beside the output, so the rename is atomic.
+ */
+export const besideName = (path: string, what: 'tmp' | 'old'): string => `${path}.${what}-${process.pid}`;
+
+/** The longest file name a folder holds on Linux, in bytes. */
+const NAME_MAX = 255;
+/** What besideName adds at most: `.tmp-` and a pid of up to 9 digits. */
+const BESIDE_SUFFIX_BYTES = '.tmp-'.length + 9;
+
+/**
+ * A file output may not name a folder, nor be so long a name that the temporary one beside it
+ * cannot be made: found now, not when the finished file is renamed or the first byte written.
+ */
 function checkFileTarget(p: NamedPath): void {
   if (p.path === STDIO) return;
   if (p.path.endsWith('/')) throw new UsageError(`${p.option} ${p.path} names a folder (it ends with /); name a file`);
   if (isFolderPath(p.path)) throw new UsageError(`${p.option} ${p.path} is a folder; name a file`);
+  const bytes = Buffer.byteLength(basename(p.path));
+  if (bytes > NAME_MAX - BESIDE_SUFFIX_BYTES && !isSpecialFile(p.path)) {
+    throw new UsageError(`${p.option}: a file name of ${bytes} bytes; at most ${NAME_MAX - BESIDE_SUFFIX_BYTES} (it is written as NAME.tmp-PID first, and a name holds ${NAME_MAX})`);
+  }
 }
 
 /** A folder output may not lie inside an input folder, nor hold one: one run's files would mix with another's. */

@@ -7,7 +7,7 @@ import { ByteText } from '../serializers/bytes.js';
 import { describeSystemError, UsageError } from '../io/errors.js';
 import { mkdirp } from './mkdirp.js';
 import { formatOf, STDIO } from '../io/formats.js';
-import { fileKey, isSpecialFile } from './paths.js';
+import { besideName, fileKey, isSpecialFile } from './paths.js';
 import { removeLeftovers } from './leftovers.js';
 import { alive } from './processes.js';
 
@@ -72,7 +72,7 @@ export class RecordSink {
     // Devices and pipes (/dev/null, a FIFO) are written in place: renaming over them would
     // replace the device with a regular file.
     const special = isSpecialFile(path);
-    this.tmp = special ? undefined : `${path}.tmp-${process.pid}`;
+    this.tmp = special ? undefined : besideName(path, 'tmp');
     let fd: number;
     try {
       if (!special) mkdirp(dirname(path));
@@ -221,7 +221,7 @@ export class RecordSink {
    */
   private keepEarlier(): string | undefined {
     if (this.tmp === undefined) return undefined;
-    const earlier = `${this.path}.old-${process.pid}`;
+    const earlier = besideName(this.path, 'old');
     try {
       rmSync(earlier, { force: true });
       linkSync(this.path, earlier);

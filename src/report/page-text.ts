@@ -2,7 +2,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeSystemError } from '../io/errors.js';
 import { mkdirp } from '../pipeline/mkdirp.js';
-import { isSpecialFile } from '../pipeline/paths.js';
+import { besideName, isSpecialFile } from '../pipeline/paths.js';
 
 /** Text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -31,7 +31,7 @@ export function writePage(path: string, html: string): void {
     }
     return;
   }
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = besideName(path, 'tmp');
   try {
     mkdirp(dirname(path));
     writeFileSync(tmp, html);
