@@ -117,6 +117,32 @@ describe('nothing destroys an input', () => {
     }
   });
 
+  it('a pipe output without a reader is waited for without deafening the command: SIGTERM ends it (143) and removes the other output\'s temporary file; a reader that comes gets every line', async () => {
+    const fifo = p('wait.fifo');
+    spawnSync('mkfifo', [fifo]);
+    const args = [cli, 'search', 'sosp', '--problems', 'in.jsonl', '--out', 'wait.jsonl', '--sequences-out', fifo];
+    const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // The --out temporary file appears first; the pipe is then waited for.
+    for (let k = 0; k < 100 && !readdirSync(dir).some((f) => f.startsWith('wait.jsonl.tmp-')); k++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stderr).toBe('countdown-traces: stopped by SIGTERM; wait.jsonl not written\n');
+    expect(readdirSync(dir).filter((f) => f.startsWith('wait.jsonl'))).toEqual([]);
+    // With a reader coming late, the run finishes and the reader has every sequence.
+    const late = spawn(process.execPath, args, { cwd: dir, stdio: 'ignore' });
+    const lateExit = new Promise<number | null>((resolve) => late.on('exit', resolve));
+    await new Promise((r) => setTimeout(r, 500));
+    const reader = spawn('sh', ['-c', `cat "${fifo}" > "${fifo}.got"`]);
+    await new Promise((resolve) => reader.on('exit', resolve));
+    expect(await lateExit).toBe(0);
+    expect(readFileSync(`${fifo}.got`, 'utf8').split('\n').filter(Boolean)).toHaveLength(20);
+    rmSync(fifo);
+  });
+
   it('a name of an open file under /proc (as /dev/stdout is) is written in place, not replaced by a renamed file', () => {
     symlinkSync('/proc/self/fd/1', p('stdout-link'));
     for (const args of [['problems', '--count', '3', '--out', 'stdout-link'], ['report', 'in.jsonl', '--out', 'stdout-link']]) {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, existsSync, linkSync, openSync, renameSync, rmSync, utimesSync } from 'node:fs';
+import { close, closeSync, constants, createWriteStream, existsSync, linkSync, openSync, renameSync, rmSync, statSync, utimesSync, write, writev } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -73,16 +73,21 @@ export class RecordSink {
     // replace the device with a regular file.
     const special = isSpecialFile(path);
     this.tmp = special ? undefined : besideName(path, 'tmp');
-    let fd: number;
+    let fd: number | undefined;
     try {
       if (!special) mkdirp(dirname(path));
       if (!special) removeStaleTemps(path, inputs);
-      fd = openSync(this.tmp ?? path, 'w');
+      // A pipe without a reader is waited for in the event loop (openWhenRead): a blocking
+      // open would leave SIGINT and SIGTERM unheard. A fault opening it is the stream's error.
+      fd = special && isPipe(path) ? undefined : openSync(this.tmp ?? path, 'w');
     } catch (err) {
       throw describeSystemError(err, `cannot write ${path}`) ?? err;
     }
     if (this.tmp !== undefined) unfinished.add(this);
-    this.file = createWriteStream('', { fd, highWaterMark: 1 << 20 });
+    this.file =
+      fd === undefined
+        ? createWriteStream(path, { highWaterMark: 1 << 20, fs: { open: openWhenRead, write, writev, close } })
+        : createWriteStream('', { fd, highWaterMark: 1 << 20 });
     this.file.on('error', (err) => this.fail(err));
     if (fmt.gzip) {
       const gz = createGzip({ level: 6 });
@@ -273,6 +278,43 @@ export class RecordSink {
       // Nothing more can be done; the temporary name already says it is incomplete.
     }
   }
+}
+
+/** Whether a path is a named pipe (a FIFO), links followed. */
+function isPipe(path: string): boolean {
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+/** How often a pipe without a reader is tried again. */
+const PIPE_POLL_MS = 50;
+
+/**
+ * Opens a named pipe for writing once it has a reader, asking again every PIPE_POLL_MS without
+ * blocking (a non-blocking open fails with ENXIO until then). The blocking open that follows
+ * returns at once; the probe is closed only after it, so the reader never sees its writer leave.
+ */
+function openWhenRead(path: string, _flags: unknown, _mode: unknown, done: (err: NodeJS.ErrnoException | null, fd?: number) => void): void {
+  let probe: number;
+  try {
+    probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENXIO') setTimeout(() => openWhenRead(path, _flags, _mode, done), PIPE_POLL_MS);
+    else done(err as NodeJS.ErrnoException);
+    return;
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (err) {
+    closeSync(probe);
+    return done(err as NodeJS.ErrnoException);
+  }
+  closeSync(probe);
+  done(null, fd);
 }
 
 /**
