@@ -486,6 +486,20 @@ describe('every fault is one line and exit 2', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('pipe-rec'))).toEqual([]);
     const alone = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" search apr --problems pipe-in.jsonl --out - | head -c 100 > /dev/null; exit \${PIPESTATUS[0]}`], { cwd: dir, encoding: 'utf8' });
     expect(alone.status).toBe(0);
+    // verify's exit code is its verdict: one never reached is no pass (a failing verify | head exited 0).
+    // Far more findings than a pipe holds (64 KiB), so the writes go on after head has gone.
+    writeFileSync(p('pipe-bad.jsonl'), text('pipe-in.jsonl').replaceAll('"target": ', '"target": 1').repeat(10));
+    const verdict = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" verify pipe-bad.jsonl | head -c 100 > /dev/null; exit \${PIPESTATUS[0]}`], { cwd: dir, encoding: 'utf8' });
+    expect(verdict.stderr).toBe('countdown-traces: standard output closed early; verify stopped before its verdict\n');
+    expect(verdict.status).toBe(2);
+  });
+
+  it('inspect refuses standard output sent onto the file it reads', () => {
+    writeFileSync(p('self.jsonl'), text('in.jsonl'));
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" inspect --record self.jsonl:0 >> self.jsonl`], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^countdown-traces: standard output - is --record self\.jsonl \(the same file\)/);
+    expect(text('self.jsonl')).toBe(text('in.jsonl'));
   });
 
   it('a second output that cannot be opened leaves no temporary file of the first', () => {

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeSystemError, oneLine, UsageError } from '../io/errors.js';
 import { removeUnfinished } from '../pipeline/sink.js';
+import { stdoutRole } from './stdout-role.js';
 import { registerProblems } from './problems.js';
 import { registerSearch } from './search.js';
 import { registerInspect } from './inspect.js';
@@ -45,11 +46,13 @@ function VERSION(): string {
 }
 
 // A reader that stops early (`| head`) is not an error, unless a file the command was also
-// writing is then left unwritten; any other failure is one line. Temporary files never stay.
+// writing is then left unwritten, or the exit code was to be a verdict not yet reached (a
+// failing `verify | head` exited 0); any other failure is one line. Temporary files never stay.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   const left = removeUnfinished().filter((name) => name !== '-');
-  if (err.code === 'EPIPE' && left.length === 0) process.exit(process.exitCode ?? 0);
-  if (err.code === 'EPIPE') report(new UsageError(`standard output closed early; ${left.join(' and ')} not written`));
+  const verdict = stdoutRole.verdictPending;
+  if (err.code === 'EPIPE' && left.length === 0 && (verdict === undefined || process.exitCode)) process.exit(process.exitCode ?? 0);
+  if (err.code === 'EPIPE') report(new UsageError(`standard output closed early; ${left.length > 0 ? `${left.join(' and ')} not written` : verdict}`));
   else report(describeSystemError(err, 'cannot write to standard output') ?? err);
   process.exit(2);
 });

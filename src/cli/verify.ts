@@ -3,6 +3,7 @@ import { oneLine } from '../io/errors.js';
 import { isStandardOutput } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
+import { stdoutRole } from './stdout-role.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -20,8 +21,10 @@ export function registerVerify(program: Command): void {
       const { runVerify, verifyFailed, verifySummaryLine } = await import('../pipeline/verify-job.js');
       // Grades on standard output keep it to themselves: findings and the summary go to standard error.
       const say = o.grades !== undefined && isStandardOutput(o.grades) ? process.stderr : process.stdout;
+      stdoutRole.verdictPending = 'verify stopped before its verdict';
       const sum = await runVerify({ files, window: o.window, grades: o.grades, report: (line) => say.write(`${oneLine(line)}\n`) });
-      say.write(`${verifySummaryLine(sum)}\n`);
       if (verifyFailed(sum, o.strict ?? false)) process.exitCode = 1;
+      say.write(`${verifySummaryLine(sum)}\n`);
+      stdoutRole.verdictPending = undefined;
     });
 }

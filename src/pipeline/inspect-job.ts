@@ -13,6 +13,8 @@ import { toProblem } from './problems-file.js';
 import { issueText, verifyRecord } from '../verify/index.js';
 import { classify, hasTraceDict, withoutNullCells } from '../records/kind.js';
 import { readRecords } from '../records/read.js';
+import { STDIO } from '../io/formats.js';
+import { checkOutputs } from './paths.js';
 
 export type InspectSource =
   | { readonly kind: 'problem'; readonly nums: number[]; readonly target: number; readonly seed: number; readonly settings: RecordSettings }
@@ -76,6 +78,8 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
 }
 
 export async function inspect(source: InspectSource, view: { json: boolean; full: boolean }): Promise<string> {
+  // Standard output sent onto the file read (`inspect --record r.jsonl:0 >> r.jsonl`) would damage it.
+  if (source.kind === 'record') checkOutputs([{ option: '--record', path: source.file }], [{ option: 'standard output', path: STDIO }]);
   const record = await loadRecord(source);
   if (view.json) return pyJson(record as PyJson) + '\n';
   return describeRecord(record, view.full, countTextTokens, recordFaults(source, record));
