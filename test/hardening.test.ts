@@ -539,6 +539,13 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['search', 'sosp', '--problems', 'arr-bad.json', '--out', 'arr.jsonl']), /arr-bad\.json:3: "target" must be an integer of at least 2/);
   });
 
+  it('a whole number past 2^53 is named as one, not as no integer', () => {
+    writeFileSync(p('huge.jsonl'), '{"nums": [1, 2], "target": 10000000000000000}\n{"nums": [1, 2, 3, 9007199254740993], "target": 10}\n');
+    expectRefused(run(['search', 'sosp', '--problems', 'huge.jsonl', '--out', 'huge-out.jsonl']), /^countdown-traces: huge\.jsonl:1: "target" is past exact integer arithmetic \(2\^53\)$/);
+    writeFileSync(p('huge.jsonl'), '{"nums": [1, 2, 3, 9007199254740993], "target": 10}\n');
+    expectRefused(run(['search', 'sosp', '--problems', 'huge.jsonl', '--out', 'huge-out.jsonl']), /^countdown-traces: huge\.jsonl:1: "nums" holds a number past exact integer arithmetic \(2\^53\)$/);
+  });
+
   it('an error is one line even when a value, a file or a parser brings line breaks in', () => {
     writeFileSync(p('bad-array.json'), '[\n{"nums":[1,2,3,4],"target":24},\n]\n');
     expectRefused(run(['search', 'sosp', '--problems', 'bad-array.json', '--out', 'ba.jsonl']), /bad-array\.json:3: not valid JSON .*\\n/);
