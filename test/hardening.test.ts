@@ -628,6 +628,19 @@ describe('counts that take long', () => {
     expect(val.every((q) => q.nums.length === 2 && splitOf(q.nums, q.target) === 'val')).toBe(true);
   });
 
+  it('a tiny space of four to six numbers is listed too: a target none of its numbers reach is drawn again, and a count beyond it is refused at once', () => {
+    // Four 2s make 16, never 15: whatever the seed, the target is drawn again (seed 1 drew 15 and was refused).
+    const tiny = ['--max-number', '2', '--min-target', '15', '--max-target', '16', '--min-numbers', '4', '--max-numbers', '4'];
+    for (const seed of ['0', '1', '2']) {
+      expect(run(['problems', '--count', '1', '--seed', seed, ...tiny, '--out', `tiny-${seed}.jsonl`]).code).toBe(0);
+      expect(JSON.parse(text(`tiny-${seed}.jsonl`))).toMatchObject({ nums: [2, 2, 2, 2], target: 16 });
+    }
+    // Six 2s: one problem (64) in 60..64; three are refused before any work (it ran for minutes).
+    const six = ['--max-number', '2', '--min-target', '60', '--max-target', '64', '--min-numbers', '6', '--max-numbers', '6'];
+    expectRefused(run(['problems', '--count', '3', ...six, '--out', 'six.jsonl']), /--count 3 is more than the 1 solvable train problems these options allow/);
+    expect(run(['problems', '--count', '1', '--seed', '1', ...six, '--out', 'six.jsonl']).code).toBe(0);
+  });
+
   it('a count that takes hours shows its progress and the time left', async () => {
     const child = spawn(process.execPath, [cli, 'problems', '--count', '300000000', '--out', 'long.jsonl'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     const line = await new Promise<string>((resolve) => {

@@ -163,6 +163,16 @@ const ENUMERATED_SIZE = 3;
 
 const listable = (size: number, maxNumber: number): boolean => size <= ENUMERATED_SIZE && multisets(maxNumber, size) <= ENUMERATED_MULTISETS;
 
+/**
+ * A target's problems are also listed, whatever the size, when its numbers allow this few
+ * multisets (four numbers up to 6, five up to 5, six up to 4: at most 126 solves, memoised):
+ * drawing numbers for a target none of them reaches could only end in `hopeless` after
+ * MAX_DRAWS draws (six numbers in 1..2 and target 60: 83 s, then a refusal of options that
+ * do make problems, as target 64 shows).
+ */
+const TINY_MULTISETS = 126;
+const probeable = (size: number, maxNumber: number): boolean => listable(size, maxNumber) || multisets(maxNumber, size) <= TINY_MULTISETS;
+
 const counted = new Map<string, number>();
 
 /** The solvable problems of `split` with `size` numbers in 1..maxNumber and `target`, each multiset listed once (memoised). */
@@ -192,11 +202,13 @@ function problemsOf(split: Split, size: number, target: number, maxNumber: numbe
  * target it can reach).
  */
 function mayHaveProblem(split: Split, size: number, target: number, maxNumber: number): boolean {
-  return !listable(size, maxNumber) || problemsOf(split, size, target, maxNumber) > 0;
+  return !probeable(size, maxNumber) || problemsOf(split, size, target, maxNumber) > 0;
 }
 
 /** Problems listed at most to count a split exactly (multisets times targets). */
 const ENUMERATED_PROBLEMS = 2_000_000;
+/** The same, of four to six numbers (a solve of six costs up to a few milliseconds). */
+const TINY_PROBLEMS = 2_000;
 
 /**
  * The distinct solvable problems of a split the spec allows, counted exactly when the space
@@ -205,11 +217,13 @@ const ENUMERATED_PROBLEMS = 2_000_000;
 export function problemsInSplit(spec: ProblemSpec, split: Split): number | undefined {
   const targets = spec.maxTarget - spec.minTarget + 1;
   let listed = 0;
+  let tiny = 0;
   for (let k = spec.minNumbers; k <= spec.maxNumbers; k++) {
-    if (!listable(k, spec.maxNumber)) return undefined;
-    listed += multisets(spec.maxNumber, k) * targets;
+    if (listable(k, spec.maxNumber)) listed += multisets(spec.maxNumber, k) * targets;
+    else if (probeable(k, spec.maxNumber)) tiny += multisets(spec.maxNumber, k) * targets;
+    else return undefined;
   }
-  if (listed > ENUMERATED_PROBLEMS) return undefined;
+  if (listed > ENUMERATED_PROBLEMS || tiny > TINY_PROBLEMS) return undefined;
   let n = 0;
   for (let k = spec.minNumbers; k <= spec.maxNumbers; k++) {
     for (let t = spec.minTarget; t <= spec.maxTarget; t++) n += problemsOf(split, k, t, spec.maxNumber);
