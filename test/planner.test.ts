@@ -235,23 +235,6 @@ describe('the APR planner', () => {
     expect(lengths[lengths.length >> 1]!).toBeGreaterThanOrEqual(1024);
   });
 
-  it('no two-number child threads: a thread whose window fills after it spawned hands on only nodes worth a thread (the frontier\'s records that had them, solved as before)', () => {
-    // The frontier's five-number problems (bench/FRONTIER.md: seed 77, search seed 0) whose roots
-    // handed their frontier on when their window filled: 96 one-expansion threads before.
-    const picks = [115, 241, 249, 454, 460, 658, 710, 804, 808, 835];
-    const problems = [...defaultProblems(77, 'train', spec(5), 836, new Set())];
-    let solved = 0;
-    for (const i of picks) {
-      const p = problems[i]!;
-      const outcome = runSearch(p, streamFor(0, 'apr', i), testSettings('apr', 4096).options, windowRules(new EventCosts(p.target), 4096, 0));
-      const children = threads(outcome.thread).slice(1);
-      expect(children.length).toBeGreaterThan(0);
-      for (const t of children) expect(t.start.nums.length, `record ${i}`).toBeGreaterThan(2);
-      if (outcome.thread.goal) solved++;
-    }
-    expect(solved).toBe(1); // as with the two-number threads: they solved nothing more
-  });
-
   it('waves: stopping at the first wave that reaches the goal costs fewer tokens than one spawn for all', () => {
     const problems = [...defaultProblems(23, 'train', spec(5), 30, new Set())];
     let all = 0;

@@ -344,10 +344,8 @@ class AprRun {
         budget.dropTrailingMove();
         const frontier = [...batch.slice(idx)];
         while (open.size > 0) frontier.push(open.pop()!);
-        // A two-number node's search is one expansion: never a thread of its own (rule 4).
-        const worth = frontier.filter((n) => n.nums.length > 2);
-        if (canSpawn && worth.length > 0) {
-          this.spawnAll(t, worth.slice(0, MAX_CHILDREN), budget.cost(EXHAUSTED));
+        if (canSpawn) {
+          this.spawnAll(t, frontier.slice(0, MAX_CHILDREN), budget.cost(EXHAUSTED));
           if (thread.goal) return ENDED;
         }
         budget.add(EXHAUSTED);
