@@ -5,7 +5,7 @@
 import { shownValue } from '../core/values.js';
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
-import { classify, hasTextField, withoutNullCells, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
+import { classify, hasTextField, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
 import { MAX_NODES, ratingOf } from '../core/rating.js';
 import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
@@ -28,8 +28,8 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     return [{ thread: '', line: 0, message: 'record is not a JSON object' }];
   }
-  // A table's null cells are absent fields (records/kind.ts), so a row of a mixed table reads as its line would.
-  const rec = withoutNullCells(record as Record<string, unknown>);
+  // A null field stays a value here (a null beam_size is a fault); kind.ts's rule tells what the record is.
+  const rec = record as Record<string, unknown>;
   const issues: VerifyIssue[] = [];
   // What a record is, by the rule stats and report read (records/kind.ts); the trace's own faults are found below.
   const search = isSearchRecord(rec);
