@@ -83,8 +83,8 @@ export const besideName = (path: string, what: 'tmp' | 'old'): string => `${path
 
 /** The longest file name a folder holds on Linux, in bytes. */
 const NAME_MAX = 255;
-/** What besideName adds here: `.tmp-` and this process's pid. */
-const BESIDE_SUFFIX_BYTES = '.tmp-'.length + String(process.pid).length;
+/** What besideName adds to a name in this process (`.tmp-` and its pid). */
+const BESIDE_SUFFIX_BYTES = besideName('', 'tmp').length;
 
 /**
  * A file output may not name a folder, nor be so long a name that the temporary one beside it

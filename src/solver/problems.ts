@@ -167,8 +167,8 @@ const listable = (size: number, maxNumber: number): boolean => size <= ENUMERATE
  * A target's problems are also listed, whatever the size, when its numbers allow this few
  * multisets (four numbers up to 6, five up to 5, six up to 4: at most 126 solves, memoised):
  * drawing numbers for a target none of them reaches could only end in `hopeless` after
- * MAX_DRAWS draws (six numbers in 1..2 and target 60: 83 s, then a refusal of options that
- * do make problems, as target 64 shows).
+ * MAX_DRAWS draws (six numbers in 1..2 and target 60: minutes, then a refusal of options
+ * that do make problems, as target 64 shows).
  */
 const TINY_MULTISETS = 126;
 const probeable = (size: number, maxNumber: number): boolean => listable(size, maxNumber) || multisets(maxNumber, size) <= TINY_MULTISETS;
