@@ -75,9 +75,16 @@ const expectSameFolder = (a: string, b: string) => expectSameTree(p(a), p(b));
 
 /** The options run, the gzip run: corpora tests in several describes read. */
 const OPTS = ['corpus', '--count', '300', '--val-count', '0', '--solvers', 'apr,sosp', '--seed', '9', '--window', '2048', '--max-depth', '2', '--condition', 'token-budget,sub-call-budget', '--fit', 'resample', '--quiet'];
+/**
+ * A small corpus for tests of what verify and resume make of a folder's files (a byte changed,
+ * a file cut short or added): these hold for any size, and verify on the base corpus takes seconds a run.
+ * Its bound splits every search stream into several files too.
+ */
+const SMALL = ['corpus', '--count', '200', '--val-count', '20', '--seed', '5', '--quiet', '--max-file-size', '1MB'];
 const SHARED: Readonly<Record<string, readonly string[]>> = {
   gz: [...GZ, '--workers', '2', '--batch-size', '5', '--out', 'gz'],
   opts: [...OPTS, '--out', 'opts'],
+  small: [...SMALL, '--out', 'small'],
 };
 
 /** A shared corpus folder, made on first use: any test runs alone (vitest -t) as well as in the file. */
@@ -304,8 +311,8 @@ describe('corpus: the folder', () => {
   });
 
   it('verify checks a corpus folder against its manifest: a file cut short (at a line end) or missing is named, exit 1', () => {
-    cpSync(p('base'), p('cut'), { recursive: true });
-    const name = manifestOf('base').files.find((f) => f.config === 'sosp')!.name;
+    cpSync(p(shared('small')), p('cut'), { recursive: true });
+    const name = manifestOf('small').files.find((f) => f.config === 'sosp')!.name;
     const data = join(p('cut'), name);
     const text = readFileSync(data, 'utf8');
     writeFileSync(data, text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
@@ -333,13 +340,14 @@ describe('corpus: the folder', () => {
     expect(readFileSync(data).equals(before)).toBe(true);
     expect(existsSync(join(p('base'), 'apr', 'grades.jsonl'))).toBe(false);
     // Line 3 of an APR sequences file is cut short: its record's lines 1, 2, 4... are graded with it, in order.
-    cpSync(p('base'), p('graded'), { recursive: true });
-    const lines = readFileSync(join(p('graded'), name), 'utf8').split('\n');
+    cpSync(p(shared('small')), p('graded'), { recursive: true });
+    const small = manifestOf('small').files.find((f) => f.kind === 'sequences' && f.config === 'apr_sequences')!.name;
+    const lines = readFileSync(join(p('graded'), small), 'utf8').split('\n');
     lines[2] = lines[2]!.slice(0, 100);
-    writeFileSync(join(p('graded'), name), lines.join('\n'));
+    writeFileSync(join(p('graded'), small), lines.join('\n'));
     expect(run(['verify', 'graded', '--grades', 'graded.jsonl']).code).toBe(1);
     const grades = readFileSync(p('graded.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { file: string; line: number; index: number; kind: string });
-    const ofFile = grades.filter((g) => g.file === join('graded', name));
+    const ofFile = grades.filter((g) => g.file === join('graded', small));
     expect(ofFile.length).toBe(lines.filter(Boolean).length);
     expect(ofFile.map((g) => g.index)).toEqual(ofFile.map((_, i) => i));
     expect(ofFile.map((g) => g.line)).toEqual(ofFile.map((_, i) => i + 1));
@@ -778,21 +786,21 @@ describe('corpus: crash, stop and resume', () => {
   });
 
   it('--resume on a finished corpus checks its files against the manifest: a changed byte is refused, naming the file', () => {
-    cpSync(p('base'), p('edited'), { recursive: true });
+    cpSync(p(shared('small')), p('edited'), { recursive: true });
     const name = streamFiles('edited', 'apr')[1]!.slice(p('edited').length + 1);
     flipByte(join(p('edited'), name), 99);
-    expectUsageError(run([...BASE, '--out', 'edited', '--resume']), new RegExp(`^countdown-traces: edited/${escapeRe(name)} changed since the manifest was written: .*make it again with --force$`));
+    expectUsageError(run([...SMALL, '--out', 'edited', '--resume']), new RegExp(`^countdown-traces: edited/${escapeRe(name)} changed since the manifest was written: .*make it again with --force$`));
     flipByte(join(p('edited'), name), 99);
-    expectOk(run([...BASE, '--out', 'edited', '--resume']));
+    expectOk(run([...SMALL, '--out', 'edited', '--resume']));
     // Files the card's globs would not load (a desktop's or an editor's) are no concern of the corpus.
     writeFileSync(join(p('edited'), 'apr', '.DS_Store'), '');
     writeFileSync(join(p('edited'), 'apr', 'notes.txt'), 'mine\n');
-    expectOk(run([...BASE, '--out', 'edited', '--resume']));
+    expectOk(run([...SMALL, '--out', 'edited', '--resume']));
     expectOk(run(['verify', 'edited']));
     // A data file the manifest does not list, where the card's globs would load it, is refused by --resume and reported by verify.
     const extra = name.replace(/-(\d+)-of-(\d+)/, '-99999-of-$2');
     cpSync(join(p('edited'), name), join(p('edited'), extra));
-    expectUsageError(run([...BASE, '--out', 'edited', '--resume']), new RegExp(`^countdown-traces: edited/${escapeRe(extra)} is not in the manifest, yet the dataset card's globs would load it`));
+    expectUsageError(run([...SMALL, '--out', 'edited', '--resume']), new RegExp(`^countdown-traces: edited/${escapeRe(extra)} is not in the manifest, yet the dataset card's globs would load it`));
     const v = run(['verify', 'edited']);
     expect(v.code).toBe(1);
     expect(v.stdout).toContain(`edited/${extra}: not in the manifest, yet where the dataset card's globs would load it`);

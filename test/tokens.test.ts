@@ -139,9 +139,14 @@ describe('fast count equals the full tokenizer on every golden trace text', () =
   for (const file of files) {
     for (const prefix of ['', 'Token Budget: 1024 ', 'Sub Call Budget: 3 ']) {
       it(`${file}${prefix ? ` with prefix ${JSON.stringify(prefix)}` : ''}`, () => {
-        const texts = goldenTexts(file).map((t) => prefix + t);
+        const texts = goldenTexts(file);
         expect(texts.length).toBeGreaterThanOrEqual(100);
-        expect(firstCounterDisagreement(texts)).toBeUndefined();
+        // Without a prefix, every text. A prefix changes only the pieces it adds at the start
+        // (the proof above: no merge crosses a piece boundary), so about 100 texts spread over
+        // the file check how it joins; the full tokenizer on all of them took two thirds of this file's time.
+        const every = prefix ? Math.ceil(texts.length / 100) : 1;
+        const checked = texts.filter((_, k) => k % every === 0).map((t) => prefix + t);
+        expect(firstCounterDisagreement(checked)).toBeUndefined();
       });
     }
   }
