@@ -14,7 +14,7 @@ import { expectSameTree, repoRoot, treeFiles } from './helpers.js';
 /**
  * The corpus command end to end, through the built CLI in child processes: identical bytes
  * for any worker count and batch size, kill -9 and SIGTERM then --resume, shards and merge,
- * manifest and stats. Small corpora (1,500 records: two shard blocks, 15 search blocks),
+ * manifest and stats. Small corpora (1,100 records: two shard blocks, 11 search blocks),
  * with a small --max-file-size so that every search stream is split into several files.
  */
 
@@ -24,11 +24,12 @@ const cli = join(repoRoot, 'dist', 'cli', 'main.js');
 let dir: string;
 
 /** The options of every run compared with the base corpus. */
-const BASE = ['corpus', '--count', '1500', '--val-count', '100', '--seed', '5', '--quiet', '--max-file-size', '5MB'];
-const MAX = 5_000_000;
+const COUNT = 1100;
+const BASE = ['corpus', '--count', String(COUNT), '--val-count', '100', '--seed', '5', '--quiet', '--max-file-size', '3MB'];
+const MAX = 3_000_000;
 /** Gzip runs: a bound of their own, so that their (ten times smaller) files are split too. */
-const GZ_MAX = 600_000;
-const GZ = [...BASE.slice(0, -2), '--max-file-size', '600KB', '--compress', 'gzip'];
+const GZ_MAX = 400_000;
+const GZ = [...BASE.slice(0, -2), '--max-file-size', '400KB', '--compress', 'gzip'];
 
 interface Ran {
   code: number | null;
@@ -190,7 +191,7 @@ describe('corpus: the folder', () => {
       const total = files.length;
       expect(files, `${config}/${split}`).toEqual(files.map((_, i) => `${split}-${String(i).padStart(5, '0')}-of-${String(total).padStart(5, '0')}.jsonl`));
     }
-    // Small bound: the search streams are split, the problems are not (one file of 1,500 problems is under 5 MB).
+    // Small bound: the search streams are split, the problems are not (one file of 1,100 problems is under 3 MB).
     for (const config of ['sosp', 'sosp_sequences', 'apr', 'apr_sequences']) expect(streamFiles('base', config).length, config).toBeGreaterThan(1);
     expect(streamFiles('base', 'problems')).toHaveLength(1);
   });
@@ -203,7 +204,7 @@ describe('corpus: the folder', () => {
       files: ManifestEntry[];
       shard?: unknown;
     };
-    expect(m.options.count).toBe(1500);
+    expect(m.options.count).toBe(COUNT);
     expect(m.options.val_count).toBe(100);
     expect(m.options.solvers).toEqual(['sosp', 'apr']);
     expect(m.options.window).toBe(4096);
@@ -255,21 +256,21 @@ describe('corpus: the folder', () => {
   it('train and val: distinct problems, each of its split, disjoint; records in order and starting with the problem', () => {
     const train = streamRecords('base', 'problems', 'train');
     const val = streamRecords('base', 'problems', 'validation');
-    expect(train).toHaveLength(1500);
+    expect(train).toHaveLength(COUNT);
     expect(val).toHaveLength(100);
     const tk = train.map((r) => problemKey(r.nums as number[], r.target as number));
     const vk = val.map((r) => problemKey(r.nums as number[], r.target as number));
-    expect(new Set(tk).size).toBe(1500);
+    expect(new Set(tk).size).toBe(COUNT);
     expect(new Set(vk).size).toBe(100);
     expect(tk.filter((k) => vk.includes(k))).toEqual([]);
     expect(train.every((r) => splitOf(r.nums as number[], r.target as number) === 'train')).toBe(true);
     expect(val.every((r) => splitOf(r.nums as number[], r.target as number) === 'val')).toBe(true);
     // The same problems the `problems` command draws (records 0..n-1 of the default stream).
-    expectOk(run(['problems', '--count', '1500', '--seed', '5', '--out', 'train-problems.jsonl']));
+    expectOk(run(['problems', '--count', String(COUNT), '--seed', '5', '--out', 'train-problems.jsonl']));
     expect(streamBytes('base', 'problems', 'train')).toEqual(readFileSync(p('train-problems.jsonl')));
     for (const solver of ['sosp', 'apr']) {
       const recs = streamRecords('base', solver);
-      expect(recs).toHaveLength(1500);
+      expect(recs).toHaveLength(COUNT);
       recs.forEach((r, i) => {
         expect(r.nums).toEqual(train[i]!.nums);
         expect(r.target).toBe(train[i]!.target);
@@ -289,7 +290,7 @@ describe('corpus: the folder', () => {
         last = s.record as number;
         expect(s.tokens as number).toBeGreaterThan(2);
       }
-      expect(new Set(seqs.map((s) => s.record)).size).toBe(1500);
+      expect(new Set(seqs.map((s) => s.record)).size).toBe(COUNT);
       // Every record's search_path is one of its sequences (the root thread's last).
       const byRecord = new Map<number, string[]>();
       for (const s of seqs) byRecord.set(s.record as number, [...(byRecord.get(s.record as number) ?? []), s.text as string]);
@@ -369,13 +370,13 @@ describe('corpus: the folder', () => {
 
   it('stats.json: counts, solve rates by start size, token percentiles per kind, child threads, overflows, decomposition', () => {
     const s = JSON.parse(readFileSync(join(p('base'), 'stats.json'), 'utf8'));
-    expect(s.records).toEqual({ train: 1500, val: 100, sosp: 1500, apr: 1500 });
+    expect(s.records).toEqual({ train: COUNT, val: 100, sosp: COUNT, apr: COUNT });
     expect(s.sequences).toEqual({ sosp: streamRecords('base', 'sosp_sequences').length, apr: streamRecords('base', 'apr_sequences').length });
-    expect(s.problems.train.by_start_size).toEqual({ 4: 1500 });
+    expect(s.problems.train.by_start_size).toEqual({ 4: COUNT });
     for (const solver of ['sosp', 'apr']) {
       const recs = streamRecords('base', solver);
       const solved = recs.filter((r) => (r.rating as number) > 0).length;
-      expect(s.solve_rate[solver].records).toBe(1500);
+      expect(s.solve_rate[solver].records).toBe(COUNT);
       expect(s.solve_rate[solver].solved).toBe(solved);
       expect(s.solve_rate[solver].by_start_size['4'].solved).toBe(solved);
     }
@@ -397,7 +398,7 @@ describe('corpus: the folder', () => {
     expect(s.tokens.apr.max).toBeLessThanOrEqual(4096);
     expect(s.child_threads_per_root.apr.max).toBeGreaterThan(1);
     const hist = s.child_threads_per_root.apr.histogram as Record<string, number>;
-    expect(Object.values(hist).reduce((a, b) => a + b, 0)).toBe(1500);
+    expect(Object.values(hist).reduce((a, b) => a + b, 0)).toBe(COUNT);
     // The decomposition: the records' own figures, summed per start size (merge keeps them: see shards).
     for (const solver of ['sosp', 'apr']) {
       const recs = streamRecords('base', solver);
@@ -407,7 +408,7 @@ describe('corpus: the folder', () => {
       const d = s.decomposition[solver];
       expect(d.by_start_size['4']).toEqual(d.all);
       expect(d.all).toMatchObject({
-        records: 1500,
+        records: COUNT,
         solved: s.solve_rate[solver].solved,
         threads: sum('thread_count'),
         sequences: s.sequences[solver],
@@ -415,7 +416,7 @@ describe('corpus: the folder', () => {
         sequential_tokens: sum('sequential_token_count'),
         depth: depths,
       });
-      expect(d.all.per_problem.text_tokens).toBeCloseTo(sum('text_token_count') / 1500, 2);
+      expect(d.all.per_problem.text_tokens).toBeCloseTo(sum('text_token_count') / COUNT, 2);
       expect(d.all.sequence_tokens).toEqual(s.tokens[solver]);
     }
     expect(s.decomposition.apr.all.per_problem.threads).toBeGreaterThan(1);
@@ -556,11 +557,11 @@ describe('corpus: a Hugging Face dataset folder', () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     expect(card).toContain(`By countdown-traces ${pkg.version} on Node ${process.version}`);
     const stats = JSON.parse(readFileSync(join(p('base'), 'stats.json'), 'utf8'));
-    expect(card).toContain(`| SoS+ | 1,500 | ${stats.solve_rate.sosp.solved.toLocaleString('en-US')} | ${(stats.solve_rate.sosp.solve_rate * 100).toFixed(1)}% |`);
+    expect(card).toContain(`| SoS+ | ${COUNT.toLocaleString('en-US')} | ${stats.solve_rate.sosp.solved.toLocaleString('en-US')} | ${(stats.solve_rate.sosp.solve_rate * 100).toFixed(1)}% |`);
     expect(card).toContain('**Sequences over the 4,096-token window: 0.**');
     expect(card).toMatch(/load_dataset\("path\/to\/this\/folder", "apr_sequences", split="train"\)/);
     const command = /```sh\n([\s\S]*?)\n```/.exec(card)![1]!.replace(/ \\\n\s*/g, ' ');
-    expect(command).toMatch(/^npx countdown-traces corpus --count 1500 --seed 5 --val-count 100 .*--max-file-size 5MB --out DIR$/);
+    expect(command).toMatch(new RegExp(`^npx countdown-traces corpus --count ${COUNT} --seed 5 --val-count 100 .*--max-file-size 3MB --out DIR$`));
     const args = command.replace(/^npx countdown-traces /, '').replace(/ --out DIR$/, '').split(' ');
     expectOk(run([...args, '--quiet', '--out', 'from-card']));
     expectSameFolder('base', 'from-card');
@@ -693,7 +694,7 @@ describe('corpus: crash, stop and resume', () => {
 
   it('a file of a stopped run replaced by a folder or a pipe is named by resume (not the stream\'s first file), and a pipe is never opened', () => {
     // Small files, so that the file open at the kill is not the stream's first.
-    const small = [...BASE.slice(0, -2), '--max-file-size', '600KB'];
+    const small = [...BASE.slice(0, -2), '--max-file-size', '400KB'];
     const r = runKilledAt('record:apr:555+checkpoint', [...small, ...FAST, '--out', 'dirk']);
     expect(r.signal).toBe('SIGKILL');
     const parts = checkpointOf('dirk')!.stages.apr!.files['apr/train']!.parts;
@@ -826,9 +827,9 @@ describe('corpus: crash, stop and resume', () => {
 
   it('refuses to resume with other options, and to overwrite a finished corpus; --resume on it checks it and does nothing more', () => {
     cpSync(p('base'), p('base-before'), { recursive: true }); // this test's own witness, so it runs alone too
-    const r = run(['corpus', '--count', '1500', '--val-count', '100', '--seed', '6', '--quiet', '--out', 'base', '--resume']);
+    const r = run(['corpus', '--count', String(COUNT), '--val-count', '100', '--seed', '6', '--quiet', '--out', 'base', '--resume']);
     expectUsageError(r, /other options \(seed: 5, here 6\)/);
-    expectUsageError(run([...BASE.slice(0, -2), '--max-file-size', '6MB', '--out', 'base', '--resume']), /other options \(max_file_size: 5000000, here 6000000\)/);
+    expectUsageError(run([...BASE.slice(0, -2), '--max-file-size', '6MB', '--out', 'base', '--resume']), /other options \(max_file_size: 3000000, here 6000000\)/);
     expectUsageError(run([...BASE, '--out', 'base']), /already holds a finished corpus/);
     expectOk(run([...BASE, '--out', 'base', '--resume']));
     expectSameFolder('base', 'base-before');
@@ -853,13 +854,13 @@ describe('corpus: shards and merge', () => {
     expectOk(run([...BASE, '--shard', '0/2', '--out', 's0']));
     expectOk(run([...BASE, '--shard', '1/2', '--out', 's1']));
     const m1 = JSON.parse(readFileSync(join(p('s1'), 'manifest.json'), 'utf8'));
-    expect(m1.shard).toEqual({ index: 1, count: 2, first_record: 1000, records: 500 });
+    expect(m1.shard).toEqual({ index: 1, count: 2, first_record: 1000, records: COUNT - 1000 });
     expect(streamFiles('s1', 'problems', 'validation')).toEqual([]);
     // A shard is a corpus of its own (its card says which shard), with the block sizes merge needs.
     expect(treeFiles(p('s1')).filter((n) => !n.includes('/'))).toEqual(['README.md', 'blocks.json', 'manifest.json', 'stats.json']);
     expect(readFileSync(join(p('s1'), 'README.md'), 'utf8')).toMatch(/shard 1 of 2/);
     // Its command makes this shard (the merged card, the base corpus's, names none).
-    expect(readFileSync(join(p('s1'), 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ')).toMatch(/--max-file-size 5MB --shard 1\/2 --out DIR/);
+    expect(readFileSync(join(p('s1'), 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ')).toMatch(/--max-file-size 3MB --shard 1\/2 --out DIR/);
     // Any order of the shard folders.
     expectOk(run(['merge', 's1', 's0', '--out', 'merged', '--quiet']));
     expectSameFolder('base', 'merged');
@@ -995,14 +996,15 @@ describe('corpus: shards and merge', () => {
   });
 
   it('a shard of an earlier manifest format is still read by stats, report and verify (its options untyped), and refused by merge and resume', () => {
-    cpSync(p('s0'), p('older-s0'), { recursive: true });
-    const path = join(p('older-s0'), 'manifest.json');
+    // Shard 1, the smaller: every command reads all of it.
+    cpSync(p('s1'), p('older-s1'), { recursive: true });
+    const path = join(p('older-s1'), 'manifest.json');
     const m = JSON.parse(readFileSync(path, 'utf8'));
     // Format 2 listed every option for every solver: a shape this version does not type.
     writeFileSync(path, JSON.stringify({ ...m, format: 'countdown-traces corpus 2', options: { ...m.options, search: { sosp: { every: 'option', window: 4096 } } } }, null, 2) + '\n');
-    for (const args of [['stats', 'older-s0'], ['verify', 'older-s0'], ['report', 'older-s0', '--out', 'older.html']]) expectOk(run(args));
-    expectUsageError(run(['merge', 'older-s0', 's1', '--out', 'older-merged', '--quiet']), /older-s0: manifest format "countdown-traces corpus 2", from another version/);
-    expectUsageError(run([...BASE, '--shard', '0/2', '--out', 'older-s0', '--resume']), /manifest\.json is of format "countdown-traces corpus 2", from another version of countdown-traces/);
+    for (const args of [['stats', 'older-s1'], ['verify', 'older-s1'], ['report', 'older-s1', '--out', 'older.html']]) expectOk(run(args));
+    expectUsageError(run(['merge', 's0', 'older-s1', '--out', 'older-merged', '--quiet']), /older-s1: manifest format "countdown-traces corpus 2", from another version/);
+    expectUsageError(run([...BASE, '--shard', '1/2', '--out', 'older-s1', '--resume']), /manifest\.json is of format "countdown-traces corpus 2", from another version of countdown-traces/);
   });
 
   it('merge refuses a shard whose stats.json has no decomposition figures (an older version), naming it', () => {
