@@ -991,6 +991,27 @@ describe('verify reads sequences files as text', () => {
     expect(run(['verify', 'inf.jsonl']).stdout).toMatch(/record: rating Infinity but the trace gives/);
   });
 
+  it('a table of reference and default records: null figure and token cells are a group the row lacks; a null beside the group\'s numbers is named', () => {
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'tab-d.jsonl']).code).toBe(0);
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--compat', 'reference', '--out', 'tab-r.jsonl']).code).toBe(0);
+    const rows = [...lines('tab-d.jsonl'), ...lines('tab-r.jsonl')].map((l) => JSON.parse(l) as Record<string, unknown>);
+    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    const table = rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null])));
+    expect(table.at(-1)!.thread_count).toBeNull(); // a reference row: the figure and token columns null
+    write('tab.jsonl', table);
+    const v = run(['verify', 'tab.jsonl']);
+    expect(v.stdout).toMatch(/verified 40 records in 1 file: 0 with issues/);
+    expect(v.code).toBe(0);
+    expect(run(['stats', 'tab.jsonl']).stdout).toMatch(/records whose figure fields disagree with their text +0 /);
+    // A default row with one cell of a group null: that field is missing beside the others.
+    write('tab-bad.jsonl', [{ ...table[0], thread_count: null }, { ...table[1], token_count: null }]);
+    const bad = run(['verify', 'tab-bad.jsonl']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('record: figure fields disagree with the text: figure fields thread_count missing beside seq_count, thread_depth, text_token_count, sequential_token_count');
+    expect(bad.stdout).toContain('record: token fields disagree with the text: token fields token_count missing beside');
+    expect(run(['stats', 'tab-bad.jsonl']).stdout).toMatch(/records whose figure fields disagree with their text +1 /);
+  });
+
   it('stats reads the .json array form too', () => {
     const r = run(['stats', 'v-apr.json']);
     expect(r.code).toBe(0);

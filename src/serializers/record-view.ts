@@ -84,12 +84,19 @@ export function figureFieldFaults(record: Record<string, unknown>, recount: () =
 }
 
 /**
+ * Whether a record lacks a field of a group: undefined, or null, as a table of several kinds of
+ * rows (reference records beside default ones) writes the columns a row lacks. A null beside
+ * the group's numbers is named as missing there.
+ */
+const lacks = (record: Record<string, unknown>, field: string): boolean => record[field] === undefined || record[field] === null;
+
+/**
  * One rule for a group of numeric fields a record carries all or none of (the figure fields,
  * the token fields): undefined when none is present; else each field missing beside the
  * others, not a number, or not the value `recount` gives it (called only then).
  */
 function fieldGroupFaults(record: Record<string, unknown>, group: string, fields: readonly string[], recount: () => Record<string, number>): string[] | undefined {
-  const present = fields.filter((f) => record[f] !== undefined);
+  const present = fields.filter((f) => !lacks(record, f));
   if (present.length === 0) return undefined;
   const out: string[] = [];
   const missing = fields.filter((f) => !present.includes(f));
@@ -113,8 +120,8 @@ const TOKEN_FIELDS = ['token_count', 'longest_seq_token_count', 'avg_seq_token_c
  * with one that is not a number, is named.
  */
 export function tokenFieldDisagreements(record: Record<string, unknown>, textTokens: (text: string) => number): string[] {
-  const present = TOKEN_FIELDS.filter((f) => record[f] !== undefined);
-  const counts = record.seq_token_counts;
+  const present = TOKEN_FIELDS.filter((f) => !lacks(record, f));
+  const counts = lacks(record, 'seq_token_counts') ? undefined : record.seq_token_counts;
   if (present.length === 0 && counts === undefined) return []; // a reference record: nothing to recount
   const out: string[] = [];
   const seqs = [...threadsOf(recordTraceDict(record))].flatMap(({ dict, level }) =>
