@@ -143,6 +143,20 @@ describe('nothing destroys an input', () => {
     rmSync(fifo);
   });
 
+  it('a fault in the input while a pipe output waits for its reader ends the command: one line, exit 2 (it waited for a reader for ever)', () => {
+    const fifo = p('fault.fifo');
+    spawnSync('mkfifo', [fifo]);
+    writeFileSync(p('fault-in.jsonl'), '{"nums": [1, 2, 3], "target": 6}\n{"nums": [1, 2\n');
+    for (const args of [['search', 'sosp', '--problems', 'fault-in.jsonl', '--out', fifo], ['search', 'sosp', '--problems', 'fault-in.jsonl', '--out', 'fault.jsonl', '--sequences-out', fifo]]) {
+      const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      expect(r.signal, 'still waiting for a reader').toBeNull();
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^countdown-traces: fault-in\.jsonl:2: not valid JSON .*\n$/);
+    }
+    expect(readdirSync(dir).filter((f) => f.startsWith('fault.jsonl'))).toEqual([]);
+    rmSync(fifo);
+  });
+
   it('a name of an open file under /proc (as /dev/stdout is) is written in place, not replaced by a renamed file', () => {
     symlinkSync('/proc/self/fd/1', p('stdout-link'));
     for (const args of [['problems', '--count', '3', '--out', 'stdout-link'], ['report', 'in.jsonl', '--out', 'stdout-link']]) {

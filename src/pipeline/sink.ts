@@ -57,6 +57,8 @@ export class RecordSink {
   private count = 0;
   private failure: Error | undefined;
   private done = false;
+  /** Aborted: a pipe still waiting for its reader waits no more (its poll kept the command alive after a fault). */
+  private abandoned = false;
   /** Settles when the output stream errors; raced against waits so they never hang. */
   private readonly erroredOut: Promise<void>;
 
@@ -86,7 +88,7 @@ export class RecordSink {
     if (this.tmp !== undefined) unfinished.add(this);
     this.file =
       fd === undefined
-        ? createWriteStream(path, { highWaterMark: 1 << 20, fs: { open: openWhenRead, write, writev, close } })
+        ? createWriteStream(path, { highWaterMark: 1 << 20, fs: { open: openWhenRead(() => this.abandoned), write, writev, close } })
         : createWriteStream('', { fd, highWaterMark: 1 << 20 });
     this.file.on('error', (err) => this.fail(err));
     if (fmt.gzip) {
@@ -262,6 +264,7 @@ export class RecordSink {
   /** Drops what was written: the temporary file goes, the real name is never created. */
   async abort(): Promise<void> {
     this.done = true;
+    this.abandoned = true;
     if (this.file === undefined || this.tmp === undefined) return;
     this.out.destroy();
     this.file.destroy();
@@ -292,17 +295,30 @@ function isPipe(path: string): boolean {
 /** How often a pipe without a reader is tried again. */
 const PIPE_POLL_MS = 50;
 
+type OpenDone = (err: NodeJS.ErrnoException | null, fd?: number) => void;
+
 /**
- * Opens a named pipe for writing once it has a reader, asking again every PIPE_POLL_MS without
- * blocking (a non-blocking open fails with ENXIO until then). The blocking open that follows
- * returns at once; the probe is closed only after it, so the reader never sees its writer leave.
+ * The `open` of a named pipe's write stream: opens it for writing once it has a reader, asking
+ * again every PIPE_POLL_MS without blocking (a non-blocking open fails with ENXIO until then),
+ * until `abandoned` says the output was dropped. The blocking open that follows returns at once;
+ * the probe is closed only after it, so the reader never sees its writer leave.
  */
-function openWhenRead(path: string, _flags: unknown, _mode: unknown, done: (err: NodeJS.ErrnoException | null, fd?: number) => void): void {
+const openWhenRead =
+  (abandoned: () => boolean) =>
+  (path: string, _flags: unknown, _mode: unknown, done: OpenDone): void => {
+    const attempt = (): void => {
+      if (!abandoned()) openPipeIfRead(path, done, () => setTimeout(attempt, PIPE_POLL_MS));
+    };
+    attempt();
+  };
+
+/** One try of openWhenRead: `done` with the descriptor or a fault, or `again` while there is no reader. */
+function openPipeIfRead(path: string, done: OpenDone, again: () => void): void {
   let probe: number;
   try {
     probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENXIO') setTimeout(() => openWhenRead(path, _flags, _mode, done), PIPE_POLL_MS);
+    if ((err as NodeJS.ErrnoException).code === 'ENXIO') again();
     else done(err as NodeJS.ErrnoException);
     return;
   }
