@@ -566,6 +566,9 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['search', 'sosp', '--problems', 'in.jsonl', '--heuristic', 'mult\nX', '--out', 'h.jsonl']), /got "mult\\nX"/);
     // Commander's own errors: the suggestion and the pointer to --help on the same line.
     expectRefused(run(['corpus', '--compat', 'reference']), /unknown option '--compat' \(Did you mean --count\?\) \(run with --help for usage\)$/);
+    // help of a command there is not: one line naming the commands (the whole help was printed, exit 2).
+    expectRefused(run(['help', 'serch']), /^countdown-traces: help: no command "serch"; the commands: problems, search, inspect, corpus, merge, report, stats, verify$/);
+    expect(run(['help', 'search']).code).toBe(0);
   });
 
   it('an empty --out is refused, naming the option', () => {

@@ -65,6 +65,11 @@ function report(err: unknown): void {
 }
 
 try {
+  // `help NAME` of no command: one line, as an unknown command is (commander printed the whole help).
+  const [first, named] = process.argv.slice(2);
+  if (first === 'help' && named !== undefined && named !== 'help' && !program.commands.some((c) => c.name() === named)) {
+    throw new UsageError(`help: no command ${JSON.stringify(named)}; the commands: ${program.commands.map((c) => c.name()).join(', ')}`);
+  }
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
