@@ -147,11 +147,18 @@ describe('nothing destroys an input', () => {
     const fifo = p('fault.fifo');
     spawnSync('mkfifo', [fifo]);
     writeFileSync(p('fault-in.jsonl'), '{"nums": [1, 2, 3], "target": 6}\n{"nums": [1, 2\n');
-    for (const args of [['search', 'sosp', '--problems', 'fault-in.jsonl', '--out', fifo], ['search', 'sosp', '--problems', 'fault-in.jsonl', '--out', 'fault.jsonl', '--sequences-out', fifo]]) {
+    writeFileSync(p('fault-utf8.jsonl'), Buffer.from('{"nums": [1, 2, 3], "target": 6}\n{"x": "\xff"}\n', 'latin1'));
+    const cases: Array<[string[], RegExp]> = [
+      [['search', 'sosp', '--problems', 'fault-in.jsonl', '--out', fifo], /fault-in\.jsonl:2: not valid JSON /],
+      [['search', 'sosp', '--problems', 'fault-in.jsonl', '--out', 'fault.jsonl', '--sequences-out', fifo], /fault-in\.jsonl:2: not valid JSON /],
+      [['verify', 'fault-utf8.jsonl', '--grades', fifo], /fault-utf8\.jsonl:2: not valid UTF-8/],
+    ];
+    for (const [args, message] of cases) {
       const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
-      expect(r.signal, 'still waiting for a reader').toBeNull();
+      expect(r.signal, `${args[0]} still waiting for a reader`).toBeNull();
       expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(/^countdown-traces: fault-in\.jsonl:2: not valid JSON .*\n$/);
+      expect(r.stderr.split('\n')).toHaveLength(2);
+      expect(r.stderr).toMatch(message);
     }
     expect(readdirSync(dir).filter((f) => f.startsWith('fault.jsonl'))).toEqual([]);
     rmSync(fifo);
