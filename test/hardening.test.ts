@@ -575,7 +575,7 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['corpus', '--compat', 'reference']), /unknown option '--compat' \(Did you mean --count\?\) \(run with --help for usage\)$/);
     // help of a command there is not: one line naming the commands (the whole help was printed, exit 2).
     expectRefused(run(['help', 'serch']), /^countdown-traces: help: no command "serch"; the commands: problems, search, inspect, corpus, merge, report, stats, verify$/);
-    expect(run(['help', 'search']).code).toBe(0);
+    for (const args of [['help', 'search'], ['help', 'help'], ['help', '--help'], ['help', '-h']]) expect(run(args).code, args.join(' ')).toBe(0);
   });
 
   it('an empty --out is refused, naming the option', () => {
@@ -1028,12 +1028,17 @@ describe('verify reads sequences files as text', () => {
     expect(v.code).toBe(0);
     expect(run(['stats', 'tab.jsonl']).stdout).toMatch(/records whose figure fields disagree with their text +0 /);
     // A default row with one cell of a group null: that field is missing beside the others.
-    write('tab-bad.jsonl', [{ ...table[0], thread_count: null }, { ...table[1], token_count: null }]);
+    // seq_token_counts is written with the figure fields: a null one beside them is not a list, and
+    // figure fields all null beside a list of counts are missing.
+    const figuresNull = { thread_count: null, seq_count: null, thread_depth: null, text_token_count: null, sequential_token_count: null };
+    write('tab-bad.jsonl', [{ ...table[0], thread_count: null }, { ...table[1], token_count: null }, { ...table[2], seq_token_counts: null }, { ...table[3], ...figuresNull }]);
     const bad = run(['verify', 'tab-bad.jsonl']);
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('record: figure fields disagree with the text: figure fields thread_count missing beside seq_count, thread_depth, text_token_count, sequential_token_count');
-    expect(bad.stdout).toContain('record: token fields disagree with the text: token fields token_count missing beside');
-    expect(run(['stats', 'tab-bad.jsonl']).stdout).toMatch(/records whose figure fields disagree with their text +1 /);
+    expect(bad.stdout).toContain('tab-bad.jsonl:1 record 0 record: figure fields disagree with the text: figure fields thread_count missing beside seq_count, thread_depth, text_token_count, sequential_token_count');
+    expect(bad.stdout).toContain('tab-bad.jsonl:2 record 1 record: token fields disagree with the text: token fields token_count missing beside');
+    expect(bad.stdout).toContain('tab-bad.jsonl:3 record 2 record: token fields disagree with the text: seq_token_counts is not a list');
+    expect(bad.stdout).toContain('tab-bad.jsonl:4 record 3 record: figure fields disagree with the text: figure fields thread_count, seq_count, thread_depth, text_token_count, sequential_token_count missing beside seq_token_counts');
+    expect(run(['stats', 'tab-bad.jsonl']).stdout).toMatch(/records whose figure fields disagree with their text +2 /);
   });
 
   it('stats reads the .json array form too', () => {

@@ -127,7 +127,7 @@ function goldenTexts(file: string): string[] {
   return out;
 }
 
-describe('fast count equals the full tokenizer on every golden trace text', () => {
+describe('fast count equals the full tokenizer on every golden trace text (with a prefix, on a sample)', () => {
   const files = [
     'problems_s42_n200_k4_t100.jsonl',
     'problems_s7_n100_k3-5_t50.jsonl',
@@ -143,8 +143,9 @@ describe('fast count equals the full tokenizer on every golden trace text', () =
         expect(texts.length).toBeGreaterThanOrEqual(100);
         // Without a prefix, every text. A prefix changes only the pieces it adds at the start
         // (the proof above: no merge crosses a piece boundary), so about 100 texts spread over
-        // the file check how it joins; the full tokenizer on all of them took two thirds of this file's time.
-        const every = prefix ? Math.ceil(texts.length / 100) : 1;
+        // the file check how it joins; the full tokenizer on all of them took two thirds of this
+        // file's time. The step is odd: a SoS+ file's texts alternate optimal_path and search_path.
+        const every = prefix ? Math.ceil(texts.length / 100) | 1 : 1;
         const checked = texts.filter((_, k) => k % every === 0).map((t) => prefix + t);
         expect(firstCounterDisagreement(checked)).toBeUndefined();
       });

@@ -65,12 +65,14 @@ function report(err: unknown): void {
 }
 
 try {
-  // `help NAME` of no command: one line, as an unknown command is (commander printed the whole help).
+  // `help NAME` of no command: one line, as an unknown command is (commander printed the whole
+  // help on stderr, exit 2); `help help` is `help`. Options after help (`help --help`) are commander's.
   const [first, named] = process.argv.slice(2);
-  if (first === 'help' && named !== undefined && named !== 'help' && !program.commands.some((c) => c.name() === named)) {
-    throw new UsageError(`help: no command ${JSON.stringify(named)}; the commands: ${program.commands.map((c) => c.name()).join(', ')}`);
+  const asked = first === 'help' && named !== undefined && /^[^-]/.test(named) ? named : undefined;
+  if (asked !== undefined && asked !== 'help' && !program.commands.some((c) => c.name() === asked)) {
+    throw new UsageError(`help: no command ${JSON.stringify(asked)}; the commands: ${program.commands.map((c) => c.name()).join(', ')}`);
   }
-  await program.parseAsync(process.argv);
+  await program.parseAsync(asked === 'help' ? process.argv.slice(0, 3) : process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;

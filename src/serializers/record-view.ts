@@ -77,10 +77,14 @@ const FIGURE_FIELDS: readonly (readonly [keyof ThreadFigures, string])[] = [
  * record: nothing to check, and `recount` is not called).
  */
 export function figureFieldFaults(record: Record<string, unknown>, recount: () => ThreadFigures): string[] | undefined {
-  return fieldGroupFaults(record, 'figure', FIGURE_FIELDS.map(([, field]) => field), () => {
+  const fields = FIGURE_FIELDS.map(([, field]) => field);
+  const faults = fieldGroupFaults(record, 'figure', fields, () => {
     const text = recount();
     return Object.fromEntries(FIGURE_FIELDS.map(([key, field]) => [field, text[key]]));
   });
+  // seq_token_counts is written with the figure fields (figureFields): beside it, they are missing.
+  if (faults === undefined && !lacks(record, 'seq_token_counts')) return [`figure fields ${fields.join(', ')} missing beside seq_token_counts`];
+  return faults;
 }
 
 /**
@@ -89,6 +93,9 @@ export function figureFieldFaults(record: Record<string, unknown>, recount: () =
  * the group's numbers is named as missing there.
  */
 const lacks = (record: Record<string, unknown>, field: string): boolean => record[field] === undefined || record[field] === null;
+
+/** Whether a record lacks every figure field (a reference record, or such a row of a table). */
+const lacksFigures = (record: Record<string, unknown>): boolean => FIGURE_FIELDS.every(([, field]) => lacks(record, field));
 
 /**
  * One rule for a group of numeric fields a record carries all or none of (the figure fields,
@@ -121,7 +128,8 @@ const TOKEN_FIELDS = ['token_count', 'longest_seq_token_count', 'avg_seq_token_c
  */
 export function tokenFieldDisagreements(record: Record<string, unknown>, textTokens: (text: string) => number): string[] {
   const present = TOKEN_FIELDS.filter((f) => !lacks(record, f));
-  const counts = lacks(record, 'seq_token_counts') ? undefined : record.seq_token_counts;
+  // A null seq_token_counts is a table's cell only in a row that lacks the figure fields it is written with.
+  const counts = record.seq_token_counts === null && lacksFigures(record) ? undefined : record.seq_token_counts;
   if (present.length === 0 && counts === undefined) return []; // a reference record: nothing to recount
   const out: string[] = [];
   const seqs = [...threadsOf(recordTraceDict(record))].flatMap(({ dict, level }) =>
