@@ -695,7 +695,7 @@ describe('corpus: crash, stop and resume', () => {
   it('a file of a stopped run replaced by a folder or a pipe is named by resume (not the stream\'s first file), and a pipe is never opened', () => {
     // Small files, so that the file open at the kill is not the stream's first.
     const small = [...BASE.slice(0, -2), '--max-file-size', '400KB'];
-    const r = runKilledAt('record:apr:555+checkpoint', [...small, ...FAST, '--out', 'dirk']);
+    const r = runKilledAt('record:apr:355+checkpoint', [...small, ...FAST, '--out', 'dirk']);
     expect(r.signal).toBe('SIGKILL');
     const parts = checkpointOf('dirk')!.stages.apr!.files['apr/train']!.parts;
     expect(parts.length).toBeGreaterThan(1);
@@ -710,7 +710,7 @@ describe('corpus: crash, stop and resume', () => {
   });
 
   it('gzip: kill -9 mid-block, then --resume: the same bytes as an uninterrupted gzip run (a byte changed in what the checkpoint covers of the compressed file is refused)', () => {
-    const r = runKilledAt('record:apr:555+checkpoint', [...GZ, ...FAST, '--out', 'gzk']);
+    const r = runKilledAt('record:apr:355+checkpoint', [...GZ, ...FAST, '--out', 'gzk']);
     expect(r.signal).toBe('SIGKILL');
     const parts = checkpointOf('gzk')!.stages.apr!.files['apr/train']!.parts;
     const open = `apr/train-${String(parts.length - 1).padStart(5, '0')}.jsonl.gz.partial`;
@@ -733,7 +733,7 @@ describe('corpus: crash, stop and resume', () => {
   });
 
   it('resume reads back what the checkpoint covers: a byte changed in a finished file (same size), in a full .partial file or in the durable part of the open one is refused naming the file; put back, the run resumes to the base bytes', () => {
-    const r = runKilledAt('record:apr:777+checkpoint', [...BASE, ...FAST, '--out', 'tamper']);
+    const r = runKilledAt('record:apr:400+checkpoint', [...BASE, ...FAST, '--out', 'tamper']);
     expect(r.signal).toBe('SIGKILL');
     const cp = checkpointOf('tamper')!;
     expect(cp.stages.sosp!.done).toBe(true);
