@@ -39,7 +39,7 @@ export const strayTraceDict = (kind: SearchKind): string => `a ${kind} record wi
  * Whether a line has a field: a null is none, as a table of several kinds of rows writes the
  * columns a row lacks (SoS+ rows beside APR ones, records beside sequences).
  */
-const has = (value: Readonly<Record<string, unknown>>, field: string): boolean => value[field] !== undefined && value[field] !== null;
+export const has = (value: Readonly<Record<string, unknown>>, field: string): boolean => value[field] !== undefined && value[field] !== null;
 
 /** A line's fields without the null cells of such a table (the rule `has` reads), for readers that ask `in`. */
 export function withoutNullCells(value: Readonly<Record<string, unknown>>): Record<string, unknown> {

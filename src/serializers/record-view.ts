@@ -1,4 +1,4 @@
-import { hasTraceDict } from '../records/kind.js';
+import { has, hasTraceDict } from '../records/kind.js';
 import { parseStep, type Step } from '../core/countdown.js';
 import { lastSequence, recordTraceDict, threadsOf } from '../records/trace-dict.js';
 import { parseTraceLine } from '../records/trace-lines.js';
@@ -73,8 +73,8 @@ const FIGURE_FIELDS: readonly (readonly [keyof ThreadFigures, string])[] = [
 /**
  * What is wrong with a record's own figure fields (default-mode search records) against the
  * recount of its text: `thread_count 7 (the text: 3)`, a field that is not a number, or
- * fields missing beside the others. Undefined when the record has none of them (a reference
- * record: nothing to check, and `recount` is not called).
+ * fields missing beside the others or beside `seq_token_counts`. Undefined when the record
+ * has none of them (a reference record: nothing to check, and `recount` is not called).
  */
 export function figureFieldFaults(record: Record<string, unknown>, recount: () => ThreadFigures): string[] | undefined {
   const fields = FIGURE_FIELDS.map(([, field]) => field);
@@ -83,19 +83,15 @@ export function figureFieldFaults(record: Record<string, unknown>, recount: () =
     return Object.fromEntries(FIGURE_FIELDS.map(([key, field]) => [field, text[key]]));
   });
   // seq_token_counts is written with the figure fields (figureFields): beside it, they are missing.
-  if (faults === undefined && !lacks(record, 'seq_token_counts')) return [`figure fields ${fields.join(', ')} missing beside seq_token_counts`];
+  if (faults === undefined && has(record, 'seq_token_counts')) return [`figure fields ${fields.join(', ')} missing beside seq_token_counts`];
   return faults;
 }
 
 /**
- * Whether a record lacks a field of a group: undefined, or null, as a table of several kinds of
- * rows (reference records beside default ones) writes the columns a row lacks. A null beside
- * the group's numbers is named as missing there.
+ * Whether a record lacks every figure field (a reference record, or such a row of a table of
+ * several kinds of rows, whose cells are null: kind.ts's `has`).
  */
-const lacks = (record: Record<string, unknown>, field: string): boolean => record[field] === undefined || record[field] === null;
-
-/** Whether a record lacks every figure field (a reference record, or such a row of a table). */
-const lacksFigures = (record: Record<string, unknown>): boolean => FIGURE_FIELDS.every(([, field]) => lacks(record, field));
+const lacksFigures = (record: Record<string, unknown>): boolean => FIGURE_FIELDS.every(([, field]) => !has(record, field));
 
 /**
  * One rule for a group of numeric fields a record carries all or none of (the figure fields,
@@ -103,7 +99,8 @@ const lacksFigures = (record: Record<string, unknown>): boolean => FIGURE_FIELDS
  * others, not a number, or not the value `recount` gives it (called only then).
  */
 function fieldGroupFaults(record: Record<string, unknown>, group: string, fields: readonly string[], recount: () => Record<string, number>): string[] | undefined {
-  const present = fields.filter((f) => !lacks(record, f));
+  // A null beside the group's numbers is a cell the row lacks (kind.ts's `has`): named as missing.
+  const present = fields.filter((f) => has(record, f));
   if (present.length === 0) return undefined;
   const out: string[] = [];
   const missing = fields.filter((f) => !present.includes(f));
@@ -127,7 +124,7 @@ const TOKEN_FIELDS = ['token_count', 'longest_seq_token_count', 'avg_seq_token_c
  * with one that is not a number, is named.
  */
 export function tokenFieldDisagreements(record: Record<string, unknown>, textTokens: (text: string) => number): string[] {
-  const present = TOKEN_FIELDS.filter((f) => !lacks(record, f));
+  const present = TOKEN_FIELDS.filter((f) => has(record, f));
   // A null seq_token_counts is a table's cell only in a row that lacks the figure fields it is written with.
   const counts = record.seq_token_counts === null && lacksFigures(record) ? undefined : record.seq_token_counts;
   if (present.length === 0 && counts === undefined) return []; // a reference record: nothing to recount
