@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch } from '../src/pipeline/make-record.js';
+import { mkdirp, removeEmptyMadeFolders } from '../src/pipeline/mkdirp.js';
 import { RecordSink } from '../src/pipeline/sink.js';
 import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
 import { describeRecord } from '../src/serializers/record-view.js';
@@ -529,6 +530,22 @@ describe('every fault is one line and exit 2', () => {
     const r = run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'first.jsonl', '--sequences-out', 'not-a-dir-parent/file/seq.jsonl']);
     expect(r.code).toBe(2);
     expect(readdirSync(dir).filter((f) => f.startsWith('first.jsonl'))).toEqual([]);
+  });
+
+  it('an output that fails takes back the folders it made (only those left empty), for records and pages alike', () => {
+    writeFileSync(p('late-fault.jsonl'), '{"nums": [1, 2, 3], "target": 6}\n{"nums": [1, 2\n');
+    expectRefused(run(['search', 'sosp', '--problems', 'late-fault.jsonl', '--out', 'made/a/o.jsonl', '--sequences-out', 'made/b/s.jsonl']), /late-fault\.jsonl:2: not valid JSON/);
+    expect(existsSync(p('made'))).toBe(false);
+    mkdirSync(p('had'));
+    writeFileSync(p('had/mine.txt'), 'x');
+    expectRefused(run(['search', 'sosp', '--problems', 'late-fault.jsonl', '--out', 'had/new/o.jsonl']), /late-fault\.jsonl:2/);
+    expect(readdirSync(p('had'))).toEqual(['mine.txt']);
+    // A page's writer takes them back by the same rule; a folder holding anything stays.
+    mkdirp(p('page/x/y'));
+    writeFileSync(p('page/x/other.txt'), 'x');
+    removeEmptyMadeFolders();
+    expect(existsSync(p('page/x/y'))).toBe(false);
+    expect(readdirSync(p('page/x'))).toEqual(['other.txt']);
   });
 
   it('refused, not bent: reference val without the train file, --fit/--max-depth/--wave with --window 0, an empty problems file, labels empty or alike', () => {

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { ByteText } from '../serializers/bytes.js';
 import { describeSystemError, UsageError } from '../io/errors.js';
-import { mkdirp } from './mkdirp.js';
+import { mkdirp, removeEmptyMadeFolders } from './mkdirp.js';
 import { formatOf, STDIO } from '../io/formats.js';
 import { besideName, fileKey, isSpecialFile } from './paths.js';
 import { removeLeftovers } from './leftovers.js';
@@ -83,6 +83,7 @@ export class RecordSink {
       // open would leave SIGINT and SIGTERM unheard. A fault opening it is the stream's error.
       fd = special && isPipe(path) ? undefined : openSync(this.tmp ?? path, 'w');
     } catch (err) {
+      removeEmptyMadeFolders();
       throw describeSystemError(err, `cannot write ${path}`) ?? err;
     }
     if (this.tmp !== undefined) unfinished.add(this);
@@ -280,6 +281,7 @@ export class RecordSink {
     } catch {
       // Nothing more can be done; the temporary name already says it is incomplete.
     }
+    removeEmptyMadeFolders(); // the last output of the run to go takes its new folders with it
   }
 }
 

@@ -1,7 +1,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeSystemError } from '../io/errors.js';
-import { mkdirp } from '../pipeline/mkdirp.js';
+import { mkdirp, removeEmptyMadeFolders } from '../pipeline/mkdirp.js';
 import { besideName, isSpecialFile } from '../pipeline/paths.js';
 
 /** Text for HTML element content and attribute values. */
@@ -42,6 +42,7 @@ export function writePage(path: string, html: string): void {
     } catch {
       // No temporary file could be made there either (ENOTDIR, ENAMETOOLONG): the first fault is the one to name.
     }
+    removeEmptyMadeFolders();
     throw describeSystemError(err, `cannot write ${path}`) ?? err;
   }
 }
