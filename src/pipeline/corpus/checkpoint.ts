@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { readRegularFile, systemError, writeAtomic } from './files.js';
 import type { RunOptionsJson, Shard } from './options.js';
 import type { StreamState } from './parts.js';
 import { CHECKPOINT, LOCK, type StageName } from './plan.js';
+import { sealed, unsealed } from './seal.js';
 
 /**
  * The durable progress of a run, `.corpus-checkpoint.json` in the output folder, replaced
@@ -54,20 +55,20 @@ export function readCheckpoint(dir: string): Checkpoint | undefined {
   const bytes = readRegularFile(join(dir, CHECKPOINT));
   if (bytes === undefined) return undefined;
   const text = bytes.toString('utf8');
-  let cp: (Checkpoint & { seal?: unknown }) | undefined;
+  let cp: Checkpoint | undefined;
   try {
-    cp = JSON.parse(text) as Checkpoint & { seal?: unknown };
+    cp = JSON.parse(text) as Checkpoint;
   } catch {
     cp = undefined;
   }
   if (typeof cp !== 'object' || cp === null || cp.format !== CHECKPOINT_FORMAT) {
     throw new UsageError(`${join(dir, CHECKPOINT)} is damaged or from another version of countdown-traces; start over with --force`);
   }
-  const { seal, ...rest } = cp;
-  if (seal !== sha256(JSON.stringify(rest))) {
+  const open = unsealed(cp);
+  if (open === undefined) {
     throw new UsageError(`cannot resume: ${join(dir, CHECKPOINT)} changed since it was written (its seal does not match its text); start over with --force`);
   }
-  return rest;
+  return open;
 }
 
 /**
@@ -76,10 +77,8 @@ export function readCheckpoint(dir: string): Checkpoint | undefined {
  * than resumed from (the files are checked against the hashes besides).
  */
 export function sealedCheckpoint(cp: Checkpoint): string {
-  return JSON.stringify({ ...cp, seal: sha256(JSON.stringify(cp)) }) + '\n';
+  return JSON.stringify(sealed(cp)) + '\n';
 }
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export async function writeCheckpoint(dir: string, cp: Checkpoint): Promise<void> {
   await writeAtomic(join(dir, CHECKPOINT), sealedCheckpoint(cp));
