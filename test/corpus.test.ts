@@ -9,6 +9,7 @@ import { problemKey } from '../src/core/countdown.js';
 import { sealedCheckpoint } from '../src/pipeline/corpus/checkpoint.js';
 import { splitOf } from '../src/solver/problems.js';
 import { cardMeta, conforms, declaredColumns, globToRegExp, jsonType, unify, type JsonType } from './dataset-folder.js';
+import { sealed } from '../src/pipeline/corpus/seal.js';
 import { expectSameTree, repoRoot, treeFiles } from './helpers.js';
 
 /**
@@ -929,7 +930,7 @@ describe('corpus: shards and merge', () => {
     writeFileSync(join(p('nul1'), 'blocks.json'), 'null');
     const blocks = m.files.find((f) => f.name === 'blocks.json')!;
     Object.assign(blocks, { bytes: 4, sha256: createHash('sha256').update('null').digest('hex') });
-    writeFileSync(join(p('nul1'), 'manifest.json'), JSON.stringify(m));
+    writeFileSync(join(p('nul1'), 'manifest.json'), JSON.stringify(sealed(m))); // sealed again, as a run writes it
     expectUsageError(run(['merge', 's0', 'nul1', '--out', 'nul-merged', '--quiet']), /nul1\/blocks\.json is not \{"streams"/);
     // So is a damaged manifest of a finished corpus met by --resume.
     cpSync(p('base'), p('mfbad'), { recursive: true });
@@ -1016,7 +1017,7 @@ describe('corpus: shards and merge', () => {
     const manifest = JSON.parse(readFileSync(join(p('old0'), 'manifest.json'), 'utf8'));
     const entry = manifest.files.find((f: { name: string }) => f.name === 'stats.json');
     Object.assign(entry, { bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
-    writeFileSync(join(p('old0'), 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    writeFileSync(join(p('old0'), 'manifest.json'), JSON.stringify(sealed(manifest), null, 2) + '\n');
     expectUsageError(run(['merge', 'old0', 's1', '--out', 'old-merged', '--quiet']), /old0\/stats\.json has no decomposition figures for sosp .*make that shard again/);
     // Refused before the output is touched: no data files copied for nothing.
     expect(existsSync(p('old-merged'))).toBe(false);

@@ -333,11 +333,18 @@ describe('every fault is one line and exit 2', () => {
       [JSON.stringify({ ...m, files: m.files.map((f, k) => (k === data ? { ...f, bytes: String(f.bytes) } : f)) }), /\.bytes "\d+" is not a byte count/],
       [JSON.stringify({ ...m, options: { ...m.options, window: '4096' } }), /"options\.window" "4096" is not a token count/],
       [JSON.stringify({ ...m, format: 'countdown-traces corpus 99' }), /mf\/manifest\.json: manifest format "countdown-traces corpus 99" is from a newer countdown-traces than this one/],
+      // Of the right shape but edited by hand (more problems than were made): its seal says so.
+      [good.replace('"count": 60,', '"count": 600,'), /mf\/manifest\.json: changed since it was written \(its seal does not match its text\); the corpus folder's manifest is damaged$/],
+      [JSON.stringify({ ...m, seal: undefined }), /mf\/manifest\.json: changed since it was written/],
     ];
     for (const [manifest, message] of edits) {
+      expect(manifest, 'an edit that changes nothing').not.toBe(good);
       writeFileSync(p('mf/manifest.json'), manifest);
       for (const args of [['stats', 'mf'], ['verify', 'mf'], ['report', 'mf', '--out', 'mf.html']]) expectRefused(run(args), message);
     }
+    // A resume of the finished corpus trusted an edited count (it said the corpus was complete).
+    writeFileSync(p('mf/manifest.json'), good.replace('"count": 60,', '"count": 600,'));
+    expectRefused(run(['corpus', '--count', '600', '--val-count', '0', '--solvers', 'sosp', '--quiet', '--out', 'mf', '--resume']), /mf\/manifest\.json: changed since it was written/);
     // Valid JSON of another program (not an object) makes the folder a plain one, as before.
     writeFileSync(p('mf/manifest.json'), '["a list of mine"]');
     expect(run(['stats', 'mf']).code).toBe(0);

@@ -11,6 +11,7 @@ import { runOptionsFault, type RunOptionsJson, type Shard } from './options.js';
 import type { Block } from './parts.js';
 import { BLOCKS, CARD, MANIFEST, STATS, type DataSplit } from './plan.js';
 import type { Faults } from './faults.js';
+import { sealed, unsealed } from './seal.js';
 
 export interface ManifestFile {
   /** Path inside the corpus folder (`apr/train-00000-of-00003.jsonl`, `stats.json`). */
@@ -43,8 +44,11 @@ export interface Manifest extends Versions {
 /** What every manifest's format begins with, whatever its version. */
 const FORMAT_NAME = 'countdown-traces corpus';
 
-/** 3: each solver's search options list only the options it reads (2 listed every option for every solver). */
-const MANIFEST_VERSION = 3;
+/**
+ * 4: sealed (`seal`, the SHA-256 of the rest, as the checkpoint is); 3: each solver's search
+ * options list only the options it reads (2 listed every option for every solver).
+ */
+const MANIFEST_VERSION = 4;
 export const MANIFEST_FORMAT = `${FORMAT_NAME} ${MANIFEST_VERSION}` as const;
 
 /**
@@ -125,8 +129,9 @@ export function manifestOf(
   };
 }
 
+/** The manifest as written, sealed: an edit by hand (options, a file's hash) is refused when read back. */
 export function renderManifest(m: Manifest): string {
-  return JSON.stringify(m, null, 2) + '\n';
+  return JSON.stringify(sealed(m), null, 2) + '\n';
 }
 
 /**
@@ -192,7 +197,11 @@ export function parseManifest(text: string, path: string): AnyManifest | undefin
   if (version > MANIFEST_VERSION) throw new UsageError(`${path}: manifest format "${format}" is from a newer countdown-traces than this one (which reads up to "${MANIFEST_FORMAT}"); update countdown-traces`);
   const fault = manifestFault(m as Record<string, unknown>);
   if (fault !== undefined) throw new UsageError(`${path}: ${fault}; the corpus folder's manifest is damaged`);
-  return m as unknown as AnyManifest;
+  // Earlier formats had no seal; a current one is read without it, or refused when it does not match.
+  if (format !== MANIFEST_FORMAT) return m as unknown as AnyManifest;
+  const open = unsealed(m);
+  if (open === undefined) throw new UsageError(`${path}: changed since it was written (its seal does not match its text); the corpus folder's manifest is damaged`);
+  return open as unknown as AnyManifest;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
