@@ -320,6 +320,22 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'running']), /running holds an unfinished corpus run \(\.corpus-checkpoint\.json, no manifest\.json\)/);
   });
 
+  it('stats and report read the record files a folder links to (they were left out, exit 0); a loop of links is walked once', () => {
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'linked.jsonl']).code).toBe(0);
+    mkdirSync(p('gathered/sub'), { recursive: true });
+    expect(run(['search', 'dfs', '--problems', 'in.jsonl', '--out', 'gathered/dfs.jsonl']).code).toBe(0);
+    symlinkSync('../linked.jsonl', p('gathered/sosp.jsonl'));
+    symlinkSync('..', p('gathered/sub/loop')); // back to gathered: its files are not read twice
+    const stats = run(['stats', 'gathered']);
+    expect(stats.code, stats.stderr).toBe(0);
+    expect(stats.stdout).toMatch(/files read +2\n +records +40\n/);
+    expect(stats.stdout).toMatch(/\nSoS\+\n +records +20\n/);
+    expect(run(['report', 'gathered', '--out', 'gathered.html']).stderr).toMatch(/wrote gathered\.html: 40 records/);
+    // A link to a file the folder holds already reads it twice: refused, named, as two hard links are.
+    symlinkSync('dfs.jsonl', p('gathered/latest.jsonl'));
+    expectRefused(run(['stats', 'gathered']), /gathered\/latest\.jsonl is gathered\/dfs\.jsonl \(the same file\), read twice|gathered\/dfs\.jsonl is gathered\/latest\.jsonl/);
+  });
+
   it('a damaged manifest is refused naming it; a file reached twice (beside its corpus, two links in a folder) is refused, not counted twice', () => {
     expect(run(['corpus', '--count', '60', '--val-count', '0', '--solvers', 'sosp', '--quiet', '--out', 'mf']).code).toBe(0);
     const good = text('mf/manifest.json');
