@@ -3,7 +3,9 @@ import { closeSync, constants, existsSync, linkSync, lstatSync, lutimesSync, mkd
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSearch } from '../src/pipeline/make-record.js';
+import { makeSearch, type RecordMaker } from '../src/pipeline/make-record.js';
+import { makeSearchOrExplain } from '../src/pipeline/search-job.js';
+import { LINE_LIMIT } from '../src/records/lines.js';
 import { mkdirp, removeEmptyMadeFolders } from '../src/pipeline/mkdirp.js';
 import { RecordSink } from '../src/pipeline/sink.js';
 import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
@@ -11,7 +13,7 @@ import { describeRecord } from '../src/serializers/record-view.js';
 import { countTextTokens } from '../src/tokens/llama.js';
 import { streamFor } from '../src/random/streams.js';
 import { verifyRecord } from '../src/verify/index.js';
-import { splitOf } from '../src/solver/problems.js';
+import { splitOf, type Problem } from '../src/solver/problems.js';
 import { goldenPath, repoRoot, testSettings } from './helpers.js';
 
 /**
@@ -632,6 +634,17 @@ describe('every fault is one line and exit 2', () => {
   });
 });
 
+describe('search never writes a line its readers refuse', () => {
+  it('a record past the line limit is refused, naming the problem (six ones without a window made 529 MiB, exit 0)', () => {
+    const maker = { unsafeMake: () => ({ json: new Uint8Array(LINE_LIMIT + 1) }) } as unknown as RecordMaker;
+    const problem = { nums: [1, 1, 1, 1, 1, 1], target: 1000 } as unknown as Problem;
+    const settings = testSettings('dfs', 0);
+    expect(() => makeSearchOrExplain(maker, problem, {}, streamFor(0, 'dfs', 0), settings, 'hard.jsonl', 7)).toThrow(
+      /^hard\.jsonl:7: its record would be 256 MiB, past the 256 MiB a line may hold \(the readers of this tool refuse longer ones\); a window \(--window 4096\) bounds a record$/,
+    );
+  });
+});
+
 describe('SIGINT and SIGTERM remove unfinished outputs', () => {
   /** Starts a command, waits until its temporary output holds data, sends `signal`, returns its exit. */
   async function interrupt(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
@@ -808,6 +821,10 @@ describe('invalid UTF-8 is refused with its file and line', () => {
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(new RegExp(`${file.replace('.', '\\.')}:\\d: not valid UTF-8`));
     }
+    // A file whose every line was skipped is not called empty (a 555 MB line was).
+    writeFileSync(p('only-bad.jsonl'), Buffer.from('{"x": "\xff"}\n', 'latin1'));
+    const r = run(['stats', 'only-bad.jsonl']);
+    expect(r.stderr).toMatch(/only-bad\.jsonl:1: not valid UTF-8.*line skipped\n.*only-bad\.jsonl: no records: its one line was skipped/);
   });
 });
 

@@ -9,6 +9,7 @@ import { WindowTooSmall } from '../solver/window.js';
 import { readProblemBatches } from './problems-file.js';
 import { checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
+import { LINE_LIMIT } from '../records/lines.js';
 
 export interface SearchJob {
   readonly problems: string;
@@ -40,12 +41,23 @@ export function makeSearchOrExplain(
   file: string,
   line: number,
 ): MadeSearch {
+  let made: MadeSearch;
   try {
-    return maker.unsafeMake(problem, record, rng, settings);
+    made = maker.unsafeMake(problem, record, rng, settings);
   } catch (err) {
     if (!(err instanceof WindowTooSmall)) throw err;
     throw new InputError(file, line, windowTooSmallMessage(settings, true));
   }
+  // A line no reader of this tool takes (the search of six numbers without a window can make one) is not written.
+  if (made.json.length > LINE_LIMIT) throw new InputError(file, line, overlongRecordMessage(made.json.length, settings));
+  return made;
+}
+
+/** Why a record past LINE_LIMIT is refused, and what bounds it. */
+function overlongRecordMessage(bytes: number, settings: RecordSettings): string {
+  const mib = (n: number) => `${Math.round(n / (1 << 20))} MiB`;
+  const bound = settings.window === 0 && !settings.options.reference ? '; a window (--window 4096) bounds a record' : '';
+  return `its record would be ${mib(bytes)}, past the ${mib(LINE_LIMIT)} a line may hold (the readers of this tool refuse longer ones)${bound}`;
 }
 
 /** Searches every problem of a file and writes the records; outputs appear only when complete. */

@@ -131,7 +131,11 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
   let n = 0;
   let any = false;
   // Lines cut as every reader cuts them; one that is not UTF-8, or too long, is named and read as blank.
-  const cutter = new LineCutter(file, (line, fault) => issue({ file, line, message: `${fault}; line skipped` }));
+  let skipped = 0; // lines the cutter read as blank (not UTF-8, too long): the file was not empty
+  const cutter = new LineCutter(file, (line, fault) => {
+    skipped++;
+    issue({ file, line, message: `${fault}; line skipped` });
+  });
   const parsed = function* (lines: readonly string[]): Generator<RecordAt> {
     for (const text of lines) {
       n++;
@@ -149,7 +153,7 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
     return;
   }
   yield* parsed(cutter.end());
-  if (!any) issue({ file, message: 'empty: no records', code: 'empty' });
+  if (!any) issue({ file, message: skipped > 0 ? `no records: its ${skipped === 1 ? 'one line was' : `${skipped} lines were`} skipped` : 'empty: no records', code: 'empty' });
 }
 
 /** Records handed over per batch from a JSON array. */
