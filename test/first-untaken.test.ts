@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { problemKey } from '../src/core/countdown.js';
-import { defaultCandidates, defaultProblems, firstUntaken, MAX_REJECTS, type ProblemSpec } from '../src/solver/problems.js';
+import { defaultCandidates, defaultProblems, firstUntaken, leftoverCandidates, MAX_REJECTS, problemsInSplit, splitOf, type ProblemSpec } from '../src/solver/problems.js';
 
 const SPEC: ProblemSpec = { minNumbers: 3, maxNumbers: 4, minTarget: 10, maxTarget: 99, maxNumber: 20 };
 
@@ -31,6 +31,33 @@ describe('firstUntaken: the de-duplication rule of default mode', () => {
     const exhausted = (index: number) => new Error(`record ${index} exhausted`);
     expect(firstUntaken(7, 0, naturals, (k) => k === MAX_REJECTS - 1, exhausted)).toBe(MAX_REJECTS - 1);
     expect(() => firstUntaken(7, 0, naturals, (k) => k === MAX_REJECTS, exhausted)).toThrow('record 7 exhausted');
+  });
+
+  it('after MAX_REJECTS refusals, takes the first leftover take accepts; exhausted() when none is', () => {
+    function* naturals() {
+      for (let k = 1; ; k++) yield k;
+    }
+    const exhausted = (index: number) => new Error(`record ${index} exhausted`);
+    const leftovers = () => [-3, -2, -1];
+    expect(firstUntaken(7, 0, naturals, (k) => k === -2, exhausted, leftovers)).toBe(-2);
+    expect(() => firstUntaken(7, 0, naturals, (k) => k === -9, exhausted, leftovers)).toThrow('record 7 exhausted');
+    // Before MAX_REJECTS, leftovers are never asked for.
+    expect(firstUntaken(7, 0, naturals, (k) => k === 5, exhausted, () => { throw new Error('asked'); })).toBe(5);
+  });
+
+  it('leftoverCandidates: every solvable problem of a counted split once, numbers in a drawn order; none for a space too large to list', () => {
+    const small: ProblemSpec = { minNumbers: 2, maxNumbers: 2, minTarget: 10, maxTarget: 30, maxNumber: 29 };
+    for (const split of ['train', 'val'] as const) {
+      const all = [...leftoverCandidates(3, split, 5, small)];
+      expect(all).toHaveLength(problemsInSplit(small, split)!);
+      expect(new Set(all.map((p) => problemKey(p.nums, p.target))).size).toBe(all.length);
+      for (const p of all.slice(0, 20)) {
+        expect(splitOf(p.nums, p.target)).toBe(split);
+        expect(p.startSize).toBe(2);
+        expect(p.solution.length).toBeGreaterThan(0);
+      }
+    }
+    expect([...leftoverCandidates(3, 'train', 5, SPEC)]).toEqual([]);
   });
 
   it('defaultProblems: record i is the first candidate of its own stream not taken by records before it', () => {

@@ -705,6 +705,25 @@ describe('counts that take long', () => {
     expect(val.every((q) => q.nums.length === 2 && splitOf(q.nums, q.target) === 'val')).toBe(true);
   });
 
+  it('a counted space can be used up to its last problem, by problems and the corpus alike (its last records were too rare to draw: refused at record 3,302 of 3,304)', () => {
+    const three = ['--min-numbers', '3', '--max-numbers', '3', '--max-target', '20'];
+    expectRefused(run(['problems', ...three, '--count', '3305', '--out', 'all3.jsonl']), /--count 3305 is more than the 3,304 solvable train problems/);
+    const r = run(['problems', ...three, '--count', '3304', '--out', 'all3.jsonl']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = text('all3.jsonl').trim().split('\n');
+    const keys = lines.map((l) => JSON.parse(l) as { nums: number[]; target: number }).map((q) => `${[...q.nums].sort((a, b) => a - b).join(',')}:${q.target}`);
+    expect(new Set(keys).size).toBe(3304);
+    // Records before the way out are as they were: a shorter run is a prefix.
+    expect(run(['problems', ...three, '--count', '3000', '--out', 'most3.jsonl']).code).toBe(0);
+    expect(text('all3.jsonl').startsWith(text('most3.jsonl'))).toBe(true);
+    // The corpus takes the same records, with workers or without.
+    for (const workers of ['0', '2']) {
+      const c = run(['corpus', ...three, '--count', '3304', '--val-count', '10', '--solvers', 'dfs', '--quiet', '--workers', workers, '--out', `all3-w${workers}`]);
+      expect(c.code, c.stderr).toBe(0);
+      expect(text(`all3-w${workers}/problems/train-00000-of-00001.jsonl`)).toBe(text('all3.jsonl'));
+    }
+  });
+
   it('a tiny space of four to six numbers is listed too: a target none of its numbers reach is drawn again, and a count beyond it is refused at once', () => {
     // Four 2s make 16, never 15: whatever the seed, the target is drawn again (seed 1 drew 15 and was refused).
     const tiny = ['--max-number', '2', '--min-target', '15', '--max-target', '16', '--min-numbers', '4', '--max-numbers', '4'];

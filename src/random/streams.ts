@@ -22,6 +22,11 @@ export function problemPurpose(split: 'train' | 'val'): string {
   return `problems/${split}`;
 }
 
+/** The purpose of a record's second stream, drawn only when its candidates ran out on a nearly used-up space (leftoverCandidates). */
+export function problemLeftoverPurpose(split: 'train' | 'val'): string {
+  return `problems/${split}/leftover`;
+}
+
 /**
  * Default mode's randomness: an independent seedrandom (Alea) stream per
  * (seed, purpose, record index), so a record never depends on which worker made it or on

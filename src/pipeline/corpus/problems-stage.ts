@@ -1,5 +1,5 @@
 import { problemKey } from '../../core/countdown.js';
-import { defaultCandidates, firstUntaken, MAX_REJECTS, type Problem } from '../../solver/problems.js';
+import { defaultCandidates, firstUntaken, leftoverCandidates, MAX_REJECTS, type Problem } from '../../solver/problems.js';
 import { UsageError } from '../../io/errors.js';
 import type { StageState } from './checkpoint.js';
 import type { RunContext } from './context.js';
@@ -39,7 +39,7 @@ export async function problemsStage(ctx: RunContext, plan: ProblemsPlan, resumed
     );
   /** Undefined when record `index` is its first candidate (the worker's bytes); else the problem it takes. */
   const problemAt = (index: number, first: ProblemCode): Problem | undefined => {
-    const p = firstUntaken<ProblemCode | Problem>(index, first, later, take, exhausted);
+    const p = firstUntaken<ProblemCode | Problem>(index, first, later, take, exhausted, (i) => leftoverCandidates(o.seed, split, i, o.spec));
     return typeof p === 'object' ? p : undefined;
   };
   const task = (start: number, count: number, render: boolean): ProblemTask => ({ kind: 'problems', seed: o.seed, split, spec: o.spec, start, count, render });
