@@ -880,7 +880,10 @@ describe('corpus: shards and merge', () => {
   });
 
   it('takes the shard from SLURM_ARRAY_TASK_ID/COUNT, or from JOB_COMPLETION_INDEX with --shards', () => {
-    expectOk(run([...BASE, '--out', 'slurm1'], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '2', SLURM_ARRAY_TASK_COUNT: '2' }));
+    const slurm = run([...BASE, '--out', 'slurm1'], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '2', SLURM_ARRAY_TASK_COUNT: '2' });
+    expectOk(slurm);
+    // Said under --quiet too: an array task meant to make a whole corpus (a seed sweep) would silently make half.
+    expect(slurm.stderr).toBe('countdown-traces: shard 1/2 from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT: this run makes 1/2 of the corpus; --shard 0/1 makes the whole corpus in an array task\n');
     expectSameFolder('s1', 'slurm1');
     expectOk(run([...BASE, '--shards', '2', '--out', 'k8s0'], { JOB_COMPLETION_INDEX: '0' }));
     expectSameFolder('s0', 'k8s0');

@@ -90,7 +90,11 @@ export function registerCorpus(program: Command, faults?: Faults): void {
         maxFileSize: f.maxFileSize,
       };
       const { shard, from } = resolveShard(f.shard, f.shards, process.env);
-      if (from && from !== '--shard' && !f.quiet) process.stderr.write(`countdown-traces: shard ${shard.index}/${shard.count} from ${from}\n`);
+      // Said even with --quiet: an array task that meant to make a whole corpus (a seed sweep) would make a part of it.
+      if (from && from !== '--shard') {
+        const whole = from.includes('SLURM_ARRAY_TASK_COUNT') ? '; --shard 0/1 makes the whole corpus in an array task' : '';
+        process.stderr.write(`countdown-traces: shard ${shard.index}/${shard.count} from ${from}: this run makes 1/${shard.count} of the corpus${whole}\n`);
+      }
       const settings: RunSettings = {
         out: f.out,
         workers: f.workers ?? availableParallelism(),
