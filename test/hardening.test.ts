@@ -645,7 +645,7 @@ describe('search never writes a line its readers refuse', () => {
   });
 });
 
-describe('SIGINT and SIGTERM remove unfinished outputs', () => {
+describe('SIGINT, SIGTERM and SIGHUP remove unfinished outputs', () => {
   /** Starts a command, waits until its temporary output holds data, sends `signal`, returns its exit. */
   async function interrupt(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
     const child = spawn(process.execPath, [cli, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -672,6 +672,13 @@ describe('SIGINT and SIGTERM remove unfinished outputs', () => {
   it('problems', async () => {
     const r = await interrupt(['problems', '--count', '5000000', '--out', 'sig.jsonl'], 'SIGINT');
     expect(r.code).toBe(130);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-') || f.startsWith('sig'))).toEqual([]);
+  });
+
+  it('SIGHUP too (a closed terminal): it left the temporary file', async () => {
+    const r = await interrupt(['problems', '--count', '5000000', '--out', 'sig.jsonl'], 'SIGHUP');
+    expect(r.code).toBe(129);
+    expect(r.stderr).toBe('countdown-traces: stopped by SIGHUP; sig.jsonl not written\n');
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-') || f.startsWith('sig'))).toEqual([]);
   });
 });

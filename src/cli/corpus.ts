@@ -7,6 +7,7 @@ import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
 import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/settings.js';
 import type { Conditioning } from '../serializers/conditioning.js';
 import { resolveShard } from '../pipeline/corpus/shard.js';
+import { signalExitCode } from '../pipeline/signals.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { integer, listOf, oneOf, seconds, size } from './parse.js';
 import { addProblemSpecOptions, problemSpec, type ProblemSpecFlags } from './problems.js';
@@ -115,7 +116,7 @@ export function registerCorpus(program: Command, faults?: Faults): void {
         process.stderr.write(
           `countdown-traces: stopped by ${err.signal}; ${err.saved ? `saved in ${f.out}: ${err.saved} records` : 'nothing saved yet'}. Resume with:\n  ${err.resume}\n`,
         );
-        process.exitCode = err.signal === 'SIGINT' ? 130 : 143;
+        process.exitCode = signalExitCode(err.signal);
       }
     });
 }

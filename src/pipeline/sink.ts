@@ -10,6 +10,7 @@ import { formatOf, STDIO } from '../io/formats.js';
 import { besideName, fileKey, isSpecialFile } from './paths.js';
 import { removeLeftovers } from './leftovers.js';
 import { alive } from './processes.js';
+import { onStopSignals, signalExitCode } from './signals.js';
 
 /** A temporary file this long untouched, of a process not running here, is an earlier run's. */
 const STALE_TEMP_MS = 60_000;
@@ -43,7 +44,7 @@ const CHUNK = 1 << 20;
  * Writes records (each one JSON text) to a file in the format its name asks for. The file is
  * written under a temporary name and renamed only by `close()`, so a crash or an error never
  * leaves a partial file looking complete; `abort()` removes the temporary file, and so does
- * SIGINT or SIGTERM while it is open (the command then ends with 130 or 143). Writes wait
+ * a stop signal while it is open (the command then ends with 130, 143 or 129). Writes wait
  * for the disk when its buffer is full (backpressure), so a slow disk slows the producer
  * instead of growing memory.
  */
@@ -80,7 +81,7 @@ export class RecordSink {
       if (!special) mkdirp(dirname(path));
       if (!special) removeStaleTemps(path, inputs);
       // A pipe without a reader is waited for in the event loop (openWhenRead): a blocking
-      // open would leave SIGINT and SIGTERM unheard. A fault opening it is the stream's error.
+      // open would leave the stop signals unheard. A fault opening it is the stream's error.
       fd = special && isPipe(path) ? undefined : openSync(this.tmp ?? path, 'w');
     } catch (err) {
       removeEmptyMadeFolders();
@@ -336,21 +337,21 @@ function openPipeIfRead(path: string, done: OpenDone, again: () => void): void {
 }
 
 /**
- * Sinks whose temporary file is on disk. While there is one, SIGINT and SIGTERM remove them
- * all and end the command (130 or 143, as a shell reports those signals) instead of leaving
- * `NAME.tmp-PID` files behind.
+ * Sinks whose temporary file is on disk. While there is one, SIGINT, SIGTERM and SIGHUP (a
+ * closed terminal) remove them all and end the command (130, 143 or 129, as a shell reports
+ * those signals) instead of leaving `NAME.tmp-PID` files behind.
  */
 const open = new Set<RecordSink>();
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** How often an open temporary file is touched, so that removeStaleTemps never takes it for a killed run's. */
 const TEMP_HEARTBEAT_MS = 10_000;
 let heartbeat: NodeJS.Timeout | undefined;
+let stopListening: (() => void) | undefined;
 
 const unfinished = {
   add(sink: RecordSink): void {
     if (open.size === 0) {
-      for (const s of SIGNALS) process.on(s, onSignal);
+      stopListening = onStopSignals(onSignal);
       heartbeat = setInterval(() => {
         for (const s of open) s.touchTemporary();
       }, TEMP_HEARTBEAT_MS);
@@ -360,7 +361,7 @@ const unfinished = {
   },
   delete(sink: RecordSink): void {
     if (open.delete(sink) && open.size === 0) {
-      for (const s of SIGNALS) process.off(s, onSignal);
+      stopListening?.();
       clearInterval(heartbeat);
     }
   },
@@ -370,7 +371,7 @@ const unfinished = {
 function onSignal(signal: NodeJS.Signals): void {
   const names = removeUnfinished();
   process.stderr.write(`countdown-traces: stopped by ${signal}; ${names.join(' and ')} not written\n`);
-  process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.exit(signalExitCode(signal));
 }
 
 /** Removes every temporary file still on disk (a command ending early); returns the names they were for. */

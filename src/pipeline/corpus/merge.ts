@@ -16,6 +16,7 @@ import { PartedFile, type Block } from './parts.js';
 import { BLOCKS, CARD, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
 import { fmtDuration, Progress } from './progress.js';
 import { ProblemTally, renderStats, talliesFromStats, type CorpusTallies } from './stats.js';
+import { onStopSignals, signalExitCode } from '../signals.js';
 
 export interface MergeJob {
   readonly shards: readonly string[];
@@ -210,10 +211,9 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   // A merge is quick to repeat: a signal ends it at once, leaving the lock, so stats and report refuse the half-written folder.
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`countdown-traces: merge stopped by ${signal}; ${dir} is incomplete (no ${MANIFEST}): merge again with --force\n`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.exit(signalExitCode(signal));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopListening = onStopSignals(onSignal);
   // Once merge writes, a failure removes what it wrote (a finished split looks like a corpus),
   // and only that (a non-forced merge may share --out with files of the user's); where that
   // fails too, the lock stays, so stats and report refuse the folder.
@@ -296,8 +296,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     }
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     if (!keepLock) release();
   }
 }

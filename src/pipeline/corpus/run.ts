@@ -18,11 +18,12 @@ import { createRunner, type Runner } from './runner.js';
 import { searchStage } from './search-stage.js';
 import type { StageTally, TallyKind } from './stage-run.js';
 import { ProblemTally, SearchTally } from './stats.js';
+import { onStopSignals, signalExitCode } from '../signals.js';
 
 export type { StageTiming } from './context.js';
 export type { CorpusResult } from './finish.js';
 
-/** A run stopped by SIGINT or SIGTERM after saving a checkpoint. */
+/** A run stopped by a stop signal (SIGINT, SIGTERM, SIGHUP) after saving a checkpoint. */
 export class Interrupted extends Error {
   constructor(
     readonly signal: NodeJS.Signals,
@@ -74,7 +75,7 @@ async function stageTallies<P extends StagePlan, T extends StageTally<T>>(
 /**
  * The corpus command: train and val problems, search records and training sequences of each
  * solver, stats.json, and manifest.json last. Resumable after any crash (`--resume`), stoppable
- * with SIGINT/SIGTERM, shardable (`--shard I/N`, joined by `merge`). `faults` is for tests
+ * with SIGINT/SIGTERM/SIGHUP, shardable (`--shard I/N`, joined by `merge`). `faults` is for tests
  * only (see faults.ts); the command line passes none.
  */
 export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Faults): Promise<CorpusResult> {
@@ -95,13 +96,12 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Fault
   const onSignal = (signal: NodeJS.Signals) => {
     if (ctx?.stopping || !started) {
       process.stderr.write(`countdown-traces: ${signal}: quitting at once; ${started ? 'continue with --resume (from the last checkpoint)' : 'nothing was written'}\n`);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(signalExitCode(signal));
     }
     ctx!.stopping = signal;
     ctx!.progress.always(`countdown-traces: ${signal}: stopping at the next block (again to quit at once)`);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopListening = onStopSignals(onSignal);
   try {
     const start = await decideStart(o, s);
     if (start.kind === 'complete') return { complete: true, alreadyComplete: true, files: [], seconds: 0, timings: [] };
@@ -130,8 +130,7 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Fault
     }
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     if (runner) await runner.destroy();
     release();
   }
