@@ -675,6 +675,19 @@ describe('SIGINT, SIGTERM and SIGHUP remove unfinished outputs', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-') || f.startsWith('sig'))).toEqual([]);
   });
 
+  it('a corpus run stops cleanly at SIGHUP even when its stderr is gone (a closed terminal): it died of the write, exit 1, no checkpoint, the lock left', async () => {
+    const child = spawn(process.execPath, [cli, 'corpus', '--count', '200000', '--val-count', '10', '--solvers', 'dfs', '--workers', '1', '--out', 'hup'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', () => {});
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    while (!existsSync(p('hup/.corpus-checkpoint.json'))) await new Promise((r) => setTimeout(r, 20));
+    const first = statSync(p('hup/.corpus-checkpoint.json')).mtimeMs;
+    child.stderr.destroy();
+    child.kill('SIGHUP');
+    expect(await exited).toBe(129);
+    expect(existsSync(p('hup/.corpus.lock'))).toBe(false);
+    expect(statSync(p('hup/.corpus-checkpoint.json')).mtimeMs).toBeGreaterThan(first); // saved at the stop
+  });
+
   it('SIGHUP too (a closed terminal): it left the temporary file', async () => {
     const r = await interrupt(['problems', '--count', '5000000', '--out', 'sig.jsonl'], 'SIGHUP');
     expect(r.code).toBe(129);

@@ -57,6 +57,11 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(2);
 });
 
+// Standard error that can no longer be written (its terminal closed, hence SIGHUP; its reader
+// gone) is not the command's failure: what it would say is lost, and a run still stops cleanly
+// at a signal (a corpus saves its checkpoint) instead of dying of the write's error.
+process.stderr.on('error', () => {});
+
 /** A UsageError is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
 function report(err: unknown): void {
   if (!(err instanceof UsageError)) throw err;
