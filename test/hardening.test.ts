@@ -322,20 +322,31 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'running']), /running holds an unfinished corpus run \(\.corpus-checkpoint\.json, no manifest\.json\)/);
   });
 
-  it('stats and report read the record files a folder links to (they were left out, exit 0); a loop of links is walked once', () => {
+  it('stats and report read the record files a folder links to (they were left out, exit 0); a link is an alias, read once', () => {
     expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'linked.jsonl']).code).toBe(0);
     mkdirSync(p('gathered/sub'), { recursive: true });
     expect(run(['search', 'dfs', '--problems', 'in.jsonl', '--out', 'gathered/dfs.jsonl']).code).toBe(0);
     symlinkSync('../linked.jsonl', p('gathered/sosp.jsonl'));
-    symlinkSync('..', p('gathered/sub/loop')); // back to gathered: its files are not read twice
-    const stats = run(['stats', 'gathered']);
-    expect(stats.code, stats.stderr).toBe(0);
-    expect(stats.stdout).toMatch(/files read +2\n +records +40\n/);
-    expect(stats.stdout).toMatch(/\nSoS\+\n +records +20\n/);
+    const counts = (r: ReturnType<typeof run>) => {
+      expect(r.code, r.stderr).toBe(0);
+      return /files read +(\d+)\n +records +(\d+)\n/.exec(r.stdout)!.slice(1).map(Number);
+    };
+    expect(counts(run(['stats', 'gathered']))).toEqual([2, 40]);
+    expect(run(['stats', 'gathered']).stdout).toMatch(/\nSoS\+\n +records +20\n/);
     expect(run(['report', 'gathered', '--out', 'gathered.html']).stderr).toMatch(/wrote gathered\.html: 40 records/);
-    // A link to a file the folder holds already reads it twice: refused, named, as two hard links are.
+    // Aliases of what the folder holds (a latest link, a link to a sub-folder, a loop) are not read again.
     symlinkSync('dfs.jsonl', p('gathered/latest.jsonl'));
-    expectRefused(run(['stats', 'gathered']), /gathered\/latest\.jsonl is gathered\/dfs\.jsonl \(the same file\), read twice|gathered\/dfs\.jsonl is gathered\/latest\.jsonl/);
+    symlinkSync('sub', p('gathered/best'));
+    symlinkSync('..', p('gathered/sub/up'));
+    expect(counts(run(['stats', 'gathered']))).toEqual([2, 40]);
+    // A chain of folders each linking twice to the next is walked once (it took exponential time).
+    for (let k = 0; k <= 24; k++) mkdirSync(p(`chain/d${k}`), { recursive: true });
+    for (let k = 0; k < 24; k++) for (const name of ['a', 'b']) symlinkSync(`../d${k + 1}`, p(`chain/d${k}/${name}`));
+    writeFileSync(p('chain/d24/r.jsonl'), text('linked.jsonl'));
+    expect(counts(run(['stats', 'chain/d0']))).toEqual([1, 20]);
+    // Two hard links are two names of equal standing: refused, named, as before.
+    linkSync(p('gathered/dfs.jsonl'), p('gathered/dfs-again.jsonl'));
+    expectRefused(run(['stats', 'gathered']), /gathered\/dfs-again\.jsonl is gathered\/dfs\.jsonl \(the same file\), read twice|gathered\/dfs\.jsonl is gathered\/dfs-again\.jsonl/);
   });
 
   it('a damaged manifest is refused naming it; a file reached twice (beside its corpus, two links in a folder) is refused, not counted twice', () => {

@@ -12,25 +12,49 @@ export const isRecordFileName = (name: string): boolean => RECORD_FILE.test(name
 /**
  * The record files of a folder (any depth, sorted), skipping hidden entries. Symbolic links are
  * followed, as a file or folder named on the command line is: a folder of links gathering
- * runs from elsewhere was read without them, its figures short with exit 0. A link to a
- * folder already being walked (a loop) is not walked again; a broken link with a record
- * file's name is kept, so that its reader names it.
+ * runs from elsewhere was read without them, its figures short with exit 0. A link is an
+ * alias: one to a file or folder the walk reaches anyway (`latest.jsonl -> run-3.jsonl`, a
+ * loop) is not read again. A broken link with a record file's name is kept, so that its
+ * reader names it. (Two hard links are two names of equal standing: the caller refuses them.)
  */
 export function recordFilesIn(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, walking: ReadonlySet<string>) => {
+  const files: Array<{ readonly path: string; readonly key: string | undefined; readonly linked: boolean }> = [];
+  const walked = new Set<string>([identity(dir)!]);
+  // Folders behind links wait until every folder reached by its own name is walked, so that a
+  // file is read under its own name where it has one.
+  const linkedFolders: string[] = [];
+  const walk = (d: string, viaLink: boolean) => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (e.name.startsWith('.') || e.name.includes('.tmp-')) continue;
       const p = join(d, e.name);
-      const kind = e.isSymbolicLink() ? linkedKind(p) : e.isDirectory() ? 'folder' : e.isFile() ? 'file' : 'other';
+      const link = e.isSymbolicLink();
+      const kind = link ? linkedKind(p) : e.isDirectory() ? 'folder' : e.isFile() ? 'file' : 'other';
       if (kind === 'folder') {
-        const key = folderKey(p);
-        if (!walking.has(key)) walk(p, new Set([...walking, key]));
-      } else if ((kind === 'file' || kind === 'broken') && isRecordFileName(e.name)) out.push(p);
+        if (link) linkedFolders.push(p);
+        else enter(p, viaLink);
+      } else if ((kind === 'file' || kind === 'broken') && isRecordFileName(e.name)) {
+        files.push({ path: p, key: kind === 'file' ? identity(p) : undefined, linked: link || viaLink });
+      }
     }
   };
-  walk(dir, new Set([folderKey(dir)]));
-  return out;
+  const enter = (folder: string, viaLink: boolean) => {
+    const key = identity(folder)!;
+    if (walked.has(key)) return; // reached before (a loop, or a second way in)
+    walked.add(key);
+    walk(folder, viaLink);
+  };
+  walk(dir, false);
+  for (let k = 0; k < linkedFolders.length; k++) enter(linkedFolders[k]!, true);
+  // Files by their own names first; a link only when it leads to a file none of those is.
+  const reached = new Set(files.filter((f) => !f.linked).map((f) => f.key));
+  return files
+    .filter((f) => {
+      if (!f.linked || f.key === undefined) return true;
+      if (reached.has(f.key)) return false;
+      reached.add(f.key);
+      return true;
+    })
+    .map((f) => f.path);
 }
 
 /** What a symbolic link leads to. */
@@ -43,10 +67,14 @@ function linkedKind(path: string): 'file' | 'folder' | 'other' | 'broken' {
   }
 }
 
-/** A folder's identity whatever the path to it (device and inode). */
-function folderKey(path: string): string {
-  const st = statSync(path);
-  return `${st.dev}:${st.ino}`;
+/** A file's or folder's identity whatever the path to it (device and inode); undefined when it cannot be read. */
+function identity(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
 }
 
 export function isFolder(path: string): boolean {
