@@ -885,7 +885,9 @@ describe('corpus: shards and merge', () => {
     // Said under --quiet too: an array task meant to make a whole corpus (a seed sweep) would silently make half.
     expect(slurm.stderr).toBe('countdown-traces: shard 1/2 from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT: this run makes 1/2 of the corpus; --shard 0/1 makes the whole corpus in an array task\n');
     expectSameFolder('s1', 'slurm1');
-    expectOk(run([...BASE, '--shards', '2', '--out', 'k8s0'], { JOB_COMPLETION_INDEX: '0' }));
+    const k8s = run([...BASE, '--shards', '2', '--out', 'k8s0'], { JOB_COMPLETION_INDEX: '0' });
+    expectOk(k8s);
+    expect(k8s.stderr).toBe(''); // asked for with --shards: --quiet stays quiet
     expectSameFolder('s0', 'k8s0');
     expectUsageError(run([...BASE, '--shards', '2', '--out', 'nok']), /no shard index/);
     expectUsageError(run([...BASE, '--shard', '2/2', '--out', 'nok']), /outside 0\.\.1/);

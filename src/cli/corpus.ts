@@ -6,7 +6,7 @@ import { formatSize, WORKER_HEAP_MB, type CorpusOptions, type RunSettings } from
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
 import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/settings.js';
 import type { Conditioning } from '../serializers/conditioning.js';
-import { resolveShard } from '../pipeline/corpus/shard.js';
+import { resolveShard, SLURM_ARRAY } from '../pipeline/corpus/shard.js';
 import { signalExitCode } from '../pipeline/signals.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { integer, listOf, oneOf, seconds, size } from './parse.js';
@@ -91,9 +91,11 @@ export function registerCorpus(program: Command, faults?: Faults): void {
         maxFileSize: f.maxFileSize,
       };
       const { shard, from } = resolveShard(f.shard, f.shards, process.env);
-      // Said even with --quiet: an array task that meant to make a whole corpus (a seed sweep) would make a part of it.
-      if (from && from !== '--shard') {
-        const whole = from.includes('SLURM_ARRAY_TASK_COUNT') ? '; --shard 0/1 makes the whole corpus in an array task' : '';
+      // A shard no option asked for (a Slurm array's own) is said even with --quiet: an array task
+      // meant to make a whole corpus (a seed sweep) would make a part of it.
+      const unasked = from === SLURM_ARRAY && shard.count > 1;
+      if (from && from !== '--shard' && (unasked || !f.quiet)) {
+        const whole = from === SLURM_ARRAY ? '; --shard 0/1 makes the whole corpus in an array task' : '';
         process.stderr.write(`countdown-traces: shard ${shard.index}/${shard.count} from ${from}: this run makes 1/${shard.count} of the corpus${whole}\n`);
       }
       const settings: RunSettings = {

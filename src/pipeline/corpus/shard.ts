@@ -40,6 +40,9 @@ function slurmIndex(env: NodeJS.ProcessEnv): number | undefined {
   return (id - min) / step;
 }
 
+/** Where the shard came from when no option asked for one: a Slurm array task's own index and count. */
+export const SLURM_ARRAY = 'SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT';
+
 /**
  * Which shard this run makes: `--shard I/N`; or `--shards N` with the index from a Kubernetes
  * Indexed Job (`JOB_COMPLETION_INDEX`) or a Slurm array (`SLURM_ARRAY_TASK_ID`); or, with
@@ -67,7 +70,7 @@ export function resolveShard(flag: string | undefined, shards: number | undefine
   }
   const slurm = slurmIndex(env);
   if (slurm !== undefined && slurmCount !== undefined) {
-    return { shard: check({ index: slurm, count: slurmCount }, 'SLURM_ARRAY_TASK_ID'), from: 'SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT' };
+    return { shard: check({ index: slurm, count: slurmCount }, 'SLURM_ARRAY_TASK_ID'), from: SLURM_ARRAY };
   }
   return { shard: WHOLE, from: undefined };
 }
