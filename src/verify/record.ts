@@ -71,7 +71,8 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
       sequences = [...threadsOf(rec.trace_dict)].flatMap((t) => t.dict.main_calls.map((text, k) => ({ thread: `${t.at ? `${t.at}.` : ''}main[${k}]`, text })));
     }
   } else {
-    const report = verifyThread(searchPath, { name: 'search_path', kind, ...spec });
+    const heuristic = HEURISTIC_NAMES.includes(rec.heuristic as HeuristicName) ? (rec.heuristic as HeuristicName) : undefined;
+    const report = verifyThread(searchPath, { name: 'search_path', kind, ...spec, heuristic });
     issues.push(...report.issues);
     result = { thread: 'search_path', goal: report.goal, clean: report.issues.length === 0 };
   }

@@ -1,4 +1,5 @@
 /** What checking one thread takes and what it tells the record-level checks. */
+import type { HeuristicName } from '../core/heuristics.js';
 import type { CleanPath } from './clean-path.js';
 import type { VerifyIssue } from './issue.js';
 import type { NodeState } from './node.js';
@@ -16,6 +17,8 @@ export interface ThreadSpec {
   readonly start: NodeState;
   /** APR level of the thread (0 for the root); its spawns and joins name level + 1. */
   readonly level: number;
+  /** dfs: the heuristic a record says it searched by; a text alone is checked under each. */
+  readonly heuristic?: HeuristicName | undefined;
 }
 
 export interface SpawnedChild {

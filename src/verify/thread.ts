@@ -5,7 +5,8 @@
  * meaningless stop the walk after one issue; local ones (arithmetic, repeated numbers) are
  * noted and the walk goes on.
  */
-import { pyIntList, pyStrList, stepString, type Step } from '../core/countdown.js';
+import { combine, pyIntList, pyStrList, stepString, type Step } from '../core/countdown.js';
+import { HEURISTICS, type Heuristic } from '../core/heuristics.js';
 import { readCleanPath, type CleanPath } from './clean-path.js';
 import { quote, type VerifyIssue } from './issue.js';
 import type { LineKind, TraceLine } from '../records/trace-lines.js';
@@ -48,6 +49,8 @@ class Walk {
    * generated child's k is the count of explorations before it.
    */
   private readonly exploresAt = new Map<string, number>();
+  /** dfs: per node id, the numbers each of its Exploring Operations gave, in order (dfsUnfinished). */
+  private readonly exploredNums = new Map<string, number[][]>();
   /** bfs pushes one-number children under the id `parent,0` without printing them as generated. */
   private readonly terminals = new Map<string, NodeState[]>();
   /** Set by a move: the next line must be the Current State of one of these. */
@@ -231,7 +234,12 @@ class Walk {
     const fault = exploreFault(this.current.node.nums, t.step, t.nums);
     if (fault) this.note(l.no, `Exploring Operation: ${stepString(t.step)} ${fault}`);
     this.explored = { step: t.step, nums: t.nums, no: l.no };
-    if (this.spec.kind === 'dfs') this.exploresAt.set(this.current.node.id, (this.exploresAt.get(this.current.node.id) ?? 0) + 1);
+    if (this.spec.kind === 'dfs') {
+      this.exploresAt.set(this.current.node.id, (this.exploresAt.get(this.current.node.id) ?? 0) + 1);
+      const seen = this.exploredNums.get(this.current.node.id) ?? [];
+      seen.push(t.nums);
+      this.exploredNums.set(this.current.node.id, seen);
+    }
   }
 
   private generated(l: ThreadLine, t: Line<'generated'>): void {
@@ -493,5 +501,54 @@ class Walk {
     if (this.spec.kind === 'dfs' && !this.ended && end?.kind === 'state' && this.current && (this.exploresAt.get(this.current.node.id) ?? 0) > 0) {
       this.fail(last, `thread ends where node #${this.current.node.id}, shown again to explore its next child, explores none (truncated?)`);
     }
+    // Nor can it end, without a goal or the window's No solution found., before every node it
+    // expanded has explored each child within the target (a prefix of a DFS read as whole).
+    const unfinished = this.spec.kind === 'dfs' && !this.ended ? this.dfsUnfinished() : undefined;
+    if (unfinished) {
+      this.fail(last, `thread ends with node #${unfinished.id} unfinished: ${unfinished.kept} of its children are within the target, ${unfinished.explored} explored (truncated?)`);
+    }
   }
+
+  /**
+   * dfs: a node the search left with children to explore, under the heuristic its record
+   * names, or under every one a text may have used (it does not say which: one that orders
+   * every node's explorations best first); undefined when, under one of those, every node it
+   * expanded is finished.
+   */
+  private dfsUnfinished(): { id: string; kept: number; explored: number } | undefined {
+    const ids = new Set(this.exploresAt.keys());
+    if (this.current) ids.add(this.current.node.id);
+    const { target } = this.spec;
+    const ordered = (h: Heuristic) => [...this.exploredNums.values()].every((list) => list.every((nums, k) => k === 0 || h(list[k - 1]!, target) <= h(nums, target)));
+    let first: { id: string; kept: number; explored: number } | undefined;
+    const named = this.spec.heuristic;
+    for (const heuristic of (named ? [HEURISTICS[named]] : Object.values(HEURISTICS)).filter(ordered)) {
+      let open: typeof first;
+      for (const id of ids) {
+        const node = this.nodes.get(id);
+        if (!node) continue;
+        const kept = keptChildCount(node.nums, target, heuristic);
+        const explored = this.exploresAt.get(id) ?? 0;
+        if (explored < kept) {
+          open = { id, kept, explored };
+          break;
+        }
+      }
+      if (!open) return undefined;
+      first ??= open;
+    }
+    return first;
+  }
+}
+
+/** The children of a DFS node it keeps (the original's threshold: a heuristic at most the target), terminal ones included. */
+function keptChildCount(nums: readonly number[], target: number, heuristic: Heuristic): number {
+  let n = 0;
+  for (let i = 0; i < nums.length - 1; i++) {
+    for (let j = i + 1; j < nums.length; j++) {
+      const rest = nums.filter((_, k) => k !== i && k !== j);
+      for (const step of combine(nums[i]!, nums[j]!)) if (heuristic([...rest, step.result], target) <= target) n++;
+    }
+  }
+  return n;
 }
