@@ -522,7 +522,10 @@ class Walk {
     const ordered = (h: Heuristic) => [...this.exploredNums.values()].every((list) => list.every((nums, k) => k === 0 || h(list[k - 1]!, target) <= h(nums, target)));
     let first: { id: string; kept: number; explored: number } | undefined;
     const named = this.spec.heuristic;
-    for (const heuristic of (named ? [HEURISTICS[named]] : Object.values(HEURISTICS)).filter(ordered)) {
+    const possible = named ? [HEURISTICS[named]] : Object.values(HEURISTICS);
+    // A text in no best-first order is still judged finished or not (its order is not this check's).
+    const byOrder = possible.filter(ordered);
+    for (const heuristic of byOrder.length > 0 ? byOrder : possible) {
       let open: typeof first;
       for (const id of ids) {
         const node = this.nodes.get(id);
