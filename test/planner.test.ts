@@ -124,6 +124,23 @@ describe('the APR planner', () => {
     expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
   });
 
+  it('a thread whose children fit no spawn beside its first expansion expands that node narrower and still splits (it narrowed its whole search, often to a beam of 1)', () => {
+    // Six numbers, beam 18, 2,048 tokens: every root searched alone with a beam of 1, none solved.
+    const settings = testSettings('apr', 2048, { minBeam: 18, maxBeam: 18, maxSubBeam: 20 });
+    let split = 0;
+    let solved = 0;
+    [...defaultProblems(3, 'train', spec(6), 10, new Set())].forEach((p, i) => {
+      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(3, 'apr', i), settings);
+      const record = JSON.parse(Buffer.from(made.json).toString('latin1')) as { thread_count: number; rating: number };
+      expect(made.overflows).toBe(0);
+      expect(verifyRecord(record), `record ${i}`).toEqual([]);
+      if (record.thread_count > 1) split++;
+      if (made.solved) solved++;
+    });
+    expect(split).toBeGreaterThanOrEqual(8);
+    expect(solved).toBeGreaterThan(0);
+  });
+
   it('a child the join could not take, whatever it finds, is not searched (every such child was searched in full, then dropped)', () => {
     // At 1,024 tokens the joins of five- and six-number spawns rarely have room: 158 children
     // were searched for each one written. Counted here: the child threads that began a search.

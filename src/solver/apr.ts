@@ -209,11 +209,18 @@ class AprRun {
       // Too big for one sequence: its first expansion's children become threads of their own.
       this.restore(t, trial.first.after);
       // Every wave leaves room for a later child's goal (or the closing line).
-      const spawned = this.spawnAt(t, trial.first, Math.max(t.budget.cost(EXHAUSTED), goalReserve(thread)));
-      // A spawn that could hand out no child (none fit its blocks) is no split: the thread narrows.
+      const reserve = Math.max(t.budget.cost(EXHAUSTED), goalReserve(thread));
+      const spawned = this.spawnAt(t, trial.first, reserve);
       if (spawned.kind === 'spawned' && spawned.handed > 0) {
         if (!thread.goal) t.budget.add(EXHAUSTED);
         return done(ENDED, beam);
+      }
+      // None fit their blocks beside an expansion that wide: the same node expanded narrower,
+      // its fewer children handed out (before, the whole search narrowed, often to a beam of 1).
+      const narrower = spawned.kind === 'spawned' ? this.narrowed(t, trial.first, reserve) : undefined;
+      if (narrower && this.spawnAll(t, narrower.kept, reserve).handed > 0) {
+        if (!thread.goal) t.budget.add(EXHAUSTED);
+        return done(ENDED, narrower.beam);
       }
     }
     // At the deepest level, with children too small to be threads or none that fit, or with a
@@ -409,6 +416,26 @@ class AprRun {
     expandBeam(this.ctx, site.node, site.kept.length, thread.events);
     budget.countSince(mark);
     return site.kept.slice(0, MAX_CHILDREN);
+  }
+
+  /**
+   * Expands the site's node again with the widest beam below its own whose children's spawn
+   * and join lines fit (the thread is then after that expansion); undefined when none does.
+   */
+  private narrowed(t: Running, site: Site, reserve: number): { readonly kept: readonly SearchNode[]; readonly beam: number } | undefined {
+    const { budget, thread } = t;
+    const level = thread.level + 1;
+    for (let w = Math.min(site.kept.length, MAX_CHILDREN) - 1; w >= 1; w--) {
+      this.restore(t, site.before);
+      const mark = budget.mark();
+      const { kept, goal } = expandBeam(this.ctx, site.node, w, thread.events);
+      budget.countSince(mark);
+      if (goal || kept.length === 0) return undefined;
+      const kids = kept.map((node) => newThread(node, level));
+      const blocks = budget.cost({ type: 'spawn', level, children: kids }) + budget.cost({ type: 'join', level, children: kids });
+      if (budget.fits(blocks + Math.max(reserve, goalReserve(thread)))) return { kept, beam: w };
+    }
+    return undefined;
   }
 
   /**
