@@ -261,9 +261,11 @@ describe('search', () => {
     expect(grades.slice(5).map((g) => [g.kind, g.valid, g.solved, g.line])).toEqual(golden.map((g, i) => ['record', true, (g.search_path as string).includes('Goal Reached'), i + 1]));
     // Python's separators, as every record here.
     expect(readFileSync(join(dir, 'grades.jsonl'), 'utf8').split('\n')[0]).toBe(
-      '{"file": "outputs.jsonl", "line": 1, "index": 0, "kind": "sequence", "valid": true, "solved": true, "issues": [], ' +
+      '{"file": "outputs.jsonl", "line": 1, "index": 0, "kind": "sequence", "valid": true, "solved": true, "issues": [], "over_window": 0, ' +
         '"reference": {"rating": 0.9939236111111112, "verdict": "Valid path.", "apr_solved": true}}',
     );
+    // The golden records' sequences over the 4,096 window (what --strict fails on, no issue of theirs) are counted in their grades.
+    expect(grades.slice(5).reduce((n, g) => n + (g.over_window as number), 0)).toBe(30);
     // What the reference's evaluation says (test/reference-grade.test.ts checks it against the scripts): it reads only the
     // final path, so wrong arithmetic elsewhere passes there (output 2); metric_fn takes the target from the text, so a text
     // for another problem passes it too, where eval_apr's check (given the problem) fails it (output 4).

@@ -48,6 +48,8 @@ export interface Grade {
   readonly valid: boolean;
   readonly solved: boolean;
   readonly issues: readonly string[];
+  /** Its sequences over the window (0 without one): what `--strict` fails on, which is no issue of its own. */
+  readonly overWindow: number;
   /** What the reference's evaluation would say of its search's text; undefined for a problem record, a child thread's line or an unreadable line. */
   readonly reference: ReferenceGrade | undefined;
 }
@@ -141,7 +143,7 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
 function gradeJson(g: Grade): PyJson {
   const r = g.reference;
   const reference = r ? { rating: r.rating === null ? null : new PyFloat(r.rating), verdict: r.verdict, apr_solved: r.aprSolved } : null;
-  return { file: g.file, line: g.line, index: g.index, kind: g.kind, valid: g.valid, solved: g.solved, issues: [...g.issues], reference };
+  return { file: g.file, line: g.line, index: g.index, kind: g.kind, valid: g.valid, solved: g.solved, issues: [...g.issues], over_window: g.overWindow, reference };
 }
 
 /**
@@ -176,7 +178,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
   /** The grades sink's last wait, if it asked for one. */
   let room: Promise<void> | undefined;
   /** Reports a record's or line's findings, and grades it; `solved`: its text ends at the goal. */
-  const finish = (where: string, findings: readonly string[], at: Pick<Grade, 'line' | 'index' | 'kind' | 'reference'> | undefined, solved: boolean) => {
+  const finish = (where: string, findings: readonly string[], at: Pick<Grade, 'line' | 'index' | 'kind' | 'reference' | 'overWindow'> | undefined, solved: boolean) => {
     if (grade && at) room = grade({ file, ...at, valid: findings.length === 0, solved: findings.length === 0 && solved, issues: findings }) ?? room;
     if (findings.length === 0) return;
     sum.badRecords++;
@@ -190,17 +192,19 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
     if (n === undefined) counted.set(text, (n = countTextTokens(text)));
     return n;
   };
-  /** Measures one sequence: its tokens against the window and against what its line claims. */
-  const measure = (where: string, thread: string, text: string, claimed: unknown, findings: string[]) => {
+  /** Measures one sequence: its tokens against the window and against what its line claims; 1 when it is over the window, else 0. */
+  const measure = (where: string, thread: string, text: string, claimed: unknown, findings: string[]): number => {
     sum.sequences++;
-    if (window <= 0 && claimed === undefined) return;
+    if (window <= 0 && claimed === undefined) return 0;
     const tokens = sequenceLength(textTokens(text));
     if (claimed !== undefined && typeof claimed !== 'number') findings.push(`${thread}: "tokens" ${shownValue(claimed)} is not a number`);
     else if (claimed !== undefined && claimed !== tokens) findings.push(`${thread}: "tokens" says ${String(claimed)}, the text has ${tokens}`);
     if (window > 0 && tokens > window) {
       sum.overflows++;
       job.report(`${where} ${thread}: sequence of ${tokens} tokens is over the ${window}-token window`);
+      return 1;
     }
+    return 0;
   };
 
   /** The files to read: a corpus folder's data files, each first checked against its manifest (a missing one is not read). */
@@ -252,11 +256,11 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         const findings = [...g.findings];
         for (const i of issues) if (i.entry === k) findings.push(`${i.thread}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
         const name = sequenceName(g.seq);
-        measure(g.where, name, g.seq.text, g.claimed, findings);
+        const overWindow = measure(g.where, name, g.seq.text, g.claimed, findings);
         // The reference grades a search from its start: a line of the root thread, or a text alone.
         const top = g.seq.thread === undefined || g.seq.thread === 'root';
         const reference = grade && top ? referenceGrade(g.seq.text, g.seq.problem) : undefined;
-        finish(g.where, findings, { line: g.line, index: g.index, kind: 'sequence', reference }, sequenceOutcome(g.seq.text) === 'solved');
+        finish(g.where, findings, { line: g.line, index: g.index, kind: 'sequence', reference, overWindow }, sequenceOutcome(g.seq.text) === 'solved');
       }
       group = [];
       counted = new Map(); // memory stays flat over a sequences file
@@ -268,7 +272,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       ? readRecordsTolerant(file, (i) => {
           if (i.line === undefined) return;
           // A line skipped has a place (and a grade); a comma out of place in an array costs no record.
-          const at = i.code === undefined ? { line: i.line, index: place++, kind: 'unreadable' as const, reference: undefined } : undefined;
+          const at = i.code === undefined ? { line: i.line, index: place++, kind: 'unreadable' as const, reference: undefined, overWindow: 0 } : undefined;
           finish(`${file}:${i.line}`, [i.message], at, false);
         })
       : readRecords(file);
@@ -296,11 +300,12 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       sum.records++;
       counted = new Map();
       const findings: string[] = [];
+      let overWindow = 0;
       for (const i of verifyRecord(value)) findings.push(issueText(i));
       const traceOk = findings.length === 0;
       const rec = value as Record<string, unknown>;
       if (rec && typeof rec === 'object' && (typeof rec.search_path === 'string' || hasTraceDict(rec))) {
-        for (const t of threadsOf(recordTraceDict(rec))) t.dict.main_calls.forEach((text, k) => measure(where, `${t.name}#${k}`, text, undefined, findings));
+        for (const t of threadsOf(recordTraceDict(rec))) t.dict.main_calls.forEach((text, k) => (overWindow += measure(where, `${t.name}#${k}`, text, undefined, findings)));
         // Default-mode records carry thread figures: they must be the text's (as stats counts
         // them). Recounted only from a sound trace: a broken trace_dict has its findings already.
         const wrong = (traceOk && figureFieldFaults(rec, () => recordFigures(rec, textTokens))) || [];
@@ -312,7 +317,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       const text = grade && searched ? searchText(rec) : undefined;
       const reference = text === undefined ? undefined : referenceGrade(text, isNumberList(rec.nums) && typeof rec.target === 'number' ? { nums: rec.nums, target: rec.target } : undefined);
       // Solved is read from a sound record only: a broken trace has its findings, and no text to read.
-      finish(where, findings, { line, index: at, kind: 'record', reference }, searched && findings.length === 0 && recordSolved(rec));
+      finish(where, findings, { line, index: at, kind: 'record', reference, overWindow }, searched && findings.length === 0 && recordSolved(rec));
     }
     flush();
     if (room) await room;
