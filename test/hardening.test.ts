@@ -996,6 +996,10 @@ describe('verify reads sequences files as text', () => {
     const page = run(['inspect', '--record', 'claims.jsonl:2', '--html', 'claims.html']);
     expect(page.code).toBe(0);
     expect(page.stderr).toMatch(/\ncountdown-traces: warning: the record does not verify: solution: solution ends with/);
+    // A token field off by one, which verify names, is warned of too (inspect said nothing).
+    const counted = { ...rec, token_count: (rec as unknown as { token_count: number }).token_count + 1 };
+    write('claims-t.jsonl', [counted]);
+    expect(run(['inspect', '--record', 'claims-t.jsonl:0']).stdout).toMatch(/\nwarning +the record's token fields disagree with its text: token_count \d+ \(the text: \d+\)\n/);
   });
 
   it('a text kept beside its problem (a model output with its prompt) is checked against that problem', () => {

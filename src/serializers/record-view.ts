@@ -266,6 +266,8 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   out.push(`sequences ${int(m.min)} / ${int(m.median)} / ${int(m.max)} tokens (min / median / max, with <s> and </s>); by length ${lengthBins(lengths)}`);
   const faults = figureFieldFaults(record, () => f) ?? [];
   if (faults.length > 0) out.push(`warning   the record's figure fields disagree with its text: ${faults.join(', ')}`);
+  const tokenFaults = tokenFieldDisagreements(record, textTokens);
+  if (tokenFaults.length > 0) out.push(`warning   the record's token fields disagree with its text: ${tokenFaults.join(', ')}`);
   let at = 0;
   const seqLengths = threads.map((t) => lengths.slice(at, (at += t.sequences.length)));
   threads.forEach((t, i) => {
