@@ -927,7 +927,7 @@ describe('verify reads sequences files as text', () => {
     writeFileSync(p('bad.json'), JSON.stringify(arr.map((s, i) => (i === j ? corrupt(s) : s))));
     const b = run(['verify', 'bad.json']);
     expect(b.code).toBe(1);
-    expect(b.stdout).toMatch(new RegExp(`bad.json:1 element ${j + 1} sequence line \\d+: Exploring Operation: .* is wrong arithmetic`));
+    expect(b.stdout).toMatch(new RegExp(`bad.json:1 element ${j} sequence line \\d+: Exploring Operation: .* is wrong arithmetic`));
   });
 
   it('checks record, thread and tokens against the texts', () => {

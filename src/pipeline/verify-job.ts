@@ -282,7 +282,8 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       index++;
       const at = place++;
       // In a JSON array (often one line) an element is also named by its place.
-      const item = sequenceItem(value, array ? `${file}:${line} element ${index}` : `${file}:${line}`, line, at);
+      // Numbered from 0, as a record is (`record 0`) and as its grade's `index` is.
+      const item = sequenceItem(value, array ? `${file}:${line} element ${index - 1}` : `${file}:${line}`, line, at);
       if (item) {
         sum.sequenceLines++;
         const last = group[group.length - 1];
