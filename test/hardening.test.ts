@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch, type RecordMaker } from '../src/pipeline/make-record.js';
 import { makeSearchOrExplain } from '../src/pipeline/search-job.js';
 import { LINE_LIMIT } from '../src/records/lines.js';
-import { mkdirp, removeEmptyMadeFolders } from '../src/pipeline/mkdirp.js';
+import { inFolder, mkdirp, removeEmptyMadeFolders } from '../src/pipeline/mkdirp.js';
+import { writePage } from '../src/report/page-text.js';
 import { RecordSink } from '../src/pipeline/sink.js';
 import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
 import { describeRecord } from '../src/serializers/record-view.js';
@@ -576,12 +577,23 @@ describe('every fault is one line and exit 2', () => {
     writeFileSync(p('had/mine.txt'), 'x');
     expectRefused(run(['search', 'sosp', '--problems', 'late-fault.jsonl', '--out', 'had/new/o.jsonl']), /late-fault\.jsonl:2/);
     expect(readdirSync(p('had'))).toEqual(['mine.txt']);
-    // A page's writer takes them back by the same rule; a folder holding anything stays.
-    mkdirp(p('page/x/y'));
-    writeFileSync(p('page/x/other.txt'), 'x');
+    // A page's writer takes them back by the same rule (a write that fails after its folders were
+    // made: here its text is no text); a folder holding anything stays.
+    expect(() => writePage(p('page/x/y/p.html'), 123 as unknown as string)).toThrow(/cannot write/);
+    expect(existsSync(p('page'))).toBe(false);
+    mkdirp(p('kept/x/y'));
+    writeFileSync(p('kept/x/other.txt'), 'x');
     removeEmptyMadeFolders();
-    expect(existsSync(p('page/x/y'))).toBe(false);
-    expect(readdirSync(p('page/x'))).toEqual(['other.txt']);
+    expect(existsSync(p('kept/x/y'))).toBe(false);
+    expect(readdirSync(p('kept/x'))).toEqual(['other.txt']);
+    // A folder taken back by another run between this one's mkdir and its open is made again.
+    let tries = 0;
+    const made = inFolder(p('again'), () => {
+      if (tries++ === 0) rmSync(p('again'), { recursive: true }); // the other run, at the worst moment
+      writeFileSync(p('again/f'), 'x');
+      return 'made';
+    });
+    expect([made, tries]).toEqual(['made', 2]);
   });
 
   it('refused, not bent: reference val without the train file, --fit/--max-depth/--wave with --window 0, an empty problems file, labels empty or alike', () => {

@@ -29,6 +29,22 @@ export function mkdirp(dir: string): void {
 }
 
 /**
+ * Makes `dir` (mkdirp) and runs `make` there; once more when the folder went meanwhile: another
+ * run's failed output may take back a folder both made at once (removeEmptyMadeFolders), between
+ * this run's mkdir and its open.
+ */
+export function inFolder<T>(dir: string, make: () => T): T {
+  mkdirp(dir);
+  try {
+    return make();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirp(dir);
+    return make();
+  }
+}
+
+/**
  * Removes the folders mkdirp made that are empty, innermost first: an output that failed leaves
  * no new folders behind. Never a folder it did not make, nor one that holds anything (another
  * output of the run, a file someone put there): rmdir refuses those, and they stay.

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { ByteText } from '../serializers/bytes.js';
 import { describeSystemError, UsageError } from '../io/errors.js';
-import { mkdirp, removeEmptyMadeFolders } from './mkdirp.js';
+import { inFolder, removeEmptyMadeFolders } from './mkdirp.js';
 import { formatOf, STDIO } from '../io/formats.js';
 import { besideName, fileKey, isSpecialFile } from './paths.js';
 import { removeLeftovers } from './leftovers.js';
@@ -78,11 +78,16 @@ export class RecordSink {
     this.tmp = special ? undefined : besideName(path, 'tmp');
     let fd: number | undefined;
     try {
-      if (!special) mkdirp(dirname(path));
-      if (!special) removeStaleTemps(path, inputs);
       // A pipe without a reader is waited for in the event loop (openWhenRead): a blocking
       // open would leave the stop signals unheard. A fault opening it is the stream's error.
-      fd = special && isPipe(path) ? undefined : openSync(this.tmp ?? path, 'w');
+      if (special) fd = isPipe(path) ? undefined : openSync(path, 'w');
+      else {
+        const tmp = this.tmp!;
+        fd = inFolder(dirname(path), () => {
+          removeStaleTemps(path, inputs);
+          return openSync(tmp, 'w');
+        });
+      }
     } catch (err) {
       removeEmptyMadeFolders();
       throw describeSystemError(err, `cannot write ${path}`) ?? err;
@@ -200,6 +205,7 @@ export class RecordSink {
             stuck.push(r.sink.path); // its earlier file's second name went meanwhile
           }
         }
+        removeEmptyMadeFolders(); // a folder made for an output put back is empty only now
         if (back.length + lost.length + stuck.length === 0 || !(err instanceof UsageError)) throw err;
         const said = [
           ...(back.length > 0 ? [`${back.join(' and ')} left as before this run`] : []),

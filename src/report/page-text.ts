@@ -1,7 +1,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeSystemError } from '../io/errors.js';
-import { mkdirp, removeEmptyMadeFolders } from '../pipeline/mkdirp.js';
+import { inFolder, removeEmptyMadeFolders } from '../pipeline/mkdirp.js';
 import { besideName, isSpecialFile } from '../pipeline/paths.js';
 
 /** Text for HTML element content and attribute values. */
@@ -33,8 +33,7 @@ export function writePage(path: string, html: string): void {
   }
   const tmp = besideName(path, 'tmp');
   try {
-    mkdirp(dirname(path));
-    writeFileSync(tmp, html);
+    inFolder(dirname(path), () => writeFileSync(tmp, html));
     renameSync(tmp, path);
   } catch (err) {
     try {
