@@ -153,7 +153,7 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
     return;
   }
   yield* parsed(cutter.end());
-  if (!any) issue({ file, message: skipped > 0 ? `no records: its ${skipped === 1 ? 'one line was' : `${skipped} lines were`} skipped` : 'empty: no records', code: 'empty' });
+  if (!any) issue({ file, message: skipped > 0 ? `no records: ${skipped === 1 ? 'one line' : `${skipped} lines`} skipped, and no other` : 'empty: no records', code: 'empty' });
 }
 
 /** Records handed over per batch from a JSON array. */
