@@ -339,12 +339,12 @@ class ListedProblem implements Problem {
   }
 }
 
-const listed = new Map<string, ReadonlyArray<{ readonly nums: readonly number[]; readonly target: number }> | undefined>();
+const listedSplits = new Map<string, ReadonlyArray<{ readonly nums: readonly number[]; readonly target: number }> | undefined>();
 
 /** The solvable problems of a split, each multiset once, in a fixed order; undefined where problemsInSplit cannot count them (memoised). */
 function listedProblems(spec: ProblemSpec, split: Split): ReadonlyArray<{ readonly nums: readonly number[]; readonly target: number }> | undefined {
   const key = `${split} ${spec.minNumbers} ${spec.maxNumbers} ${spec.minTarget} ${spec.maxTarget} ${spec.maxNumber}`;
-  if (listed.has(key)) return listed.get(key);
+  if (listedSplits.has(key)) return listedSplits.get(key);
   let out: Array<{ nums: readonly number[]; target: number }> | undefined;
   if (problemsInSplit(spec, split) !== undefined) {
     out = [];
@@ -355,7 +355,7 @@ function listedProblems(spec: ProblemSpec, split: Split): ReadonlyArray<{ readon
       });
     }
   }
-  listed.set(key, out);
+  listedSplits.set(key, out);
   return out;
 }
 
