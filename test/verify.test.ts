@@ -405,6 +405,14 @@ describe('original SoS searches (dfs, bfs)', () => {
     // The whole unsolved search is finished: every node it expanded explored each child within the target.
     expect(verifyRecord(r)).toEqual([]);
   });
+  it('a dfs text for a target below 2, or far past any problem, is not judged finished or not (mult_heuristic threw: verify died with a stack)', () => {
+    const r = structuredClone(SOS_RECORDS[1]!);
+    for (const target of [1, 0, 1e18]) {
+      const cut = { ...r, target, search_path: `Current State: ${target}:[30, 15, 48, 7], Operations: []\n`, rating: 0 };
+      expect(() => verifyRecord(cut)).not.toThrow();
+      expect(verifyRecord(cut).some((i) => /unfinished/.test(i.message))).toBe(false);
+    }
+  });
   it('a dfs return to the parent must show the parent', () => {
     const r = structuredClone(SOS_RECORDS[1]!);
     const n = lineOf(r.search_path, /^Moving to Node #0,0$/) + 1;

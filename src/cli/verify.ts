@@ -16,7 +16,7 @@ export function registerVerify(program: Command): void {
       integer('--window', 0),
     )
     .option('--strict', 'also fail when a sequence is over the window')
-    .option('--grades <file>', 'also write a verdict per record and sequence line, as JSON Lines: {file, line, index, kind, valid, solved, issues} (grading a model\'s outputs)')
+    .option('--grades <file>', 'also write a verdict per record and sequence line, as JSON Lines: {file, line, index, kind, valid, solved, issues, over_window, reference} (grading a model\'s outputs)')
     .action(async (files: string[], o: { window?: number; strict?: boolean; grades?: string }) => {
       const { runVerify, verifyFailed, verifySummaryLine } = await import('../pipeline/verify-job.js');
       // Grades on standard output keep it to themselves: findings and the summary go to standard error.

@@ -10,12 +10,14 @@ const RECORD_FILE = /\.(jsonl|json)(\.gz)?$/;
 export const isRecordFileName = (name: string): boolean => RECORD_FILE.test(name);
 
 /**
- * The record files of a folder (any depth, sorted), skipping hidden entries. Symbolic links are
+ * The record files of a folder (any depth, each folder's entries sorted; folders behind links
+ * after those reached by their own names), skipping hidden entries. Symbolic links are
  * followed, as a file or folder named on the command line is: a folder of links gathering
  * runs from elsewhere was read without them, its figures short with exit 0. A link is an
  * alias: one to a file or folder the walk reaches anyway (`latest.jsonl -> run-3.jsonl`, a
  * loop) is not read again. A broken link with a record file's name is kept, so that its
- * reader names it. (Two hard links are two names of equal standing: the caller refuses them.)
+ * reader names it. (Two hard links reached by their own names are two names of equal
+ * standing: the caller refuses them.)
  */
 export function recordFilesIn(dir: string): string[] {
   const files: Array<{ readonly path: string; readonly key: string | undefined; readonly linked: boolean }> = [];

@@ -516,6 +516,10 @@ class Walk {
    * expanded is finished.
    */
   private dfsUnfinished(): { id: string; kept: number; explored: number } | undefined {
+    // No heuristic judges a target below 2 (mult_heuristic has no factors: the problem's own
+    // finding says so), and one past 10^12 would cost mult_heuristic's factor list more than
+    // the check is worth (a model's text, not a problem this tool makes).
+    if (this.spec.target < 2 || this.spec.target > MAX_JUDGED_TARGET) return undefined;
     const ids = new Set(this.exploresAt.keys());
     if (this.current) ids.add(this.current.node.id);
     const { target } = this.spec;
@@ -543,6 +547,9 @@ class Walk {
     return first;
   }
 }
+
+/** The largest target whose DFS texts are judged finished or not (its factors: 10^6 steps). */
+const MAX_JUDGED_TARGET = 1e12;
 
 /** The children of a DFS node it keeps (the original's threshold: a heuristic at most the target), terminal ones included. */
 function keptChildCount(nums: readonly number[], target: number, heuristic: Heuristic): number {
