@@ -44,13 +44,12 @@ class Walk {
   /** Per parent id, the child index k of its last generated child. */
   private readonly lastChild = new Map<string, number>();
   /**
-   * dfs: per node id, its Exploring Operation lines so far (across its re-entries). Every kept
-   * child takes the next index, one-number children too (they print no Generated Node), so a
-   * generated child's k is the count of explorations before it.
+   * dfs: per node id, the numbers each of its Exploring Operation lines gave so far, in order
+   * (across its re-entries). Every kept child takes the next index, one-number children too
+   * (they print no Generated Node), so a generated child's k is the count of explorations
+   * before it; dfsUnfinished reads their order.
    */
-  private readonly exploresAt = new Map<string, number>();
-  /** dfs: per node id, the numbers each of its Exploring Operations gave, in order (dfsUnfinished). */
-  private readonly exploredNums = new Map<string, number[][]>();
+  private readonly explorations = new Map<string, number[][]>();
   /** bfs pushes one-number children under the id `parent,0` without printing them as generated. */
   private readonly terminals = new Map<string, NodeState[]>();
   /** Set by a move: the next line must be the Current State of one of these. */
@@ -102,6 +101,11 @@ class Walk {
   private fail(line: number, message: string): never {
     this.note(line, message);
     throw new Stop();
+  }
+
+  /** dfs: how many Exploring Operations node `id` has made so far. */
+  private explores(id: string): number {
+    return this.explorations.get(id)?.length ?? 0;
   }
 
   private get lastNo(): number {
@@ -235,10 +239,9 @@ class Walk {
     if (fault) this.note(l.no, `Exploring Operation: ${stepString(t.step)} ${fault}`);
     this.explored = { step: t.step, nums: t.nums, no: l.no };
     if (this.spec.kind === 'dfs') {
-      this.exploresAt.set(this.current.node.id, (this.exploresAt.get(this.current.node.id) ?? 0) + 1);
-      const seen = this.exploredNums.get(this.current.node.id) ?? [];
+      const seen = this.explorations.get(this.current.node.id) ?? [];
       seen.push(t.nums);
-      this.exploredNums.set(this.current.node.id, seen);
+      this.explorations.set(this.current.node.id, seen);
     }
   }
 
@@ -261,7 +264,7 @@ class Walk {
         ? `node #${t.id} does not come after #${id.parent},${last}`
         : `node #${t.id} is out of order: #${id.parent},${last + 1} is due`);
     }
-    const explores = spec.kind === 'dfs' ? this.exploresAt.get(id.parent) : undefined;
+    const explores = spec.kind === 'dfs' ? this.explorations.get(id.parent)?.length : undefined;
     if (explores !== undefined && id.k !== explores - 1) {
       this.fail(l.no, `node #${t.id} follows Exploring Operation ${explores} at #${id.parent}: #${id.parent},${explores - 1} is due`);
     }
@@ -498,7 +501,7 @@ class Walk {
     if (this.spec.kind === 'dfs' && !this.ended && end?.kind === 'generated') {
       this.fail(last, `thread ends right after Generated Node #${end.id}, where the move to it is due (truncated?)`);
     }
-    if (this.spec.kind === 'dfs' && !this.ended && end?.kind === 'state' && this.current && (this.exploresAt.get(this.current.node.id) ?? 0) > 0) {
+    if (this.spec.kind === 'dfs' && !this.ended && end?.kind === 'state' && this.current && this.explores(this.current.node.id) > 0) {
       this.fail(last, `thread ends where node #${this.current.node.id}, shown again to explore its next child, explores none (truncated?)`);
     }
     // Nor can it end, without a goal or the window's No solution found., before every node it
@@ -520,10 +523,10 @@ class Walk {
     // finding says so), and one past 10^12 would cost mult_heuristic's factor list more than
     // the check is worth (a model's text, not a problem this tool makes).
     if (this.spec.target < 2 || this.spec.target > MAX_JUDGED_TARGET) return undefined;
-    const ids = new Set(this.exploresAt.keys());
+    const ids = new Set(this.explorations.keys());
     if (this.current) ids.add(this.current.node.id);
     const { target } = this.spec;
-    const ordered = (h: Heuristic) => [...this.exploredNums.values()].every((list) => list.every((nums, k) => k === 0 || h(list[k - 1]!, target) <= h(nums, target)));
+    const ordered = (h: Heuristic) => [...this.explorations.values()].every((list) => list.every((nums, k) => k === 0 || h(list[k - 1]!, target) <= h(nums, target)));
     let first: { id: string; kept: number; explored: number } | undefined;
     const named = this.spec.heuristic;
     const possible = named ? [HEURISTICS[named]] : Object.values(HEURISTICS);
@@ -535,7 +538,7 @@ class Walk {
         const node = this.nodes.get(id);
         if (!node) continue;
         const kept = keptChildCount(node.nums, target, heuristic);
-        const explored = this.exploresAt.get(id) ?? 0;
+        const explored = this.explores(id);
         if (explored < kept) {
           open = { id, kept, explored };
           break;
