@@ -229,6 +229,15 @@ describe('search', () => {
     expect(e.stdout).toMatch(/; 1 file without records$/m);
   });
 
+  it('verify grades a model output stuck in a long run without a space or digit (it ran out of heap at 25 MB)', () => {
+    // 3 MB of one letter: one piece the fast counter hands whole to the BPE merge loop.
+    writeFileSync(join(dir, 'stuck.jsonl'), JSON.stringify({ nums: [68, 86, 61, 3], target: 76, text: 'A'.repeat(3_000_000) }) + '\n');
+    const r = run('verify', 'stuck.jsonl', '--grades', 'stuck-grades.jsonl');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/sequence of 750004 tokens is over the 4096-token window/);
+    expect(jsonl('stuck-grades.jsonl').map((g) => [g.valid, g.solved, g.over_window])).toEqual([[false, false, 1]]);
+  });
+
   it('verify --grades writes one verdict per record and sequence line, in order: valid, and solved only when valid', () => {
     const recs = readFileSync(goldenPath('sosp_s0_beam5_on_problems_s42.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 40).map((l) => JSON.parse(l) as Record<string, unknown>);
     const solved = recs.find((r) => (r.search_path as string).includes('Goal Reached'))!;

@@ -25,28 +25,14 @@
  * character may become several byte-fallback tokens, which breaks the ordering argument, and ' '
  * has a twin in U+2581.
  */
-import { createRequire } from 'node:module';
-import type { LlamaTokenizer } from 'llama-tokenizer-js';
+import { bpeTokenCount } from './bpe.js';
+import { tokenizer } from './library.js';
 import { PieceTrie, ROOT } from './piece-cache.js';
 import { FIRST_PIECE_TOKENS, PIECE_TOKENS } from './trace-pieces.js';
 
-/**
- * The full tokenizer, loaded on first use: building it decodes its whole vocabulary (about
- * 0.14 s), which only a text holding a piece outside trace-pieces.ts makes a command pay.
- * Node loads the ES module synchronously from 20.19 on; older Node 20 loads it here.
- */
-const early: LlamaTokenizer | undefined = process.features.require_module ? undefined : (await import('llama-tokenizer-js')).default;
-let loaded = early;
-function tokenizer(): LlamaTokenizer {
-  return (loaded ??= (createRequire(import.meta.url)('llama-tokenizer-js') as { default: LlamaTokenizer }).default);
-}
+export { fullTokenizerBuilt } from './library.js';
 
-/** Whether this process has built the full tokenizer (always, on a Node 20 older than 20.19). */
-export function fullTokenizerBuilt(): boolean {
-  return loaded !== undefined;
-}
-
-/** Reference count: the full tokenizer, no BOS, with its default preceding space. */
+/** The oracle: the library's own encode, no BOS, with its default preceding space (slow; tests). */
 export function slowCountTextTokens(text: string): number {
   return tokenizer().encode(text, false).length;
 }
@@ -126,8 +112,7 @@ function pieceTokens(trie: PieceTrie, bytes: Uint8Array, start: number, end: num
   const hit = trie.values[state]!;
   if (hit !== 0) return hit;
   const piece = latin1.decode(bytes.subarray(start, end));
-  const withPrecedingSpace = trie === firstPieces;
-  const n = tokenizer().encode(withPrecedingSpace ? ' ' + piece : piece, false, false).length;
+  const n = bpeTokenCount(trie === firstPieces ? ' ' + piece : piece, false);
   trie.insert(bytes, start, end, n);
   return n;
 }
@@ -175,7 +160,7 @@ export function countTextTokens(text: string): number {
   // Only ASCII encodes to exactly one byte per UTF-16 unit; a backslash is left to the full
   // tokenizer too (the fast rules treat it as the start of an escaped newline).
   const { read, written } = encoder.encodeInto(text, bytes);
-  if (read !== len || written !== len || text.includes('\\')) return slowCountTextTokens(text);
+  if (read !== len || written !== len || text.includes('\\')) return bpeTokenCount(text, true);
   return countAsciiTokens(bytes, 0, len, true, false);
 }
 
