@@ -9,6 +9,7 @@ import { LINE_LIMIT } from '../src/records/lines.js';
 import { inFolder, mkdirp, removeEmptyMadeFolders } from '../src/pipeline/mkdirp.js';
 import { writePage } from '../src/report/page-text.js';
 import { RecordSink } from '../src/pipeline/sink.js';
+import { recordFilesIn } from '../src/records/files.js';
 import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
 import { describeRecord } from '../src/serializers/record-view.js';
 import { countTextTokens } from '../src/tokens/llama.js';
@@ -348,6 +349,23 @@ describe('every fault is one line and exit 2', () => {
     // Two hard links are two names of equal standing: refused, named, as before.
     linkSync(p('gathered/dfs.jsonl'), p('gathered/dfs-again.jsonl'));
     expectRefused(run(['stats', 'gathered']), /gathered\/dfs-again\.jsonl is gathered\/dfs\.jsonl \(the same file\), read twice|gathered\/dfs\.jsonl is gathered\/dfs-again\.jsonl/);
+  });
+
+  it('a folder walk reads in byte order, keeps a name holding .tmp-, and stops at what it cannot read (a missing file, a name not UTF-8)', () => {
+    mkdirSync(p('walk'));
+    for (const name of ['z.jsonl', 'B.jsonl', 'ä.jsonl', 'a.jsonl', 'results.tmp-final.jsonl']) writeFileSync(p(`walk/${name}`), text('in.jsonl'));
+    // Byte order, whatever the locale (localeCompare put ä before B in one, after z in another).
+    expect(recordFilesIn(p('walk')).map((f) => f.slice(p('walk').length + 1))).toEqual(['B.jsonl', 'a.jsonl', 'results.tmp-final.jsonl', 'z.jsonl', 'ä.jsonl']);
+    const r = run(['stats', 'walk']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/files read +5\n/);
+    // A file that cannot be opened was a warning with exit 0, its records missing from the figures.
+    symlinkSync('gone.jsonl', p('walk/lost.jsonl'));
+    for (const args of [['stats', 'walk'], ['report', 'walk', '--out', 'walk.html']]) expectRefused(run(args), /walk\/lost\.jsonl: no such file or folder/);
+    rmSync(p('walk/lost.jsonl'));
+    // A name that is not UTF-8 cannot be opened by its decoded path: named, not skipped.
+    writeFileSync(Buffer.concat([Buffer.from(p('walk/bad')), Buffer.from([0xff, 0xfe]), Buffer.from('.jsonl')]), text('in.jsonl'));
+    expectRefused(run(['stats', 'walk']), /walk\/bad\uFFFD\uFFFD\.jsonl: a record file whose name is not UTF-8/);
   });
 
   it('a damaged manifest is refused naming it; a file reached twice (beside its corpus, two links in a folder) is refused, not counted twice', () => {

@@ -29,6 +29,8 @@ export function describeSystemError(err: unknown, what: string): UsageError | un
     EROFS: 'read-only file system',
     EMFILE: 'too many open files',
     EBUSY: 'busy (in use, or a mount point)',
+    ENAMETOOLONG: 'a name or path too long',
+    ELOOP: 'too many levels of symbolic links',
     ENOTEMPTY: 'a folder that is not empty',
   };
   return new UsageError(`${what}: ${reasons[e.code] ?? e.message}`);

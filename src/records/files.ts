@@ -1,6 +1,7 @@
-import { readdirSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import { describeSystemError } from '../io/errors.js';
+import { describeSystemError, UsageError } from '../io/errors.js';
 import { STDIO } from '../io/formats.js';
 
 /** Which files of a folder hold records: by name, as the reader tells their forms apart. */
@@ -17,7 +18,10 @@ export const isRecordFileName = (name: string): boolean => RECORD_FILE.test(name
  * alias: one to a file or folder the walk reaches anyway (`latest.jsonl -> run-3.jsonl`, a
  * loop) is not read again. A broken link with a record file's name is kept, so that its
  * reader names it. (Two hard links reached by their own names are two names of equal
- * standing: the caller refuses them.)
+ * standing: the caller refuses them.) Entries go in byte order, whatever the locale. A folder
+ * that cannot be listed, and a record file's name that is not UTF-8 (a path string cannot
+ * reach it), stop the walk with one line naming them: their records would be missing from
+ * figures that look whole.
  */
 export function recordFilesIn(dir: string): string[] {
   const files: Array<{ readonly path: string; readonly key: string | undefined; readonly linked: boolean }> = [];
@@ -26,15 +30,20 @@ export function recordFilesIn(dir: string): string[] {
   // file is read under its own name where it has one.
   const linkedFolders: string[] = [];
   const walk = (d: string, viaLink: boolean) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name.startsWith('.') || e.name.includes('.tmp-')) continue;
-      const p = join(d, e.name);
+    for (const e of folderEntries(d)) {
+      if (e.name[0] === 0x2e) continue; // hidden (a leftover NAME.tmp-PID never has a record file's name)
+      const name = e.name.toString('utf8');
+      if (!isUtf8(e.name)) {
+        if (isRecordFileName(name)) throw new UsageError(`${join(d, name)}: a record file whose name is not UTF-8 (U+FFFD shows its bytes); rename it to be read`);
+        continue;
+      }
+      const p = join(d, name);
       const link = e.isSymbolicLink();
       const kind = link ? linkedKind(p) : e.isDirectory() ? 'folder' : e.isFile() ? 'file' : 'other';
       if (kind === 'folder') {
         if (link) linkedFolders.push(p);
         else enter(p, viaLink);
-      } else if ((kind === 'file' || kind === 'broken') && isRecordFileName(e.name)) {
+      } else if ((kind === 'file' || kind === 'broken') && isRecordFileName(name)) {
         files.push({ path: p, key: kind === 'file' ? identity(p) : undefined, linked: link || viaLink });
       }
     }
@@ -57,6 +66,15 @@ export function recordFilesIn(dir: string): string[] {
       return true;
     })
     .map((f) => f.path);
+}
+
+/** A folder's entries with their names' own bytes, in byte order. */
+function folderEntries(d: string): Dirent<Buffer>[] {
+  try {
+    return readdirSync(d, { withFileTypes: true, encoding: 'buffer' }).sort((a, b) => Buffer.compare(a.name, b.name));
+  } catch (err) {
+    throw describeSystemError(err, `cannot read the folder ${d}`) ?? err;
+  }
 }
 
 /** What a symbolic link leads to. */

@@ -34,20 +34,15 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
       }
       if (stats.note(issue, summary)) warn(formatIssue(issue));
     };
-    try {
-      for await (const { value, line } of readRecordsTolerant(file, onIssue)) {
-        const reason = stats.add(value, summary);
-        if (reason === undefined) continue;
-        if (folder && summary.records === 0 && summary.skipped === 0) {
-          summary.ignored = `not a record file (line ${line}: ${reason})`;
-          break;
-        }
-        onIssue({ file, line, message: `${reason}; line skipped` });
+    // Every file must open, a folder's too: its records left out would make short figures look whole.
+    for await (const { value, line } of readRecordsTolerant(file, onIssue)) {
+      const reason = stats.add(value, summary);
+      if (reason === undefined) continue;
+      if (folder && summary.records === 0 && summary.skipped === 0) {
+        summary.ignored = `not a record file (line ${line}: ${reason})`;
+        break;
       }
-    } catch (err) {
-      // A file named on the command line, or listed by a corpus's manifest, must open; one unreadable file of another folder is noted.
-      if (input.kind !== 'folder' || !(err instanceof UsageError)) throw err;
-      onIssue({ file, message: err.message });
+      onIssue({ file, line, message: `${reason}; line skipped` });
     }
     if (summary.skipped > ISSUES_KEPT_PER_FILE) warn(`${file}: ${summary.skipped} lines skipped in all`);
   }
