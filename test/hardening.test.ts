@@ -368,6 +368,22 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'walk']), /walk\/bad\uFFFD\uFFFD\.jsonl: a record file whose name is not UTF-8/);
   });
 
+  it('a new corpus is refused, before any work, in a folder holding a file of the user\'s that its card would load as data', () => {
+    mkdirSync(p('own/apr'), { recursive: true });
+    writeFileSync(p('own/apr/train-mine.jsonl'), '{"nums": [1, 2], "target": 3}\n');
+    writeFileSync(p('own/apr/notes.txt'), 'mine\n'); // no glob loads it: left alone
+    for (const extra of [[], ['--resume']]) {
+      expectRefused(
+        run(['corpus', '--count', '10', '--val-count', '5', '--quiet', '--out', 'own', ...extra]),
+        /own\/apr\/train-mine\.jsonl is not a file of a countdown-traces corpus, yet the dataset card's globs would load it with this one/,
+      );
+    }
+    expect(existsSync(p('own/manifest.json'))).toBe(false);
+    rmSync(p('own/apr/train-mine.jsonl'));
+    expect(run(['corpus', '--count', '10', '--val-count', '5', '--quiet', '--out', 'own']).code).toBe(0);
+    expect(text('own/apr/notes.txt')).toBe('mine\n');
+  });
+
   it('a damaged manifest is refused naming it; a file reached twice (beside its corpus, two links in a folder) is refused, not counted twice', () => {
     expect(run(['corpus', '--count', '60', '--val-count', '0', '--solvers', 'sosp', '--quiet', '--out', 'mf']).code).toBe(0);
     const good = text('mf/manifest.json');

@@ -125,6 +125,11 @@ export function everyConfig(): string[] {
   return ['problems', ...SOLVERS.flatMap((s) => [s, sequencesConfig(s)])];
 }
 
+/** Whether a card's glob (`partGlob`, either compression) would load a file of a config folder named `name` as data. */
+export function matchesPartGlob(name: string): boolean {
+  return DATA_SPLITS.some((split) => name.startsWith(`${split}-`)) && (['none', 'gzip'] as const).some((compress) => name.endsWith(dataExt({ compress })));
+}
+
 /** Whether `name` is a data file (written or finished, compressed or not) of some split of a config folder. */
 export function isPartName(name: string): boolean {
   return DATA_SPLITS.some((split) => (['none', 'gzip'] as const).some((compress) => parsePartName({ split, ext: dataExt({ compress }) }, name) !== undefined));

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
 import { exists, readRegularFile } from './files.js';
@@ -8,7 +8,7 @@ import { checkFiles, resumeRefused } from './integrity.js';
 import { isCurrent, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
-import { CHECKPOINT, MANIFEST, streamKey, type FilePlan, type StagePlan } from './plan.js';
+import { CHECKPOINT, MANIFEST, matchesPartGlob, streamKey, type FilePlan, type StagePlan } from './plan.js';
 
 /** How a run starts in its folder. */
 export type Start =
@@ -108,6 +108,10 @@ export async function checkDoneStream(dir: string, f: FilePlan, st: StageState):
 /** Files of another run in a folder a new run (a corpus or a merge) would write: refused, never overwritten. */
 export function refuseLeftovers(dir: string): void {
   const c = scanFolder(dir);
+  // A file of the user's in a config folder, named as the card's globs load data
+  // (`apr/train-mine.jsonl`): the corpus would look finished and load it with its own.
+  const loaded = c.unknown.find((name) => name.includes('/') && matchesPartGlob(basename(name)));
+  if (loaded !== undefined) throw new UsageError(`${join(dir, loaded)} is not a file of a countdown-traces corpus, yet the dataset card's globs would load it with this one; move it away, or use another --out`);
   const first = c.taken[0];
   if (first === undefined) return;
   // A README.md that is not a card is the user's: --force would refuse it too.
