@@ -368,7 +368,7 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'walk']), /walk\/bad\uFFFD\uFFFD\.jsonl: a record file whose name is not UTF-8/);
   });
 
-  it('a new corpus is refused, before any work, in a folder holding a file of the user\'s that its card would load as data', () => {
+  it('a new corpus is refused, before any work, in a folder holding a file of the user\'s that its card would load as data; stats names a data file changed since', () => {
     mkdirSync(p('own/apr'), { recursive: true });
     writeFileSync(p('own/apr/train-mine.jsonl'), '{"nums": [1, 2], "target": 3}\n');
     writeFileSync(p('own/apr/notes.txt'), 'mine\n'); // no glob loads it: left alone
@@ -382,6 +382,13 @@ describe('every fault is one line and exit 2', () => {
     rmSync(p('own/apr/train-mine.jsonl'));
     expect(run(['corpus', '--count', '10', '--val-count', '5', '--quiet', '--out', 'own']).code).toBe(0);
     expect(text('own/apr/notes.txt')).toBe('mine\n');
+    // A data file cut short since: stats and report name it (they counted what was left, without a word).
+    const data = 'own/apr/train-00000-of-00001.jsonl';
+    writeFileSync(p(data), text(data).split('\n').slice(0, 3).join('\n') + '\n');
+    const r = run(['stats', 'own']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/own\/apr\/train-00000-of-00001\.jsonl: \d+ bytes, where the manifest lists \d+: changed since the corpus was made/);
+    expect(run(['report', 'own', '--out', 'own.html']).stderr).toMatch(/where the manifest lists/);
   });
 
   it('a damaged manifest is refused naming it; a file reached twice (beside its corpus, two links in a folder) is refused, not counted twice', () => {

@@ -1,7 +1,9 @@
-import { basename, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../io/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
 import type { Input } from '../pipeline/inputs.js';
+import { isDataFile } from '../pipeline/corpus/manifest.js';
 import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 
 /** One line for the terminal: `file:line: message`. */
@@ -24,6 +26,8 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     stats.note(issue, undefined);
     warn(formatIssue(issue));
   }
+  // A corpus's files as its manifest lists them: one changed since (cut short, say) is named.
+  const listed = input.kind === 'corpus' ? new Map(input.manifest.files.filter(isDataFile).map((f) => [join(input.path, f.name), f.bytes])) : undefined;
   for (const file of files) {
     const summary: FileSummary = { path: file, records: 0, skipped: 0, byKind: {} };
     stats.files.push(summary);
@@ -34,6 +38,11 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
       }
       if (stats.note(issue, summary)) warn(formatIssue(issue));
     };
+    const bytes = listed?.get(file);
+    const size = bytes === undefined ? undefined : sizeOf(file);
+    if (size !== undefined && size !== bytes) {
+      onIssue({ file, message: `${size} bytes, where the manifest lists ${bytes}: changed since the corpus was made, its figures are of what it holds now (verify checks every file)` });
+    }
     // Every file must open, a folder's too: its records left out would make short figures look whole.
     for await (const { value, line } of readRecordsTolerant(file, onIssue)) {
       const reason = stats.add(value, summary);
@@ -47,6 +56,15 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     if (summary.skipped > ISSUES_KEPT_PER_FILE) warn(`${file}: ${summary.skipped} lines skipped in all`);
   }
   return stats;
+}
+
+/** A file's size; undefined when it cannot be read (its reader says why). */
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Names for the corpora: the given labels, else the shortest distinct tails of their paths. */
