@@ -351,7 +351,7 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'gathered']), /gathered\/dfs-again\.jsonl is gathered\/dfs\.jsonl \(the same file\), read twice|gathered\/dfs\.jsonl is gathered\/dfs-again\.jsonl/);
   });
 
-  it('a folder walk reads in byte order, keeps a name holding .tmp-, and stops at what it cannot read (a missing file, a name not UTF-8)', () => {
+  it('a folder walk reads in byte order, keeps a name holding .tmp-, and stops at what it cannot read (a missing file, a name not UTF-8); names are shown without their control characters', () => {
     mkdirSync(p('walk'));
     for (const name of ['z.jsonl', 'B.jsonl', 'ä.jsonl', 'a.jsonl', 'results.tmp-final.jsonl']) writeFileSync(p(`walk/${name}`), text('in.jsonl'));
     // Byte order, whatever the locale (localeCompare put ä before B in one, after z in another).
@@ -366,6 +366,15 @@ describe('every fault is one line and exit 2', () => {
     // A name that is not UTF-8 cannot be opened by its decoded path: named, not skipped.
     writeFileSync(Buffer.concat([Buffer.from(p('walk/bad')), Buffer.from([0xff, 0xfe]), Buffer.from('.jsonl')]), text('in.jsonl'));
     expectRefused(run(['stats', 'walk']), /walk\/bad\uFFFD\uFFFD\.jsonl: a record file whose name is not UTF-8/);
+    // A control character in a name reaches neither the terminal nor the page as is.
+    writeFileSync(p('esc\u001b[31mred.jsonl'), text('in.jsonl'));
+    const shown = run(['stats', 'esc\u001b[31mred.jsonl']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('esc\\u001b[31mred.jsonl');
+    expect(shown.stdout).not.toContain('\u001b');
+    expect(run(['report', 'esc\u001b[31mred.jsonl', '--out', 'esc.html']).code).toBe(0);
+    expect(text('esc.html')).not.toContain('\u001b');
+    expect(text('esc.html')).toContain('esc\\u001b[31mred.jsonl');
   });
 
   it('a new corpus is refused, before any work, in a folder holding a file of the user\'s that its card would load as data; stats names a data file changed since', () => {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { UsageError } from '../io/errors.js';
+import { oneLine, UsageError } from '../io/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
 import type { Input } from '../pipeline/inputs.js';
 import { isDataFile } from '../pipeline/corpus/manifest.js';
@@ -77,11 +77,12 @@ export function corpusLabels(paths: readonly string[], given: readonly string[] 
   if (empty >= 0) throw new UsageError(`--label ${empty + 1} is empty: name each input`);
   const twice = given.find((l, k) => given.indexOf(l) !== k);
   if (twice !== undefined) throw new UsageError(`--label ${JSON.stringify(twice)} is given for two inputs: name each one apart`);
-  if (given.length > 0) return [...given];
+  // A label goes to the terminal, the page and its charts: a control character in a name is shown escaped there.
+  if (given.length > 0) return given.map(oneLine);
   const parts = paths.map((p) => (p === '-' ? ['stdin'] : resolve(p).split('/').filter(Boolean)));
   for (let depth = 1; ; depth++) {
     const names = parts.map((ps) => ps.slice(-depth).join('/') || basename(resolve('.')));
     const longest = Math.max(...parts.map((ps) => ps.length));
-    if (new Set(names).size === names.length || depth >= longest) return names;
+    if (new Set(names).size === names.length || depth >= longest) return names.map(oneLine);
   }
 }

@@ -4,9 +4,15 @@ import { describeSystemError } from '../io/errors.js';
 import { inFolder, removeEmptyMadeFolders } from '../pipeline/mkdirp.js';
 import { besideName, isSpecialFile } from '../pipeline/paths.js';
 
-/** Text for HTML element content and attribute values. */
+/**
+ * Text for HTML element content and attribute values. A control character other than HTML's
+ * whitespace (from a file name, say) is not allowed in HTML: it is shown as `\uXXXX`.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[&<>"']|[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g, (c) =>
+    c < ' ' || c === '\u007f' ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** JSON safe inside <script type="application/json">: no `</script>` or `<!--` can form. */
