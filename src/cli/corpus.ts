@@ -57,7 +57,7 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .addOption(new Option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`).argParser(listOf('--solvers', SOLVERS, 'sosp,apr')).default(['sosp', 'apr'] as SolverName[], 'sosp,apr'));
   addProblemSpecOptions(cmd);
   addBeamOptions(cmd);
-  addWindowOptions(cmd)
+  addWindowOptions(cmd, false)
     .addOption(new Option('--condition <modes>', conditionHelp(true)).argParser(listOf('--condition', CONDITIONING_MODES, 'token-budget,sub-call-budget')).default(['none'] as Conditioning[], 'none'))
     .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', ['none', 'gzip'] as const)).default('none'))
     .addOption(

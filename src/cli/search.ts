@@ -62,10 +62,11 @@ export function addBeamOptions(cmd: Command): Command {
     );
 }
 
-/** Window, depth and fit options (shared by every search-running command and `corpus`). */
-export function addWindowOptions(cmd: Command): Command {
+/** Window, depth and fit options (shared by every search-running command and `corpus`, which has no --compat). */
+export function addWindowOptions(cmd: Command, hasCompat: boolean): Command {
+  const compat = hasCompat ? '; none with --compat reference' : '';
   return cmd
-    .option('--window <n>', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}; none with --compat reference)`, integer('--window', 0))
+    .option('--window <n>', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}${compat})`, integer('--window', 0))
     .option(
       '--max-depth <n>',
       `${shaped('threads')}: thread levels below the root the planner may use (${defaultOf(threadDefault('maxDepth'))}; 1: children only, as the reference)`,
@@ -87,7 +88,7 @@ export function addWindowOptions(cmd: Command): Command {
 export function addSearchOptions(cmd: Command): Command {
   cmd.option('--seed <n>', 'random seed', integer('--seed', 0), 0);
   addBeamOptions(cmd).addOption(compatOption('generate_sosp.py / generate_apr.py'));
-  return addWindowOptions(cmd).addOption(
+  return addWindowOptions(cmd, true).addOption(
     new Option('--condition <mode>', conditionHelp(false))
       .argParser(oneOf('--condition', CONDITIONING_MODES))
       .default('none'),
