@@ -366,6 +366,11 @@ describe('every fault is one line and exit 2', () => {
     // A name that is not UTF-8 cannot be opened by its decoded path: named, not skipped.
     writeFileSync(Buffer.concat([Buffer.from(p('walk/bad')), Buffer.from([0xff, 0xfe]), Buffer.from('.jsonl')]), text('in.jsonl'));
     expectRefused(run(['stats', 'walk']), /walk\/bad\uFFFD\uFFFD\.jsonl: a record file whose name is not UTF-8/);
+    rmSync(Buffer.concat([Buffer.from(p('walk/bad')), Buffer.from([0xff, 0xfe]), Buffer.from('.jsonl')]));
+    // A pipe with a record file's name was left out without a word.
+    spawnSync('mkfifo', [p('walk/pipe.jsonl')]);
+    expectRefused(run(['stats', 'walk']), /walk\/pipe\.jsonl: a record file's name on a pipe or device, which a folder walk does not read/);
+    rmSync(p('walk/pipe.jsonl'));
     // A control character in a name reaches neither the terminal nor the page as is.
     writeFileSync(p('esc\u001b[31mred.jsonl'), text('in.jsonl'));
     const shown = run(['stats', 'esc\u001b[31mred.jsonl']);

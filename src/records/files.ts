@@ -19,9 +19,9 @@ export const isRecordFileName = (name: string): boolean => RECORD_FILE.test(name
  * loop) is not read again. A broken link with a record file's name is kept, so that its
  * reader names it. (Two hard links reached by their own names are two names of equal
  * standing: the caller refuses them.) Entries go in byte order, whatever the locale. A folder
- * that cannot be listed, and a record file's name that is not UTF-8 (a path string cannot
- * reach it), stop the walk with one line naming them: their records would be missing from
- * figures that look whole.
+ * that cannot be listed, a record file's name that is not UTF-8 (a path string cannot reach
+ * it) or on a pipe or device stop the walk with one line naming them: their records would be
+ * missing from figures that look whole.
  */
 export function recordFilesIn(dir: string): string[] {
   const files: Array<{ readonly path: string; readonly key: string | undefined; readonly linked: boolean }> = [];
@@ -45,6 +45,9 @@ export function recordFilesIn(dir: string): string[] {
         else enter(p, viaLink);
       } else if ((kind === 'file' || kind === 'broken') && isRecordFileName(name)) {
         files.push({ path: p, key: kind === 'file' ? identity(p) : undefined, linked: link || viaLink });
+      } else if (kind === 'other' && isRecordFileName(name)) {
+        // A pipe or device could block the walk, or never end; named on the command line it is read.
+        throw new UsageError(`${p}: a record file's name on a pipe or device, which a folder walk does not read; name it on the command line, or move it away`);
       }
     }
   };
