@@ -34,7 +34,8 @@ describe('bpe.ts: the library merge loop on typed arrays', () => {
       'Current State: 43:[54, 13, 76, 67], Operations: []\n', '\\n\\t"', 'é', '日本語のテキスト', '🙂🙂🙂',
       '\ud800', 'a\udc00b', '\ud83d', '𝔘𝔫𝔦', '\u0000\u0001\u007f', 'Ω≈ç√∫', '\u2581\u2581 x',
       '한국어 텍스트', 'ӝӝӝӝӝӝ', '\u{10ffff}\u{e000}', 'x'.repeat(17) + '🙂'.repeat(9) + '\u0378'.repeat(11),
-      // Byte tokens push origPos past twice the length: priorities across ranks interleave there.
+      // Byte tokens push origPos past twice the length, where priorities of different ranks
+      // interleave (the same ids whichever pops first: byte tokens never merge, and sit between).
       'br' + '\uffff'.repeat(7) + 'fo', '\u0000\u0378' + '\ud7ff'.repeat(40) + 'the fox',
     ]) {
       agrees(t);

@@ -365,8 +365,14 @@ describe('every fault is one line and exit 2', () => {
     rmSync(p('walk/lost.jsonl'));
     // A name that is not UTF-8 cannot be opened by its decoded path: named, not skipped.
     writeFileSync(Buffer.concat([Buffer.from(p('walk/bad')), Buffer.from([0xff, 0xfe]), Buffer.from('.jsonl')]), text('in.jsonl'));
-    expectRefused(run(['stats', 'walk']), /walk\/bad\uFFFD\uFFFD\.jsonl: a record file whose name is not UTF-8/);
+    expectRefused(run(['stats', 'walk']), /walk\/bad\uFFFD\uFFFD\.jsonl: a name that is not UTF-8/);
     rmSync(Buffer.concat([Buffer.from(p('walk/bad')), Buffer.from([0xff, 0xfe]), Buffer.from('.jsonl')]));
+    // So is a folder of such a name, whose records were left out without a word.
+    const odd = Buffer.concat([Buffer.from(p('walk/d')), Buffer.from([0xff])]);
+    mkdirSync(odd);
+    writeFileSync(Buffer.concat([odd, Buffer.from('/b.jsonl')]), text('in.jsonl'));
+    expectRefused(run(['stats', 'walk']), /walk\/d\uFFFD: a name that is not UTF-8/);
+    rmSync(odd, { recursive: true });
     // A pipe with a record file's name was left out without a word.
     spawnSync('mkfifo', [p('walk/pipe.jsonl')]);
     expectRefused(run(['stats', 'walk']), /walk\/pipe\.jsonl: a record file's name on a pipe or device, which a folder walk does not read/);
@@ -380,6 +386,10 @@ describe('every fault is one line and exit 2', () => {
     expect(run(['report', 'esc\u001b[31mred.jsonl', '--out', 'esc.html']).code).toBe(0);
     expect(text('esc.html')).not.toContain('\u001b');
     expect(text('esc.html')).toContain('esc\\u001b[31mred.jsonl');
+    // C1 too: U+009B is a terminal's CSI.
+    const c1 = run(['stats', 'in.jsonl', '--label', 'x\u009b31m']);
+    expect(c1.stdout).toContain('x\\u009b31m');
+    expect(c1.stdout).not.toContain('\u009b');
   });
 
   it('a new corpus is refused, before any work, in a folder holding a file of the user\'s that its card would load as data; stats names a data file changed since', () => {
@@ -393,6 +403,11 @@ describe('every fault is one line and exit 2', () => {
       );
     }
     expect(existsSync(p('own/manifest.json'))).toBe(false);
+    // Only the globs of the run's own card: an SoS+ corpus loads nothing from apr/, and verify agrees.
+    mkdirSync(p('own-sosp/apr'), { recursive: true });
+    writeFileSync(p('own-sosp/apr/train-mine.jsonl'), '{"nums": [1, 2], "target": 3}\n');
+    expect(run(['corpus', '--count', '10', '--val-count', '5', '--solvers', 'sosp', '--quiet', '--out', 'own-sosp']).code).toBe(0);
+    expect(run(['verify', 'own-sosp']).code).toBe(0);
     rmSync(p('own/apr/train-mine.jsonl'));
     expect(run(['corpus', '--count', '10', '--val-count', '5', '--quiet', '--out', 'own']).code).toBe(0);
     expect(text('own/apr/notes.txt')).toBe('mine\n');
@@ -401,8 +416,8 @@ describe('every fault is one line and exit 2', () => {
     writeFileSync(p(data), text(data).split('\n').slice(0, 3).join('\n') + '\n');
     const r = run(['stats', 'own']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/own\/apr\/train-00000-of-00001\.jsonl: \d+ bytes, where the manifest lists \d+: changed since the corpus was made/);
-    expect(run(['report', 'own', '--out', 'own.html']).stderr).toMatch(/where the manifest lists/);
+    expect(r.stderr).toMatch(/own\/apr\/train-00000-of-00001\.jsonl: holds [\d,]+ bytes, the manifest [\d,]+: changed since the corpus was made/);
+    expect(run(['report', 'own', '--out', 'own.html']).stderr).toMatch(/bytes, the manifest [\d,]+: changed since/);
   });
 
   it('a damaged manifest is refused naming it; a file reached twice (beside its corpus, two links in a folder) is refused, not counted twice', () => {

@@ -47,6 +47,17 @@ export function ordered(minOption: string, min: number, maxOption: string, max: 
  * error, warning and finding stays one line, as scripts reading the output expect.
  */
 export function oneLine(text: string): string {
+  return escapedControls(text, '');
+}
+
+/**
+ * Control characters (C0, DEL and C1, whose CSI a terminal acts on) written as escapes
+ * (`\n`, `\u001b`), but for those in `keep`: the one rule for showing them, on a terminal and
+ * in a page (which keeps HTML's whitespace).
+ */
+export function escapedControls(text: string, keep: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    keep.includes(c) ? c : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

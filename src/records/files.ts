@@ -31,10 +31,13 @@ export function recordFilesIn(dir: string): string[] {
   const linkedFolders: string[] = [];
   const walk = (d: string, viaLink: boolean) => {
     for (const e of folderEntries(d)) {
-      if (e.name[0] === 0x2e) continue; // hidden (a leftover NAME.tmp-PID never has a record file's name)
+      if (e.name[0] === 0x2e) continue; // hidden
       const name = e.name.toString('utf8');
       if (!isUtf8(e.name)) {
-        if (isRecordFileName(name)) throw new UsageError(`${join(d, name)}: a record file whose name is not UTF-8 (U+FFFD shows its bytes); rename it to be read`);
+        // A folder, or a link, of such a name may hold records as well.
+        if (isRecordFileName(name) || e.isDirectory() || e.isSymbolicLink()) {
+          throw new UsageError(`${join(d, name)}: a name that is not UTF-8 (U+FFFD shows its bytes), which cannot be read by it; rename it`);
+        }
         continue;
       }
       const p = join(d, name);

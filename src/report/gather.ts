@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { oneLine, UsageError } from '../io/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
 import type { Input } from '../pipeline/inputs.js';
-import { isDataFile } from '../pipeline/corpus/manifest.js';
+import { corpusData } from '../pipeline/corpus/manifest.js';
+import { sizeProblem } from '../pipeline/corpus/integrity.js';
 import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 
 /** One line for the terminal: `file:line: message`. */
@@ -27,7 +28,7 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     warn(formatIssue(issue));
   }
   // A corpus's files as its manifest lists them: one changed since (cut short, say) is named.
-  const listed = input.kind === 'corpus' ? new Map(input.manifest.files.filter(isDataFile).map((f) => [join(input.path, f.name), f.bytes])) : undefined;
+  const listed = input.kind === 'corpus' ? new Map(corpusData(input.path, input.manifest).map((f) => [f.path, f.bytes])) : undefined;
   for (const file of files) {
     const summary: FileSummary = { path: file, records: 0, skipped: 0, byKind: {} };
     stats.files.push(summary);
@@ -41,7 +42,7 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     const bytes = listed?.get(file);
     const size = bytes === undefined ? undefined : sizeOf(file);
     if (size !== undefined && size !== bytes) {
-      onIssue({ file, message: `${size} bytes, where the manifest lists ${bytes}: changed since the corpus was made, its figures are of what it holds now (verify checks every file)` });
+      onIssue({ file, message: `${sizeProblem(size, bytes!, 'the manifest')}: changed since the corpus was made, its figures are of what it holds now (verify checks every file)` });
     }
     // Every file must open, a folder's too: its records left out would make short figures look whole.
     for await (const { value, line } of readRecordsTolerant(file, onIssue)) {

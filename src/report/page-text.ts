@@ -1,18 +1,15 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { describeSystemError } from '../io/errors.js';
+import { describeSystemError, escapedControls } from '../io/errors.js';
 import { inFolder, removeEmptyMadeFolders } from '../pipeline/mkdirp.js';
 import { besideName, isSpecialFile } from '../pipeline/paths.js';
 
 /**
  * Text for HTML element content and attribute values. A control character other than HTML's
- * whitespace (from a file name, say) is not allowed in HTML: it is shown as `\uXXXX`.
+ * whitespace (from a file name, say) is not allowed in HTML: it is shown escaped (`\u001b`).
  */
 export function escapeHtml(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[&<>"']|[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g, (c) =>
-    c < ' ' || c === '\u007f' ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+  return escapedControls(text, '\t\n\f\r').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** JSON safe inside <script type="application/json">: no `</script>` or `<!--` can form. */

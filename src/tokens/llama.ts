@@ -6,7 +6,7 @@
  * "▁" dummy prefix). Empty text encodes to [] (no dummy prefix at all), so it counts 0.
  *
  * Fast method for ASCII text: split it into pieces, count each distinct piece once with the real
- * tokenizer, cache the counts (in a byte trie walked while scanning) and sum. Splitting rule:
+ * tokenizer's merge loop (bpe.ts), cache the counts (in a byte trie walked while scanning) and sum. Splitting rule:
  *   - every '\n' and every digit is a piece of its own, worth exactly 1 token (<0x0A>, the digit);
  *   - the remaining bytes form pieces, each a run of spaces then a run of other bytes (not ' ',
  *     '\n' or a digit): a boundary falls before every run of spaces that follows a non-space;
@@ -21,7 +21,7 @@
  * origPos / prompt.length < 1 and the order is (rank, position) both in the whole text and in each
  * piece alone: every piece is tokenized identically. Splitting at digits also keeps the set of
  * distinct pieces in trace text tiny (67, all known at start: trace-pieces.ts), so the cache never churns.
- * Non-ASCII text (never produced by the trace generators) goes to the full tokenizer: there a
+ * Non-ASCII text (never produced by the trace generators) is counted whole by bpe.ts: there a
  * character may become several byte-fallback tokens, which breaks the ordering argument, and ' '
  * has a twin in U+2581.
  */
@@ -157,8 +157,8 @@ export function countTextTokens(text: string): number {
   if (len === 0) return 0;
   if (scratch.length < len) scratch = new Uint8Array(Math.max(len, scratch.length * 2));
   const bytes = scratch;
-  // Only ASCII encodes to exactly one byte per UTF-16 unit; a backslash is left to the full
-  // tokenizer too (the fast rules treat it as the start of an escaped newline).
+  // Only ASCII encodes to exactly one byte per UTF-16 unit; a text with a backslash is counted
+  // whole too (the fast rules treat it as the start of an escaped newline).
   const { read, written } = encoder.encodeInto(text, bytes);
   if (read !== len || written !== len || text.includes('\\')) return bpeTokenCount(text, true);
   return countAsciiTokens(bytes, 0, len, true, false);

@@ -43,6 +43,9 @@ export function digestSoFar(hash: Hash): string {
   return hash.copy().digest('hex');
 }
 
+/** A file's size against the one `by` (the manifest, the checkpoint) records, in words to follow its name. */
+export const sizeProblem = (size: number, want: number, by: string): string => `holds ${fmtInt(size)} bytes, ${by} ${fmtInt(want)}`;
+
 /**
  * Reads the bytes `want` covers of an open file once (in large pieces, so memory stays flat)
  * and checks them: the file must be exactly that long (`whole`) or at least that long, and
@@ -53,7 +56,7 @@ export function digestSoFar(hash: Hash): string {
 export async function readCovered(fh: FileHandle, want: Covered, whole: boolean, by: string, gzip: boolean): Promise<{ hash: Hash; problem: string | undefined }> {
   const hash = createHash('sha256');
   const size = (await fh.stat()).size;
-  if (whole ? size !== want.bytes : size < want.bytes) return { hash, problem: `holds ${fmtInt(size)} bytes, ${by} ${fmtInt(want.bytes)}` };
+  if (whole ? size !== want.bytes : size < want.bytes) return { hash, problem: sizeProblem(size, want.bytes, by) };
   const buf = Buffer.allocUnsafe(Math.min(1 << 22, Math.max(want.bytes, 1)));
   let lines = 0;
   for (let at = 0; at < want.bytes; ) {

@@ -9,7 +9,7 @@ import { readRegularFile, writeAtomic } from './files.js';
 import { isCount } from '../../core/values.js';
 import { runOptionsFault, type RunOptionsJson, type Shard } from './options.js';
 import type { Block } from './parts.js';
-import { BLOCKS, CARD, MANIFEST, STATS, type DataSplit } from './plan.js';
+import { BLOCKS, CARD, loadedByGlob, MANIFEST, STATS, type DataSplit, type FilePlan } from './plan.js';
 import type { Faults } from './faults.js';
 import { sealed, unsealed } from './seal.js';
 
@@ -255,31 +255,36 @@ export const isDataFile = (f: Pick<ManifestFile, 'config'>): boolean => f.config
  * rest: refused or reported. Anything else there (`.DS_Store`, notes) is left alone.
  */
 export function unlistedFiles(dir: string, manifest: AnyManifest): string[] {
-  const listed = new Set(manifest.files.map((f) => f.name));
-  // Per config folder, the globs of its listed files: `train-*.jsonl` as a prefix and an extension.
-  const globs = new Map<string, Array<{ prefix: string; ext: string }>>();
-  for (const f of manifest.files.filter(isDataFile)) {
-    const folder = dirname(f.name);
-    const ext = f.name.endsWith('.jsonl.gz') ? '.jsonl.gz' : f.name.slice(f.name.lastIndexOf('.'));
-    const list = globs.get(folder) ?? [];
-    if (!list.some((g) => g.prefix === `${f.split}-` && g.ext === ext)) list.push({ prefix: `${f.split}-`, ext });
-    globs.set(folder, list);
-  }
+  const streams = manifest.files.filter(isDataFile).map((f) => ({
+    config: dirname(f.name),
+    split: f.split!,
+    ext: f.name.endsWith('.jsonl.gz') ? '.jsonl.gz' : f.name.slice(f.name.lastIndexOf('.')),
+  }));
+  return loadedUnlisted(dir, streams, new Set(manifest.files.map((f) => f.name)));
+}
+
+/** Files of `dir`'s config folders that the globs of `streams` (the card's) load and `listed` does not name. */
+export function loadedUnlisted(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>, listed: ReadonlySet<string>): string[] {
   const out: string[] = [];
-  for (const [folder, list] of [...globs].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const folder of [...new Set(streams.map((s) => s.config))].sort()) {
     let names: string[];
     try {
       names = readdirSync(join(dir, folder)).sort();
     } catch {
       continue; // a missing config folder: its files are reported missing
     }
-    const loaded = (name: string) => list.some((g) => name.startsWith(g.prefix) && name.endsWith(g.ext) && name.length >= g.prefix.length + g.ext.length);
-    for (const name of names) if (!listed.has(join(folder, name)) && loaded(name)) out.push(join(folder, name));
+    const globs = streams.filter((s) => s.config === folder);
+    for (const name of names) if (!listed.has(join(folder, name)) && globs.some((g) => loadedByGlob(g, name))) out.push(join(folder, name));
   }
   return out;
 }
 
 /** The data files of a corpus folder, in the manifest's order (problems, records, sequences). */
 export function corpusDataFiles(dir: string, manifest: AnyManifest): string[] {
-  return manifest.files.filter(isDataFile).map((f) => join(dir, f.name));
+  return corpusData(dir, manifest).map((f) => f.path);
+}
+
+/** The same, each with the size the manifest records. */
+export function corpusData(dir: string, manifest: AnyManifest): Array<{ readonly path: string; readonly bytes: number }> {
+  return manifest.files.filter(isDataFile).map((f) => ({ path: join(dir, f.name), bytes: f.bytes }));
 }

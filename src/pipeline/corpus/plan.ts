@@ -125,9 +125,10 @@ export function everyConfig(): string[] {
   return ['problems', ...SOLVERS.flatMap((s) => [s, sequencesConfig(s)])];
 }
 
-/** Whether a card's glob (`partGlob`, either compression) would load a file of a config folder named `name` as data. */
-export function matchesPartGlob(name: string): boolean {
-  return DATA_SPLITS.some((split) => name.startsWith(`${split}-`)) && (['none', 'gzip'] as const).some((compress) => name.endsWith(dataExt({ compress })));
+/** Whether a stream's glob (`partGlob`) loads the file `name` of its config folder. */
+export function loadedByGlob(f: Pick<FilePlan, 'split' | 'ext'>, name: string): boolean {
+  const prefix = `${f.split}-`;
+  return name.startsWith(prefix) && name.endsWith(f.ext) && name.length >= prefix.length + f.ext.length;
 }
 
 /** Whether `name` is a data file (written or finished, compressed or not) of some split of a config folder. */

@@ -1,14 +1,14 @@
 import { rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
 import { exists, readRegularFile } from './files.js';
 import { clearFolder, scanFolder } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
-import { isCurrent, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
+import { isCurrent, loadedUnlisted, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
-import { CHECKPOINT, MANIFEST, matchesPartGlob, streamKey, type FilePlan, type StagePlan } from './plan.js';
+import { CHECKPOINT, MANIFEST, planStages, streamKey, type FilePlan, type StagePlan } from './plan.js';
 
 /** How a run starts in its folder. */
 export type Start =
@@ -56,7 +56,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
     }
     return { kind: 'resume', cp };
   } else {
-    refuseLeftovers(dir);
+    refuseLeftovers(dir, planStages(o, s.shard).flatMap((st) => st.files));
     if (s.start === 'resume' && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
   }
   return { kind: 'fresh', cp: { format: CHECKPOINT_FORMAT, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} } };
@@ -105,12 +105,15 @@ export async function checkDoneStream(dir: string, f: FilePlan, st: StageState):
   return done;
 }
 
-/** Files of another run in a folder a new run (a corpus or a merge) would write: refused, never overwritten. */
-export function refuseLeftovers(dir: string): void {
+/**
+ * Files of another run in a folder a new run (a corpus or a merge) would write: refused, never
+ * overwritten; and a file of the user's that the run's card (the globs of `streams`) would load.
+ */
+export function refuseLeftovers(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>): void {
   const c = scanFolder(dir);
-  // A file of the user's in a config folder, named as the card's globs load data
+  // A file of the user's in a config folder that this run's card would load as data
   // (`apr/train-mine.jsonl`): the corpus would look finished and load it with its own.
-  const loaded = c.unknown.find((name) => name.includes('/') && matchesPartGlob(basename(name)));
+  const loaded = loadedUnlisted(dir, streams, new Set(c.ours))[0];
   if (loaded !== undefined) throw new UsageError(`${join(dir, loaded)} is not a file of a countdown-traces corpus, yet the dataset card's globs would load it with this one; move it away, or use another --out`);
   const first = c.taken[0];
   if (first === undefined) return;
