@@ -817,7 +817,7 @@ describe('corpus: crash, stop and resume', () => {
     const r = await done;
     expect(r.code).toBe(143);
     expect(r.stderr).toMatch(/stopped by SIGTERM/);
-    expect(r.stderr).toMatch(/Resume with:\n\s+countdown-traces corpus .*--out term.*--resume/);
+    expect(r.stderr).toMatch(/Resume with:\n\s+npx countdown-traces corpus .*--out term.*--resume/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(join(p('term'), 'manifest.json'))).toBe(false);
     expect(treeFiles(p('term')).some((f) => f.endsWith('.partial'))).toBe(true);

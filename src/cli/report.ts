@@ -30,6 +30,7 @@ export function registerReport(program: Command): void {
     const { runReport } = await import('../report/job.js');
     const r = await runReport({ ...corpusOptions(inputs, o), out: o.out });
     const skipped = r.skipped > 0 ? `, ${r.skipped} line${r.skipped === 1 ? '' : 's'} skipped` : '';
-    if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${r.records} records, ${r.charts} charts${skipped}\n`);
+    const read = r.sequenceLines > 0 ? `${r.records - r.sequenceLines} records and ${r.sequenceLines} sequence lines` : `${r.records} records`;
+    if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${read}, ${r.charts} charts${skipped}\n`);
   });
 }

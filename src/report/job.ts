@@ -45,7 +45,9 @@ async function gatherInputs(inputs: readonly Input[], o: CorpusOptions): Promise
 }
 
 export interface ReportSummary {
+  /** Lines read, sequence lines among them (as verify counts: records and sequence lines). */
   readonly records: number;
+  readonly sequenceLines: number;
   readonly skipped: number;
   readonly charts: number;
 }
@@ -60,6 +62,7 @@ export async function runReport(o: CorpusOptions & { readonly out: string }): Pr
   writePage(o.out, reportPage({ corpora, inputs: o.inputs, sections: headlineFigures(corpora), charts }));
   return {
     records: corpora.reduce((n, c) => n + c.records, 0),
+    sequenceLines: corpora.reduce((n, c) => n + c.sequenceLines, 0),
     skipped: corpora.reduce((n, c) => n + c.skipped, 0),
     charts: charts.length,
   };

@@ -7,6 +7,9 @@ import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
 import { fmtInt } from './progress.js';
 
+/** How a command is written to be pasted (the card's, a resume hint): as the README runs the tool from its clone. */
+export const INVOKE = 'npx countdown-traces';
+
 /**
  * The dataset card: `README.md` of a corpus folder, what the Hugging Face Hub shows on the
  * dataset's page and where `datasets.load_dataset` finds its configs. YAML front matter (one
@@ -124,7 +127,7 @@ export function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): str
   if (fit !== undefined) args.push('--fit', String(fit));
   args.push('--compress', o.compress, '--max-file-size', formatSize(o.max_file_size));
   if (shard && shard.count > 1) args.push('--shard', `${shard.index}/${shard.count}`);
-  return `npx countdown-traces corpus ${args.join(' ')} --out DIR`;
+  return `${INVOKE} corpus ${args.join(' ')} --out DIR`;
 }
 
 /** `command` wrapped at about 88 columns with shell line continuations. */

@@ -7,6 +7,7 @@ import { RunContext } from './context.js';
 import type { Faults } from './faults.js';
 import { DiskError, prepareFolder } from './files.js';
 import { checkConfigFolders } from './folder.js';
+import { INVOKE } from './card.js';
 import { finishCorpus, type CorpusResult } from './finish.js';
 import { checkCounts, type CorpusOptions, type RunSettings } from './options.js';
 import { planStages, shardRange, type StagePlan } from './plan.js';
@@ -41,7 +42,7 @@ function quote(arg: string): string {
 function resumeCommand(argv: readonly string[]): string {
   const args = argv.filter((a) => a !== '--force');
   if (!args.includes('--resume')) args.push('--resume');
-  return ['countdown-traces', ...args].map(quote).join(' ');
+  return [INVOKE, ...args.map(quote)].join(' ');
 }
 
 /** The run stopped at a signal: what the checkpoint holds, and how to go on. */
