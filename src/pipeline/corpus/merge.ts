@@ -219,16 +219,16 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   // fails too, the lock stays, so stats and report refuse the folder.
   let writing = false;
   let keepLock = false;
-  // The streams of the whole corpus, in manifest order: every shard's, val only in shard 0.
-  // Each is laid out again block by block, so its files split where one run splits them.
-  const streams: FilePlan[] = [];
-  for (const sh of shards) {
-    for (const f of sh.manifest.files) {
-      if (f.config === undefined || f.split === undefined || streams.some((x) => x.config === f.config && x.split === f.split)) continue;
-      streams.push({ config: f.config, split: f.split, kind: f.kind as FilePlan['kind'], ext: dataExt({ compress: first.options.compress }) });
-    }
-  }
   try {
+    // The streams of the whole corpus, in manifest order: every shard's, val only in shard 0.
+    // Each is laid out again block by block, so its files split where one run splits them.
+    const streams: FilePlan[] = [];
+    for (const sh of shards) {
+      for (const f of sh.manifest.files) {
+        if (f.config === undefined || f.split === undefined || streams.some((x) => x.config === f.config && x.split === f.split)) continue;
+        streams.push({ config: f.config, split: f.split, kind: f.kind as FilePlan['kind'], ext: dataExt({ compress: first.options.compress }) });
+      }
+    }
     if (job.force) {
       await clearFolder(dir);
     } else if (await exists(join(dir, MANIFEST))) {
