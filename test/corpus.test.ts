@@ -817,11 +817,17 @@ describe('corpus: crash, stop and resume', () => {
     const r = await done;
     expect(r.code).toBe(143);
     expect(r.stderr).toMatch(/stopped by SIGTERM/);
-    expect(r.stderr).toMatch(/Resume with:\n\s+npx countdown-traces corpus .*--out term.*--resume/);
+    // As the process was started (here node and the script), to be pasted.
+    expect(r.stderr).toMatch(/Resume with:\n\s+node \S+\/dist\/cli\/main\.js corpus .*--out term.*--resume/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(join(p('term'), 'manifest.json'))).toBe(false);
     expect(treeFiles(p('term')).some((f) => f.endsWith('.partial'))).toBe(true);
     expect(existsSync(join(p('term'), '.corpus.lock'))).toBe(false);
+    // A file of the user's that the card would load, put there meanwhile: the resumed run would have looked finished.
+    mkdirSync(join(p('term'), 'sosp'), { recursive: true });
+    writeFileSync(join(p('term'), 'sosp', 'train-mine.jsonl'), '{"nums": [1, 2], "target": 3}\n');
+    expectUsageError(run([...BASE, '--out', 'term', '--resume']), /term\/sosp\/train-mine\.jsonl is not a file of a countdown-traces corpus, yet the dataset card's globs would load it/);
+    rmSync(join(p('term'), 'sosp', 'train-mine.jsonl'));
     expectOk(run([...BASE, '--out', 'term', '--resume']));
     expectSameFolder('base', 'term');
   });

@@ -373,9 +373,13 @@ describe('every fault is one line and exit 2', () => {
     writeFileSync(Buffer.concat([odd, Buffer.from('/b.jsonl')]), text('in.jsonl'));
     expectRefused(run(['stats', 'walk']), /walk\/d\uFFFD: a name that is not UTF-8/);
     rmSync(odd, { recursive: true });
+    // A link of such a name to a file that is no record file is no more read than that file.
+    writeFileSync(p('walk/notes.txt'), 'mine\n');
+    symlinkSync('notes.txt', Buffer.concat([Buffer.from(p('walk/n')), Buffer.from([0xff])]));
+    expect(run(['stats', 'walk']).code).toBe(0);
     // A pipe with a record file's name was left out without a word.
     spawnSync('mkfifo', [p('walk/pipe.jsonl')]);
-    expectRefused(run(['stats', 'walk']), /walk\/pipe\.jsonl: a record file's name on a pipe or device, which a folder walk does not read/);
+    expectRefused(run(['stats', 'walk']), /walk\/pipe\.jsonl: a record file's name on a pipe, socket or device, which a folder walk does not read/);
     rmSync(p('walk/pipe.jsonl'));
     // A control character in a name reaches neither the terminal nor the page as is.
     writeFileSync(p('esc\u001b[31mred.jsonl'), text('in.jsonl'));
@@ -405,6 +409,7 @@ describe('every fault is one line and exit 2', () => {
     expect(existsSync(p('own/manifest.json'))).toBe(false);
     // Only the globs of the run's own card: an SoS+ corpus loads nothing from apr/, and verify agrees.
     mkdirSync(p('own-sosp/apr'), { recursive: true });
+    mkdirSync(p('own-sosp/sosp/train-old.jsonl'), { recursive: true }); // a folder: no glob of the Hub's loads it
     writeFileSync(p('own-sosp/apr/train-mine.jsonl'), '{"nums": [1, 2], "target": 3}\n');
     expect(run(['corpus', '--count', '10', '--val-count', '5', '--solvers', 'sosp', '--quiet', '--out', 'own-sosp']).code).toBe(0);
     expect(run(['verify', 'own-sosp']).code).toBe(0);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { oneLine } from '../io/errors.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
+import { linesRead } from '../report/figures.js';
 
 interface CorpusFlags {
   window?: number;
@@ -30,7 +31,6 @@ export function registerReport(program: Command): void {
     const { runReport } = await import('../report/job.js');
     const r = await runReport({ ...corpusOptions(inputs, o), out: o.out });
     const skipped = r.skipped > 0 ? `, ${r.skipped} line${r.skipped === 1 ? '' : 's'} skipped` : '';
-    const read = r.sequenceLines > 0 ? `${r.records - r.sequenceLines} records and ${r.sequenceLines} sequence lines` : `${r.records} records`;
-    if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${read}, ${r.charts} charts${skipped}\n`);
+    if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${linesRead(r.records, r.sequenceLines)}, ${r.charts} charts${skipped}\n`);
   });
 }

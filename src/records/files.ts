@@ -34,9 +34,9 @@ export function recordFilesIn(dir: string): string[] {
       if (e.name[0] === 0x2e) continue; // hidden
       const name = e.name.toString('utf8');
       if (!isUtf8(e.name)) {
-        // A folder, or a link, of such a name may hold records as well.
-        if (isRecordFileName(name) || e.isDirectory() || e.isSymbolicLink()) {
-          throw new UsageError(`${join(d, name)}: a name that is not UTF-8 (U+FFFD shows its bytes), which cannot be read by it; rename it`);
+        // A record file or a folder (a link to one too) of such a name: its records cannot be read under it.
+        if (isRecordFileName(name) || e.isDirectory() || (e.isSymbolicLink() && leadsToFolder(Buffer.concat([Buffer.from(`${d}/`), e.name])))) {
+          throw new UsageError(`${join(d, name)}: a name that is not UTF-8 (U+FFFD shows its bytes), under which its records cannot be read; rename it`);
         }
         continue;
       }
@@ -49,8 +49,8 @@ export function recordFilesIn(dir: string): string[] {
       } else if ((kind === 'file' || kind === 'broken') && isRecordFileName(name)) {
         files.push({ path: p, key: kind === 'file' ? identity(p) : undefined, linked: link || viaLink });
       } else if (kind === 'other' && isRecordFileName(name)) {
-        // A pipe or device could block the walk, or never end; named on the command line it is read.
-        throw new UsageError(`${p}: a record file's name on a pipe or device, which a folder walk does not read; name it on the command line, or move it away`);
+        // A pipe or device could block the walk, or never end; a pipe named on the command line is read.
+        throw new UsageError(`${p}: a record file's name on a pipe, socket or device, which a folder walk does not read; move it away (a pipe may be named on the command line)`);
       }
     }
   };
@@ -80,6 +80,15 @@ function folderEntries(d: string): Dirent<Buffer>[] {
     return readdirSync(d, { withFileTypes: true, encoding: 'buffer' }).sort((a, b) => Buffer.compare(a.name, b.name));
   } catch (err) {
     throw describeSystemError(err, `cannot read the folder ${d}`) ?? err;
+  }
+}
+
+/** Whether a path (its name's own bytes) leads to a folder. */
+function leadsToFolder(path: Buffer): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -23,6 +23,11 @@ export interface FigureSection {
 export const NONE = '–';
 
 export const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : NONE);
+
+/** Lines read, in words: records and sequence lines apart, as verify counts them (`lines` counts both). */
+export function linesRead(lines: number, sequenceLines: number): string {
+  return sequenceLines > 0 ? `${int(lines - sequenceLines)} records and ${int(sequenceLines)} sequence lines` : `${int(lines)} records`;
+}
 export const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : NONE);
 const dec = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : NONE);
 const countAndShare = (part: number, whole: number): string => (whole > 0 ? `${int(part)} (${pct(part, whole)})` : NONE);
@@ -71,7 +76,8 @@ export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[
       title: 'Input',
       rows: [
         row('files read', (c) => int(c.files.filter((f) => f.ignored === undefined).length)),
-        row('records', (c) => int(c.records)),
+        row('records', (c) => int(c.records - c.sequenceLines)),
+        ...(corpora.some((c) => c.sequenceLines > 0) ? [row('sequence lines', (c) => int(c.sequenceLines))] : []),
         row('lines skipped', (c) => int(c.skipped)),
       ],
     },

@@ -1,6 +1,6 @@
 import type { Chart } from './charts.js';
 import type { CorpusStats } from './collect.js';
-import type { FigureSection } from './figures.js';
+import { linesRead, type FigureSection } from './figures.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { formatIssue } from './gather.js';
 import type { RecordKind } from '../records/kind.js';
@@ -62,7 +62,7 @@ export function reportPage(r: ReportInput): string {
 </head>
 <body>
 <h1>${esc(title)}</h1>
-<p class="sub">${r.corpora.map((c, i) => `<b>${esc(c.label)}</b>: <code>${esc(r.inputs[i] ?? '')}</code>, ${c.records.toLocaleString('en-US')} records`).join('; ')}. Window ${(r.corpora[0]?.window ?? DEFAULT_WINDOW).toLocaleString('en-US')} tokens.</p>
+<p class="sub">${r.corpora.map((c, i) => `<b>${esc(c.label)}</b>: <code>${esc(r.inputs[i] ?? '')}</code>, ${linesRead(c.records, c.sequenceLines)}`).join('; ')}. Window ${(r.corpora[0]?.window ?? DEFAULT_WINDOW).toLocaleString('en-US')} tokens.</p>
 ${skippedNotice(r.corpora)}
 <h2>Headline figures</h2>
 ${headlineTable(labels, r.sections)}

@@ -269,7 +269,8 @@ export function loadedUnlisted(dir: string, streams: ReadonlyArray<Pick<FilePlan
   for (const folder of [...new Set(streams.map((s) => s.config))].sort()) {
     let names: string[];
     try {
-      names = readdirSync(join(dir, folder)).sort();
+      // Files only: the Hub's globs load no folder.
+      names = readdirSync(join(dir, folder), { withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => e.name).sort();
     } catch {
       continue; // a missing config folder: its files are reported missing
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
 import { exists, readRegularFile } from './files.js';
-import { clearFolder, scanFolder } from './folder.js';
+import { clearFolder, scanFolder, type FolderContents } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
 import { isCurrent, loadedUnlisted, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
@@ -48,6 +48,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
   } else if (cp) {
     if (s.start !== 'resume') throw new UsageError(`${dir} holds an unfinished run; continue it with --resume, or start over with --force`);
     sameRun(join(dir, CHECKPOINT), cp.options, cp.shard, o, s);
+    refuseUserData(dir, planStages(o, s.shard).flatMap((st) => st.files), scanFolder(dir));
     const vdiff = cp.versions === undefined ? undefined : firstDifference(cp.versions, versions());
     if (vdiff !== undefined) {
       throw new UsageError(
@@ -106,15 +107,21 @@ export async function checkDoneStream(dir: string, f: FilePlan, st: StageState):
 }
 
 /**
+ * A file of the user's in a config folder that the run's card (the globs of `streams`) would
+ * load as data (`apr/train-mine.jsonl`): the corpus would look finished and load it with its own.
+ */
+function refuseUserData(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>, c: FolderContents): void {
+  const loaded = loadedUnlisted(dir, streams, new Set(c.ours))[0];
+  if (loaded !== undefined) throw new UsageError(`${join(dir, loaded)} is not a file of a countdown-traces corpus, yet the dataset card's globs would load it with this one; move it away, or use another --out`);
+}
+
+/**
  * Files of another run in a folder a new run (a corpus or a merge) would write: refused, never
  * overwritten; and a file of the user's that the run's card (the globs of `streams`) would load.
  */
 export function refuseLeftovers(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>): void {
   const c = scanFolder(dir);
-  // A file of the user's in a config folder that this run's card would load as data
-  // (`apr/train-mine.jsonl`): the corpus would look finished and load it with its own.
-  const loaded = loadedUnlisted(dir, streams, new Set(c.ours))[0];
-  if (loaded !== undefined) throw new UsageError(`${join(dir, loaded)} is not a file of a countdown-traces corpus, yet the dataset card's globs would load it with this one; move it away, or use another --out`);
+  refuseUserData(dir, streams, c);
   const first = c.taken[0];
   if (first === undefined) return;
   // A README.md that is not a card is the user's: --force would refuse it too.

@@ -1,3 +1,4 @@
+import { basename, delimiter, dirname, resolve } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import type { Split } from '../../solver/problems.js';
 import type { SolverName } from '../../solver/registry.js';
@@ -42,7 +43,19 @@ function quote(arg: string): string {
 function resumeCommand(argv: readonly string[]): string {
   const args = argv.filter((a) => a !== '--force');
   if (!args.includes('--resume')) args.push('--resume');
-  return [INVOKE, ...args.map(quote)].join(' ');
+  return [howRun(), ...args.map(quote)].join(' ');
+}
+
+/**
+ * The tool as this process was started, to be pasted: through npx, by its name on PATH (as a
+ * Slurm script runs it, since npx does not pass SIGTERM on), or as `node` and its script.
+ */
+function howRun(): string {
+  const script = process.argv[1] ?? '';
+  // npx runs the bin's link in a node_modules/.bin (and puts that folder on the child's PATH).
+  if (basename(dirname(script)) === '.bin' && basename(dirname(dirname(script))) === 'node_modules') return INVOKE;
+  const onPath = (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && resolve(d) === dirname(script));
+  return basename(script) === 'countdown-traces' && onPath ? 'countdown-traces' : `node ${quote(script)}`;
 }
 
 /** The run stopped at a signal: what the checkpoint holds, and how to go on. */
