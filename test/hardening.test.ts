@@ -683,6 +683,8 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['search', 'sosp', '--problems', 'none.jsonl', '--out', 'none-out.jsonl']), /none\.jsonl: holds no problems/);
     expect(existsSync(p('none-out.jsonl'))).toBe(false);
     expectRefused(run(['stats', 'in.jsonl', 'pipe-in.jsonl', '--label', 'A', '--label', 'A']), /--label "A" is given for two inputs/);
+    // Told apart as shown: a control character and its escape's text look alike.
+    expectRefused(run(['stats', 'in.jsonl', 'pipe-in.jsonl', '--label', 'a\u0001', '--label', 'a\\u0001']), /--label "a\\\\u0001" is given for two inputs \(as shown\)/);
     expectRefused(run(['stats', 'in.jsonl', '--label', '']), /--label 1 is empty/);
   });
 

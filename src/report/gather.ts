@@ -73,17 +73,19 @@ export function corpusLabels(paths: readonly string[], given: readonly string[] 
   if (given.length > 0 && given.length !== paths.length) {
     throw new UsageError(`--label: given ${given.length} labels for ${paths.length} inputs`);
   }
+  // A label goes to the terminal, the page and its charts: a control character is shown escaped
+  // there, and labels are told apart as shown.
+  const shown = given.map(oneLine);
   // Labels name the corpora side by side: an empty one or two alike would leave them unnamed.
   const empty = given.findIndex((l) => l.trim() === '');
   if (empty >= 0) throw new UsageError(`--label ${empty + 1} is empty: name each input`);
-  const twice = given.find((l, k) => given.indexOf(l) !== k);
-  if (twice !== undefined) throw new UsageError(`--label ${JSON.stringify(twice)} is given for two inputs: name each one apart`);
-  // A label goes to the terminal, the page and its charts: a control character in a name is shown escaped there.
-  if (given.length > 0) return given.map(oneLine);
-  const parts = paths.map((p) => (p === '-' ? ['stdin'] : resolve(p).split('/').filter(Boolean)));
+  const twice = shown.find((l, k) => shown.indexOf(l) !== k);
+  if (twice !== undefined) throw new UsageError(`--label ${JSON.stringify(twice)} is given for two inputs (as shown): name each one apart`);
+  if (shown.length > 0) return shown;
+  const parts = paths.map((p) => (p === '-' ? ['stdin'] : resolve(p).split('/').filter(Boolean).map(oneLine)));
   for (let depth = 1; ; depth++) {
-    const names = parts.map((ps) => ps.slice(-depth).join('/') || basename(resolve('.')));
+    const names = parts.map((ps) => ps.slice(-depth).join('/') || oneLine(basename(resolve('.'))));
     const longest = Math.max(...parts.map((ps) => ps.length));
-    if (new Set(names).size === names.length || depth >= longest) return names.map(oneLine);
+    if (new Set(names).size === names.length || depth >= longest) return names;
   }
 }
