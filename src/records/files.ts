@@ -19,9 +19,9 @@ export const isRecordFileName = (name: string): boolean => RECORD_FILE.test(name
  * loop) is not read again. A broken link with a record file's name is kept, so that its
  * reader names it. (Two hard links reached by their own names are two names of equal
  * standing: the caller refuses them.) Entries go in byte order, whatever the locale. A folder
- * that cannot be listed, a record file's name that is not UTF-8 (a path string cannot reach
- * it) or on a pipe or device stop the walk with one line naming them: their records would be
- * missing from figures that look whole.
+ * that cannot be listed, a record file or folder whose name is not UTF-8 (a path string
+ * cannot reach it) and a record file's name on a pipe or device stop the walk with one line
+ * naming them: their records would be missing from figures that look whole.
  */
 export function recordFilesIn(dir: string): string[] {
   const files: Array<{ readonly path: string; readonly key: string | undefined; readonly linked: boolean }> = [];
@@ -33,16 +33,16 @@ export function recordFilesIn(dir: string): string[] {
     for (const e of folderEntries(d)) {
       if (e.name[0] === 0x2e) continue; // hidden
       const name = e.name.toString('utf8');
+      const link = e.isSymbolicLink();
+      const kind = link ? linkedKind(Buffer.concat([Buffer.from(`${d}/`), e.name])) : e.isDirectory() ? 'folder' : e.isFile() ? 'file' : 'other';
       if (!isUtf8(e.name)) {
         // A record file or a folder (a link to one too) of such a name: its records cannot be read under it.
-        if (isRecordFileName(name) || e.isDirectory() || (e.isSymbolicLink() && leadsToFolder(Buffer.concat([Buffer.from(`${d}/`), e.name])))) {
+        if (isRecordFileName(name) || kind === 'folder') {
           throw new UsageError(`${join(d, name)}: a name that is not UTF-8 (U+FFFD shows its bytes), under which its records cannot be read; rename it`);
         }
         continue;
       }
       const p = join(d, name);
-      const link = e.isSymbolicLink();
-      const kind = link ? linkedKind(p) : e.isDirectory() ? 'folder' : e.isFile() ? 'file' : 'other';
       if (kind === 'folder') {
         if (link) linkedFolders.push(p);
         else enter(p, viaLink);
@@ -83,17 +83,8 @@ function folderEntries(d: string): Dirent<Buffer>[] {
   }
 }
 
-/** Whether a path (its name's own bytes) leads to a folder. */
-function leadsToFolder(path: Buffer): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** What a symbolic link leads to. */
-function linkedKind(path: string): 'file' | 'folder' | 'other' | 'broken' {
+/** What a symbolic link leads to (its path as its own bytes). */
+function linkedKind(path: Buffer): 'file' | 'folder' | 'other' | 'broken' {
   try {
     const st = statSync(path);
     return st.isDirectory() ? 'folder' : st.isFile() ? 'file' : 'other';
