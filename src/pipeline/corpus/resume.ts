@@ -8,7 +8,7 @@ import { checkFiles, resumeRefused } from './integrity.js';
 import { isCurrent, loadedUnlisted, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
-import { CHECKPOINT, MANIFEST, planStages, streamKey, type FilePlan, type StagePlan } from './plan.js';
+import { CHECKPOINT, MANIFEST, streamKey, type FilePlan, type StagePlan } from './plan.js';
 
 /** How a run starts in its folder. */
 export type Start =
@@ -23,10 +23,12 @@ export type Start =
  * The force/resume decision, from what the folder holds: `--force` clears it; a finished corpus
  * (manifest.json) is checked and kept with `--resume`, refused otherwise; an unfinished run
  * (the checkpoint) is continued with `--resume` if it was made with the same options, shard
- * and versions, refused otherwise; files of another run are refused. The caller holds the lock.
+ * and versions, refused otherwise; files of another run are refused, and so is a user's file
+ * the card of the run's `stages` would load. The caller holds the lock.
  */
-export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Start> {
+export async function decideStart(o: CorpusOptions, s: RunSettings, stages: readonly StagePlan[]): Promise<Start> {
   const dir = s.out;
+  const streams = stages.flatMap((st) => st.files); // what the run's card will load
   const cp = s.start === 'force' ? undefined : readCheckpoint(dir);
   const manifestPath = join(dir, MANIFEST);
   if (s.start === 'force') {
@@ -48,7 +50,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
   } else if (cp) {
     if (s.start !== 'resume') throw new UsageError(`${dir} holds an unfinished run; continue it with --resume, or start over with --force`);
     sameRun(join(dir, CHECKPOINT), cp.options, cp.shard, o, s);
-    refuseUserData(dir, planStages(o, s.shard).flatMap((st) => st.files), scanFolder(dir));
+    refuseUserData(dir, streams, scanFolder(dir));
     const vdiff = cp.versions === undefined ? undefined : firstDifference(cp.versions, versions());
     if (vdiff !== undefined) {
       throw new UsageError(
@@ -57,7 +59,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings): Promise<Sta
     }
     return { kind: 'resume', cp };
   } else {
-    refuseLeftovers(dir, planStages(o, s.shard).flatMap((st) => st.files));
+    refuseLeftovers(dir, streams);
     if (s.start === 'resume' && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
   }
   return { kind: 'fresh', cp: { format: CHECKPOINT_FORMAT, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} } };

@@ -117,7 +117,7 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Fault
   };
   const stopListening = onStopSignals(onSignal);
   try {
-    const start = await decideStart(o, s);
+    const start = await decideStart(o, s, stages);
     if (start.kind === 'complete') return { complete: true, alreadyComplete: true, files: [], seconds: 0, timings: [] };
     if (start.kind === 'fresh') await writeCheckpoint(dir, start.cp);
     started = true;
