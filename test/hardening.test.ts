@@ -1188,16 +1188,18 @@ describe('verify reads sequences files as text', () => {
     expect(f.stdout).toContain(`record: figure fields disagree with the text: thread_count "${String(rec.thread_count)}" is not a number`);
   });
 
-  it('a line with a "text" that is not a string (null is none), or a search_type of another type or form, is a finding, not a problem record graded valid', () => {
+  it('a line with a "text" that is not a string (null too: a failed generation), or a search_type of another type or form, is a finding, not a problem record graded valid', () => {
     writeFileSync(p('wrong-kinds.jsonl'), ['{"nums": [1, 2, 3], "target": 6, "text": 7}', '{"nums": [1, 2, 3], "target": 6, "text": ["x"]}', '{"nums": [1, 2, 3], "target": 6, "rating": "high", "search_type": 7}', '{"nums": [1, 2, 3], "target": 6, "search_type": "dfsXYZ", "search_path": "x"}', '{"nums": [1, 2, 3], "target": 6, "text": null}'].join('\n') + '\n');
     const r = run(['verify', 'wrong-kinds.jsonl', '--grades', '-']);
     expect(r.code).toBe(1);
     const grades = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { valid: boolean; issues: string[] });
-    expect(grades.map((g) => g.valid)).toEqual([false, false, false, false, true]);
+    expect(grades.map((g) => g.valid)).toEqual([false, false, false, false, false]);
     expect(grades[0]!.issues).toEqual(['record: "text" 7 is not a string']);
     expect(grades[1]!.issues).toEqual(['record: "text" ["x"] is not a string']);
     expect(grades[2]!.issues[0]).toMatch(/search_type 7 is none of/);
     expect(grades[3]!.issues[0]).toMatch(/search_type "dfsXYZ" is none of/);
+    // A grader's failed generation: before, a problem record graded valid.
+    expect(grades[4]!.issues).toEqual(['record: "text" null is not a string']);
   });
 
   it('a table of records and sequences together (null cells for the columns a row lacks) reads as its lines would', () => {

@@ -142,9 +142,11 @@ describe('classify', () => {
     // Stream of Search's search types are dfs and bfs_{beam}, and nothing else; one of another type is still a search record's fault.
     for (const st of ['dfsXYZ', 'bfs', 'bfs_x', 7]) expect(classify({ nums: [1, 2], target: 3, search_path: 'x', search_type: st })).toEqual({ kind: undefined, reason: expect.stringMatching(/is none of sosp_\{beam\}/) });
     expect(classify({ nums: [1, 2], target: 3, search_type: 7 }).kind).toBeUndefined();
-    // A text that is not a string is a model output gone wrong, not a problem record (verify graded it valid); null is no text.
+    // A text that is not a string is a model output gone wrong, not a problem record (verify graded it valid); a null one too.
     expect(classify({ nums: [1, 2], target: 3, text: ['x'] })).toEqual({ kind: undefined, reason: '"text" ["x"] is not a string' });
-    expect(classify({ nums: [1, 2], target: 3, text: null }).kind).toBe('problem');
+    expect(classify({ nums: [1, 2], target: 3, text: null })).toEqual({ kind: undefined, reason: '"text" null is not a string' });
+    // A search record's null text is a table's empty cell (records beside sequences), as before.
+    expect(classify({ ...records(SOSP)[0], text: null }).kind).toBe('sosp');
   });
 
   it('reads a search type as verify does: stats, report and verify never disagree on what a record is', () => {

@@ -55,8 +55,12 @@ export function isSearchRecord(value: Readonly<Record<string, unknown>>): boolea
   return hasTraceDict(value) || has(value, 'search_type') || has(value, 'search_path');
 }
 
-/** Whether a line says it holds a text. */
-export const hasTextField = (value: Readonly<Record<string, unknown>>): boolean => has(value, 'text');
+/**
+ * Whether a line says it holds a text, a null one included: a null text is a grader's failed
+ * generation, not a table's empty cell (a table of problem rows beside sequence rows is the only
+ * one where it would be, and this tool writes none).
+ */
+export const hasTextField = (value: Readonly<Record<string, unknown>>): boolean => 'text' in value;
 
 /** Sorts a parsed line into a kind, or says why it is none of them. */
 export function classify(value: unknown): Classified {
@@ -82,7 +86,7 @@ export function classify(value: unknown): Classified {
   }
   // A text with its problem beside it (a model's output kept with its prompt) is a sequence.
   if (typeof value.text === 'string') return { kind: 'sequence', record: value };
-  // A "text" of another type is a model output gone wrong, not a problem record with an extra field.
+  // A "text" of another type, null included, is a model output gone wrong, not a problem record with an extra field.
   if (hasTextField(value)) return { kind: undefined, reason: `"text" ${shownValue(value.text)} is not a string` };
   if (isNumberList(value.nums) && typeof value.target === 'number') return { kind: 'problem', record: value };
   const keys = Object.keys(value).slice(0, 4).join(', ');
