@@ -576,6 +576,8 @@ describe('corpus: a Hugging Face dataset folder', () => {
       ['--solvers', 'dfs', '--heuristic', 'mult'],
       ['--solvers', 'sosp', '--fit', 'resample', '--window', '2048'],
       ['--solvers', 'apr,bfs', '--max-depth', '2', '--wave', '0', '--max-beam', '4'],
+      // With no window the manifest lists the fit and planning defaults, whose flags --window 0 refuses.
+      ['--solvers', 'sosp,apr', '--window', '0'],
     ];
     cases.forEach((flags, i) => {
       const made = `card-case-${i}`;

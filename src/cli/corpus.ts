@@ -79,14 +79,16 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .action(async (f: CorpusFlags) => {
       const spec = problemSpec(f);
       if (f.resume && f.force) throw new UsageError('--resume and --force exclude each other');
+      const qualified = qualifyEach(f.solvers, f.condition, f);
       const options: CorpusOptions = {
         count: f.count,
         seed: f.seed,
         valCount: f.valCount,
         spec,
         solvers: f.solvers,
-        settings: qualifyEach(f.solvers, f.condition, f),
-        window: judgedWindow(f.window ?? 0),
+        settings: qualified,
+        // Every solver has the one --window, its default filled in by qualify.
+        window: judgedWindow(qualified[f.solvers[0]!]!.window),
         compress: f.compress,
         maxFileSize: f.maxFileSize,
       };

@@ -2,7 +2,7 @@ import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
 import { formatOf } from '../io/formats.js';
 import { RecordMaker, type MadeSearch } from './make-record.js';
-import { judgedWindow, windowTooSmallMessage, type RecordSettings } from './settings.js';
+import { DEFAULT_WINDOW, judgedWindow, windowTooSmallMessage, type RecordSettings } from './settings.js';
 import { InputError } from '../io/errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
@@ -56,7 +56,7 @@ export function makeSearchOrExplain(
 /** Why a record past LINE_LIMIT is refused, and what bounds it. */
 function overlongRecordMessage(bytes: number, settings: RecordSettings): string {
   const mib = (n: number) => `${Math.round(n / (1 << 20))} MiB`;
-  const bound = settings.window === 0 && !settings.options.reference ? '; a window (--window 4096) bounds a record' : '';
+  const bound = settings.window === 0 && !settings.options.reference ? `; a window (--window ${DEFAULT_WINDOW}) bounds a record` : '';
   return `its record would be ${mib(bytes)}, past the ${mib(LINE_LIMIT)} a line may hold (the readers of this tool refuse longer ones)${bound}`;
 }
 

@@ -26,6 +26,13 @@ export function judgedWindow(window: number): number {
   return window > 0 ? window : DEFAULT_WINDOW;
 }
 
+/**
+ * The flags that fit or plan against a window: refused with `--window 0`, where they would change
+ * no byte (so a corpus card's command leaves them out there).
+ */
+export const WINDOW_ONLY_FLAGS = ['--fit', '--max-depth', '--wave'] as const;
+export type WindowOnlyFlag = (typeof WINDOW_ONLY_FLAGS)[number];
+
 /** The conditioning mode each solver shape has: the table `--condition` is checked against. */
 export const CONDITIONING: Readonly<Record<SolverShape, Exclude<Conditioning, 'none'>>> = {
   sequence: 'token-budget',
@@ -178,8 +185,9 @@ export function qualify(solver: SolverName, p: PartialSettings = {}, alone = tru
   const window = reference ? 0 : (p.window ?? DEFAULT_WINDOW);
   // Without a window nothing is fitted or planned: these would change no byte.
   if (!reference && window === 0) {
-    const idle = ([['--fit', p.fit], ['--max-depth', p.maxDepth], ['--wave', p.wave]] as const).find(([, v]) => v !== undefined);
-    if (idle) throw new UsageError(`${idle[0]} cannot be combined with --window 0: with no window nothing is fitted or planned`);
+    const given: Record<WindowOnlyFlag, unknown> = { '--fit': p.fit, '--max-depth': p.maxDepth, '--wave': p.wave };
+    const idle = WINDOW_ONLY_FLAGS.find((f) => given[f] !== undefined);
+    if (idle) throw new UsageError(`${idle} cannot be combined with --window 0: with no window nothing is fitted or planned`);
   }
   if (window > 0) {
     const least = shortestThreadTokens(condition, window);

@@ -1,4 +1,4 @@
-import { inWords } from '../settings.js';
+import { inWords, WINDOW_ONLY_FLAGS } from '../settings.js';
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
 import type { SolverName } from '../../solver/registry.js';
 import { formatSize, type RunOptionsJson } from './options.js';
@@ -106,6 +106,12 @@ export function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): str
     const values = of.map((s) => JSON.stringify(search[s]?.[key]));
     return values.length > 0 && values.every((v) => v === values[0]) ? search[of[0]!]?.[key] : undefined;
   };
+  const window = same('window');
+  // With no window the manifest still lists the fit and planning defaults; their flags are refused there.
+  const passed = (flag: string): boolean => !(window === 0 && (WINDOW_ONLY_FLAGS as readonly string[]).includes(flag));
+  const push = (flag: string, v: unknown): void => {
+    if (v !== undefined && passed(flag)) args.push(flag, String(v));
+  };
   for (const [key, flag] of [
     ['min_beam', '--min-beam'],
     ['max_beam', '--max-beam'],
@@ -114,17 +120,14 @@ export function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): str
     ['heuristic', '--heuristic'],
     ['wave_windows', '--wave'],
   ] as const) {
-    const v = same(key);
-    if (v !== undefined) args.push(flag, String(v));
+    push(flag, same(key));
   }
-  const window = same('window');
-  if (window !== undefined) args.push('--window', String(window));
+  push('--window', window);
   const level = same('max_spawn_level');
-  if (typeof level === 'number') args.push('--max-depth', String(level + 1));
+  if (typeof level === 'number') push('--max-depth', level + 1);
   const conditions = [...new Set(solvers.map((s) => String(search[s]?.condition ?? 'none')).filter((c) => c !== 'none'))];
   if (conditions.length > 0) args.push('--condition', conditions.join(','));
-  const fit = same('fit');
-  if (fit !== undefined) args.push('--fit', String(fit));
+  push('--fit', same('fit'));
   args.push('--compress', o.compress, '--max-file-size', formatSize(o.max_file_size));
   if (shard && shard.count > 1) args.push('--shard', `${shard.index}/${shard.count}`);
   return `${INVOKE} corpus ${args.join(' ')} --out DIR`;
