@@ -1094,6 +1094,22 @@ describe('verify reads sequences files as text', () => {
     expect(run(['inspect', '--record', 'claims-t.jsonl:0']).stdout).toMatch(/\nwarning +the record's token fields disagree with its text: token_count \d+ \(the text: \d+\)\n/);
   });
 
+  it('inspect and its page call an APR record solved by the rule stats counts by (the last line of its root), not by a goal line anywhere', () => {
+    const rec = lines('v-apr2.jsonl').map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => (r.rating as number) > 0)!;
+    const dict = rec.trace_dict as { main_calls: string[] };
+    const tampered = { ...rec, trace_dict: { ...dict, main_calls: [...dict.main_calls.slice(0, -1), `${dict.main_calls.at(-1)!}No solution found.\n`] } };
+    write('after-goal.jsonl', [rec, tampered]);
+    const shown = [0, 1].map((i) => run(['inspect', '--record', `after-goal.jsonl:${i}`]).stdout);
+    expect(shown[0]).toMatch(/\noutcome +solved: /);
+    // Before, "solved" (a goal line somewhere in the root's last sequence) while stats counted it unsolved.
+    expect(shown[1]).toMatch(/\noutcome +no solution found, rating /);
+    expect(run(['stats', 'after-goal.jsonl']).stdout).toMatch(/\n +solved +1 \(50\.0%\)\n/);
+    expect(run(['inspect', '--record', 'after-goal.jsonl:1', '--html', 'after-goal.html']).code).toBe(0);
+    const page = readFileSync(p('after-goal.html'), 'utf8');
+    expect(page).toContain('<b id="outcome">no solution found</b>');
+    expect(page).toMatch(/data-thread="root" data-solved="false"/);
+  });
+
   it('a text kept beside its problem (a model output with its prompt) is checked against that problem', () => {
     const problems = lines('in.jsonl').map((l) => JSON.parse(l) as { nums: number[]; target: number });
     const texts = lines('v-sosp.seq.jsonl').map((l) => (JSON.parse(l) as { text: string }).text.replace(/^Token Budget: \d+ /, ''));

@@ -1,5 +1,5 @@
 import { hasTraceDict } from './kind.js';
-import { isTraceDictLevel, lastSequence, type TraceDictTree } from './trace-dict.js';
+import { isTraceDictLevel, lastSequence, type TraceDict, type TraceDictTree } from './trace-dict.js';
 
 /**
  * How searches end, read from their text's last lines, not verified (`verify` checks the
@@ -20,12 +20,15 @@ export function sequenceOutcome(text: string): Outcome {
   return / equal: Goal Reached$/.test(lastLine) ? 'solved' : 'no solution';
 }
 
+/** Whether one thread of an APR trace_dict found its goal: its last sequence ends solved. */
+export const threadSolved = (thread: TraceDict<unknown>): boolean => sequenceOutcome(lastSequence(thread)) === 'solved';
+
 /**
  * Whether a search record found the goal: an APR record's root ends its last sequence
  * solved; a single-sequence search (`search_path`) holds a `Goal Reached` line.
  */
 export function recordSolved(record: Readonly<Record<string, unknown>>): boolean {
-  if (hasTraceDict(record)) return sequenceOutcome(lastSequence(record.trace_dict as TraceDictTree)) === 'solved';
+  if (hasTraceDict(record)) return threadSolved(record.trace_dict as TraceDictTree);
   return typeof record.search_path === 'string' && record.search_path.includes('Goal Reached');
 }
 

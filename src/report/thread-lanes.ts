@@ -1,5 +1,6 @@
 import { pyIntList, stepString } from '../core/countdown.js';
 import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/trace-dict.js';
+import { recordSolved, threadSolved } from '../records/outcome.js';
 import { parseTraceLine } from '../records/trace-lines.js';
 import { threadTokens } from '../tokens/llama.js';
 
@@ -49,7 +50,8 @@ export interface ThreadLane {
 
 /** The lanes of a record: an APR trace_dict tree, or a single lane for SoS+/DFS/BFS. */
 export function recordLanes(record: Record<string, unknown>): ThreadLane {
-  return laneOf(recordTraceDict(record), 'root', 0);
+  // Solved by the rule stats counts by, not by the goal line the walk draws.
+  return { ...laneOf(recordTraceDict(record), 'root', 0), solved: recordSolved(record) };
 }
 
 function laneOf(d: TraceDictTree, name: string, level: number): ThreadLane {
@@ -64,7 +66,6 @@ function laneOf(d: TraceDictTree, name: string, level: number): ThreadLane {
   let kid = 0;
   let mode: 'search' | 'join' | 'clean' = 'search';
   let join: JoinResult[] = [];
-  let solved = false;
   let startNode = '?';
   /** A state's key: its numbers and the operations that made it. */
   const stateKey = (nums: readonly number[], ops: readonly string[]) => `${pyIntList(nums)}|${ops.join(',')}`;
@@ -119,7 +120,6 @@ function laneOf(d: TraceDictTree, name: string, level: number): ThreadLane {
         if (lastExplore !== '') node?.ends.push({ op: lastExplore, result: String(line.value), goal });
         lastExplore = '';
         if (goal) {
-          solved = true;
           items.push({ type: 'outcome', solved: true });
           mode = 'clean';
         }
@@ -146,7 +146,7 @@ function laneOf(d: TraceDictTree, name: string, level: number): ThreadLane {
     items.push({ type: 'spawn', children: (d.sub_calls[group] ?? []).map((c) => laneOf(c, `${name}.${kid++}`, level + 1)) });
   }
   const sequences = d.main_calls.map((t) => ({ text: t, tokens: threadTokens(t) }));
-  return { name, level, startNode, solved, sequences, items: items.map(stripOps), path };
+  return { name, level, startNode, solved: threadSolved(d), sequences, items: items.map(stripOps), path };
 }
 
 const stripOps = (item: LaneItem): LaneItem => {

@@ -1,6 +1,7 @@
 import { has, hasTraceDict } from '../records/kind.js';
+import { recordSolved, threadSolved } from '../records/outcome.js';
 import { parseStep, type Step } from '../core/countdown.js';
-import { lastSequence, recordTraceDict, threadsOf } from '../records/trace-dict.js';
+import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
 import { parseTraceLine } from '../records/trace-lines.js';
 import { solutionExpression } from './expression.js';
 import { sequenceLength } from '../tokens/llama.js';
@@ -27,14 +28,14 @@ function recordThreads(record: Record<string, unknown>): ThreadView[] {
   const dict = recordTraceDict(record);
   if (!hasTraceDict(record)) {
     const path = dict.main_calls[0]!;
-    return [{ name: 'root', level: 0, startNode: '0', sequences: [path], solved: path.includes('Goal Reached') }];
+    return [{ name: 'root', level: 0, startNode: '0', sequences: [path], solved: recordSolved(record) }];
   }
   return [...threadsOf(dict)].map(({ dict: d, level, name }) => ({
     name,
     level,
     startNode: firstMove(d.main_calls[0] ?? '') ?? '?',
     sequences: d.main_calls,
-    solved: /equal: Goal Reached/.test(lastSequence(d)),
+    solved: threadSolved(d), // the root's is recordSolved's: the rule stats counts by
   }));
 }
 
