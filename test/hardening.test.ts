@@ -1022,6 +1022,36 @@ describe('verify reads sequences files as text', () => {
     expect(b.stdout).toMatch(new RegExp(`bad.json:1 element ${j} sequence line \\d+: Exploring Operation: .* is wrong arithmetic`));
   });
 
+  it("a conditioning prefix is its search's: Token Budget before a single sequence, Sub Call Budget before an APR root, one at most", () => {
+    const sosp = objects('v-sosp.seq.jsonl');
+    const apr = objects('v-apr.seq.jsonl');
+    const child = apr.findIndex((q) => q.thread.startsWith('root.0#'));
+    const bare = (t: string) => t.replace(/^(Token Budget|Sub Call Budget): \d+ /, '');
+    const cases: Array<[string, unknown[], RegExp]> = [
+      // The tool never writes it (qualify refuses sub-call-budget for SoS+); verify passed it with exit 0.
+      ['sub-call on sosp', [{ ...sosp[0]!, text: `Sub Call Budget: 0 ${bare(sosp[0]!.text)}` }], /:1 record 0 root#0 line 1: Sub Call Budget before a sosp thread \(it takes Token Budget\)/],
+      ['token on apr', apr.map((q) => (q.thread.startsWith('root#') ? { ...q, text: `Token Budget: 4096 ${bare(q.text)}` } : q)), /:1 record 0 root#0 line 1: Token Budget before a apr thread \(it takes Sub Call Budget\)/],
+      ['sub-call on a child', apr.map((q, i) => (i === child ? { ...q, text: `Sub Call Budget: 2 ${q.text}` } : q)), /root\.0#0 line 1: Sub Call Budget before a child thread \(it conditions the root only\)/],
+      ['two prefixes', [{ ...sosp[0]!, text: `Token Budget: 512 ${sosp[0]!.text}` }], /:1 record 0 root#0 line 1: a sequence starts with its Current State .*, not "Token Budget: \d+ Current State/],
+      ['a leading zero', [{ ...sosp[0]!, text: sosp[0]!.text.replace(/^Token Budget: /, 'Token Budget: 0') }], /:1 record 0 root#0 line 1: a sequence starts with its Current State .*, not "Token Budget: 0\d+ Current State/],
+    ];
+    for (const [what, items, message] of cases) {
+      write('prefix.seq.jsonl', items);
+      const r = run(['verify', 'prefix.seq.jsonl']);
+      expect([what, r.code]).toEqual([what, 1]);
+      expect(r.stdout).toMatch(message);
+    }
+    // The lone texts of a model's outputs (no thread names) are held to the same rule.
+    write('prefix-lone.seq.jsonl', [{ text: `Sub Call Budget: 0 ${bare(sosp[0]!.text)}` }]);
+    expect(run(['verify', 'prefix-lone.seq.jsonl']).stdout).toMatch(/line 1: Sub Call Budget before a sosp thread/);
+    // A record's texts too: one prefix of its search's kind passes (a model output kept with its prompt), another is a finding.
+    const rec = JSON.parse(lines('v-sosp.jsonl')[0]!) as { search_path: string };
+    write('prefix-rec.jsonl', [{ ...rec, search_path: `Token Budget: 1024 ${rec.search_path}` }, { ...rec, search_path: `Sub Call Budget: 3 ${rec.search_path}` }]);
+    const r = run(['verify', 'prefix-rec.jsonl']);
+    expect(r.stdout).not.toMatch(/prefix-rec\.jsonl:1 .*(Budget|line 1:)/); // its token fields no longer fit its text, and say so
+    expect(r.stdout).toMatch(/prefix-rec\.jsonl:2 record 1 search_path line 1: Sub Call Budget before a sosp thread \(it takes Token Budget\)/);
+  });
+
   it('checks record, thread and tokens against the texts', () => {
     const seqs = objects('v-apr.seq.jsonl');
     const twoChildren = seqs.findIndex((q) => q.thread === 'root.1#0');

@@ -24,6 +24,32 @@ export function prefixForm(mode: Exclude<Conditioning, 'none'>): string {
   return mode === 'token-budget' ? tokenBudgetPrefix('N') : subCallBudgetPrefix('N');
 }
 
+/** A mode's prefix by its words (`Token Budget`), for messages. */
+export const prefixName = (mode: Exclude<Conditioning, 'none'>): string => prefixForm(mode).replace(/: N $/, '');
+
+/** A conditioning prefix read back from the front of a sequence. */
+export interface ReadPrefix {
+  readonly mode: Exclude<Conditioning, 'none'>;
+  readonly n: number;
+  /** Its characters, the space that ends it included. */
+  readonly length: number;
+}
+
+/** Each mode's prefix as a pattern, made from the form the writers above print. */
+const PREFIX_PATTERNS = (['token-budget', 'sub-call-budget'] as const).map((mode) => ({
+  mode,
+  pattern: new RegExp(`^${prefixForm(mode).replace(/N $/, '(0|[1-9]\\d*) ')}`),
+}));
+
+/** The conditioning prefix a sequence starts with (one at most: a second is text), or undefined. */
+export function readPrefix(text: string): ReadPrefix | undefined {
+  for (const { mode, pattern } of PREFIX_PATTERNS) {
+    const m = pattern.exec(text);
+    if (m) return { mode, n: Number(m[1]), length: m[0].length };
+  }
+  return undefined;
+}
+
 /** The smallest multiple of 512 not below `tokens`. */
 export function tokenBudgetBin(tokens: number): number {
   return Math.max(512, Math.ceil(tokens / 512) * 512);

@@ -3,43 +3,49 @@
  * 1), for the verifier. Lines are read by records/trace-lines.ts.
  */
 import { parseTraceLine, type TraceLine } from '../records/trace-lines.js';
+import { readPrefix, type ReadPrefix } from '../serializers/conditioning.js';
 
 /** One line of a thread's text with where it sits. */
 export interface ThreadLine {
   /** 1-based line number. */
   readonly no: number;
-  /** Offset of the line's first character in the text (before any budget prefix). */
+  /** Offset of the line's first character in the text. */
   readonly start: number;
   /** Offset just after the line's newline (or the text's end for an unterminated line). */
   readonly end: number;
-  /** The line without its newline and, on line 1, without conditioning prefixes. */
+  /** The line without its newline. */
   readonly text: string;
   readonly parsed: TraceLine | undefined;
 }
 
 export interface ThreadText {
   readonly text: string;
+  /** The conditioning prefix before line 1, if any. */
+  readonly prefix: ReadPrefix | undefined;
   readonly lines: readonly ThreadLine[];
   /** True when the text's last line has no newline. */
   readonly unterminated: boolean;
 }
 
-/** `Token Budget: {n} ` and `Sub Call Budget: {n} ` conditioning prefixes (spec §10). */
-const BUDGET_PREFIX = /^(?:(?:Token Budget|Sub Call Budget): \d+ )+/;
+/** An APR child thread's Sub Call Budget, a record's or a sequence line's. */
+export const CHILD_SUB_CALL_BUDGET = 'Sub Call Budget before a child thread (it conditions the root only)';
 
-/** Splits a thread into parsed lines; conditioning prefixes are allowed before line 1. */
+/**
+ * Splits a thread into parsed lines; a conditioning prefix before line 1 (one at most: a model's
+ * output kept with its prompt) is taken off and returned, for the walk to check against its search.
+ */
 export function splitThread(text: string): ThreadText {
+  const prefix = readPrefix(text);
   const lines: ThreadLine[] = [];
   let start = 0;
   while (start < text.length) {
     const nl = text.indexOf('\n', start);
     const stop = nl < 0 ? text.length : nl;
-    let body = text.slice(start, stop);
-    if (lines.length === 0) body = body.replace(BUDGET_PREFIX, '');
+    const body = text.slice(lines.length === 0 && prefix ? prefix.length : start, stop);
     lines.push({ no: lines.length + 1, start, end: nl < 0 ? stop : nl + 1, text: body, parsed: parseTraceLine(body) });
     start = nl < 0 ? text.length : nl + 1;
   }
-  return { text, lines, unterminated: text.length > 0 && !text.endsWith('\n') };
+  return { text, prefix, lines, unterminated: text.length > 0 && !text.endsWith('\n') };
 }
 
 /** 1-based line of `text` where it first departs from `other`. */

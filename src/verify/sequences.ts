@@ -15,6 +15,7 @@ import type { NodeState } from './node.js';
 import { verifyFinalPath } from './record.js';
 import type { SearchKind, ThreadGoal, ThreadReport } from './thread-report.js';
 import { verifyThread } from './thread.js';
+import { readPrefix, type ReadPrefix } from '../serializers/conditioning.js';
 
 export interface SequenceLine {
   /** The text as written, conditioning prefix included. */
@@ -47,7 +48,6 @@ export interface SequenceIssue extends VerifyIssue {
   readonly entry: number;
 }
 
-const PREFIX = /^(Token Budget|Sub Call Budget): (\d+) /;
 const THREAD = /^root(?:\.(?:0|[1-9]\d*))*$/;
 
 /** The parsed lines of a text that open with `<` (spawn and join lines), in order. */
@@ -77,8 +77,10 @@ function spawnCount(text: string): number {
 interface Entry {
   readonly at: number;
   readonly name: string;
+  /** The text as written, and without its conditioning prefix (read by the walk, verifyThread). */
+  readonly text: string;
   readonly body: string;
-  readonly prefix: { kind: string; n: number } | undefined;
+  readonly prefix: ReadPrefix | undefined;
   readonly problem: GivenProblem | undefined;
 }
 
@@ -89,9 +91,9 @@ interface Entry {
 export function verifySequences(seqs: readonly SequenceLine[], options: SequenceOptions = {}): SequenceIssue[] {
   const issues: SequenceIssue[] = [];
   const entries = seqs.map((s, at): Entry => {
-    const m = PREFIX.exec(s.text);
+    const prefix = readPrefix(s.text);
     const name = sequenceName(s);
-    return { at, name, body: m ? s.text.slice(m[0].length) : s.text, prefix: m ? { kind: m[1]!, n: Number(m[2]) } : undefined, problem: s.problem };
+    return { at, name, text: s.text, body: prefix ? s.text.slice(prefix.length) : s.text, prefix, problem: s.problem };
   });
   checkTokenBudgets(entries, options, issues);
   const named = seqs.length > 0 && seqs.every((s) => s.thread !== undefined);
@@ -105,7 +107,7 @@ export function verifySequences(seqs: readonly SequenceLine[], options: Sequence
 function checkTokenBudgets(entries: readonly Entry[], o: SequenceOptions, issues: SequenceIssue[]): void {
   if (!o.countTokens || !o.tokenBudgetBin) return;
   for (const e of entries) {
-    if (e.prefix?.kind !== 'Token Budget') continue;
+    if (e.prefix?.mode !== 'token-budget') continue;
     const tokens = o.countTokens(e.body) + 2;
     const bin = o.tokenBudgetBin(tokens);
     if (e.prefix.n !== bin) {
@@ -212,7 +214,7 @@ function verifySingle(e: Entry, target: number, start: NodeState, issues: Sequen
   const kinds: SearchKind[] = /Sub Search/.test(e.body) ? ['sosp'] : ['sosp', 'bfs', 'dfs'];
   let best: ThreadReport | undefined;
   for (const kind of kinds) {
-    const r = verifyThread(e.body, { name: e.name, kind, target, start, level: 0 });
+    const r = verifyThread(e.text, { name: e.name, kind, target, start, level: 0 });
     if (!best || r.issues.length < best.issues.length) best = r;
     if (r.issues.length === 0) break;
   }
@@ -282,7 +284,7 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
     issues.push({ entry: e.at, thread: e.name, line: 0, message: `a thread starting at node #${s.start.id} is a child thread of level 1 to ${depth}, but its spawn and join lines (at level ${named}) make it level ${level}` });
     return;
   }
-  push(issues, e, verifyThread(e.body, { name: e.name, kind: 'apr', target: s.target, start: s.start, level }));
+  push(issues, e, verifyThread(e.text, { name: e.name, kind: 'apr', target: s.target, start: s.start, level }));
 }
 
 /** The sequences of one record as one search: an APR tree as its trace_dict, or one single-sequence search. */
@@ -322,7 +324,8 @@ function verifyRecordThreads(tree: Map<string, Entry[]>, entries: readonly Entry
       const e = main[main.length - 1]!;
       issues.push({ entry: e.at, thread: e.name, line: 0, message: `${kids.length - next} child thread(s) of ${name} that none of its spawns names` });
     }
-    return { main_calls: main.map((e) => e.body), sub_calls: sub };
+    // As written, prefix included: the walk checks a prefix against its thread.
+    return { main_calls: main.map((e) => e.text), sub_calls: sub };
   };
   const td = build('root', '');
   const found: VerifyIssue[] = [];
@@ -349,12 +352,12 @@ function checkSubCallBudgets(tree: Map<string, Entry[]>, entries: readonly Entry
   let children = 0;
   while (tree.has(`root.${children}`)) children++;
   const roots = tree.get('root')!;
-  const conditioned = roots.some((e) => e.prefix?.kind === 'Sub Call Budget');
+  const conditioned = roots.some((e) => e.prefix?.mode === 'sub-call-budget');
   for (const e of entries) {
     const isRoot = roots.includes(e);
-    const p = e.prefix?.kind === 'Sub Call Budget' ? e.prefix : undefined;
-    if (!isRoot && p) issues.push({ entry: e.at, thread: e.name, line: 1, message: 'Sub Call Budget before a child thread (it conditions the root only)' });
-    else if (isRoot && conditioned && !p) issues.push({ entry: e.at, thread: e.name, line: 1, message: 'no Sub Call Budget here, though the root\'s other sequences have one' });
-    else if (p && p.n !== children) issues.push({ entry: e.at, thread: e.name, line: 1, message: `Sub Call Budget: ${p.n} but the root has ${children} child threads` });
+    const p = e.prefix?.mode === 'sub-call-budget' ? e.prefix : undefined;
+    // One before a child thread is the walk's finding (verifyThread).
+    if (isRoot && conditioned && !p) issues.push({ entry: e.at, thread: e.name, line: 1, message: 'no Sub Call Budget here, though the root\'s other sequences have one' });
+    else if (isRoot && p && p.n !== children) issues.push({ entry: e.at, thread: e.name, line: 1, message: `Sub Call Budget: ${p.n} but the root has ${children} child threads` });
   }
 }

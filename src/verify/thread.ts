@@ -10,7 +10,10 @@ import { HEURISTICS, type Heuristic } from '../core/heuristics.js';
 import { readCleanPath, type CleanPath } from './clean-path.js';
 import { quote, type VerifyIssue } from './issue.js';
 import type { LineKind, TraceLine } from '../records/trace-lines.js';
-import { splitThread, type ThreadLine, type ThreadText } from './lines.js';
+import { CHILD_SUB_CALL_BUDGET, splitThread, type ThreadLine, type ThreadText } from './lines.js';
+import { CONDITIONING } from '../pipeline/settings.js';
+import { prefixName } from '../serializers/conditioning.js';
+import { solverNamed } from '../solver/registry.js';
 import { sameList, sameState, showState, splitId, type NodeState } from './node.js';
 import { exploreFault } from './step.js';
 import type { JoinBlock, JoinedChild, SearchKind, SpawnBlock, SpawnedChild, ThreadGoal, ThreadReport, ThreadSpec } from './thread-report.js';
@@ -112,6 +115,15 @@ class Walk {
     return this.lines.length;
   }
 
+  /** A prefix is its search's shape's (CONDITIONING), and an APR thread's only at the root. */
+  private checkPrefix(): void {
+    const prefix = this.thread.prefix;
+    if (!prefix) return;
+    const own = CONDITIONING[solverNamed(this.spec.kind).shape];
+    if (prefix.mode !== own) this.note(1, `${prefixName(prefix.mode)} before a ${this.spec.kind} thread (it takes ${prefixName(own)})`);
+    else if (this.spec.kind === 'apr' && this.spec.level > 0) this.note(1, CHILD_SUB_CALL_BUDGET);
+  }
+
   run(): void {
     try {
       this.walk();
@@ -123,6 +135,7 @@ class Walk {
   private walk(): void {
     const { spec, lines } = this;
     if (lines.length === 0) this.fail(0, 'thread is empty');
+    this.checkPrefix();
     const last = lines[lines.length - 1]!;
     if (this.thread.unterminated && !(spec.kind === 'bfs' && last.parsed?.kind === 'noSolution')) {
       this.note(last.no, 'last line has no newline (truncated?)');
