@@ -900,6 +900,11 @@ describe('corpus: shards and merge', () => {
     expectUsageError(run([...BASE, '--shards', '2', '--out', 'nok']), /no shard index/);
     expectUsageError(run([...BASE, '--shard', '2/2', '--out', 'nok']), /outside 0\.\.1/);
     expectUsageError(run([...BASE, '--shard', '0/3', '--out', 'nok']), /at most 2 shards/);
+    // I/N read as --shards reads its integer: a count past exact integers was taken, rounded, before.
+    expectUsageError(run([...BASE, '--shard', '0/99999999999999999999', '--out', 'nok']), /^countdown-traces: --shard: 99999999999999999999 is too large$/m);
+    expectUsageError(run([...BASE, '--shard', '0/0', '--out', 'nok']), /--shard: must be at least 1, got 0/);
+    expectUsageError(run([...BASE, '--shard', '1', '--out', 'nok']), /--shard: expected INDEX\/COUNT such as 0\/8, got "1"/);
+    expectUsageError(run([...BASE, '--out', 'nok'], { SLURM_ARRAY_TASK_ID: '99999999999999999999', SLURM_ARRAY_TASK_COUNT: '2' }), /SLURM_ARRAY_TASK_ID: 99999999999999999999 is too large/);
   });
 
   it("merged corpora's manifests are true to their files; merge checks each shard file against its manifest, naming a changed one", () => {

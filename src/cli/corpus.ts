@@ -9,7 +9,7 @@ import type { Conditioning } from '../serializers/conditioning.js';
 import { resolveShard, SLURM_ARRAY } from '../pipeline/corpus/shard.js';
 import { signalExitCode } from '../pipeline/signals.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
-import { integer, listOf, oneOf, seconds, size } from './parse.js';
+import { indexOfCount, integer, listOf, oneOf, seconds, size } from './parse.js';
 import { addProblemSpecOptions, problemSpec, type ProblemSpecFlags } from './problems.js';
 import { addBeamOptions, addWindowOptions, conditionHelp, type SearchFlags } from './search.js';
 
@@ -24,7 +24,7 @@ interface CorpusFlags extends ProblemSpecFlags, Omit<SearchFlags, 'condition' | 
   workers?: number;
   workerHeap: number;
   batchSize?: number;
-  shard?: string;
+  shard?: { index: number; count: number };
   shards?: number;
   resume?: boolean;
   force?: boolean;
@@ -69,7 +69,7 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .option('--workers <n>', `worker threads (default: the machine's cores; 0: all on the main thread; at most 4 per core, ${MAX_WORKERS} here)`, workerCount)
     .option('--worker-heap <mb>', 'V8 heap limit of each worker thread, in MB', integer('--worker-heap', 64, 16384), WORKER_HEAP_MB)
     .option('--batch-size <n>', 'records per task (default: per stage); never changes the output', integer('--batch-size', 1, 10_000))
-    .option('--shard <i/n>', 'make shard I of N (0-based); join the shard folders with merge')
+    .option('--shard <i/n>', 'make shard I of N (0-based); join the shard folders with merge', indexOfCount('--shard'))
     .option('--shards <n>', 'shard count; the index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID', integer('--shards', 1))
     .option('--resume', 'continue the interrupted run in --out')
     .option('--force', 'start over: replace what an earlier run left in --out (only files a corpus run writes)')

@@ -11,7 +11,9 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const v = env[name];
   if (v === undefined || v.trim() === '') return undefined;
   if (!/^\d+$/.test(v.trim())) throw new UsageError(`${name}: expected a non-negative integer, got "${v}"`);
-  return Number(v.trim());
+  const n = Number(v.trim());
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${name}: ${v.trim()} is too large`);
+  return n;
 }
 
 function check(shard: Shard, what: string): Shard {
@@ -20,12 +22,6 @@ function check(shard: Shard, what: string): Shard {
     throw new UsageError(`${what}: shard index ${shard.index} is outside 0..${shard.count - 1}`);
   }
   return shard;
-}
-
-export function parseShard(text: string): Shard {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!m) throw new UsageError(`--shard: expected INDEX/COUNT such as 0/8, got "${text}"`);
-  return check({ index: Number(m[1]), count: Number(m[2]) }, '--shard');
 }
 
 /** A Slurm array task's position: (ID - MIN) / STEP, so `--array=1-8` and `--array=0-14:2` work. */
@@ -48,10 +44,10 @@ export const SLURM_ARRAY = 'SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT';
  * Indexed Job (`JOB_COMPLETION_INDEX`) or a Slurm array (`SLURM_ARRAY_TASK_ID`); or, with
  * neither option, a Slurm array's own index and count (`SLURM_ARRAY_TASK_COUNT`).
  */
-export function resolveShard(flag: string | undefined, shards: number | undefined, env: NodeJS.ProcessEnv): ResolvedShard {
+export function resolveShard(flag: Shard | undefined, shards: number | undefined, env: NodeJS.ProcessEnv): ResolvedShard {
   if (flag !== undefined) {
-    const s = parseShard(flag);
-    if (shards !== undefined && shards !== s.count) throw new UsageError(`--shards ${shards} disagrees with --shard ${flag}`);
+    const s = check(flag, '--shard');
+    if (shards !== undefined && shards !== s.count) throw new UsageError(`--shards ${shards} disagrees with --shard ${s.index}/${s.count}`);
     return { shard: s, from: s.count > 1 ? '--shard' : undefined };
   }
   const slurmCount = envInt(env, 'SLURM_ARRAY_TASK_COUNT');
