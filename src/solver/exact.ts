@@ -134,9 +134,10 @@ function pairValues(a: number, b: number, out: Float64Array, at: number): number
   return 3;
 }
 
-const PAIR_VALUES = new Float64Array(4);
-const TRIPLE_VALUES = new Float64Array(48);
-const OTHER_PAIR = new Float64Array(4);
+// Shared scratch, each filled and read within one call below (none of them calls another that fills it).
+const sharedPairValues = new Float64Array(4);
+const sharedTripleValues = new Float64Array(48);
+const sharedOtherPair = new Float64Array(4);
 
 /** Every value reachable from x, y, z using all three; returns how many were written. */
 function tripleValues(x: number, y: number, z: number, out: Float64Array): number {
@@ -145,8 +146,8 @@ function tripleValues(x: number, y: number, z: number, out: Float64Array): numbe
     const single = split === 0 ? x : split === 1 ? y : z;
     const a = split === 0 ? y : x;
     const b = split === 2 ? y : z;
-    const k = pairValues(a, b, PAIR_VALUES, 0);
-    for (let q = 0; q < k; q++) w += pairValues(single, PAIR_VALUES[q]!, out, w);
+    const k = pairValues(a, b, sharedPairValues, 0);
+    for (let q = 0; q < k; q++) w += pairValues(single, sharedPairValues[q]!, out, w);
   }
   return w;
 }
@@ -170,16 +171,16 @@ function solvable4(a: number, b: number, c: number, d: number, t: number): boole
 
 /** (x, y, z combined) op v = t for some way of combining x, y, z. */
 function chainHits(x: number, y: number, z: number, v: number, t: number): boolean {
-  const k = tripleValues(x, y, z, TRIPLE_VALUES);
-  for (let q = 0; q < k; q++) if (hits(TRIPLE_VALUES[q]!, v, t)) return true;
+  const k = tripleValues(x, y, z, sharedTripleValues);
+  for (let q = 0; q < k; q++) if (hits(sharedTripleValues[q]!, v, t)) return true;
   return false;
 }
 
 /** (p op q) op (r op s) = t for some operations. */
 function pairsHit(p: number, q: number, r: number, s: number, t: number): boolean {
-  const k1 = pairValues(p, q, PAIR_VALUES, 0);
-  const k2 = pairValues(r, s, OTHER_PAIR, 0);
-  for (let i = 0; i < k1; i++) for (let j = 0; j < k2; j++) if (hits(PAIR_VALUES[i]!, OTHER_PAIR[j]!, t)) return true;
+  const k1 = pairValues(p, q, sharedPairValues, 0);
+  const k2 = pairValues(r, s, sharedOtherPair, 0);
+  for (let i = 0; i < k1; i++) for (let j = 0; j < k2; j++) if (hits(sharedPairValues[i]!, sharedOtherPair[j]!, t)) return true;
   return false;
 }
 

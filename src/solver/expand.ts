@@ -1,4 +1,4 @@
-import { applyOp, OPERATORS, type Operator, type Step } from '../core/countdown.js';
+import { applyOp, OPERATORS, PROBLEM_LIMITS, type Operator, type Step } from '../core/countdown.js';
 import type { BoundHeuristic } from '../core/heuristics.js';
 import { shuffle } from '../random/rng.js';
 import type { SearchContext } from './contract.js';
@@ -12,15 +12,22 @@ export interface Expansion {
   readonly goal: SearchNode | undefined;
 }
 
-/** 6 numbers give 15 pairs of at most 4 operations. */
-const MAX_CHILDREN = 64;
-const candI = new Uint8Array(MAX_CHILDREN);
-const candJ = new Uint8Array(MAX_CHILDREN);
-const candOp = new Uint8Array(MAX_CHILDREN);
-const candLeft = new Float64Array(MAX_CHILDREN);
-const candRight = new Float64Array(MAX_CHILDREN);
-const candTerms = new Float64Array(MAX_CHILDREN);
-const candH = new Float64Array(MAX_CHILDREN);
+/**
+ * The most candidates an expansion scores: every pair of the most numbers a problem may have
+ * (PROBLEM_LIMITS, checked wherever problems enter), each with every operator. A typed array
+ * drops a write past its end without a word, so the size is derived, not typed in.
+ */
+const MAX_CHILDREN = ((PROBLEM_LIMITS.maxNumbers * (PROBLEM_LIMITS.maxNumbers - 1)) / 2) * OPERATORS.length;
+
+// Shared scratch: one expansion at a time (expandBeam never re-enters), rewritten by each.
+
+const sharedCandI = new Uint8Array(MAX_CHILDREN);
+const sharedCandJ = new Uint8Array(MAX_CHILDREN);
+const sharedCandOp = new Uint8Array(MAX_CHILDREN);
+const sharedCandLeft = new Float64Array(MAX_CHILDREN);
+const sharedCandRight = new Float64Array(MAX_CHILDREN);
+const sharedCandTerms = new Float64Array(MAX_CHILDREN);
+const sharedCandH = new Float64Array(MAX_CHILDREN);
 
 /** Records candidate `count` in the scratch arrays; returns the new count. */
 function candidate(
@@ -36,20 +43,20 @@ function candidate(
   base: number,
 ): number {
   const terms = base + h.term(result);
-  candI[count] = i;
-  candJ[count] = j;
-  candOp[count] = op;
-  candLeft[count] = left;
-  candRight[count] = right;
-  candTerms[count] = terms;
-  candH[count] = h.value(terms, n - 1);
+  sharedCandI[count] = i;
+  sharedCandJ[count] = j;
+  sharedCandOp[count] = op;
+  sharedCandLeft[count] = left;
+  sharedCandRight[count] = right;
+  sharedCandTerms[count] = terms;
+  sharedCandH[count] = h.value(terms, n - 1);
   return count + 1;
 }
 
 function stepOf(c: number): Step {
-  const left = candLeft[c]!;
-  const right = candRight[c]!;
-  const op = OPERATORS[candOp[c]!]!;
+  const left = sharedCandLeft[c]!;
+  const right = sharedCandRight[c]!;
+  const op = OPERATORS[sharedCandOp[c]!]!;
   return { left, op, right, result: applyOp(op, left, right) };
 }
 
@@ -62,10 +69,10 @@ function leaves(ctx: SearchContext, node: SearchNode, picked: Int32Array, take: 
   const ops = new Array<Operator>(take);
   for (let k = 0; k < take; k++) {
     const c = picked[k]!;
-    const op = OPERATORS[candOp[c]!]!;
-    if (applyOp(op, candLeft[c]!, candRight[c]!) === ctx.target) {
+    const op = OPERATORS[sharedCandOp[c]!]!;
+    if (applyOp(op, sharedCandLeft[c]!, sharedCandRight[c]!) === ctx.target) {
       // Terminal nodes are never printed with an id.
-      const goal = childOf(node, 0, 1, stepOf(c), candTerms[c]!, candH[c]!);
+      const goal = childOf(node, 0, 1, stepOf(c), sharedCandTerms[c]!, sharedCandH[c]!);
       ops.length = k;
       events.push({ type: 'leaves', node, ops, goal });
       return { kept: NONE, goal };
@@ -76,8 +83,8 @@ function leaves(ctx: SearchContext, node: SearchNode, picked: Int32Array, take: 
   return NO_GOAL;
 }
 
-/** Candidate indices, sorted by heuristic. */
-const order = new Int32Array(MAX_CHILDREN);
+/** Candidate indices, sorted by heuristic (shared scratch, as the arrays above). */
+const sharedOrder = new Int32Array(MAX_CHILDREN);
 
 /**
  * The beam expansion SoS+ and APR share: keep the `beam` best children, shuffle them, show
@@ -110,21 +117,21 @@ export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, e
   // Stable insertion sort of candidate indices by heuristic (Python's sort keeps ties in order).
   for (let c = 0; c < count; c++) {
     let k = c;
-    const hc = candH[c]!;
-    while (k > 0 && candH[order[k - 1]!]! > hc) {
-      order[k] = order[k - 1]!;
+    const hc = sharedCandH[c]!;
+    while (k > 0 && sharedCandH[sharedOrder[k - 1]!]! > hc) {
+      sharedOrder[k] = sharedOrder[k - 1]!;
       k--;
     }
-    order[k] = c;
+    sharedOrder[k] = c;
   }
   // The beam's best, shuffled in place.
   const take = Math.min(beam, count);
-  shuffle(ctx.rng, order, take);
-  if (n === 2) return leaves(ctx, node, order, take, events);
+  shuffle(ctx.rng, sharedOrder, take);
+  if (n === 2) return leaves(ctx, node, sharedOrder, take, events);
   const shown: SearchNode[] = new Array(take);
   for (let k = 0; k < take; k++) {
-    const c = order[k]!;
-    const child = childOf(node, candI[c]!, candJ[c]!, stepOf(c), candTerms[c]!, candH[c]!);
+    const c = sharedOrder[k]!;
+    const child = childOf(node, sharedCandI[c]!, sharedCandJ[c]!, stepOf(c), sharedCandTerms[c]!, sharedCandH[c]!);
     child.id = `${node.id},${k}`;
     shown[k] = child;
   }
