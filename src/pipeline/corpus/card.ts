@@ -6,6 +6,7 @@ import { prefixForm, type Conditioning } from '../../serializers/conditioning.js
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
 import { fmtInt } from './progress.js';
+import type { StatsJson, TokenSummaryJson } from './stats.js';
 
 /** How a command is written to be pasted (the card's, a resume hint): as the README runs the tool from its clone. */
 export const INVOKE = 'npx countdown-traces';
@@ -152,27 +153,6 @@ function wrapCommand(command: string): string {
   return lines.join('\n');
 }
 
-interface StatsDoc {
-  records: Record<string, number>;
-  sequences: Record<string, number>;
-  solve_rate: Record<string, { records: number; solved: number; solve_rate: number; stopped_by_window: number; dropped: number; by_start_size: Record<string, { records: number; solved: number; solve_rate: number }> }>;
-  child_threads_per_root: Record<string, { mean: number; max: number }>;
-  tokens: Record<string, unknown> & { window: number };
-  window_overflows: number;
-}
-
-interface TokenSummary {
-  sequences: number;
-  min?: number;
-  mean?: number;
-  p50?: number;
-  p90?: number;
-  p95?: number;
-  p99?: number;
-  max?: number;
-  window_overflows: number;
-}
-
 function yamlList(key: string, items: readonly string[]): string[] {
   return [`${key}:`, ...items.map((i) => `- ${i}`)];
 }
@@ -246,7 +226,7 @@ function configTable(configs: readonly Config[], ext: string): string[] {
   return out;
 }
 
-function statsSection(stats: StatsDoc, solvers: readonly string[]): string[] {
+function statsSection(stats: StatsJson, solvers: readonly string[]): string[] {
   const out: string[] = [];
   const window = stats.tokens.window;
   out.push('| solver | records | solved | solve rate | searches the window stopped | left out (`--fit drop`) |');
@@ -271,7 +251,7 @@ function statsSection(stats: StatsDoc, solvers: readonly string[]): string[] {
   out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [key, value] of Object.entries(stats.tokens)) {
     if (typeof value !== 'object' || value === null) continue;
-    const t = value as TokenSummary;
+    const t = value as TokenSummaryJson;
     const [solver, part] = key.split('.');
     const label = `${titleOf(solver!)}${part === 'root' ? ' root threads' : part === 'child' ? ' child threads' : ''}`;
     const cell = (v: number | undefined) => (v === undefined ? '' : fmtInt(v));
@@ -283,7 +263,7 @@ function statsSection(stats: StatsDoc, solvers: readonly string[]): string[] {
 
 /** README.md of a corpus folder, from its manifest (without the card) and its stats.json. */
 export function renderCard(m: Manifest, statsText: string): string {
-  const stats = JSON.parse(statsText) as StatsDoc;
+  const stats = JSON.parse(statsText) as StatsJson;
   const o = m.options;
   const solvers = o.solvers;
   const configs = configsOf(m.files);

@@ -10,11 +10,48 @@ import { UsageError } from '../../io/errors.js';
 
 type Histogram = Map<number, number>;
 
+/** A histogram as stats.json writes it: value -> count, keys in numeric order. */
+type HistJson = Record<string, number>;
+
+/** Sequence lengths of one kind (`sosp`, `apr.root`, ...) against the window; the figures only when there are sequences. */
+export interface TokenSummaryJson {
+  sequences: number;
+  min?: number;
+  mean?: number;
+  p50?: number;
+  p90?: number;
+  p95?: number;
+  p99?: number;
+  max?: number;
+  window_overflows: number;
+}
+
+/**
+ * stats.json's shape: what renderStats writes, and what talliesFromStats (merging shards) and
+ * the dataset card read back, so a field renamed on one side fails to compile on the other.
+ * Keys of the per-solver tables are solver names.
+ */
+export interface StatsJson {
+  records: Record<string, number>;
+  sequences: Record<string, number>;
+  problems: Record<string, { by_start_size: HistJson }>;
+  solve_rate: Record<
+    string,
+    { records: number; solved: number; solve_rate: number; stopped_by_window: number; dropped: number; by_start_size: Record<string, { records: number; solved: number; solve_rate: number }> }
+  >;
+  child_threads_per_root: Record<string, { mean: number; max: number; histogram: HistJson }>;
+  /** `sosp`, `apr`, `apr.root`, `apr.child`, ...: a TokenSummaryJson each, beside how they are counted and the window. */
+  tokens: { counted_as: string; window: number; [kind: string]: TokenSummaryJson | string | number };
+  window_overflows: number;
+  decomposition: { counted_as: Record<string, string>; [solver: string]: { all: unknown; by_start_size: Record<string, unknown> } | Record<string, string> };
+  histograms: Record<string, { root_tokens: HistJson; child_tokens: HistJson; sequence_tokens_by_start_size: Record<string, HistJson> }>;
+}
+
 function bump(h: Histogram, value: number, by = 1): void {
   h.set(value, (h.get(value) ?? 0) + by);
 }
 
-function histJson(h: Histogram): Record<string, number> {
+function histJson(h: Histogram): HistJson {
   const out: Record<string, number> = {};
   for (const k of [...h.keys()].sort((a, b) => a - b)) out[String(k)] = h.get(k)!;
   return out;
@@ -196,8 +233,8 @@ export class SearchTally {
 }
 
 /** A map by start size as JSON, sizes in ascending order. */
-function sizesJson<T>(m: ReadonlyMap<number, T>, f: (t: T, size: number) => unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function sizesJson<T, J>(m: ReadonlyMap<number, T>, f: (t: T, size: number) => J): Record<string, J> {
+  const out: Record<string, J> = {};
   for (const size of [...m.keys()].sort((a, b) => a - b)) out[String(size)] = f(m.get(size)!, size);
   return out;
 }
@@ -217,28 +254,25 @@ function sizeOf(h: Histogram): number {
 }
 
 /** Summary of a token histogram: nearest-rank percentiles (exact), min, max, mean. */
-function tokenSummary(h: Histogram, window: number): Record<string, number> {
+function tokenSummary(h: Histogram, window: number): TokenSummaryJson {
   const keys = [...h.keys()].sort((a, b) => a - b);
   const n = sizeOf(h);
-  const out: Record<string, number> = { sequences: n };
-  if (n === 0) return { ...out, window_overflows: 0 };
+  if (n === 0) return { sequences: 0, window_overflows: 0 };
   let sum = 0;
   let overflows = 0;
   for (const k of keys) {
     sum += k * h.get(k)!;
     if (k > window) overflows += h.get(k)!;
   }
-  out.min = keys[0]!;
-  out.mean = Math.round((sum / n) * 100) / 100;
+  const percentiles: Partial<Record<`p${(typeof PERCENTILES)[number]}`, number>> = {};
   let seen = 0;
   let p = 0;
   for (const k of keys) {
     seen += h.get(k)!;
-    while (p < PERCENTILES.length && seen >= Math.ceil((PERCENTILES[p]! / 100) * n)) out[`p${PERCENTILES[p++]!}`] = k;
+    while (p < PERCENTILES.length && seen >= Math.ceil((PERCENTILES[p]! / 100) * n)) percentiles[`p${PERCENTILES[p++]!}`] = k;
   }
-  out.max = keys[keys.length - 1]!;
-  out.window_overflows = overflows;
-  return out;
+  // In this order in the file.
+  return { sequences: n, min: keys[0]!, mean: Math.round((sum / n) * 100) / 100, ...percentiles, max: keys[keys.length - 1]!, window_overflows: overflows };
 }
 
 function rate(solved: number, records: number): number {
@@ -283,13 +317,13 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
   const records: Record<string, number> = { train: t.train.records };
   if (t.val) records.val = t.val.records;
   const sequences: Record<string, number> = {};
-  const problems: Record<string, unknown> = { train: { by_start_size: histJson(t.train.bySize) } };
+  const problems: StatsJson['problems'] = { train: { by_start_size: histJson(t.train.bySize) } };
   if (t.val) problems.val = { by_start_size: histJson(t.val.bySize) };
-  const solveRate: Record<string, unknown> = {};
-  const childThreads: Record<string, unknown> = {};
-  const tokens: Record<string, unknown> = { counted_as: 'text tokens + 2 (<s> and </s>)', window };
-  const histograms: Record<string, unknown> = {};
-  const decomposition: Record<string, unknown> = { counted_as: DECOMPOSITION_UNITS };
+  const solveRate: StatsJson['solve_rate'] = {};
+  const childThreads: StatsJson['child_threads_per_root'] = {};
+  const tokens: StatsJson['tokens'] = { counted_as: 'text tokens + 2 (<s> and </s>)', window };
+  const histograms: StatsJson['histograms'] = {};
+  const decomposition: StatsJson['decomposition'] = { counted_as: DECOMPOSITION_UNITS };
   let overflows = 0;
   for (const s of solvers) {
     const st = t.solvers.get(s) ?? new SearchTally();
@@ -298,7 +332,7 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
     mergeHist(all, st.childTokens);
     sequences[s] = sizeOf(all);
     let solved = 0;
-    const bySize: Record<string, unknown> = {};
+    const bySize: StatsJson['solve_rate'][string]['by_start_size'] = {};
     for (const size of [...st.recordsBySize.keys()].sort((a, b) => a - b)) {
       const n = st.recordsBySize.get(size)!;
       const ok = st.solvedBySize.get(size) ?? 0;
@@ -343,7 +377,7 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
       sequence_tokens_by_start_size: sizesJson(st.bySize, (t) => histJson(t.seqTokens)),
     };
   }
-  const doc = {
+  const doc: StatsJson = {
     records,
     sequences,
     problems,
@@ -359,14 +393,8 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
 
 /** The tallies back from a stats.json (to merge shards); `file` names it in errors. */
 export function talliesFromStats(text: string, solvers: readonly SolverName[], file = 'stats.json'): CorpusTallies {
-  const doc = JSON.parse(text) as {
-    records: Record<string, number>;
-    problems: Record<string, { by_start_size: unknown }>;
-    solve_rate: Record<string, { stopped_by_window?: number; dropped?: number; by_start_size: Record<string, { records: number; solved: number }> }>;
-    child_threads_per_root: Record<string, { histogram: unknown }>;
-    decomposition?: Record<string, { by_start_size?: Record<string, unknown> }>;
-    histograms: Record<string, { root_tokens: unknown; child_tokens: unknown; sequence_tokens_by_start_size?: Record<string, unknown> }>;
-  };
+  const doc = JSON.parse(text) as StatsJson;
+
   const problem = (name: string): ProblemTally | undefined => {
     const p = doc.problems[name];
     if (!p) return undefined;
