@@ -1,6 +1,7 @@
 import { inWords, WINDOW_ONLY_FLAGS } from '../settings.js';
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
-import type { SolverName } from '../../solver/registry.js';
+import { SOLVERS, type SolverName } from '../../solver/registry.js';
+import { KIND_LABEL } from '../../report/kind-labels.js';
 import { formatSize, type RunOptionsJson } from './options.js';
 import { prefixForm, type Conditioning } from '../../serializers/conditioning.js';
 import type { Manifest, ManifestFile } from './manifest.js';
@@ -23,22 +24,17 @@ export const INVOKE = 'npx countdown-traces';
 /** The data carries no rights beyond the generator's license (the generator is MIT). */
 const LICENSE = 'mit';
 
-const SOLVER: Readonly<Record<SolverName, { title: string; what: string }>> = {
-  sosp: {
-    title: 'SoS+',
-    what: 'Stream of Search with sub searches: one beam search written as one sequence, diving depth-first into the kept children of a node with a nested sub search at random',
-  },
-  apr: {
-    title: 'APR',
-    what: 'Adaptive Parallel Reasoning: the same beam search as threads; at a promising node the parent thread spawns one child thread per kept child and joins their outcomes, and every thread is its own training sequence',
-  },
-  dfs: { title: 'DFS', what: "the original Stream of Search's depth-first search (children whose heuristic is at most the target)" },
-  bfs: { title: 'BFS', what: "the original Stream of Search's beam search" },
+/** What each solver's records are, for the card (titles are the reports' labels, KIND_LABEL). */
+const WHAT: Readonly<Record<SolverName, string>> = {
+  sosp: 'Stream of Search with sub searches: one beam search written as one sequence, diving depth-first into the kept children of a node with a nested sub search at random',
+  apr: 'Adaptive Parallel Reasoning: the same beam search as threads; at a promising node the parent thread spawns one child thread per kept child and joins their outcomes, and every thread is its own training sequence',
+  dfs: "the original Stream of Search's depth-first search (children whose heuristic is at most the target)",
+  bfs: "the original Stream of Search's beam search",
 };
 
 /** A solver's title for the card, from a name the manifest holds (another tool's name shows as itself). */
-const titleOf = (name: string): string => (SOLVER as Readonly<Record<string, { title: string } | undefined>>)[name]?.title ?? name;
-const whatOf = (name: string): string => (SOLVER as Readonly<Record<string, { what: string } | undefined>>)[name]?.what ?? name;
+const titleOf = (name: string): string => (SOLVERS as readonly string[]).includes(name) ? KIND_LABEL[name as SolverName] : name;
+const whatOf = (name: string): string => (WHAT as Readonly<Record<string, string | undefined>>)[name] ?? name;
 
 interface Config {
   readonly name: string;
