@@ -3,7 +3,7 @@ import { oneLine } from '../io/errors.js';
 import { checkOutputs } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { solutionExpression } from '../serializers/expression.js';
-import { finalOperations, minMedianMax, recordFigures, unverified } from '../serializers/record-view.js';
+import { finalOperations, minMedianMax, recordFigures, searchFacts, unverified } from '../serializers/record-view.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { escapeHtml as esc, jsonForScript, writePage } from './page-text.js';
 import { allLanes, recordLanes, type LaneItem, type NodeBox, type ThreadLane } from './thread-lanes.js';
@@ -122,12 +122,7 @@ export function inspectPage(record: Record<string, unknown>, opts: InspectPageOp
   const lengths = lanes.flatMap((l) => l.sequences.map((q) => q.tokens));
   const m = minMedianMax(lengths);
   const over = lengths.filter((t) => t > window).length;
-  const searchType = typeof record.search_type === 'string' ? record.search_type : 'problem';
-  const params = [
-    record.beam_size !== undefined ? `beam ${String(record.beam_size)}` : '',
-    record.sub_call_beam_size !== undefined ? `child beam ${String(record.sub_call_beam_size)}` : '',
-    record.heuristic !== undefined ? `heuristic ${String(record.heuristic)}` : '',
-  ].filter(Boolean);
+  const { searchType, settings: params } = searchFacts(record);
   const data = Object.fromEntries(lanes.map((l) => [l.name, { startNode: l.startNode, solved: l.solved, sequences: l.sequences }]));
   const title = `${nums.join(', ')} → ${String(target)}`;
   const n = (x: number) => x.toLocaleString('en-US');

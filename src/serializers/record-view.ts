@@ -222,6 +222,20 @@ export function unverified(faults: readonly string[]): string {
   return `the record does not verify: ${faults[0]}${faults.length > 1 ? ` (and ${plural(faults.length - 1, 'more issue')}; verify lists them)` : ''}`;
 }
 
+/** A record's search type (`problem` for a problem record) and its settings, as `inspect` and its page show them. */
+export function searchFacts(record: Readonly<Record<string, unknown>>): { readonly searchType: string; readonly settings: readonly string[] } {
+  const shown = (label: string, v: unknown) => (v === undefined ? [] : [`${label} ${String(v)}`]);
+  return {
+    searchType: typeof record.search_type === 'string' ? record.search_type : 'problem',
+    settings: [
+      ...shown('beam', record.beam_size),
+      ...shown('child beam', record.sub_call_beam_size),
+      ...shown('promising', record.promising_threshold),
+      ...shown('heuristic', record.heuristic),
+    ],
+  };
+}
+
 /**
  * A readable summary of a record: problem, outcome, the solution, the thread tree's figures
  * (recounted from the text with `textTokens`) and the tree itself. `traceFaults`: what checking the
@@ -232,14 +246,8 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   const target = record.target as number;
   const out: string[] = [];
   out.push(`problem   ${nums.join(', ')} -> ${target} (${nums.length} numbers)`);
-  const kind = typeof record.search_type === 'string' ? record.search_type : 'problem';
-  const params = [
-    kind,
-    record.beam_size !== undefined ? `beam ${record.beam_size}` : undefined,
-    record.sub_call_beam_size !== undefined ? `child beam ${record.sub_call_beam_size}` : undefined,
-    record.promising_threshold !== undefined ? `promising ${record.promising_threshold}` : undefined,
-    record.heuristic !== undefined ? `heuristic ${record.heuristic}` : undefined,
-  ].filter(Boolean);
+  const { searchType, settings } = searchFacts(record);
+  const params = [searchType, ...settings];
   out.push(`search    ${params.join(', ')}`);
   if (record.search_path === undefined && !hasTraceDict(record)) {
     const steps = Array.isArray(record.solution) ? record.solution.map((s) => (typeof s === 'string' ? parseStep(s) : undefined)) : [];
