@@ -142,7 +142,7 @@ export interface ProblemFieldNames {
   readonly target: string;
 }
 
-export const RECORD_FIELDS: ProblemFieldNames = { nums: '"nums"', target: '"target"' };
+const RECORD_FIELDS: ProblemFieldNames = { nums: '"nums"', target: '"target"' };
 
 /**
  * What keeps `nums` and `target` from being a problem this tool can search (PROBLEM_LIMITS,
@@ -171,7 +171,7 @@ export function problemFaults(nums: unknown, target: unknown, names: ProblemFiel
  * True when the step's arithmetic is right and follows the reference's rules. Numbers
  * beyond exact integer arithmetic never hold: their printed digits may be a rounded double's.
  */
-export function arithmeticHolds(s: Step): boolean {
+function arithmeticHolds(s: Step): boolean {
   if (!Number.isSafeInteger(s.left) || !Number.isSafeInteger(s.right) || !Number.isSafeInteger(s.result)) return false;
   switch (s.op) {
     case '+':

@@ -8,7 +8,7 @@ import { STDIO } from '../io/formats.js';
 
 const RECORD_FILE = /\.(jsonl|json)(\.gz)?$/;
 
-export const isRecordFileName = (name: string): boolean => RECORD_FILE.test(name);
+const isRecordFileName = (name: string): boolean => RECORD_FILE.test(name);
 
 /**
  * The record files of a folder (any depth, each folder's entries sorted; folders behind links

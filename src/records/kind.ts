@@ -18,7 +18,7 @@ export type Classified = { kind: RecordKind; record: Record<string, unknown> } |
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((n) => typeof n === 'number');
 
-export const EXPECTED =
+const EXPECTED =
   'expected a problem, SoS+, APR, DFS or BFS record, or a sequence line {"text": ...} or string';
 
 /** The search a record's `search_type` names (`sosp_5`, `apr_10`, `dfs`, `bfs_3`); undefined for any other. */

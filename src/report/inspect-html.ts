@@ -108,7 +108,7 @@ export interface InspectPageOptions {
   readonly window?: number;
 }
 
-export function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions = {}): string {
+function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions = {}): string {
   const window = opts.window ?? DEFAULT_WINDOW;
   const root = recordLanes(record);
   const lanes = allLanes(root);

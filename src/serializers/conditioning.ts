@@ -59,7 +59,7 @@ export function tokenBudgetBin(tokens: number): number {
  * Tokens a prefix adds in front of a sequence (its last space joins the first word of the
  * sequence, so this is counted in place rather than on its own).
  */
-export function prefixTokens(prefix: string, sequenceStart: string): number {
+function prefixTokens(prefix: string, sequenceStart: string): number {
   return countTextTokens(prefix + sequenceStart) - countTextTokens(sequenceStart);
 }
 

@@ -49,7 +49,7 @@ function removeOnce(nums: readonly number[], s: Step): number[] {
 }
 
 /** The fields of a problem record (the reference's `generate_problems.py`), in its order. */
-export const PROBLEM_FIELDS = ['nums', 'target', 'solution', 'optimal_path', 'start_size'] as const;
+const PROBLEM_FIELDS = ['nums', 'target', 'solution', 'optimal_path', 'start_size'] as const;
 
 /**
  * The problem's fields of any record, in the record's order: what a search record carries

@@ -205,7 +205,7 @@ export function minMedianMax(values: readonly number[]): { min: number; median: 
 }
 
 /** Sequence lengths in bins that double in width (`128–255: 3`), as one compact line. */
-export function lengthBins(lengths: readonly number[]): string {
+function lengthBins(lengths: readonly number[]): string {
   const bins = new Map<number, number>();
   for (const n of lengths) {
     const lo = n < 2 ? 0 : 2 ** Math.floor(Math.log2(n));

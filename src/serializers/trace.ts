@@ -525,7 +525,7 @@ export function unescapeTrace(escaped: string): string {
 }
 
 /** Sequence k of a thread as plain text. */
-export function sequenceText(t: RenderedThread, k: number): string {
+function sequenceText(t: RenderedThread, k: number): string {
   if (k === t.cuts.length) return unescapeTrace(t.text.toString());
   return unescapeTrace(t.text.toString(0, t.cuts[k]) + t.spawns[k]!.toString());
 }

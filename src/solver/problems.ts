@@ -24,7 +24,7 @@ export interface Problem {
 }
 
 /** How many number draws one candidate may take before the options are judged hopeless. */
-export const MAX_DRAWS = 200_000;
+const MAX_DRAWS = 200_000;
 
 /** Which ranges to change when the options hold too few problems; the pipeline words it as options. */
 export type ProblemSpaceRemedy = 'wider numbers or narrower targets' | 'wider numbers or targets' | 'fewer problems or wider ranges';

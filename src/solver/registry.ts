@@ -68,7 +68,7 @@ function searchOnce(solver: Solver, problem: Problem, rng: Rng, o: SearchOptions
 }
 
 /** Searches made at most for one record under `fit: resample`. */
-export const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 8;
 
 /**
  * One record's search with its solver; under `fit: resample` a search the window stopped is

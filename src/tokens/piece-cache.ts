@@ -6,7 +6,7 @@
  */
 export const ROOT = 0;
 /** Absorbing state for paths not in the trie; its value is always 0 ("unknown"). */
-export const DEAD = 1;
+const DEAD = 1;
 /** Longer pieces are not cached (trace pieces are at most a dozen bytes). */
 export const MAX_KEY_BYTES = 64;
 

@@ -90,7 +90,7 @@ type Search = RunOptionsJson['search'];
  * batches and resuming never change a byte, so they are not in it; a shard's command names
  * its shard (`shard`, from its manifest), a merged corpus's none.
  */
-export function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): string {
+function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): string {
   const p = o.problems;
   const solvers = o.solvers;
   const search = o.search;

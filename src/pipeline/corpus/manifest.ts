@@ -130,7 +130,7 @@ export function manifestOf(
 }
 
 /** The manifest as written, sealed: an edit by hand (options, a file's hash) is refused when read back. */
-export function renderManifest(m: Manifest): string {
+function renderManifest(m: Manifest): string {
   return JSON.stringify(sealed(m), null, 2) + '\n';
 }
 

@@ -60,7 +60,7 @@ export interface PartedOptions {
 }
 
 /** Whether a block of `block` bytes starts a new file after `written` bytes: the split rule, in one place. */
-export function startsNewFile(written: number, block: number, maxBytes: number): boolean {
+function startsNewFile(written: number, block: number, maxBytes: number): boolean {
   return maxBytes > 0 && written > 0 && written + block > maxBytes;
 }
 

@@ -10,10 +10,10 @@ import type { CorpusOptions, Shard } from './options.js';
  * `--compress gzip`, one gzip member, so truncating a file to a checkpoint cuts between
  * members and `merge` can lay the blocks of joined shards out as one run would.
  */
-export const PROBLEM_BLOCK = 1000;
-export const SEARCH_BLOCK = 100;
+const PROBLEM_BLOCK = 1000;
+const SEARCH_BLOCK = 100;
 /** Shards start on multiples of this (a multiple of every block size). */
-export const SHARD_ALIGN = 1000;
+const SHARD_ALIGN = 1000;
 
 export type StageName = 'train' | 'val' | SolverName;
 

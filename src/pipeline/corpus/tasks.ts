@@ -39,7 +39,7 @@ export type Task = ProblemTask | SearchTask;
 /** The result a task of each kind sends back. */
 export type ResultOf<T extends Task> = T extends ProblemTask ? ProblemResult : SearchResult;
 
-export function runTask(task: Task): TaskResult {
+function runTask(task: Task): TaskResult {
   return task.kind === 'problems' ? problemsTask(task) : searchTask(task);
 }
 
