@@ -140,7 +140,8 @@ describe('classify', () => {
     // a text beside its problem (a model's output kept with its prompt) is a sequence
     expect(classify({ nums: [1, 2], target: 3, text: 'Current State: 3:[1, 2], Operations: []\n' }).kind).toBe('sequence');
     // Stream of Search's search types are dfs and bfs_{beam}, and nothing else; one of another type is still a search record's fault.
-    for (const st of ['dfsXYZ', 'bfs', 'bfs_x', 7]) expect(classify({ nums: [1, 2], target: 3, search_path: 'x', search_type: st })).toEqual({ kind: undefined, reason: expect.stringMatching(/is none of sosp_\{beam\}/) });
+    // Read by each solver's own writer (Solver.searchType): a beam with a leading zero or a dfs with a beam is none of them.
+    for (const st of ['dfsXYZ', 'bfs', 'bfs_x', 7, 'sosp_05', 'dfs_3']) expect(classify({ nums: [1, 2], target: 3, search_path: 'x', search_type: st })).toEqual({ kind: undefined, reason: expect.stringMatching(/is none of sosp_\{beam\}/) });
     expect(classify({ nums: [1, 2], target: 3, search_type: 7 }).kind).toBeUndefined();
     // A text that is not a string is a model output gone wrong, not a problem record (verify graded it valid); a null one too.
     expect(classify({ nums: [1, 2], target: 3, text: ['x'] })).toEqual({ kind: undefined, reason: '"text" ["x"] is not a string' });

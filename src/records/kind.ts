@@ -1,5 +1,5 @@
 import { shownValue } from '../core/values.js';
-import type { SolverName } from '../solver/registry.js';
+import { allSolvers, type SolverName } from '../solver/registry.js';
 import { isTraceDict, MAX_TRACE_DEPTH, nestsTooDeep } from './trace-dict.js';
 
 /** What a record is, told from its fields (never from the file name it came in). */
@@ -21,18 +21,23 @@ export const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v
 const EXPECTED =
   'expected a problem, SoS+, APR, DFS or BFS record, or a sequence line {"text": ...} or string';
 
-/** The search a record's `search_type` names (`sosp_5`, `apr_10`, `dfs`, `bfs_3`); undefined for any other. */
+/**
+ * The search a record's `search_type` names (`sosp_5`, `apr_10`, `dfs`, `bfs_3`), read by
+ * each solver's own writer (Solver.searchType); undefined for any other.
+ */
 export function searchKindOf(searchType: unknown): SearchKind | undefined {
   if (typeof searchType !== 'string') return undefined;
-  if (/^sosp_\d+$/.test(searchType)) return 'sosp';
-  if (/^apr_\d+$/.test(searchType)) return 'apr';
-  // Stream of Search writes `dfs` and `bfs_{beam}`, nothing else.
-  if (searchType === 'dfs') return 'dfs';
-  if (/^bfs_\d+$/.test(searchType)) return 'bfs';
-  return undefined;
+  const beam = /_(0|[1-9]\d*)$/.exec(searchType);
+  const named = beam ? Number(beam[1]) : 1;
+  return allSolvers().find((s) => s.searchType(named) === searchType)?.name;
 }
 
-export const searchTypeFault = (st: unknown): string => `search_type ${shownValue(st)} is none of sosp_{beam}, apr_{beam}, dfs, bfs_{beam}`;
+/** Each solver's search_type with `{beam}` where its beam goes (`sosp_{beam}`, `dfs`). */
+const SEARCH_TYPE_FORMS = allSolvers()
+  .map((s) => (s.searchType(1) === s.searchType(2) ? s.searchType(1) : s.searchType(1).replace(/1$/, '{beam}')))
+  .join(', ');
+
+export const searchTypeFault = (st: unknown): string => `search_type ${shownValue(st)} is none of ${SEARCH_TYPE_FORMS}`;
 export const strayTraceDict = (kind: SearchKind): string => `a ${kind} record with a "trace_dict" (only APR records have one)`;
 
 /**
