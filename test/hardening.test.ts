@@ -1138,6 +1138,12 @@ describe('verify reads sequences files as text', () => {
     const page = readFileSync(p('after-goal.html'), 'utf8');
     expect(page).toContain('<b id="outcome">no solution found</b>');
     expect(page).toMatch(/data-thread="root" data-solved="false"/);
+    // A single-sequence search by the same rule: a goal line followed by more text is no solution.
+    const sosp = lines('v-sosp.jsonl').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const unsolved = sosp.find((r) => r.rating === 0)!;
+    write('after-goal-s.jsonl', [{ ...unsolved, search_path: `${unsolved.search_path as string}junk Goal Reached junk\n` }]);
+    expect(run(['stats', 'after-goal-s.jsonl']).stdout).toMatch(/\n +solved +0 \(0\.0%\)\n/);
+    expect(run(['inspect', '--record', 'after-goal-s.jsonl:0']).stdout).toMatch(/\noutcome +no solution found, rating 0/);
   });
 
   it('a text kept beside its problem (a model output with its prompt) is checked against that problem', () => {

@@ -18,7 +18,7 @@ import { classify } from '../src/records/kind.js';
 import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
 import { allLanes, recordLanes } from '../src/report/thread-lanes.js';
 import { problemRecord } from '../src/serializers/problem.js';
-import { figureFieldFaults, recordFigures, searchFacts } from '../src/serializers/record-view.js';
+import { figureFieldFaults, recordFigures } from '../src/serializers/record-view.js';
 import { defaultProblems } from '../src/solver/problems.js';
 import { countTextTokens, threadTokens } from '../src/tokens/llama.js';
 import { goldenPath, repoRoot } from './helpers.js';
@@ -458,10 +458,9 @@ describe('report and stats commands', () => {
     expect(html).toContain('solved: 3 + 96 - 11 - 61 = 27');
     const rec = records(APR)[15]!;
     // The settings inspect prints, promising included (the page left it out), by one rule.
-    const { searchType, settings } = searchFacts(rec);
-    expect(settings.some((x) => x.startsWith('promising '))).toBe(true);
-    expect(html).toContain(`<b>${searchType}</b> (${settings.join(', ')})`);
-    expect(run('inspect', '--record', `${APR}:15`).stdout).toContain(`search    ${[searchType, ...settings].join(', ')}\n`);
+    const settings = `beam ${String(rec.beam_size)}, child beam ${String(rec.sub_call_beam_size)}, promising ${String(rec.promising_threshold)}, heuristic ${String(rec.heuristic)}`;
+    expect(html).toContain(`<b>${String(rec.search_type)}</b> (${settings})`);
+    expect(run('inspect', '--record', `${APR}:15`).stdout).toContain(`search    ${String(rec.search_type)}, ${settings}\n`);
     const f = recordFigures(rec, countTextTokens);
     expect(html).toContain(`depth used <span id="depth">1</span>`);
     expect(html).toContain(`<span id="tokens">${f.totalTokens.toLocaleString('en-US')} tokens in all, ${f.sequentialTokens.toLocaleString('en-US')} sequential</span>`);

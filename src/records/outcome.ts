@@ -24,12 +24,13 @@ export function sequenceOutcome(text: string): Outcome {
 export const threadSolved = (thread: TraceDict<unknown>): boolean => sequenceOutcome(lastSequence(thread)) === 'solved';
 
 /**
- * Whether a search record found the goal: an APR record's root ends its last sequence
- * solved; a single-sequence search (`search_path`) holds a `Goal Reached` line.
+ * Whether a search record found the goal: its search ends solved (sequenceOutcome), an APR
+ * record's in its root's last sequence, another's in its `search_path`. (A goal line anywhere
+ * once counted for the latter; the two never differ on a trace either mode writes.)
  */
 export function recordSolved(record: Readonly<Record<string, unknown>>): boolean {
   if (hasTraceDict(record)) return threadSolved(record.trace_dict as TraceDictTree);
-  return typeof record.search_path === 'string' && record.search_path.includes('Goal Reached');
+  return typeof record.search_path === 'string' && sequenceOutcome(record.search_path) === 'solved';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { pyIntList, stepString } from '../core/countdown.js';
 import { lastSequence, recordTraceDict, type TraceDictTree } from '../records/trace-dict.js';
-import { recordSolved, threadSolved } from '../records/outcome.js';
+import { threadSolved } from '../records/outcome.js';
 import { parseTraceLine } from '../records/trace-lines.js';
 import { threadTokens } from '../tokens/llama.js';
 
@@ -50,8 +50,7 @@ export interface ThreadLane {
 
 /** The lanes of a record: an APR trace_dict tree, or a single lane for SoS+/DFS/BFS. */
 export function recordLanes(record: Record<string, unknown>): ThreadLane {
-  // Solved by the rule stats counts by, not by the goal line the walk draws.
-  return { ...laneOf(recordTraceDict(record), 'root', 0), solved: recordSolved(record) };
+  return laneOf(recordTraceDict(record), 'root', 0);
 }
 
 function laneOf(d: TraceDictTree, name: string, level: number): ThreadLane {
@@ -146,6 +145,7 @@ function laneOf(d: TraceDictTree, name: string, level: number): ThreadLane {
     items.push({ type: 'spawn', children: (d.sub_calls[group] ?? []).map((c) => laneOf(c, `${name}.${kid++}`, level + 1)) });
   }
   const sequences = d.main_calls.map((t) => ({ text: t, tokens: threadTokens(t) }));
+  // Solved by the rule stats counts by (for the root, recordSolved's), not by the goal line the walk draws.
   return { name, level, startNode, solved: threadSolved(d), sequences, items: items.map(stripOps), path };
 }
 
