@@ -903,7 +903,7 @@ describe('corpus: shards and merge', () => {
     // I/N read as --shards reads its integer: a count past exact integers was taken, rounded, before.
     expectUsageError(run([...BASE, '--shard', '0/99999999999999999999', '--out', 'nok']), /^countdown-traces: --shard: 99999999999999999999 is too large$/m);
     expectUsageError(run([...BASE, '--shard', '0/0', '--out', 'nok']), /--shard: must be at least 1, got 0/);
-    expectUsageError(run([...BASE, '--shard', '1', '--out', 'nok']), /--shard: expected INDEX\/COUNT such as 0\/8, got "1"/);
+    for (const bad of ['1', '/2', '0/', '0x0/2']) expectUsageError(run([...BASE, '--shard', bad, '--out', 'nok']), new RegExp(`--shard: expected INDEX/COUNT such as 0/8, got "${bad}"`));
     expectUsageError(run([...BASE, '--out', 'nok'], { SLURM_ARRAY_TASK_ID: '99999999999999999999', SLURM_ARRAY_TASK_COUNT: '2' }), /SLURM_ARRAY_TASK_ID: 99999999999999999999 is too large/);
   });
 

@@ -19,7 +19,7 @@ export function integer(option: string, min = -Infinity, max = Infinity) {
 /** `I/N` (`--shard 0/8`): two integers, each as `integer` reads one; the pipeline checks I against N. */
 export function indexOfCount(option: string) {
   return (text: string): { index: number; count: number } => {
-    const m = /^([^/]*)\/([^/]*)$/.exec(text);
+    const m = /^\s*([+-]?\d+)\s*\/\s*([+-]?\d+)\s*$/.exec(text);
     if (!m) throw new UsageError(`${option}: expected INDEX/COUNT such as 0/8, got "${text}"`);
     return { index: integer(option, 0)(m[1]!), count: integer(option, 1)(m[2]!) };
   };

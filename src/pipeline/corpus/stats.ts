@@ -394,7 +394,6 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
 /** The tallies back from a stats.json (to merge shards); `file` names it in errors. */
 export function talliesFromStats(text: string, solvers: readonly SolverName[], file = 'stats.json'): CorpusTallies {
   const doc = JSON.parse(text) as StatsJson;
-
   const problem = (name: string): ProblemTally | undefined => {
     const p = doc.problems[name];
     if (!p) return undefined;
