@@ -13,6 +13,7 @@ import { recordFilesIn } from '../src/records/files.js';
 import { readRecordsTolerant, type ReadIssue } from '../src/records/read.js';
 import { describeRecord } from '../src/serializers/record-view.js';
 import { countTextTokens } from '../src/tokens/llama.js';
+import { tokenBudgetBin } from '../src/serializers/conditioning.js';
 import { streamFor } from '../src/random/streams.js';
 import { verifyRecord } from '../src/verify/index.js';
 import { splitOf, type Problem } from '../src/solver/problems.js';
@@ -1029,8 +1030,8 @@ describe('verify reads sequences files as text', () => {
     const bare = (t: string) => t.replace(/^(Token Budget|Sub Call Budget): \d+ /, '');
     const cases: Array<[string, unknown[], RegExp]> = [
       // The tool never writes it (qualify refuses sub-call-budget for SoS+); verify passed it with exit 0.
-      ['sub-call on sosp', [{ ...sosp[0]!, text: `Sub Call Budget: 0 ${bare(sosp[0]!.text)}` }], /:1 record 0 root#0 line 1: Sub Call Budget before a sosp thread \(it takes Token Budget\)/],
-      ['token on apr', apr.map((q) => (q.thread.startsWith('root#') ? { ...q, text: `Token Budget: 4096 ${bare(q.text)}` } : q)), /:1 record 0 root#0 line 1: Token Budget before a apr thread \(it takes Sub Call Budget\)/],
+      ['sub-call on sosp', [{ ...sosp[0]!, text: `Sub Call Budget: 0 ${bare(sosp[0]!.text)}` }], /:1 record 0 root#0 line 1: Sub Call Budget before this sosp thread \(it takes Token Budget\)/],
+      ['token on apr', apr.map((q) => (q.thread.startsWith('root#') ? { ...q, text: `Token Budget: 4096 ${bare(q.text)}` } : q)), /:1 record 0 root#0 line 1: Token Budget before this apr thread \(it takes Sub Call Budget\)/],
       ['sub-call on a child', apr.map((q, i) => (i === child ? { ...q, text: `Sub Call Budget: 2 ${q.text}` } : q)), /root\.0#0 line 1: Sub Call Budget before a child thread \(it conditions the root only\)/],
       ['two prefixes', [{ ...sosp[0]!, text: `Token Budget: 512 ${sosp[0]!.text}` }], /:1 record 0 root#0 line 1: a sequence starts with its Current State .*, not "Token Budget: \d+ Current State/],
       ['a leading zero', [{ ...sosp[0]!, text: sosp[0]!.text.replace(/^Token Budget: /, 'Token Budget: 0') }], /:1 record 0 root#0 line 1: a sequence starts with its Current State .*, not "Token Budget: 0\d+ Current State/],
@@ -1043,13 +1044,32 @@ describe('verify reads sequences files as text', () => {
     }
     // The lone texts of a model's outputs (no thread names) are held to the same rule.
     write('prefix-lone.seq.jsonl', [{ text: `Sub Call Budget: 0 ${bare(sosp[0]!.text)}` }]);
-    expect(run(['verify', 'prefix-lone.seq.jsonl']).stdout).toMatch(/line 1: Sub Call Budget before a sosp thread/);
+    expect(run(['verify', 'prefix-lone.seq.jsonl']).stdout).toMatch(/line 1: Sub Call Budget before this sosp thread/);
     // A record's texts too: one prefix of its search's kind passes (a model output kept with its prompt), another is a finding.
     const rec = JSON.parse(lines('v-sosp.jsonl')[0]!) as { search_path: string };
-    write('prefix-rec.jsonl', [{ ...rec, search_path: `Token Budget: 1024 ${rec.search_path}` }, { ...rec, search_path: `Sub Call Budget: 3 ${rec.search_path}` }]);
+    const bin = tokenBudgetBin(countTextTokens(rec.search_path) + 2);
+    write('prefix-rec.jsonl', [{ ...rec, search_path: `Token Budget: ${bin} ${rec.search_path}` }, { ...rec, search_path: `Sub Call Budget: 3 ${rec.search_path}` }]);
     const r = run(['verify', 'prefix-rec.jsonl']);
     expect(r.stdout).not.toMatch(/prefix-rec\.jsonl:1 .*(Budget|line 1:)/); // its token fields no longer fit its text, and say so
-    expect(r.stdout).toMatch(/prefix-rec\.jsonl:2 record 1 search_path line 1: Sub Call Budget before a sosp thread \(it takes Token Budget\)/);
+    expect(r.stdout).toMatch(/prefix-rec\.jsonl:2 record 1 search_path line 1: Sub Call Budget before this sosp thread \(it takes Token Budget\)/);
+    // Their numbers too: a record's bin and child count, as a sequence line's are checked.
+    const aprRec = JSON.parse(lines('v-apr2.jsonl').find((l) => l.includes('<Start Sub Search'))!) as { trace_dict: { main_calls: string[]; sub_calls: unknown[][] }; search_path: string };
+    const children = aprRec.trace_dict.sub_calls.reduce((n, k) => n + k.length, 0);
+    const budgeted = (n: number) => {
+      const main = aprRec.trace_dict.main_calls.map((m) => `Sub Call Budget: ${n} ${m}`);
+      return { ...aprRec, trace_dict: { ...aprRec.trace_dict, main_calls: main }, search_path: main.at(-1)! };
+    };
+    write('prefix-n.jsonl', [{ ...rec, search_path: `Token Budget: 999999 ${rec.search_path}` }, budgeted(children), budgeted(children + 7)]);
+    const n = run(['verify', 'prefix-n.jsonl']).stdout;
+    expect(n).toMatch(/prefix-n\.jsonl:1 record 0 search_path line 1: Token Budget: 999999 but the sequence takes \d+ tokens \(bin \d+\)/);
+    expect(n).not.toMatch(/prefix-n\.jsonl:2 .*Budget/);
+    expect(n).toContain(`prefix-n.jsonl:3 record 2 main[0] line 1: Sub Call Budget: ${children + 7} but the root has ${children} child threads`);
+    // A root sequence alone (a model's output) names at least the children its own spawns name.
+    const spawning = aprRec.trace_dict.main_calls[0]!;
+    write('prefix-lone-apr.jsonl', [{ text: `Sub Call Budget: 0 ${spawning}` }, { text: `Sub Call Budget: ${children} ${spawning}` }]);
+    const lone = run(['verify', 'prefix-lone-apr.jsonl']).stdout;
+    expect(lone).toMatch(/prefix-lone-apr\.jsonl:1 .*line 1: Sub Call Budget: 0 but this root sequence alone spawns \d+ child threads/);
+    expect(lone).not.toMatch(/prefix-lone-apr\.jsonl:2 /);
   });
 
   it('checks record, thread and tokens against the texts', () => {
@@ -1244,14 +1264,17 @@ describe('verify reads sequences files as text', () => {
     writeFileSync(p('wrong-kinds.jsonl'), ['{"nums": [1, 2, 3], "target": 6, "text": 7}', '{"nums": [1, 2, 3], "target": 6, "text": ["x"]}', '{"nums": [1, 2, 3], "target": 6, "rating": "high", "search_type": 7}', '{"nums": [1, 2, 3], "target": 6, "search_type": "dfsXYZ", "search_path": "x"}', '{"nums": [1, 2, 3], "target": 6, "text": null}'].join('\n') + '\n');
     const r = run(['verify', 'wrong-kinds.jsonl', '--grades', '-']);
     expect(r.code).toBe(1);
-    const grades = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { valid: boolean; issues: string[] });
+    const grades = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; valid: boolean; issues: string[] });
     expect(grades.map((g) => g.valid)).toEqual([false, false, false, false, false]);
-    expect(grades[0]!.issues).toEqual(['record: "text" 7 is not a string']);
-    expect(grades[1]!.issues).toEqual(['record: "text" ["x"] is not a string']);
+    // A model output with no text to read is a sequence line (a grader counts its generations by kind), not a record.
+    expect(grades.map((g) => g.kind)).toEqual(['sequence', 'sequence', 'record', 'record', 'sequence']);
+    expect(grades[0]!.issues).toEqual(['"text" 7 is not a string']);
+    expect(grades[1]!.issues).toEqual(['"text" ["x"] is not a string']);
     expect(grades[2]!.issues[0]).toMatch(/search_type 7 is none of/);
     expect(grades[3]!.issues[0]).toMatch(/search_type "dfsXYZ" is none of/);
     // A grader's failed generation: before, a problem record graded valid.
-    expect(grades[4]!.issues).toEqual(['record: "text" null is not a string']);
+    expect(grades[4]!.issues).toEqual(['"text" null is not a string']);
+    expect(r.stderr).toMatch(/verified 2 records and 3 sequence lines in 1 file: 5 with issues/);
   });
 
   it('a table of records and sequences together (null cells for the columns a row lacks) reads as its lines would', () => {

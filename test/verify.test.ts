@@ -439,9 +439,15 @@ describe('options and prefixes', () => {
     s.search_path = `Token Budget: 1024 ${s.search_path}`;
     expect(verifyRecord(s)).toEqual([]);
     const a = golden(APR[1]!, (r) => r.trace_dict.main_calls.length === 2);
-    a.trace_dict.main_calls = a.trace_dict.main_calls.map((m) => `Sub Call Budget: 5 ${m}`);
+    const children = a.trace_dict.sub_calls.reduce((n, kids) => n + kids.length, 0);
+    const plain = a.trace_dict.main_calls;
+    a.trace_dict.main_calls = plain.map((m) => `Sub Call Budget: ${children} ${m}`);
     a.search_path = a.trace_dict.main_calls[1]!;
     expect(verifyRecord(a)).toEqual([]);
+    // The number is the root's child threads, before each of its sequences.
+    a.trace_dict.main_calls = plain.map((m) => `Sub Call Budget: ${children + 1} ${m}`);
+    a.search_path = a.trace_dict.main_calls[1]!;
+    expect(verifyRecord(a).map((i) => `${i.thread}: ${i.message}`)).toEqual([0, 1].map((k) => `main[${k}]: Sub Call Budget: ${children + 1} but the root has ${children} child threads`));
   });
 
   it('reports every sequence over the window when a token counter is given', () => {

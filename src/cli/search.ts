@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { CONDITIONING, CONDITIONING_MODES, DEFAULT_WINDOW, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
-import type { Conditioning } from '../serializers/conditioning.js';
+import { CONDITIONING_MODES, DEFAULT_WINDOW, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
+import { CONDITIONING, type Conditioning } from '../serializers/conditioning.js';
 import type { Solver, SolverShape, ThreadDefaults } from '../solver/contract.js';
 import { allSolvers, SOLVERS, type SolverName } from '../solver/registry.js';
 import { compatOption, integer, oneOf, probability } from './parse.js';

@@ -1,4 +1,4 @@
-import { shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
+import { CONDITIONING, shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
 import { drawsBeam, readsPromising, type BeamRange, type FitPolicy, type HeuristicChoice, type SearchOptions, type Solver, type SolverShape } from '../solver/contract.js';
 import { allSolvers, defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
 import { ordered, UsageError } from '../io/errors.js';
@@ -31,13 +31,8 @@ export function judgedWindow(window: number): number {
  * no byte (so a corpus card's command leaves them out there).
  */
 export const WINDOW_ONLY_FLAGS = ['--fit', '--max-depth', '--wave'] as const;
-export type WindowOnlyFlag = (typeof WINDOW_ONLY_FLAGS)[number];
+type WindowOnlyFlag = (typeof WINDOW_ONLY_FLAGS)[number];
 
-/** The conditioning mode each solver shape has: the table `--condition` is checked against. */
-export const CONDITIONING: Readonly<Record<SolverShape, Exclude<Conditioning, 'none'>>> = {
-  sequence: 'token-budget',
-  threads: 'sub-call-budget',
-};
 
 /** Every conditioning mode, as `--condition` takes them: none, then the table's. */
 export const CONDITIONING_MODES: readonly Conditioning[] = ['none', ...Object.values(CONDITIONING)];

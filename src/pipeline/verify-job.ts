@@ -1,8 +1,7 @@
 import { isCount, shownValue } from '../core/values.js';
-import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
-import { hasTraceDict, isNumberList, isSearchRecord, withoutNullCells } from '../records/kind.js';
+import { classify, hasTextField, hasTraceDict, isNumberList, isSearchRecord, withoutNullCells } from '../records/kind.js';
 import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js';
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
 import { checkFile, covered } from './corpus/integrity.js';
@@ -111,6 +110,15 @@ function sequenceItem(value: unknown, where: string, line: number, index: number
   // Named by the record it says it belongs to (its `record` field), not by its line.
   const of = Number.isSafeInteger(rec.record) ? ` record ${String(rec.record)}` : '';
   return { where: `${where}${of}`, line, index, seq, record: rec.record, claimed: rec.tokens, findings };
+}
+
+/** Why a line that says it holds a text has none to read (`"text": null`, a number): undefined for any other line. */
+function failedOutput(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const rec = value as Record<string, unknown>;
+  if (!hasTextField(rec) || typeof rec.text === 'string' || isSearchRecord(rec)) return undefined;
+  const c = classify(rec);
+  return c.kind === undefined ? c.reason : undefined;
 }
 
 /**
@@ -250,7 +258,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       if (group.length === 0) return;
       const issues = verifySequences(
         group.map((g) => g.seq),
-        { countTokens: countTextTokens, tokenBudgetBin },
+        { countTokens: countTextTokens },
       );
       for (const [k, g] of group.entries()) {
         const findings = [...g.findings];
@@ -297,12 +305,19 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         continue;
       }
       flush();
+      const failed = failedOutput(value);
+      if (failed !== undefined) {
+        // A model output with no text to read (a failed generation): a sequence line, and not a valid one.
+        sum.sequenceLines++;
+        finish(`${file}:${line}`, [failed], { line, index: at, kind: 'sequence', reference: undefined, overWindow: 0 }, false);
+        continue;
+      }
       const where = `${file}:${line} record ${sum.records - recordsBefore}`;
       sum.records++;
       counted = new Map();
       const findings: string[] = [];
       let overWindow = 0;
-      for (const i of verifyRecord(value)) findings.push(issueText(i));
+      for (const i of verifyRecord(value, { countTokens: textTokens })) findings.push(issueText(i));
       const traceOk = findings.length === 0;
       const rec = value as Record<string, unknown>;
       if (rec && typeof rec === 'object' && (typeof rec.search_path === 'string' || hasTraceDict(rec))) {

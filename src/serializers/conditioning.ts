@@ -1,14 +1,21 @@
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import type { SequenceInfo } from './sequences.js';
+import type { SolverShape } from '../solver/contract.js';
 
 /*
  * Conditioning prefixes: what a mode puts before a sequence, and the room it takes. Adding a
- * mode: its text, reserve and choice of sequences here, and which solvers take it in
- * src/pipeline/settings.ts (CONDITIONING).
+ * mode: its text, reserve, choice of sequences and the solver shape that takes it
+ * (CONDITIONING), all here.
  */
 
 /** Conditioning prefixes the reference's models were trained with (spec §10). */
 export type Conditioning = 'none' | 'token-budget' | 'sub-call-budget';
+
+/** The conditioning mode each solver shape has: the table `--condition` and verify check a prefix against. */
+export const CONDITIONING: Readonly<Record<SolverShape, Exclude<Conditioning, 'none'>>> = {
+  sequence: 'token-budget',
+  threads: 'sub-call-budget',
+};
 
 /** `N` stands for the number where a document shows a prefix's form (prefixForm). */
 function tokenBudgetPrefix(bin: number | 'N'): string {

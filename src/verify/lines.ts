@@ -9,7 +9,7 @@ import { readPrefix, type ReadPrefix } from '../serializers/conditioning.js';
 export interface ThreadLine {
   /** 1-based line number. */
   readonly no: number;
-  /** Offset of the line's first character in the text. */
+  /** Offset of the line's first character in the text (line 1: 0, its prefix's, while `text` leaves the prefix out). */
   readonly start: number;
   /** Offset just after the line's newline (or the text's end for an unterminated line). */
   readonly end: number;
@@ -26,9 +26,6 @@ export interface ThreadText {
   /** True when the text's last line has no newline. */
   readonly unterminated: boolean;
 }
-
-/** An APR child thread's Sub Call Budget, a record's or a sequence line's. */
-export const CHILD_SUB_CALL_BUDGET = 'Sub Call Budget before a child thread (it conditions the root only)';
 
 /**
  * Splits a thread into parsed lines; a conditioning prefix before line 1 (one at most: a model's

@@ -15,11 +15,13 @@ import type { NodeState } from './node.js';
 import { verifyProblem, type Problem } from './problem.js';
 import type { SearchKind, ThreadGoal } from './thread-report.js';
 import { verifyThread } from './thread.js';
+import { readPrefix } from '../serializers/conditioning.js';
+import { subCallBudgetFaults, tokenBudgetFault } from './prefix.js';
 
 export interface VerifyOptions {
   /** Context window in tokens; with `countTokens`, longer sequences are reported. */
   window?: number;
-  /** Tokens of a text without `<s>` / `</s>` (two are added for them). */
+  /** Tokens of a text without `<s>` / `</s>` (two are added for them); with it, a Token Budget prefix names its bin. */
   countTokens?: (text: string) => number;
 }
 
@@ -69,11 +71,18 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
       }
       // every main call in the reference's `add_all_calls` order
       sequences = [...threadsOf(rec.trace_dict)].flatMap((t) => t.dict.main_calls.map((text, k) => ({ thread: `${t.at ? `${t.at}.` : ''}main[${k}]`, text })));
+      const children = rec.trace_dict.sub_calls.reduce((n, kids) => n + (Array.isArray(kids) ? kids.length : 0), 0);
+      for (const f of subCallBudgetFaults(main.map(readPrefix), children)) issues.push({ thread: `main[${f.at}]`, line: 1, message: f.message });
     }
   } else {
     const heuristic = HEURISTIC_NAMES.includes(rec.heuristic as HeuristicName) ? (rec.heuristic as HeuristicName) : undefined;
     const report = verifyThread(searchPath, { name: 'search_path', kind, ...spec, heuristic });
     issues.push(...report.issues);
+    const prefix = readPrefix(searchPath);
+    if (prefix?.mode === 'token-budget' && options.countTokens) {
+      const message = tokenBudgetFault(prefix, options.countTokens(searchPath.slice(prefix.length)) + 2);
+      if (message) issues.push({ thread: 'search_path', line: 1, message });
+    }
     result = { thread: 'search_path', goal: report.goal, clean: report.issues.length === 0 };
   }
   const solved = searchPath.includes('Goal Reached');

@@ -16,6 +16,7 @@ import { verifyFinalPath } from './record.js';
 import type { SearchKind, ThreadGoal, ThreadReport } from './thread-report.js';
 import { verifyThread } from './thread.js';
 import { readPrefix, type ReadPrefix } from '../serializers/conditioning.js';
+import { subCallBudgetFaults, tokenBudgetFault } from './prefix.js';
 
 export interface SequenceLine {
   /** The text as written, conditioning prefix included. */
@@ -39,8 +40,6 @@ export interface GivenProblem {
 export interface SequenceOptions {
   /** Tokens of a text without `<s>` and `</s>`; with it, Token Budget bins are checked. */
   readonly countTokens?: (text: string) => number;
-  /** The bin a Token Budget prefix must name for a sequence of this many tokens (`<s>`, `</s>` included). */
-  readonly tokenBudgetBin?: (tokens: number) => number;
 }
 
 /** An issue of one sequence: `entry` is its position in the list checked. */
@@ -98,21 +97,18 @@ export function verifySequences(seqs: readonly SequenceLine[], options: Sequence
   checkTokenBudgets(entries, options, issues);
   const named = seqs.length > 0 && seqs.every((s) => s.thread !== undefined);
   const tree = named ? threadTree(seqs, entries, issues) : undefined;
-  if (tree) verifyRecordThreads(tree, entries, issues);
+  if (tree) verifyRecordThreads(tree, issues);
   else for (const e of entries) verifyAlone(e, issues);
   return issues;
 }
 
 /** A Token Budget prefix names the smallest bin the sequence fits (spec §10). */
 function checkTokenBudgets(entries: readonly Entry[], o: SequenceOptions, issues: SequenceIssue[]): void {
-  if (!o.countTokens || !o.tokenBudgetBin) return;
+  if (!o.countTokens) return;
   for (const e of entries) {
     if (e.prefix?.mode !== 'token-budget') continue;
-    const tokens = o.countTokens(e.body) + 2;
-    const bin = o.tokenBudgetBin(tokens);
-    if (e.prefix.n !== bin) {
-      issues.push({ entry: e.at, thread: e.name, line: 1, message: `Token Budget: ${e.prefix.n} but the sequence takes ${tokens} tokens (bin ${bin})` });
-    }
+    const message = tokenBudgetFault(e.prefix, o.countTokens(e.body) + 2);
+    if (message) issues.push({ entry: e.at, thread: e.name, line: 1, message });
   }
 }
 
@@ -274,6 +270,10 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
     issues.push({ entry: e.at, thread: e.name, line: 2, message: history });
     return;
   }
+  // Alone, a root sequence shows only the children its own spawns name: its budget counts at least those.
+  if (s.start.id === '0' && e.prefix?.mode === 'sub-call-budget' && e.prefix.n < spawnCount(e.body)) {
+    issues.push({ entry: e.at, thread: e.name, line: 1, message: `Sub Call Budget: ${e.prefix.n} but this root sequence alone spawns ${spawnCount(e.body)} child threads` });
+  }
   // An APR thread: the root (node #0) is level 0; a child's level is what its spawn and join
   // lines say, less one (else 1).
   const named = namedLevel(e.body);
@@ -288,7 +288,7 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
 }
 
 /** The sequences of one record as one search: an APR tree as its trace_dict, or one single-sequence search. */
-function verifyRecordThreads(tree: Map<string, Entry[]>, entries: readonly Entry[], issues: SequenceIssue[]): void {
+function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[]): void {
   const root = tree.get('root')![0]!;
   const s = startOf(root, issues);
   if (!s) return;
@@ -296,7 +296,7 @@ function verifyRecordThreads(tree: Map<string, Entry[]>, entries: readonly Entry
     issues.push({ entry: root.at, thread: root.name, line: 1, message: 'the root thread starts at node #0 with no operations done' });
     return;
   }
-  checkSubCallBudgets(tree, entries, issues);
+  checkSubCallBudgets(tree, issues);
   if (!s.moved) {
     if (tree.size > 1 || tree.get('root')!.length > 1) {
       issues.push({ entry: root.at, thread: root.name, line: 0, message: 'only an APR search has more than one sequence, and its threads start with Moving to Node #' });
@@ -347,17 +347,13 @@ function finalPath(target: number, root: NodeState, goal: ThreadGoal, e: Entry, 
   for (const i of found) issues.push({ ...i, entry: e.at });
 }
 
-/** `Sub Call Budget: n` stands before every root sequence and nowhere else, n the root's child threads. */
-function checkSubCallBudgets(tree: Map<string, Entry[]>, entries: readonly Entry[], issues: SequenceIssue[]): void {
+/** The root's Sub Call Budgets against its child threads (one before a child thread is the walk's finding). */
+function checkSubCallBudgets(tree: Map<string, Entry[]>, issues: SequenceIssue[]): void {
   let children = 0;
   while (tree.has(`root.${children}`)) children++;
   const roots = tree.get('root')!;
-  const conditioned = roots.some((e) => e.prefix?.mode === 'sub-call-budget');
-  for (const e of entries) {
-    const isRoot = roots.includes(e);
-    const p = e.prefix?.mode === 'sub-call-budget' ? e.prefix : undefined;
-    // One before a child thread is the walk's finding (verifyThread).
-    if (isRoot && conditioned && !p) issues.push({ entry: e.at, thread: e.name, line: 1, message: 'no Sub Call Budget here, though the root\'s other sequences have one' });
-    else if (isRoot && p && p.n !== children) issues.push({ entry: e.at, thread: e.name, line: 1, message: `Sub Call Budget: ${p.n} but the root has ${children} child threads` });
+  for (const f of subCallBudgetFaults(roots.map((e) => e.prefix), children)) {
+    const e = roots[f.at]!;
+    issues.push({ entry: e.at, thread: e.name, line: 1, message: f.message });
   }
 }

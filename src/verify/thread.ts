@@ -10,13 +10,15 @@ import { HEURISTICS, type Heuristic } from '../core/heuristics.js';
 import { readCleanPath, type CleanPath } from './clean-path.js';
 import { quote, type VerifyIssue } from './issue.js';
 import type { LineKind, TraceLine } from '../records/trace-lines.js';
-import { CHILD_SUB_CALL_BUDGET, splitThread, type ThreadLine, type ThreadText } from './lines.js';
-import { CONDITIONING } from '../pipeline/settings.js';
-import { prefixName } from '../serializers/conditioning.js';
+import { splitThread, type ThreadLine, type ThreadText } from './lines.js';
+import { CONDITIONING, prefixName } from '../serializers/conditioning.js';
 import { solverNamed } from '../solver/registry.js';
 import { sameList, sameState, showState, splitId, type NodeState } from './node.js';
 import { exploreFault } from './step.js';
 import type { JoinBlock, JoinedChild, SearchKind, SpawnBlock, SpawnedChild, ThreadGoal, ThreadReport, ThreadSpec } from './thread-report.js';
+
+/** An APR child thread's Sub Call Budget, a record's or a sequence line's. */
+const CHILD_SUB_CALL_BUDGET = 'Sub Call Budget before a child thread (it conditions the root only)';
 
 export function verifyThread(text: string, spec: ThreadSpec): ThreadReport {
   const walk = new Walk(splitThread(text), spec);
@@ -120,7 +122,7 @@ class Walk {
     const prefix = this.thread.prefix;
     if (!prefix) return;
     const own = CONDITIONING[solverNamed(this.spec.kind).shape];
-    if (prefix.mode !== own) this.note(1, `${prefixName(prefix.mode)} before a ${this.spec.kind} thread (it takes ${prefixName(own)})`);
+    if (prefix.mode !== own) this.note(1, `${prefixName(prefix.mode)} before this ${this.spec.kind} thread (it takes ${prefixName(own)})`);
     else if (this.spec.kind === 'apr' && this.spec.level > 0) this.note(1, CHILD_SUB_CALL_BUDGET);
   }
 
