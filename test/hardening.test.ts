@@ -1275,6 +1275,21 @@ describe('verify reads sequences files as text', () => {
     // A grader's failed generation: before, a problem record graded valid.
     expect(grades[4]!.issues).toEqual(['"text" null is not a string']);
     expect(r.stderr).toMatch(/verified 2 records and 3 sequence lines in 1 file: 5 with issues/);
+    // One thread of a record with no text: that line says so and its record's other lines that they went
+    // unchecked (before, the record's threads were cut in two and found faults they do not have).
+    const seqs = lines('v-apr.seq.jsonl').map((l) => JSON.parse(l) as { record: number; thread: string; text: string | null });
+    const at = seqs.findIndex((q) => q.record === 1 && q.thread === 'root.0#0');
+    const mine = seqs.filter((q) => q.record === 1).length;
+    write('null-thread.seq.jsonl', seqs.map((q, i) => (i === at ? { ...q, text: null } : q)));
+    const t = run(['verify', 'null-thread.seq.jsonl']);
+    expect(t.code).toBe(1);
+    const found = t.stdout.trim().split('\n').filter((f) => f.startsWith('null-thread'));
+    expect(found).toHaveLength(mine);
+    expect(found).toContain(`null-thread.seq.jsonl:${at + 1} record 1 "text" null is not a string`);
+    expect(found.filter((f) => f.endsWith(`not checked with its record's other sequences: null-thread.seq.jsonl:${at + 1} record 1 has no text`))).toHaveLength(mine - 1);
+    // In a .json array the line is named by its element, as every sequence is.
+    writeFileSync(p('null-el.json'), JSON.stringify([{ text: seqs[0]!.text }, { text: null }]));
+    expect(run(['verify', 'null-el.json']).stdout).toContain('null-el.json:1 element 1 "text" null is not a string');
   });
 
   it('a table of records and sequences together (null cells for the columns a row lacks) reads as its lines would', () => {

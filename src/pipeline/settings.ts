@@ -33,7 +33,6 @@ export function judgedWindow(window: number): number {
 export const WINDOW_ONLY_FLAGS = ['--fit', '--max-depth', '--wave'] as const;
 type WindowOnlyFlag = (typeof WINDOW_ONLY_FLAGS)[number];
 
-
 /** Every conditioning mode, as `--condition` takes them: none, then the table's. */
 export const CONDITIONING_MODES: readonly Conditioning[] = ['none', ...Object.values(CONDITIONING)];
 

@@ -1,7 +1,7 @@
 import { isCount, shownValue } from '../core/values.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
-import { classify, hasTextField, hasTraceDict, isNumberList, isSearchRecord, withoutNullCells } from '../records/kind.js';
+import { hasTextField, hasTraceDict, isNumberList, isSearchRecord, textFault, withoutNullCells } from '../records/kind.js';
 import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js';
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
 import { checkFile, covered } from './corpus/integrity.js';
@@ -83,6 +83,8 @@ interface SequenceItem {
   readonly claimed: unknown;
   /** Faults of the line's own fields. */
   readonly findings: string[];
+  /** Why a model's output has no text to check (`"text": null`, a number): a failed generation. */
+  readonly failed?: string;
 }
 
 /** The sequence a parsed line holds, if it is a sequences-file line. */
@@ -90,7 +92,13 @@ function sequenceItem(value: unknown, where: string, line: number, index: number
   if (typeof value === 'string') return { where, line, index, seq: { text: value }, record: undefined, claimed: undefined, findings: [] };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const rec = withoutNullCells(value as Record<string, unknown>);
-  if (typeof rec.text !== 'string' || isSearchRecord(rec)) return undefined;
+  if (isSearchRecord(rec)) return undefined;
+  // A text that is not a string (null included) is a sequence line whose output failed.
+  let failed: string | undefined;
+  if (typeof rec.text !== 'string') {
+    if (!hasTextField(value as Record<string, unknown>)) return undefined;
+    failed = textFault((value as Record<string, unknown>).text);
+  }
   const findings: string[] = [];
   // A text beside its problem (a model's output kept with its prompt) is checked against it.
   let problem: GivenProblem | undefined;
@@ -102,23 +110,14 @@ function sequenceItem(value: unknown, where: string, line: number, index: number
   if (rec.record !== undefined && !isCount(rec.record)) findings.push(`"record" ${shownValue(rec.record)} is not a record number`);
   // A thread name means nothing without the record it is a thread of.
   if (rec.record === undefined && rec.thread !== undefined) findings.push('"thread" without "record": the line does not say which record it belongs to');
-  let seq: SequenceLine = { text: rec.text, problem };
+  let seq: SequenceLine = { text: typeof rec.text === 'string' ? rec.text : '', problem };
   if (rec.thread !== undefined) {
     const m = typeof rec.thread === 'string' ? /^(.*)#(0|[1-9]\d*)$/.exec(rec.thread) : null;
     seq = m ? { ...seq, thread: m[1]!, index: Number(m[2]) } : { ...seq, thread: String(rec.thread), index: undefined };
   }
   // Named by the record it says it belongs to (its `record` field), not by its line.
   const of = Number.isSafeInteger(rec.record) ? ` record ${String(rec.record)}` : '';
-  return { where: `${where}${of}`, line, index, seq, record: rec.record, claimed: rec.tokens, findings };
-}
-
-/** Why a line that says it holds a text has none to read (`"text": null`, a number): undefined for any other line. */
-function failedOutput(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const rec = value as Record<string, unknown>;
-  if (!hasTextField(rec) || typeof rec.text === 'string' || isSearchRecord(rec)) return undefined;
-  const c = classify(rec);
-  return c.kind === undefined ? c.reason : undefined;
+  return { where: `${where}${of}`, line, index, seq, record: rec.record, claimed: rec.tokens, findings, ...(failed !== undefined && { failed }) };
 }
 
 /**
@@ -256,12 +255,16 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
     let lastRecord = -1;
     const flush = () => {
       if (group.length === 0) return;
-      const issues = verifySequences(
-        group.map((g) => g.seq),
-        { countTokens: countTextTokens },
-      );
+      // A record's threads are checked together; one with no text leaves the others unchecked, each said so.
+      const failed = group.find((g) => g.failed !== undefined);
+      const issues = failed ? [] : verifySequences(group.map((g) => g.seq), { countTokens: countTextTokens });
       for (const [k, g] of group.entries()) {
         const findings = [...g.findings];
+        if (g.failed !== undefined) {
+          finish(g.where, [...findings, g.failed], { line: g.line, index: g.index, kind: 'sequence', reference: undefined, overWindow: 0 }, false);
+          continue;
+        }
+        if (failed) findings.push(`not checked with its record's other sequences: ${failed.where} has no text`);
         for (const i of issues) if (i.entry === k) findings.push(`${i.thread}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
         const name = sequenceName(g.seq);
         const overWindow = measure(g.where, name, g.seq.text, g.claimed, findings);
@@ -305,13 +308,6 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         continue;
       }
       flush();
-      const failed = failedOutput(value);
-      if (failed !== undefined) {
-        // A model output with no text to read (a failed generation): a sequence line, and not a valid one.
-        sum.sequenceLines++;
-        finish(`${file}:${line}`, [failed], { line, index: at, kind: 'sequence', reference: undefined, overWindow: 0 }, false);
-        continue;
-      }
       const where = `${file}:${line} record ${sum.records - recordsBefore}`;
       sum.records++;
       counted = new Map();

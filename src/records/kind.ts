@@ -67,6 +67,9 @@ export function isSearchRecord(value: Readonly<Record<string, unknown>>): boolea
  */
 export const hasTextField = (value: Readonly<Record<string, unknown>>): boolean => 'text' in value;
 
+/** Why a line's text cannot be read: a failed generation's `null`, or another value that is no string. */
+export const textFault = (text: unknown): string => `"text" ${shownValue(text)} is not a string`;
+
 /** Sorts a parsed line into a kind, or says why it is none of them. */
 export function classify(value: unknown): Classified {
   // A bare string is a sequence of a `.json` sequences file (what the reference's trainer reads).
@@ -92,7 +95,7 @@ export function classify(value: unknown): Classified {
   // A text with its problem beside it (a model's output kept with its prompt) is a sequence.
   if (typeof value.text === 'string') return { kind: 'sequence', record: value };
   // A "text" of another type, null included, is a model output gone wrong, not a problem record with an extra field.
-  if (hasTextField(value)) return { kind: undefined, reason: `"text" ${shownValue(value.text)} is not a string` };
+  if (hasTextField(value)) return { kind: undefined, reason: textFault(value.text) };
   if (isNumberList(value.nums) && typeof value.target === 'number') return { kind: 'problem', record: value };
   const keys = Object.keys(value).slice(0, 4).join(', ');
   return { kind: undefined, reason: `unrecognised record (fields: ${keys || 'none'}); ${EXPECTED}` };

@@ -20,7 +20,6 @@ export interface Expansion {
 const MAX_CHILDREN = ((PROBLEM_LIMITS.maxNumbers * (PROBLEM_LIMITS.maxNumbers - 1)) / 2) * OPERATORS.length;
 
 // Shared scratch: one expansion at a time (expandBeam never re-enters), rewritten by each.
-
 const sharedCandI = new Uint8Array(MAX_CHILDREN);
 const sharedCandJ = new Uint8Array(MAX_CHILDREN);
 const sharedCandOp = new Uint8Array(MAX_CHILDREN);

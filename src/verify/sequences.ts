@@ -271,8 +271,9 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
     return;
   }
   // Alone, a root sequence shows only the children its own spawns name: its budget counts at least those.
-  if (s.start.id === '0' && e.prefix?.mode === 'sub-call-budget' && e.prefix.n < spawnCount(e.body)) {
-    issues.push({ entry: e.at, thread: e.name, line: 1, message: `Sub Call Budget: ${e.prefix.n} but this root sequence alone spawns ${spawnCount(e.body)} child threads` });
+  const spawned = s.start.id === '0' && e.prefix?.mode === 'sub-call-budget' ? spawnCount(e.body) : 0;
+  if (e.prefix && e.prefix.n < spawned) {
+    issues.push({ entry: e.at, thread: e.name, line: 1, message: `Sub Call Budget: ${e.prefix.n} but this root sequence alone spawns ${spawned} child threads` });
   }
   // An APR thread: the root (node #0) is level 0; a child's level is what its spawn and join
   // lines say, less one (else 1).
