@@ -289,6 +289,9 @@ describe('every fault is one line and exit 2', () => {
   it('inspect --record on a line that is not a problem or search record', () => {
     writeFileSync(p('seqs.jsonl'), '{"text": "Moving to Node #0\\n", "record": 0, "thread": "root#0", "tokens": 9}\n');
     expectRefused(run(['inspect', '--record', 'seqs.jsonl:0']), /seqs.jsonl:1: a sequence line, not a record/);
+    // A model output with no text, as verify grades it (it was shown as a problem record).
+    writeFileSync(p('failed.jsonl'), '{"nums": [1, 2, 3], "target": 6, "text": null}\n');
+    expectRefused(run(['inspect', '--record', 'failed.jsonl:0']), /^countdown-traces: failed\.jsonl:1: "text" null is not a string: a sequence line, not a record/);
   });
 
   it('stats and report refuse a corpus folder with a listed file missing, and an unfinished run', () => {
