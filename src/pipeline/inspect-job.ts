@@ -11,7 +11,7 @@ import { InputError, UsageError } from '../io/errors.js';
 import { WindowTooSmall } from '../solver/window.js';
 import { toProblem } from './problems-file.js';
 import { issueText, verifyRecord } from '../verify/index.js';
-import { classify, hasTextField, hasTraceDict, isSearchRecord, withoutNullCells } from '../records/kind.js';
+import { classify, failedOutputFault, hasTraceDict, withoutNullCells } from '../records/kind.js';
 import { readRecords } from '../records/read.js';
 import { STDIO } from '../io/formats.js';
 import { checkOutputs } from './paths.js';
@@ -31,9 +31,9 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
         const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
         const c = classify(value);
         // A model output with no text (a failed generation) is a sequence line too, as verify grades it.
-        const failed = isObject && c.kind === undefined && hasTextField(value as Record<string, unknown>) && !isSearchRecord(value as Record<string, unknown>);
-        if (c.kind === 'sequence' || failed) {
-          throw new InputError(source.file, line, `${failed ? `${c.reason}: ` : ''}a sequence line, not a record (inspect shows problem and search records; verify checks sequences)`);
+        const failed = failedOutputFault(value);
+        if (c.kind === 'sequence' || failed !== undefined) {
+          throw new InputError(source.file, line, `${failed ? `${failed}: ` : ''}a sequence line, not a record (inspect shows problem and search records; verify checks sequences)`);
         }
         // A table's null cells are absent fields, as every reader takes them (records/kind.ts).
         const rec = isObject ? withoutNullCells(value as Record<string, unknown>) : {};

@@ -1,7 +1,7 @@
 import { isCount, shownValue } from '../core/values.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
-import { hasTextField, hasTraceDict, isNumberList, isSearchRecord, textFault, withoutNullCells } from '../records/kind.js';
+import { failedOutputFault, hasTraceDict, isNumberList, isSearchRecord, withoutNullCells } from '../records/kind.js';
 import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js';
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
 import { checkFile, covered } from './corpus/integrity.js';
@@ -94,11 +94,8 @@ function sequenceItem(value: unknown, where: string, line: number, index: number
   const rec = withoutNullCells(value as Record<string, unknown>);
   if (isSearchRecord(rec)) return undefined;
   // A text that is not a string (null included) is a sequence line whose output failed.
-  let failed: string | undefined;
-  if (typeof rec.text !== 'string') {
-    if (!hasTextField(value as Record<string, unknown>)) return undefined;
-    failed = textFault((value as Record<string, unknown>).text);
-  }
+  const failed = failedOutputFault(value);
+  if (typeof rec.text !== 'string' && failed === undefined) return undefined;
   const findings: string[] = [];
   // A text beside its problem (a model's output kept with its prompt) is checked against it.
   let problem: GivenProblem | undefined;

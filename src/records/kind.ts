@@ -68,7 +68,13 @@ export function isSearchRecord(value: Readonly<Record<string, unknown>>): boolea
 export const hasTextField = (value: Readonly<Record<string, unknown>>): boolean => 'text' in value;
 
 /** Why a line's text cannot be read: a failed generation's `null`, or another value that is no string. */
-export const textFault = (text: unknown): string => `"text" ${shownValue(text)} is not a string`;
+const textFault = (text: unknown): string => `"text" ${shownValue(text)} is not a string`;
+
+/** Why a line is a model's output with no text to read (a failed generation: `"text": null`, a number); undefined for any other line. */
+export function failedOutputFault(value: unknown): string | undefined {
+  if (!isObject(value) || isSearchRecord(value) || !hasTextField(value) || typeof value.text === 'string') return undefined;
+  return textFault(value.text);
+}
 
 /** Sorts a parsed line into a kind, or says why it is none of them. */
 export function classify(value: unknown): Classified {
