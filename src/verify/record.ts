@@ -85,6 +85,8 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
     }
     result = { thread: 'search_path', goal: report.goal, clean: report.issues.length === 0 };
   }
+  // The reference's own rule for `rating` (generate_apr.py: `"Goal Reached" in search_path`),
+  // checked against the walk here; what the tool counts as solved is records/outcome.ts's.
   const solved = searchPath.includes('Goal Reached');
   if (result?.clean && solved !== (result.goal !== undefined)) {
     issues.push({ thread: result.thread, line: 0, message: solved ? 'text says Goal Reached but its search reached no goal' : 'search reached a goal without saying Goal Reached' });
