@@ -430,6 +430,11 @@ describe('every fault is one line and exit 2', () => {
     expect(page).toMatch(/bytes, the manifest [\d,]+: changed since/);
     // Counted as verify counts them: records, and sequence lines apart.
     expect(page).toMatch(/wrote own\.html: \d+ records and \d+ sequence lines, \d+ charts/);
+    // So does the page's data for scripts (its `records` counted sequence lines too).
+    const [, recs, seqs] = /wrote own\.html: (\d+) records and (\d+) sequence lines/.exec(page)!;
+    const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(text('own.html'))![1]!;
+    const corpus = (JSON.parse(json) as { corpora: Array<{ records: number; sequence_lines: number }> }).corpora[0]!;
+    expect([corpus.records, corpus.sequence_lines]).toEqual([Number(recs), Number(seqs)]);
   });
 
   it('a damaged manifest is refused naming it; a file reached twice (beside its corpus, two links in a folder) is refused, not counted twice', () => {

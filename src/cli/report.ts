@@ -31,6 +31,6 @@ export function registerReport(program: Command): void {
     const { runReport } = await import('../report/job.js');
     const r = await runReport({ ...corpusOptions(inputs, o), out: o.out });
     const skipped = r.skipped > 0 ? `, ${r.skipped} line${r.skipped === 1 ? '' : 's'} skipped` : '';
-    if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${linesRead(r.records, r.sequenceLines)}, ${r.charts} charts${skipped}\n`);
+    if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${linesRead(r.lines, r.sequenceLines)}, ${r.charts} charts${skipped}\n`);
   });
 }

@@ -85,7 +85,8 @@ export class SearchStats {
 
 export interface FileSummary {
   readonly path: string;
-  records: number;
+  /** Lines read as a record or a sequence line (byKind splits them). */
+  lines: number;
   skipped: number;
   readonly byKind: Partial<Record<RecordKind, number>>;
   /** Set when a file in a folder held no records of a known kind and was left out. */
@@ -115,8 +116,9 @@ export class CorpusStats {
     readonly conditions: Partial<Record<SearchKind, Conditioning>> = {},
   ) {}
 
-  get records(): number {
-    return this.files.reduce((n, f) => n + f.records, 0);
+  /** Lines read as a record or a sequence line; `sequenceLines` are the latter. */
+  get lines(): number {
+    return this.files.reduce((n, f) => n + f.lines, 0);
   }
 
   /** Adds one issue; returns whether it is among the ones kept for display. */
@@ -136,7 +138,7 @@ export class CorpusStats {
   add(value: unknown, file: FileSummary): string | undefined {
     const c = classify(value);
     if (c.kind === undefined) return c.reason;
-    file.records++;
+    file.lines++;
     file.byKind[c.kind] = (file.byKind[c.kind] ?? 0) + 1;
     const r = c.record;
     if (c.kind === 'problem') {

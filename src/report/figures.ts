@@ -76,7 +76,7 @@ export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[
       title: 'Input',
       rows: [
         row('files read', (c) => int(c.files.filter((f) => f.ignored === undefined).length)),
-        row('records', (c) => int(c.records - c.sequenceLines)),
+        row('records', (c) => int(c.lines - c.sequenceLines)),
         ...(corpora.some((c) => c.sequenceLines > 0) ? [row('sequence lines', (c) => int(c.sequenceLines))] : []),
         row('lines skipped', (c) => int(c.skipped)),
       ],

@@ -30,7 +30,7 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
   // A corpus's files as its manifest lists them: one changed since (cut short, say) is named.
   const listed = input.kind === 'corpus' ? new Map(corpusData(input.path, input.manifest).map((f) => [f.path, f.bytes])) : undefined;
   for (const file of files) {
-    const summary: FileSummary = { path: file, records: 0, skipped: 0, byKind: {} };
+    const summary: FileSummary = { path: file, lines: 0, skipped: 0, byKind: {} };
     stats.files.push(summary);
     const onIssue = (issue: ReadIssue) => {
       if (folder && issue.code === 'not-records') {
@@ -48,7 +48,7 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     for await (const { value, line } of readRecordsTolerant(file, onIssue)) {
       const reason = stats.add(value, summary);
       if (reason === undefined) continue;
-      if (folder && summary.records === 0 && summary.skipped === 0) {
+      if (folder && summary.lines === 0 && summary.skipped === 0) {
         summary.ignored = `not a record file (line ${line}: ${reason})`;
         break;
       }

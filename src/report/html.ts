@@ -44,7 +44,8 @@ export function reportPage(r: ReportInput): string {
     corpora: r.corpora.map((c, i) => ({
       label: c.label,
       input: r.inputs[i],
-      records: c.records,
+      records: c.lines - c.sequenceLines,
+      sequence_lines: c.sequenceLines,
       skipped: c.skipped,
       window: c.window,
       files: c.files.map((f) => ({ ...f })),
@@ -62,7 +63,7 @@ export function reportPage(r: ReportInput): string {
 </head>
 <body>
 <h1>${esc(title)}</h1>
-<p class="sub">${r.corpora.map((c, i) => `<b>${esc(c.label)}</b>: <code>${esc(r.inputs[i] ?? '')}</code>, ${linesRead(c.records, c.sequenceLines)}`).join('; ')}. Window ${(r.corpora[0]?.window ?? DEFAULT_WINDOW).toLocaleString('en-US')} tokens.</p>
+<p class="sub">${r.corpora.map((c, i) => `<b>${esc(c.label)}</b>: <code>${esc(r.inputs[i] ?? '')}</code>, ${linesRead(c.lines, c.sequenceLines)}`).join('; ')}. Window ${(r.corpora[0]?.window ?? DEFAULT_WINDOW).toLocaleString('en-US')} tokens.</p>
 ${skippedNotice(r.corpora)}
 <h2>Headline figures</h2>
 ${headlineTable(labels, r.sections)}
@@ -113,8 +114,8 @@ function filesTable(corpora: readonly CorpusStats[]): string {
         .map(([k, n]) => `${n.toLocaleString('en-US')} ${KIND_LABEL[k as RecordKind]}`)
         .join(', ');
       const note = f.ignored !== undefined ? `left out: ${f.ignored}` : kinds;
-      return `<tr><td>${esc(c.label)}</td><td><code>${esc(f.path)}</code></td><td class="num">${f.records.toLocaleString('en-US')}</td><td class="num">${f.skipped.toLocaleString('en-US')}</td><td>${esc(note)}</td></tr>`;
+      return `<tr><td>${esc(c.label)}</td><td><code>${esc(f.path)}</code></td><td class="num">${f.lines.toLocaleString('en-US')}</td><td class="num">${f.skipped.toLocaleString('en-US')}</td><td>${esc(note)}</td></tr>`;
     }),
   );
-  return `<table class="files"><thead><tr><th>corpus</th><th>file</th><th>records</th><th>skipped</th><th>contents</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="files"><thead><tr><th>corpus</th><th>file</th><th>lines read</th><th>skipped</th><th>contents</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -38,15 +38,15 @@ async function gatherInputs(inputs: readonly Input[], o: CorpusOptions): Promise
   const labels = corpusLabels(o.inputs, o.labels ?? []);
   const corpora: CorpusStats[] = [];
   for (const [i, input] of inputs.entries()) corpora.push(await gatherCorpus(input, labels[i]!, o.warn));
-  if (corpora.every((c) => c.records === 0)) {
+  if (corpora.every((c) => c.lines === 0)) {
     throw new UsageError(`no records to report in ${o.inputs.join(', ')}${corpora.some((c) => c.skipped > 0) ? ' (every line was skipped)' : ''}`);
   }
   return corpora;
 }
 
 export interface ReportSummary {
-  /** Lines read, sequence lines among them (as verify counts: records and sequence lines). */
-  readonly records: number;
+  /** Lines read as records or sequence lines, and the latter (verify counts them apart). */
+  readonly lines: number;
   readonly sequenceLines: number;
   readonly skipped: number;
   readonly charts: number;
@@ -61,7 +61,7 @@ export async function runReport(o: CorpusOptions & { readonly out: string }): Pr
   const charts = await corpusCharts(corpora);
   writePage(o.out, reportPage({ corpora, inputs: o.inputs, sections: headlineFigures(corpora), charts }));
   return {
-    records: corpora.reduce((n, c) => n + c.records, 0),
+    lines: corpora.reduce((n, c) => n + c.lines, 0),
     sequenceLines: corpora.reduce((n, c) => n + c.sequenceLines, 0),
     skipped: corpora.reduce((n, c) => n + c.skipped, 0),
     charts: charts.length,
