@@ -34,12 +34,18 @@ const figures: Figure[] = [];
 /** Measured runs per figure, after a warm-up; the machine is shared, so the best run is reported and the median beside it. */
 const RUNS = 3;
 
+/** Work that times itself: what it did and the seconds of the part the figure measures. */
+interface Timed {
+  readonly done: number;
+  readonly seconds: number;
+}
+
 async function rate(
   name: string,
   unit: string,
   /** What one run does, for the note. */
   run: string,
-  work: () => number | Promise<number>,
+  work: () => number | Promise<number> | Promise<Timed>,
   target: string | undefined,
   note: string,
 ): Promise<void> {
@@ -48,8 +54,8 @@ async function rate(
   let seconds = 0;
   for (let r = 0; r < RUNS; r++) {
     const t0 = process.hrtime.bigint();
-    const done = await work();
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    const result = await work();
+    const { done, seconds: s } = typeof result === 'number' ? { done: result, seconds: Number(process.hrtime.bigint() - t0) / 1e9 } : result;
     rates.push(done / s);
     seconds += s;
   }
@@ -139,16 +145,19 @@ await rate('APR with window, 6 numbers', 'records/s', '100 records', searchRate(
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
 
-function commandRate(solver: 'sosp' | 'apr', args: readonly string[], problems: string, count: number): () => Promise<number> {
+/** Timed from spawn to exit, as its note says: removing the output (about 100 MB) before and after is not. */
+function commandRate(solver: 'sosp' | 'apr', args: readonly string[], problems: string, count: number): () => Promise<Timed> {
   const out = join(benchDir, 'command-out.jsonl');
   return async () => {
     rmSync(out, { force: true });
     const argv = [process.execPath, cli, 'search', solver, '--problems', problems, '--out', out, ...args];
+    const t0 = process.hrtime.bigint();
     const child = taskset ? spawn(taskset, ['-c', '0', ...argv], { stdio: 'ignore' }) : spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     if (code !== 0) throw new Error(`search ${solver} ${args.join(' ')} failed (exit ${code})`);
     rmSync(out, { force: true });
-    return count;
+    return { done: count, seconds };
   };
 }
 
