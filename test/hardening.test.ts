@@ -1300,6 +1300,29 @@ describe('verify reads sequences files as text', () => {
     expect(run(['verify', 'null-el.json']).stdout).toContain('null-el.json:1 element 1 "text" null is not a string');
   });
 
+  it('stats and report count a failed output (no text) as a sequence line that solved nothing, not a line to skip', () => {
+    const searched = run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'fo-r.jsonl', '--sequences-out', 'fo-s.jsonl']);
+    expect(searched.code).toBe(0);
+    const seqs = lines('fo-s.jsonl');
+    // One sequence per SoS+ record: as many end solved as records were.
+    const solved = Number(/: (\d+) solved/.exec(searched.stderr)![1]);
+    expect(solved).toBeGreaterThan(0);
+    writeFileSync(p('fo.jsonl'), [...seqs, '{"nums": [1, 2, 3], "target": 6, "text": null}'].join('\n') + '\n');
+    const all = seqs.length + 1;
+    const share = (n: number, of: number) => `${n} \\(${((100 * n) / of).toFixed(1)}%\\)`;
+    const s = run(['stats', 'fo.jsonl']);
+    expect(s.stderr).toBe('');
+    expect(s.stdout).toMatch(new RegExp(`sequence lines +${all}\\n`));
+    expect(s.stdout).toMatch(/lines skipped +0\n/);
+    expect(s.stdout).toMatch(new RegExp(`\\n  sequences +${seqs.length}\\n`));
+    expect(s.stdout).toMatch(new RegExp(`failed outputs \\(no text\\) +${share(1, all)}\\n`));
+    // The solve rate is over every generation (before, the failed one was skipped and the rate rose).
+    expect(s.stdout).toMatch(new RegExp(`ending in a solution +${share(solved, all)}\\n`));
+    const r = run(['report', 'fo.jsonl', '--out', 'fo.html']);
+    expect(r.code).toBe(0);
+    expect(text('fo.html')).toContain('outcome: failed output'); // its bar in the outcomes chart
+  });
+
   it('a table of records and sequences together (null cells for the columns a row lacks) reads as its lines would', () => {
     expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'mix-r.jsonl', '--sequences-out', 'mix-s.jsonl']).code).toBe(0);
     const rows = [...lines('mix-r.jsonl'), ...lines('mix-s.jsonl')].map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -10,6 +10,14 @@ import { isTraceDictLevel, lastSequence, type TraceDict, type TraceDictTree } fr
 export const OUTCOMES = ['solved', 'spawned children', 'no solution'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/**
+ * How a sequence line of a model's outputs ends: as a sequence does, or with no text at all (a
+ * failed generation, failedOutputFault). It counts among the lines, so a solve rate over them
+ * is over every generation, not over the ones that produced a text.
+ */
+export const LINE_OUTCOMES = [...OUTCOMES, 'failed output'] as const;
+export type LineOutcome = (typeof LINE_OUTCOMES)[number];
+
 /** A SoS+ sequence that found the goal inside sub searches ends with their `Exit Sub Search` lines after it. */
 const TRAILING_SUB_EXITS = /(?:\nExit Sub Search at level \d+)+$/;
 

@@ -1,6 +1,6 @@
 import { logger, parse, View, Error as VegaErrorLevel } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { OUTCOMES } from '../records/outcome.js';
+import { LINE_OUTCOMES, OUTCOMES } from '../records/outcome.js';
 import { windowAligned, type Histogram } from './histogram.js';
 
 /**
@@ -11,7 +11,8 @@ import { windowAligned, type Histogram } from './histogram.js';
 export type Row = Record<string, string | number>;
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const OUTCOME_COLORS = ['#2ca02c', '#1f77b4', '#c7c7c7'];
+/** One per LINE_OUTCOMES: solved, spawned children, no solution, failed output. */
+const OUTCOME_COLORS = ['#2ca02c', '#1f77b4', '#c7c7c7', '#ff7f0e'];
 const WINDOW_COLOR = '#d62728';
 
 /** Errors only: Vega-Lite's layout notes (e.g. on independent facet scales) are not the user's business. */
@@ -162,6 +163,8 @@ export function groupedBarSpec(g: GroupedBars): TopLevelSpec {
 
 /** Horizontal bars of 100%, one per group, split by outcome. */
 export function outcomeSpec(rows: Row[], order: readonly string[]): TopLevelSpec {
+  // The legend names a failed output only where a line is one.
+  const domain = rows.some((r) => r.outcome === 'failed output') ? LINE_OUTCOMES : OUTCOMES;
   return {
     $schema: SCHEMA,
     data: { values: rows },
@@ -171,7 +174,7 @@ export function outcomeSpec(rows: Row[], order: readonly string[]): TopLevelSpec
     encoding: {
       y: { field: 'group', type: 'nominal', title: null, sort: order },
       x: { field: 'count', type: 'quantitative', stack: 'normalize', title: 'share', axis: { format: '%' } },
-      color: { field: 'outcome', type: 'nominal', title: null, scale: { domain: [...OUTCOMES], range: OUTCOME_COLORS }, legend: { orient: 'top' } },
+      color: { field: 'outcome', type: 'nominal', title: null, scale: { domain: [...domain], range: OUTCOME_COLORS.slice(0, domain.length) }, legend: { orient: 'top' } },
       order: { field: 'rank' },
     },
   } as TopLevelSpec;

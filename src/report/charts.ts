@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { groupedBarSpec, histogramRows, histogramSpec, outcomeSpec, planBins, renderSvg, tailNote, type Row } from './chart-specs.js';
-import { OUTCOMES } from '../records/outcome.js';
+import { LINE_OUTCOMES } from '../records/outcome.js';
 import { type CorpusStats, type ProblemFigures, type Rate } from './collect.js';
 import type { Histogram } from './histogram.js';
 import { pct } from './figures.js';
@@ -197,7 +197,7 @@ function outcomeCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
   const prefix = (c: CorpusStats) => (corpora.length > 1 ? `${c.label} · ` : '');
   const add = (group: string, counts: Readonly<Record<string, number>>) => {
     order.push(group);
-    OUTCOMES.forEach((o, rank) => {
+    LINE_OUTCOMES.forEach((o, rank) => {
       if ((counts[o] ?? 0) > 0) rows.push({ group, outcome: o, count: counts[o] ?? 0, rank });
     });
   };
@@ -215,7 +215,7 @@ function outcomeCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
     {
       id: 'outcomes',
       title: 'Records and sequences by outcome',
-      caption: 'A record is solved when its search reached the target; a sequence ends in the goal, in a spawn of child threads (APR), or without a solution.',
+      caption: 'A record is solved when its search reached the target; a sequence ends in the goal, in a spawn of child threads (APR), or without a solution; a sequence line with no text is a failed output.',
       spec: outcomeSpec(rows, order),
     },
   ];

@@ -4,10 +4,10 @@ import type { ThreadFigures } from '../serializers/sequences.js';
 import { countTextTokens, threadTokens } from '../tokens/llama.js';
 import { conditionedLength, textFirstLine, type Conditioning } from '../serializers/conditioning.js';
 import { Histogram } from './histogram.js';
-import { classify, type RecordKind, type SearchKind } from '../records/kind.js';
+import { classify, failedOutputFault, type RecordKind, type SearchKind } from '../records/kind.js';
 import type { ReadIssue } from '../records/read.js';
 import { recordTraceDict } from '../records/trace-dict.js';
-import { recordSolved, sequenceOutcome, type Outcome } from '../records/outcome.js';
+import { recordSolved, sequenceOutcome, type LineOutcome, type Outcome } from '../records/outcome.js';
 
 /**
  * Running statistics of one corpus. Each record is folded in and dropped, so memory depends
@@ -27,6 +27,7 @@ const bump = (m: Map<number, Rate>, key: number, solved: boolean) => {
 };
 
 const outcomeCounts = (): Record<Outcome, number> => ({ solved: 0, 'spawned children': 0, 'no solution': 0 });
+const lineOutcomeCounts = (): Record<LineOutcome, number> => ({ ...outcomeCounts(), 'failed output': 0 });
 
 /**
  * Per-problem figures of a record's thread tree: threads, sequences, the deepest level used,
@@ -107,7 +108,8 @@ export class CorpusStats {
   sequenceLines = 0;
   sequenceLinesOverWindow = 0;
   readonly sequenceLineTokens = new Histogram();
-  readonly sequenceLineOutcomes = outcomeCounts();
+  /** Every sequence line's outcome, a failed output's (no text, so no tokens) included. */
+  readonly sequenceLineOutcomes = lineOutcomeCounts();
 
   constructor(
     readonly label: string,
@@ -136,10 +138,16 @@ export class CorpusStats {
    * record this report knows.
    */
   add(value: unknown, file: FileSummary): string | undefined {
+    if (failedOutputFault(value) !== undefined) {
+      // A failed generation is a sequence line that solved nothing, not a line to skip.
+      this.countLine(file, 'sequence');
+      this.sequenceLines++;
+      this.sequenceLineOutcomes['failed output']++;
+      return undefined;
+    }
     const c = classify(value);
     if (c.kind === undefined) return c.reason;
-    file.lines++;
-    file.byKind[c.kind] = (file.byKind[c.kind] ?? 0) + 1;
+    this.countLine(file, c.kind);
     const r = c.record;
     if (c.kind === 'problem') {
       this.problems++;
@@ -155,6 +163,11 @@ export class CorpusStats {
       this.addSearch(this.search[c.kind], c.kind, r);
     }
     return undefined;
+  }
+
+  private countLine(file: FileSummary, kind: RecordKind): void {
+    file.lines++;
+    file.byKind[kind] = (file.byKind[kind] ?? 0) + 1;
   }
 
   private addSearch(s: SearchStats, kind: SearchKind, r: Record<string, unknown>): void {
