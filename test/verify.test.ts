@@ -256,6 +256,19 @@ describe('corruptions are caught where they are', () => {
     expect(issues).toEqual([at('main[1]', n, `join reports sub search ${j} reached the goal, but sub[0][${j}] found none`)]);
   });
 
+  it('a join whose children are missing: its reports cannot be checked, so the joining call is not sound (it was, and a claimed goal counted)', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const main1 = r.trace_dict.main_calls[1]!;
+    const spawned = r.trace_dict.sub_calls[0]!.length;
+    r.trace_dict.sub_calls[0] = [];
+    const issues = verifyRecord(r);
+    expect(issues).toContainEqual(at('', 0, `sub_calls[0] holds 0 child traces but main[0] spawned ${spawned}`));
+    for (let j = 0; j < spawned; j++) {
+      const n = lineOf(main1, new RegExp(`^<(No Solution|Goal Reached) in Sub Search ${j} `));
+      expect(issues).toContainEqual(at('main[1]', n, `join reports on sub search ${j}, but sub[0][${j}] is missing`));
+    }
+  });
+
   it('a truncated APR main call', () => {
     const r = golden(APR[1]!, aprJoin);
     const count = linesOf(r.search_path).length - 1;

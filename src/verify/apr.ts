@@ -5,6 +5,7 @@
  * truly; one child trace per spawned child, checked recursively.
  */
 import { isTraceDictLevel } from '../records/trace-dict.js';
+import { readPrefix } from '../serializers/conditioning.js';
 import type { VerifyIssue } from './issue.js';
 import { firstDifferentLine } from './lines.js';
 import type { NodeState } from './node.js';
@@ -58,10 +59,14 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
       push(at, 0, `sub_calls[${k}] holds ${children.length} child traces but main[${k}] spawned ${spawn.children.length}`);
     }
     for (const [j, spawned] of spawn.children.entries()) {
-      if (j >= children.length) break;
       const childAt = `${at ? `${at}.` : ''}sub[${k}][${j}]`;
-      const child = verifyTraceDict(children[j], childAt, { target: spec.target, start: spawned.node, level: spawned.level }, issues);
       const reported = join?.children[j];
+      if (j >= children.length) {
+        // A report on a child that is not there cannot be checked: the joining call is not valid (nor solved by it).
+        if (reported) push(name(k + 1), reported.line, `join reports on sub search ${j}, but ${childAt} is missing`);
+        continue;
+      }
+      const child = verifyTraceDict(children[j], childAt, { target: spec.target, start: spawned.node, level: spawned.level }, issues);
       if (!child || !reported || reported.id !== spawned.node.id) continue;
       // the join's report of this child must be what the child's own thread did
       if (reported.path && !child.goal) {
@@ -89,8 +94,10 @@ function answeringJoin(
   joinName: string,
   push: (thread: string, line: number, message: string) => void,
 ): JoinBlock | undefined {
-  if (!next.startsWith(spawn.prefix)) {
-    push(joinName, firstDifferentLine(next, spawn.prefix), `does not repeat ${spawnName} before its <Calling Sub Searches>`);
+  const body = next.slice(readPrefix(next)?.length ?? 0);
+  if (!body.startsWith(spawn.before)) {
+    // A conditioning prefix ends with a space, not a line: lines count the same without it.
+    push(joinName, firstDifferentLine(body, spawn.before), `does not repeat ${spawnName} before its <Calling Sub Searches>`);
     return undefined;
   }
   const join = nextReport.joins.find((j) => j.line === spawn.line);
