@@ -447,7 +447,8 @@ describe('corpus: options pass through to the record maker', () => {
     expect(m.options.max_file_size).toBe(500_000_000);
     // The card says which configs carry a prefix, and that this folder has no validation split.
     const card = readFileSync(join(p('opts'), 'README.md'), 'utf8').replace(/\n/g, ' ');
-    expect(card).toContain('The sequences of `apr_sequences` and `sosp_sequences` begin with their conditioning prefix (`Sub Call Budget: N ` or `Token Budget: N `)');
+    // A Sub Call Budget stands before root sequences only (the card said every sequence of apr_sequences began with one).
+    expect(card).toContain("Conditioning prefixes: the root thread's sequences of `apr_sequences` with `Sub Call Budget: N ` (its child threads' with none); every sequence of `sosp_sequences` with `Token Budget: N `. Records carry none. A sequence's `tokens` count its prefix");
     expect(card).toContain('"problems")  # train (no validation split here)');
     // stats judges a corpus folder's sequences against its own window unless told otherwise.
     expect(run(['stats', 'opts']).stdout).toMatch(/sequences over the 2,048 window/);

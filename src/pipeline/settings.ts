@@ -47,7 +47,7 @@ export function namesShaped(shape: SolverShape): SolverName[] {
 }
 
 /** `a`, `a and b`, `a, b and c` (or `a, b or c`). */
-export function inWords(names: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
+function inWords(names: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
   return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
 }
 

@@ -1,4 +1,4 @@
-import { inWords, WINDOW_ONLY_FLAGS } from '../settings.js';
+import { WINDOW_ONLY_FLAGS } from '../settings.js';
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 import { KIND_LABEL } from '../../report/kind-labels.js';
@@ -349,9 +349,14 @@ export function renderCard(m: Manifest, statsText: string): string {
   // Only the solvers a conditioning mode exists for carry a prefix: say which configs do.
   const prefixed = solvers.filter((s) => (search[s]?.condition ?? 'none') !== 'none');
   if (prefixed.length > 0) {
-    const words = [...new Set(prefixed.map((s) => `\`${prefixForm(search[s]!.condition as Exclude<Conditioning, 'none'>)}\``))];
+    // A Sub Call Budget stands before a root thread's sequences only (spec §10); a Token Budget before every sequence.
+    const said = prefixed.map((s) => {
+      const mode = search[s]!.condition as Exclude<Conditioning, 'none'>;
+      const form = `\`${prefixForm(mode)}\``;
+      return mode === 'sub-call-budget' ? `the root thread's sequences of \`${s}_sequences\` with ${form} (its child threads' with none)` : `every sequence of \`${s}_sequences\` with ${form}`;
+    });
     lines.push(
-      `The sequences of ${inWords(prefixed.map((s) => `\`${s}_sequences\``))} begin with their conditioning prefix (${words.join(' or ')}); records do not.`,
+      `Conditioning prefixes: ${said.join('; ')}. Records carry none. A sequence's \`tokens\` count its prefix, as the window bounds it.`,
       '',
     );
   }

@@ -321,7 +321,7 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
   if (t.val) problems.val = { by_start_size: histJson(t.val.bySize) };
   const solveRate: StatsJson['solve_rate'] = {};
   const childThreads: StatsJson['child_threads_per_root'] = {};
-  const tokens: StatsJson['tokens'] = { counted_as: 'text tokens + 2 (<s> and </s>)', window };
+  const tokens: StatsJson['tokens'] = { counted_as: 'text tokens (a conditioning prefix included) + 2 (<s> and </s>)', window };
   const histograms: StatsJson['histograms'] = {};
   const decomposition: StatsJson['decomposition'] = { counted_as: DECOMPOSITION_UNITS };
   let overflows = 0;
