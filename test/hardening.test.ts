@@ -1300,6 +1300,33 @@ describe('verify reads sequences files as text', () => {
     expect(run(['verify', 'null-el.json']).stdout).toContain('null-el.json:1 element 1 "text" null is not a string');
   });
 
+  it('verify grades each sequence line by its own faults: a bare null is a failed output, a root call with a wrong prefix is the only one flagged, a record split by another line is not checked as a search without its root', () => {
+    const seqs = objects('v-apr.seq.jsonl');
+    // A list of outputs with a failed generation: null (it was "record is not a JSON object", kind record).
+    writeFileSync(p('nulls.json'), JSON.stringify([seqs[0]!.text, null]));
+    writeFileSync(p('nulls.jsonl'), `${JSON.stringify(seqs[0]!.text)}\nnull\n`);
+    for (const name of ['nulls.json', 'nulls.jsonl']) {
+      const g = run(['verify', name, '--grades', '-']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; valid: boolean; issues: string[] });
+      expect(g.map((x) => [x.kind, x.valid])).toEqual([['sequence', true], ['sequence', false]]);
+      expect(g[1]!.issues).toEqual(['null, not a text (a failed generation)']);
+    }
+    // A record whose root has two calls: a wrong Sub Call Budget on the first is its fault alone
+    // (the second call, which repeats the first's text, was flagged for not repeating its prefix).
+    const counts = new Map<number, number>();
+    for (const q of seqs) if (q.thread.startsWith('root#')) counts.set(q.record, (counts.get(q.record) ?? 0) + 1);
+    const rec = [...counts].find(([r, n]) => n >= 2 && r > 0)![0];
+    const first = seqs.findIndex((q) => q.record === rec && q.thread === 'root#0');
+    write('budget.seq.jsonl', seqs.map((q, i) => (i === first ? { ...q, text: q.text.replace(/^Sub Call Budget: (\d+)/, (_, n: string) => `Sub Call Budget: ${Number(n) + 1}`) } : q)));
+    const b = run(['verify', 'budget.seq.jsonl']);
+    expect(b.stdout.trim().split('\n').filter((l) => l.startsWith('budget.seq.jsonl:'))).toEqual([expect.stringMatching(new RegExp(`^budget\\.seq\\.jsonl:${first + 1} record ${rec} root#0 line 1: Sub Call Budget: \\d+ but the root has \\d+ child threads$`))]);
+    // Record rec's second line claims another record: the lines after it are record rec's again, not a record without a root.
+    write('split.seq.jsonl', seqs.map((q, i) => (i === first + 1 ? { ...q, record: rec - 1 } : q)));
+    const s = run(['verify', 'split.seq.jsonl']).stdout;
+    expect(s).not.toContain('has no root thread');
+    expect(s).toContain(`split.seq.jsonl:${first + 2} record ${rec - 1} "record" ${rec - 1} after record ${rec}`);
+    expect(s).toContain(`split.seq.jsonl:${first + 3} record ${rec} not checked with its record's other sequences: record ${rec}'s lines are not together (another line comes between them)`);
+  });
+
   it('stats and report count a failed output (no text) as a sequence line that solved nothing, not a line to skip', () => {
     const searched = run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'fo-r.jsonl', '--sequences-out', 'fo-s.jsonl']);
     expect(searched.code).toBe(0);

@@ -90,7 +90,9 @@ interface SequenceItem {
 /** The sequence a parsed line holds, if it is a sequences-file line. */
 function sequenceItem(value: unknown, where: string, line: number, index: number): SequenceItem | undefined {
   if (typeof value === 'string') return { where, line, index, seq: { text: value }, record: undefined, claimed: undefined, findings: [] };
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  // A bare null, as a list of outputs holds a failed generation, is one too.
+  if (value === null) return { where, line, index, seq: { text: '' }, record: undefined, claimed: undefined, findings: [], failed: failedOutputFault(value)! };
+  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
   const rec = withoutNullCells(value as Record<string, unknown>);
   if (isSearchRecord(rec)) return undefined;
   // A text that is not a string (null included) is a sequence line whose output failed.
@@ -250,18 +252,21 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
     // The sequences of one record, checked together when the record's last one has been read.
     let group: SequenceItem[] = [];
     let lastRecord = -1;
+    /** Where the record of the group resumes after another line: its lines are not together, so not checked as one search. */
+    let resumed: string | undefined;
     const flush = () => {
       if (group.length === 0) return;
       // A record's threads are checked together; one with no text leaves the others unchecked, each said so.
       const failed = group.find((g) => g.failed !== undefined);
-      const issues = failed ? [] : verifySequences(group.map((g) => g.seq), { countTokens: countTextTokens });
+      const unchecked = failed ? `${failed.where} has no text` : resumed;
+      const issues = unchecked !== undefined ? [] : verifySequences(group.map((g) => g.seq), { countTokens: countTextTokens });
       for (const [k, g] of group.entries()) {
         const findings = [...g.findings];
         if (g.failed !== undefined) {
           finish(g.where, [...findings, g.failed], { line: g.line, index: g.index, kind: 'sequence', reference: undefined, overWindow: 0 }, false);
           continue;
         }
-        if (failed) findings.push(`not checked with its record's other sequences: ${failed.where} has no text`);
+        if (unchecked !== undefined) findings.push(`not checked with its record's other sequences: ${unchecked}`);
         for (const i of issues) if (i.entry === k) findings.push(`${i.thread}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
         const name = sequenceName(g.seq);
         const overWindow = measure(g.where, name, g.seq.text, g.claimed, findings);
@@ -271,6 +276,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         finish(g.where, findings, { line: g.line, index: g.index, kind: 'sequence', reference, overWindow }, sequenceOutcome(g.seq.text) === 'solved');
       }
       group = [];
+      resumed = undefined;
       counted = new Map(); // memory stays flat over a sequences file
     };
 
@@ -299,6 +305,8 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         if (!together) flush();
         if (typeof item.record === 'number' && Number.isSafeInteger(item.record)) {
           if (item.record < lastRecord) item.findings.push(`"record" ${item.record} after record ${lastRecord}: a record's sequences come together, records in order`);
+          // The record's earlier lines were checked as a search of their own: these are not (they would lack their root).
+          else if (item.record === lastRecord && !together && item.seq.thread !== undefined) resumed = `record ${item.record}'s lines are not together (another line comes between them)`;
           lastRecord = Math.max(lastRecord, item.record);
         }
         group.push(item);

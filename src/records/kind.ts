@@ -70,8 +70,12 @@ export const hasTextField = (value: Readonly<Record<string, unknown>>): boolean 
 /** Why a line's text cannot be read: a failed generation's `null`, or another value that is no string. */
 const textFault = (text: unknown): string => `"text" ${shownValue(text)} is not a string`;
 
-/** Why a line is a model's output with no text to read (a failed generation: `"text": null`, a number); undefined for any other line. */
+/**
+ * Why a line is a model's output with no text to read (a failed generation: `"text": null`, a
+ * number, or the line a bare `null`, as a list of outputs holds one); undefined for any other line.
+ */
 export function failedOutputFault(value: unknown): string | undefined {
+  if (value === null) return 'null, not a text (a failed generation)';
   if (!isObject(value) || isSearchRecord(value) || !hasTextField(value) || typeof value.text === 'string') return undefined;
   return textFault(value.text);
 }

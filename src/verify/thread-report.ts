@@ -31,8 +31,11 @@ export interface SpawnedChild {
 export interface SpawnBlock {
   /** Line of `<Calling Sub Searches>`. */
   readonly line: number;
-  /** The thread's text before `<Calling Sub Searches>`, which the next main call repeats. */
-  readonly prefix: string;
+  /**
+   * The thread's text before `<Calling Sub Searches>`, which the next main call repeats; without
+   * its conditioning prefix, which each call's own check reads (a wrong one is that call's fault).
+   */
+  readonly before: string;
   readonly children: SpawnedChild[];
 }
 

@@ -430,7 +430,7 @@ class Walk {
       const t = c.parsed;
       if (t?.kind === 'callEnd') {
         if (children.length === 0) this.fail(c.no, 'spawn block hands out no node');
-        this.spawn = { line: l.no, prefix: this.thread.text.slice(0, l.start), children };
+        this.spawn = { line: l.no, before: this.thread.text.slice(this.thread.prefix?.length ?? 0, l.start), children };
         this.ended = 'spawn';
         this.i = j;
         return;
