@@ -526,6 +526,20 @@ describe('every fault is one line and exit 2', () => {
     for (const n of ['tiny-window.jsonl', 'tiny-window-apr.jsonl']) rmSync(p(n));
   });
 
+  it('a window that leaves every problem of a start size unsolved says so, in search and in corpus (a corpus said nothing)', () => {
+    expect(run(['problems', '--count', '30', '--min-numbers', '5', '--max-numbers', '6', '--out', 'sizes.jsonl']).code).toBe(0);
+    const r = run(['search', 'apr', '--problems', 'sizes.jsonl', '--window', '1024', '--out', 'sizes-apr.jsonl']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/: [1-9]\d* solved .*; none of the 6-number problems solved within --window 1024: it may be too small for them \(compare --window 0\)$/m);
+    const c = run(['corpus', '--count', '30', '--val-count', '0', '--min-numbers', '5', '--max-numbers', '6', '--solvers', 'sosp,apr', '--window', '700', '--quiet', '--out', 'sizes-corpus']);
+    expect(c.code).toBe(0);
+    expect(c.stderr.trim().split('\n')).toEqual([
+      'countdown-traces: warning: sosp: none solved within --window 700: it may be too small for these problems (compare --window 0)',
+      'countdown-traces: warning: apr: none solved within --window 700: it may be too small for these problems (compare --window 0)',
+    ]);
+    rmSync(p('sizes-corpus'), { recursive: true });
+  });
+
   it("the sweep never removes a file the command reads, whatever its name (search's problems, problems' --exclude)", () => {
     const dead = spawnSync('true').pid!;
     const old = new Date(Date.now() - 5 * 60_000);

@@ -2,7 +2,7 @@ import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
 import { formatOf } from '../io/formats.js';
 import { RecordMaker, type MadeSearch } from './make-record.js';
-import { DEFAULT_WINDOW, judgedWindow, windowTooSmallMessage, type RecordSettings } from './settings.js';
+import { DEFAULT_WINDOW, judgedWindow, unsolvedNote, windowTooSmallMessage, type RecordSettings } from './settings.js';
 import { InputError } from '../io/errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
@@ -29,6 +29,8 @@ export interface SearchSummary {
   overflows: number | undefined;
   outOfBudget: number;
   dropped: number;
+  /** Records searched (written or dropped) and solved, by start size. */
+  readonly bySize: Map<number, { searched: number; solved: number }>;
 }
 
 /** `maker.make`, with a window too small for a problem reported as the user's error. */
@@ -79,13 +81,17 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   }
   const bare = job.sequencesOut ? formatOf(job.sequencesOut).array : false;
   const maker = new RecordMaker();
-  const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: undefined, outOfBudget: 0, dropped: 0 };
+  const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: undefined, outOfBudget: 0, dropped: 0, bySize: new Map() };
   try {
     let index = 0;
     for await (const batch of readProblemBatches(job.problems)) {
       for (const { problem, record, line } of batch) {
         const made = makeSearchOrExplain(maker, problem, record, rngFor(index), settings, job.problems, line);
         if (made.outOfBudget) sum.outOfBudget++;
+        let size = sum.bySize.get(problem.startSize);
+        if (!size) sum.bySize.set(problem.startSize, (size = { searched: 0, solved: 0 }));
+        size.searched++;
+        if (made.solved && !made.dropped) size.solved++;
         if (made.dropped) {
           sum.dropped++;
         } else {
@@ -120,11 +126,12 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
 export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
   const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
   const over = sum.overflows === undefined ? '' : `, ${sum.overflows} over ${judgedWindow(job.settings.window)} tokens`;
+  const unsolved = unsolvedNote(job.settings.window, sum.bySize);
   return (
     `wrote ${sum.records} ${job.settings.options.solver} records to ${job.out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
     `${over}, ${sum.outOfBudget} stopped by the window` +
     (sum.dropped ? `, ${sum.dropped} dropped` : '') +
     // A window that leaves nothing solved, written or dropped, makes no training data (windows far below 1,024 can).
-    (sum.solved === 0 && job.settings.window > 0 ? `; none solved within --window ${job.settings.window}: it may be too small for these problems (compare --window 0)` : '')
+    (unsolved ? `; ${unsolved}` : '')
   );
 }

@@ -102,6 +102,23 @@ function readers(f: (typeof SOLVER_FLAGS)[number]): SolverName[] {
     .map((s) => s.name);
 }
 
+/** Records searched and solved, by start size (dropped records among the searched). */
+export type SolvedBySize = ReadonlyMap<number, { readonly searched: number; readonly solved: number }>;
+
+/**
+ * What a run says when a window left records wholly unsolved: all of them, or every problem of
+ * some start size (a corpus of 5 and 6 numbers at 1,024 tokens solves some five-number problems
+ * and no six-number one, which a solve rate over both hides); undefined otherwise.
+ */
+export function unsolvedNote(window: number, bySize: SolvedBySize): string | undefined {
+  if (window === 0) return undefined;
+  const sizes = [...bySize.keys()].sort((a, b) => a - b);
+  const none = sizes.filter((n) => bySize.get(n)!.searched > 0 && bySize.get(n)!.solved === 0);
+  if (none.length === 0) return undefined;
+  if (none.length === sizes.length) return `none solved within --window ${window}: it may be too small for these problems (compare --window 0)`;
+  return `none of the ${inWords(none.map(String), 'or')}-number problems solved within --window ${window}: it may be too small for them (compare --window 0)`;
+}
+
 /**
  * A window too small for a problem's first expansion, in words, with what the user can
  * change: a wider window; for a single-sequence solver also a narrower beam (its first
