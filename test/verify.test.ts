@@ -269,6 +269,17 @@ describe('corruptions are caught where they are', () => {
     }
   });
 
+  it("a model's output under another field than text is named, not graded as a valid problem record", () => {
+    const r = golden(SOSP[0]!);
+    const { nums, target } = r;
+    expect(verifyRecord({ nums, target, output: r.search_path })).toEqual([at('', 0, `field "output" holds a search text, but only "text" is read as one (a model's output: {"nums", "target", "text"})`)]);
+    expect(verifyRecord({ nums, target, completion: `Token Budget: 1024 ${r.search_path}` })).toHaveLength(1);
+    // A problem's own trace of its solution, and other text fields, are no such output.
+    const p = load(PROBLEMS[0]!)[0]!;
+    expect(p.optimal_path).toMatch(/^Current State: /);
+    expect(verifyRecord({ ...p, note: 'made by hand' })).toEqual([]);
+  });
+
   it('a truncated APR main call', () => {
     const r = golden(APR[1]!, aprJoin);
     const count = linesOf(r.search_path).length - 1;

@@ -41,7 +41,15 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
     return [{ thread: '', line: 0, message: c.kind === undefined ? c.reason : `a ${c.kind} line, not a record` }];
   }
   const problem = verifyProblem(rec, issues);
-  if (!search) return issues;
+  if (!search) {
+    // A model's output under another name ("output", "completion") would be graded as the problem alone, valid.
+    for (const [field, v] of Object.entries(rec)) {
+      if (field !== 'optimal_path' && typeof v === 'string' && SEARCH_START.test(v.slice(readPrefix(v)?.length ?? 0))) {
+        issues.push({ thread: '', line: 0, message: `field "${field}" holds a search text, but only "text" is read as one (a model's output: {"nums", "target", "text"})` });
+      }
+    }
+    return issues;
+  }
   const kind = searchKindOf(rec.search_type);
   if (kind === undefined) return [...issues, { thread: '', line: 0, message: searchTypeFault(rec.search_type) }];
   if (kind !== 'apr' && hasTraceDict(rec)) return [...issues, { thread: '', line: 0, message: strayTraceDict(kind) }];
@@ -105,6 +113,8 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
 }
 
 const HEURISTIC_NAMES = Object.keys(HEURISTICS) as HeuristicName[];
+/** How every search text starts: its Current State, or an APR thread's move to its node. */
+const SEARCH_START = /^(?:Current State: |Moving to Node #)/;
 const isPositiveInt = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 1;
 
 /**
