@@ -252,6 +252,22 @@ describe('the APR planner', () => {
     expect(lengths[lengths.length >> 1]!).toBeGreaterThanOrEqual(1024);
   });
 
+  it('a first child that narrowed to fit is judged by its narrowing, not its size: the root widens instead of searching alone (six numbers, 2,048 tokens, --max-depth 1)', () => {
+    // Before, such a child was "too small", and the root, which cannot hold a six-number
+    // search, narrowed its own to fit: most records were a root alone, about one in eight solved.
+    let alone = 0;
+    let solved = 0;
+    const n = 30;
+    [...defaultProblems(24, 'train', spec(6), n, new Set())].forEach((p, i) => {
+      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(24, 'apr', i), testSettings('apr', 2048, { maxDepth: 1 }));
+      expect(made.overflows).toBe(0);
+      if (made.figures!.threads === 1) alone++;
+      if (made.solved) solved++;
+    });
+    expect(alone).toBeLessThan(n / 4);
+    expect(solved).toBeGreaterThanOrEqual(n / 5);
+  });
+
   it('waves: stopping at the first wave that reaches the goal costs fewer tokens than one spawn for all', () => {
     const problems = [...defaultProblems(23, 'train', spec(5), 30, new Set())];
     let all = 0;
