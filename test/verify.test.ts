@@ -278,6 +278,8 @@ describe('corruptions are caught where they are', () => {
     const p = load(PROBLEMS[0]!)[0]!;
     expect(p.optimal_path).toMatch(/^Current State: /);
     expect(verifyRecord({ ...p, note: 'made by hand' })).toEqual([]);
+    // Nor is a prompt: the problem's Current State alone.
+    expect(verifyRecord({ nums, target, prompt: `${linesOf(r.search_path)[0]}\n` })).toEqual([]);
   });
 
   it('a truncated APR main call', () => {

@@ -73,6 +73,9 @@ export interface VerifySummary {
   windows: Set<number>;
 }
 
+/** Groups of sequence lines remembered to tell a record split by other lines from one out of order. */
+const RECENT_GROUPS = 8;
+
 /** One line of a sequences file: a `{"text", "record", "thread", "tokens"}` object, or a bare string (`.json` array). */
 interface SequenceItem {
   readonly where: string;
@@ -254,6 +257,8 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
     let lastRecord = -1;
     /** Where the record of the group resumes after another line: its lines are not together, so not checked as one search. */
     let resumed: string | undefined;
+    /** The records of the last groups checked (a few: memory stays flat); one of them again is a record split by other lines. */
+    const recent: number[] = [];
     const flush = () => {
       if (group.length === 0) return;
       // A record's threads are checked together; one with no text leaves the others unchecked, each said so.
@@ -274,6 +279,11 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         const top = g.seq.thread === undefined || g.seq.thread === 'root';
         const reference = grade && top ? referenceGrade(g.seq.text, g.seq.problem) : undefined;
         finish(g.where, findings, { line: g.line, index: g.index, kind: 'sequence', reference, overWindow }, sequenceOutcome(g.seq.text) === 'solved');
+      }
+      const { record } = group[0]!;
+      if (typeof record === 'number') {
+        recent.push(record);
+        if (recent.length > RECENT_GROUPS) recent.shift();
       }
       group = [];
       resumed = undefined;
@@ -305,8 +315,9 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         if (!together) flush();
         if (typeof item.record === 'number' && Number.isSafeInteger(item.record)) {
           if (item.record < lastRecord) item.findings.push(`"record" ${item.record} after record ${lastRecord}: a record's sequences come together, records in order`);
-          // The record's earlier lines were checked as a search of their own: these are not (they would lack their root).
-          else if (item.record === lastRecord && !together && item.seq.thread !== undefined) resumed = `record ${item.record}'s lines are not together (another line comes between them)`;
+          // The record's earlier lines were checked as a search of their own (their spawns' children
+          // missing); these are not (they would lack their root).
+          if (!together && item.seq.thread !== undefined && recent.includes(item.record)) resumed = `record ${item.record}'s lines are not together (another line comes between them)`;
           lastRecord = Math.max(lastRecord, item.record);
         }
         group.push(item);

@@ -44,7 +44,8 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   if (!search) {
     // A model's output under another name ("output", "completion") would be graded as the problem alone, valid.
     for (const [field, v] of Object.entries(rec)) {
-      if (field !== 'optimal_path' && typeof v === 'string' && SEARCH_START.test(v.slice(readPrefix(v)?.length ?? 0))) {
+      // More than its first line: a prompt holds the problem's Current State alone.
+      if (field !== 'optimal_path' && typeof v === 'string' && SEARCH_START.test(v.slice(readPrefix(v)?.length ?? 0)) && /\n./.test(v)) {
         issues.push({ thread: '', line: 0, message: `field "${field}" holds a search text, but only "text" is read as one (a model's output: {"nums", "target", "text"})` });
       }
     }
