@@ -59,13 +59,14 @@ function tokenCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
       spec: histogramSpec({ xTitle: 'tokens per sequence', yTitle: '% of sequences', rows, plan, corpora: labels, window, ...(k === 'apr' ? { series: ['root thread', 'child threads'] } : {}) }),
     });
   }
-  if (corpora.some((c) => c.sequenceLines > 0)) {
+  // Over the lines with a text: a failed output has no tokens to draw.
+  if (corpora.some((c) => c.sequenceTexts > 0)) {
     const plan = planBins(corpora.map((c) => c.sequenceLineTokens), window);
     charts.push({
       id: 'tokens-sequence-lines',
       title: 'Sequence lines: tokens per sequence',
       caption: `Lines {"text": ...} of the corpus's sequence files, bins of ${plan.width}; the red line is the ${windowText}-token window.${tailNote(plan)}`,
-      spec: histogramSpec({ xTitle: 'tokens per sequence', yTitle: '% of sequences', rows: corpora.flatMap((c) => histogramRows(c.sequenceLineTokens, plan, c.label, 'sequence lines', c.sequenceLines)), plan, corpora: labels, window }),
+      spec: histogramSpec({ xTitle: 'tokens per sequence', yTitle: '% of sequences', rows: corpora.flatMap((c) => histogramRows(c.sequenceLineTokens, plan, c.label, 'sequence lines', c.sequenceTexts)), plan, corpora: labels, window }),
     });
   }
   return charts;

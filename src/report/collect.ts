@@ -118,6 +118,11 @@ export class CorpusStats {
     readonly conditions: Partial<Record<SearchKind, Conditioning>> = {},
   ) {}
 
+  /** Sequence lines with a text: all but the failed outputs. */
+  get sequenceTexts(): number {
+    return this.sequenceLines - this.sequenceLineOutcomes['failed output'];
+  }
+
   /** Lines read as a record or a sequence line; `sequenceLines` are the latter. */
   get lines(): number {
     return this.files.reduce((n, f) => n + f.lines, 0);

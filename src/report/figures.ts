@@ -43,9 +43,6 @@ const depthShares = (h: Histogram): string =>
 
 const SPREAD = 'mean / median / p95 / max';
 
-/** Sequence lines that hold a text: all of them but the failed outputs. */
-const textLines = (c: CorpusStats): number => c.sequenceLines - c.sequenceLineOutcomes['failed output'];
-
 /**
  * Rows of the thread-tree figures of a set of records (all of a kind's, or one start
  * size's). Threads, sequences, depth and sequential tokens say something only where a
@@ -134,12 +131,12 @@ export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[
     sections.push({
       title: 'Sequence lines',
       rows: [
-        row('sequences', (c) => int(textLines(c))),
+        row('sequences', (c) => int(c.sequenceTexts)),
         ...(corpora.some((c) => c.sequenceLineOutcomes['failed output'] > 0)
           ? [row('failed outputs (no text)', (c) => countAndShare(c.sequenceLineOutcomes['failed output'], c.sequenceLines))]
           : []),
         row('tokens per sequence: mean / median / p95 / max', (c) => spread(c.sequenceLineTokens)),
-        row(`sequences over the ${int(window)} window`, (c) => countAndShare(c.sequenceLinesOverWindow, textLines(c))),
+        row(`sequences over the ${int(window)} window`, (c) => countAndShare(c.sequenceLinesOverWindow, c.sequenceTexts)),
         // Over every line: a failed output is a generation that solved nothing.
         row('ending in a solution', (c) => countAndShare(c.sequenceLineOutcomes.solved, c.sequenceLines)),
       ],

@@ -66,7 +66,7 @@ function corpusCharts(c: CorpusStats, named: boolean): string[] {
       out.push(...rateLines(s.byBeam), '');
     }
   }
-  if (c.sequenceLines > 0) {
+  if (c.sequenceTexts > 0) {
     head(`sequence lines: tokens per sequence (░ = beyond the ${int(c.window)} window)`);
     out.push(...histogramLines(c.sequenceLineTokens, c.window), '');
   }
