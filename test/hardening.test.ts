@@ -530,14 +530,29 @@ describe('every fault is one line and exit 2', () => {
     expect(run(['problems', '--count', '30', '--min-numbers', '5', '--max-numbers', '6', '--out', 'sizes.jsonl']).code).toBe(0);
     const r = run(['search', 'apr', '--problems', 'sizes.jsonl', '--window', '1024', '--out', 'sizes-apr.jsonl']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/: [1-9]\d* solved .*; none of the 6-number problems solved within --window 1024: it may be too small for them \(compare --window 0\)$/m);
+    expect(r.stderr).toMatch(/: [1-9]\d* solved .*; none of the problems of 6 numbers solved within --window 1024: it may be too small for them \(compare --window 0\)$/m);
     const c = run(['corpus', '--count', '30', '--val-count', '0', '--min-numbers', '5', '--max-numbers', '6', '--solvers', 'sosp,apr', '--window', '700', '--quiet', '--out', 'sizes-corpus']);
     expect(c.code).toBe(0);
     expect(c.stderr.trim().split('\n')).toEqual([
       'countdown-traces: warning: sosp: none solved within --window 700: it may be too small for these problems (compare --window 0)',
       'countdown-traces: warning: apr: none solved within --window 700: it may be too small for these problems (compare --window 0)',
     ]);
-    rmSync(p('sizes-corpus'), { recursive: true });
+    // One start size unsolved.
+    const one = ['--count', '30', '--val-count', '0', '--min-numbers', '5', '--max-numbers', '6', '--solvers', 'apr', '--window', '1024', '--quiet', '--out', 'sizes-1024'];
+    expect(run(['corpus', ...one]).stderr.trim()).toBe(
+      'countdown-traces: warning: apr: none of the problems of 6 numbers solved within --window 1024: it may be too small for them (compare --window 0)',
+    );
+    // The whole corpus's warning from merge, which no shard can give: here shard 0 solved no five-number problem, shard 1 one.
+    const whole = ['--count', '2000', '--val-count', '0', '--min-numbers', '4', '--max-numbers', '6', '--solvers', 'sosp', '--window', '800', '--fit', 'drop', '--quiet'];
+    const shards = [0, 1].map((i) => run(['corpus', ...whole, '--shard', `${i}/2`, '--out', `sizes-shard${i}`]).stderr.trim());
+    expect(shards[0]).toMatch(/none of the problems of 5 or 6 numbers solved/);
+    const m = run(['merge', 'sizes-shard0', 'sizes-shard1', '--out', 'sizes-merged', '--quiet']);
+    expect(m.code).toBe(0);
+    expect(m.stderr.trim()).toBe('countdown-traces: warning: sosp: none of the problems of 6 numbers solved within --window 800: it may be too small for them (compare --window 0)');
+    // Every record dropped is none solved too (the corpus said nothing).
+    const dropped = run(['corpus', '--count', '10', '--val-count', '0', '--min-numbers', '6', '--max-numbers', '6', '--solvers', 'sosp', '--window', '500', '--fit', 'drop', '--quiet', '--out', 'sizes-dropped']);
+    expect(dropped.stderr.trim()).toBe('countdown-traces: warning: sosp: none solved within --window 500: it may be too small for these problems (compare --window 0)');
+    for (const d of ['sizes-corpus', 'sizes-1024', 'sizes-shard0', 'sizes-shard1', 'sizes-merged', 'sizes-dropped']) rmSync(p(d), { recursive: true });
   });
 
   it("the sweep never removes a file the command reads, whatever its name (search's problems, problems' --exclude)", () => {
@@ -1339,6 +1354,11 @@ describe('verify reads sequences files as text', () => {
     expect(s).not.toContain('has no root thread');
     expect(s).toContain(`split.seq.jsonl:${first + 2} record ${rec - 1} "record" ${rec - 1} after record ${rec}`);
     expect(s).toContain(`split.seq.jsonl:${first + 3} record ${rec} not checked with its record's other sequences: record ${rec}'s lines are not together (another line comes between them)`);
+    // Split by a later record's line too (the lines after it were checked as a record without a root).
+    write('split-up.seq.jsonl', seqs.map((q, i) => (i === first + 1 ? { ...q, record: rec + 1 } : q)));
+    const u = run(['verify', 'split-up.seq.jsonl']).stdout;
+    expect(u).not.toContain('has no root thread');
+    expect(u).toContain(`split-up.seq.jsonl:${first + 3} record ${rec} not checked with its record's other sequences: record ${rec}'s lines are not together (another line comes between them)`);
   });
 
   it('stats and report count a failed output (no text) as a sequence line that solved nothing, not a line to skip', () => {
@@ -1362,6 +1382,13 @@ describe('verify reads sequences files as text', () => {
     const r = run(['report', 'fo.jsonl', '--out', 'fo.html']);
     expect(r.code).toBe(0);
     expect(text('fo.html')).toContain('outcome: failed output'); // its bar in the outcomes chart
+    // The token chart's bars are shares of the lines with a text (over every line, they summed to 95%).
+    const shares = [...text('fo.html').matchAll(/% of sequences: ([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 5);
+    // A file of failed outputs alone has no token chart to draw.
+    writeFileSync(p('fo-null.jsonl'), 'null\nnull\n');
+    expect(run(['report', 'fo-null.jsonl', '--out', 'fo-null.html']).code).toBe(0);
+    expect(text('fo-null.html')).not.toContain('% of sequences');
   });
 
   it('a table of records and sequences together (null cells for the columns a row lacks) reads as its lines would', () => {

@@ -116,7 +116,7 @@ export function unsolvedNote(window: number, bySize: SolvedBySize): string | und
   const none = sizes.filter((n) => bySize.get(n)!.searched > 0 && bySize.get(n)!.solved === 0);
   if (none.length === 0) return undefined;
   if (none.length === sizes.length) return `none solved within --window ${window}: it may be too small for these problems (compare --window 0)`;
-  return `none of the ${inWords(none.map(String), 'or')}-number problems solved within --window ${window}: it may be too small for them (compare --window 0)`;
+  return `none of the problems of ${inWords(none.map(String), 'or')} numbers solved within --window ${window}: it may be too small for them (compare --window 0)`;
 }
 
 /**

@@ -6,8 +6,7 @@ import { versions, writeCorpusEnd, type ManifestFile } from './manifest.js';
 import { optionsJson } from './options.js';
 import { CHECKPOINT, streamKey, type StagePlan } from './plan.js';
 import { fmtDuration } from './progress.js';
-import { renderStats, type CorpusTallies } from './stats.js';
-import { unsolvedNote } from '../settings.js';
+import { renderStats, unsolvedWarnings, type CorpusTallies } from './stats.js';
 
 export interface CorpusResult {
   readonly complete: boolean;
@@ -32,11 +31,7 @@ export async function finishCorpus(ctx: RunContext, stages: readonly StagePlan[]
   }
   const stats = renderStats(tallies, o.solvers, o.window);
   // Said even with --quiet, as search says it: a corpus a window left unsolved is no training data.
-  for (const [solver, t] of tallies.solvers) {
-    const bySize = new Map([...t.recordsBySize].map(([size, searched]) => [size, { searched, solved: t.solvedBySize.get(size) ?? 0 }]));
-    const note = unsolvedNote(o.settings[solver]?.window ?? 0, bySize);
-    if (note) ctx.progress.always(`countdown-traces: warning: ${solver}: ${note}`);
-  }
+  for (const w of unsolvedWarnings(tallies, (solver) => o.settings[solver]?.window ?? 0)) ctx.progress.always(`countdown-traces: warning: ${w}`);
   const files = await writeCorpusEnd(dir, versions(), optionsJson(o), data, stats, { shard: s.shard, ...range, blocks: ctx.blocks }, ctx.faults);
   rmSync(join(dir, CHECKPOINT), { force: true });
   await syncDir(dir);

@@ -15,7 +15,7 @@ import { firstDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
 import { BLOCKS, CARD, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
 import { fmtDuration, Progress } from './progress.js';
-import { ProblemTally, renderStats, talliesFromStats, type CorpusTallies } from './stats.js';
+import { ProblemTally, renderStats, talliesFromStats, unsolvedWarnings, type CorpusTallies } from './stats.js';
 import { onStopSignals, signalExitCode } from '../signals.js';
 
 export interface MergeJob {
@@ -280,6 +280,8 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     const v = { tool: first.tool, runtime: first.runtime, dependencies: first.dependencies };
     const files = await writeCorpusEnd(dir, v, first.options, data, renderStats(tallies, solvers, window));
     await syncDir(dir);
+    // The whole corpus's, which no shard could say of itself.
+    for (const w of unsolvedWarnings(tallies, (s) => Number(first.options.search[s]?.window ?? 0))) progress.always(`countdown-traces: warning: ${w}`);
     const seconds = (performance.now() - t0) / 1000;
     if (!job.quiet) {
       const total = files.reduce((n, f) => n + f.bytes, 0);

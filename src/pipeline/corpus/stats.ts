@@ -1,6 +1,7 @@
 import type { ThreadFigures } from '../../serializers/sequences.js';
 import { solverNamed, type SolverName } from '../../solver/registry.js';
 import { UsageError } from '../../io/errors.js';
+import { unsolvedNote } from '../settings.js';
 
 /**
  * The statistics of a corpus, kept as exact integer tallies (counts and histograms) so that
@@ -245,6 +246,19 @@ export interface CorpusTallies {
   solvers: Map<SolverName, SearchTally>;
 }
 
+/** What a finished corpus warns of (a run or a merge of shards alike): per solver, unsolvedNote's. */
+export function unsolvedWarnings(t: CorpusTallies, windowOf: (solver: SolverName) => number): string[] {
+  const out: string[] = [];
+  for (const [solver, st] of t.solvers) {
+    const bySize = new Map([...st.recordsBySize].map(([size, searched]) => [size, { searched, solved: st.solvedBySize.get(size) ?? 0 }]));
+    // Dropped records are tallied in all, not by size: a run that dropped every one has no size above.
+    if (bySize.size === 0 && st.dropped > 0) bySize.set(0, { searched: st.dropped, solved: 0 });
+    const note = unsolvedNote(windowOf(solver), bySize);
+    if (note) out.push(`${solver}: ${note}`);
+  }
+  return out;
+}
+
 const PERCENTILES = [50, 90, 95, 99] as const;
 
 function sizeOf(h: Histogram): number {
@@ -321,7 +335,7 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
   if (t.val) problems.val = { by_start_size: histJson(t.val.bySize) };
   const solveRate: StatsJson['solve_rate'] = {};
   const childThreads: StatsJson['child_threads_per_root'] = {};
-  const tokens: StatsJson['tokens'] = { counted_as: 'text tokens (a conditioning prefix included) + 2 (<s> and </s>)', window };
+  const tokens: StatsJson['tokens'] = { counted_as: 'text tokens (its conditioning prefix, if any, included) + 2 (<s> and </s>)', window };
   const histograms: StatsJson['histograms'] = {};
   const decomposition: StatsJson['decomposition'] = { counted_as: DECOMPOSITION_UNITS };
   let overflows = 0;
