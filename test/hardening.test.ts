@@ -646,6 +646,13 @@ describe('every fault is one line and exit 2', () => {
       // Never --fit drop, which would leave nothing to show.
       expectRefused(run(['inspect', '--nums', '22,26,31,53', '--target', '27', '--solver', solver, '--window', '100']), /^countdown-traces: --window 100 cannot hold the first expansion of this problem's search; raise --window( or lower --max-beam)?$/);
     }
+    // A window the prefix tips over names it (155 holds this search without one).
+    writeFileSync(p('six-prefix.jsonl'), '{"nums": [17, 61, 7, 67, 92, 57], "target": 18}\n');
+    expect(run(['search', 'apr', '--problems', 'six-prefix.jsonl', '--window', '155', '--out', 'six-prefix-apr.jsonl']).code).toBe(0);
+    expectRefused(
+      run(['search', 'apr', '--problems', 'six-prefix.jsonl', '--window', '155', '--condition', 'sub-call-budget', '--out', 'six-prefix-apr.jsonl']),
+      /six-prefix\.jsonl:1: --window 155 cannot hold the first expansion of this problem's search beside its Sub Call Budget prefix; raise --window$/,
+    );
     // Dropped, the message says why: a first expansion too wide (what --fit stop would say), or a search cut short.
     expectRefused(run(['inspect', '--nums', '22,26,31,53', '--target', '27', '--solver', 'sosp', '--window', '100', '--fit', 'drop']), /--fit drop leaves this problem out, so there is no record to show: --window 100 cannot hold the first expansion of this problem's search; raise --window or lower --max-beam$/);
     expectRefused(run(['inspect', '--nums', '38,89,39,91,33', '--target', '63', '--solver', 'sosp', '--window', '600', '--fit', 'drop']), /--window 600 cannot hold this problem's whole search, and --fit drop leaves it out: no record to show; raise --window, or use --fit stop to see it cut at the window$/);

@@ -1,4 +1,4 @@
-import { CONDITIONING, shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
+import { CONDITIONING, prefixName, shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
 import { drawsBeam, readsPromising, type BeamRange, type FitPolicy, type HeuristicChoice, type SearchOptions, type Solver, type SolverShape } from '../solver/contract.js';
 import { allSolvers, defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
 import { ordered, UsageError } from '../io/errors.js';
@@ -133,7 +133,9 @@ export function windowTooSmallMessage(settings: RecordSettings, mayDrop: boolean
   const range = settings.options.beam;
   const beam = sequence && drawsBeam(own) && range !== undefined && range.max > 1 ? [range.min > 1 ? 'lower --min-beam and --max-beam' : 'lower --max-beam'] : [];
   const drop = sequence && mayDrop ? ['use --fit drop to leave such problems out'] : [];
-  return `--window ${settings.window} cannot hold the first expansion of this problem's search; ${inWords(['raise --window', ...beam, ...drop], 'or')}`;
+  // The prefix is part of the sequence the window bounds (a window just big enough without it is too small with it).
+  const prefix = settings.condition === 'none' ? '' : ` beside its ${prefixName(settings.condition)} prefix`;
+  return `--window ${settings.window} cannot hold the first expansion of this problem's search${prefix}; ${inWords(['raise --window', ...beam, ...drop], 'or')}`;
 }
 
 /**
