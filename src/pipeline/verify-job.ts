@@ -93,13 +93,12 @@ interface SequenceItem {
 /** The sequence a parsed line holds, if it is a sequences-file line. */
 function sequenceItem(value: unknown, where: string, line: number, index: number): SequenceItem | undefined {
   if (typeof value === 'string') return { where, line, index, seq: { text: value }, record: undefined, claimed: undefined, findings: [] };
-  // A bare null, as a list of outputs holds a failed generation, is one too.
-  if (value === null) return { where, line, index, seq: { text: '' }, record: undefined, claimed: undefined, findings: [], failed: failedOutputFault(value)! };
+  // A model's output with no text (a bare null, a "text" that is not a string) is a sequence line whose output failed.
+  const failed = failedOutputFault(value);
+  if (value === null) return { where, line, index, seq: { text: '' }, record: undefined, claimed: undefined, findings: [], failed: failed! };
   if (typeof value !== 'object' || Array.isArray(value)) return undefined;
   const rec = withoutNullCells(value as Record<string, unknown>);
   if (isSearchRecord(rec)) return undefined;
-  // A text that is not a string (null included) is a sequence line whose output failed.
-  const failed = failedOutputFault(value);
   if (typeof rec.text !== 'string' && failed === undefined) return undefined;
   const findings: string[] = [];
   // A text beside its problem (a model's output kept with its prompt) is checked against it.
