@@ -4,10 +4,13 @@ import { UsageError } from '../io/errors.js';
 
 /** Option-value parsers: each failure is one line naming the option and the value. */
 
+/** An integer as an option's value writes it: digits, a sign, blanks around. */
+const isIntegerText = (text: string): boolean => /^[+-]?\d+$/.test(text.trim());
+
 export function integer(option: string, min = -Infinity, max = Infinity) {
   return (text: string): number => {
     const t = text.trim();
-    if (!/^[+-]?\d+$/.test(t)) throw new UsageError(`${option}: expected an integer, got "${text}"`);
+    if (!isIntegerText(t)) throw new UsageError(`${option}: expected an integer, got "${text}"`);
     const n = Number(t);
     if (!Number.isSafeInteger(n)) throw new UsageError(`${option}: ${text} is too large`);
     if (n < min) throw new UsageError(`${option}: must be at least ${min}, got ${n}`);
@@ -19,9 +22,9 @@ export function integer(option: string, min = -Infinity, max = Infinity) {
 /** `I/N` (`--shard 0/8`): two integers, each as `integer` reads one; the pipeline checks I against N. */
 export function indexOfCount(option: string) {
   return (text: string): { index: number; count: number } => {
-    const m = /^\s*([+-]?\d+)\s*\/\s*([+-]?\d+)\s*$/.exec(text);
-    if (!m) throw new UsageError(`${option}: expected INDEX/COUNT such as 0/8, got "${text}"`);
-    return { index: integer(option, 0)(m[1]!), count: integer(option, 1)(m[2]!) };
+    const parts = text.split('/');
+    if (parts.length !== 2 || !parts.every(isIntegerText)) throw new UsageError(`${option}: expected INDEX/COUNT such as 0/8, got "${text}"`);
+    return { index: integer(option, 0)(parts[0]!), count: integer(option, 1)(parts[1]!) };
   };
 }
 
