@@ -134,17 +134,24 @@ function standardOutputFile(): string | undefined {
 /**
  * Whether a name is a device, a pipe or a stream's name (`/dev/null`, a FIFO, `/dev/stdout`):
  * written in place, never renamed over (that would replace the device with a regular file).
+ * A pipe (links followed) is told apart: it is opened only once a reader is there.
  */
-export function isSpecialFile(path: string): boolean {
+export function specialFile(path: string): 'pipe' | 'in place' | undefined {
+  let st: Stats | undefined;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isFIFO()) return 'pipe';
   // /dev/stdout and /proc/self/fd/N name an open stream even when it is a regular file
   // (`> x.html`): renaming over them would replace the link, and the shell's file stays empty.
-  if (viaProc(path)) return true;
-  try {
-    const st = statSync(path);
-    return !st.isFile() && !st.isDirectory();
-  } catch {
-    return false;
-  }
+  if (viaProc(path)) return 'in place';
+  return st !== undefined && !st.isFile() && !st.isDirectory() ? 'in place' : undefined;
+}
+
+export function isSpecialFile(path: string): boolean {
+  return specialFile(path) !== undefined;
 }
 
 /** Whether a name is, or links straight to, an open file's name under /proc (`/dev/stdout` -> `/proc/self/fd/1`). */

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { close, closeSync, constants, createWriteStream, existsSync, linkSync, openSync, renameSync, rmSync, statSync, utimesSync, write, writev } from 'node:fs';
+import { close, closeSync, constants, createWriteStream, existsSync, linkSync, openSync, renameSync, rmSync, utimesSync, write, writev } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -7,7 +7,7 @@ import { ByteText } from '../serializers/bytes.js';
 import { describeSystemError, UsageError } from '../io/errors.js';
 import { inFolder, removeEmptyMadeFolders } from './mkdirp.js';
 import { formatOf, STDIO } from '../io/formats.js';
-import { besideName, fileKey, isSpecialFile } from './paths.js';
+import { besideName, fileKey, specialFile } from './paths.js';
 import { removeLeftovers } from './leftovers.js';
 import { alive } from './processes.js';
 import { onStopSignals, signalExitCode } from './signals.js';
@@ -74,13 +74,13 @@ export class RecordSink {
     }
     // Devices and pipes (/dev/null, a FIFO) are written in place: renaming over them would
     // replace the device with a regular file.
-    const special = isSpecialFile(path);
-    this.tmp = special ? undefined : besideName(path, 'tmp');
+    const special = specialFile(path);
+    this.tmp = special !== undefined ? undefined : besideName(path, 'tmp');
     let fd: number | undefined;
     try {
       // A pipe without a reader is waited for in the event loop (openWhenRead): a blocking
       // open would leave the stop signals unheard. A fault opening it is the stream's error.
-      if (special) fd = isPipe(path) ? undefined : openSync(path, 'w');
+      if (special !== undefined) fd = special === 'pipe' ? undefined : openSync(path, 'w');
       else {
         const tmp = this.tmp!;
         fd = inFolder(dirname(path), () => {
@@ -289,15 +289,6 @@ export class RecordSink {
       // Nothing more can be done; the temporary name already says it is incomplete.
     }
     removeEmptyMadeFolders(); // the last output of the run to go takes its new folders with it
-  }
-}
-
-/** Whether a path is a named pipe (a FIFO), links followed. */
-function isPipe(path: string): boolean {
-  try {
-    return statSync(path).isFIFO();
-  } catch {
-    return false;
   }
 }
 
