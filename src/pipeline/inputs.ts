@@ -7,7 +7,7 @@ import type { Conditioning } from '../serializers/conditioning.js';
 import { CONDITIONING_MODES } from './settings.js';
 import { UsageError } from '../io/errors.js';
 import { checkNotInside, checkOutputs, fileKey, sameFile, type NamedPath } from './paths.js';
-import { corpusDataFiles, corpusManifest, ownWindow, type AnyManifest } from './corpus/manifest.js';
+import { corpusData, corpusManifest, ownWindow, type AnyManifest } from './corpus/manifest.js';
 
 /**
  * What one input of stats, report or verify stands for, read once: a file; a corpus folder
@@ -24,6 +24,8 @@ export type Input =
       readonly reads: readonly string[];
       readonly window: number;
       readonly manifest: AnyManifest;
+      /** Each data file's size as the manifest records it: one changed since is named. */
+      readonly listedBytes: ReadonlyMap<string, number>;
       /** The conditioning prefix each search kind's sequences begin with (records carry none). */
       readonly conditions: Partial<Record<SearchKind, Conditioning>>;
     }
@@ -40,8 +42,10 @@ export function readInput(path: string, window: number | undefined): Input {
     const files = recordFilesIn(path);
     return { kind: 'folder', path, files, reads: files, window: window ?? ownWindow(undefined) };
   }
-  const files = corpusDataFiles(path, manifest);
-  return { kind: 'corpus', path, files, reads: [join(path, MANIFEST), ...files], window: window ?? ownWindow(manifest), manifest, conditions: conditionsOf(manifest) };
+  const listed = corpusData(path, manifest);
+  const files = listed.map((f) => f.path);
+  const listedBytes = new Map(listed.map((f) => [f.path, f.bytes]));
+  return { kind: 'corpus', path, files, reads: [join(path, MANIFEST), ...files], window: window ?? ownWindow(manifest), manifest, listedBytes, conditions: conditionsOf(manifest) };
 }
 
 /** Each solver's `condition` in a manifest's options (`search.<solver>.condition`), where it is a mode. */

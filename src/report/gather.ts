@@ -3,7 +3,6 @@ import { basename, resolve } from 'node:path';
 import { oneLine, UsageError } from '../io/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
 import type { Input } from '../pipeline/inputs.js';
-import { corpusData } from '../pipeline/corpus/manifest.js';
 import { sizeProblem } from '../pipeline/corpus/integrity.js';
 import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 
@@ -28,7 +27,7 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     warn(formatIssue(issue));
   }
   // A corpus's files as its manifest lists them: one changed since (cut short, say) is named.
-  const listed = input.kind === 'corpus' ? new Map(corpusData(input.path, input.manifest).map((f) => [f.path, f.bytes])) : undefined;
+  const listed = input.kind === 'corpus' ? input.listedBytes : undefined;
   for (const file of files) {
     const summary: FileSummary = { path: file, lines: 0, skipped: 0, byKind: {} };
     stats.files.push(summary);

@@ -280,12 +280,7 @@ export function loadedUnlisted(dir: string, streams: ReadonlyArray<Pick<FilePlan
   return out;
 }
 
-/** The data files of a corpus folder, in the manifest's order (problems, records, sequences). */
-export function corpusDataFiles(dir: string, manifest: AnyManifest): string[] {
-  return corpusData(dir, manifest).map((f) => f.path);
-}
-
-/** The same, each with the size the manifest records. */
+/** The data files of a corpus folder, in the manifest's order (problems, records, sequences), each with the size the manifest records. */
 export function corpusData(dir: string, manifest: AnyManifest): Array<{ readonly path: string; readonly bytes: number }> {
   return manifest.files.filter(isDataFile).map((f) => ({ path: join(dir, f.name), bytes: f.bytes }));
 }
