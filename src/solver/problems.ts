@@ -175,14 +175,17 @@ const probeable = (size: number, maxNumber: number): boolean => listable(size, m
 
 const counted = new Map<string, number>();
 
-/** The solvable problems of `split` with `size` numbers in 1..maxNumber and `target`, each multiset listed once (memoised). */
+/** Whether numbers and a target make a solvable problem of `split`: what listing a split keeps. */
+const isProblemOf = (split: Split, nums: readonly number[], target: number): boolean => splitOf(nums, target) === split && solve(nums, target) !== null;
+
+/** The solvable problems of `split` with `size` numbers in 1..maxNumber and `target`, each multiset counted once (memoised). */
 function problemsOf(split: Split, size: number, target: number, maxNumber: number): number {
   const key = `${split} ${size} ${target} ${maxNumber}`;
   let n = counted.get(key);
   if (n === undefined) {
     let found = 0;
     forEachMultiset(size, maxNumber, (nums) => {
-      if (splitOf(nums, target) === split && solve(nums, target)) found++;
+      if (isProblemOf(split, nums, target)) found++;
     });
     n = found;
     counted.set(key, n);
@@ -209,20 +212,25 @@ const TINY_PROBLEMS = 2_000;
  * is small enough to list; undefined otherwise (problemSpaceBound still bounds it).
  */
 export function problemsInSplit(spec: ProblemSpec, split: Split): number | undefined {
+  if (!spaceListable(spec)) return undefined;
+  let n = 0;
+  for (let k = spec.minNumbers; k <= spec.maxNumbers; k++) {
+    for (let t = spec.minTarget; t <= spec.maxTarget; t++) n += problemsOf(split, k, t, spec.maxNumber);
+  }
+  return n;
+}
+
+/** Whether the spec's problems are few enough to list (ENUMERATED_PROBLEMS, TINY_PROBLEMS). */
+function spaceListable(spec: ProblemSpec): boolean {
   const targets = spec.maxTarget - spec.minTarget + 1;
   let listed = 0;
   let tiny = 0;
   for (let k = spec.minNumbers; k <= spec.maxNumbers; k++) {
     if (listable(k, spec.maxNumber)) listed += multisets(spec.maxNumber, k) * targets;
     else if (probeable(k, spec.maxNumber)) tiny += multisets(spec.maxNumber, k) * targets;
-    else return undefined;
+    else return false;
   }
-  if (listed > ENUMERATED_PROBLEMS || tiny > TINY_PROBLEMS) return undefined;
-  let n = 0;
-  for (let k = spec.minNumbers; k <= spec.maxNumbers; k++) {
-    for (let t = spec.minTarget; t <= spec.maxTarget; t++) n += problemsOf(split, k, t, spec.maxNumber);
-  }
-  return n;
+  return listed <= ENUMERATED_PROBLEMS && tiny <= TINY_PROBLEMS;
 }
 
 function noProblemInSplit(spec: ProblemSpec, split: Split, targets: number): ProblemSpaceError {
@@ -346,12 +354,12 @@ function listedProblems(spec: ProblemSpec, split: Split): ReadonlyArray<{ readon
   const key = `${split} ${spec.minNumbers} ${spec.maxNumbers} ${spec.minTarget} ${spec.maxTarget} ${spec.maxNumber}`;
   if (listedSplits.has(key)) return listedSplits.get(key);
   let out: Array<{ nums: readonly number[]; target: number }> | undefined;
-  if (problemsInSplit(spec, split) !== undefined) {
+  if (spaceListable(spec)) {
     out = [];
     const all = out;
     for (let size = spec.minNumbers; size <= spec.maxNumbers; size++) {
       forEachMultiset(size, spec.maxNumber, (nums) => {
-        for (let t = spec.minTarget; t <= spec.maxTarget; t++) if (splitOf(nums, t) === split && solve(nums, t)) all.push({ nums: [...nums], target: t });
+        for (let t = spec.minTarget; t <= spec.maxTarget; t++) if (isProblemOf(split, nums, t)) all.push({ nums: [...nums], target: t });
       });
     }
   }
