@@ -5,7 +5,6 @@
  * truly; one child trace per spawned child, checked recursively.
  */
 import { isTraceDictLevel } from '../records/trace-dict.js';
-import { readPrefix } from '../serializers/conditioning.js';
 import type { VerifyIssue } from './issue.js';
 import { firstDifferentLine } from './lines.js';
 import type { NodeState } from './node.js';
@@ -94,7 +93,7 @@ function answeringJoin(
   joinName: string,
   push: (thread: string, line: number, message: string) => void,
 ): JoinBlock | undefined {
-  const body = next.slice(readPrefix(next)?.length ?? 0);
+  const body = next.slice(nextReport.prefix?.length ?? 0);
   if (!body.startsWith(spawn.before)) {
     // A conditioning prefix ends with a space, not a line: lines count the same without it.
     push(joinName, firstDifferentLine(body, spawn.before), `does not repeat ${spawnName} before its <Calling Sub Searches>`);

@@ -87,7 +87,7 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
     const heuristic = HEURISTIC_NAMES.includes(rec.heuristic as HeuristicName) ? (rec.heuristic as HeuristicName) : undefined;
     const report = verifyThread(searchPath, { name: 'search_path', kind, ...spec, heuristic });
     issues.push(...report.issues);
-    const prefix = readPrefix(searchPath);
+    const prefix = report.prefix;
     if (prefix?.mode === 'token-budget' && options.countTokens) {
       const message = tokenBudgetFault(prefix, options.countTokens(searchPath.slice(prefix.length)) + 2);
       if (message) issues.push({ thread: 'search_path', line: 1, message });

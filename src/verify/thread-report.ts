@@ -3,6 +3,7 @@ import type { HeuristicName } from '../core/heuristics.js';
 import type { CleanPath } from './clean-path.js';
 import type { VerifyIssue } from './issue.js';
 import type { NodeState } from './node.js';
+import type { ReadPrefix } from '../serializers/conditioning.js';
 
 /** sosp: SoS+; apr: one APR main call; dfs / bfs: the original Stream-of-Search searches. */
 export type { SearchKind } from '../records/kind.js';
@@ -73,4 +74,6 @@ export interface ThreadReport {
   readonly joins: JoinBlock[];
   readonly goal: ThreadGoal | undefined;
   readonly lineCount: number;
+  /** The conditioning prefix before line 1, as the walk read it. */
+  readonly prefix: ReadPrefix | undefined;
 }

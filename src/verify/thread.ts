@@ -96,7 +96,7 @@ class Walk {
   }
 
   report(): ThreadReport {
-    return { issues: this.issues, spawn: this.spawn, joins: this.joins, goal: this.goal, lineCount: this.lines.length };
+    return { issues: this.issues, spawn: this.spawn, joins: this.joins, goal: this.goal, lineCount: this.lines.length, prefix: this.thread.prefix };
   }
 
   private note(line: number, message: string): void {
