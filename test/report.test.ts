@@ -148,6 +148,13 @@ describe('classify', () => {
     expect(classify({ nums: [1, 2], target: 3, text: null })).toEqual({ kind: undefined, reason: '"text" null is not a string' });
     // A search record's null text is a table's empty cell (records beside sequences), as before.
     expect(classify({ ...records(SOSP)[0], text: null }).kind).toBe('sosp');
+    // A model's output under another field is no problem record: stats counted it as one, verify named it.
+    const sosp = records(SOSP)[0] as { nums: number[]; target: number; search_path: string };
+    const output = { nums: sosp.nums, target: sosp.target, output: sosp.search_path };
+    expect(classify(output)).toEqual({ kind: undefined, reason: expect.stringMatching(/^field "output" holds a search text, but only "text" is read as one/) });
+    expect(verifyRecord(output)).toEqual([expect.objectContaining({ message: (classify(output) as { reason: string }).reason })]);
+    // A prompt (the problem's Current State alone) is a problem record's extra field.
+    expect(classify({ nums: sosp.nums, target: sosp.target, prompt: `${sosp.search_path.split('\n')[0]}\n` }).kind).toBe('problem');
   });
 
   it('reads a search type as verify does: stats, report and verify never disagree on what a record is', () => {

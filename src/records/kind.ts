@@ -1,6 +1,7 @@
 import { shownValue } from '../core/values.js';
 import { allSolvers, type SolverName } from '../solver/registry.js';
 import { isTraceDict, MAX_TRACE_DEPTH, nestsTooDeep } from './trace-dict.js';
+import { readPrefix } from '../serializers/conditioning.js';
 
 /** What a record is, told from its fields (never from the file name it came in). */
 export type RecordKind = 'apr' | 'sosp' | 'dfs' | 'bfs' | 'problem' | 'sequence';
@@ -80,6 +81,24 @@ export function failedOutputFault(value: unknown): string | undefined {
   return textFault(value.text);
 }
 
+/** How every search text starts, after any conditioning prefix: its Current State, or an APR thread's move to its node. */
+const SEARCH_START = /^(?:Current State: |Moving to Node #)/;
+
+/**
+ * Why a problem line is a model's output under another name than "text" ("output",
+ * "completion"), which every reader would take for the problem alone; undefined for any other.
+ * A search text is more than its first line: a prompt holds the problem's Current State alone.
+ */
+export function misnamedTextFault(value: Readonly<Record<string, unknown>>): string | undefined {
+  for (const [field, v] of Object.entries(value)) {
+    if (field === 'optimal_path' || field === 'text' || typeof v !== 'string' || !/\n./.test(v)) continue;
+    if (SEARCH_START.test(v.slice(readPrefix(v)?.length ?? 0))) {
+      return `field "${field}" holds a search text, but only "text" is read as one (a model's output: {"nums", "target", "text"})`;
+    }
+  }
+  return undefined;
+}
+
 /** Sorts a parsed line into a kind, or says why it is none of them. */
 export function classify(value: unknown): Classified {
   // A bare string is a sequence of a `.json` sequences file (what the reference's trainer reads).
@@ -106,7 +125,10 @@ export function classify(value: unknown): Classified {
   if (typeof value.text === 'string') return { kind: 'sequence', record: value };
   // A "text" of another type, null included, is a model output gone wrong, not a problem record with an extra field.
   if (hasTextField(value)) return { kind: undefined, reason: textFault(value.text) };
-  if (isNumberList(value.nums) && typeof value.target === 'number') return { kind: 'problem', record: value };
+  if (isNumberList(value.nums) && typeof value.target === 'number') {
+    const misnamed = misnamedTextFault(value);
+    return misnamed === undefined ? { kind: 'problem', record: value } : { kind: undefined, reason: misnamed };
+  }
   const keys = Object.keys(value).slice(0, 4).join(', ');
   return { kind: undefined, reason: `unrecognised record (fields: ${keys || 'none'}); ${EXPECTED}` };
 }

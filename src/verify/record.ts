@@ -5,7 +5,7 @@
 import { shownValue } from '../core/values.js';
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
-import { classify, hasTextField, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
+import { classify, hasTextField, misnamedTextFault, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
 import { MAX_NODES, ratingOf } from '../core/rating.js';
 import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
@@ -43,12 +43,8 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   const problem = verifyProblem(rec, issues);
   if (!search) {
     // A model's output under another name ("output", "completion") would be graded as the problem alone, valid.
-    for (const [field, v] of Object.entries(rec)) {
-      // More than its first line: a prompt holds the problem's Current State alone.
-      if (field !== 'optimal_path' && typeof v === 'string' && SEARCH_START.test(v.slice(readPrefix(v)?.length ?? 0)) && /\n./.test(v)) {
-        issues.push({ thread: '', line: 0, message: `field "${field}" holds a search text, but only "text" is read as one (a model's output: {"nums", "target", "text"})` });
-      }
-    }
+    const misnamed = misnamedTextFault(rec);
+    if (misnamed !== undefined) issues.push({ thread: '', line: 0, message: misnamed });
     return issues;
   }
   const kind = searchKindOf(rec.search_type);
@@ -114,8 +110,6 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
 }
 
 const HEURISTIC_NAMES = Object.keys(HEURISTICS) as HeuristicName[];
-/** How every search text starts: its Current State, or an APR thread's move to its node. */
-const SEARCH_START = /^(?:Current State: |Moving to Node #)/;
 const isPositiveInt = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 1;
 
 /**
