@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, lstatSync, readdirSync, readSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -876,6 +876,23 @@ describe('corpus: shards and merge', () => {
     expectSameFolder('base', 'merged');
   });
 
+  it('a merge stopped by SIGINT takes what it wrote with it, its lock included: merging again needs no --force', async () => {
+    const { child, done } = start(['merge', 's0', 's1', '--out', 'msig']);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const state = { exited: false };
+    void done.then(() => (state.exited = true));
+    // The first stream joined: merge is writing.
+    await waitFor(() => /merge: problems\/train/.test(stderr), state);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/merge stopped by SIGINT; nothing of it is left in msig: merge again\n$/);
+    expect(readdirSync(p('msig'))).toEqual([]);
+    expectOk(run(['merge', 's0', 's1', '--out', 'msig', '--quiet']));
+    expectSameFolder('base', 'msig');
+  });
+
   it('gzip shards, merged, are the gzip corpus byte for byte (the members of a shard\'s files laid out again)', () => {
     expectOk(run([...GZ, '--shard', '0/2', '--out', 'gs0']));
     expectOk(run([...GZ, '--shard', '1/2', '--out', 'gs1']));
@@ -1110,5 +1127,30 @@ describe('corpus: errors are one line', () => {
     writeFileSync(join(p('mixed-left'), 'notes.txt'), 'mine');
     expectUsageError(run([...BASE, '--out', 'mixed-left']), /already holds stats\.json from another run, and notes\.txt, which --force would not remove; use another --out/);
     expect(readFileSync(join(p('own'), 'README.md'), 'utf8')).toBe('my notes');
+  });
+
+  it("a user's file or link at a path a run writes is refused by a new run, a resume and a merge, and --force removes none", () => {
+    // A link at a top file's name: a run would have replaced the link with its own file.
+    mkdirSync(p('linked'));
+    writeFileSync(p('precious.md'), 'mine');
+    symlinkSync(p('precious.md'), join(p('linked'), 'README.md'));
+    symlinkSync(p('nowhere'), join(p('linked'), 'stats.json'));
+    expectUsageError(run([...BASE, '--out', 'linked']), /linked already holds README\.md, a link, at a path a run writes; move it away/);
+    expectUsageError(run([...BASE, '--out', 'linked', '--force']), /linked\/README\.md \(and 1 more\) is not a file of a countdown-traces corpus/);
+    expect(lstatSync(join(p('linked'), 'README.md')).isSymbolicLink()).toBe(true);
+    // Another program's manifest.json: not "a finished corpus", and not the tool's to remove.
+    mkdirSync(p('foreign'));
+    writeFileSync(join(p('foreign'), 'manifest.json'), '{"mine": 1}');
+    expectUsageError(run([...BASE, '--out', 'foreign']), /foreign already holds manifest\.json, which is not a countdown-traces manifest, at a path a run writes/);
+    expectUsageError(run([...BASE, '--out', 'foreign', '--force']), /manifest\.json is not a file of a countdown-traces corpus/);
+    const TINY = ['corpus', '--count', '1200', '--val-count', '5', '--solvers', 'sosp', '--quiet'];
+    for (const k of [0, 1]) expectOk(run([...TINY, '--shard', `${k}/2`, '--out', `tiny${k}`]));
+    expectUsageError(run(['merge', 'tiny0', 'tiny1', '--out', 'foreign', '--quiet']), /foreign already holds manifest\.json, which is not a countdown-traces manifest/);
+    expect(readFileSync(join(p('foreign'), 'manifest.json'), 'utf8')).toBe('{"mine": 1}');
+    // A resume wrote its card over a README.md put in the folder of a stopped run.
+    expect(runKilledAt('checkpoint:1', [...BASE, '--checkpoint-interval', '0', '--out', 'stopped']).signal).toBe('SIGKILL');
+    writeFileSync(join(p('stopped'), 'README.md'), 'my notes');
+    expectUsageError(run([...BASE, '--out', 'stopped', '--resume']), /stopped already holds README\.md, which is not a countdown-traces card/);
+    expect(readFileSync(join(p('stopped'), 'README.md'), 'utf8')).toBe('my notes');
   });
 });

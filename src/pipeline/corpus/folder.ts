@@ -2,6 +2,7 @@ import { closeSync, lstatSync, openSync, readdirSync, readSync, rmdirSync, rmSyn
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { isCard } from './card.js';
+import { isManifestHead } from './manifest.js';
 import { syncDir, systemError } from './files.js';
 import { CARD, everyConfig, isPartName, LOCK, MANIFEST, PARTIAL, TOP_FILES } from './plan.js';
 
@@ -48,6 +49,18 @@ function head(path: string): string {
 
 const TOP = new Set<string>(TOP_FILES.flatMap((n) => [n, n + PARTIAL]));
 
+/** The top files another program may have written under the same name, and what tells this tool's apart. */
+const OWN_HEAD: ReadonlyMap<string, { readonly test: (head: string) => boolean; readonly not: string }> = new Map([
+  [CARD, { test: isCard, not: 'which is not a countdown-traces card' }],
+  [MANIFEST, { test: isManifestHead, not: 'which is not a countdown-traces manifest' }],
+]);
+
+/** Whether a top file (a regular file) is another program's: a README.md that is no card, a manifest.json that is none of this tool's. */
+function isForeign(dir: string, name: string): boolean {
+  const own = OWN_HEAD.get(name);
+  return own !== undefined && !own.test(head(join(dir, name)));
+}
+
 export function scanFolder(dir: string): FolderContents {
   const configs = new Set(everyConfig());
   const ours: string[] = [];
@@ -59,7 +72,11 @@ export function scanFolder(dir: string): FolderContents {
     if (e.name === LOCK || e.name.startsWith(`${LOCK}.`)) continue;
     if (TOP.has(e.name) && e.isFile()) {
       if (!e.name.endsWith(PARTIAL)) taken.push(e.name);
-      (e.name === CARD && !isCard(head(join(dir, CARD))) ? unknown : ours).push(e.name);
+      (isForeign(dir, e.name) ? unknown : ours).push(e.name);
+    } else if (TOP.has(e.name) && !e.name.endsWith(PARTIAL)) {
+      // A link or a folder at a top file's name is the user's: a run would replace it.
+      taken.push(e.name);
+      unknown.push(e.name);
     } else if (configs.has(e.name) && e.isDirectory()) {
       dirs.push(e.name);
       for (const f of list(join(dir, e.name))) {
@@ -76,6 +93,25 @@ export function scanFolder(dir: string): FolderContents {
     }
   }
   return { ours, configs: dirs, unknown, taken };
+}
+
+/**
+ * A user's entry at a path a run writes (FolderContents.taken and .unknown), if the folder
+ * holds one: refused by name, never replaced; a README.md that is not a card is one.
+ */
+export function refuseUsersAtRunPaths(dir: string, c: FolderContents): void {
+  const name = c.taken.find((n) => c.unknown.includes(n));
+  if (name === undefined) return;
+  let what = OWN_HEAD.get(name)?.not ?? 'not a file of this tool';
+  try {
+    const st = lstatSync(join(dir, name));
+    if (st.isSymbolicLink()) what = 'a link';
+    else if (st.isDirectory()) what = 'a folder';
+    else if (!st.isFile()) what = 'not a regular file';
+  } catch {
+    // Gone since the scan: named all the same.
+  }
+  throw new UsageError(`${dir} already holds ${name}, ${what}, at a path a run writes; move it away, or use another --out`);
 }
 
 /**
@@ -101,17 +137,24 @@ export async function clearFolder(dir: string): Promise<void> {
  * empty, leaving anything else: what a failed merge wrote, beside files of the user's.
  */
 export async function removeOurs(dir: string, c: FolderContents = scanFolder(dir), what = 'cannot clean up'): Promise<void> {
+  const manifest = c.ours.includes(MANIFEST);
+  if (manifest) {
+    removeOursNow(dir, { ...c, ours: [MANIFEST], configs: [] }, what);
+    await syncDir(dir);
+  }
+  removeOursNow(dir, manifest ? { ...c, ours: c.ours.filter((n) => n !== MANIFEST) } : c, what);
+  await syncDir(dir);
+}
+
+/** The same without waiting for the disk: what a stop signal's handler can still do before the process ends. */
+export function removeOursNow(dir: string, c: FolderContents = scanFolder(dir), what = 'cannot clean up'): void {
   const order = [...c.ours.filter((n) => n === MANIFEST), ...c.ours.filter((n) => n !== MANIFEST)];
   try {
-    for (const name of order) {
-      rmSync(join(dir, name), { force: true });
-      if (name === MANIFEST) await syncDir(dir);
-    }
+    for (const name of order) rmSync(join(dir, name), { force: true });
     for (const name of c.configs) if (readdirSync(join(dir, name)).length === 0) rmdirSync(join(dir, name));
   } catch (err) {
     throw systemError(err, `${what} ${dir}`);
   }
-  await syncDir(dir);
 }
 
 /** Refuses a config folder's name held by a link or a file: the data would go elsewhere, into another corpus even. */

@@ -175,6 +175,11 @@ export function corpusManifest(dir: string): AnyManifest | undefined {
   return bytes === undefined ? undefined : parseManifest(bytes.toString('utf8'), path);
 }
 
+/** Whether a file's first bytes are a manifest of this tool's (its format comes first): another program's manifest.json is not the tool's to replace. */
+export function isManifestHead(head: string): boolean {
+  return new RegExp(`^\\{\\s*"format":\\s*"${FORMAT_NAME}`).test(head);
+}
+
 /**
  * The text of a manifest.json, parsed and checked (manifestFault): the one reader of manifests
  * read back (stats, report, verify, resume, merge). Undefined when it is valid JSON but another

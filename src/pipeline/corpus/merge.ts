@@ -8,7 +8,7 @@ import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
 import { openChecked } from './integrity.js';
 import { exists, NOT_REGULAR, prepareFolder, readRegularFile, syncDir, systemError } from './files.js';
-import { checkConfigFolders, clearFolder, removeOurs } from './folder.js';
+import { checkConfigFolders, clearFolder, refuseUsersAtRunPaths, removeOurs, removeOursNow, scanFolder } from './folder.js';
 import { refuseLeftovers } from './resume.js';
 import { isCurrent, MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference } from './options.js';
@@ -208,17 +208,28 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   prepareFolder(dir);
   checkConfigFolders(dir);
   const release = acquireLock(dir);
-  // A merge is quick to repeat: a signal ends it at once, leaving the lock, so stats and report refuse the half-written folder.
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`countdown-traces: merge stopped by ${signal}; ${dir} is incomplete (no ${MANIFEST}): merge again with --force\n`);
-    process.exit(signalExitCode(signal));
-  };
-  const stopListening = onStopSignals(onSignal);
   // Once merge writes, a failure removes what it wrote (a finished split looks like a corpus),
   // and only that (a non-forced merge may share --out with files of the user's); where that
   // fails too, the lock stays, so stats and report refuse the folder.
   let writing = false;
   let keepLock = false;
+  // A merge is quick to repeat: a signal ends it at once, and what it wrote goes with its lock,
+  // as on a failure (a left part file made the next merge say the folder held another run's).
+  const onSignal = (signal: NodeJS.Signals) => {
+    let cleaned = true;
+    if (writing) {
+      try {
+        removeOursNow(dir);
+      } catch {
+        cleaned = false;
+      }
+    }
+    if (cleaned) release();
+    const left = cleaned ? `nothing of it is left in ${dir}: merge again` : `${dir} is incomplete (no ${MANIFEST}): merge again with --force`;
+    process.stderr.write(`countdown-traces: merge stopped by ${signal}; ${left}\n`);
+    process.exit(signalExitCode(signal));
+  };
+  const stopListening = onStopSignals(onSignal);
   try {
     // The streams of the whole corpus, in manifest order: every shard's, val only in shard 0.
     // Each is laid out again block by block, so its files split where one run splits them.
@@ -229,6 +240,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
         streams.push({ config: f.config, split: f.split, kind: f.kind as FilePlan['kind'], ext: dataExt({ compress: first.options.compress }) });
       }
     }
+    if (!job.force) refuseUsersAtRunPaths(dir, scanFolder(dir));
     if (job.force) {
       await clearFolder(dir);
     } else if (await exists(join(dir, MANIFEST))) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
 import { exists, readRegularFile } from './files.js';
-import { clearFolder, scanFolder, type FolderContents } from './folder.js';
+import { clearFolder, refuseUsersAtRunPaths, scanFolder, type FolderContents } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
 import { isCurrent, loadedUnlisted, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
 import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
@@ -29,6 +29,8 @@ export type Start =
 export async function decideStart(o: CorpusOptions, s: RunSettings, stages: readonly StagePlan[]): Promise<Start> {
   const dir = s.out;
   const streams = stages.flatMap((st) => st.files); // what the run's card will load
+  // A file of the user's at a path a run writes (README.md, a link) is refused, whatever else the folder holds.
+  if (s.start !== 'force') refuseUsersAtRunPaths(dir, scanFolder(dir));
   const cp = s.start === 'force' ? undefined : readCheckpoint(dir);
   const manifestPath = join(dir, MANIFEST);
   if (s.start === 'force') {
@@ -124,10 +126,10 @@ function refuseUserData(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'conf
 export function refuseLeftovers(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>): void {
   const c = scanFolder(dir);
   refuseUserData(dir, streams, c);
+  // A README.md that is not a card, or a link at a top file's name, is the user's: --force would refuse it too.
+  refuseUsersAtRunPaths(dir, c);
   const first = c.taken[0];
   if (first === undefined) return;
-  // A README.md that is not a card is the user's: --force would refuse it too.
-  if (c.unknown.includes(first)) throw new UsageError(`${dir} already holds ${first}, which is not a countdown-traces card, at a path a run writes; move it away, or use another --out`);
   // --force refuses a folder holding anything else, so it is no way out here.
   if (c.unknown.length > 0) throw new UsageError(`${dir} already holds ${first} from another run, and ${c.unknown[0]}, which --force would not remove; use another --out`);
   throw new UsageError(`${dir} already holds ${first} from another run; use another --out, or --force to overwrite`);
