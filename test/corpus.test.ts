@@ -838,8 +838,12 @@ describe('corpus: crash, stop and resume', () => {
   it('refuses to resume with other options, and to overwrite a finished corpus; --resume on it checks it and does nothing more', () => {
     cpSync(p('base'), p('base-before'), { recursive: true }); // this test's own witness, so it runs alone too
     const r = run(['corpus', '--count', String(COUNT), '--val-count', '100', '--seed', '6', '--quiet', '--out', 'base', '--resume']);
-    expectUsageError(r, /other options \(seed: 5, here 6\)/);
-    expectUsageError(run([...BASE.slice(0, -2), '--max-file-size', '6MB', '--out', 'base', '--resume']), /other options \(max_file_size: 3000000, here 6000000\)/);
+    // Named by the option as it is typed, with its values as given (not the manifest's fields).
+    expectUsageError(r, /other options \(--seed 5, here 6\)/);
+    expectUsageError(run([...BASE.slice(0, -2), '--max-file-size', '6MB', '--out', 'base', '--resume']), /other options \(--max-file-size 3MB, here 6MB\)/);
+    expectUsageError(run([...BASE, '--max-depth', '2', '--out', 'base', '--resume']), /other options \(--max-depth 3 for apr, here 2\)/);
+    expectUsageError(run([...BASE, '--solvers', 'sosp', '--out', 'base', '--resume']), /other options \(--solvers sosp,apr, here sosp\)/);
+    expectUsageError(run([...BASE, '--min-numbers', '3', '--out', 'base', '--resume']), /other options \(--min-numbers 4, here 3\)/);
     expectUsageError(run([...BASE, '--out', 'base']), /already holds a finished corpus/);
     expectOk(run([...BASE, '--out', 'base', '--resume']));
     expectSameFolder('base', 'base-before');

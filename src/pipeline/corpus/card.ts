@@ -2,7 +2,7 @@ import { WINDOW_ONLY_FLAGS } from '../settings.js';
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 import { KIND_LABEL } from '../../report/kind-labels.js';
-import { formatSize, type RunOptionsJson } from './options.js';
+import { formatSize, SEARCH_OPTION_FLAGS, type RunOptionsJson } from './options.js';
 import { prefixForm, type Conditioning } from '../../serializers/conditioning.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
@@ -109,22 +109,16 @@ function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): string {
   const push = (flag: string, v: unknown): void => {
     if (v !== undefined && passed(flag)) args.push(flag, String(v));
   };
-  for (const [key, flag] of [
-    ['min_beam', '--min-beam'],
-    ['max_beam', '--max-beam'],
-    ['max_sub_beam', '--max-sub-beam'],
-    ['promising', '--promising'],
-    ['heuristic', '--heuristic'],
-    ['wave_windows', '--wave'],
-  ] as const) {
-    push(flag, same(key));
+  for (const [key, { flag, shown }] of Object.entries(SEARCH_OPTION_FLAGS)) {
+    if (key === 'condition') {
+      // One flag for every solver: each its own mode, or none.
+      const conditions = [...new Set(solvers.map((s) => String(search[s]?.condition ?? 'none')).filter((c) => c !== 'none'))];
+      if (conditions.length > 0) args.push(flag, conditions.join(','));
+      continue;
+    }
+    const v = same(key);
+    push(flag, v === undefined || !shown ? v : shown(v));
   }
-  push('--window', window);
-  const level = same('max_spawn_level');
-  if (typeof level === 'number') push('--max-depth', level + 1);
-  const conditions = [...new Set(solvers.map((s) => String(search[s]?.condition ?? 'none')).filter((c) => c !== 'none'))];
-  if (conditions.length > 0) args.push('--condition', conditions.join(','));
-  push('--fit', same('fit'));
   args.push('--compress', o.compress, '--max-file-size', formatSize(o.max_file_size));
   if (shard && shard.count > 1) args.push('--shard', `${shard.index}/${shard.count}`);
   return `${INVOKE} corpus ${args.join(' ')} --out DIR`;

@@ -11,7 +11,7 @@ import { exists, NOT_REGULAR, prepareFolder, readRegularFile, syncDir, systemErr
 import { checkConfigFolders, clearFolder, refuseUsersAtRunPaths, removeOurs, removeOursNow, scanFolder } from './folder.js';
 import { refuseLeftovers } from './resume.js';
 import { isCurrent, MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
-import { firstDifference } from './options.js';
+import { firstDifference, optionDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
 import { BLOCKS, CARD, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
 import { fmtDuration, Progress } from './progress.js';
@@ -166,7 +166,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   const count = first.shard.count;
   for (const sh of shards) {
     const m = sh.manifest;
-    const diff = firstDifference(m.options, first.options);
+    const diff = optionDifference(m.options, first.options, `${shards[0]!.dir}:`);
     if (diff !== undefined) throw new UsageError(`${sh.dir} was made with other options than ${shards[0]!.dir} (${diff})`);
     const vdiff = firstDifference({ tool: m.tool, runtime: m.runtime, dependencies: m.dependencies }, { tool: first.tool, runtime: first.runtime, dependencies: first.dependencies });
     if (vdiff !== undefined) throw new UsageError(`${sh.dir} was made by other versions than ${shards[0]!.dir} (${vdiff}); make every shard with the same install`);

@@ -219,6 +219,67 @@ export function firstDifference(a: unknown, b: unknown, path = ''): string | und
   return undefined;
 }
 
+/** The corpus flag of a recorded option, and its value as the command line writes it. */
+interface OptionFlag {
+  readonly flag: string;
+  readonly shown?: (v: unknown) => string;
+}
+
+/** Each field of a solver's recorded search options (SearchOptionsJson) and the flag it comes from. */
+export const SEARCH_OPTION_FLAGS: Readonly<Record<string, OptionFlag>> = {
+  min_beam: { flag: '--min-beam' },
+  max_beam: { flag: '--max-beam' },
+  max_sub_beam: { flag: '--max-sub-beam' },
+  promising: { flag: '--promising' },
+  heuristic: { flag: '--heuristic' },
+  wave_windows: { flag: '--wave' },
+  window: { flag: '--window' },
+  // Levels below the root: --max-depth counts the root's children as 1.
+  max_spawn_level: { flag: '--max-depth', shown: (v) => (typeof v === 'number' ? String(v + 1) : String(v)) },
+  condition: { flag: '--condition' },
+  fit: { flag: '--fit' },
+};
+
+/** The same for the run's other fields (RunOptionsJson, `problems.*` by their own names). */
+const RUN_OPTION_FLAGS: Readonly<Record<string, OptionFlag>> = {
+  count: { flag: '--count' },
+  seed: { flag: '--seed' },
+  val_count: { flag: '--val-count' },
+  min_numbers: { flag: '--min-numbers' },
+  max_numbers: { flag: '--max-numbers' },
+  min_target: { flag: '--min-target' },
+  max_target: { flag: '--max-target' },
+  max_number: { flag: '--max-number' },
+  window: { flag: '--window' },
+  compress: { flag: '--compress' },
+  max_file_size: { flag: '--max-file-size', shown: (v) => (typeof v === 'number' ? formatSize(v) : String(v)) },
+};
+
+/**
+ * Where two recorded runs' options first differ, in the words of the command line
+ * (`--max-depth 3 for apr, here 2`; `--solvers sosp,apr, here sosp`: `nowLabel` names the
+ * second); undefined when they agree.
+ * A field no flag sets is named by its path in the manifest.
+ */
+export function optionDifference(recorded: RunOptionsJson, now: RunOptionsJson, nowLabel = 'here'): string | undefined {
+  const diff = firstDifference(recorded, now);
+  if (diff === undefined) return undefined;
+  const [head, second, third] = diff.split('.');
+  const solvers = (o: RunOptionsJson) => (Array.isArray(o.solvers) ? o.solvers.join(',') : valueAt(o, 'solvers'));
+  if (head === 'solvers' || (head === 'search' && third === undefined)) return `--solvers ${solvers(recorded)}, ${nowLabel} ${solvers(now)}`;
+  const path = head === 'search' ? `search.${second}.${third}` : head === 'problems' ? `problems.${second}` : head!;
+  const entry = head === 'search' ? SEARCH_OPTION_FLAGS[third!] : RUN_OPTION_FLAGS[head === 'problems' ? second! : head!];
+  if (entry === undefined || diff.split('.').length > (head === 'search' ? 3 : head === 'problems' ? 2 : 1)) {
+    return `${diff}: ${valueAt(recorded, diff)}, ${nowLabel} ${valueAt(now, diff)}`;
+  }
+  const at = (o: RunOptionsJson): string => {
+    let v: unknown = o;
+    for (const k of path.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined;
+    return v === undefined ? 'unset' : entry.shown ? entry.shown(v) : String(v);
+  };
+  return `${entry.flag} ${at(recorded)}${head === 'search' ? ` for ${second}` : ''}, ${nowLabel} ${at(now)}`;
+}
+
 /** Reads a value at a dotted path of recorded options (for messages). */
 export function valueAt(o: unknown, path: string): string {
   let v: unknown = o;

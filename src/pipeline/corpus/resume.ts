@@ -6,7 +6,7 @@ import { exists, readRegularFile } from './files.js';
 import { clearFolder, refuseUsersAtRunPaths, scanFolder, type FolderContents } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
 import { isCurrent, loadedUnlisted, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
-import { firstDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
+import { firstDifference, optionDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
 import { CHECKPOINT, MANIFEST, streamKey, type FilePlan, type StagePlan } from './plan.js';
 
@@ -69,13 +69,8 @@ export async function decideStart(o: CorpusOptions, s: RunSettings, stages: read
 
 /** Checks a recorded run against this one: same options and shard, or a one-line error. */
 function sameRun(where: string, recorded: RunOptionsJson, recordedShard: unknown, o: CorpusOptions, s: RunSettings): void {
-  const now = optionsJson(o);
-  const diff = firstDifference(recorded, now);
-  if (diff !== undefined) {
-    throw new UsageError(
-      `${where} was made with other options (${diff}: ${valueAt(recorded, diff)}, here ${valueAt(now, diff)}); repeat them, or start over with --force`,
-    );
-  }
+  const diff = optionDifference(recorded, optionsJson(o));
+  if (diff !== undefined) throw new UsageError(`${where} was made with other options (${diff}); repeat them, or start over with --force`);
   const rs = (recordedShard ?? { index: 0, count: 1 }) as { index: number; count: number };
   if (rs.index !== s.shard.index || rs.count !== s.shard.count) {
     throw new UsageError(`${where} holds shard ${rs.index}/${rs.count}, not ${s.shard.index}/${s.shard.count}; start over with --force`);
