@@ -110,7 +110,8 @@ describe('nothing destroys an input', () => {
   });
 
   it('a pipe as report --out or inspect --html is written in place, not replaced by a file', async () => {
-    for (const [k, args] of [['report', 'in.jsonl', '--out'], ['inspect', '--record', 'in.jsonl:0', '--html']].entries()) {
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'pipe-src.jsonl']).code).toBe(0);
+    for (const [k, args] of [['report', 'in.jsonl', '--out'], ['inspect', '--record', 'pipe-src.jsonl:0', '--html']].entries()) {
       const fifo = p(`page-${k}.fifo`);
       spawnSync('mkfifo', [fifo]);
       const reader = spawn('sh', ['-c', `cat "${fifo}" > "${fifo}.got"`]);
@@ -1185,7 +1186,12 @@ describe('verify reads sequences files as text', () => {
     // A token field off by one, which verify names, is warned of too (inspect said nothing).
     const counted = { ...rec, token_count: (rec as unknown as { token_count: number }).token_count + 1 };
     write('claims-t.jsonl', [counted]);
-    expect(run(['inspect', '--record', 'claims-t.jsonl:0']).stdout).toMatch(/\nwarning +the record's token fields disagree with its text: token_count \d+ \(the text: \d+\)\n/);
+    const tokenWarning = /warning:? +the record's token fields disagree with its text: token_count \d+ \(the text: \d+\)\n/;
+    expect(run(['inspect', '--record', 'claims-t.jsonl:0']).stdout).toMatch(tokenWarning);
+    // The page says it too, on stderr and on the page (it said nothing of the record's own fields).
+    const tokenPage = run(['inspect', '--record', 'claims-t.jsonl:0', '--html', 'claims-t.html']);
+    expect(tokenPage.stderr).toMatch(tokenWarning);
+    expect(text('claims-t.html')).toMatch(/<p class="warning">warning: the record&#39;s token fields disagree with its text: token_count \d+/);
   });
 
   it('inspect and its page call an APR record solved by the rule stats counts by (the last line of its root), not by a goal line anywhere', () => {
@@ -1454,7 +1460,9 @@ describe('inspect shows every solution', () => {
   it('refuses options that would change nothing: search options with --record, --full with --json, --json or --full with --html', () => {
     expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'i-sosp.jsonl']).code).toBe(0);
     expectRefused(run(['inspect', '--record', 'i-sosp.jsonl:0', '--solver', 'apr', '--seed', '5']), /--record shows a record as it was searched: --solver, --seed would change nothing/);
-    expectRefused(run(['inspect', '--record', 'i-sosp.jsonl:0', '--window', '100']), /--window would change nothing; leave it out/);
+    // --window is the one sequences are judged against, as stats and verify take it.
+    expect(run(['inspect', '--record', 'i-sosp.jsonl:0', '--window', '100']).stdout).toMatch(/^sequences .*; 1 over the 100-token window$/m);
+    expect(run(['inspect', '--record', 'i-sosp.jsonl:0', '--window', '0']).stdout).not.toMatch(/over the/);
     expectRefused(run(['inspect', '--record', 'i-sosp.jsonl:0', '--json', '--full']), /--full is for the text view/);
     expectRefused(run(['inspect', '--record', 'i-sosp.jsonl:0', '--json', '--html', 'i.html']), /--html draws the search as a page: --json is for the terminal/);
     expect(run(['inspect', '--record', 'i-sosp.jsonl:0', '--full']).code).toBe(0);
@@ -1469,6 +1477,26 @@ describe('inspect shows every solution', () => {
     const problem = run(['inspect', '--record', 'in.jsonl:0']);
     expect(problem.code).toBe(0);
     expect(problem.stdout).toMatch(/^solution +.* = \d+$/m);
+    // Its page drew an empty thread and said "no solution found".
+    expectRefused(run(['inspect', '--record', 'in.jsonl:0', '--html', 'problem.html']), /^countdown-traces: in\.jsonl:1: a problem record holds no search to draw: inspect it without --html to see its solution/);
+    expect(existsSync(p('problem.html'))).toBe(false);
+  });
+
+  it('--json prints the record as it is stored, or as search writes it (its floats too), even one nested too deep to read again', () => {
+    const lines = (name: string) => text(name).split('\n').filter(Boolean);
+    expect(run(['search', 'apr', '--problems', 'in.jsonl', '--out', 'j-apr.jsonl']).code).toBe(0);
+    const stored = lines('j-apr.jsonl');
+    expect(stored[0]).toMatch(/"sub_call_count": \d+\.\d/);
+    expect(run(['inspect', '--record', 'j-apr.jsonl:0', '--json']).stdout).toBe(`${stored[0]}\n`);
+    const problem = JSON.parse(lines('in.jsonl')[0]!) as { nums: number[]; target: number };
+    const fresh = run(['inspect', '--nums', problem.nums.join(','), '--target', String(problem.target), '--json']);
+    expect(fresh.stdout).toBe(`${stored[0]}\n`);
+    // A field nested 20,000 deep: a stack overflow (exit 1) where it was written again.
+    const deep = `${stored[0]!.slice(0, -1)}, "deep": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    writeFileSync(p('deep.jsonl'), `${deep}\n`);
+    const r = run(['inspect', '--record', 'deep.jsonl:0', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${deep}\n`);
   });
 });
 

@@ -473,5 +473,24 @@ describe('report and stats commands', () => {
     expect(html).toContain(`<span id="tokens">${f.totalTokens.toLocaleString('en-US')} tokens in all, ${f.sequentialTokens.toLocaleString('en-US')} sequential</span>`);
     expect(html).toMatch(new RegExp(`<span id="sequences">${f.sequences} sequences of [\\d,]+ / [\\d,]+ / [\\d,]+ tokens</span>`));
     expect(html).not.toMatch(/\ssrc=|<link|@import|url\(/);
+    // The lanes count text tokens as the header does, so they add up to it (with <s> and </s> they did not).
+    const laneTokens = [...html.matchAll(/(\d[\d,]*) text tok</g)].map((m) => Number(m[1]!.replace(/,/g, '')));
+    expect(laneTokens).toHaveLength(16);
+    expect(laneTokens.reduce((a, b) => a + b, 0)).toBe(f.totalTokens);
+  });
+
+  it('inspect --html judges sequences against the window of the search, or the one given for a stored record', () => {
+    // A six-number search at 8,192 tokens: its longer sequences are over 4,096, and not over its window.
+    const r = run('inspect', '--nums', '87,72,65,36,86,4', '--target', '51', '--window', '8192', '--html', 'w8k.html');
+    expect(r.code, r.stderr).toBe(0);
+    const page = readFileSync(join(dir, 'w8k.html'), 'utf8');
+    expect(page).toContain('window.INSPECT_WINDOW = 8192;');
+    expect(page).not.toMatch(/over the [\d,]+-token window/);
+    expect(run('inspect', '--record', `${APR}:15`, '--window', '1000', '--html', 'w1k.html').code).toBe(0);
+    expect(readFileSync(join(dir, 'w1k.html'), 'utf8')).toMatch(/\(\d+ over the 1,000-token window\)/);
+    // Depth 3: every level below the root its own colour, never its parent's.
+    expect(run('inspect', '--nums', '87,72,65,36,86,4', '--target', '51', '--html', 'deep.html').code).toBe(0);
+    const levels = new Set([...readFileSync(join(dir, 'deep.html'), 'utf8').matchAll(/class="lane level-(\d)/g)].map((m) => m[1]));
+    expect(levels).toEqual(new Set(['0', '1', '2', '3']));
   });
 });

@@ -4,6 +4,7 @@ import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../io/errors.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { integer, oneOf } from './parse.js';
+import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';
 
 interface InspectFlags extends SearchFlags {
@@ -45,8 +46,9 @@ export function registerInspect(program: Command): void {
     .option('--html <file>', 'write a drawing of the search (threads, spawns, joins, solution path) as one HTML page');
   const own = new Set(cmd.options.map((opt) => opt.long));
   addSearchOptions(cmd);
-  // The options that shape a search: a stored record (--record) was searched already.
-  const searchOptions = cmd.options.filter((opt) => !own.has(opt.long) || opt.long === '--solver');
+  // The options that shape a search: a stored record (--record) was searched already. Its
+  // sequences are still judged against a window (--window, as stats and verify take it).
+  const searchOptions = cmd.options.filter((opt) => (!own.has(opt.long) || opt.long === '--solver') && opt.long !== '--window');
   cmd.action(async (o: InspectFlags, command: Command) => {
     let source: InspectSource;
     if (o.html !== undefined && (o.json || o.full)) throw new UsageError(`--html draws the search as a page: --${o.json ? 'json' : 'full'} is for the terminal; give one of them`);
@@ -55,7 +57,7 @@ export function registerInspect(program: Command): void {
       if (o.nums !== undefined || o.target !== undefined) throw new UsageError('--record cannot be combined with --nums/--target');
       const given = searchOptions.filter((opt) => command.getOptionValueSource(opt.attributeName()) === 'cli').map((opt) => opt.long!);
       if (given.length > 0) throw new UsageError(`--record shows a record as it was searched: ${given.join(', ')} would change nothing; leave ${given.length === 1 ? 'it' : 'them'} out`);
-      source = { kind: 'record', ...parseRecordRef(o.record) };
+      source = { kind: 'record', ...parseRecordRef(o.record), window: o.window ?? DEFAULT_WINDOW };
     } else {
       if (o.nums === undefined || o.target === undefined) throw new UsageError('give --nums and --target, or --record FILE:INDEX');
       source = { kind: 'problem', nums: parseNums(o.nums), target: o.target, seed: o.seed, settings: recordSettings(o.solver, o) };

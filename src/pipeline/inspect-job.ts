@@ -6,7 +6,7 @@ import { solve } from '../solver/exact.js';
 import { countTextTokens } from '../tokens/llama.js';
 import type { Problem } from '../solver/problems.js';
 import { makeSearch, type MadeSearch } from './make-record.js';
-import { windowTooSmallMessage, type RecordSettings } from './settings.js';
+import { judgedWindow, windowTooSmallMessage, type RecordSettings } from './settings.js';
 import { InputError, UsageError } from '../io/errors.js';
 import { WindowTooSmall } from '../solver/window.js';
 import { toProblem } from './problems-file.js';
@@ -18,13 +18,30 @@ import { checkOutputs } from './paths.js';
 
 export type InspectSource =
   | { readonly kind: 'problem'; readonly nums: number[]; readonly target: number; readonly seed: number; readonly settings: RecordSettings }
-  | { readonly kind: 'record'; readonly file: string; readonly index: number };
+  | { readonly kind: 'record'; readonly file: string; readonly index: number; readonly window: number };
+
+/**
+ * The window a record's sequences are judged against: the search's own (judgedWindow: one
+ * made with no window, reference mode's too, against the default, as stats and corpus judge
+ * it), or the one given for a stored record (`--window`, 0: none, as verify takes it).
+ */
+export function judgedWindowOf(source: InspectSource): number {
+  return source.kind === 'record' ? source.window : judgedWindow(source.settings.window);
+}
+
+/** A record to show: its fields, and its JSON as written (the stored line, or what `search` writes). */
+export interface LoadedRecord {
+  readonly record: Record<string, unknown>;
+  readonly json: string;
+  /** Where a stored record stands in its file. */
+  readonly line?: number;
+}
 
 /** One problem searched afresh (as record 0 of a run with this seed), or a stored record. */
-export async function loadRecord(source: InspectSource): Promise<Record<string, unknown>> {
+export async function loadRecord(source: InspectSource): Promise<LoadedRecord> {
   if (source.kind === 'record') {
     let k = 0;
-    for await (const { value, line } of readRecords(source.file)) {
+    for await (const { value, line, text } of readRecords(source.file)) {
       if (k++ === source.index) {
         // A problem or search record: nums and target it must have; other faults (a solution
         // that misses the target) are shown as the warnings verify would give.
@@ -42,7 +59,7 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
         // refused, not shown as something else; other oddities (a search_type) are shown as before.
         const unwalkable = (hasTraceDict(rec) || (rec.search_path !== undefined && typeof rec.search_path !== 'string')) && c.kind === undefined;
         if (unwalkable) throw new InputError(source.file, line, `${c.reason}; verify names what is wrong`);
-        return rec;
+        return { record: rec, json: text ?? pyJson(value as PyJson), line };
       }
     }
     throw new InputError(source.file, undefined, `has ${k} records; index ${source.index} is out of range (the first is 0)`);
@@ -78,15 +95,17 @@ export async function loadRecord(source: InspectSource): Promise<Record<string, 
     }
     throw new UsageError(`--window ${settings.window} cannot hold this problem's whole search, and --fit drop leaves it out: no record to show; raise --window, or use --fit stop to see it cut at the window`);
   }
-  return JSON.parse(Buffer.from(made.json).toString('latin1')) as Record<string, unknown>;
+  const json = Buffer.from(made.json).toString('latin1');
+  return { record: JSON.parse(json) as Record<string, unknown>, json };
 }
 
 export async function inspect(source: InspectSource, view: { json: boolean; full: boolean }): Promise<string> {
   // Standard output sent onto the file read (`inspect --record r.jsonl:0 >> r.jsonl`) would damage it.
   if (source.kind === 'record') checkOutputs([{ option: '--record', path: source.file }], [{ option: 'standard output', path: STDIO }]);
-  const record = await loadRecord(source);
-  if (view.json) return pyJson(record as PyJson) + '\n';
-  return describeRecord(record, view.full, countTextTokens, recordFaults(source, record));
+  const { record, json } = await loadRecord(source);
+  // The record itself, as stored or as search writes it (its floats too: `16.0`, not `16`).
+  if (view.json) return json + '\n';
+  return describeRecord(record, view.full, countTextTokens, recordFaults(source, record), judgedWindowOf(source));
 }
 
 /**

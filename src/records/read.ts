@@ -22,6 +22,8 @@ export interface RecordAt {
   readonly value: unknown;
   /** 1-based line for JSON Lines; for a JSON array, the line its element starts on (tolerant) or its element number (strict). */
   readonly line: number;
+  /** Its JSON as the file holds it (a line, or an array's element; not a whole array read at once): what `inspect --json` prints. */
+  readonly text?: string;
 }
 
 /** Something wrong with one line (or a whole file, when line is undefined), as a tolerant read reports it. */
@@ -72,7 +74,7 @@ export async function* readRecordBatches(path: string): AsyncGenerator<RecordAt[
       if (text.trim() === '') continue;
       const r = parseLine(text);
       if ('bad' in r) throw new InputError(path, n, r.bad);
-      out.push({ value: r.value, line: n });
+      out.push({ value: r.value, line: n, text });
     }
     return out;
   };

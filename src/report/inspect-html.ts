@@ -1,9 +1,10 @@
-import { loadRecord, recordFaults, type InspectSource } from '../pipeline/inspect-job.js';
-import { oneLine } from '../io/errors.js';
+import { judgedWindowOf, loadRecord, recordFaults, type InspectSource } from '../pipeline/inspect-job.js';
+import { InputError, oneLine } from '../io/errors.js';
+import { hasTraceDict } from '../records/kind.js';
 import { checkOutputs } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { solutionExpression } from '../serializers/expression.js';
-import { finalOperations, minMedianMax, recordFigures, searchFacts, unverified } from '../serializers/record-view.js';
+import { fieldWarnings, finalOperations, minMedianMax, recordFigures, searchFacts, unverified } from '../serializers/record-view.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { escapeHtml as esc, jsonForScript, writePage } from './page-text.js';
 import { allLanes, recordLanes, type LaneItem, type NodeBox, type ThreadLane } from './thread-lanes.js';
@@ -21,6 +22,7 @@ body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 
 h1 { font-size: 20px; margin: 0 0 4px; }
 .facts { margin: 0 0 12px; color: #444; }
 .facts b { color: #222; }
+.warning { margin: 0 0 12px; color: #8a4b00; }
 .legend { font-size: 12px; color: #555; margin-bottom: 12px; }
 .legend span { display: inline-block; padding: 1px 6px; margin-right: 8px; border-radius: 3px; }
 main { display: flex; align-items: flex-start; gap: 16px; }
@@ -28,6 +30,7 @@ main { display: flex; align-items: flex-start; gap: 16px; }
 .lane { border: 1px solid #b9c6d6; border-radius: 6px; background: #f7f9fc; padding: 6px; min-width: 150px; cursor: pointer; }
 .lane.level-1 { background: #fbf8f1; border-color: #d8c9a5; }
 .lane.level-2 { background: #f5fbf4; border-color: #b5d3ad; }
+.lane.level-3 { background: #f3f6fb; border-color: #a9bcd8; }
 .lane.selected { box-shadow: 0 0 0 3px #6b8fd6; }
 .lane-head { font-weight: 600; font-size: 12px; margin-bottom: 6px; display: flex; justify-content: space-between; gap: 8px; }
 .lane-head .meta { font-weight: 400; color: #666; }
@@ -79,17 +82,17 @@ const SCRIPT = `
     close.addEventListener('click', (e) => { e.stopPropagation(); panel.hidden = true; });
     const h = document.createElement('h2');
     h.textContent = 'Thread ' + name + ' (from node #' + t.startNode + ')';
-    const total = t.sequences.reduce((s, q) => s + q.tokens, 0);
+    const total = t.sequences.reduce((s, q) => s + q.tokens - 2, 0);
     const sum = document.createElement('p');
     sum.className = 'thread-summary';
-    sum.textContent = t.sequences.length + ' sequence' + (t.sequences.length === 1 ? '' : 's') + ', ' + fmt(total) + ' tokens in all; ' + (t.solved ? 'solved' : 'no solution');
+    sum.textContent = t.sequences.length + ' sequence' + (t.sequences.length === 1 ? '' : 's') + ', ' + fmt(total) + ' text tokens in all; ' + (t.solved ? 'solved' : 'no solution');
     panel.append(close, h, sum);
     t.sequences.forEach((q, k) => {
       const head = document.createElement('div');
       head.className = 'seq-head';
       head.dataset.tokens = String(q.tokens);
-      const fits = q.tokens <= window.INSPECT_WINDOW;
-      head.innerHTML = 'Sequence ' + (k + 1) + ' of ' + t.sequences.length + ': <span class="tokens">' + fmt(q.tokens) + ' tokens</span>' + (fits ? '' : ' <span class="over">(over the ' + fmt(window.INSPECT_WINDOW) + ' window)</span>');
+      const fits = !window.INSPECT_WINDOW || q.tokens <= window.INSPECT_WINDOW;
+      head.innerHTML = 'Sequence ' + (k + 1) + ' of ' + t.sequences.length + ': <span class="tokens">' + fmt(q.tokens) + ' tokens</span> with &lt;s&gt; and &lt;/s&gt;' + (fits ? '' : ' <span class="over">(over the ' + fmt(window.INSPECT_WINDOW) + '-token window)</span>');
       const pre = document.createElement('pre');
       pre.textContent = q.text;
       panel.append(head, pre);
@@ -105,11 +108,15 @@ const SCRIPT = `
 `;
 
 export interface InspectPageOptions {
+  /** Sequences over it are marked (0: none). */
   readonly window?: number;
+  /** What is wrong with the record, as the text view's `warning` lines say it. */
+  readonly warnings?: readonly string[];
 }
 
 function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions = {}): string {
   const window = opts.window ?? DEFAULT_WINDOW;
+  const warnings = opts.warnings ?? [];
   const root = recordLanes(record);
   const lanes = allLanes(root);
   const onPath = new Set(root.solved ? root.path : []);
@@ -121,7 +128,7 @@ function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions =
   const figures = recordFigures(record, countTextTokens);
   const lengths = lanes.flatMap((l) => l.sequences.map((q) => q.tokens));
   const m = minMedianMax(lengths);
-  const over = lengths.filter((t) => t > window).length;
+  const over = window > 0 ? lengths.filter((t) => t > window).length : 0;
   const { searchType, settings: params } = searchFacts(record);
   const data = Object.fromEntries(lanes.map((l) => [l.name, { startNode: l.startNode, solved: l.solved, sequences: l.sequences }]));
   const title = `${nums.join(', ')} → ${String(target)}`;
@@ -140,7 +147,8 @@ function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions =
 <b id="outcome">${root.solved ? `solved: ${esc(expr ?? '(path unreadable)')}` : 'no solution found'}</b> ·
 <span id="thread-count">${plural(lanes.length, 'thread')}</span> (${plural(lanes.length - 1, 'child thread')}), depth used <span id="depth">${figures.depth}</span> ·
 <span id="tokens">${n(figures.totalTokens)} tokens in all, ${n(figures.sequentialTokens)} sequential</span> (text tokens; sequential: the longest path when child threads run in parallel) ·
-<span id="sequences">${plural(lengths.length, 'sequence')} of ${n(m.min)} / ${n(m.median)} / ${n(m.max)} tokens</span> (min / median / max, with &lt;s&gt; and &lt;/s&gt;)${over > 0 ? ` (${over} over the ${n(window)} window)` : ''}</p>
+<span id="sequences">${plural(lengths.length, 'sequence')} of ${n(m.min)} / ${n(m.median)} / ${n(m.max)} tokens</span> (min / median / max, with &lt;s&gt; and &lt;/s&gt;)${over > 0 ? ` (${n(over)} over the ${n(window)}-token window)` : ''}</p>
+${warnings.map((w) => `<p class="warning">warning: ${esc(w)}</p>`).join('\n')}
 <p class="legend"><span class="on-path">solution path</span>click a thread to read its text and token counts</p>
 <main>
 <div id="drawing">${laneHtml(root, onPath)}</div>
@@ -156,10 +164,12 @@ function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions =
 const plural = (k: number, word: string) => `${k.toLocaleString('en-US')} ${word}${k === 1 ? '' : 's'}`;
 
 function laneHtml(lane: ThreadLane, onPath: ReadonlySet<string>): string {
-  const seqTokens = lane.sequences.reduce((s, q) => s + q.tokens, 0);
+  // Text tokens, as the header counts them (each sequence's <s> and </s> left out), so the lanes add up to it.
+  const seqTokens = lane.sequences.reduce((s, q) => s + q.tokens - 2, 0);
   const highlighted = lane.level > 0 && lane.solved && onPath.has(lane.startNode);
-  const cls = `lane level-${Math.min(lane.level, 2)}${highlighted ? ' on-path' : ''}`;
-  const meta = `${lane.sequences.length} seq · ${seqTokens.toLocaleString('en-US')} tok`;
+  // Three colours below the root, in turn: a thread never has its parent's.
+  const cls = `lane level-${lane.level === 0 ? 0 : ((lane.level - 1) % 3) + 1}${highlighted ? ' on-path' : ''}`;
+  const meta = `${lane.sequences.length} seq · ${seqTokens.toLocaleString('en-US')} text tok`;
   return `<section class="${cls}" data-thread="${esc(lane.name)}" data-solved="${lane.solved}"><div class="lane-head"><span>${esc(lane.name)} <span class="meta">#${esc(lane.startNode)}</span></span><span class="meta">${meta}</span></div><div class="items">${lane.items.map((i) => itemHtml(i, onPath, lane)).join('')}</div></section>`;
 }
 
@@ -188,9 +198,15 @@ function nodeHtml(node: NodeBox, onPath: ReadonlySet<string>): string {
 /** Loads the record `inspect` would show, writes its drawing to `out` and says so on stderr. */
 export async function writeInspectPage(source: InspectSource, out: string): Promise<void> {
   checkOutputs(source.kind === 'record' ? [{ option: '--record', path: source.file }] : [], [{ option: '--html', path: out }]);
-  const record = await loadRecord(source);
-  writePage(out, inspectPage(record));
-  if (out !== '-') process.stderr.write(`wrote ${out}: ${plural(allLanes(recordLanes(record)).length, 'thread')}\n`);
+  const { record, line } = await loadRecord(source);
+  // A problem record's search is yet to be made: the text view shows its solution.
+  if (source.kind === 'record' && record.search_path === undefined && !hasTraceDict(record)) {
+    throw new InputError(source.file, line, 'a problem record holds no search to draw: inspect it without --html to see its solution, or draw its search with --nums and --target');
+  }
+  // The text view's warnings: the record's first fault as verify finds it, and its figure and token fields against its text.
   const faults = recordFaults(source, record);
-  if (faults.length > 0) process.stderr.write(`countdown-traces: warning: ${oneLine(unverified(faults))}\n`);
+  const warnings = [...(faults.length > 0 ? [oneLine(unverified(faults))] : []), ...fieldWarnings(record, recordFigures(record, countTextTokens), countTextTokens)];
+  writePage(out, inspectPage(record, { window: judgedWindowOf(source), warnings }));
+  if (out !== '-') process.stderr.write(`wrote ${out}: ${plural(allLanes(recordLanes(record)).length, 'thread')}\n`);
+  for (const w of warnings) process.stderr.write(`countdown-traces: warning: ${w}\n`);
 }

@@ -241,7 +241,30 @@ export function searchFacts(record: Readonly<Record<string, unknown>>): { readon
  * (recounted from the text with `textTokens`) and the tree itself. `traceFaults`: what checking the
  * record found (the outcome shown is what its text says; a warning says it does not hold).
  */
-export function describeRecord(record: Record<string, unknown>, full: boolean, textTokens: (text: string) => number, traceFaults: readonly string[] = []): string {
+/**
+ * What a record's own figure and token fields get wrong against its text, one line each
+ * (`figures`: recordFigures of the record); the text view and the page both say it.
+ */
+export function fieldWarnings(record: Record<string, unknown>, figures: ThreadFigures, textTokens: (text: string) => number): string[] {
+  const out: string[] = [];
+  const faults = figureFieldFaults(record, () => figures) ?? [];
+  if (faults.length > 0) out.push(`the record's figure fields disagree with its text: ${faults.join(', ')}`);
+  const tokenFaults = tokenFieldDisagreements(record, textTokens);
+  if (tokenFaults.length > 0) out.push(`the record's token fields disagree with its text: ${tokenFaults.join(', ')}`);
+  return out;
+}
+
+/** `; N over the W-token window` for sequence lengths (with <s> and </s>) over `window`; nothing for none, or no window (0). */
+export function overWindowNote(lengths: readonly number[], window: number): string {
+  const over = window > 0 ? lengths.filter((t) => t > window).length : 0;
+  return over > 0 ? `; ${int(over)} over the ${int(window)}-token window` : '';
+}
+
+/**
+ * The text view of a record; `window` (0: none) is the one its sequences are judged against:
+ * the search's own, or the one given for a stored record, as stats and verify take one.
+ */
+export function describeRecord(record: Record<string, unknown>, full: boolean, textTokens: (text: string) => number, traceFaults: readonly string[] = [], window = 0): string {
   const nums = record.nums as number[];
   const target = record.target as number;
   const out: string[] = [];
@@ -272,11 +295,8 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   out.push(`threads   ${int(f.threads)} (${plural(f.threads - 1, 'child thread')}), ${plural(f.sequences, 'sequence')}, depth used ${f.depth}`);
   out.push(`tokens    ${int(f.totalTokens)} in all, ${int(f.sequentialTokens)} sequential (text tokens; sequential: the longest path when child threads run in parallel)`);
   const m = minMedianMax(lengths);
-  out.push(`sequences ${int(m.min)} / ${int(m.median)} / ${int(m.max)} tokens (min / median / max, with <s> and </s>); by length ${lengthBins(lengths)}`);
-  const faults = figureFieldFaults(record, () => f) ?? [];
-  if (faults.length > 0) out.push(`warning   the record's figure fields disagree with its text: ${faults.join(', ')}`);
-  const tokenFaults = tokenFieldDisagreements(record, textTokens);
-  if (tokenFaults.length > 0) out.push(`warning   the record's token fields disagree with its text: ${tokenFaults.join(', ')}`);
+  out.push(`sequences ${int(m.min)} / ${int(m.median)} / ${int(m.max)} tokens (min / median / max, with <s> and </s>); by length ${lengthBins(lengths)}${overWindowNote(lengths, window)}`);
+  for (const w of fieldWarnings(record, f, textTokens)) out.push(`warning   ${w}`);
   let at = 0;
   const seqLengths = threads.map((t) => lengths.slice(at, (at += t.sequences.length)));
   threads.forEach((t, i) => {
