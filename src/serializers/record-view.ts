@@ -299,16 +299,19 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   for (const w of fieldWarnings(record, f, textTokens)) out.push(`warning   ${w}`);
   let at = 0;
   const seqLengths = threads.map((t) => lengths.slice(at, (at += t.sequences.length)));
+  // Columns as wide as their widest entry: a deep thread's name pushed the rest over.
+  const head = (t: (typeof threads)[number]) => `${'  '.repeat(t.level + 1)}${t.name}`;
+  const nameWidth = Math.max(...threads.map((t) => head(t).length));
+  const nodeWidth = Math.max(...threads.map((t) => t.startNode.length));
   threads.forEach((t, i) => {
-    const indent = '  '.repeat(t.level + 1);
     const seqs = plural(t.sequences.length, 'sequence');
     const lines = t.sequences.reduce((n, s) => n + lineCount(s), 0);
-    out.push(`${indent}${t.name.padEnd(10)} from #${t.startNode.padEnd(8)} ${seqs}, ${lines} lines, longest ${int(Math.max(...seqLengths[i]!))} tokens, ${t.solved ? 'solved' : 'no solution'}`);
+    out.push(`${head(t).padEnd(nameWidth)}  from #${t.startNode.padEnd(nodeWidth)}  ${seqs}, ${int(lines)} lines, longest ${int(Math.max(...seqLengths[i]!))} tokens, ${t.solved ? 'solved' : 'no solution'}`);
   });
   if (full) {
     threads.forEach((t, i) => {
       t.sequences.forEach((s, k) => {
-        out.push('', `=== ${t.name}, sequence ${k + 1} of ${t.sequences.length} (${lineCount(s)} lines, ${int(seqLengths[i]![k]!)} tokens) ===`, s.trimEnd());
+        out.push('', `=== ${t.name}, sequence ${k + 1} of ${t.sequences.length} (${int(lineCount(s))} lines, ${int(seqLengths[i]![k]!)} tokens) ===`, s.trimEnd());
       });
     });
   }
