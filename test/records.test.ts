@@ -97,7 +97,7 @@ describe('JSON Lines reader', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(line, { maxLength: 10 }), fc.boolean(), async (lines, gz) => {
         const path = fileOf(Buffer.concat(lines.flatMap((l) => [bytesOf(l), Buffer.from('\n')])), gz ? '.jsonl.gz' : '.jsonl');
-        const good = lines.flatMap((l, i) => (l.kind === 'record' ? [{ value: l.value, line: i + 1 }] : []));
+        const good = lines.flatMap((l, i) => (l.kind === 'record' ? [{ value: l.value, line: i + 1, text: bytesOf(l).toString('utf8') }] : []));
         const bad = lines.flatMap((l, i) => (l.kind === 'json' || l.kind === 'utf8' ? [i + 1] : []));
         const t = await tolerant(path);
         expect(t.records).toEqual(good);
@@ -198,7 +198,8 @@ describe('JSON array reader', () => {
 
   it('tolerant reads a valid array element by element, each with the line it starts on', async () => {
     const path = fileOf(Buffer.from('[\n {"a": "]"},\n 3,\n "x"\n]\n'), '.json');
-    expect(await tolerant(path)).toEqual({ records: [{ value: { a: ']' }, line: 2 }, { value: 3, line: 3 }, { value: 'x', line: 4 }], issues: [] });
+    // Each with its text as the file holds it (what inspect --json prints).
+    expect(await tolerant(path)).toEqual({ records: [{ value: { a: ']' }, line: 2, text: '{"a": "]"}' }, { value: 3, line: 3, text: '3' }, { value: 'x', line: 4, text: '"x"' }], issues: [] });
   });
 
   it('tolerant names a comma missing, doubled or trailing (no record lost: not a skipped line) and keeps every element', async () => {

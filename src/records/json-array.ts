@@ -69,7 +69,7 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
   const parse = (text: string): RecordAt | undefined => {
     element++;
     try {
-      return { value: JSON.parse(text), line: elementLine, text };
+      return { value: JSON.parse(text), line: elementLine, text: text.trimEnd() };
     } catch (err) {
       issue({ file, line: elementLine, message: `element ${element} is not valid JSON (${(err as Error).message}); skipped` });
       return undefined;

@@ -22,7 +22,7 @@ export interface RecordAt {
   readonly value: unknown;
   /** 1-based line for JSON Lines; for a JSON array, the line its element starts on (tolerant) or its element number (strict). */
   readonly line: number;
-  /** Its JSON as the file holds it (a line, or an array's element; not a whole array read at once): what `inspect --json` prints. */
+  /** Its JSON as the file holds it (a line, or an array's element; none from an array read whole, after a fault): what `inspect --json` prints. */
   readonly text?: string;
 }
 
@@ -145,7 +145,7 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
       any = true;
       const r = parseLine(text);
       if ('bad' in r) issue({ file, line: n, message: `${r.bad}; line skipped` });
-      else yield { value: r.value, line: n };
+      else yield { value: r.value, line: n, text };
     }
   };
   try {

@@ -1,9 +1,9 @@
-import { closeSync, lstatSync, openSync, readdirSync, readSync, rmdirSync, rmSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { isCard } from './card.js';
 import { isManifestHead } from './manifest.js';
-import { syncDir, systemError } from './files.js';
+import { NOT_REGULAR, syncDir, systemError } from './files.js';
 import { CARD, everyConfig, isPartName, LOCK, MANIFEST, PARTIAL, TOP_FILES } from './plan.js';
 
 /**
@@ -55,10 +55,21 @@ const OWN_HEAD: ReadonlyMap<string, { readonly test: (head: string) => boolean; 
   [MANIFEST, { test: isManifestHead, not: 'which is not a countdown-traces manifest' }],
 ]);
 
-/** Whether a top file (a regular file) is another program's: a README.md that is no card, a manifest.json that is none of this tool's. */
+/**
+ * Whether a top file (a regular file) is another program's: a README.md that is no card, a
+ * manifest.json of valid JSON that is none of this tool's (one that is no JSON is a damaged
+ * one of the tool's, and said to be so where it is read).
+ */
 function isForeign(dir: string, name: string): boolean {
   const own = OWN_HEAD.get(name);
-  return own !== undefined && !own.test(head(join(dir, name)));
+  if (own === undefined || own.test(head(join(dir, name)))) return false;
+  if (name !== MANIFEST) return true;
+  try {
+    JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function scanFolder(dir: string): FolderContents {
@@ -106,9 +117,10 @@ export function refuseUsersAtRunPaths(dir: string, c: FolderContents): void {
   try {
     const st = lstatSync(join(dir, name));
     if (st.isSymbolicLink()) what = 'a link';
-    else if (st.isDirectory()) what = 'a folder';
-    else if (!st.isFile()) what = 'not a regular file';
-  } catch {
+    // As every reader of a corpus folder words it.
+    else if (!st.isFile()) throw new UsageError(`${join(dir, name)} ${NOT_REGULAR}`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
     // Gone since the scan: named all the same.
   }
   throw new UsageError(`${dir} already holds ${name}, ${what}, at a path a run writes; move it away, or use another --out`);
