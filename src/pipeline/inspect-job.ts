@@ -41,7 +41,7 @@ export interface LoadedRecord {
 export async function loadRecord(source: InspectSource): Promise<LoadedRecord> {
   if (source.kind === 'record') {
     let k = 0;
-    for await (const { value, line, text } of readRecords(source.file)) {
+    for await (const { value, line, text } of readRecords(source.file, true)) {
       if (k++ === source.index) {
         // A problem or search record: nums and target it must have; other faults (a solution
         // that misses the target) are shown as the warnings verify would give.

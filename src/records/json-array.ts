@@ -52,7 +52,7 @@ function completeChars(bytes: Buffer): number {
  * memory. A missing, doubled or trailing comma between elements is reported (code `comma`)
  * and read past: a tolerant reader keeps the elements, a strict one refuses the file.
  */
-export async function* arrayElements(input: AsyncIterable<Buffer>, file: string, issue: IssueSink): AsyncGenerator<RecordAt> {
+export async function* arrayElements(input: AsyncIterable<Buffer>, file: string, issue: IssueSink, keepText = false): AsyncGenerator<RecordAt> {
   const utf8 = new Utf8Chunks();
   const notUtf8 = (at: number) => issue({ file, line: at, message: `not valid UTF-8; kept the ${element} elements before` });
   let state: 'start' | 'between' | 'element' | 'end' = 'start';
@@ -69,7 +69,8 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
   const parse = (text: string): RecordAt | undefined => {
     element++;
     try {
-      return { value: JSON.parse(text), line: elementLine, text: text.trimEnd() };
+      const value: unknown = JSON.parse(text);
+      return keepText ? { value, line: elementLine, text: text.trimEnd() } : { value, line: elementLine };
     } catch (err) {
       issue({ file, line: elementLine, message: `element ${element} is not valid JSON (${(err as Error).message}); skipped` });
       return undefined;

@@ -22,7 +22,11 @@ export interface RecordAt {
   readonly value: unknown;
   /** 1-based line for JSON Lines; for a JSON array, the line its element starts on (tolerant) or its element number (strict). */
   readonly line: number;
-  /** Its JSON as the file holds it (a line, or an array's element; none from an array read whole, after a fault): what `inspect --json` prints. */
+  /**
+   * Its JSON as the file holds it (a line, or an array's element), where the reader was asked
+   * to keep it (`keepText`: `inspect --json` prints it); kept by default, a search's problems
+   * took 11 MB more.
+   */
   readonly text?: string;
 }
 
@@ -48,9 +52,9 @@ export type IssueSink = (issue: ReadIssue) => void;
  */
 const CHUNK = 1 << 16;
 
-/** The records of a file, strictly (see readRecordBatches). */
-export async function* readRecords(path: string): AsyncGenerator<RecordAt> {
-  for await (const batch of readRecordBatches(path)) yield* batch;
+/** The records of a file, strictly (see readRecordBatches); with `keepText`, each with its text. */
+export async function* readRecords(path: string, keepText = false): AsyncGenerator<RecordAt> {
+  for await (const batch of readRecordBatches(path, keepText)) yield* batch;
 }
 
 /**
@@ -58,10 +62,10 @@ export async function* readRecords(path: string): AsyncGenerator<RecordAt> {
  * one go waits once per chunk, not once per record. A chunk with a fault throws before any of
  * its records is handed over, and a JSON array is checked whole before its first record.
  */
-export async function* readRecordBatches(path: string): AsyncGenerator<RecordAt[]> {
+export async function* readRecordBatches(path: string, keepText = false): AsyncGenerator<RecordAt[]> {
   const fmt = path === STDIO ? { array: false, gzip: false } : formatOf(path);
   if (fmt.array) {
-    yield* strictArray(path, fmt.gzip);
+    yield* strictArray(path, fmt.gzip, keepText);
     return;
   }
   const input = await open(path, fmt.gzip);
@@ -74,7 +78,7 @@ export async function* readRecordBatches(path: string): AsyncGenerator<RecordAt[
       if (text.trim() === '') continue;
       const r = parseLine(text);
       if ('bad' in r) throw new InputError(path, n, r.bad);
-      out.push({ value: r.value, line: n, text });
+      out.push(keepText ? { value: r.value, line: n, text } : { value: r.value, line: n });
     }
     return out;
   };
@@ -145,7 +149,7 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
       any = true;
       const r = parseLine(text);
       if ('bad' in r) issue({ file, line: n, message: `${r.bad}; line skipped` });
-      else yield { value: r.value, line: n, text };
+      else yield { value: r.value, line: n };
     }
   };
   try {
@@ -166,7 +170,7 @@ const ARRAY_BATCH = 256;
  * then again to hand its records over, so a faulty array fails before its first record as
  * it did when it was parsed whole. A fault is worded by that whole parse, as it always was.
  */
-async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordAt[]> {
+async function* strictArray(path: string, gzip: boolean, keepText: boolean): AsyncGenerator<RecordAt[]> {
   let faulty = false;
   let at: number | undefined;
   let trailing: TrailingBytes | undefined;
@@ -193,7 +197,7 @@ async function* strictArray(path: string, gzip: boolean): AsyncGenerator<RecordA
   try {
     let batch: RecordAt[] = [];
     // Each record keeps the line its element starts on: file:line names it in an editor.
-    for await (const at of arrayElements(input as AsyncIterable<Buffer>, path, refuse)) {
+    for await (const at of arrayElements(input as AsyncIterable<Buffer>, path, refuse, keepText)) {
       batch.push(at);
       if (batch.length === ARRAY_BATCH) {
         yield batch;
