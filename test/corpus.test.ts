@@ -1151,6 +1151,13 @@ describe('corpus: errors are one line', () => {
     for (const k of [0, 1]) expectOk(run([...TINY, '--shard', `${k}/2`, '--out', `tiny${k}`]));
     expectUsageError(run(['merge', 'tiny0', 'tiny1', '--out', 'foreign', '--quiet']), /foreign already holds manifest\.json, which is not a countdown-traces manifest/);
     expect(readFileSync(join(p('foreign'), 'manifest.json'), 'utf8')).toBe('{"mine": 1}');
+    // The tool's own manifest, its keys reordered (the format no longer first), is the tool's by the
+    // rule every reader takes: --force clears it, as before.
+    cpSync(p('base'), p('resorted'), { recursive: true });
+    const m = JSON.parse(readFileSync(join(p('resorted'), 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(p('resorted'), 'manifest.json'), JSON.stringify(Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? 1 : -1)))));
+    expectOk(run([...BASE, '--out', 'resorted', '--force']));
+    expectSameFolder('base', 'resorted');
     // A resume wrote its card over a README.md put in the folder of a stopped run.
     expect(runKilledAt('checkpoint:1', [...BASE, '--checkpoint-interval', '0', '--out', 'stopped']).signal).toBe('SIGKILL');
     writeFileSync(join(p('stopped'), 'README.md'), 'my notes');

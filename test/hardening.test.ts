@@ -1492,6 +1492,16 @@ describe('inspect shows every solution', () => {
     const problem = JSON.parse(lines('in.jsonl')[0]!) as { nums: number[]; target: number };
     const fresh = run(['inspect', '--nums', problem.nums.join(','), '--target', String(problem.target), '--json']);
     expect(fresh.stdout).toBe(`${stored[0]}\n`);
+    // An element of a pretty-printed array is printed on one line, as Python writes it.
+    const rec = JSON.parse(stored[0]!) as Record<string, unknown>;
+    writeFileSync(p('j-apr.json'), JSON.stringify([rec, rec], null, 2));
+    const pretty = run(['inspect', '--record', 'j-apr.json:1', '--json']).stdout;
+    expect(pretty.split('\n')).toHaveLength(2);
+    expect(JSON.parse(pretty)).toEqual(rec);
+    expect(pretty).toMatch(/^\{"nums": \[\d+, \d+/);
+    // --window judges sequences: with --json, or for a problem record, it would change nothing.
+    expectRefused(run(['inspect', '--record', 'j-apr.jsonl:0', '--json', '--window', '100']), /--record with --json prints the record as stored: --window would change nothing/);
+    expectRefused(run(['inspect', '--record', 'in.jsonl:0', '--window', '100']), /a problem record has none: --window would change nothing/);
     // A field nested 20,000 deep: a stack overflow (exit 1) where it was written again.
     const deep = `${stored[0]!.slice(0, -1)}, "deep": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
     writeFileSync(p('deep.jsonl'), `${deep}\n`);

@@ -4,7 +4,6 @@ import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../io/errors.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { integer, oneOf } from './parse.js';
-import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';
 
 interface InspectFlags extends SearchFlags {
@@ -57,7 +56,8 @@ export function registerInspect(program: Command): void {
       if (o.nums !== undefined || o.target !== undefined) throw new UsageError('--record cannot be combined with --nums/--target');
       const given = searchOptions.filter((opt) => command.getOptionValueSource(opt.attributeName()) === 'cli').map((opt) => opt.long!);
       if (given.length > 0) throw new UsageError(`--record shows a record as it was searched: ${given.join(', ')} would change nothing; leave ${given.length === 1 ? 'it' : 'them'} out`);
-      source = { kind: 'record', ...parseRecordRef(o.record), window: o.window ?? DEFAULT_WINDOW };
+      if (o.window !== undefined && o.json) throw new UsageError('--record with --json prints the record as stored: --window would change nothing; leave it out');
+      source = { kind: 'record', ...parseRecordRef(o.record), window: o.window };
     } else {
       if (o.nums === undefined || o.target === undefined) throw new UsageError('give --nums and --target, or --record FILE:INDEX');
       source = { kind: 'problem', nums: parseNums(o.nums), target: o.target, seed: o.seed, settings: recordSettings(o.solver, o) };

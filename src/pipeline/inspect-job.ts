@@ -6,7 +6,7 @@ import { solve } from '../solver/exact.js';
 import { countTextTokens } from '../tokens/llama.js';
 import type { Problem } from '../solver/problems.js';
 import { makeSearch, type MadeSearch } from './make-record.js';
-import { judgedWindow, windowTooSmallMessage, type RecordSettings } from './settings.js';
+import { DEFAULT_WINDOW, judgedWindow, windowTooSmallMessage, type RecordSettings } from './settings.js';
 import { InputError, UsageError } from '../io/errors.js';
 import { WindowTooSmall } from '../solver/window.js';
 import { toProblem } from './problems-file.js';
@@ -18,7 +18,8 @@ import { checkOutputs } from './paths.js';
 
 export type InspectSource =
   | { readonly kind: 'problem'; readonly nums: number[]; readonly target: number; readonly seed: number; readonly settings: RecordSettings }
-  | { readonly kind: 'record'; readonly file: string; readonly index: number; readonly window: number };
+  /** `window`: the one given to judge its sequences by (`--window`), if any. */
+  | { readonly kind: 'record'; readonly file: string; readonly index: number; readonly window: number | undefined };
 
 /**
  * The window a record's sequences are judged against: the search's own (judgedWindow: one
@@ -26,7 +27,28 @@ export type InspectSource =
  * it), or the one given for a stored record (`--window`, 0: none, as verify takes it).
  */
 export function judgedWindowOf(source: InspectSource): number {
-  return source.kind === 'record' ? source.window : judgedWindow(source.settings.window);
+  return source.kind === 'record' ? (source.window ?? DEFAULT_WINDOW) : judgedWindow(source.settings.window);
+}
+
+/** A stored problem record has no sequences: a window given to judge them by would change nothing. */
+export function checkWindowUsed(source: InspectSource, record: Record<string, unknown>): void {
+  if (source.kind === 'record' && source.window !== undefined && isProblemRecord(record)) {
+    throw new UsageError('--window judges a search\'s sequences, and a problem record has none: --window would change nothing; leave it out');
+  }
+}
+
+/** Whether a record to show is a problem record: no search of its own (inspect shows its solution). */
+export function isProblemRecord(record: Record<string, unknown>): boolean {
+  return record.search_path === undefined && !hasTraceDict(record);
+}
+
+/**
+ * A stored record's JSON on one line: a pretty-printed array element loses its line breaks and
+ * indentation (JSON text holds a line break only as white space between tokens), as Python's
+ * `json.dumps` writes it; everything else as stored.
+ */
+function oneLineJson(text: string): string {
+  return text.includes('\n') ? text.replace(/([[{])\s*\n\s*/g, '$1').replace(/\s*\n\s*([\]}])/g, '$1').replace(/,\s*\n\s*/g, ', ').replace(/\s*\n\s*/g, ' ') : text;
 }
 
 /** A record to show: its fields, and its JSON as written (the stored line, or what `search` writes). */
@@ -59,7 +81,7 @@ export async function loadRecord(source: InspectSource): Promise<LoadedRecord> {
         // refused, not shown as something else; other oddities (a search_type) are shown as before.
         const unwalkable = (hasTraceDict(rec) || (rec.search_path !== undefined && typeof rec.search_path !== 'string')) && c.kind === undefined;
         if (unwalkable) throw new InputError(source.file, line, `${c.reason}; verify names what is wrong`);
-        return { record: rec, json: text ?? pyJson(value as PyJson), line };
+        return { record: rec, json: text === undefined ? pyJson(value as PyJson) : oneLineJson(text), line };
       }
     }
     throw new InputError(source.file, undefined, `has ${k} records; index ${source.index} is out of range (the first is 0)`);
@@ -103,6 +125,7 @@ export async function inspect(source: InspectSource, view: { json: boolean; full
   // Standard output sent onto the file read (`inspect --record r.jsonl:0 >> r.jsonl`) would damage it.
   if (source.kind === 'record') checkOutputs([{ option: '--record', path: source.file }], [{ option: 'standard output', path: STDIO }]);
   const { record, json } = await loadRecord(source);
+  checkWindowUsed(source, record);
   // The record itself, as stored or as search writes it (its floats too: `16.0`, not `16`).
   if (view.json) return json + '\n';
   return describeRecord(record, view.full, countTextTokens, recordFaults(source, record), judgedWindowOf(source));

@@ -1,11 +1,10 @@
-import { judgedWindowOf, loadRecord, recordFaults, type InspectSource } from '../pipeline/inspect-job.js';
+import { isProblemRecord, judgedWindowOf, loadRecord, recordFaults, type InspectSource } from '../pipeline/inspect-job.js';
 import { InputError, oneLine } from '../io/errors.js';
-import { hasTraceDict } from '../records/kind.js';
 import { checkOutputs } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { solutionExpression } from '../serializers/expression.js';
-import { fieldWarnings, finalOperations, minMedianMax, recordFigures, searchFacts, unverified } from '../serializers/record-view.js';
-import { countTextTokens } from '../tokens/llama.js';
+import { fieldWarnings, finalOperations, minMedianMax, overWindow, recordFigures, searchFacts, unverified } from '../serializers/record-view.js';
+import { countTextTokens, textTokensOf } from '../tokens/llama.js';
 import { escapeHtml as esc, jsonForScript, writePage } from './page-text.js';
 import { allLanes, recordLanes, type LaneItem, type NodeBox, type ThreadLane } from './thread-lanes.js';
 
@@ -82,7 +81,7 @@ const SCRIPT = `
     close.addEventListener('click', (e) => { e.stopPropagation(); panel.hidden = true; });
     const h = document.createElement('h2');
     h.textContent = 'Thread ' + name + ' (from node #' + t.startNode + ')';
-    const total = t.sequences.reduce((s, q) => s + q.tokens - 2, 0);
+    const total = t.textTokens;
     const sum = document.createElement('p');
     sum.className = 'thread-summary';
     sum.textContent = t.sequences.length + ' sequence' + (t.sequences.length === 1 ? '' : 's') + ', ' + fmt(total) + ' text tokens in all; ' + (t.solved ? 'solved' : 'no solution');
@@ -128,9 +127,9 @@ function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions =
   const figures = recordFigures(record, countTextTokens);
   const lengths = lanes.flatMap((l) => l.sequences.map((q) => q.tokens));
   const m = minMedianMax(lengths);
-  const over = window > 0 ? lengths.filter((t) => t > window).length : 0;
+  const over = overWindow(lengths, window);
   const { searchType, settings: params } = searchFacts(record);
-  const data = Object.fromEntries(lanes.map((l) => [l.name, { startNode: l.startNode, solved: l.solved, sequences: l.sequences }]));
+  const data = Object.fromEntries(lanes.map((l) => [l.name, { startNode: l.startNode, solved: l.solved, sequences: l.sequences, textTokens: laneTextTokens(l) }]));
   const title = `${nums.join(', ')} → ${String(target)}`;
   const n = (x: number) => x.toLocaleString('en-US');
   return `<!doctype html>
@@ -163,9 +162,13 @@ ${warnings.map((w) => `<p class="warning">warning: ${esc(w)}</p>`).join('\n')}
 
 const plural = (k: number, word: string) => `${k.toLocaleString('en-US')} ${word}${k === 1 ? '' : 's'}`;
 
+/** A thread's text tokens, as the header counts them (each sequence's <s> and </s> left out), so the lanes add up to it. */
+function laneTextTokens(lane: ThreadLane): number {
+  return lane.sequences.reduce((s, q) => s + textTokensOf(q.tokens), 0);
+}
+
 function laneHtml(lane: ThreadLane, onPath: ReadonlySet<string>): string {
-  // Text tokens, as the header counts them (each sequence's <s> and </s> left out), so the lanes add up to it.
-  const seqTokens = lane.sequences.reduce((s, q) => s + q.tokens - 2, 0);
+  const seqTokens = laneTextTokens(lane);
   const highlighted = lane.level > 0 && lane.solved && onPath.has(lane.startNode);
   // Three colours below the root, in turn: a thread never has its parent's.
   const cls = `lane level-${lane.level === 0 ? 0 : ((lane.level - 1) % 3) + 1}${highlighted ? ' on-path' : ''}`;
@@ -200,7 +203,7 @@ export async function writeInspectPage(source: InspectSource, out: string): Prom
   checkOutputs(source.kind === 'record' ? [{ option: '--record', path: source.file }] : [], [{ option: '--html', path: out }]);
   const { record, line } = await loadRecord(source);
   // A problem record's search is yet to be made: the text view shows its solution.
-  if (source.kind === 'record' && record.search_path === undefined && !hasTraceDict(record)) {
+  if (source.kind === 'record' && isProblemRecord(record)) {
     throw new InputError(source.file, line, 'a problem record holds no search to draw: inspect it without --html to see its solution, or draw its search with --nums and --target');
   }
   // The text view's warnings: the record's first fault as verify finds it, and its figure and token fields against its text.

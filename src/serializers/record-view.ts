@@ -237,11 +237,6 @@ export function searchFacts(record: Readonly<Record<string, unknown>>): { readon
 }
 
 /**
- * A readable summary of a record: problem, outcome, the solution, the thread tree's figures
- * (recounted from the text with `textTokens`) and the tree itself. `traceFaults`: what checking the
- * record found (the outcome shown is what its text says; a warning says it does not hold).
- */
-/**
  * What a record's own figure and token fields get wrong against its text, one line each
  * (`figures`: recordFigures of the record); the text view and the page both say it.
  */
@@ -254,15 +249,23 @@ export function fieldWarnings(record: Record<string, unknown>, figures: ThreadFi
   return out;
 }
 
-/** `; N over the W-token window` for sequence lengths (with <s> and </s>) over `window`; nothing for none, or no window (0). */
+/** How many sequence lengths (with <s> and </s>) are over `window`; none when there is no window (0). */
+export function overWindow(lengths: readonly number[], window: number): number {
+  return window > 0 ? lengths.filter((t) => t > window).length : 0;
+}
+
+/** `; N over the W-token window` (overWindow), or nothing for none. */
 export function overWindowNote(lengths: readonly number[], window: number): string {
-  const over = window > 0 ? lengths.filter((t) => t > window).length : 0;
+  const over = overWindow(lengths, window);
   return over > 0 ? `; ${int(over)} over the ${int(window)}-token window` : '';
 }
 
 /**
- * The text view of a record; `window` (0: none) is the one its sequences are judged against:
- * the search's own, or the one given for a stored record, as stats and verify take one.
+ * A readable summary of a record: problem, outcome, the solution, the thread tree's figures
+ * (recounted from the text with `textTokens`) and the tree itself. `traceFaults`: what checking the
+ * record found (the outcome shown is what its text says; a warning says it does not hold).
+ * `window` (0: none) is the one its sequences are judged against: the search's own, or the one
+ * given for a stored record, as stats and verify take one.
  */
 export function describeRecord(record: Record<string, unknown>, full: boolean, textTokens: (text: string) => number, traceFaults: readonly string[] = [], window = 0): string {
   const nums = record.nums as number[];

@@ -47,6 +47,11 @@ export function sequenceLength(textTokens: number): number {
   return textTokens + 2;
 }
 
+/** The inverse: a text's tokens from its sequence's. */
+export function textTokensOf(sequenceTokens: number): number {
+  return sequenceTokens - 2;
+}
+
 /**
  * The reference generator encodes `bos + text + eos` with a Hugging Face Llama tokenizer that
  * adds its own BOS as well, so its sequence length is the text plus three special tokens.

@@ -2,7 +2,7 @@ import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, rm
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { isCard } from './card.js';
-import { isManifestHead } from './manifest.js';
+import { isOwnManifest } from './manifest.js';
 import { NOT_REGULAR, syncDir, systemError } from './files.js';
 import { CARD, everyConfig, isPartName, LOCK, MANIFEST, PARTIAL, TOP_FILES } from './plan.js';
 
@@ -49,27 +49,30 @@ function head(path: string): string {
 
 const TOP = new Set<string>(TOP_FILES.flatMap((n) => [n, n + PARTIAL]));
 
-/** The top files another program may have written under the same name, and what tells this tool's apart. */
-const OWN_HEAD: ReadonlyMap<string, { readonly test: (head: string) => boolean; readonly not: string }> = new Map([
-  [CARD, { test: isCard, not: 'which is not a countdown-traces card' }],
-  [MANIFEST, { test: isManifestHead, not: 'which is not a countdown-traces manifest' }],
+/**
+ * The top files another program may have written under the same name, and what tells them
+ * apart: a README.md that is no card (by its first bytes); a manifest.json of valid JSON that is
+ * none of this tool's, by the rule its readers take (one that is no JSON is a damaged one of
+ * the tool's, and said to be so where it is read). Other top files are the tool's by name.
+ */
+const FOREIGN: ReadonlyMap<string, { readonly is: (path: string) => boolean; readonly not: string }> = new Map([
+  [CARD, { is: (path: string) => !isCard(head(path)), not: 'which is not a countdown-traces card' }],
+  [MANIFEST, { is: foreignManifest, not: 'which is not a countdown-traces manifest' }],
 ]);
 
-/**
- * Whether a top file (a regular file) is another program's: a README.md that is no card, a
- * manifest.json of valid JSON that is none of this tool's (one that is no JSON is a damaged
- * one of the tool's, and said to be so where it is read).
- */
-function isForeign(dir: string, name: string): boolean {
-  const own = OWN_HEAD.get(name);
-  if (own === undefined || own.test(head(join(dir, name)))) return false;
-  if (name !== MANIFEST) return true;
+function foreignManifest(path: string): boolean {
+  let m: unknown;
   try {
-    JSON.parse(readFileSync(join(dir, name), 'utf8'));
-    return true;
+    m = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return false;
   }
+  return !isOwnManifest(m);
+}
+
+/** Whether a top file (a regular file) is another program's (FOREIGN). */
+function isForeign(dir: string, name: string): boolean {
+  return FOREIGN.get(name)?.is(join(dir, name)) ?? false;
 }
 
 export function scanFolder(dir: string): FolderContents {
@@ -113,7 +116,7 @@ export function scanFolder(dir: string): FolderContents {
 export function refuseUsersAtRunPaths(dir: string, c: FolderContents): void {
   const name = c.taken.find((n) => c.unknown.includes(n));
   if (name === undefined) return;
-  let what = OWN_HEAD.get(name)?.not ?? 'not a file of this tool';
+  let what = FOREIGN.get(name)?.not ?? 'not a file of this tool';
   try {
     const st = lstatSync(join(dir, name));
     if (st.isSymbolicLink()) what = 'a link';

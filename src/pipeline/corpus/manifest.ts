@@ -175,9 +175,11 @@ export function corpusManifest(dir: string): AnyManifest | undefined {
   return bytes === undefined ? undefined : parseManifest(bytes.toString('utf8'), path);
 }
 
-/** Whether a file's first bytes are a manifest of this tool's (its format comes first): another program's manifest.json is not the tool's to replace. */
-export function isManifestHead(head: string): boolean {
-  return new RegExp(`^\\{\\s*"format":\\s*"${FORMAT_NAME}`).test(head);
+/** Whether parsed JSON is a manifest of this tool's, by its `format`: one that is not is another program's, not the tool's to replace or read. */
+export function isOwnManifest(m: unknown): m is { readonly format: string } {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+  const format = (m as { format?: unknown }).format;
+  return typeof format === 'string' && format.startsWith(FORMAT_NAME);
 }
 
 /**
@@ -194,9 +196,8 @@ export function parseManifest(text: string, path: string): AnyManifest | undefin
     throw new UsageError(`${path}: not valid JSON (${(err as Error).message}); the corpus folder's manifest is damaged`);
   }
   // Valid JSON that is not an object, or whose format is not this tool's, is another program's.
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return undefined;
-  const format = (m as { format?: unknown }).format;
-  if (typeof format !== 'string' || !format.startsWith(FORMAT_NAME)) return undefined;
+  if (!isOwnManifest(m)) return undefined;
+  const format = m.format;
   // A later format may say what this version cannot read (as an earlier one may): named, not read by guess.
   const version = Number(format.slice(FORMAT_NAME.length + 1));
   if (version > MANIFEST_VERSION) throw new UsageError(`${path}: manifest format "${format}" is from a newer countdown-traces than this one (which reads up to "${MANIFEST_FORMAT}"); update countdown-traces`);

@@ -211,21 +211,28 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   // Once merge writes, a failure removes what it wrote (a finished split looks like a corpus),
   // and only that (a non-forced merge may share --out with files of the user's); where that
   // fails too, the lock stays, so stats and report refuse the folder.
-  let writing = false;
+  let stage: 'checking' | 'clearing' | 'writing' | 'complete' = 'checking';
   let keepLock = false;
   // A merge is quick to repeat: a signal ends it at once, and what it wrote goes with its lock,
   // as on a failure (a left part file made the next merge say the folder held another run's).
+  // A folder --force was clearing keeps the lock (stats and report refuse it); a corpus
+  // complete when the signal came stays.
   const onSignal = (signal: NodeJS.Signals) => {
-    let cleaned = true;
-    if (writing) {
+    let left: string;
+    if (stage === 'clearing') {
+      left = `${dir} was being cleared by --force: merge again with --force`;
+    } else if (stage === 'complete') {
+      release();
+      left = `${dir} was complete`;
+    } else {
       try {
-        removeOursNow(dir);
+        if (stage === 'writing') removeOursNow(dir);
+        release();
+        left = `nothing of it is left in ${dir}: merge again`;
       } catch {
-        cleaned = false;
+        left = `what it wrote in ${dir} could not be removed: merge again with --force`;
       }
     }
-    if (cleaned) release();
-    const left = cleaned ? `nothing of it is left in ${dir}: merge again` : `${dir} is incomplete (no ${MANIFEST}): merge again with --force`;
     process.stderr.write(`countdown-traces: merge stopped by ${signal}; ${left}\n`);
     process.exit(signalExitCode(signal));
   };
@@ -242,6 +249,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     }
     if (!job.force) refuseUsersAtRunPaths(dir, scanFolder(dir));
     if (job.force) {
+      stage = 'clearing';
       await clearFolder(dir);
     } else if (await exists(join(dir, MANIFEST))) {
       throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
@@ -250,7 +258,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     } else {
       refuseLeftovers(dir, streams);
     }
-    writing = true;
+    stage = 'writing';
     const maxBytes = first.options.max_file_size;
     const progress = new Progress(job.quiet, process.stderr, 'merge');
     const data: ManifestFile[] = [];
@@ -291,6 +299,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
 
     const v = { tool: first.tool, runtime: first.runtime, dependencies: first.dependencies };
     const files = await writeCorpusEnd(dir, v, first.options, data, renderStats(tallies, solvers, window));
+    stage = 'complete';
     await syncDir(dir);
     // The whole corpus's, which no shard could say of itself.
     for (const w of unsolvedWarnings(tallies, (s) => Number(first.options.search[s]?.window ?? 0))) progress.always(`countdown-traces: warning: ${w}`);
@@ -301,7 +310,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     }
     return { files, seconds };
   } catch (err) {
-    if (writing) {
+    if (stage === 'writing' || stage === 'complete') {
       try {
         await removeOurs(dir);
       } catch {
