@@ -427,9 +427,15 @@ describe('every fault is one line and exit 2', () => {
     writeFileSync(p(data), text(data).split('\n').slice(0, 3).join('\n') + '\n');
     const r = run(['stats', 'own']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/own\/apr\/train-00000-of-00001\.jsonl: holds [\d,]+ bytes, the manifest [\d,]+: changed since the corpus was made/);
+    expect(r.stderr).toMatch(/own\/apr\/train-00000-of-00001\.jsonl: holds [\d,]+ bytes, the manifest [\d,]+: the corpus changed since it was made/);
     const page = run(['report', 'own', '--out', 'own.html']).stderr;
-    expect(page).toMatch(/bytes, the manifest [\d,]+: changed since/);
+    expect(page).toMatch(/bytes, the manifest [\d,]+: the corpus changed since/);
+    // A digit changed in place keeps the size: its SHA-256 names it (the figures changed without a word).
+    const problems = 'own/problems/train-00000-of-00001.jsonl';
+    const before = text(problems);
+    const target = /"target": (\d)/.exec(before)!;
+    writeFileSync(p(problems), before.replace(target[0], `"target": ${(Number(target[1]) + 1) % 10}`));
+    expect(run(['stats', 'own']).stderr).toMatch(/own\/problems\/train-00000-of-00001\.jsonl: changed since the manifest was written: its bytes no longer have the SHA-256 recorded there: the corpus changed since it was made/);
     // Counted as verify counts them: records, and sequence lines apart.
     expect(page).toMatch(/wrote own\.html: \d+ records and \d+ sequence lines, \d+ charts/);
     // So does the page's data for scripts (its `records` counted sequence lines too).

@@ -7,7 +7,7 @@ import type { Conditioning } from '../serializers/conditioning.js';
 import { CONDITIONING_MODES } from './settings.js';
 import { UsageError } from '../io/errors.js';
 import { checkNotInside, checkOutputs, fileKey, sameFile, type NamedPath } from './paths.js';
-import { corpusData, corpusManifest, ownWindow, type AnyManifest } from './corpus/manifest.js';
+import { corpusData, corpusManifest, ownWindow, type AnyManifest, type ManifestFile } from './corpus/manifest.js';
 
 /**
  * What one input of stats, report or verify stands for, read once: a file; a corpus folder
@@ -24,8 +24,8 @@ export type Input =
       readonly reads: readonly string[];
       readonly window: number;
       readonly manifest: AnyManifest;
-      /** Each data file's size as the manifest records it: one changed since is named. */
-      readonly listedBytes: ReadonlyMap<string, number>;
+      /** Each data file's manifest entry (its size and SHA-256): one changed since is named. */
+      readonly listed: ReadonlyMap<string, ManifestFile>;
       /** The conditioning prefix each search kind's sequences begin with (records carry none). */
       readonly conditions: Partial<Record<SearchKind, Conditioning>>;
     }
@@ -44,8 +44,16 @@ export function readInput(path: string, window: number | undefined): Input {
   }
   const listed = corpusData(path, manifest);
   const files = listed.map((f) => f.path);
-  const listedBytes = new Map(listed.map((f) => [f.path, f.bytes]));
-  return { kind: 'corpus', path, files, reads: [join(path, MANIFEST), ...files], window: window ?? ownWindow(manifest), manifest, listedBytes, conditions: conditionsOf(manifest) };
+  return {
+    kind: 'corpus',
+    path,
+    files,
+    reads: [join(path, MANIFEST), ...files],
+    window: window ?? ownWindow(manifest),
+    manifest,
+    listed: new Map(listed.map((f) => [f.path, f.entry])),
+    conditions: conditionsOf(manifest),
+  };
 }
 
 /** Each solver's `condition` in a manifest's options (`search.<solver>.condition`), where it is a mode. */

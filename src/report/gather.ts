@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { oneLine, UsageError } from '../io/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
 import type { Input } from '../pipeline/inputs.js';
-import { sizeProblem } from '../pipeline/corpus/integrity.js';
+import { checkFile, covered } from '../pipeline/corpus/integrity.js';
+import { NOT_REGULAR } from '../pipeline/corpus/files.js';
 import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 
 /** One line for the terminal: `file:line: message`. */
@@ -26,8 +26,8 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     stats.note(issue, undefined);
     warn(formatIssue(issue));
   }
-  // A corpus's files as its manifest lists them: one changed since (cut short, say) is named.
-  const listed = input.kind === 'corpus' ? input.listedBytes : undefined;
+  // A corpus's files as its manifest lists them: one changed since (cut short, a byte changed) is named.
+  const listed = input.kind === 'corpus' ? input.listed : undefined;
   for (const file of files) {
     const summary: FileSummary = { path: file, lines: 0, skipped: 0, byKind: {} };
     stats.files.push(summary);
@@ -38,10 +38,12 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
       }
       if (stats.note(issue, summary)) warn(formatIssue(issue));
     };
-    const bytes = listed?.get(file);
-    const size = bytes === undefined ? undefined : sizeOf(file);
-    if (size !== undefined && size !== bytes) {
-      onIssue({ file, message: `${sizeProblem(size, bytes!, 'the manifest')}: changed since the corpus was made, its figures are of what it holds now (verify checks every file)` });
+    const entry = listed?.get(file);
+    // Its bytes against their SHA-256, as verify checks them (a digit changed in place kept the
+    // size, and the figures changed without a word); a missing file or a pipe is refused below.
+    const problem = entry === undefined ? undefined : await checkFile(file, covered(entry), 'the manifest');
+    if (problem !== undefined && problem !== 'is missing' && problem !== NOT_REGULAR) {
+      onIssue({ file, message: `${problem}: the corpus changed since it was made, its figures are of what it holds now (verify names every such file)` });
     }
     // Every file must open, a folder's too: its records left out would make short figures look whole.
     for await (const { value, line } of readRecordsTolerant(file, onIssue)) {
@@ -56,15 +58,6 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     if (summary.skipped > ISSUES_KEPT_PER_FILE) warn(`${file}: ${summary.skipped} lines skipped in all`);
   }
   return stats;
-}
-
-/** A file's size; undefined when it cannot be read (its reader says why). */
-function sizeOf(file: string): number | undefined {
-  try {
-    return statSync(file).size;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Names for the corpora: the given labels, else the shortest distinct tails of their paths. */

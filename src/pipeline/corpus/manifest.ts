@@ -286,7 +286,7 @@ export function loadedUnlisted(dir: string, streams: ReadonlyArray<Pick<FilePlan
   return out;
 }
 
-/** The data files of a corpus folder, in the manifest's order (problems, records, sequences), each with the size the manifest records. */
-export function corpusData(dir: string, manifest: AnyManifest): Array<{ readonly path: string; readonly bytes: number }> {
-  return manifest.files.filter(isDataFile).map((f) => ({ path: join(dir, f.name), bytes: f.bytes }));
+/** The data files of a corpus folder, in the manifest's order (problems, records, sequences), each with its manifest entry. */
+export function corpusData(dir: string, manifest: AnyManifest): Array<{ readonly path: string; readonly entry: ManifestFile }> {
+  return manifest.files.filter(isDataFile).map((entry) => ({ path: join(dir, entry.name), entry }));
 }
