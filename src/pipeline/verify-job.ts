@@ -4,8 +4,7 @@ import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, 
 import { failedOutputFault, hasTraceDict, isNumberList, isSearchRecord, withoutNullCells } from '../records/kind.js';
 import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js';
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
-import { checkFile, covered } from './corpus/integrity.js';
-import { NOT_REGULAR } from './corpus/files.js';
+import { checkFile, covered, unreadable } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST } from './corpus/plan.js';
 import { UsageError } from '../io/errors.js';
@@ -228,7 +227,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         job.report(`${path}: ${problem}`);
       }
       // Neither a missing file nor a pipe in a data file's place is read (a pipe would block for ever).
-      if (isDataFile(f) && problem !== 'is missing' && problem !== NOT_REGULAR) files.push({ file: path, changed: problem !== undefined });
+      if (isDataFile(f) && !unreadable(problem)) files.push({ file: path, changed: problem !== undefined });
     }
     for (const name of unlistedFiles(input.path, input.manifest)) {
       sum.changedFiles++;

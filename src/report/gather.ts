@@ -2,8 +2,7 @@ import { basename, resolve } from 'node:path';
 import { oneLine, UsageError } from '../io/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
 import type { Input } from '../pipeline/inputs.js';
-import { checkFile, covered } from '../pipeline/corpus/integrity.js';
-import { NOT_REGULAR } from '../pipeline/corpus/files.js';
+import { checkFile, covered, unreadable } from '../pipeline/corpus/integrity.js';
 import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 
 /** One line for the terminal: `file:line: message`. */
@@ -42,7 +41,7 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     // Its bytes against their SHA-256, as verify checks them (a digit changed in place kept the
     // size, and the figures changed without a word); a missing file or a pipe is refused below.
     const problem = entry === undefined ? undefined : await checkFile(file, covered(entry), 'the manifest');
-    if (problem !== undefined && problem !== 'is missing' && problem !== NOT_REGULAR) {
+    if (problem !== undefined && !unreadable(problem)) {
       onIssue({ file, message: `${problem}: the corpus changed since it was made, its figures are of what it holds now (verify names every such file)` });
     }
     // Every file must open, a folder's too: its records left out would make short figures look whole.

@@ -116,6 +116,11 @@ export async function checkFile(path: string, want: Covered, by: string): Promis
   }
 }
 
+/** Whether a file checkFile found fault with cannot be read at all: missing, or a pipe or device in its place (it would block). */
+export function unreadable(problem: string | undefined): boolean {
+  return problem === 'is missing' || problem === NOT_REGULAR;
+}
+
 /** Resuming meets a file that is not as the checkpoint left it: one line naming it. */
 export function resumeRefused(path: string, problem: string): UsageError {
   return new UsageError(`cannot resume: ${path} ${problem}; start over with --force`);
