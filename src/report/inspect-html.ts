@@ -109,13 +109,20 @@ const SCRIPT = `
 export interface InspectPageOptions {
   /** Sequences over it are marked (0: none). */
   readonly window?: number;
-  /** What is wrong with the record, as the text view's `warning` lines say it. */
-  readonly warnings?: readonly string[];
+  /** What verify finds in the record (a stored one), its first said as the text view's `warning` line says it. */
+  readonly faults?: readonly string[];
 }
 
-function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions = {}): string {
+/** The page, and what it says besides (its warnings, its thread count) for the terminal. */
+interface InspectPage {
+  readonly html: string;
+  readonly warnings: readonly string[];
+  readonly threads: number;
+}
+
+function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions = {}): InspectPage {
   const window = opts.window ?? DEFAULT_WINDOW;
-  const warnings = opts.warnings ?? [];
+  const faults = opts.faults ?? [];
   const root = recordLanes(record);
   const lanes = allLanes(root);
   const onPath = new Set(root.solved ? root.path : []);
@@ -125,6 +132,8 @@ function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions =
   const steps = root.solved ? finalOperations(last) : undefined;
   const expr = steps ? solutionExpression(nums, steps) : undefined;
   const figures = recordFigures(record, countTextTokens);
+  // The text view's warnings: the record's first fault as verify finds it, and its figure and token fields against its text.
+  const warnings = [...(faults.length > 0 ? [oneLine(unverified(faults))] : []), ...fieldWarnings(record, figures, countTextTokens)];
   const lengths = lanes.flatMap((l) => l.sequences.map((q) => q.tokens));
   const m = minMedianMax(lengths);
   const over = overWindow(lengths, window);
@@ -132,7 +141,7 @@ function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions =
   const data = Object.fromEntries(lanes.map((l) => [l.name, { startNode: l.startNode, solved: l.solved, sequences: l.sequences, textTokens: laneTextTokens(l) }]));
   const title = `${nums.join(', ')} → ${String(target)}`;
   const n = (x: number) => x.toLocaleString('en-US');
-  return `<!doctype html>
+  const html = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -158,6 +167,7 @@ ${warnings.map((w) => `<p class="warning">warning: ${esc(w)}</p>`).join('\n')}
 </body>
 </html>
 `;
+  return { html, warnings, threads: lanes.length };
 }
 
 const plural = (k: number, word: string) => `${k.toLocaleString('en-US')} ${word}${k === 1 ? '' : 's'}`;
@@ -206,10 +216,8 @@ export async function writeInspectPage(source: InspectSource, out: string): Prom
   if (source.kind === 'record' && isProblemRecord(record)) {
     throw new InputError(source.file, line, 'a problem record holds no search to draw: inspect it without --html to see its solution, or draw its search with --nums and --target');
   }
-  // The text view's warnings: the record's first fault as verify finds it, and its figure and token fields against its text.
-  const faults = recordFaults(source, record);
-  const warnings = [...(faults.length > 0 ? [oneLine(unverified(faults))] : []), ...fieldWarnings(record, recordFigures(record, countTextTokens), countTextTokens)];
-  writePage(out, inspectPage(record, { window: judgedWindowOf(source), warnings }));
-  if (out !== '-') process.stderr.write(`wrote ${out}: ${plural(allLanes(recordLanes(record)).length, 'thread')}\n`);
-  for (const w of warnings) process.stderr.write(`countdown-traces: warning: ${w}\n`);
+  const page = inspectPage(record, { window: judgedWindowOf(source), faults: recordFaults(source, record) });
+  writePage(out, page.html);
+  if (out !== '-') process.stderr.write(`wrote ${out}: ${plural(page.threads, 'thread')}\n`);
+  for (const w of page.warnings) process.stderr.write(`countdown-traces: warning: ${w}\n`);
 }
