@@ -531,6 +531,11 @@ describe('every fault is one line and exit 2', () => {
     expect(run(['search', 'apr', '--problems', 'tiny-window.jsonl', '--out', 'tiny-window-apr.jsonl']).stderr).not.toMatch(/none solved/);
     // Every problem left out is nothing solved too.
     expect(run(['search', 'sosp', '--problems', 'tiny-window.jsonl', '--window', '300', '--fit', 'drop', '--out', 'tiny-window-apr.jsonl']).stderr).toMatch(/: 0 solved .*, 20 dropped; none solved within --window 300/);
+    // How often --fit resample searched again is said too, as the README says (it said nothing).
+    const again = /, (\d+) searched again \(--fit resample\)/;
+    const resampled = run(['search', 'sosp', '--problems', 'tiny-window.jsonl', '--window', '1200', '--fit', 'resample', '--out', 'tiny-window-apr.jsonl']).stderr;
+    expect(Number(again.exec(resampled)?.[1])).toBeGreaterThan(0);
+    expect(run(['search', 'sosp', '--problems', 'tiny-window.jsonl', '--window', '1200', '--out', 'tiny-window-apr.jsonl']).stderr).not.toMatch(again);
     for (const n of ['tiny-window.jsonl', 'tiny-window-apr.jsonl']) rmSync(p(n));
   });
 

@@ -42,6 +42,8 @@ export interface MadeSearch {
   readonly outOfBudget: boolean;
   /** `fit: drop` and the search did not fit: the record is not to be written. */
   readonly dropped: boolean;
+  /** `fit: resample`: the record's search was made again (a search before it did not fit). */
+  readonly resampled: boolean;
 }
 
 /**
@@ -114,6 +116,7 @@ export class RecordMaker {
       overflows,
       outOfBudget: outcome.outOfBudget,
       dropped: o.shape === 'sequence' && o.fit === 'drop' && outcome.outOfBudget,
+      resampled: outcome.attempts > 1,
     };
   }
 
@@ -135,7 +138,7 @@ export class RecordMaker {
 
 /** A record `fit: drop` leaves out before its search made a trace: nothing to write. */
 function droppedRecord(problem: Problem, counted: boolean): MadeSearch {
-  return { json: new Uint8Array(0), solved: false, startSize: problem.startSize, beam: 0, children: 0, figures: undefined, sequenceCount: 0, sequences: [], counted, overflows: 0, outOfBudget: true, dropped: true };
+  return { json: new Uint8Array(0), solved: false, startSize: problem.startSize, beam: 0, children: 0, figures: undefined, sequenceCount: 0, sequences: [], counted, overflows: 0, outOfBudget: true, dropped: true, resampled: false };
 }
 
 /** One record, made by a maker of its own: its bytes stay valid (tests, one-off records). */

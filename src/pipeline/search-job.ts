@@ -29,6 +29,8 @@ export interface SearchSummary {
   overflows: number | undefined;
   outOfBudget: number;
   dropped: number;
+  /** Records whose search was made again under `--fit resample`. */
+  resampled: number;
   /** Records searched (written or dropped) and solved, by start size. */
   readonly bySize: Map<number, { searched: number; solved: number }>;
 }
@@ -81,13 +83,14 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
   }
   const bare = job.sequencesOut ? formatOf(job.sequencesOut).array : false;
   const maker = new RecordMaker();
-  const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: undefined, outOfBudget: 0, dropped: 0, bySize: new Map() };
+  const sum: SearchSummary = { records: 0, solved: 0, sequences: 0, overflows: undefined, outOfBudget: 0, dropped: 0, resampled: 0, bySize: new Map() };
   try {
     let index = 0;
     for await (const batch of readProblemBatches(job.problems)) {
       for (const { problem, record, line } of batch) {
         const made = makeSearchOrExplain(maker, problem, record, rngFor(index), settings, job.problems, line);
         if (made.outOfBudget) sum.outOfBudget++;
+        if (made.resampled) sum.resampled++;
         let size = sum.bySize.get(problem.startSize);
         if (!size) sum.bySize.set(problem.startSize, (size = { searched: 0, solved: 0 }));
         size.searched++;
@@ -131,6 +134,7 @@ export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
     `wrote ${sum.records} ${job.settings.options.solver} records to ${job.out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
     `${over}, ${sum.outOfBudget} stopped by the window` +
     (sum.dropped ? `, ${sum.dropped} dropped` : '') +
+    (sum.resampled ? `, ${sum.resampled} searched again (--fit resample)` : '') +
     // A window that leaves nothing solved, written or dropped, makes no training data (windows far below 1,024 can).
     (unsolved ? `; ${unsolved}` : '')
   );
