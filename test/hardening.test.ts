@@ -488,7 +488,7 @@ describe('every fault is one line and exit 2', () => {
     const tight = ['search', 'sosp', '--problems', 'six.jsonl', '--window', '700', '--min-beam', '20', '--max-beam', '20'];
     const r = run([...tight, '--fit', 'drop', '--out', 'six-drop.jsonl']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/wrote 0 sosp records .* 6 dropped/);
+    expect(r.stderr).toMatch(/wrote 0 sosp records .* 6 stopped by the window, 6 of them dropped/);
     for (const fit of ['stop', 'resample']) {
       expectRefused(run([...tight, '--fit', fit, '--out', `six-${fit}.jsonl`]), /six\.jsonl:1: --window 700 cannot hold the first expansion of this problem's search; raise --window, lower --min-beam and --max-beam or use --fit drop to leave such problems out$/);
       expect(existsSync(p(`six-${fit}.jsonl`))).toBe(false);
@@ -530,7 +530,7 @@ describe('every fault is one line and exit 2', () => {
     expect(r.stderr).toMatch(/: 0 solved \(0\.0%\).*; none solved within --window 300: it may be too small for these problems \(compare --window 0\)$/m);
     expect(run(['search', 'apr', '--problems', 'tiny-window.jsonl', '--out', 'tiny-window-apr.jsonl']).stderr).not.toMatch(/none solved/);
     // Every problem left out is nothing solved too.
-    expect(run(['search', 'sosp', '--problems', 'tiny-window.jsonl', '--window', '300', '--fit', 'drop', '--out', 'tiny-window-apr.jsonl']).stderr).toMatch(/: 0 solved .*, 20 dropped; none solved within --window 300/);
+    expect(run(['search', 'sosp', '--problems', 'tiny-window.jsonl', '--window', '300', '--fit', 'drop', '--out', 'tiny-window-apr.jsonl']).stderr).toMatch(/: 0 solved .*, 20 stopped by the window, 20 of them dropped; none solved within --window 300/);
     // How often --fit resample searched again is said too, as the README says (it said nothing).
     const again = /, (\d+) searched again \(--fit resample\)/;
     const resampled = run(['search', 'sosp', '--problems', 'tiny-window.jsonl', '--window', '1200', '--fit', 'resample', '--out', 'tiny-window-apr.jsonl']).stderr;

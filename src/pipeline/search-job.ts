@@ -133,7 +133,8 @@ export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
   return (
     `wrote ${sum.records} ${job.settings.options.solver} records to ${job.out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
     `${over}, ${sum.outOfBudget} stopped by the window` +
-    (sum.dropped ? `, ${sum.dropped} dropped` : '') +
+    // Dropped records are among those the window stopped: `3 stopped by the window, 2 of them dropped`.
+    (sum.dropped ? `, ${sum.dropped} of them dropped` : '') +
     (sum.resampled ? `, ${sum.resampled} searched again (--fit resample)` : '') +
     // A window that leaves nothing solved, written or dropped, makes no training data (windows far below 1,024 can).
     (unsolved ? `; ${unsolved}` : '')
