@@ -207,7 +207,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
   const dir = job.out;
   prepareFolder(dir);
   checkConfigFolders(dir);
-  const release = acquireLock(dir);
+  let release: (() => void) | undefined;
   // Once merge writes, a failure removes what it wrote (a finished split looks like a corpus),
   // and only that (a non-forced merge may share --out with files of the user's); where that
   // fails too, the lock stays, so stats and report refuse the folder.
@@ -222,12 +222,12 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     if (stage === 'clearing') {
       left = `${dir} was being cleared by --force: merge again with --force`;
     } else if (stage === 'complete') {
-      release();
+      release?.();
       left = `${dir} was complete`;
     } else {
       try {
         if (stage === 'writing') removeOursNow(dir);
-        release();
+        release?.();
         left = `nothing of it is left in ${dir}: merge again`;
       } catch {
         left = `what it wrote in ${dir} could not be removed: merge again with --force`;
@@ -236,7 +236,14 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     process.stderr.write(`countdown-traces: merge stopped by ${signal}; ${left}\n`);
     process.exit(signalExitCode(signal));
   };
+  // Listening before the lock is taken: a signal between the two ended the process with the lock left.
   const stopListening = onStopSignals(onSignal);
+  try {
+    release = acquireLock(dir);
+  } catch (err) {
+    stopListening();
+    throw err;
+  }
   try {
     // The streams of the whole corpus, in manifest order: every shard's, val only in shard 0.
     // Each is laid out again block by block, so its files split where one run splits them.
