@@ -1,7 +1,7 @@
 import { recordStreams } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson, type PyJson } from '../serializers/pyjson.js';
-import { describeRecord } from '../serializers/record-view.js';
+import { describeRecord, isProblemRecord } from '../serializers/record-view.js';
 import { solve } from '../solver/exact.js';
 import { countTextTokens } from '../tokens/llama.js';
 import type { Problem } from '../solver/problems.js';
@@ -35,11 +35,6 @@ export function checkWindowUsed(source: InspectSource, record: Record<string, un
   if (source.kind === 'record' && source.window !== undefined && isProblemRecord(record)) {
     throw new UsageError('--window judges a search\'s sequences, and a problem record has none: --window would change nothing; leave it out');
   }
-}
-
-/** Whether a record to show is a problem record: no search of its own (inspect shows its solution). */
-export function isProblemRecord(record: Record<string, unknown>): boolean {
-  return record.search_path === undefined && !hasTraceDict(record);
 }
 
 /**

@@ -1,9 +1,9 @@
-import { isProblemRecord, judgedWindowOf, loadRecord, recordFaults, type InspectSource } from '../pipeline/inspect-job.js';
+import { judgedWindowOf, loadRecord, recordFaults, type InspectSource } from '../pipeline/inspect-job.js';
 import { InputError, oneLine } from '../io/errors.js';
 import { checkOutputs } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { solutionExpression } from '../serializers/expression.js';
-import { fieldWarnings, finalOperations, minMedianMax, overWindow, recordFigures, searchFacts, unverified } from '../serializers/record-view.js';
+import { fieldWarnings, finalOperations, isProblemRecord, minMedianMax, overWindow, recordFigures, searchFacts, unverified } from '../serializers/record-view.js';
 import { countTextTokens, textTokensOf } from '../tokens/llama.js';
 import { escapeHtml as esc, jsonForScript, writePage } from './page-text.js';
 import { allLanes, recordLanes, type LaneItem, type NodeBox, type ThreadLane } from './thread-lanes.js';

@@ -236,6 +236,11 @@ export function searchFacts(record: Readonly<Record<string, unknown>>): { readon
   };
 }
 
+/** Whether a record to show is a problem record: no search of its own (the view shows its solution). */
+export function isProblemRecord(record: Record<string, unknown>): boolean {
+  return record.search_path === undefined && !hasTraceDict(record);
+}
+
 /**
  * What a record's own figure and token fields get wrong against its text, one line each
  * (`figures`: recordFigures of the record); the text view and the page both say it.
@@ -275,7 +280,7 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   const { searchType, settings } = searchFacts(record);
   const params = [searchType, ...settings];
   out.push(`search    ${params.join(', ')}`);
-  if (record.search_path === undefined && !hasTraceDict(record)) {
+  if (isProblemRecord(record)) {
     const steps = Array.isArray(record.solution) ? record.solution.map((s) => (typeof s === 'string' ? parseStep(s) : undefined)) : [];
     const expr = steps.length > 0 && steps.every((s) => s !== undefined) ? solutionExpression(nums, steps as Step[]) : undefined;
     const given = Array.isArray(record.solution) && record.solution.length > 0;
