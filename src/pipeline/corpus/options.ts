@@ -267,22 +267,26 @@ export function optionDifference(recorded: RunOptionsJson, now: RunOptionsJson, 
   const [head, second, third] = diff.split('.');
   const solvers = (o: RunOptionsJson) => (Array.isArray(o.solvers) ? o.solvers.join(',') : valueAt(o, 'solvers'));
   if (head === 'solvers' || (head === 'search' && third === undefined)) return `--solvers ${solvers(recorded)}, ${nowLabel} ${solvers(now)}`;
-  const path = head === 'search' ? `search.${second}.${third}` : head === 'problems' ? `problems.${second}` : head!;
+  // A flag's field is a leaf at its place (search.SOLVER.KEY, problems.KEY, KEY); anything else is named by its path.
   const entry = head === 'search' ? SEARCH_OPTION_FLAGS[third!] : RUN_OPTION_FLAGS[head === 'problems' ? second! : head!];
-  if (entry === undefined || diff.split('.').length > (head === 'search' ? 3 : head === 'problems' ? 2 : 1)) {
+  if (entry === undefined || diff.split('.').length !== (head === 'search' ? 3 : head === 'problems' ? 2 : 1)) {
     return `${diff}: ${valueAt(recorded, diff)}, ${nowLabel} ${valueAt(now, diff)}`;
   }
-  const at = (o: RunOptionsJson): string => {
-    let v: unknown = o;
-    for (const k of path.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined;
+  const shown = (o: RunOptionsJson): string => {
+    const v = fieldAt(o, diff);
     return v === undefined ? 'unset' : entry.shown ? entry.shown(v) : String(v);
   };
-  return `${entry.flag} ${at(recorded)}${head === 'search' ? ` for ${second}` : ''}, ${nowLabel} ${at(now)}`;
+  return `${entry.flag} ${shown(recorded)}${head === 'search' ? ` for ${second}` : ''}, ${nowLabel} ${shown(now)}`;
+}
+
+/** The value at a dotted path of recorded options; undefined where there is none. */
+function fieldAt(o: unknown, path: string): unknown {
+  let v: unknown = o;
+  for (const k of path.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
 }
 
 /** Reads a value at a dotted path of recorded options (for messages). */
 export function valueAt(o: unknown, path: string): string {
-  let v: unknown = o;
-  for (const k of path.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined;
-  return JSON.stringify(v) ?? 'unset';
+  return JSON.stringify(fieldAt(o, path)) ?? 'unset';
 }
