@@ -254,8 +254,9 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
         streams.push({ config: f.config, split: f.split, kind: f.kind as FilePlan['kind'], ext: dataExt({ compress: first.options.compress }) });
       }
     }
-    if (!job.force) refuseUsersAtRunPaths(dir, scanFolder(dir));
-    if (job.force) {
+    const contents = job.force ? undefined : scanFolder(dir); // none with --force: it clears the folder
+    if (contents) refuseUsersAtRunPaths(dir, contents);
+    if (!contents) {
       stage = 'clearing';
       await clearFolder(dir);
     } else if (await exists(join(dir, MANIFEST))) {
@@ -263,7 +264,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     } else if (await exists(join(dir, CHECKPOINT))) {
       throw new UsageError(`${dir} holds an unfinished corpus run (${CHECKPOINT}); use another --out, or --force to replace it`);
     } else {
-      refuseLeftovers(dir, streams);
+      refuseLeftovers(dir, streams, contents);
     }
     stage = 'writing';
     const maxBytes = first.options.max_file_size;

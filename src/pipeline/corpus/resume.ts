@@ -29,11 +29,13 @@ export type Start =
 export async function decideStart(o: CorpusOptions, s: RunSettings, stages: readonly StagePlan[]): Promise<Start> {
   const dir = s.out;
   const streams = stages.flatMap((st) => st.files); // what the run's card will load
-  // A file of the user's at a path a run writes (README.md, a link) is refused, whatever else the folder holds.
-  if (s.start !== 'force') refuseUsersAtRunPaths(dir, scanFolder(dir));
+  // What the folder holds, scanned once: a file of the user's at a path a run writes (README.md,
+  // a link) is refused, whatever else the folder holds.
+  const contents = s.start === 'force' ? undefined : scanFolder(dir); // none with --force: it clears the folder
+  if (contents) refuseUsersAtRunPaths(dir, contents);
   const cp = s.start === 'force' ? undefined : readCheckpoint(dir);
   const manifestPath = join(dir, MANIFEST);
-  if (s.start === 'force') {
+  if (!contents) {
     await clearFolder(dir);
   } else if (await exists(manifestPath)) {
     if (s.start !== 'resume') throw new UsageError(`${dir} already holds a finished corpus (manifest.json); use another --out, or --force to overwrite it`);
@@ -52,7 +54,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings, stages: read
   } else if (cp) {
     if (s.start !== 'resume') throw new UsageError(`${dir} holds an unfinished run; continue it with --resume, or start over with --force`);
     sameRun(join(dir, CHECKPOINT), cp.options, cp.shard, o, s);
-    refuseUserData(dir, streams, scanFolder(dir));
+    refuseUserData(dir, streams, contents);
     const vdiff = cp.versions === undefined ? undefined : firstDifference(cp.versions, versions());
     if (vdiff !== undefined) {
       throw new UsageError(
@@ -61,7 +63,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings, stages: read
     }
     return { kind: 'resume', cp };
   } else {
-    refuseLeftovers(dir, streams);
+    refuseLeftovers(dir, streams, contents);
     if (s.start === 'resume' && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
   }
   return { kind: 'fresh', cp: { format: CHECKPOINT_FORMAT, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} } };
@@ -118,8 +120,7 @@ function refuseUserData(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'conf
  * Files of another run in a folder a new run (a corpus or a merge) would write: refused, never
  * overwritten; and a file of the user's that the run's card (the globs of `streams`) would load.
  */
-export function refuseLeftovers(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>): void {
-  const c = scanFolder(dir);
+export function refuseLeftovers(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>, c: FolderContents = scanFolder(dir)): void {
   refuseUserData(dir, streams, c);
   // A README.md that is not a card, or a link at a top file's name, is the user's: --force would refuse it too.
   refuseUsersAtRunPaths(dir, c);
