@@ -152,12 +152,12 @@ export async function clearFolder(dir: string): Promise<void> {
  * empty, leaving anything else: what a failed merge wrote, beside files of the user's.
  */
 export async function removeOurs(dir: string, c: FolderContents = scanFolder(dir), what = 'cannot clean up'): Promise<void> {
-  const manifest = c.ours.includes(MANIFEST);
-  if (manifest) {
+  // The manifest first, and on disk before the rest goes: an interrupted removal never leaves a folder that looks finished.
+  if (c.ours.includes(MANIFEST)) {
     removeOursNow(dir, { ...c, ours: [MANIFEST], configs: [] }, what);
     await syncDir(dir);
   }
-  removeOursNow(dir, manifest ? { ...c, ours: c.ours.filter((n) => n !== MANIFEST) } : c, what);
+  removeOursNow(dir, c, what);
   await syncDir(dir);
 }
 
