@@ -849,6 +849,21 @@ describe('SIGINT, SIGTERM and SIGHUP remove unfinished outputs', () => {
     expect(statSync(p('hup/.corpus-checkpoint.json')).mtimeMs).toBeGreaterThan(first); // saved at the stop
   });
 
+  it('problems whose first record takes long to draw (solvable targets rare): SIGTERM is heard meanwhile, the file removed', async () => {
+    // Five numbers up to 100 and a prime target near 10^10: 200,000 fruitless draws (about 50 s) before it gives up.
+    const args = ['problems', '--min-numbers', '5', '--max-numbers', '5', '--min-target', '9999999967', '--max-target', '9999999967', '--max-number', '100', '--count', '1', '--out', 'rare.jsonl'];
+    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    while (!readdirSync(dir).some((f) => f.startsWith(`rare.jsonl.tmp-${child.pid}`))) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300)); // well into its draws
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stderr).toBe('countdown-traces: stopped by SIGTERM; rare.jsonl not written\n');
+    expect(readdirSync(dir).filter((f) => f.startsWith('rare'))).toEqual([]);
+  });
+
   it('SIGHUP too (a closed terminal): it left the temporary file', async () => {
     const r = await interrupt(['problems', '--count', '5000000', '--out', 'sig.jsonl'], 'SIGHUP');
     expect(r.code).toBe(129);

@@ -1,9 +1,10 @@
 
 import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
-import { problemRecord, type Compat } from '../serializers/problem.js';
-import { pyJson } from '../serializers/pyjson.js';
+import type { Compat } from '../serializers/problem.js';
 import { maxReachable } from '../solver/exact.js';
-import { defaultProblems, ProblemSpaceError, problemSpaceBound, problemsInSplit, referenceProblems, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
+import { Worker } from 'node:worker_threads';
+import { ProblemSpaceError, problemSpaceBound, problemsInSplit, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
+import type { DrawMessage, DrawOrder } from './problems-thread.js';
 import { fmtInt, lateStage } from './corpus/progress.js';
 import { UsageError } from '../io/errors.js';
 import { readProblemKeys } from './problems-file.js';
@@ -62,6 +63,49 @@ export function checkCount(spec: ProblemSpec, count: number, what: string, split
   }
 }
 
+const PROGRESS_TICK_MS = 1000;
+
+/**
+ * The records of an order, drawn on a thread (problems-thread.ts) in batches: the next batch
+ * is drawn once this one is taken, so memory stays flat however slow the output.
+ */
+async function* drawnOnThread(order: DrawOrder): AsyncGenerator<readonly string[]> {
+  const thread = new Worker(new URL('./problems-thread.js', import.meta.url), { workerData: { drawOrder: order } });
+  const inbox: DrawMessage[] = [];
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const arrived = () => {
+    wake?.();
+    wake = undefined;
+  };
+  thread.on('message', (m: DrawMessage) => {
+    inbox.push(m);
+    arrived();
+  });
+  thread.on('error', (err) => {
+    failure ??= err;
+    arrived();
+  });
+  thread.on('exit', (code) => {
+    failure ??= new Error(`the thread drawing the problems ended (exit code ${code}) before its last record`);
+    arrived();
+  });
+  try {
+    for (;;) {
+      while (inbox.length === 0 && failure === undefined) await new Promise<void>((resolve) => (wake = resolve));
+      const m = inbox.shift();
+      if (m === undefined) throw failure;
+      if (m.kind === 'done') return;
+      if (m.kind === 'space') throw problemSpaceUsage(new ProblemSpaceError(m.message, m.remedy));
+      if (m.kind === 'fault') throw Object.assign(new Error(m.message), m.stack === undefined ? {} : { stack: m.stack });
+      yield m.lines;
+      thread.postMessage('ack');
+    }
+  } finally {
+    await thread.terminate();
+  }
+}
+
 /** Generates the problems and writes them; the output file appears only when complete. */
 export async function runProblems(job: ProblemsJob): Promise<number> {
   checkSpec(job.spec);
@@ -73,32 +117,26 @@ export async function runProblems(job: ProblemsJob): Promise<number> {
     throw new UsageError('--split val with --compat reference needs --exclude TRAIN (the train problems file): the reference draws val after train, from one stream');
   }
   const excluded = job.exclude ? await readProblemKeys(job.exclude) : { keys: new Set<string>(), records: 0 };
-  const problems =
-    job.compat === 'reference'
-      ? referenceProblems(job.seed, job.spec, job.count, excluded.keys, job.split === 'val' ? excluded.records : 0)
-      : defaultProblems(job.seed, job.split, job.spec, job.count, excluded.keys);
+  const order: DrawOrder = { spec: job.spec, count: job.count, seed: job.seed, split: job.split, compat: job.compat, excluded: excluded.keys, excludedRecords: excluded.records };
   const sink = RecordSink.open(job.out, job.exclude ? [job.exclude] : []);
   const progress = lateStage('problems', job.out === '-' ? 'stdout' : job.out, job.count);
-  let yielded = performance.now();
+  // A record whose draws take long still shows the progress line (and its elapsed time).
+  const ticking = setInterval(() => progress.update(sink.records), PROGRESS_TICK_MS);
   try {
-    for (const p of problems) {
-      const room = sink.write(pyJson(problemRecord(p, job.compat)));
-      if (room) await room;
-      if ((sink.records & 255) === 0) {
-        progress.update(sink.records);
-        // Let the event loop run now and then: signals (which remove the unfinished file) and progress.
-        if (performance.now() - yielded > 50) {
-          await new Promise(setImmediate);
-          yielded = performance.now();
-        }
+    for await (const lines of drawnOnThread(order)) {
+      for (const line of lines) {
+        const room = sink.write(line);
+        if (room) await room;
       }
+      progress.update(sink.records);
     }
     await sink.close();
     progress.finish();
   } catch (err) {
     await sink.abort();
-    if (err instanceof ProblemSpaceError) throw problemSpaceUsage(err);
     throw err;
+  } finally {
+    clearInterval(ticking);
   }
   return sink.records;
 }
