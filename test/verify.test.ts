@@ -146,6 +146,18 @@ describe('corruptions are caught where they are', () => {
     expect(issues[0]).toEqual(at('search_path', n, /^Exploring Operation: \d+\+\d+=\d+ is wrong arithmetic$/));
   });
 
+  it('an operation explored again at one node, every line right on its own (a model looping on a pair of lines): named, while one a node has twice is not', () => {
+    const pair = /^Exploring Operation: .*\n\d+,\d+ unequal: No Solution\n/m;
+    const r = golden(SOSP[0]!, (x) => pair.test(x.search_path));
+    const m = pair.exec(r.search_path)!;
+    const n = linesOf(r.search_path.slice(0, m.index)).length + 2; // the pair's second Exploring Operation
+    r.search_path = r.search_path.slice(0, m.index) + m[0] + m[0] + r.search_path.slice(m.index + m[0].length);
+    expect(verifyRecord(r)).toContainEqual(at('search_path', n, /^Exploring Operation: \S+ explored again at node #[\d,]+, whose numbers \[.*\] make it once$/));
+    // [3, 3, 5] makes 3+5=8 twice, and the reference explores both: no issue there
+    const twice = verifyRecord(golden(SOSP[0]!, (x) => /^Current State: \d+:\[(\d+), \1, /m.test(x.search_path)));
+    expect(twice).toEqual([]);
+  });
+
   it('a wrong result in an APR child thread', () => {
     const r = golden(APR[1]!, aprJoin);
     const child = r.trace_dict.sub_calls[0]![0]!; // sub search 0 failed, so no parent repeats its lines
@@ -439,6 +451,12 @@ describe('original SoS searches (dfs, bfs)', () => {
       expect(verifyRecord(cut).some((i) => /unfinished/.test(i.message))).toBe(false);
     }
   });
+  it('a dfs that explores one operation again at a node, on a re-entry, is not valid (a text looping on it was, once it looked finished)', () => {
+    const r = structuredClone(SOS_RECORDS[0]!);
+    r.search_path = r.search_path.replace('Exploring Operation: 6+42=48, Resulting Numbers: [48]\n48,42', 'Exploring Operation: 42/6=7, Resulting Numbers: [7]\n7,42');
+    expect(verifyRecord(r)).toEqual([at('search_path', 10, 'Exploring Operation: 42/6=7 explored again at node #0,0, whose numbers [6, 42] make it once')]);
+  });
+
   it('a dfs return to the parent must show the parent', () => {
     const r = structuredClone(SOS_RECORDS[1]!);
     const n = lineOf(r.search_path, /^Moving to Node #0,0$/) + 1;

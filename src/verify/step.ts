@@ -16,6 +16,11 @@ function outcomes(nums: readonly number[], step: Step): number[][] {
   return out;
 }
 
+/** How many of a node's children `step` makes (more than one where the node repeats a number: [3, 3, 5] makes 3+5=8 twice). */
+export function timesAvailable(nums: readonly number[], step: Step): number {
+  return outcomes(nums, step).length;
+}
+
 /**
  * What is wrong with exploring `step` from `nums` when the trace says it leaves `shown`,
  * as the end of a message that starts with the operation; undefined when nothing is.

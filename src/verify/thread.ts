@@ -14,7 +14,7 @@ import { splitThread, type ThreadLine, type ThreadText } from './lines.js';
 import { CONDITIONING, prefixName } from '../serializers/conditioning.js';
 import { solverNamed } from '../solver/registry.js';
 import { sameList, sameState, showState, splitId, type NodeState } from './node.js';
-import { exploreFault } from './step.js';
+import { exploreFault, timesAvailable } from './step.js';
 import type { JoinBlock, JoinedChild, SearchKind, SpawnBlock, SpawnedChild, ThreadGoal, ThreadReport, ThreadSpec } from './thread-report.js';
 
 /** An APR child thread's Sub Call Budget, a record's or a sequence line's. */
@@ -75,7 +75,13 @@ class Walk {
    * with the same numbers and operations (repeated numbers make them) when the Current State
    * did not say which one it is; the first child's id tells.
    */
-  private current: { node: NodeState; twins: NodeState[]; kept: NodeState[] } | undefined;
+  private current: { node: NodeState; twins: NodeState[]; kept: NodeState[]; explored: Map<string, number> } | undefined;
+  /**
+   * dfs: per node id, how often each operation was explored there, across its re-entries
+   * (other searches explore a node in one expansion: `current.explored`). A search explores
+   * each child once; a model's text that loops on one operation explores it again.
+   */
+  private readonly dfsExplored = new Map<string, Map<string, number>>();
   /** An Exploring Operation whose Generated Node / result line is due. */
   private explored: { step: Step; nums: number[]; no: number } | undefined;
   /** SoS+: open sub search levels, and per level the children its launch may visit. */
@@ -245,13 +251,22 @@ class Walk {
     }
     this.expanded.add(node.id);
     this.awaiting = undefined;
-    this.current = { node, twins: fresh.slice(1), kept: [] };
+    let explored = new Map<string, number>();
+    if (spec.kind === 'dfs') this.dfsExplored.set(node.id, (explored = this.dfsExplored.get(node.id) ?? explored));
+    this.current = { node, twins: fresh.slice(1), kept: [], explored };
   }
 
   private explore(l: ThreadLine, t: Line<'explore'>): void {
     if (!this.current) this.fail(l.no, 'Exploring Operation with no node being expanded');
     const fault = exploreFault(this.current.node.nums, t.step, t.nums);
     if (fault) this.note(l.no, `Exploring Operation: ${stepString(t.step)} ${fault}`);
+    else {
+      const op = stepString(t.step);
+      const times = (this.current.explored.get(op) ?? 0) + 1;
+      this.current.explored.set(op, times);
+      const has = timesAvailable(this.current.node.nums, t.step);
+      if (times > has) this.note(l.no, `Exploring Operation: ${op} explored again at node #${this.current.node.id}, whose numbers ${pyIntList(this.current.node.nums)} make it ${has === 1 ? 'once' : `${has} times`}`);
+    }
     this.explored = { step: t.step, nums: t.nums, no: l.no };
     if (this.spec.kind === 'dfs') {
       const seen = this.explorations.get(this.current.node.id) ?? [];
