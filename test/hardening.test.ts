@@ -1303,6 +1303,24 @@ describe('verify reads sequences files as text', () => {
     expect(run(['stats', 'graded.jsonl']).stdout).toMatch(/Sequence lines\n\s+sequences\s+9\n/);
   });
 
+  it("every line of a record's sequences that names a problem names its record's: a later line's was not checked (graded valid and solved for the wrong problem)", () => {
+    const seqs = objects('v-apr.seq.jsonl');
+    const record = seqs.find((q) => q.record > 0 && seqs.filter((x) => x.record === q.record).length >= 3)!.record;
+    const { nums, target } = lines('in.jsonl').map((l) => JSON.parse(l) as { nums: number[]; target: number })[record]!;
+    const problem = { nums, target };
+    const group = seqs.filter((q) => q.record === record).map((q) => ({ ...q, ...problem }));
+    const lie = { ...group[1]!, target: problem.target + 1 };
+    write('group.jsonl', [group[0], lie, ...group.slice(2)]);
+    const r = run(['verify', 'group.jsonl', '--grades', 'group-grades.jsonl']);
+    expect(r.code).toBe(1);
+    const show = (t: number) => `[${problem.nums.join(', ')}] and target ${t}`;
+    expect(r.stdout).toContain(`group.jsonl:2 record ${record} ${group[1]!.thread}: the line names the problem ${show(problem.target + 1)}, but ${group[0]!.thread} of its record names ${show(problem.target)}\n`);
+    expect(lines('group-grades.jsonl').map((l) => (JSON.parse(l) as { valid: boolean }).valid)).toEqual(group.map((_, k) => k !== 1));
+    // the same lines, each naming the record's problem, pass
+    write('group.jsonl', group);
+    expect(run(['verify', 'group.jsonl']).code).toBe(0);
+  });
+
   it('a malformed or absurdly deep trace_dict is a finding for verify and a one-line refusal for inspect, never a stack trace', () => {
     const rec = JSON.parse(lines('v-apr.jsonl').find((l) => (JSON.parse(l) as { thread_count: number }).thread_count > 2)!) as Record<string, unknown> & { trace_dict: { main_calls: string[]; sub_calls: unknown[][] } };
     // Built as text: JSON.stringify itself runs out of stack on a tree this deep.

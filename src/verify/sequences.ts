@@ -96,10 +96,28 @@ export function verifySequences(seqs: readonly SequenceLine[], options: Sequence
   });
   checkTokenBudgets(entries, options, issues);
   const named = seqs.length > 0 && seqs.every((s) => s.thread !== undefined);
+  if (named) checkOneProblem(entries, issues);
   const tree = named ? threadTree(seqs, entries, issues) : undefined;
   if (tree) verifyRecordThreads(tree, issues);
   else for (const e of entries) verifyAlone(e, issues);
   return issues;
+}
+
+/**
+ * The sequences of one record search one problem: each line that names a problem (as a
+ * model's outputs kept with their prompts do) names the first one's. The root's text is held
+ * to it (startOf), and every thread's to the root's target, so a line naming another problem
+ * is graded for the wrong one unless it is named here.
+ */
+function checkOneProblem(entries: readonly Entry[], issues: SequenceIssue[]): void {
+  const first = entries.find((e) => e.problem !== undefined);
+  if (!first) return;
+  const show = (p: GivenProblem) => `${pyIntList(p.nums)} and target ${p.target}`;
+  const want = show(first.problem!);
+  for (const e of entries) {
+    if (e === first || e.problem === undefined || show(e.problem) === want) continue;
+    issues.push({ entry: e.at, thread: e.name, line: 0, message: `the line names the problem ${show(e.problem)}, but ${first.name} of its record names ${want}` });
+  }
 }
 
 /** A Token Budget prefix names the smallest bin the sequence fits (spec §10). */
