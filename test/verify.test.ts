@@ -457,6 +457,14 @@ describe('original SoS searches (dfs, bfs)', () => {
     expect(verifyRecord(r)).toEqual([at('search_path', 10, 'Exploring Operation: 42/6=7 explored again at node #0,0, whose numbers [6, 42] make it once')]);
   });
 
+  it('a thread lists at most 100 issues, then says the rest is not checked (a looping text listed one a repeat)', () => {
+    const t = 'Current State: 6:[2, 3], Operations: []\n' + 'Exploring Operation: 2+3=5, Resulting Numbers: [5]\n5,6 unequal: No Solution\n'.repeat(5000);
+    const issues = verifyRecord({ ...SOS_RECORDS[0]!, nums: [2, 3], target: 6, solution: ['2*3=6'], search_path: t, rating: 0 } as unknown as GoldenRecord);
+    const own = issues.filter((i) => i.thread === 'search_path');
+    expect(own).toHaveLength(101);
+    expect(own.at(-1)).toEqual(at('search_path', 202, '100 issues in this thread: the rest of it is not checked'));
+  });
+
   it('a dfs return to the parent must show the parent', () => {
     const r = structuredClone(SOS_RECORDS[1]!);
     const n = lineOf(r.search_path, /^Moving to Node #0,0$/) + 1;

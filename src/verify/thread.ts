@@ -39,6 +39,9 @@ type Line<K extends LineKind> = Extract<TraceLine, { kind: K }>;
 
 class Stop extends Error {}
 
+/** Issues listed of one thread before its walk stops. */
+const MAX_THREAD_ISSUES = 100;
+
 class Walk {
   private readonly issues: VerifyIssue[] = [];
   private readonly lines: readonly ThreadLine[];
@@ -107,6 +110,11 @@ class Walk {
 
   private note(line: number, message: string): void {
     this.issues.push({ thread: this.spec.name, line, message });
+    // A text that loops (a model repeating lines) would otherwise list an issue per repeat: hundreds of thousands.
+    if (this.issues.length === MAX_THREAD_ISSUES) {
+      this.issues.push({ thread: this.spec.name, line, message: `${MAX_THREAD_ISSUES} issues in this thread: the rest of it is not checked` });
+      throw new Stop();
+    }
   }
 
   private fail(line: number, message: string): never {
@@ -324,7 +332,9 @@ class Walk {
       if (value === spec.target) this.note(l.no, `${value} is the target, yet the line says No Solution`);
       if (spec.kind === 'bfs') {
         const alias = `${current.node.id},0`;
-        this.terminals.set(alias, [...(this.terminals.get(alias) ?? []), { id: alias, nums: [value], ops }]);
+        const list = this.terminals.get(alias);
+        if (list) list.push({ id: alias, nums: [value], ops });
+        else this.terminals.set(alias, [{ id: alias, nums: [value], ops }]);
       }
       return;
     }
