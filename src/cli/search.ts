@@ -69,7 +69,7 @@ export function addWindowOptions(cmd: Command, hasCompat: boolean): Command {
     .option('--window <n>', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}${compat})`, integer('--window', 0))
     .option(
       '--max-depth <n>',
-      `${shaped('threads')}: thread levels below the root the planner may use (${defaultOf(threadDefault('maxDepth'))}; 1: children only, as the reference)`,
+      `${shaped('threads')}: thread levels below the root the planner may use (${defaultOf(threadDefault('maxDepth'))}; 1: children only, as the reference; 0: the root alone)`,
       integer('--max-depth', 0, 8),
     )
     .option(
