@@ -1019,6 +1019,15 @@ describe('invalid UTF-8 is refused with its file and line', () => {
     expect(existsSync(p('u.jsonl'))).toBe(false);
   });
 
+  it('a byte-order mark is named as one (JSON.parse showed it as an invisible character in quotes)', () => {
+    writeFileSync(p('bom.jsonl'), `\uFEFF${good()}\n`);
+    writeFileSync(p('bom.json'), `\uFEFF[${good()}]\n`);
+    const mark = String.raw`starts with a byte-order mark \(U\+FEFF\), which JSON does not allow: save the file as UTF-8 without one`;
+    expectRefused(run(['search', 'sosp', '--problems', 'bom.jsonl', '--out', 'u.jsonl']), new RegExp(String.raw`bom\.jsonl:1: ${mark}$`));
+    expectRefused(run(['verify', 'bom.json']), new RegExp(String.raw`bom\.json: ${mark}$`));
+    expect(existsSync(p('u.jsonl'))).toBe(false);
+  });
+
   it('the streaming array reader of report keeps characters cut by chunk ends, and names the bad line', async () => {
     const wide = '€ü𝄞'.repeat(40_000); // 3-, 2- and 4-byte characters across many 64 KiB chunks
     const file = p('wide.json');

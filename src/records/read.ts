@@ -112,8 +112,14 @@ function parseLine(text: string): { readonly value: unknown } | { readonly bad: 
   try {
     return { value: JSON.parse(text) };
   } catch (err) {
-    return { bad: `not valid JSON (${(err as Error).message})` };
+    return { bad: notJson(text, err) };
   }
+}
+
+/** Why a text is no JSON, as one line: a byte-order mark (some editors save one) is named, JSON.parse shows it invisibly. */
+function notJson(text: string, err: unknown): string {
+  if (text.charCodeAt(0) === 0xfeff) return 'starts with a byte-order mark (U+FEFF), which JSON does not allow: save the file as UTF-8 without one';
+  return `not valid JSON (${(err as Error).message})`;
 }
 
 /**
@@ -228,11 +234,12 @@ function wholeArray(path: string, gzip: boolean, line: number | undefined): Reco
     lines.push(bytes);
     lines.end();
   }
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
-    throw new InputError(path, line, `not valid JSON (${(err as Error).message})`);
+    throw new InputError(path, line, notJson(text, err));
   }
   if (!Array.isArray(value)) throw new InputError(path, undefined, 'expected a JSON array of records');
   return value.map((v, i) => ({ value: v, line: i + 1 }));
