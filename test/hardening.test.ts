@@ -1280,6 +1280,9 @@ describe('verify reads sequences files as text', () => {
     expect(out).toContain(`graded.jsonl:2 sequence line 1: the text searches for ${target}, the line's problem for ${target + 1}`);
     expect(out).toContain(`graded.jsonl:3 sequence line 1: the text starts from [${nums.join(', ')}], the line's problem from [${swapped.join(', ')}]`);
     expect(out).toContain('graded.jsonl:4 sequence line 1: a sequence starts with its Current State (after Moving to Node # for APR threads), not "garbage"');
+    // a Current State that breaks the grammar is called one, not "no Current State"
+    write('zero.jsonl', [{ nums, target, text: texts[0]!.replace(/^Current State: (\d+):/, 'Current State: 0$1:') }]);
+    expect(run(['verify', 'zero.jsonl']).stdout).toMatch(/^zero\.jsonl:1 sequence line 1: line does not parse: "Current State: 0\d+:\[/m);
     expect(out).toContain('graded.jsonl:5 problem: "nums" must be a list of non-negative integers');
     expect(out).toContain('graded.jsonl:6 sequence line 1: a search that does not start with Moving to Node # starts at its problem, with no operations done');
     expect(out.filter((l) => l.startsWith('graded.jsonl:7 '))).toEqual([]);

@@ -192,8 +192,12 @@ function startOf(e: Entry, issues: SequenceIssue[]): { target: number; start: No
   const state = parseTraceLine(move?.kind === 'move' ? (lines[1] ?? '') : lines[0]!);
   if (state?.kind !== 'state') {
     const at = move?.kind === 'move' ? 1 : 0;
-    const got = lines.length > at ? `, not ${quote(lines[at]!)}` : ', and this text has no such line';
-    issues.push({ entry: e.at, thread: e.name, line: at + 1, message: `a sequence starts with its Current State (after Moving to Node # for APR threads)${got}` });
+    const first = lines[at];
+    // A line that reads as a Current State but breaks its grammar (a sign, a leading zero) is said to be one.
+    const message = first?.startsWith('Current State: ')
+      ? `line does not parse: ${quote(first)}`
+      : `a sequence starts with its Current State (after Moving to Node # for APR threads)${first !== undefined ? `, not ${quote(first)}` : ', and this text has no such line'}`;
+    issues.push({ entry: e.at, thread: e.name, line: at + 1, message });
     return undefined;
   }
   const id = move?.kind === 'move' ? move.id : '0';
