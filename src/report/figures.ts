@@ -131,14 +131,15 @@ export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[
     sections.push({
       title: 'Sequence lines',
       rows: [
-        row('sequences', (c) => int(c.sequenceTexts)),
+        // Where some lines have no text, their count is shown first: the shares below are of it or of the sequences.
         ...(corpora.some((c) => c.sequenceLineOutcomes['failed output'] > 0)
-          ? [row('failed outputs (no text)', (c) => countAndShare(c.sequenceLineOutcomes['failed output'], c.sequenceLines))]
+          ? [row('lines', (c) => int(c.sequenceLines)), row('failed outputs (no text)', (c) => countAndShare(c.sequenceLineOutcomes['failed output'], c.sequenceLines))]
           : []),
+        row('sequences', (c) => int(c.sequenceTexts)),
         row('tokens per sequence: mean / median / p95 / max', (c) => spread(c.sequenceLineTokens)),
         row(`sequences over the ${int(window)} window`, (c) => countAndShare(c.sequenceLinesOverWindow, c.sequenceTexts)),
         // Over every line: a failed output is a generation that solved nothing.
-        row('ending in a solution', (c) => countAndShare(c.sequenceLineOutcomes.solved, c.sequenceLines)),
+        row('lines ending in a solution', (c) => countAndShare(c.sequenceLineOutcomes.solved, c.sequenceLines)),
       ],
     });
   }
