@@ -286,6 +286,9 @@ describe('corruptions are caught where they are', () => {
     const { nums, target } = r;
     expect(verifyRecord({ nums, target, output: r.search_path })).toEqual([at('', 0, `field "output" holds a search text, but only "text" is read as one (a model's output: {"nums", "target", "text"})`)]);
     expect(verifyRecord({ nums, target, completion: `Token Budget: 1024 ${r.search_path}` })).toHaveLength(1);
+    // several samples of one prompt as a list (vLLM's n > 1) were read as a valid problem record
+    expect(verifyRecord({ nums, target, outputs: ['', r.search_path] })).toEqual([at('', 0, `field "outputs" holds a list of search texts, but only "text" is read as one (a line per output: {"nums", "target", "text"})`)]);
+    expect(verifyRecord({ nums, target, tags: ['a', 'b'] })).toEqual([]);
     // A problem's own trace of its solution, and other text fields, are no such output.
     const p = load(PROBLEMS[0]!)[0]!;
     expect(p.optimal_path).toMatch(/^Current State: /);

@@ -90,10 +90,13 @@ const SEARCH_START = /^(?:Current State: |Moving to Node #)/;
  * A search text is more than its first line: a prompt holds the problem's Current State alone.
  */
 export function misnamedTextFault(value: Readonly<Record<string, unknown>>): string | undefined {
+  const isSearchText = (v: unknown) => typeof v === 'string' && /\n./.test(v) && SEARCH_START.test(v.slice(readPrefix(v)?.length ?? 0));
   for (const [field, v] of Object.entries(value)) {
-    if (field === 'optimal_path' || field === 'text' || typeof v !== 'string' || !/\n./.test(v)) continue;
-    if (SEARCH_START.test(v.slice(readPrefix(v)?.length ?? 0))) {
-      return `field "${field}" holds a search text, but only "text" is read as one (a model's output: {"nums", "target", "text"})`;
+    if (field === 'optimal_path' || field === 'text') continue;
+    if (isSearchText(v)) return `field "${field}" holds a search text, but only "text" is read as one (a model's output: {"nums", "target", "text"})`;
+    // Several samples of one prompt (vLLM's n > 1) kept as a list.
+    if (Array.isArray(v) && v.some(isSearchText)) {
+      return `field "${field}" holds a list of search texts, but only "text" is read as one (a line per output: {"nums", "target", "text"})`;
     }
   }
   return undefined;
