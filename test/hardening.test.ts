@@ -734,6 +734,16 @@ describe('every fault is one line and exit 2', () => {
 
   it('refused, not bent: reference val without the train file, --fit/--max-depth/--wave with --window 0, an empty problems file, labels empty or alike', () => {
     expectRefused(run(['problems', '--compat', 'reference', '--split', 'val', '--count', '5', '--out', 'rv.jsonl']), /--split val with --compat reference needs --exclude TRAIN/);
+    // ... or with a train file its seed does not draw (another seed's was taken, and val came out as if it were the seed's)
+    expect(run(['problems', '--compat', 'reference', '--count', '20', '--seed', '42', '--out', 'rt20.jsonl']).code).toBe(0);
+    expect(run(['problems', '--compat', 'reference', '--count', '25', '--seed', '42', '--out', 'rt25.jsonl']).code).toBe(0);
+    expect(run(['problems', '--compat', 'reference', '--split', 'val', '--count', '5', '--seed', '42', '--exclude', 'rt20.jsonl', '--out', 'rv.jsonl']).code).toBe(0);
+    expect(text('rv.jsonl')).toBe(text('rt25.jsonl').split('\n').slice(20).join('\n')); // the draws after train's (none of them a train problem)
+    expectRefused(
+      run(['problems', '--compat', 'reference', '--split', 'val', '--count', '5', '--seed', '7', '--exclude', 'rt20.jsonl', '--out', 'rv7.jsonl']),
+      /^countdown-traces: --exclude rt20\.jsonl:1: not the train problem --seed 7 draws there \(\[.*\], target \d+\); reference mode draws val after its train set/,
+    );
+    expect(existsSync(p('rv7.jsonl'))).toBe(false);
     for (const [solver, opt] of [['sosp', ['--fit', 'drop']], ['apr', ['--max-depth', '2']], ['apr', ['--wave', '1']]] as const) {
       expectRefused(run(['search', solver, '--problems', 'in.jsonl', '--window', '0', ...opt, '--out', 'w0.jsonl']), new RegExp(`${opt[0]} cannot be combined with --window 0`));
     }

@@ -1,6 +1,6 @@
 import { parseStep, PROBLEM_LIMITS, problemFaults, problemKey, pyIntList, replay, type Step } from '../core/countdown.js';
 import { problemFieldsOf } from '../serializers/problem.js';
-import type { Problem } from '../solver/problems.js';
+import { drawnKey, type Problem } from '../solver/problems.js';
 import { InputError } from '../io/errors.js';
 import { readRecordBatches } from '../records/read.js';
 
@@ -66,14 +66,20 @@ export async function* readProblemBatches(file: string): AsyncGenerator<ProblemI
   for await (const batch of readRecordBatches(file)) yield batch.map(({ value, line }) => toProblem(value, file, line));
 }
 
-/** Keys (sorted numbers and target) of every problem in a file, and how many records it held. */
-export async function readProblemKeys(file: string): Promise<{ keys: Set<string>; records: number }> {
+/** The problems of a file as keys (sorted numbers and target); with `inOrder`, also each as drawn (drawnKey) and its line. */
+export async function readProblemKeys(file: string, inOrder = false): Promise<{ keys: Set<string>; records: number; drawn: string[]; lines: number[] }> {
   const keys = new Set<string>();
+  const drawn: string[] = [];
+  const lines: number[] = [];
   let records = 0;
-  for await (const { problem } of readProblems(file)) {
+  for await (const { problem, line } of readProblems(file)) {
     keys.add(problemKey(problem.nums, problem.target));
+    if (inOrder) {
+      drawn.push(drawnKey(problem.nums, problem.target));
+      lines.push(line);
+    }
     records++;
   }
   if (records === 0) throw new InputError(file, undefined, 'holds no problems');
-  return { keys, records };
+  return { keys, records, drawn, lines };
 }

@@ -1,5 +1,5 @@
 
-import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
+import { BEYOND_EXACT, pyIntList, staysExact } from '../core/countdown.js';
 import type { Compat } from '../serializers/problem.js';
 import { maxReachable } from '../solver/exact.js';
 import { Worker } from 'node:worker_threads';
@@ -69,7 +69,7 @@ const PROGRESS_TICK_MS = 1000;
  * The records of an order, drawn on a thread (problems-thread.ts) in batches: the next batch
  * is drawn once this one is taken, so memory stays flat however slow the output.
  */
-async function* drawnOnThread(order: DrawOrder): AsyncGenerator<readonly string[]> {
+async function* drawnOnThread(order: DrawOrder, notTrain: (m: Extract<DrawMessage, { kind: 'train' }>) => Error): AsyncGenerator<readonly string[]> {
   const thread = new Worker(new URL('./problems-thread.js', import.meta.url), { workerData: { drawOrder: order } });
   const inbox: DrawMessage[] = [];
   let failure: Error | undefined;
@@ -97,6 +97,7 @@ async function* drawnOnThread(order: DrawOrder): AsyncGenerator<readonly string[
       if (m === undefined) throw failure;
       if (m.kind === 'done') return;
       if (m.kind === 'space') throw problemSpaceUsage(new ProblemSpaceError(m.message, m.remedy));
+      if (m.kind === 'train') throw notTrain(m);
       if (m.kind === 'fault') throw Object.assign(new Error(m.message), m.stack === undefined ? {} : { stack: m.stack });
       yield m.lines;
       thread.postMessage('ack');
@@ -116,14 +117,20 @@ export async function runProblems(job: ProblemsJob): Promise<number> {
   if (job.compat === 'reference' && job.split === 'val' && !job.exclude) {
     throw new UsageError('--split val with --compat reference needs --exclude TRAIN (the train problems file): the reference draws val after train, from one stream');
   }
-  const excluded = job.exclude ? await readProblemKeys(job.exclude) : { keys: new Set<string>(), records: 0 };
-  const order: DrawOrder = { spec: job.spec, count: job.count, seed: job.seed, split: job.split, compat: job.compat, excluded: excluded.keys, excludedRecords: excluded.records };
+  const drawsAfterTrain = job.compat === 'reference' && job.split === 'val';
+  const excluded = job.exclude ? await readProblemKeys(job.exclude, drawsAfterTrain) : { keys: new Set<string>(), drawn: [], lines: [] };
+  const order: DrawOrder = { spec: job.spec, count: job.count, seed: job.seed, split: job.split, compat: job.compat, excluded: excluded.keys, trainBefore: drawsAfterTrain ? excluded.drawn : [] };
+  const notTrain = (m: { index: number; nums: readonly number[]; target: number }) =>
+    new UsageError(
+      `--exclude ${job.exclude}:${excluded.lines[m.index]}: not the train problem --seed ${job.seed} draws there (${pyIntList(m.nums)}, target ${m.target}); ` +
+        'reference mode draws val after its train set, so --exclude must be that set, made with the same seed and options',
+    );
   const sink = RecordSink.open(job.out, job.exclude ? [job.exclude] : []);
   const progress = lateStage('problems', job.out === '-' ? 'stdout' : job.out, job.count);
   // A record whose draws take long still shows the progress line (and its elapsed time).
   const ticking = setInterval(() => progress.update(sink.records), PROGRESS_TICK_MS);
   try {
-    for await (const lines of drawnOnThread(order)) {
+    for await (const lines of drawnOnThread(order, notTrain)) {
       for (const line of lines) {
         const room = sink.write(line);
         if (room) await room;

@@ -7,9 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { problemRecord, type Compat } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
-import { defaultProblems, ProblemSpaceError, referenceProblems, type ProblemSpaceRemedy, type ProblemSpec, type Split } from '../solver/problems.js';
+import { defaultProblems, ProblemSpaceError, referenceProblems, TrainMismatch, type ProblemSpaceRemedy, type ProblemSpec, type Split } from '../solver/problems.js';
 
-/** What the thread draws: the job's options, and the keys (and record count) of `--exclude`. */
+/** What the thread draws: the job's options, and the problems of `--exclude`. */
 export interface DrawOrder {
   readonly spec: ProblemSpec;
   readonly count: number;
@@ -17,7 +17,8 @@ export interface DrawOrder {
   readonly split: Split;
   readonly compat: Compat;
   readonly excluded: ReadonlySet<string>;
-  readonly excludedRecords: number;
+  /** Reference mode's val: the train problems it draws after (`--exclude`'s, as drawnKey writes them). */
+  readonly trainBefore: readonly string[];
 }
 
 /** The thread's messages: records in order (each waits for an `ack` before the next batch), then the end or a fault. */
@@ -25,6 +26,7 @@ export type DrawMessage =
   | { readonly kind: 'records'; readonly lines: readonly string[] }
   | { readonly kind: 'done' }
   | { readonly kind: 'space'; readonly message: string; readonly remedy: ProblemSpaceRemedy }
+  | { readonly kind: 'train'; readonly index: number; readonly nums: readonly number[]; readonly target: number }
   | { readonly kind: 'fault'; readonly message: string; readonly stack?: string | undefined };
 
 /** Records a batch holds at most, and how long one may gather before it goes (a slow draw still shows progress). */
@@ -34,7 +36,7 @@ const BATCH_MS = 50;
 /** The problems of an order, in the order the command writes them. */
 function drawnProblems(o: DrawOrder) {
   return o.compat === 'reference'
-    ? referenceProblems(o.seed, o.spec, o.count, o.excluded, o.split === 'val' ? o.excludedRecords : 0)
+    ? referenceProblems(o.seed, o.spec, o.count, o.excluded, o.trainBefore)
     : defaultProblems(o.seed, o.split, o.spec, o.count, o.excluded);
 }
 
@@ -62,6 +64,7 @@ if (parentPort !== null && order !== undefined) {
   const acked = () => new Promise<void>((resolve) => port.once('message', () => resolve()));
   drawAll(order, post, acked).catch((err: unknown) => {
     if (err instanceof ProblemSpaceError) post({ kind: 'space', message: err.message, remedy: err.remedy });
+    else if (err instanceof TrainMismatch) post({ kind: 'train', index: err.index, nums: err.drawn.nums, target: err.drawn.target });
     else post({ kind: 'fault', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
   });
 }

@@ -77,20 +77,39 @@ function hopeless(spec: ProblemSpec, size: number, target: number): ProblemSpace
  * the reference does with one worker. Like the reference, the train split is never
  * de-duplicated; problems listed in `exclude` are redrawn (its val and
  * `--existing_problems` behaviour). For val, the reference draws its train set first from
- * the same generator, so `trainCountBefore` train draws are replayed and discarded.
+ * the same generator, so the train problems (`trainBefore`, each as `drawnKey` writes it) are
+ * drawn again first; one the seed does not draw there is a TrainMismatch.
  */
 export function* referenceProblems(
   seed: number,
   spec: ProblemSpec,
   count: number,
   exclude: ReadonlySet<string>,
-  trainCountBefore = 0,
+  trainBefore: readonly string[] = [],
 ): Generator<Problem> {
   // One generator for the file, as the reference: val's draws follow train's.
   const rng = recordStreams(seed, problemPurpose('train'), true)(0);
-  for (let i = 0; i < trainCountBefore; i++) drawProblem(rng, spec);
+  for (let i = 0; i < trainBefore.length; i++) {
+    const drawn = drawProblem(rng, spec);
+    if (drawnKey(drawn.nums, drawn.target) !== trainBefore[i]) throw new TrainMismatch(i, drawn);
+  }
   const accept = exclude.size > 0 ? (p: Problem) => !exclude.has(problemKey(p.nums, p.target)) : undefined;
   for (let i = 0; i < count; i++) yield drawProblem(rng, spec, accept);
+}
+
+/** A problem as drawn: its numbers in the order drawn, and its target. */
+export function drawnKey(nums: readonly number[], target: number): string {
+  return `${nums.join(',')}:${target}`;
+}
+
+/** Reference mode's val: the train file's problem `index` is not the one its seed draws there (another seed, other options, or edited). */
+export class TrainMismatch extends Error {
+  constructor(
+    readonly index: number,
+    readonly drawn: Problem,
+  ) {
+    super(`train problem ${index} is not the seed's draw`);
+  }
 }
 
 /** Fraction of the problem space that belongs to the val split. */
