@@ -1,6 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { IssueSink, RecordAt } from './read.js';
 
+/** A text that starts with a byte-order mark (some editors save one): JSON.parse would show it invisibly. */
+export const BYTE_ORDER_MARK = 'starts with a byte-order mark (U+FEFF), which JSON does not allow: save the file as UTF-8 without one';
+
 /** Largest single record accepted from a JSON array before the file is judged corrupt. */
 const MAX_ELEMENT_CHARS = 256 << 20;
 
@@ -113,8 +116,8 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
         if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
         if (state === 'start') {
           if (c !== '[') {
-            const what = c === '{' ? 'a single JSON object' : 'not JSON';
-            issue({ file, message: `${what}, not a list of records; file skipped`, code: 'not-records' });
+            const what = c === '{' ? 'a single JSON object, not a list of records' : c === '\uFEFF' ? BYTE_ORDER_MARK : 'not JSON, not a list of records';
+            issue({ file, message: `${what}; file skipped`, code: 'not-records' });
             return;
           }
           state = 'between';

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { describeSystemError, InputError } from '../io/errors.js';
 import { formatOf, STDIO } from '../io/formats.js';
 import { gunzipMembers, gunzipWhole, TrailingBytes } from './gunzip.js';
-import { arrayElements } from './json-array.js';
+import { arrayElements, BYTE_ORDER_MARK } from './json-array.js';
 import { LineCutter } from './lines.js';
 
 /**
@@ -116,9 +116,9 @@ function parseLine(text: string): { readonly value: unknown } | { readonly bad: 
   }
 }
 
-/** Why a text is no JSON, as one line: a byte-order mark (some editors save one) is named, JSON.parse shows it invisibly. */
+/** Why a text is no JSON, as one line. */
 function notJson(text: string, err: unknown): string {
-  if (text.charCodeAt(0) === 0xfeff) return 'starts with a byte-order mark (U+FEFF), which JSON does not allow: save the file as UTF-8 without one';
+  if (text.charCodeAt(0) === 0xfeff) return BYTE_ORDER_MARK;
   return `not valid JSON (${(err as Error).message})`;
 }
 

@@ -10,7 +10,7 @@ import type { TraceDictTree } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
 import { quote, type VerifyIssue } from './issue.js';
 import { parseTraceLine, type TraceLine } from '../records/trace-lines.js';
-import { arithmeticFault, parseStep, pyIntList, replay, stepString, type Step } from '../core/countdown.js';
+import { arithmeticFault, parseStep, problemKey, pyIntList, replay, stepString, type Step } from '../core/countdown.js';
 import type { NodeState } from './node.js';
 import { verifyFinalPath } from './record.js';
 import type { SearchKind, ThreadGoal, ThreadReport } from './thread-report.js';
@@ -113,10 +113,11 @@ function checkOneProblem(entries: readonly Entry[], issues: SequenceIssue[]): vo
   const first = entries.find((e) => e.problem !== undefined);
   if (!first) return;
   const show = (p: GivenProblem) => `${pyIntList(p.nums)} and target ${p.target}`;
-  const want = show(first.problem!);
+  // One problem whatever the order of its numbers (a child's text never shows the root's order; the root's is held to its text).
+  const want = problemKey(first.problem!.nums, first.problem!.target);
   for (const e of entries) {
-    if (e === first || e.problem === undefined || show(e.problem) === want) continue;
-    issues.push({ entry: e.at, thread: e.name, line: 0, message: `the line names the problem ${show(e.problem)}, but ${first.name} of its record names ${want}` });
+    if (e === first || e.problem === undefined || problemKey(e.problem.nums, e.problem.target) === want) continue;
+    issues.push({ entry: e.at, thread: e.name, line: 0, message: `the line names the problem ${show(e.problem)}, but ${first.name} of its record names ${show(first.problem!)}` });
   }
 }
 
