@@ -744,6 +744,9 @@ describe('every fault is one line and exit 2', () => {
       /^countdown-traces: --exclude rt20\.jsonl:1: not the train problem --seed 7 draws there \(\[.*\], target \d+\); reference mode draws val after its train set/,
     );
     expect(existsSync(p('rv7.jsonl'))).toBe(false);
+    // The train file on standard input too (the problems are drawn on a thread, which reads it there)
+    expect(run(['problems', '--compat', 'reference', '--split', 'val', '--count', '5', '--seed', '42', '--exclude', '-', '--out', 'rv-in.jsonl'], 'rt20.jsonl').code).toBe(0);
+    expect(text('rv-in.jsonl')).toBe(text('rv.jsonl'));
     for (const [solver, opt] of [['sosp', ['--fit', 'drop']], ['apr', ['--max-depth', '2']], ['apr', ['--wave', '1']]] as const) {
       expectRefused(run(['search', solver, '--problems', 'in.jsonl', '--window', '0', ...opt, '--out', 'w0.jsonl']), new RegExp(`${opt[0]} cannot be combined with --window 0`));
     }
@@ -1035,6 +1038,8 @@ describe('invalid UTF-8 is refused with its file and line', () => {
     const mark = String.raw`starts with a byte-order mark \(U\+FEFF\), which JSON does not allow: save the file as UTF-8 without one`;
     expectRefused(run(['search', 'sosp', '--problems', 'bom.jsonl', '--out', 'u.jsonl']), new RegExp(String.raw`bom\.jsonl:1: ${mark}$`));
     expectRefused(run(['verify', 'bom.json']), new RegExp(String.raw`bom\.json: ${mark}$`));
+    // the streaming array reader of stats and report too
+    expect(run(['stats', 'bom.json']).stderr).toMatch(new RegExp(String.raw`bom\.json: ${mark}; file skipped\n`));
     expect(existsSync(p('u.jsonl'))).toBe(false);
   });
 
@@ -1338,8 +1343,8 @@ describe('verify reads sequences files as text', () => {
     const show = (t: number) => `[${problem.nums.join(', ')}] and target ${t}`;
     expect(r.stdout).toContain(`group.jsonl:2 record ${record} ${group[1]!.thread}: the line names the problem ${show(problem.target + 1)}, but ${group[0]!.thread} of its record names ${show(problem.target)}\n`);
     expect(lines('group-grades.jsonl').map((l) => (JSON.parse(l) as { valid: boolean }).valid)).toEqual(group.map((_, k) => k !== 1));
-    // the same lines, each naming the record's problem, pass
-    write('group.jsonl', group);
+    // the same lines, each naming the record's problem (a child's with its numbers in another order), pass
+    write('group.jsonl', [group[0], { ...group[1]!, nums: [...nums].reverse() }, ...group.slice(2)]);
     expect(run(['verify', 'group.jsonl']).code).toBe(0);
   });
 

@@ -1,14 +1,13 @@
 
-import { BEYOND_EXACT, pyIntList, staysExact } from '../core/countdown.js';
+import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
 import type { Compat } from '../serializers/problem.js';
 import { maxReachable } from '../solver/exact.js';
 import { Worker } from 'node:worker_threads';
-import { ProblemSpaceError, problemSpaceBound, problemsInSplit, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
+import { problemSpaceBound, problemsInSplit, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
 import type { DrawMessage, DrawOrder } from './problems-thread.js';
 import { fmtInt, lateStage } from './corpus/progress.js';
 import { UsageError } from '../io/errors.js';
-import { readProblemKeys } from './problems-file.js';
-import { problemSpaceUsage } from './problem-space.js';
+import { STDIO } from '../io/formats.js';
 import { checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
 
@@ -66,11 +65,10 @@ export function checkCount(spec: ProblemSpec, count: number, what: string, split
 const PROGRESS_TICK_MS = 1000;
 
 /**
- * The records of an order, drawn on a thread (problems-thread.ts) in batches: the next batch
- * is drawn once this one is taken, so memory stays flat however slow the output.
+ * The records a thread draws, in batches: the next batch is drawn once this one is taken, so
+ * memory stays flat however slow the output. The thread ends with the generator.
  */
-async function* drawnOnThread(order: DrawOrder, notTrain: (m: Extract<DrawMessage, { kind: 'train' }>) => Error): AsyncGenerator<readonly string[]> {
-  const thread = new Worker(new URL('./problems-thread.js', import.meta.url), { workerData: { drawOrder: order } });
+async function* drawnOnThread(thread: Worker): AsyncGenerator<readonly string[]> {
   const inbox: DrawMessage[] = [];
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -96,8 +94,7 @@ async function* drawnOnThread(order: DrawOrder, notTrain: (m: Extract<DrawMessag
       const m = inbox.shift();
       if (m === undefined) throw failure;
       if (m.kind === 'done') return;
-      if (m.kind === 'space') throw problemSpaceUsage(new ProblemSpaceError(m.message, m.remedy));
-      if (m.kind === 'train') throw notTrain(m);
+      if (m.kind === 'usage') throw new UsageError(m.message);
       if (m.kind === 'fault') throw Object.assign(new Error(m.message), m.stack === undefined ? {} : { stack: m.stack });
       yield m.lines;
       thread.postMessage('ack');
@@ -117,20 +114,18 @@ export async function runProblems(job: ProblemsJob): Promise<number> {
   if (job.compat === 'reference' && job.split === 'val' && !job.exclude) {
     throw new UsageError('--split val with --compat reference needs --exclude TRAIN (the train problems file): the reference draws val after train, from one stream');
   }
-  const drawsAfterTrain = job.compat === 'reference' && job.split === 'val';
-  const excluded = job.exclude ? await readProblemKeys(job.exclude, drawsAfterTrain) : { keys: new Set<string>(), drawn: [], lines: [] };
-  const order: DrawOrder = { spec: job.spec, count: job.count, seed: job.seed, split: job.split, compat: job.compat, excluded: excluded.keys, trainBefore: drawsAfterTrain ? excluded.drawn : [] };
-  const notTrain = (m: { index: number; nums: readonly number[]; target: number }) =>
-    new UsageError(
-      `--exclude ${job.exclude}:${excluded.lines[m.index]}: not the train problem --seed ${job.seed} draws there (${pyIntList(m.nums)}, target ${m.target}); ` +
-        'reference mode draws val after its train set, so --exclude must be that set, made with the same seed and options',
-    );
   const sink = RecordSink.open(job.out, job.exclude ? [job.exclude] : []);
+  const thread = new Worker(new URL('./problems-thread.js', import.meta.url), {
+    workerData: { drawOrder: { spec: job.spec, count: job.count, seed: job.seed, split: job.split, compat: job.compat, exclude: job.exclude } satisfies DrawOrder },
+    // `--exclude -`: the thread reads this process's standard input as its own.
+    stdin: job.exclude === STDIO,
+  });
+  if (thread.stdin) process.stdin.pipe(thread.stdin);
   const progress = lateStage('problems', job.out === '-' ? 'stdout' : job.out, job.count);
   // A record whose draws take long still shows the progress line (and its elapsed time).
   const ticking = setInterval(() => progress.update(sink.records), PROGRESS_TICK_MS);
   try {
-    for await (const lines of drawnOnThread(order, notTrain)) {
+    for await (const lines of drawnOnThread(thread)) {
       for (const line of lines) {
         const room = sink.write(line);
         if (room) await room;

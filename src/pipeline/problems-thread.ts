@@ -5,28 +5,30 @@
  * The records are the same bytes either way: this only moves where they are drawn.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { pyIntList } from '../core/countdown.js';
+import { UsageError } from '../io/errors.js';
 import { problemRecord, type Compat } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
-import { defaultProblems, ProblemSpaceError, referenceProblems, TrainMismatch, type ProblemSpaceRemedy, type ProblemSpec, type Split } from '../solver/problems.js';
+import { defaultProblems, ProblemSpaceError, referenceProblems, TrainMismatch, type ProblemSpec, type Split } from '../solver/problems.js';
+import { problemSpaceUsage } from './problem-space.js';
+import { readProblemKeys } from './problems-file.js';
 
-/** What the thread draws: the job's options, and the problems of `--exclude`. */
+/** What the thread draws: the job's options. It reads `--exclude` itself, so the file is held once. */
 export interface DrawOrder {
   readonly spec: ProblemSpec;
   readonly count: number;
   readonly seed: number;
   readonly split: Split;
   readonly compat: Compat;
-  readonly excluded: ReadonlySet<string>;
-  /** Reference mode's val: the train problems it draws after (`--exclude`'s, as drawnKey writes them). */
-  readonly trainBefore: readonly string[];
+  readonly exclude?: string | undefined;
 }
 
 /** The thread's messages: records in order (each waits for an `ack` before the next batch), then the end or a fault. */
 export type DrawMessage =
   | { readonly kind: 'records'; readonly lines: readonly string[] }
   | { readonly kind: 'done' }
-  | { readonly kind: 'space'; readonly message: string; readonly remedy: ProblemSpaceRemedy }
-  | { readonly kind: 'train'; readonly index: number; readonly nums: readonly number[]; readonly target: number }
+  /** A fault of the options or the inputs: one line for the user. */
+  | { readonly kind: 'usage'; readonly message: string }
   | { readonly kind: 'fault'; readonly message: string; readonly stack?: string | undefined };
 
 /** Records a batch holds at most, and how long one may gather before it goes (a slow draw still shows progress). */
@@ -34,16 +36,31 @@ const BATCH_RECORDS = 1024;
 const BATCH_MS = 50;
 
 /** The problems of an order, in the order the command writes them. */
-function drawnProblems(o: DrawOrder) {
-  return o.compat === 'reference'
-    ? referenceProblems(o.seed, o.spec, o.count, o.excluded, o.trainBefore)
-    : defaultProblems(o.seed, o.split, o.spec, o.count, o.excluded);
+async function drawnProblems(o: DrawOrder) {
+  // Reference mode's val draws its train set again first (TRAIN's problems in order, each checked).
+  const afterTrain = o.compat === 'reference' && o.split === 'val';
+  const excluded = o.exclude ? await readProblemKeys(o.exclude, afterTrain) : { keys: new Set<string>(), drawn: [], lines: [] };
+  if (o.compat === 'default') return defaultProblems(o.seed, o.split, o.spec, o.count, excluded.keys);
+  const problems = referenceProblems(o.seed, o.spec, o.count, excluded.keys, afterTrain ? excluded.drawn : []);
+  const lines = excluded.lines;
+  return (function* () {
+    try {
+      yield* problems;
+    } catch (err) {
+      if (!(err instanceof TrainMismatch)) throw err;
+      const { nums, target } = err.drawn;
+      throw new UsageError(
+        `--exclude ${o.exclude}:${lines[err.index]}: not the train problem --seed ${o.seed} draws there (${pyIntList(nums)}, target ${target}); ` +
+          'reference mode draws val after its train set, so --exclude must be that set, made with the same seed and options and without --exclude of its own (draws around other problems are not replayed)',
+      );
+    }
+  })();
 }
 
 async function drawAll(o: DrawOrder, post: (m: DrawMessage) => void, acked: () => Promise<void>): Promise<void> {
   let lines: string[] = [];
   let since = performance.now();
-  for (const p of drawnProblems(o)) {
+  for (const p of await drawnProblems(o)) {
     lines.push(pyJson(problemRecord(p, o.compat)));
     if (lines.length >= BATCH_RECORDS || performance.now() - since > BATCH_MS) {
       post({ kind: 'records', lines });
@@ -63,8 +80,8 @@ if (parentPort !== null && order !== undefined) {
   const post = (m: DrawMessage) => port.postMessage(m);
   const acked = () => new Promise<void>((resolve) => port.once('message', () => resolve()));
   drawAll(order, post, acked).catch((err: unknown) => {
-    if (err instanceof ProblemSpaceError) post({ kind: 'space', message: err.message, remedy: err.remedy });
-    else if (err instanceof TrainMismatch) post({ kind: 'train', index: err.index, nums: err.drawn.nums, target: err.drawn.target });
+    if (err instanceof ProblemSpaceError) post({ kind: 'usage', message: problemSpaceUsage(err).message });
+    else if (err instanceof UsageError) post({ kind: 'usage', message: err.message });
     else post({ kind: 'fault', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
   });
 }
