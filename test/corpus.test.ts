@@ -450,6 +450,9 @@ describe('corpus: options pass through to the record maker', () => {
     // A Sub Call Budget stands before root sequences only (the card said every sequence of apr_sequences began with one).
     expect(card).toContain("Conditioning prefixes: the root thread's sequences of `apr_sequences` with `Sub Call Budget: N ` (its child threads' with none); every sequence of `sosp_sequences` with `Token Budget: N `. Records carry none. A sequence's `tokens` count its prefix");
     expect(card).toContain('"problems")  # train (no validation split here)');
+    // The whole thread tree per problem, from stats.json (the root's children alone understated it).
+    const perProblem = JSON.parse(readFileSync(join(p('opts'), 'stats.json'), 'utf8')).decomposition.apr.all.per_problem;
+    expect(card).toContain(`APR per problem, every level of threads: ${perProblem.threads} threads, ${perProblem.sequences} sequences and ${Math.round(perProblem.text_tokens).toLocaleString('en-US')} text tokens on average`);
     // stats judges a corpus folder's sequences against its own window unless told otherwise.
     expect(run(['stats', 'opts']).stdout).toMatch(/sequences over the 2,048 window/);
     expect(run(['stats', 'opts', '--window', '4096']).stdout).toMatch(/sequences over the 4,096 window/);

@@ -27,7 +27,7 @@ const LICENSE = 'mit';
 /** What each solver's records are, for the card (titles are the reports' labels, KIND_LABEL). */
 const WHAT: Readonly<Record<SolverName, string>> = {
   sosp: 'Stream of Search with sub searches: one beam search written as one sequence, diving depth-first into the kept children of a node with a nested sub search at random',
-  apr: 'Adaptive Parallel Reasoning: the same beam search as threads; at a promising node the parent thread spawns one child thread per kept child and joins their outcomes, and every thread is its own training sequence',
+  apr: 'Adaptive Parallel Reasoning: the same beam search as threads; at a promising node the parent thread spawns child threads for its kept children and joins their outcomes, and a thread is a training sequence up to each spawn and one after its last join',
   dfs: "the original Stream of Search's depth-first search (children whose heuristic is at most the target)",
   bfs: "the original Stream of Search's beam search",
 };
@@ -216,6 +216,13 @@ function configTable(configs: readonly Config[], ext: string): string[] {
   return out;
 }
 
+/** APR's per-problem tree figures from stats.json, when it has them. */
+function aprTree(stats: StatsJson): { threads: number; sequences: number; textTokens: number } | undefined {
+  const all = (stats.decomposition.apr as { all?: { per_problem?: { threads?: unknown; sequences?: unknown; text_tokens?: unknown } } } | undefined)?.all?.per_problem;
+  if (typeof all?.threads !== 'number' || typeof all.sequences !== 'number' || typeof all.text_tokens !== 'number') return undefined;
+  return { threads: all.threads, sequences: all.sequences, textTokens: all.text_tokens };
+}
+
 function statsSection(stats: StatsJson, solvers: readonly string[]): string[] {
   const out: string[] = [];
   const window = stats.tokens.window;
@@ -227,6 +234,15 @@ function statsSection(stats: StatsJson, solvers: readonly string[]): string[] {
   }
   const apr = stats.child_threads_per_root.apr;
   if (solvers.includes('apr') && apr) out.push('', `APR child threads per root thread: ${apr.mean} on average, at most ${apr.max}.`);
+  // The whole thread tree, which the root's children alone understate (they spawn threads of their own in default mode).
+  const tree = aprTree(stats);
+  if (solvers.includes('apr') && tree) {
+    out.push(
+      '',
+      `APR per problem, every level of threads: ${tree.threads} threads, ${tree.sequences} sequences and ${fmtInt(Math.round(tree.textTokens))} text tokens on average ` +
+        `(\`decomposition\` in stats.json; a few large trees hold many of the sequences, so weigh by \`record\` to train on problems evenly).`,
+    );
+  }
   const sizes = [...new Set(solvers.flatMap((s) => Object.keys(stats.solve_rate[s]?.by_start_size ?? {})))].sort((a, b) => Number(a) - Number(b));
   if (sizes.length > 1) {
     out.push('', 'Solve rate by how many numbers a problem starts with:', '');
