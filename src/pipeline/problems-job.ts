@@ -1,6 +1,5 @@
 
 import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
-import type { Compat } from '../serializers/problem.js';
 import { maxReachable } from '../solver/exact.js';
 import { Worker } from 'node:worker_threads';
 import { problemSpaceBound, problemsInSplit, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
@@ -12,14 +11,8 @@ import { checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
 
 
-export interface ProblemsJob {
-  readonly spec: ProblemSpec;
-  readonly count: number;
-  readonly seed: number;
-  readonly split: Split;
-  readonly compat: Compat;
-  /** A problems file whose problems must not appear. */
-  readonly exclude?: string | undefined;
+/** What to draw (the drawing thread's order) and where to write it. */
+export interface ProblemsJob extends DrawOrder {
   readonly out: string;
 }
 

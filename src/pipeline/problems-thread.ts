@@ -20,6 +20,7 @@ export interface DrawOrder {
   readonly seed: number;
   readonly split: Split;
   readonly compat: Compat;
+  /** A problems file whose problems must not appear. */
   readonly exclude?: string | undefined;
 }
 
