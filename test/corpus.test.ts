@@ -572,6 +572,15 @@ describe('corpus: a Hugging Face dataset folder', () => {
     expectSameFolder('base', 'from-card');
   });
 
+  it('the card says in words when a start size has no solved record (it showed 0.0% in a table, and half a 1,024-token corpus of five and six numbers taught failure only)', () => {
+    expectOk(run(['corpus', '--count', '60', '--val-count', '5', '--min-numbers', '5', '--max-numbers', '6', '--window', '1024', '--quiet', '--out', 'unsolved']));
+    const card = readFileSync(join(p('unsolved'), 'README.md'), 'utf8');
+    const by = JSON.parse(readFileSync(join(p('unsolved'), 'stats.json'), 'utf8')).solve_rate.apr.by_start_size;
+    expect(by['6'].solved).toBe(0);
+    expect(card).toContain(`No APR record of these start sizes is solved (6 numbers: ${by['6'].records} records): they teach failed searches only (a 1,024-token window can be too small to hold a solved search of that size).`);
+    expect(card).not.toMatch(/No APR record .*5 numbers/);
+  });
+
   it("the card's command makes the same corpus whatever the solvers and flags: it passes a flag when every solver that reads it agrees", () => {
     const cases = [
       // dfs reads neither flag: the card once compared its unread defaults too, and left both out.

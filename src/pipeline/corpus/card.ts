@@ -252,6 +252,13 @@ function statsSection(stats: StatsJson, solvers: readonly string[]): string[] {
       out.push(`| ${titleOf(s)} | ${sizes.map((n) => (by[n] ? pct(by[n].solve_rate) : '')).join(' | ')} |`);
     }
   }
+  // A start size no record of a solver solves teaches only failure there: said in words, not left as a 0.0% in a table.
+  for (const s of solvers) {
+    const none = Object.entries(stats.solve_rate[s]?.by_start_size ?? {}).filter(([, b]) => b.records > 0 && b.solved === 0);
+    if (none.length === 0) continue;
+    const what = none.map(([n, b]) => `${n} numbers: ${fmtInt(b.records)} records`).join('; ');
+    out.push('', `No ${titleOf(s)} record of these start sizes is solved (${what}): they teach failed searches only (a ${fmtInt(window)}-token window can be too small to hold a solved search of that size).`);
+  }
   out.push('', `Tokens per training sequence (Llama-2 tokens of the text plus \`<s>\` and \`</s>\`, as the trainer sees it; nearest-rank percentiles) against the ${fmtInt(window)}-token window:`, '');
   out.push('| sequences of | sequences | min | mean | p50 | p90 | p95 | p99 | max | over the window |');
   out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
