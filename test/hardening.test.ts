@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, constants, existsSync, linkSync, lstatSync, lutimesSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch, type RecordMaker } from '../src/pipeline/make-record.js';
 import { makeSearchOrExplain } from '../src/pipeline/search-job.js';
@@ -1041,6 +1042,15 @@ describe('invalid UTF-8 is refused with its file and line', () => {
     // the streaming array reader of stats and report too
     expect(run(['stats', 'bom.json']).stderr).toMatch(new RegExp(String.raw`bom\.json: ${mark}; file skipped\n`));
     expect(existsSync(p('u.jsonl'))).toBe(false);
+  });
+
+  it('gzip data where text is read (on standard input, or a .jsonl name) is named as gzip once, not a flood of lines that are not UTF-8', () => {
+    writeFileSync(p('zipped.jsonl'), gzipSync(readFileSync(p('in.jsonl'))));
+    expectRefused(run(['search', 'sosp', '--problems', '-', '--out', 'u.jsonl'], 'zipped.jsonl'), /^countdown-traces: -:1: gzip data, not text: a file is read as gzip when its name ends in \.gz/);
+    expectRefused(run(['verify', 'zipped.jsonl']), /zipped\.jsonl:1: gzip data, not text/);
+    const s = run(['stats', 'zipped.jsonl']);
+    expect(s.code).toBe(2);
+    expect(s.stderr.trim().split('\n')).toHaveLength(3); // the gzip line, "no records", and the refusal
   });
 
   it('the streaming array reader of report keeps characters cut by chunk ends, and names the bad line', async () => {

@@ -13,6 +13,9 @@ export const LINE_LIMIT = 1 << 28;
 /** What a line over LINE_LIMIT is called (before "; line skipped", or alone in a refusal). */
 export const OVERLONG = `longer than ${LINE_LIMIT / (1 << 20)} MiB: not a record this tool reads`;
 
+/** What text that begins with gzip's magic bytes is called: formats are chosen by name, never sniffed. */
+export const GZIP_DATA = 'gzip data, not text: a file is read as gzip when its name ends in .gz (name it so, or pipe it through gunzip)';
+
 /**
  * Cuts text into lines as chunks arrive, as JSON Lines defines them: a line ends at `\n` (one
  * `\r` before it is part of the ending); a lone `\r` is part of its line, whitespace to JSON,
@@ -30,6 +33,8 @@ export class LineCutter {
   private skipping = false;
   /** Lines cut so far. */
   private count = 0;
+  /** The text began as gzip data does: its first line is named so, and the rest is not cut into a flood of faults. */
+  private gzipped = false;
 
   /** `path`: the file, for the refusal of a line it cannot read; `unread`: what a tolerant reader does instead. */
   constructor(
@@ -42,6 +47,7 @@ export class LineCutter {
   /** The lines `chunk` completes. */
   push(chunk: Buffer): string[] {
     const out: string[] = [];
+    if (this.gzipped) return out;
     let start = 0;
     let nl = chunk.indexOf(0x0a);
     if (this.rest.length > 0 || this.skipping) {
@@ -65,17 +71,18 @@ export class LineCutter {
       start = nl + 1;
       nl = chunk.indexOf(0x0a, start);
     }
-    for (; nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+    for (; nl >= 0 && !this.gzipped; nl = chunk.indexOf(0x0a, start)) {
       this.emit(chunk, start, nl, out);
       start = nl + 1;
     }
-    if (start < chunk.length) this.keep(chunk.subarray(start));
+    if (start < chunk.length && !this.gzipped) this.keep(chunk.subarray(start));
     return out;
   }
 
   /** The last line, when the text does not end with a newline. */
   end(): string[] {
     const out: string[] = [];
+    if (this.gzipped) return out;
     if (this.skipping) {
       this.count++;
       out.push('');
@@ -116,6 +123,12 @@ export class LineCutter {
       return;
     }
     if (!isUtf8(buf.subarray(start, end))) {
+      if (this.count === 0 && buf[start] === 0x1f && buf[start + 1] === 0x8b) {
+        this.gzipped = true;
+        this.unread(++this.count, GZIP_DATA);
+        out.push('');
+        return;
+      }
       this.unread(++this.count, 'not valid UTF-8');
       out.push('');
       return;
