@@ -58,10 +58,17 @@ export function checkCount(spec: ProblemSpec, count: number, what: string, split
 const PROGRESS_TICK_MS = 1000;
 
 /**
- * The records a thread draws, in batches: the next batch is drawn once this one is taken, so
- * memory stays flat however slow the output. The thread ends with the generator.
+ * The records of an order, drawn on a thread (problems-thread.ts) in batches: the next batch
+ * is drawn once this one is taken, so memory stays flat however slow the output. The thread
+ * ends with the generator.
  */
-async function* drawnOnThread(thread: Worker): AsyncGenerator<readonly string[]> {
+async function* drawnOnThread(order: DrawOrder): AsyncGenerator<readonly string[]> {
+  const thread = new Worker(new URL('./problems-thread.js', import.meta.url), {
+    workerData: { drawOrder: order },
+    // `--exclude -`: the thread reads this process's standard input as its own.
+    stdin: order.exclude === STDIO,
+  });
+  if (thread.stdin) process.stdin.pipe(thread.stdin);
   const inbox: DrawMessage[] = [];
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -108,17 +115,12 @@ export async function runProblems(job: ProblemsJob): Promise<number> {
     throw new UsageError('--split val with --compat reference needs --exclude TRAIN (the train problems file): the reference draws val after train, from one stream');
   }
   const sink = RecordSink.open(job.out, job.exclude ? [job.exclude] : []);
-  const thread = new Worker(new URL('./problems-thread.js', import.meta.url), {
-    workerData: { drawOrder: { spec: job.spec, count: job.count, seed: job.seed, split: job.split, compat: job.compat, exclude: job.exclude } satisfies DrawOrder },
-    // `--exclude -`: the thread reads this process's standard input as its own.
-    stdin: job.exclude === STDIO,
-  });
-  if (thread.stdin) process.stdin.pipe(thread.stdin);
   const progress = lateStage('problems', job.out === '-' ? 'stdout' : job.out, job.count);
   // A record whose draws take long still shows the progress line (and its elapsed time).
   const ticking = setInterval(() => progress.update(sink.records), PROGRESS_TICK_MS);
   try {
-    for await (const lines of drawnOnThread(thread)) {
+    const { out: _out, ...order } = job; // the thread draws; this thread writes
+    for await (const lines of drawnOnThread(order)) {
       for (const line of lines) {
         const room = sink.write(line);
         if (room) await room;

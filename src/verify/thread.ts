@@ -122,6 +122,13 @@ class Walk {
     throw new Stop();
   }
 
+  /** dfs: the operations node `id` has explored so far, with how often (kept across its re-entries). */
+  private dfsExploredAt(id: string): Map<string, number> {
+    let counts = this.dfsExplored.get(id);
+    if (!counts) this.dfsExplored.set(id, (counts = new Map()));
+    return counts;
+  }
+
   /** dfs: how many Exploring Operations node `id` has made so far. */
   private explores(id: string): number {
     return this.explorations.get(id)?.length ?? 0;
@@ -259,9 +266,7 @@ class Walk {
     }
     this.expanded.add(node.id);
     this.awaiting = undefined;
-    let explored = new Map<string, number>();
-    if (spec.kind === 'dfs') this.dfsExplored.set(node.id, (explored = this.dfsExplored.get(node.id) ?? explored));
-    this.current = { node, twins: fresh.slice(1), kept: [], explored };
+    this.current = { node, twins: fresh.slice(1), kept: [], explored: spec.kind === 'dfs' ? this.dfsExploredAt(node.id) : new Map() };
   }
 
   private explore(l: ThreadLine, t: Line<'explore'>): void {
@@ -272,7 +277,8 @@ class Walk {
       const op = stepString(t.step);
       const times = (this.current.explored.get(op) ?? 0) + 1;
       this.current.explored.set(op, times);
-      const has = timesAvailable(this.current.node.nums, t.step);
+      // Counted only for an operation seen before at this node (exploreFault has found it available once).
+      const has = times > 1 ? timesAvailable(this.current.node.nums, t.step) : 1;
       if (times > has) this.note(l.no, `Exploring Operation: ${op} explored again at node #${this.current.node.id}, whose numbers ${pyIntList(this.current.node.nums)} make it ${has === 1 ? 'once' : `${has} times`}`);
     }
     this.explored = { step: t.step, nums: t.nums, no: l.no };
