@@ -67,19 +67,17 @@ export async function* readProblemBatches(file: string): AsyncGenerator<ProblemI
 }
 
 /** The problems of a file as keys (sorted numbers and target); with `inOrder`, also each as drawn (drawnKey) and its line. */
-export async function readProblemKeys(file: string, inOrder = false): Promise<{ keys: Set<string>; records: number; drawn: string[]; lines: number[] }> {
+export async function readProblemKeys(file: string, inOrder = false): Promise<{ keys: Set<string>; drawn: string[]; lines: number[] }> {
   const keys = new Set<string>();
   const drawn: string[] = [];
   const lines: number[] = [];
-  let records = 0;
   for await (const { problem, line } of readProblems(file)) {
     keys.add(problemKey(problem.nums, problem.target));
     if (inOrder) {
       drawn.push(drawnKey(problem.nums, problem.target));
       lines.push(line);
     }
-    records++;
   }
-  if (records === 0) throw new InputError(file, undefined, 'holds no problems');
-  return { keys, records, drawn, lines };
+  if (keys.size === 0) throw new InputError(file, undefined, 'holds no problems');
+  return { keys, drawn, lines };
 }

@@ -111,13 +111,14 @@ export function verifySequences(seqs: readonly SequenceLine[], options: Sequence
  */
 function checkOneProblem(entries: readonly Entry[], issues: SequenceIssue[]): void {
   const first = entries.find((e) => e.problem !== undefined);
-  if (!first) return;
+  const given = first?.problem;
+  if (!first || !given) return;
   const show = (p: GivenProblem) => `${pyIntList(p.nums)} and target ${p.target}`;
   // One problem whatever the order of its numbers (a child's text never shows the root's order; the root's is held to its text).
-  const want = problemKey(first.problem!.nums, first.problem!.target);
+  const want = problemKey(given.nums, given.target);
   for (const e of entries) {
-    if (e === first || e.problem === undefined || problemKey(e.problem.nums, e.problem.target) === want) continue;
-    issues.push({ entry: e.at, thread: e.name, line: 0, message: `the line names the problem ${show(e.problem)}, but ${first.name} of its record names ${show(first.problem!)}` });
+    if (e.problem === undefined || problemKey(e.problem.nums, e.problem.target) === want) continue;
+    issues.push({ entry: e.at, thread: e.name, line: 0, message: `the line names the problem ${show(e.problem)}, but ${first.name} of its record names ${show(given)}` });
   }
 }
 
