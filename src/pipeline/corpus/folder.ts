@@ -172,6 +172,21 @@ export function removeOursNow(dir: string, c: FolderContents = scanFolder(dir), 
   }
 }
 
+/** How long a signal handler waits for file operations already under way before it removes again. */
+const IN_FLIGHT_MS = 50;
+
+/**
+ * removeOursNow from a signal handler, which ends the process at once: a file being opened
+ * (created) on libuv's threads when the signal came can appear after a first pass (a merge
+ * left a config folder holding one). This thread waits a moment, during which no callback of
+ * its own can start more work, and removes again.
+ */
+export function removeOursAtSignal(dir: string): void {
+  removeOursNow(dir);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, IN_FLIGHT_MS);
+  removeOursNow(dir);
+}
+
 /** Refuses a config folder's name held by a link or a file: the data would go elsewhere, into another corpus even. */
 export function checkConfigFolder(folder: string): void {
   let real: boolean;

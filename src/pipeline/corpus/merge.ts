@@ -8,7 +8,7 @@ import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
 import { openChecked } from './integrity.js';
 import { exists, NOT_REGULAR, prepareFolder, readRegularFile, syncDir, systemError } from './files.js';
-import { checkConfigFolders, clearFolder, refuseUsersAtRunPaths, removeOurs, removeOursNow, scanFolder } from './folder.js';
+import { checkConfigFolders, clearFolder, refuseUsersAtRunPaths, removeOurs, removeOursAtSignal, scanFolder } from './folder.js';
 import { refuseLeftovers } from './resume.js';
 import { isCurrent, MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference, optionDifference } from './options.js';
@@ -226,7 +226,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
       left = `${dir} was complete`;
     } else {
       try {
-        if (stage === 'writing') removeOursNow(dir);
+        if (stage === 'writing') removeOursAtSignal(dir);
         release?.();
         left = `nothing of it is left in ${dir}: merge again`;
       } catch {
