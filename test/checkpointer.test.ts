@@ -35,7 +35,7 @@ describe('Checkpointer: the checkpoint of a running corpus', () => {
     expect(onDisk().stages).toEqual(c.stages);
   });
 
-  it('maybeSave: nothing before the interval; after it, one background save at a time, told to the faults once durable', async () => {
+  it('maybeSave: nothing before the interval; after it, one background save at a time, told to the faults when begun and once durable', async () => {
     const points: FaultPoint[] = [];
     const c = new Checkpointer(dir, first, 0, { at: (p) => points.push(p) });
     await c.maybeSave('apr', [], () => state(100));
@@ -43,11 +43,11 @@ describe('Checkpointer: the checkpoint of a running corpus', () => {
     await c.maybeSave('apr', [], () => state(200));
     await c.settle();
     expect(c.stages.apr).toEqual(state(100));
-    expect(points).toEqual(['checkpoint:1']);
+    expect(points).toEqual(['saving:1', 'checkpoint:1']);
     await c.maybeSave('apr', [], () => state(300));
     await c.settle();
     expect(onDisk().stages.apr).toEqual(state(300));
-    expect(points).toEqual(['checkpoint:1', 'checkpoint:2']);
+    expect(points).toEqual(['saving:1', 'checkpoint:1', 'saving:2', 'checkpoint:2']);
 
     const slow = new Checkpointer(dir, first, 3_600_000, undefined);
     await slow.maybeSave('apr', [], () => state(400));

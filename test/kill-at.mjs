@@ -6,10 +6,10 @@
  *   node test/kill-at.mjs record:apr:777 corpus --count 1500 ... --out killed
  *
  * `record:<stage>:<i>+checkpoint` kills at the first record of the stage from i on once a
- * checkpoint taken after record i is durable: saves run in the background, so without it a
- * kill may come before any checkpoint knows the stage, or (the first durable one after i
- * having been taken before it) before one knows the stage's later files. The second save to
- * be durable after record i was begun after it.
+ * checkpoint begun after record i is durable: saves run in the background, so without it a
+ * kill may come before any checkpoint knows the stage, or (a save begun before i landing
+ * after it) before one knows the stage's later files. Records from i on wait while a save
+ * runs, so on a loaded machine the stage cannot end first.
  */
 import { Command } from 'commander';
 import { registerCorpus } from '../dist/cli/corpus.js';
@@ -17,7 +17,16 @@ import { registerCorpus } from '../dist/cli/corpus.js';
 const [point, ...args] = process.argv.slice(2);
 const after = /^record:([^:]+):(\d+)\+checkpoint$/.exec(point);
 let reached = false;
-let saves = 0;
+/** A background save runs; one begun after record i was reached; one such has landed. */
+let saving = false;
+let begunAfter = false;
+let landedAfter = false;
+/** Wakes the record held until the running save lands. */
+let wake;
+const from = (p) => {
+  const r = /^record:([^:]+):(\d+)$/.exec(p);
+  return after !== null && r !== null && r[1] === after[1] && Number(r[2]) >= Number(after[2]);
+};
 const program = new Command('countdown-traces').exitOverride();
 registerCorpus(program, {
   at(p) {
@@ -25,11 +34,25 @@ registerCorpus(program, {
       if (p === point) process.kill(process.pid, 'SIGKILL');
       return;
     }
-    const r = /^record:([^:]+):(\d+)$/.exec(p);
-    if (r && r[1] === after[1] && Number(r[2]) >= Number(after[2])) {
+    if (from(p)) {
       reached = true;
-      if (saves >= 2) process.kill(process.pid, 'SIGKILL');
-    } else if (reached && p.startsWith('checkpoint:')) saves++;
+      if (landedAfter) process.kill(process.pid, 'SIGKILL');
+    } else if (p.startsWith('saving:')) {
+      saving = true;
+      begunAfter ||= reached;
+    } else if (p.startsWith('checkpoint:')) {
+      saving = false;
+      landedAfter ||= begunAfter;
+      wake?.();
+    }
+  },
+  // From record i on, a record waits while a save runs: however loaded the machine, the stage
+  // cannot end before a save begun after record i is durable.
+  hold(p) {
+    if (!from(p) || landedAfter || !saving) return undefined;
+    return new Promise((resolve) => {
+      wake = resolve;
+    });
   },
 });
 await program.parseAsync(args, { from: 'user' });

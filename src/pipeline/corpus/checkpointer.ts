@@ -58,6 +58,7 @@ export class Checkpointer {
     for (const f of files) await f.flush();
     const stages = { ...this.cp.stages, [name]: state() };
     this.last = performance.now();
+    this.faults?.at(`saving:${this.saves + 1}`);
     this.busy = (async () => {
       for (const f of files) await f.sync();
       await this.write(stages);

@@ -4,6 +4,7 @@
  * checkpoint, before the manifest, ...) rather than at whatever moment a timer hits. The
  * command line never passes any (test/kill-at.mjs does).
  *
+ *   saving:<n>                 after the n-th periodic checkpoint is begun (its files flushed)
  *   checkpoint:<n>             after the n-th periodic checkpoint is durable
  *   record:<stage>:<i>         after record i (counted from the stage's first) is handed to its files
  *   file:<config>/<split>:<n>  after file n of a split is opened, before a checkpoint knows it
@@ -11,6 +12,7 @@
  *   manifest                   after stats.json and the card, before manifest.json
  */
 export type FaultPoint =
+  | `saving:${number}`
   | `checkpoint:${number}`
   | `record:${string}:${number}`
   | `file:${string}:${number}`
@@ -19,4 +21,10 @@ export type FaultPoint =
 
 export interface Faults {
   at(point: FaultPoint): void;
+  /**
+   * After `at` at a record point: a promise given is awaited before the run goes on. Background
+   * checkpoint saves need the event loop, so a test that waits for saves holds the run this way;
+   * a synchronous pause in `at` would starve them.
+   */
+  hold?(point: `record:${string}:${number}`): Promise<void> | undefined;
 }

@@ -73,7 +73,13 @@ export class StageRun<T extends StageTally<T>> {
   /** Call after the record at global `index` was appended; closes the block if it ends there. */
   async recordDone(index: number): Promise<void> {
     const { plan } = this;
-    this.ctx.faults?.at(`record:${plan.name}:${index - plan.start}`);
+    const { faults } = this.ctx;
+    if (faults) {
+      const point = `record:${plan.name}:${index - plan.start}` as const;
+      faults.at(point);
+      const held = faults.hold?.(point);
+      if (held) await held;
+    }
     const next = index + 1;
     if (next % plan.block !== 0 && next !== plan.end) return;
     const t0 = performance.now();
