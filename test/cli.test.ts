@@ -369,6 +369,32 @@ describe('inspect', () => {
     expect(r.stdout).not.toMatch(/^warning/m);
   });
 
+  it('--levels N folds a large tree: threads below level N are summed on their level-N ancestor\'s line (threads, solved, text tokens), their texts left out of --full', () => {
+    const args = ['inspect', '--nums', '14,61,13,40,99,29', '--target', '63'];
+    const rec = JSON.parse(run(...args, '--json').stdout) as Record<string, number>;
+    const whole = run(...args).stdout;
+    const treeLines = (text: string) => text.split('\n').filter((l) => /^ +root/.test(l));
+    const all = treeLines(whole);
+    expect(all).toHaveLength(rec.thread_count!);
+    const one = run(...args, '--levels', '1');
+    expect(one.code).toBe(0);
+    const shown = treeLines(one.stdout);
+    // The root and its children, each child's line summing its subtree.
+    expect(shown.map((l) => l.trim().split(' ')[0])).toEqual(all.filter((l) => /^ {2,4}root(\.\d+)? /.test(l)).map((l) => l.trim().split(' ')[0]));
+    const folded = shown.map((l) => /below it ([\d,]+) threads? \((\d+) solved\), ([\d,]+) text tokens$/.exec(l)).filter((m) => m !== null);
+    expect(folded.reduce((a, m) => a + Number(m[1]!.replace(/,/g, '')), 0)).toBe(rec.thread_count! - shown.length);
+    expect(one.stdout).toContain(`(${rec.thread_count! - shown.length} threads below level 1 folded into their ancestors' lines)`);
+    // The root alone: every other thread's text tokens on its line, and only its own texts with --full.
+    const root = run(...args, '--levels', '0', '--full').stdout;
+    const rootTokens = [...root.matchAll(/^=== root, sequence \d+ of \d+ \([\d,]+ lines, ([\d,]+) tokens\) ===$/gm)].map((m) => Number(m[1]!.replace(/,/g, '')) - 2);
+    expect(root).not.toMatch(/^=== root\./m);
+    expect(root).toContain(`below it ${rec.thread_count! - 1} threads (0 solved), ${(rec.text_token_count! - rootTokens.reduce((a, b) => a + b, 0)).toLocaleString('en-US')} text tokens`);
+    // Deep enough to fold nothing: the view is unchanged.
+    expect(run(...args, '--levels', String(rec.thread_depth)).stdout).toBe(whole);
+    expectUsageError(run(...args, '--levels', '1', '--json'), /^countdown-traces: --levels folds the text view: --json prints the whole record; give one of them$/);
+    expectUsageError(run(...args, '--levels', '-1'), /--levels: must be at least 0/);
+  });
+
   it('rejects bad numbers and out-of-range records', () => {
     expectUsageError(run('inspect', '--nums', '1,x', '--target', '5'), /--nums: expected integers/);
     expectUsageError(run('inspect', '--nums', '1', '--target', '5'), /--nums must hold 2 to 6 numbers, got 1/);

@@ -1555,7 +1555,7 @@ describe('inspect shows every solution', () => {
     const records = text('i-bfs.jsonl').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     const solved = records.filter((r) => (r.search_path as string).includes('Goal Reached'));
     expect(solved.length).toBeGreaterThan(50);
-    for (const r of solved) expect(describeRecord(r, false, countTextTokens).split('\n')[2]).toMatch(new RegExp(`^outcome +solved: .* = ${r.target as number}, rating`));
+    for (const r of solved) expect(describeRecord(r, { full: false }, countTextTokens).split('\n')[2]).toMatch(new RegExp(`^outcome +solved: .* = ${r.target as number}, rating`));
     const problem = run(['inspect', '--record', 'in.jsonl:0']);
     expect(problem.code).toBe(0);
     expect(problem.stdout).toMatch(/^solution +.* = \d+$/m);

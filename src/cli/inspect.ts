@@ -13,6 +13,7 @@ interface InspectFlags extends SearchFlags {
   solver: SolverName;
   record?: string;
   full?: boolean;
+  levels?: number;
   json?: boolean;
   html?: string;
 }
@@ -42,6 +43,7 @@ export function registerInspect(program: Command): void {
     .addOption(new Option('--solver <name>', 'search to run').argParser(oneOf('--solver', SOLVERS)).default('apr'))
     .option('--record <file:index>', 'inspect record INDEX (0-based) of a generated file instead')
     .option('--full', 'print the text of every thread')
+    .option('--levels <n>', 'show thread levels 0 (the root) to N only; a level-N thread\'s line sums the threads below it', integer('--levels', 0))
     .option('--json', 'print the record as JSON')
     .option('--html <file>', 'write a drawing of the search (threads, spawns, joins, solution path) as one HTML page');
   const own = new Set(cmd.options.map((opt) => opt.long));
@@ -54,6 +56,7 @@ export function registerInspect(program: Command): void {
   cmd.action(async (o: InspectFlags, command: Command) => {
     let source: InspectSource;
     if (o.html !== undefined && (o.json || o.full)) throw new UsageError(`--html draws the search as a page: --${o.json ? 'json' : 'full'} is for the terminal; give one of them`);
+    if (o.levels !== undefined && (o.json || o.html !== undefined)) throw new UsageError(`--levels folds the text view: --${o.json ? 'json prints the whole record' : 'html draws every thread'}; give one of them`);
     if (o.json && o.full) throw new UsageError('--json prints the whole record, every thread\'s text in it: --full is for the text view; give one of them');
     if (o.record !== undefined) {
       if (o.nums !== undefined || o.target !== undefined) throw new UsageError('--record cannot be combined with --nums/--target');
@@ -67,6 +70,6 @@ export function registerInspect(program: Command): void {
     }
     if (o.html !== undefined) return (await import('../report/inspect-html.js')).writeInspectPage(source, o.html);
     const { inspect } = await import('../pipeline/inspect-job.js');
-    process.stdout.write(await inspect(source, { json: o.json === true, full: o.full === true }));
+    process.stdout.write(await inspect(source, { json: o.json === true, full: o.full === true, levels: o.levels }));
   });
 }

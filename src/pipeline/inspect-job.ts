@@ -1,7 +1,7 @@
 import { recordStreams } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson, type PyJson } from '../serializers/pyjson.js';
-import { describeRecord, isProblemRecord } from '../serializers/record-view.js';
+import { describeRecord, isProblemRecord, type TextView } from '../serializers/record-view.js';
 import { solve } from '../solver/exact.js';
 import { countTextTokens } from '../tokens/llama.js';
 import type { Problem } from '../solver/problems.js';
@@ -116,14 +116,14 @@ export async function loadRecord(source: InspectSource): Promise<LoadedRecord> {
   return { record: JSON.parse(json) as Record<string, unknown>, json };
 }
 
-export async function inspect(source: InspectSource, view: { json: boolean; full: boolean }): Promise<string> {
+export async function inspect(source: InspectSource, view: TextView & { readonly json: boolean }): Promise<string> {
   // Standard output sent onto the file read (`inspect --record r.jsonl:0 >> r.jsonl`) would damage it.
   if (source.kind === 'record') checkOutputs([{ option: '--record', path: source.file }], [{ option: 'standard output', path: STDIO }]);
   const { record, json } = await loadRecord(source);
   checkWindowUsed(source, record);
   // The record itself, as stored or as search writes it (its floats too: `16.0`, not `16`).
   if (view.json) return json + '\n';
-  return describeRecord(record, view.full, countTextTokens, recordFaults(source, record), judgedWindowOf(source));
+  return describeRecord(record, view, countTextTokens, recordFaults(source, record), judgedWindowOf(source));
 }
 
 /**

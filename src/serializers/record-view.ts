@@ -4,7 +4,7 @@ import { parseStep, type Step } from '../core/countdown.js';
 import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
 import { parseTraceLine } from '../records/trace-lines.js';
 import { solutionExpression } from './expression.js';
-import { sequenceLength } from '../tokens/llama.js';
+import { sequenceLength, textTokensOf } from '../tokens/llama.js';
 import { PyFloat, type PyJson } from './pyjson.js';
 import { tokenFieldsOf, treeFigures, type ThreadFigures } from './sequences.js';
 
@@ -265,6 +265,41 @@ export function overWindowNote(lengths: readonly number[], window: number): stri
   return over > 0 ? `; ${int(over)} over the ${int(window)}-token window` : '';
 }
 
+/** How a record is shown as text: every thread's text too (`full`); thread levels 0..`levels` only. */
+export interface TextView {
+  readonly full: boolean;
+  readonly levels?: number | undefined;
+}
+
+/** What `--levels` folds into a thread's line. */
+interface Folded {
+  threads: number;
+  solved: number;
+  tokens: number;
+}
+
+/**
+ * Per thread at level `levels` (by index) with threads below it: how many, how many of them
+ * solved, and their text tokens (as the tokens line counts them). Threads are in preorder, so a
+ * thread's descendants follow it until the next thread at its level or above.
+ */
+function foldedBelow(threads: readonly ThreadView[], seqLengths: readonly (readonly number[])[], levels: number): Map<number, Folded> {
+  const folds = new Map<number, Folded>();
+  let owner: Folded | undefined;
+  threads.forEach((t, i) => {
+    if (t.level <= levels) {
+      owner = undefined;
+      if (t.level === levels) folds.set(i, (owner = { threads: 0, solved: 0, tokens: 0 }));
+      return;
+    }
+    owner!.threads++;
+    if (t.solved) owner!.solved++;
+    owner!.tokens += seqLengths[i]!.reduce((a, n) => a + textTokensOf(n), 0);
+  });
+  for (const [i, f] of folds) if (f.threads === 0) folds.delete(i);
+  return folds;
+}
+
 /**
  * A readable summary of a record: problem, outcome, the solution, the thread tree's figures
  * (recounted from the text with `textTokens`) and the tree itself. `traceFaults`: what checking the
@@ -272,7 +307,8 @@ export function overWindowNote(lengths: readonly number[], window: number): stri
  * `window` (0: none) is the one its sequences are judged against: the search's own, or the one
  * given for a stored record, as stats and verify take one.
  */
-export function describeRecord(record: Record<string, unknown>, full: boolean, textTokens: (text: string) => number, traceFaults: readonly string[] = [], window = 0): string {
+export function describeRecord(record: Record<string, unknown>, view: TextView, textTokens: (text: string) => number, traceFaults: readonly string[] = [], window = 0): string {
+  const { full } = view;
   const nums = record.nums as number[];
   const target = record.target as number;
   const out: string[] = [];
@@ -309,15 +345,24 @@ export function describeRecord(record: Record<string, unknown>, full: boolean, t
   const seqLengths = threads.map((t) => lengths.slice(at, (at += t.sequences.length)));
   // Columns as wide as their widest entry: a deep thread's name pushed the rest over.
   const head = (t: (typeof threads)[number]) => `${'  '.repeat(t.level + 1)}${t.name}`;
-  const nameWidth = Math.max(...threads.map((t) => head(t).length));
-  const nodeWidth = Math.max(...threads.map((t) => t.startNode.length));
+  const levels = view.levels ?? Infinity;
+  const below = foldedBelow(threads, seqLengths, levels);
+  const shown = threads.filter((t) => t.level <= levels);
+  const nameWidth = Math.max(...shown.map((t) => head(t).length));
+  const nodeWidth = Math.max(...shown.map((t) => t.startNode.length));
   threads.forEach((t, i) => {
+    if (t.level > levels) return;
     const seqs = plural(t.sequences.length, 'sequence');
     const lines = t.sequences.reduce((n, s) => n + lineCount(s), 0);
-    out.push(`${head(t).padEnd(nameWidth)}  from #${t.startNode.padEnd(nodeWidth)}  ${seqs}, ${int(lines)} lines, longest ${int(Math.max(...seqLengths[i]!))} tokens, ${t.solved ? 'solved' : 'no solution'}`);
+    const fold = below.get(i);
+    const folded = fold ? `; below it ${plural(fold.threads, 'thread')} (${int(fold.solved)} solved), ${int(fold.tokens)} text tokens` : '';
+    out.push(`${head(t).padEnd(nameWidth)}  from #${t.startNode.padEnd(nodeWidth)}  ${seqs}, ${int(lines)} lines, longest ${int(Math.max(...seqLengths[i]!))} tokens, ${t.solved ? 'solved' : 'no solution'}${folded}`);
   });
+  const hidden = threads.length - shown.length;
+  if (hidden > 0) out.push(`(${plural(hidden, 'thread')} below level ${levels} folded into their ancestors' lines${full ? ', and their texts left out' : ''})`);
   if (full) {
     threads.forEach((t, i) => {
+      if (t.level > levels) return;
       t.sequences.forEach((s, k) => {
         out.push('', `=== ${t.name}, sequence ${k + 1} of ${t.sequences.length} (${int(lineCount(s))} lines, ${int(seqLengths[i]![k]!)} tokens) ===`, s.trimEnd());
       });
