@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch, type RecordMaker } from '../src/pipeline/make-record.js';
 import { makeSearchOrExplain } from '../src/pipeline/search-job.js';
+import { unsolvedNote } from '../src/pipeline/settings.js';
 import { LINE_LIMIT } from '../src/records/lines.js';
 import { inFolder, mkdirp, removeEmptyMadeFolders } from '../src/pipeline/mkdirp.js';
 import { writePage } from '../src/report/page-text.js';
@@ -530,6 +531,16 @@ describe('every fault is one line and exit 2', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/: 0 solved \(0\.0%\).*; none solved within --window 300: it may be too small for these problems \(compare --window 0\)$/m);
     expect(run(['search', 'apr', '--problems', 'tiny-window.jsonl', '--out', 'tiny-window-apr.jsonl']).stderr).not.toMatch(/none solved/);
+    // Nothing solved where the window stopped nothing (a target out of reach) blames no window:
+    // it said to compare --window 0, which solves nothing either.
+    writeFileSync(p('tiny-window.jsonl'), '{"nums": [1, 1, 2, 3], "target": 97}\n');
+    for (const solver of ['sosp', 'apr']) {
+      const unreachable = run(['search', solver, '--problems', 'tiny-window.jsonl', '--out', 'tiny-window-apr.jsonl']);
+      expect(unreachable.stderr).toMatch(/: 0 solved \(0\.0%\).*, 0 stopped by the window$/m);
+    }
+    expect(unsolvedNote(4096, new Map([[4, { searched: 3, solved: 0 }]]), false)).toBeUndefined();
+    expect(unsolvedNote(4096, new Map([[4, { searched: 3, solved: 0 }]]), true)).toMatch(/^none solved within --window 4096/);
+    expect(run(['problems', '--count', '20', '--seed', '4', '--out', 'tiny-window.jsonl']).code).toBe(0);
     // Every problem left out is nothing solved too.
     expect(run(['search', 'sosp', '--problems', 'tiny-window.jsonl', '--window', '300', '--fit', 'drop', '--out', 'tiny-window-apr.jsonl']).stderr).toMatch(/: 0 solved .*, 20 stopped by the window, 20 of them dropped; none solved within --window 300/);
     // How often --fit resample searched again is said too, as the README says (it said nothing).

@@ -129,7 +129,7 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
 export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
   const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
   const over = sum.overflows === undefined ? '' : `, ${sum.overflows} over ${judgedWindow(job.settings.window)} tokens`;
-  const unsolved = unsolvedNote(job.settings.window, sum.bySize);
+  const unsolved = unsolvedNote(job.settings.window, sum.bySize, sum.outOfBudget + sum.dropped + sum.resampled > 0);
   return (
     `wrote ${sum.records} ${job.settings.options.solver} records to ${job.out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
     `${over}, ${sum.outOfBudget} stopped by the window` +

@@ -108,10 +108,12 @@ export type SolvedBySize = ReadonlyMap<number, { readonly searched: number; read
 /**
  * What a run says when a window left records wholly unsolved: all of them, or every problem of
  * some start size (a corpus of 5 and 6 numbers at 1,024 tokens solves some five-number problems
- * and no six-number one, which a solve rate over both hides); undefined otherwise.
+ * and no six-number one, which a solve rate over both hides); undefined otherwise, and when the
+ * window shaped no search (`windowCut` false: none stopped, dropped or searched again), where
+ * blaming it would send the user the wrong way.
  */
-export function unsolvedNote(window: number, bySize: SolvedBySize): string | undefined {
-  if (window === 0) return undefined;
+export function unsolvedNote(window: number, bySize: SolvedBySize, windowCut: boolean): string | undefined {
+  if (window === 0 || !windowCut) return undefined;
   const sizes = [...bySize.keys()].sort((a, b) => a - b);
   const none = sizes.filter((n) => bySize.get(n)!.searched > 0 && bySize.get(n)!.solved === 0);
   if (none.length === 0) return undefined;

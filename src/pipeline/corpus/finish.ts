@@ -7,6 +7,7 @@ import { optionsJson } from './options.js';
 import { CHECKPOINT, streamKey, type StagePlan } from './plan.js';
 import { fmtDuration } from './progress.js';
 import { renderStats, unsolvedWarnings, type CorpusTallies } from './stats.js';
+import type { SolverName } from '../../solver/registry.js';
 
 export interface CorpusResult {
   readonly complete: boolean;
@@ -31,7 +32,11 @@ export async function finishCorpus(ctx: RunContext, stages: readonly StagePlan[]
   }
   const stats = renderStats(tallies, o.solvers, o.window);
   // Said even with --quiet, as search says it: a corpus a window left unsolved is no training data.
-  for (const w of unsolvedWarnings(tallies, (solver) => o.settings[solver]?.window ?? 0)) ctx.progress.always(`countdown-traces: warning: ${w}`);
+  const windowOf = (solver: SolverName) => {
+    const set = o.settings[solver];
+    return { window: set?.window ?? 0, resamples: set?.options.shape === 'sequence' && set.options.fit === 'resample' };
+  };
+  for (const w of unsolvedWarnings(tallies, windowOf)) ctx.progress.always(`countdown-traces: warning: ${w}`);
   const files = await writeCorpusEnd(dir, versions(), optionsJson(o), data, stats, { shard: s.shard, ...range, blocks: ctx.blocks }, ctx.faults);
   rmSync(join(dir, CHECKPOINT), { force: true });
   await syncDir(dir);

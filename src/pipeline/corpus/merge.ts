@@ -310,7 +310,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     stage = 'complete';
     await syncDir(dir);
     // The whole corpus's, which no shard could say of itself.
-    for (const w of unsolvedWarnings(tallies, (s) => Number(first.options.search[s]?.window ?? 0))) progress.always(`countdown-traces: warning: ${w}`);
+    for (const w of unsolvedWarnings(tallies, (s) => ({ window: Number(first.options.search[s]?.window ?? 0), resamples: first.options.search[s]?.fit === 'resample' }))) progress.always(`countdown-traces: warning: ${w}`);
     const seconds = (performance.now() - t0) / 1000;
     if (!job.quiet) {
       const total = files.reduce((n, f) => n + f.bytes, 0);

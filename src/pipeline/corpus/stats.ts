@@ -246,14 +246,19 @@ export interface CorpusTallies {
   solvers: Map<SolverName, SearchTally>;
 }
 
-/** What a finished corpus warns of (a run or a merge of shards alike): per solver, unsolvedNote's. */
-export function unsolvedWarnings(t: CorpusTallies, windowOf: (solver: SolverName) => number): string[] {
+/**
+ * What a finished corpus warns of (a run or a merge of shards alike): per solver, unsolvedNote's.
+ * `windowOf`: a solver's window, and whether it searches again what does not fit (`--fit
+ * resample`, whose records fit in the end and are not tallied apart).
+ */
+export function unsolvedWarnings(t: CorpusTallies, windowOf: (solver: SolverName) => { window: number; resamples: boolean }): string[] {
   const out: string[] = [];
   for (const [solver, st] of t.solvers) {
     const bySize = new Map([...st.recordsBySize].map(([size, searched]) => [size, { searched, solved: st.solvedBySize.get(size) ?? 0 }]));
     // Dropped records are tallied in all, not by size: a run that dropped every one has no size above.
     if (bySize.size === 0 && st.dropped > 0) bySize.set(0, { searched: st.dropped, solved: 0 });
-    const note = unsolvedNote(windowOf(solver), bySize);
+    const { window, resamples } = windowOf(solver);
+    const note = unsolvedNote(window, bySize, resamples || st.outOfBudget > 0 || st.dropped > 0);
     if (note) out.push(`${solver}: ${note}`);
   }
   return out;
