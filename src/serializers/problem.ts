@@ -1,4 +1,5 @@
-import { pyIntList, pyStrList, stepString, type Step } from '../core/countdown.js';
+import { stepString, type Step } from '../core/countdown.js';
+import { renderLine } from '../records/trace-lines.js';
 import type { Problem } from '../solver/problems.js';
 import type { PyJson } from './pyjson.js';
 
@@ -13,20 +14,20 @@ export type Compat = 'default' | 'reference';
  */
 export function optimalPath(target: number, start: readonly number[], solution: readonly Step[], compat: Compat): string {
   const done: string[] = [];
-  let out = `Current State: ${target}:${pyIntList(start)}, Operations: []\n`;
+  // Each line as the one grammar renders it (records/trace-lines.ts), which the verifier reads back.
+  let out = renderLine({ kind: 'state', target, nums: [...start], ops: [] }) + '\n';
   let nums = [...start];
   let node = 1;
   for (const step of solution) {
-    const op = stepString(step);
     nums = numbersAfter(nums, step, compat);
-    out += `Exploring Operation: ${op}, Resulting Numbers: ${pyIntList(nums)}\n`;
+    out += renderLine({ kind: 'explore', step, nums }) + '\n';
     if (nums.length === 1) {
-      out += `${nums[0]},${target} equal: Goal Reached\n`;
+      out += renderLine({ kind: 'goal', value: nums[0]!, target }) + '\n';
     } else {
       node += 1;
-      out += `Generated Node #${node}: ${pyIntList(nums)} from Operation: ${op}\n`;
-      done.push(op);
-      out += `Current State: ${target}:${pyIntList(nums)}, Operations: ${pyStrList(done)}\n`;
+      out += renderLine({ kind: 'pathNode', k: node, nums, step }) + '\n';
+      done.push(stepString(step));
+      out += renderLine({ kind: 'state', target, nums, ops: done }) + '\n';
     }
   }
   return out;
