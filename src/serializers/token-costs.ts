@@ -3,7 +3,7 @@ import type { TextCosts, WindowRules } from '../solver/window.js';
 import { countAsciiTokens } from '../tokens/llama.js';
 import { ByteText } from './bytes.js';
 import { LineWriter, type FixedLine } from './trace.js';
-import { pathBetween, type SearchNode } from '../solver/node.js';
+import { childId, pathBetween, type SearchNode } from '../solver/node.js';
 import { applyOp, leftOperand, OPERATORS, rightOperand, type Operator, type Step } from '../core/countdown.js';
 
 /** Line kinds, the high part of a shape key. */
@@ -66,7 +66,7 @@ function stepExtra(s: Step): number {
   return extra(s.left) + extra(s.right) + extra(s.result);
 }
 
-/** Components of a node id: `0,2,11` has 3. */
+/** Components of a node id (solver/node.ts childId): `0,2,11` has 3. */
 function idDepth(id: string): number {
   let depth = 1;
   for (let k = 0; k < id.length; k++) if (id.charCodeAt(k) === 0x2c) depth++;
@@ -343,7 +343,7 @@ function floorChild(parent: SearchNode, numbers: number): SearchNode {
   const nums = new Array<number>(numbers).fill(1);
   nums[numbers - 1] = 2;
   const step: Step = { left: 1, op: '+', right: 1, result: 2 };
-  return { id: `${parent.id},0`, nums, step, parent, h: 0, termSum: 0, textBy: 0, textIn: 0, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
+  return { id: childId(parent.id, 0), nums, step, parent, h: 0, termSum: 0, textBy: 0, textIn: 0, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
 }
 
 /** The window rules for one record: `window` total tokens per sequence, `<s>`/`</s>` included. */

@@ -3,7 +3,7 @@ import type { BoundHeuristic } from '../core/heuristics.js';
 import { shuffle } from '../random/rng.js';
 import type { SearchContext } from './contract.js';
 import type { TraceEvent } from './events.js';
-import { childOf, type SearchNode } from './node.js';
+import { childId, childOf, type SearchNode } from './node.js';
 
 export interface Expansion {
   /** Kept non-terminal children, best heuristic first (the reference's `nodes_to_explore`). */
@@ -131,7 +131,7 @@ export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, e
   for (let k = 0; k < take; k++) {
     const c = sharedOrder[k]!;
     const child = childOf(node, sharedCandI[c]!, sharedCandJ[c]!, stepOf(c), sharedCandTerms[c]!, sharedCandH[c]!);
-    child.id = `${node.id},${k}`;
+    child.id = childId(node.id, k);
     shown[k] = child;
   }
   events.push({ type: 'expand', node, children: shown });

@@ -41,6 +41,14 @@ export function rootNode(nums: readonly number[], heuristic: BoundHeuristic): Se
   return { id: '0', nums, step: undefined, parent: undefined, h: value, termSum, textBy: 0, textIn: 0, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
 }
 
+/**
+ * The id of a parent's k-th kept child: the parent's, a comma and k (`0,2` then `0,2,11`), as
+ * the reference numbers nodes. The window's token costs count an id's parts by its commas.
+ */
+export function childId(parentId: string, k: number): string {
+  return `${parentId},${k}`;
+}
+
 /** The child reached by `step` applied to positions i and j of the node's numbers. */
 export function childOf(node: SearchNode, i: number, j: number, step: Step, termSum: number, h: number): SearchNode {
   // An exact-length copy shifted in place (i < j): a pushed-to `[]` reserves 16 slots.

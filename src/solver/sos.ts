@@ -2,7 +2,7 @@ import { PyHeap } from './heap.js';
 import { beamOf, contextFor, drawHeuristic, type SearchContext, type SequenceSolver, type ThreadResult } from './contract.js';
 import { newThread, type TraceEvent } from './events.js';
 import { choiceInRange, shuffle } from '../random/rng.js';
-import { children, rootNode, sortByHeuristic, type SearchNode } from './node.js';
+import { childId, children, rootNode, sortByHeuristic, type SearchNode } from './node.js';
 import { MOVE_RESERVE, SequenceBudget, WindowTooSmall, type WindowRules } from './window.js';
 
 /*
@@ -68,7 +68,7 @@ function dfsSearch(ctx: SearchContext, nums: readonly number[], threshold: numbe
     // Every kept child takes an index here, terminal ones included (unlike SoS+).
     for (let k = 0; k < kept.length; k++) {
       const child = kept[k]!;
-      child.id = `${node.id},${k}`;
+      child.id = childId(node.id, k);
       if (child.nums.length === 1) {
         const solved = child.nums[0] === ctx.target;
         const line: TraceEvent = solved ? { type: 'goal', node: child } : { type: 'dead-end', node: child };
@@ -125,7 +125,7 @@ function bfsSearch(
       let k = 0;
       let goal: SearchNode | undefined;
       for (const child of generated) {
-        child.id = `${node.id},${k}`;
+        child.id = childId(node.id, k);
         budget.add({ type: 'explore', node: child });
         if (child.nums.length === 1) {
           if (child.nums[0] === ctx.target) {
