@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classify } from '../src/records/kind.js';
 import { LINE_LIMIT, LineCutter, OVERLONG } from '../src/records/lines.js';
-import { readRecords, readRecordsTolerant, type ReadIssue, type RecordAt } from '../src/records/read.js';
+import { readRecords, readRecordsTolerant, WHOLE_PARSE_BYTES, type ReadIssue, type RecordAt } from '../src/records/read.js';
 import { isTraceDict, isTraceDictLevel, recordTraceDict, threadsOf } from '../src/records/trace-dict.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-records-'));
@@ -194,6 +194,15 @@ describe('JSON array reader', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a faulty array too large to parse whole is refused with the streaming read\'s words, at its line, without what a tolerant read then does', async () => {
+    // Truncated inside an element longer than the whole-parse bound: JSON.parse of it all would
+    // need the text as one string (a multi-GB array runs out of memory or past V8's longest string).
+    const big = Buffer.concat([Buffer.from('[\n{"nums": [1, 2], "target": 3},\n{"nums": [1, 2], "pad": "'), Buffer.alloc(WHOLE_PARSE_BYTES, 'x')]);
+    const s = await strict(fileOf(big, '.json'));
+    expect(s.records).toEqual([]);
+    expect(s.error).toMatch(/\.json:3: (ends inside the array \(truncated\?\)|element 2 never ends \(corrupt array\?\))$/);
   });
 
   it('tolerant reads a valid array element by element, each with the line it starts on', async () => {

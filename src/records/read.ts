@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describeSystemError, InputError } from '../io/errors.js';
 import { formatOf, STDIO } from '../io/formats.js';
@@ -168,6 +168,12 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
   if (!any) issue({ file, message: skipped > 0 ? `no records: ${skipped === 1 ? 'one line' : `${skipped} lines`} skipped, and no other` : 'empty: no records', code: 'empty' });
 }
 
+/** The largest faulty JSON array (bytes on disk; a tenth of it gzipped) whose fault JSON.parse words. */
+export const WHOLE_PARSE_BYTES = 64 << 20;
+
+/** What a tolerant read then did (json-array.ts); a strict one refuses the file instead. */
+const TOLERANT_OUTCOME = /; (kept the \d+ elements before|skipped|file skipped|ignored|stopped reading)$/;
+
 /** Records handed over per batch from a JSON array. */
 const ARRAY_BATCH = 256;
 
@@ -177,14 +183,14 @@ const ARRAY_BATCH = 256;
  * it did when it was parsed whole. A fault is worded by that whole parse, as it always was.
  */
 async function* strictArray(path: string, gzip: boolean, keepText: boolean): AsyncGenerator<RecordAt[]> {
-  let faulty = false;
-  let at: number | undefined;
+  let first: ReadIssue | undefined;
   let trailing: TrailingBytes | undefined;
   const check = await open(path, gzip, (err) => (trailing ??= err));
+  let faulty = false;
   try {
     const note = (i: ReadIssue) => {
       faulty = true;
-      at ??= i.line;
+      first ??= i;
     };
     for await (const _ of arrayElements(check as AsyncIterable<Buffer>, path, note)) if (faulty) break;
   } finally {
@@ -192,8 +198,11 @@ async function* strictArray(path: string, gzip: boolean, keepText: boolean): Asy
   }
   // A fault of the file, not of an element (the array before it may be whole).
   if (trailing) throw new InputError(path, undefined, (trailing as TrailingBytes).message);
-  if (faulty) {
-    yield wholeArray(path, gzip, at);
+  if (first) {
+    // Parsed whole only where that is cheap: a truncated array of gigabytes would run out of
+    // memory (or past V8's longest string) before its fault could be named.
+    if (statSync(path).size > (gzip ? WHOLE_PARSE_BYTES / 10 : WHOLE_PARSE_BYTES)) throw new InputError(path, first.line, first.message.replace(TOLERANT_OUTCOME, ''));
+    yield wholeArray(path, gzip, first.line);
     return;
   }
   const input = await open(path, gzip);
