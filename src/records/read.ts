@@ -20,7 +20,10 @@ import { LineCutter } from './lines.js';
 /** One record read from a file, with where it came from. */
 export interface RecordAt {
   readonly value: unknown;
-  /** 1-based line for JSON Lines; for a JSON array, the line its element starts on (tolerant) or its element number (strict). */
+  /**
+   * 1-based line for JSON Lines; for a JSON array, the line its element starts on (its element
+   * number only where the streaming read found a fault that JSON.parse of the whole text did not).
+   */
   readonly line: number;
   /**
    * Its JSON as the file holds it (a line, or an array's element), where the reader was asked

@@ -114,11 +114,14 @@ async function readKeys(paths: readonly string[], gzip: boolean, records: number
     let left = records;
     while (left > 0) {
       const { lines, sources } = await reader.takeFrom(Math.min(left, 10_000));
-      const where = sources.at(-1)?.path ?? paths.at(-1);
-      if (lines.length === 0) throw new UsageError(`cannot resume: ${where} holds fewer records than its checkpoint; start over with --force`);
-      for (const line of lines) {
+      if (lines.length === 0) throw new UsageError(`cannot resume: ${paths.at(-1)} holds fewer records than its checkpoint; start over with --force`);
+      let s = 0;
+      for (let k = 0; k < lines.length; k++) {
+        // A batch may span two files: the line's own is named.
+        while (s + 1 < sources.length && sources[s + 1]!.from <= k) s++;
+        const where = sources[s]!.path;
         // Bytes the checkpoint's hashes vouch for (checked before): parsed, not validated again.
-        const p = parseRecordLine(line, where ?? 'the problems file', undefined) as { nums: number[]; target: number };
+        const p = parseRecordLine(lines[k]!, where, undefined) as { nums: number[]; target: number };
         if (!seen.add(code(p.nums, p.target))) throw new UsageError(`cannot resume: ${where} repeats problem ${problemKey(p.nums, p.target)}`);
       }
       left -= lines.length;

@@ -45,10 +45,12 @@ function runTask(task: Task): TaskResult {
 
 /**
  * Search records and training sequences of a batch, made by the same calls as the `search`
- * command (a RecordMaker's `make` with the record's own stream, its `sequenceLine` for the
- * sequences file), so a corpus file and a `search --sequences-out` file of the same problems
- * agree byte for byte. The task has a maker of its own; each record's bytes are copied out
- * before the next is made.
+ * command (`makeSearchOrExplain` with the record's own stream, the maker's
+ * `unsafeSequenceLine` for the sequences file), so a corpus file and a `search
+ * --sequences-out` file of the same problems agree byte for byte. The input record is rebuilt
+ * from the problem (`problemRecord`, default mode): the corpus's own train file holds exactly
+ * that, where `search` keeps the fields of whatever file it reads. The task has a maker of its
+ * own; each record's bytes are copied out before the next is made.
  */
 function searchTask(t: SearchTask): SearchResult {
   const n = t.lines.length;
