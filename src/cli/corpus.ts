@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { UsageError } from '../io/errors.js';
 import type { Faults } from '../pipeline/corpus/faults.js';
-import { formatSize, WORKER_HEAP_MB, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
+import { COMPRESSIONS, formatSize, WORKER_HEAP_MB, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
 import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/settings.js';
 import type { Conditioning } from '../serializers/conditioning.js';
@@ -59,7 +59,7 @@ export function registerCorpus(program: Command, faults?: Faults): void {
   addBeamOptions(cmd);
   addWindowOptions(cmd, false)
     .addOption(new Option('--condition <modes>', conditionHelp(true)).argParser(listOf('--condition', CONDITIONING_MODES, 'token-budget,sub-call-budget')).default(['none'] as Conditioning[], 'none'))
-    .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', ['none', 'gzip'] as const)).default('none'))
+    .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', COMPRESSIONS)).default('none'))
     .addOption(
       new Option('--max-file-size <size>', 'largest data file (500MB, 1GB, 2GiB, ...; 0: one file per split); files split between blocks of records')
         .argParser(size('--max-file-size'))

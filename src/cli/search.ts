@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { CONDITIONING_MODES, DEFAULT_WINDOW, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
+import { CONDITIONING_MODES, DEFAULT_WINDOW, inWords, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
 import { CONDITIONING, type Conditioning } from '../serializers/conditioning.js';
-import type { Solver, SolverShape, ThreadDefaults } from '../solver/contract.js';
+import { DEFAULT_FIT, DEFAULT_MIN_BEAM, FIT_POLICIES, HEURISTIC_CHOICES, type Solver, type SolverShape, type ThreadDefaults } from '../solver/contract.js';
 import { allSolvers, SOLVERS, type SolverName } from '../solver/registry.js';
 import { compatOption, integer, oneOf, probability } from './parse.js';
 
@@ -51,13 +51,13 @@ export function addBeamOptions(cmd: Command): Command {
   const [first] = all;
   const otherHeuristics = all.filter((s) => s.defaults.heuristic !== first!.defaults.heuristic).map((s) => `; ${s.name}: ${s.defaults.heuristic}`);
   return cmd
-    .option('--min-beam <n>', 'smallest beam drawn per record (default 1)', integer('--min-beam', 1))
+    .option('--min-beam <n>', `smallest beam drawn per record (default ${DEFAULT_MIN_BEAM})`, integer('--min-beam', 1))
     .option('--max-beam <n>', `largest beam drawn per record (${defaultOf((s) => s.defaults.maxBeam)})`, integer('--max-beam', 1))
     .option('--max-sub-beam <n>', `${shaped('threads')}: largest child-thread beam (${defaultOf(threadDefault('maxSubBeam'))})`, integer('--max-sub-beam', 1))
     .option('--promising <p>', `probability of a sub search / spawn (${defaultOf((s) => s.defaults.promising)})`, probability('--promising'))
     .addOption(
-      new Option('--heuristic <h>', `mult, sum or random per record (default: ${first!.defaults.heuristic}${otherHeuristics.join('')})`).argParser(
-        oneOf('--heuristic', ['mult', 'sum', 'random'] as const),
+      new Option('--heuristic <h>', `${inWords(HEURISTIC_CHOICES, 'or')} per record (default: ${first!.defaults.heuristic}${otherHeuristics.join('')})`).argParser(
+        oneOf('--heuristic', HEURISTIC_CHOICES),
       ),
     );
 }
@@ -78,8 +78,8 @@ export function addWindowOptions(cmd: Command, hasCompat: boolean): Command {
       integer('--wave', 0, 1000),
     )
     .addOption(
-      new Option('--fit <policy>', `${shaped('sequence')} when the window is full: stop, resample or drop (default: stop)`).argParser(
-        oneOf('--fit', ['stop', 'resample', 'drop'] as const),
+      new Option('--fit <policy>', `${shaped('sequence')} when the window is full: ${inWords(FIT_POLICIES, 'or')} (default: ${DEFAULT_FIT})`).argParser(
+        oneOf('--fit', FIT_POLICIES),
       ),
     );
 }

@@ -1,5 +1,5 @@
 import { CONDITIONING, prefixName, shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
-import { drawsBeam, readsPromising, type BeamRange, type FitPolicy, type HeuristicChoice, type SearchOptions, type Solver, type SolverShape } from '../solver/contract.js';
+import { DEFAULT_FIT, drawsBeam, readsPromising, type BeamRange, type FitPolicy, type HeuristicChoice, type SearchOptions, type Solver, type SolverShape } from '../solver/contract.js';
 import { allSolvers, defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
 import { ordered, UsageError } from '../io/errors.js';
 
@@ -47,7 +47,7 @@ export function namesShaped(shape: SolverShape): SolverName[] {
 }
 
 /** `a`, `a and b`, `a, b and c` (or `a, b or c`). */
-function inWords(names: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
+export function inWords(names: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
   return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
 }
 
@@ -185,7 +185,7 @@ export function qualify(solver: SolverName, p: PartialSettings = {}, alone = tru
   if (reference && p.wave !== undefined) throw new UsageError('--wave cannot be combined with --compat reference (the reference spawns every child at once)');
   if (reference && p.window !== undefined) throw new UsageError('--window cannot be combined with --compat reference (the reference has no window; verify --window measures its sequences)');
   if (reference && p.fit !== undefined) throw new UsageError('--fit cannot be combined with --compat reference (the reference has no window to fit)');
-  const fit = p.fit ?? 'stop';
+  const fit = p.fit ?? DEFAULT_FIT;
   const condition = p.condition ?? 'none';
   if (condition !== 'none' && condition !== CONDITIONING[shape]) {
     const others = namesShaped(shape);

@@ -5,9 +5,14 @@ import type { Problem } from './problems.js';
 import type { SolverName } from './registry.js';
 import type { WindowRules } from './window.js';
 
-export type HeuristicChoice = 'mult' | 'sum' | 'random';
+export const HEURISTIC_CHOICES = ['mult', 'sum', 'random'] as const;
+export type HeuristicChoice = (typeof HEURISTIC_CHOICES)[number];
 /** What a single-sequence search does when the window is full: stop, search again, or drop the record. */
-export type FitPolicy = 'stop' | 'resample' | 'drop';
+export const FIT_POLICIES = ['stop', 'resample', 'drop'] as const;
+export type FitPolicy = (typeof FIT_POLICIES)[number];
+export const DEFAULT_FIT: FitPolicy = 'stop';
+/** The smallest beam drawn per record, unless `--min-beam` says otherwise. */
+export const DEFAULT_MIN_BEAM = 1;
 
 /** The beam drawn per record, inclusive. */
 export interface BeamRange {

@@ -1,6 +1,6 @@
 import type { Rng } from '../random/rng.js';
 import { apr } from './apr.js';
-import type { Searched, SearchOptions, SearchOutcome, Solver, SolverShape } from './contract.js';
+import { DEFAULT_FIT, DEFAULT_MIN_BEAM, type Searched, type SearchOptions, type SearchOutcome, type Solver, type SolverShape } from './contract.js';
 import type { Problem } from './problems.js';
 import { bfs, dfs } from './sos.js';
 import { sosp } from './sosp.js';
@@ -46,10 +46,10 @@ export function defaultSearchOptions(name: SolverName, reference = false): Searc
     solver: name,
     reference,
     heuristic: d.heuristic,
-    ...(d.maxBeam !== undefined && { beam: { min: 1, max: d.maxBeam } }),
+    ...(d.maxBeam !== undefined && { beam: { min: DEFAULT_MIN_BEAM, max: d.maxBeam } }),
     ...(d.promising !== undefined && { promising: d.promising }),
   };
-  if (solver.shape === 'sequence') return { ...common, shape: 'sequence', fit: 'stop' };
+  if (solver.shape === 'sequence') return { ...common, shape: 'sequence', fit: DEFAULT_FIT };
   const t = solver.threadDefaults;
   return {
     ...common,

@@ -4,7 +4,8 @@ import type { RecordSettings } from '../settings.js';
 import type { ProblemSpec } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 
-export type Compression = 'none' | 'gzip';
+export const COMPRESSIONS = ['none', 'gzip'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
 
 /**
  * Everything that decides the bytes of a corpus, and nothing else: worker count, batch size,
@@ -149,7 +150,6 @@ export function optionsJson(o: CorpusOptions): RunOptionsJson {
   };
 }
 
-const COMPRESSIONS: readonly Compression[] = ['none', 'gzip'];
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
