@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/io/errors.js';
 import { conditioningOf, DEFAULT_WINDOW, flagsReadBy, judgedWindow, qualify, qualifyEach, type PartialSettings } from '../src/pipeline/settings.js';
 import { PythonRandom } from '../src/random/python.js';
+import { qualifySpec } from '../src/pipeline/problems-job.js';
+import { checkCounts } from '../src/pipeline/corpus/options.js';
 import { recordStreams, streamFor } from '../src/random/streams.js';
 import { defaultSearchOptions, runSearch, SOLVERS, solverNamed, type SolverName } from '../src/solver/registry.js';
 
@@ -171,6 +173,28 @@ describe('qualifyEach (a corpus)', () => {
       '--condition token-budget applies to none of --solvers apr (token-budget: sosp, dfs, bfs; sub-call-budget: apr)',
     );
     expect(() => qualifyEach(['apr'], ['none'], { fit: 'drop' })).toThrow('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
+  });
+});
+
+describe('qualifySpec and checkSpec (the problem space of problems and corpus)', () => {
+  const spec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100 };
+  it('fills in --max-number as --max-target - 1 and checks the ranges in one place', () => {
+    expect(qualifySpec(spec)).toEqual({ ...spec, maxNumber: 99 });
+    expect(() => qualifySpec({ ...spec, minNumbers: 5 })).toThrow(/--min-numbers .*--max-numbers/);
+    expect(() => qualifySpec({ ...spec, maxTarget: 1, minTarget: 1 })).toThrow('--max-number: must be at least 1, got 0');
+  });
+
+  it('a corpus run checks its spec itself, as a problems run does: a caller other than the command line cannot pass a space that draws nothing', () => {
+    const bad = [
+      [{ ...spec, maxNumber: 99, minNumbers: 5 }, /--min-numbers .*--max-numbers/],
+      [{ ...spec, maxNumber: 0 }, /--max-number: must be at least 1/],
+      [{ ...spec, maxNumber: 2, maxTarget: 5000 }, /--max-target 5000 cannot be reached/],
+    ] as const;
+    for (const [s, message] of bad) {
+      expect(() => checkCounts({ count: 10, valCount: 0, spec: s })).toThrow(UsageError);
+      expect(() => checkCounts({ count: 10, valCount: 0, spec: s })).toThrow(message);
+    }
+    expect(() => checkCounts({ count: 10, valCount: 0, spec: qualifySpec(spec) })).not.toThrow();
   });
 });
 

@@ -10,7 +10,8 @@ import { resolveShard, SLURM_ARRAY } from '../pipeline/corpus/shard.js';
 import { signalExitCode } from '../pipeline/signals.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { indexOfCount, integer, listOf, oneOf, seconds, size } from './parse.js';
-import { addProblemSpecOptions, problemSpec, type ProblemSpecFlags } from './problems.js';
+import { addProblemSpecOptions, type ProblemSpecFlags } from './problems.js';
+import { qualifySpec } from '../pipeline/problems-job.js';
 import { addBeamOptions, addWindowOptions, conditionHelp, type SearchFlags } from './search.js';
 
 interface CorpusFlags extends ProblemSpecFlags, Omit<SearchFlags, 'condition' | 'compat'> {
@@ -77,7 +78,7 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .option('--quiet', 'no progress or summary on stderr')
     .addOption(new Option('--timings <file>', 'write per-stage timings (JSON)').hideHelp())
     .action(async (f: CorpusFlags) => {
-      const spec = problemSpec(f);
+      const spec = qualifySpec(f);
       if (f.resume && f.force) throw new UsageError('--resume and --force exclude each other');
       const qualified = qualifyEach(f.solvers, f.condition, f);
       const options: CorpusOptions = {

@@ -1,18 +1,10 @@
 import { Command, Option } from 'commander';
-import { checkSpec } from '../pipeline/problems-job.js';
+import { qualifySpec, type PartialSpec } from '../pipeline/problems-job.js';
 import { PROBLEM_LIMITS } from '../core/countdown.js';
-import type { ProblemSpec } from '../solver/problems.js';
-import { ordered, UsageError } from '../io/errors.js';
 import { compatOption, integer, oneOf } from './parse.js';
 
 /** What addProblemSpecOptions parses. */
-export interface ProblemSpecFlags {
-  minNumbers: number;
-  maxNumbers: number;
-  minTarget: number;
-  maxTarget: number;
-  maxNumber?: number;
-}
+export type ProblemSpecFlags = PartialSpec;
 
 interface ProblemsOptions extends ProblemSpecFlags {
   count: number;
@@ -33,17 +25,6 @@ export function addProblemSpecOptions(cmd: Command): Command {
     .option('--max-number <n>', 'largest starting number (default: max-target - 1)', integer('--max-number', 1));
 }
 
-/** The problem spec those options give, checked for ranges that cannot produce problems. */
-export function problemSpec(f: ProblemSpecFlags): ProblemSpec {
-  ordered('--min-numbers', f.minNumbers, '--max-numbers', f.maxNumbers);
-  ordered('--min-target', f.minTarget, '--max-target', f.maxTarget);
-  const maxNumber = f.maxNumber ?? f.maxTarget - 1;
-  if (maxNumber < 1) throw new UsageError(`--max-number: must be at least 1, got ${maxNumber}`);
-  const spec = { minNumbers: f.minNumbers, maxNumbers: f.maxNumbers, minTarget: f.minTarget, maxTarget: f.maxTarget, maxNumber };
-  checkSpec(spec);
-  return spec;
-}
-
 export function registerProblems(program: Command): void {
   const cmd = program
     .command('problems')
@@ -60,7 +41,7 @@ export function registerProblems(program: Command): void {
     .addOption(compatOption('generate_problems.py'))
     .option('--out <file>', 'output: .jsonl, .json (one array), .gz compresses, - is stdout (default: data/{split}_problems.jsonl)')
     .action(async (o: ProblemsOptions) => {
-      const spec = problemSpec(o);
+      const spec = qualifySpec(o);
       const out = o.out ?? `data/${o.split}_problems.jsonl`;
       const { runProblems } = await import('../pipeline/problems-job.js');
       const n = await runProblems({

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { problemSpaceBound, problemsInSplit, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
 import type { DrawMessage, DrawOrder } from './problems-thread.js';
 import { fmtInt, lateStage } from './corpus/progress.js';
-import { UsageError } from '../io/errors.js';
+import { ordered, UsageError } from '../io/errors.js';
 import { STDIO } from '../io/formats.js';
 import { checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
@@ -16,8 +16,28 @@ export interface ProblemsJob extends DrawOrder {
   readonly out: string;
 }
 
+/** What a user sets of the problem space (`problems`, `corpus`); `maxNumber` left out is maxTarget - 1. */
+export interface PartialSpec {
+  readonly minNumbers: number;
+  readonly maxNumbers: number;
+  readonly minTarget: number;
+  readonly maxTarget: number;
+  readonly maxNumber?: number | undefined;
+}
+
+/** The problem spec a user's options give, checked (checkSpec): the one place its default is filled in. */
+export function qualifySpec(f: PartialSpec): ProblemSpec {
+  const maxNumber = f.maxNumber ?? f.maxTarget - 1;
+  const spec = { minNumbers: f.minNumbers, maxNumbers: f.maxNumbers, minTarget: f.minTarget, maxTarget: f.maxTarget, maxNumber };
+  checkSpec(spec);
+  return spec;
+}
+
 /** Option combinations that cannot produce problems, found before any work starts. */
 export function checkSpec(spec: ProblemSpec): void {
+  ordered('--min-numbers', spec.minNumbers, '--max-numbers', spec.maxNumbers);
+  ordered('--min-target', spec.minTarget, '--max-target', spec.maxTarget);
+  if (spec.maxNumber < 1) throw new UsageError(`--max-number: must be at least 1, got ${spec.maxNumber}`);
   if (!staysExact(spec.maxNumber, spec.maxNumbers)) {
     throw new UsageError(`--max-number ${spec.maxNumber} with ${spec.maxNumbers} numbers ${BEYOND_EXACT}; lower one of them`);
   }

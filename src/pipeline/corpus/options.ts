@@ -1,5 +1,5 @@
 import { isCount } from '../../core/values.js';
-import { checkCount } from '../problems-job.js';
+import { checkCount, checkSpec } from '../problems-job.js';
 import type { RecordSettings } from '../settings.js';
 import type { ProblemSpec } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
@@ -33,6 +33,7 @@ export interface CorpusOptions {
 
 /** Refuses counts the problem space cannot hold (train, val, and both together), naming the options. */
 export function checkCounts(o: Pick<CorpusOptions, 'count' | 'valCount' | 'spec'>): void {
+  checkSpec(o.spec);
   checkCount(o.spec, o.count + o.valCount, '--count + --val-count');
   checkCount(o.spec, o.count, '--count', 'train');
   checkCount(o.spec, o.valCount, '--val-count', 'val');
