@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, lstatSync, readdirSync, readSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, lstatSync, readdirSync, readSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -718,7 +718,8 @@ describe('corpus: crash, stop and resume', () => {
     const open = `apr/train-${String(parts.length - 1).padStart(5, '0')}.jsonl.partial`;
     rmSync(join(p('dirk'), open));
     mkdirSync(join(p('dirk'), open));
-    expectUsageError(run([...small, '--out', 'dirk', '--resume']), new RegExp(`cannot write dirk/${escapeRe(open)}: is a folder \\(what is written so far is kept`));
+    // Its covered bytes are gone: not a write fault to fix and resume from (it said so), but a file the checkpoint cannot find.
+    expectUsageError(run([...small, '--out', 'dirk', '--resume']), new RegExp(`^countdown-traces: cannot resume: dirk/${escapeRe(open)} is not a regular file but a folder, pipe or device \\(move it away\\); start over with --force$`));
     // A pipe in a covered file's place is refused, not opened (the open or a read would wait for ever).
     rmSync(join(p('dirk'), 'apr/train-00000.jsonl.partial'));
     expect(spawnSync('mkfifo', [join(p('dirk'), 'apr/train-00000.jsonl.partial')]).status).toBe(0);
@@ -800,6 +801,41 @@ describe('corpus: crash, stop and resume', () => {
     writeFileSync(cpPath, cpText);
     expectOk(run([...BASE, '--out', 'tamper', '--resume']));
     expectSameFolder('base', 'tamper');
+  });
+
+  it('a refused resume changes nothing: every stream of the stage is checked before any is cut back (a byte changed in the second stream left the first cut), and a folder in place of a .partial file is named as such', () => {
+    const r = runKilledAt('record:apr:400+checkpoint', [...BASE, ...FAST, '--out', 'untouched']);
+    expect(r.signal).toBe('SIGKILL');
+    // The data and the checkpoint (the killed run's stale lock goes with the first run that takes it).
+    const snapshot = () =>
+      Object.fromEntries(
+        treeFiles(p('untouched'))
+          .filter((n) => n !== '.corpus.lock')
+          .map((n) => [n, createHash('sha256').update(readFileSync(join(p('untouched'), n))).digest('hex')]),
+      );
+    const parts = checkpointOf('untouched')!.stages.apr!.files['apr_sequences/train']!.parts;
+    const open = `apr_sequences/train-${String(parts.length - 1).padStart(5, '0')}.jsonl.partial`;
+    // The first stream's open file with bytes past the checkpoint (as a block written after it leaves): a cut would show.
+    const records = checkpointOf('untouched')!.stages.apr!.files['apr/train']!.parts;
+    const firstOpen = join(p('untouched'), `apr/train-${String(records.length - 1).padStart(5, '0')}.jsonl.partial`);
+    appendFileSync(firstOpen, '{"a block": "past the checkpoint"}\n');
+    expect(statSync(firstOpen).size).toBeGreaterThan(records.at(-1)!.bytes);
+    const before = snapshot();
+    flipByte(join(p('untouched'), open), Math.floor(parts.at(-1)!.bytes / 2));
+    const flipped = snapshot();
+    expectUsageError(run([...BASE, '--out', 'untouched', '--resume']), new RegExp(`^countdown-traces: cannot resume: untouched/${escapeRe(open)} changed since the checkpoint was written`));
+    expect(snapshot()).toEqual(flipped);
+    flipByte(join(p('untouched'), open), Math.floor(parts.at(-1)!.bytes / 2));
+    // A folder in its place: not a write fault to fix and resume (it said so), but a file gone.
+    const kept = join(p('untouched'), 'kept.partial');
+    renameSync(join(p('untouched'), open), kept);
+    mkdirSync(join(p('untouched'), open));
+    expectUsageError(run([...BASE, '--out', 'untouched', '--resume']), new RegExp(`^countdown-traces: cannot resume: untouched/${escapeRe(open)} is not a regular file but a folder, pipe or device \\(move it away\\); start over with --force$`));
+    rmSync(join(p('untouched'), open), { recursive: true });
+    renameSync(kept, join(p('untouched'), open));
+    expect(snapshot()).toEqual(before);
+    expectOk(run([...BASE, '--out', 'untouched', '--resume']));
+    expectSameFolder('base', 'untouched');
   });
 
   it('--resume on a finished corpus checks its files against the manifest: a changed byte is refused, naming the file', () => {

@@ -26,7 +26,7 @@ import { sealed, unsealed } from './seal.js';
  * last durable block ends (`bytes`) and the SHA-256 of every file, of the open one's first
  * `bytes` (its running hash at the checkpoint). A finished stage (`done`) also has each file's
  * final name. Resuming reads back and checks every byte the checkpoint covers, then cuts the
- * open file back to `bytes` (see PartedFile.open).
+ * open file back to `bytes` (see PartedFile.check).
  */
 export interface StageState {
   readonly records: number;

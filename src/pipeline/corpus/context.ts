@@ -3,7 +3,7 @@ import type { StageState } from './checkpoint.js';
 import type { Checkpointer } from './checkpointer.js';
 import type { Faults } from './faults.js';
 import type { CorpusOptions, RunSettings } from './options.js';
-import { PartedFile, type Block, type PartSummary, type StreamState } from './parts.js';
+import { PartedFile, type Block, type CheckedStream, type PartSummary, type StreamState } from './parts.js';
 import { streamKey, type FilePlan } from './plan.js';
 import { Progress } from './progress.js';
 import type { Runner } from './runner.js';
@@ -63,9 +63,9 @@ export class RunContext {
     if (done.blocks) this.blocks[streamKey(f)] = done.blocks;
   }
 
-  /** Opens a stream of a stage for writing, where the checkpoint left it when resuming. */
-  openStream(f: FilePlan, resumed: StageState | undefined): Promise<PartedFile> {
+  /** Checks a stream of a stage against the checkpoint when resuming (PartedFile.check); `apply` opens it for writing. */
+  checkStream(f: FilePlan, resumed: StageState | undefined): Promise<CheckedStream> {
     const o = { gzip: this.o.compress === 'gzip', maxBytes: this.o.maxFileSize, keepBlocks: this.s.shard.count > 1, faults: this.faults };
-    return PartedFile.open(this.dir, f, o, resumed?.files[streamKey(f)]);
+    return PartedFile.check(this.dir, f, o, resumed?.files[streamKey(f)]);
   }
 }

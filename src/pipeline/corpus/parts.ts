@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { constants, readdirSync } from 'node:fs';
+import { constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,6 +46,14 @@ export interface PartSummary {
   readonly bytes: number;
   readonly records: number;
   readonly sha256: string;
+}
+
+/** A stream read back and checked against its checkpoint, nothing on disk changed yet. */
+export interface CheckedStream {
+  /** Cuts the stream back to the checkpoint and opens it for writing. */
+  apply(): Promise<PartedFile>;
+  /** Drops it unchanged (another stream of the stage was refused). */
+  close(): Promise<void>;
 }
 
 export interface PartedOptions {
@@ -103,55 +111,80 @@ export class PartedFile {
   }
 
   /**
-   * Opens the stream in `dir`: empty, or (resuming) as the checkpoint left it: every byte the
-   * checkpoint covers (its closed files, and the open one up to its last durable block) is
-   * read back and checked against the SHA-256s there, a changed one refused naming its file;
-   * then the open file is cut back to that block's end and its running hash goes on.
-   * Files of the stream the checkpoint does not know (written after it) are deleted; files a
-   * finishing run had already renamed are taken back.
+   * Opens the stream in `dir` empty, or (resuming) as the checkpoint left it: `check`, then
+   * `apply` at once. A stage with several streams checks them all before it applies any.
    */
   static async open(dir: string, plan: FilePlan, o: PartedOptions, resumed?: StreamState): Promise<PartedFile> {
+    return (await PartedFile.check(dir, plan, o, resumed)).apply();
+  }
+
+  /**
+   * Reads the stream back as the checkpoint left it, changing nothing on disk: every byte the
+   * checkpoint covers (its closed files, and the open one up to its last durable block) is
+   * read and checked against the SHA-256s there, a changed one refused naming its file.
+   * `apply` then makes the changes: files of the stream the checkpoint does not know (written
+   * after it) are deleted, files a finishing run had already renamed are taken back, the open
+   * file is cut back to that block's end, and its running hash goes on.
+   */
+  static async check(dir: string, plan: FilePlan, o: PartedOptions, resumed?: StreamState): Promise<CheckedStream> {
     const parts = resumed?.parts ?? [];
     const at = (index: number) => join(dir, partName(plan, index));
     const folder = join(dir, plan.config);
-    let fh: FileHandle | undefined;
-    // The file at hand, for an error to name.
-    let current = folder;
     checkConfigFolder(folder); // checked before the run too (checkConfigFolders); here again, as it may have changed
+    // What the folder holds of the stream, by index: its .partial file, else its finished one.
+    const strays: string[] = [];
+    const partial = new Map<number, string>();
+    const finished = new Map<number, string>();
+    for (const name of existsSync(folder) ? readdirSync(folder).sort() : []) {
+      const p = parsePartName(plan, name);
+      if (!p) continue;
+      if (p.index >= parts.length) strays.push(join(folder, name));
+      else (p.finished ? finished : partial).set(p.index, join(folder, name));
+    }
+    // Taken back (a finishing run renamed them) or, beside a .partial of the same index, deleted.
+    const renames = [...finished].map(([i, path]) => ({ path, to: partial.has(i) ? undefined : at(i) }));
+    const apply = async (fh: FileHandle | undefined, last?: { bytes: number; records: number; hash: Hash; closed: PartSummary[] }): Promise<PartedFile> => {
+      let current = folder;
+      try {
+        mkdirp(folder);
+        for (const path of strays) await rm((current = path), { force: true });
+        for (const r of renames) {
+          current = r.path;
+          if (r.to === undefined) await rm(r.path, { force: true });
+          else await rename(r.path, r.to);
+        }
+        if (!last) {
+          current = at(0);
+          fh = await openNew(current);
+          return new PartedFile(dir, plan, o, fh, createHash('sha256'), 0, 0, o.keepBlocks ? [] : undefined);
+        }
+        current = at(parts.length - 1);
+        await fh!.truncate(last.bytes);
+        const f = new PartedFile(dir, plan, o, fh!, last.hash, last.bytes, last.records, o.keepBlocks ? [...(resumed?.blocks ?? [])] : undefined);
+        f.closed.push(...last.closed);
+        return f;
+      } catch (err) {
+        await fh?.close().catch(() => undefined);
+        throw systemError(err, `cannot write ${current}`);
+      }
+    };
+    if (parts.length === 0) return { apply: () => apply(undefined), close: async () => undefined };
+    let fh: FileHandle | undefined;
+    let current = folder;
     try {
-      mkdirp(folder);
-      const written = new Set<number>();
-      for (const name of readdirSync(folder).sort()) {
-        const p = parsePartName(plan, name);
-        if (!p) continue;
-        current = join(folder, name);
-        if (p.index >= parts.length) await rm(current, { force: true });
-        else if (!p.finished) written.add(p.index);
-      }
-      for (const name of readdirSync(folder).sort()) {
-        const p = parsePartName(plan, name);
-        if (!p?.finished) continue;
-        current = join(folder, name);
-        if (written.has(p.index)) await rm(current, { force: true });
-        else await rename(current, at(p.index));
-        written.add(p.index);
-      }
-      if (parts.length === 0) {
-        current = at(0);
-        fh = await openNew(current);
-        return new PartedFile(dir, plan, o, fh, createHash('sha256'), 0, 0, o.keepBlocks ? [] : undefined);
-      }
       const closed: PartSummary[] = [];
       let hash: Hash | undefined;
       for (let i = 0; i < parts.length; i++) {
         const want = parts[i]!;
         const last = i === parts.length - 1;
-        if (!written.has(i)) throw resumeRefused(at(i), 'is missing');
-        current = at(i);
-        fh = await openChecked(current, last ? constants.O_RDWR : constants.O_RDONLY);
-        if (!(await fh.stat()).isFile()) throw resumeRefused(current, NOT_REGULAR);
+        const path = partial.get(i) ?? finished.get(i);
+        if (path === undefined) throw resumeRefused(at(i), 'is missing');
+        current = path;
+        // Asked before it is opened: a folder in its place cannot be opened for writing.
+        if (!statSync(path).isFile()) throw resumeRefused(path, NOT_REGULAR);
+        fh = await openChecked(path, last ? constants.O_RDWR : constants.O_RDONLY);
         const got = await readCovered(fh, covered(want), !last, 'the checkpoint', plan.ext.endsWith('.gz'));
-        if (got.problem) throw resumeRefused(at(i), got.problem);
+        if (got.problem) throw resumeRefused(path, got.problem);
         hash = got.hash;
         if (last) break;
         closed.push({ name: partName(plan, i), bytes: want.bytes, records: want.records, sha256: want.sha256 });
@@ -159,13 +192,11 @@ export class PartedFile {
         fh = undefined;
       }
       const open_ = parts[parts.length - 1]!;
-      await fh!.truncate(open_.bytes);
-      const f = new PartedFile(dir, plan, o, fh!, hash!, open_.bytes, open_.records, o.keepBlocks ? [...(resumed?.blocks ?? [])] : undefined);
-      f.closed.push(...closed);
-      return f;
+      const held = fh!;
+      return { apply: () => apply(held, { bytes: open_.bytes, records: open_.records, hash: hash!, closed }), close: () => held.close() };
     } catch (err) {
       await fh?.close().catch(() => undefined);
-      throw systemError(err, `cannot write ${current}`);
+      throw systemError(err, `cannot read ${current}`);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { StageState } from './checkpoint.js';
 import type { RunContext } from './context.js';
 import { syncDir } from './files.js';
-import type { Block, PartedFile, PartSummary, StreamState } from './parts.js';
+import type { Block, CheckedStream, PartedFile, PartSummary, StreamState } from './parts.js';
 import { streamKey, type StagePlan } from './plan.js';
 import { checkStageRecords } from './resume.js';
 import type { StageProgress } from './progress.js';
@@ -52,14 +52,23 @@ export class StageRun<T extends StageTally<T>> {
 
   /** Opens the stage's streams where the checkpoint left them (`resumed`), or empty. */
   static async open<T extends StageTally<T>>(ctx: RunContext, plan: StagePlan, resumed: StageState | undefined, kind: TallyKind<T>): Promise<StageRun<T>> {
+    const checked: CheckedStream[] = [];
     const files: PartedFile[] = [];
     const tally = kind.from(resumed?.tally);
     try {
-      for (const f of plan.files) files.push(await ctx.openStream(f, resumed));
+      // Every stream is read back and checked before any is cut back: a refused resume changes nothing.
+      for (const f of plan.files) checked.push(await ctx.checkStream(f, resumed));
       // Once its files are checked against their bytes, the stage's own count must agree with them.
       if (resumed) checkStageRecords(ctx.dir, plan, resumed, tally);
     } catch (err) {
+      for (const c of checked) await c.close().catch(() => undefined);
+      throw err;
+    }
+    try {
+      for (const c of checked) files.push(await c.apply());
+    } catch (err) {
       for (const f of files) await f.close();
+      for (const c of checked.slice(files.length + 1)) await c.close().catch(() => undefined);
       throw err;
     }
     return new StageRun(ctx, plan, files, resumed?.records ?? 0, tally, kind);
