@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSearch, type RecordMaker } from '../src/pipeline/make-record.js';
 import { makeSearchOrExplain } from '../src/pipeline/search-job.js';
-import { unsolvedNote } from '../src/pipeline/settings.js';
+import { UNSEEN_EVIDENCE, unsolvedNote } from '../src/pipeline/settings.js';
 import { LINE_LIMIT } from '../src/records/lines.js';
 import { inFolder, mkdirp, removeEmptyMadeFolders } from '../src/pipeline/mkdirp.js';
 import { writePage } from '../src/report/page-text.js';
@@ -538,8 +538,15 @@ describe('every fault is one line and exit 2', () => {
       const unreachable = run(['search', solver, '--problems', 'tiny-window.jsonl', '--out', 'tiny-window-apr.jsonl']);
       expect(unreachable.stderr).toMatch(/: 0 solved \(0\.0%\).*, 0 stopped by the window$/m);
     }
-    expect(unsolvedNote(4096, new Map([[4, { searched: 3, solved: 0 }]]), false)).toBeUndefined();
-    expect(unsolvedNote(4096, new Map([[4, { searched: 3, solved: 0 }]]), true)).toMatch(/^none solved within --window 4096/);
+    // APR's planner fits the window by narrowing beams and stopping nothing: the note stays
+    // where enough searches fail (here 12 six-number problems, 5 of which --window 0 solves).
+    expect(run(['problems', '--count', '12', '--seed', '2', '--min-numbers', '6', '--max-numbers', '6', '--out', 'tiny-window.jsonl']).code).toBe(0);
+    expect(run(['search', 'apr', '--problems', 'tiny-window.jsonl', '--window', '700', '--out', 'tiny-window-apr.jsonl']).stderr).toMatch(/: 0 solved .*, 0 stopped by the window; none solved within --window 700/);
+    const four = new Map([[4, { searched: 3, solved: 0 }]]);
+    expect(unsolvedNote(4096, four, 'none')).toBeUndefined();
+    expect(unsolvedNote(4096, four, 'unseen')).toBeUndefined();
+    expect(unsolvedNote(4096, four, 'stopped')).toMatch(/^none solved within --window 4096/);
+    expect(unsolvedNote(4096, new Map([[4, { searched: UNSEEN_EVIDENCE, solved: 0 }]]), 'unseen')).toMatch(/^none solved within --window 4096/);
     expect(run(['problems', '--count', '20', '--seed', '4', '--out', 'tiny-window.jsonl']).code).toBe(0);
     // Every problem left out is nothing solved too.
     expect(run(['search', 'sosp', '--problems', 'tiny-window.jsonl', '--window', '300', '--fit', 'drop', '--out', 'tiny-window-apr.jsonl']).stderr).toMatch(/: 0 solved .*, 20 stopped by the window, 20 of them dropped; none solved within --window 300/);

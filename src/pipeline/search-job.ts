@@ -2,7 +2,7 @@ import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
 import { formatOf } from '../io/formats.js';
 import { RecordMaker, type MadeSearch } from './make-record.js';
-import { DEFAULT_WINDOW, judgedWindow, unsolvedNote, windowTooSmallMessage, type RecordSettings } from './settings.js';
+import { DEFAULT_WINDOW, judgedWindow, unsolvedNote, windowCut, windowTooSmallMessage, type RecordSettings } from './settings.js';
 import { InputError } from '../io/errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
@@ -129,7 +129,8 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
 export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
   const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
   const over = sum.overflows === undefined ? '' : `, ${sum.overflows} over ${judgedWindow(job.settings.window)} tokens`;
-  const unsolved = unsolvedNote(job.settings.window, sum.bySize, sum.outOfBudget + sum.dropped + sum.resampled > 0);
+  const o = job.settings.options;
+  const unsolved = unsolvedNote(job.settings.window, sum.bySize, windowCut(sum.outOfBudget + sum.dropped + sum.resampled > 0, o.solver, o.shape === 'sequence' ? o.fit : undefined));
   return (
     `wrote ${sum.records} ${job.settings.options.solver} records to ${job.out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
     `${over}, ${sum.outOfBudget} stopped by the window` +

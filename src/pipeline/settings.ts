@@ -102,20 +102,45 @@ function readers(f: (typeof SOLVER_FLAGS)[number]): SolverName[] {
     .map((s) => s.name);
 }
 
+/**
+ * Whether a window shapes searches without a tally showing it: a threads solver's planner
+ * narrows beams and splits threads to fit (stopping none), and `--fit resample` searches again
+ * until a search fits (counted by search, not by a corpus).
+ */
+export function windowShapesUnseen(solver: SolverName, fit: FitPolicy | undefined): boolean {
+  return solverNamed(solver).shape === 'threads' || fit === 'resample';
+}
+
+/** How a run's window bore on its searches (WindowCut), from what it tallied. */
+export function windowCut(stoppedOrDropped: boolean, solver: SolverName, fit: FitPolicy | undefined): WindowCut {
+  return stoppedOrDropped ? 'stopped' : windowShapesUnseen(solver, fit) ? 'unseen' : 'none';
+}
+
 /** Records searched and solved, by start size (dropped records among the searched). */
 export type SolvedBySize = ReadonlyMap<number, { readonly searched: number; readonly solved: number }>;
 
 /**
+ * How a run's window bore on its searches: it `stopped` (or dropped) some, it shapes them
+ * `unseen` (windowShapesUnseen: the tallies cannot tell), or it shaped `none`.
+ */
+export type WindowCut = 'stopped' | 'unseen' | 'none';
+
+/** Searches of a start size a window shaping them unseen must leave all unsolved to be named: fewer fail by chance. */
+export const UNSEEN_EVIDENCE = 10;
+
+/**
  * What a run says when a window left records wholly unsolved: all of them, or every problem of
  * some start size (a corpus of 5 and 6 numbers at 1,024 tokens solves some five-number problems
- * and no six-number one, which a solve rate over both hides); undefined otherwise, and when the
- * window shaped no search (`windowCut` false: none stopped, dropped or searched again), where
- * blaming it would send the user the wrong way.
+ * and no six-number one, which a solve rate over both hides); undefined otherwise. Where blaming
+ * the window would send the user the wrong way it says nothing: a window that shaped no search
+ * (`cut` none: nothing solved with nothing stopped is targets out of reach, or chance), or one
+ * that shapes them unseen, over fewer than UNSEEN_EVIDENCE searches of a size.
  */
-export function unsolvedNote(window: number, bySize: SolvedBySize, windowCut: boolean): string | undefined {
-  if (window === 0 || !windowCut) return undefined;
+export function unsolvedNote(window: number, bySize: SolvedBySize, cut: WindowCut): string | undefined {
+  if (window === 0 || cut === 'none') return undefined;
   const sizes = [...bySize.keys()].sort((a, b) => a - b);
-  const none = sizes.filter((n) => bySize.get(n)!.searched > 0 && bySize.get(n)!.solved === 0);
+  const enough = cut === 'stopped' ? 1 : UNSEEN_EVIDENCE;
+  const none = sizes.filter((n) => bySize.get(n)!.searched >= enough && bySize.get(n)!.solved === 0);
   if (none.length === 0) return undefined;
   if (none.length === sizes.length) return `none solved within --window ${window}: it may be too small for these problems (compare --window 0)`;
   return `none of the problems of ${inWords(none.map(String), 'or')} numbers solved within --window ${window}: it may be too small for them (compare --window 0)`;

@@ -34,7 +34,7 @@ export async function finishCorpus(ctx: RunContext, stages: readonly StagePlan[]
   // Said even with --quiet, as search says it: a corpus a window left unsolved is no training data.
   const windowOf = (solver: SolverName) => {
     const set = o.settings[solver];
-    return { window: set?.window ?? 0, resamples: set?.options.shape === 'sequence' && set.options.fit === 'resample' };
+    return { window: set?.window ?? 0, fit: set?.options.shape === 'sequence' ? set.options.fit : undefined };
   };
   for (const w of unsolvedWarnings(tallies, windowOf)) ctx.progress.always(`countdown-traces: warning: ${w}`);
   const files = await writeCorpusEnd(dir, versions(), optionsJson(o), data, stats, { shard: s.shard, ...range, blocks: ctx.blocks }, ctx.faults);

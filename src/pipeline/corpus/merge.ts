@@ -1,3 +1,4 @@
+import { FIT_POLICIES } from '../../solver/contract.js';
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -310,7 +311,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     stage = 'complete';
     await syncDir(dir);
     // The whole corpus's, which no shard could say of itself.
-    for (const w of unsolvedWarnings(tallies, (s) => ({ window: Number(first.options.search[s]?.window ?? 0), resamples: first.options.search[s]?.fit === 'resample' }))) progress.always(`countdown-traces: warning: ${w}`);
+    for (const w of unsolvedWarnings(tallies, (s) => ({ window: Number(first.options.search[s]?.window ?? 0), fit: FIT_POLICIES.find((f) => f === first.options.search[s]?.fit) }))) progress.always(`countdown-traces: warning: ${w}`);
     const seconds = (performance.now() - t0) / 1000;
     if (!job.quiet) {
       const total = files.reduce((n, f) => n + f.bytes, 0);

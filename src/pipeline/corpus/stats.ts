@@ -1,7 +1,8 @@
 import type { ThreadFigures } from '../../serializers/sequences.js';
 import { solverNamed, type SolverName } from '../../solver/registry.js';
 import { UsageError } from '../../io/errors.js';
-import { unsolvedNote } from '../settings.js';
+import { unsolvedNote, windowCut } from '../settings.js';
+import type { FitPolicy } from '../../solver/contract.js';
 
 /**
  * The statistics of a corpus, kept as exact integer tallies (counts and histograms) so that
@@ -248,17 +249,16 @@ export interface CorpusTallies {
 
 /**
  * What a finished corpus warns of (a run or a merge of shards alike): per solver, unsolvedNote's.
- * `windowOf`: a solver's window, and whether it searches again what does not fit (`--fit
- * resample`, whose records fit in the end and are not tallied apart).
+ * `windowOf`: a solver's window, and its fit policy (sequence solvers) for windowCut.
  */
-export function unsolvedWarnings(t: CorpusTallies, windowOf: (solver: SolverName) => { window: number; resamples: boolean }): string[] {
+export function unsolvedWarnings(t: CorpusTallies, windowOf: (solver: SolverName) => { window: number; fit: FitPolicy | undefined }): string[] {
   const out: string[] = [];
   for (const [solver, st] of t.solvers) {
     const bySize = new Map([...st.recordsBySize].map(([size, searched]) => [size, { searched, solved: st.solvedBySize.get(size) ?? 0 }]));
     // Dropped records are tallied in all, not by size: a run that dropped every one has no size above.
     if (bySize.size === 0 && st.dropped > 0) bySize.set(0, { searched: st.dropped, solved: 0 });
-    const { window, resamples } = windowOf(solver);
-    const note = unsolvedNote(window, bySize, resamples || st.outOfBudget > 0 || st.dropped > 0);
+    const { window, fit } = windowOf(solver);
+    const note = unsolvedNote(window, bySize, windowCut(st.outOfBudget > 0 || st.dropped > 0, solver, fit));
     if (note) out.push(`${solver}: ${note}`);
   }
   return out;
