@@ -203,6 +203,12 @@ describe('JSON array reader', () => {
     const s = await strict(fileOf(big, '.json'));
     expect(s.records).toEqual([]);
     expect(s.error).toMatch(/\.json:3: (ends inside the array \(truncated\?\)|element 2 never ends \(corrupt array\?\))$/);
+    // Gzipped, a few KB unzip past the bound: the unzipping stops there.
+    const gz = await strict(fileOf(big, '.json.gz'));
+    expect(gz.error).toMatch(/\.json\.gz:3: (ends inside the array \(truncated\?\)|element 2 never ends \(corrupt array\?\))$/);
+    // Text after the array, refused: not said to be ignored.
+    const after = Buffer.concat([Buffer.from('[{"pad": "'), Buffer.alloc(WHOLE_PARSE_BYTES, 'x'), Buffer.from('"}]\ngarbage\n')]);
+    expect((await strict(fileOf(after, '.json.gz'))).error).toMatch(/\.json\.gz:2: text after the closing "\]"$/);
   });
 
   it('tolerant reads a valid array element by element, each with the line it starts on', async () => {

@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { constants as bufferConstants } from 'node:buffer';
 
 /**
  * Bytes after the last whole gzip member that neither start another member nor are zero
@@ -205,10 +206,13 @@ async function* inflateMember(bytes: ByteQueue): AsyncGenerator<Buffer> {
 /**
  * The gzip bytes of a whole file, unzipped at once, as gunzipMembers reads them (the same
  * members, padding, trailing bytes and faults): for a reader that holds the file already.
+ * Unzipped bytes past `limit` throw a RangeError (code ERR_BUFFER_TOO_LARGE): a few MB can
+ * unzip to gigabytes.
  */
-export function gunzipWhole(b: Buffer): Buffer {
+export function gunzipWhole(b: Buffer, limit = Number.MAX_SAFE_INTEGER): Buffer {
   const outs: Buffer[] = [];
   let at = 0;
+  let total = 0;
   for (let whole = 0; ; whole++) {
     if (whole > 0) {
       let z = at;
@@ -223,7 +227,9 @@ export function gunzipWhole(b: Buffer): Buffer {
       throw zlibFault('incorrect header check', 'Z_DATA_ERROR');
     }
     at += header;
-    const { buffer, engine } = zlib.inflateRawSync(b.subarray(at), { info: true }) as unknown as { buffer: Buffer; engine: zlib.InflateRaw };
+    const maxOutputLength = Math.max(1, Math.min(limit - total, bufferConstants.MAX_LENGTH));
+    const { buffer, engine } = zlib.inflateRawSync(b.subarray(at), { info: true, maxOutputLength }) as unknown as { buffer: Buffer; engine: zlib.InflateRaw };
+    total += buffer.length;
     at += engine.bytesWritten;
     if (b.length < at + 8) throw cutShort();
     checkTrailer(b.subarray(at, at + 8), crc32(buffer), buffer.length);

@@ -171,11 +171,11 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
   if (!any) issue({ file, message: skipped > 0 ? `no records: ${skipped === 1 ? 'one line' : `${skipped} lines`} skipped, and no other` : 'empty: no records', code: 'empty' });
 }
 
-/** The largest faulty JSON array (bytes on disk; a tenth of it gzipped) whose fault JSON.parse words. */
+/** The largest faulty JSON array (bytes on disk, and unzipped) whose fault JSON.parse words. */
 export const WHOLE_PARSE_BYTES = 64 << 20;
 
 /** What a tolerant read then did (json-array.ts); a strict one refuses the file instead. */
-const TOLERANT_OUTCOME = /; (kept the \d+ elements before|skipped|file skipped|ignored|stopped reading)$/;
+const TOLERANT_OUTCOME = /;? (kept the \d+ elements before|skipped|file skipped|ignored|stopped reading)$/;
 
 /** Records handed over per batch from a JSON array. */
 const ARRAY_BATCH = 256;
@@ -204,8 +204,8 @@ async function* strictArray(path: string, gzip: boolean, keepText: boolean): Asy
   if (first) {
     // Parsed whole only where that is cheap: a truncated array of gigabytes would run out of
     // memory (or past V8's longest string) before its fault could be named.
-    if (statSync(path).size > (gzip ? WHOLE_PARSE_BYTES / 10 : WHOLE_PARSE_BYTES)) throw new InputError(path, first.line, first.message.replace(TOLERANT_OUTCOME, ''));
-    yield wholeArray(path, gzip, first.line);
+    if (statSync(path).size > WHOLE_PARSE_BYTES) throw streamedFault(path, first);
+    yield wholeArray(path, gzip, first);
     return;
   }
   const input = await open(path, gzip);
@@ -228,16 +228,24 @@ async function* strictArray(path: string, gzip: boolean, keepText: boolean): Asy
   }
 }
 
+/** The streaming read's fault as a strict read's refusal, at its line, without what a tolerant read then does. */
+function streamedFault(path: string, first: ReadIssue): InputError {
+  return new InputError(path, first.line, first.message.replace(TOLERANT_OUTCOME, ''));
+}
+
 /**
- * A JSON array parsed whole: only for a faulty one, to word its fault as JSON.parse does over
- * the whole text, at `line` (where the streaming read met it first).
+ * A JSON array parsed whole: only for a faulty one of at most WHOLE_PARSE_BYTES (unzipped too),
+ * to word its fault as JSON.parse does over the whole text, at the line where the streaming
+ * read met it first; a larger one gets the streaming read's words.
  */
-function wholeArray(path: string, gzip: boolean, line: number | undefined): RecordAt[] {
+function wholeArray(path: string, gzip: boolean, first: ReadIssue): RecordAt[] {
+  const line = first.line;
   let bytes: Buffer;
   try {
     const raw = readFileSync(path);
-    bytes = gzip ? gunzipWhole(raw) : raw;
+    bytes = gzip ? gunzipWhole(raw, WHOLE_PARSE_BYTES) : raw;
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw streamedFault(path, first);
     throw describeSystemError(err, `cannot read ${path}`) ?? new InputError(path, undefined, (err as Error).message);
   }
   if (!isUtf8(bytes)) {
