@@ -393,6 +393,7 @@ describe('inspect', () => {
     expect(run(...args, '--levels', String(rec.thread_depth)).stdout).toBe(whole);
     expectUsageError(run(...args, '--levels', '1', '--json'), /^countdown-traces: --levels folds the text view: --json prints the whole record; give one of them$/);
     expectUsageError(run(...args, '--levels', '-1'), /--levels: must be at least 0/);
+    expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:0`, '--levels', '1'), /--levels folds a search's thread tree, and a problem record has none/);
   });
 
   it('rejects bad numbers and out-of-range records', () => {

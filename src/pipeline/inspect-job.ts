@@ -121,6 +121,7 @@ export async function inspect(source: InspectSource, view: TextView & { readonly
   if (source.kind === 'record') checkOutputs([{ option: '--record', path: source.file }], [{ option: 'standard output', path: STDIO }]);
   const { record, json } = await loadRecord(source);
   checkWindowUsed(source, record);
+  if (view.levels !== undefined && isProblemRecord(record)) throw new UsageError('--levels folds a search\'s thread tree, and a problem record has none: --levels would change nothing; leave it out');
   // The record itself, as stored or as search writes it (its floats too: `16.0`, not `16`).
   if (view.json) return json + '\n';
   return describeRecord(record, view, countTextTokens, recordFaults(source, record), judgedWindowOf(source));

@@ -135,11 +135,19 @@ export class PartedFile {
     const strays: string[] = [];
     const partial = new Map<number, string>();
     const finished = new Map<number, string>();
-    for (const name of existsSync(folder) ? readdirSync(folder).sort() : []) {
+    let names: string[];
+    try {
+      names = existsSync(folder) ? readdirSync(folder).sort() : [];
+    } catch (err) {
+      throw systemError(err, `cannot read ${folder}`);
+    }
+    for (const name of names) {
       const p = parsePartName(plan, name);
       if (!p) continue;
-      if (p.index >= parts.length) strays.push(join(folder, name));
-      else (p.finished ? finished : partial).set(p.index, join(folder, name));
+      const into = p.finished ? finished : partial;
+      // Past the checkpoint, or a second finished name of one index (another file count): deleted.
+      if (p.index >= parts.length || into.has(p.index)) strays.push(join(folder, name));
+      else into.set(p.index, join(folder, name));
     }
     // Taken back (a finishing run renamed them) or, beside a .partial of the same index, deleted.
     const renames = [...finished].map(([i, path]) => ({ path, to: partial.has(i) ? undefined : at(i) }));
@@ -171,6 +179,8 @@ export class PartedFile {
     if (parts.length === 0) return { apply: () => apply(undefined), close: async () => undefined };
     let fh: FileHandle | undefined;
     let current = folder;
+    // The open file is opened for writing: a failure to open it is a failure to write.
+    let verb: 'read' | 'write' = 'read';
     try {
       const closed: PartSummary[] = [];
       let hash: Hash | undefined;
@@ -182,7 +192,9 @@ export class PartedFile {
         current = path;
         // Asked before it is opened: a folder in its place cannot be opened for writing.
         if (!statSync(path).isFile()) throw resumeRefused(path, NOT_REGULAR);
+        verb = last ? 'write' : 'read';
         fh = await openChecked(path, last ? constants.O_RDWR : constants.O_RDONLY);
+        verb = 'read';
         const got = await readCovered(fh, covered(want), !last, 'the checkpoint', plan.ext.endsWith('.gz'));
         if (got.problem) throw resumeRefused(path, got.problem);
         hash = got.hash;
@@ -196,7 +208,7 @@ export class PartedFile {
       return { apply: () => apply(held, { bytes: open_.bytes, records: open_.records, hash: hash!, closed }), close: () => held.close() };
     } catch (err) {
       await fh?.close().catch(() => undefined);
-      throw systemError(err, `cannot read ${current}`);
+      throw systemError(err, `cannot ${verb} ${current}`);
     }
   }
 
