@@ -332,6 +332,29 @@ describe('corpus: the folder', () => {
     expect(mid.stdout.trim().split('\n').at(-1)).toMatch(/^verified \d+ records and \d+ sequence lines in \d+ files: 1 with issues \(1 issues\), .*; 2 files not as the manifest says$/);
   });
 
+  it("verify checks a corpus's stats.json against its files (problems, records, solved and sequences per solver): one edited and resealed in the manifest is named, exit 1", () => {
+    cpSync(p(shared('small')), p('figures'), { recursive: true });
+    const statsPath = join(p('figures'), 'stats.json');
+    const stats = JSON.parse(readFileSync(statsPath, 'utf8'));
+    const solved = stats.solve_rate.sosp.solved as number;
+    stats.solve_rate.sosp.solved = solved + 1;
+    stats.sequences.apr += 2;
+    const text = JSON.stringify(stats, null, 2) + '\n';
+    writeFileSync(statsPath, text);
+    // The manifest made to vouch for it, as a run that tallied wrong (or a hand that knew the rule) would write it.
+    const m = manifestOf('figures') as unknown as { files: Array<{ name: string; bytes: number; sha256: string }> };
+    const entry = m.files.find((f) => f.name === 'stats.json')!;
+    entry.bytes = Buffer.byteLength(text);
+    entry.sha256 = createHash('sha256').update(text).digest('hex');
+    writeFileSync(join(p('figures'), 'manifest.json'), JSON.stringify(sealed(m), null, 2) + '\n');
+    const r = run(['verify', 'figures']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${join('figures', 'stats.json')}: says sosp solved ${solved + 1}; its files hold ${solved}\n`);
+    expect(r.stdout).toMatch(/figures\/stats\.json: says apr sequences \d+; its files hold \d+\n/);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/0 with issues \(0 issues\), .*; 2 figures of stats\.json not as the files hold$/);
+    expect(run(['verify', shared('small')]).code).toBe(0);
+  });
+
   it('verify --grades on a corpus folder: never over one of its files nor inside it; in file order, a line cut short among a record\'s sequence lines graded where it stands', () => {
     const name = manifestOf('base').files.find((f) => f.kind === 'sequences' && f.config === 'apr_sequences')!.name;
     const data = join(p('base'), name);

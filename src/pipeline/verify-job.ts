@@ -1,4 +1,5 @@
 import { isCount, shownValue } from '../core/values.js';
+import { readFileSync } from 'node:fs';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
 import { failedOutputFault, hasTraceDict, isNumberList, isSearchRecord, withoutNullCells } from '../records/kind.js';
@@ -6,7 +7,7 @@ import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
 import { checkFile, covered, unreadable } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
-import { MANIFEST } from './corpus/plan.js';
+import { MANIFEST, STATS } from './corpus/plan.js';
 import { UsageError } from '../io/errors.js';
 import { PyFloat, pyJson, type PyJson } from '../serializers/pyjson.js';
 import { RecordSink } from './sink.js';
@@ -68,6 +69,8 @@ export interface VerifySummary {
   changedFiles: number;
   /** Files that hold no record at all (named in the summary; --fit drop can leave one). */
   emptyFiles: number;
+  /** Figures of a corpus's stats.json its files do not hold (records, solved, sequences). */
+  statsFaults: number;
   /** The windows sequences were measured against (0: not measured). */
   windows: Set<number>;
 }
@@ -178,7 +181,7 @@ function orderedBy(write: (g: Grade) => Promise<void> | undefined): (g: Grade) =
 
 /** runVerify's work; `grade` takes each Grade and may ask to be waited for. */
 async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: Grade) => Promise<void> | undefined) | undefined): Promise<VerifySummary> {
-  const sum: VerifySummary = { records: 0, sequenceLines: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0, windows: new Set() };
+  const sum: VerifySummary = { records: 0, sequenceLines: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0, statsFaults: 0, windows: new Set() };
   /** The window of the file being read, and the file. */
   let window = 0;
   let file = '';
@@ -215,10 +218,12 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
   };
 
   /** The files to read: a corpus folder's data files, each first checked against its manifest (a missing one is not read). */
-  const toRead = async (input: Input): Promise<Array<{ file: string; changed: boolean }>> => {
+  const toRead = async (input: Input): Promise<Array<{ file: string; changed: boolean; stream?: StreamCount }>> => {
     if (input.kind === 'file') return input.files.map((file) => ({ file, changed: false }));
     if (input.kind === 'folder') throw new UsageError(`${input.path}: a folder without this tool's ${MANIFEST}: not a finished corpus (name its files instead)`);
-    const files: Array<{ file: string; changed: boolean }> = [];
+    const files: Array<{ file: string; changed: boolean; stream?: StreamCount }> = [];
+    const counts = new Map<string, StreamCount>();
+    corpora.push({ path: input.path, counts });
     for (const f of input.manifest.files) {
       const path = join(input.path, f.name);
       const problem = await checkFile(path, covered(f), 'the manifest');
@@ -227,7 +232,10 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         job.report(`${path}: ${problem}`);
       }
       // Neither a missing file nor a pipe in a data file's place is read (a pipe would block for ever).
-      if (isDataFile(f) && !unreadable(problem)) files.push({ file: path, changed: problem !== undefined });
+      if (!isDataFile(f) || unreadable(problem)) continue;
+      const key = `${f.config}/${f.split}`;
+      if (!counts.has(key)) counts.set(key, { records: 0, solved: 0, lines: 0 });
+      files.push({ file: path, changed: problem !== undefined, stream: counts.get(key)! });
     }
     for (const name of unlistedFiles(input.path, input.manifest)) {
       sum.changedFiles++;
@@ -235,13 +243,15 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
     }
     return files;
   };
-  const files: Array<{ file: string; window: number; changed: boolean }> = [];
+  /** Each corpus folder read, with what its data files hold per stream (`config/split`), for stats.json. */
+  const corpora: Array<{ path: string; counts: Map<string, StreamCount> }> = [];
+  const files: Array<{ file: string; window: number; changed: boolean; stream?: StreamCount }> = [];
   for (const input of inputs) {
     sum.windows.add(input.window);
     for (const file of await toRead(input)) files.push({ ...file, window: input.window });
   }
 
-  for (const { file: path, window: w, changed } of files) {
+  for (const { file: path, window: w, changed, stream } of files) {
     window = w;
     file = path;
     sum.files++;
@@ -308,6 +318,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       const item = sequenceItem(value, array ? `${file}:${line} element ${index - 1}` : `${file}:${line}`, line, at);
       if (item) {
         sum.sequenceLines++;
+        if (stream) stream.lines++;
         const last = group[group.length - 1];
         const together = last !== undefined && item.seq.thread !== undefined && last.seq.thread !== undefined && item.record === last.record;
         if (!together) flush();
@@ -340,6 +351,10 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         if (tokens.length > 0) findings.push(`record: token fields disagree with the text: ${tokens.join(', ')}`);
       }
       const searched = rec !== null && typeof rec === 'object' && isSearchRecord(rec);
+      if (stream) {
+        stream.records++;
+        if (searched && findings.length === 0 && recordSolved(rec)) stream.solved++;
+      }
       const text = grade && searched ? searchText(rec) : undefined;
       const reference = text === undefined ? undefined : referenceGrade(text, isNumberList(rec.nums) && typeof rec.target === 'number' ? { nums: rec.nums, target: rec.target } : undefined);
       // Solved is read from a sound record only: a broken trace has its findings, and no text to read.
@@ -354,6 +369,13 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       job.report(`${file}: no records`);
     }
   }
+  // A finished corpus's stats.json (its card's figures) against what its files hold.
+  for (const c of corpora) {
+    for (const fault of statsFaults(c.path, c.counts)) {
+      sum.statsFaults++;
+      job.report(fault);
+    }
+  }
   return sum;
 }
 
@@ -363,14 +385,51 @@ export function verifySummaryLine(sum: VerifySummary): string {
   const window =
     measured.length === 0 ? '' : `, ${sum.overflows} over the ${measured.length === 1 ? `${measured[0]}-token window` : `windows of their inputs (${measured.join(', ')} tokens)`}`;
   const nFiles = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
-  const changed = (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') + (sum.emptyFiles > 0 ? `; ${nFiles(sum.emptyFiles)} without records` : '');
+  const changed =
+    (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') +
+    (sum.statsFaults > 0 ? `; ${sum.statsFaults} figure${sum.statsFaults === 1 ? '' : 's'} of stats.json not as the files hold` : '') +
+    (sum.emptyFiles > 0 ? `; ${nFiles(sum.emptyFiles)} without records` : '');
   return (
     `verified ${sum.records} records${sum.sequenceLines > 0 ? ` and ${sum.sequenceLines} sequence lines` : ''} in ${nFiles(sum.files)}: ` +
     `${sum.badRecords} with issues (${sum.issues} issues), ${sum.sequences} sequences${window}${changed}`
   );
 }
 
-/** Whether `verify` fails (exit 1): a record with issues, a corpus file not as its manifest says, or with `strict` a sequence over the window. */
+/** Whether `verify` fails (exit 1): a record with issues, a corpus file not as its manifest says or a figure of its stats.json not as its files hold, or with `strict` a sequence over the window. */
 export function verifyFailed(sum: VerifySummary, strict: boolean): boolean {
-  return sum.badRecords > 0 || sum.changedFiles > 0 || (strict && sum.overflows > 0);
+  return sum.badRecords > 0 || sum.changedFiles > 0 || sum.statsFaults > 0 || (strict && sum.overflows > 0);
+}
+
+/** What a corpus's data files hold of one stream (`config/split`): records, solved search records, lines of a sequences file. */
+interface StreamCount {
+  records: number;
+  solved: number;
+  lines: number;
+}
+
+/**
+ * The headline figures of a corpus's stats.json (what its card shows) against what its data
+ * files hold: problems per split, records, solved records and sequences per solver. A
+ * stats.json missing or changed is named already (the manifest lists it); one that does not
+ * parse is left to that.
+ */
+function statsFaults(dir: string, counts: ReadonlyMap<string, StreamCount>): string[] {
+  const path = join(dir, STATS);
+  let doc: { records?: Record<string, unknown>; sequences?: Record<string, unknown>; solve_rate?: Record<string, { solved?: unknown }> };
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as typeof doc;
+  } catch {
+    return [];
+  }
+  const held = (key: string, what: keyof StreamCount) => counts.get(key)?.[what] ?? 0;
+  const checks: Array<[string, unknown, number]> = [];
+  for (const [name, split] of [['train', 'train'], ['val', 'validation']] as const) {
+    if (doc.records?.[name] !== undefined) checks.push([`${name} problems`, doc.records[name], held(`problems/${split}`, 'records')]);
+  }
+  for (const [solver, rate] of Object.entries(doc.solve_rate ?? {})) {
+    checks.push([`${solver} records`, doc.records?.[solver], held(`${solver}/train`, 'records')]);
+    checks.push([`${solver} solved`, rate?.solved, held(`${solver}/train`, 'solved')]);
+    checks.push([`${solver} sequences`, doc.sequences?.[solver], held(`${solver}_sequences/train`, 'lines')]);
+  }
+  return checks.filter(([, says, holds]) => says !== holds).map(([what, says, holds]) => `${path}: says ${what} ${shownValue(says)}; its files hold ${holds}`);
 }
