@@ -857,7 +857,11 @@ describe('corpus: crash, stop and resume', () => {
     rmSync(join(p('untouched'), open), { recursive: true });
     renameSync(kept, join(p('untouched'), open));
     expect(snapshot()).toEqual(before);
+    // A copy under a name the stream's pattern also reads (`train-0.jsonl.partial`, sorting first) is not the stream's file.
+    const copy = join(p('untouched'), 'apr_sequences', 'train-0.jsonl.partial');
+    cpSync(join(p('untouched'), open), copy);
     expectOk(run([...BASE, '--out', 'untouched', '--resume']));
+    rmSync(copy);
     expectSameFolder('base', 'untouched');
   });
 

@@ -150,6 +150,15 @@ describe('gunzipMembers', () => {
     expect((await unzip(named, Array.from({ length: 200 }, (_, k) => (k + 1) * 45_000))).out.toString()).toBe('hello\n');
   });
 
+  it('gunzipWhole unzips up to its limit over all members, exactly, and refuses a byte more (ERR_BUFFER_TOO_LARGE)', () => {
+    const two = (a: string, b: string) => Buffer.concat([gzipSync(a), gzipSync(b)]);
+    expect(gunzipWhole(two('abcdefghij', ''), 10).toString()).toBe('abcdefghij');
+    expect(gunzipWhole(two('abcde', 'fghij'), 10).toString()).toBe('abcdefghij');
+    for (const [a, b] of [['abcdefghij', 'k'], ['abcdefghij', 'kl'], ['abcdefghijk', '']]) {
+      expect(() => gunzipWhole(two(a!, b!), 10)).toThrow(expect.objectContaining({ code: 'ERR_BUFFER_TOO_LARGE' }));
+    }
+  });
+
   it('reads data of any ratio (64 MB of one byte, about 1,000 to 1) in pieces of at most 64 KB', async () => {
     const gz = gzipSync(Buffer.alloc(64 << 20, 0x0a), { level: 9 });
     let size = 0;

@@ -52,8 +52,11 @@ registerCorpus(program, {
   hold(p) {
     if (!from(p) || landedAfter || !saving) return undefined;
     return new Promise((resolve) => {
-      wake = resolve;
-      setTimeout(resolve, 10_000);
+      const timer = setTimeout(resolve, 10_000);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   },
 });

@@ -230,6 +230,8 @@ export function gunzipWhole(b: Buffer, limit = Number.MAX_SAFE_INTEGER): Buffer 
     const maxOutputLength = Math.max(1, Math.min(limit - total, bufferConstants.MAX_LENGTH));
     const { buffer, engine } = zlib.inflateRawSync(b.subarray(at), { info: true, maxOutputLength }) as unknown as { buffer: Buffer; engine: zlib.InflateRaw };
     total += buffer.length;
+    // A member begun at the limit could still give its first byte (maxOutputLength is at least 1).
+    if (total > limit) throw Object.assign(new RangeError(`unzipped data over ${limit} bytes`), { code: 'ERR_BUFFER_TOO_LARGE' });
     at += engine.bytesWritten;
     if (b.length < at + 8) throw cutShort();
     checkTrailer(b.subarray(at, at + 8), crc32(buffer), buffer.length);

@@ -144,10 +144,12 @@ export class PartedFile {
     for (const name of names) {
       const p = parsePartName(plan, name);
       if (!p) continue;
-      const into = p.finished ? finished : partial;
+      const path = join(folder, name);
       // Past the checkpoint, or a second finished name of one index (another file count): deleted.
-      if (p.index >= parts.length || into.has(p.index)) strays.push(join(folder, name));
-      else into.set(p.index, join(folder, name));
+      if (p.index >= parts.length || (p.finished && finished.has(p.index))) strays.push(path);
+      else if (p.finished) finished.set(p.index, path);
+      // Of unfinished names only the stream's own (`train-00000.jsonl.partial`, not `train-0.jsonl.partial`).
+      else if (path === at(p.index)) partial.set(p.index, path);
     }
     // Taken back (a finishing run renamed them) or, beside a .partial of the same index, deleted.
     const renames = [...finished].map(([i, path]) => ({ path, to: partial.has(i) ? undefined : at(i) }));
