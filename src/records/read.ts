@@ -189,13 +189,11 @@ async function* strictArray(path: string, gzip: boolean, keepText: boolean): Asy
   let first: ReadIssue | undefined;
   let trailing: TrailingBytes | undefined;
   const check = await open(path, gzip, (err) => (trailing ??= err));
-  let faulty = false;
   try {
     const note = (i: ReadIssue) => {
-      faulty = true;
       first ??= i;
     };
-    for await (const _ of arrayElements(check as AsyncIterable<Buffer>, path, note)) if (faulty) break;
+    for await (const _ of arrayElements(check as AsyncIterable<Buffer>, path, note)) if (first) break;
   } finally {
     close(check);
   }
