@@ -218,10 +218,10 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
   };
 
   /** The files to read: a corpus folder's data files, each first checked against its manifest (a missing one is not read). */
-  const toRead = async (input: Input): Promise<Array<{ file: string; changed: boolean; stream?: StreamCount }>> => {
+  const toRead = async (input: Input): Promise<FileToRead[]> => {
     if (input.kind === 'file') return input.files.map((file) => ({ file, changed: false }));
     if (input.kind === 'folder') throw new UsageError(`${input.path}: a folder without this tool's ${MANIFEST}: not a finished corpus (name its files instead)`);
-    const files: Array<{ file: string; changed: boolean; stream?: StreamCount }> = [];
+    const files: FileToRead[] = [];
     const counts = new Map<string, StreamCount>();
     corpora.push({ path: input.path, counts });
     for (const f of input.manifest.files) {
@@ -245,7 +245,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
   };
   /** Each corpus folder read, with what its data files hold per stream (`config/split`), for stats.json. */
   const corpora: Array<{ path: string; counts: Map<string, StreamCount> }> = [];
-  const files: Array<{ file: string; window: number; changed: boolean; stream?: StreamCount }> = [];
+  const files: Array<FileToRead & { window: number }> = [];
   for (const input of inputs) {
     sum.windows.add(input.window);
     for (const file of await toRead(input)) files.push({ ...file, window: input.window });
@@ -398,6 +398,13 @@ export function verifySummaryLine(sum: VerifySummary): string {
 /** Whether `verify` fails (exit 1): a record with issues, a corpus file not as its manifest says or a figure of its stats.json not as its files hold, or with `strict` a sequence over the window. */
 export function verifyFailed(sum: VerifySummary, strict: boolean): boolean {
   return sum.badRecords > 0 || sum.changedFiles > 0 || sum.statsFaults > 0 || (strict && sum.overflows > 0);
+}
+
+/** A file verify reads: whether its manifest found it changed, and the stream of a corpus it counts toward. */
+interface FileToRead {
+  readonly file: string;
+  readonly changed: boolean;
+  readonly stream?: StreamCount;
 }
 
 /** What a corpus's data files hold of one stream (`config/split`): records, solved search records, lines of a sequences file. */
