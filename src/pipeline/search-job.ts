@@ -6,6 +6,7 @@ import { DEFAULT_WINDOW, judgedWindow, unsolvedNote, windowCut, windowTooSmallMe
 import { InputError } from '../io/errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
+import { fitOf } from '../solver/contract.js';
 import { readProblemBatches } from './problems-file.js';
 import { checkOutputs } from './paths.js';
 import { RecordSink } from './sink.js';
@@ -130,7 +131,7 @@ export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
   const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
   const over = sum.overflows === undefined ? '' : `, ${sum.overflows} over ${judgedWindow(job.settings.window)} tokens`;
   const o = job.settings.options;
-  const unsolved = unsolvedNote(job.settings.window, sum.bySize, windowCut(sum.outOfBudget + sum.dropped + sum.resampled > 0, o.solver, o.shape === 'sequence' ? o.fit : undefined));
+  const unsolved = unsolvedNote(job.settings.window, sum.bySize, windowCut(sum.outOfBudget + sum.dropped + sum.resampled > 0, o.solver, fitOf(o)));
   return (
     `wrote ${sum.records} ${job.settings.options.solver} records to ${job.out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
     `${over}, ${sum.outOfBudget} stopped by the window` +

@@ -103,17 +103,14 @@ function readers(f: (typeof SOLVER_FLAGS)[number]): SolverName[] {
 }
 
 /**
- * Whether a window shapes searches without a tally showing it: a threads solver's planner
- * narrows beams and splits threads to fit (stopping none), and `--fit resample` searches again
- * until a search fits (counted by search, not by a corpus).
+ * How a run's window bore on its searches (WindowCut), from what it tallied: searches it
+ * stopped or dropped; else `unseen` where it shapes them without a tally showing it (a threads
+ * solver's planner narrows beams and splits threads to fit, stopping none; `--fit resample`
+ * searches again until a search fits, counted by search, not by a corpus).
  */
-export function windowShapesUnseen(solver: SolverName, fit: FitPolicy | undefined): boolean {
-  return solverNamed(solver).shape === 'threads' || fit === 'resample';
-}
-
-/** How a run's window bore on its searches (WindowCut), from what it tallied. */
 export function windowCut(stoppedOrDropped: boolean, solver: SolverName, fit: FitPolicy | undefined): WindowCut {
-  return stoppedOrDropped ? 'stopped' : windowShapesUnseen(solver, fit) ? 'unseen' : 'none';
+  if (stoppedOrDropped) return 'stopped';
+  return solverNamed(solver).shape === 'threads' || fit === 'resample' ? 'unseen' : 'none';
 }
 
 /** Records searched and solved, by start size (dropped records among the searched). */
@@ -121,7 +118,7 @@ export type SolvedBySize = ReadonlyMap<number, { readonly searched: number; read
 
 /**
  * How a run's window bore on its searches: it `stopped` (or dropped) some, it shapes them
- * `unseen` (windowShapesUnseen: the tallies cannot tell), or it shaped `none`.
+ * `unseen` (windowCut: the tallies cannot tell), or it shaped `none`.
  */
 export type WindowCut = 'stopped' | 'unseen' | 'none';
 

@@ -11,6 +11,8 @@ export type HeuristicChoice = (typeof HEURISTIC_CHOICES)[number];
 export const FIT_POLICIES = ['stop', 'resample', 'drop'] as const;
 export type FitPolicy = (typeof FIT_POLICIES)[number];
 export const DEFAULT_FIT: FitPolicy = 'stop';
+/** A search's fit policy: a single-sequence search's; threads plan against the window instead. */
+export const fitOf = (o: SearchOptions): FitPolicy | undefined => (o.shape === 'sequence' ? o.fit : undefined);
 /** The smallest beam drawn per record, unless `--min-beam` says otherwise. */
 export const DEFAULT_MIN_BEAM = 1;
 

@@ -6,6 +6,7 @@ import { versions, writeCorpusEnd, type ManifestFile } from './manifest.js';
 import { optionsJson } from './options.js';
 import { CHECKPOINT, streamKey, type StagePlan } from './plan.js';
 import { fmtDuration } from './progress.js';
+import { fitOf } from '../../solver/contract.js';
 import { renderStats, unsolvedWarnings, type CorpusTallies } from './stats.js';
 import type { SolverName } from '../../solver/registry.js';
 
@@ -34,7 +35,7 @@ export async function finishCorpus(ctx: RunContext, stages: readonly StagePlan[]
   // Said even with --quiet, as search says it: a corpus a window left unsolved is no training data.
   const windowOf = (solver: SolverName) => {
     const set = o.settings[solver];
-    return { window: set?.window ?? 0, fit: set?.options.shape === 'sequence' ? set.options.fit : undefined };
+    return { window: set?.window ?? 0, fit: set && fitOf(set.options) };
   };
   for (const w of unsolvedWarnings(tallies, windowOf)) ctx.progress.always(`countdown-traces: warning: ${w}`);
   const files = await writeCorpusEnd(dir, versions(), optionsJson(o), data, stats, { shard: s.shard, ...range, blocks: ctx.blocks }, ctx.faults);
