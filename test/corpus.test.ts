@@ -353,6 +353,12 @@ describe('corpus: the folder', () => {
     expect(r.stdout).toMatch(/figures\/stats\.json: says apr sequences \d+; its files hold \d+\n/);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/0 with issues \(0 issues\), .*; 2 figures of stats\.json not as the files hold$/);
     expect(run(['verify', shared('small')]).code).toBe(0);
+    // A pipe in its place is named, and never opened to be recounted (verify waited on it for ever).
+    rmSync(statsPath);
+    expect(spawnSync('mkfifo', [statsPath]).status).toBe(0);
+    const piped = run(['verify', 'figures']);
+    expect(piped.code).toBe(1);
+    expect(piped.stdout).toContain(`${join('figures', 'stats.json')}: is not a regular file but a folder, pipe or device`);
   });
 
   it('verify --grades on a corpus folder: never over one of its files nor inside it; in file order, a line cut short among a record\'s sequence lines graded where it stands', () => {

@@ -1,5 +1,4 @@
 import { isCount, shownValue } from '../core/values.js';
-import { readFileSync } from 'node:fs';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
 import { failedOutputFault, hasTraceDict, isNumberList, isSearchRecord, withoutNullCells } from '../records/kind.js';
@@ -8,6 +7,7 @@ import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.j
 import { checkFile, covered, unreadable } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST, STATS } from './corpus/plan.js';
+import { readRegularFile } from './corpus/files.js';
 import { UsageError } from '../io/errors.js';
 import { PyFloat, pyJson, type PyJson } from '../serializers/pyjson.js';
 import { RecordSink } from './sink.js';
@@ -417,14 +417,14 @@ interface StreamCount {
 /**
  * The headline figures of a corpus's stats.json (what its card shows) against what its data
  * files hold: problems per split, records, solved records and sequences per solver. A
- * stats.json missing or changed is named already (the manifest lists it); one that does not
- * parse is left to that.
+ * stats.json missing, changed or not a regular file is named already (the manifest lists it);
+ * one that does not parse is left to that. A pipe in its place is never opened (it would block).
  */
 function statsFaults(dir: string, counts: ReadonlyMap<string, StreamCount>): string[] {
   const path = join(dir, STATS);
   let doc: { records?: Record<string, unknown>; sequences?: Record<string, unknown>; solve_rate?: Record<string, { solved?: unknown }> };
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8')) as typeof doc;
+    doc = JSON.parse(readRegularFile(path)?.toString('utf8') ?? '') as typeof doc;
   } catch {
     return [];
   }
