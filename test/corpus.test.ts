@@ -1091,7 +1091,7 @@ describe('corpus: shards and merge', () => {
     expectUsageError(run(['merge', 'fmt-s0', 'fmt-s1', '--out', 'fmt-merged', '--quiet']), /fmt-s0: manifest format "countdown-traces corpus 2", from another version of countdown-traces/);
   });
 
-  it('merge, stats and verify refuse a manifest whose options are not of its shape, naming the field (the same edit in every shard)', () => {
+  it('merge, stats and verify refuse a manifest whose options are not of its shape or not values a run records, naming the field (the same edit in every shard, resealed)', () => {
     // Before the options were read as typed: solvers "sosp" was a TypeError's stack (exit 1),
     // and max_file_size "big" or compress "zip" merged with exit 0.
     const edits: ReadonlyArray<[string, (o: Record<string, unknown>) => void, RegExp]> = [
@@ -1099,6 +1099,8 @@ describe('corpus: shards and merge', () => {
       ['size', (o) => (o.max_file_size = 'big'), /"options\.max_file_size" "big" is not a byte count/],
       ['zip', (o) => (o.compress = 'zip'), /"options\.compress" "zip" is not none or gzip/],
       ['search', (o) => delete o.search, /"options\.search" missing is not an object/],
+      // A value of the right kind that no flag takes: the old shape check let it through.
+      ['subbeam', (o) => ((o.search as Record<string, Record<string, unknown>>).apr!.max_sub_beam = 20.5), /"options\.search\.apr\.max_sub_beam" 20\.5 is not an integer of at least 1/],
     ];
     for (const [name, edit, fault] of edits) {
       for (const s of ['s0', 's1']) {
@@ -1106,7 +1108,8 @@ describe('corpus: shards and merge', () => {
         const path = join(p(`opt-${name}-${s}`), 'manifest.json');
         const m = JSON.parse(readFileSync(path, 'utf8'));
         edit(m.options);
-        writeFileSync(path, JSON.stringify(m, null, 2) + '\n');
+        // Sealed again, as a hand that knew the rule would: the seal is a checksum.
+        writeFileSync(path, JSON.stringify(sealed(m), null, 2) + '\n');
       }
       const damaged = new RegExp(`opt-${name}-s0/manifest\\.json: ${fault.source}.*manifest is damaged`);
       expectUsageError(run(['merge', `opt-${name}-s0`, `opt-${name}-s1`, '--out', `opt-${name}-merged`, '--quiet']), damaged);

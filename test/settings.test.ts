@@ -4,7 +4,7 @@ import { UsageError } from '../src/io/errors.js';
 import { conditioningOf, DEFAULT_WINDOW, flagsReadBy, judgedWindow, qualify, qualifyEach, type PartialSettings } from '../src/pipeline/settings.js';
 import { PythonRandom } from '../src/random/python.js';
 import { qualifySpec } from '../src/pipeline/problems-job.js';
-import { checkCounts } from '../src/pipeline/corpus/options.js';
+import { checkCounts, optionsJson, runOptionsFault } from '../src/pipeline/corpus/options.js';
 import { recordStreams, streamFor } from '../src/random/streams.js';
 import { defaultSearchOptions, runSearch, SOLVERS, solverNamed, type SolverName } from '../src/solver/registry.js';
 
@@ -173,6 +173,67 @@ describe('qualifyEach (a corpus)', () => {
       '--condition token-budget applies to none of --solvers apr (token-budget: sosp, dfs, bfs; sub-call-budget: apr)',
     );
     expect(() => qualifyEach(['apr'], ['none'], { fit: 'drop' })).toThrow('--fit is for sosp, dfs and bfs: apr threads hand work to children instead');
+  });
+});
+
+describe("a corpus manifest's recorded search options (runOptionsFault)", () => {
+  const recorded = (p: Parameters<typeof qualifyEach>[2], solvers: SolverName[] = [...SOLVERS]) => {
+    const spec = qualifySpec({ minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100 });
+    const settings = qualifyEach(solvers, ['none'], p);
+    return optionsJson({ count: 10, seed: 1, valCount: 0, spec, solvers, settings, window: judgedWindow(p.window ?? DEFAULT_WINDOW), compress: 'none', maxFileSize: 0 });
+  };
+
+  it('property: the options a run records are options it reads back', () => {
+    const flags = fc.record(
+      {
+        minBeam: fc.integer({ min: 1, max: 4 }),
+        maxBeam: fc.integer({ min: 4, max: 12 }),
+        maxSubBeam: fc.integer({ min: 12, max: 16 }),
+        maxDepth: fc.integer({ min: 0, max: 8 }),
+        wave: fc.integer({ min: 0, max: 1000 }),
+        promising: fc.double({ min: 0, max: 1, noNaN: true }),
+        window: fc.constantFrom(0, 700, 4096),
+        heuristic: fc.constantFrom('mult', 'sum', 'random' as const),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(flags, (p) => {
+        let o;
+        try {
+          o = recorded(p);
+        } catch (err) {
+          expect(err).toBeInstanceOf(UsageError);
+          return;
+        }
+        expect(runOptionsFault(o)).toBeUndefined();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('names a value no flag takes, a set qualify would not make, or a key no solver records (a checksum reseals any edit)', () => {
+    const forged = (edit: (search: Record<string, Record<string, unknown>>) => void): string | undefined => {
+      const o = JSON.parse(JSON.stringify(recorded({})));
+      edit(o.search);
+      return runOptionsFault(o);
+    };
+    expect(forged(() => {})).toBeUndefined();
+    expect(forged((s) => (s.apr!.max_sub_beam = 20.5))).toBe('"options.search.apr.max_sub_beam" 20.5 is not an integer of at least 1');
+    expect(forged((s) => (s.apr!.max_spawn_level = 8))).toBe('"options.search.apr.max_spawn_level" 8 (--max-depth 9) is not an integer from 0 to 8');
+    expect(forged((s) => (s.sosp!.heuristic = 'best'))).toBe('"options.search.sosp.heuristic" "best" is not one of mult, sum, random');
+    expect(forged((s) => (s.sosp!.promising = 1.5))).toBe('"options.search.sosp.promising" 1.5 is not a probability between 0 and 1');
+    expect(forged((s) => (s.sosp!.min_beam = 7))).toBe('"options.search.sosp" are not options of one run (--min-beam 7 is larger than --max-beam 5)');
+    expect(forged((s) => (s.apr!.fit = 'stop'))).toMatch(/^"options\.search\.apr" are not options of one run \(--fit is for /);
+    expect(forged((s) => (s.dfs!.max_beam = 3))).toMatch(/^"options\.search\.dfs" are not options of one run \(--max-beam is for /);
+    expect(forged((s) => (s.sosp!.token_fields = false))).toBe('"options.search.sosp.token_fields" false is not what its other options make (true)');
+    expect(forged((s) => delete s.apr!.wave_windows)).toBe('"options.search.apr.wave_windows" unset is not what its other options make (8)');
+    expect(forged((s) => (s.bfs!.bogus = 1))).toBe('"options.search.bfs.bogus" is not a search option');
+    // Without a window the fit and planning defaults are still listed; another value there is named.
+    const bare = JSON.parse(JSON.stringify(recorded({ window: 0 })));
+    expect(runOptionsFault(bare)).toBeUndefined();
+    bare.search.sosp.fit = 'drop';
+    expect(runOptionsFault(bare)).toBe('"options.search.sosp.fit" "drop" is not what its other options make ("stop")');
   });
 });
 

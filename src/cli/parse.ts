@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import { SIZE_UNITS } from '../pipeline/corpus/options.js';
 import { UsageError } from '../io/errors.js';
+import type { ValueRule } from '../pipeline/settings.js';
 
 /** Option-value parsers: each failure is one line naming the option and the value. */
 
@@ -50,6 +51,18 @@ export function seconds(option: string, max: number) {
     if (n > max) throw new UsageError(`${option}: must be at most ${max} seconds, got ${text}`);
     return n;
   };
+}
+
+/** The parser of a setting's flag, from the setting's rule (SETTING_VALUES). */
+export function ruled(option: string, rule: ValueRule): (text: string) => unknown {
+  switch (rule.kind) {
+    case 'integer':
+      return integer(option, rule.min, rule.max);
+    case 'probability':
+      return probability(option);
+    case 'choice':
+      return oneOf(option, rule.values);
+  }
 }
 
 export function oneOf<T extends string>(option: string, values: readonly T[]) {

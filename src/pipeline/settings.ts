@@ -1,5 +1,5 @@
 import { CONDITIONING, prefixName, shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
-import { DEFAULT_FIT, drawsBeam, readsPromising, type BeamRange, type FitPolicy, type HeuristicChoice, type SearchOptions, type Solver, type SolverShape } from '../solver/contract.js';
+import { DEFAULT_FIT, FIT_POLICIES, HEURISTIC_CHOICES, drawsBeam, readsPromising, type BeamRange, type FitPolicy, type HeuristicChoice, type SearchOptions, type Solver, type SolverShape } from '../solver/contract.js';
 import { allSolvers, defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
 import { ordered, UsageError } from '../io/errors.js';
 
@@ -68,6 +68,47 @@ export interface PartialSettings {
   readonly fit?: FitPolicy | undefined;
   /** Undefined: none. */
   readonly condition?: Conditioning | undefined;
+}
+
+/** The settings a flag sets (every one but `--compat`, which picks the mode). */
+export type SettingKey = Exclude<keyof PartialSettings, 'reference'>;
+
+/** What a setting's value may be. */
+export type ValueRule =
+  | { readonly kind: 'integer'; readonly min: number; readonly max?: number }
+  | { readonly kind: 'probability' }
+  | { readonly kind: 'choice'; readonly values: readonly string[] };
+
+/**
+ * Each setting's values: the command line parses its flag's text to one, and a corpus
+ * manifest's recorded options are held to the same rule (a value no flag takes was not made here).
+ */
+export const SETTING_VALUES: Readonly<Record<SettingKey, ValueRule>> = {
+  minBeam: { kind: 'integer', min: 1 },
+  maxBeam: { kind: 'integer', min: 1 },
+  maxSubBeam: { kind: 'integer', min: 1 },
+  promising: { kind: 'probability' },
+  heuristic: { kind: 'choice', values: HEURISTIC_CHOICES },
+  window: { kind: 'integer', min: 0 },
+  maxDepth: { kind: 'integer', min: 0, max: 8 },
+  wave: { kind: 'integer', min: 0, max: 1000 },
+  fit: { kind: 'choice', values: FIT_POLICIES },
+  condition: { kind: 'choice', values: CONDITIONING_MODES },
+};
+
+/** Why a value breaks its rule (`is not an integer from 0 to 8`); undefined when it keeps it. */
+export function valueFault(rule: ValueRule, v: unknown): string | undefined {
+  switch (rule.kind) {
+    case 'integer': {
+      const range = rule.max === undefined ? `of at least ${rule.min}` : `from ${rule.min} to ${rule.max}`;
+      const ok = Number.isSafeInteger(v) && (v as number) >= rule.min && (rule.max === undefined || (v as number) <= rule.max);
+      return ok ? undefined : `is not an integer ${range}`;
+    }
+    case 'probability':
+      return typeof v === 'number' && v >= 0 && v <= 1 ? undefined : 'is not a probability between 0 and 1';
+    case 'choice':
+      return rule.values.includes(v as string) ? undefined : `is not one of ${rule.values.join(', ')}`;
+  }
 }
 
 /**

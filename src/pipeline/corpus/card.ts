@@ -2,7 +2,7 @@ import { WINDOW_ONLY_FLAGS } from '../settings.js';
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 import { KIND_LABEL } from '../../report/kind-labels.js';
-import { formatSize, SEARCH_OPTION_FLAGS, type RunOptionsJson } from './options.js';
+import { asFlagValue, formatSize, SEARCH_OPTION_FLAGS, type RunOptionsJson } from './options.js';
 import { prefixForm, type Conditioning } from '../../serializers/conditioning.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
@@ -109,7 +109,8 @@ function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): string {
   const push = (flag: string, v: unknown): void => {
     if (v !== undefined && passed(flag)) args.push(flag, String(v));
   };
-  for (const [key, { flag, shown }] of Object.entries(SEARCH_OPTION_FLAGS)) {
+  for (const [key, entry] of Object.entries(SEARCH_OPTION_FLAGS)) {
+    const flag = entry.flag;
     if (key === 'condition') {
       // One flag for every solver: each its own mode, or none.
       const conditions = [...new Set(solvers.map((s) => String(search[s]?.condition ?? 'none')).filter((c) => c !== 'none'))];
@@ -117,7 +118,7 @@ function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): string {
       continue;
     }
     const v = same(key);
-    push(flag, v === undefined || !shown ? v : shown(v));
+    push(flag, v === undefined ? v : asFlagValue(entry, v));
   }
   args.push('--compress', o.compress, '--max-file-size', formatSize(o.max_file_size));
   if (shard && shard.count > 1) args.push('--shard', `${shard.index}/${shard.count}`);

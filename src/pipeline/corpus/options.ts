@@ -1,6 +1,7 @@
-import { isCount } from '../../core/values.js';
+import { isCount, shownValue } from '../../core/values.js';
+import { UsageError } from '../../io/errors.js';
 import { checkCount, checkSpec } from '../problems-job.js';
-import type { RecordSettings } from '../settings.js';
+import { qualify, SETTING_VALUES, valueFault, WINDOW_ONLY_FLAGS, type PartialSettings, type RecordSettings, type SettingKey } from '../settings.js';
 import type { ProblemSpec } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 
@@ -155,8 +156,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * What keeps options read back (a manifest's `options`) from being RunOptionsJson, naming the
- * field (`"options.solvers"`); undefined when they are. Only the shape is checked: values
- * that shape is right for are what the run was made with, as the manifest says.
+ * field (`"options.solvers"`); undefined when they are. Each solver's search options are
+ * also held to what a run records (searchOptionsFault); the run-wide counts to their shape.
  */
 export function runOptionsFault(v: unknown): string | undefined {
   if (!isObject(v)) return '"options" is not an object';
@@ -178,6 +179,8 @@ export function runOptionsFault(v: unknown): string | undefined {
   for (const s of solvers as string[]) {
     const so = search[s];
     if (!isObject(so) || !Object.values(so).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) return `"options.search.${s}" is not an object of option values`;
+    const fault = searchOptionsFault(s as SolverName, so);
+    if (fault !== undefined) return fault;
   }
   if (!COMPRESSIONS.includes(v.compress as Compression)) return `${at('compress')} is not ${COMPRESSIONS.join(' or ')}`;
   return undefined;
@@ -226,20 +229,64 @@ interface OptionFlag {
   readonly shown?: (v: unknown) => string;
 }
 
+/** The corpus flag of a recorded search option and the setting it sets (whose rule, SETTING_VALUES, its values keep). */
+interface SearchOptionFlag {
+  readonly flag: string;
+  readonly setting: SettingKey;
+  /** The flag's value for a recorded one, where they differ. */
+  readonly flagValue?: (recorded: number) => number;
+}
+
 /** Each field of a solver's recorded search options (SearchOptionsJson) and the flag it comes from. */
-export const SEARCH_OPTION_FLAGS: Readonly<Record<string, OptionFlag>> = {
-  min_beam: { flag: '--min-beam' },
-  max_beam: { flag: '--max-beam' },
-  max_sub_beam: { flag: '--max-sub-beam' },
-  promising: { flag: '--promising' },
-  heuristic: { flag: '--heuristic' },
-  wave_windows: { flag: '--wave' },
-  window: { flag: '--window' },
+export const SEARCH_OPTION_FLAGS: Readonly<Record<string, SearchOptionFlag>> = {
+  min_beam: { flag: '--min-beam', setting: 'minBeam' },
+  max_beam: { flag: '--max-beam', setting: 'maxBeam' },
+  max_sub_beam: { flag: '--max-sub-beam', setting: 'maxSubBeam' },
+  promising: { flag: '--promising', setting: 'promising' },
+  heuristic: { flag: '--heuristic', setting: 'heuristic' },
+  wave_windows: { flag: '--wave', setting: 'wave' },
+  window: { flag: '--window', setting: 'window' },
   // Levels below the root: --max-depth counts the root's children as 1.
-  max_spawn_level: { flag: '--max-depth', shown: (v) => (typeof v === 'number' ? String(v + 1) : String(v)) },
-  condition: { flag: '--condition' },
-  fit: { flag: '--fit' },
+  max_spawn_level: { flag: '--max-depth', setting: 'maxDepth', flagValue: (v) => v + 1 },
+  condition: { flag: '--condition', setting: 'condition' },
+  fit: { flag: '--fit', setting: 'fit' },
 };
+
+/** A recorded search option's value as its flag takes it. */
+export function asFlagValue(entry: SearchOptionFlag, v: unknown): unknown {
+  return entry.flagValue && typeof v === 'number' ? entry.flagValue(v) : v;
+}
+
+/**
+ * What keeps a solver's recorded search options from being options this tool records: each
+ * value as its flag takes it, and the whole set as `qualify` makes it from them (no key it
+ * leaves out, none missing, no combination it refuses). A checksum-resealed edit is caught here.
+ */
+function searchOptionsFault(solver: SolverName, so: Readonly<Record<string, unknown>>): string | undefined {
+  const at = (key: string) => `"options.search.${solver}.${key}"`;
+  const set: Partial<Record<SettingKey, unknown>> = {};
+  for (const [key, v] of Object.entries(so)) {
+    // No flag sets it: the comparison below holds it to what qualify makes.
+    if (key === 'token_fields') continue;
+    const entry = SEARCH_OPTION_FLAGS[key];
+    if (entry === undefined) return `${at(key)} is not a search option`;
+    const value = asFlagValue(entry, v);
+    const fault = valueFault(SETTING_VALUES[entry.setting], value);
+    if (fault !== undefined) return `${at(key)} ${shownValue(v)}${value === v ? '' : ` (${entry.flag} ${shownValue(value)})`} ${fault}`;
+    // Without a window the manifest still lists the fit and planning defaults, which the flags may not set there.
+    if (so.window === 0 && (WINDOW_ONLY_FLAGS as readonly string[]).includes(entry.flag)) continue;
+    set[entry.setting] = value;
+  }
+  let made: SearchOptionsJson;
+  try {
+    made = searchOptionsJson(qualify(solver, set as PartialSettings, false));
+  } catch (err) {
+    if (err instanceof UsageError) return `"options.search.${solver}" are not options of one run (${err.message})`;
+    throw err;
+  }
+  const diff = firstDifference(so, made);
+  return diff === undefined ? undefined : `${at(diff)} ${valueAt(so, diff)} is not what its other options make (${valueAt(made, diff)})`;
+}
 
 /** The same for the run's other fields (RunOptionsJson, `problems.*` by their own names). */
 const RUN_OPTION_FLAGS: Readonly<Record<string, OptionFlag>> = {
@@ -269,7 +316,8 @@ export function optionDifference(recorded: RunOptionsJson, now: RunOptionsJson, 
   const solvers = (o: RunOptionsJson) => (Array.isArray(o.solvers) ? o.solvers.join(',') : valueAt(o, 'solvers'));
   if (head === 'solvers' || (head === 'search' && third === undefined)) return `--solvers ${solvers(recorded)}, ${nowLabel} ${solvers(now)}`;
   // A flag's field is a leaf at its place (search.SOLVER.KEY, problems.KEY, KEY); anything else is named by its path.
-  const entry = head === 'search' ? SEARCH_OPTION_FLAGS[third!] : RUN_OPTION_FLAGS[head === 'problems' ? second! : head!];
+  const searchEntry = head === 'search' ? SEARCH_OPTION_FLAGS[third!] : undefined;
+  const entry: OptionFlag | undefined = searchEntry ? { flag: searchEntry.flag, shown: (v) => String(asFlagValue(searchEntry, v)) } : head === 'search' ? undefined : RUN_OPTION_FLAGS[head === 'problems' ? second! : head!];
   if (entry === undefined || diff.split('.').length !== (head === 'search' ? 3 : head === 'problems' ? 2 : 1)) {
     return `${diff}: ${valueAt(recorded, diff)}, ${nowLabel} ${valueAt(now, diff)}`;
   }
