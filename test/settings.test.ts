@@ -229,6 +229,10 @@ describe("a corpus manifest's recorded search options (runOptionsFault)", () => 
     expect(forged((s) => (s.sosp!.token_fields = false))).toBe('"options.search.sosp.token_fields" false is not what its other options make (true)');
     expect(forged((s) => delete s.apr!.wave_windows)).toBe('"options.search.apr.wave_windows" unset is not what its other options make (8)');
     expect(forged((s) => (s.bfs!.bogus = 1))).toBe('"options.search.bfs.bogus" is not a search option');
+    // A key of every object's prototype is no option either (it was read through to Object's).
+    for (const key of ['constructor', '__proto__', 'toString']) {
+      expect(forged((s) => Object.defineProperty(s.bfs!, key, { value: 1, enumerable: true }))).toBe(`"options.search.bfs.${key}" is not a search option`);
+    }
     // Without a window the fit and planning defaults are still listed; another value there is named.
     const bare = JSON.parse(JSON.stringify(recorded({ window: 0 })));
     expect(runOptionsFault(bare)).toBeUndefined();

@@ -268,7 +268,8 @@ function searchOptionsFault(solver: SolverName, so: Readonly<Record<string, unkn
   for (const [key, v] of Object.entries(so)) {
     // No flag sets it: the comparison below holds it to what qualify makes.
     if (key === 'token_fields') continue;
-    const entry = SEARCH_OPTION_FLAGS[key];
+    // Own keys only: a recorded "constructor" is not Object's.
+    const entry = Object.hasOwn(SEARCH_OPTION_FLAGS, key) ? SEARCH_OPTION_FLAGS[key] : undefined;
     if (entry === undefined) return `${at(key)} is not a search option`;
     const value = asFlagValue(entry, v);
     const fault = valueFault(SETTING_VALUES[entry.setting], value);
@@ -316,8 +317,9 @@ export function optionDifference(recorded: RunOptionsJson, now: RunOptionsJson, 
   const solvers = (o: RunOptionsJson) => (Array.isArray(o.solvers) ? o.solvers.join(',') : valueAt(o, 'solvers'));
   if (head === 'solvers' || (head === 'search' && third === undefined)) return `--solvers ${solvers(recorded)}, ${nowLabel} ${solvers(now)}`;
   // A flag's field is a leaf at its place (search.SOLVER.KEY, problems.KEY, KEY); anything else is named by its path.
-  const searchEntry = head === 'search' ? SEARCH_OPTION_FLAGS[third!] : undefined;
-  const entry: OptionFlag | undefined = searchEntry ? { flag: searchEntry.flag, shown: (v) => String(asFlagValue(searchEntry, v)) } : head === 'search' ? undefined : RUN_OPTION_FLAGS[head === 'problems' ? second! : head!];
+  const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+  const searchEntry = head === 'search' ? own(SEARCH_OPTION_FLAGS, third!) : undefined;
+  const entry: OptionFlag | undefined = searchEntry ? { flag: searchEntry.flag, shown: (v) => String(asFlagValue(searchEntry, v)) } : head === 'search' ? undefined : own(RUN_OPTION_FLAGS, head === 'problems' ? second! : head!);
   if (entry === undefined || diff.split('.').length !== (head === 'search' ? 3 : head === 'problems' ? 2 : 1)) {
     return `${diff}: ${valueAt(recorded, diff)}, ${nowLabel} ${valueAt(now, diff)}`;
   }
