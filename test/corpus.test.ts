@@ -454,6 +454,34 @@ describe('corpus: the folder', () => {
 });
 
 describe('corpus: options pass through to the record maker', () => {
+  it("stats and report show the searches a corpus's window stopped, from its stats.json (a stopped search's text ends as a failed one's), and --fit drop's records", () => {
+    for (const [name, fit] of [['cut5', 'stop'], ['drop5', 'drop']] as const) {
+      expectOk(run(['corpus', '--count', '30', '--val-count', '0', '--min-numbers', '5', '--max-numbers', '5', '--solvers', 'sosp', '--window', '1024', '--fit', fit, '--workers', '1', '--quiet', '--out', name]));
+    }
+    const rate = (name: string) => JSON.parse(readFileSync(join(p(name), 'stats.json'), 'utf8')).solve_rate.sosp;
+    const { records, stopped_by_window: stopped } = rate('cut5');
+    expect(stopped).toBeGreaterThan(0);
+    const shown = run(['stats', 'cut5']);
+    expect(shown.stdout).toMatch(new RegExp(`\\n  searches the window stopped \\(stats\\.json\\) +${stopped} \\(${((100 * stopped) / records).toFixed(1)}%\\)\\n`));
+    expect(shown.stdout).not.toMatch(/--fit drop left out/);
+    const dropped = rate('drop5').dropped;
+    expect(dropped).toBeGreaterThan(0);
+    expect(run(['stats', 'drop5']).stdout).toMatch(new RegExp(`\\n  records --fit drop left out \\(stats\\.json\\) +${dropped}\\n`));
+    expectOk(run(['report', 'cut5', '--out', 'cut5.html']));
+    expect(readFileSync(p('cut5.html'), 'utf8')).toContain('searches the window stopped (stats.json)');
+    // A record file's text cannot tell: no such row.
+    expect(run(['stats', join('cut5', 'sosp', 'train-00000-of-00001.jsonl')]).stdout).not.toMatch(/window stopped/);
+    // A stats.json changed since the manifest was written is named, and its figures left out.
+    cpSync(p('cut5'), p('cut5-edited'), { recursive: true });
+    const statsPath = join(p('cut5-edited'), 'stats.json');
+    writeFileSync(statsPath, readFileSync(statsPath, 'utf8').replace(`"stopped_by_window": ${stopped}`, `"stopped_by_window": ${stopped + 1}`));
+    const edited = run(['stats', 'cut5-edited']);
+    expect(edited.code).toBe(0);
+    expect(edited.stderr).toContain(`${join('cut5-edited', 'stats.json')}: changed since the manifest was written`);
+    expect(edited.stderr).toContain('the searches the window stopped are left out');
+    expect(edited.stdout).not.toMatch(/window stopped/);
+  });
+
   it('window, depth, conditioning and fit: the same records and sequences as the search command', () => {
     shared('opts');
     const opts = ['--seed', '9', '--window', '2048'];

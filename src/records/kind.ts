@@ -14,6 +14,9 @@ export const SEARCH_KINDS = ['sosp', 'apr', 'dfs', 'bfs'] as const satisfies rea
 const everySolverListed: Exclude<SearchKind, (typeof SEARCH_KINDS)[number]> extends never ? true : never = true;
 void everySolverListed;
 
+/** Whether a name (a key read from a file) is a search kind. */
+export const isSearchKind = (name: string): name is SearchKind => (SEARCH_KINDS as readonly string[]).includes(name);
+
 export type Classified = { kind: RecordKind; record: Record<string, unknown> } | { kind: undefined; reason: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

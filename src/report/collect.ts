@@ -1,4 +1,5 @@
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
+import type { WindowCuts } from '../pipeline/corpus/stats.js';
 import { figureFieldFaults, recordFigures } from '../serializers/record-view.js';
 import type { ThreadFigures } from '../serializers/sequences.js';
 import { countTextTokens, threadTokens } from '../tokens/llama.js';
@@ -74,6 +75,8 @@ export class SearchStats {
   /** Records carrying figure fields (default mode), and those whose fields disagree with the text. */
   figuresChecked = 0;
   figuresDisagree = 0;
+  /** A corpus folder's: what its stats.json says the window did (the text cannot tell); undefined for record files. */
+  windowCuts: WindowCuts | undefined;
 
   get records(): number {
     return this.problems.n;

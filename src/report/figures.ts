@@ -1,5 +1,6 @@
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import type { CorpusStats, ProblemFigures, SearchStats } from './collect.js';
+import type { WindowCuts } from '../pipeline/corpus/stats.js';
 import type { Histogram } from './histogram.js';
 import { SEARCH_KINDS } from '../records/kind.js';
 import { KIND_LABEL } from './kind-labels.js';
@@ -95,9 +96,16 @@ export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[
     if (!corpora.some((c) => c.search[kind].records > 0)) continue;
     const s = (c: CorpusStats): SearchStats => c.search[kind];
     const threaded = kind === 'apr';
+    const cut = (f: (w: WindowCuts, c: CorpusStats) => string) => (c: CorpusStats) => {
+      const w = s(c).windowCuts;
+      return w ? f(w, c) : NONE;
+    };
     const rows = [
       row('records', (c) => int(s(c).records)),
       row('solved', (c) => countAndShare(s(c).solved, s(c).records)),
+      // Only a corpus's stats.json knows (a stopped search's text ends as a failed one's); a record file shows none.
+      ...(corpora.some((c) => s(c).windowCuts !== undefined) ? [row('searches the window stopped (stats.json)', cut((w, c) => countAndShare(w.stopped, s(c).records)))] : []),
+      ...(corpora.some((c) => (s(c).windowCuts?.dropped ?? 0) > 0) ? [row('records --fit drop left out (stats.json)', cut((w) => int(w.dropped)))] : []),
       ...(threaded ? [row('roots that spawned', (c) => countAndShare(s(c).rootsSpawned, s(c).records))] : []),
       ...problemRows((c) => s(c).problems, threaded, row),
       row('sequences', (c) => int(s(c).sequences)),

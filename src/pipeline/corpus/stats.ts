@@ -1,6 +1,7 @@
 import type { ThreadFigures } from '../../serializers/sequences.js';
 import { solverNamed, type SolverName } from '../../solver/registry.js';
 import { UsageError } from '../../io/errors.js';
+import { isCount } from '../../core/values.js';
 import { unsolvedNote, windowCut } from '../settings.js';
 import type { FitPolicy } from '../../solver/contract.js';
 
@@ -408,6 +409,30 @@ export function renderStats(t: CorpusTallies, solvers: readonly SolverName[], wi
     histograms,
   };
   return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** What the window did to a solver's searches, as stats.json tallies it. */
+export interface WindowCuts {
+  /** Unsolved searches the window stopped. */
+  readonly stopped: number;
+  /** Records `--fit drop` left out. */
+  readonly dropped: number;
+}
+
+/**
+ * Each solver's WindowCuts from a stats.json (for stats and report: a record's text cannot
+ * tell a search the window stopped from one that failed); a solver whose counts are not
+ * counts is left out. Throws on text that is not JSON.
+ */
+export function windowCutsFromStats(text: string): Map<string, WindowCuts> {
+  const doc = JSON.parse(text) as Partial<StatsJson> | null;
+  const out = new Map<string, WindowCuts>();
+  for (const [solver, rate] of Object.entries(doc?.solve_rate ?? {})) {
+    const stopped = rate?.stopped_by_window;
+    const dropped = rate?.dropped ?? 0;
+    if (isCount(stopped) && isCount(dropped)) out.set(solver, { stopped, dropped });
+  }
+  return out;
 }
 
 /** The tallies back from a stats.json (to merge shards); `file` names it in errors. */
