@@ -529,7 +529,7 @@ describe('every fault is one line and exit 2', () => {
     const r = run(['search', 'apr', '--problems', 'tiny-window.jsonl', '--window', '300', '--out', 'tiny-window-apr.jsonl']);
     expect(r.code).toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/: 0 solved \(0\.0%\).*; none solved within --window 300: it may be too small for these problems \(compare --window 0\)$/m);
+    expect(r.stderr).toMatch(/: 0 solved \(0\.0%\).*; none solved within --window 300: it may be too small for these problems: raise --window, or compare --window 0$/m);
     expect(run(['search', 'apr', '--problems', 'tiny-window.jsonl', '--out', 'tiny-window-apr.jsonl']).stderr).not.toMatch(/none solved/);
     // Nothing solved where the window stopped nothing (a target out of reach) blames no window:
     // it said to compare --window 0, which solves nothing either.
@@ -562,17 +562,17 @@ describe('every fault is one line and exit 2', () => {
     expect(run(['problems', '--count', '30', '--min-numbers', '5', '--max-numbers', '6', '--out', 'sizes.jsonl']).code).toBe(0);
     const r = run(['search', 'apr', '--problems', 'sizes.jsonl', '--window', '1024', '--out', 'sizes-apr.jsonl']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/: [1-9]\d* solved .*; none of the problems of 6 numbers solved within --window 1024: it may be too small for them \(compare --window 0\)$/m);
+    expect(r.stderr).toMatch(/: [1-9]\d* solved .*; none of the problems of 6 numbers solved within --window 1024: it may be too small for them: raise --window, or compare --window 0$/m);
     const c = run(['corpus', '--count', '30', '--val-count', '0', '--min-numbers', '5', '--max-numbers', '6', '--solvers', 'sosp,apr', '--window', '700', '--quiet', '--out', 'sizes-corpus']);
     expect(c.code).toBe(0);
     expect(c.stderr.trim().split('\n')).toEqual([
-      'countdown-traces: warning: sosp: none solved within --window 700: it may be too small for these problems (compare --window 0)',
-      'countdown-traces: warning: apr: none solved within --window 700: it may be too small for these problems (compare --window 0)',
+      'countdown-traces: warning: sosp: none solved within --window 700: it may be too small for these problems: raise --window, or compare --window 0',
+      'countdown-traces: warning: apr: none solved within --window 700: it may be too small for these problems: raise --window, or compare --window 0',
     ]);
     // One start size unsolved.
     const one = ['--count', '30', '--val-count', '0', '--min-numbers', '5', '--max-numbers', '6', '--solvers', 'apr', '--window', '1024', '--quiet', '--out', 'sizes-1024'];
     expect(run(['corpus', ...one]).stderr.trim()).toBe(
-      'countdown-traces: warning: apr: none of the problems of 6 numbers solved within --window 1024: it may be too small for them (compare --window 0)',
+      'countdown-traces: warning: apr: none of the problems of 6 numbers solved within --window 1024: it may be too small for them: raise --window, or compare --window 0',
     );
     // The whole corpus's warning from merge, which no shard can give: here shard 0 solved no five-number problem, shard 1 one.
     const whole = ['--count', '2000', '--val-count', '0', '--min-numbers', '4', '--max-numbers', '6', '--solvers', 'sosp', '--window', '800', '--fit', 'drop', '--quiet'];
@@ -580,10 +580,10 @@ describe('every fault is one line and exit 2', () => {
     expect(shards[0]).toMatch(/none of the problems of 5 or 6 numbers solved/);
     const m = run(['merge', 'sizes-shard0', 'sizes-shard1', '--out', 'sizes-merged', '--quiet']);
     expect(m.code).toBe(0);
-    expect(m.stderr.trim()).toBe('countdown-traces: warning: sosp: none of the problems of 6 numbers solved within --window 800: it may be too small for them (compare --window 0)');
+    expect(m.stderr.trim()).toBe('countdown-traces: warning: sosp: none of the problems of 6 numbers solved within --window 800: it may be too small for them: raise --window, or compare --window 0');
     // Every record dropped is none solved too (the corpus said nothing).
     const dropped = run(['corpus', '--count', '10', '--val-count', '0', '--min-numbers', '6', '--max-numbers', '6', '--solvers', 'sosp', '--window', '500', '--fit', 'drop', '--quiet', '--out', 'sizes-dropped']);
-    expect(dropped.stderr.trim()).toBe('countdown-traces: warning: sosp: none solved within --window 500: it may be too small for these problems (compare --window 0)');
+    expect(dropped.stderr.trim()).toBe('countdown-traces: warning: sosp: none solved within --window 500: it may be too small for these problems: raise --window, or compare --window 0');
     for (const d of ['sizes-corpus', 'sizes-1024', 'sizes-shard0', 'sizes-shard1', 'sizes-merged', 'sizes-dropped']) rmSync(p(d), { recursive: true });
   });
 

@@ -180,8 +180,8 @@ export function unsolvedNote(window: number, bySize: SolvedBySize, cut: WindowCu
   const enough = cut === 'stopped' ? 1 : UNSEEN_EVIDENCE;
   const none = sizes.filter((n) => bySize.get(n)!.searched >= enough && bySize.get(n)!.solved === 0);
   if (none.length === 0) return undefined;
-  if (none.length === sizes.length) return `none solved within --window ${window}: it may be too small for these problems (compare --window 0)`;
-  return `none of the problems of ${inWords(none.map(String), 'or')} numbers solved within --window ${window}: it may be too small for them (compare --window 0)`;
+  if (none.length === sizes.length) return `none solved within --window ${window}: it may be too small for these problems: raise --window, or compare --window 0`;
+  return `none of the problems of ${inWords(none.map(String), 'or')} numbers solved within --window ${window}: it may be too small for them: raise --window, or compare --window 0`;
 }
 
 /**

@@ -61,7 +61,10 @@ export interface VerifySummary {
   /** Records and sequence lines with findings. */
   badRecords: number;
   issues: number;
+  /** Sequences measured: every sequence of a record, and every sequence line's. */
   sequences: number;
+  /** Of them, the records' (a corpus holds each sequence twice: in its record and as a line). */
+  recordSequences: number;
   overflows: number;
   /** Files read (a corpus folder counts its data files). */
   files: number;
@@ -181,7 +184,7 @@ function orderedBy(write: (g: Grade) => Promise<void> | undefined): (g: Grade) =
 
 /** runVerify's work; `grade` takes each Grade and may ask to be waited for. */
 async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: Grade) => Promise<void> | undefined) | undefined): Promise<VerifySummary> {
-  const sum: VerifySummary = { records: 0, sequenceLines: 0, badRecords: 0, issues: 0, sequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0, statsFaults: 0, windows: new Set() };
+  const sum: VerifySummary = { records: 0, sequenceLines: 0, badRecords: 0, issues: 0, sequences: 0, recordSequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0, statsFaults: 0, windows: new Set() };
   /** The window of the file being read, and the file. */
   let window = 0;
   let file = '';
@@ -342,7 +345,10 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       const traceOk = findings.length === 0;
       const rec = value as Record<string, unknown>;
       if (rec && typeof rec === 'object' && (typeof rec.search_path === 'string' || hasTraceDict(rec))) {
-        for (const t of threadsOf(recordTraceDict(rec))) t.dict.main_calls.forEach((text, k) => (overWindow += measure(where, `${t.name}#${k}`, text, undefined, findings)));
+        for (const t of threadsOf(recordTraceDict(rec))) t.dict.main_calls.forEach((text, k) => {
+          sum.recordSequences++;
+          overWindow += measure(where, `${t.name}#${k}`, text, undefined, findings);
+        });
         // Default-mode records carry thread figures: they must be the text's (as stats counts
         // them). Recounted only from a sound trace: a broken trace_dict has its findings already.
         const wrong = (traceOk && figureFieldFaults(rec, () => recordFigures(rec, textTokens))) || [];
@@ -389,9 +395,12 @@ export function verifySummaryLine(sum: VerifySummary): string {
     (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') +
     (sum.statsFaults > 0 ? `; ${sum.statsFaults} figure${sum.statsFaults === 1 ? '' : 's'} of stats.json not as the files hold` : '') +
     (sum.emptyFiles > 0 ? `; ${nFiles(sum.emptyFiles)} without records` : '');
+  // Read from records and from sequence lines alike (a corpus's), a sequence is measured once in each.
+  const lineSequences = sum.sequences - sum.recordSequences;
+  const both = sum.recordSequences > 0 && lineSequences > 0 ? ` (${sum.recordSequences} in records, ${lineSequences} as lines)` : '';
   return (
     `verified ${sum.records} records${sum.sequenceLines > 0 ? ` and ${sum.sequenceLines} sequence lines` : ''} in ${nFiles(sum.files)}: ` +
-    `${sum.badRecords} with issues (${sum.issues} issues), ${sum.sequences} sequences${window}${changed}`
+    `${sum.badRecords} with issues (${sum.issues} issues), ${sum.sequences} sequences${both}${window}${changed}`
   );
 }
 
