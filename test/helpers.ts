@@ -1,8 +1,10 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MadeSearch } from '../src/pipeline/make-record.js';
 import { flagsReadBy, qualify, type PartialSettings, type RecordSettings } from '../src/pipeline/settings.js';
 import type { Conditioning } from '../src/serializers/conditioning.js';
+import type { ThreadFigures } from '../src/serializers/sequences.js';
 import type { SolverName } from '../src/solver/registry.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,6 +33,12 @@ export function testSettings(
   const { fit, maxDepth, wave, ...rest } = flagsReadBy(solver, flags);
   const planned = window > 0 ? { fit, maxDepth, wave } : {};
   return { ...qualify(solver, { ...rest, ...planned, window, condition }), tokenFields };
+}
+
+/** A record's figures: a test reads them of a record its settings counted tokens for (a window does). */
+export function figuresOf(made: MadeSearch): ThreadFigures {
+  if (!made.counted) throw new Error('the record was made without token counts, so without figures');
+  return made.figures;
 }
 
 /** Every file under `dir`, as paths relative to it (sub-folders walked), sorted. */

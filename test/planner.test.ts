@@ -17,7 +17,7 @@ import { runSearch } from '../src/solver/registry.js';
 import type { TextCosts } from '../src/solver/window.js';
 import { countTextTokens } from '../src/tokens/llama.js';
 import { verifyRecord } from '../src/verify/index.js';
-import { repoRoot, testSettings } from './helpers.js';
+import { figuresOf, repoRoot, testSettings } from './helpers.js';
 
 /**
  * The APR planner (src/solver/apr.ts, docs/decomposition.md): every thread of every record
@@ -228,7 +228,7 @@ describe('the APR planner', () => {
         const p = problemOf(seed, 6);
         const made = makeSearch(p, problemRecord(p, 'default'), streamFor(seed, 'apr', 0), testSettings('apr', 4096, { maxDepth: depth }));
         expect(made.overflows).toBe(0);
-        expect(made.figures!.depth).toBeLessThanOrEqual(depth);
+        expect(figuresOf(made).depth).toBeLessThanOrEqual(depth);
         expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
       }),
       { numRuns: 12, seed: 3 },
@@ -237,7 +237,7 @@ describe('the APR planner', () => {
 
   it('splits only what does not fit: three-number searches stay one sequence, five-number ones use deeper threads', () => {
     const sizes = (numbers: number, count: number) =>
-      [...defaultProblems(21, 'train', spec(numbers), count, new Set())].map((p, i) => makeSearch(p, problemRecord(p, 'default'), streamFor(21, 'apr', i), testSettings('apr', 4096)).figures!);
+      [...defaultProblems(21, 'train', spec(numbers), count, new Set())].map((p, i) => figuresOf(makeSearch(p, problemRecord(p, 'default'), streamFor(21, 'apr', i), testSettings('apr', 4096))));
     for (const f of sizes(3, 100)) expect(f.sequences).toBe(1);
     expect(sizes(5, 40).some((f) => f.depth >= 2)).toBe(true);
   });
@@ -261,7 +261,7 @@ describe('the APR planner', () => {
     [...defaultProblems(24, 'train', spec(6), n, new Set())].forEach((p, i) => {
       const made = makeSearch(p, problemRecord(p, 'default'), streamFor(24, 'apr', i), testSettings('apr', 2048, { maxDepth: 1 }));
       expect(made.overflows).toBe(0);
-      if (made.figures!.threads === 1) alone++;
+      if (figuresOf(made).threads === 1) alone++;
       if (made.solved) solved++;
     });
     expect(alone).toBeLessThan(n / 4);
@@ -278,8 +278,8 @@ describe('the APR planner', () => {
       const at = (wave: number) => makeSearch(p, problemRecord(p, 'default'), streamFor(23, 'apr', i), testSettings('apr', 4096, { wave }));
       const a = at(0);
       const w = at(8);
-      all += a.figures!.totalTokens;
-      waves += w.figures!.totalTokens;
+      all += figuresOf(a).totalTokens;
+      waves += figuresOf(w).totalTokens;
       if (a.solved) solvedAll++;
       if (w.solved) solvedWaves++;
     });

@@ -105,6 +105,7 @@ function counterRate(): () => number {
   [...defaultProblems(11, 'train', FOUR, 1500, new Set())].forEach((p, i) => {
     for (const solver of ['sosp', 'apr'] as const) {
       const made = makeSearch(p, problemRecord(p, 'default'), streamFor(5, solver, i), { ...plain(solver), countTokens: true });
+      if (!made.counted) throw new Error('countTokens makes counted records, with their sequences');
       for (const q of made.sequences) {
         const text = unescapeTrace(q.info.parts.map(([b, from, to]) => b.toString(from, to)).join(''));
         texts.push(text);

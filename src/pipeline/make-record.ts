@@ -19,8 +19,14 @@ export interface MadeSequence {
   readonly tokens: number;
 }
 
-/** A searched record: its JSON line and what statistics need. */
-export interface MadeSearch {
+/**
+ * A searched record: its JSON line and what statistics need. What counting tokens finds
+ * (figures, sequences, overflows) is there only when `counted` says so: narrow on it first.
+ */
+export type MadeSearch = CountedSearch | UncountedSearch;
+
+/** What every searched record has, counted or not. */
+interface SearchBasics {
   /** The record as one line of JSON (no newline), ASCII bytes; valid until the maker's next record. */
   readonly json: Uint8Array;
   readonly solved: boolean;
@@ -28,22 +34,33 @@ export interface MadeSearch {
   readonly beam: number;
   /** Child threads the root spawned (0 for single-thread searches). */
   readonly children: number;
-  /** The thread tree's shape and cost, when tokens were counted. */
-  readonly figures: ThreadFigures | undefined;
   /** Training sequences of the record (main calls of every thread). */
   readonly sequenceCount: number;
-  /** Its sequences with their texts and tokens (valid until the maker's next record); empty when tokens were not counted. */
-  readonly sequences: readonly MadeSequence[];
-  /** Whether tokens were counted (`sequences` and `overflows` are known). */
-  readonly counted: boolean;
-  /** Sequences longer than the window (always 0 in default mode with a window). */
-  readonly overflows: number;
   /** The search stopped because the window was full. */
   readonly outOfBudget: boolean;
   /** `fit: drop` and the search did not fit: the record is not to be written. */
   readonly dropped: boolean;
   /** `fit: resample`: the record's search was made again (a search before it did not fit). */
   readonly resampled: boolean;
+}
+
+/** A record whose tokens were counted (a window, token fields, conditioning or `countTokens`). */
+export interface CountedSearch extends SearchBasics {
+  readonly counted: true;
+  /** The thread tree's shape and cost. */
+  readonly figures: ThreadFigures;
+  /** Its sequences with their texts and tokens (valid until the maker's next record). */
+  readonly sequences: readonly MadeSequence[];
+  /** Sequences longer than the window (always 0 in default mode with a window). */
+  readonly overflows: number;
+}
+
+/** A record whose tokens were not counted: nothing of theirs is known. */
+export interface UncountedSearch extends SearchBasics {
+  readonly counted: false;
+  readonly figures: undefined;
+  readonly sequences: readonly [];
+  readonly overflows: 0;
 }
 
 /**
@@ -79,7 +96,7 @@ export class RecordMaker {
     } catch (err) {
       // A window too small for even the first expansion: `drop` leaves the record out, as it
       // does a search the window stopped; `stop` and `resample` have no trace to keep (refused).
-      if (err instanceof WindowTooSmall && o.shape === 'sequence' && o.fit === 'drop') return droppedRecord(problem, counted);
+      if (err instanceof WindowTooSmall && o.shape === 'sequence' && o.fit === 'drop') return droppedRecord(problem);
       throw err;
     }
     const pool = this.pool;
@@ -103,21 +120,19 @@ export class RecordMaker {
     // Object.assign, not a spread: a spread of the two costs about a tenth of a SoS+ record's time.
     const extra = s.tokenFields ? Object.assign(tokenFields(infos, (this.scratch ??= new ByteText(1 << 12))), figureFields(figures!, infos)) : {};
     writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, extra);
-    return {
+    const basics: SearchBasics = {
       json: out.view(),
       solved: rendered.solved,
       startSize: problem.startSize,
       beam: outcome.beam,
       children,
-      figures,
       sequenceCount: allSequences(rendered.root),
-      sequences,
-      counted,
-      overflows,
       outOfBudget: outcome.outOfBudget,
       dropped: o.shape === 'sequence' && o.fit === 'drop' && outcome.outOfBudget,
       resampled: outcome.attempts > 1,
     };
+    // `figures` is there exactly when tokens were counted: testing it picks the variant.
+    return figures ? { ...basics, counted: true, figures, sequences, overflows } : uncounted(basics);
   }
 
   /**
@@ -136,9 +151,16 @@ export class RecordMaker {
   }
 }
 
-/** A record `fit: drop` leaves out before its search made a trace: nothing to write. */
-function droppedRecord(problem: Problem, counted: boolean): MadeSearch {
-  return { json: new Uint8Array(0), solved: false, startSize: problem.startSize, beam: 0, children: 0, figures: undefined, sequenceCount: 0, sequences: [], counted, overflows: 0, outOfBudget: true, dropped: true, resampled: false };
+/**
+ * A record `fit: drop` leaves out before its search made a trace: nothing to write. No search
+ * ran, so no tokens were counted, whatever the settings asked: it has no figures to give.
+ */
+function droppedRecord(problem: Problem): UncountedSearch {
+  return uncounted({ json: new Uint8Array(0), solved: false, startSize: problem.startSize, beam: 0, children: 0, sequenceCount: 0, outOfBudget: true, dropped: true, resampled: false });
+}
+
+function uncounted(basics: SearchBasics): UncountedSearch {
+  return { ...basics, counted: false, figures: undefined, sequences: [], overflows: 0 };
 }
 
 /** One record, made by a maker of its own: its bytes stay valid (tests, one-off records). */

@@ -104,11 +104,14 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
           sum.records++;
           if (made.solved) sum.solved++;
           sum.sequences += made.sequenceCount;
-          if (made.counted) sum.overflows = (sum.overflows ?? 0) + made.overflows;
-          if (seqSink) {
-            for (const seq of made.sequences) {
-              const seqRoom = seqSink.write(maker.unsafeSequenceLine(seq, index, bare));
-              if (seqRoom) await seqRoom;
+          // Only counted records know their overflows and sequences (a sequences file sets countTokens).
+          if (made.counted) {
+            sum.overflows = (sum.overflows ?? 0) + made.overflows;
+            if (seqSink) {
+              for (const seq of made.sequences) {
+                const seqRoom = seqSink.write(maker.unsafeSequenceLine(seq, index, bare));
+                if (seqRoom) await seqRoom;
+              }
             }
           }
         }

@@ -84,6 +84,8 @@ function searchTask(t: SearchTask): SearchResult {
     if (made.dropped) {
       dropped[k] = 1;
     } else {
+      // A corpus writes every record's sequences and packs its figures: both need token counts.
+      if (!made.counted) throw new Error('corpus records are made with token counts, so with sequences and figures');
       records.bytes(made.json);
       records.newline();
       for (const seq of made.sequences) {
@@ -94,7 +96,6 @@ function searchTask(t: SearchTask): SearchResult {
       }
       solved[k] = made.solved ? 1 : 0;
       children[k] = made.children;
-      if (!made.figures) throw new Error('corpus records are made with token counts, so with figures');
       packFigures(figures, k, made.figures);
     }
     records.endRecord();
