@@ -10,6 +10,7 @@ import { streamFor } from '../src/random/streams.js';
 import { sequenceOutcome } from '../src/records/outcome.js';
 import { verifyRecord } from '../src/verify/index.js';
 import { headlineFigures } from '../src/report/figures.js';
+import { statsText } from '../src/report/terminal.js';
 import { gatherCorpus } from '../src/report/gather.js';
 import { readInput } from '../src/pipeline/inputs.js';
 import { Histogram } from '../src/report/histogram.js';
@@ -266,6 +267,26 @@ describe('corpus statistics', () => {
     for (const s of sections) for (const r of s.rows) expect(r.values).toHaveLength(2);
     expect(sections[1]!.rows.find((r) => r.label === 'records')!.values).toEqual(['0', '200']);
     expect(sections[1]!.rows.find((r) => r.label === 'solved')!.values).toEqual(['–', '99 (49.5%)']);
+  });
+
+  it('stats: a list (depth shares) runs on past the last column instead of pushing its figures far right; a column beside another holds it', async () => {
+    const c = await gatherCorpus(readInput(join(dir, 'apr-sizes.jsonl'), 4096), 'sizes', () => undefined);
+    // Records at four more depths: the list of shares is then the widest value by far.
+    for (const d of [4, 5, 6, 7]) c.search.apr.problems.depth.add(d);
+    const tableOf = (text: string) => text.slice(0, text.indexOf('\n\n')).split('\n');
+    const one = tableOf(statsText([c]));
+    const depth = one.find((l) => l.startsWith('  depth used'))!;
+    const figures = one.filter((l) => l.startsWith('  ') && !l.startsWith('  depth used'));
+    expect(one[0]!.length).toBe(Math.max(...figures.map((l) => l.length)));
+    expect(depth.length).toBeGreaterThan(one[0]!.length);
+    // Side by side, the first column must hold it, or the second would not line up.
+    const two = tableOf(statsText([c, c].map((x, i) => Object.assign(Object.create(Object.getPrototypeOf(x)), x, { label: `c${i}` }))));
+    const shares = headlineFigures([c]).flatMap((x) => x.rows).find((r) => r.label.startsWith('depth used'))!.values[0]!;
+    const depthRow = two.find((l) => l.startsWith('  depth used'))!;
+    const end = depthRow.indexOf(shares) + shares.length;
+    const recordsRow = two.find((l) => l.startsWith('  records '))!;
+    expect(recordsRow.slice(0, end)).toMatch(/ \d+$/);
+    expect(recordsRow.slice(end, end + 4)).toMatch(/^ {3}\s/);
   });
 
   it('by start size: the thread-tree figures of default APR records, checked against their own fields', async () => {

@@ -14,6 +14,8 @@ export interface FigureRow {
   readonly label: string;
   /** One value per corpus, in the order given. */
   readonly values: string[];
+  /** The values are lists of any length (depth shares), not figures to line up. */
+  readonly list?: boolean;
 }
 
 export interface FigureSection {
@@ -59,7 +61,7 @@ function problemRows(pick: (c: CorpusStats) => ProblemFigures | undefined, threa
     rows.push(
       row(`threads per problem: ${SPREAD}`, of((p) => countSpread(p.threads))),
       row(`sequences per problem: ${SPREAD}`, of((p) => countSpread(p.sequences))),
-      row('depth used (share of records)', of((p) => depthShares(p.depth))),
+      { ...row('depth used (share of records)', of((p) => depthShares(p.depth))), list: true },
     );
   }
   rows.push(row(`text tokens per problem: ${SPREAD}`, of((p) => spread(p.tokens))));

@@ -27,7 +27,12 @@ export function statsText(corpora: readonly CorpusStats[]): string {
   const labels = corpora.map((c) => c.label);
   const sections = headlineFigures(corpora);
   const labelWidth = Math.max(...sections.flatMap((s) => s.rows.map((r) => r.label.length))) + 2;
-  const colWidth = corpora.map((_, i) => Math.max(labels[i]!.length, ...sections.flatMap((s) => s.rows.map((r) => r.values[i]!.length))));
+  // A list (depth shares) in the last column runs on past it, so it does not push every number
+  // of that column far to the right; a column with another beside it must hold it.
+  const last = corpora.length - 1;
+  const colWidth = corpora.map((_, i) =>
+    Math.max(labels[i]!.length, ...sections.flatMap((s) => s.rows.filter((r) => i < last || !r.list).map((r) => r.values[i]!.length))),
+  );
   const line = (label: string, values: readonly string[]) =>
     ('  ' + label.padEnd(labelWidth) + values.map((v, i) => v.padStart(colWidth[i]!)).join('   ')).trimEnd();
   out.push(line('', labels));
