@@ -299,6 +299,13 @@ describe('corpus: the folder', () => {
     }
   });
 
+  it('inspect --record on a folder names a record file in it (a corpus folder: its first record file)', () => {
+    const first = manifestOf(shared('small')).files.find((f) => f.kind === 'records')!.name;
+    expectUsageError(run(['inspect', '--record', 'small:3']), new RegExp(`--record small:3: small is a folder; name a record file in it, such as ${escapeRe(join('small', first))}$`));
+    mkdirSync(p('plain-folder'), { recursive: true });
+    expectUsageError(run(['inspect', '--record', 'plain-folder:0']), /--record plain-folder:0: plain-folder is a folder; name a record file in it$/);
+  });
+
   it('verify reads a corpus folder: every data file its manifest lists', () => {
     const r = run(['verify', 'base']);
     expectOk(r);

@@ -1,4 +1,9 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { recordStreams } from '../random/streams.js';
+import { MANIFEST } from './corpus/plan.js';
+import { parseManifest } from './corpus/manifest.js';
+import { readRegularFile } from './corpus/files.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson, type PyJson } from '../serializers/pyjson.js';
 import { describeRecord, isProblemRecord, type TextView } from '../serializers/record-view.js';
@@ -54,9 +59,31 @@ export interface LoadedRecord {
   readonly line?: number;
 }
 
+/** A corpus folder's first record file, as a hint (`, such as c/apr/train-00000-of-00001.jsonl`); '' for any other folder. */
+function recordFileOf(folder: string): string {
+  const path = join(folder, MANIFEST);
+  try {
+    const text = readRegularFile(path)?.toString('utf8');
+    const first = text === undefined ? undefined : parseManifest(text, path)?.files.find((f) => f.kind === 'records');
+    return first ? `, such as ${join(folder, first.name)}` : '';
+  } catch (err) {
+    if (err instanceof UsageError) return ''; // a damaged manifest is no hint; the folder is the fault
+    throw err;
+  }
+}
+
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // the reader names what is wrong with it
+  }
+};
+
 /** One problem searched afresh (as record 0 of a run with this seed), or a stored record. */
 export async function loadRecord(source: InspectSource): Promise<LoadedRecord> {
   if (source.kind === 'record') {
+    if (isFolder(source.file)) throw new UsageError(`--record ${source.file}:${source.index}: ${source.file} is a folder; name a record file in it${recordFileOf(source.file)}`);
     let k = 0;
     for await (const { value, line, text } of readRecords(source.file, true)) {
       if (k++ === source.index) {
