@@ -1491,7 +1491,7 @@ describe('verify reads sequences files as text', () => {
     // The lines first, then the failed outputs as a share of them, then the sequences (3 sequences, then 1 of 4 failed, read wrong)
     expect(s.stdout).toMatch(new RegExp(`\\n  lines +${all}\\n  failed outputs \\(no text\\) +${share(1, all)}\\n  sequences +${seqs.length}\\n`));
     // The solve rate is over every generation (before, the failed one was skipped and the rate rose).
-    expect(s.stdout).toMatch(new RegExp(`lines ending in a solution +${share(solved, all)}\\n`));
+    expect(s.stdout).toMatch(new RegExp(`lines ending in a solution \\(unchecked: verify --grades checks\\) +${share(solved, all)}\\n`));
     const r = run(['report', 'fo.jsonl', '--out', 'fo.html']);
     expect(r.code).toBe(0);
     expect(text('fo.html')).toContain('outcome: failed output'); // its bar in the outcomes chart

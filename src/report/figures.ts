@@ -149,7 +149,7 @@ export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[
         row('tokens per sequence: mean / median / p95 / max', (c) => spread(c.sequenceLineTokens)),
         row(`sequences over the ${int(window)} window`, (c) => countAndShare(c.sequenceLinesOverWindow, c.sequenceTexts)),
         // Over every line: a failed output is a generation that solved nothing.
-        row('lines ending in a solution', (c) => countAndShare(c.sequenceLineOutcomes.solved, c.sequenceLines)),
+        row('lines ending in a solution (unchecked: verify --grades checks)', (c) => countAndShare(c.sequenceLineOutcomes.solved, c.sequenceLines)),
       ],
     });
   }
