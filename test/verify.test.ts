@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTraceLine, renderLine } from '../src/records/trace-lines.js';
-import { verifyRecord, type VerifyIssue } from '../src/verify/index.js';
+import { verifyRecord, verifySequences, type SequenceLine, type VerifyIssue } from '../src/verify/index.js';
+import { threadsOf } from '../src/records/trace-dict.js';
 import { timesAvailable } from '../src/verify/step.js';
 import { parseStep } from '../src/core/countdown.js';
 import { optimalPath, type Compat } from '../src/serializers/problem.js';
@@ -271,7 +272,50 @@ describe('corruptions are caught where they are', () => {
     const goal = lineOf(text, /equal: Goal Reached$/);
     child.main_calls[0] = `${keepLines(text, goal - 2)}No solution found.\n`;
     const issues = verifyRecord(r);
-    expect(issues).toEqual([at('main[1]', n, `join reports sub search ${j} reached the goal, but sub[0][${j}] found none`)]);
+    const end = goal - 1; // the child's No solution found.
+    expect(issues).toEqual([at('main[1]', n, `join reports sub search ${j} reached the goal, but its thread sub[0][${j}] did not: sub[0][${j}].main[0] ends on line ${end} with "No solution found."`)]);
+  });
+
+  it('a join that reports a failed child as solved, with no clean path after it: the edited report line is named, and held to the child (it blamed the parent of the thread and a line after the edit)', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const main1 = r.trace_dict.main_calls[1]!;
+    const n = lineOf(main1, /^<No Solution in Sub Search 0 /);
+    editLastMain(r, (t) => editLine(t, n, (l) => l.replace('<No Solution', '<Goal Reached')));
+    const child = r.trace_dict.sub_calls[0]![0]!.main_calls[0]!;
+    const end = linesOf(child.trimEnd()).length;
+    expect(verifyRecord(r)).toEqual([
+      at('main[1]', n, `"${linesOf(main1)[n - 1]!.replace('<No Solution', '<Goal Reached')}" reports a goal, but no clean path follows it`),
+      at('main[1]', n, `join reports sub search 0 reached the goal, but its thread sub[0][0] did not: sub[0][0].main[0] ends on line ${end} with "No solution found."`),
+    ]);
+  });
+
+  it("a child thread whose own walk stops on a fault, its text still ending at the goal: the fault is the child's alone, the parent's report of its goal agrees with it", () => {
+    const r = golden(APR[1]!, aprJoin);
+    const main1 = r.trace_dict.main_calls[1]!;
+    const j = Number(/<Goal Reached in Sub Search (\d+) /.exec(main1)![1]);
+    const child = r.trace_dict.sub_calls[0]![j]!;
+    const n = lineOf(child.main_calls[0]!, /^Current State: /);
+    child.main_calls[0] = editLine(child.main_calls[0]!, n, (l) => `${l} garbled`);
+    expect(verifyRecord(r)).toEqual([at(`sub[0][${j}].main[0]`, n, /^line does not parse: /)]);
+  });
+
+  it("a thread's issues come in line order, whichever check found them (the walk's came before the ones between threads)", () => {
+    const r = golden(APR[1]!, aprJoin);
+    const main1 = r.trace_dict.main_calls[1]!;
+    const n = lineOf(main1, /^<Goal Reached in Sub Search \d+ /);
+    const j = Number(/Sub Search (\d+)/.exec(linesOf(main1)[n - 1]!)![1]);
+    // the child gives up: the join's report on line n disagrees with it (a check between threads) ...
+    const child = r.trace_dict.sub_calls[0]![j]!;
+    const text = child.main_calls[0]!;
+    child.main_calls[0] = `${keepLines(text, lineOf(text, /equal: Goal Reached$/) - 2)}No solution found.\n`;
+    // ... and the last operation of the call's own clean path, after line n, is wrong (the walk's finding)
+    const m = linesOf(main1).map((l) => /^Exploring Operation: /.test(l)).lastIndexOf(true) + 1;
+    expect(m).toBeGreaterThan(n);
+    editLastMain(r, (t) => editLine(t, m, (l) => l.replace(/=(\d+),/, (_, c: string) => `=${Number(c) + 1},`)));
+    const issues = verifyRecord(r);
+    expect(issues[0]).toEqual(at('main[1]', n, /^join reports sub search \d+ reached the goal, but its thread sub\[0\]\[\d+\] did not: /));
+    expect(issues.slice(1).map((i) => [i.thread, i.line])).toContainEqual(['main[1]', m]);
+    expect(issues.map((i) => i.line)).toEqual(issues.map((i) => i.line).sort((x, y) => x - y));
   });
 
   it('a join whose children are missing: its reports cannot be checked, so the joining call is not sound (it was, and a claimed goal counted)', () => {
@@ -283,7 +327,7 @@ describe('corruptions are caught where they are', () => {
     expect(issues).toContainEqual(at('', 0, `sub_calls[0] holds 0 child traces but main[0] spawned ${spawned}`));
     for (let j = 0; j < spawned; j++) {
       const n = lineOf(main1, new RegExp(`^<(No Solution|Goal Reached) in Sub Search ${j} `));
-      expect(issues).toContainEqual(at('main[1]', n, `join reports on sub search ${j}, but sub[0][${j}] is missing`));
+      expect(issues).toContainEqual(at('main[1]', n, `join reports on sub search ${j}, but its thread sub[0][${j}] is missing`));
     }
   });
 
@@ -607,5 +651,59 @@ describe('deleting or duplicating one line is always caught', () => {
       }
     }
     expect(missed).toEqual([]);
+  });
+});
+
+describe("a record's sequences, put back together (the thread names a sequences file and a model's outputs carry)", () => {
+  const aprJoin = (r: GoldenRecord) => {
+    const main = r.trace_dict.main_calls;
+    return main.length === 2 && /^<No Solution in Sub Search 0 /m.test(main[1]!) && /^<Goal Reached in Sub Search /m.test(main[1]!);
+  };
+  /** The record's sequences in the reference's flattening order, named `root.1#0`. */
+  const sequencesOf = (r: GoldenRecord): SequenceLine[] =>
+    [...threadsOf(r.trace_dict)].flatMap((t) => t.dict.main_calls.map((text, index) => ({ text: text as string, thread: t.name, index })));
+  const entryOf = (seqs: SequenceLine[], name: string) => seqs.findIndex((q) => `${q.thread}#${q.index}` === name);
+  /** No message names a thread by the rebuilt trace_dict's paths. */
+  const namedAsTheFile = (issues: readonly VerifyIssue[]) => expect(issues.filter((i) => /sub\[\d+\]|main\[\d+\]/.test(i.message))).toEqual([]);
+
+  it('a join reporting a failed child as solved is named on its own line, against the child thread by its file name (it named `sub[0][0]` beside `root#1`)', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const seqs = sequencesOf(r);
+    const at1 = entryOf(seqs, 'root#1');
+    const n = lineOf(seqs[at1]!.text, /^<No Solution in Sub Search 0 /);
+    seqs[at1] = { ...seqs[at1]!, text: editLine(seqs[at1]!.text, n, (l) => l.replace('<No Solution', '<Goal Reached')) };
+    const end = linesOf(seqs[entryOf(seqs, 'root.0#0')]!.text.trimEnd()).length;
+    const issues = verifySequences(seqs);
+    expect(issues.map((i) => [i.entry, i.thread, i.line])).toEqual([[at1, 'root#1', n], [at1, 'root#1', n]]);
+    expect(issues[0]!.message).toMatch(/^"<Goal Reached in Sub Search 0 .*>" reports a goal, but no clean path follows it$/);
+    expect(issues[1]!.message).toBe(`join reports sub search 0 reached the goal, but its thread root.0 did not: root.0#0 ends on line ${end} with "No solution found."`);
+  });
+
+  it('a walk stopped inside a join: the join is not said to be missing, and a call that does not repeat its spawn names it as the file does', () => {
+    const r = golden(APR[1]!, aprJoin);
+    const seqs = sequencesOf(r);
+    const at1 = entryOf(seqs, 'root#1');
+    const text = seqs[at1]!.text;
+    // a garbled Current State inside the clean path a goal report repeats: the walk stops there
+    const goal = lineOf(text, /^<Goal Reached in Sub Search /);
+    seqs[at1] = { ...seqs[at1]!, text: editLine(text, goal + 2, (l) => `${l} garbled`) };
+    let issues = verifySequences(seqs);
+    expect(issues).toEqual([expect.objectContaining({ entry: at1, thread: 'root#1', line: goal + 2, message: expect.stringMatching(/^clean path needs |^line does not parse: /) })]);
+    // a line before the spawn's changed: the call does not repeat root#0
+    seqs[at1] = { ...seqs[at1]!, text: editLine(text, 2, (l) => l.replace('Current State', 'Current  State')) };
+    issues = verifySequences(seqs);
+    expect(issues).toContainEqual(expect.objectContaining({ entry: at1, line: 2, message: 'does not repeat root#0 before its <Calling Sub Searches>' }));
+    namedAsTheFile(issues);
+  });
+
+  it("a report on a child thread the file lacks names that thread as the file would", () => {
+    const r = golden(APR[1]!, aprJoin);
+    const seqs = sequencesOf(r);
+    const spawned = [...threadsOf(r.trace_dict)].length - 1;
+    const last = `root.${spawned - 1}`;
+    const kept = seqs.filter((q) => q.thread !== last);
+    const issues = verifySequences(kept);
+    expect(issues).toContainEqual(expect.objectContaining({ thread: 'root#1', message: `join reports on sub search ${spawned - 1}, but its thread ${last} is missing` }));
+    namedAsTheFile(issues);
   });
 });

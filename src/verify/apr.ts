@@ -4,11 +4,12 @@
  * before the spawn, names the same children in the same order and reports their outcomes
  * truly; one child trace per spawned child, checked recursively.
  */
+import { sequenceOutcome } from '../records/outcome.js';
 import { isTraceDictLevel } from '../records/trace-dict.js';
-import type { VerifyIssue } from './issue.js';
+import { quote, type VerifyIssue } from './issue.js';
 import { firstDifferentLine } from './lines.js';
 import type { NodeState } from './node.js';
-import type { JoinBlock, SpawnBlock, ThreadGoal, ThreadReport } from './thread-report.js';
+import type { JoinBlock, JoinedChild, SpawnBlock, ThreadGoal, ThreadReport } from './thread-report.js';
 import { verifyThread } from './thread.js';
 
 export interface TreeSpec {
@@ -18,24 +19,55 @@ export interface TreeSpec {
   readonly level: number;
 }
 
+/**
+ * How messages name the threads of a tree at path `at` ('' for the root, `sub[0][2]`): as a
+ * record's trace_dict paths by default, as a sequences file's names (`root.2#0`) for one.
+ * Issues keep the path in `thread`; only the text a reader sees is named this way.
+ */
+export interface TreeNames {
+  /** The thread at `at` as a whole. */
+  thread(at: string): string;
+  /** Its k-th main call. */
+  call(at: string, k: number): string;
+  /** That the children of its k-th call held are fewer or more than it spawned. */
+  held(at: string, k: number, held: number, spawned: number): string;
+}
+
+/** A record's own naming: `sub[0][2]`, `sub[0][2].main[1]`. */
+export const TRACE_DICT_NAMES: TreeNames = {
+  thread: (at) => at,
+  call: (at, k) => `${at ? `${at}.` : ''}main[${k}]`,
+  held: (_at, k, held, spawned) => `sub_calls[${k}] holds ${held} child traces but main[${k}] spawned ${spawned}`,
+};
+
 /** What a parent needs from a verified child tree. */
 export interface TreeResult {
   /** Every main call's report, in order. */
   readonly calls: ThreadReport[];
   /** The goal of the last main call: the tree's result. */
   readonly goal: ThreadGoal | undefined;
+  /** How the last main call's text ends (the rule stats counts by), for a join's report to be held to. */
+  readonly end: TreeEnd;
+}
+
+/** Where a thread's text says it ended: its last call, last line, and whether that is a goal. */
+interface TreeEnd {
+  readonly call: string;
+  readonly line: number;
+  readonly text: string;
+  readonly solved: boolean;
 }
 
 /**
  * Verifies the tree at path `at` ('' for the record's trace_dict, else e.g. `sub[0][2]`);
  * undefined when it is not shaped like a trace_dict.
  */
-export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues: VerifyIssue[]): TreeResult | undefined {
+export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues: VerifyIssue[], names: TreeNames = TRACE_DICT_NAMES): TreeResult | undefined {
   if (!isTraceDictLevel(td)) {
     issues.push({ thread: at, line: 0, message: 'trace_dict needs main_calls (a non-empty list of strings) and sub_calls (a list of lists)' });
     return undefined;
   }
-  const name = (k: number) => `${at ? `${at}.` : ''}main[${k}]`;
+  const name = (k: number) => TRACE_DICT_NAMES.call(at, k);
   const push = (thread: string, line: number, message: string) => issues.push({ thread, line, message });
   const main = td.main_calls;
   const calls = main.map((text, k) => verifyThread(text, { name: name(k), kind: 'apr', ...spec }));
@@ -45,6 +77,7 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
   }
   const lastCall = calls[calls.length - 1]!;
   if (lastCall.spawn) push(name(calls.length - 1), lastCall.spawn.line, 'the last main call ends with a spawn block that no main call answers');
+  const end = endOf(main[main.length - 1]!, names.call(at, main.length - 1));
 
   for (let k = 0; k + 1 < main.length; k++) {
     const spawn = calls[k]!.spawn;
@@ -52,32 +85,52 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
       push(name(k), calls[k]!.lineCount, `main call ${k} ends without a spawn block, yet main call ${k + 1} follows`);
       continue;
     }
-    const join = answeringJoin(main[k + 1]!, calls[k + 1]!, spawn, name(k), name(k + 1), push);
+    const join = answeringJoin(main[k + 1]!, calls[k + 1]!, spawn, names.call(at, k), name(k + 1), push);
     const children = td.sub_calls[k] ?? [];
     if (children.length !== spawn.children.length) {
-      push(at, 0, `sub_calls[${k}] holds ${children.length} child traces but main[${k}] spawned ${spawn.children.length}`);
+      push(at, 0, names.held(at, k, children.length, spawn.children.length));
     }
     for (const [j, spawned] of spawn.children.entries()) {
       const childAt = `${at ? `${at}.` : ''}sub[${k}][${j}]`;
       const reported = join?.children[j];
       if (j >= children.length) {
         // A report on a child that is not there cannot be checked: the joining call is not valid (nor solved by it).
-        if (reported) push(name(k + 1), reported.line, `join reports on sub search ${j}, but ${childAt} is missing`);
+        if (reported) push(name(k + 1), reported.line, `join reports on sub search ${j}, but its thread ${names.thread(childAt)} is missing`);
         continue;
       }
-      const child = verifyTraceDict(children[j], childAt, { target: spec.target, start: spawned.node, level: spawned.level }, issues);
+      const child = verifyTraceDict(children[j], childAt, { target: spec.target, start: spawned.node, level: spawned.level }, issues, names);
       if (!child || !reported || reported.id !== spawned.node.id) continue;
-      // the join's report of this child must be what the child's own thread did
-      if (reported.path && !child.goal) {
-        push(name(k + 1), reported.line, `join reports sub search ${j} reached the goal, but ${childAt} found none`);
-      } else if (!reported.path && child.goal) {
-        push(name(k + 1), reported.line, `join reports no solution for sub search ${j}, but ${childAt} reached the goal`);
-      } else if (reported.path && child.goal?.path && reported.path.text !== child.goal.path.text) {
-        push(name(k + 1), reported.line + 1, `clean path after the join line differs from ${childAt}'s own clean path`);
-      }
+      const fault = reportFault(reported, j, names.thread(childAt), child);
+      if (fault) push(name(k + 1), fault.line, fault.message);
     }
   }
-  return { calls, goal: lastCall.goal };
+  return { calls, goal: lastCall.goal, end };
+}
+
+/** Where a call's text ends: its last line (the rule stats counts solved by). */
+function endOf(text: string, call: string): TreeEnd {
+  const lines = text.trimEnd().split('\n');
+  return { call, line: lines.length, text: lines[lines.length - 1]!, solved: sequenceOutcome(text) === 'solved' };
+}
+
+/**
+ * A join's report on one child held to the child's own outcome, as its text ends (a child whose
+ * walk stopped on a fault of its own still says where it ended): the fault is the report
+ * line's, in the joining call, naming the child's thread and the line it ends with.
+ */
+function reportFault(reported: JoinedChild, j: number, child: string, tree: TreeResult): { line: number; message: string } | undefined {
+  const { end } = tree;
+  const ending = `${end.call} ends on line ${end.line} with ${quote(end.text)}`;
+  if (reported.goal && !end.solved) {
+    return { line: reported.line, message: `join reports sub search ${j} reached the goal, but its thread ${child} did not: ${ending}` };
+  }
+  if (!reported.goal && end.solved) {
+    return { line: reported.line, message: `join reports no solution for sub search ${j}, but its thread ${child} reached the goal: ${ending}` };
+  }
+  if (reported.path && tree.goal?.path && reported.path.text !== tree.goal.path.text) {
+    return { line: reported.line + 1, message: `clean path after the join line differs from the one ${child} reached the goal by (${end.call} line ${tree.goal.pathLine})` };
+  }
+  return undefined;
 }
 
 /**
@@ -101,10 +154,13 @@ function answeringJoin(
   }
   const join = nextReport.joins.find((j) => j.line === spawn.line);
   if (!join) {
-    push(joinName, spawn.line, `<Sub Searches> answering the spawn of ${spawnName} is due here`);
+    // A walk stopped before this line has named its fault: what follows it was never read.
+    const unread = nextReport.stoppedAt !== undefined && nextReport.stoppedAt < spawn.line;
+    if (!unread) push(joinName, spawn.line, `<Sub Searches> answering the spawn of ${spawnName} is due here`);
     return undefined;
   }
-  if (join.children.length !== spawn.children.length) {
+  // A join the walk stopped inside is checked as far as it was read.
+  if (join.complete && join.children.length !== spawn.children.length) {
     push(joinName, join.line, `join names ${join.children.length} children but the spawn named ${spawn.children.length}`);
   }
   for (const [i, c] of join.children.entries()) {

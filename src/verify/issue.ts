@@ -17,6 +17,18 @@ export function issueText(i: VerifyIssue): string {
   return `${i.thread || 'record'}${i.line ? ` line ${i.line}` : ''}: ${i.message}`;
 }
 
+/**
+ * Issues grouped by what they are in (`group`: a thread, a sequence), the groups in the order
+ * they were first found, and each group's in line order: the walk of a thread and the checks
+ * between threads find a thread's faults at different times, but a reader reads it top down.
+ */
+export function inLineOrder<T extends VerifyIssue>(issues: readonly T[], group: (i: T) => unknown): T[] {
+  const rank = new Map<unknown, number>();
+  for (const i of issues) if (!rank.has(group(i))) rank.set(group(i), rank.size);
+  // Array.prototype.sort is stable: issues on one line keep the order they were found in.
+  return [...issues].sort((a, b) => rank.get(group(a))! - rank.get(group(b))! || a.line - b.line);
+}
+
 /** A line quoted in a message, cut short so messages stay one readable line. */
 export function quote(text: string): string {
   const cut = text.length > 80 ? `${text.slice(0, 77)}...` : text;

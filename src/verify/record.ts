@@ -9,7 +9,7 @@ import { classify, hasTextField, misnamedTextFault, hasTraceDict, isSearchRecord
 import { MAX_NODES, ratingOf } from '../core/rating.js';
 import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
-import type { VerifyIssue } from './issue.js';
+import { inLineOrder, type VerifyIssue } from './issue.js';
 import { firstDifferentLine } from './lines.js';
 import type { NodeState } from './node.js';
 import { verifyProblem, type Problem } from './problem.js';
@@ -25,8 +25,12 @@ export interface VerifyOptions {
   countTokens?: (text: string) => number;
 }
 
-/** Every issue found in the record; empty when it verifies. */
+/** Every issue found in the record, each thread's in line order; empty when it verifies. */
 export function verifyRecord(record: unknown, options: VerifyOptions = {}): VerifyIssue[] {
+  return inLineOrder(recordIssues(record, options), (i) => i.thread);
+}
+
+function recordIssues(record: unknown, options: VerifyOptions): VerifyIssue[] {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     return [{ thread: '', line: 0, message: 'record is not a JSON object' }];
   }

@@ -7,8 +7,8 @@
  * Pure: the caller reads the file and counts tokens.
  */
 import type { TraceDictTree } from '../records/trace-dict.js';
-import { verifyTraceDict } from './apr.js';
-import { quote, type VerifyIssue } from './issue.js';
+import { verifyTraceDict, type TreeNames } from './apr.js';
+import { inLineOrder, quote, type VerifyIssue } from './issue.js';
 import { parseTraceLine, type TraceLine } from '../records/trace-lines.js';
 import { arithmeticFault, parseStep, problemKey, pyIntList, replay, stepString, type Step } from '../core/countdown.js';
 import type { NodeState } from './node.js';
@@ -100,7 +100,7 @@ export function verifySequences(seqs: readonly SequenceLine[], options: Sequence
   const tree = named ? threadTree(seqs, entries, issues) : undefined;
   if (tree) verifyRecordThreads(tree, issues);
   else for (const e of entries) verifyAlone(e, issues);
-  return issues;
+  return inLineOrder(issues, (i) => i.entry);
 }
 
 /**
@@ -342,7 +342,10 @@ function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[]
     let next = 0;
     for (let k = 0; k + 1 < main.length; k++) {
       const n = spawnCount(main[k]!.body);
-      sub.push(kids.slice(next, next + n).map((kid, j) => build(kid, `${path ? `${path}.` : ''}sub[${k}][${j}]`)));
+      const at = (j: number) => `${path ? `${path}.` : ''}sub[${k}][${j}]`;
+      // named before they are built: a join's report on a child the file lacks names it too
+      for (let j = 0; j < n; j++) names.set(at(j), `${name}.${next + j}`);
+      sub.push(kids.slice(next, next + n).map((kid, j) => build(kid, at(j))));
       next += n;
     }
     if (next < kids.length) {
@@ -354,7 +357,14 @@ function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[]
   };
   const td = build('root', '');
   const found: VerifyIssue[] = [];
-  const result = verifyTraceDict(td, '', { target: s.target, start: s.start, level: 0 }, found);
+  // Messages name threads as this file does (`root.1#0`), not by the rebuilt trace_dict's paths.
+  const threadName = (at: string) => names.get(at) ?? at;
+  const treeNames: TreeNames = {
+    thread: threadName,
+    call: (at, k) => `${threadName(at)}#${k}`,
+    held: (at, k, held, spawned) => `the file holds ${held} child threads of ${threadName(at)}#${k}, which spawned ${spawned}`,
+  };
+  const result = verifyTraceDict(td, '', { target: s.target, start: s.start, level: 0 }, found, treeNames);
   for (const i of found) {
     // `main[1]`, `sub[0][2].main[0]` or a tree path such as `sub[0][2]` back to a sequence.
     const m = /^(?:(.*)\.)?main\[(\d+)\]$/.exec(i.thread);

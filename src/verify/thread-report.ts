@@ -46,7 +46,9 @@ export interface JoinedChild {
   readonly id: string;
   /** Line of this child's `<Goal Reached ...>` / `<No Solution ...>` line. */
   readonly line: number;
-  /** The child's clean path as repeated here, when it reports a goal. */
+  /** Whether the line reports a goal (`<Goal Reached ...>`), with or without the path it owes. */
+  readonly goal: boolean;
+  /** The child's clean path as repeated here, when it reports a goal and the path follows. */
   readonly path: CleanPath | undefined;
 }
 
@@ -54,7 +56,10 @@ export interface JoinedChild {
 export interface JoinBlock {
   /** Line of `<Sub Searches>`. */
   readonly line: number;
+  /** The children reported so far: all of them when `complete`. */
   readonly children: JoinedChild[];
+  /** False when the walk stopped inside the block (its own issue says where). */
+  readonly complete: boolean;
 }
 
 export interface ThreadGoal {
@@ -76,4 +81,6 @@ export interface ThreadReport {
   readonly lineCount: number;
   /** The conditioning prefix before line 1, as the walk read it. */
   readonly prefix: ReadPrefix | undefined;
+  /** The line of the fault that stopped the walk; undefined when it read the whole text. */
+  readonly stoppedAt: number | undefined;
 }

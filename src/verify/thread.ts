@@ -96,6 +96,7 @@ class Walk {
   private spawn: SpawnBlock | undefined;
   private readonly joins: JoinBlock[] = [];
   private goal: ThreadGoal | undefined;
+  private stoppedAt: number | undefined;
 
   constructor(
     private readonly thread: ThreadText,
@@ -105,7 +106,8 @@ class Walk {
   }
 
   report(): ThreadReport {
-    return { issues: this.issues, spawn: this.spawn, joins: this.joins, goal: this.goal, lineCount: this.lines.length, prefix: this.thread.prefix };
+    const { issues, spawn, joins, goal, stoppedAt } = this;
+    return { issues, spawn, joins, goal, lineCount: this.lines.length, prefix: this.thread.prefix, stoppedAt };
   }
 
   private note(line: number, message: string): void {
@@ -152,6 +154,8 @@ class Walk {
       this.walk();
     } catch (e) {
       if (!(e instanceof Stop)) throw e;
+      // the stopping fault is the last one noted
+      this.stoppedAt = this.issues[this.issues.length - 1]?.line ?? 0;
     }
   }
 
@@ -475,8 +479,11 @@ class Walk {
   }
 
   private joinBlock(l: ThreadLine): void {
-    const kept = this.handOutable(l);
     const children: JoinedChild[] = [];
+    // Known to the tree check from its first line: a walk stopped inside it still answered the spawn.
+    const block = { line: l.no, children, complete: false };
+    this.joins.push(block);
+    const kept = this.handOutable(l);
     const named = new Set<string>();
     // nodes the children's clean paths pass, which the parent's own clean path may reuse
     const reported = new Map<string, NodeState>();
@@ -496,14 +503,14 @@ class Walk {
       if (named.has(node.id)) this.fail(c.no, `node #${node.id} is reported twice`);
       named.add(node.id);
       let path: CleanPath | undefined;
-      if (t.kind === 'joinGoal') {
+      if (t.kind === 'joinGoal' && !this.pathlessGoal(c, j + 1)) {
         path = this.cleanPath(j + 1, node, (id) => this.nodes.get(id), true);
         for (const n of path.nodes) reported.set(n.id, n);
         j = path.end;
       }
-      children.push({ index: t.index, level: t.level, id: t.id, line: c.no, path });
+      children.push({ index: t.index, level: t.level, id: t.id, line: c.no, goal: t.kind === 'joinGoal', path });
     }
-    this.joins.push({ line: l.no, children });
+    block.complete = true;
     for (const n of kept) {
       if (!named.has(n.id)) continue; // not handed out: still this thread's to expand
       this.handedOut.add(n.id);
@@ -530,6 +537,18 @@ class Walk {
     this.goal = { line: g.no, ops: path.ops, path, pathLine: g.no + 1 };
     this.ended = 'goal';
     this.i = path.end;
+  }
+
+  /**
+   * A `<Goal Reached ...>` report followed at once by the next report or `<End Sub Searches>`:
+   * the report line is what is wrong (a path is never written there), so it is named, and the
+   * join read on, the child taken as claimed solved with no path.
+   */
+  private pathlessGoal(report: ThreadLine, next: number): boolean {
+    const kind = this.lines[next]?.parsed?.kind;
+    if (kind !== 'joinGoal' && kind !== 'joinNone' && kind !== 'joinEnd') return false;
+    this.note(report.no, `${quote(report.text)} reports a goal, but no clean path follows it`);
+    return true;
   }
 
   private finish(): void {
