@@ -289,14 +289,19 @@ describe('corruptions are caught where they are', () => {
     ]);
   });
 
-  it("a child thread whose own walk stops on a fault, its text still ending at the goal: the fault is the child's alone, the parent's report of its goal agrees with it", () => {
+  it("a child thread whose own walk stops on a fault, its text still ending at the goal: the fault is named in the child, and the parent's report of that goal does not carry the join (a goal nobody checked)", () => {
     const r = golden(APR[1]!, aprJoin);
     const main1 = r.trace_dict.main_calls[1]!;
     const j = Number(/<Goal Reached in Sub Search (\d+) /.exec(main1)![1]);
+    const report = lineOf(main1, new RegExp(`^<Goal Reached in Sub Search ${j} `));
     const child = r.trace_dict.sub_calls[0]![j]!;
     const n = lineOf(child.main_calls[0]!, /^Current State: /);
     child.main_calls[0] = editLine(child.main_calls[0]!, n, (l) => `${l} garbled`);
-    expect(verifyRecord(r)).toEqual([at(`sub[0][${j}].main[0]`, n, /^line does not parse: /)]);
+    const end = linesOf(child.main_calls[0]!.trimEnd()).length;
+    expect(verifyRecord(r)).toEqual([
+      at(`sub[0][${j}].main[0]`, n, /^line does not parse: /),
+      at('main[1]', report, new RegExp(`^join reports sub search ${j} reached the goal, but its thread sub\\[0\\]\\[${j}\\] reached none that verifies \\(sub\\[0\\]\\[${j}\\]\\.main\\[0\\] ends on line ${end} with ".* equal: Goal Reached"; its own issues say why\\)$`)),
+    ]);
   });
 
   it("a thread's issues come in line order, whichever check found them (the walk's came before the ones between threads)", () => {

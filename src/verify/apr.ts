@@ -114,17 +114,19 @@ function endOf(text: string, call: string): TreeEnd {
 }
 
 /**
- * A join's report on one child held to the child's own outcome, as its text ends (a child whose
- * walk stopped on a fault of its own still says where it ended): the fault is the report
- * line's, in the joining call, naming the child's thread and the line it ends with.
+ * A join's report on one child held to the child's own verified outcome: the fault is the report
+ * line's, in the joining call, naming the child's thread and the line its text ends with. A
+ * reported goal rests on the child's: one its text claims but its own check refuses (its issues
+ * say why) does not carry the join, so a tree is never solved by a goal nobody checked.
  */
 function reportFault(reported: JoinedChild, j: number, child: string, tree: TreeResult): { line: number; message: string } | undefined {
   const { end } = tree;
   const ending = `${end.call} ends on line ${end.line} with ${quote(end.text)}`;
-  if (reported.goal && !end.solved) {
-    return { line: reported.line, message: `join reports sub search ${j} reached the goal, but its thread ${child} did not: ${ending}` };
+  if (reported.goal && !tree.goal) {
+    const why = end.solved ? `reached none that verifies (${ending}; its own issues say why)` : `did not: ${ending}`;
+    return { line: reported.line, message: `join reports sub search ${j} reached the goal, but its thread ${child} ${why}` };
   }
-  if (!reported.goal && end.solved) {
+  if (!reported.goal && tree.goal) {
     return { line: reported.line, message: `join reports no solution for sub search ${j}, but its thread ${child} reached the goal: ${ending}` };
   }
   if (reported.path && tree.goal?.path && reported.path.text !== tree.goal.path.text) {
