@@ -6,8 +6,11 @@ import { verifyRecord, verifySequences, type SequenceLine, type VerifyIssue } fr
 import { threadsOf } from '../src/records/trace-dict.js';
 import { timesAvailable } from '../src/verify/step.js';
 import { parseStep } from '../src/core/countdown.js';
-import { optimalPath, type Compat } from '../src/serializers/problem.js';
-import { goldenPath } from './helpers.js';
+import { optimalPath, problemRecord, type Compat } from '../src/serializers/problem.js';
+import { goldenPath, testSettings } from './helpers.js';
+import { makeSearch } from '../src/pipeline/make-record.js';
+import { streamFor } from '../src/random/streams.js';
+import { defaultProblems } from '../src/solver/problems.js';
 
 interface TraceDict {
   main_calls: string[];
@@ -67,6 +70,8 @@ function smallest(file: string, pick: (r: GoldenRecord) => boolean): GoldenRecor
 
 const linesOf = (text: string) => text.split('\n');
 /** 1-based number of the first line matching `re`. */
+const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function lineOf(text: string, re: RegExp): number {
   const i = linesOf(text).findIndex((l) => re.test(l));
   if (i < 0) throw new Error(`no line matches ${re}`);
@@ -302,6 +307,41 @@ describe('corruptions are caught where they are', () => {
       at(`sub[0][${j}].main[0]`, n, /^line does not parse: /),
       at('main[1]', report, new RegExp(`^join reports sub search ${j} reached the goal, but its thread sub\\[0\\]\\[${j}\\] reached none that verifies \\(sub\\[0\\]\\[${j}\\]\\.main\\[0\\] ends on line ${end} with ".* equal: Goal Reached"; its own issues say why\\)$`)),
     ]);
+  });
+
+  it("a fault two levels down climbs to the root: a goal reached in a tree with a fault anywhere does not carry its parent's join (the root of a tree resting on a grandchild's garbled search was valid and solved)", () => {
+    type Dict = { main_calls: string[]; sub_calls: Dict[][] };
+    /** The child a call's join reports solved: [spawn index, child index], if any. */
+    const solvedChild = (d: Dict): [number, number] | undefined => {
+      for (let k = 0; k + 1 < d.main_calls.length; k++) {
+        const m = /^<Goal Reached in Sub Search (\d+) /m.exec(d.main_calls[k + 1]!);
+        if (m) return [k, Number(m[1])];
+      }
+      return undefined;
+    };
+    const spec5 = { minNumbers: 5, maxNumbers: 5, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+    const found = [...defaultProblems(21, 'train', spec5, 60, new Set())]
+      .map((p, i) => JSON.parse(Buffer.from(makeSearch(p, problemRecord(p, 'default'), streamFor(21, 'apr', i), testSettings('apr', 4096)).json).toString('latin1')) as { trace_dict: Dict })
+      .find((r) => {
+        const c = solvedChild(r.trace_dict);
+        return c !== undefined && solvedChild(r.trace_dict.sub_calls[c[0]]![c[1]]!) !== undefined;
+      });
+    expect(found).toBeDefined();
+    const r = found!;
+    expect(verifyRecord(r)).toEqual([]);
+    const [k, j] = solvedChild(r.trace_dict)!;
+    const child = r.trace_dict.sub_calls[k]![j]!;
+    const [k2, j2] = solvedChild(child)!;
+    const grandchild = child.sub_calls[k2]![j2]!;
+    const text = grandchild.main_calls[0]!;
+    const n = lineOf(text, /^Current State: /);
+    grandchild.main_calls[0] = editLine(text, n, (l) => `${l} garbled`);
+    const issues = verifyRecord(r);
+    const childAt = `sub[${k}][${j}]`;
+    expect(issues).toContainEqual(at(`${childAt}.sub[${k2}][${j2}].main[0]`, n, /^line does not parse: /));
+    // The child's join rests on the grandchild's refused goal; the root's on the child's faulty tree.
+    expect(issues).toContainEqual(at(`${childAt}.main[${k2 + 1}]`, lineOf(child.main_calls[k2 + 1]!, new RegExp(`^<Goal Reached in Sub Search ${j2} `)), new RegExp(`^join reports sub search ${j2} reached the goal, but its thread ${escapeRe(`${childAt}.sub[${k2}][${j2}]`)} reached none that verifies`)));
+    expect(issues).toContainEqual(at(`main[${k + 1}]`, lineOf(r.trace_dict.main_calls[k + 1]!, new RegExp(`^<Goal Reached in Sub Search ${j} `)), `join reports sub search ${j} reached the goal, but its thread ${childAt} is not sound (its own issues say why)`));
   });
 
   it("a thread's issues come in line order, whichever check found them (the walk's came before the ones between threads)", () => {

@@ -48,6 +48,8 @@ export interface TreeResult {
   readonly goal: ThreadGoal | undefined;
   /** How the last main call's text ends (the rule stats counts by), for a join's report to be held to. */
   readonly end: TreeEnd;
+  /** No issue anywhere in the tree: only then does its goal carry a parent's join (a fault below a goal may be what it rests on). */
+  readonly sound: boolean;
 }
 
 /** Where a thread's text says it ended: its last call, last line, and whether that is a goal. */
@@ -69,6 +71,7 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
   }
   const name = (k: number) => TRACE_DICT_NAMES.call(at, k);
   const push = (thread: string, line: number, message: string) => issues.push({ thread, line, message });
+  const before = issues.length;
   const main = td.main_calls;
   const calls = main.map((text, k) => verifyThread(text, { name: name(k), kind: 'apr', ...spec }));
   for (const c of calls) issues.push(...c.issues);
@@ -104,7 +107,7 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
       if (fault) push(name(k + 1), fault.line, fault.message);
     }
   }
-  return { calls, goal: lastCall.goal, end };
+  return { calls, goal: lastCall.goal, end, sound: issues.length === before };
 }
 
 /** Where a call's text ends: its last line (the rule stats counts solved by). */
@@ -116,14 +119,15 @@ function endOf(text: string, call: string): TreeEnd {
 /**
  * A join's report on one child held to the child's own verified outcome: the fault is the report
  * line's, in the joining call, naming the child's thread and the line its text ends with. A
- * reported goal rests on the child's: one its text claims but its own check refuses (its issues
- * say why) does not carry the join, so a tree is never solved by a goal nobody checked.
+ * reported goal rests on the child's whole tree: a goal its text claims but its own check
+ * refuses, or one reached in a tree with a fault anywhere (a grandchild's made-up goal), does not
+ * carry the join, so the fault climbs to the root and a tree is never solved by a goal nobody checked.
  */
 function reportFault(reported: JoinedChild, j: number, child: string, tree: TreeResult): { line: number; message: string } | undefined {
   const { end } = tree;
   const ending = `${end.call} ends on line ${end.line} with ${quote(end.text)}`;
-  if (reported.goal && !tree.goal) {
-    const why = end.solved ? `reached none that verifies (${ending}; its own issues say why)` : `did not: ${ending}`;
+  if (reported.goal && (!tree.goal || !tree.sound)) {
+    const why = tree.goal ? `is not sound (its own issues say why)` : end.solved ? `reached none that verifies (${ending}; its own issues say why)` : `did not: ${ending}`;
     return { line: reported.line, message: `join reports sub search ${j} reached the goal, but its thread ${child} ${why}` };
   }
   if (!reported.goal && tree.goal) {
