@@ -341,7 +341,20 @@ describe('corruptions are caught where they are', () => {
     expect(issues).toContainEqual(at(`${childAt}.sub[${k2}][${j2}].main[0]`, n, /^line does not parse: /));
     // The child's join rests on the grandchild's refused goal; the root's on the child's faulty tree.
     expect(issues).toContainEqual(at(`${childAt}.main[${k2 + 1}]`, lineOf(child.main_calls[k2 + 1]!, new RegExp(`^<Goal Reached in Sub Search ${j2} `)), new RegExp(`^join reports sub search ${j2} reached the goal, but its thread ${escapeRe(`${childAt}.sub[${k2}][${j2}]`)} reached none that verifies`)));
-    expect(issues).toContainEqual(at(`main[${k + 1}]`, lineOf(r.trace_dict.main_calls[k + 1]!, new RegExp(`^<Goal Reached in Sub Search ${j} `)), `join reports sub search ${j} reached the goal, but its thread ${childAt} is not sound (its own issues say why)`));
+    expect(issues).toContainEqual(at(`main[${k + 1}]`, lineOf(r.trace_dict.main_calls[k + 1]!, new RegExp(`^<Goal Reached in Sub Search ${j} `)), `join reports sub search ${j} reached the goal, but its thread ${childAt} has a fault in it or in a thread below it (named there)`));
+  });
+
+  it("a call whose walk stopped before its spawn is not said to end without one (its spawn is there, unread), and a child that is no trace carries no reported goal", () => {
+    const r = golden(APR[1]!, aprJoin);
+    r.trace_dict.main_calls[0] = editLine(r.trace_dict.main_calls[0]!, 3, (l) => `${l} garbled`);
+    const issues = verifyRecord(r);
+    expect(issues[0]).toEqual(at('main[0]', 3, /^line does not parse: /));
+    expect(issues.filter((i) => /ends without a spawn block/.test(i.message))).toEqual([]);
+    const s = golden(APR[1]!, aprJoin);
+    const main1 = s.trace_dict.main_calls[1]!;
+    const j = Number(/<Goal Reached in Sub Search (\d+) /.exec(main1)![1]);
+    (s.trace_dict.sub_calls[0] as unknown[])[j] = 'not a trace';
+    expect(verifyRecord(s)).toContainEqual(at('main[1]', lineOf(main1, new RegExp(`^<Goal Reached in Sub Search ${j} `)), `join reports sub search ${j} reached the goal, but its thread sub[0][${j}] is no trace`));
   });
 
   it("a thread's issues come in line order, whichever check found them (the walk's came before the ones between threads)", () => {

@@ -1,9 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordStreams } from '../random/streams.js';
-import { MANIFEST } from './corpus/plan.js';
-import { parseManifest } from './corpus/manifest.js';
-import { readRegularFile } from './corpus/files.js';
+import { corpusManifest } from './corpus/manifest.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson, type PyJson } from '../serializers/pyjson.js';
 import { describeRecord, isProblemRecord, type TextView } from '../serializers/record-view.js';
@@ -61,10 +59,8 @@ export interface LoadedRecord {
 
 /** A corpus folder's first record file, as a hint (`, such as c/apr/train-00000-of-00001.jsonl`); '' for any other folder. */
 function recordFileOf(folder: string): string {
-  const path = join(folder, MANIFEST);
   try {
-    const text = readRegularFile(path)?.toString('utf8');
-    const first = text === undefined ? undefined : parseManifest(text, path)?.files.find((f) => f.kind === 'records');
+    const first = corpusManifest(folder)?.files.find((f) => f.kind === 'records');
     return first ? `, such as ${join(folder, first.name)}` : '';
   } catch (err) {
     if (err instanceof UsageError) return ''; // a damaged manifest is no hint; the folder is the fault

@@ -106,7 +106,8 @@ export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[
       row('records', (c) => int(s(c).records)),
       row('solved', (c) => countAndShare(s(c).solved, s(c).records)),
       // Only a corpus's stats.json knows (a stopped search's text ends as a failed one's); a record file shows none.
-      ...(corpora.some((c) => s(c).windowCuts !== undefined) ? [row('searches the window stopped (stats.json)', cut((w, c) => countAndShare(w.stopped, s(c).records)))] : []),
+      // Over the searches made: --fit drop's records are among the stopped ones, not among the records kept.
+      ...(corpora.some((c) => s(c).windowCuts !== undefined) ? [row('searches the window stopped (stats.json)', cut((w, c) => countAndShare(w.stopped, s(c).records + w.dropped)))] : []),
       ...(corpora.some((c) => (s(c).windowCuts?.dropped ?? 0) > 0) ? [row('records --fit drop left out (stats.json)', cut((w) => int(w.dropped)))] : []),
       ...(threaded ? [row('roots that spawned', (c) => countAndShare(s(c).rootsSpawned, s(c).records))] : []),
       ...problemRows((c) => s(c).problems, threaded, row),

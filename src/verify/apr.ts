@@ -85,7 +85,8 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
   for (let k = 0; k + 1 < main.length; k++) {
     const spawn = calls[k]!.spawn;
     if (!spawn) {
-      push(name(k), calls[k]!.lineCount, `main call ${k} ends without a spawn block, yet main call ${k + 1} follows`);
+      // A walk stopped before its spawn has named its fault: the spawn may well be there, unread.
+      if (calls[k]!.stoppedAt === undefined) push(name(k), calls[k]!.lineCount, `main call ${k} ends without a spawn block, yet main call ${k + 1} follows`);
       continue;
     }
     const join = answeringJoin(main[k + 1]!, calls[k + 1]!, spawn, names.call(at, k), name(k + 1), push);
@@ -102,7 +103,7 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
         continue;
       }
       const child = verifyTraceDict(children[j], childAt, { target: spec.target, start: spawned.node, level: spawned.level }, issues, names);
-      if (!child || !reported || reported.id !== spawned.node.id) continue;
+      if (!reported || reported.id !== spawned.node.id) continue;
       const fault = reportFault(reported, j, names.thread(childAt), child);
       if (fault) push(name(k + 1), fault.line, fault.message);
     }
@@ -123,11 +124,19 @@ function endOf(text: string, call: string): TreeEnd {
  * refuses, or one reached in a tree with a fault anywhere (a grandchild's made-up goal), does not
  * carry the join, so the fault climbs to the root and a tree is never solved by a goal nobody checked.
  */
-function reportFault(reported: JoinedChild, j: number, child: string, tree: TreeResult): { line: number; message: string } | undefined {
+function reportFault(reported: JoinedChild, j: number, child: string, tree: TreeResult | undefined): { line: number; message: string } | undefined {
+  if (!tree) {
+    // Not a trace at all (its own issue says so): nothing there can carry a reported goal.
+    return reported.goal ? { line: reported.line, message: `join reports sub search ${j} reached the goal, but its thread ${child} is no trace` } : undefined;
+  }
   const { end } = tree;
   const ending = `${end.call} ends on line ${end.line} with ${quote(end.text)}`;
   if (reported.goal && (!tree.goal || !tree.sound)) {
-    const why = tree.goal ? `is not sound (its own issues say why)` : end.solved ? `reached none that verifies (${ending}; its own issues say why)` : `did not: ${ending}`;
+    const why = tree.goal
+      ? 'has a fault in it or in a thread below it (named there)'
+      : end.solved
+        ? `reached none that verifies (${ending}; its own issues say why)`
+        : `did not: ${ending}`;
     return { line: reported.line, message: `join reports sub search ${j} reached the goal, but its thread ${child} ${why}` };
   }
   if (!reported.goal && tree.goal) {
