@@ -357,6 +357,17 @@ describe('corruptions are caught where they are', () => {
     expect(verifyRecord(s)).toContainEqual(at('main[1]', lineOf(main1, new RegExp(`^<Goal Reached in Sub Search ${j} `)), `join reports sub search ${j} reached the goal, but its thread sub[0][${j}] is no trace`));
   });
 
+  it("a goal report with its clean path removed is named on its line, and the walk stops there: no follow-on faults from reading on as if no child had succeeded", () => {
+    const r = golden(APR[1]!, aprJoin);
+    const main1 = r.trace_dict.main_calls[1]!;
+    const lines = linesOf(main1);
+    const n = lineOf(main1, /^<Goal Reached in Sub Search \d+ /);
+    const next = lines.findIndex((l, i) => i >= n && /^<(Goal Reached|No Solution) in Sub Search |^<End Sub Searches>/.test(l));
+    editLastMain(r, () => [...lines.slice(0, n), ...lines.slice(next)].join('\n'));
+    // (the record's rating, counted over Exploring Operation lines, changes too: a record-wide issue)
+    expect(verifyRecord(r).filter((i) => i.thread !== '')).toEqual([at('main[1]', n, `${JSON.stringify(lines[n - 1])} reports a goal, but no clean path follows it`)]);
+  });
+
   it("a thread's issues come in line order, whichever check found them (the walk's came before the ones between threads)", () => {
     const r = golden(APR[1]!, aprJoin);
     const main1 = r.trace_dict.main_calls[1]!;

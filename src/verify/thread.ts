@@ -518,11 +518,14 @@ class Walk {
     }
     this.current = undefined;
     this.i = j;
-    const winner = children.find((c) => c.path !== undefined);
-    if (!winner?.path) {
+    const winner = children.find((c) => c.goal);
+    if (!winner) {
       this.loose = { stage: 'afterJoin' }; // no child succeeded: the search goes on
       return;
     }
+    // The first child reported solved wrote no path (named on its line): the thread's goal would
+    // rest on a path nobody wrote, so the walk stops here rather than read on as if none had.
+    if (!winner.path) throw new Stop();
     // the first successful child's goal is the thread's: Goal Reached and the path from the start
     const g = this.lines[j + 1];
     if (!g) this.fail(this.lastNo, 'thread ends after a successful join, where Goal Reached is due (truncated?)');
