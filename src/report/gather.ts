@@ -7,7 +7,7 @@ import { readRecordsTolerant, type ReadIssue } from '../records/read.js';
 import { isSearchKind } from '../records/kind.js';
 import { readRegularFile } from '../pipeline/corpus/files.js';
 import { STATS } from '../pipeline/corpus/plan.js';
-import { windowCutsFromStats, type WindowCuts } from '../pipeline/corpus/stats.js';
+import { windowCutsOf, type WindowCuts } from '../pipeline/corpus/stats.js';
 
 /** One line for the terminal: `file:line: message`. */
 export function formatIssue(i: ReadIssue): string {
@@ -61,7 +61,7 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     if (summary.skipped > ISSUES_KEPT_PER_FILE) warn(`${file}: ${summary.skipped} lines skipped in all`);
   }
   if (input.kind === 'corpus') {
-    for (const [solver, cuts] of await windowCutsOf(input, warn)) if (isSearchKind(solver)) stats.search[solver].windowCuts = cuts;
+    for (const [solver, cuts] of await readWindowCuts(input, warn)) if (isSearchKind(solver)) stats.search[solver].windowCuts = cuts;
   }
   return stats;
 }
@@ -70,7 +70,7 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
  * What a corpus's stats.json says the window did to each solver's searches, read only when it
  * is as its manifest lists it (the figures come from nowhere else); otherwise named and left out.
  */
-async function windowCutsOf(input: Extract<Input, { kind: 'corpus' }>, warn: (line: string) => void): Promise<Map<string, WindowCuts>> {
+async function readWindowCuts(input: Extract<Input, { kind: 'corpus' }>, warn: (line: string) => void): Promise<Map<string, WindowCuts>> {
   const entry = input.manifest.files.find((f) => f.name === STATS);
   if (entry === undefined) return new Map();
   const path = join(input.path, STATS);
@@ -81,7 +81,7 @@ async function windowCutsOf(input: Extract<Input, { kind: 'corpus' }>, warn: (li
   const problem = await checkFile(path, covered(entry), 'the manifest');
   if (problem !== undefined) return leftOut(problem);
   try {
-    return windowCutsFromStats(readRegularFile(path)?.toString('utf8') ?? '');
+    return windowCutsOf(JSON.parse(readRegularFile(path)?.toString('utf8') ?? ''));
   } catch (err) {
     if (err instanceof SyntaxError) return leftOut(`not valid JSON (${err.message})`);
     throw err;

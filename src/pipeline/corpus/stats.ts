@@ -420,12 +420,11 @@ export interface WindowCuts {
 }
 
 /**
- * Each solver's WindowCuts from a stats.json (for stats and report: a record's text cannot
- * tell a search the window stopped from one that failed); a solver whose counts are not
- * counts is left out. Throws on text that is not JSON.
+ * Each solver's WindowCuts in a parsed stats.json: the one reader of them, for merge (its
+ * tallies) and for stats and report (a record's text cannot tell a search the window stopped
+ * from one that failed); a solver whose counts are not counts is left out.
  */
-export function windowCutsFromStats(text: string): Map<string, WindowCuts> {
-  const doc = JSON.parse(text) as Partial<StatsJson> | null;
+export function windowCutsOf(doc: Partial<StatsJson> | null): Map<string, WindowCuts> {
   const out = new Map<string, WindowCuts>();
   for (const [solver, rate] of Object.entries(doc?.solve_rate ?? {})) {
     const stopped = rate?.stopped_by_window;
@@ -444,12 +443,13 @@ export function talliesFromStats(text: string, solvers: readonly SolverName[], f
     return ProblemTally.from({ records: doc.records[name] ?? 0, by_start_size: p.by_start_size });
   };
   const out: CorpusTallies = { train: problem('train') ?? new ProblemTally(), val: problem('val'), solvers: new Map() };
+  const cuts = windowCutsOf(doc);
   for (const s of solvers) {
     const bySize = doc.solve_rate[s]?.by_start_size ?? {};
     const t = new SearchTally();
     t.records = doc.records[s] ?? 0;
-    t.outOfBudget = doc.solve_rate[s]?.stopped_by_window ?? 0;
-    t.dropped = doc.solve_rate[s]?.dropped ?? 0;
+    t.outOfBudget = cuts.get(s)?.stopped ?? 0;
+    t.dropped = cuts.get(s)?.dropped ?? 0;
     for (const [size, v] of Object.entries(bySize)) {
       bump(t.recordsBySize, Number(size), v.records);
       if (v.solved > 0) bump(t.solvedBySize, Number(size), v.solved);
