@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { SIZE_UNITS } from '../pipeline/corpus/options.js';
 import { UsageError } from '../io/errors.js';
-import type { ValueRule } from '../pipeline/settings.js';
+import { SETTING_VALUES, type PartialSettings, type SettingKey, type ValueRule } from '../pipeline/settings.js';
 
 /** Option-value parsers: each failure is one line naming the option and the value. */
 
@@ -53,15 +53,18 @@ export function seconds(option: string, max: number) {
   };
 }
 
-/** The parser of a setting's flag, from the setting's rule (SETTING_VALUES). */
-export function ruled(option: string, rule: ValueRule): (text: string) => unknown {
+/** The parser of a setting's flag, from the setting's rule (SETTING_VALUES), giving the setting's type. */
+export function ruled<K extends SettingKey>(option: string, key: K): (text: string) => NonNullable<PartialSettings[K]> {
+  const rule: ValueRule = SETTING_VALUES[key];
+  // The table's type ties each rule to its setting's type (a choice's values are of it, else a number).
+  type Value = NonNullable<PartialSettings[K]>;
   switch (rule.kind) {
     case 'integer':
-      return integer(option, rule.min, rule.max);
+      return integer(option, rule.min, rule.max) as (text: string) => Value;
     case 'probability':
-      return probability(option);
+      return probability(option) as (text: string) => Value;
     case 'choice':
-      return oneOf(option, rule.values);
+      return oneOf(option, rule.values) as (text: string) => Value;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { DEFAULT_WINDOW, inWords, namesShaped, qualify, SETTING_VALUES, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
+import { DEFAULT_WINDOW, inWords, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
 import { CONDITIONING, type Conditioning } from '../serializers/conditioning.js';
 import { DEFAULT_FIT, DEFAULT_MIN_BEAM, FIT_POLICIES, HEURISTIC_CHOICES, type Solver, type SolverShape, type ThreadDefaults } from '../solver/contract.js';
 import { allSolvers, SOLVERS, type SolverName } from '../solver/registry.js';
@@ -51,13 +51,13 @@ export function addBeamOptions(cmd: Command): Command {
   const [first] = all;
   const otherHeuristics = all.filter((s) => s.defaults.heuristic !== first!.defaults.heuristic).map((s) => `; ${s.name}: ${s.defaults.heuristic}`);
   return cmd
-    .option('--min-beam <n>', `smallest beam drawn per record (default ${DEFAULT_MIN_BEAM})`, ruled('--min-beam', SETTING_VALUES.minBeam))
-    .option('--max-beam <n>', `largest beam drawn per record (${defaultOf((s) => s.defaults.maxBeam)})`, ruled('--max-beam', SETTING_VALUES.maxBeam))
-    .option('--max-sub-beam <n>', `${shaped('threads')}: largest child-thread beam (${defaultOf(threadDefault('maxSubBeam'))})`, ruled('--max-sub-beam', SETTING_VALUES.maxSubBeam))
-    .option('--promising <p>', `probability of a sub search / spawn (${defaultOf((s) => s.defaults.promising)})`, ruled('--promising', SETTING_VALUES.promising))
+    .option('--min-beam <n>', `smallest beam drawn per record (default ${DEFAULT_MIN_BEAM})`, ruled('--min-beam', 'minBeam'))
+    .option('--max-beam <n>', `largest beam drawn per record (${defaultOf((s) => s.defaults.maxBeam)})`, ruled('--max-beam', 'maxBeam'))
+    .option('--max-sub-beam <n>', `${shaped('threads')}: largest child-thread beam (${defaultOf(threadDefault('maxSubBeam'))})`, ruled('--max-sub-beam', 'maxSubBeam'))
+    .option('--promising <p>', `probability of a sub search / spawn (${defaultOf((s) => s.defaults.promising)})`, ruled('--promising', 'promising'))
     .addOption(
       new Option('--heuristic <h>', `${inWords(HEURISTIC_CHOICES, 'or')} per record (default: ${first!.defaults.heuristic}${otherHeuristics.join('')})`).argParser(
-        ruled('--heuristic', SETTING_VALUES.heuristic),
+        ruled('--heuristic', 'heuristic'),
       ),
     );
 }
@@ -66,20 +66,20 @@ export function addBeamOptions(cmd: Command): Command {
 export function addWindowOptions(cmd: Command, hasCompat: boolean): Command {
   const compat = hasCompat ? '; none with --compat reference' : '';
   return cmd
-    .option('--window <n>', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}${compat})`, ruled('--window', SETTING_VALUES.window))
+    .option('--window <n>', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}${compat})`, ruled('--window', 'window'))
     .option(
       '--max-depth <n>',
       `${shaped('threads')}: thread levels below the root the planner may use (${defaultOf(threadDefault('maxDepth'))}; 1: children only, as the reference; 0: the root alone)`,
-      ruled('--max-depth', SETTING_VALUES.maxDepth),
+      ruled('--max-depth', 'maxDepth'),
     )
     .option(
       '--wave <windows>',
       `${shaped('threads')}: work per spawn, in windows, before the next children wait for its join (${defaultOf(threadDefault('waveWindows'))}; 0: all children in one spawn)`,
-      ruled('--wave', SETTING_VALUES.wave),
+      ruled('--wave', 'wave'),
     )
     .addOption(
       new Option('--fit <policy>', `${shaped('sequence')} when the window is full: ${inWords(FIT_POLICIES, 'or')} (default: ${DEFAULT_FIT})`).argParser(
-        ruled('--fit', SETTING_VALUES.fit),
+        ruled('--fit', 'fit'),
       ),
     );
 }
@@ -90,7 +90,7 @@ export function addSearchOptions(cmd: Command): Command {
   addBeamOptions(cmd).addOption(compatOption('generate_sosp.py / generate_apr.py'));
   return addWindowOptions(cmd, true).addOption(
     new Option('--condition <mode>', conditionHelp(false))
-      .argParser(ruled('--condition', SETTING_VALUES.condition))
+      .argParser(ruled('--condition', 'condition'))
       .default('none'),
   );
 }

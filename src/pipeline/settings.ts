@@ -79,11 +79,14 @@ export type ValueRule =
   | { readonly kind: 'probability' }
   | { readonly kind: 'choice'; readonly values: readonly string[] };
 
+/** The rules a setting of type T can have: a choice among values of T, or a number's. */
+type RuleFor<T> = [T] extends [string] ? Extract<ValueRule, { kind: 'choice' }> & { readonly values: readonly T[] } : Exclude<ValueRule, { kind: 'choice' }>;
+
 /**
  * Each setting's values: the command line parses its flag's text to one, and a corpus
  * manifest's recorded options are held to the same rule (a value no flag takes was not made here).
  */
-export const SETTING_VALUES: Readonly<Record<SettingKey, ValueRule>> = {
+export const SETTING_VALUES: { readonly [K in SettingKey]: RuleFor<NonNullable<PartialSettings[K]>> } = {
   minBeam: { kind: 'integer', min: 1 },
   maxBeam: { kind: 'integer', min: 1 },
   maxSubBeam: { kind: 'integer', min: 1 },
