@@ -266,16 +266,24 @@ describe('corruptions are caught where they are', () => {
     expect(verifyRecord(r)).toContainEqual(at('sub[0][0].main[0]', 1, new RegExp(`^thread must start with Moving to Node #${spawned}, got `)));
   });
 
-  it('a join that claims a goal the child never reached', () => {
+  /**
+   * The golden record whose second call joins a child reported solved, that child cut just
+   * before its winning operation to give up there: the report on line `n` of main[1] is then false.
+   */
+  function failedWinner(): { r: GoldenRecord; main1: string; n: number; j: number; goal: number } {
     const r = golden(APR[1]!, aprJoin);
     const main1 = r.trace_dict.main_calls[1]!;
     const n = lineOf(main1, /^<Goal Reached in Sub Search \d+ /);
     const j = Number(/Sub Search (\d+)/.exec(linesOf(main1)[n - 1]!)![1]);
     const child = r.trace_dict.sub_calls[0]![j]!;
     const text = child.main_calls[0]!;
-    // cut the child's search just before its winning operation and let it give up there
     const goal = lineOf(text, /equal: Goal Reached$/);
     child.main_calls[0] = `${keepLines(text, goal - 2)}No solution found.\n`;
+    return { r, main1, n, j, goal };
+  }
+
+  it('a join that claims a goal the child never reached', () => {
+    const { r, n, j, goal } = failedWinner();
     const issues = verifyRecord(r);
     const end = goal - 1; // the child's No solution found.
     expect(issues).toEqual([at('main[1]', n, `join reports sub search ${j} reached the goal, but its thread sub[0][${j}] did not: sub[0][${j}].main[0] ends on line ${end} with "No solution found."`)]);
@@ -369,14 +377,8 @@ describe('corruptions are caught where they are', () => {
   });
 
   it("a thread's issues come in line order, whichever check found them (the walk's came before the ones between threads)", () => {
-    const r = golden(APR[1]!, aprJoin);
-    const main1 = r.trace_dict.main_calls[1]!;
-    const n = lineOf(main1, /^<Goal Reached in Sub Search \d+ /);
-    const j = Number(/Sub Search (\d+)/.exec(linesOf(main1)[n - 1]!)![1]);
     // the child gives up: the join's report on line n disagrees with it (a check between threads) ...
-    const child = r.trace_dict.sub_calls[0]![j]!;
-    const text = child.main_calls[0]!;
-    child.main_calls[0] = `${keepLines(text, lineOf(text, /equal: Goal Reached$/) - 2)}No solution found.\n`;
+    const { r, main1, n } = failedWinner();
     // ... and the last operation of the call's own clean path, after line n, is wrong (the walk's finding)
     const m = linesOf(main1).map((l) => /^Exploring Operation: /.test(l)).lastIndexOf(true) + 1;
     expect(m).toBeGreaterThan(n);
