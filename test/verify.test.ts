@@ -358,6 +358,14 @@ describe('corruptions are caught where they are', () => {
     const issues = verifyRecord(r);
     expect(issues[0]).toEqual(at('main[0]', 3, /^line does not parse: /));
     expect(issues.filter((i) => /ends without a spawn block/.test(i.message))).toEqual([]);
+    // Its children go unchecked, so the next call's goal report of them does not carry it (the
+    // call stayed valid and solved over a child that was junk).
+    const joining = r.trace_dict.main_calls[1]!;
+    const j0 = Number(/<Goal Reached in Sub Search (\d+) /.exec(joining)![1]);
+    (r.trace_dict.sub_calls[0] as unknown[])[j0] = { main_calls: ['junk'], sub_calls: [] };
+    expect(verifyRecord(r)).toContainEqual(
+      at('main[1]', lineOf(joining, new RegExp(`^<Goal Reached in Sub Search ${j0} `)), `join reports sub search ${j0} reached the goal, but the spawn it answers (main[0]) does not verify (its own issues say why)`),
+    );
     const s = golden(APR[1]!, aprJoin);
     const main1 = s.trace_dict.main_calls[1]!;
     const j = Number(/<Goal Reached in Sub Search (\d+) /.exec(main1)![1]);

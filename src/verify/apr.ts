@@ -87,6 +87,12 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
     if (!spawn) {
       // A walk stopped before its spawn has named its fault: the spawn may well be there, unread.
       if (calls[k]!.stoppedAt === undefined) push(name(k), calls[k]!.lineCount, `main call ${k} ends without a spawn block, yet main call ${k + 1} follows`);
+      // Its children cannot be checked without it, so no goal the next call reports of them carries
+      // that call: its last join answers this spawn (the ones before it repeat earlier calls').
+      const next = calls[k + 1]!;
+      for (const c of next.stoppedAt === undefined ? (next.joins.at(-1)?.children ?? []) : []) {
+        if (c.goal) push(name(k + 1), c.line, `join reports sub search ${c.index} reached the goal, but the spawn it answers (${names.call(at, k)}) does not verify (its own issues say why)`);
+      }
       continue;
     }
     const join = answeringJoin(main[k + 1]!, calls[k + 1]!, spawn, names.call(at, k), name(k + 1), push);
