@@ -161,11 +161,7 @@ export class RecordMaker {
  * ran, so no tokens were counted, whatever the settings asked: it has no figures to give.
  */
 function droppedRecord(problem: Problem): UncountedSearch {
-  return uncounted({ json: new Uint8Array(0), solved: false, startSize: problem.startSize, beam: 0, children: 0, sequenceCount: 0, outOfBudget: true, dropped: true, resampled: false });
-}
-
-function uncounted(basics: SearchBasics): UncountedSearch {
-  return { ...basics, counted: false, figures: undefined, sequences: [], overflows: 0 };
+  return { json: new Uint8Array(0), solved: false, startSize: problem.startSize, beam: 0, children: 0, sequenceCount: 0, outOfBudget: true, dropped: true, resampled: false, counted: false, figures: undefined, sequences: [], overflows: 0 };
 }
 
 /** One record, made by a maker of its own: its bytes stay valid (tests, one-off records). */

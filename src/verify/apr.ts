@@ -46,8 +46,8 @@ export interface TreeResult {
   readonly calls: ThreadReport[];
   /** The goal of the last main call: the tree's result. */
   readonly goal: ThreadGoal | undefined;
-  /** How the last main call's text ends (the rule stats counts by), for a join's report to be held to. */
-  readonly end: TreeEnd;
+  /** How the last main call's text ends (the rule stats counts by), for a fault's message; read only then. */
+  end(): TreeEnd;
   /** No issue anywhere in the tree: only then does its goal carry a parent's join (a fault below a goal may be what it rests on). */
   readonly sound: boolean;
 }
@@ -80,7 +80,6 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
   }
   const lastCall = calls[calls.length - 1]!;
   if (lastCall.spawn) push(name(calls.length - 1), lastCall.spawn.line, 'the last main call ends with a spawn block that no main call answers');
-  const end = endOf(main[main.length - 1]!, names.call(at, main.length - 1));
 
   for (let k = 0; k + 1 < main.length; k++) {
     const spawn = calls[k]!.spawn;
@@ -114,6 +113,8 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
       if (fault) push(name(k + 1), fault.line, fault.message);
     }
   }
+  // Split and read again only for a fault's message: most trees verify without one.
+  const end = () => endOf(main[main.length - 1]!, names.call(at, main.length - 1));
   return { calls, goal: lastCall.goal, end, sound: issues.length === before };
 }
 
@@ -135,21 +136,23 @@ function reportFault(reported: JoinedChild, j: number, child: string, tree: Tree
     // Not a trace at all (its own issue says so): nothing there can carry a reported goal.
     return reported.goal ? { line: reported.line, message: `join reports sub search ${j} reached the goal, but its thread ${child} is no trace` } : undefined;
   }
-  const { end } = tree;
-  const ending = `${end.call} ends on line ${end.line} with ${quote(end.text)}`;
+  const ending = () => {
+    const e = tree.end();
+    return `${e.call} ends on line ${e.line} with ${quote(e.text)}`;
+  };
   if (reported.goal && (!tree.goal || !tree.sound)) {
     const why = tree.goal
       ? 'has a fault in it or in a thread below it (named there)'
-      : end.solved
-        ? `reached none that verifies (${ending}; its own issues say why)`
-        : `did not: ${ending}`;
+      : tree.end().solved
+        ? `reached none that verifies (${ending()}; its own issues say why)`
+        : `did not: ${ending()}`;
     return { line: reported.line, message: `join reports sub search ${j} reached the goal, but its thread ${child} ${why}` };
   }
   if (!reported.goal && tree.goal) {
-    return { line: reported.line, message: `join reports no solution for sub search ${j}, but its thread ${child} reached the goal: ${ending}` };
+    return { line: reported.line, message: `join reports no solution for sub search ${j}, but its thread ${child} reached the goal: ${ending()}` };
   }
   if (reported.path && tree.goal?.path && reported.path.text !== tree.goal.path.text) {
-    return { line: reported.line + 1, message: `clean path after the join line differs from the one ${child} reached the goal by (${end.call} line ${tree.goal.pathLine})` };
+    return { line: reported.line + 1, message: `clean path after the join line differs from the one ${child} reached the goal by (${tree.end().call} line ${tree.goal.pathLine})` };
   }
   return undefined;
 }
