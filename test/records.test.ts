@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { classify } from '../src/records/kind.js';
+import { classify, isThreaded, SEARCH_KINDS, THREADED_KINDS } from '../src/records/kind.js';
+import { KIND_LABEL } from '../src/report/kind-labels.js';
+import { allSolvers } from '../src/solver/registry.js';
 import { LINE_LIMIT, LineCutter, OVERLONG } from '../src/records/lines.js';
 import { readRecords, readRecordsTolerant, WHOLE_PARSE_BYTES, type ReadIssue, type RecordAt } from '../src/records/read.js';
 import { isTraceDict, isTraceDictLevel, recordTraceDict, threadsOf } from '../src/records/trace-dict.js';
@@ -235,6 +237,19 @@ describe('JSON array reader', () => {
     const comma = { file: path, message: 'a comma missing or out of place between elements', code: 'comma' };
     expect(t.issues).toEqual([{ ...comma, line: 3 }, { ...comma, line: 3 }, { ...comma, line: 5 }]);
     expect((await strict(path)).error).toMatch(/not valid JSON/);
+  });
+});
+
+describe('record kinds read from the solver registry', () => {
+  it('a kind holds a thread tree exactly when its solver searches in threads, and is named by its label', () => {
+    for (const s of allSolvers()) {
+      expect(isThreaded(s.name)).toBe(s.shape === 'threads');
+      expect(KIND_LABEL[s.name]).toBe(s.label);
+    }
+    expect(isThreaded('problem')).toBe(false);
+    expect(isThreaded('sequence')).toBe(false);
+    expect(THREADED_KINDS).toEqual(SEARCH_KINDS.filter((k) => allSolvers().find((s) => s.name === k)?.shape === 'threads'));
+    expect(THREADED_KINDS).toEqual(['apr']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { shownValue } from '../core/values.js';
-import { allSolvers, type SolverName } from '../solver/registry.js';
+import { allSolvers, solverNamed, type SolverName } from '../solver/registry.js';
 import { isTraceDict, MAX_TRACE_DEPTH, nestsTooDeep } from './trace-dict.js';
 import { readPrefix } from '../serializers/conditioning.js';
 
@@ -16,6 +16,15 @@ void everySolverListed;
 
 /** Whether a name (a key read from a file) is a search kind. */
 export const isSearchKind = (name: string): name is SearchKind => (SEARCH_KINDS as readonly string[]).includes(name);
+
+/**
+ * Whether a kind's records hold a thread tree (`trace_dict`, a sequence per call of every
+ * thread): its solver's shape says so, the one rule every reader asks, not the solver's name.
+ */
+export const isThreaded = (kind: RecordKind): kind is SearchKind => isSearchKind(kind) && solverNamed(kind).shape === 'threads';
+
+/** The search kinds whose records hold a thread tree, in SEARCH_KINDS' order. */
+export const THREADED_KINDS: readonly SearchKind[] = SEARCH_KINDS.filter(isThreaded);
 
 export type Classified = { kind: RecordKind; record: Record<string, unknown> } | { kind: undefined; reason: string };
 
@@ -42,7 +51,8 @@ const SEARCH_TYPE_FORMS = allSolvers()
   .join(', ');
 
 export const searchTypeFault = (st: unknown): string => `search_type ${shownValue(st)} is none of ${SEARCH_TYPE_FORMS}`;
-export const strayTraceDict = (kind: SearchKind): string => `a ${kind} record with a "trace_dict" (only APR records have one)`;
+export const strayTraceDict = (kind: SearchKind): string =>
+  `a ${kind} record with a "trace_dict" (only ${THREADED_KINDS.map((k) => solverNamed(k).label).join(' and ')} records have one)`;
 
 /**
  * Whether a line has a field: a null is none, as a table of several kinds of rows writes the
@@ -117,11 +127,12 @@ export function classify(value: unknown): Classified {
     }
     const kind = searchKindOf(st);
     if (kind === undefined) return { kind: undefined, reason: searchTypeFault(st) };
-    if (kind === 'apr') {
-      if (!hasTraceDict(value)) return { kind: undefined, reason: 'APR record without "trace_dict"' };
-      if (isTraceDict(value.trace_dict)) return { kind: 'apr', record: value };
-      if (nestsTooDeep(value.trace_dict)) return { kind: undefined, reason: `APR record whose "trace_dict" nests deeper than ${MAX_TRACE_DEPTH} levels` };
-      return { kind: undefined, reason: 'APR record whose "trace_dict" is not {main_calls: [text, ...], sub_calls: [[...], ...]}' };
+    if (isThreaded(kind)) {
+      const label = solverNamed(kind).label;
+      if (!hasTraceDict(value)) return { kind: undefined, reason: `${label} record without "trace_dict"` };
+      if (isTraceDict(value.trace_dict)) return { kind, record: value };
+      if (nestsTooDeep(value.trace_dict)) return { kind: undefined, reason: `${label} record whose "trace_dict" nests deeper than ${MAX_TRACE_DEPTH} levels` };
+      return { kind: undefined, reason: `${label} record whose "trace_dict" is not {main_calls: [text, ...], sub_calls: [[...], ...]}` };
     }
     if (hasTraceDict(value)) return { kind: undefined, reason: strayTraceDict(kind) };
     if (typeof value.search_path !== 'string') return { kind: undefined, reason: 'search record without a text "search_path"' };

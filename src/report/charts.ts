@@ -5,7 +5,7 @@ import { LINE_OUTCOMES } from '../records/outcome.js';
 import { type CorpusStats, type ProblemFigures, type Rate } from './collect.js';
 import type { Histogram } from './histogram.js';
 import { pct } from './figures.js';
-import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';
+import { isThreaded, SEARCH_KINDS, type SearchKind } from '../records/kind.js';
 import { KIND_LABEL } from './kind-labels.js';
 
 /**
@@ -47,16 +47,16 @@ function tokenCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
     const plan = planBins(corpora.map((c) => c.search[k].seqTokens), window);
     const rows = corpora.flatMap((c) => {
       const s = c.search[k];
-      return k === 'apr'
+      return isThreaded(k)
         ? [...histogramRows(s.rootSeqTokens, plan, c.label, 'root thread', s.sequences), ...histogramRows(s.childSeqTokens, plan, c.label, 'child threads', s.sequences)]
         : histogramRows(s.seqTokens, plan, c.label, KIND_LABEL[k], s.sequences);
     });
     const over = corpora.map((c) => `${c.label}: ${pct(c.search[k].sequencesOverWindow, c.search[k].sequences)} over it`).join(', ');
     charts.push({
       id: `tokens-${k}`,
-      title: `${KIND_LABEL[k]}: tokens per ${k === 'apr' ? 'thread ' : ''}sequence`,
+      title: `${KIND_LABEL[k]}: tokens per ${isThreaded(k) ? 'thread ' : ''}sequence`,
       caption: `Each training sequence counted as <s> + text + </s> in Llama-2 tokens, bins of ${plan.width}; the red line is the ${windowText}-token window (${over}).${tailNote(plan)}`,
-      spec: histogramSpec({ xTitle: 'tokens per sequence', yTitle: '% of sequences', rows, plan, corpora: labels, window, ...(k === 'apr' ? { series: ['root thread', 'child threads'] } : {}) }),
+      spec: histogramSpec({ xTitle: 'tokens per sequence', yTitle: '% of sequences', rows, plan, corpora: labels, window, ...(isThreaded(k) ? { series: ['root thread', 'child threads'] } : {}) }),
     });
   }
   // Over the lines with a text: a failed output has no tokens to draw.
@@ -95,17 +95,17 @@ function problemCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
     charts.push({
       id: `problem-tokens-${k}`,
       title: `${KIND_LABEL[k]}: total tokens per problem`,
-      caption: `Text tokens (without <s> and </s>) of all sequences of a record added up${k === 'apr' ? ' (every thread of the tree)' : ''}, bins of ${plan.width}.${tailNote(plan)}`,
+      caption: `Text tokens (without <s> and </s>) of all sequences of a record added up${isThreaded(k) ? ' (every thread of the tree)' : ''}, bins of ${plan.width}.${tailNote(plan)}`,
       spec: histogramSpec({ xTitle: 'tokens per problem', yTitle: '% of problems', rows: corpora.flatMap((c) => histogramRows(c.search[k].problems.tokens, plan, c.label, 'problems', c.search[k].records)), plan, corpora: labels }),
     });
   }
-  if (kinds.includes('apr')) {
-    const plan = planBins(corpora.map((c) => c.search.apr.problems.threads));
+  for (const k of kinds.filter(isThreaded)) {
+    const plan = planBins(corpora.map((c) => c.search[k].problems.threads));
     charts.push({
-      id: 'threads-apr',
-      title: 'APR: threads per problem',
+      id: `threads-${k}`,
+      title: `${KIND_LABEL[k]}: threads per problem`,
       caption: `The root thread and every child thread under it, at every level${plan.width > 1 ? `, bins of ${plan.width}` : ''}.${tailNote(plan)}`,
-      spec: histogramSpec({ xTitle: 'threads', yTitle: '% of problems', rows: corpora.flatMap((c) => histogramRows(c.search.apr.problems.threads, plan, c.label, 'problems', c.search.apr.records)), plan, corpora: labels }),
+      spec: histogramSpec({ xTitle: 'threads', yTitle: '% of problems', rows: corpora.flatMap((c) => histogramRows(c.search[k].problems.threads, plan, c.label, 'problems', c.search[k].records)), plan, corpora: labels }),
     });
   }
   return charts;
@@ -167,11 +167,12 @@ function startSizeCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
     caption: 'Mean text tokens (without <s> and </s>) of all sequences of a record added up, every thread of the tree: the compute one demonstration costs (log scale).',
     spec: groupedBarSpec({ rows: tokens, x: 'start_size', xTitle: 'start size', yTitle: 'mean tokens per problem', log: true, corpora: labels, panels: panelsOf(tokens) }),
   });
-  if (presentKinds(corpora).includes('apr')) {
-    const sequential = meanRows(corpora, ['apr'], (p) => p.sequential);
+  const threaded = presentKinds(corpora).filter(isThreaded);
+  if (threaded.length > 0) {
+    const sequential = meanRows(corpora, threaded, (p) => p.sequential);
     charts.push({
       id: 'sequential-by-start-size',
-      title: 'APR: sequential tokens per problem by start size',
+      title: `${threaded.map((k) => KIND_LABEL[k]).join(', ')}: sequential tokens per problem by start size`,
       caption: "Mean text tokens along the latency path when child threads run in parallel: a thread's last sequence plus, for each of its spawns, the sequential tokens of its longest child (log scale).",
       spec: groupedBarSpec({ rows: sequential, x: 'start_size', xTitle: 'start size', yTitle: 'mean sequential tokens', log: true, corpora: labels, panels: panelsOf(sequential) }),
     });

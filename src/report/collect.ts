@@ -5,7 +5,7 @@ import type { ThreadFigures } from '../serializers/sequences.js';
 import { countTextTokens, threadTokens } from '../tokens/llama.js';
 import { conditionedLength, textFirstLine, type Conditioning } from '../serializers/conditioning.js';
 import { Histogram } from './histogram.js';
-import { classify, failedOutputFault, type RecordKind, type SearchKind } from '../records/kind.js';
+import { classify, failedOutputFault, isThreaded, type RecordKind, type SearchKind } from '../records/kind.js';
 import type { ReadIssue } from '../records/read.js';
 import { recordTraceDict } from '../records/trace-dict.js';
 import { recordSolved, sequenceOutcome, type LineOutcome, type Outcome } from '../records/outcome.js';
@@ -186,7 +186,7 @@ export class CorpusStats {
       const { tokens } = conditionedLength(condition, { tokens: textTokens, isRoot: level === 0 }, children, () => textFirstLine(text));
       s.sequences++;
       s.seqTokens.add(tokens);
-      if (kind === 'apr') (level === 0 ? s.rootSeqTokens : s.childSeqTokens).add(tokens);
+      if (isThreaded(kind)) (level === 0 ? s.rootSeqTokens : s.childSeqTokens).add(tokens);
       if (tokens > this.window) {
         s.sequencesOverWindow++;
         over = true;

@@ -2,7 +2,7 @@ import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import type { CorpusStats, ProblemFigures, SearchStats } from './collect.js';
 import type { WindowCuts } from '../pipeline/corpus/stats.js';
 import type { Histogram } from './histogram.js';
-import { SEARCH_KINDS } from '../records/kind.js';
+import { isThreaded, SEARCH_KINDS } from '../records/kind.js';
 import { KIND_LABEL } from './kind-labels.js';
 
 /**
@@ -97,7 +97,7 @@ export function headlineFigures(corpora: readonly CorpusStats[]): FigureSection[
   for (const kind of SEARCH_KINDS) {
     if (!corpora.some((c) => c.search[kind].records > 0)) continue;
     const s = (c: CorpusStats): SearchStats => c.search[kind];
-    const threaded = kind === 'apr';
+    const threaded = isThreaded(kind);
     const cut = (f: (w: WindowCuts, c: CorpusStats) => string) => (c: CorpusStats) => {
       const w = s(c).windowCuts;
       return w ? f(w, c) : NONE;

@@ -1,11 +1,9 @@
 import type { RecordKind } from '../records/kind.js';
+import { allSolvers, type SolverName } from '../solver/registry.js';
 
-/** How reports name each kind of record. */
+/** How reports name each kind of record: a search kind by its solver's label. */
 export const KIND_LABEL: Record<RecordKind, string> = {
-  sosp: 'SoS+',
-  apr: 'APR',
-  dfs: 'DFS',
-  bfs: 'BFS',
+  ...(Object.fromEntries(allSolvers().map((s) => [s.name, s.label])) as Record<SolverName, string>),
   problem: 'problems',
   sequence: 'sequence lines',
 };

@@ -1,7 +1,7 @@
 import type { CorpusStats, ProblemFigures, Rate } from './collect.js';
 import { headlineFigures, int, pct } from './figures.js';
 import { windowAligned, type Histogram } from './histogram.js';
-import { SEARCH_KINDS } from '../records/kind.js';
+import { isThreaded, SEARCH_KINDS } from '../records/kind.js';
 import { KIND_LABEL } from './kind-labels.js';
 
 /**
@@ -56,16 +56,16 @@ function corpusCharts(c: CorpusStats, named: boolean): string[] {
     if (s.records === 0) continue;
     head(`${KIND_LABEL[k]} tokens per sequence (░ = beyond the ${int(c.window)} window)`);
     out.push(...histogramLines(s.seqTokens, c.window), '');
-    if (k === 'apr') {
-      head('APR threads per problem');
+    if (isThreaded(k)) {
+      head(`${KIND_LABEL[k]} threads per problem`);
       out.push(...histogramLines(s.problems.threads), '');
-      head('APR depth used');
+      head(`${KIND_LABEL[k]} depth used`);
       out.push(...histogramLines(s.problems.depth), '');
     }
     head(`${KIND_LABEL[k]} solve rate by start size`);
     out.push(...rateLines(s.byStartSize), '');
-    head(`${KIND_LABEL[k]} mean text tokens per problem by start size, log scale${k === 'apr' ? ' (▒ = sequential)' : ''}`);
-    out.push(...tokenLines(s.byStartSize, k === 'apr'), '');
+    head(`${KIND_LABEL[k]} mean text tokens per problem by start size, log scale${isThreaded(k) ? ' (▒ = sequential)' : ''}`);
+    out.push(...tokenLines(s.byStartSize, isThreaded(k)), '');
     if (s.byBeam.size > 0) {
       head(`${KIND_LABEL[k]} solve rate by beam size`);
       out.push(...rateLines(s.byBeam), '');

@@ -27,6 +27,7 @@ const DEFAULT_WAVE_WINDOWS = 8;
  */
 export const apr: ThreadsSolver<'apr'> = {
   name: 'apr',
+  label: 'APR',
   shape: 'threads',
   defaults: { maxBeam: 10, promising: 0.9, heuristic: 'mult' },
   threadDefaults: { maxSubBeam: 15, maxDepth: DEFAULT_MAX_DEPTH, waveWindows: DEFAULT_WAVE_WINDOWS },

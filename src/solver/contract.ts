@@ -116,6 +116,8 @@ export interface SearchOutcome extends Searched {
  */
 interface SolverOfEveryShape<Name extends string> {
   readonly name: Name;
+  /** How reports, messages and the dataset card name its records ("SoS+", "APR"). */
+  readonly label: string;
   readonly defaults: SolverDefaults;
   /** Options the reference's script for this solver has no flag for (it fixes them): refused with `--compat reference`. */
   readonly referenceFixes?: readonly ('minBeam' | 'promising')[];

@@ -8,8 +8,8 @@ import type { WindowRules } from './window.js';
 
 /**
  * Every solver, in the order help texts and messages name them. Adding one: its module and
- * here; the compiler then asks for its label (KIND_LABEL: reports and the card), its card text (card.ts)
- * and its place in SEARCH_KINDS.
+ * here; the compiler then asks for its card text (card.ts) and its
+ * place in SEARCH_KINDS.
  */
 const REGISTERED = [sosp, apr, dfs, bfs] as const;
 

@@ -15,6 +15,7 @@ import { MOVE_RESERVE, SequenceBudget, WindowTooSmall, type WindowRules } from '
 /** DFS as a solver: no beam; it keeps the children within the target (the original's threshold). */
 export const dfs: SequenceSolver<'dfs'> = {
   name: 'dfs',
+  label: 'DFS',
   shape: 'sequence',
   defaults: { heuristic: 'sum' },
   search(problem, rng, o, window) {
@@ -28,6 +29,7 @@ export const dfs: SequenceSolver<'dfs'> = {
 /** BFS as a solver: the beam drawn per record. */
 export const bfs: SequenceSolver<'bfs'> = {
   name: 'bfs',
+  label: 'BFS',
   shape: 'sequence',
   defaults: { maxBeam: 5, heuristic: 'mult' },
   search(problem, rng, o, window) {

@@ -13,6 +13,7 @@ import { MOVE_RESERVE, SequenceBudget, WindowTooSmall, type WindowRules } from '
  */
 export const sosp: SequenceSolver<'sosp'> = {
   name: 'sosp',
+  label: 'SoS+',
   shape: 'sequence',
   defaults: { maxBeam: 5, promising: 0.5, heuristic: 'mult' },
   // generate_sosp.py draws the beam from 1 to --max_beam_size and fixes the threshold.

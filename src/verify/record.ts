@@ -5,7 +5,7 @@
 import { shownValue } from '../core/values.js';
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
-import { classify, hasTextField, misnamedTextFault, hasTraceDict, isSearchRecord, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
+import { classify, hasTextField, misnamedTextFault, hasTraceDict, isSearchRecord, isThreaded, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
 import { MAX_NODES, ratingOf } from '../core/rating.js';
 import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
@@ -53,7 +53,7 @@ function recordIssues(record: unknown, options: VerifyOptions): VerifyIssue[] {
   }
   const kind = searchKindOf(rec.search_type);
   if (kind === undefined) return [...issues, { thread: '', line: 0, message: searchTypeFault(rec.search_type) }];
-  if (kind !== 'apr' && hasTraceDict(rec)) return [...issues, { thread: '', line: 0, message: strayTraceDict(kind) }];
+  if (!isThreaded(kind) && hasTraceDict(rec)) return [...issues, { thread: '', line: 0, message: strayTraceDict(kind) }];
   if (!problem) return issues;
   const searchPath = rec.search_path;
   if (typeof searchPath !== 'string') {
@@ -65,11 +65,11 @@ function recordIssues(record: unknown, options: VerifyOptions): VerifyIssue[] {
   // the thread whose goal is the record's, and the record's training sequences
   let result: { thread: string; goal: ThreadGoal | undefined; clean: boolean } | undefined;
   let sequences: Array<{ thread: string; text: string }> = [{ thread: 'search_path', text: searchPath }];
-  if (kind === 'apr' && nestsTooDeep(rec.trace_dict)) {
+  if (isThreaded(kind) && nestsTooDeep(rec.trace_dict)) {
     issues.push({ thread: '', line: 0, message: `trace_dict nests deeper than ${MAX_TRACE_DEPTH} levels` });
     return issues;
   }
-  if (kind === 'apr') {
+  if (isThreaded(kind)) {
     const tree = verifyTraceDict(rec.trace_dict, '', spec, issues);
     if (tree && isTraceDictLevel(rec.trace_dict)) {
       const main = rec.trace_dict.main_calls;
@@ -141,7 +141,7 @@ function verifySearchFields(rec: Record<string, unknown>, issues: VerifyIssue[])
 /** The rating the trace gives (ratingOf: its Exploring Operation lines, "Goal Reached" or not). */
 function verifyRating(rating: unknown, kind: SearchKind, p: Problem, searchPath: string, solved: boolean, issues: VerifyIssue[]): void {
   const explored = searchPath.split('Exploring Operation').length - 1;
-  const expected = ratingOf(solved, explored, p.startSize, kind !== 'apr');
+  const expected = ratingOf(solved, explored, p.startSize, !isThreaded(kind));
   if (expected === undefined) {
     issues.push({ thread: '', line: 0, message: `no max_nodes for start size ${p.startSize}, so the rating cannot be checked` });
     return;

@@ -1,7 +1,7 @@
 import { WINDOW_ONLY_FLAGS } from '../settings.js';
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
-import { SOLVERS, type SolverName } from '../../solver/registry.js';
-import { KIND_LABEL } from '../../report/kind-labels.js';
+import { SOLVERS, solverNamed, type SolverName } from '../../solver/registry.js';
+import { isThreaded } from '../../records/kind.js';
 import { asFlagValue, formatSize, SEARCH_OPTION_FLAGS, type RunOptionsJson } from './options.js';
 import { prefixForm, type Conditioning } from '../../serializers/conditioning.js';
 import type { Manifest, ManifestFile } from './manifest.js';
@@ -24,7 +24,7 @@ export const INVOKE = 'npx countdown-traces';
 /** The data carries no rights beyond the generator's license (the generator is MIT). */
 const LICENSE = 'mit';
 
-/** What each solver's records are, for the card (titles are the reports' labels, KIND_LABEL). */
+/** What each solver's records are, for the card (titles are the solvers' labels). */
 const WHAT: Readonly<Record<SolverName, string>> = {
   sosp: 'Stream of Search with sub searches: one beam search written as one sequence, diving depth-first into the kept children of a node with a nested sub search at random',
   apr: 'Adaptive Parallel Reasoning: the same beam search as threads; at a promising node the parent thread spawns child threads for its kept children and joins their outcomes, and a thread is a training sequence up to each spawn and one after its last join',
@@ -33,7 +33,7 @@ const WHAT: Readonly<Record<SolverName, string>> = {
 };
 
 /** A solver's title for the card, from a name the manifest holds (another tool's name shows as itself). */
-const titleOf = (name: string): string => (SOLVERS as readonly string[]).includes(name) ? KIND_LABEL[name as SolverName] : name;
+const titleOf = (name: string): string => (SOLVERS as readonly string[]).includes(name) ? solverNamed(name as SolverName).label : name;
 const whatOf = (name: string): string => (WHAT as Readonly<Record<string, string | undefined>>)[name] ?? name;
 
 interface Config {
@@ -185,8 +185,8 @@ function frontMatter(configs: readonly Config[], solvers: readonly SolverName[],
   out.push(...yamlList('language', ['en']));
   out.push(...yamlList('task_categories', ['text-generation']));
   const tags = ['countdown', 'arithmetic', 'search', 'reasoning', 'synthetic'];
-  if (solvers.some((s) => s !== 'apr')) tags.push('stream-of-search');
-  if (solvers.includes('apr')) tags.push('adaptive-parallel-reasoning');
+  if (!solvers.every(isThreaded)) tags.push('stream-of-search');
+  if (solvers.some(isThreaded)) tags.push('adaptive-parallel-reasoning');
   out.push(...yamlList('tags', tags));
   out.push(...yamlList('size_categories', [sizeCategory(largest)]));
   // Declared column types: the loader casts every file to them instead of guessing from the first lines.
@@ -282,7 +282,7 @@ export function renderCard(m: Manifest, statsText: string): string {
   const solvers = o.solvers;
   const configs = configsOf(m.files);
   const search = o.search;
-  const seqConfig = `${solvers.includes('apr') ? 'apr' : solvers[0]}_sequences`;
+  const seqConfig = `${solvers.find(isThreaded) ?? solvers[0]}_sequences`;
   const ext = dataExt({ compress: o.compress });
   const deps = Object.entries(m.dependencies)
     .map(([k, v]) => `${k} ${v}`)
