@@ -3,7 +3,8 @@ export const MAX_NODES: Readonly<Record<number, number>> = { 2: 4, 3: 48, 4: 115
 
 /**
  * The reference's rating: 1 - (explored operations + 1) / max_nodes when the search path
- * reaches the goal, else 0. SoS+ and the original SoS clamp it at 0; APR does not. Doubles
+ * reaches the goal, else 0. SoS+ and the original SoS clamp it at 0; the reference's APR
+ * generator does not (default mode clamps APR's too: search-record.ts). Doubles
  * compute it exactly as Python's floats do. Undefined for a start size with no max_nodes.
  */
 export function ratingOf(solved: boolean, explores: number, startSize: number, clamp: boolean): number | undefined {

@@ -119,7 +119,7 @@ export class RecordMaker {
     out.clear();
     // Object.assign, not a spread: a spread of the two costs about a tenth of a SoS+ record's time.
     const extra = s.tokenFields ? Object.assign(tokenFields(infos, (this.scratch ??= new ByteText(1 << 12))), figureFields(figures!, infos)) : {};
-    writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, extra);
+    writeSearchRecord(out, input, problem.startSize, outcome, rendered, o.promising, extra, o.reference);
     // One literal, one shape for every record: built as a spread of shared fields into either
     // variant it cost about 15% of a reference-mode `search` run. `figures` is there exactly
     // when tokens were counted, which is what the union says.

@@ -5,7 +5,11 @@ import { ByteText, type BytePool } from './bytes.js';
 import { PyFloat, writePyJson, writePyString, type PyJson } from './pyjson.js';
 import { LineWriter, renderThread, writeSequenceJson, writeTraceDictJson, type RenderedThread } from './trace.js';
 
-/** The record's rating; SoS+ and SoS clamp it at 0, APR (threads) does not. */
+/**
+ * The record's rating. SoS+ and SoS clamp it at 0, as does the reference's `metric_fn`; its
+ * APR generator does not, so a solved APR record of the reference can rate below 0 (-0.5 for
+ * two numbers whose goal is the fourth operation tried). Default mode clamps APR's too.
+ */
 function rating(solved: boolean, explores: number, startSize: number, clamp: boolean): number {
   const r = ratingOf(solved, explores, startSize, clamp);
   if (r === undefined) throw new RangeError(`no max_nodes for start size ${startSize}`);
@@ -56,6 +60,8 @@ export function writeSearchRecord(
   /** The record's `promising_threshold` (threads records have one; their solver reads it). */
   promising: number | undefined,
   extra: Readonly<Record<string, PyJson>> = {},
+  /** `--compat reference`: APR's rating is left unclamped, as the reference writes it. */
+  reference = false,
 ): void {
   const threads = outcome.shape === 'threads';
   const root = rendered.root;
@@ -64,7 +70,7 @@ export function writeSearchRecord(
       case 'search_path':
         return writeSequenceJson(out, root, root.cuts.length);
       case 'rating':
-        return writePyJson(out, new PyFloat(rating(rendered.solved, rendered.explores, startSize, !threads)));
+        return writePyJson(out, new PyFloat(rating(rendered.solved, rendered.explores, startSize, !threads || !reference)));
       case 'search_type':
         return writePyJson(out, outcome.searchType);
       case 'heuristic':

@@ -146,7 +146,8 @@ function verifyRating(rating: unknown, kind: SearchKind, p: Problem, searchPath:
     issues.push({ thread: '', line: 0, message: `no max_nodes for start size ${p.startSize}, so the rating cannot be checked` });
     return;
   }
-  if (rating !== expected) {
+  // A reference APR record leaves a rating below 0 as it is; default mode clamps it at 0.
+  if (rating !== expected && !(kind === 'apr' && expected < 0 && rating === 0)) {
     const why = solved ? `${explored} Exploring Operation lines, max_nodes ${MAX_NODES[p.startSize]}` : 'no Goal Reached';
     issues.push({ thread: '', line: 0, message: `rating ${shownValue(rating)} but the trace gives ${expected} (${why})` });
   }
