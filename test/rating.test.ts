@@ -31,6 +31,18 @@ describe('APR rating', () => {
     for (const r of solvedAtZero) expect(verifyRecord(r)).toEqual([]);
   });
 
+  it('of SoS+ is clamped in both modes, so verify refuses an unclamped one', () => {
+    const settings = testSettings('sosp', 4096);
+    const rng = recordStreams(0, 'sosp', false);
+    const recs = problems.map((p, i) => JSON.parse(Buffer.from(makeSearch(p, problemRecord(p, 'default'), rng(i), settings).json).toString('latin1')) as Record<string, unknown> & { rating: number; search_path: string });
+    // A solved record at 0.0 whose trace explored four or more operations (so its unclamped rating is below 0).
+    const clamped = recs.find((r) => r.search_path.includes('Goal Reached') && r.rating === 0 && r.search_path.split('Exploring Operation').length - 1 >= 4);
+    expect(clamped).toBeDefined();
+    expect(verifyRecord(clamped!)).toEqual([]);
+    const issues = verifyRecord({ ...clamped!, rating: 1 - (clamped!.search_path.split('Exploring Operation').length) / 4 });
+    expect(issues.map((i) => i.message).join('\n')).toMatch(/^rating -/);
+  });
+
   it('keeps the reference value below 0 in reference mode, and such records verify', () => {
     const recs = ratings(true);
     const negative = recs.filter((r) => r.rating < 0);

@@ -1,4 +1,4 @@
-import { ratingOf } from '../core/rating.js';
+import { clampsRating, ratingOf } from '../core/rating.js';
 import type { SearchOutcome } from '../solver/contract.js';
 import type { TextCosts } from '../solver/window.js';
 import { ByteText, type BytePool } from './bytes.js';
@@ -70,7 +70,7 @@ export function writeSearchRecord(
       case 'search_path':
         return writeSequenceJson(out, root, root.cuts.length);
       case 'rating':
-        return writePyJson(out, new PyFloat(rating(rendered.solved, rendered.explores, startSize, !threads || !reference)));
+        return writePyJson(out, new PyFloat(rating(rendered.solved, rendered.explores, startSize, clampsRating(threads, reference))));
       case 'search_type':
         return writePyJson(out, outcome.searchType);
       case 'heuristic':
