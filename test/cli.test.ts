@@ -239,6 +239,31 @@ describe('search', () => {
     expect(jsonl('stuck-grades.jsonl').map((g) => [g.valid, g.solved, g.over_window])).toEqual([[false, false, 1]]);
   });
 
+  it('verify --grades on APR sequence lines: each grade names its record and thread, and a record\'s lines are one search, solved when all are valid and its root\'s last line is solved', () => {
+    const problems = readFileSync(goldenPath('problems_s42_n200_k4_t100.jsonl'), 'utf8').split('\n').slice(0, 30).join('\n') + '\n';
+    writeFileSync(join(dir, 'apr-problems.jsonl'), problems);
+    expect(run('search', 'apr', '--problems', 'apr-problems.jsonl', '--out', 'apr-recs.jsonl', '--sequences-out', 'apr-seqs.jsonl').code).toBe(0);
+    const solvedRecords = jsonl('apr-recs.jsonl').filter((r) => (r.search_path as string).includes('Goal Reached')).length;
+    const lines = jsonl('apr-seqs.jsonl');
+    expect(lines.length).toBeGreaterThan(30);
+    const r = run('verify', 'apr-seqs.jsonl', '--grades', 'apr-seq-grades.jsonl');
+    expect(r.code).toBe(0);
+    const share = (n: number, of: number) => `${n} (${((100 * n) / of).toFixed(1)}%)`;
+    expect(r.stdout).toContain(`graded 30 searches as sequence lines: 30 (100.0%) valid, ${share(solvedRecords, 30)} solved\n`);
+    const grades = jsonl('apr-seq-grades.jsonl');
+    expect(grades.map((g) => [g.record, g.thread])).toEqual(lines.map((l) => [l.record, l.thread]));
+    // A child line of a solved record broken: that line is invalid, and so is its record's search, which no longer counts as solved.
+    const solvedRecord = jsonl('apr-recs.jsonl').findIndex((rec, i) => (rec.search_path as string).includes('Goal Reached') && lines.some((l) => l.record === i && !String(l.thread).startsWith('root#')));
+    expect(solvedRecord).toBeGreaterThanOrEqual(0);
+    const child = lines.findIndex((l) => l.record === solvedRecord && !String(l.thread).startsWith('root#'));
+    const edited = lines.map((l, i) => (i === child ? { ...l, text: (l.text as string).replace(/Exploring Operation: (\d+)/, (_, a: string) => `Exploring Operation: ${Number(a) + 1}`) } : l));
+    writeFileSync(join(dir, 'apr-seqs-bad.jsonl'), edited.map((l) => JSON.stringify(l) + '\n').join(''));
+    const bad = run('verify', 'apr-seqs-bad.jsonl', '--grades', 'apr-seq-bad-grades.jsonl');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(`graded 30 searches as sequence lines: 29 (96.7%) valid, ${share(solvedRecords - 1, 30)} solved\n`);
+    expect(jsonl('apr-seq-bad-grades.jsonl')[child]!.valid).toBe(false);
+  });
+
   it('verify --grades writes one verdict per record and sequence line, in order: valid, and solved only when valid', () => {
     const recs = readFileSync(goldenPath('sosp_s0_beam5_on_problems_s42.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 40).map((l) => JSON.parse(l) as Record<string, unknown>);
     const solved = recs.find((r) => (r.search_path as string).includes('Goal Reached'))!;
@@ -271,7 +296,7 @@ describe('search', () => {
     expect(grades.slice(5).map((g) => [g.kind, g.valid, g.solved, g.line])).toEqual(golden.map((g, i) => ['record', true, (g.search_path as string).includes('Goal Reached'), i + 1]));
     // Python's separators, as every record here.
     expect(readFileSync(join(dir, 'grades.jsonl'), 'utf8').split('\n')[0]).toBe(
-      '{"file": "outputs.jsonl", "line": 1, "index": 0, "kind": "sequence", "valid": true, "solved": true, "issues": [], "over_window": 0, ' +
+      '{"file": "outputs.jsonl", "line": 1, "index": 0, "kind": "sequence", "record": null, "thread": null, "valid": true, "solved": true, "issues": [], "over_window": 0, ' +
         '"reference": {"rating": 0.9939236111111112, "verdict": "Valid path.", "apr_solved": true}}',
     );
     // The golden records' sequences over the 4,096 window (what --strict fails on, no issue of theirs) are counted in their grades.
@@ -305,6 +330,10 @@ describe('search', () => {
     const piped = run('verify', 'outputs.jsonl', '--grades', '-');
     expect(piped.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { valid: boolean }).valid)).toEqual([true, false, false, false, true]);
     expect(piped.stderr).toMatch(/^verified 0 records and 5 sequence lines/m);
+    // The figures a grader quotes, before the summary: of the searches, valid and solved.
+    const goldenSolved = golden.filter((g) => (g.search_path as string).includes('Goal Reached')).length;
+    const share = (n: number, of: number) => `${n} (${((100 * n) / of).toFixed(1)}%)`;
+    expect(r.stdout.trim().split('\n').slice(-2)[0]).toBe(`graded 200 search records: 200 (100.0%) valid, ${share(goldenSolved, 200)} solved; 5 searches as sequence lines: 2 (40.0%) valid, 1 (20.0%) solved`);
     // Never over an input; never a grades file from a run that could not read its input.
     const before = readFileSync(join(dir, 'outputs.jsonl'));
     expectUsageError(run('verify', 'outputs.jsonl', '--grades', './outputs.jsonl'), /--grades \.\/outputs\.jsonl is the input outputs\.jsonl/);

@@ -336,7 +336,7 @@ describe('corpus: the folder', () => {
     const mid = run(['verify', 'cut']);
     expect(mid.code).toBe(1);
     expect(mid.stdout).toMatch(new RegExp(`${escapeRe(join('cut', name))}:\\d+ not valid JSON .*; line skipped`));
-    expect(mid.stdout.trim().split('\n').at(-1)).toMatch(/^verified \d+ records and \d+ sequence lines in \d+ files: 1 with issues \(1 issues\), .*; 2 files not as the manifest says$/);
+    expect(mid.stdout.trim().split('\n').at(-1)).toMatch(/^verified \d+ records and \d+ sequence lines in \d+ files: 1 with issues \(1 issue\), .*; 2 files not as the manifest says$/);
   });
 
   it("verify checks a corpus's stats.json against its files (problems, records, solved and sequences per solver): one edited and resealed in the manifest is named, exit 1", () => {

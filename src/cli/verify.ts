@@ -18,12 +18,14 @@ export function registerVerify(program: Command): void {
     .option('--strict', 'also fail when a sequence is over the window')
     .option('--grades <file>', 'also write a verdict per record and sequence line, as JSON Lines: {file, line, index, kind, valid, solved, issues, over_window, reference} (grading a model\'s outputs)')
     .action(async (files: string[], o: { window?: number; strict?: boolean; grades?: string }) => {
-      const { runVerify, verifyFailed, verifySummaryLine } = await import('../pipeline/verify-job.js');
+      const { runVerify, verifyFailed, verifySearchesLine, verifySummaryLine } = await import('../pipeline/verify-job.js');
       // Grades on standard output keep it to themselves: findings and the summary go to standard error.
       const say = o.grades !== undefined && isStandardOutput(o.grades) ? process.stderr : process.stdout;
       stdoutRole.verdictPending = 'verify stopped before its verdict';
       const sum = await runVerify({ files, window: o.window, grades: o.grades, report: (line) => say.write(`${oneLine(line)}\n`) });
       if (verifyFailed(sum, o.strict ?? false)) process.exitCode = 1;
+      const searches = verifySearchesLine(sum);
+      if (searches !== undefined) say.write(`${searches}\n`);
       say.write(`${verifySummaryLine(sum)}\n`);
       stdoutRole.verdictPending = undefined;
     });

@@ -51,6 +51,19 @@ export interface Grade {
   readonly overWindow: number;
   /** What the reference's evaluation would say of its search's text; undefined for a problem record, a child thread's line or an unreadable line. */
   readonly reference: ReferenceGrade | undefined;
+  /** A sequence line's own `record` and `thread` fields (what joins a record's lines), as given; undefined where it has none. */
+  readonly record?: unknown;
+  readonly thread?: unknown;
+}
+
+/**
+ * Searches graded whole: `valid` when nothing in them is wrong, `solved` when also their
+ * search ends at the goal (`Grade.solved` of a record, or of a root's last line).
+ */
+export interface SearchTally {
+  searches: number;
+  valid: number;
+  solved: number;
 }
 
 export interface VerifySummary {
@@ -76,7 +89,22 @@ export interface VerifySummary {
   statsFaults: number;
   /** The windows sequences were measured against (0: not measured). */
   windows: Set<number>;
+  /** Search records (a problem record is none). */
+  recordSearches: SearchTally;
+  /**
+   * Searches read as sequence lines: a text alone, or the lines of one record (`record` and
+   * `thread`) together, which count as one search (valid when every line is, solved when also
+   * its root's last line is, as a search record). Lines of child threads without their root are none.
+   */
+  lineSearches: SearchTally;
 }
+
+const newTally = (): SearchTally => ({ searches: 0, valid: 0, solved: 0 });
+const tally = (t: SearchTally, valid: boolean, solved: boolean): void => {
+  t.searches++;
+  if (valid) t.valid++;
+  if (valid && solved) t.solved++;
+};
 
 /** Groups of sequence lines remembered to tell a record split by other lines from one out of order. */
 const RECENT_GROUPS = 8;
@@ -89,6 +117,8 @@ interface SequenceItem {
   readonly seq: SequenceLine;
   readonly record: unknown;
   readonly claimed: unknown;
+  /** The line's `thread` field as given. */
+  readonly threadField: unknown;
   /** Faults of the line's own fields. */
   readonly findings: string[];
   /** Why a model's output has no text to check (`"text": null`, a number): a failed generation. */
@@ -97,10 +127,10 @@ interface SequenceItem {
 
 /** The sequence a parsed line holds, if it is a sequences-file line. */
 function sequenceItem(value: unknown, where: string, line: number, index: number): SequenceItem | undefined {
-  if (typeof value === 'string') return { where, line, index, seq: { text: value }, record: undefined, claimed: undefined, findings: [] };
+  if (typeof value === 'string') return { where, line, index, seq: { text: value }, record: undefined, claimed: undefined, threadField: undefined, findings: [] };
   // A model's output with no text (a bare null, a "text" that is not a string) is a sequence line whose output failed.
   const failed = failedOutputFault(value);
-  if (value === null) return { where, line, index, seq: { text: '' }, record: undefined, claimed: undefined, findings: [], failed: failed! };
+  if (value === null) return { where, line, index, seq: { text: '' }, record: undefined, claimed: undefined, threadField: undefined, findings: [], failed: failed! };
   if (typeof value !== 'object' || Array.isArray(value)) return undefined;
   const rec = withoutNullCells(value as Record<string, unknown>);
   if (isSearchRecord(rec)) return undefined;
@@ -123,7 +153,7 @@ function sequenceItem(value: unknown, where: string, line: number, index: number
   }
   // Named by the record it says it belongs to (its `record` field), not by its line.
   const of = Number.isSafeInteger(rec.record) ? ` record ${String(rec.record)}` : '';
-  return { where: `${where}${of}`, line, index, seq, record: rec.record, claimed: rec.tokens, findings, ...(failed !== undefined && { failed }) };
+  return { where: `${where}${of}`, line, index, seq, record: rec.record, claimed: rec.tokens, threadField: rec.thread, findings, ...(failed !== undefined && { failed }) };
 }
 
 /**
@@ -156,7 +186,8 @@ export async function runVerify(job: VerifyJob): Promise<VerifySummary> {
 function gradeJson(g: Grade): PyJson {
   const r = g.reference;
   const reference = r ? { rating: r.rating === null ? null : new PyFloat(r.rating), verdict: r.verdict, apr_solved: r.aprSolved } : null;
-  return { file: g.file, line: g.line, index: g.index, kind: g.kind, valid: g.valid, solved: g.solved, issues: [...g.issues], over_window: g.overWindow, reference };
+  const joins = g.kind === 'sequence' ? { record: (g.record ?? null) as PyJson, thread: (g.thread ?? null) as PyJson } : {};
+  return { file: g.file, line: g.line, index: g.index, kind: g.kind, ...joins, valid: g.valid, solved: g.solved, issues: [...g.issues], over_window: g.overWindow, reference };
 }
 
 /**
@@ -184,19 +215,23 @@ function orderedBy(write: (g: Grade) => Promise<void> | undefined): (g: Grade) =
 
 /** runVerify's work; `grade` takes each Grade and may ask to be waited for. */
 async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: Grade) => Promise<void> | undefined) | undefined): Promise<VerifySummary> {
-  const sum: VerifySummary = { records: 0, sequenceLines: 0, badRecords: 0, issues: 0, sequences: 0, recordSequences: 0, overflows: 0, files: 0, changedFiles: 0, emptyFiles: 0, statsFaults: 0, windows: new Set() };
+  const sum: VerifySummary = {
+    records: 0, sequenceLines: 0, badRecords: 0, issues: 0, sequences: 0, recordSequences: 0, overflows: 0,
+    files: 0, changedFiles: 0, emptyFiles: 0, statsFaults: 0, windows: new Set(), recordSearches: newTally(), lineSearches: newTally(),
+  };
   /** The window of the file being read, and the file. */
   let window = 0;
   let file = '';
   /** The grades sink's last wait, if it asked for one. */
   let room: Promise<void> | undefined;
-  /** Reports a record's or line's findings, and grades it; `solved`: its text ends at the goal. */
-  const finish = (where: string, findings: readonly string[], at: Pick<Grade, 'line' | 'index' | 'kind' | 'reference' | 'overWindow'> | undefined, solved: boolean) => {
+  /** Reports a record's or line's findings, and grades it; `solved`: its text ends at the goal. Whether it is valid. */
+  const finish = (where: string, findings: readonly string[], at: Pick<Grade, 'line' | 'index' | 'kind' | 'reference' | 'overWindow' | 'record' | 'thread'> | undefined, solved: boolean): boolean => {
     if (grade && at) room = grade({ file, ...at, valid: findings.length === 0, solved: findings.length === 0 && solved, issues: findings }) ?? room;
-    if (findings.length === 0) return;
+    if (findings.length === 0) return true;
     sum.badRecords++;
     sum.issues += findings.length;
     for (const f of findings) job.report(`${where} ${f}`);
+    return false;
   };
   /** Text tokens of a sequence, counted once per record (the window, the figures and the token fields all read them). */
   let counted = new Map<string, number>();
@@ -276,21 +311,30 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       const failed = group.find((g) => g.failed !== undefined);
       const unchecked = failed ? `${failed.where} has no text` : resumed;
       const issues = unchecked !== undefined ? [] : verifySequences(group.map((g) => g.seq), { countTokens: countTextTokens });
+      // The group is one search when it holds its root (a text alone is its own root): valid when every line is, solved when also the root's last line is.
+      let allValid = true;
+      let root: { solved: boolean } | undefined;
       for (const [k, g] of group.entries()) {
         const findings = [...g.findings];
+        const joins = { record: g.record, thread: g.threadField };
+        // The reference grades a search from its start: a line of the root thread, or a text alone.
+        const top = g.seq.thread === undefined || g.seq.thread === 'root';
         if (g.failed !== undefined) {
-          finish(g.where, [...findings, g.failed], { line: g.line, index: g.index, kind: 'sequence', reference: undefined, overWindow: 0 }, false);
+          allValid = finish(g.where, [...findings, g.failed], { line: g.line, index: g.index, kind: 'sequence', reference: undefined, overWindow: 0, ...joins }, false) && allValid;
+          if (top) root = { solved: false };
           continue;
         }
         if (unchecked !== undefined) findings.push(`not checked with its record's other sequences: ${unchecked}`);
         for (const i of issues) if (i.entry === k) findings.push(`${i.thread}${i.line ? ` line ${i.line}` : ''}: ${i.message}`);
         const name = sequenceName(g.seq);
         const overWindow = measure(g.where, name, g.seq.text, g.claimed, findings);
-        // The reference grades a search from its start: a line of the root thread, or a text alone.
-        const top = g.seq.thread === undefined || g.seq.thread === 'root';
         const reference = grade && top ? referenceGrade(g.seq.text, g.seq.problem) : undefined;
-        finish(g.where, findings, { line: g.line, index: g.index, kind: 'sequence', reference, overWindow }, sequenceOutcome(g.seq.text) === 'solved');
+        const solved = sequenceOutcome(g.seq.text) === 'solved';
+        const valid = finish(g.where, findings, { line: g.line, index: g.index, kind: 'sequence', reference, overWindow, ...joins }, solved);
+        allValid &&= valid;
+        if (top) root = { solved: valid && solved };
       }
+      if (root) tally(sum.lineSearches, allValid, root.solved);
       const { record } = group[0]!;
       if (typeof record === 'number') {
         recent.push(record);
@@ -364,7 +408,9 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       const text = grade && searched ? searchText(rec) : undefined;
       const reference = text === undefined ? undefined : referenceGrade(text, isNumberList(rec.nums) && typeof rec.target === 'number' ? { nums: rec.nums, target: rec.target } : undefined);
       // Solved is read from a sound record only: a broken trace has its findings, and no text to read.
-      finish(where, findings, { line, index: at, kind: 'record', reference, overWindow }, searched && findings.length === 0 && recordSolved(rec));
+      const solved = searched && findings.length === 0 && recordSolved(rec);
+      const valid = finish(where, findings, { line, index: at, kind: 'record', reference, overWindow }, solved);
+      if (searched) tally(sum.recordSearches, valid, solved);
     }
     flush();
     if (room) await room;
@@ -390,7 +436,8 @@ export function verifySummaryLine(sum: VerifySummary): string {
   const measured = [...sum.windows].filter((w) => w > 0);
   const window =
     measured.length === 0 ? '' : `, ${sum.overflows} over the ${measured.length === 1 ? `${measured[0]}-token window` : `windows of their inputs (${measured.join(', ')} tokens)`}`;
-  const nFiles = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+  const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const nFiles = (n: number) => counted(n, 'file');
   const changed =
     (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') +
     (sum.statsFaults > 0 ? `; ${sum.statsFaults} figure${sum.statsFaults === 1 ? '' : 's'} of stats.json not as the files hold` : '') +
@@ -399,9 +446,23 @@ export function verifySummaryLine(sum: VerifySummary): string {
   const lineSequences = sum.sequences - sum.recordSequences;
   const both = sum.recordSequences > 0 && lineSequences > 0 ? ` (${sum.recordSequences} in records, ${lineSequences} as lines)` : '';
   return (
-    `verified ${sum.records} records${sum.sequenceLines > 0 ? ` and ${sum.sequenceLines} sequence lines` : ''} in ${nFiles(sum.files)}: ` +
-    `${sum.badRecords} with issues (${sum.issues} issues), ${sum.sequences} sequences${both}${window}${changed}`
+    `verified ${counted(sum.records, 'record')}${sum.sequenceLines > 0 ? ` and ${counted(sum.sequenceLines, 'sequence line')}` : ''} in ${nFiles(sum.files)}: ` +
+    `${sum.badRecords} with issues (${counted(sum.issues, 'issue')}), ${counted(sum.sequences, 'sequence')}${both}${window}${changed}`
   );
+}
+
+/**
+ * What a grader quotes, printed before the summary: of the searches read, how many are valid
+ * and how many solved (a search record; a text alone, or a record's sequence lines together).
+ * Undefined when no search was read.
+ */
+export function verifySearchesLine(sum: VerifySummary): string | undefined {
+  const share = (n: number, of: number) => `${n} (${((100 * n) / of).toFixed(1)}%)`;
+  const part = (t: SearchTally, what: string) => `${t.searches} ${what}: ${share(t.valid, t.searches)} valid, ${share(t.solved, t.searches)} solved`;
+  const parts: string[] = [];
+  if (sum.recordSearches.searches > 0) parts.push(part(sum.recordSearches, `search record${sum.recordSearches.searches === 1 ? '' : 's'}`));
+  if (sum.lineSearches.searches > 0) parts.push(part(sum.lineSearches, `search${sum.lineSearches.searches === 1 ? '' : 'es'} as sequence lines`));
+  return parts.length > 0 ? `graded ${parts.join('; ')}` : undefined;
 }
 
 /** Whether `verify` fails (exit 1): a record with issues, a corpus file not as its manifest says or a figure of its stats.json not as its files hold, or with `strict` a sequence over the window. */
