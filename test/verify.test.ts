@@ -786,3 +786,21 @@ describe("a record's sequences, put back together (the thread names a sequences 
     namedAsTheFile(issues);
   });
 });
+
+describe('a text alone: which search it is read as, and how a search ends', () => {
+  /** A SoS+ text of the golden files with no sub search (it reads as a BFS or DFS text too). */
+  const plainSosp = () => golden(SOSP[0]!, (r) => !/Sub Search/.test(r.search_path) && /unequal: No Solution\n/.test(r.search_path) && /Generated Node #0,1:/.test(r.search_path));
+  const alone = (r: { nums: number[]; target: number }, text: string): SequenceLine[] => [{ text, problem: { nums: r.nums, target: r.target } }];
+
+  it('a SoS+ text repeating one exploration is faulted where it repeats, however often (from 3 copies the DFS reading, stopping on line 4, won by its fewer faults)', () => {
+    const r = plainSosp();
+    const lines = linesOf(r.search_path);
+    const dead = lines.findIndex((l, k) => l.startsWith('Exploring Operation') && / unequal: No Solution$/.test(lines[k + 1] ?? ''));
+    for (const copies of [2, 3, 5]) {
+      const text = [...lines.slice(0, dead), ...Array<string[]>(copies).fill(lines.slice(dead, dead + 2)).flat(), ...lines.slice(dead + 2)].join('\n');
+      const issues = verifySequences(alone(r, text));
+      expect(issues.length).toBe(copies - 1);
+      expect(issues[0]).toMatchObject({ line: dead + 3, message: expect.stringMatching(/ explored again at node #/) });
+    }
+  });
+});

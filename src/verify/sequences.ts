@@ -228,18 +228,34 @@ function push(issues: SequenceIssue[], e: Entry, report: ThreadReport): void {
 
 /**
  * A single-sequence search (SoS+, DFS, BFS) is accepted when it is a valid trace of any of
- * them (a sequence does not say which); its issues are those of the closest.
+ * them (a sequence does not say which); its issues are those of the reading that follows the
+ * text furthest (readingOrder).
  */
 function verifySingle(e: Entry, target: number, start: NodeState, issues: SequenceIssue[]): ThreadReport {
   const kinds: SearchKind[] = /Sub Search/.test(e.body) ? ['sosp'] : ['sosp', 'bfs', 'dfs'];
   let best: ThreadReport | undefined;
   for (const kind of kinds) {
     const r = verifyThread(e.text, { name: e.name, kind, target, start, level: 0 });
-    if (!best || r.issues.length < best.issues.length) best = r;
+    if (!best || readingOrder(r, best) < 0) best = r;
     if (r.issues.length === 0) break;
   }
   push(issues, e, best!);
   return best!;
+}
+
+/**
+ * Which of two readings of one text is the closer (negative: `a`): the one whose faults start
+ * later, line by line, and of two with the same lines the one with fewer. A reading's first
+ * fault is where the text stops being a trace of that search, so the one the text follows
+ * furthest is the search it is a trace of, and its first fault the text's. Counting faults
+ * instead let a wrong grammar win: a SoS+ text repeating one exploration three times has three
+ * faults of its own, where the DFS reading stops with one on line 4 (its first expansion).
+ */
+function readingOrder(a: ThreadReport, b: ThreadReport): number {
+  const lines = (r: ThreadReport) => r.issues.map((i) => i.line).sort((x, y) => x - y);
+  const [la, lb] = [lines(a), lines(b)];
+  for (let k = 0; k < Math.min(la.length, lb.length); k++) if (la[k] !== lb[k]) return lb[k]! - la[k]!;
+  return la.length - lb.length;
 }
 
 /**
