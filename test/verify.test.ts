@@ -804,3 +804,16 @@ describe('a text alone: which search it is read as, and how a search ends', () =
     }
   });
 });
+
+describe('a text alone without its last newline', () => {
+  const alone = (r: { nums: number[]; target: number }, text: string): SequenceLine[] => [{ text, problem: { nums: r.nums, target: r.target } }];
+
+  it("is cut short unless it is the original BFS's, which shows one-number children again (a SoS+ text with no sub search, ending No solution found., passed as a BFS one)", () => {
+    const r = golden(SOSP[0]!, (q) => !/Sub Search/.test(q.search_path) && q.search_path.endsWith('No solution found.\n'));
+    const text = r.search_path.slice(0, -1);
+    expect(verifySequences(alone(r, text))).toEqual([expect.objectContaining({ line: linesOf(text).length, message: 'last line has no newline (truncated?)' })]);
+    const bfs = SOS_RECORDS[3]!;
+    expect(bfs.search_path.endsWith('No solution found.')).toBe(true);
+    expect(verifySequences(alone(bfs, bfs.search_path))).toEqual([]);
+  });
+});

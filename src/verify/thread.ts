@@ -164,7 +164,11 @@ class Walk {
     if (lines.length === 0) this.fail(0, 'thread is empty');
     this.checkPrefix();
     const last = lines[lines.length - 1]!;
-    if (this.thread.unterminated && !(spec.kind === 'bfs' && last.parsed?.kind === 'noSolution')) {
+    // The original BFS leaves its last line open, and it is the one search that queues its
+    // one-number children and shows them again (reference mode: an exhausted search always
+    // does); a BFS text that never shows one is this tool's default grammar, which ends the line.
+    const referenceBfs = spec.kind === 'bfs' && lines.some((l) => l.parsed?.kind === 'state' && l.parsed.nums.length === 1);
+    if (this.thread.unterminated && !(referenceBfs && last.parsed?.kind === 'noSolution')) {
       this.note(last.no, 'last line has no newline (truncated?)');
     }
     this.nodes.set(spec.start.id, spec.start);
