@@ -817,3 +817,15 @@ describe('a text alone without its last newline', () => {
     expect(verifySequences(alone(bfs, bfs.search_path))).toEqual([]);
   });
 });
+
+describe('a search that gives up at once', () => {
+  it('no search writes a Current State and then No solution found. (a node of two or more numbers always explores one, and a window that cannot hold the first expansion is refused): it is not a trace, as text alone or as an APR root', () => {
+    const r = golden(PROBLEMS[0]!);
+    const state = `Current State: ${r.target}:[${r.nums.join(', ')}], Operations: []\n`;
+    const problem = { nums: r.nums, target: r.target };
+    const alone = verifySequences([{ text: `${state}No solution found.\n`, problem }]);
+    expect(alone).toEqual([expect.objectContaining({ line: 2, message: expect.stringMatching(/^node #0 is shown without exploring an operation/) })]);
+    const root = verifySequences([{ text: `Moving to Node #0\n${state}No solution found.\n`, problem }]);
+    expect(root).toEqual([expect.objectContaining({ line: 3, message: expect.stringMatching(/^node #0 is shown without exploring an operation/) })]);
+  });
+});

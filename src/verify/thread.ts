@@ -207,6 +207,14 @@ class Walk {
     if (this.explored && t.kind !== 'generated' && t.kind !== 'goal' && t.kind !== 'dead') {
       this.fail(l.no, `the outcome of the Exploring Operation on line ${this.explored.no} is due, got ${quote(l.text)}`);
     }
+    // A node of two or more numbers has at least three children, and every search but DFS keeps
+    // the best of them (a beam of at least one); a window's stop takes back a whole expansion, its
+    // Current State with it. So that Current State is followed by an Exploring Operation. (DFS
+    // keeps only the children within the target, and may show a node with none.)
+    const shown = this.prevKind === 'state' ? this.current?.node : undefined;
+    if (shown && shown.nums.length > 1 && this.spec.kind !== 'dfs' && t.kind !== 'explore') {
+      this.fail(l.no, `node #${shown.id} is shown without exploring an operation: an Exploring Operation is due, got ${quote(l.text)}`);
+    }
     // DFS moves to a node as soon as it generates it (or stops there: a full window's No solution found.).
     const generatedBefore = this.spec.kind === 'dfs' ? this.lines[this.i - 1]?.parsed : undefined;
     if (generatedBefore?.kind === 'generated' && !(t.kind === 'move' && t.id === generatedBefore.id) && t.kind !== 'noSolution') {
@@ -230,6 +238,11 @@ class Walk {
         this.move(l, t, loose?.stage === 'afterJoin');
         break;
       case 'noSolution':
+        // DFS writes it only when its window is full, and a window that cannot hold the first
+        // expansion is refused: some operation was explored before it.
+        if (this.spec.kind === 'dfs' && this.explorations.size === 0) {
+          this.fail(l.no, 'No solution found. before any operation was explored (a DFS ends so only when its window is full, after its first expansion)');
+        }
         this.current = undefined;
         if (this.spec.kind === 'sosp' && this.depth > 0) this.gate = 'exit';
         else this.ended = 'noSolution';
