@@ -829,3 +829,22 @@ describe('a search that gives up at once', () => {
     expect(root).toEqual([expect.objectContaining({ line: 3, message: expect.stringMatching(/^node #0 is shown without exploring an operation/) })]);
   });
 });
+
+describe('the prompt alone (an empty generation)', () => {
+  it("is valid for a problem exactly where this tool's DFS, under sum or mult, writes nothing more (its root keeps no child within the target): one rule for every problem", () => {
+    const spec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+    const problems = [...defaultProblems(3, 'train', spec, 40, new Set())];
+    const verdicts = problems.map((p, i) => {
+      const prompt = `Current State: ${p.target}:[${p.nums.join(', ')}], Operations: []\n`;
+      const dfsWrites = (['sum', 'mult'] as const).some((heuristic) => {
+        const made = makeSearch(p, problemRecord(p, 'default'), streamFor(3, 'dfs', i), testSettings('dfs', 4096, { heuristic }));
+        return (JSON.parse(Buffer.from(made.json).toString('latin1')) as { search_path: string }).search_path === prompt;
+      });
+      const valid = verifySequences([{ text: prompt, problem: { nums: [...p.nums], target: p.target } }]).length === 0;
+      return [dfsWrites, valid];
+    });
+    expect(verdicts.filter(([d]) => d).length).toBeGreaterThan(0);
+    expect(verdicts.filter(([d]) => !d).length).toBeGreaterThan(0);
+    for (const [dfsWrites, valid] of verdicts) expect(valid).toBe(dfsWrites);
+  });
+});
