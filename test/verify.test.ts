@@ -848,3 +848,32 @@ describe('the prompt alone (an empty generation)', () => {
     for (const [dfsWrites, valid] of verdicts) expect(valid).toBe(dfsWrites);
   });
 });
+
+describe('verify --solver: every text alone held to one search', () => {
+  const problems = [...defaultProblems(5, 'train', { minNumbers: 3, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 }, 200, new Set())];
+  const made = (solver: 'sosp' | 'apr', i: number) =>
+    JSON.parse(Buffer.from(makeSearch(problems[i]!, problemRecord(problems[i]!, 'default'), streamFor(5, solver, i), testSettings(solver, 4096)).json).toString('latin1')) as { search_path: string };
+  const line = (i: number, text: string): SequenceLine => ({ text, problem: { nums: [...problems[i]!.nums], target: problems[i]!.target } });
+
+  it('a SoS+ text cut short after its goal (no final path) reads as a whole BFS one, unless --solver sosp asks for SoS+', () => {
+    const i = problems.findIndex((_, k) => {
+      const t = made('sosp', k).search_path;
+      return t.includes('Goal Reached') && !t.includes('Sub Search');
+    });
+    expect(i).toBeGreaterThanOrEqual(0);
+    const text = made('sosp', i).search_path;
+    const cut = text.slice(0, text.indexOf('\n', text.indexOf('Goal Reached')) + 1);
+    expect(verifySequences([line(i, text)], { solver: 'sosp' })).toEqual([]);
+    expect(verifySequences([line(i, cut)])).toEqual([]);
+    const issues = verifySequences([line(i, cut)], { solver: 'sosp' });
+    expect(issues.map((x) => x.message)).toEqual([expect.stringMatching(/^clean path ends before the goal/)]);
+  });
+
+  it("a text of another search than --solver's is named so on its first line", () => {
+    const sosp = made('sosp', 0).search_path;
+    const root = made('apr', 0).search_path;
+    expect(verifySequences([line(0, root)], { solver: 'apr' })).toEqual([]);
+    expect(verifySequences([line(0, root)], { solver: 'sosp' }).map((x) => [x.line, x.message])).toEqual([[1, expect.stringMatching(/^SoS\+ searches start with their problem's Current State/)]]);
+    expect(verifySequences([line(0, sosp)], { solver: 'apr' }).map((x) => [x.line, x.message])).toEqual([[1, expect.stringMatching(/^APR threads start with Moving to Node #/)]]);
+  });
+});

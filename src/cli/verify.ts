@@ -1,8 +1,9 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { oneLine } from '../io/errors.js';
 import { isStandardOutput } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
-import { integer } from './parse.js';
+import { integer, oneOf } from './parse.js';
+import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { stdoutRole } from './stdout-role.js';
 
 export function registerVerify(program: Command): void {
@@ -16,13 +17,14 @@ export function registerVerify(program: Command): void {
       integer('--window', 0),
     )
     .option('--strict', 'also fail when a sequence is over the window')
-    .option('--grades <file>', 'also write a verdict per record and sequence line, as JSON Lines: {file, line, index, kind, valid, solved, issues, over_window, reference} (grading a model\'s outputs)')
-    .action(async (files: string[], o: { window?: number; strict?: boolean; grades?: string }) => {
+    .addOption(new Option('--solver <name>', `grade every text that does not name its search (sequence lines, model outputs) as this solver's trace; default: any of ${SOLVERS.join(', ')}`).argParser(oneOf('--solver', SOLVERS)))
+    .option('--grades <file>', 'also write a verdict per record and sequence line, as JSON Lines: {file, line, index, kind, record, thread, valid, solved, issues, over_window, reference} (grading a model\'s outputs)')
+    .action(async (files: string[], o: { window?: number; strict?: boolean; grades?: string; solver?: SolverName }) => {
       const { runVerify, verifyFailed, verifySearchesLine, verifySummaryLine } = await import('../pipeline/verify-job.js');
       // Grades on standard output keep it to themselves: findings and the summary go to standard error.
       const say = o.grades !== undefined && isStandardOutput(o.grades) ? process.stderr : process.stdout;
       stdoutRole.verdictPending = 'verify stopped before its verdict';
-      const sum = await runVerify({ files, window: o.window, grades: o.grades, report: (line) => say.write(`${oneLine(line)}\n`) });
+      const sum = await runVerify({ files, window: o.window, grades: o.grades, solver: o.solver, report: (line) => say.write(`${oneLine(line)}\n`) });
       if (verifyFailed(sum, o.strict ?? false)) process.exitCode = 1;
       const searches = verifySearchesLine(sum);
       if (searches !== undefined) say.write(`${searches}\n`);

@@ -1,7 +1,7 @@
 import { isCount, shownValue } from '../core/values.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
-import { failedOutputFault, hasTraceDict, isNumberList, isSearchRecord, withoutNullCells } from '../records/kind.js';
+import { failedOutputFault, hasTraceDict, isNumberList, isSearchRecord, withoutNullCells, type SearchKind } from '../records/kind.js';
 import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js';
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
 import { checkFile, covered, unreadable } from './corpus/integrity.js';
@@ -29,6 +29,8 @@ export interface VerifyJob {
   readonly report: (line: string) => void;
   /** Where each record's and sequence line's Grade goes, one JSON line each in the order read (`--grades`). */
   readonly grades?: string | undefined;
+  /** The search every text alone must be a trace of (`--solver`); undefined: any. A record names its own. */
+  readonly solver?: SearchKind | undefined;
 }
 
 /**
@@ -310,7 +312,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       // A record's threads are checked together; one with no text leaves the others unchecked, each said so.
       const failed = group.find((g) => g.failed !== undefined);
       const unchecked = failed ? `${failed.where} has no text` : resumed;
-      const issues = unchecked !== undefined ? [] : verifySequences(group.map((g) => g.seq), { countTokens: countTextTokens });
+      const issues = unchecked !== undefined ? [] : verifySequences(group.map((g) => g.seq), { countTokens: countTextTokens, solver: job.solver });
       // The group is one search when it holds its root (a text alone is its own root): valid when every line is, solved when also the root's last line is.
       let allValid = true;
       let root: { solved: boolean } | undefined;

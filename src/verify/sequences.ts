@@ -7,6 +7,8 @@
  * Pure: the caller reads the file and counts tokens.
  */
 import type { TraceDictTree } from '../records/trace-dict.js';
+import { isThreaded } from '../records/kind.js';
+import { solverNamed } from '../solver/registry.js';
 import { verifyTraceDict, type TreeNames } from './apr.js';
 import { inLineOrder, quote, type VerifyIssue } from './issue.js';
 import { parseTraceLine, type TraceLine } from '../records/trace-lines.js';
@@ -40,6 +42,11 @@ export interface GivenProblem {
 export interface SequenceOptions {
   /** Tokens of a text without `<s>` and `</s>`; with it, Token Budget bins are checked. */
   readonly countTokens?: (text: string) => number;
+  /**
+   * The search every text must be a trace of (`verify --solver`); undefined: any (a text does not
+   * say which, so a SoS+ text cut short after its goal reads as a whole BFS one).
+   */
+  readonly solver?: SearchKind | undefined;
 }
 
 /** An issue of one sequence: `entry` is its position in the list checked. */
@@ -98,8 +105,8 @@ export function verifySequences(seqs: readonly SequenceLine[], options: Sequence
   const named = seqs.length > 0 && seqs.every((s) => s.thread !== undefined);
   if (named) checkOneProblem(entries, issues);
   const tree = named ? threadTree(seqs, entries, issues) : undefined;
-  if (tree) verifyRecordThreads(tree, issues);
-  else for (const e of entries) verifyAlone(e, issues);
+  if (tree) verifyRecordThreads(tree, issues, options.solver);
+  else for (const e of entries) verifyAlone(e, issues, options.solver);
   return inLineOrder(issues, (i) => i.entry);
 }
 
@@ -231,8 +238,8 @@ function push(issues: SequenceIssue[], e: Entry, report: ThreadReport): void {
  * them (a sequence does not say which); its issues are those of the reading that follows the
  * text furthest (readingOrder).
  */
-function verifySingle(e: Entry, target: number, start: NodeState, issues: SequenceIssue[]): ThreadReport {
-  const kinds: SearchKind[] = /Sub Search/.test(e.body) ? ['sosp'] : ['sosp', 'bfs', 'dfs'];
+function verifySingle(e: Entry, target: number, start: NodeState, issues: SequenceIssue[], solver: SearchKind | undefined): ThreadReport {
+  const kinds: SearchKind[] = solver !== undefined ? [solver] : /Sub Search/.test(e.body) ? ['sosp'] : ['sosp', 'bfs', 'dfs'];
   let best: ThreadReport | undefined;
   for (const kind of kinds) {
     const r = verifyThread(e.text, { name: e.name, kind, target, start, level: 0 });
@@ -241,6 +248,20 @@ function verifySingle(e: Entry, target: number, start: NodeState, issues: Sequen
   }
   push(issues, e, best!);
   return best!;
+}
+
+/**
+ * Whether a text is another search than the one asked for (`solver`), said as its issue: APR
+ * threads start by moving to their node, the other searches at their problem's Current State.
+ */
+function otherSearch(e: Entry, moved: boolean, solver: SearchKind | undefined, issues: SequenceIssue[]): boolean {
+  if (solver === undefined || moved === isThreaded(solver)) return false;
+  const label = solverNamed(solver).label;
+  const message = moved
+    ? `${label} searches start with their problem's Current State, not with Moving to Node # (a thread's start: --solver ${solver} was asked for)`
+    : `${label} threads start with Moving to Node #, not with a Current State (--solver ${solver} was asked for)`;
+  issues.push({ entry: e.at, thread: e.name, line: 1, message });
+  return true;
 }
 
 /**
@@ -287,16 +308,17 @@ function startHistoryFault(start: NodeState, given: GivenProblem | undefined): s
 }
 
 /** A sequence with nothing around it: a bare string, or the names did not make a tree. */
-function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
+function verifyAlone(e: Entry, issues: SequenceIssue[], solver: SearchKind | undefined): void {
   const s = startOf(e, issues);
   if (!s) return;
+  if (otherSearch(e, s.moved, solver, issues)) return;
   if (!s.moved) {
     // SoS+, DFS and BFS search from the problem itself; only APR child threads start midway, after Moving to Node #.
     if (s.start.ops.length > 0) {
       issues.push({ entry: e.at, thread: e.name, line: 1, message: 'a search that does not start with Moving to Node # starts at its problem, with no operations done' });
       return;
     }
-    const r = verifySingle(e, s.target, s.start, issues);
+    const r = verifySingle(e, s.target, s.start, issues, solver);
     if (r.goal) finalPath(s.target, s.start, r.goal, e, issues);
     return;
   }
@@ -329,10 +351,11 @@ function verifyAlone(e: Entry, issues: SequenceIssue[]): void {
 }
 
 /** The sequences of one record as one search: an APR tree as its trace_dict, or one single-sequence search. */
-function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[]): void {
+function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[], solver: SearchKind | undefined): void {
   const root = tree.get('root')![0]!;
   const s = startOf(root, issues);
   if (!s) return;
+  if (otherSearch(root, s.moved, solver, issues)) return;
   if (s.start.ops.length > 0 || s.start.id !== '0') {
     issues.push({ entry: root.at, thread: root.name, line: 1, message: 'the root thread starts at node #0 with no operations done' });
     return;
@@ -343,7 +366,7 @@ function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[]
       issues.push({ entry: root.at, thread: root.name, line: 0, message: 'only an APR search has more than one sequence, and its threads start with Moving to Node #' });
       return;
     }
-    const r = verifySingle(root, s.target, s.start, issues);
+    const r = verifySingle(root, s.target, s.start, issues, solver);
     if (r.goal) finalPath(s.target, s.start, r.goal, root, issues);
     return;
   }
