@@ -877,3 +877,11 @@ describe('verify --solver: every text alone held to one search', () => {
     expect(verifySequences([line(0, sosp)], { solver: 'apr' }).map((x) => [x.line, x.message])).toEqual([[1, expect.stringMatching(/^APR threads start with Moving to Node #/)]]);
   });
 });
+
+describe('a problem line without nums or target', () => {
+  it('is named as missing the field, not as holding a value of the wrong kind', () => {
+    expect(verifyRecord({ nums: [3, 4] }).map((i) => i.message)).toEqual(['"target" is missing']);
+    expect(verifyRecord({ target: 7 }).map((i) => i.message)).toEqual(['"nums" is missing']);
+    expect(verifyRecord({ nums: [3, 4], target: 'x' }).map((i) => i.message)).toEqual(['"target" must be an integer of at least 2']);
+  });
+});

@@ -155,8 +155,11 @@ export function problemFaults(nums: unknown, target: unknown, names: ProblemFiel
   // A whole number past 2^53 is named as such: it is an integer, just not one held exactly.
   const huge = (x: unknown): boolean => typeof x === 'number' && Number.isInteger(x) && x > Number.MAX_SAFE_INTEGER;
   const numsOk = Array.isArray(nums) && nums.every(isCount);
-  if (!numsOk) faults.push(Array.isArray(nums) && nums.some(huge) && nums.every((n) => isCount(n) || huge(n)) ? `${names.nums} holds a number past exact integer arithmetic (2^53)` : `${names.nums} must be a list of non-negative integers`);
-  if (!isCount(target)) faults.push(huge(target) ? `${names.target} is past exact integer arithmetic (2^53)` : `${names.target} must be an integer of at least ${PROBLEM_LIMITS.minTarget}`);
+  // A field left out is named so, not as a value of the wrong kind.
+  if (nums === undefined) faults.push(`${names.nums} is missing`);
+  else if (!numsOk) faults.push(Array.isArray(nums) && nums.some(huge) && nums.every((n) => isCount(n) || huge(n)) ? `${names.nums} holds a number past exact integer arithmetic (2^53)` : `${names.nums} must be a list of non-negative integers`);
+  if (target === undefined) faults.push(`${names.target} is missing`);
+  else if (!isCount(target)) faults.push(huge(target) ? `${names.target} is past exact integer arithmetic (2^53)` : `${names.target} must be an integer of at least ${PROBLEM_LIMITS.minTarget}`);
   if (faults.length > 0) return { usable: false, faults };
   const list = nums as number[];
   const { minNumbers, maxNumbers, minTarget } = PROBLEM_LIMITS;
