@@ -238,6 +238,21 @@ describe('JSON array reader', () => {
     expect(t.issues).toEqual([{ ...comma, line: 3 }, { ...comma, line: 3 }, { ...comma, line: 5 }]);
     expect((await strict(path)).error).toMatch(/not valid JSON/);
   });
+
+  it('a comma missing after a string is named once and both elements kept, as after an object (a string ended only at the next comma)', async () => {
+    const comma = { message: 'a comma missing or out of place between elements', code: 'comma' };
+    // A sequences file with the comma after its first line deleted; and a string before an object.
+    for (const [text, values, line] of [
+      ['[\n"a, ]",\n"b \\" c"\n"d",\n"e"\n]\n', ['a, ]', 'b " c', 'd', 'e'], 4],
+      ['[\n"a"\n{"b": "x"}\n]\n', ['a', { b: 'x' }], 3],
+    ] as const) {
+      const path = fileOf(Buffer.from(text), '.json');
+      const t = await tolerant(path);
+      expect(t.records.map((r) => r.value)).toEqual(values);
+      expect(t.issues).toEqual([{ file: path, line, ...comma }]);
+      expect((await strict(path)).error).toMatch(new RegExp(`\\.json:${line}: not valid JSON \\(`));
+    }
+  });
 });
 
 describe('record kinds read from the solver registry', () => {

@@ -87,22 +87,27 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
         const c = chunk[i]!;
         if (c === '\n') line++;
         if (state === 'element') {
+          // Whether the element ends here: a string element where its quote closes, as a
+          // container where its bracket does; what follows is between elements, so a comma
+          // missing after either loses neither.
+          let closed = false;
           if (inString) {
             if (escaped) escaped = false;
             else if (c === '\\') escaped = true;
-            else if (c === '"') inString = false;
-            continue;
-          }
-          if (c === '"') inString = true;
-          else if (c === '{' || c === '[') depth++;
-          else if ((c === '}' || c === ']') && depth > 0) {
-            if (--depth === 0) {
-              const item = parse(pending + chunk.slice(from, i + 1));
-              pending = '';
-              state = 'between';
-              comma = false;
-              if (item) yield item;
+            else if (c === '"') {
+              inString = false;
+              closed = depth === 0;
             }
+            if (!closed) continue;
+          } else if (c === '"') inString = true;
+          else if (c === '{' || c === '[') depth++;
+          else if ((c === '}' || c === ']') && depth > 0) closed = --depth === 0;
+          if (closed) {
+            const item = parse(pending + chunk.slice(from, i + 1));
+            pending = '';
+            state = 'between';
+            comma = false;
+            if (item) yield item;
           } else if (depth === 0 && (c === ',' || c === ']')) {
             // A bare value (never a record, but still one element) ends here.
             const item = parse(pending + chunk.slice(from, i));
