@@ -8,6 +8,7 @@ import { classify, isThreaded, SEARCH_KINDS, THREADED_KINDS } from '../src/recor
 import { KIND_LABEL } from '../src/report/kind-labels.js';
 import { allSolvers } from '../src/solver/registry.js';
 import { LINE_LIMIT, LineCutter, OVERLONG } from '../src/records/lines.js';
+import { arrayElements } from '../src/records/json-array.js';
 import { readRecords, readRecordsTolerant, WHOLE_PARSE_BYTES, type ReadIssue, type RecordAt } from '../src/records/read.js';
 import { isTraceDict, isTraceDictLevel, recordTraceDict, threadsOf } from '../src/records/trace-dict.js';
 
@@ -252,6 +253,93 @@ describe('JSON array reader', () => {
       expect(t.issues).toEqual([{ file: path, line, ...comma }]);
       expect((await strict(path)).error).toMatch(new RegExp(`\\.json:${line}: not valid JSON \\(`));
     }
+  });
+
+  it('a bare value (a number or literal) ends before whitespace or what opens the next element: a comma missing after it is named once and both kept', async () => {
+    const path = fileOf(Buffer.from('[\n1 2,\nnull{"a": 1},\ntrue"x"\n]\n'), '.json');
+    const t = await tolerant(path);
+    expect(t.records).toEqual([{ value: 1, line: 2 }, { value: 2, line: 2 }, { value: null, line: 3 }, { value: { a: 1 }, line: 3 }, { value: true, line: 4 }, { value: 'x', line: 4 }]);
+    const comma = { file: path, message: 'a comma missing or out of place between elements', code: 'comma' };
+    expect(t.issues).toEqual([{ ...comma, line: 2 }, { ...comma, line: 3 }, { ...comma, line: 4 }]);
+    expect((await strict(path)).error).toMatch(/\.json:2: not valid JSON \(/);
+  });
+
+  it('one separator fault (a comma missing, doubled, leading or trailing) in any array: tolerant keeps every element at its line and names the fault once at its line, wherever the chunks are cut; strict refuses at that file:line', async () => {
+    // Strings holding what a scanner could take for structure; objects, arrays, numbers and literals around them.
+    const tricky = fc.string({ unit: fc.constantFrom(',', ']', '[', '{', '}', '"', '\\', '\n', ' ', 'a', 'é', '\\"', '\\\\'), maxLength: 5 });
+    const bare = fc.oneof(fc.integer({ min: -999, max: 999 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(null, true, false));
+    const element = fc.oneof(tricky, bare, fc.dictionary(tricky, fc.oneof(tricky, bare), { maxKeys: 2 }), fc.array(fc.oneof(tricky, bare), { maxLength: 2 }));
+    const space = fc.array(fc.constantFrom(' ', '\n', '\t', '\r\n'), { maxLength: 3 }).map((s) => s.join(''));
+    const fault = fc.oneof(fc.constant('none'), fc.constant('missing'), fc.constant('doubled'), fc.constant('leading'), fc.constant('trailing'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(element, { minLength: 1, maxLength: 6 }),
+        fault,
+        fc.nat(),
+        fc.array(space, { minLength: 20, maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        async (items, kind, pick, spaces, cuts) => {
+          if (kind === 'missing' || kind === 'doubled') if (items.length < 2) return;
+          const at = pick % Math.max(items.length - 1, 1); // the gap after element `at`
+          let text = '';
+          let s = 0;
+          const ws = () => spaces[s++ % spaces.length]!;
+          const lineHere = () => text.split('\n').length;
+          const lines: number[] = [];
+          let faultLine: number | undefined;
+          text += `[${ws()}`;
+          if (kind === 'leading') {
+            faultLine = lineHere();
+            text += `,${ws()}`;
+          }
+          items.forEach((item, i) => {
+            const json = JSON.stringify(item);
+            if (i > 0) {
+              if (kind === 'missing' && i === at + 1) {
+                // Two bare values with nothing between them are one value: no fault to find.
+                const gap = ws();
+                text += gap === '' && /[\d.el]$/.test(text) && /^[-\dntf]/.test(json) ? ' ' : gap;
+                faultLine = lineHere();
+              } else {
+                text += `,${ws()}`;
+                if (kind === 'doubled' && i === at + 1) {
+                  faultLine = lineHere();
+                  text += `,${ws()}`;
+                }
+              }
+            }
+            lines.push(lineHere());
+            text += json + ws();
+          });
+          if (kind === 'trailing') text += `,${ws()}`;
+          if (kind === 'trailing') faultLine = lineHere();
+          text += `]${ws()}`;
+          const bytes = Buffer.from(text);
+          const chunks: Buffer[] = [];
+          let from = 0;
+          for (const cut of cuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b)) {
+            chunks.push(bytes.subarray(from, cut));
+            from = cut;
+          }
+          chunks.push(bytes.subarray(from));
+          const issues: ReadIssue[] = [];
+          const records: RecordAt[] = [];
+          const input = (async function* () {
+            yield* chunks;
+          })();
+          for await (const r of arrayElements(input, 'x.json', (i) => issues.push(i))) records.push(r);
+          // Each as its text reads (-0 is written 0).
+          expect(records).toEqual(items.map((item, i) => ({ value: JSON.parse(JSON.stringify(item)) as unknown, line: lines[i] })));
+          const comma = { file: 'x.json', message: 'a comma missing or out of place between elements', code: 'comma' };
+          expect(issues).toEqual(faultLine === undefined ? [] : [{ ...comma, line: faultLine }]);
+          const path = fileOf(bytes, '.json');
+          const st = await strict(path);
+          if (faultLine === undefined) expect(st).toEqual({ records: records });
+          else expect(st).toEqual({ records: [], error: expect.stringMatching(new RegExp(`^${path}:${faultLine}: not valid JSON \\(`)) });
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
 

@@ -62,6 +62,8 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
   let depth = 0;
   let inString = false;
   let escaped = false;
+  /** The element read is a bare number or literal (or something else that is no JSON). */
+  let bare = false;
   let line = 1;
   let elementLine = 0;
   let element = 0;
@@ -86,7 +88,17 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
       for (let i = 0; i < chunk.length; i++) {
         const c = chunk[i]!;
         if (c === '\n') line++;
-        if (state === 'element') {
+        if (state === 'element' && bare) {
+          // A bare value (never a record, but still one element) ends before whitespace, a
+          // comma, the ']' or what opens another element: then read between elements, a comma
+          // missing after it loses neither.
+          if (!(c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === ',' || c === ']' || c === '"' || c === '{' || c === '[')) continue;
+          const item = parse(pending + chunk.slice(from, i));
+          pending = '';
+          state = 'between';
+          comma = false;
+          if (item) yield item;
+        } else if (state === 'element') {
           // Whether the element ends here: a string element where its quote closes, as a
           // container where its bracket does; what follows is between elements, so a comma
           // missing after either loses neither.
@@ -98,22 +110,14 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
               inString = false;
               closed = depth === 0;
             }
-            if (!closed) continue;
           } else if (c === '"') inString = true;
           else if (c === '{' || c === '[') depth++;
-          else if ((c === '}' || c === ']') && depth > 0) closed = --depth === 0;
+          else if (c === '}' || c === ']') closed = --depth === 0;
           if (closed) {
             const item = parse(pending + chunk.slice(from, i + 1));
             pending = '';
             state = 'between';
             comma = false;
-            if (item) yield item;
-          } else if (depth === 0 && (c === ',' || c === ']')) {
-            // A bare value (never a record, but still one element) ends here.
-            const item = parse(pending + chunk.slice(from, i));
-            pending = '';
-            state = c === ']' ? 'end' : 'between';
-            comma = true;
             if (item) yield item;
           }
           continue;
@@ -143,7 +147,8 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
           elementLine = line;
           depth = c === '{' || c === '[' ? 1 : 0;
           inString = c === '"';
-          escaped = false; // a bare number or literal is scanned until the next ',' or ']'
+          bare = depth === 0 && !inString;
+          escaped = false;
         } else {
           issue({ file, line, message: 'text after the closing "]" ignored' });
           return;
