@@ -436,6 +436,24 @@ describe('report and stats commands', () => {
     expect(html).toContain('bad.jsonl:2: not valid JSON');
   });
 
+  it('a comma missing in a .json array of sequences is named once and every sequence kept, no line skipped; verify refuses the file at that line', () => {
+    const texts = ['Current State: 7:[3, 4], Operations: []', 'Goal Reached', 'a "quoted", ] text', 'x', 'y'];
+    // The comma after the first element deleted.
+    writeFileSync(join(dir, 'seqs.json'), `[\n${texts.map((t) => JSON.stringify(t)).join(',\n')}\n]\n`.replace(',\n', '\n'));
+    const warning = 'countdown-traces: warning: seqs.json:3: a comma missing or out of place between elements';
+    const stats = run('stats', 'seqs.json');
+    expect(stats.code).toBe(0);
+    expect(stats.stderr.trim().split('\n')).toEqual([warning]);
+    expect(stats.stdout).toMatch(/^ {2}sequence lines\s+5$/m);
+    expect(stats.stdout).toMatch(/^ {2}lines skipped\s+0$/m);
+    const report = run('report', 'seqs.json', '--out', 'seqs.html');
+    expect(report.code).toBe(0);
+    expect(report.stderr.trim().split('\n')).toEqual([warning, expect.stringMatching(/^wrote seqs\.html: 0 records and 5 sequence lines, \d+ charts$/)]);
+    const verify = run('verify', 'seqs.json');
+    expect(verify.code).toBe(2);
+    expect(verify.stderr).toMatch(/^countdown-traces: seqs\.json:3: not valid JSON \(/);
+  });
+
   it('refuses when no input holds a single record, and writes nothing', () => {
     const r = run('report', 'empty.jsonl', 'other.jsonl', '--out', 'none.html');
     expect(r.code).toBe(2);
