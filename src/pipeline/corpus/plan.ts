@@ -95,12 +95,12 @@ export function partName(f: FilePlan, index: number, total?: number): string {
   return `${f.config}/${f.split}-${String(index).padStart(width, '0')}-of-${String(total).padStart(width, '0')}${f.ext}`;
 }
 
-/** Which file of the stream a name in its folder is (written or finished), if any. */
-export function parsePartName(f: Pick<FilePlan, 'split' | 'ext'>, name: string): { index: number; finished: boolean } | undefined {
+/** Which file of the stream a name in its folder is (written or finished, and of how many files), if any. */
+export function parsePartName(f: Pick<FilePlan, 'split' | 'ext'>, name: string): { index: number; finished: boolean; total?: number } | undefined {
   const ext = f.ext.replace(/\./g, '\\.');
-  const m = new RegExp(`^${f.split}-(\\d+)(-of-\\d+)?${ext}(\\.partial)?$`).exec(name);
+  const m = new RegExp(`^${f.split}-(\\d+)(?:-of-(\\d+))?${ext}(\\.partial)?$`).exec(name);
   if (!m) return undefined;
-  return { index: Number(m[1]), finished: m[2] !== undefined && m[3] === undefined };
+  return { index: Number(m[1]), finished: m[2] !== undefined && m[3] === undefined, ...(m[2] !== undefined ? { total: Number(m[2]) } : {}) };
 }
 
 /** The glob that matches every finished file of a stream and nothing else (the dataset card's `data_files`). */
