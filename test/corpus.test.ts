@@ -909,6 +909,35 @@ describe('corpus: crash, stop and resume', () => {
     expectSameFolder('base', 'untouched');
   });
 
+  it('--resume of an unfinished run refuses, before any work and changing nothing, a data file the card would load that the run did not write: beside a done stage\'s file, at a name the run gives a file later, in a stage not started', () => {
+    const r = runKilledAt('record:sosp:250+checkpoint', [...BASE, ...FAST, '--out', 'stray']);
+    expect(r.signal).toBe('SIGKILL');
+    const cp = checkpointOf('stray')!;
+    expect(cp.stages.train!.done).toBe(true);
+    expect(cp.stages.sosp!.done).toBe(false);
+    // The stream being written: its open file is the last the checkpoint lists; the next one is not written yet.
+    const open = cp.stages.sosp!.files['sosp/train']!.parts.length;
+    const pad = (n: number) => String(n).padStart(5, '0');
+    const snapshot = () =>
+      Object.fromEntries(
+        treeFiles(p('stray'))
+          .filter((n) => n !== '.corpus.lock')
+          .map((n) => [n, createHash('sha256').update(readFileSync(join(p('stray'), n))).digest('hex')]),
+      );
+    const strays = ['problems/train-00001-of-00002.jsonl', `sosp/train-${pad(open)}-of-${pad(open + 1)}.jsonl`, 'apr/train-00000-of-00001.jsonl'];
+    for (const name of strays) {
+      mkdirSync(join(p('stray'), name, '..'), { recursive: true });
+      writeFileSync(join(p('stray'), name), '{"nums": [1, 2], "target": 3}\n');
+      const before = snapshot();
+      expectUsageError(run([...BASE, '--out', 'stray', '--resume']), new RegExp(`^countdown-traces: stray/${escapeRe(name)} is not a file this run wrote, yet the dataset card's globs would load it`));
+      expect(snapshot(), name).toEqual(before);
+      rmSync(join(p('stray'), name));
+    }
+    expectOk(run([...BASE, '--out', 'stray', '--resume']));
+    expectSameFolder('base', 'stray');
+    expectOk(run(['verify', 'stray']));
+  });
+
   it('--resume on a finished corpus checks its files against the manifest: a changed byte is refused, naming the file', () => {
     cpSync(p(shared('small')), p('edited'), { recursive: true });
     const name = streamFiles('edited', 'apr')[1]!.slice(p('edited').length + 1);

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
 import { exists, readRegularFile } from './files.js';
@@ -8,7 +8,7 @@ import { checkFiles, resumeRefused } from './integrity.js';
 import { isCurrent, loadedUnlisted, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
 import { firstDifference, optionDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
-import { CHECKPOINT, MANIFEST, streamKey, type FilePlan, type StagePlan } from './plan.js';
+import { CHECKPOINT, isPartName, MANIFEST, parsePartName, partName, streamKey, type FilePlan, type StagePlan } from './plan.js';
 
 /** How a run starts in its folder. */
 export type Start =
@@ -54,7 +54,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings, stages: read
   } else if (cp) {
     if (s.start !== 'resume') throw new UsageError(`${dir} holds an unfinished run; continue it with --resume, or start over with --force`);
     sameRun(join(dir, CHECKPOINT), cp.options, cp.shard, o, s);
-    refuseUserData(dir, streams, contents);
+    refuseUserData(dir, streams, runFiles(cp, stages, contents.ours));
     const vdiff = cp.versions === undefined ? undefined : firstDifference(cp.versions, versions());
     if (vdiff !== undefined) {
       throw new UsageError(
@@ -108,12 +108,64 @@ export async function checkDoneStream(dir: string, f: FilePlan, st: StageState):
 }
 
 /**
- * A file of the user's in a config folder that the run's card (the globs of `streams`) would
- * load as data (`apr/train-mine.jsonl`): the corpus would look finished and load it with its own.
+ * A file in a config folder that the run's card (the globs of `streams`) would load as data
+ * and that is not one of `own` (`apr/train-mine.jsonl`; resuming, a file named as a run names
+ * its files that this run did not write): the corpus would look finished and load it with its own.
  */
-function refuseUserData(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>, c: FolderContents): void {
-  const loaded = loadedUnlisted(dir, streams, new Set(c.ours))[0];
-  if (loaded !== undefined) throw new UsageError(`${join(dir, loaded)} is not a file of a countdown-traces corpus, yet the dataset card's globs would load it with this one; move it away, or use another --out`);
+function refuseUserData(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>, own: ReadonlySet<string>): void {
+  const loaded = loadedUnlisted(dir, streams, own)[0];
+  if (loaded === undefined) return;
+  const what = isPartName(basename(loaded)) ? 'a file this run wrote' : 'a file of a countdown-traces corpus';
+  throw new UsageError(`${join(dir, loaded)} is not ${what}, yet the dataset card's globs would load it with this one; move it away, or use another --out`);
+}
+
+/**
+ * The data files a stopped run wrote, by its checkpoint, of those the folder holds (`present`,
+ * FolderContents.ours): every file of a done stage, by its name there; the `.partial` files the
+ * checkpoint lists of the stage it was writing (the first not done); and the finished names a
+ * run killed while renaming that stage's files left, which the resume takes back. A later
+ * stage has written nothing. Any other file a card's glob would load is not the run's, even at
+ * a name the run gives a file later (it would then delete it, or finish beside it).
+ */
+export function runFiles(cp: Checkpoint, stages: readonly StagePlan[], present: readonly string[]): Set<string> {
+  const own = new Set<string>();
+  for (const plan of stages) {
+    const st = cp.stages[plan.name];
+    for (const f of plan.files) {
+      const parts = st?.files[streamKey(f)]?.parts ?? [];
+      if (st?.done) {
+        for (const part of parts) if (part.name !== undefined) own.add(part.name);
+      } else {
+        parts.forEach((_, i) => own.add(partName(f, i)));
+        for (const name of renamedAtStop(f, parts.length, present)) own.add(name);
+      }
+    }
+    if (!st?.done) break;
+  }
+  return own;
+}
+
+/**
+ * Finished names of a stream that a run stopped while finishing it (after its checkpoint listed
+ * `listed` files) may have left. Its finish renames every file, from the first, to one count
+ * (`-of-00003`), no smaller than `listed`; a resume takes them back in order. So a finished
+ * name is the run's only at its canonical form, of the count most names share, with no
+ * `.partial` of its index beside it; past the listed files, only once each of those has one
+ * too (beside their `.partial` files it is a name the run gives a file later).
+ */
+function renamedAtStop(f: FilePlan, listed: number, present: readonly string[]): string[] {
+  const held = new Set(present);
+  const byTotal = new Map<number, Map<number, string>>();
+  for (const name of present) {
+    if (!name.startsWith(`${f.config}/`)) continue;
+    const p = parsePartName(f, name.slice(f.config.length + 1));
+    if (!p?.finished || p.total! < listed || p.index >= p.total! || name !== partName(f, p.index, p.total) || held.has(partName(f, p.index))) continue;
+    byTotal.set(p.total!, (byTotal.get(p.total!) ?? new Map<number, string>()).set(p.index, name));
+  }
+  const names = [...byTotal.values()].sort((a, b) => b.size - a.size)[0];
+  if (names === undefined) return [];
+  const past = Array.from({ length: listed }, (_, i) => i).every((i) => names.has(i));
+  return [...names].filter(([i]) => i < listed || past).map(([, name]) => name);
 }
 
 /**
@@ -121,7 +173,8 @@ function refuseUserData(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'conf
  * overwritten; and a file of the user's that the run's card (the globs of `streams`) would load.
  */
 export function refuseLeftovers(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>, c: FolderContents = scanFolder(dir)): void {
-  refuseUserData(dir, streams, c);
+  // Every file named as a run names them is refused below, as another run's.
+  refuseUserData(dir, streams, new Set(c.ours));
   // A README.md that is not a card, or a link at a top file's name, is the user's: --force would refuse it too.
   refuseUsersAtRunPaths(dir, c);
   const first = c.taken[0];
