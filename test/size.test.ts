@@ -18,7 +18,7 @@ describe('--max-file-size: sizes with units', () => {
   it('refuses what is not a size, naming the option', () => {
     for (const bad of ['', 'MB', '-1MB', '5XB', '1e3', '1,000']) expect(() => parse(bad)).toThrow(/^--max-file-size: expected a size such as 500MB/);
     // A fraction of a byte was kept as its whole part (1.5 recorded as 1).
-    for (const bad of ['1.5', '2.0B', '1.5 b']) expect(() => parse(bad)).toThrow(/^--max-file-size: .* is not a whole number of bytes/);
+    for (const bad of ['1.5', '2.5B', '1.5 b']) expect(() => parse(bad)).toThrow(/^--max-file-size: .* is not a whole number of bytes/);
   });
 
   it('writes a size back so that it reads as the same number of bytes, in its largest whole unit', () => {

@@ -100,12 +100,12 @@ export function size(option: string) {
     const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text);
     const unit = m && units.find((u) => u.toLowerCase() === (m[2] || 'B').toLowerCase());
     if (!m || !unit) throw new UsageError(`${option}: expected a size such as 500MB or 1GB (units ${units.join(', ')}), got "${text}"`);
-    // A fraction of a larger unit is rounded down to a byte; a fraction of a byte was read as a size it is not.
-    if (SIZE_UNITS[unit] === 1 && m[1]!.includes('.')) throw new UsageError(`${option}: ${text.trim()} is not a whole number of bytes (a fraction goes with a larger unit: 1.5KB)`);
     const n = Math.floor(Number(m[1]) * SIZE_UNITS[unit]!);
     if (!Number.isSafeInteger(n)) throw new UsageError(`${option}: ${text} is too large`);
     // Less than a byte would read as 0, which means no bound at all.
     if (n === 0 && Number(m[1]) > 0) throw new UsageError(`${option}: ${text} is less than one byte (0 means no bound)`);
+    // A fraction of a larger unit is rounded down to a byte; a fraction of a byte was read as a size it is not.
+    if (SIZE_UNITS[unit] === 1 && !Number.isInteger(Number(m[1]))) throw new UsageError(`${option}: ${text.trim()} is not a whole number of bytes (a fraction goes with a larger unit: 1.5KB)`);
     return n;
   };
 }
