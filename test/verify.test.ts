@@ -803,6 +803,17 @@ describe('a text alone: which search it is read as, and how a search ends', () =
       expect(issues[0]).toMatchObject({ line: dead + 3, message: expect.stringMatching(/ explored again at node #/) });
     }
   });
+
+  it('a SoS+ text repeating its first exploration (the line where the DFS reading stops too) is faulted as the reading that reads on, SoS+', () => {
+    const r = plainSosp();
+    const lines = linesOf(r.search_path);
+    // Current State, Exploring Operation, Generated Node, then the Exploring Operation again.
+    expect(lines[1]).toMatch(/^Exploring Operation/);
+    expect(lines[2]).toMatch(/^Generated Node/);
+    const text = [...lines.slice(0, 3), lines[1]!, ...lines.slice(3)].join('\n');
+    const issues = verifySequences(alone(r, text));
+    expect(issues[0]).toMatchObject({ line: 4, message: expect.stringMatching(/ explored again at node #0\b/) });
+  });
 });
 
 describe('a text alone without its last newline', () => {

@@ -265,18 +265,19 @@ function otherSearch(e: Entry, moved: boolean, solver: SearchKind | undefined, i
 }
 
 /**
- * Which of two readings of one text is the closer (negative: `a`): the one whose faults start
- * later, line by line, and of two with the same lines the one with fewer. A reading's first
- * fault is where the text stops being a trace of that search, so the one the text follows
- * furthest is the search it is a trace of, and its first fault the text's. Counting faults
- * instead let a wrong grammar win: a SoS+ text repeating one exploration three times has three
- * faults of its own, where the DFS reading stops with one on line 4 (its first expansion).
+ * Which of two readings of one text is the closer (negative: `a`): the one the text follows
+ * further, which is where its walk stopped (a reading that never stops reads it all), then
+ * whose faults start later, line by line, then the one with fewer. The reading the text
+ * follows furthest is the search it is a trace of, and its first fault the text's. Counting
+ * faults instead let a wrong grammar win: a SoS+ text repeating one exploration has a fault
+ * per repeat, where the DFS reading stops with one on the line it first repeats.
  */
 function readingOrder(a: ThreadReport, b: ThreadReport): number {
-  const lines = (r: ThreadReport) => r.issues.map((i) => i.line).sort((x, y) => x - y);
-  const [la, lb] = [lines(a), lines(b)];
-  for (let k = 0; k < Math.min(la.length, lb.length); k++) if (la[k] !== lb[k]) return lb[k]! - la[k]!;
-  return la.length - lb.length;
+  // Larger is closer at the first place the keys differ; the end mark makes fewer faults closer.
+  const key = (r: ThreadReport) => [r.stoppedAt ?? Infinity, ...r.issues.map((i) => i.line).sort((x, y) => x - y), Infinity];
+  const [ka, kb] = [key(a), key(b)];
+  for (let k = 0; k < Math.min(ka.length, kb.length); k++) if (ka[k] !== kb[k]) return ka[k]! > kb[k]! ? -1 : 1;
+  return 0;
 }
 
 /**
