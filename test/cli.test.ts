@@ -252,6 +252,10 @@ describe('search', () => {
     expect(r.stdout).toContain(`graded 30 searches as sequence lines: 30 (100.0%) valid, ${share(solvedRecords, 30)} solved\n`);
     const grades = jsonl('apr-seq-grades.jsonl');
     expect(grades.map((g) => [g.record, g.thread])).toEqual(lines.map((l) => [l.record, l.thread]));
+    // A .json array of the same texts (what the reference's trainer reads) names no threads: each root's last sequence is
+    // the search (it starts at the problem and ends as a search ends); child threads and the root's earlier sequences are not.
+    writeFileSync(join(dir, 'apr-seqs.json'), JSON.stringify(lines.map((l) => l.text)));
+    expect(run('verify', 'apr-seqs.json').stdout).toContain(`graded 30 searches as sequence lines: 30 (100.0%) valid, ${share(solvedRecords, 30)} solved\n`);
     // A child line of a solved record broken: that line is invalid, and so is its record's search, which no longer counts as solved.
     const solvedRecord = jsonl('apr-recs.jsonl').findIndex((rec, i) => (rec.search_path as string).includes('Goal Reached') && lines.some((l) => l.record === i && !String(l.thread).startsWith('root#')));
     expect(solvedRecord).toBeGreaterThanOrEqual(0);

@@ -4,6 +4,7 @@ import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, 
 import { failedOutputFault, hasTraceDict, isNumberList, isSearchRecord, withoutNullCells, type SearchKind } from '../records/kind.js';
 import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js';
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
+import { readPrefix } from '../serializers/conditioning.js';
 import { checkFile, covered, unreadable } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST, STATS } from './corpus/plan.js';
@@ -102,6 +103,20 @@ export interface VerifySummary {
 }
 
 const newTally = (): SearchTally => ({ searches: 0, valid: 0, solved: 0 });
+
+/** A root's first line (an APR thread's move to node #0 before it): the search starts at its problem. */
+const ROOT_START = /^(?:Moving to Node #0\n)?Current State: \d+:\[[^\]\n]*\], Operations: \[\]\n/;
+
+/**
+ * Whether a text without thread names is a search of its own: a model's output (it names its
+ * problem), or a whole search, which starts at its problem and does not end in a spawn (not a
+ * child thread, nor a root's sequence before its last, as a `.json` array of sequences holds them).
+ */
+function wholeSearch(g: SequenceItem): boolean {
+  if (g.seq.problem !== undefined) return true;
+  const text = g.seq.text.slice(readPrefix(g.seq.text)?.length ?? 0);
+  return ROOT_START.test(text) && sequenceOutcome(text) !== 'spawned children';
+}
 const tally = (t: SearchTally, valid: boolean, solved: boolean): void => {
   t.searches++;
   if (valid) t.valid++;
@@ -334,7 +349,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         const solved = sequenceOutcome(g.seq.text) === 'solved';
         const valid = finish(g.where, findings, { line: g.line, index: g.index, kind: 'sequence', reference, overWindow, ...joins }, solved);
         allValid &&= valid;
-        if (top) root = { solved: valid && solved };
+        if (top && (g.seq.thread !== undefined || wholeSearch(g))) root = { solved: valid && solved };
       }
       if (root) tally(sum.lineSearches, allValid, root.solved);
       const { record } = group[0]!;
