@@ -48,5 +48,8 @@ describe('APR rating', () => {
     const negative = recs.filter((r) => r.rating < 0);
     expect(negative.length).toBeGreaterThan(0);
     for (const r of negative) expect(verifyRecord(r)).toEqual([]);
+    // A wrong one names both values it could be: clamped, or unclamped as the reference writes it.
+    const r = negative[0]!;
+    expect(verifyRecord({ ...r, rating: 0.5 }).map((i) => i.message)).toEqual([expect.stringMatching(new RegExp(`^rating 0\\.5 but the trace gives 0, or ${String(r.rating).replace('.', '\\.')} unclamped, as the reference writes it \\(`))]);
   });
 });
