@@ -315,6 +315,8 @@ describe('corpus: the folder', () => {
     // Each sequence is counted twice: in its record (measured from the trace) and as a sequence line.
     const sequences = 2 * lines;
     expect(r.stdout.trim().split('\n').at(-1)).toBe(`verified ${records} records and ${lines} sequence lines in ${files.length} files: 0 with issues (0 issues), ${sequences} sequences (${lines} in records, ${lines} as lines), 0 over the 4096-token window`);
+    // A sequences config names its solver, whose grammar its texts are held to: --solver (for files of one's own) changes nothing here.
+    expectOk(run(['verify', 'base', '--solver', 'dfs']));
     mkdirSync(p('no-manifest'));
     expectUsageError(run(['verify', 'no-manifest']), /no-manifest: a folder without this tool's manifest\.json: not a finished corpus/);
   });

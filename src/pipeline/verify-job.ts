@@ -7,7 +7,7 @@ import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.j
 import { readPrefix } from '../serializers/conditioning.js';
 import { checkFile, covered, unreadable } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
-import { MANIFEST, STATS } from './corpus/plan.js';
+import { MANIFEST, sequencesSolver, STATS } from './corpus/plan.js';
 import { readRegularFile } from './corpus/files.js';
 import { UsageError } from '../io/errors.js';
 import { PyFloat, pyJson, type PyJson } from '../serializers/pyjson.js';
@@ -30,7 +30,7 @@ export interface VerifyJob {
   readonly report: (line: string) => void;
   /** Where each record's and sequence line's Grade goes, one JSON line each in the order read (`--grades`). */
   readonly grades?: string | undefined;
-  /** The search every text alone must be a trace of (`--solver`); undefined: any. A record names its own. */
+  /** The search every text alone must be a trace of (`--solver`); undefined: any. A record names its own, and a corpus's sequences file its config's. */
   readonly solver?: SearchKind | undefined;
 }
 
@@ -290,7 +290,9 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       if (!isDataFile(f) || unreadable(problem)) continue;
       const key = `${f.config}/${f.split}`;
       if (!counts.has(key)) counts.set(key, { records: 0, solved: 0, lines: 0 });
-      files.push({ file: path, changed: problem !== undefined, stream: counts.get(key)! });
+      // A config of training sequences names the solver its texts are traces of (`--solver` for a file of one's own).
+      const solver = f.config === undefined ? undefined : sequencesSolver(f.config);
+      files.push({ file: path, changed: problem !== undefined, stream: counts.get(key)!, ...(solver && { solver }) });
     }
     for (const name of unlistedFiles(input.path, input.manifest)) {
       sum.changedFiles++;
@@ -306,8 +308,9 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
     for (const file of await toRead(input)) files.push({ ...file, window: input.window });
   }
 
-  for (const { file: path, window: w, changed, stream } of files) {
+  for (const { file: path, window: w, changed, stream, solver: ofFile } of files) {
     window = w;
+    const solver = ofFile ?? job.solver;
     file = path;
     sum.files++;
     let index = 0;
@@ -327,7 +330,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
       // A record's threads are checked together; one with no text leaves the others unchecked, each said so.
       const failed = group.find((g) => g.failed !== undefined);
       const unchecked = failed ? `${failed.where} has no text` : resumed;
-      const issues = unchecked !== undefined ? [] : verifySequences(group.map((g) => g.seq), { countTokens: countTextTokens, solver: job.solver });
+      const issues = unchecked !== undefined ? [] : verifySequences(group.map((g) => g.seq), { countTokens: countTextTokens, solver });
       // The group is one search when it holds its root (a text alone is its own root): valid when every line is, solved when also the root's last line is.
       let allValid = true;
       let root: { solved: boolean } | undefined;
@@ -418,14 +421,14 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         if (tokens.length > 0) findings.push(`record: token fields disagree with the text: ${tokens.join(', ')}`);
       }
       const searched = rec !== null && typeof rec === 'object' && isSearchRecord(rec);
+      // Solved is read from a sound record only: a broken trace has its findings, and no text to read.
+      const solved = searched && findings.length === 0 && recordSolved(rec);
       if (stream) {
         stream.records++;
-        if (searched && findings.length === 0 && recordSolved(rec)) stream.solved++;
+        if (solved) stream.solved++;
       }
       const text = grade && searched ? searchText(rec) : undefined;
       const reference = text === undefined ? undefined : referenceGrade(text, isNumberList(rec.nums) && typeof rec.target === 'number' ? { nums: rec.nums, target: rec.target } : undefined);
-      // Solved is read from a sound record only: a broken trace has its findings, and no text to read.
-      const solved = searched && findings.length === 0 && recordSolved(rec);
       const valid = finish(where, findings, { line, index: at, kind: 'record', reference, overWindow }, solved);
       if (searched) tally(sum.recordSearches, valid, solved);
     }
@@ -448,16 +451,18 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
   return sum;
 }
 
+/** `1 file`, `2 files`: a count and its noun. */
+const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 /** The summary `verify` ends with: what was read, what was found, against which windows. */
 export function verifySummaryLine(sum: VerifySummary): string {
   const measured = [...sum.windows].filter((w) => w > 0);
   const window =
     measured.length === 0 ? '' : `, ${sum.overflows} over the ${measured.length === 1 ? `${measured[0]}-token window` : `windows of their inputs (${measured.join(', ')} tokens)`}`;
-  const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const nFiles = (n: number) => counted(n, 'file');
   const changed =
     (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') +
-    (sum.statsFaults > 0 ? `; ${sum.statsFaults} figure${sum.statsFaults === 1 ? '' : 's'} of stats.json not as the files hold` : '') +
+    (sum.statsFaults > 0 ? `; ${counted(sum.statsFaults, 'figure')} of stats.json not as the files hold` : '') +
     (sum.emptyFiles > 0 ? `; ${nFiles(sum.emptyFiles)} without records` : '');
   // Read from records and from sequence lines alike (a corpus's), a sequence is measured once in each.
   const lineSequences = sum.sequences - sum.recordSequences;
@@ -475,10 +480,10 @@ export function verifySummaryLine(sum: VerifySummary): string {
  */
 export function verifySearchesLine(sum: VerifySummary): string | undefined {
   const share = (n: number, of: number) => `${n} (${((100 * n) / of).toFixed(1)}%)`;
-  const part = (t: SearchTally, what: string) => `${t.searches} ${what}: ${share(t.valid, t.searches)} valid, ${share(t.solved, t.searches)} solved`;
+  const part = (t: SearchTally, what: string, whats?: string, after = '') => `${counted(t.searches, what, whats)}${after}: ${share(t.valid, t.searches)} valid, ${share(t.solved, t.searches)} solved`;
   const parts: string[] = [];
-  if (sum.recordSearches.searches > 0) parts.push(part(sum.recordSearches, `search record${sum.recordSearches.searches === 1 ? '' : 's'}`));
-  if (sum.lineSearches.searches > 0) parts.push(part(sum.lineSearches, `search${sum.lineSearches.searches === 1 ? '' : 'es'} as sequence lines`));
+  if (sum.recordSearches.searches > 0) parts.push(part(sum.recordSearches, 'search record'));
+  if (sum.lineSearches.searches > 0) parts.push(part(sum.lineSearches, 'search', 'searches', ' as sequence lines'));
   return parts.length > 0 ? `graded ${parts.join('; ')}` : undefined;
 }
 
@@ -492,6 +497,8 @@ interface FileToRead {
   readonly file: string;
   readonly changed: boolean;
   readonly stream?: StreamCount;
+  /** A corpus's sequences file: the solver its config names, whose grammar its texts are held to. */
+  readonly solver?: SearchKind;
 }
 
 /** What a corpus's data files hold of one stream (`config/split`): records, solved search records, lines of a sequences file. */

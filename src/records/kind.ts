@@ -21,7 +21,8 @@ export const isSearchKind = (name: string): name is SearchKind => (SEARCH_KINDS 
  * Whether a kind's records hold a thread tree (`trace_dict`, a sequence per call of every
  * thread): its solver's shape says so, the one rule every reader asks, not the solver's name.
  */
-export const isThreaded = (kind: RecordKind): kind is SearchKind => isSearchKind(kind) && solverNamed(kind).shape === 'threads';
+export const isThreaded = (kind: RecordKind): kind is SearchKind => THREADED.has(kind);
+const THREADED: ReadonlySet<RecordKind> = new Set(allSolvers().filter((s) => s.shape === 'threads').map((s) => s.name));
 
 /** The search kinds whose records hold a thread tree, in SEARCH_KINDS' order. */
 export const THREADED_KINDS: readonly SearchKind[] = SEARCH_KINDS.filter(isThreaded);

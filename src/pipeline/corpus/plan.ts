@@ -117,6 +117,11 @@ function sequencesConfig(solver: SolverName): string {
   return `${solver}_sequences`;
 }
 
+/** The solver whose training sequences a config holds (`apr_sequences`: apr); undefined for any other config. */
+export function sequencesSolver(config: string): SolverName | undefined {
+  return SOLVERS.find((s) => sequencesConfig(s) === config);
+}
+
 /** The files a run writes at the top of its folder (each also as `NAME.partial` while written); the lock aside. */
 export const TOP_FILES = [MANIFEST, CHECKPOINT, STATS, CARD, BLOCKS] as const;
 
