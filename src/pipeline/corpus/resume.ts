@@ -54,7 +54,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings, stages: read
   } else if (cp) {
     if (s.start !== 'resume') throw new UsageError(`${dir} holds an unfinished run; continue it with --resume, or start over with --force`);
     sameRun(join(dir, CHECKPOINT), cp.options, cp.shard, o, s);
-    refuseUserData(dir, streams, runFiles(cp, stages, contents.ours));
+    refuseUserData(dir, streams, runFiles(dir, cp, stages, contents.ours));
     const vdiff = cp.versions === undefined ? undefined : firstDifference(cp.versions, versions());
     if (vdiff !== undefined) {
       throw new UsageError(
@@ -127,7 +127,7 @@ function refuseUserData(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'conf
  * stage has written nothing. Any other file a card's glob would load is not the run's, even at
  * a name the run gives a file later (it would then delete it, or finish beside it).
  */
-export function runFiles(cp: Checkpoint, stages: readonly StagePlan[], present: readonly string[]): Set<string> {
+export function runFiles(dir: string, cp: Checkpoint, stages: readonly StagePlan[], present: readonly string[]): Set<string> {
   const own = new Set<string>();
   for (const plan of stages) {
     const st = cp.stages[plan.name];
@@ -137,7 +137,7 @@ export function runFiles(cp: Checkpoint, stages: readonly StagePlan[], present: 
         for (const part of parts) if (part.name !== undefined) own.add(part.name);
       } else {
         parts.forEach((_, i) => own.add(partName(f, i)));
-        for (const name of renamedAtStop(f, parts.length, present)) own.add(name);
+        for (const name of renamedAtStop(dir, f, parts.length, present)) own.add(name);
       }
     }
     if (!st?.done) break;
@@ -147,25 +147,44 @@ export function runFiles(cp: Checkpoint, stages: readonly StagePlan[], present: 
 
 /**
  * Finished names of a stream that a run stopped while finishing it (after its checkpoint listed
- * `listed` files) may have left. Its finish renames every file, from the first, to one count
- * (`-of-00003`), no smaller than `listed`; a resume takes them back in order. So a finished
- * name is the run's only at its canonical form, of the count most names share, with no
- * `.partial` of its index beside it; past the listed files, only once each of those has one
- * too (beside their `.partial` files it is a name the run gives a file later).
+ * `listed` files) may have left. Its finish renames its N files (N at least `listed`), in index
+ * order, to one count (`-of-0000N`); a resume first deletes the files past the checkpoint, then
+ * takes the others back, in index order. So wherever either stopped, for the run's count: an
+ * index is held once, as a `.partial` file or a finished name (a finished name beside the
+ * `.partial` of its index is not the run's); every index the
+ * checkpoint lists is held; no `.partial` lies past N; and a finished name past the listed
+ * files means the finish got past them, every one of them finished. The one count whose names
+ * fit so is the run's; none: no name is; two (a user's whole series of another count beside
+ * the run's) cannot be told apart, and are refused, naming both.
  */
-function renamedAtStop(f: FilePlan, listed: number, present: readonly string[]): string[] {
+function renamedAtStop(dir: string, f: FilePlan, listed: number, present: readonly string[]): string[] {
   const held = new Set(present);
+  const partials = new Set<number>();
   const byTotal = new Map<number, Map<number, string>>();
   for (const name of present) {
     if (!name.startsWith(`${f.config}/`)) continue;
     const p = parsePartName(f, name.slice(f.config.length + 1));
-    if (!p?.finished || p.total! < listed || p.index >= p.total! || name !== partName(f, p.index, p.total) || held.has(partName(f, p.index))) continue;
-    byTotal.set(p.total!, (byTotal.get(p.total!) ?? new Map<number, string>()).set(p.index, name));
+    if (p === undefined) continue;
+    if (!p.finished) {
+      if (name === partName(f, p.index)) partials.add(p.index);
+    } else if (p.total! >= listed && p.index < p.total! && name === partName(f, p.index, p.total) && !held.has(partName(f, p.index))) {
+      byTotal.set(p.total!, (byTotal.get(p.total!) ?? new Map<number, string>()).set(p.index, name));
+    }
   }
-  const names = [...byTotal.values()].sort((a, b) => b.size - a.size)[0];
-  if (names === undefined) return [];
-  const past = Array.from({ length: listed }, (_, i) => i).every((i) => names.has(i));
-  return [...names].filter(([i]) => i < listed || past).map(([, name]) => name);
+  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const fits = [...byTotal].filter(([total, names]) => {
+    const pastListed = [...names.keys()].some((i) => i >= listed);
+    return (
+      [...partials].every((i) => i < total) &&
+      upTo(listed).every((i) => names.has(i) || partials.has(i)) &&
+      (!pastListed || upTo(listed).every((i) => names.has(i)))
+    );
+  });
+  if (fits.length > 1) {
+    const [a, b] = fits.map(([, names]) => join(dir, names.values().next().value!));
+    throw new UsageError(`${a} and ${b} each belong to a whole series of finished files of one stream, and only one is this run's; move the other away, or use another --out`);
+  }
+  return fits.length === 0 ? [] : [...fits[0]![1].values()];
 }
 
 /**
