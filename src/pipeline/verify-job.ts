@@ -117,6 +117,7 @@ function wholeSearch(g: SequenceItem): boolean {
   const text = g.seq.text.slice(readPrefix(g.seq.text)?.length ?? 0);
   return ROOT_START.test(text) && sequenceOutcome(text) !== 'spawned children';
 }
+
 const tally = (t: SearchTally, valid: boolean, solved: boolean): void => {
   t.searches++;
   if (valid) t.valid++;
@@ -452,24 +453,24 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
 }
 
 /** `1 file`, `2 files`: a count and its noun. */
-const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+const countOf = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** The summary `verify` ends with: what was read, what was found, against which windows. */
 export function verifySummaryLine(sum: VerifySummary): string {
   const measured = [...sum.windows].filter((w) => w > 0);
   const window =
     measured.length === 0 ? '' : `, ${sum.overflows} over the ${measured.length === 1 ? `${measured[0]}-token window` : `windows of their inputs (${measured.join(', ')} tokens)`}`;
-  const nFiles = (n: number) => counted(n, 'file');
+  const nFiles = (n: number) => countOf(n, 'file');
   const changed =
     (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') +
-    (sum.statsFaults > 0 ? `; ${counted(sum.statsFaults, 'figure')} of stats.json not as the files hold` : '') +
+    (sum.statsFaults > 0 ? `; ${countOf(sum.statsFaults, 'figure')} of stats.json not as the files hold` : '') +
     (sum.emptyFiles > 0 ? `; ${nFiles(sum.emptyFiles)} without records` : '');
   // Read from records and from sequence lines alike (a corpus's), a sequence is measured once in each.
   const lineSequences = sum.sequences - sum.recordSequences;
   const both = sum.recordSequences > 0 && lineSequences > 0 ? ` (${sum.recordSequences} in records, ${lineSequences} as lines)` : '';
   return (
-    `verified ${counted(sum.records, 'record')}${sum.sequenceLines > 0 ? ` and ${counted(sum.sequenceLines, 'sequence line')}` : ''} in ${nFiles(sum.files)}: ` +
-    `${sum.badRecords} with issues (${counted(sum.issues, 'issue')}), ${counted(sum.sequences, 'sequence')}${both}${window}${changed}`
+    `verified ${countOf(sum.records, 'record')}${sum.sequenceLines > 0 ? ` and ${countOf(sum.sequenceLines, 'sequence line')}` : ''} in ${nFiles(sum.files)}: ` +
+    `${sum.badRecords} with issues (${countOf(sum.issues, 'issue')}), ${countOf(sum.sequences, 'sequence')}${both}${window}${changed}`
   );
 }
 
@@ -480,7 +481,7 @@ export function verifySummaryLine(sum: VerifySummary): string {
  */
 export function verifySearchesLine(sum: VerifySummary): string | undefined {
   const share = (n: number, of: number) => `${n} (${((100 * n) / of).toFixed(1)}%)`;
-  const part = (t: SearchTally, what: string, whats?: string, after = '') => `${counted(t.searches, what, whats)}${after}: ${share(t.valid, t.searches)} valid, ${share(t.solved, t.searches)} solved`;
+  const part = (t: SearchTally, what: string, whats?: string, after = '') => `${countOf(t.searches, what, whats)}${after}: ${share(t.valid, t.searches)} valid, ${share(t.solved, t.searches)} solved`;
   const parts: string[] = [];
   if (sum.recordSearches.searches > 0) parts.push(part(sum.recordSearches, 'search record'));
   if (sum.lineSearches.searches > 0) parts.push(part(sum.lineSearches, 'search', 'searches', ' as sequence lines'));
