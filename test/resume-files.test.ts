@@ -30,6 +30,15 @@ describe('the files of a run stopped while finishing a stream', () => {
     expect(finished(3, [name(0, 3), name(1), name(2), name(2, 3)])).toEqual([name(0, 3)]);
     // Past the listed files only once every listed one is renamed (a finish renames in index order).
     expect(finished(2, [name(0), name(1), name(3, 4)])).toEqual([]);
+    // A stream the checkpoint lists no file of yet: a finished name above the run's .partial files is not the run's
+    // (its finish renames from the lowest index); alone, one that does not run on to its count's last index is not either.
+    // Helper runs killed at a record found each of these deleted by the resume, silently.
+    expect(finished(0, [name(0), name(1, 2)])).toEqual([]);
+    expect(finished(0, [name(0), name(1), name(2), name(4, 9)])).toEqual([]);
+    expect(finished(0, [name(4, 9)])).toEqual([]);
+    // ...where a run stopped mid-finish, or a resume stopped deleting them, leaves its own.
+    expect(finished(0, [name(0, 3), name(1, 3), name(2)])).toEqual([name(0, 3), name(1, 3)]);
+    expect(finished(0, [name(1, 3), name(2)])).toEqual([name(1, 3)]);
   });
 
   it('refuse two whole series of different counts, naming both: which is the run\'s cannot be told', () => {

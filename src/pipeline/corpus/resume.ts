@@ -152,8 +152,10 @@ export function runFiles(dir: string, cp: Checkpoint, stages: readonly StagePlan
  * takes the others back, in index order. So wherever either stopped, for the run's count: an
  * index is held once, as a `.partial` file or a finished name (a finished name beside the
  * `.partial` of its index is not the run's); every index the
- * checkpoint lists is held; no `.partial` lies past N; and a finished name past the listed
- * files means the finish got past them, every one of them finished. The one count whose names
+ * checkpoint lists is held; no `.partial` lies past N; a finished name past the listed files
+ * means the finish got past them, every one of them finished; and past the listed files the
+ * indices held run on to N - 1 (a resume deletes them from the lowest), the finished ones below
+ * the `.partial` ones (a finish renames from the lowest). The one count whose names
  * fit so is the run's; none: no name is; two (a user's whole series of another count beside
  * the run's) cannot be told apart, and are refused, naming both.
  */
@@ -173,11 +175,16 @@ function renamedAtStop(dir: string, f: FilePlan, listed: number, present: readon
   }
   const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
   const fits = [...byTotal].filter(([total, names]) => {
-    const pastListed = [...names.keys()].some((i) => i >= listed);
+    const pastListed = [...names.keys()].filter((i) => i >= listed);
+    const partialsPast = [...partials].filter((i) => i >= listed);
+    // Past the listed files the run's indices run on to its last, finished ones below .partial ones.
+    const heldPast = [...new Set([...pastListed, ...partialsPast])].sort((x, y) => x - y);
     return (
       [...partials].every((i) => i < total) &&
       upTo(listed).every((i) => names.has(i) || partials.has(i)) &&
-      (!pastListed || upTo(listed).every((i) => names.has(i)))
+      (pastListed.length === 0 || upTo(listed).every((i) => names.has(i))) &&
+      pastListed.every((n) => partialsPast.every((i) => n < i)) &&
+      heldPast.every((i, k) => i === total - heldPast.length + k)
     );
   });
   if (fits.length > 1) {
