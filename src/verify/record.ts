@@ -143,12 +143,12 @@ function verifyRating(rating: unknown, kind: SearchKind, p: Problem, searchPath:
   const explored = searchPath.split('Exploring Operation').length - 1;
   // Either mode's value is accepted (clampsRating): a default-mode APR record made before default
   // mode clamped its rating (2026-12-05) is as the reference's, and a record does not say when it was made.
-  const expected = ratingOf(solved, explored, p.startSize, true);
+  const expected = ratingOf(solved, explored, p.startSize, clampsRating(isThreaded(kind), false));
   if (expected === undefined) {
     issues.push({ thread: '', line: 0, message: `no max_nodes for start size ${p.startSize}, so the rating cannot be checked` });
     return;
   }
-  const asReference = clampsRating(isThreaded(kind), true) ? expected : ratingOf(solved, explored, p.startSize, false);
+  const asReference = ratingOf(solved, explored, p.startSize, clampsRating(isThreaded(kind), true));
   if (rating !== expected && rating !== asReference) {
     const why = solved ? `${explored} Exploring Operation lines, max_nodes ${MAX_NODES[p.startSize]}` : 'no Goal Reached';
     const unclamped = asReference === expected ? '' : `, or ${asReference} unclamped, as the reference writes it`;
