@@ -256,6 +256,13 @@ describe('search', () => {
     // the search (it starts at the problem and ends as a search ends); child threads and the root's earlier sequences are not.
     writeFileSync(join(dir, 'apr-seqs.json'), JSON.stringify(lines.map((l) => l.text)));
     expect(run('verify', 'apr-seqs.json').stdout).toContain(`graded 30 searches as sequence lines: 30 (100.0%) valid, ${share(solvedRecords, 30)} solved\n`);
+    // A search whose first line breaks its grammar is still a search there, graded invalid, not left out of the count.
+    const lastRoot = lines.map((l, i) => (l.record === 0 && String(l.thread).startsWith('root#') ? i : -1)).reduce((a, b) => Math.max(a, b));
+    const brokenFirst = lines.map((l, i) => (i === lastRoot ? (l.text as string).replace('Current State: ', 'Current State:  ') : l.text));
+    writeFileSync(join(dir, 'apr-seqs-broken.json'), JSON.stringify(brokenFirst));
+    const broken = run('verify', 'apr-seqs-broken.json');
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain('graded 30 searches as sequence lines: 29 (96.7%) valid, ');
     // A child line of a solved record broken: that line is invalid, and so is its record's search, which no longer counts as solved.
     const solvedRecord = jsonl('apr-recs.jsonl').findIndex((rec, i) => (rec.search_path as string).includes('Goal Reached') && lines.some((l) => l.record === i && !String(l.thread).startsWith('root#')));
     expect(solvedRecord).toBeGreaterThanOrEqual(0);

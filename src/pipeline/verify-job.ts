@@ -17,6 +17,7 @@ import { checkOutputBeside, readInputs, type Input } from './inputs.js';
 import { join } from 'node:path';
 import { readRecords, readRecordsTolerant } from '../records/read.js';
 import { recordTraceDict, threadsOf } from '../records/trace-dict.js';
+import { opensBelowProblem } from '../records/trace-lines.js';
 import { figureFieldFaults, recordFigures, tokenFieldDisagreements } from '../serializers/record-view.js';
 
 export interface VerifyJob {
@@ -104,18 +105,16 @@ export interface VerifySummary {
 
 const newTally = (): SearchTally => ({ searches: 0, valid: 0, solved: 0 });
 
-/** A root's first line (an APR thread's move to node #0 before it): the search starts at its problem. */
-const ROOT_START = /^(?:Moving to Node #0\n)?Current State: \d+:\[[^\]\n]*\], Operations: \[\]\n/;
-
 /**
  * Whether a text without thread names is a search of its own: a model's output (it names its
- * problem), or a whole search, which starts at its problem and does not end in a spawn (not a
- * child thread, nor a root's sequence before its last, as a `.json` array of sequences holds them).
+ * problem), or a whole search: one that neither opens below its problem (a child thread) nor ends
+ * in a spawn (a root's sequence before its last), as a `.json` array of sequences holds them. A
+ * text whose opening does not parse counts, so a malformed output is graded, not left out.
  */
 function wholeSearch(g: SequenceItem): boolean {
   if (g.seq.problem !== undefined) return true;
   const text = g.seq.text.slice(readPrefix(g.seq.text)?.length ?? 0);
-  return ROOT_START.test(text) && sequenceOutcome(text) !== 'spawned children';
+  return !opensBelowProblem(text) && sequenceOutcome(text) !== 'spawned children';
 }
 
 const tally = (t: SearchTally, valid: boolean, solved: boolean): void => {

@@ -129,6 +129,36 @@ export function parseTraceLine(text: string): TraceLine | undefined {
   return undefined;
 }
 
+/**
+ * How a thread's text opens: an APR thread's `Moving to Node` line, if it starts with one, then
+ * its first `Current State` line (`at`: that line's 0-based index; `state`: it parsed, when it
+ * is one). Every thread starts so.
+ */
+export interface Opening {
+  move: Extract<TraceLine, { kind: 'move' }> | undefined;
+  at: 0 | 1;
+  text: string | undefined;
+  state: Extract<TraceLine, { kind: 'state' }> | undefined;
+}
+
+export function openingOf(text: string): Opening {
+  const lines = text.split('\n', 2);
+  const first = parseTraceLine(lines[0]!);
+  const move = first?.kind === 'move' ? first : undefined;
+  const at = move ? 1 : 0;
+  const line = at === 1 ? parseTraceLine(lines[1] ?? '') : first;
+  return { move, at, text: lines[at], state: line?.kind === 'state' ? line : undefined };
+}
+
+/**
+ * Whether a text opens below its problem, as an APR child thread does: at a node other than #0,
+ * or at a state with operations. A text whose opening does not parse does not.
+ */
+export function opensBelowProblem(text: string): boolean {
+  const { move, state } = openingOf(text);
+  return (move !== undefined && move.id !== '0') || (state !== undefined && state.ops.length > 0);
+}
+
 /** `[25, 36, 2]` → numbers (canonical spacing is enforced by the render check). */
 function intList(text: string | undefined): number[] | undefined {
   if (text === undefined || text.length < 2) return undefined;

@@ -11,7 +11,7 @@ import { isThreaded } from '../records/kind.js';
 import { solverNamed } from '../solver/registry.js';
 import { verifyTraceDict, type TreeNames } from './apr.js';
 import { inLineOrder, quote, type VerifyIssue } from './issue.js';
-import { parseTraceLine, type TraceLine } from '../records/trace-lines.js';
+import { openingOf, parseTraceLine, type TraceLine } from '../records/trace-lines.js';
 import { arithmeticFault, parseStep, problemKey, pyIntList, replay, stepString, type Step } from '../core/countdown.js';
 import type { NodeState } from './node.js';
 import { verifyFinalPath } from './record.js';
@@ -196,12 +196,8 @@ function threadTree(seqs: readonly SequenceLine[], entries: readonly Entry[], is
 
 /** The problem a thread's text starts from: its `Moving to Node` id (if any) and first `Current State`. */
 function startOf(e: Entry, issues: SequenceIssue[]): { target: number; start: NodeState; moved: boolean } | undefined {
-  const lines = e.body.split('\n', 2);
-  const move = parseTraceLine(lines[0]!);
-  const state = parseTraceLine(move?.kind === 'move' ? (lines[1] ?? '') : lines[0]!);
-  if (state?.kind !== 'state') {
-    const at = move?.kind === 'move' ? 1 : 0;
-    const first = lines[at];
+  const { move, at, text: first, state } = openingOf(e.body);
+  if (!state) {
     // A line that reads as a Current State but breaks its grammar (a sign, a leading zero) is said to be one.
     const message = first?.startsWith('Current State: ')
       ? `line does not parse: ${quote(first)}`
@@ -209,8 +205,8 @@ function startOf(e: Entry, issues: SequenceIssue[]): { target: number; start: No
     issues.push({ entry: e.at, thread: e.name, line: at + 1, message });
     return undefined;
   }
-  const id = move?.kind === 'move' ? move.id : '0';
-  const start = { target: state.target, start: { id, nums: state.nums, ops: state.ops }, moved: move?.kind === 'move' };
+  const id = move ? move.id : '0';
+  const start = { target: state.target, start: { id, nums: state.nums, ops: state.ops }, moved: move !== undefined };
   const given = e.problem;
   if (!given) return start;
   // A thread of any level searches for the problem's target; one that starts at the root
