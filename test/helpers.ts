@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MadeSearch } from '../src/pipeline/make-record.js';
 import { flagsReadBy, qualify, type PartialSettings, type RecordSettings } from '../src/pipeline/settings.js';
-import type { Conditioning } from '../src/serializers/conditioning.js';
+import type { Conditioning } from '../src/records/conditioning-prefix.js';
 import type { ThreadFigures } from '../src/serializers/sequences.js';
 import type { SolverName } from '../src/solver/registry.js';
 

@@ -5,7 +5,7 @@ import type { PartialSettings, RecordSettings } from '../src/pipeline/settings.j
 import { streamFor } from '../src/random/streams.js';
 import { problemRecord } from '../src/serializers/problem.js';
 import { unescapeTrace } from '../src/serializers/trace.js';
-import type { Conditioning } from '../src/serializers/conditioning.js';
+import type { Conditioning } from '../src/records/conditioning-prefix.js';
 import { defaultProblems, type Problem } from '../src/solver/problems.js';
 import type { SolverName } from '../src/solver/registry.js';
 import { countTextTokens } from '../src/tokens/llama.js';

@@ -5,7 +5,7 @@ import type { Faults } from '../pipeline/corpus/faults.js';
 import { COMPRESSIONS, formatSize, WORKER_HEAP_MB, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
 import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/settings.js';
-import type { Conditioning } from '../serializers/conditioning.js';
+import type { Conditioning } from '../records/conditioning-prefix.js';
 import { resolveShard, SLURM_ARRAY } from '../pipeline/corpus/shard.js';
 import { signalExitCode } from '../pipeline/signals.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';

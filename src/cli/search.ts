@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_WINDOW, inWords, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
-import { CONDITIONING, type Conditioning } from '../serializers/conditioning.js';
+import { CONDITIONING } from '../serializers/conditioning.js';
+import { type Conditioning } from '../records/conditioning-prefix.js';
 import { DEFAULT_FIT, DEFAULT_MIN_BEAM, FIT_POLICIES, HEURISTIC_CHOICES, type Solver, type SolverShape, type ThreadDefaults } from '../solver/contract.js';
 import { allSolvers, SOLVERS, type SolverName } from '../solver/registry.js';
 import { compatOption, integer, oneOf, ruled } from './parse.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isFolder, recordFilesIn } from '../records/files.js';
 import { CHECKPOINT, LOCK, MANIFEST } from './corpus/plan.js';
 import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';
-import type { Conditioning } from '../serializers/conditioning.js';
+import type { Conditioning } from '../records/conditioning-prefix.js';
 import { CONDITIONING_MODES } from './settings.js';
 import { UsageError } from '../io/errors.js';
 import { checkNotInside, checkOutputs, fileKey, sameFile, type NamedPath } from './paths.js';

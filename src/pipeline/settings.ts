@@ -1,4 +1,5 @@
-import { CONDITIONING, prefixName, shortestThreadTokens, type Conditioning } from '../serializers/conditioning.js';
+import { CONDITIONING, shortestThreadTokens } from '../serializers/conditioning.js';
+import { prefixName, type Conditioning } from '../records/conditioning-prefix.js';
 import { DEFAULT_FIT, FIT_POLICIES, HEURISTIC_CHOICES, drawsBeam, readsPromising, type BeamRange, type FitPolicy, type HeuristicChoice, type SearchOptions, type Solver, type SolverShape } from '../solver/contract.js';
 import { allSolvers, defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
 import { ordered, UsageError } from '../io/errors.js';

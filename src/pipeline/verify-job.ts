@@ -4,7 +4,7 @@ import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, 
 import { failedOutputFault, hasTraceDict, isNumberList, isSearchRecord, withoutNullCells, type SearchKind } from '../records/kind.js';
 import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js';
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
-import { readPrefix } from '../serializers/conditioning.js';
+import { readPrefix } from '../records/conditioning-prefix.js';
 import { checkFile, covered, unreadable } from './corpus/integrity.js';
 import { isDataFile, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST, sequencesSolver, STATS } from './corpus/plan.js';

@@ -1,7 +1,7 @@
 import { shownValue } from '../core/values.js';
 import { allSolvers, solverNamed, type SolverName } from '../solver/registry.js';
 import { isTraceDict, MAX_TRACE_DEPTH, nestsTooDeep } from './trace-dict.js';
-import { readPrefix } from '../serializers/conditioning.js';
+import { readPrefix } from './conditioning-prefix.js';
 
 /** What a record is, told from its fields (never from the file name it came in). */
 export type RecordKind = 'apr' | 'sosp' | 'dfs' | 'bfs' | 'problem' | 'sequence';

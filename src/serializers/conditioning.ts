@@ -1,61 +1,20 @@
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import type { SequenceInfo } from './sequences.js';
 import type { SolverShape } from '../solver/contract.js';
+import { subCallBudgetPrefix, tokenBudgetPrefix, type Conditioning } from '../records/conditioning-prefix.js';
 
 /*
- * Conditioning prefixes: what a mode puts before a sequence, and the room it takes. Adding a
- * mode: its text, reserve, choice of sequences and the solver shape that takes it
- * (CONDITIONING), all here.
+ * Conditioning prefixes: which sequences a mode puts one before, with which number, and the
+ * room it takes (their text and reader: src/records/conditioning-prefix.ts). Adding a mode:
+ * its text there; its reserve, choice of sequences and the solver shape that takes it
+ * (CONDITIONING) here.
  */
-
-/** Conditioning prefixes the reference's models were trained with (spec §10). */
-export type Conditioning = 'none' | 'token-budget' | 'sub-call-budget';
 
 /** The conditioning mode each solver shape has: the table `--condition` and verify check a prefix against. */
 export const CONDITIONING: Readonly<Record<SolverShape, Exclude<Conditioning, 'none'>>> = {
   sequence: 'token-budget',
   threads: 'sub-call-budget',
 };
-
-/** `N` stands for the number where a document shows a prefix's form (prefixForm). */
-function tokenBudgetPrefix(bin: number | 'N'): string {
-  return `Token Budget: ${bin} `;
-}
-
-function subCallBudgetPrefix(children: number | 'N'): string {
-  return `Sub Call Budget: ${children} `;
-}
-
-/** A mode's prefix with `N` for its number (`Token Budget: N `), for the dataset card. */
-export function prefixForm(mode: Exclude<Conditioning, 'none'>): string {
-  return mode === 'token-budget' ? tokenBudgetPrefix('N') : subCallBudgetPrefix('N');
-}
-
-/** A mode's prefix by its words (`Token Budget`), for messages. */
-export const prefixName = (mode: Exclude<Conditioning, 'none'>): string => prefixForm(mode).replace(/: N $/, '');
-
-/** A conditioning prefix read back from the front of a sequence. */
-export interface ReadPrefix {
-  readonly mode: Exclude<Conditioning, 'none'>;
-  readonly n: number;
-  /** Its characters, the space that ends it included. */
-  readonly length: number;
-}
-
-/** Each mode's prefix as a pattern, made from the form the writers above print. */
-const PREFIX_PATTERNS = (['token-budget', 'sub-call-budget'] as const).map((mode) => ({
-  mode,
-  pattern: new RegExp(`^${prefixForm(mode).replace(/N $/, '(0|[1-9]\\d*) ')}`),
-}));
-
-/** The conditioning prefix a sequence starts with (one at most: a second is text), or undefined. */
-export function readPrefix(text: string): ReadPrefix | undefined {
-  for (const { mode, pattern } of PREFIX_PATTERNS) {
-    const m = pattern.exec(text);
-    if (m) return { mode, n: Number(m[1]), length: m[0].length };
-  }
-  return undefined;
-}
 
 /** The smallest multiple of 512 not below `tokens`. */
 export function tokenBudgetBin(tokens: number): number {

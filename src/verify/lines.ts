@@ -3,7 +3,7 @@
  * 1), for the verifier. Lines are read by records/trace-lines.ts.
  */
 import { parseTraceLine, type TraceLine } from '../records/trace-lines.js';
-import { readPrefix, type ReadPrefix } from '../serializers/conditioning.js';
+import { readPrefix, type ReadPrefix } from '../records/conditioning-prefix.js';
 
 /** One line of a thread's text with where it sits. */
 export interface ThreadLine {

@@ -1,4 +1,5 @@
-import { tokenBudgetBin, type ReadPrefix } from '../serializers/conditioning.js';
+import { tokenBudgetBin } from '../serializers/conditioning.js';
+import { type ReadPrefix } from '../records/conditioning-prefix.js';
 
 /*
  * What a conditioning prefix's number must be (spec §10), for sequence lines and for a

@@ -15,7 +15,7 @@ import type { NodeState } from './node.js';
 import { verifyProblem, type Problem } from './problem.js';
 import type { SearchKind, ThreadGoal } from './thread-report.js';
 import { verifyThread } from './thread.js';
-import { readPrefix } from '../serializers/conditioning.js';
+import { readPrefix } from '../records/conditioning-prefix.js';
 import { subCallBudgetFaults, tokenBudgetFault } from './prefix.js';
 
 export interface VerifyOptions {

@@ -17,7 +17,7 @@ import type { NodeState } from './node.js';
 import { verifyFinalPath } from './record.js';
 import type { SearchKind, ThreadGoal, ThreadReport } from './thread-report.js';
 import { verifyThread } from './thread.js';
-import { readPrefix, type ReadPrefix } from '../serializers/conditioning.js';
+import { readPrefix, type ReadPrefix } from '../records/conditioning-prefix.js';
 import { subCallBudgetFaults, tokenBudgetFault } from './prefix.js';
 
 export interface SequenceLine {

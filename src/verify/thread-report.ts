@@ -3,7 +3,7 @@ import type { HeuristicName } from '../core/heuristics.js';
 import type { CleanPath } from './clean-path.js';
 import type { VerifyIssue } from './issue.js';
 import type { NodeState } from './node.js';
-import type { ReadPrefix } from '../serializers/conditioning.js';
+import type { ReadPrefix } from '../records/conditioning-prefix.js';
 
 /** sosp: SoS+; apr: one APR main call; dfs / bfs: the original Stream-of-Search searches. */
 export type { SearchKind } from '../records/kind.js';

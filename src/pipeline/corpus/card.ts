@@ -3,7 +3,7 @@ import { recordFields, type Feature, type Field } from '../../serializers/featur
 import { SOLVERS, solverNamed, type SolverName } from '../../solver/registry.js';
 import { isThreaded } from '../../records/kind.js';
 import { asFlagValue, formatSize, SEARCH_OPTION_FLAGS, type RunOptionsJson } from './options.js';
-import { prefixForm, type Conditioning } from '../../serializers/conditioning.js';
+import { prefixForm, type Conditioning } from '../../records/conditioning-prefix.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
 import { fmtInt } from './progress.js';
