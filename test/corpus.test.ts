@@ -752,6 +752,31 @@ describe('corpus: crash, stop and resume', () => {
     expectSameFolder('base', 'killed');
   });
 
+  it("kill -9 with one stream of a stage renamed and the other's files all .partial (a stage's finish renames its records, then its sequences; a resume takes them back in that order), then --resume: the small corpus's bytes", () => {
+    // Each stream's files, shortened: `0of2` a finished name, `1p` a .partial one.
+    const held = (config: string) =>
+      readdirSync(join(p('one-open'), config))
+        .sort()
+        .map((n) => n.replace(/^train-0*(\d+)(?:-of-0*(\d+)\.jsonl|\.jsonl\.partial)$/, (_, i: string, of?: string) => (of ? `${i}of${of}` : `${i}p`)));
+    const stops: Array<[string, Record<string, string[]>]> = [
+      // The last stage's finish (each stream in two files here).
+      ['renamed:apr/train:1', { apr: ['0of2', '1of2'], apr_sequences: ['0p', '1p'] }],
+      ['renamed:apr_sequences/train:1', { apr: ['0of2', '1of2'], apr_sequences: ['0of2', '1of2'] }],
+      // A resume stopped between a stage's streams: the records taken back, the sequences still renamed.
+      ['opened:apr/train', { apr: ['0p'], apr_sequences: ['0of2', '1of2'] }],
+    ];
+    let first = true;
+    for (const [point, want] of stops) {
+      const r = runKilledAt(point, [...SMALL, ...FAST, '--workers', '0', '--out', 'one-open', ...(first ? [] : ['--resume'])]);
+      expect(r.signal, `${point}: ${r.stderr}`).toBe('SIGKILL');
+      for (const [config, names] of Object.entries(want)) expect(held(config), `${point}: ${config}`).toEqual(names);
+      first = false;
+    }
+    expectOk(run([...SMALL, '--out', 'one-open', '--resume']));
+    expectSameFolder(shared('small'), 'one-open');
+    expectOk(run(['verify', 'one-open']));
+  });
+
   it('--fit drop: kill -9 mid-stage and after a done stage, then --resume: the bytes of an uninterrupted run (dropped records are counted, not written)', () => {
     const DROP = ['corpus', '--count', '1200', '--val-count', '20', '--seed', '3', '--quiet', '--solvers', 'sosp,apr', '--window', '1500', '--fit', 'drop'];
     expectOk(run([...DROP, '--out', 'drop-base']));

@@ -8,6 +8,10 @@
  *   checkpoint:<n>             after the n-th periodic checkpoint is durable
  *   record:<stage>:<i>         after record i (counted from the stage's first) is handed to its files
  *   file:<config>/<split>:<n>  after file n of a split is opened, before a checkpoint knows it
+ *   opened:<config>/<split>    after a split of a stage is opened (resuming: cut back to the
+ *                              checkpoint, its renamed files taken back), before the stage's next split is
+ *   renamed:<config>/<split>:<n>  after file n of a split gets its finished name (a stage's
+ *                              first split is renamed whole before its second is begun)
  *   finish:<stage>             after the stage's files are renamed, before its checkpoint says so
  *   manifest                   after stats.json and the card, before manifest.json
  */
@@ -16,6 +20,8 @@ export type FaultPoint =
   | `checkpoint:${number}`
   | `record:${string}:${number}`
   | `file:${string}:${number}`
+  | `opened:${string}`
+  | `renamed:${string}:${number}`
   | `finish:${string}`
   | 'manifest';
 

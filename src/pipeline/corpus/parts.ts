@@ -341,6 +341,7 @@ export class PartedFile {
         const name = partName(this.plan, i, all.length);
         await rename(this.path(i), join(this.dir, name));
         parts.push({ ...p, name });
+        this.o.faults?.at(`renamed:${streamKey(this.plan)}:${i}`);
       }
     } catch (err) {
       throw systemError(err, `cannot write ${join(this.dir, this.plan.config)}`);

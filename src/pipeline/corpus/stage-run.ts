@@ -65,7 +65,10 @@ export class StageRun<T extends StageTally<T>> {
       throw err;
     }
     try {
-      for (const c of checked) files.push(await c.apply());
+      for (const [k, c] of checked.entries()) {
+        files.push(await c.apply());
+        ctx.faults?.at(`opened:${streamKey(plan.files[k]!)}`);
+      }
     } catch (err) {
       for (const f of files) await f.close();
       for (const c of checked.slice(files.length + 1)) await c.close().catch(() => undefined);
