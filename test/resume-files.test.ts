@@ -45,3 +45,40 @@ describe('the files of a run stopped while finishing a stream', () => {
     expect(() => finished(2, [name(0, 2), name(0, 5), name(1, 2), name(1, 5)])).toThrow(/^c\/sosp\/train-00000-of-0000[25]\.jsonl and c\/sosp\/train-00000-of-0000[25]\.jsonl each belong to a whole series/);
   });
 });
+
+/**
+ * A stage of two streams stopped with one of them renamed and the other's files all `.partial`:
+ * a finish renames the records stream whole before it begins on the sequences, and a resume
+ * takes the records back whole before it begins on the sequences. Each stream's names are judged
+ * on their own; the renamed one's are the run's, the open one's finished-looking names beside its
+ * `.partial` files are not.
+ */
+describe('the files of a stage stopped with one stream renamed and the other open', () => {
+  const rec = { config: 'apr', split: 'train', kind: 'records', ext: '.jsonl' } as FilePlan;
+  const seq = { config: 'apr_sequences', split: 'train', kind: 'sequences', ext: '.jsonl' } as FilePlan;
+  const stages = [{ name: 'apr', files: [rec, seq] }] as unknown as StagePlan[];
+  const parts = (n: number) => ({ parts: Array.from({ length: n }, () => ({ bytes: 0, records: 0, sha256: '' })) });
+  // The checkpoint lists 2 files of the records and 1 of the sequences; the finish had 3 and 2.
+  const cp = { stages: { apr: { done: false, records: 0, files: { 'apr/train': parts(2), 'apr_sequences/train': parts(1) } } } } as unknown as Checkpoint;
+  const name = (f: FilePlan, i: number, of?: number) => `${f.config}/train-0000${i}${of === undefined ? '.jsonl.partial' : `-of-0000${of}.jsonl`}`;
+  const own = (present: string[]) => [...runFiles('c', cp, stages, present)].sort();
+
+  it('the records renamed, the sequences open (a finish stopped between its streams)', () => {
+    const present = [name(rec, 0, 3), name(rec, 1, 3), name(rec, 2, 3), name(seq, 0), name(seq, 1)];
+    expect(own(present)).toEqual([name(rec, 0), name(rec, 0, 3), name(rec, 1), name(rec, 1, 3), name(rec, 2, 3), name(seq, 0)].sort());
+    // A finished name in the open stream beside its .partial is not the run's, nor a series above them.
+    expect(own([...present, name(seq, 0, 2)])).not.toContain(name(seq, 0, 2));
+    expect(own([...present, name(seq, 2, 3)])).not.toContain(name(seq, 2, 3));
+  });
+
+  it('the records open, cut back to the checkpoint, the sequences still renamed (a resume stopped between its streams)', () => {
+    const present = [name(rec, 0), name(rec, 1), name(seq, 0, 2), name(seq, 1, 2)];
+    expect(own(present)).toEqual([name(rec, 0), name(rec, 1), name(seq, 0), name(seq, 0, 2), name(seq, 1, 2)].sort());
+    // ...or once it deleted the sequences' file past the checkpoint, before it took back the listed one.
+    expect(own([name(rec, 0), name(rec, 1), name(seq, 0, 2)])).toEqual([name(rec, 0), name(rec, 1), name(seq, 0), name(seq, 0, 2)].sort());
+    // It deletes before it takes back: the file past the checkpoint beside a listed one taken back is not the run's.
+    expect(own([name(rec, 0), name(rec, 1), name(seq, 0), name(seq, 1, 2)])).not.toContain(name(seq, 1, 2));
+    // A finished name in the open records stream past the checkpoint is not the run's: its finished names go back all at once, from the lowest.
+    expect(own([...present, name(rec, 2, 3)])).not.toContain(name(rec, 2, 3));
+  });
+});
