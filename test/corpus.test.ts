@@ -752,7 +752,7 @@ describe('corpus: crash, stop and resume', () => {
     expectSameFolder('base', 'killed');
   });
 
-  it("kill -9 with one stream of a stage renamed and the other's files all .partial (a stage's finish renames its records, then its sequences; a resume takes them back in that order), then --resume: the small corpus's bytes", () => {
+  it("kill -9 with one stream of a stage renamed and the other's files all .partial (a stage's finish renames its records, then its sequences; a resume takes them back in that order), then --resume: the small corpus's bytes; an unfinished name of the user's is left alone", () => {
     // Each stream's files, shortened: `0of2` a finished name, `1p` a .partial one.
     const held = (config: string) =>
       readdirSync(join(p('one-open'), config))
@@ -772,7 +772,12 @@ describe('corpus: crash, stop and resume', () => {
       for (const [config, names] of Object.entries(want)) expect(held(config), `${point}: ${config}`).toEqual(names);
       first = false;
     }
+    // A name the stream's pattern reads and the run never gives, past the files the checkpoint lists: not the run's to delete.
+    const users = join(p('one-open'), 'apr', 'train-7.jsonl.partial');
+    writeFileSync(users, 'kept\n');
     expectOk(run([...SMALL, '--out', 'one-open', '--resume']));
+    expect(readFileSync(users, 'utf8')).toBe('kept\n');
+    rmSync(users);
     expectSameFolder(shared('small'), 'one-open');
     expectOk(run(['verify', 'one-open']));
   });

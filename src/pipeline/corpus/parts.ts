@@ -145,11 +145,13 @@ export class PartedFile {
       const p = parsePartName(plan, name);
       if (!p) continue;
       const path = join(folder, name);
+      // Of unfinished names only the stream's own (`train-00000.jsonl.partial`); another
+      // (`train-0.jsonl.partial`, no name the run gives and no file the card loads) is left alone, at any index.
+      if (!p.finished && path !== at(p.index)) continue;
       // Past the checkpoint, or a second finished name of one index (another file count): deleted.
       if (p.index >= parts.length || (p.finished && finished.has(p.index))) strays.push(path);
       else if (p.finished) finished.set(p.index, path);
-      // Of unfinished names only the stream's own (`train-00000.jsonl.partial`, not `train-0.jsonl.partial`).
-      else if (path === at(p.index)) partial.set(p.index, path);
+      else partial.set(p.index, path);
     }
     // Taken back (a finishing run renamed them) or, beside a .partial of the same index, deleted.
     const renames = [...finished].map(([i, path]) => ({ path, to: partial.has(i) ? undefined : at(i) }));
