@@ -896,3 +896,70 @@ describe('a problem line without nums or target', () => {
     expect(verifyRecord({ nums: [3, 4], target: 'x' }).map((i) => i.message)).toEqual(['"target" must be an integer of at least 2']);
   });
 });
+
+describe('a join answers the spawn of the call before it', () => {
+  const aprJoin = (r: GoldenRecord) => r.trace_dict.main_calls.length === 2 && /^<Goal Reached in Sub Search /m.test(r.trace_dict.main_calls[1]!);
+
+  it("a first main call holding a join (no spawn before it, no child thread behind its reports) is not valid, so not solved (it was both, on a goal nobody searched)", () => {
+    const r = golden(APR[1]!, aprJoin);
+    const joining = r.trace_dict.main_calls[1]!;
+    // the joining call alone: its text, its rating and its search_path are the record's as they were
+    r.trace_dict = { main_calls: [joining], sub_calls: [] };
+    expect(verifyRecord(r)).toEqual([at('main[0]', lineOf(joining, /^<Sub Searches>$/), /^<Sub Searches> in the first main call answers no spawn/)]);
+    // a record's sequence lines, the root's first one holding the join
+    const issues = verifySequences([{ text: joining, thread: 'root', index: 0, problem: { nums: r.nums, target: r.target } }]);
+    expect(issues.map((i) => [i.thread, i.line, i.message])).toEqual([['root#0', lineOf(joining, /^<Sub Searches>$/), expect.stringMatching(/^<Sub Searches> in the first main call answers no spawn/)]]);
+  });
+
+  it('a second join after the one answering the spawn, reporting a goal for a child no spawn named, is not valid (it was valid and solved)', () => {
+    const nums = [6, 94, 49, 22];
+    const target = 53;
+    const head = [
+      'Moving to Node #0',
+      'Current State: 53:[6, 94, 49, 22], Operations: []',
+      'Exploring Operation: 49-6=43, Resulting Numbers: [94, 22, 43]',
+      'Generated Node #0,0: 53:[94, 22, 43] Operation: 49-6=43',
+      'Exploring Operation: 94-6=88, Resulting Numbers: [49, 22, 88]',
+      'Generated Node #0,1: 53:[49, 22, 88] Operation: 94-6=88',
+    ];
+    const child = [
+      'Moving to Node #0,0',
+      "Current State: 53:[94, 22, 43], Operations: ['49-6=43']",
+      'Exploring Operation: 94+22=116, Resulting Numbers: [43, 116]',
+      'Generated Node #0,0,0: 53:[43, 116] Operation: 94+22=116',
+      'Moving to Node #0,0,0',
+      "Current State: 53:[43, 116], Operations: ['49-6=43', '94+22=116']",
+      'Exploring Operation: 43+116=159, Resulting Numbers: [159]',
+      '159,53 unequal: No Solution',
+      'No solution found.',
+    ];
+    // the path from node #0,1 to the goal, which no thread searched
+    const path = [
+      'Moving to Node #0,1',
+      "Current State: 53:[49, 22, 88], Operations: ['94-6=88']",
+      'Exploring Operation: 88/22=4, Resulting Numbers: [49, 4]',
+      'Generated Node #0,1,0: 53:[49, 4] Operation: 88/22=4',
+      'Moving to Node #0,1,0',
+      "Current State: 53:[49, 4], Operations: ['94-6=88', '88/22=4']",
+      'Exploring Operation: 49+4=53, Resulting Numbers: [53]',
+      '53,53 equal: Goal Reached',
+    ];
+    const text = (lines: string[]) => `${lines.join('\n')}\n`;
+    const main0 = text([...head, '<Calling Sub Searches>', '<Start Sub Search 0 at level 1> Moving to Node #0,0', '<End Calling Sub Searches>']);
+    const answer = ['<Sub Searches>', '<No Solution in Sub Search 0 at level 1 at Node #0,0>', '<End Sub Searches>'];
+    const made = ['<Sub Searches>', '<Goal Reached in Sub Search 0 at level 1 at Node #0,1>', ...path, '<End Sub Searches>'];
+    const end = ['53,53 equal: Goal Reached', ...head.slice(0, 2), head[4]!, head[5]!, ...path];
+    const answered = text([...head, ...answer, 'No solution found.']);
+    const main1 = text([...head, ...answer, ...made, ...end]);
+    const problem = { nums, target };
+    const lines = (last: string): SequenceLine[] => [
+      { text: main0, thread: 'root', index: 0, problem },
+      { text: last, thread: 'root', index: 1, problem },
+      { text: text(child), thread: 'root.0', index: 0, problem },
+    ];
+    // the search as it was: the spawn answered, the root giving up
+    expect(verifySequences(lines(answered))).toEqual([]);
+    const issues = verifySequences(lines(main1));
+    expect(issues.map((i) => [i.thread, i.line, i.message])).toEqual([['root#1', head.length + answer.length + 1, '<Sub Searches> after the join answering the spawn of root#0 answers no spawn (a join stands where the call before spawned): no child thread is behind its reports']]);
+  });
+});

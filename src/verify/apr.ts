@@ -80,6 +80,12 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
   }
   const lastCall = calls[calls.length - 1]!;
   if (lastCall.spawn) push(name(calls.length - 1), lastCall.spawn.line, 'the last main call ends with a spawn block that no main call answers');
+  for (const [k, call] of calls.entries()) {
+    for (const join of unansweredJoins(call, k === 0 ? undefined : calls[k - 1]!)) {
+      const where = k === 0 ? 'in the first main call' : `after the join answering the spawn of ${names.call(at, k - 1)}`;
+      push(name(k), join.line, `<Sub Searches> ${where} answers no spawn (a join stands where the call before spawned): no child thread is behind its reports`);
+    }
+  }
 
   for (let k = 0; k + 1 < main.length; k++) {
     const spawn = calls[k]!.spawn;
@@ -116,6 +122,19 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
   // Split and read again only for a fault's message: most trees verify without one.
   const end = () => endOf(main[main.length - 1]!, names.call(at, main.length - 1));
   return { calls, goal: lastCall.goal, end, sound: issues.length === before };
+}
+
+/**
+ * The joins of a main call that answer no spawn. Call k repeats call k-1 up to its spawn, so
+ * its joins before that line are call k-1's (judged with it), and the one on that line answers
+ * the spawn; a join after it, or any join in the first call, has no spawn and so no child
+ * thread behind its reports: a goal it claims was never searched. A call after one whose spawn
+ * was not read (its walk stopped, or it has none) is left to that call's own issue.
+ */
+function unansweredJoins(call: ThreadReport, before: ThreadReport | undefined): JoinBlock[] {
+  if (before === undefined) return call.joins;
+  const spawned = before.spawn?.line;
+  return spawned === undefined ? [] : call.joins.filter((j) => j.line > spawned);
 }
 
 /** Where a call's text ends: its last line (the rule stats counts solved by). */
