@@ -775,6 +775,34 @@ describe("a record's sequences, put back together (the thread names a sequences 
     namedAsTheFile(issues);
   });
 
+  it("every root sequence is held to the record's problem, named on its own line or on another line of the record (a last root line naming another problem, or a record whose root lines name none, was graded valid and solved)", () => {
+    const r = golden(APR[1]!, aprJoin);
+    const right = { nums: r.nums, target: r.target };
+    const other = { nums: r.nums.map((n, k) => (k === 0 ? n + 1 : n)), target: r.target };
+    const seqs = sequencesOf(r);
+    const naming = (problem: (s: SequenceLine) => SequenceLine['problem']): SequenceLine[] => seqs.map((s) => ({ ...s, problem: problem(s) }));
+    const last = entryOf(seqs, 'root#1');
+    const start = `the text starts from [${r.nums.join(', ')}]`;
+    // the problem on the last root line alone (the one graded solved)
+    expect(verifySequences(naming((s) => (s === seqs[last] ? right : undefined)))).toEqual([]);
+    let issues = verifySequences(naming((s) => (s === seqs[last] ? other : undefined)));
+    expect(issues.map((i) => [i.thread, i.line, i.message])).toEqual([
+      ['root#0', 2, `${start}, the record's problem (named by root#1) from [${other.nums.join(', ')}]`],
+      ['root#1', 2, `${start}, the line's problem from [${other.nums.join(', ')}]`],
+    ]);
+    // every line naming it: each root line is faulted, not the first alone
+    issues = verifySequences(naming(() => other));
+    expect(issues.map((i) => i.thread)).toEqual(['root#0', 'root#1']);
+    // only a child's line names it: the root lines are held to it, in any order of its numbers
+    const child = entryOf(seqs, 'root.0#0');
+    expect(verifySequences(naming((s) => (s === seqs[child] ? { ...right, nums: [...right.nums].reverse() } : undefined)))).toEqual([]);
+    issues = verifySequences(naming((s) => (s === seqs[child] ? other : undefined)));
+    expect(issues.map((i) => [i.thread, i.line, i.message])).toEqual([
+      ['root#0', 2, `${start}, the record's problem (named by root.0#0) from [${other.nums.join(', ')}]`],
+      ['root#1', 2, `${start}, the record's problem (named by root.0#0) from [${other.nums.join(', ')}]`],
+    ]);
+  });
+
   it("a report on a child thread the file lacks names that thread as the file would", () => {
     const r = golden(APR[1]!, aprJoin);
     const seqs = sequencesOf(r);

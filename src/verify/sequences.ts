@@ -194,8 +194,11 @@ function threadTree(seqs: readonly SequenceLine[], entries: readonly Entry[], is
   return tree;
 }
 
-/** The problem a thread's text starts from: its `Moving to Node` id (if any) and first `Current State`. */
-function startOf(e: Entry, issues: SequenceIssue[]): { target: number; start: NodeState; moved: boolean } | undefined {
+/**
+ * The problem a thread's text starts from: its `Moving to Node` id (if any) and first `Current
+ * State`; held to the line's own problem (heldToProblem), unless `record` is null.
+ */
+function startOf(e: Entry, issues: SequenceIssue[], record?: { problem: GivenProblem; name: string } | null): { target: number; start: NodeState; moved: boolean } | undefined {
   const { move, at, text: first, state } = openingOf(e.body);
   if (!state) {
     // A line that reads as a Current State but breaks its grammar (a sign, a leading zero) is said to be one.
@@ -207,22 +210,31 @@ function startOf(e: Entry, issues: SequenceIssue[]): { target: number; start: No
   }
   const id = move ? move.id : '0';
   const start = { target: state.target, start: { id, nums: state.nums, ops: state.ops }, moved: move !== undefined };
-  const given = e.problem;
-  if (!given) return start;
-  // A thread of any level searches for the problem's target; one that starts at the root
-  // (node #0: a SoS+, DFS or BFS search, or an APR root after Moving to Node #0) starts from
-  // the problem itself.
+  // null: the caller holds it to its problem
+  return record === null || heldToProblem(e, start, issues, record) ? start : undefined;
+}
+
+/**
+ * Whether a text that starts at `start` searches its line's problem, or `record`'s where the
+ * line names none (the problem another line of its record names, in any order of its numbers,
+ * as lines are held to each other); a fault is the line's issue. A thread of any level searches for the
+ * problem's target; one that starts at the root (node #0: a SoS+, DFS or BFS search, or an APR
+ * root after Moving to Node #0) starts from the problem itself.
+ */
+function heldToProblem(e: Entry, start: { target: number; start: NodeState; moved: boolean }, issues: SequenceIssue[], record?: { problem: GivenProblem; name: string }): boolean {
+  const given = e.problem ?? record?.problem;
+  if (!given) return true;
+  const whose = e.problem ? "the line's problem" : `the record's problem (named by ${record!.name})`;
+  const nums = (list: readonly number[]) => (e.problem ? pyIntList(list) : problemKey(list, 0));
+  const { target, start: node } = start;
   const fault =
-    state.target !== given.target
-      ? `the text searches for ${state.target}, the line's problem for ${given.target}`
-      : id === '0' && pyIntList(state.nums) !== pyIntList(given.nums)
-        ? `the text starts from ${pyIntList(state.nums)}, the line's problem from ${pyIntList(given.nums)}`
+    target !== given.target
+      ? `the text searches for ${target}, ${whose} for ${given.target}`
+      : node.id === '0' && nums(node.nums) !== nums(given.nums)
+        ? `the text starts from ${pyIntList(node.nums)}, ${whose} from ${pyIntList(given.nums)}`
         : undefined;
-  if (fault) {
-    issues.push({ entry: e.at, thread: e.name, line: start.moved ? 2 : 1, message: fault });
-    return undefined;
-  }
-  return start;
+  if (fault) issues.push({ entry: e.at, thread: e.name, line: start.moved ? 2 : 1, message: fault });
+  return fault === undefined;
 }
 
 function push(issues: SequenceIssue[], e: Entry, report: ThreadReport): void {
@@ -349,9 +361,16 @@ function verifyAlone(e: Entry, issues: SequenceIssue[], solver: SearchKind | und
 
 /** The sequences of one record as one search: an APR tree as its trace_dict, or one single-sequence search. */
 function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[], solver: SearchKind | undefined): void {
-  const root = tree.get('root')![0]!;
-  const s = startOf(root, issues);
+  const roots = tree.get('root')!;
+  const root = roots[0]!;
+  // A root line may name no problem while another line of its record does: the search is held to that one.
+  const named = [...tree.values()].flat().sort((a, b) => a.at - b.at).find((e) => e.problem !== undefined);
+  const record = named?.problem && { problem: named.problem, name: named.name };
+  const s = startOf(root, issues, null);
   if (!s) return;
+  // Every root sequence starts as the first does (each repeats the one before it up to its
+  // spawn), and the last is the one graded solved: each is held to the problem, not the first alone.
+  if (!roots.map((e) => heldToProblem(e, s, issues, record)).every(Boolean)) return;
   if (otherSearch(root, s.moved, solver, issues)) return;
   if (s.start.ops.length > 0 || s.start.id !== '0') {
     issues.push({ entry: root.at, thread: root.name, line: 1, message: 'the root thread starts at node #0 with no operations done' });
