@@ -803,6 +803,21 @@ describe("a record's sequences, put back together (the thread names a sequences 
     ]);
   });
 
+  it("a child line naming another problem than its record's leaves its thread unsound: a join's report of its goal does not carry the root (the root's last line was graded valid and solved)", () => {
+    const r = golden(APR[1]!, aprJoin);
+    const problem = { nums: r.nums, target: r.target };
+    const seqs = sequencesOf(r).map((s) => ({ ...s, problem }));
+    const last = entryOf(seqs, 'root#1');
+    const j = Number(/^<Goal Reached in Sub Search (\d+) /m.exec(seqs[last]!.text)![1]);
+    const report = lineOf(seqs[last]!.text, new RegExp(`^<Goal Reached in Sub Search ${j} `));
+    const winner = entryOf(seqs, `root.${j}#0`);
+    seqs[winner] = { ...seqs[winner]!, problem: { ...problem, nums: problem.nums.map((n, k) => (k === 0 ? n + 1 : n)) } };
+    const issues = verifySequences(seqs);
+    expect(issues.map((i) => [i.thread, i.line])).toEqual([[`root.${j}#0`, 0], ['root#1', report]]);
+    expect(issues[0]!.message).toMatch(/^the line names the problem .*, but root#0 of its record names /);
+    expect(issues[1]!.message).toBe(`join reports sub search ${j} reached the goal, but its thread root.${j} has a fault in it or in a thread below it (named there)`);
+  });
+
   it("a report on a child thread the file lacks names that thread as the file would", () => {
     const r = golden(APR[1]!, aprJoin);
     const seqs = sequencesOf(r);

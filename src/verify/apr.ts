@@ -31,6 +31,12 @@ export interface TreeNames {
   call(at: string, k: number): string;
   /** That the children of its k-th call held are fewer or more than it spawned. */
   held(at: string, k: number, held: number, spawned: number): string;
+  /**
+   * Whether the thread at `at` has a fault outside its text, found before the tree is walked (a
+   * sequences file's line naming another problem than its record's): its tree is then not
+   * sound, as one with a fault in its text is not.
+   */
+  faulted?(at: string): boolean;
 }
 
 /** A record's own naming: `sub[0][2]`, `sub[0][2].main[1]`. */
@@ -87,6 +93,8 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
     }
   }
 
+  /** A child's fault outside its text leaves no new issue here: its tree says so, and so does each above it. */
+  let childrenSound = true;
   for (let k = 0; k + 1 < main.length; k++) {
     const spawn = calls[k]!.spawn;
     if (!spawn) {
@@ -114,6 +122,7 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
         continue;
       }
       const child = verifyTraceDict(children[j], childAt, { target: spec.target, start: spawned.node, level: spawned.level }, issues, names);
+      if (child && !child.sound) childrenSound = false;
       if (!reported || reported.id !== spawned.node.id) continue;
       const fault = reportFault(reported, j, names.thread(childAt), child);
       if (fault) push(name(k + 1), fault.line, fault.message);
@@ -121,7 +130,7 @@ export function verifyTraceDict(td: unknown, at: string, spec: TreeSpec, issues:
   }
   // Split and read again only for a fault's message: most trees verify without one.
   const end = () => endOf(main[main.length - 1]!, names.call(at, main.length - 1));
-  return { calls, goal: lastCall.goal, end, sound: issues.length === before };
+  return { calls, goal: lastCall.goal, end, sound: issues.length === before && childrenSound && !names.faulted?.(at) };
 }
 
 /**

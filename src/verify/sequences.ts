@@ -414,10 +414,14 @@ function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[]
   const found: VerifyIssue[] = [];
   // Messages name threads as this file does (`root.1#0`), not by the rebuilt trace_dict's paths.
   const threadName = (at: string) => names.get(at) ?? at;
+  // A line of a thread found faulty before the walk (naming another problem than its record's)
+  // leaves its thread unsound: a join's report of its goal does not carry the parent.
+  const faultedLines = new Set(issues.map((i) => i.entry));
   const treeNames: TreeNames = {
     thread: threadName,
     call: (at, k) => `${threadName(at)}#${k}`,
     held: (at, k, held, spawned) => `the file holds ${held} child threads of ${threadName(at)}#${k}, which spawned ${spawned}`,
+    faulted: (at) => (tree.get(threadName(at)) ?? []).some((e) => faultedLines.has(e.at)),
   };
   const result = verifyTraceDict(td, '', { target: s.target, start: s.start, level: 0 }, found, treeNames);
   for (const i of found) {
