@@ -1188,12 +1188,23 @@ describe('verify reads sequences files as text', () => {
     expect(n).toMatch(/prefix-n\.jsonl:1 record 0 search_path line 1: Token Budget: 999999 but the sequence takes \d+ tokens \(bin \d+\)/);
     expect(n).not.toMatch(/prefix-n\.jsonl:2 .*Budget/);
     expect(n).toContain(`prefix-n.jsonl:3 record 2 main[0] line 1: Sub Call Budget: ${children + 7} but the root has ${children} child threads`);
-    // A root sequence alone (a model's output) names at least the children its own spawns name.
+    // A root sequence alone (a model's output) has at least the children its own spawns and joins name:
+    // a last call, whose joins report every child and which spawns none, passed with a budget of 0.
     const spawning = aprRec.trace_dict.main_calls[0]!;
-    write('prefix-lone-apr.jsonl', [{ text: `Sub Call Budget: 0 ${spawning}` }, { text: `Sub Call Budget: ${children} ${spawning}` }]);
+    const joining = aprRec.trace_dict.main_calls.at(-1)!;
+    write('prefix-lone-apr.jsonl', [
+      { text: `Sub Call Budget: 0 ${spawning}` },
+      { text: `Sub Call Budget: ${children} ${spawning}` },
+      { text: `Sub Call Budget: 0 ${joining}` },
+      { text: `Sub Call Budget: ${children - 1} ${joining}` },
+      { text: `Sub Call Budget: ${children} ${joining}` },
+    ]);
     const lone = run(['verify', 'prefix-lone-apr.jsonl']).stdout;
-    expect(lone).toMatch(/prefix-lone-apr\.jsonl:1 .*line 1: Sub Call Budget: 0 but this root sequence alone spawns \d+ child threads/);
+    expect(lone).toMatch(/prefix-lone-apr\.jsonl:1 .*line 1: Sub Call Budget: 0 but this root sequence alone names \d+ child threads \(in its spawns and joins\)/);
     expect(lone).not.toMatch(/prefix-lone-apr\.jsonl:2 /);
+    expect(lone).toContain(`prefix-lone-apr.jsonl:3 sequence line 1: Sub Call Budget: 0 but this root sequence alone names ${children} child threads (in its spawns and joins)`);
+    expect(lone).toContain(`Sub Call Budget: ${children - 1} but this root sequence alone names ${children} child threads`);
+    expect(lone).not.toMatch(/prefix-lone-apr\.jsonl:5 /);
   });
 
   it('checks record, thread and tokens against the texts', () => {

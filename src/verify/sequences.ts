@@ -80,6 +80,16 @@ function spawnCount(text: string): number {
   return n;
 }
 
+/**
+ * Children a main call names: those its spawn hands out and those its joins report (each join
+ * answers an earlier call's spawn, whose lines this call does not repeat), each once.
+ */
+function childrenNamed(text: string): number {
+  let n = 0;
+  for (const l of blockLines(text)) if (l.kind === 'spawn' || l.kind === 'joinGoal' || l.kind === 'joinNone') n++;
+  return n;
+}
+
 interface Entry {
   readonly at: number;
   readonly name: string;
@@ -341,10 +351,10 @@ function verifyAlone(e: Entry, issues: SequenceIssue[], solver: SearchKind | und
     issues.push({ entry: e.at, thread: e.name, line: 2, message: history });
     return;
   }
-  // Alone, a root sequence shows only the children its own spawns name: its budget counts at least those.
-  const spawned = s.start.id === '0' && e.prefix?.mode === 'sub-call-budget' ? spawnCount(e.body) : 0;
-  if (e.prefix && e.prefix.n < spawned) {
-    issues.push({ entry: e.at, thread: e.name, line: 1, message: `Sub Call Budget: ${e.prefix.n} but this root sequence alone spawns ${spawned} child threads` });
+  // Alone, a root sequence shows only the children its own spawns and joins name: its budget counts at least those.
+  const children = s.start.id === '0' && e.prefix?.mode === 'sub-call-budget' ? childrenNamed(e.body) : 0;
+  if (e.prefix && e.prefix.n < children) {
+    issues.push({ entry: e.at, thread: e.name, line: 1, message: `Sub Call Budget: ${e.prefix.n} but this root sequence alone names ${children} child threads (in its spawns and joins)` });
   }
   // An APR thread: the root (node #0) is level 0; a child's level is what its spawn and join
   // lines say, less one (else 1).
