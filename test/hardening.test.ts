@@ -1383,8 +1383,15 @@ describe('verify reads sequences files as text', () => {
     expect(r.stdout).toContain(`group.jsonl:2 record ${record} ${group[1]!.thread}: the line names the problem ${show(problem.target + 1)}, but ${group[0]!.thread} of its record names ${show(problem.target)}\n`);
     expect(lines('group-grades.jsonl').map((l) => (JSON.parse(l) as { valid: boolean }).valid)).toEqual(group.map((_, k) => k !== 1));
     // the same lines, each naming the record's problem (a child's with its numbers in another order), pass
-    write('group.jsonl', [group[0], { ...group[1]!, nums: [...nums].reverse() }, ...group.slice(2)]);
+    const child = group.findIndex((q) => !q.thread.startsWith('root#'));
+    write('group.jsonl', group.map((q, k) => (k === child ? { ...q, nums: [...nums].reverse() } : q)));
     expect(run(['verify', 'group.jsonl']).code).toBe(0);
+    // a root line's text starts from its problem in that order, the last root line's as the first's
+    const root = group.map((q) => q.thread.startsWith('root#')).lastIndexOf(true);
+    write('group.jsonl', group.map((q, k) => (k === root ? { ...q, nums: [...nums].reverse() } : q)));
+    const reversed = run(['verify', 'group.jsonl']);
+    expect(reversed.code).toBe(1);
+    expect(reversed.stdout).toContain(`group.jsonl:${root + 1} record ${record} ${group[root]!.thread} line 2: the text starts from [${nums.join(', ')}], the line's problem from [${[...nums].reverse().join(', ')}]\n`);
   });
 
   it('a malformed or absurdly deep trace_dict is a finding for verify and a one-line refusal for inspect, never a stack trace', () => {
