@@ -206,9 +206,9 @@ function threadTree(seqs: readonly SequenceLine[], entries: readonly Entry[], is
 
 /**
  * The problem a thread's text starts from: its `Moving to Node` id (if any) and first `Current
- * State`; held to the line's own problem (heldToProblem), unless `record` is null.
+ * State`; held to the line's own problem (heldToProblem) unless the caller holds it (`held`).
  */
-function startOf(e: Entry, issues: SequenceIssue[], record?: { problem: GivenProblem; name: string } | null): { target: number; start: NodeState; moved: boolean } | undefined {
+function startOf(e: Entry, issues: SequenceIssue[], held = false): { target: number; start: NodeState; moved: boolean } | undefined {
   const { move, at, text: first, state } = openingOf(e.body);
   if (!state) {
     // A line that reads as a Current State but breaks its grammar (a sign, a leading zero) is said to be one.
@@ -220,16 +220,15 @@ function startOf(e: Entry, issues: SequenceIssue[], record?: { problem: GivenPro
   }
   const id = move ? move.id : '0';
   const start = { target: state.target, start: { id, nums: state.nums, ops: state.ops }, moved: move !== undefined };
-  // null: the caller holds it to its problem
-  return record === null || heldToProblem(e, start, issues, record) ? start : undefined;
+  return held || heldToProblem(e, start, issues) ? start : undefined;
 }
 
 /**
  * Whether a text that starts at `start` searches its line's problem, or `record`'s where the
  * line names none (the problem another line of its record names, in any order of its numbers,
- * as lines are held to each other); a fault is the line's issue. A thread of any level searches for the
- * problem's target; one that starts at the root (node #0: a SoS+, DFS or BFS search, or an APR
- * root after Moving to Node #0) starts from the problem itself.
+ * as lines are held to each other); a fault is the line's issue. A thread of any level searches
+ * for the problem's target; one that starts at the root (node #0: a SoS+, DFS or BFS search, or
+ * an APR root after Moving to Node #0) starts from the problem itself.
  */
 function heldToProblem(e: Entry, start: { target: number; start: NodeState; moved: boolean }, issues: SequenceIssue[], record?: { problem: GivenProblem; name: string }): boolean {
   const given = e.problem ?? record?.problem;
@@ -376,7 +375,7 @@ function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[]
   // A root line may name no problem while another line of its record does: the search is held to that one.
   const named = [...tree.values()].flat().sort((a, b) => a.at - b.at).find((e) => e.problem !== undefined);
   const record = named?.problem && { problem: named.problem, name: named.name };
-  const s = startOf(root, issues, null);
+  const s = startOf(root, issues, true);
   if (!s) return;
   // Every root sequence starts as the first does (each repeats the one before it up to its
   // spawn), and the last is the one graded solved: each is held to the problem, not the first alone.
