@@ -263,6 +263,12 @@ describe('search', () => {
     const broken = run('verify', 'apr-seqs-broken.json');
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain('graded 30 searches as sequence lines: 29 (96.7%) valid, ');
+    // So is one whose first line parses but lists operations at node #0 (only a child thread opens below its problem, at another node).
+    const opsFirst = lines.map((l, i) => (i === lastRoot ? (l.text as string).replace('Operations: []', "Operations: ['2+2=4']") : l.text));
+    writeFileSync(join(dir, 'apr-seqs-ops.json'), JSON.stringify(opsFirst));
+    const ops = run('verify', 'apr-seqs-ops.json');
+    expect(ops.code).toBe(1);
+    expect(ops.stdout).toContain('graded 30 searches as sequence lines: 29 (96.7%) valid, ');
     // A child line of a solved record broken: that line is invalid, and so is its record's search, which no longer counts as solved.
     const solvedRecord = jsonl('apr-recs.jsonl').findIndex((rec, i) => (rec.search_path as string).includes('Goal Reached') && lines.some((l) => l.record === i && !String(l.thread).startsWith('root#')));
     expect(solvedRecord).toBeGreaterThanOrEqual(0);

@@ -109,7 +109,8 @@ const newTally = (): SearchTally => ({ searches: 0, valid: 0, solved: 0 });
  * Whether a text without thread names is a search of its own: a model's output (it names its
  * problem), or a whole search: one that neither opens below its problem (a child thread) nor ends
  * in a spawn (a root's sequence before its last), as a `.json` array of sequences holds them. A
- * text whose opening does not parse counts, so a malformed output is graded, not left out.
+ * text whose opening does not parse, or lists operations at the problem, counts, so a malformed
+ * output is graded, not left out.
  */
 function wholeSearch(g: SequenceItem): boolean {
   if (g.seq.problem !== undefined) return true;

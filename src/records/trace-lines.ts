@@ -151,12 +151,13 @@ export function openingOf(text: string): Opening {
 }
 
 /**
- * Whether a text opens below its problem, as an APR child thread does: at a node other than #0,
- * or at a state with operations. A text whose opening does not parse does not.
+ * Whether a text opens below its problem, as an APR child thread does: by moving to a node
+ * other than #0 (every child thread opens so). A text that opens otherwise does not, whatever
+ * its Current State lists: operations at the root are its fault, not a child's start.
  */
 export function opensBelowProblem(text: string): boolean {
-  const { move, state } = openingOf(text);
-  return (move !== undefined && move.id !== '0') || (state !== undefined && state.ops.length > 0);
+  const { move } = openingOf(text);
+  return move !== undefined && move.id !== '0';
 }
 
 /** `[25, 36, 2]` → numbers (canonical spacing is enforced by the render check). */
