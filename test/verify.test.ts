@@ -818,6 +818,44 @@ describe("a record's sequences, put back together (the thread names a sequences 
     expect(issues[1]!.message).toBe(`join reports sub search ${j} reached the goal, but its thread root.${j} has a fault in it or in a thread below it (named there)`);
   });
 
+  it("a grandchild line naming another problem leaves every thread above it unsound, though the join on it rightly reports no solution: the root's join on the child's goal does not carry (as a fault in the grandchild's text would not)", () => {
+    type Dict = { main_calls: string[]; sub_calls: Dict[][] };
+    /** The children a dict's joins report solved, and those they report failed: [spawn index, child index]. */
+    const reported = (d: Dict, goal: boolean): Array<[number, number]> => {
+      const out: Array<[number, number]> = [];
+      for (let k = 0; k + 1 < d.main_calls.length; k++) {
+        const re = new RegExp(`^<${goal ? 'Goal Reached' : 'No Solution'} in Sub Search (\\d+) `, 'gm');
+        for (const m of d.main_calls[k + 1]!.matchAll(re)) out.push([k, Number(m[1])]);
+      }
+      return out;
+    };
+    const spec5 = { minNumbers: 5, maxNumbers: 5, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+    const problems = [...defaultProblems(21, 'train', spec5, 60, new Set())];
+    const records = problems.map((p, i) => JSON.parse(Buffer.from(makeSearch(p, problemRecord(p, 'default'), streamFor(21, 'apr', i), testSettings('apr', 4096)).json).toString('latin1')) as { nums: number[]; target: number; trace_dict: Dict });
+    // A record whose root's join reports a child solved that has a child of its own reported failed.
+    const r = records.find((rec) => reported(rec.trace_dict, true).some(([k, j]) => reported(rec.trace_dict.sub_calls[k]![j]!, false).length > 0));
+    expect(r).toBeDefined();
+    const [k, j] = reported(r!.trace_dict, true).find(([k0, j0]) => reported(r!.trace_dict.sub_calls[k0]![j0]!, false).length > 0)!;
+    const child = r!.trace_dict.sub_calls[k]![j]!;
+    const [k2, j2] = reported(child, false)[0]!;
+    const grandchild = child.sub_calls[k2]![j2]!;
+    const threads = [...threadsOf(r!.trace_dict)];
+    const nameOf = (d: Dict) => threads.find((t) => t.dict === d)!.name;
+    const problem = { nums: r!.nums, target: r!.target };
+    const seqs: SequenceLine[] = threads.flatMap((t) => t.dict.main_calls.map((text, index) => ({ text: text as string, thread: t.name, index, problem })));
+    expect(verifySequences(seqs)).toEqual([]);
+    const g = entryOf(seqs, `${nameOf(grandchild)}#0`);
+    seqs[g] = { ...seqs[g]!, problem: { ...problem, nums: problem.nums.map((n, i) => (i === 0 ? n + 1 : n)) } };
+    const issues = verifySequences(seqs);
+    const joining = entryOf(seqs, `root#${k + 1}`);
+    // The grandchild's line (its own issue, found first), then the root's join on the child.
+    expect(issues.map((i) => [i.entry, i.line])).toEqual([
+      [g, 0],
+      [joining, lineOf(seqs[joining]!.text, new RegExp(`^<Goal Reached in Sub Search ${j} `))],
+    ]);
+    expect(issues[1]!.message).toBe(`join reports sub search ${j} reached the goal, but its thread ${nameOf(child)} has a fault in it or in a thread below it (named there)`);
+  });
+
   it("a report on a child thread the file lacks names that thread as the file would", () => {
     const r = golden(APR[1]!, aprJoin);
     const seqs = sequencesOf(r);
