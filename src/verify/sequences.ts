@@ -113,9 +113,9 @@ export function verifySequences(seqs: readonly SequenceLine[], options: Sequence
   });
   checkTokenBudgets(entries, options, issues);
   const named = seqs.length > 0 && seqs.every((s) => s.thread !== undefined);
-  if (named) checkOneProblem(entries, issues);
+  const problemLine = named ? checkOneProblem(entries, issues) : undefined;
   const tree = named ? threadTree(seqs, entries, issues) : undefined;
-  if (tree) verifyRecordThreads(tree, issues, options.solver);
+  if (tree) verifyRecordThreads(tree, issues, options.solver, problemLine);
   else for (const e of entries) verifyAlone(e, issues, options.solver);
   return inLineOrder(issues, (i) => i.entry);
 }
@@ -124,12 +124,13 @@ export function verifySequences(seqs: readonly SequenceLine[], options: Sequence
  * The sequences of one record search one problem: each line that names a problem (as a
  * model's outputs kept with their prompts do) names the first one's. The root's text is held
  * to it (startOf), and every thread's to the root's target, so a line naming another problem
- * is graded for the wrong one unless it is named here.
+ * is graded for the wrong one unless it is named here. Returns that first line (the record's
+ * problem), if any names one.
  */
-function checkOneProblem(entries: readonly Entry[], issues: SequenceIssue[]): void {
+function checkOneProblem(entries: readonly Entry[], issues: SequenceIssue[]): Entry | undefined {
   const first = entries.find((e) => e.problem !== undefined);
   const given = first?.problem;
-  if (!first || !given) return;
+  if (!first || !given) return undefined;
   const show = (p: GivenProblem) => `${pyIntList(p.nums)} and target ${p.target}`;
   // One problem whatever the order of its numbers (a child's text never shows the root's order; the root's is held to its text).
   const want = problemKey(given.nums, given.target);
@@ -137,6 +138,7 @@ function checkOneProblem(entries: readonly Entry[], issues: SequenceIssue[]): vo
     if (e.problem === undefined || problemKey(e.problem.nums, e.problem.target) === want) continue;
     issues.push({ entry: e.at, thread: e.name, line: 0, message: `the line names the problem ${show(e.problem)}, but ${first.name} of its record names ${show(given)}` });
   }
+  return first;
 }
 
 /** A Token Budget prefix names the smallest bin the sequence fits (spec §10). */
@@ -369,12 +371,11 @@ function verifyAlone(e: Entry, issues: SequenceIssue[], solver: SearchKind | und
 }
 
 /** The sequences of one record as one search: an APR tree as its trace_dict, or one single-sequence search. */
-function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[], solver: SearchKind | undefined): void {
+function verifyRecordThreads(tree: Map<string, Entry[]>, issues: SequenceIssue[], solver: SearchKind | undefined, problemLine: Entry | undefined): void {
   const roots = tree.get('root')!;
   const root = roots[0]!;
   // A root line may name no problem while another line of its record does: the search is held to that one.
-  const named = [...tree.values()].flat().sort((a, b) => a.at - b.at).find((e) => e.problem !== undefined);
-  const record = named?.problem && { problem: named.problem, name: named.name };
+  const record = problemLine?.problem && { problem: problemLine.problem, name: problemLine.name };
   const s = startOf(root, issues, true);
   if (!s) return;
   // Every root sequence starts as the first does (each repeats the one before it up to its
