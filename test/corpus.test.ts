@@ -2,7 +2,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, lstatSync, readdirSync, readSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { problemKey } from '../src/core/countdown.js';
@@ -763,7 +763,7 @@ describe('corpus: crash, stop and resume', () => {
       ['renamed:apr/train:1', { apr: ['0of2', '1of2'], apr_sequences: ['0p', '1p'] }],
       ['renamed:apr_sequences/train:1', { apr: ['0of2', '1of2'], apr_sequences: ['0of2', '1of2'] }],
       // A resume stopped between a stage's streams: the records taken back, the sequences still renamed.
-      ['opened:apr/train', { apr: ['0p'], apr_sequences: ['0of2', '1of2'] }],
+      ['opened:apr/train', { apr: ['0p', '1p'], apr_sequences: ['0of2', '1of2'] }],
     ];
     let first = true;
     for (const [point, want] of stops) {
@@ -780,6 +780,26 @@ describe('corpus: crash, stop and resume', () => {
     rmSync(users);
     expectSameFolder(shared('small'), 'one-open');
     expectOk(run(['verify', 'one-open']));
+  });
+
+  it("--resume refuses a user's whole series in a stage no checkpoint lists a file of yet, and leaves it; a kill once a finishing stage's files are listed, before any is renamed, resumes", () => {
+    // Killed once the last stage opened its first stream: it has no checkpoint entry, and its sequences no file, yet.
+    const r = runKilledAt('opened:apr/train', [...SMALL, ...FAST, '--workers', '0', '--out', 'users-series']);
+    expect(r.signal, r.stderr).toBe('SIGKILL');
+    expect(checkpointOf('users-series')?.stages.apr).toBeUndefined();
+    // A whole series by its name (a review found the resume took it for the run's and deleted it).
+    const users = join(p('users-series'), 'apr_sequences', 'train-00000-of-00001.jsonl');
+    mkdirSync(dirname(users), { recursive: true });
+    writeFileSync(users, '{"mine":1}\n');
+    expectUsageError(run([...SMALL, '--out', 'users-series', '--resume']), /apr_sequences\/train-00000-of-00001\.jsonl is not a file this run wrote/);
+    expect(readFileSync(users, 'utf8')).toBe('{"mine":1}\n');
+    rmSync(users);
+    const k = runKilledAt('sealed:apr', [...SMALL, ...FAST, '--workers', '0', '--out', 'users-series', '--resume']);
+    expect(k.signal, k.stderr).toBe('SIGKILL');
+    const apr = checkpointOf('users-series')!.stages.apr!;
+    expect([apr.done, apr.records, apr.files['apr/train']!.parts.length]).toEqual([false, 200, 2]);
+    expectOk(run([...SMALL, '--out', 'users-series', '--resume']));
+    expectSameFolder(shared('small'), 'users-series');
   });
 
   it('--fit drop: kill -9 mid-stage and after a done stage, then --resume: the bytes of an uninterrupted run (dropped records are counted, not written)', () => {

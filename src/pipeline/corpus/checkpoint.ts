@@ -36,11 +36,12 @@ export interface StageState {
 }
 
 /**
- * 5: sealed (`seal`, the SHA-256 of the rest); 4: each solver's search options list only the
+ * 6: a finishing stage lists every file before it renames any (so a stop's finished names are
+ * all of the listed count); 5: sealed (`seal`, the SHA-256 of the rest); 4: each solver's search options list only the
  * options it reads (3 listed every option for every solver); 3: every file's SHA-256, and the
  * open files' of the bytes covered.
  */
-export const CHECKPOINT_FORMAT = 5;
+export const CHECKPOINT_FORMAT = 6;
 
 export interface Checkpoint {
   readonly format: typeof CHECKPOINT_FORMAT;

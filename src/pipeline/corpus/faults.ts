@@ -10,6 +10,8 @@
  *   file:<config>/<split>:<n>  after file n of a split is opened, before a checkpoint knows it
  *   opened:<config>/<split>    after a split of a stage is opened (resuming: cut back to the
  *                              checkpoint, its renamed files taken back), before the stage's next split is
+ *   sealed:<stage>             after the stage's files are all written and listed in the checkpoint,
+ *                              before any is renamed
  *   renamed:<config>/<split>:<n>  after file n of a split gets its finished name (a stage's
  *                              first split is renamed whole before its second is begun)
  *   finish:<stage>             after the stage's files are renamed, before its checkpoint says so
@@ -21,6 +23,7 @@ export type FaultPoint =
   | `record:${string}:${number}`
   | `file:${string}:${number}`
   | `opened:${string}`
+  | `sealed:${string}`
   | `renamed:${string}:${number}`
   | `finish:${string}`
   | 'manifest';

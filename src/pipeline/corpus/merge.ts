@@ -296,7 +296,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
           }
           bar.update(++joined);
         }
-        const { parts } = await out.finish();
+        const { parts } = await (await out.seal()).rename();
         for (const p of parts) data.push({ name: p.name, kind: f.kind, config: f.config, split: f.split, records: p.records, bytes: p.bytes, sha256: p.sha256 });
       } catch (err) {
         await out.close();

@@ -48,6 +48,20 @@ export interface PartSummary {
   readonly sha256: string;
 }
 
+/** A stream with every byte written and durable, its files closed and not yet renamed. */
+export interface SealedStream {
+  /** Its files as a checkpoint lists them (every one closed). */
+  readonly state: StreamState;
+  /** Gives every file its final name, in index order. */
+  rename(): Promise<FinishedStream>;
+}
+
+/** A stream's files under their final names. */
+export interface FinishedStream {
+  readonly parts: PartSummary[];
+  readonly blocks: Block[] | undefined;
+}
+
 /** A stream read back and checked against its checkpoint, nothing on disk changed yet. */
 export interface CheckedStream {
   /** Cuts the stream back to the checkpoint and opens it for writing. */
@@ -330,13 +344,22 @@ export class PartedFile {
     return this.blocks ? { parts, blocks: [...this.blocks] } : { parts };
   }
 
-  /** Writes the last blocks, makes them durable and gives every file its final name. */
-  async finish(): Promise<{ parts: PartSummary[]; blocks: Block[] | undefined }> {
+  /**
+   * Writes the last blocks, makes them durable and closes the last file: the stream's files are
+   * then known, still under their `.partial` names, and `rename` gives them their final ones.
+   */
+  async seal(): Promise<SealedStream> {
     if (this.chunks.length > 0) await this.endBlock();
     await this.flush();
     await this.sync();
     await this.fh.close();
     const all = [...this.closed, { name: '', bytes: this.written, records: this.lines, sha256: this.hash.digest('hex') }];
+    const state: StreamState = { parts: all.map(({ bytes, records, sha256 }) => ({ bytes, records, sha256 })), ...(this.blocks ? { blocks: [...this.blocks] } : {}) };
+    return { state, rename: () => this.renameAll(all) };
+  }
+
+  /** Gives every file its final name (`-of-N`, N the count of `all`), in index order. */
+  private async renameAll(all: readonly PartSummary[]): Promise<FinishedStream> {
     const parts: PartSummary[] = [];
     try {
       for (const [i, p] of all.entries()) {

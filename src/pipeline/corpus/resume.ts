@@ -8,7 +8,7 @@ import { checkFiles, resumeRefused } from './integrity.js';
 import { isCurrent, loadedUnlisted, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
 import { firstDifference, optionDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
-import { CHECKPOINT, isPartName, MANIFEST, parsePartName, partName, streamKey, type FilePlan, type StagePlan } from './plan.js';
+import { CHECKPOINT, isPartName, MANIFEST, partName, streamKey, type FilePlan, type StagePlan } from './plan.js';
 
 /** How a run starts in its folder. */
 export type Start =
@@ -54,7 +54,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings, stages: read
   } else if (cp) {
     if (s.start !== 'resume') throw new UsageError(`${dir} holds an unfinished run; continue it with --resume, or start over with --force`);
     sameRun(join(dir, CHECKPOINT), cp.options, cp.shard, o, s);
-    refuseUserData(dir, streams, runFiles(dir, cp, stages, contents.ours));
+    refuseUserData(dir, streams, runFiles(cp, stages, contents.ours));
     const vdiff = cp.versions === undefined ? undefined : firstDifference(cp.versions, versions());
     if (vdiff !== undefined) {
       throw new UsageError(
@@ -127,7 +127,7 @@ function refuseUserData(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'conf
  * stage has written nothing. Any other file a card's glob would load is not the run's, even at
  * a name the run gives a file later (it would then delete it, or finish beside it).
  */
-export function runFiles(dir: string, cp: Checkpoint, stages: readonly StagePlan[], present: readonly string[]): Set<string> {
+export function runFiles(cp: Checkpoint, stages: readonly StagePlan[], present: readonly string[]): Set<string> {
   const own = new Set<string>();
   for (const plan of stages) {
     const st = cp.stages[plan.name];
@@ -137,7 +137,7 @@ export function runFiles(dir: string, cp: Checkpoint, stages: readonly StagePlan
         for (const part of parts) if (part.name !== undefined) own.add(part.name);
       } else {
         parts.forEach((_, i) => own.add(partName(f, i)));
-        for (const name of renamedAtStop(dir, f, parts.length, present)) own.add(name);
+        for (const name of renamedAtStop(f, parts.length, present)) own.add(name);
       }
     }
     if (!st?.done) break;
@@ -146,52 +146,19 @@ export function runFiles(dir: string, cp: Checkpoint, stages: readonly StagePlan
 }
 
 /**
- * Finished names of a stream that a run stopped while finishing it (after its checkpoint listed
- * `listed` files) may have left. Its finish renames its N files (N at least `listed`), in index
- * order, to one count (`-of-0000N`); a resume first deletes the files past the checkpoint, then
- * takes the others back, in index order. So wherever either stopped, for the run's count: an
- * index is held once, as a `.partial` file or a finished name (a finished name beside the
- * `.partial` of its index is not the run's); every index the
- * checkpoint lists is held; no `.partial` lies past N; a finished name past the listed files
- * means the finish got past them, every one of them finished; and past the listed files the
- * indices held run on to N - 1 (a resume deletes them from the lowest), the finished ones below
- * the `.partial` ones (a finish renames from the lowest). The one count whose names
- * fit so is the run's; none: no name is; two (a user's whole series of another count beside
- * the run's) cannot be told apart, and are refused, naming both.
+ * Finished names of a stream that a run stopped while finishing it may have left, its
+ * checkpoint listing `listed` files. A finish lists every file in the checkpoint before it
+ * renames any (StageRun), so its names are of that one count (`-of-0000N`, N = `listed`), and a
+ * resume takes them back one by one: an index is held as its `.partial` file or its finished
+ * name, never both (a finished name beside the `.partial` of its index is not the run's). A
+ * finished name of another count is not the run's, nor any while the checkpoint lists no file.
  */
-function renamedAtStop(dir: string, f: FilePlan, listed: number, present: readonly string[]): string[] {
+function renamedAtStop(f: FilePlan, listed: number, present: readonly string[]): string[] {
   const held = new Set(present);
-  const partials = new Set<number>();
-  const byTotal = new Map<number, Map<number, string>>();
-  for (const name of present) {
-    if (!name.startsWith(`${f.config}/`)) continue;
-    const p = parsePartName(f, name.slice(f.config.length + 1));
-    if (p === undefined) continue;
-    if (!p.finished) {
-      if (name === partName(f, p.index)) partials.add(p.index);
-    } else if (p.total! >= listed && p.index < p.total! && name === partName(f, p.index, p.total) && !held.has(partName(f, p.index))) {
-      byTotal.set(p.total!, (byTotal.get(p.total!) ?? new Map<number, string>()).set(p.index, name));
-    }
-  }
-  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const fits = [...byTotal].filter(([total, names]) => {
-    const pastListed = [...names.keys()].filter((i) => i >= listed);
-    const partialsPast = [...partials].filter((i) => i >= listed);
-    // Past the listed files the run's indices run on to its last, finished ones below .partial ones.
-    const heldPast = [...new Set([...pastListed, ...partialsPast])].sort((x, y) => x - y);
-    return (
-      [...partials].every((i) => i < total) &&
-      upTo(listed).every((i) => names.has(i) || partials.has(i)) &&
-      (pastListed.length === 0 || upTo(listed).every((i) => names.has(i))) &&
-      pastListed.every((n) => partialsPast.every((i) => n < i)) &&
-      heldPast.every((i, k) => i === total - heldPast.length + k)
-    );
+  return Array.from({ length: listed }, (_, i) => i).flatMap((i) => {
+    const name = partName(f, i, listed);
+    return held.has(name) && !held.has(partName(f, i)) ? [name] : [];
   });
-  if (fits.length > 1) {
-    const [a, b] = fits.map(([, names]) => join(dir, names.values().next().value!));
-    throw new UsageError(`${a} and ${b} each belong to a whole series of finished files of one stream, and only one is this run's; move the other away, or use another --out`);
-  }
-  return fits.length === 0 ? [] : [...fits[0]![1].values()];
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { StageState } from './checkpoint.js';
 import type { RunContext } from './context.js';
 import { syncDir } from './files.js';
-import type { Block, CheckedStream, PartedFile, PartSummary, StreamState } from './parts.js';
+import type { CheckedStream, FinishedStream, PartedFile, SealedStream, StreamState } from './parts.js';
 import { streamKey, type StagePlan } from './plan.js';
 import { checkStageRecords } from './resume.js';
 import type { StageProgress } from './progress.js';
@@ -20,8 +20,6 @@ export interface TallyKind<T> {
   new (): T;
   from(json: unknown): T;
 }
-
-type Finished = { parts: PartSummary[]; blocks: Block[] | undefined };
 
 /**
  * One stage being written: its files, how many of its records are in closed blocks, and its
@@ -103,12 +101,11 @@ export class StageRun<T extends StageTally<T>> {
     if (next !== plan.end) await this.ctx.checkpoints.maybeSave(plan.name, this.files, () => this.state(false));
   }
 
-  /** The stage in the checkpoint: its streams as written (after a flush), or as finished. */
-  private state(done: boolean, finished?: readonly Finished[]): StageState {
+  /** The stage in the checkpoint: its streams as written (after a flush), or as given. */
+  private state(done: boolean, streams: readonly StreamState[] = this.files.map((f) => f.state())): StageState {
     const files: Record<string, StreamState> = {};
     this.plan.files.forEach((f, k) => {
-      const fin = finished?.[k];
-      files[streamKey(f)] = fin ? { parts: fin.parts, ...(fin.blocks ? { blocks: fin.blocks } : {}) } : this.files[k]!.state();
+      files[streamKey(f)] = streams[k]!;
     });
     return { records: this.records, done, files, tally: this.tally.toJSON() };
   }
@@ -123,15 +120,23 @@ export class StageRun<T extends StageTally<T>> {
     for (const f of this.files) await f.close();
   }
 
-  /** Every record is in: files get their final names and the stage is checkpointed as done. */
-  private async finish(): Promise<Finished[]> {
+  /**
+   * Every record is in: files get their final names and the stage is checkpointed as done.
+   * The checkpoint lists every file of every stream before any is renamed, so the finished
+   * names a stop leaves are all of the count it lists (which `runFiles` relies on).
+   */
+  private async finish(): Promise<FinishedStream[]> {
     const { ctx, plan } = this;
     await ctx.checkpoints.settle();
-    const sums: Finished[] = [];
-    for (const f of this.files) sums.push(await f.finish());
+    const sealed: SealedStream[] = [];
+    for (const f of this.files) sealed.push(await f.seal());
+    await ctx.checkpoints.save(plan.name, this.state(false, sealed.map((s) => s.state)));
+    ctx.faults?.at(`sealed:${plan.name}`);
+    const sums: FinishedStream[] = [];
+    for (const s of sealed) sums.push(await s.rename());
     await syncDir(ctx.dir);
     ctx.faults?.at(`finish:${plan.name}`);
-    await ctx.checkpoints.save(plan.name, this.state(true, sums));
+    await ctx.checkpoints.save(plan.name, this.state(true, sums.map(({ parts, blocks }) => (blocks ? { parts, blocks } : { parts }))));
     return sums;
   }
 
