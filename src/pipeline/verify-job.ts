@@ -124,9 +124,6 @@ const tally = (t: SearchTally, valid: boolean, solved: boolean): void => {
   if (valid && solved) t.solved++;
 };
 
-/** Groups of sequence lines remembered to tell a record split by other lines from one out of order. */
-const RECENT_GROUPS = 8;
-
 /** One line of a sequences file: a `{"text", "record", "thread", "tokens"}` object, or a bare string (`.json` array). */
 interface SequenceItem {
   readonly where: string;
@@ -321,11 +318,14 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
     const array = file !== '-' && formatOf(file).array;
     // The sequences of one record, checked together when the record's last one has been read.
     let group: SequenceItem[] = [];
-    let lastRecord = -1;
     /** Where the record of the group resumes after another line: its lines are not together, so not checked as one search. */
     let resumed: string | undefined;
-    /** The records of the last groups checked (a few: memory stays flat); one of them again is a record split by other lines. */
-    const recent: number[] = [];
+    /**
+     * The records of the groups of thread lines checked so far in this file: one of them again is
+     * a record split by other lines. Records may come in any order (a shuffled training set, a
+     * model's outputs written as they finish); only a record's own lines must come together.
+     */
+    const seen = new Set<number>();
     const flush = () => {
       if (group.length === 0) return;
       // A record's threads are checked together; one with no text leaves the others unchecked, each said so.
@@ -356,11 +356,8 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         if (top && (g.seq.thread !== undefined || wholeSearch(g))) root = { solved: valid && solved };
       }
       if (root) tally(sum.lineSearches, allValid, root.solved);
-      const { record } = group[0]!;
-      if (typeof record === 'number') {
-        recent.push(record);
-        if (recent.length > RECENT_GROUPS) recent.shift();
-      }
+      const first = group[0]!;
+      if (typeof first.record === 'number' && first.seq.thread !== undefined) seen.add(first.record);
       group = [];
       resumed = undefined;
       counted = new Map(); // memory stays flat over a sequences file
@@ -390,12 +387,13 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         const last = group[group.length - 1];
         const together = last !== undefined && item.seq.thread !== undefined && last.seq.thread !== undefined && item.record === last.record;
         if (!together) flush();
-        if (typeof item.record === 'number' && Number.isSafeInteger(item.record)) {
-          if (item.record < lastRecord) item.findings.push(`"record" ${item.record} after record ${lastRecord}: a record's sequences come together, records in order`);
+        // Lines with thread names are one record's threads; a line without is a search of its own,
+        // whose `record` (several outputs of one problem, say) joins nothing.
+        if (!together && item.seq.thread !== undefined && typeof item.record === 'number' && seen.has(item.record)) {
+          item.findings.push(`"record" ${item.record} after record ${last?.record}: a record's sequences come together`);
           // The record's earlier lines were checked as a search of their own (their spawns' children
           // missing); these are not (they would lack their root).
-          if (!together && item.seq.thread !== undefined && recent.includes(item.record)) resumed = `record ${item.record}'s lines are not together (another line comes between them)`;
-          lastRecord = Math.max(lastRecord, item.record);
+          resumed = `record ${item.record}'s lines are not together (another line comes between them)`;
         }
         group.push(item);
         continue;

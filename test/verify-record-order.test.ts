@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeSearch } from '../src/pipeline/make-record.js';
+import { runVerify } from '../src/pipeline/verify-job.js';
+import { streamFor } from '../src/random/streams.js';
+import { threadsOf } from '../src/records/trace-dict.js';
+import { problemRecord } from '../src/serializers/problem.js';
+import { defaultProblems } from '../src/solver/problems.js';
+import { testSettings } from './helpers.js';
+
+type Dict = { main_calls: string[]; sub_calls: Dict[][] };
+type Line = { text: string; record: number; thread: string };
+
+const dir = mkdtempSync(join(tmpdir(), 'verify-order-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const spec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+const problems = [...defaultProblems(11, 'train', spec, 12, new Set())];
+
+/** Each record's sequence lines, as `search --sequences-out` writes them (tokens aside), grouped by record. */
+function linesOf(solver: 'apr' | 'sosp'): Line[][] {
+  return problems.map((p, i) => {
+    const rec = JSON.parse(Buffer.from(makeSearch(p, problemRecord(p, 'default'), streamFor(11, solver, i), testSettings(solver, 4096)).json).toString('latin1')) as {
+      search_path: string;
+      trace_dict?: Dict;
+    };
+    if (solver === 'sosp') return [{ text: rec.search_path, record: i, thread: 'root#0' }];
+    return [...threadsOf(rec.trace_dict!)].flatMap((t) => (t.dict as Dict).main_calls.map((text, k) => ({ text, record: i, thread: `${t.name}#${k}` })));
+  });
+}
+
+async function verifyLines(name: string, lines: Line[]) {
+  const path = join(dir, name);
+  writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const reported: string[] = [];
+  const sum = await runVerify({ files: [path], window: 4096, report: (l) => reported.push(l) });
+  return { sum, reported };
+}
+
+describe('verify: the order of records in a sequences file', () => {
+  for (const solver of ['sosp', 'apr'] as const) {
+    it(`${solver}: records whose lines come together are graded the same in any order (a shuffled training set, outputs written as they finish)`, async () => {
+      const groups = linesOf(solver);
+      const inOrder = await verifyLines(`${solver}-asc.jsonl`, groups.flat());
+      expect(inOrder.reported).toEqual([]);
+      expect(inOrder.sum.lineSearches.searches).toBe(problems.length);
+      expect(inOrder.sum.lineSearches.valid).toBe(problems.length);
+      // The same records, last first: each record's lines still together and in their order.
+      const reversed = await verifyLines(`${solver}-desc.jsonl`, [...groups].reverse().flat());
+      expect(reversed.reported).toEqual([]);
+      expect(reversed.sum.badRecords).toBe(0);
+      expect(reversed.sum.lineSearches).toEqual(inOrder.sum.lineSearches);
+    });
+  }
+
+  it('a record whose lines another record splits is still named, whatever the order of records', async () => {
+    const groups = linesOf('apr');
+    const at = groups.findIndex((g, i) => i + 1 < groups.length && g.length >= 3);
+    expect(at).toBeGreaterThanOrEqual(0);
+    const split = groups[at]!;
+    // Records last first; record `at` split after its first line by the line of a record read before it.
+    const order = [...groups].reverse();
+    const before = order[order.indexOf(split) - 1]!;
+    const lines = order.flatMap((g) => (g === split ? [split[0]!, { ...before[0]!, thread: 'root#0' }, ...split.slice(1)] : g));
+    const { reported } = await verifyLines('split.jsonl', lines);
+    expect(reported.some((l) => l.includes(`record ${at}'s lines are not together`))).toBe(true);
+    expect(reported.some((l) => l.includes(`"record" ${before[0]!.record} after record ${at}`))).toBe(true);
+  });
+});
