@@ -69,3 +69,20 @@ describe('verify: the order of records in a sequences file', () => {
     expect(reported.some((l) => l.includes(`"record" ${before[0]!.record} after record ${at}`))).toBe(true);
   });
 });
+
+describe('verify: a record split by other lines is one search', () => {
+  it('counted once in the figures a grader quotes, and not valid', async () => {
+    const groups = linesOf('apr');
+    const at = groups.findIndex((g, i) => i + 1 < groups.length && g.filter((l) => l.thread.startsWith('root#')).length >= 2);
+    expect(at).toBeGreaterThanOrEqual(0);
+    const whole = await verifyLines('whole.jsonl', groups.flat());
+    expect(whole.sum.lineSearches.valid).toBe(problems.length);
+    // Record `at`'s first root call, then the next record's lines, then the rest of record `at` (its root's later calls first).
+    const split = groups[at]!;
+    const lines = groups.flatMap((g, i) => (i === at ? [split[0]!] : i === at + 1 ? [...g, ...split.slice(1)] : g));
+    const { sum, reported } = await verifyLines('split-root.jsonl', lines);
+    expect(reported.some((l) => l.includes(`record ${at}'s lines are not together`))).toBe(true);
+    expect(sum.lineSearches.searches).toBe(problems.length);
+    expect(sum.lineSearches.valid).toBe(problems.length - 1);
+  });
+});

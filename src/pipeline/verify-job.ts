@@ -321,11 +321,14 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
     /** Where the record of the group resumes after another line: its lines are not together, so not checked as one search. */
     let resumed: string | undefined;
     /**
-     * The records of the groups of thread lines checked so far in this file: one of them again is
-     * a record split by other lines. Records may come in any order (a shuffled training set, a
-     * model's outputs written as they finish); only a record's own lines must come together.
+     * The records of the groups of thread lines checked so far in this file, each with how it
+     * was counted as a search (one number each: 0 not counted, as its lines so far hold no root;
+     * 1 invalid; 2 valid; 3 valid and solved). One of them again is a record split by other lines,
+     * and the same search: valid only when every part of it is. Records may come in any order (a
+     * shuffled training set, a model's outputs written as they finish); only a record's own lines
+     * must come together.
      */
-    const seen = new Set<number>();
+    const seen = new Map<number, 0 | 1 | 2 | 3>();
     const flush = () => {
       if (group.length === 0) return;
       // A record's threads are checked together; one with no text leaves the others unchecked, each said so.
@@ -355,9 +358,20 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         allValid &&= valid;
         if (top && (g.seq.thread !== undefined || wholeSearch(g))) root = { solved: valid && solved };
       }
-      if (root) tally(sum.lineSearches, allValid, root.solved);
       const first = group[0]!;
-      if (typeof first.record === 'number' && first.seq.thread !== undefined) seen.add(first.record);
+      const record = typeof first.record === 'number' && first.seq.thread !== undefined ? first.record : undefined;
+      const before = record === undefined ? 0 : (seen.get(record) ?? 0);
+      if (before > 0) {
+        // A later part of a search already counted: it stays one search, valid only when every part is.
+        if (!allValid && before > 1) {
+          sum.lineSearches.valid--;
+          if (before === 3) sum.lineSearches.solved--;
+          seen.set(record!, 1);
+        }
+      } else {
+        if (root) tally(sum.lineSearches, allValid, root.solved);
+        if (record !== undefined) seen.set(record, !root ? 0 : !allValid ? 1 : root.solved ? 3 : 2);
+      }
       group = [];
       resumed = undefined;
       counted = new Map(); // memory stays flat over a sequences file
