@@ -633,6 +633,10 @@ describe('corpus: a Hugging Face dataset folder', () => {
     const stats = JSON.parse(readFileSync(join(p('base'), 'stats.json'), 'utf8'));
     expect(card).toContain(`| SoS+ | ${COUNT.toLocaleString('en-US')} | ${stats.solve_rate.sosp.solved.toLocaleString('en-US')} | ${(stats.solve_rate.sosp.solve_rate * 100).toFixed(1)}% |`);
     expect(card).toContain('**Sequences over the 4,096-token window: 0.**');
+    // Every figure of the token table with thousands separators, the mean too (it read `1330.5` beside `1,267`).
+    const apr = stats.tokens.apr as { mean: number; p50: number };
+    expect(card).toContain(` | ${apr.mean.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} | ${apr.p50.toLocaleString('en-US')} | `);
+    expect(apr.mean).toBeGreaterThan(1000);
     expect(card).toMatch(/load_dataset\("path\/to\/this\/folder", "apr_sequences", split="train"\)/);
     const command = /```sh\n([\s\S]*?)\n```/.exec(card)![1]!.replace(/ \\\n\s*/g, ' ');
     expect(command).toMatch(new RegExp(`^npx countdown-traces corpus --count ${COUNT} --seed 5 --val-count 100 .*--max-file-size 3MB --out DIR$`));

@@ -269,7 +269,7 @@ function statsSection(stats: StatsJson, solvers: readonly string[]): string[] {
     const [solver, part] = key.split('.');
     const label = `${titleOf(solver!)}${part === 'root' ? ' root threads' : part === 'child' ? ' child threads' : ''}`;
     const cell = (v: number | undefined) => (v === undefined ? '' : fmtInt(v));
-    out.push(`| ${label} | ${fmtInt(t.sequences)} | ${cell(t.min)} | ${t.mean === undefined ? '' : t.mean.toFixed(1)} | ${cell(t.p50)} | ${cell(t.p90)} | ${cell(t.p95)} | ${cell(t.p99)} | ${cell(t.max)} | ${fmtInt(t.window_overflows)} |`);
+    out.push(`| ${label} | ${fmtInt(t.sequences)} | ${cell(t.min)} | ${t.mean === undefined ? '' : t.mean.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} | ${cell(t.p50)} | ${cell(t.p90)} | ${cell(t.p95)} | ${cell(t.p99)} | ${cell(t.max)} | ${fmtInt(t.window_overflows)} |`);
   }
   out.push('', `**Sequences over the ${fmtInt(window)}-token window: ${fmtInt(stats.window_overflows)}.**`);
   return out;
