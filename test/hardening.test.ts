@@ -904,6 +904,17 @@ describe('SIGINT, SIGTERM and SIGHUP remove unfinished outputs', () => {
   });
 });
 
+describe('pipes and folders as inputs', () => {
+  it('standard input that is a folder is refused as a named folder is (it read as empty: verify passed it, exit 0)', () => {
+    mkdirSync(p('stdin-folder'));
+    expectRefused(run(['verify', '-'], 'stdin-folder'), /^countdown-traces: cannot read -: is a folder$/);
+    expectRefused(run(['search', 'sosp', '--problems', '-', '--out', 'from-folder.jsonl'], 'stdin-folder'), /^countdown-traces: cannot read -: is a folder$/);
+    expectRefused(run(['problems', '--count', '3', '--exclude', '-', '--out', 'from-folder.jsonl'], 'stdin-folder'), /^countdown-traces: cannot read -: is a folder$/);
+    expect(existsSync(p('from-folder.jsonl'))).toBe(false);
+  });
+
+});
+
 describe('counts that take long', () => {
   it('a count beyond the problem space is refused at once', () => {
     expectRefused(run(['problems', '--count', '1000000000000', '--out', 'huge.jsonl']), /--count 1000000000000 is more than the 386,711,325 distinct problems these options allow/);

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, fstatSync, readFileSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describeSystemError, InputError } from '../io/errors.js';
 import { formatOf, STDIO } from '../io/formats.js';
@@ -269,7 +269,11 @@ function wholeArray(path: string, gzip: boolean, first: ReadIssue): RecordAt[] {
  * cleanly; otherwise they are its error.
  */
 async function open(file: string, gzip: boolean, trailing?: (err: TrailingBytes) => void): Promise<Readable> {
-  if (file === STDIO) return process.stdin;
+  if (file === STDIO) {
+    // Node's stream of a folder (`< folder`) ends at once, unread: it read as an empty file.
+    if (fstatSync(0).isDirectory()) throw describeSystemError({ code: 'EISDIR' }, `cannot read ${file}`)!;
+    return process.stdin;
+  }
   const raw = createReadStream(file, { highWaterMark: CHUNK });
   await new Promise<void>((resolve, reject) => {
     raw.once('open', () => resolve());
