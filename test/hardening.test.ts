@@ -905,12 +905,53 @@ describe('SIGINT, SIGTERM and SIGHUP remove unfinished outputs', () => {
 });
 
 describe('pipes and folders as inputs', () => {
+  /** Starts a command; `stop` sends a signal and returns its exit code, or fails if it outlives the signal by 5 s (then killed outright). */
+  function started(args: string[]) {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return {
+      exited,
+      stderr: () => stderr,
+      async stop(signal: NodeJS.Signals): Promise<number | null | 'hung'> {
+        child.kill(signal);
+        const timer = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000));
+        const r = await Promise.race([exited, timer]);
+        if (r === 'hung') child.kill('SIGKILL');
+        return r;
+      },
+    };
+  }
+
   it('standard input that is a folder is refused as a named folder is (it read as empty: verify passed it, exit 0)', () => {
     mkdirSync(p('stdin-folder'));
     expectRefused(run(['verify', '-'], 'stdin-folder'), /^countdown-traces: cannot read -: is a folder$/);
     expectRefused(run(['search', 'sosp', '--problems', '-', '--out', 'from-folder.jsonl'], 'stdin-folder'), /^countdown-traces: cannot read -: is a folder$/);
     expectRefused(run(['problems', '--count', '3', '--exclude', '-', '--out', 'from-folder.jsonl'], 'stdin-folder'), /^countdown-traces: cannot read -: is a folder$/);
     expect(existsSync(p('from-folder.jsonl'))).toBe(false);
+  });
+
+  it('an input pipe without a writer is waited for, and SIGTERM or SIGINT still ends the wait (it said "stopped" and hung until killed outright)', async () => {
+    spawnSync('mkfifo', [p('in.fifo.jsonl')]);
+    for (const [args, signal, code] of [
+      [['search', 'sosp', '--problems', 'in.fifo.jsonl', '--out', 'fifo-out.jsonl'], 'SIGTERM', 143],
+      [['problems', '--count', '3', '--exclude', 'in.fifo.jsonl', '--out', 'fifo-out.jsonl'], 'SIGINT', 130],
+    ] as const) {
+      const c = started([...args]);
+      await new Promise((r) => setTimeout(r, 700)); // waiting for a writer by now
+      expect(await c.stop(signal), `${args[0]} outlived ${signal}`).toBe(code);
+      expect(readdirSync(dir).filter((f) => f.startsWith('fifo-out'))).toEqual([]);
+    }
+    // A writer that comes late is read to its end.
+    const late = started(['search', 'sosp', '--problems', 'in.fifo.jsonl', '--out', 'fifo-out.jsonl']);
+    await new Promise((r) => setTimeout(r, 300));
+    const writer = spawn('sh', ['-c', 'cat in.jsonl > in.fifo.jsonl'], { cwd: dir });
+    await new Promise((resolve) => writer.on('exit', resolve));
+    expect(await late.exited).toBe(0);
+    expect(text('fifo-out.jsonl').split('\n').filter(Boolean)).toHaveLength(20);
+    rmSync(p('fifo-out.jsonl'));
+    rmSync(p('in.fifo.jsonl'));
   });
 
 });

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { createReadStream, fstatSync, readFileSync, statSync } from 'node:fs';
+import { constants, createReadStream, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { describeSystemError, InputError } from '../io/errors.js';
 import { formatOf, STDIO } from '../io/formats.js';
@@ -274,11 +275,13 @@ async function open(file: string, gzip: boolean, trailing?: (err: TrailingBytes)
     if (fstatSync(0).isDirectory()) throw describeSystemError({ code: 'EISDIR' }, `cannot read ${file}`)!;
     return process.stdin;
   }
-  const raw = createReadStream(file, { highWaterMark: CHUNK });
-  await new Promise<void>((resolve, reject) => {
-    raw.once('open', () => resolve());
-    raw.once('error', (err) => reject(describeSystemError(err, `cannot read ${file}`) ?? err));
-  });
+  const raw = isPipe(file) ? pipeReader(file) : createReadStream(file, { highWaterMark: CHUNK });
+  if (!(raw instanceof Socket)) {
+    await new Promise<void>((resolve, reject) => {
+      raw.once('open', () => resolve());
+      raw.once('error', (err) => reject(describeSystemError(err, `cannot read ${file}`) ?? err));
+    });
+  }
   if (!gzip) return raw;
   const unzipped = async function* () {
     try {
@@ -289,6 +292,28 @@ async function open(file: string, gzip: boolean, trailing?: (err: TrailingBytes)
     }
   };
   return Readable.from(unzipped(), { objectMode: false });
+}
+
+/** Whether a name is a named pipe (links followed); false where it cannot be read, which opening it then names. */
+function isPipe(path: string): boolean {
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A named pipe, opened without waiting for a writer: the event loop waits for its data. A
+ * thread blocked in open() until a writer came held the process past SIGINT and SIGTERM (an
+ * exit waits for every thread of the pool): it said it stopped, and hung until killed outright.
+ */
+function pipeReader(file: string): Socket {
+  try {
+    return new Socket({ fd: openSync(file, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+  } catch (err) {
+    throw describeSystemError(err, `cannot read ${file}`) ?? err;
+  }
 }
 
 function close(input: Readable): void {
