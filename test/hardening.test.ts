@@ -954,6 +954,23 @@ describe('pipes and folders as inputs', () => {
     rmSync(p('in.fifo.jsonl'));
   });
 
+  it('a .json array on a pipe is refused: a strict read takes it twice, and a pipe gives its text once (the second read waited for ever)', () => {
+    spawnSync('mkfifo', [p('in.fifo.json')]);
+    for (const args of [
+      ['search', 'sosp', '--problems', 'in.fifo.json', '--out', 'fifo-out.jsonl'],
+      ['problems', '--count', '3', '--exclude', 'in.fifo.json', '--out', 'fifo-out.jsonl'],
+      ['verify', 'in.fifo.json'],
+      ['inspect', '--record', 'in.fifo.json:0'],
+    ]) {
+      // Killed outright if it hangs: a stop signal did not end it.
+      const s = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: dir, timeout: 10_000, killSignal: 'SIGKILL' });
+      const r = { code: s.status, stdout: s.stdout, stderr: s.stderr };
+      expect(s.signal, `${args[0]} hung`).toBeNull();
+      expectRefused(r, /^countdown-traces: in\.fifo\.json: a pipe, which gives its text once, and a \.json array is read twice .*; name a file, or send JSON Lines/);
+    }
+    expect(existsSync(p('fifo-out.jsonl'))).toBe(false);
+    rmSync(p('in.fifo.json'));
+  });
 });
 
 describe('counts that take long', () => {

@@ -187,6 +187,8 @@ const ARRAY_BATCH = 256;
  * it did when it was parsed whole. A fault is worded by that whole parse, as it always was.
  */
 async function* strictArray(path: string, gzip: boolean, keepText: boolean): AsyncGenerator<RecordAt[]> {
+  // Its second read would wait for a writer that has come and gone.
+  if (isPipe(path)) throw new InputError(path, undefined, 'a pipe, which gives its text once, and a .json array is read twice (checked whole before its first record); name a file, or send JSON Lines (a name without .json)');
   let first: ReadIssue | undefined;
   let trailing: TrailingBytes | undefined;
   const check = await open(path, gzip, (err) => (trailing ??= err));
