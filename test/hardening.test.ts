@@ -822,6 +822,17 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'e.jsonl', '--sequences-out', '']), /^countdown-traces: --sequences-out is empty: name a file/);
   });
 
+  it('an empty input name is refused, naming the option (an empty --exclude was taken as not given: nothing excluded, exit 0)', () => {
+    expectRefused(run(['problems', '--count', '5', '--exclude', '', '--out', 'e.jsonl']), /^countdown-traces: --exclude is empty: name a file$/);
+    expectRefused(run(['search', 'sosp', '--problems', '', '--out', 'e.jsonl']), /^countdown-traces: --problems is empty: name a file$/);
+    // An empty name is the current folder: it was taken for a shard folder holding --out.
+    expectRefused(run(['merge', '', 'shard', '--out', 'merged']), /^countdown-traces: the shard folder is empty: name a folder$/);
+    for (const args of [['verify', ''], ['stats', ''], ['report', '', '--out', 'e.html']]) {
+      expectRefused(run(args), /^countdown-traces: an input is empty: name a file or folder$/);
+    }
+    expect(existsSync(p('e.jsonl'))).toBe(false);
+  });
+
   it('--workers is capped', () => {
     expectRefused(run(['corpus', '--workers', '1000', '--out', 'many']), /--workers: at most \d+ \(4 per core on this machine\), got 1000/);
   });

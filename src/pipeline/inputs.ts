@@ -6,7 +6,7 @@ import { SEARCH_KINDS, type SearchKind } from '../records/kind.js';
 import type { Conditioning } from '../records/conditioning-prefix.js';
 import { CONDITIONING_MODES } from './settings.js';
 import { UsageError } from '../io/errors.js';
-import { checkNotInside, checkOutputs, fileKey, sameFile, type NamedPath } from './paths.js';
+import { checkNamed, checkNotInside, checkOutputs, fileKey, sameFile, type NamedPath } from './paths.js';
 import { corpusData, corpusManifest, ownWindow, type AnyManifest, type ManifestFile } from './corpus/manifest.js';
 
 /**
@@ -69,6 +69,7 @@ function conditionsOf(manifest: AnyManifest): Partial<Record<SearchKind, Conditi
 
 /** Reads every input; one named twice (`c` and `./c`, a link to it) is refused: it would be counted twice. */
 export function readInputs(paths: readonly string[], window: number | undefined): Input[] {
+  for (const path of paths) checkNamed({ option: 'an input', path }, 'a file or folder');
   for (const [k, path] of paths.entries()) {
     const earlier = paths.slice(0, k).find((p) => sameFile(p, path));
     if (earlier === path) throw new UsageError(`${path} is given twice: name each input once`);

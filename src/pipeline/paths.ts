@@ -27,6 +27,7 @@ type Identity =
  * `/dev/stdout` on a pipe, a FIFO named twice) are refused: their lines would interleave.
  */
 export function checkOutputs(inputs: readonly NamedPath[], outputs: readonly NamedPath[], outputsAre: 'files' | 'a folder' = 'files'): void {
+  for (const p of inputs) checkNamed(p, outputsAre === 'files' ? 'a file' : 'a folder');
   const ins = inputs.map((p) => ({ p, id: identity(p.path, 'input') }));
   const seen: Array<{ p: NamedPath; id: Identity }> = [];
   for (const [k, p] of outputs.entries()) {
@@ -70,8 +71,8 @@ export function fileKey(path: string): string | undefined {
   return id.dev !== undefined ? `${id.dev}:${id.ino}` : id.kind === 'file' ? id.real : undefined;
 }
 
-/** An output named by an empty string (`--out ''`) is refused: it would be the current folder, or nothing. */
-export function checkNamed(p: NamedPath, what: 'a file' | 'a folder'): void {
+/** A name that is an empty string (`--out ''`, `--exclude ''`) is refused: it would be the current folder, or nothing. */
+export function checkNamed(p: NamedPath, what: 'a file' | 'a folder' | 'a file or folder'): void {
   if (p.path === '') throw new UsageError(`${p.option} is empty: name ${what}`);
 }
 

@@ -127,7 +127,7 @@ async function* drawnOnThread(order: DrawOrder): AsyncGenerator<readonly string[
 /** Generates the problems and writes them; the output file appears only when complete. */
 export async function runProblems(job: ProblemsJob): Promise<number> {
   checkSpec(job.spec);
-  checkOutputs(job.exclude ? [{ option: '--exclude', path: job.exclude }] : [], [{ option: '--out', path: job.out }]);
+  checkOutputs(job.exclude !== undefined ? [{ option: '--exclude', path: job.exclude }] : [], [{ option: '--out', path: job.out }]);
   if (job.compat === 'default') checkCount(job.spec, job.count, '--count', job.split);
   // The reference draws val after train from one stream: without the train file there is nothing
   // to draw it after, and the "val" file would be the train file itself.
