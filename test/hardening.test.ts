@@ -1142,6 +1142,21 @@ describe('invalid UTF-8 is refused with its file and line', () => {
     expect(existsSync(p('u.jsonl'))).toBe(false);
   });
 
+  it('a line of a byte-order mark or other Unicode space alone is no JSON, not a blank line (trim() took it for one and the line was passed over)', () => {
+    writeFileSync(p('bom-line.jsonl'), `\uFEFF\n${good()}\n`);
+    writeFileSync(p('nbsp-line.jsonl'), `${good()}\n \u00A0\n${good()}\n`);
+    writeFileSync(p('lsep-line.jsonl'), `${good()}\n\u2028\n`);
+    const mark = String.raw`starts with a byte-order mark \(U\+FEFF\), which JSON does not allow: save the file as UTF-8 without one`;
+    expectRefused(run(['search', 'sosp', '--problems', 'bom-line.jsonl', '--out', 'u.jsonl']), new RegExp(String.raw`bom-line\.jsonl:1: ${mark}$`));
+    expectRefused(run(['verify', 'nbsp-line.jsonl']), /nbsp-line\.jsonl:2: not valid JSON /);
+    expectRefused(run(['problems', '--count', '3', '--exclude', 'lsep-line.jsonl', '--out', 'u.jsonl']), /lsep-line\.jsonl:2: not valid JSON /);
+    expect(run(['stats', 'nbsp-line.jsonl']).stderr).toMatch(/nbsp-line\.jsonl:2: not valid JSON .*; line skipped\n/);
+    // Blank lines of JSON's own whitespace are still passed over.
+    writeFileSync(p('blank-lines.jsonl'), `\n \t\r\n${good()}\n\r\n`);
+    expect(run(['verify', 'blank-lines.jsonl']).code).toBe(0);
+    expect(existsSync(p('u.jsonl'))).toBe(false);
+  });
+
   it('gzip data where text is read (on standard input, or a .jsonl name) is named as gzip once, not a flood of lines that are not UTF-8', () => {
     writeFileSync(p('zipped.jsonl'), gzipSync(readFileSync(p('in.jsonl'))));
     expectRefused(run(['search', 'sosp', '--problems', '-', '--out', 'u.jsonl'], 'zipped.jsonl'), /^countdown-traces: -:1: gzip data, not text: a file is read as gzip when its name ends in \.gz/);

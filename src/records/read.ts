@@ -79,7 +79,7 @@ export async function* readRecordBatches(path: string, keepText = false): AsyncG
     const out: RecordAt[] = [];
     for (const text of texts) {
       const n = ++count;
-      if (text.trim() === '') continue;
+      if (isBlank(text)) continue;
       const r = parseLine(text);
       if ('bad' in r) throw new InputError(path, n, r.bad);
       out.push(keepText ? { value: r.value, line: n, text } : { value: r.value, line: n });
@@ -103,6 +103,12 @@ export async function* readRecordBatches(path: string, keepText = false): AsyncG
     close(input);
   }
 }
+
+/**
+ * A line passed over: JSON's whitespace alone (space, tab, CR), as a JSON array's reader skips
+ * it. trim() took other Unicode spaces too (a byte-order mark, U+00A0, U+2028), which JSON refuses.
+ */
+const isBlank = (text: string): boolean => /^[ \t\r]*$/.test(text);
 
 /** One line of a file parsed strictly: JSON, or an InputError naming the file and line. */
 export function parseRecordLine(text: string, path: string, line: number | undefined): unknown {
@@ -155,7 +161,7 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
   const parsed = function* (lines: readonly string[]): Generator<RecordAt> {
     for (const text of lines) {
       n++;
-      if (text.trim() === '') continue;
+      if (isBlank(text)) continue;
       any = true;
       const r = parseLine(text);
       if ('bad' in r) issue({ file, line: n, message: `${r.bad}; line skipped` });
