@@ -459,6 +459,12 @@ describe('every fault is one line and exit 2', () => {
       [JSON.stringify({ ...m, files: [...m.files, m.files[data]] }), new RegExp(`"files"\\[${m.files.length}\\] lists ${String(m.files[data]!.name)} a second time`)],
       [JSON.stringify({ ...m, files: m.files.map((f, k) => (k === data ? { ...f, bytes: String(f.bytes) } : f)) }), /\.bytes "\d+" is not a byte count/],
       [JSON.stringify({ ...m, options: { ...m.options, window: '4096' } }), /"options\.window" "4096" is not a token count/],
+      // A format this tool never wrote is not taken for an earlier one (which has no seal to check).
+      [JSON.stringify({ ...m, format: 'countdown-traces corpus x' }), /mf\/manifest\.json: manifest format "countdown-traces corpus x" is none that countdown-traces wrote; the corpus folder's manifest is damaged$/],
+      [JSON.stringify({ ...m, format: 'countdown-traces corpus -1' }), /manifest format "countdown-traces corpus -1" is none that countdown-traces wrote/],
+      [JSON.stringify({ ...m, format: 'countdown-traces corpus' }), /manifest format "countdown-traces corpus" is none that countdown-traces wrote/],
+      // An earlier format's manifest listing no data file verified as "0 records in 0 files", exit 0.
+      [JSON.stringify({ ...m, format: 'countdown-traces corpus 3', files: m.files.filter((f) => f.config === undefined) }), /"files" lists no data file \(none has a "config"\); the corpus folder's manifest is damaged$/],
       [JSON.stringify({ ...m, format: 'countdown-traces corpus 99' }), /mf\/manifest\.json: manifest format "countdown-traces corpus 99" is from a newer countdown-traces than this one/],
       // Of the right shape but edited by hand (more problems than were made): its seal says so.
       [good.replace('"count": 60,', '"count": 600,'), /mf\/manifest\.json: changed since it was written \(its seal does not match its text\); the corpus folder's manifest is damaged$/],

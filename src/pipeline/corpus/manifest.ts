@@ -200,6 +200,10 @@ export function parseManifest(text: string, path: string): AnyManifest | undefin
   const format = m.format;
   // A later format may say what this version cannot read (as an earlier one may): named, not read by guess.
   const version = Number(format.slice(FORMAT_NAME.length + 1));
+  // Only the formats this tool has written are read: another name (`... x`, `... -1`) would skip the seal as an earlier one.
+  if (!(format.startsWith(`${FORMAT_NAME} `) && Number.isSafeInteger(version) && version >= 1 && String(version) === format.slice(FORMAT_NAME.length + 1))) {
+    throw new UsageError(`${path}: manifest format "${format}" is none that countdown-traces wrote; the corpus folder's manifest is damaged`);
+  }
   if (version > MANIFEST_VERSION) throw new UsageError(`${path}: manifest format "${format}" is from a newer countdown-traces than this one (which reads up to "${MANIFEST_FORMAT}"); update countdown-traces`);
   const fault = manifestFault(m as Record<string, unknown>);
   if (fault !== undefined) throw new UsageError(`${path}: ${fault}; the corpus folder's manifest is damaged`);
@@ -239,6 +243,8 @@ function manifestFault(m: Record<string, unknown>): string | undefined {
     if (!isCount(records)) return `${at}.records ${JSON.stringify(records)} is not a line count`;
     if (typeof sha256 !== 'string' || !SHA256.test(sha256)) return `${at}.sha256 ${JSON.stringify(sha256)} is not a SHA-256`;
   }
+  // Every corpus holds problems at least: one that lists no data file would verify as 0 records, passed.
+  if (!(m.files as Array<Pick<ManifestFile, 'config'>>).some(isDataFile)) return '"files" lists no data file (none has a "config")';
   return undefined;
 }
 
