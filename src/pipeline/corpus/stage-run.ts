@@ -131,10 +131,12 @@ export class StageRun<T extends StageTally<T>> {
     const sealed: SealedStream[] = [];
     for (const f of this.files) sealed.push(await f.seal());
     await ctx.checkpoints.save(plan.name, this.state(false, sealed.map((s) => s.state)));
+    // That checkpoint's own rename made durable before any file's: a power cut must not keep a
+    // finished name and lose the checkpoint of its count (each stream's renames sync its folder).
+    await syncDir(ctx.dir);
     ctx.faults?.at(`sealed:${plan.name}`);
     const sums: FinishedStream[] = [];
     for (const s of sealed) sums.push(await s.rename());
-    await syncDir(ctx.dir);
     ctx.faults?.at(`finish:${plan.name}`);
     await ctx.checkpoints.save(plan.name, this.state(true, sums.map(({ parts, blocks }) => (blocks ? { parts, blocks } : { parts }))));
     return sums;
