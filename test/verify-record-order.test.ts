@@ -31,7 +31,7 @@ function linesOf(solver: 'apr' | 'sosp'): Line[][] {
   });
 }
 
-async function verifyLines(name: string, lines: Line[]) {
+async function verifyLines(name: string, lines: Array<Line | string | { text: string; record: number }>) {
   const path = join(dir, name);
   writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const reported: string[] = [];
@@ -84,5 +84,22 @@ describe('verify: a record split by other lines is one search', () => {
     expect(reported.some((l) => l.includes(`record ${at}'s lines are not together`))).toBe(true);
     expect(sum.lineSearches.searches).toBe(problems.length);
     expect(sum.lineSearches.valid).toBe(problems.length - 1);
+  });
+});
+
+describe('verify: what comes between the lines of a split record is named as it is', () => {
+  it('a line without thread names (a bare string, a text whose record joins nothing) is not named as a record', async () => {
+    const groups = linesOf('apr');
+    const at = groups.findIndex((g) => g.length >= 2);
+    const split = groups[at]!;
+    const rest = groups.filter((_, i) => i !== at).flat();
+    const bare = await verifyLines('split-bare.jsonl', [split[0]!, 'a text alone', ...split.slice(1), ...rest]);
+    const said = (r: string[]) => r.filter((l) => l.includes(`"record" ${at} after`));
+    expect(said(bare.reported)).toHaveLength(1);
+    expect(said(bare.reported)[0]).toContain(`"record" ${at} after a line without thread names`);
+    // A text of the same record without thread names: not "record N after record N".
+    const own = await verifyLines('split-own.jsonl', [split[0]!, { text: split[0]!.text, record: at }, ...split.slice(1), ...rest]);
+    expect(said(own.reported)).toHaveLength(1);
+    expect(said(own.reported)[0]).toContain(`"record" ${at} after a line without thread names`);
   });
 });

@@ -404,7 +404,9 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
         // Lines with thread names are one record's threads; a line without is a search of its own,
         // whose `record` (several outputs of one problem, say) joins nothing.
         if (!together && item.seq.thread !== undefined && typeof item.record === 'number' && seen.has(item.record)) {
-          item.findings.push(`"record" ${item.record} after record ${last?.record}: a record's sequences come together`);
+          // What came between, as it is: another record's thread line, or a line that is no record's thread.
+          const between = last?.seq.thread === undefined ? 'a line without thread names' : last.record === undefined ? 'a line without "record"' : `record ${shownValue(last.record)}`;
+          item.findings.push(`"record" ${item.record} after ${between}: a record's sequences come together`);
           // The record's earlier lines were checked as a search of their own (their spawns' children
           // missing); these are not (they would lack their root).
           resumed = `record ${item.record}'s lines are not together (another line comes between them)`;
