@@ -15,7 +15,7 @@ import { sealed, unsealed } from './seal.js';
  * The durable progress of a run, `.corpus-checkpoint.json` in the output folder, replaced
  * atomically (written, synced, renamed) after the data it describes has been synced:
  *
- *   { "format": 5, "options": {...}, "versions": {...}, "shard": {"index": 0, "count": 1},
+ *   { "format": 6, "options": {...}, "versions": {...}, "shard": {"index": 0, "count": 1},
  *     "stages": { "train": { "records": 12000, "done": false,
  *                            "files": { "problems/train": { "parts": [{ "bytes": 3456789, "records": 12000, "sha256": "..." }] } },
  *                            "tally": {...} }, ... },

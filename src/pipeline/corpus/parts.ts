@@ -56,10 +56,9 @@ export interface SealedStream {
   rename(): Promise<FinishedStream>;
 }
 
-/** A stream's files under their final names. */
-export interface FinishedStream {
-  readonly parts: PartSummary[];
-  readonly blocks: Block[] | undefined;
+/** A stream's files under their final names, as a checkpoint lists a done stage's. */
+export interface FinishedStream extends StreamState {
+  readonly parts: readonly PartSummary[];
 }
 
 /** A stream read back and checked against its checkpoint, nothing on disk changed yet. */
@@ -92,8 +91,8 @@ function startsNewFile(written: number, block: number, maxBytes: number): boolea
  * take that file over the bound, then it starts the next one (a file holds whole blocks, so
  * it is larger than the bound only when one block alone is). Where files split therefore
  * depends only on the blocks' bytes, never on workers or timing. Files are written under
- * `<split>-NNNNN<ext>.partial` and renamed to `<split>-NNNNN-of-MMMMM<ext>` by `finish()`,
- * when their count is known. Blocks are written in order, each at its own offset; with gzip
+ * `<split>-NNNNN<ext>.partial` and renamed to `<split>-NNNNN-of-MMMMM<ext>` once their count
+ * is known: `seal()`, then its `rename()`. Blocks are written in order, each at its own offset; with gzip
  * each is compressed (on libuv's thread pool, several at a time) into one gzip member. At
  * most `MAX_PENDING` blocks wait for the disk, so a slow disk slows the caller rather than
  * growing memory. SHA-256s are kept up to date as bytes go out, so nothing is read twice.
@@ -162,8 +161,11 @@ export class PartedFile {
       // Of unfinished names only the stream's own (`train-00000.jsonl.partial`); another
       // (`train-0.jsonl.partial`, no name the run gives and no file the card loads) is left alone, at any index.
       if (!p.finished && path !== at(p.index)) continue;
-      // Past the checkpoint, or a second finished name of one index (another file count): deleted.
-      if (p.index >= parts.length || (p.finished && finished.has(p.index))) strays.push(path);
+      // Of finished names only those of the listed count, as a stopped finish leaves them (it lists
+      // every file before it renames any; runFiles takes the same, and the run refused any other first).
+      if (p.finished && path !== join(dir, partName(plan, p.index, parts.length))) continue;
+      // Past the checkpoint: deleted.
+      if (p.index >= parts.length) strays.push(path);
       else if (p.finished) finished.set(p.index, path);
       else partial.set(p.index, path);
     }
@@ -372,7 +374,7 @@ export class PartedFile {
       throw systemError(err, `cannot write ${join(this.dir, this.plan.config)}`);
     }
     await syncDir(join(this.dir, this.plan.config));
-    return { parts, blocks: this.blocks };
+    return this.blocks ? { parts, blocks: [...this.blocks] } : { parts };
   }
 
   /** Drops the open block and closes the file, leaving the `.partial` files for a resume. */

@@ -138,7 +138,7 @@ export class StageRun<T extends StageTally<T>> {
     const sums: FinishedStream[] = [];
     for (const s of sealed) sums.push(await s.rename());
     ctx.faults?.at(`finish:${plan.name}`);
-    await ctx.checkpoints.save(plan.name, this.state(true, sums.map(({ parts, blocks }) => (blocks ? { parts, blocks } : { parts }))));
+    await ctx.checkpoints.save(plan.name, this.state(true, sums));
     return sums;
   }
 
