@@ -103,3 +103,45 @@ describe('verify: what comes between the lines of a split record is named as it 
     expect(said(own.reported)[0]).toContain(`"record" ${at} after a line without thread names`);
   });
 });
+
+describe('verify: a record split in several parts, or its children first, is still one search', () => {
+  const groups = linesOf('apr');
+  const isRoot = (l: Line) => l.thread.startsWith('root#');
+  // A solved record of several lines, children among them: its parts' count can be lowered in both figures.
+  const at = groups.findIndex((g, i) => i + 2 < groups.length && g.length >= 3 && g.some((l) => !isRoot(l)) && g.filter(isRoot).at(-1)!.text.trimEnd().endsWith('Goal Reached'));
+  const others = (skip: number[]) => groups.filter((_, i) => !skip.includes(i));
+
+  it('in three parts: counted once, not valid, not solved', async () => {
+    expect(at).toBeGreaterThanOrEqual(0);
+    const whole = await verifyLines('three-whole.jsonl', groups.flat());
+    const split = groups[at]!;
+    const [a, b] = others([at]);
+    const lines = [...others([at]).slice(2).flat(), split[0]!, ...a!, split[1]!, ...b!, ...split.slice(2)];
+    const { sum, reported } = await verifyLines('three-parts.jsonl', lines);
+    expect(reported.filter((l) => l.includes(`record ${at}'s lines are not together`)).length).toBeGreaterThanOrEqual(1);
+    expect(sum.lineSearches.searches).toBe(problems.length);
+    expect(sum.lineSearches.valid).toBe(whole.sum.lineSearches.valid - 1);
+    expect(sum.lineSearches.solved).toBe(whole.sum.lineSearches.solved - 1);
+  });
+
+  it('whole and solved, then one of its lines again after another record: counted once, valid and solved no more', async () => {
+    const whole = await verifyLines('again-whole.jsonl', groups.flat());
+    const lines = groups.flatMap((g, i) => (i === at + 1 ? [...g, groups[at]!.at(-1)!] : g));
+    const { sum, reported } = await verifyLines('again.jsonl', lines);
+    expect(reported.some((l) => l.includes(`record ${at}'s lines are not together`))).toBe(true);
+    expect(sum.lineSearches.searches).toBe(problems.length);
+    expect(sum.lineSearches.valid).toBe(whole.sum.lineSearches.valid - 1);
+    expect(sum.lineSearches.solved).toBe(whole.sum.lineSearches.solved - 1);
+  });
+
+  it('its child threads first, its root after another record: counted once, when its root comes, not valid', async () => {
+    const whole = await verifyLines('children-whole.jsonl', groups.flat());
+    const split = groups[at]!;
+    const [a] = others([at]);
+    const lines = [...split.filter((l) => !isRoot(l)), ...a!, ...split.filter(isRoot), ...others([at]).slice(1).flat()];
+    const { sum } = await verifyLines('children-first.jsonl', lines);
+    expect(sum.lineSearches.searches).toBe(problems.length);
+    expect(sum.lineSearches.valid).toBe(whole.sum.lineSearches.valid - 1);
+    expect(sum.lineSearches.solved).toBe(whole.sum.lineSearches.solved - 1);
+  });
+});
