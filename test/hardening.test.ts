@@ -317,7 +317,7 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['stats', 'small']), notRegular);
     expect(run(['verify', 'small']).code).toBe(1);
     // A file given where a folder is read, or a manifest.json linking to itself: one line, not a stack.
-    expectRefused(run(['merge', 'in.jsonl', '--out', 'merged-file']), /in\.jsonl: no manifest\.json; is this a finished shard folder\?/);
+    expectRefused(run(['merge', 'in.jsonl', '--out', 'merged-file']), /in\.jsonl is not a folder; merge joins the shard folders of a corpus$/);
     mkdirSync(p('looped'));
     symlinkSync('manifest.json', p('looped/manifest.json'));
     expectRefused(run(['stats', 'looped']), /cannot read looped\/manifest\.json/);

@@ -1,6 +1,6 @@
 import { FIT_POLICIES } from '../../solver/contract.js';
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isCount } from '../../core/values.js';
@@ -32,6 +32,8 @@ interface ShardDir {
 }
 
 function readShard(dir: string): ShardDir {
+  // A file (`merge sh/*` catching a log) is named as one, not asked about its manifest.
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`${dir} is not a folder; merge joins the shard folders of a corpus`);
   const bytes = readRegularFile(join(dir, MANIFEST));
   if (bytes === undefined) throw new UsageError(`${dir}: no ${MANIFEST}; is this a finished shard folder? (an unfinished one continues with corpus ... --resume)`);
   const m = parseManifest(bytes.toString('utf8'), join(dir, MANIFEST));
