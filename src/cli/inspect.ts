@@ -4,7 +4,7 @@ import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../io/errors.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { integer, oneOf } from './parse.js';
-import { DEFAULT_WINDOW } from '../pipeline/settings.js';
+import { DEFAULT_WINDOW, SETTING_FLAGS } from '../pipeline/settings.js';
 import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';
 
 interface InspectFlags extends SearchFlags {
@@ -48,11 +48,11 @@ export function registerInspect(program: Command): void {
     .option('--html <file>', 'write a drawing of the search (threads, spawns, joins, solution path) as one HTML page');
   const own = new Set(cmd.options.map((opt) => opt.long));
   addSearchOptions(cmd);
-  const window = cmd.options.find((opt) => opt.long === '--window');
+  const window = cmd.options.find((opt) => opt.long === SETTING_FLAGS.window);
   if (window) window.description += `; with --record, the window its sequences are judged against (default ${DEFAULT_WINDOW}; 0: none)`;
   // The options that shape a search: a stored record (--record) was searched already. Its
   // sequences are still judged against a window (--window, as stats and verify take it).
-  const searchOptions = cmd.options.filter((opt) => (!own.has(opt.long) || opt.long === '--solver') && opt.long !== '--window');
+  const searchOptions = cmd.options.filter((opt) => (!own.has(opt.long) || opt.long === '--solver') && opt.long !== SETTING_FLAGS.window);
   cmd.action(async (o: InspectFlags, command: Command) => {
     let source: InspectSource;
     if (o.html !== undefined && (o.json || o.full)) throw new UsageError(`--html draws the search as a page: --${o.json ? 'json' : 'full'} is for the terminal; give one of them`);

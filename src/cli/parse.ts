@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { SIZE_UNITS } from '../pipeline/corpus/options.js';
 import { UsageError } from '../io/errors.js';
-import { SETTING_VALUES, type PartialSettings, type SettingKey, type ValueRule } from '../pipeline/settings.js';
+import { SETTING_FLAGS, SETTING_VALUES, type PartialSettings, type SettingKey, type ValueRule } from '../pipeline/settings.js';
 
 /** Option-value parsers: each failure is one line naming the option and the value. */
 
@@ -53,8 +53,9 @@ export function seconds(option: string, max: number) {
   };
 }
 
-/** The parser of a setting's flag, from the setting's rule (SETTING_VALUES), giving the setting's type. */
-export function ruled<K extends SettingKey>(option: string, key: K): (text: string) => NonNullable<PartialSettings[K]> {
+/** The parser of a setting's flag (SETTING_FLAGS), from the setting's rule (SETTING_VALUES), giving the setting's type. */
+function ruled<K extends SettingKey>(key: K): (text: string) => NonNullable<PartialSettings[K]> {
+  const option = SETTING_FLAGS[key];
   const rule: ValueRule = SETTING_VALUES[key];
   // The table's type ties each rule to its setting's type (a choice's values are of it, else a number).
   type Value = NonNullable<PartialSettings[K]>;
@@ -66,6 +67,11 @@ export function ruled<K extends SettingKey>(option: string, key: K): (text: stri
     case 'choice':
       return oneOf(option, rule.values) as (text: string) => Value;
   }
+}
+
+/** The option of a setting: its flag (SETTING_FLAGS) taking `<arg>`, parsed by the setting's rule. */
+export function settingOption(key: SettingKey, arg: string, description: string): Option {
+  return new Option(`${SETTING_FLAGS[key]} <${arg}>`, description).argParser(ruled(key));
 }
 
 export function oneOf<T extends string>(option: string, values: readonly T[]) {

@@ -1,10 +1,10 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { DEFAULT_WINDOW, inWords, namesShaped, qualify, type PartialSettings, type RecordSettings } from '../pipeline/settings.js';
 import { CONDITIONING } from '../serializers/conditioning.js';
 import { type Conditioning } from '../records/conditioning-prefix.js';
 import { DEFAULT_FIT, DEFAULT_MIN_BEAM, FIT_POLICIES, HEURISTIC_CHOICES, type Solver, type SolverShape, type ThreadDefaults } from '../solver/contract.js';
 import { allSolvers, SOLVERS, type SolverName } from '../solver/registry.js';
-import { compatOption, integer, oneOf, ruled } from './parse.js';
+import { compatOption, integer, oneOf, settingOption } from './parse.js';
 
 export interface SearchFlags extends Omit<PartialSettings, 'reference' | 'condition'> {
   seed: number;
@@ -52,48 +52,40 @@ export function addBeamOptions(cmd: Command): Command {
   const [first] = all;
   const otherHeuristics = all.filter((s) => s.defaults.heuristic !== first!.defaults.heuristic).map((s) => `; ${s.name}: ${s.defaults.heuristic}`);
   return cmd
-    .option('--min-beam <n>', `smallest beam drawn per record (default ${DEFAULT_MIN_BEAM})`, ruled('--min-beam', 'minBeam'))
-    .option('--max-beam <n>', `largest beam drawn per record (${defaultOf((s) => s.defaults.maxBeam)})`, ruled('--max-beam', 'maxBeam'))
-    .option('--max-sub-beam <n>', `${shaped('threads')}: largest child-thread beam (${defaultOf(threadDefault('maxSubBeam'))})`, ruled('--max-sub-beam', 'maxSubBeam'))
-    .option('--promising <p>', `probability of a sub search / spawn (${defaultOf((s) => s.defaults.promising)})`, ruled('--promising', 'promising'))
-    .addOption(
-      new Option('--heuristic <h>', `${inWords(HEURISTIC_CHOICES, 'or')} per record (default: ${first!.defaults.heuristic}${otherHeuristics.join('')})`).argParser(
-        ruled('--heuristic', 'heuristic'),
-      ),
-    );
+    .addOption(settingOption('minBeam', 'n', `smallest beam drawn per record (default ${DEFAULT_MIN_BEAM})`))
+    .addOption(settingOption('maxBeam', 'n', `largest beam drawn per record (${defaultOf((s) => s.defaults.maxBeam)})`))
+    .addOption(settingOption('maxSubBeam', 'n', `${shaped('threads')}: largest child-thread beam (${defaultOf(threadDefault('maxSubBeam'))})`))
+    .addOption(settingOption('promising', 'p', `probability of a sub search / spawn (${defaultOf((s) => s.defaults.promising)})`))
+    .addOption(settingOption('heuristic', 'h', `${inWords(HEURISTIC_CHOICES, 'or')} per record (default: ${first!.defaults.heuristic}${otherHeuristics.join('')})`));
 }
 
 /** Window, depth and fit options (shared by every search-running command and `corpus`, which has no --compat). */
 export function addWindowOptions(cmd: Command, hasCompat: boolean): Command {
   const compat = hasCompat ? '; none with --compat reference' : '';
   return cmd
-    .option('--window <n>', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}${compat})`, ruled('--window', 'window'))
-    .option(
-      '--max-depth <n>',
-      `${shaped('threads')}: thread levels below the root the planner may use (${defaultOf(threadDefault('maxDepth'))}; 1: children only, as the reference; 0: the root alone)`,
-      ruled('--max-depth', 'maxDepth'),
-    )
-    .option(
-      '--wave <windows>',
-      `${shaped('threads')}: work per spawn, in windows, before the next children wait for its join (${defaultOf(threadDefault('waveWindows'))}; 0: all children in one spawn)`,
-      ruled('--wave', 'wave'),
+    .addOption(settingOption('window', 'n', `tokens per sequence, <s> and </s> included; 0 turns the guarantee off (default ${DEFAULT_WINDOW}${compat})`))
+    .addOption(
+      settingOption(
+        'maxDepth',
+        'n',
+        `${shaped('threads')}: thread levels below the root the planner may use (${defaultOf(threadDefault('maxDepth'))}; 1: children only, as the reference; 0: the root alone)`,
+      ),
     )
     .addOption(
-      new Option('--fit <policy>', `${shaped('sequence')} when the window is full: ${inWords(FIT_POLICIES, 'or')} (default: ${DEFAULT_FIT})`).argParser(
-        ruled('--fit', 'fit'),
+      settingOption(
+        'wave',
+        'windows',
+        `${shaped('threads')}: work per spawn, in windows, before the next children wait for its join (${defaultOf(threadDefault('waveWindows'))}; 0: all children in one spawn)`,
       ),
-    );
+    )
+    .addOption(settingOption('fit', 'policy', `${shaped('sequence')} when the window is full: ${inWords(FIT_POLICIES, 'or')} (default: ${DEFAULT_FIT})`));
 }
 
 /** Adds the options every search-running command shares. */
 export function addSearchOptions(cmd: Command): Command {
   cmd.option('--seed <n>', 'random seed', integer('--seed', 0), 0);
   addBeamOptions(cmd).addOption(compatOption('generate_sosp.py / generate_apr.py'));
-  return addWindowOptions(cmd, true).addOption(
-    new Option('--condition <mode>', conditionHelp(false))
-      .argParser(ruled('--condition', 'condition'))
-      .default('none'),
-  );
+  return addWindowOptions(cmd, true).addOption(settingOption('condition', 'mode', conditionHelp(false)).default('none'));
 }
 
 /** Validated record settings of a solver from the flags (`qualify` of what they set). */

@@ -27,13 +27,6 @@ export function judgedWindow(window: number): number {
   return window > 0 ? window : DEFAULT_WINDOW;
 }
 
-/**
- * The flags that fit or plan against a window: refused with `--window 0`, where they would change
- * no byte (so a corpus card's command leaves them out there).
- */
-export const WINDOW_ONLY_FLAGS = ['--fit', '--max-depth', '--wave'] as const;
-type WindowOnlyFlag = (typeof WINDOW_ONLY_FLAGS)[number];
-
 /** Every conditioning mode, as `--condition` takes them: none, then the table's. */
 export const CONDITIONING_MODES: readonly Conditioning[] = ['none', ...Object.values(CONDITIONING)];
 
@@ -73,6 +66,32 @@ export interface PartialSettings {
 
 /** The settings a flag sets (every one but `--compat`, which picks the mode). */
 export type SettingKey = Exclude<keyof PartialSettings, 'reference'>;
+
+/**
+ * The flag of each setting: the one place its name is written, for the command line, the
+ * messages that name it, a corpus card's command and the checks of a manifest's options.
+ */
+export const SETTING_FLAGS: { readonly [K in SettingKey]: `--${string}` } = {
+  minBeam: '--min-beam',
+  maxBeam: '--max-beam',
+  maxSubBeam: '--max-sub-beam',
+  promising: '--promising',
+  heuristic: '--heuristic',
+  window: '--window',
+  maxDepth: '--max-depth',
+  wave: '--wave',
+  fit: '--fit',
+  condition: '--condition',
+};
+
+/**
+ * The settings that fit or plan against a window: refused with `--window 0`, where they would
+ * change no byte (so a corpus card's command leaves them out there).
+ */
+const WINDOW_ONLY = ['fit', 'maxDepth', 'wave'] as const satisfies readonly SettingKey[];
+
+/** Whether a setting only fits or plans against a window (WINDOW_ONLY). */
+export const isWindowOnly = (key: SettingKey): boolean => (WINDOW_ONLY as readonly SettingKey[]).includes(key);
 
 /** What a setting's value may be. */
 export type ValueRule =
@@ -121,16 +140,15 @@ export function valueFault(rule: ValueRule, v: unknown): string | undefined {
  * same way, with its own message.)
  */
 const SOLVER_FLAGS: readonly {
-  readonly flag: string;
   readonly key: 'minBeam' | 'maxBeam' | 'maxSubBeam' | 'promising' | 'maxDepth' | 'wave';
   readonly reads: (s: Solver) => boolean;
 }[] = [
-  { flag: '--min-beam', key: 'minBeam', reads: drawsBeam },
-  { flag: '--max-beam', key: 'maxBeam', reads: drawsBeam },
-  { flag: '--max-sub-beam', key: 'maxSubBeam', reads: (s) => s.shape === 'threads' },
-  { flag: '--promising', key: 'promising', reads: readsPromising },
-  { flag: '--max-depth', key: 'maxDepth', reads: (s) => s.shape === 'threads' },
-  { flag: '--wave', key: 'wave', reads: (s) => s.shape === 'threads' },
+  { key: 'minBeam', reads: drawsBeam },
+  { key: 'maxBeam', reads: drawsBeam },
+  { key: 'maxSubBeam', reads: (s) => s.shape === 'threads' },
+  { key: 'promising', reads: readsPromising },
+  { key: 'maxDepth', reads: (s) => s.shape === 'threads' },
+  { key: 'wave', reads: (s) => s.shape === 'threads' },
 ];
 
 /** `p` without the flags `solver` does not read: what a corpus gives each of its solvers. */
@@ -217,7 +235,7 @@ export function qualify(solver: SolverName, p: PartialSettings = {}, alone = tru
   const own = solverNamed(solver);
   const shape = own.shape;
   for (const f of SOLVER_FLAGS) {
-    if (p[f.key] !== undefined && !f.reads(own)) throw new UsageError(`${f.flag} is for ${inWords(readers(f))}: ${solver} does not read it`);
+    if (p[f.key] !== undefined && !f.reads(own)) throw new UsageError(`${SETTING_FLAGS[f.key]} is for ${inWords(readers(f))}: ${solver} does not read it`);
   }
   const d = defaultSearchOptions(solver, reference);
   if (reference) {
@@ -225,8 +243,7 @@ export function qualify(solver: SolverName, p: PartialSettings = {}, alone = tru
     const fixed = { minBeam: d.beam?.min, promising: d.promising };
     for (const key of own.referenceFixes ?? []) {
       if (p[key] !== undefined && p[key] !== fixed[key]) {
-        const flag = SOLVER_FLAGS.find((f) => f.key === key)!.flag;
-        throw new UsageError(`${flag} ${p[key]} cannot be combined with --compat reference for ${solver}: the reference's ${solver} script has no such option and fixes it at ${fixed[key]}`);
+        throw new UsageError(`${SETTING_FLAGS[key]} ${p[key]} cannot be combined with --compat reference for ${solver}: the reference's ${solver} script has no such option and fixes it at ${fixed[key]}`);
       }
     }
   }
@@ -267,9 +284,8 @@ export function qualify(solver: SolverName, p: PartialSettings = {}, alone = tru
   const window = reference ? 0 : (p.window ?? DEFAULT_WINDOW);
   // Without a window nothing is fitted or planned: these would change no byte.
   if (!reference && window === 0) {
-    const given: Record<WindowOnlyFlag, unknown> = { '--fit': p.fit, '--max-depth': p.maxDepth, '--wave': p.wave };
-    const idle = WINDOW_ONLY_FLAGS.find((f) => given[f] !== undefined);
-    if (idle) throw new UsageError(`${idle} cannot be combined with --window 0: with no window nothing is fitted or planned`);
+    const idle = WINDOW_ONLY.find((key) => p[key] !== undefined);
+    if (idle) throw new UsageError(`${SETTING_FLAGS[idle]} cannot be combined with --window 0: with no window nothing is fitted or planned`);
   }
   if (window > 0) {
     const least = shortestThreadTokens(condition, window);
@@ -324,7 +340,7 @@ export function qualifyEach(
   // A flag some solvers read goes to those; one that none of them reads is refused.
   for (const f of SOLVER_FLAGS) {
     if (p[f.key] !== undefined && !solvers.some((s) => f.reads(solverNamed(s)))) {
-      throw new UsageError(`${f.flag} is for ${inWords(readers(f))}: none of --solvers ${solvers.join(',')} reads it`);
+      throw new UsageError(`${SETTING_FLAGS[f.key]} is for ${inWords(readers(f))}: none of --solvers ${solvers.join(',')} reads it`);
     }
   }
   const out: Partial<Record<SolverName, RecordSettings>> = {};

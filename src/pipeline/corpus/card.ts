@@ -1,8 +1,8 @@
-import { WINDOW_ONLY_FLAGS } from '../settings.js';
+import { isWindowOnly, SETTING_FLAGS } from '../settings.js';
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
 import { SOLVERS, solverNamed, type SolverName } from '../../solver/registry.js';
 import { isThreaded } from '../../records/kind.js';
-import { asFlagValue, formatSize, SEARCH_OPTION_FLAGS, type RunOptionsJson } from './options.js';
+import { asFlagValue, formatSize, SEARCH_OPTION_SETTINGS, type RunOptionsJson } from './options.js';
 import { prefixForm, type Conditioning } from '../../records/conditioning-prefix.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
@@ -104,13 +104,8 @@ function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): string {
     return values.length > 0 && values.every((v) => v === values[0]) ? search[of[0]!]?.[key] : undefined;
   };
   const window = same('window');
-  // With no window the manifest still lists the fit and planning defaults; their flags are refused there.
-  const passed = (flag: string): boolean => !(window === 0 && (WINDOW_ONLY_FLAGS as readonly string[]).includes(flag));
-  const push = (flag: string, v: unknown): void => {
-    if (v !== undefined && passed(flag)) args.push(flag, String(v));
-  };
-  for (const [key, entry] of Object.entries(SEARCH_OPTION_FLAGS)) {
-    const flag = entry.flag;
+  for (const [key, entry] of Object.entries(SEARCH_OPTION_SETTINGS)) {
+    const flag = SETTING_FLAGS[entry.setting];
     if (key === 'condition') {
       // One flag for every solver: each its own mode, or none.
       const conditions = [...new Set(solvers.map((s) => String(search[s]?.condition ?? 'none')).filter((c) => c !== 'none'))];
@@ -118,7 +113,8 @@ function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): string {
       continue;
     }
     const v = same(key);
-    push(flag, v === undefined ? v : asFlagValue(entry, v));
+    // With no window the manifest still lists the fit and planning defaults; their flags are refused there.
+    if (v !== undefined && !(window === 0 && isWindowOnly(entry.setting))) args.push(flag, String(asFlagValue(entry, v)));
   }
   args.push('--compress', o.compress, '--max-file-size', formatSize(o.max_file_size));
   if (shard && shard.count > 1) args.push('--shard', `${shard.index}/${shard.count}`);

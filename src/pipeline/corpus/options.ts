@@ -1,7 +1,7 @@
 import { isCount, shownValue } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { checkCount, checkSpec } from '../problems-job.js';
-import { qualify, SETTING_VALUES, valueFault, WINDOW_ONLY_FLAGS, type PartialSettings, type RecordSettings, type SettingKey } from '../settings.js';
+import { isWindowOnly, qualify, SETTING_FLAGS, SETTING_VALUES, valueFault, type PartialSettings, type RecordSettings, type SettingKey } from '../settings.js';
 import type { ProblemSpec } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 
@@ -229,31 +229,30 @@ interface OptionFlag {
   readonly shown?: (v: unknown) => string;
 }
 
-/** The corpus flag of a recorded search option and the setting it sets (whose rule, SETTING_VALUES, its values keep). */
-interface SearchOptionFlag {
-  readonly flag: string;
+/** The setting a recorded search option comes from: its flag (SETTING_FLAGS) sets it, its values keep its rule (SETTING_VALUES). */
+interface SearchOptionSetting {
   readonly setting: SettingKey;
   /** The flag's value for a recorded one, where they differ. */
   readonly flagValue?: (recorded: number) => number;
 }
 
-/** Each field of a solver's recorded search options (SearchOptionsJson) and the flag it comes from. */
-export const SEARCH_OPTION_FLAGS: Readonly<Record<string, SearchOptionFlag>> = {
-  min_beam: { flag: '--min-beam', setting: 'minBeam' },
-  max_beam: { flag: '--max-beam', setting: 'maxBeam' },
-  max_sub_beam: { flag: '--max-sub-beam', setting: 'maxSubBeam' },
-  promising: { flag: '--promising', setting: 'promising' },
-  heuristic: { flag: '--heuristic', setting: 'heuristic' },
-  wave_windows: { flag: '--wave', setting: 'wave' },
-  window: { flag: '--window', setting: 'window' },
+/** Each field of a solver's recorded search options (SearchOptionsJson) and the setting it comes from. */
+export const SEARCH_OPTION_SETTINGS: Readonly<Record<string, SearchOptionSetting>> = {
+  min_beam: { setting: 'minBeam' },
+  max_beam: { setting: 'maxBeam' },
+  max_sub_beam: { setting: 'maxSubBeam' },
+  promising: { setting: 'promising' },
+  heuristic: { setting: 'heuristic' },
+  wave_windows: { setting: 'wave' },
+  window: { setting: 'window' },
   // Levels below the root: --max-depth counts the root's children as 1.
-  max_spawn_level: { flag: '--max-depth', setting: 'maxDepth', flagValue: (v) => v + 1 },
-  condition: { flag: '--condition', setting: 'condition' },
-  fit: { flag: '--fit', setting: 'fit' },
+  max_spawn_level: { setting: 'maxDepth', flagValue: (v) => v + 1 },
+  condition: { setting: 'condition' },
+  fit: { setting: 'fit' },
 };
 
 /** A recorded search option's value as its flag takes it. */
-export function asFlagValue(entry: SearchOptionFlag, v: unknown): unknown {
+export function asFlagValue(entry: SearchOptionSetting, v: unknown): unknown {
   return entry.flagValue && typeof v === 'number' ? entry.flagValue(v) : v;
 }
 
@@ -269,13 +268,13 @@ function searchOptionsFault(solver: SolverName, so: Readonly<Record<string, unkn
     // No flag sets it: the comparison below holds it to what qualify makes.
     if (key === 'token_fields') continue;
     // Own keys only: a recorded "constructor" is not Object's.
-    const entry = Object.hasOwn(SEARCH_OPTION_FLAGS, key) ? SEARCH_OPTION_FLAGS[key] : undefined;
+    const entry = Object.hasOwn(SEARCH_OPTION_SETTINGS, key) ? SEARCH_OPTION_SETTINGS[key] : undefined;
     if (entry === undefined) return `${at(key)} is not a search option`;
     const value = asFlagValue(entry, v);
     const fault = valueFault(SETTING_VALUES[entry.setting], value);
-    if (fault !== undefined) return `${at(key)} ${shownValue(v)}${value === v ? '' : ` (${entry.flag} ${shownValue(value)})`} ${fault}`;
+    if (fault !== undefined) return `${at(key)} ${shownValue(v)}${value === v ? '' : ` (${SETTING_FLAGS[entry.setting]} ${shownValue(value)})`} ${fault}`;
     // Without a window the manifest still lists the fit and planning defaults, which the flags may not set there.
-    if (so.window === 0 && (WINDOW_ONLY_FLAGS as readonly string[]).includes(entry.flag)) continue;
+    if (so.window === 0 && isWindowOnly(entry.setting)) continue;
     set[entry.setting] = value;
   }
   let made: SearchOptionsJson;
@@ -318,8 +317,8 @@ export function optionDifference(recorded: RunOptionsJson, now: RunOptionsJson, 
   if (head === 'solvers' || (head === 'search' && third === undefined)) return `--solvers ${solvers(recorded)}, ${nowLabel} ${solvers(now)}`;
   // A flag's field is a leaf at its place (search.SOLVER.KEY, problems.KEY, KEY); anything else is named by its path.
   const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
-  const searchEntry = head === 'search' ? own(SEARCH_OPTION_FLAGS, third!) : undefined;
-  const entry: OptionFlag | undefined = searchEntry ? { flag: searchEntry.flag, shown: (v) => String(asFlagValue(searchEntry, v)) } : head === 'search' ? undefined : own(RUN_OPTION_FLAGS, head === 'problems' ? second! : head!);
+  const searchEntry = head === 'search' ? own(SEARCH_OPTION_SETTINGS, third!) : undefined;
+  const entry: OptionFlag | undefined = searchEntry ? { flag: SETTING_FLAGS[searchEntry.setting], shown: (v) => String(asFlagValue(searchEntry, v)) } : head === 'search' ? undefined : own(RUN_OPTION_FLAGS, head === 'problems' ? second! : head!);
   if (entry === undefined || diff.split('.').length !== (head === 'search' ? 3 : head === 'problems' ? 2 : 1)) {
     return `${diff}: ${valueAt(recorded, diff)}, ${nowLabel} ${valueAt(now, diff)}`;
   }
