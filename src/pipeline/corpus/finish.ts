@@ -2,13 +2,11 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunContext, StageTiming } from './context.js';
 import { syncDir } from './files.js';
-import { versions, writeCorpusEnd, type ManifestFile } from './manifest.js';
+import { dataFileEntry, versions, writeCorpusEnd, type ManifestFile } from './manifest.js';
 import { optionsJson } from './options.js';
 import { CHECKPOINT, streamKey, type StagePlan } from './plan.js';
 import { fmtDuration } from './progress.js';
-import { fitOf } from '../../solver/contract.js';
 import { renderStats, unsolvedWarnings, type CorpusTallies } from './stats.js';
-import type { SolverName } from '../../solver/registry.js';
 
 export interface CorpusResult {
   readonly complete: boolean;
@@ -28,17 +26,14 @@ export async function finishCorpus(ctx: RunContext, stages: readonly StagePlan[]
   const data: ManifestFile[] = [];
   for (const plan of stages) {
     for (const f of plan.files) {
-      for (const p of ctx.finished.get(streamKey(f))!) data.push({ name: p.name, kind: f.kind, config: f.config, split: f.split, records: p.records, bytes: p.bytes, sha256: p.sha256 });
+      for (const p of ctx.finished.get(streamKey(f))!) data.push(dataFileEntry(f, p));
     }
   }
   const stats = renderStats(tallies, o.solvers, o.window);
+  const options = optionsJson(o);
   // Said even with --quiet, as search says it: a corpus a window left unsolved is no training data.
-  const windowOf = (solver: SolverName) => {
-    const set = o.settings[solver];
-    return { window: set?.window ?? 0, fit: set && fitOf(set.options) };
-  };
-  for (const w of unsolvedWarnings(tallies, windowOf)) ctx.progress.always(`countdown-traces: warning: ${w}`);
-  const files = await writeCorpusEnd(dir, versions(), optionsJson(o), data, stats, { shard: s.shard, ...range, blocks: ctx.blocks }, ctx.faults);
+  for (const w of unsolvedWarnings(tallies, options)) ctx.progress.always(`countdown-traces: warning: ${w}`);
+  const files = await writeCorpusEnd(dir, versions(), options, data, stats, { shard: s.shard, ...range, blocks: ctx.blocks }, ctx.faults);
   rmSync(join(dir, CHECKPOINT), { force: true });
   await syncDir(dir);
   const seconds = (performance.now() - t0) / 1000;

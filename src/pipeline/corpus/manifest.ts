@@ -8,7 +8,7 @@ import { renderCard } from './card.js';
 import { readRegularFile, writeAtomic } from './files.js';
 import { isCount } from '../../core/values.js';
 import { runOptionsFault, type RunOptionsJson, type Shard } from './options.js';
-import type { Block } from './parts.js';
+import type { Block, PartSummary } from './parts.js';
 import { BLOCKS, CARD, loadedByGlob, MANIFEST, STATS, type DataSplit, type FilePlan } from './plan.js';
 import type { Faults } from './faults.js';
 import { sealed, unsealed } from './seal.js';
@@ -24,6 +24,11 @@ export interface ManifestFile {
   readonly records: number;
   readonly bytes: number;
   readonly sha256: string;
+}
+
+/** The manifest's entry of a data file: a finished part of a stream, under the stream's config and split. */
+export function dataFileEntry(f: FilePlan, p: PartSummary): ManifestFile {
+  return { name: p.name, kind: f.kind, config: f.config, split: f.split, records: p.records, bytes: p.bytes, sha256: p.sha256 };
 }
 
 export interface Versions {

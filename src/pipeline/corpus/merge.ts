@@ -1,4 +1,3 @@
-import { FIT_POLICIES } from '../../solver/contract.js';
 import { createHash } from 'node:crypto';
 import { constants, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -11,7 +10,7 @@ import { openChecked } from './integrity.js';
 import { exists, NOT_REGULAR, prepareFolder, readRegularFile, syncDir, systemError } from './files.js';
 import { checkConfigFolders, clearFolder, refuseUsersAtRunPaths, removeOurs, removeOursAtSignal, scanFolder } from './folder.js';
 import { refuseLeftovers } from './resume.js';
-import { isCurrent, MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
+import { dataFileEntry, isCurrent, MANIFEST_FORMAT, ownWindow, parseManifest, writeCorpusEnd, type Manifest, type ManifestFile } from './manifest.js';
 import { firstDifference, optionDifference } from './options.js';
 import { PartedFile, type Block } from './parts.js';
 import { BLOCKS, CARD, CHECKPOINT, dataExt, MANIFEST, STATS, streamKey, type FilePlan } from './plan.js';
@@ -299,7 +298,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
           bar.update(++joined);
         }
         const { parts } = await (await out.seal()).rename();
-        for (const p of parts) data.push({ name: p.name, kind: f.kind, config: f.config, split: f.split, records: p.records, bytes: p.bytes, sha256: p.sha256 });
+        for (const p of parts) data.push(dataFileEntry(f, p));
       } catch (err) {
         await out.close();
         throw err;
@@ -313,7 +312,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     stage = 'complete';
     await syncDir(dir);
     // The whole corpus's, which no shard could say of itself.
-    for (const w of unsolvedWarnings(tallies, (s) => ({ window: Number(first.options.search[s]?.window ?? 0), fit: FIT_POLICIES.find((f) => f === first.options.search[s]?.fit) }))) progress.always(`countdown-traces: warning: ${w}`);
+    for (const w of unsolvedWarnings(tallies, first.options)) progress.always(`countdown-traces: warning: ${w}`);
     const seconds = (performance.now() - t0) / 1000;
     if (!job.quiet) {
       const total = files.reduce((n, f) => n + f.bytes, 0);

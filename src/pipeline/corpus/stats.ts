@@ -3,7 +3,8 @@ import { solverNamed, type SolverName } from '../../solver/registry.js';
 import { UsageError } from '../../io/errors.js';
 import { isCount } from '../../core/values.js';
 import { unsolvedNote, windowCut } from '../settings.js';
-import type { FitPolicy } from '../../solver/contract.js';
+import { FIT_POLICIES } from '../../solver/contract.js';
+import type { RunOptionsJson } from './options.js';
 
 /**
  * The statistics of a corpus, kept as exact integer tallies (counts and histograms) so that
@@ -249,16 +250,19 @@ export interface CorpusTallies {
 }
 
 /**
- * What a finished corpus warns of (a run or a merge of shards alike): per solver, unsolvedNote's.
- * `windowOf`: a solver's window, and its fit policy (sequence solvers) for windowCut.
+ * What a finished corpus warns of (a run or a merge of shards alike): per solver, unsolvedNote's,
+ * each solver's window and fit policy (sequence solvers, for windowCut) read from the options
+ * as the manifest records them, so a run and a merge read them alike.
  */
-export function unsolvedWarnings(t: CorpusTallies, windowOf: (solver: SolverName) => { window: number; fit: FitPolicy | undefined }): string[] {
+export function unsolvedWarnings(t: CorpusTallies, options: RunOptionsJson): string[] {
   const out: string[] = [];
   for (const [solver, st] of t.solvers) {
     const bySize = new Map([...st.recordsBySize].map(([size, searched]) => [size, { searched, solved: st.solvedBySize.get(size) ?? 0 }]));
     // Dropped records are tallied in all, not by size: a run that dropped every one has no size above.
     if (bySize.size === 0 && st.dropped > 0) bySize.set(0, { searched: st.dropped, solved: 0 });
-    const { window, fit } = windowOf(solver);
+    const recorded = options.search[solver];
+    const window = Number(recorded?.window ?? 0);
+    const fit = FIT_POLICIES.find((f) => f === recorded?.fit);
     const note = unsolvedNote(window, bySize, windowCut(st.outOfBudget > 0 || st.dropped > 0, solver, fit));
     if (note) out.push(`${solver}: ${note}`);
   }
