@@ -1,5 +1,8 @@
 /** Rules for values read back from a file or given as options: one place, so every reader judges them alike. */
 
+/** A JSON object read from a file: not null, and not an array (which `typeof` calls an object too). */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** A count or index read from a file: a whole number from 0 up to 2^53. */
 export const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 

@@ -6,6 +6,7 @@ import { problemRecord } from '../serializers/problem.js';
 import { pyJson, type PyJson } from '../serializers/pyjson.js';
 import { describeRecord, isProblemRecord, type TextView } from '../serializers/record-view.js';
 import { solve } from '../solver/exact.js';
+import { isJsonObject } from '../core/values.js';
 import { countTextTokens } from '../tokens/llama.js';
 import type { Problem } from '../solver/problems.js';
 import { makeSearch, type MadeSearch } from './make-record.js';
@@ -85,7 +86,6 @@ export async function loadRecord(source: InspectSource): Promise<LoadedRecord> {
       if (k++ === source.index) {
         // A problem or search record: nums and target it must have; other faults (a solution
         // that misses the target) are shown as the warnings verify would give.
-        const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
         const c = classify(value);
         // A model output with no text (a failed generation) is a sequence line too, as verify grades it.
         const failed = failedOutputFault(value);
@@ -93,8 +93,8 @@ export async function loadRecord(source: InspectSource): Promise<LoadedRecord> {
           throw new InputError(source.file, line, `${failed ? `${failed}: ` : ''}a sequence line, not a record (inspect shows problem and search records; verify checks sequences)`);
         }
         // A table's null cells are absent fields, as every reader takes them (records/kind.ts).
-        const rec = isObject ? withoutNullCells(value as Record<string, unknown>) : {};
-        toProblem(isObject ? { nums: rec.nums, target: rec.target } : value, source.file, line);
+        const rec = isJsonObject(value) ? withoutNullCells(value) : {};
+        toProblem(isJsonObject(value) ? { nums: rec.nums, target: rec.target } : value, source.file, line);
         // A trace that cannot be walked (a broken trace_dict, a search_path that is no text) is
         // refused, not shown as something else; other oddities (a search_type) are shown as before.
         const unwalkable = (hasTraceDict(rec) || (rec.search_path !== undefined && typeof rec.search_path !== 'string')) && c.kind === undefined;

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../core/values.js';
 import { parseStep, PROBLEM_LIMITS, problemFaults, problemKey, pyIntList, replay, type Step } from '../core/countdown.js';
 import { problemFieldsOf } from '../serializers/problem.js';
 import { drawnKey, type Problem } from '../solver/problems.js';
@@ -17,8 +18,8 @@ const { minNumbers: MIN_NUMBERS, maxNumbers: MAX_NUMBERS } = PROBLEM_LIMITS;
 /** Validates one record as a problem; every fault names the file, line and field. */
 export function toProblem(value: unknown, file: string, line: number): ProblemInput {
   const bad = (msg: string) => new InputError(file, line, msg);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('expected a JSON object');
-  const rec = value as Record<string, unknown>;
+  if (!isJsonObject(value)) throw bad('expected a JSON object');
+  const rec = value;
   const { nums, target } = rec;
   if (nums === undefined) throw bad('missing field "nums"');
   if (target === undefined) throw bad('missing field "target"');

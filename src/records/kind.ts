@@ -1,4 +1,4 @@
-import { shownValue } from '../core/values.js';
+import { isJsonObject, shownValue } from '../core/values.js';
 import { allSolvers, solverNamed, type SolverName } from '../solver/registry.js';
 import { isTraceDict, MAX_TRACE_DEPTH, nestsTooDeep } from './trace-dict.js';
 import { readPrefix } from './conditioning-prefix.js';
@@ -29,7 +29,6 @@ export const THREADED_KINDS: readonly SearchKind[] = SEARCH_KINDS.filter(isThrea
 
 export type Classified = { kind: RecordKind; record: Record<string, unknown> } | { kind: undefined; reason: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((n) => typeof n === 'number');
 
 const EXPECTED =
@@ -91,7 +90,7 @@ const textFault = (text: unknown): string => `"text" ${shownValue(text)} is not 
  */
 export function failedOutputFault(value: unknown): string | undefined {
   if (value === null) return 'null, not a text (a failed generation)';
-  if (!isObject(value) || isSearchRecord(value) || !hasTextField(value) || typeof value.text === 'string') return undefined;
+  if (!isJsonObject(value) || isSearchRecord(value) || !hasTextField(value) || typeof value.text === 'string') return undefined;
   return textFault(value.text);
 }
 
@@ -120,7 +119,7 @@ export function misnamedTextFault(value: Readonly<Record<string, unknown>>): str
 export function classify(value: unknown): Classified {
   // A bare string is a sequence of a `.json` sequences file (what the reference's trainer reads).
   if (typeof value === 'string') return { kind: 'sequence', record: { text: value } };
-  if (!isObject(value)) return { kind: undefined, reason: `not a JSON object (${EXPECTED})` };
+  if (!isJsonObject(value)) return { kind: undefined, reason: `not a JSON object (${EXPECTED})` };
   const st = value.search_type;
   if (isSearchRecord(value)) {
     if (!isNumberList(value.nums) || typeof value.target !== 'number') {

@@ -2,7 +2,7 @@
  * Verifies one whole record (a parsed JSON line): a problem, a SoS+ / SoS search or an APR
  * search, told apart by their fields. Pure: the caller reads and parses the JSON.
  */
-import { shownValue } from '../core/values.js';
+import { isJsonObject, shownValue } from '../core/values.js';
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
 import { classify, hasTextField, misnamedTextFault, hasTraceDict, isSearchRecord, isThreaded, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
@@ -31,11 +31,11 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
 }
 
 function recordIssues(record: unknown, options: VerifyOptions): VerifyIssue[] {
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+  if (!isJsonObject(record)) {
     return [{ thread: '', line: 0, message: 'record is not a JSON object' }];
   }
   // A null field stays a value here (a null beam_size is a fault); kind.ts's rule tells what the record is.
-  const rec = record as Record<string, unknown>;
+  const rec = record;
   const issues: VerifyIssue[] = [];
   // What a record is, by the rule stats and report read (records/kind.ts); the trace's own faults are found below.
   const search = isSearchRecord(rec);

@@ -2,6 +2,7 @@ import { isWindowOnly, SETTING_FLAGS } from '../settings.js';
 import { recordFields, type Feature, type Field } from '../../serializers/features.js';
 import { SOLVERS, solverNamed, type SolverName } from '../../solver/registry.js';
 import { isThreaded } from '../../records/kind.js';
+import { isJsonObject } from '../../core/values.js';
 import { asFlagValue, formatSize, SEARCH_OPTION_SETTINGS, type RunOptionsJson } from './options.js';
 import { prefixForm, type Conditioning } from '../../records/conditioning-prefix.js';
 import type { Manifest, ManifestFile } from './manifest.js';
@@ -320,7 +321,7 @@ export function renderCard(m: Manifest, statsText: string): string {
   );
   lines.push('| option | value |', '| --- | --- |');
   const flat = (prefix: string, v: unknown): void => {
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) flat(prefix ? `${prefix}.${k}` : k, x);
+    if (isJsonObject(v)) for (const [k, x] of Object.entries(v)) flat(prefix ? `${prefix}.${k}` : k, x);
     else lines.push(`| \`${prefix}\` | \`${JSON.stringify(v)}\` |`);
   };
   flat('', o);

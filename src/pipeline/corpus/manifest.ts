@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderCard } from './card.js';
 import { readRegularFile, writeAtomic } from './files.js';
-import { isCount } from '../../core/values.js';
+import { isCount, isJsonObject } from '../../core/values.js';
 import { runOptionsFault, type RunOptionsJson, type Shard } from './options.js';
 import type { Block, PartSummary } from './parts.js';
 import { BLOCKS, CARD, loadedByGlob, MANIFEST, STATS, type DataSplit, type FilePlan } from './plan.js';
@@ -182,8 +182,8 @@ export function corpusManifest(dir: string): AnyManifest | undefined {
 
 /** Whether parsed JSON is a manifest of this tool's, by its `format`: one that is not is another program's, not the tool's to replace or read. */
 export function isOwnManifest(m: unknown): m is { readonly format: string } {
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
-  const format = (m as { format?: unknown }).format;
+  if (!isJsonObject(m)) return false;
+  const format = m.format;
   return typeof format === 'string' && format.startsWith(FORMAT_NAME);
 }
 
@@ -227,8 +227,8 @@ function manifestFault(m: Record<string, unknown>): string | undefined {
     const fault = runOptionsFault(m.options);
     if (fault !== undefined) return fault;
   } else {
-    if (typeof m.options !== 'object' || m.options === null || Array.isArray(m.options)) return '"options" is not an object';
-    const window = (m.options as Record<string, unknown>).window;
+    if (!isJsonObject(m.options)) return '"options" is not an object';
+    const window = m.options.window;
     if (window !== undefined && !isCount(window)) return `"options.window" ${JSON.stringify(window)} is not a token count`;
   }
   if (m.shard !== undefined) {
@@ -239,7 +239,7 @@ function manifestFault(m: Record<string, unknown>): string | undefined {
   const seen = new Set<string>();
   for (const [k, f] of (m.files as unknown[]).entries()) {
     const at = `"files"[${k}]`;
-    if (typeof f !== 'object' || f === null || Array.isArray(f)) return `${at} is not an object`;
+    if (!isJsonObject(f)) return `${at} is not an object`;
     const { name, bytes, records, sha256 } = f as Record<string, unknown>;
     if (typeof name !== 'string' || name === '' || isAbsolute(name) || normalize(name) !== name || name.split(sep)[0] === '..') return `${at}.name ${JSON.stringify(name)} is not a path inside the folder`;
     if (seen.has(name)) return `${at} lists ${name} a second time`;

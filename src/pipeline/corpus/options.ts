@@ -1,4 +1,4 @@
-import { isCount, shownValue } from '../../core/values.js';
+import { isCount, isJsonObject, shownValue } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { checkCount, checkSpec } from '../problems-job.js';
 import { isWindowOnly, qualify, SETTING_FLAGS, SETTING_VALUES, valueFault, type PartialSettings, type RecordSettings, type SettingKey } from '../settings.js';
@@ -152,20 +152,18 @@ export function optionsJson(o: CorpusOptions): RunOptionsJson {
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * What keeps options read back (a manifest's `options`) from being RunOptionsJson, naming the
  * field (`"options.solvers"`); undefined when they are. Each solver's search options are
  * also held to what a run records (searchOptionsFault); the run-wide counts to their shape.
  */
 export function runOptionsFault(v: unknown): string | undefined {
-  if (!isObject(v)) return '"options" is not an object';
+  if (!isJsonObject(v)) return '"options" is not an object';
   const at = (key: string) => `"options.${key}" ${JSON.stringify(v[key]) ?? 'missing'}`;
   const counts = { count: 'a count', seed: 'a seed', val_count: 'a count', window: 'a token count', max_file_size: 'a byte count' };
   for (const [key, what] of Object.entries(counts)) if (!isCount(v[key])) return `${at(key)} is not ${what}`;
   const p = v.problems;
-  if (!isObject(p)) return `${at('problems')} is not an object`;
+  if (!isJsonObject(p)) return `${at('problems')} is not an object`;
   for (const key of ['min_numbers', 'max_numbers', 'min_target', 'max_target', 'max_number']) {
     if (!isCount(p[key])) return `"options.problems.${key}" ${JSON.stringify(p[key]) ?? 'missing'} is not a count`;
   }
@@ -174,11 +172,11 @@ export function runOptionsFault(v: unknown): string | undefined {
     return `${at('solvers')} is not a list of solvers, each once (of ${SOLVERS.join(', ')})`;
   }
   const search = v.search;
-  if (!isObject(search)) return `${at('search')} is not an object`;
+  if (!isJsonObject(search)) return `${at('search')} is not an object`;
   for (const key of Object.keys(search)) if (!solvers.includes(key)) return `"options.search" has ${key}, which "options.solvers" does not list`;
   for (const s of solvers as string[]) {
     const so = search[s];
-    if (!isObject(so) || !Object.values(so).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) return `"options.search.${s}" is not an object of option values`;
+    if (!isJsonObject(so) || !Object.values(so).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) return `"options.search.${s}" is not an object of option values`;
     const fault = searchOptionsFault(s as SolverName, so);
     if (fault !== undefined) return fault;
   }
