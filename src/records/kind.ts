@@ -35,13 +35,21 @@ const EXPECTED =
   'expected a problem, SoS+, APR, DFS or BFS record, or a sequence line {"text": ...} or string';
 
 /**
+ * The beam a `search_type` names (`sosp_5`: 5, `sosp_0`: 0), written as a solver writes it;
+ * undefined where it names none (`dfs`). searchKindOf holds the rest of the text to its solver's.
+ */
+export function searchTypeBeam(searchType: string): number | undefined {
+  const beam = /_(0|[1-9]\d*)$/.exec(searchType);
+  return beam ? Number(beam[1]) : undefined;
+}
+
+/**
  * The search a record's `search_type` names (`sosp_5`, `apr_10`, `dfs`, `bfs_3`), read by
  * each solver's own writer (Solver.searchType); undefined for any other.
  */
 export function searchKindOf(searchType: unknown): SearchKind | undefined {
   if (typeof searchType !== 'string') return undefined;
-  const beam = /_(0|[1-9]\d*)$/.exec(searchType);
-  const named = beam ? Number(beam[1]) : 1;
+  const named = searchTypeBeam(searchType) ?? 1;
   return allSolvers().find((s) => s.searchType(named) === searchType)?.name;
 }
 

@@ -6,7 +6,7 @@ import { countTextTokens, threadTokens } from '../tokens/llama.js';
 import { conditionedLength, textFirstLine } from '../serializers/conditioning.js';
 import { type Conditioning } from '../records/conditioning-prefix.js';
 import { Histogram } from './histogram.js';
-import { classify, failedOutputFault, isThreaded, type RecordKind, type SearchKind } from '../records/kind.js';
+import { classify, failedOutputFault, isThreaded, searchTypeBeam, type RecordKind, type SearchKind } from '../records/kind.js';
 import type { ReadIssue } from '../records/read.js';
 import { recordTraceDict } from '../records/trace-dict.js';
 import { recordSolved, sequenceOutcome, type LineOutcome, type Outcome } from '../records/outcome.js';
@@ -219,6 +219,5 @@ function startSize(r: Record<string, unknown>): number {
 /** The beam a record was searched with: `beam_size`, or the number in `sosp_5` / `bfs_3`. */
 function beamOf(r: Record<string, unknown>): number | undefined {
   if (typeof r.beam_size === 'number') return r.beam_size;
-  const m = typeof r.search_type === 'string' ? /_(\d+)$/.exec(r.search_type) : null;
-  return m ? Number(m[1]) : undefined;
+  return typeof r.search_type === 'string' ? searchTypeBeam(r.search_type) : undefined;
 }

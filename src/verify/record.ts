@@ -5,7 +5,7 @@
 import { isJsonObject, shownValue } from '../core/values.js';
 import { parseStep, pyIntList, replay, type Step } from '../core/countdown.js';
 import { HEURISTICS, type HeuristicName } from '../core/heuristics.js';
-import { classify, hasTextField, misnamedTextFault, hasTraceDict, isSearchRecord, isThreaded, searchKindOf, searchTypeFault, strayTraceDict } from '../records/kind.js';
+import { classify, hasTextField, misnamedTextFault, hasTraceDict, isSearchRecord, isThreaded, searchKindOf, searchTypeBeam, searchTypeFault, strayTraceDict } from '../records/kind.js';
 import { clampsRating, MAX_NODES, ratingOf } from '../core/rating.js';
 import { isTraceDictLevel, MAX_TRACE_DEPTH, nestsTooDeep, threadsOf } from '../records/trace-dict.js';
 import { verifyTraceDict } from './apr.js';
@@ -123,8 +123,8 @@ const isPositiveInt = (x: unknown): boolean => Number.isSafeInteger(x) && (x as 
  */
 function verifySearchFields(rec: Record<string, unknown>, issues: VerifyIssue[]): void {
   const at = (message: string) => issues.push({ thread: '', line: 0, message });
-  const m = /_(\d+)$/.exec(String(rec.search_type));
-  const beam = m ? Number(m[1]) : undefined;
+  // Called for a record whose search_type names its solver (searchKindOf), so a string.
+  const beam = searchTypeBeam(String(rec.search_type));
   if (beam !== undefined && beam < 1) at(`search_type ${shownValue(rec.search_type)} has a beam below 1`);
   if ('beam_size' in rec) {
     if (!isPositiveInt(rec.beam_size)) at(`beam_size ${shownValue(rec.beam_size)} is not a positive integer`);
