@@ -956,7 +956,13 @@ describe('pipes and folders as inputs', () => {
       [['problems', '--count', '3', '--exclude', 'in.fifo.jsonl', '--out', 'fifo-out.jsonl'], 'SIGINT', 130],
     ] as const) {
       const c = started([...args]);
-      await new Promise((r) => setTimeout(r, 700)); // waiting for a writer by now
+      // Its output's temporary file is open (so its stop handlers are set), and it waits for a
+      // writer: a fixed pause lost the race on a loaded machine, where the default handler killed it.
+      for (let t = 0; !readdirSync(dir).some((f) => f.startsWith('fifo-out.jsonl.tmp-')); t += 20) {
+        if (t > 20_000) throw new Error(`${args[0]} opened no temporary file: ${c.stderr()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, 200));
       expect(await c.stop(signal), `${args[0]} outlived ${signal}`).toBe(code);
       expect(readdirSync(dir).filter((f) => f.startsWith('fifo-out'))).toEqual([]);
     }
