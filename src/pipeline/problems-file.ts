@@ -29,12 +29,14 @@ export function toProblem(value: unknown, file: string, line: number): ProblemIn
   let solution: Step[] = [];
   if (rec.solution !== undefined) {
     if (!Array.isArray(rec.solution)) throw bad('"solution" must be a list of operations');
-    solution = rec.solution.map((s) => {
+    // Pushed, not mapped: a `map` the optimizing compiler inlines makes a holey array, the
+    // builtin a packed one, and `replay` would meet both (a deopt).
+    for (const s of rec.solution as unknown[]) {
       // parseStep takes only the canonical form (no leading zeros, no spaces): the record carries it as given.
       const step = typeof s === 'string' ? parseStep(s) : undefined;
       if (!step) throw bad(`"solution" holds ${JSON.stringify(s)}, not an operation like "51-49=2"`);
-      return step;
-    });
+      solution.push(step);
+    }
     // The record carries the input's solution: one that does not solve the problem is refused, not copied.
     const r = replay(nums as number[], solution);
     if (!r.ok) throw bad(`"solution" step ${r.index + 1} ${r.fault}`);

@@ -50,7 +50,9 @@ export class LineCutter {
     if (this.gzipped) return out;
     let start = 0;
     let nl = chunk.indexOf(0x0a);
-    if (this.rest.length > 0 || this.skipping) {
+    // `skipping` first: both fields are then read for every chunk, and the optimizing
+    // compiler does not meet an unread one (a deopt) the first time a chunk ends a line.
+    if (this.skipping || this.rest.length > 0) {
       // Only the unfinished line is joined, once it ends: not the whole chunk, and not
       // again for every chunk a long line spans.
       if (nl < 0) {

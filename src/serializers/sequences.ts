@@ -111,7 +111,9 @@ export function threadFigures(root: RenderedThread): ThreadFigures {
   return treeFigures(root, (t) => {
     const counts = t.tokens;
     if (counts === undefined) throw new Error('threadFigures needs a search rendered with token costs');
-    const seqTokens = counts.cuts.slice(0, t.cuts.length).map((before, k) => before + counts.spawns[k]!);
+    // Pushed, not mapped (see packedTokens).
+    const seqTokens: number[] = [];
+    for (let k = 0; k < t.cuts.length; k++) seqTokens.push(counts.cuts[k]! + counts.spawns[k]!);
     seqTokens.push(counts.total);
     return { seqTokens, spawns: t.children };
   });
@@ -125,8 +127,19 @@ export function figureFields(f: ThreadFigures, seqs: readonly SequenceInfo[]): R
     thread_depth: f.depth,
     text_token_count: f.totalTokens,
     sequential_token_count: f.sequentialTokens,
-    seq_token_counts: seqs.map((s) => s.tokens),
+    seq_token_counts: packedTokens(seqs, 0),
   };
+}
+
+/**
+ * Each sequence's tokens plus `extra`, pushed into a packed array. Not `map`: the builtin
+ * makes a packed array and a `map` the optimizing compiler inlines a holey one, so code that
+ * reads the result (writePyJson, treeFigures) meets both kinds and deoptimizes.
+ */
+function packedTokens(seqs: readonly CountedSequence[], extra: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < seqs.length; k++) out.push(seqs[k]!.tokens + extra);
+  return out;
 }
 
 /**
@@ -196,7 +209,7 @@ export type CountedSequence = Pick<SequenceInfo, 'isRoot' | 'tokens' | 'chars'>;
  * or read back from a record's text (verify).
  */
 export function tokenFieldsOf<S extends CountedSequence>(seqs: readonly S[], sharedTokens: (a: S, b: S) => number): Record<string, PyJson> {
-  const per = seqs.map((s) => s.tokens + 3);
+  const per = packedTokens(seqs, 3);
   if (seqs.length <= 1) {
     const t = per[0] ?? 3;
     return { token_count: t, longest_seq_token_count: t, avg_seq_token_count: new PyFloat(t), avg_sub_seq_token_count: new PyFloat(0), sub_call_count: new PyFloat(0) };
