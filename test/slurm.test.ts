@@ -292,8 +292,10 @@ describe.skipIf(why !== undefined && !process.env.CI)('Slurm: the documented arr
     expect(existsSync(join(shard, 'manifest.json'))).toBe(false);
     expect(jobField(task, 'Restarts')).toBe('1');
 
-    // Slurm holds a requeued job about two minutes before it may start again; not here.
-    slurm('scontrol', ['update', `JobId=${task}`, 'StartTime=now']);
+    // Slurm holds a requeued job about two minutes before it may start again; here a few seconds:
+    // slurmd refuses a launch whose credential dates from the second its last run's was revoked
+    // ("Job credential revoked": the task then fails, and the merge job waits for ever).
+    slurm('scontrol', ['update', `JobId=${task}`, 'StartTime=now+3']);
     await until('the array and the merge job to end', 150, () => slurm('squeue', ['-h', '-j', submitted.join(','), '-o', '%i']) === '');
     for (let i = 0; i < SHARDS; i++) {
       expect(jobField(`${arrayJob}_${i}`, 'JobState'), readFileSync(join(array(), 'logs', `corpus-${arrayJob}_${i}.log`), 'utf8')).toBe('COMPLETED');
