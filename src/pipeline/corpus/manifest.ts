@@ -203,12 +203,11 @@ export function parseManifest(text: string, path: string): AnyManifest | undefin
   // Valid JSON that is not an object, or whose format is not this tool's, is another program's.
   if (!isOwnManifest(m)) return undefined;
   const format = m.format;
+  // Only the formats this tool writes, `NAME N`: another (`NAME x`, `NAME -1`) would skip the seal as an earlier one.
+  const written = /^ ([1-9]\d{0,8})$/.exec(format.slice(FORMAT_NAME.length));
+  if (!written) throw new UsageError(`${path}: manifest format "${format}" is none that countdown-traces wrote; the corpus folder's manifest is damaged`);
+  const version = Number(written[1]);
   // A later format may say what this version cannot read (as an earlier one may): named, not read by guess.
-  const version = Number(format.slice(FORMAT_NAME.length + 1));
-  // Only the formats this tool has written are read: another name (`... x`, `... -1`) would skip the seal as an earlier one.
-  if (!(format.startsWith(`${FORMAT_NAME} `) && Number.isSafeInteger(version) && version >= 1 && String(version) === format.slice(FORMAT_NAME.length + 1))) {
-    throw new UsageError(`${path}: manifest format "${format}" is none that countdown-traces wrote; the corpus folder's manifest is damaged`);
-  }
   if (version > MANIFEST_VERSION) throw new UsageError(`${path}: manifest format "${format}" is from a newer countdown-traces than this one (which reads up to "${MANIFEST_FORMAT}"); update countdown-traces`);
   const fault = manifestFault(m as Record<string, unknown>);
   if (fault !== undefined) throw new UsageError(`${path}: ${fault}; the corpus folder's manifest is damaged`);
