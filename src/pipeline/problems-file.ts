@@ -16,10 +16,9 @@ export interface ProblemInput {
 const { minNumbers: MIN_NUMBERS, maxNumbers: MAX_NUMBERS } = PROBLEM_LIMITS;
 
 /** Validates one record as a problem; every fault names the file, line and field. */
-export function toProblem(value: unknown, file: string, line: number): ProblemInput {
+export function toProblem(rec: unknown, file: string, line: number): ProblemInput {
   const bad = (msg: string) => new InputError(file, line, msg);
-  if (!isJsonObject(value)) throw bad('expected a JSON object');
-  const rec = value;
+  if (!isJsonObject(rec)) throw bad('expected a JSON object');
   const { nums, target } = rec;
   if (nums === undefined) throw bad('missing field "nums"');
   if (target === undefined) throw bad('missing field "target"');

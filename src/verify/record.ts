@@ -30,12 +30,11 @@ export function verifyRecord(record: unknown, options: VerifyOptions = {}): Veri
   return inLineOrder(recordIssues(record, options), (i) => i.thread);
 }
 
-function recordIssues(record: unknown, options: VerifyOptions): VerifyIssue[] {
-  if (!isJsonObject(record)) {
+function recordIssues(rec: unknown, options: VerifyOptions): VerifyIssue[] {
+  if (!isJsonObject(rec)) {
     return [{ thread: '', line: 0, message: 'record is not a JSON object' }];
   }
   // A null field stays a value here (a null beam_size is a fault); kind.ts's rule tells what the record is.
-  const rec = record;
   const issues: VerifyIssue[] = [];
   // What a record is, by the rule stats and report read (records/kind.ts); the trace's own faults are found below.
   const search = isSearchRecord(rec);

@@ -7,7 +7,7 @@ import { asFlagValue, formatSize, SEARCH_OPTION_SETTINGS, type RunOptionsJson } 
 import { prefixForm, type Conditioning } from '../../records/conditioning-prefix.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
-import { fmtInt } from './progress.js';
+import { fmtInt, fmtTenths } from './progress.js';
 import type { StatsJson, TokenSummaryJson } from './stats.js';
 
 /** How a command is written to be pasted (the card's, a resume hint): as the README runs the tool from its clone. */
@@ -266,7 +266,7 @@ function statsSection(stats: StatsJson, solvers: readonly string[]): string[] {
     const [solver, part] = key.split('.');
     const label = `${titleOf(solver!)}${part === 'root' ? ' root threads' : part === 'child' ? ' child threads' : ''}`;
     const cell = (v: number | undefined) => (v === undefined ? '' : fmtInt(v));
-    out.push(`| ${label} | ${fmtInt(t.sequences)} | ${cell(t.min)} | ${t.mean === undefined ? '' : t.mean.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} | ${cell(t.p50)} | ${cell(t.p90)} | ${cell(t.p95)} | ${cell(t.p99)} | ${cell(t.max)} | ${fmtInt(t.window_overflows)} |`);
+    out.push(`| ${label} | ${fmtInt(t.sequences)} | ${cell(t.min)} | ${t.mean === undefined ? '' : fmtTenths(t.mean)} | ${cell(t.p50)} | ${cell(t.p90)} | ${cell(t.p95)} | ${cell(t.p99)} | ${cell(t.max)} | ${fmtInt(t.window_overflows)} |`);
   }
   out.push('', `**Sequences over the ${fmtInt(window)}-token window: ${fmtInt(stats.window_overflows)}.**`);
   return out;

@@ -296,7 +296,7 @@ const RUN_OPTION_FLAGS: Readonly<Record<string, OptionFlag>> = {
   min_target: { flag: '--min-target' },
   max_target: { flag: '--max-target' },
   max_number: { flag: '--max-number' },
-  window: { flag: '--window' },
+  window: { flag: SETTING_FLAGS.window },
   compress: { flag: '--compress' },
   max_file_size: { flag: '--max-file-size', shown: (v) => (typeof v === 'number' ? formatSize(v) : String(v)) },
 };
