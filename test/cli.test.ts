@@ -87,6 +87,12 @@ describe('problems', () => {
     [['--count', 'abc'], /--count: expected an integer/],
     [['--count', '0'], /--count: must be at least 1/],
     [['--seed', '-3'], /--seed: must be at least 0/],
+    // A whole number in plain decimal digits only: no + sign, no blanks, no leading zero.
+    [['--count', '+5'], /^countdown-traces: --count: expected an integer without a \+ sign, got "\+5"$/],
+    [['--count', ' 7'], /^countdown-traces: --count: expected an integer without blanks around it, got " 7"$/],
+    [['--count', '010'], /^countdown-traces: --count: expected an integer without a leading zero, got "010"$/],
+    [['--seed', '-0'], /^countdown-traces: --seed: expected an integer without a sign on 0, got "-0"$/],
+    [['--count', '1e3'], /^countdown-traces: --count: expected an integer, got "1e3"$/],
     [['--min-numbers', '5', '--max-numbers', '3'], /--min-numbers 5 is larger than --max-numbers 3/],
     [['--min-target', '90', '--max-target', '20'], /--min-target 90 is larger than --max-target 20/],
     [['--max-number', '3', '--min-numbers', '2', '--max-numbers', '2'], /--max-target 100 cannot be reached with 2 numbers up to 3/],
@@ -444,6 +450,12 @@ describe('inspect', () => {
 
   it('rejects bad numbers and out-of-range records', () => {
     expectUsageError(run('inspect', '--nums', '1,x', '--target', '5'), /--nums: expected integers/);
+    expectUsageError(run('inspect', '--nums', '22,026,31,53', '--target', '50'), /^countdown-traces: --nums: expected integers without a leading zero, got "026"$/);
+    expectUsageError(run('inspect', '--target', '+50', '--nums', '22,26,31,53'), /^countdown-traces: --target: expected an integer without a \+ sign, got "\+50"$/);
+    // The record's index in FILE:N is read by the same rule as an option's integer.
+    for (const index of ['+1', '01', ' 1']) {
+      expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:${index}`), /^countdown-traces: --record index: expected an integer without /);
+    }
     expectUsageError(run('inspect', '--nums', '1', '--target', '5'), /--nums must hold 2 to 6 numbers, got 1/);
     expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:100`), /has 100 records; index 100 is out of range/);
   });

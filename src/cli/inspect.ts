@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { PROBLEM_LIMITS, problemFaults } from '../core/countdown.js';
+import { integerTextFault } from '../core/values.js';
 import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../io/errors.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
@@ -20,8 +21,12 @@ interface InspectFlags extends SearchFlags {
 
 function parseNums(text: string): number[] {
   const parts = text.split(',').map((s) => s.trim());
-  const nums = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
-  if (nums.some((n) => !Number.isSafeInteger(n))) throw new UsageError(`--nums: expected integers separated by commas, got "${text}"`);
+  for (const p of parts) {
+    const fault = integerTextFault(p);
+    if (fault === '') throw new UsageError(`--nums: expected integers separated by commas, got "${text}"`);
+    if (fault !== undefined) throw new UsageError(`--nums: expected integers ${fault}, got "${p}"`);
+  }
+  const nums = parts.map(Number);
   // The target is checked by its own option parser; here, what the numbers alone break.
   const [fault] = problemFaults(nums, PROBLEM_LIMITS.minTarget, { nums: '--nums', target: '--target' }).faults;
   if (fault !== undefined) throw new UsageError(fault);

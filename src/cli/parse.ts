@@ -1,18 +1,17 @@
 import { Option } from 'commander';
 import { SIZE_UNITS } from '../pipeline/corpus/options.js';
+import { integerTextFault } from '../core/values.js';
 import { UsageError } from '../io/errors.js';
 import { SETTING_FLAGS, SETTING_VALUES, type PartialSettings, type SettingKey, type ValueRule } from '../pipeline/settings.js';
 
 /** Option-value parsers: each failure is one line naming the option and the value. */
 
-/** An integer as an option's value writes it: digits, a sign, blanks around. */
-const isIntegerText = (text: string): boolean => /^[+-]?\d+$/.test(text.trim());
-
+/** An integer option's value: its text as integerTextFault has it, then within min..max. */
 export function integer(option: string, min = -Infinity, max = Infinity) {
   return (text: string): number => {
-    const t = text.trim();
-    if (!isIntegerText(t)) throw new UsageError(`${option}: expected an integer, got "${text}"`);
-    const n = Number(t);
+    const fault = integerTextFault(text);
+    if (fault !== undefined) throw new UsageError(`${option}: expected an integer${fault && ` ${fault}`}, got "${text}"`);
+    const n = Number(text);
     if (!Number.isSafeInteger(n)) throw new UsageError(`${option}: ${text} is too large`);
     if (n < min) throw new UsageError(`${option}: must be at least ${min}, got ${n}`);
     if (n > max) throw new UsageError(`${option}: must be at most ${max}, got ${n}`);
@@ -24,7 +23,7 @@ export function integer(option: string, min = -Infinity, max = Infinity) {
 export function indexOfCount(option: string) {
   return (text: string): { index: number; count: number } => {
     const parts = text.split('/');
-    if (parts.length !== 2 || !parts.every(isIntegerText)) throw new UsageError(`${option}: expected INDEX/COUNT such as 0/8, got "${text}"`);
+    if (parts.length !== 2 || parts.some((p) => integerTextFault(p) !== undefined)) throw new UsageError(`${option}: expected INDEX/COUNT such as 0/8, got "${text}"`);
     return { index: integer(option, 0)(parts[0]!), count: integer(option, 1)(parts[1]!) };
   };
 }

@@ -7,6 +7,28 @@ export const isJsonObject = (value: unknown): value is Record<string, unknown> =
 export const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
+ * An integer as an option's value (or a `FILE:N` reference) writes it: plain decimal digits,
+ * `0` or a first digit from 1 to 9, a minus before them for a negative one. Each reader's own
+ * range refuses a minus where negatives mean nothing (`--seed -3: must be at least 0`).
+ * Refused: a `+` sign and blanks (not how the number prints back), and a leading zero (`010`
+ * is 8 to some tools, 10 to others, and `-0` is not the 0 it would print as).
+ */
+const INTEGER_TEXT = /^(0|-?[1-9]\d*)$/;
+
+/**
+ * How `text` breaks INTEGER_TEXT, as words after "expected an integer" (`without a leading
+ * zero`); '' where it is no integer at all; undefined where it keeps the rule.
+ */
+export function integerTextFault(text: string): string | undefined {
+  if (INTEGER_TEXT.test(text)) return undefined;
+  if (text.trim() !== text && INTEGER_TEXT.test(text.trim())) return 'without blanks around it';
+  if (/^\+\d+$/.test(text)) return 'without a + sign';
+  if (/^-?0\d+$/.test(text)) return 'without a leading zero';
+  if (text === '-0') return 'without a sign on 0';
+  return '';
+}
+
+/**
  * A field's value quoted in a one-line message: its JSON, cut short; a number JSON cannot hold
  * (`1e400` reads as Infinity) by its name, where JSON.stringify would say null.
  */

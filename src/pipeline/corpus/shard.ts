@@ -1,3 +1,4 @@
+import { integerTextFault } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { WHOLE, type Shard } from './options.js';
 
@@ -10,9 +11,9 @@ export interface ResolvedShard {
 function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const v = env[name];
   if (v === undefined || v.trim() === '') return undefined;
-  if (!/^\d+$/.test(v.trim())) throw new UsageError(`${name}: expected a non-negative integer, got "${v}"`);
-  const n = Number(v.trim());
-  if (!Number.isSafeInteger(n)) throw new UsageError(`${name}: ${v.trim()} is too large`);
+  if (integerTextFault(v) !== undefined || v.startsWith('-')) throw new UsageError(`${name}: expected a non-negative integer, got "${v}"`);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${name}: ${v} is too large`);
   return n;
 }
 
