@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { oneLine } from '../io/errors.js';
+import { warn } from '../io/errors.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
 import { linesRead } from '../report/figures.js';
@@ -9,7 +9,6 @@ interface CorpusFlags {
   label?: string[];
 }
 
-const warn = (line: string) => process.stderr.write(`countdown-traces: warning: ${oneLine(line)}\n`);
 const collectLabel = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Options shared by `report` and `stats`. */

@@ -51,6 +51,14 @@ export function oneLine(text: string): string {
 }
 
 /**
+ * Says a warning: `countdown-traces: warning: ` and the text as one line (oneLine), on stderr;
+ * `say` writes the line where something else owns stderr (a progress bar clears itself first).
+ */
+export function warn(text: string, say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
+  say(`countdown-traces: warning: ${oneLine(text)}`);
+}
+
+/**
  * Control characters (C0, DEL and C1, whose CSI a terminal acts on) written as escapes
  * (`\n`, `\u001b`), but for those in `keep`: the one rule for showing them, on a terminal and
  * in a page (which keeps HTML's whitespace).

@@ -1,5 +1,5 @@
 import { judgedWindowOf, loadRecord, recordFaults, type InspectSource } from '../pipeline/inspect-job.js';
-import { InputError, oneLine } from '../io/errors.js';
+import { InputError, oneLine, warn } from '../io/errors.js';
 import { checkOutputs } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { solutionExpression } from '../serializers/expression.js';
@@ -219,5 +219,5 @@ export async function writeInspectPage(source: InspectSource, out: string): Prom
   const page = inspectPage(record, { window: judgedWindowOf(source), faults: recordFaults(source, record) });
   writePage(out, page.html);
   if (out !== '-') process.stderr.write(`wrote ${out}: ${plural(page.threads, 'thread')}\n`);
-  for (const w of page.warnings) process.stderr.write(`countdown-traces: warning: ${w}\n`);
+  for (const w of page.warnings) warn(w);
 }

@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { warn } from '../../io/errors.js';
 import type { RunContext, StageTiming } from './context.js';
 import { syncDir } from './files.js';
 import { dataFileEntry, versions, writeCorpusEnd, type ManifestFile } from './manifest.js';
@@ -32,7 +33,7 @@ export async function finishCorpus(ctx: RunContext, stages: readonly StagePlan[]
   const stats = renderStats(tallies, o.solvers, o.window);
   const options = optionsJson(o);
   // Said even with --quiet, as search says it: a corpus a window left unsolved is no training data.
-  for (const w of unsolvedWarnings(tallies, options)) ctx.progress.always(`countdown-traces: warning: ${w}`);
+  for (const w of unsolvedWarnings(tallies, options)) warn(w, (line) => ctx.progress.always(line));
   const files = await writeCorpusEnd(dir, versions(), options, data, stats, { shard: s.shard, ...range, blocks: ctx.blocks }, ctx.faults);
   rmSync(join(dir, CHECKPOINT), { force: true });
   await syncDir(dir);

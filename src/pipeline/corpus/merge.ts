@@ -3,7 +3,7 @@ import { constants, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isCount } from '../../core/values.js';
-import { UsageError } from '../../io/errors.js';
+import { UsageError, warn } from '../../io/errors.js';
 import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
 import { openChecked } from './integrity.js';
@@ -312,7 +312,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     stage = 'complete';
     await syncDir(dir);
     // The whole corpus's, which no shard could say of itself.
-    for (const w of unsolvedWarnings(tallies, first.options)) progress.always(`countdown-traces: warning: ${w}`);
+    for (const w of unsolvedWarnings(tallies, first.options)) warn(w, (line) => progress.always(line));
     const seconds = (performance.now() - t0) / 1000;
     if (!job.quiet) {
       const total = files.reduce((n, f) => n + f.bytes, 0);
