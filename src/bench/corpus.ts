@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fmtInt } from '../io/numbers.js';
 
 export interface CorpusFigure {
   /** Train records (each gives one problem, one record and its sequences per solver). */
@@ -134,7 +135,7 @@ export function corpusReportLines(figures: readonly CorpusFigure[]): string[] {
       )
       .join('; ');
     rows.push(
-      `| ${f.count.toLocaleString('en-US')} | ${f.workers} | ${f.seconds.toFixed(1)} s | ${f.recordsPerSecond.toFixed(0)} | ${(f.outputBytes / 1e9).toFixed(2)} GB | ${f.mbPerSecond.toFixed(0)} | ${f.peakRssMiB?.toFixed(0) ?? '?'} MiB | ${stages} |`,
+      `| ${fmtInt(f.count)} | ${f.workers} | ${f.seconds.toFixed(1)} s | ${f.recordsPerSecond.toFixed(0)} | ${(f.outputBytes / 1e9).toFixed(2)} GB | ${f.mbPerSecond.toFixed(0)} | ${f.peakRssMiB?.toFixed(0) ?? '?'} MiB | ${stages} |`,
     );
   }
   return rows;

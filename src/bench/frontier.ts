@@ -15,6 +15,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { Piscina } from 'piscina';
 import type { CellFigures, CellSpec } from './frontier-cell.js';
 import { DEFAULT_MAX_DEPTH } from '../solver/apr.js';
+import { fmtInt } from '../io/numbers.js';
 
 const WINDOWS = [1024, 2048, 4096] as const;
 const DEPTHS = [1, 2, 3] as const;
@@ -54,12 +55,11 @@ const median = (lengths: Record<number, number>): number => {
 };
 const per = (x: number, f: CellFigures) => x / f.records;
 const pct = (x: number, n: number) => (n > 0 ? (100 * x) / n : 0);
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const header = '| cell | solved | tokens / problem | sequences / problem | median sequence | over the window | sequential tokens | threads | depth used |';
 const rule = '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
 const rowOf = (label: string, f: CellFigures, window: number) =>
-  `| ${label} | ${pct(f.solved, f.records).toFixed(1)}% | ${int(per(f.tokens, f))} | ${per(f.sequences, f).toFixed(1)} | ${int(median(f.lengths))} | ${f.over[window]} (${pct(f.over[window]!, f.sequences).toFixed(1)}%) | ${int(per(f.sequential, f))} | ${per(f.threads, f).toFixed(1)} | ${f.maxDepth} |`;
+  `| ${label} | ${pct(f.solved, f.records).toFixed(1)}% | ${fmtInt(per(f.tokens, f))} | ${per(f.sequences, f).toFixed(1)} | ${fmtInt(median(f.lengths))} | ${f.over[window]} (${pct(f.over[window]!, f.sequences).toFixed(1)}%) | ${fmtInt(per(f.sequential, f))} | ${per(f.threads, f).toFixed(1)} | ${f.maxDepth} |`;
 
 const lines: string[] = [];
 const cell = (numbers: number, window?: number, depth?: number) => results.get(specs.find((s) => s.numbers === numbers && s.window === window && s.depth === depth)!)!;
@@ -85,12 +85,12 @@ const targetsAt = (numbers: number, window: number, depth: number, tokenFactor: 
   const refSolved = pct(ref.solved, ref.records);
   const where = `${numbers} numbers, window ${window}, depth ${depth}`;
   check(f.solved / f.records >= ref.solved / ref.records - noise(f, ref), `${where}: solved ${solved.toFixed(1)}% >= reference ${refSolved.toFixed(1)}% within two draws' noise (${(100 * noise(f, ref)).toFixed(1)} points)`);
-  check(per(f.tokens, f) <= tokenFactor * per(ref.tokens, ref), `${where}: tokens per problem ${int(per(f.tokens, f))} <= ${tokenFactor === 1 ? '' : `${tokenFactor} x `}reference ${int(per(ref.tokens, ref))}`);
+  check(per(f.tokens, f) <= tokenFactor * per(ref.tokens, ref), `${where}: tokens per problem ${fmtInt(per(f.tokens, f))} <= ${tokenFactor === 1 ? '' : `${tokenFactor} x `}reference ${fmtInt(per(ref.tokens, ref))}`);
   if (swarm) {
     const most = 3 * Math.ceil(per(ref.tokens, ref) / window);
     check(per(f.sequences, f) <= most, `${where}: sequences per problem ${per(f.sequences, f).toFixed(1)} <= 3 x ceil(reference tokens / window) = ${most}`);
     const least = Math.min(window / 4, 0.8 * median(ref.lengths));
-    check(median(f.lengths) >= least, `${where}: median sequence ${median(f.lengths)} >= min(window / 4, 0.8 x reference median ${median(ref.lengths)}) = ${int(least)}`);
+    check(median(f.lengths) >= least, `${where}: median sequence ${median(f.lengths)} >= min(window / 4, 0.8 x reference median ${median(ref.lengths)}) = ${fmtInt(least)}`);
   }
   check(f.over[window] === 0, `${where}: ${f.over[window]} sequences over the window`);
 };

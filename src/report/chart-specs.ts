@@ -2,6 +2,7 @@ import { logger, parse, View, Error as VegaErrorLevel } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { LINE_OUTCOMES, OUTCOMES } from '../records/outcome.js';
 import { windowAligned, type Histogram } from './histogram.js';
+import { fmtInt } from '../io/numbers.js';
 
 /**
  * Vega-Lite specs of the report's chart types, and their rendering to SVG strings in Node
@@ -70,7 +71,7 @@ export function histogramRows(h: Histogram, plan: BinPlan, corpus: string, serie
 }
 
 export const tailNote = (plan: BinPlan): string =>
-  plan.tailFrom === undefined ? '' : ` The last bar gathers everything from ${plan.tailFrom.toLocaleString('en-US')} up (the largest is ${plan.max.toLocaleString('en-US')}).`;
+  plan.tailFrom === undefined ? '' : ` The last bar gathers everything from ${fmtInt(plan.tailFrom)} up (the largest is ${fmtInt(plan.max)}).`;
 
 export interface HistogramSpecInput {
   readonly xTitle: string;
@@ -107,7 +108,7 @@ export function histogramSpec(c: HistogramSpecInput): TopLevelSpec {
       {
         transform: one,
         mark: { type: 'text', color: WINDOW_COLOR, align: 'left', dx: 4, baseline: 'top', y: 2 },
-        encoding: { x: { datum: c.window }, text: { value: `window ${c.window.toLocaleString('en-US')}` } },
+        encoding: { x: { datum: c.window }, text: { value: `window ${fmtInt(c.window)}` } },
       },
     );
   }

@@ -7,6 +7,7 @@ import type { Histogram } from './histogram.js';
 import { pct } from './figures.js';
 import { isThreaded, SEARCH_KINDS, type SearchKind } from '../records/kind.js';
 import { KIND_LABEL } from './kind-labels.js';
+import { fmtInt } from '../io/numbers.js';
 
 /**
  * Which charts a report holds and their data. Several corpora are drawn side by side: one
@@ -41,7 +42,7 @@ const presentKinds = (corpora: readonly CorpusStats[]): SearchKind[] =>
 function tokenCharts(corpora: readonly CorpusStats[]): PlannedChart[] {
   const labels = corpora.map((c) => c.label);
   const window = corpora[0]?.window ?? DEFAULT_WINDOW;
-  const windowText = window.toLocaleString('en-US');
+  const windowText = fmtInt(window);
   const charts: PlannedChart[] = [];
   for (const k of presentKinds(corpora)) {
     const plan = planBins(corpora.map((c) => c.search[k].seqTokens), window);

@@ -4,6 +4,7 @@ import type { WindowCuts } from '../pipeline/corpus/stats.js';
 import type { Histogram } from './histogram.js';
 import { isThreaded, SEARCH_KINDS } from '../records/kind.js';
 import { KIND_LABEL } from './kind-labels.js';
+import { fmtInt } from '../io/numbers.js';
 
 /**
  * The headline figures of one or more corpora, as text: one table shared by the HTML report
@@ -25,7 +26,7 @@ export interface FigureSection {
 
 export const NONE = '–';
 
-export const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : NONE);
+export const int = (n: number): string => (Number.isFinite(n) ? fmtInt(n) : NONE);
 
 /** Lines read, in words: records and sequence lines apart, as verify counts them (`lines` counts both). */
 export function linesRead(lines: number, sequenceLines: number): string {

@@ -6,6 +6,7 @@ import { formatIssue } from './gather.js';
 import type { RecordKind } from '../records/kind.js';
 import { KIND_LABEL } from './kind-labels.js';
 import { escapeHtml as esc, jsonForScript } from './page-text.js';
+import { fmtInt, plural } from '../io/numbers.js';
 
 /**
  * The report page: one self-contained HTML file. Charts are inline SVG, styles inline, and
@@ -63,7 +64,7 @@ export function reportPage(r: ReportInput): string {
 </head>
 <body>
 <h1>${esc(title)}</h1>
-<p class="sub">${r.corpora.map((c, i) => `<b>${esc(c.label)}</b>: <code>${esc(r.inputs[i] ?? '')}</code>, ${linesRead(c.lines, c.sequenceLines)}`).join('; ')}. Window ${(r.corpora[0]?.window ?? DEFAULT_WINDOW).toLocaleString('en-US')} tokens.</p>
+<p class="sub">${r.corpora.map((c, i) => `<b>${esc(c.label)}</b>: <code>${esc(r.inputs[i] ?? '')}</code>, ${linesRead(c.lines, c.sequenceLines)}`).join('; ')}. Window ${fmtInt(r.corpora[0]?.window ?? DEFAULT_WINDOW)} tokens.</p>
 ${skippedNotice(r.corpora)}
 <h2>Headline figures</h2>
 ${headlineTable(labels, r.sections)}
@@ -85,7 +86,7 @@ function skippedNotice(corpora: readonly CorpusStats[]): string {
   const items = issues.map((i) => `<li><code>${esc(formatIssue(i))}</code></li>`).join('');
   const head =
     skipped > 0
-      ? `<b>${skipped.toLocaleString('en-US')} line${skipped === 1 ? '' : 's'} skipped</b>; the figures cover the valid records only.`
+      ? `<b>${plural(skipped, 'line')} skipped</b>; the figures cover the valid records only.`
       : '<b>Faults found while reading</b>; no record was skipped.';
   return `<div class="skipped" id="skipped" data-skipped="${skipped}">${head}<ul>${items}</ul></div>`;
 }
@@ -111,10 +112,10 @@ function filesTable(corpora: readonly CorpusStats[]): string {
   const rows = corpora.flatMap((c) =>
     c.files.map((f) => {
       const kinds = Object.entries(f.byKind)
-        .map(([k, n]) => `${n.toLocaleString('en-US')} ${KIND_LABEL[k as RecordKind]}`)
+        .map(([k, n]) => `${fmtInt(n)} ${KIND_LABEL[k as RecordKind]}`)
         .join(', ');
       const note = f.ignored !== undefined ? `left out: ${f.ignored}` : kinds;
-      return `<tr><td>${esc(c.label)}</td><td><code>${esc(f.path)}</code></td><td class="num">${f.lines.toLocaleString('en-US')}</td><td class="num">${f.skipped.toLocaleString('en-US')}</td><td>${esc(note)}</td></tr>`;
+      return `<tr><td>${esc(c.label)}</td><td><code>${esc(f.path)}</code></td><td class="num">${fmtInt(f.lines)}</td><td class="num">${fmtInt(f.skipped)}</td><td>${esc(note)}</td></tr>`;
     }),
   );
   return `<table class="files"><thead><tr><th>corpus</th><th>file</th><th>lines read</th><th>skipped</th><th>contents</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;

@@ -7,6 +7,7 @@ import { fieldWarnings, finalOperations, isProblemRecord, minMedianMax, overWind
 import { countTextTokens, textTokensOf } from '../tokens/llama.js';
 import { escapeHtml as esc, jsonForScript, writePage } from './page-text.js';
 import { allLanes, recordLanes, type LaneItem, type NodeBox, type ThreadLane } from './thread-lanes.js';
+import { fmtInt, plural } from '../io/numbers.js';
 
 /**
  * `inspect --html`: one problem's search drawn as in the APR paper's first figure. The root
@@ -140,7 +141,6 @@ function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions =
   const { searchType, settings: params } = searchFacts(record);
   const data = Object.fromEntries(lanes.map((l) => [l.name, { startNode: l.startNode, solved: l.solved, sequences: l.sequences, textTokens: laneTextTokens(l) }]));
   const title = `${nums.join(', ')} → ${String(target)}`;
-  const n = (x: number) => x.toLocaleString('en-US');
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -154,8 +154,8 @@ function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions =
 <p class="facts"><b>${esc(searchType)}</b>${params.length ? ` (${esc(params.join(', '))})` : ''} ·
 <b id="outcome">${root.solved ? `solved: ${esc(expr ?? '(path unreadable)')}` : 'no solution found'}</b> ·
 <span id="thread-count">${plural(lanes.length, 'thread')}</span> (${plural(lanes.length - 1, 'child thread')}), depth used <span id="depth">${figures.depth}</span> ·
-<span id="tokens">${n(figures.totalTokens)} tokens in all, ${n(figures.sequentialTokens)} sequential</span> (text tokens; sequential: the longest path when child threads run in parallel) ·
-<span id="sequences">${plural(lengths.length, 'sequence')} of ${n(m.min)} / ${n(m.median)} / ${n(m.max)} tokens</span> (min / median / max, with &lt;s&gt; and &lt;/s&gt;)${over > 0 ? ` (${n(over)} over the ${n(window)}-token window)` : ''}</p>
+<span id="tokens">${fmtInt(figures.totalTokens)} tokens in all, ${fmtInt(figures.sequentialTokens)} sequential</span> (text tokens; sequential: the longest path when child threads run in parallel) ·
+<span id="sequences">${plural(lengths.length, 'sequence')} of ${fmtInt(m.min)} / ${fmtInt(m.median)} / ${fmtInt(m.max)} tokens</span> (min / median / max, with &lt;s&gt; and &lt;/s&gt;)${over > 0 ? ` (${fmtInt(over)} over the ${fmtInt(window)}-token window)` : ''}</p>
 ${warnings.map((w) => `<p class="warning">warning: ${esc(w)}</p>`).join('\n')}
 <p class="legend"><span class="on-path">solution path</span>click a thread to read its text and token counts</p>
 <main>
@@ -170,7 +170,6 @@ ${warnings.map((w) => `<p class="warning">warning: ${esc(w)}</p>`).join('\n')}
   return { html, warnings, threads: lanes.length };
 }
 
-const plural = (k: number, word: string) => `${k.toLocaleString('en-US')} ${word}${k === 1 ? '' : 's'}`;
 
 /** A thread's text tokens, as the header counts them (each sequence's <s> and </s> left out), so the lanes add up to it. */
 function laneTextTokens(lane: ThreadLane): number {
@@ -182,7 +181,7 @@ function laneHtml(lane: ThreadLane, onPath: ReadonlySet<string>): string {
   const highlighted = lane.level > 0 && lane.solved && onPath.has(lane.startNode);
   // Three colours below the root, in turn: a thread never has its parent's.
   const cls = `lane level-${lane.level === 0 ? 0 : ((lane.level - 1) % 3) + 1}${highlighted ? ' on-path' : ''}`;
-  const meta = `${lane.sequences.length} seq · ${seqTokens.toLocaleString('en-US')} text tok`;
+  const meta = `${lane.sequences.length} seq · ${fmtInt(seqTokens)} text tok`;
   return `<section class="${cls}" data-thread="${esc(lane.name)}" data-solved="${lane.solved}"><div class="lane-head"><span>${esc(lane.name)} <span class="meta">#${esc(lane.startNode)}</span></span><span class="meta">${meta}</span></div><div class="items">${lane.items.map((i) => itemHtml(i, onPath, lane)).join('')}</div></section>`;
 }
 

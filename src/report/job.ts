@@ -8,6 +8,7 @@ import { corpusLabels, gatherCorpus } from './gather.js';
 import { reportPage } from './html.js';
 import { writePage } from './page-text.js';
 import { statsText } from './terminal.js';
+import { fmtInt } from '../io/numbers.js';
 
 /** The jobs behind `report` and `stats`: read each input as one corpus, then draw or print. */
 
@@ -25,7 +26,7 @@ export interface CorpusOptions {
 function corpusInputs(o: CorpusOptions): Input[] {
   const inputs = readInputs(o.inputs, o.window);
   if (inputs.some((i) => i.window !== inputs[0]!.window)) {
-    const each = inputs.map((i) => `${i.path}: ${i.window.toLocaleString('en-US')}`).join(', ');
+    const each = inputs.map((i) => `${i.path}: ${fmtInt(i.window)}`).join(', ');
     throw new UsageError(`the inputs were made with different windows (${each}); give --window to judge them all against one`);
   }
   // Corpus data files are regular files, all of every input checked before any is read (a pipe would block for ever).

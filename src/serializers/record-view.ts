@@ -7,6 +7,7 @@ import { solutionExpression } from './expression.js';
 import { sequenceLength, textTokensOf } from '../tokens/llama.js';
 import { PyFloat, type PyJson } from './pyjson.js';
 import { tokenFieldsOf, treeFigures, type ThreadFigures } from './sequences.js';
+import { fmtInt, plural } from '../io/numbers.js';
 
 /** One thread of a record as read back from its text: for `inspect` and reports. */
 export interface ThreadView {
@@ -194,8 +195,6 @@ function firstMove(text: string): string | undefined {
 }
 
 const lineCount = (text: string) => text.split('\n').filter((l) => l !== '').length;
-const int = (n: number) => n.toLocaleString('en-US');
-const plural = (k: number, word: string) => `${int(k)} ${word}${k === 1 ? '' : 's'}`;
 
 /** Min, median (nearest rank, as the reports' percentiles) and max of some values; zeros when there are none. */
 export function minMedianMax(values: readonly number[]): { min: number; median: number; max: number } {
@@ -213,7 +212,7 @@ function lengthBins(lengths: readonly number[]): string {
   }
   return [...bins]
     .sort((a, b) => a[0] - b[0])
-    .map(([lo, k]) => `${int(lo)}–${int(Math.max(1, lo * 2 - 1))}: ${int(k)}`)
+    .map(([lo, k]) => `${fmtInt(lo)}–${fmtInt(Math.max(1, lo * 2 - 1))}: ${fmtInt(k)}`)
     .join(', ');
 }
 
@@ -262,7 +261,7 @@ export function overWindow(lengths: readonly number[], window: number): number {
 /** `; N over the W-token window` (overWindow), or nothing for none. */
 export function overWindowNote(lengths: readonly number[], window: number): string {
   const over = overWindow(lengths, window);
-  return over > 0 ? `; ${int(over)} over the ${int(window)}-token window` : '';
+  return over > 0 ? `; ${fmtInt(over)} over the ${fmtInt(window)}-token window` : '';
 }
 
 /** How a record is shown as text: every thread's text too (`full`); thread levels 0..`levels` only. */
@@ -336,10 +335,10 @@ export function describeRecord(record: Record<string, unknown>, view: TextView, 
   // Sequence lengths in flattening order, which is recordThreads' order, thread by thread.
   const lengths: number[] = [];
   const f = recordFigures(record, textTokens, (_, n) => lengths.push(sequenceLength(n)));
-  out.push(`threads   ${int(f.threads)} (${plural(f.threads - 1, 'child thread')}), ${plural(f.sequences, 'sequence')}, depth used ${f.depth}`);
-  out.push(`tokens    ${int(f.totalTokens)} in all, ${int(f.sequentialTokens)} sequential (text tokens; sequential: the longest path when child threads run in parallel)`);
+  out.push(`threads   ${fmtInt(f.threads)} (${plural(f.threads - 1, 'child thread')}), ${plural(f.sequences, 'sequence')}, depth used ${f.depth}`);
+  out.push(`tokens    ${fmtInt(f.totalTokens)} in all, ${fmtInt(f.sequentialTokens)} sequential (text tokens; sequential: the longest path when child threads run in parallel)`);
   const m = minMedianMax(lengths);
-  out.push(`sequences ${int(m.min)} / ${int(m.median)} / ${int(m.max)} tokens (min / median / max, with <s> and </s>); by length ${lengthBins(lengths)}${overWindowNote(lengths, window)}`);
+  out.push(`sequences ${fmtInt(m.min)} / ${fmtInt(m.median)} / ${fmtInt(m.max)} tokens (min / median / max, with <s> and </s>); by length ${lengthBins(lengths)}${overWindowNote(lengths, window)}`);
   for (const w of fieldWarnings(record, f, textTokens)) out.push(`warning   ${w}`);
   let at = 0;
   const seqLengths = threads.map((t) => lengths.slice(at, (at += t.sequences.length)));
@@ -355,8 +354,8 @@ export function describeRecord(record: Record<string, unknown>, view: TextView, 
     const seqs = plural(t.sequences.length, 'sequence');
     const lines = t.sequences.reduce((n, s) => n + lineCount(s), 0);
     const fold = below.get(i);
-    const folded = fold ? `; below it ${plural(fold.threads, 'thread')} (${int(fold.solved)} solved), ${int(fold.tokens)} text tokens` : '';
-    out.push(`${head(t).padEnd(nameWidth)}  from #${t.startNode.padEnd(nodeWidth)}  ${seqs}, ${int(lines)} lines, longest ${int(Math.max(...seqLengths[i]!))} tokens, ${t.solved ? 'solved' : 'no solution'}${folded}`);
+    const folded = fold ? `; below it ${plural(fold.threads, 'thread')} (${fmtInt(fold.solved)} solved), ${fmtInt(fold.tokens)} text tokens` : '';
+    out.push(`${head(t).padEnd(nameWidth)}  from #${t.startNode.padEnd(nodeWidth)}  ${seqs}, ${fmtInt(lines)} lines, longest ${fmtInt(Math.max(...seqLengths[i]!))} tokens, ${t.solved ? 'solved' : 'no solution'}${folded}`);
   });
   const hidden = threads.length - shown.length;
   if (hidden > 0) out.push(`(${plural(hidden, 'thread')} below level ${levels} folded into their ancestors' lines${full ? ', and their texts left out' : ''})`);
@@ -364,7 +363,7 @@ export function describeRecord(record: Record<string, unknown>, view: TextView, 
     threads.forEach((t, i) => {
       if (t.level > levels) return;
       t.sequences.forEach((s, k) => {
-        out.push('', `=== ${t.name}, sequence ${k + 1} of ${t.sequences.length} (${int(lineCount(s))} lines, ${int(seqLengths[i]![k]!)} tokens) ===`, s.trimEnd());
+        out.push('', `=== ${t.name}, sequence ${k + 1} of ${t.sequences.length} (${fmtInt(lineCount(s))} lines, ${fmtInt(seqLengths[i]![k]!)} tokens) ===`, s.trimEnd());
       });
     });
   }

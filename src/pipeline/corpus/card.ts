@@ -7,7 +7,7 @@ import { asFlagValue, formatSize, SEARCH_OPTION_SETTINGS, type RunOptionsJson } 
 import { prefixForm, type Conditioning } from '../../records/conditioning-prefix.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
-import { fmtInt, fmtTenths } from './progress.js';
+import { fmtInt, fmtTenths } from '../../io/numbers.js';
 import type { StatsJson, TokenSummaryJson } from './stats.js';
 
 /** How a command is written to be pasted (the card's, a resume hint): as the README runs the tool from its clone. */

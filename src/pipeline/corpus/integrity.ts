@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipMembers } from '../../records/gunzip.js';
 import { UsageError } from '../../io/errors.js';
 import { NOT_REGULAR, systemError } from './files.js';
-import { fmtInt } from './progress.js';
+import { fmtInt } from '../../io/numbers.js';
 import { formatOf } from '../../io/formats.js';
 import { isDataFile, type ManifestFile } from './manifest.js';
 import type { PartSummary } from './parts.js';

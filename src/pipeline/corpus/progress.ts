@@ -1,3 +1,5 @@
+import { fmtInt } from '../../io/numbers.js';
+
 /**
  * Progress on stderr (never stdout): a bar per stage on a terminal, redrawn in place; a plain
  * status line every few seconds otherwise (logs, CI, Slurm output files); nothing at all
@@ -11,15 +13,6 @@ export interface StageProgress {
 const REDRAW_MS = 100;
 const STATUS_MS = 5000;
 const BAR = 24;
-
-export function fmtInt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-/** A figure with one decimal and thousands separators, as fmtInt writes whole ones (`1,330.5`). */
-export function fmtTenths(n: number): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-}
 
 export function fmtDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';

@@ -13,7 +13,7 @@ import { finishCorpus, type CorpusResult } from './finish.js';
 import { checkCounts, type CorpusOptions, type RunSettings } from './options.js';
 import { planStages, shardRange, type StagePlan } from './plan.js';
 import { problemsStage } from './problems-stage.js';
-import { fmtInt } from './progress.js';
+import { fmtInt } from '../../io/numbers.js';
 import { checkDoneStream, checkStageRecords, decideStart } from './resume.js';
 import type { StreamState } from './parts.js';
 import { createRunner, type Runner } from './runner.js';

@@ -1,0 +1,16 @@
+/** Figures as people read them: one way for every card, report, table and message to write them. */
+
+/** A whole number with thousands separators (`1,234`), a fraction rounded to the nearest. */
+export function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** A figure with one decimal and thousands separators, as fmtInt writes whole ones (`1,330.5`). */
+export function fmtTenths(n: number): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
+/** A count and its noun, plural but for one (`1 thread`, `1,024 threads`). */
+export function plural(k: number, word: string): string {
+  return `${fmtInt(k)} ${word}${k === 1 ? '' : 's'}`;
+}
