@@ -9,7 +9,7 @@ import type { Conditioning } from '../records/conditioning-prefix.js';
 import { resolveShard, SLURM_ARRAY } from '../pipeline/corpus/shard.js';
 import { signalExitCode } from '../pipeline/signals.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
-import { indexOfCount, integer, listOf, oneOf, seconds, size } from './parse.js';
+import { countOption, indexOfCount, integer, listOf, oneOf, seconds, seedOption, size } from './parse.js';
 import { addProblemSpecOptions, type ProblemSpecFlags } from './problems.js';
 import { qualifySpec } from '../pipeline/problems-job.js';
 import { addBeamOptions, addWindowOptions, conditionHelp, type SearchFlags } from './search.js';
@@ -51,8 +51,8 @@ export function registerCorpus(program: Command, faults?: Faults): void {
   const cmd = program
     .command('corpus')
     .description('the training corpus in one folder: train and val problems, search records and training sequences of each solver, stats.json and manifest.json (resumable, shardable)')
-    .option('--count <n>', 'train problems, and records of each solver', integer('--count', 1), 1000)
-    .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
+    .addOption(countOption('train problems, and records of each solver'))
+    .addOption(seedOption())
     .option('--val-count <n>', 'val problems (disjoint from train by construction)', integer('--val-count', 0), 1000)
     // Lists are shown as they are typed (sosp,apr), not as commander prints an array.
     .addOption(new Option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`).argParser(listOf('--solvers', SOLVERS, 'sosp,apr')).default(['sosp', 'apr'] as SolverName[], 'sosp,apr'));

@@ -19,6 +19,12 @@ export function integer(option: string, min = -Infinity, max = Infinity) {
   };
 }
 
+/** `--seed`, as every command that draws problems or searches takes it: an integer from 0, default 0. */
+export const seedOption = (): Option => new Option('--seed <n>', 'random seed').argParser(integer('--seed', 0)).default(0);
+
+/** `--count`, the problems a command draws (`description` says of what): an integer from 1, default 1000. */
+export const countOption = (description: string): Option => new Option('--count <n>', description).argParser(integer('--count', 1)).default(1000);
+
 /** `I/N` (`--shard 0/8`): two integers, each as `integer` reads one; the pipeline checks I against N. */
 export function indexOfCount(option: string) {
   return (text: string): { index: number; count: number } => {

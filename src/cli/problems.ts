@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { qualifySpec, type PartialSpec } from '../pipeline/problems-job.js';
 import { PROBLEM_LIMITS } from '../core/countdown.js';
-import { compatOption, integer, oneOf } from './parse.js';
+import { compatOption, countOption, integer, oneOf, seedOption } from './parse.js';
 
 /** What addProblemSpecOptions parses. */
 export type ProblemSpecFlags = PartialSpec;
@@ -29,8 +29,8 @@ export function registerProblems(program: Command): void {
   const cmd = program
     .command('problems')
     .description('generate solvable Countdown problems (nums, target, solution, optimal_path, start_size)')
-    .option('--count <n>', 'number of problems', integer('--count', 1), 1000)
-    .option('--seed <n>', 'random seed', integer('--seed', 0), 0);
+    .addOption(countOption('number of problems'))
+    .addOption(seedOption());
   addProblemSpecOptions(cmd)
     .addOption(
       new Option('--split <split>', 'train or val (default mode: a property of each problem)')

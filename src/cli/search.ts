@@ -4,7 +4,7 @@ import { CONDITIONING } from '../serializers/conditioning.js';
 import { type Conditioning } from '../records/conditioning-prefix.js';
 import { DEFAULT_FIT, DEFAULT_MIN_BEAM, FIT_POLICIES, HEURISTIC_CHOICES, type Solver, type SolverShape, type ThreadDefaults } from '../solver/contract.js';
 import { allSolvers, SOLVERS, type SolverName } from '../solver/registry.js';
-import { compatOption, integer, oneOf, settingOption } from './parse.js';
+import { compatOption, oneOf, seedOption, settingOption } from './parse.js';
 
 export interface SearchFlags extends Omit<PartialSettings, 'reference' | 'condition'> {
   seed: number;
@@ -83,7 +83,7 @@ export function addWindowOptions(cmd: Command, hasCompat: boolean): Command {
 
 /** Adds the options every search-running command shares. */
 export function addSearchOptions(cmd: Command): Command {
-  cmd.option('--seed <n>', 'random seed', integer('--seed', 0), 0);
+  cmd.addOption(seedOption());
   addBeamOptions(cmd).addOption(compatOption('generate_sosp.py / generate_apr.py'));
   return addWindowOptions(cmd, true).addOption(settingOption('condition', 'mode', conditionHelp(false)).default('none'));
 }
