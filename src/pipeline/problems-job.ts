@@ -18,13 +18,7 @@ export interface ProblemsJob extends DrawOrder {
 }
 
 /** What a user sets of the problem space (`problems`, `corpus`); `maxNumber` left out is maxTarget - 1. */
-export interface PartialSpec {
-  readonly minNumbers: number;
-  readonly maxNumbers: number;
-  readonly minTarget: number;
-  readonly maxTarget: number;
-  readonly maxNumber?: number | undefined;
-}
+export type PartialSpec = Omit<ProblemSpec, 'maxNumber'> & { readonly maxNumber?: number | undefined };
 
 /** The problem spec a user's options give, checked (checkSpec): the one place its default is filled in. */
 export function qualifySpec(f: PartialSpec): ProblemSpec {
