@@ -1219,8 +1219,12 @@ describe('corpus: shards and merge', () => {
     // and max_file_size "big" or compress "zip" merged with exit 0.
     const edits: ReadonlyArray<[string, (o: Record<string, unknown>) => void, RegExp]> = [
       ['solvers', (o) => (o.solvers = 'sosp'), /"options\.solvers" "sosp" is not a list of solvers/],
-      ['size', (o) => (o.max_file_size = 'big'), /"options\.max_file_size" "big" is not a byte count/],
-      ['zip', (o) => (o.compress = 'zip'), /"options\.compress" "zip" is not none or gzip/],
+      ['size', (o) => (o.max_file_size = 'big'), /"options\.max_file_size" "big" is not an integer of at least 0/],
+      ['zip', (o) => (o.compress = 'zip'), /"options\.compress" "zip" is not one of none, gzip/],
+      // A run-wide value no flag takes, or values no flags take together: each was read back as a count.
+      ['count', (o) => (o.count = 0), /"options\.count" 0 is not an integer of at least 1/],
+      ['numbers', (o) => ((o.problems as Record<string, unknown>).min_numbers = 9), /"options\.problems\.min_numbers" 9 is not an integer from 2 to 6/],
+      ['order', (o) => ((o.problems as Record<string, unknown>).min_target = 1000), /"options\.problems" are not options of one run \(--min-target 1000 is larger than --max-target 100\)/],
       ['search', (o) => delete o.search, /"options\.search" missing is not an object/],
       // A value of the right kind that no flag takes: the old shape check let it through.
       ['subbeam', (o) => ((o.search as Record<string, Record<string, unknown>>).apr!.max_sub_beam = 20.5), /"options\.search\.apr\.max_sub_beam" 20\.5 is not an integer of at least 1/],
@@ -1240,6 +1244,7 @@ describe('corpus: shards and merge', () => {
       expectUsageError(run(['stats', `opt-${name}-s0`]), damaged);
       expectUsageError(run(['verify', `opt-${name}-s0`]), damaged);
       expectUsageError(run(['report', `opt-${name}-s0`, '--out', `opt-${name}.html`]), damaged);
+      expectUsageError(run([...BASE, '--shard', '0/2', '--out', `opt-${name}-s0`, '--resume']), damaged);
     }
   });
 

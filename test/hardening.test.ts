@@ -458,7 +458,7 @@ describe('every fault is one line and exit 2', () => {
       [JSON.stringify({ ...m, files: m.files.map((f, k) => (k === data ? { ...f, name: '../in.jsonl' } : f)) }), new RegExp(`"files"\\[${data}\\]\\.name "\\.\\./in\\.jsonl" is not a path inside the folder`)],
       [JSON.stringify({ ...m, files: [...m.files, m.files[data]] }), new RegExp(`"files"\\[${m.files.length}\\] lists ${String(m.files[data]!.name)} a second time`)],
       [JSON.stringify({ ...m, files: m.files.map((f, k) => (k === data ? { ...f, bytes: String(f.bytes) } : f)) }), /\.bytes "\d+" is not a byte count/],
-      [JSON.stringify({ ...m, options: { ...m.options, window: '4096' } }), /"options\.window" "4096" is not a token count/],
+      [JSON.stringify({ ...m, options: { ...m.options, window: '4096' } }), /"options\.window" "4096" is not an integer of at least 0/],
       // A format this tool never wrote is not taken for an earlier one (which has no seal to check).
       [JSON.stringify({ ...m, format: 'countdown-traces corpus x' }), /mf\/manifest\.json: manifest format "countdown-traces corpus x" is none that countdown-traces wrote; the corpus folder's manifest is damaged$/],
       [JSON.stringify({ ...m, format: 'countdown-traces corpus -1' }), /manifest format "countdown-traces corpus -1" is none that countdown-traces wrote/],

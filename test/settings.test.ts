@@ -239,6 +239,27 @@ describe("a corpus manifest's recorded search options (runOptionsFault)", () => 
     bare.search.sosp.fit = 'drop';
     expect(runOptionsFault(bare)).toBe('"options.search.sosp.fit" "drop" is not what its other options make ("stop")');
   });
+  it("holds the run-wide options to their flags' rules and checks (RUN_OPTIONS, checkSpec, checkCounts), naming the field", () => {
+    const forged = (edit: (o: Record<string, unknown> & { problems: Record<string, unknown> }) => void): string | undefined => {
+      const o = JSON.parse(JSON.stringify(recorded({})));
+      edit(o);
+      return runOptionsFault(o);
+    };
+    // Each of these was a count (isCount) and read back as one; no flag takes it.
+    expect(forged((o) => (o.count = 0))).toBe('"options.count" 0 is not an integer of at least 1');
+    expect(forged((o) => (o.problems.min_numbers = 9))).toBe('"options.problems.min_numbers" 9 is not an integer from 2 to 6');
+    expect(forged((o) => (o.problems.max_numbers = 1))).toBe('"options.problems.max_numbers" 1 is not an integer from 2 to 6');
+    expect(forged((o) => (o.problems.min_target = 1))).toBe('"options.problems.min_target" 1 is not an integer of at least 2');
+    expect(forged((o) => (o.problems.max_number = 0))).toBe('"options.problems.max_number" 0 is not an integer of at least 1');
+    expect(forged((o) => delete o.seed)).toBe('"options.seed" missing is not an integer of at least 0');
+    expect(forged((o) => (o.compress = 'zip'))).toBe('"options.compress" "zip" is not one of none, gzip');
+    // Each value a flag takes, together what the flags refuse.
+    expect(forged((o) => (o.problems.min_numbers = 5))).toBe('"options.problems" are not options of one run (--min-numbers 5 is larger than --max-numbers 4)');
+    expect(forged((o) => (o.problems.min_target = 200))).toBe('"options.problems" are not options of one run (--min-target 200 is larger than --max-target 100)');
+    expect(forged((o) => (o.count = 1000, Object.assign(o.problems, { min_numbers: 2, max_numbers: 3, min_target: 2, max_target: 10, max_number: 9 })))).toMatch(
+      /^"options" are not options of one run \(--count 1000 is more than the \d+ solvable train problems these options allow/,
+    );
+  });
 });
 
 describe('qualifySpec and checkSpec (the problem space of problems and corpus)', () => {

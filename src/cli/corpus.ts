@@ -2,14 +2,14 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { UsageError } from '../io/errors.js';
 import type { Faults } from '../pipeline/corpus/faults.js';
-import { COMPRESSIONS, formatSize, WORKER_HEAP_MB, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
+import { formatSize, RUN_OPTIONS, WORKER_HEAP_MB, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
 import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/settings.js';
 import type { Conditioning } from '../records/conditioning-prefix.js';
 import { resolveShard, SLURM_ARRAY } from '../pipeline/corpus/shard.js';
 import { signalExitCode } from '../pipeline/signals.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
-import { countOption, indexOfCount, integer, listOf, oneOf, seconds, seedOption, size } from './parse.js';
+import { countOption, indexOfCount, integer, listOf, runOption, seconds, seedOption, size } from './parse.js';
 import { addProblemSpecOptions, type ProblemSpecFlags } from './problems.js';
 import { qualifySpec } from '../pipeline/problems-job.js';
 import { addBeamOptions, addWindowOptions, conditionHelp, type SearchFlags } from './search.js';
@@ -53,17 +53,17 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .description('the training corpus in one folder: train and val problems, search records and training sequences of each solver, stats.json and manifest.json (resumable, shardable)')
     .addOption(countOption('train problems, and records of each solver'))
     .addOption(seedOption())
-    .option('--val-count <n>', 'val problems (disjoint from train by construction)', integer('--val-count', 0), 1000)
+    .addOption(runOption('val_count', 'n', 'val problems (disjoint from train by construction)').default(1000))
     // Lists are shown as they are typed (sosp,apr), not as commander prints an array.
     .addOption(new Option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`).argParser(listOf('--solvers', SOLVERS, 'sosp,apr')).default(['sosp', 'apr'] as SolverName[], 'sosp,apr'));
   addProblemSpecOptions(cmd);
   addBeamOptions(cmd);
   addWindowOptions(cmd, false)
     .addOption(new Option('--condition <modes>', conditionHelp(true)).argParser(listOf('--condition', CONDITIONING_MODES, 'token-budget,sub-call-budget')).default(['none'] as Conditioning[], 'none'))
-    .addOption(new Option('--compress <kind>', 'none, or gzip (one member per block of records)').argParser(oneOf('--compress', COMPRESSIONS)).default('none'))
+    .addOption(runOption('compress', 'kind', 'none, or gzip (one member per block of records)').default('none'))
     .addOption(
-      new Option('--max-file-size <size>', 'largest data file (500MB, 1GB, 2GiB, ...; 0: one file per split); files split between blocks of records')
-        .argParser(size('--max-file-size'))
+      new Option(`${RUN_OPTIONS.max_file_size.flag} <size>`, 'largest data file (500MB, 1GB, 2GiB, ...; 0: one file per split); files split between blocks of records')
+        .argParser(size(RUN_OPTIONS.max_file_size.flag))
         .default(DEFAULT_MAX_FILE_SIZE, formatSize(DEFAULT_MAX_FILE_SIZE)),
     )
     .option('--out <dir>', 'output folder', 'data/corpus')

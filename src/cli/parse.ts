@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { SIZE_UNITS } from '../pipeline/corpus/options.js';
+import { RUN_OPTIONS, SIZE_UNITS, type RunOptionKey } from '../pipeline/corpus/options.js';
 import { integerTextFault } from '../core/values.js';
 import { UsageError } from '../io/errors.js';
 import { SETTING_FLAGS, SETTING_VALUES, type PartialSettings, type SettingKey, type ValueRule } from '../pipeline/settings.js';
@@ -19,11 +19,17 @@ export function integer(option: string, min = -Infinity, max = Infinity) {
   };
 }
 
-/** `--seed`, as every command that draws problems or searches takes it: an integer from 0, default 0. */
-export const seedOption = (): Option => new Option('--seed <n>', 'random seed').argParser(integer('--seed', 0)).default(0);
+/** The option of a run-wide setting: its flag (RUN_OPTIONS) taking `<arg>`, parsed by the option's rule. */
+export function runOption(key: RunOptionKey, arg: string, description: string): Option {
+  const { flag, rule } = RUN_OPTIONS[key];
+  return new Option(`${flag} <${arg}>`, description).argParser(byRule(flag, rule));
+}
 
-/** `--count`, the problems a command draws (`description` says of what): an integer from 1, default 1000. */
-export const countOption = (description: string): Option => new Option('--count <n>', description).argParser(integer('--count', 1)).default(1000);
+/** `--seed`, as every command that draws problems or searches takes it, default 0. */
+export const seedOption = (): Option => runOption('seed', 'n', 'random seed').default(0);
+
+/** `--count`, the problems a command draws (`description` says of what), default 1000. */
+export const countOption = (description: string): Option => runOption('count', 'n', description).default(1000);
 
 /** `I/N` (`--shard 0/8`): two integers, each as `integer` reads one; the pipeline checks I against N. */
 export function indexOfCount(option: string) {
@@ -58,20 +64,22 @@ export function seconds(option: string, max: number) {
   };
 }
 
-/** The parser of a setting's flag (SETTING_FLAGS), from the setting's rule (SETTING_VALUES), giving the setting's type. */
-function ruled<K extends SettingKey>(key: K): (text: string) => NonNullable<PartialSettings[K]> {
-  const option = SETTING_FLAGS[key];
-  const rule: ValueRule = SETTING_VALUES[key];
-  // The table's type ties each rule to its setting's type (a choice's values are of it, else a number).
-  type Value = NonNullable<PartialSettings[K]>;
+/** The parser of a flag whose values keep `rule` (SETTING_VALUES, RUN_OPTIONS). */
+function byRule(option: string, rule: ValueRule): (text: string) => number | string {
   switch (rule.kind) {
     case 'integer':
-      return integer(option, rule.min, rule.max) as (text: string) => Value;
+      return integer(option, rule.min, rule.max);
     case 'probability':
-      return probability(option) as (text: string) => Value;
+      return probability(option);
     case 'choice':
-      return oneOf(option, rule.values) as (text: string) => Value;
+      return oneOf(option, rule.values);
   }
+}
+
+/** The parser of a setting's flag (SETTING_FLAGS), from the setting's rule (SETTING_VALUES), giving the setting's type. */
+function ruled<K extends SettingKey>(key: K): (text: string) => NonNullable<PartialSettings[K]> {
+  // The table's type ties each rule to its setting's type (a choice's values are of it, else a number).
+  return byRule(SETTING_FLAGS[key], SETTING_VALUES[key]) as (text: string) => NonNullable<PartialSettings[K]>;
 }
 
 /** The option of a setting: its flag (SETTING_FLAGS) taking `<arg>`, parsed by the setting's rule. */

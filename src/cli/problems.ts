@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { qualifySpec, type PartialSpec } from '../pipeline/problems-job.js';
-import { PROBLEM_LIMITS } from '../core/countdown.js';
-import { compatOption, countOption, integer, oneOf, seedOption } from './parse.js';
+import { compatOption, countOption, oneOf, runOption, seedOption } from './parse.js';
 
 /** What addProblemSpecOptions parses. */
 export type ProblemSpecFlags = PartialSpec;
@@ -18,11 +17,11 @@ interface ProblemsOptions extends ProblemSpecFlags {
 /** The options that say what problems to draw (shared by `problems` and `corpus`). */
 export function addProblemSpecOptions(cmd: Command): Command {
   return cmd
-    .option('--min-numbers <n>', 'fewest starting numbers', integer('--min-numbers', PROBLEM_LIMITS.minNumbers, PROBLEM_LIMITS.maxNumbers), 4)
-    .option('--max-numbers <n>', 'most starting numbers', integer('--max-numbers', PROBLEM_LIMITS.minNumbers, PROBLEM_LIMITS.maxNumbers), 4)
-    .option('--min-target <n>', 'smallest target', integer('--min-target', PROBLEM_LIMITS.minTarget), 10)
-    .option('--max-target <n>', 'largest target', integer('--max-target', PROBLEM_LIMITS.minTarget), 100)
-    .option('--max-number <n>', 'largest starting number (default: max-target - 1)', integer('--max-number', 1));
+    .addOption(runOption('min_numbers', 'n', 'fewest starting numbers').default(4))
+    .addOption(runOption('max_numbers', 'n', 'most starting numbers').default(4))
+    .addOption(runOption('min_target', 'n', 'smallest target').default(10))
+    .addOption(runOption('max_target', 'n', 'largest target').default(100))
+    .addOption(runOption('max_number', 'n', 'largest starting number (default: max-target - 1)'));
 }
 
 export function registerProblems(program: Command): void {

@@ -3,7 +3,7 @@ import { recordFields, type Feature, type Field } from '../../serializers/featur
 import { SOLVERS, solverNamed, type SolverName } from '../../solver/registry.js';
 import { isThreaded } from '../../records/kind.js';
 import { isJsonObject } from '../../core/values.js';
-import { asFlagValue, formatSize, SEARCH_OPTION_SETTINGS, type RunOptionsJson } from './options.js';
+import { asFlagValue, flagAndValue, formatSize, PROBLEM_KEYS, SEARCH_OPTION_SETTINGS, type RunOptionsJson } from './options.js';
 import { prefixForm, type Conditioning } from '../../records/conditioning-prefix.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
@@ -95,9 +95,8 @@ function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): string {
   const p = o.problems;
   const solvers = o.solvers;
   const search = o.search;
-  const args: string[] = ['--count', String(o.count), '--seed', String(o.seed), '--val-count', String(o.val_count)];
-  args.push('--min-numbers', String(p.min_numbers), '--max-numbers', String(p.max_numbers));
-  args.push('--min-target', String(p.min_target), '--max-target', String(p.max_target), '--max-number', String(p.max_number));
+  const args: string[] = [...flagAndValue('count', o.count), ...flagAndValue('seed', o.seed), ...flagAndValue('val_count', o.val_count)];
+  for (const key of PROBLEM_KEYS) args.push(...flagAndValue(key, p[key]));
   args.push('--solvers', solvers.join(','));
   const same = (key: string): unknown => {
     const of = solvers.filter((s) => search[s] !== undefined && key in search[s]);
@@ -117,7 +116,7 @@ function corpusCommand(o: RunOptionsJson, shard?: Manifest['shard']): string {
     // With no window the manifest still lists the fit and planning defaults; their flags are refused there.
     if (v !== undefined && !(window === 0 && isWindowOnly(entry.setting))) args.push(flag, String(asFlagValue(entry, v)));
   }
-  args.push('--compress', o.compress, '--max-file-size', formatSize(o.max_file_size));
+  args.push(...flagAndValue('compress', o.compress), ...flagAndValue('max_file_size', o.max_file_size));
   if (shard && shard.count > 1) args.push('--shard', `${shard.index}/${shard.count}`);
   return `${INVOKE} corpus ${args.join(' ')} --out DIR`;
 }

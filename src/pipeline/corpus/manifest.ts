@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { renderCard } from './card.js';
 import { readRegularFile, writeAtomic } from './files.js';
 import { isCount, isJsonObject } from '../../core/values.js';
-import { runOptionsFault, type RunOptionsJson, type Shard } from './options.js';
+import { runOptionFault, runOptionsFault, type RunOptionsJson, type Shard } from './options.js';
 import type { Block, PartSummary } from './parts.js';
 import { BLOCKS, CARD, loadedByGlob, MANIFEST, STATS, type DataSplit, type FilePlan } from './plan.js';
 import type { Faults } from './faults.js';
@@ -228,7 +228,8 @@ function manifestFault(m: Record<string, unknown>): string | undefined {
   } else {
     if (!isJsonObject(m.options)) return '"options" is not an object';
     const window = m.options.window;
-    if (window !== undefined && !isCount(window)) return `"options.window" ${JSON.stringify(window)} is not a token count`;
+    const fault = window === undefined ? undefined : runOptionFault('window', window);
+    if (fault !== undefined) return `"options.window" ${fault}`;
   }
   if (m.shard !== undefined) {
     const sh = m.shard as Record<string, unknown> | null;

@@ -1,12 +1,53 @@
-import { isCount, isJsonObject, shownValue } from '../../core/values.js';
+import { PROBLEM_LIMITS } from '../../core/countdown.js';
+import { isJsonObject, shownValue } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { checkCount, checkSpec } from '../problems-job.js';
-import { isWindowOnly, qualify, SETTING_FLAGS, SETTING_VALUES, valueFault, type PartialSettings, type RecordSettings, type SettingKey } from '../settings.js';
+import { isWindowOnly, qualify, SETTING_FLAGS, SETTING_VALUES, valueFault, type PartialSettings, type RecordSettings, type SettingKey, type ValueRule } from '../settings.js';
 import type { ProblemSpec } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 
 export const COMPRESSIONS = ['none', 'gzip'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
+
+/** A run-wide option: its flag, the rule its values keep, and how the flag writes a value where it differs. */
+interface RunOption {
+  readonly flag: `--${string}`;
+  readonly rule: ValueRule;
+  readonly shown?: (v: unknown) => string;
+}
+
+/**
+ * The run-wide options as a manifest records them (RunOptionsJson, `problems.*` by their own
+ * names; each solver's search options are SEARCH_OPTION_SETTINGS'): the one place each flag's
+ * name and the rule of its values are written. The command line parses the flag's text by the
+ * rule (`problems`, `corpus`, `search`), a corpus card's command writes the flag, and a
+ * manifest's recorded value is held to the same rule (a value no flag takes was not made here).
+ */
+export const RUN_OPTIONS = {
+  count: { flag: '--count', rule: { kind: 'integer', min: 1 } },
+  seed: { flag: '--seed', rule: { kind: 'integer', min: 0 } },
+  val_count: { flag: '--val-count', rule: { kind: 'integer', min: 0 } },
+  min_numbers: { flag: '--min-numbers', rule: { kind: 'integer', min: PROBLEM_LIMITS.minNumbers, max: PROBLEM_LIMITS.maxNumbers } },
+  max_numbers: { flag: '--max-numbers', rule: { kind: 'integer', min: PROBLEM_LIMITS.minNumbers, max: PROBLEM_LIMITS.maxNumbers } },
+  min_target: { flag: '--min-target', rule: { kind: 'integer', min: PROBLEM_LIMITS.minTarget } },
+  max_target: { flag: '--max-target', rule: { kind: 'integer', min: PROBLEM_LIMITS.minTarget } },
+  max_number: { flag: '--max-number', rule: { kind: 'integer', min: 1 } },
+  window: { flag: SETTING_FLAGS.window, rule: SETTING_VALUES.window },
+  compress: { flag: '--compress', rule: { kind: 'choice', values: COMPRESSIONS } },
+  // The flag takes a size with a unit (`500MB`); the manifest records bytes.
+  max_file_size: { flag: '--max-file-size', rule: { kind: 'integer', min: 0 }, shown: (v) => (typeof v === 'number' ? formatSize(v) : String(v)) },
+} as const satisfies Readonly<Record<string, RunOption>>;
+
+export type RunOptionKey = keyof typeof RUN_OPTIONS;
+
+/** A recorded run-wide value as its flag writes it (`--max-file-size 500MB`): the flag, then the value. */
+export function flagAndValue(key: RunOptionKey, v: unknown): [string, string] {
+  const entry: RunOption = RUN_OPTIONS[key];
+  return [entry.flag, entry.shown ? entry.shown(v) : String(v)];
+}
+
+/** The run-wide options a manifest records under `problems`; the others are fields of `options` itself. */
+export const PROBLEM_KEYS = ['min_numbers', 'max_numbers', 'min_target', 'max_target', 'max_number'] as const satisfies readonly RunOptionKey[];
 
 /**
  * Everything that decides the bytes of a corpus, and nothing else: worker count, batch size,
@@ -154,19 +195,33 @@ export function optionsJson(o: CorpusOptions): RunOptionsJson {
 
 /**
  * What keeps options read back (a manifest's `options`) from being RunOptionsJson, naming the
- * field (`"options.solvers"`); undefined when they are. Each solver's search options are
- * also held to what a run records (searchOptionsFault); the run-wide counts to their shape.
+ * field (`"options.solvers"`); undefined when they are. Each run-wide value is held to its
+ * flag's rule (RUN_OPTIONS) and the problem space and counts to the checks the flags meet
+ * (checkSpec, checkCounts); each solver's search options to what a run records (searchOptionsFault).
  */
 export function runOptionsFault(v: unknown): string | undefined {
   if (!isJsonObject(v)) return '"options" is not an object';
   const at = (key: string) => `"options.${key}" ${JSON.stringify(v[key]) ?? 'missing'}`;
-  const counts = { count: 'a count', seed: 'a seed', val_count: 'a count', window: 'a token count', max_file_size: 'a byte count' };
-  for (const [key, what] of Object.entries(counts)) if (!isCount(v[key])) return `${at(key)} is not ${what}`;
   const p = v.problems;
   if (!isJsonObject(p)) return `${at('problems')} is not an object`;
-  for (const key of ['min_numbers', 'max_numbers', 'min_target', 'max_target', 'max_number']) {
-    if (!isCount(p[key])) return `"options.problems.${key}" ${JSON.stringify(p[key]) ?? 'missing'} is not a count`;
+  for (const key of Object.keys(RUN_OPTIONS) as RunOptionKey[]) {
+    const problem = (PROBLEM_KEYS as readonly RunOptionKey[]).includes(key);
+    const fault = runOptionFault(key, problem ? p[key] : v[key]);
+    if (fault !== undefined) return `"options.${problem ? 'problems.' : ''}${key}" ${fault}`;
   }
+  const o = v as unknown as Pick<RunOptionsJson, 'count' | 'val_count' | 'problems'>;
+  const spec: ProblemSpec = { minNumbers: o.problems.min_numbers, maxNumbers: o.problems.max_numbers, minTarget: o.problems.min_target, maxTarget: o.problems.max_target, maxNumber: o.problems.max_number };
+  const notOfOneRun = (what: string, check: () => void): string | undefined => {
+    try {
+      check();
+      return undefined;
+    } catch (err) {
+      if (err instanceof UsageError) return `${what} are not options of one run (${err.message})`;
+      throw err;
+    }
+  };
+  const fault = notOfOneRun('"options.problems"', () => checkSpec(spec)) ?? notOfOneRun('"options"', () => checkCounts({ count: o.count, valCount: o.val_count, spec }));
+  if (fault !== undefined) return fault;
   const solvers = v.solvers;
   if (!Array.isArray(solvers) || solvers.length === 0 || !solvers.every((s) => SOLVERS.includes(s as SolverName)) || new Set(solvers).size !== solvers.length) {
     return `${at('solvers')} is not a list of solvers, each once (of ${SOLVERS.join(', ')})`;
@@ -180,8 +235,13 @@ export function runOptionsFault(v: unknown): string | undefined {
     const fault = searchOptionsFault(s as SolverName, so);
     if (fault !== undefined) return fault;
   }
-  if (!COMPRESSIONS.includes(v.compress as Compression)) return `${at('compress')} is not ${COMPRESSIONS.join(' or ')}`;
   return undefined;
+}
+
+/** Why a recorded value of a run-wide option breaks its flag's rule (`0 is not an integer of at least 1`, `missing ...`); undefined when it keeps it. */
+export function runOptionFault(key: RunOptionKey, v: unknown): string | undefined {
+  const fault = valueFault(RUN_OPTIONS[key].rule, v);
+  return fault === undefined ? undefined : `${v === undefined ? 'missing' : shownValue(v)} ${fault}`;
 }
 
 /** Units of a size (`--max-file-size 500MB`): decimal as the Hub counts, and binary. */
@@ -286,21 +346,6 @@ function searchOptionsFault(solver: SolverName, so: Readonly<Record<string, unkn
   return diff === undefined ? undefined : `${at(diff)} ${valueAt(so, diff)} is not what its other options make (${valueAt(made, diff)})`;
 }
 
-/** The same for the run's other fields (RunOptionsJson, `problems.*` by their own names). */
-const RUN_OPTION_FLAGS: Readonly<Record<string, OptionFlag>> = {
-  count: { flag: '--count' },
-  seed: { flag: '--seed' },
-  val_count: { flag: '--val-count' },
-  min_numbers: { flag: '--min-numbers' },
-  max_numbers: { flag: '--max-numbers' },
-  min_target: { flag: '--min-target' },
-  max_target: { flag: '--max-target' },
-  max_number: { flag: '--max-number' },
-  window: { flag: SETTING_FLAGS.window },
-  compress: { flag: '--compress' },
-  max_file_size: { flag: '--max-file-size', shown: (v) => (typeof v === 'number' ? formatSize(v) : String(v)) },
-};
-
 /**
  * Where two recorded runs' options first differ, in the words of the command line
  * (`--max-depth 3 for apr, here 2`; `--solvers sosp,apr, here sosp`: `nowLabel` names the
@@ -316,7 +361,7 @@ export function optionDifference(recorded: RunOptionsJson, now: RunOptionsJson, 
   // A flag's field is a leaf at its place (search.SOLVER.KEY, problems.KEY, KEY); anything else is named by its path.
   const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
   const searchEntry = head === 'search' ? own(SEARCH_OPTION_SETTINGS, third!) : undefined;
-  const entry: OptionFlag | undefined = searchEntry ? { flag: SETTING_FLAGS[searchEntry.setting], shown: (v) => String(asFlagValue(searchEntry, v)) } : head === 'search' ? undefined : own(RUN_OPTION_FLAGS, head === 'problems' ? second! : head!);
+  const entry: OptionFlag | undefined = searchEntry ? { flag: SETTING_FLAGS[searchEntry.setting], shown: (v) => String(asFlagValue(searchEntry, v)) } : head === 'search' ? undefined : own<OptionFlag>(RUN_OPTIONS, head === 'problems' ? second! : head!);
   if (entry === undefined || diff.split('.').length !== (head === 'search' ? 3 : head === 'problems' ? 2 : 1)) {
     return `${diff}: ${valueAt(recorded, diff)}, ${nowLabel} ${valueAt(now, diff)}`;
   }
