@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import { UsageError } from '../io/errors.js';
+import { say, UsageError } from '../io/errors.js';
 import type { Faults } from '../pipeline/corpus/faults.js';
 import { formatSize, RUN_OPTIONS, WORKER_HEAP_MB, type CorpusOptions, type RunSettings } from '../pipeline/corpus/options.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
@@ -99,7 +99,7 @@ export function registerCorpus(program: Command, faults?: Faults): void {
       const unasked = from === SLURM_ARRAY && shard.count > 1;
       if (from && from !== '--shard' && (unasked || !f.quiet)) {
         const whole = from === SLURM_ARRAY ? '; --shard 0/1 makes the whole corpus in an array task' : '';
-        process.stderr.write(`countdown-traces: shard ${shard.index}/${shard.count} from ${from}: this run makes 1/${shard.count} of the corpus${whole}\n`);
+        say(`shard ${shard.index}/${shard.count} from ${from}: this run makes 1/${shard.count} of the corpus${whole}`);
       }
       const settings: RunSettings = {
         out: f.out,
@@ -118,9 +118,7 @@ export function registerCorpus(program: Command, faults?: Faults): void {
         await runCorpus(options, settings, faults);
       } catch (err) {
         if (!(err instanceof Interrupted)) throw err;
-        process.stderr.write(
-          `countdown-traces: stopped by ${err.signal}; ${err.saved ? `saved in ${f.out}: ${err.saved} records` : 'nothing saved yet'}. Resume with:\n  ${err.resume}\n`,
-        );
+        say(`stopped by ${err.signal}; ${err.saved ? `saved in ${f.out}: ${err.saved} records` : 'nothing saved yet'}. Resume with:\n  ${err.resume}`);
         process.exitCode = signalExitCode(err.signal);
       }
     });

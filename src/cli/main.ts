@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { describeSystemError, oneLine, UsageError } from '../io/errors.js';
+import { describeSystemError, oneLine, say, UsageError } from '../io/errors.js';
 import { removeUnfinished } from '../pipeline/sink.js';
 import { stdoutRole } from './stdout-role.js';
 import { registerProblems } from './problems.js';
@@ -18,7 +18,7 @@ const program = new Command('countdown-traces')
   .version(VERSION())
   .exitOverride()
   // Commander's own errors (an unknown option, a missing value) are one line too, with the way to help.
-  .configureOutput({ outputError: (text, write) => write(`countdown-traces: ${oneLine(text.trim().replace(/\s*\n\s*/g, ' '))} (run with --help for usage)\n`) });
+  .configureOutput({ outputError: (text, write) => say(`${oneLine(text.trim().replace(/\s*\n\s*/g, ' '))} (run with --help for usage)`, (line) => write(`${line}\n`)) });
 
 registerProblems(program);
 registerSearch(program);
@@ -65,7 +65,7 @@ process.stderr.on('error', () => {});
 /** A UsageError is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
 function report(err: unknown): void {
   if (!(err instanceof UsageError)) throw err;
-  process.stderr.write(`countdown-traces: ${oneLine(err.message)}\n`);
+  say(oneLine(err.message));
   process.exitCode = 2;
 }
 

@@ -50,12 +50,23 @@ export function oneLine(text: string): string {
   return escapedControls(text, '');
 }
 
+/** Writes a line on stderr: what `say` and `warn` write with unless told otherwise. */
+function toStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 /**
- * Says a warning: `countdown-traces: warning: ` and the text as one line (oneLine), on stderr;
- * `say` writes the line where something else owns stderr (a progress bar clears itself first).
+ * Says a line as the tool: `countdown-traces: ` and the text, as it is, on stderr; every error,
+ * warning and note the tool writes there begins so. `write` puts the line where something else
+ * owns stderr (a progress bar clears itself first; commander's error output).
  */
-export function warn(text: string, say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
-  say(`countdown-traces: warning: ${oneLine(text)}`);
+export function say(text: string, write: (line: string) => void = toStderr): void {
+  write(`countdown-traces: ${text}`);
+}
+
+/** Says a warning: `warning: ` and the text as one line (oneLine), as `say` says it. */
+export function warn(text: string, write: (line: string) => void = toStderr): void {
+  say(`warning: ${oneLine(text)}`, write);
 }
 
 /**

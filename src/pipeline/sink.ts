@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { ByteText } from '../serializers/bytes.js';
-import { describeSystemError, UsageError } from '../io/errors.js';
+import { describeSystemError, say, UsageError } from '../io/errors.js';
 import { inFolder, removeEmptyMadeFolders } from './mkdirp.js';
 import { formatOf, STDIO } from '../io/formats.js';
 import { besideName, fileKey, specialFile } from './paths.js';
@@ -367,7 +367,7 @@ const unfinished = {
 
 function onSignal(signal: NodeJS.Signals): void {
   const names = removeUnfinished();
-  process.stderr.write(`countdown-traces: stopped by ${signal}; ${names.join(' and ')} not written\n`);
+  say(`stopped by ${signal}; ${names.join(' and ')} not written`);
   process.exit(signalExitCode(signal));
 }
 

@@ -3,7 +3,7 @@ import { constants, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isCount } from '../../core/values.js';
-import { UsageError, warn } from '../../io/errors.js';
+import { say, UsageError, warn } from '../../io/errors.js';
 import { checkOutputs } from '../paths.js';
 import { acquireLock } from './checkpoint.js';
 import { openChecked } from './integrity.js';
@@ -235,7 +235,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
         left = `what it wrote in ${dir} could not be removed: merge again with --force`;
       }
     }
-    process.stderr.write(`countdown-traces: merge stopped by ${signal}; ${left}\n`);
+    say(`merge stopped by ${signal}; ${left}`);
     process.exit(signalExitCode(signal));
   };
   // Listening before the lock is taken: a signal between the two ended the process with the lock left.

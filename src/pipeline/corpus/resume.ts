@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UsageError } from '../../io/errors.js';
+import { say, UsageError } from '../../io/errors.js';
 import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
 import { exists, readRegularFile } from './files.js';
 import { clearFolder, refuseUsersAtRunPaths, scanFolder, type FolderContents } from './folder.js';
@@ -49,7 +49,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings, stages: read
     const extra = unlistedFiles(dir, m)[0];
     if (extra !== undefined) throw new UsageError(`${join(dir, extra)} is not in the manifest, yet the dataset card's globs would load it; move it away, or make the corpus again with --force`);
     rmSync(join(dir, CHECKPOINT), { force: true });
-    if (!s.quiet) process.stderr.write(`countdown-traces: ${dir} is already complete\n`);
+    if (!s.quiet) say(`${dir} is already complete`);
     return { kind: 'complete' };
   } else if (cp) {
     if (s.start !== 'resume') throw new UsageError(`${dir} holds an unfinished run; continue it with --resume, or start over with --force`);
@@ -64,7 +64,7 @@ export async function decideStart(o: CorpusOptions, s: RunSettings, stages: read
     return { kind: 'resume', cp };
   } else {
     refuseLeftovers(dir, streams, contents);
-    if (s.start === 'resume' && !s.quiet) process.stderr.write(`countdown-traces: nothing to resume in ${dir}; starting a new run\n`);
+    if (s.start === 'resume' && !s.quiet) say(`nothing to resume in ${dir}; starting a new run`);
   }
   return { kind: 'fresh', cp: { format: CHECKPOINT_FORMAT, options: optionsJson(o), versions: versions(), shard: s.shard, stages: {} } };
 }

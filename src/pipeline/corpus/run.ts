@@ -1,5 +1,5 @@
 import { basename, delimiter, dirname, resolve } from 'node:path';
-import { UsageError } from '../../io/errors.js';
+import { say, UsageError } from '../../io/errors.js';
 import type { Split } from '../../solver/problems.js';
 import type { SolverName } from '../../solver/registry.js';
 import { acquireLock, writeCheckpoint, type StageState } from './checkpoint.js';
@@ -109,11 +109,11 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Fault
   // Said even with --quiet: an unattended run's log should show why it ended.
   const onSignal = (signal: NodeJS.Signals) => {
     if (ctx?.stopping || !started) {
-      process.stderr.write(`countdown-traces: ${signal}: quitting at once; ${started ? 'continue with --resume (from the last checkpoint)' : 'nothing was written'}\n`);
+      say(`${signal}: quitting at once; ${started ? 'continue with --resume (from the last checkpoint)' : 'nothing was written'}`);
       process.exit(signalExitCode(signal));
     }
     ctx!.stopping = signal;
-    ctx!.progress.always(`countdown-traces: ${signal}: stopping at the next block (again to quit at once)`);
+    say(`${signal}: stopping at the next block (again to quit at once)`, (line) => ctx!.progress.always(line));
   };
   const stopListening = onStopSignals(onSignal);
   try {
