@@ -5,7 +5,7 @@ import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { formatIssue } from './gather.js';
 import type { RecordKind } from '../records/kind.js';
 import { KIND_LABEL } from './kind-labels.js';
-import { escapeHtml as esc, jsonForScript } from './page-text.js';
+import { escapeHtml as esc, jsonForScript, pageOpening } from './page-text.js';
 import { fmtInt, plural } from '../io/numbers.js';
 
 /**
@@ -54,15 +54,7 @@ export function reportPage(r: ReportInput): string {
     figures: r.sections,
     charts: r.charts.map((c) => c.id),
   };
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  return `${pageOpening(title, STYLE)}
 <h1>${esc(title)}</h1>
 <p class="sub">${r.corpora.map((c, i) => `<b>${esc(c.label)}</b>: <code>${esc(r.inputs[i] ?? '')}</code>, ${linesRead(c.lines, c.sequenceLines)}`).join('; ')}. Window ${fmtInt(r.corpora[0]?.window ?? DEFAULT_WINDOW)} tokens.</p>
 ${skippedNotice(r.corpora)}

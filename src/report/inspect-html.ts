@@ -5,7 +5,7 @@ import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { solutionExpression } from '../serializers/expression.js';
 import { fieldWarnings, finalOperations, isProblemRecord, minMedianMax, overWindow, recordFigures, searchFacts, unverified } from '../serializers/record-view.js';
 import { countTextTokens, textTokensOf } from '../tokens/llama.js';
-import { escapeHtml as esc, jsonForScript, writePage } from './page-text.js';
+import { escapeHtml as esc, jsonForScript, pageOpening, writePage } from './page-text.js';
 import { allLanes, recordLanes, type LaneItem, type NodeBox, type ThreadLane } from './thread-lanes.js';
 import { fmtInt, plural } from '../io/numbers.js';
 
@@ -141,15 +141,7 @@ function inspectPage(record: Record<string, unknown>, opts: InspectPageOptions =
   const { searchType, settings: params } = searchFacts(record);
   const data = Object.fromEntries(lanes.map((l) => [l.name, { startNode: l.startNode, solved: l.solved, sequences: l.sequences, textTokens: laneTextTokens(l) }]));
   const title = `${nums.join(', ')} → ${String(target)}`;
-  const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Search: ${esc(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  const html = `${pageOpening(`Search: ${title}`, STYLE)}
 <h1>${esc(title)}</h1>
 <p class="facts"><b>${esc(searchType)}</b>${params.length ? ` (${esc(params.join(', '))})` : ''} ·
 <b id="outcome">${root.solved ? `solved: ${esc(expr ?? '(path unreadable)')}` : 'no solution found'}</b> ·

@@ -12,6 +12,22 @@ export function escapeHtml(text: string): string {
   return escapedControls(text, '\t\n\f\r').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/**
+ * The opening every page shares, up to and with `<body>`: the document's type and language,
+ * and a head of its character set, viewport, `title` (escaped) and `style`.
+ */
+export function pageOpening(title: string, style: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>
+<body>`;
+}
+
 /** JSON safe inside <script type="application/json">: no `</script>` or `<!--` can form. */
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
