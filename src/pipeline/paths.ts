@@ -138,12 +138,7 @@ function standardOutputFile(): string | undefined {
  * A pipe (links followed) is told apart: it is opened only once a reader is there.
  */
 export function specialFile(path: string): 'pipe' | 'in place' | undefined {
-  let st: Stats | undefined;
-  try {
-    st = statSync(path);
-  } catch {
-    st = undefined;
-  }
+  const st = statOf(path);
   if (st?.isFIFO()) return 'pipe';
   // /dev/stdout and /proc/self/fd/N name an open stream even when it is a regular file
   // (`> x.html`): renaming over them would replace the link, and the shell's file stays empty.
@@ -167,10 +162,15 @@ function viaProc(path: string): boolean {
 }
 
 function isFolderPath(path: string): boolean {
+  return statOf(path)?.isDirectory() === true;
+}
+
+/** What a path names (links followed); undefined when it names nothing, or nothing that can be read. */
+function statOf(path: string): Stats | undefined {
   try {
-    return statSync(path).isDirectory();
+    return statSync(path);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -195,12 +195,7 @@ function identity(path: string, role: 'input' | 'output'): Identity | undefined 
     }
     return st.isFile() ? { kind: 'file', real: `<${role === 'input' ? 'stdin' : 'stdout'}>`, dev: st.dev, ino: st.ino } : streamIdentity(st);
   }
-  let st: Stats | undefined;
-  try {
-    st = statSync(path);
-  } catch {
-    st = undefined;
-  }
+  const st = statOf(path);
   if (st !== undefined && !st.isFile() && !st.isDirectory()) return streamIdentity(st);
   const real = resolvedPath(path);
   return st === undefined ? { kind: 'file', real } : { kind: 'file', real, dev: st.dev, ino: st.ino };
