@@ -18,7 +18,7 @@ import { unescapeTrace } from '../serializers/trace.js';
 import { countTextTokens } from '../tokens/llama.js';
 import { problemRecord } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
-import { defaultProblems, type ProblemSpec } from '../solver/problems.js';
+import { DEFAULT_SPEC, defaultProblems, type ProblemSpec } from '../solver/problems.js';
 import type { SolverName } from '../solver/registry.js';
 
 interface Figure {
@@ -66,9 +66,9 @@ async function rate(
   console.log(`${name}: ${value.toFixed(0)} ${unit} (median ${median.toFixed(0)})${target ? ` (target ${target})` : ''}`);
 }
 
-const FOUR: ProblemSpec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
-const FIVE: ProblemSpec = { minNumbers: 5, maxNumbers: 5, minTarget: 10, maxTarget: 100, maxNumber: 99 };
-const SIX: ProblemSpec = { minNumbers: 6, maxNumbers: 6, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+const FOUR: ProblemSpec = DEFAULT_SPEC;
+const FIVE: ProblemSpec = { ...DEFAULT_SPEC, minNumbers: 5, maxNumbers: 5 };
+const SIX: ProblemSpec = { ...DEFAULT_SPEC, minNumbers: 6, maxNumbers: 6 };
 
 function problemsRate(spec: ProblemSpec, count: number): () => number {
   let seed = 1;

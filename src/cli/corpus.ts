@@ -53,14 +53,14 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .description('the training corpus in one folder: train and val problems, search records and training sequences of each solver, stats.json and manifest.json (resumable, shardable)')
     .addOption(countOption('train problems, and records of each solver'))
     .addOption(seedOption())
-    .addOption(runOption('val_count', 'n', 'val problems (disjoint from train by construction)').default(1000))
+    .addOption(runOption('val_count', 'n', 'val problems (disjoint from train by construction)'))
     // Lists are shown as they are typed (sosp,apr), not as commander prints an array.
     .addOption(new Option('--solvers <list>', `comma-separated, of ${SOLVERS.join(', ')}`).argParser(listOf('--solvers', SOLVERS, 'sosp,apr')).default(['sosp', 'apr'] as SolverName[], 'sosp,apr'));
   addProblemSpecOptions(cmd);
   addBeamOptions(cmd);
   addWindowOptions(cmd, false)
     .addOption(new Option('--condition <modes>', conditionHelp(true)).argParser(listOf('--condition', CONDITIONING_MODES, 'token-budget,sub-call-budget')).default(['none'] as Conditioning[], 'none'))
-    .addOption(runOption('compress', 'kind', 'none, or gzip (one member per block of records)').default('none'))
+    .addOption(runOption('compress', 'kind', 'none, or gzip (one member per block of records)'))
     .addOption(
       new Option(`${RUN_OPTIONS.max_file_size.flag} <size>`, 'largest data file (500MB, 1GB, 2GiB, ...; 0: one file per split); files split between blocks of records')
         .argParser(size(RUN_OPTIONS.max_file_size.flag))

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { RUN_OPTIONS, SIZE_UNITS, type RunOptionKey } from '../pipeline/corpus/options.js';
+import { RUN_OPTIONS, SIZE_UNITS, type RunOption, type RunOptionKey } from '../pipeline/corpus/options.js';
 import { integerTextFault } from '../core/values.js';
 import { UsageError } from '../io/errors.js';
 import { SETTING_FLAGS, SETTING_VALUES, type PartialSettings, type SettingKey, type ValueRule } from '../pipeline/settings.js';
@@ -19,17 +19,18 @@ export function integer(option: string, min = -Infinity, max = Infinity) {
   };
 }
 
-/** The option of a run-wide setting: its flag (RUN_OPTIONS) taking `<arg>`, parsed by the option's rule. */
+/** The option of a run-wide setting: its flag (RUN_OPTIONS) taking `<arg>`, parsed by the option's rule, with its default. */
 export function runOption(key: RunOptionKey, arg: string, description: string): Option {
-  const { flag, rule } = RUN_OPTIONS[key];
-  return new Option(`${flag} <${arg}>`, description).argParser(byRule(flag, rule));
+  const entry: RunOption = RUN_OPTIONS[key];
+  const option = new Option(`${entry.flag} <${arg}>`, description).argParser(byRule(entry.flag, entry.rule));
+  return entry.default === undefined ? option : option.default(entry.default);
 }
 
-/** `--seed`, as every command that draws problems or searches takes it, default 0. */
-export const seedOption = (): Option => runOption('seed', 'n', 'random seed').default(0);
+/** `--seed`, as every command that draws problems or searches takes it. */
+export const seedOption = (): Option => runOption('seed', 'n', 'random seed');
 
-/** `--count`, the problems a command draws (`description` says of what), default 1000. */
-export const countOption = (description: string): Option => runOption('count', 'n', description).default(1000);
+/** `--count`, the problems a command draws (`description` says of what). */
+export const countOption = (description: string): Option => runOption('count', 'n', description);
 
 /** `I/N` (`--shard 0/8`): two integers, each as `integer` reads one; the pipeline checks I against N. */
 export function indexOfCount(option: string) {

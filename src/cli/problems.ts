@@ -17,10 +17,10 @@ interface ProblemsOptions extends ProblemSpecFlags {
 /** The options that say what problems to draw (shared by `problems` and `corpus`). */
 export function addProblemSpecOptions(cmd: Command): Command {
   return cmd
-    .addOption(runOption('min_numbers', 'n', 'fewest starting numbers').default(4))
-    .addOption(runOption('max_numbers', 'n', 'most starting numbers').default(4))
-    .addOption(runOption('min_target', 'n', 'smallest target').default(10))
-    .addOption(runOption('max_target', 'n', 'largest target').default(100))
+    .addOption(runOption('min_numbers', 'n', 'fewest starting numbers'))
+    .addOption(runOption('max_numbers', 'n', 'most starting numbers'))
+    .addOption(runOption('min_target', 'n', 'smallest target'))
+    .addOption(runOption('max_target', 'n', 'largest target'))
     .addOption(runOption('max_number', 'n', 'largest starting number (default: max-target - 1)'));
 }
 

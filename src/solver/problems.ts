@@ -13,6 +13,12 @@ export interface ProblemSpec {
   readonly maxNumber: number;
 }
 
+/**
+ * The problem space no option narrows or widens: the reference's (four numbers, targets 10 to
+ * 100, numbers up to the largest target - 1, which is how `--max-number` defaults).
+ */
+export const DEFAULT_SPEC: ProblemSpec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
+
 export type Split = 'train' | 'val';
 
 /** A solvable problem and the exact solver's first-found solution. */

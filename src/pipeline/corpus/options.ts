@@ -3,16 +3,18 @@ import { isJsonObject, shownValue } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { checkCount, checkSpec } from '../problems-job.js';
 import { isWindowOnly, qualify, SETTING_FLAGS, SETTING_VALUES, valueFault, type PartialSettings, type RecordSettings, type SettingKey, type ValueRule } from '../settings.js';
-import type { ProblemSpec } from '../../solver/problems.js';
+import { DEFAULT_SPEC, type ProblemSpec } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 
 export const COMPRESSIONS = ['none', 'gzip'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
 
 /** A run-wide option: its flag, the rule its values keep, and how the flag writes a value where it differs. */
-interface RunOption {
+export interface RunOption {
   readonly flag: `--${string}`;
   readonly rule: ValueRule;
+  /** Its value when the flag is not given; none where it is derived (`--max-number`) or given elsewhere (`--window`, `--max-file-size`). */
+  readonly default?: number | string;
   readonly shown?: (v: unknown) => string;
 }
 
@@ -24,16 +26,16 @@ interface RunOption {
  * manifest's recorded value is held to the same rule (a value no flag takes was not made here).
  */
 export const RUN_OPTIONS = {
-  count: { flag: '--count', rule: { kind: 'integer', min: 1 } },
-  seed: { flag: '--seed', rule: { kind: 'integer', min: 0 } },
-  val_count: { flag: '--val-count', rule: { kind: 'integer', min: 0 } },
-  min_numbers: { flag: '--min-numbers', rule: { kind: 'integer', min: PROBLEM_LIMITS.minNumbers, max: PROBLEM_LIMITS.maxNumbers } },
-  max_numbers: { flag: '--max-numbers', rule: { kind: 'integer', min: PROBLEM_LIMITS.minNumbers, max: PROBLEM_LIMITS.maxNumbers } },
-  min_target: { flag: '--min-target', rule: { kind: 'integer', min: PROBLEM_LIMITS.minTarget } },
-  max_target: { flag: '--max-target', rule: { kind: 'integer', min: PROBLEM_LIMITS.minTarget } },
+  count: { flag: '--count', rule: { kind: 'integer', min: 1 }, default: 1000 },
+  seed: { flag: '--seed', rule: { kind: 'integer', min: 0 }, default: 0 },
+  val_count: { flag: '--val-count', rule: { kind: 'integer', min: 0 }, default: 1000 },
+  min_numbers: { flag: '--min-numbers', rule: { kind: 'integer', min: PROBLEM_LIMITS.minNumbers, max: PROBLEM_LIMITS.maxNumbers }, default: DEFAULT_SPEC.minNumbers },
+  max_numbers: { flag: '--max-numbers', rule: { kind: 'integer', min: PROBLEM_LIMITS.minNumbers, max: PROBLEM_LIMITS.maxNumbers }, default: DEFAULT_SPEC.maxNumbers },
+  min_target: { flag: '--min-target', rule: { kind: 'integer', min: PROBLEM_LIMITS.minTarget }, default: DEFAULT_SPEC.minTarget },
+  max_target: { flag: '--max-target', rule: { kind: 'integer', min: PROBLEM_LIMITS.minTarget }, default: DEFAULT_SPEC.maxTarget },
   max_number: { flag: '--max-number', rule: { kind: 'integer', min: 1 } },
   window: { flag: SETTING_FLAGS.window, rule: SETTING_VALUES.window },
-  compress: { flag: '--compress', rule: { kind: 'choice', values: COMPRESSIONS } },
+  compress: { flag: '--compress', rule: { kind: 'choice', values: COMPRESSIONS }, default: 'none' },
   // The flag takes a size with a unit (`500MB`); the manifest records bytes.
   max_file_size: { flag: '--max-file-size', rule: { kind: 'integer', min: 0 }, shown: (v) => (typeof v === 'number' ? formatSize(v) : String(v)) },
 } as const satisfies Readonly<Record<string, RunOption>>;
