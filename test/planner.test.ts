@@ -268,6 +268,32 @@ describe('the APR planner', () => {
     expect(solved).toBeGreaterThanOrEqual(n / 5);
   });
 
+  it('below the root, a split keeps only the children its join lines can report: none is left unsearched (six numbers, 2,048 tokens)', () => {
+    // A five-number thread at 2,048 tokens kept its whole expansion (14 children are about
+    // 1,150 tokens), handed out its first children one wave each, and ended with the rest
+    // unsearched once their join lines filled its window. Counted: the kept children of the
+    // spawning expansions of unsolved threads below the root that no spawn handed out (26
+    // before, on these 20 problems).
+    let spawning = 0;
+    let left = 0;
+    let solved = 0;
+    const problems = [...defaultProblems(25, 'train', spec(6), 20, new Set())];
+    problems.forEach((p, i) => {
+      const outcome = runSearch(p, streamFor(25, 'apr', i), testSettings('apr', 2048).options, windowRules(new EventCosts(p.target), 2048, 0));
+      if (outcome.thread.goal) solved++;
+      for (const t of threads(outcome.thread)) {
+        const handed = new Set(t.events.flatMap((e) => (e.type === 'spawn' ? e.children.map((kid) => kid.start.id) : [])));
+        if (t.level === 0 || handed.size === 0) continue;
+        spawning++;
+        const kept = t.events.find((e) => e.type === 'expand')!;
+        if (!t.goal && kept.type === 'expand') left += kept.children.filter((c) => !handed.has(c.id)).length;
+      }
+    });
+    expect(spawning).toBeGreaterThan(50);
+    expect(left).toBe(0);
+    expect(solved).toBeGreaterThan(0);
+  });
+
   it('waves: stopping at the first wave that reaches the goal costs fewer tokens than one spawn for all', () => {
     const problems = [...defaultProblems(23, 'train', spec(5), 30, new Set())];
     let all = 0;

@@ -164,8 +164,11 @@ type Attempt =
   /** A trial outgrew the window before the thread spawned anything; its first expansion. */
   | { readonly kind: 'overflowed'; readonly first: Site };
 
-/** Children were handed out: how many of `kept` (the site's, or its widened expansion's). */
-type HandedOut = { readonly kind: 'spawned'; readonly handed: number; readonly kept: readonly SearchNode[] };
+/**
+ * Children were handed out: how many of `kept` (the site's, or its narrowed or widened
+ * expansion's); `beam` when the site's node was expanded again narrower to report them all.
+ */
+type HandedOut = { readonly kind: 'spawned'; readonly handed: number; readonly kept: readonly SearchNode[]; readonly beam?: number };
 /** A spawn stopped by its first child's verdict before anything was written. */
 type Judged = { readonly kind: 'judged'; readonly verdict: Exclude<Verdict, 'go'> };
 /** What a spawn at a site did: handed out, or too small (the thread is back after the site). */
@@ -215,7 +218,7 @@ class AprRun {
       const spawned = this.spawnAt(t, trial.first, reserve);
       if (spawned.kind === 'spawned' && spawned.handed > 0) {
         if (!thread.goal) t.budget.add(EXHAUSTED);
-        return done(ENDED, beam);
+        return done(ENDED, spawned.beam ?? beam);
       }
       // None fit their blocks beside an expansion that wide: the same node expanded narrower,
       // its fewer children handed out (before, the whole search narrowed, often to a beam of 1).
@@ -368,12 +371,34 @@ class AprRun {
   }
 
   /**
-   * A planned spawn of a site's kept children (the thread is at `site.after`), judged by
-   * its first child: too small, and the thread is put back at `site.after`; narrowed to fit,
-   * and the site's node is expanded again with a wider beam (as wide as the child was
-   * narrowed, within the window) and all of those children go out instead.
+   * A planned spawn of a site's kept children (the thread is at `site.after`). Below the root,
+   * when their spawn and join lines do not all fit beside the expansion with room for a joined
+   * goal, the node is first expanded again with the widest narrower beam whose children's
+   * lines do: a wide expansion would hand out its first children, wave after wave, and end
+   * with the rest unsearched, or with a goal it could not join. (Not at the root: a root of
+   * four numbers hands its cheap children out in one spawn, whose lines are not carried into
+   * the join's sequence, and narrowed there it solved fewer; docs/decomposition.md, rule 5.)
+   * Judged by its first child: too small, and the thread is put back at `site.after`;
+   * narrowed to fit, and the site's node is expanded again with a wider beam (as wide as the
+   * child was narrowed, within the window) and all of those children go out instead.
    */
-  private spawnAt(t: Running, site: Site, reserve: number): Spawned {
+  private spawnAt(t: Running, given: Site, reserve: number): Spawned {
+    let site = given;
+    let beam: number | undefined;
+    if (t.thread.level > 0 && !this.linesFit(t, given.kept, reserve)) {
+      const narrower = this.narrowed(t, given, reserve);
+      if (narrower) {
+        site = { ...given, kept: narrower.kept, after: this.snapshot(t) };
+        beam = narrower.beam;
+      } else this.expandAgain(t, given);
+    }
+    const spawned = this.judgedSpawn(t, site, reserve);
+    if (spawned.kind === 'too-small' && site !== given) this.expandAgain(t, given);
+    return spawned.kind === 'spawned' && beam !== undefined ? { ...spawned, beam } : spawned;
+  }
+
+  /** `spawnAt` after any narrowing: the spawn of the site's children, judged by its first child. */
+  private judgedSpawn(t: Running, site: Site, reserve: number): Spawned {
     const floor = minChildWork(this.params.window!);
     const kept = site.kept.slice(0, MAX_CHILDREN);
     const judge = (done: ThreadDone): Verdict => {
@@ -397,28 +422,42 @@ class AprRun {
   }
 
   /**
+   * Whether the spawn and join lines of all of `kept` (as many as a spawn takes) fit the
+   * thread's sequence with room for a joined goal after them: a child's clean path in the
+   * join, then the goal and the thread's own.
+   */
+  private linesFit(t: Running, kept: readonly SearchNode[], reserve: number): boolean {
+    const { budget, thread } = t;
+    const level = thread.level + 1;
+    const kids = kept.slice(0, MAX_CHILDREN).map((node) => newThread(node, level));
+    const blocks = budget.cost({ type: 'spawn', level, children: kids }) + budget.cost({ type: 'join', level, children: kids });
+    return budget.fits(blocks + Math.max(reserve, goalReserve(thread)));
+  }
+
+  /** Takes the thread back to before the site's expansion and makes it again as it was (the same draws). */
+  private expandAgain(t: Running, site: Site): void {
+    this.restore(t, site.before);
+    const mark = t.budget.mark();
+    expandBeam(this.ctx, site.node, site.kept.length, t.thread.events);
+    t.budget.countSince(mark);
+  }
+
+  /**
    * Expands the site's node again with the widest beam up to `beam` whose children's spawn
    * and join lines still fit; returns its kept children (at least the site's own).
    */
   private widen(t: Running, site: Site, beam: number, reserve: number): readonly SearchNode[] {
     const { budget, thread } = t;
-    const level = thread.level + 1;
     for (let w = beam; w > site.kept.length; w--) {
       this.restore(t, site.before);
       const mark = budget.mark();
       const { kept, goal } = expandBeam(this.ctx, site.node, w, thread.events);
       budget.countSince(mark);
       if (goal || kept.length <= site.kept.length) break;
-      const kids = kept.slice(0, MAX_CHILDREN).map((node) => newThread(node, level));
-      const blocks = budget.cost({ type: 'spawn', level, children: kids }) + budget.cost({ type: 'join', level, children: kids });
-      // Room, too, for a child's goal: its clean path in the join, then the goal and ours.
-      if (budget.fits(blocks + Math.max(reserve, goalReserve(thread)))) return kept.slice(0, MAX_CHILDREN);
+      if (this.linesFit(t, kept, reserve)) return kept.slice(0, MAX_CHILDREN);
     }
-    // No wider expansion fits: the site as it was (the same draws give the same expansion).
-    this.restore(t, site.before);
-    const mark = budget.mark();
-    expandBeam(this.ctx, site.node, site.kept.length, thread.events);
-    budget.countSince(mark);
+    // No wider expansion fits: the site as it was.
+    this.expandAgain(t, site);
     return site.kept.slice(0, MAX_CHILDREN);
   }
 
@@ -428,16 +467,13 @@ class AprRun {
    */
   private narrowed(t: Running, site: Site, reserve: number): { readonly kept: readonly SearchNode[]; readonly beam: number } | undefined {
     const { budget, thread } = t;
-    const level = thread.level + 1;
     for (let w = Math.min(site.kept.length, MAX_CHILDREN) - 1; w >= 1; w--) {
       this.restore(t, site.before);
       const mark = budget.mark();
       const { kept, goal } = expandBeam(this.ctx, site.node, w, thread.events);
       budget.countSince(mark);
       if (goal || kept.length === 0) return undefined;
-      const kids = kept.map((node) => newThread(node, level));
-      const blocks = budget.cost({ type: 'spawn', level, children: kids }) + budget.cost({ type: 'join', level, children: kids });
-      if (budget.fits(blocks + Math.max(reserve, goalReserve(thread)))) return { kept, beam: w };
+      if (this.linesFit(t, kept, reserve)) return { kept, beam: w };
     }
     return undefined;
   }
