@@ -10,7 +10,7 @@ import { qualify, type RecordSettings } from '../pipeline/settings.js';
 import { recordStreams } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { recordFigures } from '../serializers/record-view.js';
-import { defaultProblems } from '../solver/problems.js';
+import { DEFAULT_SPEC, defaultProblems } from '../solver/problems.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 
 export interface CellSpec {
@@ -42,7 +42,7 @@ export interface CellFigures {
 }
 
 export default function runCell(spec: CellSpec): CellFigures {
-  const problems = [...defaultProblems(spec.seed, 'train', { minNumbers: spec.numbers, maxNumbers: spec.numbers, minTarget: 10, maxTarget: 100, maxNumber: 99 }, spec.count, new Set())];
+  const problems = [...defaultProblems(spec.seed, 'train', { ...DEFAULT_SPEC, minNumbers: spec.numbers, maxNumbers: spec.numbers }, spec.count, new Set())];
   const reference = spec.window === undefined;
   // Figures are counted from the records below, so the records need no token fields.
   const flags = reference ? { reference } : { window: spec.window!, maxDepth: spec.depth! };
