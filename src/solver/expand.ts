@@ -52,11 +52,23 @@ function candidate(
   return count + 1;
 }
 
+/**
+ * A number read back from the scratch arrays, as a small integer where it is one. V8 hands
+ * out every element of a Float64Array as a boxed double: steps held three boxes each, and a
+ * child's number list, given its step's result, became an array of doubles beside the root's
+ * array of small integers, so every reader of `nums` met two element kinds. `x | 0` is `x`
+ * for any 32-bit integer (no value here is -0); any other number is kept as it is.
+ */
+function smallInt(x: number): number {
+  const i = x | 0;
+  return i === x ? i : x;
+}
+
 function stepOf(c: number): Step {
-  const left = sharedCandLeft[c]!;
-  const right = sharedCandRight[c]!;
+  const left = smallInt(sharedCandLeft[c]!);
+  const right = smallInt(sharedCandRight[c]!);
   const op = OPERATORS[sharedCandOp[c]!]!;
-  return { left, op, right, result: applyOp(op, left, right) };
+  return { left, op, right, result: smallInt(applyOp(op, left, right)) };
 }
 
 const NONE: readonly SearchNode[] = [];
@@ -71,7 +83,7 @@ function leaves(ctx: SearchContext, node: SearchNode, picked: Int32Array, take: 
     const op = OPERATORS[sharedCandOp[c]!]!;
     if (applyOp(op, sharedCandLeft[c]!, sharedCandRight[c]!) === ctx.target) {
       // Terminal nodes are never printed with an id.
-      const goal = childOf(node, 0, 1, stepOf(c), sharedCandTerms[c]!, sharedCandH[c]!);
+      const goal = childOf(node, 0, 1, stepOf(c), smallInt(sharedCandTerms[c]!), smallInt(sharedCandH[c]!));
       ops.length = k;
       events.push({ type: 'leaves', node, ops, goal });
       return { kept: NONE, goal };
@@ -130,7 +142,7 @@ export function expandBeam(ctx: SearchContext, node: SearchNode, beam: number, e
   const shown: SearchNode[] = new Array(take);
   for (let k = 0; k < take; k++) {
     const c = sharedOrder[k]!;
-    const child = childOf(node, sharedCandI[c]!, sharedCandJ[c]!, stepOf(c), sharedCandTerms[c]!, sharedCandH[c]!);
+    const child = childOf(node, sharedCandI[c]!, sharedCandJ[c]!, stepOf(c), smallInt(sharedCandTerms[c]!), smallInt(sharedCandH[c]!));
     child.id = childId(node.id, k);
     shown[k] = child;
   }
