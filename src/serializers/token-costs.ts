@@ -79,6 +79,19 @@ function idExtra(id: string, depth: number): number {
 }
 
 /**
+ * A line `learn` renders to count its shape, described by what the writer needs. Made only on
+ * a miss; render closures in the looking-up methods made V8 give every call of them (several
+ * an event) a context object on the heap, hit or miss: a fifth of what a default-mode search
+ * allocated.
+ */
+type UnseenLine =
+  | { readonly line: 'move' | 'state' | 'explore' | 'generated' | 'goal' | 'deadEnd'; readonly node: SearchNode }
+  | { readonly line: 'leaf'; readonly node: SearchNode; readonly op: Operator }
+  | { readonly line: 'subStart'; readonly level: number; readonly node: SearchNode }
+  | { readonly line: 'subExit'; readonly level: number }
+  | { readonly line: 'spawnChild' | 'joinChild'; readonly i: number; readonly level: number; readonly kid: Thread };
+
+/**
  * Exact token costs of trace events, computed from their structure. Pieces never cross a
  * digit (each digit is one token; proved over the vocabulary in test/tokens.test.ts), so a
  * line's count is the count of its shape, with every number written as one digit, plus the
@@ -116,7 +129,7 @@ export class EventCosts implements TextCosts {
       const depth = idDepth(node.id);
       const key = Kind.OpeningMove | depth;
       const digits = idExtra(node.id, depth);
-      const n = (shapes.get(key) ?? this.learn(key, digits, () => this.writer.move(this.scratch, node), true)) + digits;
+      const n = (shapes.get(key) ?? this.learn(key, digits, { line: 'move', node }, true)) + digits;
       if (!Number.isNaN(n)) return n;
     } else if (e.type === 'state' || e.type === 'expand' || e.type === 'leaves') {
       // A single-thread search opens with its root's expansion: its following count, and the first piece's leading space.
@@ -150,15 +163,45 @@ export class EventCosts implements TextCosts {
 
   /**
    * Counts a line shape the first time it is met, by rendering one line of it (callers look
-   * the shape up first, so the render closure is only made on a miss): the line's count
+   * the shape up first, so the line's description is only made on a miss): the line's count
    * less its `digits` (NaN, and not kept, for a line with a number in exponent form).
    */
-  private learn(key: number, digits: number, render: () => void, atStart = false): number {
+  private learn(key: number, digits: number, line: UnseenLine, atStart = false): number {
     this.scratch.clear();
-    render();
+    this.render(line);
     const shape = countAsciiTokens(this.scratch.view(), 0, this.scratch.length, atStart, true) - digits;
     if (!Number.isNaN(shape)) shapes.set(key, shape);
     return shape;
+  }
+
+  /** Renders an unseen line into the scratch text. */
+  private render(l: UnseenLine): void {
+    const w = this.writer;
+    const out = this.scratch;
+    switch (l.line) {
+      case 'move':
+        return w.move(out, l.node);
+      case 'state':
+        return w.state(out, l.node);
+      case 'explore':
+        return w.explore(out, l.node);
+      case 'generated':
+        return w.generated(out, l.node);
+      case 'goal':
+        return w.goal(out, l.node);
+      case 'deadEnd':
+        return w.deadEnd(out, l.node);
+      case 'leaf':
+        return w.leaf(out, l.node, l.op);
+      case 'subStart':
+        return w.subStart(out, l.level, l.node);
+      case 'subExit':
+        return w.subExit(out, l.level);
+      case 'spawnChild':
+        return w.spawnChild(out, l.i, l.level, l.kid);
+      case 'joinChild':
+        return w.joinChild(out, l.i, l.level, l.kid);
+    }
   }
 
   private event(e: TraceEvent): number {
@@ -193,12 +236,12 @@ export class EventCosts implements TextCosts {
         const depth = idDepth(node.id);
         const key = Kind.SubStart | depth;
         const digits = extra(level) + idExtra(node.id, depth);
-        return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.subStart(this.scratch, level, node))) + digits;
+        return (shapes.get(key) ?? this.learn(key, digits, { line: 'subStart', level, node })) + digits;
       }
       case 'sub-exit': {
         const level = e.level;
         const digits = extra(level);
-        return (shapes.get(Kind.SubExit) ?? this.learn(Kind.SubExit, digits, () => this.writer.subExit(this.scratch, level))) + digits;
+        return (shapes.get(Kind.SubExit) ?? this.learn(Kind.SubExit, digits, { line: 'subExit', level })) + digits;
       }
       case 'sub-failed':
         return this.fixed('subFailed');
@@ -227,11 +270,7 @@ export class EventCosts implements TextCosts {
     const depth = idDepth(id);
     const key = kind | (kind === Kind.JoinChild && kid.goal ? 64 : 0) | depth;
     const digits = extra(i) + extra(level) + idExtra(id, depth);
-    const shape =
-      shapes.get(key) ??
-      this.learn(key, digits, () =>
-        kind === Kind.SpawnChild ? this.writer.spawnChild(this.scratch, i, level, kid) : this.writer.joinChild(this.scratch, i, level, kid),
-      );
+    const shape = shapes.get(key) ?? this.learn(key, digits, { line: kind === Kind.SpawnChild ? 'spawnChild' : 'joinChild', i, level, kid });
     return shape + digits;
   }
 
@@ -251,7 +290,7 @@ export class EventCosts implements TextCosts {
     const depth = idDepth(node.id);
     const key = Kind.Move | depth;
     const digits = idExtra(node.id, depth);
-    return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.move(this.scratch, node))) + digits;
+    return (shapes.get(key) ?? this.learn(key, digits, { line: 'move', node })) + digits;
   }
 
   private state(node: SearchNode): number {
@@ -263,14 +302,14 @@ export class EventCosts implements TextCosts {
       digits += stepExtra(n.step);
     }
     const key = Kind.State | (ops << 3) | node.nums.length;
-    return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.state(this.scratch, node))) + digits;
+    return (shapes.get(key) ?? this.learn(key, digits, { line: 'state', node })) + digits;
   }
 
   private explore(node: SearchNode): number {
     const step = node.step!;
     const key = Kind.Explore | (OPERATORS.indexOf(step.op) << 3) | node.nums.length;
     const digits = stepExtra(step) + numsExtra(node.nums);
-    return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.explore(this.scratch, node))) + digits;
+    return (shapes.get(key) ?? this.learn(key, digits, { line: 'explore', node })) + digits;
   }
 
   private generated(node: SearchNode): number {
@@ -278,14 +317,13 @@ export class EventCosts implements TextCosts {
     const depth = idDepth(node.id);
     const key = Kind.Generated | (depth << 6) | (OPERATORS.indexOf(step.op) << 3) | node.nums.length;
     const digits = idExtra(node.id, depth) + this.targetExtra + numsExtra(node.nums) + stepExtra(step);
-    return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.generated(this.scratch, node))) + digits;
+    return (shapes.get(key) ?? this.learn(key, digits, { line: 'generated', node })) + digits;
   }
 
   private terminal(node: SearchNode, goal: boolean): number {
     const key = goal ? Kind.Goal : Kind.DeadEnd;
     const digits = extra(node.nums[0]!) + this.targetExtra;
-    const render = () => (goal ? this.writer.goal(this.scratch, node) : this.writer.deadEnd(this.scratch, node));
-    return (shapes.get(key) ?? this.learn(key, digits, render)) + digits;
+    return (shapes.get(key) ?? this.learn(key, digits, { line: goal ? 'goal' : 'deadEnd', node })) + digits;
   }
 
   /** A two-number node's terminal child `op`: its explore line (both operands, the result twice) and dead-end line (the result, the target). */
@@ -295,7 +333,7 @@ export class EventCosts implements TextCosts {
     const result = applyOp(op, leftOperand(op, a, b), rightOperand(op, a, b));
     const key = Kind.Leaf | OPERATORS.indexOf(op);
     const digits = extra(a) + extra(b) + 3 * extra(result) + this.targetExtra;
-    return (shapes.get(key) ?? this.learn(key, digits, () => this.writer.leaf(this.scratch, node, op))) + digits;
+    return (shapes.get(key) ?? this.learn(key, digits, { line: 'leaf', node, op })) + digits;
   }
 
   /**
