@@ -213,6 +213,22 @@ describe('the APR planner', () => {
     expect(stopped).toBeGreaterThan(0);
   });
 
+  it('a child that reaches the goal but whose join does not fit: the thread expands its node again narrower and joins it (the goal was lost)', () => {
+    // Five numbers at 1,024 tokens: a child's clean path in the join, then the goal and the
+    // root's own, were longer than the room the root's waves had kept; the wave ended with
+    // nothing joined and the record unsolved.
+    const i = 65;
+    const p = [...defaultProblems(31, 'train', spec(5), i + 1, new Set())][i]!;
+    expect([p.nums, p.target]).toEqual([[60, 30, 6, 6, 45], 50]);
+    const settings = testSettings('apr', 1024);
+    const outcome = runSearch(p, streamFor(31, 'apr', i), settings.options, windowRules(new EventCosts(p.target), 1024, 0));
+    expect(outcome.thread.goal).toBeDefined();
+    const made = makeSearch(p, problemRecord(p, 'default'), streamFor(31, 'apr', i), settings);
+    expect(made.solved).toBe(true);
+    expect(made.overflows).toBe(0);
+    expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
+  });
+
   it('a thread taken back to an earlier point forgets a goal found after it (a solved record always shows its goal)', () => {
     // Found by verify on a corpus: a narrowing trial that reached the goal left it set on the
     // thread while a later trial, taken back, wrote no goal lines.

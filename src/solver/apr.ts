@@ -124,6 +124,8 @@ const MAX_CHILDREN = 32;
  *   it narrowed); any other doing less than a quarter of the window is not worth a thread,
  *   so the spawn is taken back (a promising spawn's children are searched by the thread
  *   itself, with the children's beam; a planned one narrows the thread's beam);
+ * - a child that reached the goal but whose join does not fit makes the thread expand its
+ *   node again, narrower, so that its join fits (`spawnAt`), rather than lose the goal;
  * - a thread that may not spawn searches with the widest beam, up to its own, that fits.
  */
 function aprSearch(ctx: SearchContext, nums: readonly number[], params: AprParams): Thread {
@@ -188,6 +190,37 @@ interface Running {
    * searches such nodes itself from then on (a subtree shrinks with its node's numbers).
    */
   searchesItselfUpTo: number;
+  /**
+   * While a spawn at a site can still be planned again (`spawnAt`): a wave that cannot join a
+   * child that reached the goal stops the spawn and sets `goalLost`, instead of dropping it.
+   */
+  replanLost: boolean;
+  goalLost: LostGoal | undefined;
+}
+
+/**
+ * A child that reached the goal but whose join did not fit: its node, and what the spawn
+ * must give back for it, as the most tokens the thread may hold when the spawn begins
+ * (`bound`), with `width` children to hand out.
+ */
+interface LostGoal {
+  readonly node: SearchNode;
+  readonly bound: number;
+  readonly width: number;
+}
+
+/** A wave's solved child that its join could not take, and by how many tokens. */
+interface Unjoined {
+  readonly unjoined: SearchNode;
+  readonly excess: number;
+}
+
+/**
+ * Whether two children of one node are the same child: the same step. (Not by id: an id is the
+ * child's place in its expansion's shuffled list, which an expansion made again redraws.)
+ */
+function sameChild(a: SearchNode, b: SearchNode): boolean {
+  return a.step !== undefined && b.step !== undefined && a.step.left === b.step.left && a.step.op === b.step.op && a.step.right === b.step.right;
 }
 
 /** A first child's verdict on its spawn (see `spawnAt`). */
@@ -203,7 +236,7 @@ class AprRun {
   /** Runs a thread; undefined when its window could not hold its start node's expansion even with a beam of 1. */
   runThread(thread: Thread, beam: number): ThreadDone | undefined {
     const { params } = this;
-    const t: Running = { thread, budget: new SequenceBudget(thread, params.window, thread.level), childWork: 0, searchesItselfUpTo: 0 };
+    const t: Running = { thread, budget: new SequenceBudget(thread, params.window, thread.level), childWork: 0, searchesItselfUpTo: 0, replanLost: false, goalLost: undefined };
     const done = (a: Attempt, used: number): ThreadDone | undefined =>
       a.kind === 'ended' ? { work: t.budget.spent + t.childWork, beam: used } : undefined;
     if (!t.budget.limited) return done(this.search(t, beam, false), beam);
@@ -381,8 +414,54 @@ class AprRun {
    * Judged by its first child: too small, and the thread is put back at `site.after`;
    * narrowed to fit, and the site's node is expanded again with a wider beam (as wide as the
    * child was narrowed, within the window) and all of those children go out instead.
+   *
+   * A child that reaches the goal but whose join does not fit (its clean path in the join
+   * block, then the goal and the thread's own clean path, are longer than any reserve
+   * planned for them) would be lost, and with it the children after it. The thread then goes
+   * back to before the site's expansion and expands its node again, with the widest narrower
+   * beam that still keeps that child and gives back the tokens its join lacked (the lines of
+   * the children after it), and hands those out; only when none does is the spawn made as
+   * before, the goal left out.
    */
   private spawnAt(t: Running, given: Site, reserve: number): Spawned {
+    if (!t.budget.limited) return this.spawnOnce(t, given, reserve);
+    const work = t.childWork;
+    t.replanLost = true;
+    let spawned: Spawned | undefined = this.spawnOnce(t, given, reserve);
+    while (spawned && t.goalLost) {
+      const again = this.narrowedFor(t, given, t.goalLost);
+      t.goalLost = undefined;
+      t.childWork = work;
+      spawned = again && this.spawnAll(t, again, reserve);
+    }
+    t.replanLost = false;
+    t.goalLost = undefined;
+    if (spawned) return spawned;
+    this.restore(t, given.after);
+    t.childWork = work;
+    return this.spawnOnce(t, given, reserve);
+  }
+
+  /**
+   * Expands the site's node again with the widest beam below `lost.width` that keeps the lost
+   * child and leaves the thread within `lost.bound` tokens; returns its kept children (the
+   * thread is then after that expansion), or undefined when none does.
+   */
+  private narrowedFor(t: Running, site: Site, lost: LostGoal): readonly SearchNode[] | undefined {
+    const { budget, thread } = t;
+    for (let w = lost.width - 1; w >= 1; w--) {
+      this.restore(t, site.before);
+      const mark = budget.mark();
+      const { kept, goal } = expandBeam(this.ctx, site.node, w, thread.events);
+      budget.countSince(mark);
+      if (goal || !kept.some((node) => sameChild(node, lost.node))) return undefined;
+      if (budget.tokens <= lost.bound) return kept.slice(0, MAX_CHILDREN);
+    }
+    return undefined;
+  }
+
+  /** `spawnAt` without its second plan. */
+  private spawnOnce(t: Running, given: Site, reserve: number): Spawned {
     let site = given;
     let beam: number | undefined;
     if (t.thread.level > 0 && !this.linesFit(t, given.kept, reserve)) {
@@ -487,8 +566,13 @@ class AprRun {
   private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number, judge: (d: ThreadDone) => Verdict): HandedOut | Judged;
   private spawnAll(t: Running, nodes: readonly SearchNode[], reserve: number, judge?: (d: ThreadDone) => Verdict): HandedOut | Judged {
     let handed = 0;
+    const start = t.budget.tokens;
     while (handed < nodes.length) {
       const taken = this.spawnWave(t, nodes.slice(handed), reserve, handed === 0 ? judge : undefined);
+      if (typeof taken === 'object' && 'unjoined' in taken) {
+        t.goalLost = { node: taken.unjoined, bound: start - taken.excess, width: nodes.length };
+        break;
+      }
       if (typeof taken !== 'number') return { kind: 'judged', verdict: taken };
       handed += taken;
       if (t.thread.goal || taken === 0) break;
@@ -504,10 +588,17 @@ class AprRun {
    * and only those it could take (`JoinRoom`; the root's first child is still judged).
    * Returns how many nodes were handed out (those after them are the caller's again), or the
    * first child's verdict when it is not 'go'; sets the thread's goal when a joined child
-   * solved. A node whose thread cannot even start in its window is passed over (and counted
+   * solved. While the spawn may be planned again (`replanLost`), a solved child the join
+   * cannot take stops the wave before anything is written: the child, and the tokens
+   * lacking. A node whose thread cannot even start in its window is passed over (and counted
    * as handed).
    */
-  private spawnWave(t: Running, nodes: readonly SearchNode[], reserve: number, judge: ((d: ThreadDone) => Verdict) | undefined): number | Exclude<Verdict, 'go'> {
+  private spawnWave(
+    t: Running,
+    nodes: readonly SearchNode[],
+    reserve: number,
+    judge: ((d: ThreadDone) => Verdict) | undefined,
+  ): number | Exclude<Verdict, 'go'> | Unjoined {
     const { budget, thread } = t;
     const level = thread.level + 1;
     const room = new JoinRoom(budget, thread, nodes, reserve);
@@ -551,6 +642,11 @@ class AprRun {
         ? goalRoom(budget, thread, solved.goal!)
         : reserve;
       if (budget.fits(spawnCost) && budget.fits(joinCost + after)) break;
+    }
+    const first = kids.findIndex((kid) => kid.goal !== undefined);
+    if (t.replanLost && first >= k) {
+      const join = budget.cost({ type: 'join', level, children: kids.slice(0, first + 1) });
+      return { unjoined: kids[first]!.start, excess: budget.tokens + join + goalRoom(budget, thread, kids[first]!.goal!) - budget.limit };
     }
     if (k === 0) return 0;
     const chosen = kids.slice(0, k);
