@@ -1025,6 +1025,27 @@ describe('counts that take long', () => {
     expect(val.every((q) => q.nums.length === 2 && splitOf(q.nums, q.target) === 'val')).toBe(true);
   });
 
+  it('reference mode: a draw whose excluded problems leave none to redraw is refused (it never ended), one with a problem left is met', () => {
+    const two = ['--compat', 'reference', '--min-numbers', '2', '--max-numbers', '2', '--max-target', '20'];
+    // 1,000 train problems hold all 146 solvable ones; val only rejects train's, so it would redraw for ever.
+    expect(run(['problems', ...two, '--count', '1000', '--out', 'rt146.jsonl']).code).toBe(0);
+    expectRefused(
+      run(['problems', ...two, '--split', 'val', '--exclude', 'rt146.jsonl', '--count', '1000', '--out', 'rv146.jsonl']),
+      /^countdown-traces: --exclude rt146\.jsonl holds all 146 solvable problems these options allow, so none is left to draw: .*would never end; widen the ranges$/,
+    );
+    expect(existsSync(p('rv146.jsonl'))).toBe(false);
+    // Val repeats problems: 1,000 after 50 train ones is met (104 distinct ones).
+    expect(run(['problems', ...two, '--count', '50', '--out', 'rt50.jsonl']).code).toBe(0);
+    expect(run(['problems', ...two, '--split', 'val', '--exclude', 'rt50.jsonl', '--count', '1000', '--out', 'rv50.jsonl']).code).toBe(0);
+    // A record keeps the size it drew: with 3 numbers left but none of 2, the first record of 2 is refused.
+    const mixed = ['--compat', 'reference', '--min-numbers', '2', '--max-numbers', '3', '--max-target', '20'];
+    expectRefused(
+      run(['problems', ...mixed, '--exclude', 'rt146.jsonl', '--count', '10', '--out', 'rm.jsonl']),
+      /^countdown-traces: record 2 draws 2 numbers, and --exclude rt146\.jsonl holds every solvable problem with 2 numbers .*would never end; .*\(3\)$/,
+    );
+    expect(existsSync(p('rm.jsonl'))).toBe(false);
+  });
+
   it('a counted space can be used up to its last problem, by problems and the corpus alike (its last records were too rare to draw: refused at record 3,302 of 3,304)', () => {
     const three = ['--min-numbers', '3', '--max-numbers', '3', '--max-target', '20'];
     expectRefused(run(['problems', ...three, '--count', '3305', '--out', 'all3.jsonl']), /--count 3305 is more than the 3,304 solvable train problems/);

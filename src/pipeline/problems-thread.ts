@@ -9,7 +9,18 @@ import { pyIntList } from '../core/countdown.js';
 import { UsageError } from '../io/errors.js';
 import { problemRecord, type Compat } from '../serializers/problem.js';
 import { pyJson } from '../serializers/pyjson.js';
-import { defaultProblems, ProblemSpaceError, referenceProblems, TrainMismatch, type ProblemSpec, type Split } from '../solver/problems.js';
+import { fmtInt } from '../io/numbers.js';
+import {
+  defaultProblems,
+  NoneLeft,
+  ProblemSpaceError,
+  problemsInSplit,
+  referenceProblems,
+  sizesWithNoneLeft,
+  TrainMismatch,
+  type ProblemSpec,
+  type Split,
+} from '../solver/problems.js';
 import { problemSpaceUsage } from './problem-space.js';
 import { readProblemKeys } from './problems-file.js';
 
@@ -42,12 +53,20 @@ async function drawnProblems(o: DrawOrder) {
   const afterTrain = o.compat === 'reference' && o.split === 'val';
   const excluded = o.exclude ? await readProblemKeys(o.exclude, afterTrain) : { keys: new Set<string>(), drawn: [], lines: [] };
   if (o.compat === 'default') return defaultProblems(o.seed, o.split, o.spec, o.count, excluded.keys);
-  const problems = referenceProblems(o.seed, o.spec, o.count, excluded.keys, afterTrain ? excluded.drawn : []);
+  const noneLeft = excluded.keys.size > 0 ? noneLeftOf(o, excluded.keys) : [];
+  const problems = referenceProblems(o.seed, o.spec, o.count, excluded.keys, afterTrain ? excluded.drawn : [], noneLeft);
   const lines = excluded.lines;
   return (function* () {
     try {
       yield* problems;
     } catch (err) {
+      if (err instanceof NoneLeft) {
+        const sizes = sizesOf(o.spec).filter((k) => !noneLeft.includes(k));
+        throw new UsageError(
+          `record ${err.index} draws ${err.size} numbers, and --exclude ${o.exclude} holds every solvable problem with ${err.size} numbers these options allow; ` +
+            `reference mode redraws an excluded problem keeping its size, so this record would never end; keep --min-numbers..--max-numbers to sizes with problems left (${sizes.join(', ')})`,
+        );
+      }
       if (!(err instanceof TrainMismatch)) throw err;
       const { nums, target } = err.drawn;
       throw new UsageError(
@@ -56,6 +75,28 @@ async function drawnProblems(o: DrawOrder) {
       );
     }
   })();
+}
+
+/** The start sizes of a spec. */
+const sizesOf = (spec: ProblemSpec): number[] => Array.from({ length: spec.maxNumbers - spec.minNumbers + 1 }, (_, k) => spec.minNumbers + k);
+
+/**
+ * Reference mode redraws an excluded problem until it draws another (its val may repeat
+ * problems, so any count does while one is left): where the space can be listed, options
+ * whose solvable problems are all excluded are refused before any draw, and the sizes with
+ * none left are returned (a record that draws one is refused then). Where it cannot be
+ * listed, nothing is known and the draw runs as the reference's.
+ */
+function noneLeftOf(o: DrawOrder, excluded: ReadonlySet<string>): number[] {
+  const none = sizesWithNoneLeft(o.spec, excluded) ?? [];
+  if (none.length === sizesOf(o.spec).length) {
+    const all = (problemsInSplit(o.spec, 'train') ?? 0) + (problemsInSplit(o.spec, 'val') ?? 0);
+    throw new UsageError(
+      `--exclude ${o.exclude} holds all ${fmtInt(all)} solvable problems these options allow, so none is left to draw: ` +
+        'reference mode redraws an excluded problem until it draws another, and would never end; widen the ranges',
+    );
+  }
+  return none;
 }
 
 async function drawAll(o: DrawOrder, post: (m: DrawMessage) => void, acked: () => Promise<void>): Promise<void> {

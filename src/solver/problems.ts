@@ -49,8 +49,9 @@ export class ProblemSpaceError extends Error {
  * The reference's `generate_problem`: start size, target, then numbers until solvable.
  * `accept` (the reference's dedup set, when it has one) makes it redraw target and numbers.
  */
-function drawProblem(rng: Rng, spec: ProblemSpec, accept?: (p: Problem) => boolean): Problem {
+function drawProblem(rng: Rng, spec: ProblemSpec, accept?: (p: Problem) => boolean, sized?: (startSize: number) => void): Problem {
   const startSize = randint(rng, spec.minNumbers, spec.maxNumbers);
+  sized?.(startSize);
   const once = (): Problem => {
     const target = choiceInRange(rng, spec.minTarget, spec.maxTarget);
     for (let draws = 0; draws < MAX_DRAWS; draws++) {
@@ -84,7 +85,8 @@ function hopeless(spec: ProblemSpec, size: number, target: number): ProblemSpace
  * de-duplicated; problems listed in `exclude` are redrawn (its val and
  * `--existing_problems` behaviour). For val, the reference draws its train set first from
  * the same generator, so the train problems (`trainBefore`, each as `drawnKey` writes it) are
- * drawn again first; one the seed does not draw there is a TrainMismatch.
+ * drawn again first; one the seed does not draw there is a TrainMismatch. A record that draws
+ * a start size in `noneLeft` (sizesWithNoneLeft) could never end: it is a NoneLeft.
  */
 export function* referenceProblems(
   seed: number,
@@ -92,6 +94,7 @@ export function* referenceProblems(
   count: number,
   exclude: ReadonlySet<string>,
   trainBefore: readonly string[] = [],
+  noneLeft: readonly number[] = [],
 ): Generator<Problem> {
   // One generator for the file, as the reference: val's draws follow train's.
   const rng = recordStreams(seed, problemPurpose('train'), true)(0);
@@ -100,7 +103,22 @@ export function* referenceProblems(
     if (drawnKey(drawn.nums, drawn.target) !== trainBefore[i]) throw new TrainMismatch(i, drawn);
   }
   const accept = exclude.size > 0 ? (p: Problem) => !exclude.has(problemKey(p.nums, p.target)) : undefined;
-  for (let i = 0; i < count; i++) yield drawProblem(rng, spec, accept);
+  for (let i = 0; i < count; i++) {
+    const sized = (size: number) => {
+      if (noneLeft.includes(size)) throw new NoneLeft(i, size);
+    };
+    yield drawProblem(rng, spec, accept, sized);
+  }
+}
+
+/** Reference mode: record `index` drew a start size whose solvable problems are all excluded, so its redraws would never end. */
+export class NoneLeft extends Error {
+  constructor(
+    readonly index: number,
+    readonly size: number,
+  ) {
+    super(`record ${index} drew ${size} numbers, and every solvable problem of that size is excluded`);
+  }
 }
 
 /** A problem as drawn: its numbers in the order drawn, and its target. */
@@ -258,6 +276,26 @@ function spaceListable(spec: ProblemSpec): boolean {
   return listed <= ENUMERATED_PROBLEMS && tiny <= TINY_PROBLEMS;
 }
 
+/**
+ * Reference mode redraws an excluded problem (target and numbers, keeping the start size it
+ * drew) until it draws another, for ever when none is left: the start sizes of the spec
+ * without a solvable problem outside `exclude`. Known only where the space can be listed, as
+ * problemsInSplit counts it; undefined otherwise.
+ */
+export function sizesWithNoneLeft(spec: ProblemSpec, exclude: ReadonlySet<string>): number[] | undefined {
+  if (!spaceListable(spec)) return undefined;
+  const none: number[] = [];
+  for (let size = spec.minNumbers; size <= spec.maxNumbers; size++) {
+    let left = false;
+    forEachMultiset(size, spec.maxNumber, (nums) => {
+      for (let t = spec.minTarget; t <= spec.maxTarget && !left; t++) left = !exclude.has(problemKey(nums, t)) && solve(nums, t) !== null;
+      return left;
+    });
+    if (!left) none.push(size);
+  }
+  return none;
+}
+
 function noProblemInSplit(spec: ProblemSpec, split: Split, targets: number): ProblemSpaceError {
   return new ProblemSpaceError(
     `no solvable ${split} problem with ${spec.minNumbers}..${spec.maxNumbers} numbers in 1..${spec.maxNumber} for ${targets} targets in a row` +
@@ -266,11 +304,14 @@ function noProblemInSplit(spec: ProblemSpec, split: Split, targets: number): Pro
   );
 }
 
-/** Calls `visit` with every multiset of `size` numbers from 1..maxNumber once, as a non-decreasing sequence (one array, reused). */
-function forEachMultiset(size: number, maxNumber: number, visit: (nums: readonly number[]) => void): void {
+/**
+ * Calls `visit` with every multiset of `size` numbers from 1..maxNumber once, as a
+ * non-decreasing sequence (one array, reused), until a visit returns true.
+ */
+function forEachMultiset(size: number, maxNumber: number, visit: (nums: readonly number[]) => boolean | void): void {
   const nums = new Array<number>(size).fill(1);
   for (;;) {
-    visit(nums);
+    if (visit(nums) === true) return;
     let k = size - 1;
     while (k >= 0 && nums[k] === maxNumber) k--;
     if (k < 0) return;
