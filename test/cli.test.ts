@@ -376,6 +376,18 @@ describe('search', () => {
     }
   });
 
+  it('summary lines write their counts with thousands separators, as every other figure', () => {
+    const p = run('problems', '--count', '1000', '--min-numbers', '2', '--max-numbers', '2', '--out', 'k.jsonl');
+    expect(p.stderr).toBe('wrote 1,000 problems to k.jsonl\n');
+    const s = run('search', 'dfs', '--problems', 'k.jsonl', '--out', 'k-dfs.jsonl');
+    expect(s.stderr).toBe('wrote 1,000 dfs records to k-dfs.jsonl: 1,000 solved (100.0%), 1,000 sequences, 0 over 4,096 tokens, 0 stopped by the window\n');
+    const v = run('verify', 'k-dfs.jsonl');
+    expect(v.stdout.trim().split('\n').slice(-2)).toEqual([
+      'graded 1,000 search records: 1,000 (100.0%) valid, 1,000 (100.0%) solved',
+      'verified 1,000 records in 1 file: 0 with issues (0 issues), 1,000 sequences, 0 over the 4,096-token window',
+    ]);
+  });
+
   it('rejects an unknown solver', () => {
     expectUsageError(run('search', 'astar', '--problems', golden42()), /solver: expected one of sosp, apr, dfs, bfs/);
   });

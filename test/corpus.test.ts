@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { problemKey } from '../src/core/countdown.js';
+import { fmtInt } from '../src/io/numbers.js';
 import { sealedCheckpoint } from '../src/pipeline/corpus/checkpoint.js';
 import { splitOf } from '../src/solver/problems.js';
 import { cardMeta, conforms, declaredColumns, globToRegExp, jsonType, unify, type JsonType } from './dataset-folder.js';
@@ -314,7 +315,7 @@ describe('corpus: the folder', () => {
     const records = files.reduce((n, f) => n + f.records, 0) - lines;
     // Each sequence is counted twice: in its record (measured from the trace) and as a sequence line.
     const sequences = 2 * lines;
-    expect(r.stdout.trim().split('\n').at(-1)).toBe(`verified ${records} records and ${lines} sequence lines in ${files.length} files: 0 with issues (0 issues), ${sequences} sequences (${lines} in records, ${lines} as lines), 0 over the 4096-token window`);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe(`verified ${fmtInt(records)} records and ${fmtInt(lines)} sequence lines in ${files.length} files: 0 with issues (0 issues), ${fmtInt(sequences)} sequences (${fmtInt(lines)} in records, ${fmtInt(lines)} as lines), 0 over the 4,096-token window`);
     // A sequences config names its solver, whose grammar its texts are held to: --solver (for files of one's own) changes nothing here.
     expectOk(run(['verify', 'base', '--solver', 'dfs']));
     mkdirSync(p('no-manifest'));
@@ -338,7 +339,7 @@ describe('corpus: the folder', () => {
     const mid = run(['verify', 'cut']);
     expect(mid.code).toBe(1);
     expect(mid.stdout).toMatch(new RegExp(`${escapeRe(join('cut', name))}:\\d+ not valid JSON .*; line skipped`));
-    expect(mid.stdout.trim().split('\n').at(-1)).toMatch(/^verified \d+ records and \d+ sequence lines in \d+ files: 1 with issues \(1 issue\), .*; 2 files not as the manifest says$/);
+    expect(mid.stdout.trim().split('\n').at(-1)).toMatch(/^verified [\d,]+ records and [\d,]+ sequence lines in \d+ files: 1 with issues \(1 issue\), .*; 2 files not as the manifest says$/);
   });
 
   it("verify checks a corpus's stats.json against its files (problems, records, solved and sequences per solver): one edited and resealed in the manifest is named, exit 1", () => {
@@ -536,7 +537,7 @@ describe('corpus: options pass through to the record maker', () => {
     }
     expectUsageError(run(['stats', 'opts', 'base']), /the inputs were made with different windows \(opts: 2,048, base: 4,096\); give --window/);
     // verify measures a corpus folder's sequences against its window too.
-    expect(run(['verify', 'opts']).stdout).toMatch(/, 0 over the 2048-token window$/m);
+    expect(run(['verify', 'opts']).stdout).toMatch(/, 0 over the 2,048-token window$/m);
     expect(run(['stats', 'opts', 'base', '--window', '2048']).code).toBe(0);
     const train = join('opts', 'problems', 'train-00000-of-00001.jsonl');
     for (const [solver, extra] of [

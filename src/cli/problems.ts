@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { qualifySpec, type PartialSpec } from '../pipeline/problems-job.js';
+import { fmtInt } from '../io/numbers.js';
 import { compatOption, countOption, oneOf, runOption, seedOption } from './parse.js';
 
 /** What addProblemSpecOptions parses. */
@@ -52,6 +53,6 @@ export function registerProblems(program: Command): void {
         exclude: o.exclude,
         out,
       });
-      if (out !== '-') process.stderr.write(`wrote ${n} problems to ${out}\n`);
+      if (out !== '-') process.stderr.write(`wrote ${fmtInt(n)} problems to ${out}\n`);
     });
 }

@@ -10,7 +10,7 @@ export function fmtTenths(n: number): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
-/** A count and its noun, plural but for one (`1 thread`, `1,024 threads`). */
-export function plural(k: number, word: string): string {
-  return `${fmtInt(k)} ${word}${k === 1 ? '' : 's'}`;
+/** A count and its noun, plural but for one (`1 thread`, `1,024 threads`; `words` where it is not the noun and an s). */
+export function plural(k: number, word: string, words = `${word}s`): string {
+  return `${fmtInt(k)} ${k === 1 ? word : words}`;
 }

@@ -1,3 +1,4 @@
+import { fmtInt } from '../io/numbers.js';
 import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
 import { formatOf } from '../io/formats.js';
@@ -132,15 +133,15 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
 /** The line `search` ends with: records written, solved, sequences, what the window did. */
 export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
   const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
-  const over = sum.overflows === undefined ? '' : `, ${sum.overflows} over ${judgedWindow(job.settings.window)} tokens`;
+  const over = sum.overflows === undefined ? '' : `, ${fmtInt(sum.overflows)} over ${fmtInt(judgedWindow(job.settings.window))} tokens`;
   const o = job.settings.options;
   const unsolved = unsolvedNote(job.settings.window, sum.bySize, windowCut(sum.outOfBudget + sum.dropped + sum.resampled > 0, o.solver, fitOf(o)));
   return (
-    `wrote ${sum.records} ${job.settings.options.solver} records to ${job.out}: ${sum.solved} solved (${pct(sum.solved)}%), ${sum.sequences} sequences` +
-    `${over}, ${sum.outOfBudget} stopped by the window` +
+    `wrote ${fmtInt(sum.records)} ${job.settings.options.solver} records to ${job.out}: ${fmtInt(sum.solved)} solved (${pct(sum.solved)}%), ${fmtInt(sum.sequences)} sequences` +
+    `${over}, ${fmtInt(sum.outOfBudget)} stopped by the window` +
     // Dropped records are among those the window stopped: `3 stopped by the window, 2 of them dropped`.
-    (sum.dropped ? `, ${sum.dropped} of them dropped` : '') +
-    (sum.resampled ? `, ${sum.resampled} searched again (--fit resample)` : '') +
+    (sum.dropped ? `, ${fmtInt(sum.dropped)} of them dropped` : '') +
+    (sum.resampled ? `, ${fmtInt(sum.resampled)} searched again (--fit resample)` : '') +
     // A window that leaves nothing solved, written or dropped, makes no training data (windows far below 1,024 can).
     (unsolved ? `; ${unsolved}` : '')
   );

@@ -1,3 +1,4 @@
+import { fmtInt, plural } from '../io/numbers.js';
 import { isCount, shownValue } from '../core/values.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
@@ -466,25 +467,22 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
   return sum;
 }
 
-/** `1 file`, `2 files`: a count and its noun. */
-const countOf = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
-
 /** The summary `verify` ends with: what was read, what was found, against which windows. */
 export function verifySummaryLine(sum: VerifySummary): string {
   const measured = [...sum.windows].filter((w) => w > 0);
   const window =
-    measured.length === 0 ? '' : `, ${sum.overflows} over the ${measured.length === 1 ? `${measured[0]}-token window` : `windows of their inputs (${measured.join(', ')} tokens)`}`;
-  const nFiles = (n: number) => countOf(n, 'file');
+    measured.length === 0 ? '' : `, ${fmtInt(sum.overflows)} over the ${measured.length === 1 ? `${fmtInt(measured[0]!)}-token window` : `windows of their inputs (${measured.map(fmtInt).join(', ')} tokens)`}`;
+  const nFiles = (n: number) => plural(n, 'file');
   const changed =
     (sum.changedFiles > 0 ? `; ${nFiles(sum.changedFiles)} not as the manifest says` : '') +
-    (sum.statsFaults > 0 ? `; ${countOf(sum.statsFaults, 'figure')} of stats.json not as the files hold` : '') +
+    (sum.statsFaults > 0 ? `; ${plural(sum.statsFaults, 'figure')} of stats.json not as the files hold` : '') +
     (sum.emptyFiles > 0 ? `; ${nFiles(sum.emptyFiles)} without records` : '');
   // Read from records and from sequence lines alike (a corpus's), a sequence is measured once in each.
   const lineSequences = sum.sequences - sum.recordSequences;
-  const both = sum.recordSequences > 0 && lineSequences > 0 ? ` (${sum.recordSequences} in records, ${lineSequences} as lines)` : '';
+  const both = sum.recordSequences > 0 && lineSequences > 0 ? ` (${fmtInt(sum.recordSequences)} in records, ${fmtInt(lineSequences)} as lines)` : '';
   return (
-    `verified ${countOf(sum.records, 'record')}${sum.sequenceLines > 0 ? ` and ${countOf(sum.sequenceLines, 'sequence line')}` : ''} in ${nFiles(sum.files)}: ` +
-    `${sum.badRecords} with issues (${countOf(sum.issues, 'issue')}), ${countOf(sum.sequences, 'sequence')}${both}${window}${changed}`
+    `verified ${plural(sum.records, 'record')}${sum.sequenceLines > 0 ? ` and ${plural(sum.sequenceLines, 'sequence line')}` : ''} in ${nFiles(sum.files)}: ` +
+    `${fmtInt(sum.badRecords)} with issues (${plural(sum.issues, 'issue')}), ${plural(sum.sequences, 'sequence')}${both}${window}${changed}`
   );
 }
 
@@ -494,8 +492,8 @@ export function verifySummaryLine(sum: VerifySummary): string {
  * Undefined when no search was read.
  */
 export function verifySearchesLine(sum: VerifySummary): string | undefined {
-  const share = (n: number, of: number) => `${n} (${((100 * n) / of).toFixed(1)}%)`;
-  const part = (t: SearchTally, what: string, whats?: string, after = '') => `${countOf(t.searches, what, whats)}${after}: ${share(t.valid, t.searches)} valid, ${share(t.solved, t.searches)} solved`;
+  const share = (n: number, of: number) => `${fmtInt(n)} (${((100 * n) / of).toFixed(1)}%)`;
+  const part = (t: SearchTally, what: string, whats?: string, after = '') => `${plural(t.searches, what, whats)}${after}: ${share(t.valid, t.searches)} valid, ${share(t.solved, t.searches)} solved`;
   const parts: string[] = [];
   if (sum.recordSearches.searches > 0) parts.push(part(sum.recordSearches, 'search record'));
   if (sum.lineSearches.searches > 0) parts.push(part(sum.lineSearches, 'search', 'searches', ' as sequence lines'));

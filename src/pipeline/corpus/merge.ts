@@ -1,3 +1,4 @@
+import { fmtInt } from '../../io/numbers.js';
 import { createHash } from 'node:crypto';
 import { constants, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -316,7 +317,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     const seconds = (performance.now() - t0) / 1000;
     if (!job.quiet) {
       const total = files.reduce((n, f) => n + f.bytes, 0);
-      progress.note(`merge: joined ${shards.length} shards into ${dir} (${files.length + 1} files, ${(total / 1e6).toFixed(1)} MB) in ${fmtDuration(seconds)}`);
+      progress.note(`merge: joined ${fmtInt(shards.length)} shards into ${dir} (${fmtInt(files.length + 1)} files, ${(total / 1e6).toFixed(1)} MB) in ${fmtDuration(seconds)}`);
     }
     return { files, seconds };
   } catch (err) {
