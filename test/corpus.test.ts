@@ -913,8 +913,8 @@ describe('corpus: crash, stop and resume', () => {
     expectUsageError(run([...BASE, '--out', 'tamper', '--resume']), new RegExp(`^countdown-traces: cannot resume: tamper/${escapeRe(open)} holds ${parts.at(-1)!.records} records in (its bytes|its first .* bytes, which the checkpoint covers); the checkpoint says ${parts.at(-1)!.records - 1}; start over with --force$`));
     // So is the stage's own count, edited alone: in the running stage, and in a done one.
     const stageEdits: Array<[(cp: { stages: Record<string, { records: number }> }) => void, RegExp]> = [
-      [(cp) => (cp.stages.apr!.records -= 1), /says stage apr holds \d+ records; the files of apr\/train hold \d+; start over with --force$/],
-      [(cp) => (cp.stages.sosp!.records -= 1), /says stage sosp holds \d+ records; the files of sosp\/train hold \d+; start over with --force$/],
+      [(cp) => (cp.stages.apr!.records -= 1), /says stage apr holds [\d,]+ records; the files of apr\/train hold [\d,]+; start over with --force$/],
+      [(cp) => (cp.stages.sosp!.records -= 1), /says stage sosp holds [\d,]+ records; the files of sosp\/train hold [\d,]+; start over with --force$/],
     ];
     for (const [edit, message] of stageEdits) {
       const { seal: _s, ...cp } = JSON.parse(cpText);

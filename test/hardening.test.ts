@@ -1207,7 +1207,7 @@ describe('invalid UTF-8 is refused with its file and line', () => {
     const items: unknown[] = [];
     for await (const item of readRecordsTolerant(file, (i) => issues.push(i))) items.push(item.value);
     expect(items).toEqual([{ text: wide }]);
-    expect(issues).toEqual([{ file, line: 3, message: 'not valid UTF-8; kept the 1 elements before' }]);
+    expect(issues).toEqual([{ file, line: 3, message: 'not valid UTF-8; kept the 1 element before' }]);
   });
 
   it('report and stats name the line and skip it, as any corrupt line', () => {

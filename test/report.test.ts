@@ -454,6 +454,13 @@ describe('report and stats commands', () => {
     expect(verify.stderr).toMatch(/^countdown-traces: seqs\.json:3: not valid JSON \(/);
   });
 
+  it("counts in its summary take the noun's singular for one (a problems file makes one chart)", () => {
+    const problems = goldenPath('problems_s7_n100_k3-5_t50.jsonl');
+    expect(run('report', problems, '--out', 'p100.html').stderr).toBe('wrote p100.html: 100 records, 1 chart\n');
+    writeFileSync(join(dir, 'one.jsonl'), lines(problems)[0] + '\n');
+    expect(run('report', 'one.jsonl', '--out', 'one.html').stderr).toBe('wrote one.html: 1 record, 1 chart\n');
+  });
+
   it('refuses when no input holds a single record, and writes nothing', () => {
     const r = run('report', 'empty.jsonl', 'other.jsonl', '--out', 'none.html');
     expect(r.code).toBe(2);

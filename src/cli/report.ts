@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { warn } from '../io/errors.js';
+import { plural } from '../io/numbers.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from './parse.js';
 import { linesRead } from '../report/figures.js';
@@ -29,7 +30,7 @@ export function registerReport(program: Command): void {
   addCorpusOptions(cmd).action(async (inputs: string[], o: CorpusFlags & { out: string }) => {
     const { runReport } = await import('../report/job.js');
     const r = await runReport({ ...corpusOptions(inputs, o), out: o.out });
-    const skipped = r.skipped > 0 ? `, ${r.skipped} line${r.skipped === 1 ? '' : 's'} skipped` : '';
-    if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${linesRead(r.lines, r.sequenceLines)}, ${r.charts} charts${skipped}\n`);
+    const skipped = r.skipped > 0 ? `, ${plural(r.skipped, 'line')} skipped` : '';
+    if (o.out !== '-') process.stderr.write(`wrote ${o.out}: ${linesRead(r.lines, r.sequenceLines)}, ${plural(r.charts, 'chart')}${skipped}\n`);
   });
 }

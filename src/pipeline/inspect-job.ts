@@ -1,3 +1,4 @@
+import { plural } from '../io/numbers.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordStreams } from '../random/streams.js';
@@ -102,7 +103,7 @@ export async function loadRecord(source: InspectSource): Promise<LoadedRecord> {
         return { record: rec, json: text === undefined ? pyJson(value as PyJson) : oneLineJson(text), line };
       }
     }
-    throw new InputError(source.file, undefined, `has ${k} records; index ${source.index} is out of range (the first is 0)`);
+    throw new InputError(source.file, undefined, `has ${plural(k, 'record')}; index ${source.index} is out of range (the first is 0)`);
   }
   const { nums, target, seed, settings } = source;
   const options = settings.options;

@@ -1,3 +1,4 @@
+import { plural } from '../io/numbers.js';
 import { isUtf8 } from 'node:buffer';
 import type { IssueSink, RecordAt } from './read.js';
 
@@ -57,7 +58,7 @@ function completeChars(bytes: Buffer): number {
  */
 export async function* arrayElements(input: AsyncIterable<Buffer>, file: string, issue: IssueSink, keepText = false): AsyncGenerator<RecordAt> {
   const utf8 = new Utf8Chunks();
-  const notUtf8 = (at: number) => issue({ file, line: at, message: `not valid UTF-8; kept the ${element} elements before` });
+  const notUtf8 = (at: number) => issue({ file, line: at, message: `not valid UTF-8; kept the ${plural(element, 'element')} before` });
   let state: 'start' | 'between' | 'element' | 'end' = 'start';
   let depth = 0;
   let inString = false;
@@ -166,11 +167,11 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
     utf8.end(line);
     if (utf8.bad !== undefined) return notUtf8(utf8.bad);
   } catch (err) {
-    issue({ file, line, message: `cannot read further (${(err as Error).message}); kept the ${element} elements before` });
+    issue({ file, line, message: `cannot read further (${(err as Error).message}); kept the ${plural(element, 'element')} before` });
     return;
   }
   const ended = state as string; // widened: the checker loses the loop's assignments here
   if (ended === 'start') issue({ file, message: 'empty: no records', code: 'empty' });
-  else if (ended !== 'end') issue({ file, line, message: `ends inside the array (truncated?); kept the ${element} elements before` });
+  else if (ended !== 'end') issue({ file, line, message: `ends inside the array (truncated?); kept the ${plural(element, 'element')} before` });
   else if (element === 0) issue({ file, message: 'empty: no records', code: 'empty' });
 }

@@ -1,3 +1,4 @@
+import { plural } from '../io/numbers.js';
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
@@ -171,7 +172,7 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
   try {
     for await (const chunk of input) yield* parsed(cutter.push(chunk as Buffer));
   } catch (err) {
-    issue({ file, line: n + 1, message: `cannot read further (${(err as Error).message}); kept the ${n} lines before` });
+    issue({ file, line: n + 1, message: `cannot read further (${(err as Error).message}); kept the ${plural(n, 'line')} before` });
     return;
   }
   yield* parsed(cutter.end());
@@ -182,7 +183,7 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
 export const WHOLE_PARSE_BYTES = 64 << 20;
 
 /** What a tolerant read then did (json-array.ts); a strict one refuses the file instead. */
-const TOLERANT_OUTCOME = /;? (kept the \d+ elements before|skipped|file skipped|ignored|stopped reading)$/;
+const TOLERANT_OUTCOME = /;? (kept the [\d,]+ elements? before|skipped|file skipped|ignored|stopped reading)$/;
 
 /** Records handed over per batch from a JSON array. */
 const ARRAY_BATCH = 256;

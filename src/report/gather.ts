@@ -1,3 +1,4 @@
+import { plural } from '../io/numbers.js';
 import { basename, join, resolve } from 'node:path';
 import { oneLine, UsageError } from '../io/errors.js';
 import { CorpusStats, ISSUES_KEPT_PER_FILE, type FileSummary } from './collect.js';
@@ -58,7 +59,7 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
       }
       onIssue({ file, line, message: `${reason}; line skipped` });
     }
-    if (summary.skipped > ISSUES_KEPT_PER_FILE) warn(`${file}: ${summary.skipped} lines skipped in all`);
+    if (summary.skipped > ISSUES_KEPT_PER_FILE) warn(`${file}: ${plural(summary.skipped, 'line')} skipped in all`);
   }
   if (input.kind === 'corpus') {
     for (const [solver, cuts] of await readWindowCuts(input, warn)) if (isSearchKind(solver)) stats.search[solver].windowCuts = cuts;
@@ -91,7 +92,7 @@ async function readWindowCuts(input: Extract<Input, { kind: 'corpus' }>, warn: (
 /** Names for the corpora: the given labels, else the shortest distinct tails of their paths. */
 export function corpusLabels(paths: readonly string[], given: readonly string[] = []): string[] {
   if (given.length > 0 && given.length !== paths.length) {
-    throw new UsageError(`--label: given ${given.length} labels for ${paths.length} inputs`);
+    throw new UsageError(`--label: given ${plural(given.length, 'label')} for ${plural(paths.length, 'input')}`);
   }
   // A label goes to the terminal, the page and its charts: a control character is shown escaped
   // there, and labels are told apart as shown.

@@ -182,7 +182,7 @@ function itemHtml(item: LaneItem, onPath: ReadonlySet<string>, lane: ThreadLane)
     case 'node':
       return nodeHtml(item.node, onPath);
     case 'spawn':
-      return `<div class="spawn" data-children="${item.children.length}"><div class="label">spawn ${item.children.length} thread${item.children.length === 1 ? '' : 's'}</div><div class="kids">${item.children.map((c) => laneHtml(c, onPath)).join('')}</div></div>`;
+      return `<div class="spawn" data-children="${item.children.length}"><div class="label">spawn ${plural(item.children.length, 'thread')}</div><div class="kids">${item.children.map((c) => laneHtml(c, onPath)).join('')}</div></div>`;
     case 'join':
       return `<div class="join"><div class="label">join</div>${item.results
         .map((r) => `<div class="res ${r.solved ? 'ok' : 'no'}${r.solved && onPath.has(r.node) ? ' on-path' : ''}">${r.solved ? '✓' : '✗'} sub ${r.index} at #${esc(r.node)}</div>`)

@@ -1,4 +1,4 @@
-import { fmtInt } from '../../io/numbers.js';
+import { fmtInt, plural } from '../../io/numbers.js';
 import { createHash } from 'node:crypto';
 import { constants, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -181,13 +181,13 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     if (n === 0) throw new UsageError(`merge: shard ${i}/${count} is missing`);
     if (n > 1) throw new UsageError(`merge: shard ${i}/${count} is given ${n} times`);
   }
-  if (shards.length !== count) throw new UsageError(`merge: expected ${count} shards, got ${shards.length}`);
+  if (shards.length !== count) throw new UsageError(`merge: expected ${plural(count, 'shard')}, got ${fmtInt(shards.length)}`);
   let next = 0;
   for (const sh of shards) {
     if (sh.manifest.shard.first_record !== next) throw new UsageError(`${sh.dir}: starts at record ${sh.manifest.shard.first_record}, expected ${next}`);
     next += sh.manifest.shard.records;
   }
-  if (next !== first.options.count) throw new UsageError(`merge: the shards hold ${next} records, the options say ${first.options.count}`);
+  if (next !== first.options.count) throw new UsageError(`merge: the shards hold ${plural(next, 'record')}, the options say ${fmtInt(first.options.count)}`);
 
   // Every shard's blocks and stats are read (and checked) before the output is touched.
   const blocks = shards.map(readBlocks);
@@ -317,7 +317,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     const seconds = (performance.now() - t0) / 1000;
     if (!job.quiet) {
       const total = files.reduce((n, f) => n + f.bytes, 0);
-      progress.note(`merge: joined ${fmtInt(shards.length)} shards into ${dir} (${fmtInt(files.length + 1)} files, ${(total / 1e6).toFixed(1)} MB) in ${fmtDuration(seconds)}`);
+      progress.note(`merge: joined ${plural(shards.length, 'shard')} into ${dir} (${plural(files.length + 1, 'file')}, ${(total / 1e6).toFixed(1)} MB) in ${fmtDuration(seconds)}`);
     }
     return { files, seconds };
   } catch (err) {

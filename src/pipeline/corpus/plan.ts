@@ -1,3 +1,4 @@
+import { fmtInt, plural } from '../../io/numbers.js';
 import type { Split } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 import { UsageError } from '../../io/errors.js';
@@ -146,7 +147,7 @@ export function shardRange(count: number, shard: Shard): { start: number; end: n
   const blocks = Math.ceil(count / SHARD_ALIGN);
   if (shard.count > blocks) {
     throw new UsageError(
-      `--shard ${shard.index}/${shard.count}: ${count} records make ${blocks} block${blocks === 1 ? '' : 's'} of ${SHARD_ALIGN}; use at most ${blocks} shard${blocks === 1 ? '' : 's'}`,
+      `--shard ${shard.index}/${shard.count}: ${plural(count, 'record')} make ${plural(blocks, 'block')} of ${fmtInt(SHARD_ALIGN)}; use at most ${plural(blocks, 'shard')}`,
     );
   }
   const b0 = Math.floor((shard.index * blocks) / shard.count);

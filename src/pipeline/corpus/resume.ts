@@ -1,3 +1,4 @@
+import { fmtInt, plural } from '../../io/numbers.js';
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { say, UsageError } from '../../io/errors.js';
@@ -91,9 +92,9 @@ export function checkStageRecords(dir: string, plan: StagePlan, st: StageState, 
   const all = plan.end - plan.start;
   const problem =
     st.records !== lines + dropped
-      ? `says stage ${plan.name} holds ${st.records} records${dropped > 0 ? ` (${dropped} of them dropped)` : ''}; the files of ${streamKey(plan.files[0])} hold ${lines}`
+      ? `says stage ${plan.name} holds ${plural(st.records, 'record')}${dropped > 0 ? ` (${fmtInt(dropped)} of them dropped)` : ''}; the files of ${streamKey(plan.files[0])} hold ${fmtInt(lines)}`
       : st.done && st.records !== all
-        ? `says stage ${plan.name} is done with ${st.records} of its ${all} records`
+        ? `says stage ${plan.name} is done with ${fmtInt(st.records)} of its ${plural(all, 'record')}`
         : undefined;
   if (problem) throw resumeRefused(join(dir, CHECKPOINT), problem);
 }

@@ -13,7 +13,7 @@ import { finishCorpus, type CorpusResult } from './finish.js';
 import { checkCounts, type CorpusOptions, type RunSettings } from './options.js';
 import { planStages, shardRange, type StagePlan } from './plan.js';
 import { problemsStage } from './problems-stage.js';
-import { fmtInt } from '../../io/numbers.js';
+import { fmtInt, plural } from '../../io/numbers.js';
 import { checkDoneStream, checkStageRecords, decideStart } from './resume.js';
 import type { StreamState } from './parts.js';
 import { createRunner, type Runner } from './runner.js';
@@ -126,9 +126,9 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Fault
     ctx = new RunContext(o, s, runner, new Checkpointer(dir, start.cp, s.checkpointInterval * 1000, faults), faults);
     const range = shardRange(o.count, s.shard);
     if (!s.quiet) {
-      const what = s.shard.count > 1 ? `shard ${s.shard.index}/${s.shard.count}, records ${fmtInt(range.start)}..${fmtInt(range.end - 1)} of ${fmtInt(o.count)}` : `${fmtInt(o.count)} records`;
+      const what = s.shard.count > 1 ? `shard ${s.shard.index}/${s.shard.count}, records ${fmtInt(range.start)}..${fmtInt(range.end - 1)} of ${fmtInt(o.count)}` : plural(o.count, 'record');
       const again = start.kind === 'fresh' ? '' : ' (resuming)';
-      ctx.progress.note(`corpus: ${what}, solvers ${o.solvers.join(', ')}, ${s.workers} worker${s.workers === 1 ? '' : 's'} -> ${dir}${again}`);
+      ctx.progress.note(`corpus: ${what}, solvers ${o.solvers.join(', ')}, ${plural(s.workers, 'worker')} -> ${dir}${again}`);
     }
     const problems = new Map<Split, ProblemTally>();
     const searches = new Map<SolverName, SearchTally>();
