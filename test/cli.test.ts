@@ -472,3 +472,18 @@ describe('inspect', () => {
     expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:100`), /has 100 records; index 100 is out of range/);
   });
 });
+
+describe('corpus', () => {
+  it('--compat is refused with the reason corpus has no reference mode, and --help does not list it', () => {
+    for (const args of [['--compat', 'reference'], ['--compat=reference'], ['--compat', 'x']]) {
+      expectUsageError(
+        run('corpus', '--count', '10', ...args, '--out', 'ref-corpus'),
+        /^countdown-traces: --compat: corpus has no reference mode: the reference draws every record from one shared generator, .*; use problems and search with --compat reference$/,
+        'ref-corpus',
+      );
+    }
+    const help = run('corpus', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).not.toContain('--compat');
+  });
+});

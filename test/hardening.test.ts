@@ -813,7 +813,7 @@ describe('every fault is one line and exit 2', () => {
     expectRefused(run(['search', 'sosp', '--problems', 'bad-array.json', '--out', 'ba.jsonl']), /bad-array\.json:3: not valid JSON .*\\n/);
     expectRefused(run(['search', 'sosp', '--problems', 'in.jsonl', '--heuristic', 'mult\nX', '--out', 'h.jsonl']), /got "mult\\nX"/);
     // Commander's own errors: the suggestion and the pointer to --help on the same line.
-    expectRefused(run(['corpus', '--compat', 'reference']), /unknown option '--compat' \(Did you mean --count\?\) \(run with --help for usage\)$/);
+    expectRefused(run(['corpus', '--counts', '5']), /unknown option '--counts' \(Did you mean --count\?\) \(run with --help for usage\)$/);
     // help of a command there is not: one line naming the commands (the whole help was printed, exit 2).
     expectRefused(run(['help', 'serch']), /^countdown-traces: help: no command "serch"; the commands: problems, search, inspect, corpus, merge, report, stats, verify$/);
     for (const args of [['help', 'search'], ['help', 'help'], ['help', '--help'], ['help', '-h']]) expect(run(args).code, args.join(' ')).toBe(0);

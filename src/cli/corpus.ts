@@ -46,6 +46,13 @@ function workerCount(text: string): number {
   return n;
 }
 
+/** `--compat`, which `problems` and `search` take: corpus has no reference mode (docs/corpus.md). */
+function noReferenceMode(): never {
+  throw new UsageError(
+    '--compat: corpus has no reference mode: the reference draws every record from one shared generator, which cannot be split across workers; use problems and search with --compat reference',
+  );
+}
+
 /** `faults`: for tests only (test/kill-at.mjs); main.ts registers the command without. */
 export function registerCorpus(program: Command, faults?: Faults): void {
   const cmd = program
@@ -77,6 +84,8 @@ export function registerCorpus(program: Command, faults?: Faults): void {
     .option('--checkpoint-interval <s>', 'seconds between durable checkpoints (at most a day)', seconds('--checkpoint-interval', 86_400), 5)
     .option('--quiet', 'no progress or summary on stderr')
     .addOption(new Option('--timings <file>', 'write per-stage timings (JSON)').hideHelp())
+    // Known, so that it is refused with the reason (commander would offer --count), and unlisted.
+    .addOption(new Option('--compat <mode>').argParser(noReferenceMode).hideHelp())
     .action(async (f: CorpusFlags) => {
       const spec = qualifySpec(f);
       if (f.resume && f.force) throw new UsageError('--resume and --force exclude each other');
