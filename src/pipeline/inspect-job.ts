@@ -1,5 +1,4 @@
 import { plural } from '../io/numbers.js';
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordStreams } from '../random/streams.js';
 import { corpusManifest } from './corpus/manifest.js';
@@ -13,6 +12,7 @@ import type { Problem } from '../solver/problems.js';
 import { makeSearch, type MadeSearch } from './make-record.js';
 import { DEFAULT_WINDOW, judgedWindow, windowTooSmallMessage, type RecordSettings } from './settings.js';
 import { InputError, UsageError } from '../io/errors.js';
+import { statOf } from '../io/stat.js';
 import { WindowTooSmall } from '../solver/window.js';
 import { toProblem } from './problems-file.js';
 import { issueText, verifyRecord } from '../verify/index.js';
@@ -70,13 +70,8 @@ function recordFileOf(folder: string): string {
   }
 }
 
-const isFolder = (path: string): boolean => {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false; // the reader names what is wrong with it
-  }
-};
+// Where it cannot be read, the reader names what is wrong with it.
+const isFolder = (path: string): boolean => statOf(path)?.isDirectory() === true;
 
 /** One problem searched afresh (as record 0 of a run with this seed), or a stored record. */
 export async function loadRecord(source: InspectSource): Promise<LoadedRecord> {

@@ -1,6 +1,7 @@
 import { fstatSync, lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../io/errors.js';
+import { statOf } from '../io/stat.js';
 import { STDIO } from '../io/formats.js';
 
 /** A file or folder named on the command line, with the option (or argument) that named it. */
@@ -163,15 +164,6 @@ function viaProc(path: string): boolean {
 
 function isFolderPath(path: string): boolean {
   return statOf(path)?.isDirectory() === true;
-}
-
-/** What a path names (links followed); undefined when it names nothing, or nothing that can be read. */
-function statOf(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 function same(a: Identity, b: Identity): boolean {

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { describeSystemError, UsageError } from '../io/errors.js';
+import { statOf } from '../io/stat.js';
 import { STDIO } from '../io/formats.js';
 
 /** Which files of a folder hold records: by name, as the reader tells their forms apart. */
@@ -85,22 +86,14 @@ function folderEntries(d: string): Dirent<Buffer>[] {
 
 /** What a symbolic link leads to (its path as its own bytes). */
 function linkedKind(path: Buffer): 'file' | 'folder' | 'other' | 'broken' {
-  try {
-    const st = statSync(path);
-    return st.isDirectory() ? 'folder' : st.isFile() ? 'file' : 'other';
-  } catch {
-    return 'broken';
-  }
+  const st = statOf(path);
+  return st === undefined ? 'broken' : st.isDirectory() ? 'folder' : st.isFile() ? 'file' : 'other';
 }
 
 /** A file's or folder's identity whatever the path to it (device and inode); undefined when it cannot be read. */
 function identity(path: string): string | undefined {
-  try {
-    const st = statSync(path);
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return undefined;
-  }
+  const st = statOf(path);
+  return st && `${st.dev}:${st.ino}`;
 }
 
 export function isFolder(path: string): boolean {

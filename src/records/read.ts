@@ -1,9 +1,10 @@
-import { plural } from '../io/numbers.js';
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { describeSystemError, InputError } from '../io/errors.js';
+import { plural } from '../io/numbers.js';
+import { statOf } from '../io/stat.js';
 import { formatOf, STDIO } from '../io/formats.js';
 import { gunzipMembers, gunzipWhole, TrailingBytes } from './gunzip.js';
 import { arrayElements, BYTE_ORDER_MARK } from './json-array.js';
@@ -305,11 +306,7 @@ async function open(file: string, gzip: boolean, trailing?: (err: TrailingBytes)
 
 /** Whether a name is a named pipe (links followed); false where it cannot be read, which opening it then names. */
 function isPipe(path: string): boolean {
-  try {
-    return statSync(path).isFIFO();
-  } catch {
-    return false;
-  }
+  return statOf(path)?.isFIFO() === true;
 }
 
 /**
@@ -332,11 +329,7 @@ function close(input: Readable | SyncChunks): void {
 
 /** Whether a name is a regular file (links followed); false where it cannot be read, which opening it then names. */
 function isRegularFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+  return statOf(path)?.isFile() === true;
 }
 
 /**
