@@ -229,6 +229,24 @@ describe('the APR planner', () => {
     expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
   });
 
+  it('a goal that no narrower expansion can join: the spawn is made as before from the site as it was, not from the last narrower try', () => {
+    // Found by verify at 2,048 tokens (six numbers, record 106 of a 200-problem file): the
+    // narrower tries left their expansion in the thread, which then went back to the
+    // point after the first expansion by its event count and handed out that expansion's
+    // children, some of which the trace never showed.
+    const nums = [61, 55, 43, 13, 92, 16];
+    const p: Problem = { nums, target: 88, solution: solve(nums, 88)!, startSize: 6 };
+    const settings = testSettings('apr', 2048);
+    const made = makeSearch(p, problemRecord(p, 'default'), streamFor(0, 'apr', 106), settings);
+    expect(made.overflows).toBe(0);
+    expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1')))).toEqual([]);
+    const outcome = runSearch(p, streamFor(0, 'apr', 106), settings.options, windowRules(new EventCosts(p.target), 2048, 0));
+    for (const t of threads(outcome.thread)) {
+      expect(t.events.every((e) => e !== undefined)).toBe(true);
+      expect(t.eventTokens?.length).toBe(t.events.length);
+    }
+  });
+
   it('a thread taken back to an earlier point forgets a goal found after it (a solved record always shows its goal)', () => {
     // Found by verify on a corpus: a narrowing trial that reached the goal left it set on the
     // thread while a later trial, taken back, wrote no goal lines.

@@ -437,6 +437,10 @@ class AprRun {
     t.replanLost = false;
     t.goalLost = undefined;
     if (spawned) return spawned;
+    // The thread holds the last narrower expansion tried, which `given.after` (a count of
+    // events and tokens, and the stream) does not describe: the site's expansion is made
+    // again as it was, then the thread is put back where it stood after it.
+    this.expandAgain(t, given);
     this.restore(t, given.after);
     t.childWork = work;
     return this.spawnOnce(t, given, reserve);
