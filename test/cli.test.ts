@@ -376,6 +376,14 @@ describe('search', () => {
     }
   });
 
+  it('summary lines of one problem and one record write the noun singular, as verify does', () => {
+    const p = run('problems', '--count', '1', '--out', 'one.jsonl');
+    expect(p.stderr).toBe('wrote 1 problem to one.jsonl\n');
+    const s = run('search', 'dfs', '--problems', 'one.jsonl', '--out', 'one-dfs.jsonl');
+    expect(s.stderr).toMatch(/^wrote 1 dfs record to one-dfs\.jsonl: [01] solved \([\d.]+%\), 1 sequence, /);
+    expect(run('verify', 'one-dfs.jsonl').stdout).toMatch(/^verified 1 record in 1 file: /m);
+  });
+
   it('summary lines write their counts with thousands separators, as every other figure', () => {
     const p = run('problems', '--count', '1000', '--min-numbers', '2', '--max-numbers', '2', '--out', 'k.jsonl');
     expect(p.stderr).toBe('wrote 1,000 problems to k.jsonl\n');

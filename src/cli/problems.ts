@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { qualifySpec, type PartialSpec } from '../pipeline/problems-job.js';
-import { fmtInt } from '../io/numbers.js';
+import { plural } from '../io/numbers.js';
 import { compatOption, countOption, oneOf, runOption, seedOption } from './parse.js';
 
 /** What addProblemSpecOptions parses. */
@@ -53,6 +53,6 @@ export function registerProblems(program: Command): void {
         exclude: o.exclude,
         out,
       });
-      if (out !== '-') process.stderr.write(`wrote ${fmtInt(n)} problems to ${out}\n`);
+      if (out !== '-') process.stderr.write(`wrote ${plural(n, 'problem')} to ${out}\n`);
     });
 }

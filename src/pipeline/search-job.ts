@@ -1,4 +1,4 @@
-import { fmtInt } from '../io/numbers.js';
+import { fmtInt, plural } from '../io/numbers.js';
 import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
 import { formatOf } from '../io/formats.js';
@@ -137,7 +137,7 @@ export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
   const o = job.settings.options;
   const unsolved = unsolvedNote(job.settings.window, sum.bySize, windowCut(sum.outOfBudget + sum.dropped + sum.resampled > 0, o.solver, fitOf(o)));
   return (
-    `wrote ${fmtInt(sum.records)} ${job.settings.options.solver} records to ${job.out}: ${fmtInt(sum.solved)} solved (${pct(sum.solved)}%), ${fmtInt(sum.sequences)} sequences` +
+    `wrote ${plural(sum.records, `${job.settings.options.solver} record`)} to ${job.out}: ${fmtInt(sum.solved)} solved (${pct(sum.solved)}%), ${plural(sum.sequences, 'sequence')}` +
     `${over}, ${fmtInt(sum.outOfBudget)} stopped by the window` +
     // Dropped records are among those the window stopped: `3 stopped by the window, 2 of them dropped`.
     (sum.dropped ? `, ${fmtInt(sum.dropped)} of them dropped` : '') +
