@@ -74,7 +74,7 @@ export async function* readRecordBatches(path: string, keepText = false): AsyncG
     yield* strictArray(path, fmt.gzip, keepText);
     return;
   }
-  const input = path !== STDIO && !fmt.gzip && isRegularFile(path) ? readChunksSync(path) : await open(path, fmt.gzip);
+  const input = (path !== STDIO && !fmt.gzip && regularFileChunks(path)) || (await open(path, fmt.gzip));
   const lines = new LineCutter(path);
   let count = 0;
   const parse = (texts: readonly string[]): RecordAt[] => {
@@ -327,10 +327,6 @@ function close(input: Readable | SyncChunks): void {
   else if (input !== process.stdin) input.destroy();
 }
 
-/** Whether a name is a regular file (links followed); false where it cannot be read, which opening it then names. */
-function isRegularFile(path: string): boolean {
-  return statOf(path)?.isFile() === true;
-}
 
 /**
  * A regular file's bytes, CHUNK at a time, each read synchronously on the main thread. A
@@ -364,11 +360,20 @@ class SyncChunks implements AsyncIterable<Buffer> {
   }
 }
 
-/** Opens a regular file for SyncChunks; a fault is worded as `open`'s stream words it. */
-function readChunksSync(file: string): SyncChunks {
+/**
+ * A regular file's SyncChunks; undefined for anything else (a pipe, a device, a name that
+ * cannot be opened: the stream reads it, or names what is wrong). Opened without waiting and
+ * judged by what was opened, not by the name, so a pipe put in a file's place between the two
+ * never blocks the main thread in open().
+ */
+function regularFileChunks(file: string): SyncChunks | undefined {
+  let fd: number;
   try {
-    return new SyncChunks(openSync(file, 'r'));
-  } catch (err) {
-    throw describeSystemError(err, `cannot read ${file}`) ?? err;
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
   }
+  if (fstatSync(fd).isFile()) return new SyncChunks(fd);
+  closeSync(fd);
+  return undefined;
 }
