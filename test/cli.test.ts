@@ -164,6 +164,12 @@ describe('search', () => {
   it.each([
     [['--promising', '2'], /--promising: expected a probability/],
     [['--promising', '0x1'], /--promising: expected a probability between 0 and 1, got "0x1"/],
+    // A decimal as JSON writes it: its whole part as an integer (no + sign, no blanks, no leading zero), a digit each side of its point.
+    [['--promising', '+0.5'], /^countdown-traces: --promising: expected a probability between 0 and 1 without a \+ sign, got "\+0.5"$/],
+    [['--promising', ' 0.5'], /^countdown-traces: --promising: expected a probability between 0 and 1 without blanks around it, got " 0.5"$/],
+    [['--promising', '00.5'], /^countdown-traces: --promising: expected a probability between 0 and 1 without a leading zero, got "00.5"$/],
+    [['--promising', '.5'], /^countdown-traces: --promising: expected a probability between 0 and 1 with a 0 before its point, got ".5"$/],
+    [['--promising', '-0.5'], /^countdown-traces: --promising: expected a probability between 0 and 1, got "-0.5"$/],
     [['--min-beam', '0'], /--min-beam: must be at least 1/],
     [['--min-beam', '6', '--max-beam', '2'], /--min-beam 6 is larger than --max-beam 2/],
     [['--heuristic', 'best'], /--heuristic: expected one of mult, sum, random/],
@@ -493,5 +499,22 @@ describe('corpus', () => {
     const help = run('corpus', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).not.toContain('--compat');
+  });
+
+  it.each([
+    [['--checkpoint-interval', '+5'], /^countdown-traces: --checkpoint-interval: expected seconds \(0 or more\) without a \+ sign, got "\+5"$/],
+    [['--checkpoint-interval', '05'], /^countdown-traces: --checkpoint-interval: expected seconds \(0 or more\) without a leading zero, got "05"$/],
+    [['--checkpoint-interval', '0.5 '], /^countdown-traces: --checkpoint-interval: expected seconds \(0 or more\) without blanks around it, got "0.5 "$/],
+    [['--checkpoint-interval', '5.'], /^countdown-traces: --checkpoint-interval: expected seconds \(0 or more\) with a digit after its point, got "5."$/],
+  ])('refuses a decimal option %j by the integer text rule', (args, message) => {
+    expectUsageError(run('corpus', '--count', '10', '--val-count', '0', ...args, '--out', 'bad-corpus'), message, 'bad-corpus');
+  });
+
+  it('takes decimals as the README and JSON write them: 0.5 seconds, 1e-7 as a probability', () => {
+    const r = run('corpus', '--count', '10', '--val-count', '0', '--seed', '1', '--quiet', '--checkpoint-interval', '0.5', '--promising', '1e-7', '--out', 'ok-corpus');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'ok-corpus', 'manifest.json'), 'utf8')) as { options: Record<string, unknown> };
+    expect(manifest.options).toMatchObject({ search: { sosp: { promising: 1e-7 }, apr: { promising: 1e-7 } } });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { indexOfCount, integer } from '../src/cli/parse.js';
-import { integerTextFault } from '../src/core/values.js';
+import { indexOfCount, integer, probability, seconds } from '../src/cli/parse.js';
+import { decimalTextFault, integerTextFault } from '../src/core/values.js';
 import { resolveShard } from '../src/pipeline/corpus/shard.js';
 
 describe('an integer as an option writes it', () => {
@@ -53,5 +53,57 @@ describe('an integer as an option writes it', () => {
       expect(() => resolveShard(undefined, 4, { JOB_COMPLETION_INDEX: bad })).toThrow(`JOB_COMPLETION_INDEX: expected a non-negative integer, got "${bad}"`);
       expect(() => resolveShard(undefined, undefined, { SLURM_ARRAY_TASK_ID: bad, SLURM_ARRAY_TASK_COUNT: '4' })).toThrow(`SLURM_ARRAY_TASK_ID: expected a non-negative integer, got "${bad}"`);
     }
+  });
+});
+
+describe('a decimal number as an option writes it: its whole part as an integer', () => {
+  const promising = probability('--promising');
+
+  it('takes JSON numbers: 0.5, 0.9, 1, 0, a trailing zero, -0.5 for the range to refuse, and exponents as JavaScript or Python print them', () => {
+    for (const text of ['0', '1', '0.5', '0.9', '0.50', '1.0', '12', '10.25', '1e-7', '1E-7', '2.5e-3', '1e20', '1e+21', '1e-07', '-0.5', '-2']) {
+      expect(decimalTextFault(text)).toBeUndefined();
+    }
+    expect(promising('0.9')).toBe(0.9);
+    expect(promising('1e-7')).toBe(1e-7);
+    expect(promising('0.50')).toBe(0.5);
+    expect(seconds('--checkpoint-interval', 86_400)('2.5')).toBe(2.5);
+    expect(seconds('--checkpoint-interval', 86_400)('0')).toBe(0);
+  });
+
+  it('names the form it refuses: a + sign, blanks, a leading zero, a sign on 0, a bare point', () => {
+    const cases: [string, string][] = [
+      ['+0.5', 'without a + sign'],
+      ['+1', 'without a + sign'],
+      [' 0.5', 'without blanks around it'],
+      ['0.5 ', 'without blanks around it'],
+      ['00.5', 'without a leading zero'],
+      ['05', 'without a leading zero'],
+      ['-00.5', 'without a leading zero'],
+      ['-0', 'without a sign on 0'],
+      ['-0.0', 'without a sign on 0'],
+      ['-0e3', 'without a sign on 0'],
+      ['.5', 'with a 0 before its point'],
+      ['+.5', 'with a 0 before its point'],
+      ['5.', 'with a digit after its point'],
+      ['1.e-7', 'with a digit after its point'],
+    ];
+    for (const [text, why] of cases) {
+      expect(decimalTextFault(text)).toBe(why);
+      expect(() => promising(text)).toThrow(`--promising: expected a probability between 0 and 1 ${why}, got "${text}"`);
+      expect(() => seconds('--checkpoint-interval', 86_400)(text)).toThrow(`--checkpoint-interval: expected seconds (0 or more) ${why}, got "${text}"`);
+    }
+  });
+
+  it('refuses what is no decimal number at all', () => {
+    for (const text of ['', ' ', '.', 'abc', '0x1', '1e', '1e+', 'e5', '0.5.1', '1,5', '1_000', '+', '-', '--1', '+-1', 'Infinity', 'NaN', '0. 5', '٣']) {
+      expect(decimalTextFault(text)).toBe('');
+      expect(() => promising(text)).toThrow(`--promising: expected a probability between 0 and 1, got "${text}"`);
+    }
+  });
+
+  it('keeps the range after the form: a minus and more than 1 are no probability', () => {
+    for (const text of ['-0.5', '2', '1.01', '1e400']) expect(() => promising(text)).toThrow(`--promising: expected a probability between 0 and 1, got "${text}"`);
+    expect(() => seconds('--checkpoint-interval', 86_400)('-1')).toThrow('--checkpoint-interval: expected seconds (0 or more), got "-1"');
+    expect(() => seconds('--checkpoint-interval', 86_400)('1e20')).toThrow('--checkpoint-interval: must be at most 86400 seconds, got 1e20');
   });
 });

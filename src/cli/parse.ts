@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { RUN_OPTIONS, SIZE_UNITS, type RunOption, type RunOptionKey } from '../pipeline/corpus/options.js';
-import { integerTextFault } from '../core/values.js';
+import { decimalTextFault, integerTextFault } from '../core/values.js';
 import { UsageError } from '../io/errors.js';
 import { SETTING_FLAGS, SETTING_VALUES, type PartialSettings, type SettingKey, type ValueRule } from '../pipeline/settings.js';
 
@@ -41,16 +41,23 @@ export function indexOfCount(option: string) {
   };
 }
 
-/** A non-negative decimal number (`0.5`, `12`, `1e-7` as JavaScript prints small ones): no hex, no Infinity. */
-function decimal(text: string): number | undefined {
-  const t = text.trim();
-  return /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : undefined;
+/**
+ * A non-negative decimal number, its text as decimalTextFault has it (`0.5`, `12`, `1e-7`; no
+ * hex, no Infinity); `expected` says what the option takes, for the message.
+ */
+function decimal(option: string, expected: string, text: string): number {
+  const fault = decimalTextFault(text);
+  if (fault !== undefined) throw new UsageError(`${option}: expected ${expected}${fault && ` ${fault}`}, got "${text}"`);
+  const n = Number(text);
+  if (n < 0) throw new UsageError(`${option}: expected ${expected}, got "${text}"`);
+  return n;
 }
 
 export function probability(option: string) {
+  const expected = 'a probability between 0 and 1';
   return (text: string): number => {
-    const n = decimal(text);
-    if (n === undefined || n > 1) throw new UsageError(`${option}: expected a probability between 0 and 1, got "${text}"`);
+    const n = decimal(option, expected, text);
+    if (n > 1) throw new UsageError(`${option}: expected ${expected}, got "${text}"`);
     return n;
   };
 }
@@ -58,8 +65,7 @@ export function probability(option: string) {
 /** Seconds from 0 to `max`, as a decimal number. */
 export function seconds(option: string, max: number) {
   return (text: string): number => {
-    const n = decimal(text);
-    if (n === undefined) throw new UsageError(`${option}: expected seconds (0 or more), got "${text}"`);
+    const n = decimal(option, 'seconds (0 or more)', text);
     if (n > max) throw new UsageError(`${option}: must be at most ${max} seconds, got ${text}`);
     return n;
   };

@@ -29,6 +29,33 @@ export function integerTextFault(text: string): string | undefined {
 }
 
 /**
+ * A decimal number as an option's value writes it (`0.5`, `12`, `1e-7` as JavaScript prints
+ * small ones): JSON's number grammar, its whole part by INTEGER_TEXT. Refused as an integer
+ * is: a `+` sign, blanks, a leading zero (`00.5`, `05`), a sign on 0 (`-0.0`); and a point
+ * without a digit on each side (`.5`, `5.`), which neither JavaScript, Python nor JSON
+ * prints. The fraction's digits are free (`0.50`), as is an exponent's sign and zeros
+ * (`1e+21` is how JavaScript prints it, `1e-07` how Python does). Hex, `Infinity`, `1_000`:
+ * no decimal at all.
+ */
+const DECIMAL_PARTS = /^([+-]?\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * How `text` breaks the decimal rule (DECIMAL_PARTS), as words after what was expected
+ * (`without a leading zero`); '' where it is no decimal number at all; undefined where it keeps
+ * the rule. A minus is part of the form, as an integer's: each reader's range refuses it.
+ */
+export function decimalTextFault(text: string): string | undefined {
+  const parts = DECIMAL_PARTS.exec(text);
+  if (!parts) return text.trim() !== text && decimalTextFault(text.trim()) === undefined ? 'without blanks around it' : '';
+  const [, whole = '', fraction] = parts;
+  if (!/\d/.test(whole)) return fraction ? 'with a 0 before its point' : '';
+  // The whole part is an integer's text, but for a minus on 0 before a nonzero fraction (-0.5 is not 0).
+  const wholeFault = whole === '-0' ? (/[1-9]/.test(fraction ?? '') ? undefined : 'without a sign on 0') : integerTextFault(whole);
+  if (wholeFault !== undefined) return wholeFault;
+  return fraction === '' ? 'with a digit after its point' : undefined;
+}
+
+/**
  * A field's value quoted in a one-line message: its JSON, cut short; a number JSON cannot hold
  * (`1e400` reads as Infinity) by its name, where JSON.stringify would say null.
  */
