@@ -506,15 +506,20 @@ describe('corpus', () => {
     [['--checkpoint-interval', '05'], /^countdown-traces: --checkpoint-interval: expected seconds \(0 or more\) without a leading zero, got "05"$/],
     [['--checkpoint-interval', '0.5 '], /^countdown-traces: --checkpoint-interval: expected seconds \(0 or more\) without blanks around it, got "0.5 "$/],
     [['--checkpoint-interval', '5.'], /^countdown-traces: --checkpoint-interval: expected seconds \(0 or more\) with a digit after its point, got "5."$/],
-  ])('refuses a decimal option %j by the integer text rule', (args, message) => {
+    [['--max-file-size', '0500MB'], /^countdown-traces: --max-file-size: expected a size such as 500MB or 1GB without a leading zero, got "0500MB"$/],
+    [['--max-file-size', '+500MB'], /^countdown-traces: --max-file-size: expected a size such as 500MB or 1GB without a \+ sign, got "\+500MB"$/],
+    [['--max-file-size', '500MB '], /^countdown-traces: --max-file-size: expected a size such as 500MB or 1GB without blanks around it, got "500MB "$/],
+    [['--max-file-size', ' 0500MB'], /^countdown-traces: --max-file-size: expected a size such as 500MB or 1GB \(units B, KB, .*\), got " 0500MB"$/],
+    [['--max-file-size', '.5GB'], /^countdown-traces: --max-file-size: expected a size such as 500MB or 1GB with a 0 before its point, got ".5GB"$/],
+  ])('refuses a decimal or size option %j by the integer text rule', (args, message) => {
     expectUsageError(run('corpus', '--count', '10', '--val-count', '0', ...args, '--out', 'bad-corpus'), message, 'bad-corpus');
   });
 
-  it('takes decimals as the README and JSON write them: 0.5 seconds, 1e-7 as a probability', () => {
-    const r = run('corpus', '--count', '10', '--val-count', '0', '--seed', '1', '--quiet', '--checkpoint-interval', '0.5', '--promising', '1e-7', '--out', 'ok-corpus');
+  it('takes decimals and sizes as the README and JSON write them: 0.5 seconds, 1e-7 as a probability, a space before a unit', () => {
+    const r = run('corpus', '--count', '10', '--val-count', '0', '--seed', '1', '--quiet', '--checkpoint-interval', '0.5', '--promising', '1e-7', '--max-file-size', '1.5 KiB', '--out', 'ok-corpus');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'ok-corpus', 'manifest.json'), 'utf8')) as { options: Record<string, unknown> };
-    expect(manifest.options).toMatchObject({ search: { sosp: { promising: 1e-7 }, apr: { promising: 1e-7 } } });
+    expect(manifest.options).toMatchObject({ max_file_size: 1536, search: { sosp: { promising: 1e-7 }, apr: { promising: 1e-7 } } });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { indexOfCount, integer, probability, seconds } from '../src/cli/parse.js';
-import { decimalTextFault, integerTextFault } from '../src/core/values.js';
+import { indexOfCount, integer, probability, seconds, size } from '../src/cli/parse.js';
+import { decimalTextFault, integerTextFault, sizeTextFault } from '../src/core/values.js';
 import { resolveShard } from '../src/pipeline/corpus/shard.js';
 
 describe('an integer as an option writes it', () => {
@@ -105,5 +105,40 @@ describe('a decimal number as an option writes it: its whole part as an integer'
     for (const text of ['-0.5', '2', '1.01', '1e400']) expect(() => promising(text)).toThrow(`--promising: expected a probability between 0 and 1, got "${text}"`);
     expect(() => seconds('--checkpoint-interval', 86_400)('-1')).toThrow('--checkpoint-interval: expected seconds (0 or more), got "-1"');
     expect(() => seconds('--checkpoint-interval', 86_400)('1e20')).toThrow('--checkpoint-interval: must be at most 86400 seconds, got 1e20');
+  });
+});
+
+describe('a size as an option writes it: its number as a decimal, then its unit', () => {
+  const parse = size('--max-file-size');
+
+  it('takes a number by the decimal rule, with or without one space before its unit', () => {
+    for (const [text, bytes] of [['500MB', 500_000_000], ['0', 0], ['1234', 1234], ['1.5 KiB', 1536], ['0.5KB', 500], ['10GB', 10_000_000_000], ['1gib', 2 ** 30]] as const) {
+      expect(sizeTextFault(text)).toBeUndefined();
+      expect(parse(text)).toBe(bytes);
+    }
+  });
+
+  it('names the form it refuses in the number: a + sign, blanks around, a leading zero, a bare point', () => {
+    const cases: [string, string][] = [
+      ['+500MB', 'without a + sign'],
+      [' 500MB', 'without blanks around it'],
+      ['500MB ', 'without blanks around it'],
+      ['500 ', 'without blanks around it'],
+      ['0500MB', 'without a leading zero'],
+      ['00.5GB', 'without a leading zero'],
+      ['.5GB', 'with a 0 before its point'],
+      ['5.MB', 'with a digit after its point'],
+    ];
+    for (const [text, why] of cases) {
+      expect(sizeTextFault(text)).toBe(why);
+      expect(() => parse(text)).toThrow(`--max-file-size: expected a size such as 500MB or 1GB ${why}, got "${text}"`);
+    }
+  });
+
+  it('refuses what is no size at all, with the units it knows (two faults at once among them, as for an integer)', () => {
+    for (const text of [' 0500MB', '', 'MB', '-1MB', '-0MB', '1e3', '1e3MB', '1,000', '500  MB', '500\tMB', '500 M B', '5XB']) {
+      expect(() => parse(text)).toThrow(/^--max-file-size: expected a size such as 500MB or 1GB \(units B, /);
+    }
+    for (const text of [' 0500MB', '', 'MB', '-1MB', '1e3', '1,000', '500  MB', '500\tMB']) expect(sizeTextFault(text)).toBe('');
   });
 });

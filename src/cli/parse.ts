@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { RUN_OPTIONS, SIZE_UNITS, type RunOption, type RunOptionKey } from '../pipeline/corpus/options.js';
-import { decimalTextFault, integerTextFault } from '../core/values.js';
+import { decimalTextFault, integerTextFault, sizeTextFault } from '../core/values.js';
 import { UsageError } from '../io/errors.js';
 import { SETTING_FLAGS, SETTING_VALUES, type PartialSettings, type SettingKey, type ValueRule } from '../pipeline/settings.js';
 
@@ -119,19 +119,20 @@ export function listOf<T extends string>(option: string, values: readonly T[], e
   };
 }
 
-/** A size in bytes: a number with a unit of SIZE_UNITS (`500MB`, `1GB`, `1.5GiB`; no unit: bytes). */
+/** A size in bytes: its text as sizeTextFault has it, a unit of SIZE_UNITS, any case (`500MB`, `1GB`, `1.5 KiB`; no unit: bytes). */
 export function size(option: string) {
   const units = Object.keys(SIZE_UNITS);
   return (text: string): number => {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text);
+    const fault = sizeTextFault(text);
+    const m = /^([\d.]+) ?([A-Za-z]*)$/.exec(text);
     const unit = m && units.find((u) => u.toLowerCase() === (m[2] || 'B').toLowerCase());
-    if (!m || !unit) throw new UsageError(`${option}: expected a size such as 500MB or 1GB (units ${units.join(', ')}), got "${text}"`);
+    if (fault !== undefined || !m || !unit) throw new UsageError(`${option}: expected a size such as 500MB or 1GB${fault ? ` ${fault}` : ` (units ${units.join(', ')})`}, got "${text}"`);
     const n = Math.floor(Number(m[1]) * SIZE_UNITS[unit]!);
     if (!Number.isSafeInteger(n)) throw new UsageError(`${option}: ${text} is too large`);
     // Less than a byte would read as 0, which means no bound at all.
     if (n === 0 && Number(m[1]) > 0) throw new UsageError(`${option}: ${text} is less than one byte (0 means no bound)`);
     // A fraction of a larger unit is rounded down to a byte; a fraction of a byte was read as a size it is not.
-    if (SIZE_UNITS[unit] === 1 && !Number.isInteger(Number(m[1]))) throw new UsageError(`${option}: ${text.trim()} is not a whole number of bytes (a fraction goes with a larger unit: 1.5KB)`);
+    if (SIZE_UNITS[unit] === 1 && !Number.isInteger(Number(m[1]))) throw new UsageError(`${option}: ${text} is not a whole number of bytes (a fraction goes with a larger unit: 1.5KB)`);
     return n;
   };
 }

@@ -56,6 +56,21 @@ export function decimalTextFault(text: string): string | undefined {
 }
 
 /**
+ * A size as an option writes it (`500MB`, `1.5 KiB`, `1234`): a number by the decimal rule
+ * without a minus or an exponent, then a unit's letters after at most one space (`1.5 KiB`,
+ * as `467 MB` is written), or none. The unit itself is the reader's to know.
+ */
+const SIZE_TEXT = /^([^\sA-Za-z]*)(?: ?([A-Za-z]+))?$/;
+
+/** How `text` breaks SIZE_TEXT, as decimalTextFault words; '' where it is no size at all; undefined where it keeps the rule. */
+export function sizeTextFault(text: string): string | undefined {
+  const parts = SIZE_TEXT.exec(text);
+  if (!parts) return text.trim() !== text && sizeTextFault(text.trim()) === undefined ? 'without blanks around it' : '';
+  const [, number = ''] = parts;
+  return number.includes('-') ? '' : decimalTextFault(number);
+}
+
+/**
  * A field's value quoted in a one-line message: its JSON, cut short; a number JSON cannot hold
  * (`1e400` reads as Infinity) by its name, where JSON.stringify would say null.
  */
