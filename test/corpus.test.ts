@@ -1229,6 +1229,8 @@ describe('corpus: shards and merge', () => {
       ['search', (o) => delete o.search, /"options\.search" missing is not an object/],
       // A value of the right kind that no flag takes: the old shape check let it through.
       ['subbeam', (o) => ((o.search as Record<string, Record<string, unknown>>).apr!.max_sub_beam = 20.5), /"options\.search\.apr\.max_sub_beam" 20\.5 is not an integer of at least 1/],
+      // A solver's window that is not the run's: each was read as its own.
+      ['window', (o) => ((o.search as Record<string, Record<string, unknown>>).sosp!.window = (o.window as number) + 1), /"options\.search\.sosp\.window" \d+ is not the run's \(--window \d+\)/],
     ];
     for (const [name, edit, fault] of edits) {
       for (const s of ['s0', 's1']) {

@@ -236,6 +236,8 @@ export function runOptionsFault(v: unknown): string | undefined {
     if (!isJsonObject(so) || !Object.values(so).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) return `"options.search.${s}" is not an object of option values`;
     const fault = searchOptionsFault(s as SolverName, so);
     if (fault !== undefined) return fault;
+    // One --window for the run: stats judge every solver's sequences by the run's.
+    if (so.window !== v.window) return `"options.search.${s}.window" ${shownValue(so.window)} is not the run's (${RUN_OPTIONS.window.flag} ${shownValue(v.window)})`;
   }
   return undefined;
 }
