@@ -237,7 +237,11 @@ describe("a corpus manifest's recorded search options (runOptionsFault)", () => 
     const bare = JSON.parse(JSON.stringify(recorded({ window: 0 })));
     expect(runOptionsFault(bare)).toBeUndefined();
     bare.search.sosp.fit = 'drop';
-    expect(runOptionsFault(bare)).toBe('"options.search.sosp.fit" "drop" is not what its other options make ("stop")');
+    expect(runOptionsFault(bare)).toBe('"options.search.sosp.fit" "drop" is not what its other options make ("stop")');    // One --window sets every solver's; the run's is that window, judged by the default where it is 0.
+    expect(runOptionsFault({ ...JSON.parse(JSON.stringify(recorded({ window: 0 }))), window: 2048 })).toBe('"options.search.*.window" 0 are not of one run whose "options.window" is 2048');
+    const mixed = JSON.parse(JSON.stringify(recorded({ window: 0 })));
+    mixed.search.apr.window = 4096;
+    expect(runOptionsFault(mixed)).toMatch(/^"options\.search\.\*\.window" (0, 4096|4096, 0) are not of one run whose "options\.window" is 4096$/);
   });
   it("holds the run-wide options to their flags' rules and checks (RUN_OPTIONS, checkSpec, checkCounts), naming the field", () => {
     const forged = (edit: (o: Record<string, unknown> & { problems: Record<string, unknown> }) => void): string | undefined => {

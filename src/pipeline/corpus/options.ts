@@ -2,7 +2,7 @@ import { PROBLEM_LIMITS } from '../../core/countdown.js';
 import { isJsonObject, shownValue } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { checkCount, checkSpec } from '../problems-job.js';
-import { isWindowOnly, qualify, SETTING_FLAGS, SETTING_VALUES, valueFault, type PartialSettings, type RecordSettings, type SettingKey, type ValueRule } from '../settings.js';
+import { isWindowOnly, judgedWindow, qualify, SETTING_FLAGS, SETTING_VALUES, valueFault, type PartialSettings, type RecordSettings, type SettingKey, type ValueRule } from '../settings.js';
 import { DEFAULT_SPEC, type ProblemSpec } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 
@@ -236,8 +236,12 @@ export function runOptionsFault(v: unknown): string | undefined {
     if (!isJsonObject(so) || !Object.values(so).every((x) => ['string', 'number', 'boolean'].includes(typeof x))) return `"options.search.${s}" is not an object of option values`;
     const fault = searchOptionsFault(s as SolverName, so);
     if (fault !== undefined) return fault;
-    // One --window for the run: stats judge every solver's sequences by the run's.
-    if (so.window !== v.window) return `"options.search.${s}.window" ${shownValue(so.window)} is not the run's (${RUN_OPTIONS.window.flag} ${shownValue(v.window)})`;
+  }
+  // One --window sets every solver's, and the run's is what stats judge by (judgedWindow: 0, no window, by the default).
+  const windows = new Set((solvers as string[]).map((s) => (search[s] as Record<string, unknown>).window));
+  const [window] = windows;
+  if (windows.size > 1 || judgedWindow(window as number) !== v.window) {
+    return `"options.search.*.window" ${[...windows].map(shownValue).join(', ')} are not of one run whose "options.window" is ${shownValue(v.window)}`;
   }
   return undefined;
 }
