@@ -10,6 +10,11 @@ export function fmtTenths(n: number): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
+/** `part` as a percentage of `whole` with one decimal, no sign (`12.5`); `0.0` of nothing. */
+export function percent(part: number, whole: number): string {
+  return whole > 0 ? ((100 * part) / whole).toFixed(1) : '0.0';
+}
+
 /** A count and its noun, plural but for one (`1 thread`, `1,024 threads`; `words` where it is not the noun and an s). */
 export function plural(k: number, word: string, words = `${word}s`): string {
   return `${fmtInt(k)} ${k === 1 ? word : words}`;

@@ -1,4 +1,4 @@
-import { fmtInt, plural } from '../io/numbers.js';
+import { fmtInt, percent, plural } from '../io/numbers.js';
 import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
 import { formatOf } from '../io/formats.js';
@@ -132,12 +132,11 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
 
 /** The line `search` ends with: records written, solved, sequences, what the window did. */
 export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
-  const pct = (n: number) => (sum.records ? ((100 * n) / sum.records).toFixed(1) : '0.0');
   const over = sum.overflows === undefined ? '' : `, ${fmtInt(sum.overflows)} over ${fmtInt(judgedWindow(job.settings.window))} tokens`;
   const o = job.settings.options;
   const unsolved = unsolvedNote(job.settings.window, sum.bySize, windowCut(sum.outOfBudget + sum.dropped + sum.resampled > 0, o.solver, fitOf(o)));
   return (
-    `wrote ${plural(sum.records, `${job.settings.options.solver} record`)} to ${job.out}: ${fmtInt(sum.solved)} solved (${pct(sum.solved)}%), ${plural(sum.sequences, 'sequence')}` +
+    `wrote ${plural(sum.records, `${job.settings.options.solver} record`)} to ${job.out}: ${fmtInt(sum.solved)} solved (${percent(sum.solved, sum.records)}%), ${plural(sum.sequences, 'sequence')}` +
     `${over}, ${fmtInt(sum.outOfBudget)} stopped by the window` +
     // Dropped records are among those the window stopped: `3 stopped by the window, 2 of them dropped`.
     (sum.dropped ? `, ${fmtInt(sum.dropped)} of them dropped` : '') +

@@ -1,4 +1,4 @@
-import { fmtInt, plural } from '../io/numbers.js';
+import { fmtInt, percent, plural } from '../io/numbers.js';
 import { isCount, shownValue } from '../core/values.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
 import { issueText, sequenceName, verifyProblem, verifyRecord, verifySequences, type GivenProblem, type SequenceLine, type VerifyIssue } from '../verify/index.js';
@@ -492,7 +492,7 @@ export function verifySummaryLine(sum: VerifySummary): string {
  * Undefined when no search was read.
  */
 export function verifySearchesLine(sum: VerifySummary): string | undefined {
-  const share = (n: number, of: number) => `${fmtInt(n)} (${((100 * n) / of).toFixed(1)}%)`;
+  const share = (n: number, of: number) => `${fmtInt(n)} (${percent(n, of)}%)`;
   const part = (t: SearchTally, what: string, whats?: string, after = '') => `${plural(t.searches, what, whats)}${after}: ${share(t.valid, t.searches)} valid, ${share(t.solved, t.searches)} solved`;
   const parts: string[] = [];
   if (sum.recordSearches.searches > 0) parts.push(part(sum.recordSearches, 'search record'));

@@ -4,7 +4,7 @@ import type { WindowCuts } from '../pipeline/corpus/stats.js';
 import type { Histogram } from './histogram.js';
 import { isThreaded, SEARCH_KINDS } from '../records/kind.js';
 import { KIND_LABEL } from './kind-labels.js';
-import { fmtInt, plural } from '../io/numbers.js';
+import { fmtInt, percent, plural } from '../io/numbers.js';
 
 /**
  * The headline figures of one or more corpora, as text: one table shared by the HTML report
@@ -32,7 +32,7 @@ export const int = (n: number): string => (Number.isFinite(n) ? fmtInt(n) : NONE
 export function linesRead(lines: number, sequenceLines: number): string {
   return sequenceLines > 0 ? `${plural(lines - sequenceLines, 'record')} and ${plural(sequenceLines, 'sequence line')}` : plural(lines, 'record');
 }
-export const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : NONE);
+export const pct = (part: number, whole: number): string => (whole > 0 ? `${percent(part, whole)}%` : NONE);
 const dec = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : NONE);
 const countAndShare = (part: number, whole: number): string => (whole > 0 ? `${int(part)} (${pct(part, whole)})` : NONE);
 
