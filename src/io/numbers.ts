@@ -1,13 +1,32 @@
 /** Figures as people read them: one way for every card, report, table and message to write them. */
 
+// Written by hand, not with toLocaleString: its first call loads ICU's locale data, about 12 ms
+// of every command that prints a summary line (a test holds both to the same text).
+
+/** Thousands separators in the digits of a whole, non-negative figure. */
+function groupDigits(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
 /** A whole number with thousands separators (`1,234`), a fraction rounded to the nearest. */
 export function fmtInt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  const whole = Math.round(n);
+  if (!Number.isFinite(whole) || Math.abs(whole) >= 1e21) return String(whole);
+  return whole < 0 ? `-${groupDigits(String(-whole))}` : groupDigits(String(whole));
 }
 
 /** A figure with one decimal and thousands separators, as fmtInt writes whole ones (`1,330.5`). */
 export function fmtTenths(n: number): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  if (!Number.isFinite(n) || Math.abs(n) >= 1e20) return String(n);
+  // Rounded half away from zero on the shortest decimal that reads back as n (`22444491.45` to
+  // `.5`), as en-US does, where toFixed would round the binary value below it (to `.4`).
+  const shortest = String(Math.abs(n));
+  const [whole = '0', fraction = ''] = shortest.includes('e') ? ['0'] : shortest.split('.');
+  let tenths = BigInt(whole + (fraction[0] ?? '0'));
+  if ((fraction[1] ?? '0') >= '5') tenths += 1n;
+  const digits = tenths.toString().padStart(2, '0');
+  const text = `${groupDigits(digits.slice(0, -1))}.${digits.slice(-1)}`;
+  return n < 0 && text !== '0.0' ? `-${text}` : text;
 }
 
 /** `part` as a percentage of `whole` with one decimal, no sign (`12.5`); `0.0` of nothing. */
