@@ -9,6 +9,7 @@ import { KIND_LABEL } from '../src/report/kind-labels.js';
 import { allSolvers } from '../src/solver/registry.js';
 import { LINE_LIMIT, LineCutter, OVERLONG } from '../src/records/lines.js';
 import { arrayElements } from '../src/records/json-array.js';
+import { duplicateKey } from '../src/records/duplicate-key.js';
 import { readRecords, readRecordsTolerant, WHOLE_PARSE_BYTES, type ReadIssue, type RecordAt } from '../src/records/read.js';
 import { isTraceDict, isTraceDictLevel, recordTraceDict, threadsOf } from '../src/records/trace-dict.js';
 
@@ -187,6 +188,11 @@ describe('JSON array reader', () => {
           error = `${path}${line !== undefined ? `:${line}` : ''}: not valid JSON (${(err as Error).message})`;
         }
         const s = await strict(path);
+        // An edit that made two keys of an object one: JSON.parse takes it, the reader does not.
+        if (error === undefined && duplicateKey(text) !== undefined) {
+          expect(s).toEqual({ records: [], error: expect.stringMatching(new RegExp(`^${path}:\\d+: element \\d+: key .* given twice in one object`)) });
+          return;
+        }
         if (error === undefined) {
           // Each record with the line its element starts on, as the tolerant reader gives it.
           expect(s.error).toBeUndefined();
@@ -339,6 +345,42 @@ describe('JSON array reader', () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('a key given twice in one object', () => {
+  const TWICE = 'given twice in one object (JSON readers differ on which one counts): give it once';
+
+  it('stops a strict read at its file:line, and a tolerant one skips that line alone (JSON.parse kept the last in silence)', async () => {
+    const path = fileOf(Buffer.from('{"nums": [1, 2], "target": 3}\n{"nums":[1,2],"nums":[3,4],"target":5}\n{"nums": [3], "target": 3}\n'), '.jsonl');
+    expect((await strict(path)).error).toBe(`${path}:2: key "nums" ${TWICE}`);
+    const t = await tolerant(path);
+    expect(t.records.map((r) => r.line)).toEqual([1, 3]);
+    expect(t.issues).toEqual([{ file: path, line: 2, message: `key "nums" ${TWICE}; line skipped` }]);
+  });
+
+  it('in a JSON array: a strict read refuses the file at the element, a tolerant one skips the element', async () => {
+    const path = fileOf(Buffer.from('[\n{"a": 1},\n{"a": {"b": 1, "b": 2}},\n{"a": 3}\n]\n'), '.json');
+    expect((await strict(path)).error).toBe(`${path}:3: element 2: key "b" ${TWICE}`);
+    const t = await tolerant(path);
+    expect(t.records.map((r) => r.value)).toEqual([{ a: 1 }, { a: 3 }]);
+    expect(t.issues).toEqual([{ file: path, line: 3, message: `element 2: key "b" ${TWICE}; skipped` }]);
+  });
+
+  it('is found at any depth, escapes read as what they stand for; the same key in two objects, or inside a string, is no fault', () => {
+    expect(duplicateKey('{"a": [{"x": 1, "y": {"z": 1, "z": 2}}]}')).toBe('z');
+    expect(duplicateKey('{"nums": 1, "n\\u0075ms": 2}')).toBe('nums');
+    expect(duplicateKey('{"a\\"": 1, "b": "\\\\", "a\\"": 2}')).toBe('a"');
+    expect(duplicateKey('[{"a": 1}, {"a": 2}, {"b": {"a": 3}, "c": [{"a": 4}]}]')).toBeUndefined();
+    expect(duplicateKey('{"a": "\\", \\"a\\": 1", "b": ["a", "a"]}')).toBeUndefined();
+    // JSON.stringify never repeats a key: whatever the strings hold, none is found.
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(duplicateKey(JSON.stringify(v))).toBeUndefined();
+        expect(duplicateKey(JSON.stringify(v, null, 1))).toBeUndefined();
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -1,5 +1,6 @@
 import { plural } from '../io/numbers.js';
 import { isUtf8 } from 'node:buffer';
+import { duplicateKey, duplicateKeyFault } from './duplicate-key.js';
 import type { IssueSink, RecordAt } from './read.js';
 
 /** A text that starts with a byte-order mark (some editors save one): JSON.parse would show it invisibly. */
@@ -74,13 +75,19 @@ export async function* arrayElements(input: AsyncIterable<Buffer>, file: string,
   const badComma = () => issue({ file, line, message: 'a comma missing or out of place between elements', code: 'comma' });
   const parse = (text: string): RecordAt | undefined => {
     element++;
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(text);
-      return keepText ? { value, line: elementLine, text: text.trimEnd() } : { value, line: elementLine };
+      value = JSON.parse(text);
     } catch (err) {
       issue({ file, line: elementLine, message: `element ${element} is not valid JSON (${(err as Error).message}); skipped` });
       return undefined;
     }
+    const twice = duplicateKey(text);
+    if (twice !== undefined) {
+      issue({ file, line: elementLine, message: `element ${element}: ${duplicateKeyFault(twice)}; skipped` });
+      return undefined;
+    }
+    return keepText ? { value, line: elementLine, text: text.trimEnd() } : { value, line: elementLine };
   };
   try {
     for await (const raw of input) {

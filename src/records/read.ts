@@ -7,6 +7,7 @@ import { plural } from '../io/numbers.js';
 import { statOf } from '../io/stat.js';
 import { formatOf, STDIO } from '../io/formats.js';
 import { gunzipMembers, gunzipWhole, TrailingBytes } from './gunzip.js';
+import { duplicateKey, duplicateKeyFault } from './duplicate-key.js';
 import { arrayElements, BYTE_ORDER_MARK } from './json-array.js';
 import { LineCutter } from './lines.js';
 
@@ -121,11 +122,14 @@ export function parseRecordLine(text: string, path: string, line: number | undef
 
 /** A line's value, or what is wrong with it (both modes word it so; strict stops, tolerant skips). */
 function parseLine(text: string): { readonly value: unknown } | { readonly bad: string } {
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (err) {
     return { bad: notJson(text, err) };
   }
+  const twice = duplicateKey(text);
+  return twice === undefined ? { value } : { bad: duplicateKeyFault(twice) };
 }
 
 /** Why a text is no JSON, as one line. */
@@ -271,6 +275,8 @@ function wholeArray(path: string, gzip: boolean, first: ReadIssue): RecordAt[] {
     throw new InputError(path, line, notJson(text, err));
   }
   if (!Array.isArray(value)) throw new InputError(path, undefined, 'expected a JSON array of records');
+  // A fault JSON.parse takes (a key given twice), in the streaming read's words.
+  if (duplicateKey(text) !== undefined) throw streamedFault(path, first);
   return value.map((v, i) => ({ value: v, line: i + 1 }));
 }
 
