@@ -2,7 +2,7 @@
 import { BEYOND_EXACT, staysExact } from '../core/countdown.js';
 import { maxReachable } from '../solver/exact.js';
 import { Worker } from 'node:worker_threads';
-import { problemSpaceBound, problemsInSplit, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
+import { LEAST_NUMBER, problemSpaceBound, problemsInSplit, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
 import type { DrawMessage, DrawOrder } from './problems-thread.js';
 import { lateStage } from './corpus/progress.js';
 import { fmtInt } from '../io/numbers.js';
@@ -32,7 +32,7 @@ export function qualifySpec(f: PartialSpec): ProblemSpec {
 export function checkSpec(spec: ProblemSpec): void {
   ordered('--min-numbers', spec.minNumbers, '--max-numbers', spec.maxNumbers);
   ordered('--min-target', spec.minTarget, '--max-target', spec.maxTarget);
-  if (spec.maxNumber < 1) throw new UsageError(`--max-number: must be at least 1, got ${spec.maxNumber}`);
+  if (spec.maxNumber < LEAST_NUMBER) throw new UsageError(`--max-number: must be at least ${LEAST_NUMBER}, got ${spec.maxNumber}`);
   if (!staysExact(spec.maxNumber, spec.maxNumbers)) {
     throw new UsageError(`--max-number ${spec.maxNumber} with ${spec.maxNumbers} numbers ${BEYOND_EXACT}; lower one of them`);
   }

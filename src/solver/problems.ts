@@ -19,6 +19,9 @@ export interface ProblemSpec {
  */
 export const DEFAULT_SPEC: ProblemSpec = { minNumbers: 4, maxNumbers: 4, minTarget: 10, maxTarget: 100, maxNumber: 99 };
 
+/** The least starting number drawn: numbers are drawn in LEAST_NUMBER..maxNumber, so a `--max-number` below it draws none. */
+export const LEAST_NUMBER = 1;
+
 export type Split = 'train' | 'val';
 
 /** A solvable problem and the exact solver's first-found solution. */
@@ -68,7 +71,7 @@ function drawProblem(rng: Rng, spec: ProblemSpec, accept?: (p: Problem) => boole
 
 function drawNums(rng: Rng, count: number, maxNumber: number): number[] {
   const nums = new Array<number>(count);
-  for (let k = 0; k < count; k++) nums[k] = randint(rng, 1, maxNumber);
+  for (let k = 0; k < count; k++) nums[k] = randint(rng, LEAST_NUMBER, maxNumber);
   return nums;
 }
 

@@ -3,7 +3,7 @@ import { isJsonObject, shownValue } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { checkCount, checkSpec } from '../problems-job.js';
 import { isWindowOnly, judgedWindow, qualify, SETTING_FLAGS, SETTING_VALUES, valueFault, type PartialSettings, type RecordSettings, type SettingKey, type ValueRule } from '../settings.js';
-import { DEFAULT_SPEC, type ProblemSpec } from '../../solver/problems.js';
+import { DEFAULT_SPEC, LEAST_NUMBER, type ProblemSpec } from '../../solver/problems.js';
 import { SOLVERS, type SolverName } from '../../solver/registry.js';
 
 export const COMPRESSIONS = ['none', 'gzip'] as const;
@@ -33,7 +33,7 @@ export const RUN_OPTIONS = {
   max_numbers: { flag: '--max-numbers', rule: { kind: 'integer', min: PROBLEM_LIMITS.minNumbers, max: PROBLEM_LIMITS.maxNumbers }, default: DEFAULT_SPEC.maxNumbers },
   min_target: { flag: '--min-target', rule: { kind: 'integer', min: PROBLEM_LIMITS.minTarget }, default: DEFAULT_SPEC.minTarget },
   max_target: { flag: '--max-target', rule: { kind: 'integer', min: PROBLEM_LIMITS.minTarget }, default: DEFAULT_SPEC.maxTarget },
-  max_number: { flag: '--max-number', rule: { kind: 'integer', min: 1 } },
+  max_number: { flag: '--max-number', rule: { kind: 'integer', min: LEAST_NUMBER } },
   window: { flag: SETTING_FLAGS.window, rule: SETTING_VALUES.window },
   compress: { flag: '--compress', rule: { kind: 'choice', values: COMPRESSIONS }, default: 'none' },
   // The flag takes a size with a unit (`500MB`); the manifest records bytes.
