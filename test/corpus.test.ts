@@ -11,6 +11,8 @@ import { sealedCheckpoint } from '../src/pipeline/corpus/checkpoint.js';
 import { splitOf } from '../src/solver/problems.js';
 import { cardMeta, conforms, declaredColumns, globToRegExp, jsonType, unify, type JsonType } from './dataset-folder.js';
 import { sealed } from '../src/pipeline/corpus/seal.js';
+import { renderCard } from '../src/pipeline/corpus/card.js';
+import { parseManifest, type Manifest } from '../src/pipeline/corpus/manifest.js';
 import { expectSameTree, repoRoot, treeFiles } from './helpers.js';
 
 /**
@@ -653,6 +655,18 @@ describe('corpus: a Hugging Face dataset folder', () => {
     expect(by['6'].solved).toBe(0);
     expect(card).toContain(`No APR record of these start sizes is solved (6 numbers: ${by['6'].records} records): they teach failed searches only (a 1,024-token window can be too small to hold a solved search of that size).`);
     expect(card).not.toMatch(/No APR record .*5 numbers/);
+  });
+
+  it('the card writes a figure of one with its noun in the singular (two-number APR problems spawn no thread: "1 threads, 1 sequences" on average; "1 records")', () => {
+    expectOk(run(['corpus', '--count', '40', '--val-count', '5', '--min-numbers', '2', '--max-numbers', '2', '--solvers', 'apr', '--quiet', '--out', 'no-spawn']));
+    const card = readFileSync(join(p('no-spawn'), 'README.md'), 'utf8');
+    expect(card).toContain('APR per problem, every level of threads: 1 thread, 1 sequence and ');
+    // A start size with one record, none solved.
+    const m = parseManifest(readFileSync(join(p('no-spawn'), 'manifest.json'), 'utf8'), 'manifest.json') as Manifest;
+    const stats = JSON.parse(readFileSync(join(p('no-spawn'), 'stats.json'), 'utf8'));
+    stats.solve_rate.apr.by_start_size['2'] = { records: 1, solved: 0, solve_rate: 0 };
+    stats.solve_rate.apr.by_start_size['3'] = { records: 39, solved: 39, solve_rate: 1 };
+    expect(renderCard(m, JSON.stringify(stats))).toContain('No APR record of these start sizes is solved (2 numbers: 1 record): ');
   });
 
   it("the card's command makes the same corpus whatever the solvers and flags: it passes a flag when every solver that reads it agrees", () => {

@@ -36,5 +36,10 @@ export function percent(part: number, whole: number): string {
 
 /** A count and its noun, plural but for one (`1 thread`, `1,024 threads`; `words` where it is not the noun and an s). */
 export function plural(k: number, word: string, words = `${word}s`): string {
-  return `${fmtInt(k)} ${k === 1 ? word : words}`;
+  return `${fmtInt(k)} ${noun(k, word, words)}`;
+}
+
+/** The noun alone, as plural writes it after `k`: for a figure written otherwise (a mean, `1.5 threads`, `1 thread`). */
+export function noun(k: number, word: string, words = `${word}s`): string {
+  return k === 1 ? word : words;
 }

@@ -7,7 +7,7 @@ import { asFlagValue, flagAndValue, formatSize, PROBLEM_KEYS, SEARCH_OPTION_SETT
 import { prefixForm, type Conditioning } from '../../records/conditioning-prefix.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
-import { fmtInt, fmtTenths } from '../../io/numbers.js';
+import { fmtInt, fmtTenths, noun, plural } from '../../io/numbers.js';
 import type { StatsJson, TokenSummaryJson } from './stats.js';
 
 /** How a command is written to be pasted (the card's, a resume hint): as the README runs the tool from its clone. */
@@ -236,7 +236,7 @@ function statsSection(stats: StatsJson, solvers: readonly string[]): string[] {
   if (solvers.includes('apr') && tree) {
     out.push(
       '',
-      `APR per problem, every level of threads: ${tree.threads} threads, ${tree.sequences} sequences and ${fmtInt(Math.round(tree.textTokens))} text tokens on average ` +
+      `APR per problem, every level of threads: ${tree.threads} ${noun(tree.threads, 'thread')}, ${tree.sequences} ${noun(tree.sequences, 'sequence')} and ${fmtInt(Math.round(tree.textTokens))} text tokens on average ` +
         `(\`decomposition\` in stats.json; a few large trees hold many of the sequences, so weigh by \`record\` to train on problems evenly).`,
     );
   }
@@ -253,7 +253,7 @@ function statsSection(stats: StatsJson, solvers: readonly string[]): string[] {
   for (const s of solvers) {
     const none = Object.entries(stats.solve_rate[s]?.by_start_size ?? {}).filter(([, b]) => b.records > 0 && b.solved === 0);
     if (none.length === 0) continue;
-    const what = none.map(([n, b]) => `${n} numbers: ${fmtInt(b.records)} records`).join('; ');
+    const what = none.map(([n, b]) => `${n} numbers: ${plural(b.records, 'record')}`).join('; ');
     out.push('', `No ${titleOf(s)} record of these start sizes is solved (${what}): they teach failed searches only (a ${fmtInt(window)}-token window can be too small to hold a solved search of that size).`);
   }
   out.push('', `Tokens per training sequence (Llama-2 tokens of the text plus \`<s>\` and \`</s>\`, as the trainer sees it; nearest-rank percentiles) against the ${fmtInt(window)}-token window:`, '');

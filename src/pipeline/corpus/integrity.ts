@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipMembers } from '../../records/gunzip.js';
 import { UsageError } from '../../io/errors.js';
 import { NOT_REGULAR, systemError } from './files.js';
-import { fmtInt } from '../../io/numbers.js';
+import { fmtInt, plural } from '../../io/numbers.js';
 import { formatOf } from '../../io/formats.js';
 import { isDataFile, type ManifestFile } from './manifest.js';
 import type { PartSummary } from './parts.js';
@@ -70,7 +70,7 @@ export async function readCovered(fh: FileHandle, want: Covered, whole: boolean,
   if (digestSoFar(hash) !== want.sha256) return { hash, problem: `changed since ${by} was written: ${what} no longer have the SHA-256 recorded there` };
   // The bytes are the ones written; the count beside them is checked too (a hand-edited count would resume at the wrong record).
   if (want.lines !== undefined && gzip) lines = await gunzippedLines(fh, want.bytes);
-  if (want.lines !== undefined && lines !== want.lines) return { hash, problem: `holds ${fmtInt(lines)} records in ${what.replace(/,$/, '')}; ${by} says ${fmtInt(want.lines)}` };
+  if (want.lines !== undefined && lines !== want.lines) return { hash, problem: `holds ${plural(lines, 'record')} in ${what.replace(/,$/, '')}; ${by} says ${fmtInt(want.lines)}` };
   return { hash, problem: undefined };
 }
 
