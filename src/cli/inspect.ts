@@ -19,8 +19,9 @@ interface InspectFlags extends SearchFlags {
   html?: string;
 }
 
+/** `--nums 22,26,31,53`: each an integer by the rule every integer option keeps (blanks around one refused, as `--target`'s and `--shard`'s). */
 function parseNums(text: string): number[] {
-  const parts = text.split(',').map((s) => s.trim());
+  const parts = text.split(',');
   for (const p of parts) {
     const fault = integerTextFault(p);
     if (fault === '') throw new UsageError(`--nums: expected integers separated by commas, got "${text}"`);
