@@ -1146,6 +1146,14 @@ describe('corpus: shards and merge', () => {
     expectUsageError(run([...BASE, '--shard', '0/0', '--out', 'nok']), /--shard: must be at least 1, got 0/);
     for (const bad of ['1', '/2', '0/', '0x0/2']) expectUsageError(run([...BASE, '--shard', bad, '--out', 'nok']), new RegExp(`--shard: expected INDEX/COUNT such as 0/8, got "${bad}"`));
     expectUsageError(run([...BASE, '--out', 'nok'], { SLURM_ARRAY_TASK_ID: '99999999999999999999', SLURM_ARRAY_TASK_COUNT: '2' }), /SLURM_ARRAY_TASK_ID: 99999999999999999999 is too large/);
+    // A refused array task says its refusal alone (the shard's line came first), naming where a shard it refuses came from.
+    const three = { SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '3' };
+    expectUsageError(run([...BASE, '--out', 'nok'], three), /^countdown-traces: shard 0\/3 from SLURM_ARRAY_TASK_ID\/SLURM_ARRAY_TASK_COUNT: 1,100 records make 2 blocks of 1,000; use at most 2 shards$/);
+    mkdirSync(p('slurm-mine'));
+    writeFileSync(join(p('slurm-mine'), 'README.md'), 'mine');
+    expectUsageError(run([...BASE, '--out', 'slurm-mine'], { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '2' }), /slurm-mine already holds README\.md, which is not a countdown-traces card/);
+    expectUsageError(run([...BASE, '--out', 's0'], { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '2' }), /s0 already holds a finished corpus/);
+    expectUsageError(run([...BASE, '--out', 's0', '--resume'], { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '2' }), /^countdown-traces: s0 holds shard 0\/2, not 1\/2 \(from SLURM_ARRAY_TASK_ID\/SLURM_ARRAY_TASK_COUNT\); start over with --force$/);
   });
 
   it("merged corpora's manifests are true to their files; merge checks each shard file against its manifest, naming a changed one", () => {

@@ -6,7 +6,7 @@ import { formatSize, RUN_OPTIONS, WORKER_HEAP_MB, type CorpusOptions, type RunSe
 import { DEFAULT_MAX_FILE_SIZE } from '../pipeline/corpus/plan.js';
 import { CONDITIONING_MODES, judgedWindow, qualifyEach } from '../pipeline/settings.js';
 import type { Conditioning } from '../records/conditioning-prefix.js';
-import { resolveShard, SLURM_ARRAY } from '../pipeline/corpus/shard.js';
+import { resolveShard } from '../pipeline/corpus/shard.js';
 import { signalExitCode } from '../pipeline/signals.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { countOption, indexOfCount, integer, listOf, runOption, seconds, seedOption, size } from './parse.js';
@@ -103,19 +103,13 @@ export function registerCorpus(program: Command, faults?: Faults): void {
         maxFileSize: f.maxFileSize,
       };
       const { shard, from } = resolveShard(f.shard, f.shards, process.env);
-      // A shard no option asked for (a Slurm array's own) is said even with --quiet: an array task
-      // meant to make a whole corpus (a seed sweep) would make a part of it.
-      const unasked = from === SLURM_ARRAY && shard.count > 1;
-      if (from && from !== '--shard' && (unasked || !f.quiet)) {
-        const whole = from === SLURM_ARRAY ? '; --shard 0/1 makes the whole corpus in an array task' : '';
-        say(`shard ${shard.index}/${shard.count} from ${from}: this run makes 1/${shard.count} of the corpus${whole}`);
-      }
       const settings: RunSettings = {
         out: f.out,
         workers: f.workers ?? availableParallelism(),
         workerHeap: f.workerHeap,
         batchSize: f.batchSize,
         shard,
+        shardFrom: from,
         start: f.force ? 'force' : f.resume ? 'resume' : 'new',
         checkpointInterval: f.checkpointInterval,
         quiet: Boolean(f.quiet),

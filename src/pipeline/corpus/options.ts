@@ -94,6 +94,11 @@ export interface RunSettings {
   readonly batchSize: number | undefined;
   readonly shard: Shard;
   /**
+   * Where `shard` came from when no `--shard` gave it (`SLURM_ARRAY_TASK_ID`, ...: ResolvedShard's
+   * `from`): said once the run's checks pass, and named in a refusal of the shard.
+   */
+  readonly shardFrom?: string | undefined;
+  /**
    * What to do with a folder that holds a run: `new` refuses it, `resume` continues it (or
    * starts one where there is none), `force` clears it and starts over.
    */

@@ -142,12 +142,22 @@ export function isPartName(name: string): boolean {
   return DATA_SPLITS.some((split) => (['none', 'gzip'] as const).some((compress) => parsePartName({ split, ext: dataExt({ compress }) }, name) !== undefined));
 }
 
-/** The records of a shard: whole `SHARD_ALIGN` blocks, spread as evenly as possible. */
-export function shardRange(count: number, shard: Shard): { start: number; end: number } {
+/**
+ * A shard as a message names it: `--shard 1/4`, or where no --shard gave it, with where it came
+ * from (`shard 1/4 from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT`), which no option on the
+ * command line says.
+ */
+export function shardName(shard: Shard, from?: string): string {
+  const at = `${shard.index}/${shard.count}`;
+  return from === undefined || from === '--shard' ? `--shard ${at}` : `shard ${at} from ${from}`;
+}
+
+/** The records of a shard: whole `SHARD_ALIGN` blocks, spread as evenly as possible; `from` as shardName takes it. */
+export function shardRange(count: number, shard: Shard, from?: string): { start: number; end: number } {
   const blocks = Math.ceil(count / SHARD_ALIGN);
   if (shard.count > blocks) {
     throw new UsageError(
-      `--shard ${shard.index}/${shard.count}: ${plural(count, 'record')} make ${plural(blocks, 'block')} of ${fmtInt(SHARD_ALIGN)}; use at most ${plural(blocks, 'shard')}`,
+      `${shardName(shard, from)}: ${plural(count, 'record')} make ${plural(blocks, 'block')} of ${fmtInt(SHARD_ALIGN)}; use at most ${plural(blocks, 'shard')}`,
     );
   }
   const b0 = Math.floor((shard.index * blocks) / shard.count);
@@ -156,8 +166,8 @@ export function shardRange(count: number, shard: Shard): { start: number; end: n
 }
 
 /** The stages of a run (or of one shard), in the order they run and their files are listed. */
-export function planStages(o: CorpusOptions, shard: Shard): StagePlan[] {
-  const { start, end } = shardRange(o.count, shard);
+export function planStages(o: CorpusOptions, shard: Shard, from?: string): StagePlan[] {
+  const { start, end } = shardRange(o.count, shard, from);
   const stages: StagePlan[] = [
     { name: 'train', kind: 'problems', start, end, block: PROBLEM_BLOCK, prefix: start, files: [stream('problems', 'train', 'problems', o)] },
   ];

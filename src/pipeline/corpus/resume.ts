@@ -76,7 +76,8 @@ function sameRun(where: string, recorded: RunOptionsJson, recordedShard: unknown
   if (diff !== undefined) throw new UsageError(`${where} was made with other options (${diff}); repeat them, or start over with --force`);
   const rs = (recordedShard ?? { index: 0, count: 1 }) as { index: number; count: number };
   if (rs.index !== s.shard.index || rs.count !== s.shard.count) {
-    throw new UsageError(`${where} holds shard ${rs.index}/${rs.count}, not ${s.shard.index}/${s.shard.count}; start over with --force`);
+    const source = s.shardFrom === undefined || s.shardFrom === '--shard' ? '' : ` (from ${s.shardFrom})`;
+    throw new UsageError(`${where} holds shard ${rs.index}/${rs.count}, not ${s.shard.index}/${s.shard.count}${source}; start over with --force`);
   }
 }
 

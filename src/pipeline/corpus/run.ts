@@ -12,6 +12,7 @@ import { INVOKE } from './card.js';
 import { finishCorpus, type CorpusResult } from './finish.js';
 import { checkCounts, type CorpusOptions, type RunSettings } from './options.js';
 import { planStages, shardRange, type StagePlan } from './plan.js';
+import { shardNotice } from './shard.js';
 import { problemsStage } from './problems-stage.js';
 import { fmtInt, plural } from '../../io/numbers.js';
 import { checkDoneStream, checkStageRecords, decideStart } from './resume.js';
@@ -96,7 +97,7 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Fault
   const t0 = performance.now();
   if (s.out === '-') throw new UsageError('--out -: the corpus is a folder of files; name a folder (search and problems can write to stdout)');
   checkCounts(o);
-  const stages = planStages(o, s.shard);
+  const stages = planStages(o, s.shard, s.shardFrom);
   const dir = s.out;
   prepareFolder(dir);
   checkConfigFolders(dir);
@@ -118,6 +119,9 @@ export async function runCorpus(o: CorpusOptions, s: RunSettings, faults?: Fault
   const stopListening = onStopSignals(onSignal);
   try {
     const start = await decideStart(o, s, stages);
+    // Said once the run is not refused (a refusal is one line, naming the shard's source where it matters).
+    const notice = shardNotice({ shard: s.shard, from: s.shardFrom }, s.quiet);
+    if (notice !== undefined) say(notice);
     if (start.kind === 'complete') return { complete: true, alreadyComplete: true, files: [], seconds: 0, timings: [] };
     if (start.kind === 'fresh') await writeCheckpoint(dir, start.cp);
     started = true;

@@ -71,3 +71,16 @@ export function resolveShard(flag: Shard | undefined, shards: number | undefined
   }
   return { shard: WHOLE, from: undefined };
 }
+
+/**
+ * The line a run says of a shard no `--shard` asked for: said even with --quiet when it is a
+ * Slurm array's own (an array task meant to make a whole corpus, a seed sweep, would make a
+ * part of it); undefined where there is nothing to say.
+ */
+export function shardNotice(r: ResolvedShard, quiet: boolean): string | undefined {
+  const { shard, from } = r;
+  const unasked = from === SLURM_ARRAY && shard.count > 1;
+  if (!from || from === '--shard' || !(unasked || !quiet)) return undefined;
+  const whole = from === SLURM_ARRAY ? '; --shard 0/1 makes the whole corpus in an array task' : '';
+  return `shard ${shard.index}/${shard.count} from ${from}: this run makes 1/${shard.count} of the corpus${whole}`;
+}
