@@ -262,6 +262,25 @@ describe('the APR planner', () => {
     }
   });
 
+  it("a trial's hand-off that cannot join a goal a child reached gives the trial up for a split at the first expansion (the goal was lost)", () => {
+    // After a promising spawn the root's window filled and it handed its frontier on; a child
+    // reached the goal but its join did not fit, and the record ended unsolved. Problems of the
+    // frontier (seed 77): five numbers at 1,024, 2,048 and 4,096 tokens, six at 2,048.
+    for (const [nums, target, index, window] of [
+      [[81, 58, 66, 38, 67], 14, 76, 1024],
+      [[10, 51, 21, 54, 22], 32, 822, 2048],
+      [[57, 17, 47, 87, 13], 27, 359, 4096],
+      [[14, 84, 46, 85, 9, 10], 15, 42, 2048],
+    ] as const) {
+      const p: Problem = { nums: [...nums], target, solution: solve([...nums], target)!, startSize: nums.length };
+      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(0, 'apr', index), testSettings('apr', window));
+      const at = `${nums.length} numbers, ${window} tokens, record ${index}`;
+      expect(made.solved, at).toBe(true);
+      expect(made.overflows, at).toBe(0);
+      expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1'))), at).toEqual([]);
+    }
+  });
+
   it('a thread taken back to an earlier point forgets a goal found after it (a solved record always shows its goal)', () => {
     // Found by verify on a corpus: a narrowing trial that reached the goal left it set on the
     // thread while a later trial, taken back, wrote no goal lines.

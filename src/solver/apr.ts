@@ -191,8 +191,9 @@ interface Running {
    */
   searchesItselfUpTo: number;
   /**
-   * While a spawn at a site can still be planned again (`spawnAt`): a wave that cannot join a
-   * child that reached the goal stops the spawn and sets `goalLost`, instead of dropping it.
+   * While a spawn at a site can still be planned again (`spawnAt`), or a trial's hand-off can
+   * still be given up for a split: a wave that cannot join a child that reached the goal stops
+   * the spawn and sets `goalLost`, instead of dropping it.
    */
   replanLost: boolean;
   goalLost: LostGoal | undefined;
@@ -390,7 +391,17 @@ class AprRun {
         const frontier = [...batch.slice(idx)];
         while (open.size > 0) frontier.push(open.pop()!);
         if (canSpawn) {
+          // A trial's hand-off that cannot join a goal a child reached would lose it (its nodes
+          // come from several expansions: none to expand again narrower). The trial then did
+          // not fit: the thread splits at its first expansion instead, where a lost goal can be
+          // planned again (rule 7).
+          t.replanLost = trial && first !== undefined;
           this.spawnAll(t, frontier.slice(0, MAX_CHILDREN), budget.cost(EXHAUSTED));
+          t.replanLost = false;
+          if (t.goalLost) {
+            t.goalLost = undefined;
+            return { kind: 'overflowed', first: first! };
+          }
           if (thread.goal) return ENDED;
         }
         budget.add(EXHAUSTED);
