@@ -51,7 +51,7 @@ describe('the APR planner', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 100_000 }),
-        fc.integer({ min: 3, max: 5 }),
+        fc.integer({ min: 3, max: 6 }),
         fc.integer({ min: 900, max: 4096 }),
         fc.integer({ min: 1, max: 3 }),
         fc.constantFrom(0, 1, 8),
@@ -100,10 +100,10 @@ describe('the APR planner', () => {
   });
 
   it('in bulk: five- and six-number records at small windows all verify, with no sequence over the window', () => {
-    // The property above draws three to five numbers; six-number threads at small windows take
-    // paths of their own (re-plans, fallbacks), where a take-back once left the trace showing
-    // an expansion the spawn did not hand out (seed 4: six numbers, record 5 at 2,048 tokens
-    // and record 35 at 1,536; 2 of 1,920 records of seeds 1 to 12 at four such settings).
+    // Six-number threads at small windows take paths of their own (re-plans, fallbacks), where
+    // a take-back once left the trace showing an expansion the spawn did not hand out (seed 4:
+    // six numbers, record 5 at 2,048 tokens and record 35 at 1,536; 2 of 1,920 records of
+    // seeds 1 to 12 at four such settings). The property above draws few such records.
     for (const [numbers, window, count] of [[5, 1024, 60], [5, 2048, 40], [6, 1024, 20], [6, 1536, 40], [6, 2048, 30], [6, 3000, 20]] as const) {
       [...defaultProblems(4, 'train', spec(numbers), count, new Set())].forEach((p, i) => {
         const made = makeSearch(p, problemRecord(p, 'default'), streamFor(4, 'apr', i), testSettings('apr', window));
