@@ -281,6 +281,22 @@ describe('the APR planner', () => {
     }
   });
 
+  it('a split narrowed because none of its children fit beside its expansion plans a goal it cannot join again, as any split does (the goal was lost)', () => {
+    // Six numbers at 1,536 tokens: the root's split handed out no child, it expanded its node
+    // again narrower and handed those out, but a child's goal did not fit the join and that
+    // spawn had no second plan (problems of seed 77, records 187 and 218).
+    for (const [nums, target, index] of [
+      [[81, 95, 95, 3, 28, 57], 27, 187],
+      [[81, 24, 21, 10, 88, 84], 71, 218],
+    ] as const) {
+      const p: Problem = { nums: [...nums], target, solution: solve([...nums], target)!, startSize: 6 };
+      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(0, 'apr', index), testSettings('apr', 1536));
+      expect(made.solved, `record ${index}`).toBe(true);
+      expect(made.overflows, `record ${index}`).toBe(0);
+      expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1'))), `record ${index}`).toEqual([]);
+    }
+  });
+
   it('a thread taken back to an earlier point forgets a goal found after it (a solved record always shows its goal)', () => {
     // Found by verify on a corpus: a narrowing trial that reached the goal left it set on the
     // thread while a later trial, taken back, wrote no goal lines.

@@ -257,7 +257,13 @@ class AprRun {
       // None fit their blocks beside an expansion that wide: the same node expanded narrower,
       // its fewer children handed out (before, the whole search narrowed, often to a beam of 1).
       const narrower = spawned.kind === 'spawned' ? this.narrowed(t, trial.first, reserve) : undefined;
-      if (narrower && this.spawnAll(t, narrower.kept, reserve).handed > 0) {
+      let kept = narrower?.kept ?? [];
+      const handOut = () => this.spawnAll(t, kept, reserve);
+      // A goal this spawn cannot join is planned again, as in `spawnAt` (it was lost).
+      const reset = () => {
+        kept = this.narrowed(t, trial.first, reserve)!.kept;
+      };
+      if (narrower && this.replanning(t, trial.first, reserve, handOut, reset).handed > 0) {
         if (!thread.goal) t.budget.add(EXHAUSTED);
         return done(ENDED, narrower.beam);
       }
@@ -436,11 +442,33 @@ class AprRun {
    */
   private spawnAt(t: Running, given: Site, reserve: number): Spawned {
     if (!t.budget.limited) return this.spawnOnce(t, given, reserve);
+    return this.replanning(
+      t,
+      given,
+      reserve,
+      () => this.spawnOnce(t, given, reserve),
+      () => {
+        // The thread holds the last narrower expansion tried, which `given.after` (a count of
+        // events and tokens, and the stream) does not describe: the site's expansion is made
+        // again as it was, then the thread is put back where it stood after it.
+        this.expandAgain(t, given);
+        this.restore(t, given.after);
+      },
+    );
+  }
+
+  /**
+   * A spawn of children of the site's node (`spawn`, the thread after their expansion) whose
+   * lost goal is planned again (rule 7): the node expanded again narrower, those children
+   * handed out. When no narrower expansion joins it, `reset` puts the thread back after the
+   * expansion `spawn` hands out from, and `spawn` runs again, the goal left out.
+   */
+  private replanning<S extends Spawned>(t: Running, site: Site, reserve: number, spawn: () => S, reset: () => void): S | HandedOut {
     const work = t.childWork;
     t.replanLost = true;
-    let spawned: Spawned | undefined = this.spawnOnce(t, given, reserve);
+    let spawned: S | HandedOut | undefined = spawn();
     while (spawned && t.goalLost) {
-      const again = this.narrowedFor(t, given, t.goalLost);
+      const again = this.narrowedFor(t, site, t.goalLost);
       t.goalLost = undefined;
       t.childWork = work;
       spawned = again && this.spawnAll(t, again, reserve);
@@ -448,13 +476,9 @@ class AprRun {
     t.replanLost = false;
     t.goalLost = undefined;
     if (spawned) return spawned;
-    // The thread holds the last narrower expansion tried, which `given.after` (a count of
-    // events and tokens, and the stream) does not describe: the site's expansion is made
-    // again as it was, then the thread is put back where it stood after it.
-    this.expandAgain(t, given);
-    this.restore(t, given.after);
+    reset();
     t.childWork = work;
-    return this.spawnOnce(t, given, reserve);
+    return spawn();
   }
 
   /**
