@@ -15,7 +15,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { Piscina } from 'piscina';
 import type { CellFigures, CellSpec } from './frontier-cell.js';
 import { DEFAULT_MAX_DEPTH } from '../solver/apr.js';
-import { fmtInt } from '../io/numbers.js';
+import { fmtInt, plural } from '../io/numbers.js';
 
 const WINDOWS = [1024, 2048, 4096] as const;
 const DEPTHS = [1, 2, 3] as const;
@@ -101,7 +101,7 @@ const minutes = ((Date.now() - started) / 60000).toFixed(1);
 const doc = [
   '# APR decomposition frontier',
   '',
-  `Written by \`npm run frontier\` on ${new Date().toISOString().slice(0, 10)} (${minutes} min on ${availableParallelism()} threads, ${cpus()[0]?.model ?? 'unknown CPU'}).`,
+  `Written by \`npm run frontier\` on ${new Date().toISOString().slice(0, 10)} (${minutes} min on ${plural(availableParallelism(), 'thread')}, ${cpus()[0]?.model ?? 'unknown CPU'}).`,
   `Problems: default mode, seed ${PROBLEM_SEED}, targets 10..100, numbers 1..99 (the same problems for every cell of a start size).`,
   "APR settings: the reference's (beam 1..10, child beam up to 15, promising 0.9, mult heuristic), search seed 0.",
   'Every figure is read back from the records as written: sequences from `trace_dict`, counted with the Llama-2 text tokenizer',
