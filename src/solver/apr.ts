@@ -125,7 +125,8 @@ const MAX_CHILDREN = 32;
  *   so the spawn is taken back (a promising spawn's children are searched by the thread
  *   itself, with the children's beam; a planned one narrows the thread's beam);
  * - a child that reached the goal but whose join does not fit makes the thread expand its
- *   node again, narrower, so that its join fits (`spawnAt`), rather than lose the goal;
+ *   node again, narrower, so that its join fits (`replanning`), rather than lose the goal; in
+ *   a trial's hand-off, whose nodes come from several expansions, it makes the trial not fit;
  * - a thread that may not spawn searches with the widest beam, up to its own, that fits.
  */
 function aprSearch(ctx: SearchContext, nums: readonly number[], params: AprParams): Thread {
