@@ -192,9 +192,9 @@ interface Running {
    */
   searchesItselfUpTo: number;
   /**
-   * While a spawn at a site can still be planned again (`spawnAt`), or a trial's hand-off can
-   * still be given up for a split: a wave that cannot join a child that reached the goal stops
-   * the spawn and sets `goalLost`, instead of dropping it.
+   * While a spawn can still be planned again (`replanning`), or a trial's hand-off can still
+   * be given up for a split: a wave that cannot join a child that reached the goal stops the
+   * spawn and sets `goalLost`, instead of dropping it.
    */
   replanLost: boolean;
   goalLost: LostGoal | undefined;
