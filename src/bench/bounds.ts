@@ -8,6 +8,9 @@
  * the child threads of two numbers (how many, in how many records, how many reached the goal).
  */
 import { parseArgs } from 'node:util';
+import { integer } from '../cli/parse.js';
+import { UsageError } from '../io/errors.js';
+import { percent } from '../io/numbers.js';
 import { qualify } from '../pipeline/settings.js';
 import { streamFor } from '../random/streams.js';
 import { EventCosts, windowRules } from '../serializers/token-costs.js';
@@ -27,10 +30,15 @@ const { values } = parseArgs({
     count: { type: 'string' },
   },
 });
+// The CLI's integer rule, so the script takes and refuses what the tool does, in one line.
 const int = (name: string, text: string | undefined): number => {
-  const n = Number(text);
-  if (text === undefined || !Number.isInteger(n) || n < 0) throw new Error(`--${name} wants a whole number`);
-  return n;
+  try {
+    if (text === undefined) throw new UsageError(`--${name}: required`);
+    return integer(`--${name}`, 0)(text);
+  } catch (err) {
+    console.error(`bounds: ${(err as Error).message}`);
+    process.exit(2);
+  }
 };
 const numbers = int('numbers', values.numbers);
 const window = int('window', values.window);
@@ -65,5 +73,5 @@ problems.forEach((p, i) => {
 });
 const free = freeFrom === Infinity ? '' : `, no window from level ${freeFrom}`;
 console.log(`${numbers} numbers, seed ${seed}, ${count} problems, window ${window}${free}, depth ${values.depth}, wave ${values.wave}`);
-console.log(`solved ${((100 * solved) / count).toFixed(1)}%, ${(threads / count).toFixed(1)} threads a problem (${threads})`);
+console.log(`solved ${percent(solved, count)}%, ${(threads / count).toFixed(1)} threads a problem (${threads})`);
 console.log(`two-number child threads: ${pairs} in ${pairRecords} records, ${pairsSolved} reached the goal`);
