@@ -8,8 +8,7 @@
  * the child threads of two numbers (how many, in how many records, how many reached the goal).
  */
 import { parseArgs } from 'node:util';
-import { integer } from '../cli/parse.js';
-import { UsageError } from '../io/errors.js';
+import { integerTextFault } from '../core/values.js';
 import { percent } from '../io/numbers.js';
 import { qualify } from '../pipeline/settings.js';
 import { streamFor } from '../random/streams.js';
@@ -30,15 +29,15 @@ const { values } = parseArgs({
     count: { type: 'string' },
   },
 });
-// The CLI's integer rule, so the script takes and refuses what the tool does, in one line.
+// The integer text rule the CLI's options follow; a bad value is one line and exit 2.
 const int = (name: string, text: string | undefined): number => {
-  try {
-    if (text === undefined) throw new UsageError(`--${name}: required`);
-    return integer(`--${name}`, 0)(text);
-  } catch (err) {
-    console.error(`bounds: ${(err as Error).message}`);
-    process.exit(2);
+  if (text === undefined) console.error(`bounds: --${name} is required`);
+  else {
+    const fault = integerTextFault(text);
+    if (fault === undefined && Number.isSafeInteger(Number(text)) && Number(text) >= 0) return Number(text);
+    console.error(`bounds: --${name}: expected a whole number${fault ? ` ${fault}` : ''}, got "${text}"`);
   }
+  process.exit(2);
 };
 const numbers = int('numbers', values.numbers);
 const window = int('window', values.window);
