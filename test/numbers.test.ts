@@ -10,24 +10,26 @@ const enUSTenths = (n: number) => n.toLocaleString('en-US', { minimumFractionDig
 describe('figures as people read them', () => {
   it('fmtInt writes what en-US writes for the rounded number', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer(), fc.double({ min: -1e16, max: 1e16, noNaN: true }), fc.maxSafeInteger()), (n) => {
+      fc.property(fc.oneof(fc.integer(), fc.double({ min: -1e16, max: 1e16, noNaN: true }), fc.maxSafeInteger(), fc.double()), (n) => {
         const whole = Math.round(n);
         expect(fmtInt(n)).toBe(Object.is(whole, -0) ? '0' : enUS(whole));
       }),
       { numRuns: 2000 },
     );
-    for (const n of [0, 7, 999, 1000, 4096, 12345, 1234567, -1234, 1e15, Number.MAX_SAFE_INTEGER]) expect(fmtInt(n)).toBe(enUS(n));
+    for (const n of [0, 7, 999, 1000, 4096, 12345, 1234567, -1234, 1e15, Number.MAX_SAFE_INTEGER, 1e20, 1e21, -1e22, Infinity, NaN]) expect(fmtInt(n)).toBe(enUS(n));
   });
 
   it('fmtTenths writes what en-US writes with one decimal, halves away from zero included', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.integer().map((k) => k / 20)), (n) => {
+      fc.property(fc.oneof(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.integer().map((k) => k / 20), fc.double()), (n) => {
         const text = enUSTenths(n);
         expect(fmtTenths(n)).toBe(text === '-0.0' ? '0.0' : text);
       }),
       { numRuns: 2000 },
     );
     expect([0.05, 0.25, 1330.45, 1330.5, 999.95, 12345.678].map(fmtTenths)).toEqual(['0.1', '0.3', '1,330.5', '1,330.5', '1,000.0', '12,345.7']);
+    // Where String writes no exponent but the figure is past 1e20, and where it writes one.
+    for (const n of [1e20, 123456789012345680000, 1e21, -1e22, Infinity, NaN]) expect(fmtTenths(n)).toBe(enUSTenths(n));
   });
 
   it('percent and plural', () => {

@@ -1,7 +1,8 @@
 /** Figures as people read them: one way for every card, report, table and message to write them. */
 
 // Written by hand, not with toLocaleString: its first call loads ICU's locale data, about 12 ms
-// of every command that prints a summary line (a test holds both to the same text).
+// of every command that prints a summary line (a test holds both to the same text). Past 1e21,
+// where String writes an exponent, and for Infinity (no figure of a run), en-US writes them.
 
 /** Thousands separators in the digits of a whole, non-negative figure. */
 function groupDigits(digits: string): string {
@@ -11,13 +12,13 @@ function groupDigits(digits: string): string {
 /** A whole number with thousands separators (`1,234`), a fraction rounded to the nearest. */
 export function fmtInt(n: number): string {
   const whole = Math.round(n);
-  if (!Number.isFinite(whole) || Math.abs(whole) >= 1e21) return String(whole);
+  if (!(Math.abs(whole) < 1e21)) return whole.toLocaleString('en-US');
   return whole < 0 ? `-${groupDigits(String(-whole))}` : groupDigits(String(whole));
 }
 
 /** A figure with one decimal and thousands separators, as fmtInt writes whole ones (`1,330.5`). */
 export function fmtTenths(n: number): string {
-  if (!Number.isFinite(n) || Math.abs(n) >= 1e20) return String(n);
+  if (!(Math.abs(n) < 1e21)) return n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   // Rounded half away from zero on the shortest decimal that reads back as n (`22444491.45` to
   // `.5`), as en-US does, where toFixed would round the binary value below it (to `.4`).
   const shortest = String(Math.abs(n));
