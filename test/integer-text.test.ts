@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { indexOfCount, integer, probability, seconds, size } from '../src/cli/parse.js';
-import { decimalTextFault, integerTextFault, sizeTextFault } from '../src/core/values.js';
+import { indexOfCount, probability, seconds, size } from '../src/cli/parse.js';
+import { decimalTextFault, integer, integerTextFault, sizeTextFault } from '../src/core/values.js';
 import { resolveShard } from '../src/pipeline/corpus/shard.js';
 
 describe('an integer as an option writes it', () => {

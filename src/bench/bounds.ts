@@ -8,69 +8,87 @@
  * the child threads of two numbers (how many, in how many records, how many reached the goal).
  */
 import { parseArgs } from 'node:util';
-import { integerTextFault } from '../core/values.js';
+import { PROBLEM_LIMITS } from '../core/countdown.js';
+import { integer } from '../core/values.js';
+import { UsageError } from '../io/errors.js';
 import { percent } from '../io/numbers.js';
-import { qualify } from '../pipeline/settings.js';
+import { RUN_OPTIONS } from '../pipeline/corpus/options.js';
+import { qualify, SETTING_VALUES, type ValueRule } from '../pipeline/settings.js';
 import { streamFor } from '../random/streams.js';
 import { EventCosts, windowRules } from '../serializers/token-costs.js';
 import type { Thread } from '../solver/events.js';
-import { DEFAULT_SPEC, defaultProblems } from '../solver/problems.js';
 import { runSearch } from '../solver/registry.js';
 import type { WindowRules } from '../solver/window.js';
+import { FRONTIER_SEED, frontierCount, frontierProblems } from './frontier-cell.js';
 
-const { values } = parseArgs({
-  options: {
-    numbers: { type: 'string' },
-    window: { type: 'string' },
-    depth: { type: 'string', default: '3' },
-    wave: { type: 'string', default: '8' },
-    'free-from': { type: 'string' },
-    seed: { type: 'string', default: '77' },
-    count: { type: 'string' },
-  },
-});
-// The integer text rule the CLI's options follow; a bad value is one line and exit 2.
-const int = (name: string, text: string | undefined): number => {
-  if (text === undefined) console.error(`bounds: --${name} is required`);
-  else {
-    const fault = integerTextFault(text);
-    if (fault === undefined && Number.isSafeInteger(Number(text)) && Number(text) >= 0) return Number(text);
-    console.error(`bounds: --${name}: expected a whole number${fault ? ` ${fault}` : ''}, got "${text}"`);
-  }
-  process.exit(2);
-};
-const numbers = int('numbers', values.numbers);
-const window = int('window', values.window);
-const freeFrom = values['free-from'] === undefined ? Infinity : int('free-from', values['free-from']);
-const seed = int('seed', values.seed);
-const count = values.count === undefined ? (numbers === 6 ? 300 : 1000) : int('count', values.count);
-const options = qualify('apr', { window, maxDepth: int('depth', values.depth), wave: int('wave', values.wave) }).options;
-
-const problems = [...defaultProblems(seed, 'train', { ...DEFAULT_SPEC, minNumbers: numbers, maxNumbers: numbers }, count, new Set())];
-let solved = 0;
-let threads = 0;
-let pairs = 0;
-let pairsSolved = 0;
-let pairRecords = 0;
-problems.forEach((p, i) => {
-  const held = windowRules(new EventCosts(p.target), window, 0);
-  const rules: WindowRules = { ...held, limit: (level) => (level >= freeFrom ? Infinity : held.limit(level)) };
-  const root = runSearch(p, streamFor(0, 'apr', i), options, rules).thread;
-  if (root.goal) solved++;
-  let here = 0;
-  const walk = (t: Thread) => {
-    threads++;
-    if (t.level > 0 && t.start.nums.length === 2) {
-      here++;
-      if (t.goal) pairsSolved++;
-    }
-    for (const e of t.events) if (e.type === 'spawn') for (const kid of e.children) walk(kid);
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      numbers: { type: 'string' },
+      window: { type: 'string' },
+      depth: { type: 'string' },
+      wave: { type: 'string' },
+      'free-from': { type: 'string' },
+      seed: { type: 'string' },
+      count: { type: 'string' },
+    },
+  });
+  // Each value by the rule the CLI's flag of that name keeps; a setting left out is the planner's default.
+  const given = (name: keyof typeof values, rule: ValueRule): number | undefined => {
+    const text = values[name];
+    if (text === undefined) return undefined;
+    if (rule.kind !== 'integer') throw new Error(`--${name} is read as an integer`);
+    return integer(`--${name}`, rule.min, rule.max)(text);
   };
-  walk(root);
-  pairs += here;
-  if (here > 0) pairRecords++;
-});
-const free = freeFrom === Infinity ? '' : `, no window from level ${freeFrom}`;
-console.log(`${numbers} numbers, seed ${seed}, ${count} problems, window ${window}${free}, depth ${values.depth}, wave ${values.wave}`);
-console.log(`solved ${percent(solved, count)}%, ${(threads / count).toFixed(1)} threads a problem (${threads})`);
-console.log(`two-number child threads: ${pairs} in ${pairRecords} records, ${pairsSolved} reached the goal`);
+  const required = (name: 'numbers' | 'window', rule: ValueRule): number => {
+    const n = given(name, rule);
+    if (n === undefined) throw new UsageError(`--${name} is required`);
+    return n;
+  };
+  const numbers = required('numbers', { kind: 'integer', min: PROBLEM_LIMITS.minNumbers, max: PROBLEM_LIMITS.maxNumbers });
+  const window = required('window', SETTING_VALUES.window);
+  if (window === 0) throw new UsageError('--window 0: the planner plans only within a window; give one');
+  const freeFrom = given('free-from', { kind: 'integer', min: 0 }) ?? Infinity;
+  const seed = given('seed', RUN_OPTIONS.seed.rule) ?? FRONTIER_SEED;
+  const count = given('count', RUN_OPTIONS.count.rule) ?? frontierCount(numbers);
+  const { options } = qualify('apr', { window, maxDepth: given('depth', SETTING_VALUES.maxDepth), wave: given('wave', SETTING_VALUES.wave) });
+  if (options.shape !== 'threads') throw new Error('APR searches in threads');
+
+  let solved = 0;
+  let threads = 0;
+  let pairs = 0;
+  let pairsSolved = 0;
+  let pairRecords = 0;
+  frontierProblems(numbers, count, seed).forEach((p, i) => {
+    const held = windowRules(new EventCosts(p.target), window, 0);
+    const rules: WindowRules = { ...held, limit: (level) => (level >= freeFrom ? Infinity : held.limit(level)) };
+    const root = runSearch(p, streamFor(0, 'apr', i), options, rules).thread;
+    if (root.goal) solved++;
+    let here = 0;
+    const walk = (t: Thread) => {
+      threads++;
+      if (t.level > 0 && t.start.nums.length === 2) {
+        here++;
+        if (t.goal) pairsSolved++;
+      }
+      for (const e of t.events) if (e.type === 'spawn') for (const kid of e.children) walk(kid);
+    };
+    walk(root);
+    pairs += here;
+    if (here > 0) pairRecords++;
+  });
+  const free = freeFrom === Infinity ? '' : `, no window from level ${freeFrom}`;
+  console.log(`${numbers} numbers, seed ${seed}, ${count} problems, window ${window}${free}, depth ${options.maxSpawnLevel + 1}, wave ${options.waveWindows}`);
+  console.log(`solved ${percent(solved, count)}%, ${(threads / count).toFixed(1)} threads a problem (${threads})`);
+  console.log(`two-number child threads: ${pairs} in ${pairRecords} records, ${pairsSolved} reached the goal`);
+}
+
+// Bad input is one line and exit code 2, as the CLI's; anything else is a bug and keeps its stack.
+try {
+  main();
+} catch (err) {
+  const parse = typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS');
+  if (!(err instanceof UsageError) && !parse) throw err;
+  console.error(`bounds: ${(err as Error).message.split('\n')[0]}`);
+  process.exit(2);
+}

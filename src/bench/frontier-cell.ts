@@ -10,8 +10,19 @@ import { qualify, type RecordSettings } from '../pipeline/settings.js';
 import { recordStreams } from '../random/streams.js';
 import { problemRecord } from '../serializers/problem.js';
 import { recordFigures } from '../serializers/record-view.js';
-import { DEFAULT_SPEC, defaultProblems } from '../solver/problems.js';
+import { DEFAULT_SPEC, defaultProblems, type Problem } from '../solver/problems.js';
 import { countTextTokens, sequenceLength } from '../tokens/llama.js';
+
+/** The frontier's problems seed (`npm run bounds` draws the same problems unless told another). */
+export const FRONTIER_SEED = 77;
+
+/** Problems of a start size the frontier measures by default: 300 of six numbers (the largest searches), else 1,000. */
+export const frontierCount = (numbers: number): number => (numbers === 6 ? 300 : 1000);
+
+/** Default mode's problems of one start size, as the frontier draws them for every cell. */
+export function frontierProblems(numbers: number, count: number, seed: number): Problem[] {
+  return [...defaultProblems(seed, 'train', { ...DEFAULT_SPEC, minNumbers: numbers, maxNumbers: numbers }, count, new Set())];
+}
 
 export interface CellSpec {
   readonly numbers: number;
@@ -42,7 +53,7 @@ export interface CellFigures {
 }
 
 export default function runCell(spec: CellSpec): CellFigures {
-  const problems = [...defaultProblems(spec.seed, 'train', { ...DEFAULT_SPEC, minNumbers: spec.numbers, maxNumbers: spec.numbers }, spec.count, new Set())];
+  const problems = frontierProblems(spec.numbers, spec.count, spec.seed);
   const reference = spec.window === undefined;
   // Figures are counted from the records below, so the records need no token fields.
   const flags = reference ? { reference } : { window: spec.window!, maxDepth: spec.depth! };

@@ -13,20 +13,19 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { Piscina } from 'piscina';
-import type { CellFigures, CellSpec } from './frontier-cell.js';
+import { FRONTIER_SEED, frontierCount, type CellFigures, type CellSpec } from './frontier-cell.js';
 import { DEFAULT_MAX_DEPTH } from '../solver/apr.js';
 import { fmtInt, plural } from '../io/numbers.js';
 
 const WINDOWS = [1024, 2048, 4096] as const;
 const DEPTHS = [1, 2, 3] as const;
 const SIZES = [3, 4, 5, 6] as const;
-const PROBLEM_SEED = 77;
-const count = (k: number) => Number(k === 6 ? (process.env.FRONTIER_COUNT6 ?? 300) : (process.env.FRONTIER_COUNT ?? 1000));
+const count = (k: number) => Number((k === 6 ? process.env.FRONTIER_COUNT6 : process.env.FRONTIER_COUNT) ?? frontierCount(k));
 
 const specs: CellSpec[] = [];
 for (const numbers of SIZES) {
-  specs.push({ numbers, count: count(numbers), seed: PROBLEM_SEED, judge: WINDOWS });
-  for (const window of WINDOWS) for (const depth of DEPTHS) specs.push({ numbers, count: count(numbers), seed: PROBLEM_SEED, window, depth, judge: [window] });
+  specs.push({ numbers, count: count(numbers), seed: FRONTIER_SEED, judge: WINDOWS });
+  for (const window of WINDOWS) for (const depth of DEPTHS) specs.push({ numbers, count: count(numbers), seed: FRONTIER_SEED, window, depth, judge: [window] });
 }
 
 const started = Date.now();
@@ -102,7 +101,7 @@ const doc = [
   '# APR decomposition frontier',
   '',
   `Written by \`npm run frontier\` on ${new Date().toISOString().slice(0, 10)} (${minutes} min on ${plural(availableParallelism(), 'thread')}, ${cpus()[0]?.model ?? 'unknown CPU'}).`,
-  `Problems: default mode, seed ${PROBLEM_SEED}, targets 10..100, numbers 1..99 (the same problems for every cell of a start size).`,
+  `Problems: default mode, seed ${FRONTIER_SEED}, targets 10..100, numbers 1..99 (the same problems for every cell of a start size).`,
   "APR settings: the reference's (beam 1..10, child beam up to 15, promising 0.9, mult heuristic), search seed 0.",
   'Every figure is read back from the records as written: sequences from `trace_dict`, counted with the Llama-2 text tokenizer',
   '(tokens are text tokens, without `<s>`/`</s>`; a sequence is over the window when text + 2 exceeds it). "Sequential" is the',

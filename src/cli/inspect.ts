@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import { PROBLEM_LIMITS, problemFaults } from '../core/countdown.js';
-import { integerTextFault } from '../core/values.js';
+import { integer, integerTextFault } from '../core/values.js';
 import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../io/errors.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
-import { integer, oneOf } from './parse.js';
+import { oneOf } from './parse.js';
 import { DEFAULT_WINDOW, SETTING_FLAGS } from '../pipeline/settings.js';
 import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';
 

@@ -1,23 +1,10 @@
 import { Option } from 'commander';
 import { RUN_OPTIONS, SIZE_UNITS, type RunOption, type RunOptionKey } from '../pipeline/corpus/options.js';
-import { decimalTextFault, integerTextFault, sizeTextFault } from '../core/values.js';
+import { decimalTextFault, integer, integerTextFault, sizeTextFault } from '../core/values.js';
 import { UsageError } from '../io/errors.js';
 import { SETTING_FLAGS, SETTING_VALUES, type PartialSettings, type SettingKey, type ValueRule } from '../pipeline/settings.js';
 
 /** Option-value parsers: each failure is one line naming the option and the value. */
-
-/** An integer option's value: its text as integerTextFault has it, then within min..max. */
-export function integer(option: string, min = -Infinity, max = Infinity) {
-  return (text: string): number => {
-    const fault = integerTextFault(text);
-    if (fault !== undefined) throw new UsageError(`${option}: expected an integer${fault && ` ${fault}`}, got "${text}"`);
-    const n = Number(text);
-    if (!Number.isSafeInteger(n)) throw new UsageError(`${option}: ${text} is too large`);
-    if (n < min) throw new UsageError(`${option}: must be at least ${min}, got ${n}`);
-    if (n > max) throw new UsageError(`${option}: must be at most ${max}, got ${n}`);
-    return n;
-  };
-}
 
 /** The option of a run-wide setting: its flag (RUN_OPTIONS) taking `<arg>`, parsed by the option's rule, with its default. */
 export function runOption(key: RunOptionKey, arg: string, description: string): Option {

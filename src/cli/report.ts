@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { warn } from '../io/errors.js';
 import { plural } from '../io/numbers.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
-import { integer } from './parse.js';
+import { integer } from '../core/values.js';
 import { linesRead } from '../report/figures.js';
 
 interface CorpusFlags {

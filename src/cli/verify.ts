@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { oneLine } from '../io/errors.js';
 import { isStandardOutput } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
-import { integer, oneOf } from './parse.js';
+import { integer } from '../core/values.js';
+import { oneOf } from './parse.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { stdoutRole } from './stdout-role.js';
 

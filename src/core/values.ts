@@ -1,5 +1,7 @@
 /** Rules for values read back from a file or given as options: one place, so every reader judges them alike. */
 
+import { UsageError } from '../io/errors.js';
+
 /** A JSON object read from a file: not null, and not an array (which `typeof` calls an object too). */
 export const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -26,6 +28,19 @@ export function integerTextFault(text: string): string | undefined {
   if (/^-?0\d+$/.test(text)) return 'without a leading zero';
   if (text === '-0') return 'without a sign on 0';
   return '';
+}
+
+/** An integer option's value (the CLI's, a bench script's): its text as integerTextFault has it, then within min..max. */
+export function integer(option: string, min = -Infinity, max = Infinity) {
+  return (text: string): number => {
+    const fault = integerTextFault(text);
+    if (fault !== undefined) throw new UsageError(`${option}: expected an integer${fault && ` ${fault}`}, got "${text}"`);
+    const n = Number(text);
+    if (!Number.isSafeInteger(n)) throw new UsageError(`${option}: ${text} is too large`);
+    if (n < min) throw new UsageError(`${option}: must be at least ${min}, got ${n}`);
+    if (n > max) throw new UsageError(`${option}: must be at most ${max}, got ${n}`);
+    return n;
+  };
 }
 
 /**
