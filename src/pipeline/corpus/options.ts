@@ -94,8 +94,8 @@ export interface RunSettings {
   readonly batchSize: number | undefined;
   readonly shard: Shard;
   /**
-   * Where `shard` came from when no `--shard` gave it (`SLURM_ARRAY_TASK_ID`, ...: ResolvedShard's
-   * `from`): said once the run's checks pass, and named in a refusal of the shard.
+   * Where `shard` came from when no `--shard` gave it (ResolvedShard's `from`): said once the
+   * run's checks pass, and named in a refusal of the shard.
    */
   readonly shardFrom?: string | undefined;
   /**

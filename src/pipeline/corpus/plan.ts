@@ -149,7 +149,7 @@ export function isPartName(name: string): boolean {
  */
 export function shardName(shard: Shard, from?: string): string {
   const at = `${shard.index}/${shard.count}`;
-  return from === undefined || from === '--shard' ? `--shard ${at}` : `shard ${at} from ${from}`;
+  return from === undefined ? `--shard ${at}` : `shard ${at} from ${from}`;
 }
 
 /** The records of a shard: whole `SHARD_ALIGN` blocks, spread as evenly as possible; `from` as shardName takes it. */

@@ -76,7 +76,7 @@ function sameRun(where: string, recorded: RunOptionsJson, recordedShard: unknown
   if (diff !== undefined) throw new UsageError(`${where} was made with other options (${diff}); repeat them, or start over with --force`);
   const rs = (recordedShard ?? { index: 0, count: 1 }) as { index: number; count: number };
   if (rs.index !== s.shard.index || rs.count !== s.shard.count) {
-    const source = s.shardFrom === undefined || s.shardFrom === '--shard' ? '' : ` (from ${s.shardFrom})`;
+    const source = s.shardFrom === undefined ? '' : ` (from ${s.shardFrom})`;
     throw new UsageError(`${where} holds shard ${rs.index}/${rs.count}, not ${s.shard.index}/${s.shard.count}${source}; start over with --force`);
   }
 }

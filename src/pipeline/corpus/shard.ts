@@ -4,7 +4,10 @@ import { WHOLE, type Shard } from './options.js';
 
 export interface ResolvedShard {
   readonly shard: Shard;
-  /** Where the shard came from, for the log line (undefined: a whole run). */
+  /**
+   * Where the shard came from when no --shard gave it (`SLURM_ARRAY_TASK_ID`, ...), for the
+   * run's line and its refusals; undefined for --shard and for a whole run.
+   */
   readonly from: string | undefined;
 }
 
@@ -49,7 +52,7 @@ export function resolveShard(flag: Shard | undefined, shards: number | undefined
   if (flag !== undefined) {
     const s = check(flag, '--shard');
     if (shards !== undefined && shards !== s.count) throw new UsageError(`--shards ${shards} disagrees with --shard ${s.index}/${s.count}`);
-    return { shard: s, from: s.count > 1 ? '--shard' : undefined };
+    return { shard: s, from: undefined };
   }
   const slurmCount = envInt(env, 'SLURM_ARRAY_TASK_COUNT');
   if (shards !== undefined) {
@@ -80,7 +83,7 @@ export function resolveShard(flag: Shard | undefined, shards: number | undefined
 export function shardNotice(r: ResolvedShard, quiet: boolean): string | undefined {
   const { shard, from } = r;
   const unasked = from === SLURM_ARRAY && shard.count > 1;
-  if (!from || from === '--shard' || !(unasked || !quiet)) return undefined;
+  if (from === undefined || (quiet && !unasked)) return undefined;
   const whole = from === SLURM_ARRAY ? '; --shard 0/1 makes the whole corpus in an array task' : '';
   return `shard ${shard.index}/${shard.count} from ${from}: this run makes 1/${shard.count} of the corpus${whole}`;
 }
