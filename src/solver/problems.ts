@@ -77,7 +77,7 @@ function drawNums(rng: Rng, count: number, maxNumber: number): number[] {
 
 function hopeless(spec: ProblemSpec, size: number, target: number): ProblemSpaceError {
   return new ProblemSpaceError(
-    `no solvable problem with ${size} numbers in 1..${spec.maxNumber} and target ${target} after ${MAX_DRAWS} draws`,
+    `no solvable problem with ${size} numbers in ${LEAST_NUMBER}..${spec.maxNumber} and target ${target} after ${MAX_DRAWS} draws`,
     'wider numbers or narrower targets',
   );
 }
@@ -224,7 +224,7 @@ const counted = new Map<string, number>();
 /** Whether numbers and a target make a solvable problem of `split`: what listing a split keeps. */
 const isProblemOf = (split: Split, nums: readonly number[], target: number): boolean => splitOf(nums, target) === split && solve(nums, target) !== null;
 
-/** The solvable problems of `split` with `size` numbers in 1..maxNumber and `target`, each multiset counted once (memoised). */
+/** The solvable problems of `split` with `size` numbers in LEAST_NUMBER..maxNumber and `target`, each multiset counted once (memoised). */
 function problemsOf(split: Split, size: number, target: number, maxNumber: number): number {
   const key = `${split} ${size} ${target} ${maxNumber}`;
   let n = counted.get(key);
@@ -301,18 +301,18 @@ export function sizesWithNoneLeft(spec: ProblemSpec, exclude: ReadonlySet<string
 
 function noProblemInSplit(spec: ProblemSpec, split: Split, targets: number): ProblemSpaceError {
   return new ProblemSpaceError(
-    `no solvable ${split} problem with ${spec.minNumbers}..${spec.maxNumbers} numbers in 1..${spec.maxNumber} for ${targets} targets in a row` +
+    `no solvable ${split} problem with ${spec.minNumbers}..${spec.maxNumbers} numbers in ${LEAST_NUMBER}..${spec.maxNumber} for ${targets} targets in a row` +
       (split === 'val' ? ' (val is 1/64 of the problem space)' : ''),
     'wider numbers or targets',
   );
 }
 
 /**
- * Calls `visit` with every multiset of `size` numbers from 1..maxNumber once, as a
+ * Calls `visit` with every multiset of `size` numbers from LEAST_NUMBER..maxNumber once, as a
  * non-decreasing sequence (one array, reused), until a visit returns true.
  */
 function forEachMultiset(size: number, maxNumber: number, visit: (nums: readonly number[]) => boolean | void): void {
-  const nums = new Array<number>(size).fill(1);
+  const nums = new Array<number>(size).fill(LEAST_NUMBER);
   for (;;) {
     if (visit(nums) === true) return;
     let k = size - 1;
@@ -323,10 +323,11 @@ function forEachMultiset(size: number, maxNumber: number, visit: (nums: readonly
   }
 }
 
-/** C(maxNumber + k - 1, k): multisets of k numbers from 1..maxNumber. */
+/** C(n + k - 1, k): multisets of k numbers from the n in LEAST_NUMBER..maxNumber. */
 function multisets(maxNumber: number, k: number): number {
+  const n = maxNumber - LEAST_NUMBER + 1;
   let c = 1;
-  for (let i = 1; i <= k; i++) c = (c * (maxNumber - 1 + i)) / i;
+  for (let i = 1; i <= k; i++) c = (c * (n - 1 + i)) / i;
   return c;
 }
 
