@@ -29,9 +29,10 @@ describe('npm run bounds', () => {
     }
   });
 
-  it("leaves the planner's depth and wave to its defaults, and says them", () => {
+  it("leaves the planner's depth and wave to its defaults, and says them; its figures as io/numbers writes them", () => {
     const r = run('--numbers', '3', '--window', '1024', '--count', '2');
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('3 numbers, seed 77, 2 problems, window 1024, depth 3, wave 8');
+    expect(r.stdout.split('\n')[0]).toBe('3 numbers, seed 77, 2 problems, window 1,024, depth 3, wave 8');
+    expect(run('--numbers', '3', '--window', '1024', '--count', '1').stdout.split('\n')[0]).toBe('3 numbers, seed 77, 1 problem, window 1,024, depth 3, wave 8');
   });
 });

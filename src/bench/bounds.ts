@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { PROBLEM_LIMITS } from '../core/countdown.js';
 import { integer } from '../core/values.js';
 import { UsageError } from '../io/errors.js';
-import { percent } from '../io/numbers.js';
+import { fmtInt, fmtTenths, percent, plural } from '../io/numbers.js';
 import { RUN_OPTIONS } from '../pipeline/corpus/options.js';
 import { qualify, SETTING_VALUES, type ValueRule } from '../pipeline/settings.js';
 import { streamFor } from '../random/streams.js';
@@ -78,9 +78,9 @@ function main(): void {
     if (here > 0) pairRecords++;
   });
   const free = freeFrom === Infinity ? '' : `, no window from level ${freeFrom}`;
-  console.log(`${numbers} numbers, seed ${seed}, ${count} problems, window ${window}${free}, depth ${options.maxSpawnLevel + 1}, wave ${options.waveWindows}`);
-  console.log(`solved ${percent(solved, count)}%, ${(threads / count).toFixed(1)} threads a problem (${threads})`);
-  console.log(`two-number child threads: ${pairs} in ${pairRecords} records, ${pairsSolved} reached the goal`);
+  console.log(`${numbers} numbers, seed ${seed}, ${plural(count, 'problem')}, window ${fmtInt(window)}${free}, depth ${options.maxSpawnLevel + 1}, wave ${options.waveWindows}`);
+  console.log(`solved ${percent(solved, count)}%, ${fmtTenths(threads / count)} threads a problem (${fmtInt(threads)})`);
+  console.log(`two-number child threads: ${fmtInt(pairs)} in ${plural(pairRecords, 'record')}, ${fmtInt(pairsSolved)} reached the goal`);
 }
 
 // Bad input is one line and exit code 2, as the CLI's; anything else is a bug and keeps its stack.
