@@ -9,7 +9,7 @@ import { streamFor } from '../src/random/streams.js';
 import { problemRecord } from '../src/serializers/problem.js';
 import { EventCosts, windowRules } from '../src/serializers/token-costs.js';
 import { unescapeTrace } from '../src/serializers/trace.js';
-import type { Thread, TraceEvent } from '../src/solver/events.js';
+import { newThread, type Thread, type TraceEvent } from '../src/solver/events.js';
 import type { SearchNode } from '../src/solver/node.js';
 import { solve } from '../src/solver/exact.js';
 import { defaultProblems, type Problem } from '../src/solver/problems.js';
@@ -279,6 +279,64 @@ describe('the APR planner', () => {
       expect(made.overflows, at).toBe(0);
       expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1'))), at).toEqual([]);
     }
+  });
+
+  it("a trial's hand-off meets a child no solved join could take: the trial gives up for a split, where it searched the child to fail (7% of the threads at five numbers and 1,024 tokens)", () => {
+    // The root's window filled after a promising spawn and it handed its frontier on, though
+    // its sequence had no room for a child's join even with the shortest clean paths (every
+    // number one digit). A hand-off is told by its children: not all kept children of the
+    // expansion just before it (a split's are). On the frontier's problems (seed 77) 7 such
+    // children were written at 1,024 tokens; at 4,096 hand-offs remain, all joinable.
+    let checked = 0;
+    for (const window of [1024, 4096]) {
+      [...defaultProblems(77, 'train', spec(5), 1000, new Set())].forEach((p, i) => {
+        const costs = new EventCosts(p.target);
+        const outcome = runSearch(p, streamFor(0, 'apr', i), testSettings('apr', window).options, windowRules(costs, window, 0));
+        for (const t of threads(outcome.thread)) {
+          let tokens = 0;
+          let kept = new Set<string>();
+          t.events.forEach((e, j) => {
+            if (e.type === 'expand') kept = new Set(e.children.map((c) => c.id));
+            // A spawn block is not carried into the next sequence.
+            if (e.type !== 'spawn') {
+              tokens += t.eventTokens![j]!;
+              return;
+            }
+            if (e.children.every((kid) => kept.has(kid.start.id))) return;
+            for (let k = 0; k < e.children.length && !e.children[k - 1]?.goal; k++) {
+              const kid = e.children[k]!;
+              const unsolved = e.children.slice(0, k + 1).map((c) => newThread(c.start, c.level));
+              const least = tokens + costs.following({ type: 'join', level: kid.level, children: unsolved }) + costs.pathFloor(t.start) + costs.pathFloor(kid.start);
+              expect(least, `${window} tokens, record ${i}, thread at #${t.start.id}, child #${kid.start.id}`).toBeLessThanOrEqual(window - 2);
+              checked++;
+            }
+          });
+        }
+      });
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('a hand-off outside a trial does not search a child no solved join could take (it searched it to the goal, then dropped it)', () => {
+    // Six numbers at 1,024 tokens (the frontier's record 84): the root cannot search its whole
+    // tree even with a beam of 1, searches as far as its window allows and hands its frontier
+    // on. Its child at 37 52 72 64 27 reached the goal, and no join could take it: no record of
+    // six numbers has room at 1,024 tokens for the two clean paths.
+    const p = [...defaultProblems(77, 'train', spec(6), 85, new Set())][84]!;
+    expect([p.nums, p.target]).toEqual([[37, 52, 66, 93, 72, 64], 34]);
+    const costs = new EventCosts(p.target);
+    let started = 0;
+    const counting: TextCosts = {
+      opening: (e: TraceEvent) => {
+        if (e.type === 'move' && e.node.nums.join(' ') === '37 52 72 64 27') started++;
+        return costs.opening(e);
+      },
+      following: (e) => costs.following(e),
+      pathFloor: (from) => costs.pathFloor(from),
+    };
+    const outcome = runSearch(p, streamFor(0, 'apr', 84), testSettings('apr', 1024).options, windowRules(counting, 1024, 0));
+    expect(outcome.thread.goal).toBeUndefined();
+    expect(started).toBe(0);
   });
 
   it('a split narrowed because none of its children fit beside its expansion plans a goal it cannot join again, as any split does (the goal was lost)', () => {
