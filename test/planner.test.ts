@@ -317,6 +317,36 @@ describe('the APR planner', () => {
     expect(checked).toBeGreaterThan(50);
   });
 
+  it("a root's split leaves each wave room for a joined goal's shortest clean paths (it kept 640 tokens at five numbers, below the 652 to 686 they take)", () => {
+    // At 1,024 tokens a five-number root's waves kept a guess of two clean paths for a goal
+    // joined later, shorter than the fewest tokens the root's clean path and a child's can take
+    // (every number one digit): a later child that reached the goal could not have been joined.
+    // After each of a root's split spawns that joined no goal, the join, then the root's path
+    // floor and the least of its children's, fit the next sequence.
+    let checked = 0;
+    [...defaultProblems(77, 'train', spec(5), 300, new Set())].forEach((p, i) => {
+      const costs = new EventCosts(p.target);
+      const outcome = runSearch(p, streamFor(0, 'apr', i), testSettings('apr', 1024).options, windowRules(costs, 1024, 0));
+      const root = outcome.thread;
+      let tokens = 0;
+      let kept = new Set<string>();
+      root.events.forEach((e, j) => {
+        if (e.type === 'expand') kept = new Set(e.children.map((c) => c.id));
+        if (e.type !== 'spawn') {
+          tokens += root.eventTokens![j]!;
+          return;
+        }
+        // A split's children are all kept children of the expansion just before it; a hand-off's are not.
+        if (!e.children.every((kid) => kept.has(kid.start.id)) || e.children.some((kid) => kid.goal)) return;
+        const join = costs.following({ type: 'join', level: 1, children: e.children });
+        const least = Math.min(...e.children.map((kid) => costs.pathFloor(kid.start)));
+        expect(tokens + join + costs.pathFloor(root.start) + least, `record ${i}, spawn of ${e.children.length}`).toBeLessThanOrEqual(1024 - 2);
+        checked++;
+      });
+    });
+    expect(checked).toBeGreaterThan(50);
+  });
+
   it('a hand-off outside a trial does not search a child no solved join could take (it searched it to the goal, then dropped it)', () => {
     // Six numbers at 1,024 tokens (the frontier's record 84): the root cannot search its whole
     // tree even with a beam of 1, searches as far as its window allows and hands its frontier

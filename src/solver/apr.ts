@@ -252,8 +252,12 @@ class AprRun {
     if (trial.kind === 'overflowed' && thread.level <= params.maxSpawnLevel) {
       // Too big for one sequence: its first expansion's children become threads of their own.
       this.restore(t, trial.first.after);
-      // Every wave leaves room for a later child's goal (or the closing line).
-      const reserve = Math.max(t.budget.cost(EXHAUSTED), goalReserve(thread));
+      // Every wave leaves room for a later child's goal (or the closing line); a root's, at
+      // least the fewest tokens a joined goal's clean paths can take (its own and a child's,
+      // every number one digit), which at five numbers and 1,024 tokens exceed the guess.
+      // Below the root that room cost more children than it saved (docs/decomposition.md, rule 6).
+      const floor = thread.level === 0 ? goalFloor(t.budget, thread, trial.first.kept) : 0;
+      const reserve = Math.max(t.budget.cost(EXHAUSTED), goalReserve(thread), floor);
       const spawned = this.spawnAt(t, trial.first, reserve);
       if (spawned.kind === 'spawned' && spawned.handed > 0) {
         if (!thread.goal) t.budget.add(EXHAUSTED);
@@ -825,6 +829,17 @@ function minChildWork(window: WindowRules): number {
 /** Tokens a joined goal needs at most: a child's clean path, the goal line, the thread's clean path. */
 function goalReserve(thread: Thread): number {
   return 2 * cleanPathReserve(thread.start.nums.length);
+}
+
+/**
+ * Fewest tokens a goal joined from one of `nodes` adds after the join line's unsolved part:
+ * the path floors of the thread's start and of the least of the nodes. 0 with no window.
+ */
+function goalFloor(budget: SequenceBudget, thread: Thread, nodes: readonly SearchNode[]): number {
+  if (!budget.limited || nodes.length === 0) return 0;
+  let least = Infinity;
+  for (const node of nodes) least = Math.min(least, budget.pathFloor(node));
+  return budget.pathFloor(thread.start) + least;
 }
 
 /**
