@@ -39,6 +39,23 @@ function threads(root: Thread): Thread[] {
   return out;
 }
 
+/**
+ * A thread's spawns, each with the tokens its sequence holds before it (a spawn block is not
+ * carried into the next sequence) and whether it is a split: all its children kept children of
+ * the expansion just before it (a hand-off's are not).
+ */
+function spawnsOf(t: Thread): { spawn: Extract<TraceEvent, { type: 'spawn' }>; tokens: number; split: boolean }[] {
+  const out: ReturnType<typeof spawnsOf> = [];
+  let tokens = 0;
+  let kept = new Set<string>();
+  t.events.forEach((e, j) => {
+    if (e.type === 'expand') kept = new Set(e.children.map((c) => c.id));
+    if (e.type === 'spawn') out.push({ spawn: e, tokens, split: e.children.every((kid) => kept.has(kid.start.id)) });
+    else tokens += t.eventTokens![j]!;
+  });
+  return out;
+}
+
 /** The nodes a thread expanded itself. */
 function expanded(t: Thread): Set<SearchNode> {
   const out = new Set<SearchNode>();
@@ -293,16 +310,8 @@ describe('the APR planner', () => {
         const costs = new EventCosts(p.target);
         const outcome = runSearch(p, streamFor(0, 'apr', i), testSettings('apr', window).options, windowRules(costs, window, 0));
         for (const t of threads(outcome.thread)) {
-          let tokens = 0;
-          let kept = new Set<string>();
-          t.events.forEach((e, j) => {
-            if (e.type === 'expand') kept = new Set(e.children.map((c) => c.id));
-            // A spawn block is not carried into the next sequence.
-            if (e.type !== 'spawn') {
-              tokens += t.eventTokens![j]!;
-              return;
-            }
-            if (e.children.every((kid) => kept.has(kid.start.id))) return;
+          for (const { spawn: e, tokens, split } of spawnsOf(t)) {
+            if (split) continue;
             for (let k = 0; k < e.children.length && !e.children[k - 1]?.goal; k++) {
               const kid = e.children[k]!;
               const unsolved = e.children.slice(0, k + 1).map((c) => newThread(c.start, c.level));
@@ -310,7 +319,7 @@ describe('the APR planner', () => {
               expect(least, `${window} tokens, record ${i}, thread at #${t.start.id}, child #${kid.start.id}`).toBeLessThanOrEqual(window - 2);
               checked++;
             }
-          });
+          }
         }
       });
     }
@@ -328,21 +337,13 @@ describe('the APR planner', () => {
       const costs = new EventCosts(p.target);
       const outcome = runSearch(p, streamFor(0, 'apr', i), testSettings('apr', 1024).options, windowRules(costs, 1024, 0));
       const root = outcome.thread;
-      let tokens = 0;
-      let kept = new Set<string>();
-      root.events.forEach((e, j) => {
-        if (e.type === 'expand') kept = new Set(e.children.map((c) => c.id));
-        if (e.type !== 'spawn') {
-          tokens += root.eventTokens![j]!;
-          return;
-        }
-        // A split's children are all kept children of the expansion just before it; a hand-off's are not.
-        if (!e.children.every((kid) => kept.has(kid.start.id)) || e.children.some((kid) => kid.goal)) return;
+      for (const { spawn: e, tokens, split } of spawnsOf(root)) {
+        if (!split || e.children.some((kid) => kid.goal)) continue;
         const join = costs.following({ type: 'join', level: 1, children: e.children });
         const least = Math.min(...e.children.map((kid) => costs.pathFloor(kid.start)));
         expect(tokens + join + costs.pathFloor(root.start) + least, `record ${i}, spawn of ${e.children.length}`).toBeLessThanOrEqual(1024 - 2);
         checked++;
-      });
+      }
     });
     expect(checked).toBeGreaterThan(50);
   });
