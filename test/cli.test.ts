@@ -487,7 +487,10 @@ describe('inspect', () => {
       expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:${index}`), /^countdown-traces: --record index: expected an integer without /);
     }
     expectUsageError(run('inspect', '--nums', '1', '--target', '5'), /--nums must hold 2 to 6 numbers, got 1/);
-    expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:100`), /has 100 records; index 100 is out of range/);
+    expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:100`), /has 100 records; index 100 is out of range \(0 to 99\)$/);
+    // A file without a record has no first index to point to.
+    writeFileSync(join(dir, 'no-records.jsonl'), '');
+    expectUsageError(run('inspect', '--record', 'no-records.jsonl:0'), /^countdown-traces: no-records\.jsonl: holds no records, so index 0 names none$/);
   });
 });
 

@@ -98,7 +98,11 @@ export async function loadRecord(source: InspectSource): Promise<LoadedRecord> {
         return { record: rec, json: text === undefined ? pyJson(value as PyJson) : oneLineJson(text), line };
       }
     }
-    throw new InputError(source.file, undefined, `has ${plural(k, 'record')}; index ${source.index} is out of range (the first is 0)`);
+    throw new InputError(
+      source.file,
+      undefined,
+      k === 0 ? `holds no records, so index ${source.index} names none` : `has ${plural(k, 'record')}; index ${source.index} is out of range (0 to ${k - 1})`,
+    );
   }
   const { nums, target, seed, settings } = source;
   const options = settings.options;
