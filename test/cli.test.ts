@@ -487,6 +487,10 @@ describe('inspect', () => {
       expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:${index}`), /^countdown-traces: --record index: expected an integer without /);
     }
     expectUsageError(run('inspect', '--nums', '1', '--target', '5'), /--nums must hold 2 to 6 numbers, got 1/);
+    // --help names the searches --solver takes, as the search command's help names its solvers.
+    const help = run('inspect', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--solver <name> search to run with --nums: sosp, apr, dfs or bfs (default: "apr")');
     expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:100`), /has 100 records; index 100 is out of range \(0 to 99\)$/);
     // A file without a record has no first index to point to.
     writeFileSync(join(dir, 'no-records.jsonl'), '');
