@@ -1,10 +1,10 @@
 /*
- * The conditioning prefixes' text (spec §10): the forms the writers print (src/serializers/
+ * The conditioning prefixes' text (docs/trace-format.md §10): the forms the writers print (src/serializers/
  * conditioning.ts says when and with which number) and their one reader. They live on the
  * read side so the record reader and verify can read a prefix without the writers.
  */
 
-/** Conditioning prefixes the reference's models were trained with (spec §10). */
+/** Conditioning prefixes the reference's models were trained with (docs/trace-format.md §10). */
 export type Conditioning = 'none' | 'token-budget' | 'sub-call-budget';
 
 /** `N` stands for the number where a document shows a prefix's form (prefixForm). */

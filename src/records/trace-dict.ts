@@ -1,5 +1,5 @@
 /**
- * The `trace_dict` of an APR record as read back (spec §6): a thread's main calls (its
+ * The `trace_dict` of an APR record as read back (docs/trace-format.md §6): a thread's main calls (its
  * sequences, each the one before grown) and, for each main call but the last, the child
  * threads it spawned. The other searches are one thread: their `search_path`.
  */

@@ -1,5 +1,5 @@
 /**
- * The one reader of trace lines (spec §5, §6 and the reference's optimal_path lines) and its
+ * The one reader of trace lines (docs/trace-format.md §5, §6 and the reference's optimal_path lines) and its
  * inverse. A line parses only when rendering the result gives the line back byte for byte,
  * so every accepted line is in the reference's canonical form. The verifier, inspect's
  * drawing and its summary all read lines here.

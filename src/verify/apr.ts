@@ -1,5 +1,5 @@
 /**
- * An APR `trace_dict` tree (spec §6): each main call checked as a thread, then the links
+ * An APR `trace_dict` tree (docs/trace-format.md §6): each main call checked as a thread, then the links
  * between them: every spawn answered by a join in the next main call that repeats the text
  * before the spawn, names the same children in the same order and reports their outcomes
  * truly; one child trace per spawned child, checked recursively.

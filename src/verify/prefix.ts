@@ -2,7 +2,7 @@ import { tokenBudgetBin } from '../serializers/conditioning.js';
 import { type ReadPrefix } from '../records/conditioning-prefix.js';
 
 /*
- * What a conditioning prefix's number must be (spec §10), for sequence lines and for a
+ * What a conditioning prefix's number must be (docs/trace-format.md §10), for sequence lines and for a
  * record's texts alike. Which prefix a thread may carry at all is the walk's check
  * (verify/thread.ts).
  */

@@ -70,7 +70,7 @@ function verifySolution(p: Problem, solution: unknown, issues: VerifyIssue[]): S
 /**
  * optimal_path: the solution as a search without backtracking, in the reference's own line
  * forms: the solution's operations, in order, right, ending at the target. Its numbers follow
- * one of the two rules the tool writes (numbersAfter): the reference's (spec §11: a step
+ * one of the two rules the tool writes (numbersAfter): the reference's (docs/trace-format.md §11: a step
  * removes every number equal to an operand, wrong when numbers repeat) or default mode's (one
  * of each); a path must keep to one of them throughout.
  */

@@ -141,7 +141,7 @@ function checkOneProblem(entries: readonly Entry[], issues: SequenceIssue[]): En
   return first;
 }
 
-/** A Token Budget prefix names the smallest bin the sequence fits (spec §10). */
+/** A Token Budget prefix names the smallest bin the sequence fits (docs/trace-format.md §10). */
 function checkTokenBudgets(entries: readonly Entry[], o: SequenceOptions, issues: SequenceIssue[]): void {
   if (!o.countTokens) return;
   for (const e of entries) {

@@ -363,7 +363,7 @@ export function renderCard(m: Manifest, statsText: string): string {
   // Only the solvers a conditioning mode exists for carry a prefix: say which configs do.
   const prefixed = solvers.filter((s) => (search[s]?.condition ?? 'none') !== 'none');
   if (prefixed.length > 0) {
-    // A Sub Call Budget stands before a root thread's sequences only (spec §10); a Token Budget before every sequence.
+    // A Sub Call Budget stands before a root thread's sequences only (docs/trace-format.md §10); a Token Budget before every sequence.
     const said = prefixed.map((s) => {
       const mode = search[s]!.condition as Exclude<Conditioning, 'none'>;
       const form = `\`${prefixForm(mode)}\``;
