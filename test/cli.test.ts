@@ -395,6 +395,10 @@ describe('search', () => {
     expect(p.stderr).toBe('wrote 1,000 problems to k.jsonl\n');
     const s = run('search', 'dfs', '--problems', 'k.jsonl', '--out', 'k-dfs.jsonl');
     expect(s.stderr).toBe('wrote 1,000 dfs records to k-dfs.jsonl: 1,000 solved (100.0%), 1,000 sequences, 0 over 4,096 tokens, 0 stopped by the window\n');
+    // With no window, nothing is said of what a window stopped.
+    for (const mode of [['--compat', 'reference'], ['--window', '0']]) {
+      expect(run('search', 'sosp', ...mode, '--problems', 'k.jsonl', '--out', 'k-sosp.jsonl').stderr).toMatch(/^wrote 1,000 sosp records to k-sosp\.jsonl: [\d,]+ solved \([\d.]+%\), 1,000 sequences(, [\d,]+ over 4,096 tokens)?\n$/);
+    }
     const v = run('verify', 'k-dfs.jsonl');
     expect(v.stdout.trim().split('\n').slice(-2)).toEqual([
       'graded 1,000 search records: 1,000 (100.0%) valid, 1,000 (100.0%) solved',

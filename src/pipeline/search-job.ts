@@ -137,7 +137,9 @@ export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
   const unsolved = unsolvedNote(job.settings.window, sum.bySize, windowCut(sum.outOfBudget + sum.dropped + sum.resampled > 0, o.solver, fitOf(o)));
   return (
     `wrote ${plural(sum.records, `${job.settings.options.solver} record`)} to ${job.out}: ${fmtInt(sum.solved)} solved (${percent(sum.solved, sum.records)}%), ${plural(sum.sequences, 'sequence')}` +
-    `${over}, ${fmtInt(sum.outOfBudget)} stopped by the window` +
+    over +
+    // With no window (reference mode, --window 0) nothing can be stopped, so nothing is said of it.
+    (job.settings.window > 0 ? `, ${fmtInt(sum.outOfBudget)} stopped by the window` : '') +
     // Dropped records are among those the window stopped: `3 stopped by the window, 2 of them dropped`.
     (sum.dropped ? `, ${fmtInt(sum.dropped)} of them dropped` : '') +
     (sum.resampled ? `, ${fmtInt(sum.resampled)} searched again (--fit resample)` : '') +
