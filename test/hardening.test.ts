@@ -1199,6 +1199,12 @@ describe('invalid UTF-8 is refused with its file and line', () => {
     expect(s.stderr.trim().split('\n')).toHaveLength(3); // the gzip line, "no records", and the refusal
   });
 
+  it('text where gzip is read (a .gz name) is named as no gzip, with what to do, not in zlib\'s words', () => {
+    writeFileSync(p('plain.jsonl.gz'), readFileSync(p('in.jsonl')));
+    expectRefused(run(['search', 'sosp', '--problems', 'plain.jsonl.gz', '--out', 'u.jsonl']), /^countdown-traces: cannot read plain\.jsonl\.gz: not gzip data: a file is read as gzip when its name ends in \.gz \(name it without \.gz, or compress it with gzip\)$/);
+    expectRefused(run(['verify', 'plain.jsonl.gz']), /plain\.jsonl\.gz: not gzip data/);
+  });
+
   it('the streaming array reader of report keeps characters cut by chunk ends, and names the bad line', async () => {
     const wide = '€ü𝄞'.repeat(40_000); // 3-, 2- and 4-byte characters across many 64 KiB chunks
     const file = p('wide.json');

@@ -14,6 +14,9 @@ export class TrailingBytes extends Error {
 /** A fault as zlib words and codes it, so a file reads as it did through zlib's Gunzip. */
 const zlibFault = (message: string, code: string) => Object.assign(new Error(message), { code });
 const cutShort = () => zlibFault('unexpected end of file', 'Z_BUF_ERROR');
+/** A `.gz` file that is no gzip at all: zlib says `incorrect header check`, which names neither the cause nor the cure. */
+export const NOT_GZIP = 'not gzip data: a file is read as gzip when its name ends in .gz (name it without .gz, or compress it with gzip)';
+const notGzip = () => zlibFault(NOT_GZIP, 'Z_DATA_ERROR');
 
 /**
  * A gzip file's bytes, unzipped, member after member (a corpus file is one member per block),
@@ -22,7 +25,7 @@ const cutShort = () => zlibFault('unexpected end of file', 'Z_BUF_ERROR');
  * garbage is lost with its error (about 16 KB of records a tolerant reader then never saw).
  * Here every member's output is handed over before TrailingBytes is thrown, and zero bytes
  * after the last member are padding, as gzip(1) reads them. Other faults are zlib's errors
- * (a corrupt block), `incorrect header check` (not gzip at all), `header crc mismatch`,
+ * (a corrupt block), NOT_GZIP (not gzip at all), `header crc mismatch`,
  * `incorrect data check` (a member whose CRC or size is wrong) and `unexpected end of file`.
  * Output comes in pieces of bounded size, whatever the compression ratio.
  */
@@ -43,7 +46,7 @@ async function* unzipEach(bytes: ByteQueue): AsyncGenerator<Buffer> {
     if (header === 'short') throw cutShort();
     if (header === 'none') {
       if (whole > 0) throw new TrailingBytes(bytes.offset);
-      throw zlibFault('incorrect header check', 'Z_DATA_ERROR');
+      throw notGzip();
     }
     bytes.drop(header);
     let crc = 0;
@@ -224,7 +227,7 @@ export function gunzipWhole(b: Buffer, limit = Number.MAX_SAFE_INTEGER): Buffer 
     if (header === 'short') throw cutShort();
     if (header === 'none') {
       if (whole > 0) throw new TrailingBytes(at);
-      throw zlibFault('incorrect header check', 'Z_DATA_ERROR');
+      throw notGzip();
     }
     at += header;
     const maxOutputLength = Math.max(1, Math.min(limit - total, bufferConstants.MAX_LENGTH));
