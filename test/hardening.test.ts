@@ -1199,6 +1199,20 @@ describe('invalid UTF-8 is refused with its file and line', () => {
     expect(s.stderr.trim().split('\n')).toHaveLength(3); // the gzip line, "no records", and the refusal
   });
 
+  it('a JSON array where JSON Lines are read (standard input, a .jsonl name) is named once as an array, with what to do', () => {
+    const array = `[${good()},\n${good()}]\n`;
+    writeFileSync(p('array.jsonl'), array);
+    for (const one of [array, array.replace('\n', ' ')]) {
+      writeFileSync(p('array-in'), one);
+      expectRefused(run(['search', 'sosp', '--problems', '-', '--out', 'u.jsonl'], 'array-in'), /^countdown-traces: -:1: a JSON array, where JSON Lines \(one record a line\) are read: a file is read as one array when its name ends in \.json/);
+    }
+    expectRefused(run(['verify', 'array.jsonl']), /array\.jsonl:1: a JSON array, where JSON Lines/);
+    const s = run(['stats', 'array.jsonl']);
+    expect(s.code).toBe(2);
+    expect(s.stderr.trim().split('\n')).toHaveLength(2); // the array named once, then the refusal
+    expect(s.stderr).toMatch(/array\.jsonl:1: a JSON array, .*; file skipped\n/);
+  });
+
   it('text where gzip is read (a .gz name) is named as no gzip, with what to do, not in zlib\'s words', () => {
     writeFileSync(p('plain.jsonl.gz'), readFileSync(p('in.jsonl')));
     expectRefused(run(['search', 'sosp', '--problems', 'plain.jsonl.gz', '--out', 'u.jsonl']), /^countdown-traces: cannot read plain\.jsonl\.gz: not gzip data: a file is read as gzip when its name ends in \.gz \(name it without \.gz, or compress it with gzip\)$/);

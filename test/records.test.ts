@@ -10,7 +10,7 @@ import { allSolvers } from '../src/solver/registry.js';
 import { LINE_LIMIT, LineCutter, OVERLONG } from '../src/records/lines.js';
 import { arrayElements } from '../src/records/json-array.js';
 import { duplicateKey } from '../src/records/duplicate-key.js';
-import { readRecords, readRecordsTolerant, WHOLE_PARSE_BYTES, type ReadIssue, type RecordAt } from '../src/records/read.js';
+import { ARRAY_AS_LINES, readRecords, readRecordsTolerant, WHOLE_PARSE_BYTES, type ReadIssue, type RecordAt } from '../src/records/read.js';
 import { isTraceDict, isTraceDictLevel, recordTraceDict, threadsOf } from '../src/records/trace-dict.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ct-records-'));
@@ -88,7 +88,8 @@ describe('line cutter', () => {
 /** A JSON Lines line: a record, a blank line, text that is not JSON, or bytes that are not UTF-8. */
 type Line = { kind: 'record'; value: unknown } | { kind: 'blank' } | { kind: 'json' } | { kind: 'utf8' };
 const line: fc.Arbitrary<Line> = fc.oneof(
-  { weight: 5, arbitrary: value.map((v) => ({ kind: 'record' as const, value: v })) },
+  // No array: JSON Lines that open with one are a JSON array, named as such (below).
+  { weight: 5, arbitrary: value.map((v) => ({ kind: 'record' as const, value: Array.isArray(v) ? { n: v } : v })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'blank' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'json' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'utf8' as const }) },
@@ -128,6 +129,19 @@ describe('JSON Lines reader', () => {
   it('names the line of a malformed record', async () => {
     const path = fileOf(Buffer.from('{"a": 1}\r\n\n{"a": \n'), '.jsonl');
     expect((await strict(path)).error).toMatch(/\.jsonl:3: not valid JSON/);
+  });
+
+  it('names JSON Lines that open with an array as a JSON array: strict refuses; tolerant skips the file (an array over lines) or the line (one alone)', async () => {
+    const over = fileOf(Buffer.from('\n[{"a": 1},\n{"a": 2}]\n'), '.jsonl');
+    expect((await strict(over)).error).toBe(`${over}:2: ${ARRAY_AS_LINES}`);
+    expect(await tolerant(over)).toEqual({ records: [], issues: [{ file: over, line: 2, message: `${ARRAY_AS_LINES}; file skipped` }] });
+    const alone = fileOf(Buffer.from('[{"a": 1}]\n{"a": 2}\n[3]\n'), '.jsonl');
+    expect((await strict(alone)).error).toBe(`${alone}:1: ${ARRAY_AS_LINES}`);
+    // Only the first record line says what the file is: a later array is a record line like any other.
+    expect(await tolerant(alone)).toEqual({
+      records: [{ value: { a: 2 }, line: 2 }, { value: [3], line: 3 }],
+      issues: [{ file: alone, line: 1, message: `${ARRAY_AS_LINES}; line skipped` }],
+    });
   });
 });
 

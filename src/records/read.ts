@@ -78,11 +78,14 @@ export async function* readRecordBatches(path: string, keepText = false): AsyncG
   const input = (path !== STDIO && !fmt.gzip && regularFileChunks(path)) || (await open(path, fmt.gzip));
   const lines = new LineCutter(path);
   let count = 0;
+  let first = true; // no record line yet
   const parse = (texts: readonly string[]): RecordAt[] => {
     const out: RecordAt[] = [];
     for (const text of texts) {
       const n = ++count;
       if (isBlank(text)) continue;
+      if (first && opensArray(text)) throw new InputError(path, n, ARRAY_AS_LINES);
+      first = false;
       const r = parseLine(text);
       if ('bad' in r) throw new InputError(path, n, r.bad);
       out.push(keepText ? { value: r.value, line: n, text } : { value: r.value, line: n });
@@ -112,6 +115,14 @@ export async function* readRecordBatches(path: string, keepText = false): AsyncG
  * it. trim() took other Unicode spaces too (a byte-order mark, U+00A0, U+2028), which JSON refuses.
  */
 const isBlank = (text: string): boolean => /^[ \t\r]*$/.test(text);
+
+/**
+ * What JSON Lines whose first record line opens an array are called: a record is an object, so
+ * this is a JSON array under a name (or on standard input) that is read line by line. Named
+ * once, not as a fault of each line the array spans.
+ */
+export const ARRAY_AS_LINES = 'a JSON array, where JSON Lines (one record a line) are read: a file is read as one array when its name ends in .json (standard input is always JSON Lines)';
+const opensArray = (text: string): boolean => /^[ \t\r]*\[/.test(text);
 
 /** One line of a file parsed strictly: JSON, or an InputError naming the file and line. */
 export function parseRecordLine(text: string, path: string, line: number | undefined): unknown {
@@ -164,24 +175,37 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
     skipped++;
     issue({ file, line, message: `${fault}; line skipped` });
   });
+  let array = false; // the text is a JSON array over many lines: named once, and not read further
   const parsed = function* (lines: readonly string[]): Generator<RecordAt> {
     for (const text of lines) {
+      if (array) return;
       n++;
       if (isBlank(text)) continue;
-      any = true;
       const r = parseLine(text);
+      if (!any && opensArray(text)) {
+        any = true;
+        // An array over many lines is skipped whole (its lines would each be a fault); one on its line alone is that line.
+        array = 'bad' in r;
+        issue({ file, line: n, message: `${ARRAY_AS_LINES}; ${array ? 'file' : 'line'} skipped` });
+        if (array) return;
+        continue;
+      }
+      any = true;
       if ('bad' in r) issue({ file, line: n, message: `${r.bad}; line skipped` });
       else yield { value: r.value, line: n };
     }
   };
   try {
-    for await (const chunk of input) yield* parsed(cutter.push(chunk as Buffer));
+    for await (const chunk of input) {
+      yield* parsed(cutter.push(chunk as Buffer));
+      if (array) return;
+    }
   } catch (err) {
     issue({ file, line: n + 1, message: `cannot read further (${(err as Error).message}); kept the ${plural(n, 'line')} before` });
     return;
   }
   yield* parsed(cutter.end());
-  if (!any) issue({ file, message: skipped > 0 ? `no records: ${skipped === 1 ? 'one line' : `${skipped} lines`} skipped, and no other` : 'empty: no records', code: 'empty' });
+  if (!any && !array) issue({ file, message: skipped > 0 ? `no records: ${skipped === 1 ? 'one line' : `${skipped} lines`} skipped, and no other` : 'empty: no records', code: 'empty' });
 }
 
 /** The largest faulty JSON array (bytes on disk, and unzipped) whose fault JSON.parse words. */
