@@ -480,11 +480,11 @@ describe('inspect', () => {
 
   it('rejects bad numbers and out-of-range records', () => {
     expectUsageError(run('inspect', '--nums', '1,x', '--target', '5'), /--nums: expected integers/);
-    expectUsageError(run('inspect', '--nums', '22,026,31,53', '--target', '50'), /^countdown-traces: --nums: expected integers without a leading zero, got "026"$/);
+    expectUsageError(run('inspect', '--nums', '22,026,31,53', '--target', '50'), /^countdown-traces: --nums: expected each number an integer without a leading zero, got "026"$/);
     expectUsageError(run('inspect', '--target', '+50', '--nums', '22,26,31,53'), /^countdown-traces: --target: expected an integer without a \+ sign, got "\+50"$/);
     // Each of --nums is an integer by the rule --target and --shard's are read by: blanks around one are refused, not trimmed.
-    expectUsageError(run('inspect', '--nums', '22, 26,31,53', '--target', '50'), /^countdown-traces: --nums: expected integers without blanks around it, got " 26"$/);
-    expectUsageError(run('inspect', '--nums', '22,26,31,53 ', '--target', '50'), /^countdown-traces: --nums: expected integers without blanks around it, got "53 "$/);
+    expectUsageError(run('inspect', '--nums', '22, 26,31,53', '--target', '50'), /^countdown-traces: --nums: expected each number an integer without blanks around it, got " 26"$/);
+    expectUsageError(run('inspect', '--nums', '22,26,31,53 ', '--target', '50'), /^countdown-traces: --nums: expected each number an integer without blanks around it, got "53 "$/);
     expectUsageError(run('inspect', '--target', ' 50', '--nums', '22,26,31,53'), /^countdown-traces: --target: expected an integer without blanks around it, got " 50"$/);
     // The record's index in FILE:N is read by the same rule as an option's integer.
     for (const index of ['+1', '01', ' 1']) {

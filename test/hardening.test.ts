@@ -1074,7 +1074,7 @@ describe('counts that take long', () => {
     }
     // Six 2s: one problem (64) in 60..64; three are refused before any work (it ran for minutes).
     const six = ['--max-number', '2', '--min-target', '60', '--max-target', '64', '--min-numbers', '6', '--max-numbers', '6'];
-    expectRefused(run(['problems', '--count', '3', ...six, '--out', 'six.jsonl']), /--count 3 is more than the 1 solvable train problems these options allow/);
+    expectRefused(run(['problems', '--count', '3', ...six, '--out', 'six.jsonl']), /--count 3 is more than the 1 solvable train problem these options allow/);
     expect(run(['problems', '--count', '1', '--seed', '1', ...six, '--out', 'six.jsonl']).code).toBe(0);
   });
 

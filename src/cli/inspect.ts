@@ -25,7 +25,7 @@ function parseNums(text: string): number[] {
   for (const p of parts) {
     const fault = integerTextFault(p);
     if (fault === '') throw new UsageError(`--nums: expected integers separated by commas, got "${text}"`);
-    if (fault !== undefined) throw new UsageError(`--nums: expected integers ${fault}, got "${p}"`);
+    if (fault !== undefined) throw new UsageError(`--nums: expected each number an integer ${fault}, got "${p}"`);
   }
   const nums = parts.map(Number);
   // The target is checked by its own option parser; here, what the numbers alone break.

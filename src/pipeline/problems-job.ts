@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { LEAST_NUMBER, problemSpaceBound, problemsInSplit, VAL_SHARE, type ProblemSpec, type Split } from '../solver/problems.js';
 import type { DrawMessage, DrawOrder } from './problems-thread.js';
 import { lateStage } from './corpus/progress.js';
-import { fmtInt } from '../io/numbers.js';
+import { fmtInt, plural } from '../io/numbers.js';
 import { ordered, UsageError } from '../io/errors.js';
 import { STDIO } from '../io/formats.js';
 import { checkOutputs } from './paths.js';
@@ -58,7 +58,7 @@ export function checkCount(spec: ProblemSpec, count: number, what: string, split
   if (exact !== undefined) {
     if (count > exact) {
       throw new UsageError(
-        `${what} ${count} is more than the ${fmtInt(exact)} solvable ${split} problems these options allow (default mode never repeats a problem); lower it or widen the ranges`,
+        `${what} ${count} is more than the ${plural(exact, `solvable ${split} problem`)} these options allow (default mode never repeats a problem); lower it or widen the ranges`,
       );
     }
     return;
