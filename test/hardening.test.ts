@@ -1213,6 +1213,14 @@ describe('invalid UTF-8 is refused with its file and line', () => {
     expect(s.stderr).toMatch(/array\.jsonl:1: a JSON array, .*; file skipped\n/);
   });
 
+  it('the ending of a name chooses its format whatever its case: A.JSON is an array and B.JSONL.GZ gzip, as their lower-case names', () => {
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'A.JSON']).code).toBe(0);
+    expect(readFileSync(p('A.JSON'), 'utf8')).toMatch(/^\[\n\{/);
+    expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'B.JSONL.GZ']).code).toBe(0);
+    expect(readFileSync(p('B.JSONL.GZ')).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    for (const f of ['A.JSON', 'B.JSONL.GZ']) expect(run(['verify', f]).code).toBe(0);
+  });
+
   it('text where gzip is read (a .gz name) is named as no gzip, with what to do, not in zlib\'s words', () => {
     writeFileSync(p('plain.jsonl.gz'), readFileSync(p('in.jsonl')));
     expectRefused(run(['search', 'sosp', '--problems', 'plain.jsonl.gz', '--out', 'u.jsonl']), /^countdown-traces: cannot read plain\.jsonl\.gz: not gzip data: a file is read as gzip when its name ends in \.gz \(name it without \.gz, or compress it with gzip\)$/);

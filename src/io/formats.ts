@@ -6,8 +6,10 @@ export interface FileFormat {
 
 export const STDIO = '-';
 
+/** By the name's ending, whatever its case (`A.JSON` is an array, as `a.json`: a name is not to mean two things). */
 export function formatOf(path: string): FileFormat {
-  const gzip = path.endsWith('.gz');
-  const base = gzip ? path.slice(0, -3) : path;
+  const name = path.toLowerCase();
+  const gzip = name.endsWith('.gz');
+  const base = gzip ? name.slice(0, -3) : name;
   return { gzip, array: base.endsWith('.json') };
 }
