@@ -88,6 +88,7 @@ describe('token costs of trace events', () => {
       picks: fc.array(fc.tuple(fc.nat(), fc.nat(40)), { minLength: 6, maxLength: 6 }),
     });
     let paths = 0;
+    let joins = 0;
     fc.assert(
       fc.property(descent, ({ nums, picks }) => {
         const h = bindHeuristic('sum_heuristic', 24);
@@ -106,12 +107,27 @@ describe('token costs of trace events', () => {
         for (const from of path.slice(0, -1)) {
           const real = costs.following({ type: 'path', from, to: goal });
           expect(costs.pathFloor(from), `from #${from.id} [${from.nums.join(', ')}]`).toBeLessThanOrEqual(real);
+          // A thread at `from` that joins the goal of its child on this path writes at least its join floor.
+          const at = path.indexOf(from);
+          if (from.nums.length >= 3) {
+            const kid = path[at + 1]!;
+            const joined: Thread = { start: kid, level: 1, events: [], eventTokens: undefined, goal };
+            const sequence =
+              costs.opening({ type: 'move', node: from }) +
+              costs.following({ type: 'expand', node: from, children: [kid] }) +
+              costs.following({ type: 'join', level: 1, children: [joined] }) +
+              costs.following({ type: 'goal', node: goal }) +
+              real;
+            expect(costs.joinFloor(from, 1), `joined below #${from.id}`).toBeLessThanOrEqual(sequence);
+            joins++;
+          }
           paths++;
         }
       }),
       { numRuns: 400, seed: 20261203 },
     );
     expect(paths).toBeGreaterThan(1000);
+    expect(joins).toBeGreaterThan(500);
   });
 
   it('of an operation line count the same for every operator (the path floor writes `+` for each)', () => {

@@ -10,7 +10,8 @@ import { problemRecord } from '../src/serializers/problem.js';
 import { EventCosts, windowRules } from '../src/serializers/token-costs.js';
 import { unescapeTrace } from '../src/serializers/trace.js';
 import { newThread, type Thread, type TraceEvent } from '../src/solver/events.js';
-import type { SearchNode } from '../src/solver/node.js';
+import { children, rootNode, type SearchNode } from '../src/solver/node.js';
+import { bindHeuristic } from '../src/core/heuristics.js';
 import { solve } from '../src/solver/exact.js';
 import { defaultProblems, type Problem } from '../src/solver/problems.js';
 import { runSearch } from '../src/solver/registry.js';
@@ -190,6 +191,7 @@ describe('the APR planner', () => {
           },
           following: (e) => costs.following(e),
           pathFloor: (from) => costs.pathFloor(from),
+          joinFloor: (from, level) => costs.joinFloor(from, level),
         };
         const outcome = runSearch(p, streamFor(33, 'apr', i), testSettings('apr', 1024).options, windowRules(counting, 1024, 0));
         started += starts.size;
@@ -348,11 +350,44 @@ describe('the APR planner', () => {
     expect(checked).toBeGreaterThan(50);
   });
 
+  it('a root that could join no child\'s goal spawns no child: it searches alone, as a thread at --max-depth does (six numbers, 1,024 tokens)', () => {
+    // A six-number root's clean path floor and the least of its children's, with its own move
+    // and state lines and a join's, exceed the 1,022 tokens a sequence holds: no child's goal
+    // could be joined, and the frontier's records spawned 8.3 threads a problem that could
+    // only fail. Below the root the same bound never binds here (a child's floors are lower).
+    const limit = 1024 - 2;
+    [...defaultProblems(77, 'train', spec(6), 40, new Set())].forEach((p, i) => {
+      const costs = new EventCosts(p.target);
+      const made = makeSearch(p, problemRecord(p, 'default'), streamFor(0, 'apr', i), testSettings('apr', 1024));
+      const outcome = runSearch(p, streamFor(0, 'apr', i), testSettings('apr', 1024).options, windowRules(costs, 1024, 0));
+      const root = outcome.thread;
+      // Whichever child of the root's could reach the goal: its lines in the root's expansion,
+      // its join line and clean path floor, the goal line and the root's own path floor.
+      const goal = rootNode([p.target], bindHeuristic('mult_heuristic', p.target));
+      let least = Infinity;
+      for (const kid of children(root.start, bindHeuristic('mult_heuristic', p.target))) {
+        const sequence =
+          costs.opening({ type: 'move', node: root.start }) +
+          costs.following({ type: 'expand', node: root.start, children: [kid] }) +
+          costs.following({ type: 'join', level: 1, children: [newThread(kid, 1)] }) +
+          costs.pathFloor(kid) +
+          costs.following({ type: 'goal', node: goal }) +
+          costs.pathFloor(root.start);
+        least = Math.min(least, sequence);
+      }
+      expect(least, `record ${i}`).toBeGreaterThan(limit);
+      expect(threads(root).length, `record ${i}`).toBe(1);
+      expect(made.overflows, `record ${i}`).toBe(0);
+      expect(verifyRecord(JSON.parse(Buffer.from(made.json).toString('latin1'))), `record ${i}`).toEqual([]);
+    });
+  });
+
   it('a hand-off outside a trial does not search a child no solved join could take (it searched it to the goal, then dropped it)', () => {
     // Six numbers at 1,024 tokens (the frontier's record 84): the root cannot search its whole
     // tree even with a beam of 1, searches as far as its window allows and hands its frontier
     // on. Its child at 37 52 72 64 27 reached the goal, and no join could take it: no record of
-    // six numbers has room at 1,024 tokens for the two clean paths.
+    // six numbers has room at 1,024 tokens for the two clean paths. (Such a root now spawns no
+    // child at all, by its join floor; the child stays unsearched.)
     const p = [...defaultProblems(77, 'train', spec(6), 85, new Set())][84]!;
     expect([p.nums, p.target]).toEqual([[37, 52, 66, 93, 72, 64], 34]);
     const costs = new EventCosts(p.target);
@@ -364,6 +399,7 @@ describe('the APR planner', () => {
       },
       following: (e) => costs.following(e),
       pathFloor: (from) => costs.pathFloor(from),
+      joinFloor: (from, level) => costs.joinFloor(from, level),
     };
     const outcome = runSearch(p, streamFor(0, 'apr', 84), testSettings('apr', 1024).options, windowRules(counting, 1024, 0));
     expect(outcome.thread.goal).toBeUndefined();

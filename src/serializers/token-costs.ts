@@ -1,4 +1,4 @@
-import type { Thread, TraceEvent } from '../solver/events.js';
+import { newThread, type Thread, type TraceEvent } from '../solver/events.js';
 import type { TextCosts, WindowRules } from '../solver/window.js';
 import { countAsciiTokens } from '../tokens/llama.js';
 import { ByteText } from './bytes.js';
@@ -356,6 +356,32 @@ export class EventCosts implements TextCosts {
       node = next;
     }
     // A number in exponent form leaves its digits untold (NaN): no floor then.
+    return Number.isNaN(n) ? 0 : n;
+  }
+
+  /**
+   * The fewest tokens a sequence of a thread started at `from` can hold when it joins a child's
+   * goal: its opening move and state lines, the child's explore and generated lines in that
+   * expansion, a join block of that one child at `level` (its line as a failed child's, which
+   * a goal's is longer than) with the child's clean path floor, the goal line, and `from`'s
+   * own clean path floor. The child is the stand-in of `pathFloor` (the fewest digits a child
+   * can print). A thread whose window is smaller can join no child's goal.
+   */
+  joinFloor(from: SearchNode, level: number): number {
+    if (from.nums.length < 3) return 0;
+    const kid = floorChild(from, from.nums.length - 1);
+    const join = this.following({ type: 'join', level, children: [newThread(kid, level)] });
+    // The goal line prints the target where the stand-in's last step prints its one digit.
+    const goal = this.terminal(floorChild(kid, 1), true) + this.targetExtra;
+    const n =
+      this.opening({ type: 'move', node: from }) +
+      this.state(from) +
+      this.explore(kid) +
+      this.generated(kid) +
+      join +
+      this.pathFloor(kid) +
+      goal +
+      this.pathFloor(from);
     return Number.isNaN(n) ? 0 : n;
   }
 

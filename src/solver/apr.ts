@@ -129,6 +129,8 @@ const MAX_CHILDREN = 32;
  *   a trial's hand-off, whose nodes come from several expansions, it makes the trial not fit;
  * - a hand-off runs no child that no solved join could take (it could only fail): it passes
  *   it over, or, in a trial, the trial does not fit;
+ * - a thread whose window could hold no child's goal joined, even at the fewest tokens its
+ *   lines and clean paths can take (`joinFloor`), spawns no child: each could only fail;
  * - a thread that may not spawn searches with the widest beam, up to its own, that fits.
  */
 function aprSearch(ctx: SearchContext, nums: readonly number[], params: AprParams): Thread {
@@ -202,6 +204,11 @@ interface Running {
   goalLost: LostGoal | undefined;
   /** While it hands its frontier on: a child no solved join could take is not run. */
   handingOff: boolean;
+  /**
+   * Whether it may spawn: above `--max-depth`, and with a window that could hold a child's
+   * goal joined (its join floor); else every child could only fail.
+   */
+  readonly maySpawn: boolean;
 }
 
 /**
@@ -242,14 +249,19 @@ class AprRun {
   /** Runs a thread; undefined when its window could not hold its start node's expansion even with a beam of 1. */
   runThread(thread: Thread, beam: number): ThreadDone | undefined {
     const { params } = this;
-    const t: Running = { thread, budget: new SequenceBudget(thread, params.window, thread.level), childWork: 0, searchesItselfUpTo: 0, replanLost: false, goalLost: undefined, handingOff: false };
+    const budget = new SequenceBudget(thread, params.window, thread.level);
+    // A thread whose sequence could not hold a child's goal joined, even at the fewest tokens
+    // its lines and clean paths can take, spawns no child (each could only fail): it searches
+    // as a thread at --max-depth does. At six numbers and 1,024 tokens, every root.
+    const maySpawn = thread.level <= params.maxSpawnLevel && budget.joinFloor(thread.start, thread.level + 1) <= budget.limit;
+    const t: Running = { thread, budget, childWork: 0, searchesItselfUpTo: 0, replanLost: false, goalLost: undefined, handingOff: false, maySpawn };
     const done = (a: Attempt, used: number): ThreadDone | undefined =>
       a.kind === 'ended' ? { work: t.budget.spent + t.childWork, beam: used } : undefined;
     if (!t.budget.limited) return done(this.search(t, beam, false), beam);
     const empty = this.snapshot(t);
     const trial = this.search(t, beam, true);
     if (trial.kind === 'ended') return done(trial, beam);
-    if (trial.kind === 'overflowed' && thread.level <= params.maxSpawnLevel) {
+    if (trial.kind === 'overflowed' && t.maySpawn) {
       // Too big for one sequence: its first expansion's children become threads of their own.
       this.restore(t, trial.first.after);
       // Every wave leaves room for a later child's goal (or the closing line); a root's, at
@@ -335,7 +347,7 @@ class AprRun {
     const { ctx, params } = this;
     const { thread, budget } = t;
     const { events, start, level } = thread;
-    const canSpawn = level <= params.maxSpawnLevel;
+    const canSpawn = t.maySpawn;
     const planned = budget.limited;
     budget.add({ type: 'move', node: start });
     // Room every sequence keeps for its cheapest clean ending, and a move line; a thread that

@@ -12,6 +12,11 @@ export interface TextCosts {
   following(e: TraceEvent): number;
   /** Fewest tokens any clean path from `from` down to a goal can take (after earlier lines). */
   pathFloor(from: SearchNode): number;
+  /**
+   * Fewest tokens a sequence of a thread started at `from` can hold when it joins the goal of
+   * a child (of `level`): its opening lines, the child's lines, their join and both clean paths.
+   */
+  joinFloor(from: SearchNode, level: number): number;
 }
 
 /** A point in a sequence budget to go back to: its event count and tokens there. */
@@ -98,6 +103,11 @@ export class SequenceBudget {
   /** Fewest tokens a clean path from `from` to a goal can add (0 without rules). */
   pathFloor(from: SearchNode): number {
     return this.rules ? this.rules.costs.pathFloor(from) : 0;
+  }
+
+  /** Fewest tokens a sequence of a thread started at `from` that joins a child's goal can hold (0 without rules). */
+  joinFloor(from: SearchNode, level: number): number {
+    return this.rules ? this.rules.costs.joinFloor(from, level) : 0;
   }
 
   /** Appends an event and counts it. */
