@@ -128,7 +128,9 @@ const MAX_CHILDREN = 32;
  *   node again, narrower, so that its join fits (`replanning`), rather than lose the goal; in
  *   a trial's hand-off, whose nodes come from several expansions, it makes the trial not fit;
  * - a hand-off runs no child that no solved join could take (it could only fail): it passes
- *   it over, or, in a trial, the trial does not fit;
+ *   it over, or, in a trial, the trial does not fit; a split searches such a child only to
+ *   learn whether it reaches the goal (then its node is expanded again, as above), and
+ *   otherwise passes it over unwritten;
  * - a thread whose window could hold no child's goal joined, even at the fewest tokens its
  *   lines and clean paths can take (`joinFloor`), spawns no child: each could only fail;
  * - a thread that may not spawn searches with the widest beam, up to its own, that fits.
@@ -655,7 +657,10 @@ class AprRun {
    * cannot take stops the wave before anything is written: the child, and the tokens
    * lacking; so does, unsearched, a trial's hand-off child that no solved join could take.
    * A node whose thread cannot even start in its window is passed over (and counted as
-   * handed), as is, outside a trial, a hand-off's child no solved join could take.
+   * handed), as is, outside a trial, a hand-off's child no solved join could take. A split's
+   * child that no solved join could take is searched only while the spawn may be planned
+   * again: reaching the goal, it stops the wave as above; else it is passed over, its stream
+   * put back.
    */
   private spawnWave(
     t: Running,
@@ -670,6 +675,9 @@ class AprRun {
     const kids: Thread[] = [];
     const works: number[] = [];
     let waveWork = 0;
+    let judging = judge;
+    /** The last node searched only to learn whether it reaches the goal, and passed over. */
+    let probed = -1;
     for (let k = 0; k < most && waveWork < this.params.waveTokens; k++) {
       const kid = newThread(nodes[k]!, level);
       // A child the join could not take, whatever it finds, would be searched for nothing:
@@ -677,10 +685,10 @@ class AprRun {
       // small changes how the root searches on (the children's beam, no more spawns of that
       // size); any other verdict leaves nothing behind, its stream put back.
       if (!room.couldTake(kids, k, kid)) {
-        if (judge && kids.length === 0 && thread.level === 0) {
+        if (judging && kids.length === 0 && thread.level === 0) {
           const stream = this.ctx.rng.save();
           const done = this.runThread(kid, this.params.subBeam);
-          if (done !== undefined && judge(done) === 'too-small') return 'too-small';
+          if (done !== undefined && judging(done) === 'too-small') return 'too-small';
           this.ctx.rng.restore(stream);
         }
         break;
@@ -695,11 +703,27 @@ class AprRun {
           continue;
         }
       }
+      // A split's child that no solved join could take can only fail as written. Should it reach
+      // the goal, though, its node is worth a narrower expansion that can join it (rule 7): it
+      // is searched for that alone, and passed over (its stream put back) unless it does.
+      const probe = !t.handingOff && room.solvedExcess(kids, kid) > 0;
+      if (probe && !t.replanLost) continue;
+      const stream = probe ? this.ctx.rng.save() : undefined;
       const done = this.runThread(kid, this.params.subBeam);
       if (done === undefined) continue;
-      if (judge && kids.length === 0) {
-        const verdict = judge(done);
+      if (judging) {
+        const verdict = judging(done);
         if (verdict !== 'go') return verdict;
+        judging = undefined;
+      }
+      if (probe) {
+        if (kid.goal) {
+          const join = budget.cost({ type: 'join', level, children: [...kids, kid] });
+          return { unjoined: kid.start, excess: budget.tokens + join + goalRoom(budget, thread, kid.goal) - budget.limit };
+        }
+        this.ctx.rng.restore(stream!);
+        probed = k;
+        continue;
       }
       kids.push(kid);
       works.push(done.work);
@@ -733,8 +757,10 @@ class AprRun {
       budget.add({ type: 'path', from: thread.start, to: solved.goal! });
       thread.goal = solved.goal;
     }
-    // The nodes handed out: up to the last chosen kid's (unstarted ones before it included).
-    return nodes.indexOf(chosen[k - 1]!.start) + 1;
+    // The nodes handed out: up to the last chosen kid's (unstarted ones before it included),
+    // and the nodes passed over after it when every kid searched was chosen.
+    const last = nodes.indexOf(chosen[k - 1]!.start) + 1;
+    return k === kids.length ? Math.max(last, probed + 1) : last;
   }
 }
 
