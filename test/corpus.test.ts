@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, lstatSync, readdirSync, readSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { problemKey } from '../src/core/countdown.js';
 import { fmtInt } from '../src/io/numbers.js';
@@ -13,6 +13,7 @@ import { cardMeta, conforms, declaredColumns, globToRegExp, jsonType, unify, typ
 import { sealed } from '../src/pipeline/corpus/seal.js';
 import { renderCard } from '../src/pipeline/corpus/card.js';
 import { parseManifest, type Manifest } from '../src/pipeline/corpus/manifest.js';
+import { notOwn } from '../src/pipeline/corpus/own.js';
 import { expectSameTree, repoRoot, treeFiles } from './helpers.js';
 
 /**
@@ -810,8 +811,11 @@ describe('corpus: crash, stop and resume', () => {
     const users = join(p('users-series'), 'apr_sequences', 'train-00000-of-00001.jsonl');
     mkdirSync(dirname(users), { recursive: true });
     writeFileSync(users, '{"mine":1}\n');
+    expectUsageError(run([...SMALL, '--out', 'users-series', '--resume']), /users-series already holds apr_sequences\/train-00000-of-00001\.jsonl, which is not a countdown-traces data file, at a path a run writes; move it away/);
+    // One in the tool's form is not the run's either: the checkpoint lists no file of that stage.
+    writeFileSync(users, '{"text": "mine"}\n');
     expectUsageError(run([...SMALL, '--out', 'users-series', '--resume']), /apr_sequences\/train-00000-of-00001\.jsonl is not a file this run wrote/);
-    expect(readFileSync(users, 'utf8')).toBe('{"mine":1}\n');
+    expect(readFileSync(users, 'utf8')).toBe('{"text": "mine"}\n');
     rmSync(users);
     const k = runKilledAt('sealed:apr', [...SMALL, ...FAST, '--workers', '0', '--out', 'users-series', '--resume']);
     expect(k.signal, k.stderr).toBe('SIGKILL');
@@ -1199,10 +1203,16 @@ describe('corpus: shards and merge', () => {
     Object.assign(blocks, { bytes: 4, sha256: createHash('sha256').update('null').digest('hex') });
     writeFileSync(join(p('nul1'), 'manifest.json'), JSON.stringify(sealed(m))); // sealed again, as a run writes it
     expectUsageError(run(['merge', 's0', 'nul1', '--out', 'nul-merged', '--quiet']), /nul1\/blocks\.json is not \{"streams"/);
-    // So is a damaged manifest of a finished corpus met by --resume.
+    // So is a damaged manifest of a finished corpus met by --resume; one that is not JSON cannot
+    // be told from another program's, and is not the tool's to replace, even with --force.
     cpSync(p('base'), p('mfbad'), { recursive: true });
+    writeFileSync(join(p('mfbad'), 'manifest.json'), '{"format": "countdown-traces corpus 4", "files": 3}');
+    expectUsageError(run([...BASE, '--out', 'mfbad', '--resume']), /mfbad\/manifest\.json: .*; the corpus folder's manifest is damaged$/);
     writeFileSync(join(p('mfbad'), 'manifest.json'), '');
-    expectUsageError(run([...BASE, '--out', 'mfbad', '--resume']), /mfbad\/manifest\.json: not valid JSON \(.*\); the corpus folder's manifest is damaged$/);
+    for (const start of ['--resume', '--force']) {
+      expectUsageError(run([...BASE, '--out', 'mfbad', start]), /mfbad\/?.*manifest\.json.* is not a .*countdown-traces .*move it away, or use another --out$/);
+    }
+    expect(readFileSync(join(p('mfbad'), 'manifest.json'), 'utf8')).toBe('');
   });
 
   it('merge --force replaces what an earlier run left in --out, and refuses a shard folder as --out', () => {
@@ -1217,9 +1227,9 @@ describe('corpus: shards and merge', () => {
 
   it("merge refuses another run's files in --out without --force, and leaves them", () => {
     mkdirSync(join(p('leftover'), 'apr'), { recursive: true });
-    writeFileSync(join(p('leftover'), 'apr', 'train-00000-of-00001.jsonl'), 'keep\n');
+    writeFileSync(join(p('leftover'), 'apr', 'train-00000-of-00001.jsonl'), '{"nums": [1, 2]}\n');
     expectUsageError(run(['merge', 's0', 's1', '--out', 'leftover', '--quiet']), /leftover already holds apr\/train-00000-of-00001\.jsonl from another run/);
-    expect(readFileSync(join(p('leftover'), 'apr', 'train-00000-of-00001.jsonl'), 'utf8')).toBe('keep\n');
+    expect(readFileSync(join(p('leftover'), 'apr', 'train-00000-of-00001.jsonl'), 'utf8')).toBe('{"nums": [1, 2]}\n');
     expect(existsSync(join(p('leftover'), 'manifest.json'))).toBe(false);
   });
 
@@ -1311,10 +1321,10 @@ describe('corpus: --force owns its folder', () => {
     expectUsageError(run([...BASE, '--out', 'stale-data']), /stale-data already holds dfs\/train-00000-of-\d+\.jsonl from another run/);
     // What an interrupted run would have left beside it.
     mkdirSync(join(p('stale'), 'apr_sequences'));
-    writeFileSync(join(p('stale'), 'apr_sequences', 'train-00007.jsonl.gz.partial'), 'x');
-    writeFileSync(join(p('stale'), 'sosp', 'train-00042.jsonl.partial'), '{}\n');
+    writeFileSync(join(p('stale'), 'apr_sequences', 'train-00007.jsonl.gz.partial'), gzipSync('{"text": "Current State: 1:[1]').subarray(0, 30));
+    writeFileSync(join(p('stale'), 'sosp', 'train-00042.jsonl.partial'), '{"nums": [');
     writeFileSync(join(p('stale'), 'stats.json.partial'), '{');
-    writeFileSync(join(p('stale'), '.corpus-checkpoint.json'), '{}');
+    writeFileSync(join(p('stale'), '.corpus-checkpoint.json'), sealedCheckpoint({ format: 6, options: {}, shard: { index: 0, count: 1 }, stages: {} } as unknown as Parameters<typeof sealedCheckpoint>[0]));
     expectOk(run([...BASE, '--out', 'stale', '--force']));
     expectSameFolder('base', 'stale');
     const stats = (folder: string) => run(['stats', folder, '--label', 'corpus']);
@@ -1337,6 +1347,71 @@ describe('corpus: --force owns its folder', () => {
       undo();
     }
     expect(treeFiles(p('mine'))).toEqual(before);
+  });
+
+  it("a file of the user's at a name a run writes (stats.json, blocks.json, the checkpoint, a top .partial, a data file) is told from a run's by its content: a new run, --force and merge --force refuse it, naming it, and leave it", () => {
+    const TINY = ['corpus', '--count', '1200', '--val-count', '5', '--solvers', 'sosp', '--quiet'];
+    for (const k of [0, 1]) expectOk(run([...TINY, '--shard', `${k}/2`, '--out', `own-s${k}`]));
+    const users: ReadonlyArray<readonly [string, string | Buffer]> = [
+      ['stats.json', '{"accuracy": 0.9}\n'],
+      ['blocks.json', '[1, 2, 3]\n'],
+      ['.corpus-checkpoint.json', '{"step": 100}\n'],
+      ['stats.json.partial', 'my draft\n'],
+      ['manifest.json.partial', '{"name": "mine"}\n'],
+      ['problems/train-00000-of-00001.jsonl', '{"question": "2+2", "answer": 4}\n'],
+      ['sosp/train-00000.jsonl.partial', 'my notes\n'],
+      ['sosp_sequences/train-00000-of-00001.jsonl.gz', gzipSync('{"prompt": "mine"}\n')],
+    ];
+    for (const [k, [name, text]] of users.entries()) {
+      const folder = `users-${k}`;
+      mkdirSync(dirname(join(p(folder), name)), { recursive: true });
+      writeFileSync(join(p(folder), name), text);
+      const at = new RegExp(`${folder}/?.*${escapeRe(name)}`);
+      for (const args of [[...BASE, '--out', folder], [...BASE, '--out', folder, '--force'], ['merge', 'own-s0', 'own-s1', '--out', folder, '--force', '--quiet']]) {
+        const r = run(args);
+        expectUsageError(r, at);
+        expect(r.stderr, args.join(' ')).not.toMatch(/from another run/);
+        expect(r.stderr, args.join(' ')).toMatch(/move it away/);
+        expect(readFileSync(join(p(folder), name))).toEqual(Buffer.from(text));
+      }
+    }
+  });
+
+  it("every file a run writes, plain or gzip, whole or cut short as a stopped write leaves it, is told to be the tool's by its content", () => {
+    expectOk(run(['corpus', '--count', '200', '--val-count', '5', '--solvers', 'sosp,apr,dfs,bfs', '--compress', 'gzip', '--max-file-size', '100KB', '--quiet', '--out', 'own-gz']));
+    mkdirSync(p('own-cuts'));
+    for (const folder of ['base', 'own-s0', 'own-gz']) {
+      for (const name of treeFiles(p(folder))) {
+        expect(notOwn(p(folder), name), `${folder}/${name}`).toBeUndefined();
+        const bytes = readFileSync(join(p(folder), name));
+        // A top file cut short is its .partial; a data file is written in place.
+        const cut = name.includes('/') ? name : `${name}.partial`;
+        mkdirSync(dirname(join(p('own-cuts'), cut)), { recursive: true });
+        for (const at of [0, 1, 5, 12, 40, 300, 2000, bytes.length >> 1, bytes.length]) {
+          writeFileSync(join(p('own-cuts'), cut), bytes.subarray(0, at));
+          expect(notOwn(p('own-cuts'), cut), `${folder}/${cut} cut at ${at}`).toBeUndefined();
+        }
+      }
+    }
+  });
+
+  it('--force still clears what earlier versions left: a checkpoint of an older format, a stats.json without the decomposition figures, blocks.json, .partial files cut short', () => {
+    cpSync(p('base'), p('older'), { recursive: true });
+    rmSync(join(p('older'), 'manifest.json'));
+    const stats = JSON.parse(readFileSync(join(p('older'), 'stats.json'), 'utf8')) as Record<string, unknown>;
+    delete stats.decomposition;
+    writeFileSync(join(p('older'), 'stats.json'), JSON.stringify(stats, null, 2) + '\n');
+    // Format 1's fields: no seal, no versions.
+    writeFileSync(join(p('older'), '.corpus-checkpoint.json'), JSON.stringify({ format: 1, options: { count: 1 }, shard: { index: 0, count: 1 }, stages: {} }) + '\n');
+    writeFileSync(join(p('older'), 'blocks.json'), JSON.stringify({ format: 1, streams: { 'problems/train': [[10, 1]] } }) + '\n');
+    writeFileSync(join(p('older'), 'manifest.json.partial'), '{\n  "format": "countdown-t');
+    writeFileSync(join(p('older'), '.corpus-checkpoint.json.partial'), '');
+    writeFileSync(join(p('older'), 'README.md.partial'), readFileSync(join(p('base'), 'README.md')).subarray(0, 10));
+    writeFileSync(join(p('older'), 'sosp', 'train-00009.jsonl.partial'), '{"nums": [1, 2');
+    writeFileSync(join(p('older'), 'apr_sequences', 'train-00009.jsonl.gz.partial'), gzipSync('{"text": "Current State').subarray(0, 20));
+    expectUsageError(run([...BASE, '--out', 'older']), /^countdown-traces: older\/\.corpus-checkpoint\.json is from another version of countdown-traces; start over with --force$/);
+    expectOk(run([...BASE, '--out', 'older', '--force']));
+    expectSameFolder('base', 'older');
   });
 });
 
@@ -1364,7 +1439,7 @@ describe('corpus: errors are one line', () => {
     expectUsageError(run([...BASE, '--out', 'own', '--force']), /README\.md is not a file of a countdown-traces corpus/);
     // Another run's files beside a file of the user's: --force would refuse the folder too.
     mkdirSync(p('mixed-left'));
-    writeFileSync(join(p('mixed-left'), 'stats.json'), '{}');
+    cpSync(join(p('base'), 'stats.json'), join(p('mixed-left'), 'stats.json'));
     writeFileSync(join(p('mixed-left'), 'notes.txt'), 'mine');
     expectUsageError(run([...BASE, '--out', 'mixed-left']), /already holds stats\.json from another run, and notes\.txt, which --force would not remove; use another --out/);
     expect(readFileSync(join(p('own'), 'README.md'), 'utf8')).toBe('my notes');

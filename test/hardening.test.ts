@@ -605,18 +605,27 @@ describe('every fault is one line and exit 2', () => {
     rmSync(p(`sw-out.jsonl.old-${dead}`));
   });
 
-  it('corpus: a link at a file name it writes anew (a top file\'s .partial) is replaced, never written through', () => {
+  it('corpus: a link at a file name it writes anew (a top file\'s .partial) is refused, never written through nor removed; its own .partial there is replaced', () => {
     rmSync(p('lnk'), { recursive: true, force: true });
     mkdirSync(p('lnk'));
     writeFileSync(p('precious-a.txt'), 'precious\n');
     writeFileSync(p('precious-b.txt'), 'precious\n');
     symlinkSync('../precious-a.txt', p('lnk/stats.json.partial'));
     linkSync(p('precious-b.txt'), p('lnk/README.md.partial'));
-    expect(run(['corpus', '--count', '30', '--val-count', '5', '--solvers', 'sosp', '--quiet', '--out', 'lnk']).code).toBe(0);
+    const corpus = ['corpus', '--count', '30', '--val-count', '5', '--solvers', 'sosp', '--quiet', '--out', 'lnk'];
+    expectRefused(run(corpus), /lnk already holds README\.md\.partial, which is not a countdown-traces card, at a path a run writes; move it away/);
+    rmSync(p('lnk/README.md.partial'));
+    expectRefused(run([...corpus, '--force']), /--force: lnk\/stats\.json\.partial is not a file of a countdown-traces corpus/);
+    expect(lstatSync(p('lnk/stats.json.partial')).isSymbolicLink()).toBe(true);
+    rmSync(p('lnk/stats.json.partial'));
+    // A hard link to a .partial the tool writes (its first bytes) is the tool's: replaced, the other name untouched.
+    writeFileSync(p('precious-b.txt'), '{\n  "records": {');
+    linkSync(p('precious-b.txt'), p('lnk/stats.json.partial'));
+    expect(run(corpus).code).toBe(0);
     expect(text('precious-a.txt')).toBe('precious\n');
-    expect(text('precious-b.txt')).toBe('precious\n');
+    expect(text('precious-b.txt')).toBe('{\n  "records": {');
     expect(lstatSync(p('lnk/stats.json')).isFile()).toBe(true);
-    expect(statSync(p('lnk/README.md')).nlink).toBe(1);
+    expect(statSync(p('lnk/stats.json')).nlink).toBe(1);
     for (const n of ['lnk', 'precious-a.txt', 'precious-b.txt']) rmSync(p(n), { recursive: true });
   });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isJsonObject } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { removeLeftovers } from '../leftovers.js';
 import { alive, pidSpace, startTime } from '../processes.js';
@@ -52,20 +53,28 @@ export interface Checkpoint {
   readonly stages: Partial<Record<StageName, StageState>>;
 }
 
+/**
+ * Whether parsed JSON is a checkpoint of this tool's, of any format: every format had an
+ * integer `format`, `options` and `stages`. One that is not is no file of the tool's to replace.
+ */
+export function isOwnCheckpoint(value: unknown): boolean {
+  return isJsonObject(value) && Number.isSafeInteger(value.format) && isJsonObject(value.options) && isJsonObject(value.stages);
+}
+
 export function readCheckpoint(dir: string): Checkpoint | undefined {
-  const bytes = readRegularFile(join(dir, CHECKPOINT));
+  const path = join(dir, CHECKPOINT);
+  const bytes = readRegularFile(path);
   if (bytes === undefined) return undefined;
-  const text = bytes.toString('utf8');
-  let cp: Checkpoint | undefined;
+  let cp: unknown;
   try {
-    cp = JSON.parse(text) as Checkpoint;
+    cp = JSON.parse(bytes.toString('utf8'));
   } catch {
     cp = undefined;
   }
-  if (typeof cp !== 'object' || cp === null || cp.format !== CHECKPOINT_FORMAT) {
-    throw new UsageError(`${join(dir, CHECKPOINT)} is damaged or from another version of countdown-traces; start over with --force`);
-  }
-  const open = unsealed(cp);
+  // A run refuses such a file before it reads the checkpoint (scanFolder); said here all the same.
+  if (!isOwnCheckpoint(cp)) throw new UsageError(`${path} is not a countdown-traces checkpoint; move it away, or use another --out`);
+  if ((cp as Checkpoint).format !== CHECKPOINT_FORMAT) throw new UsageError(`${path} is from another version of countdown-traces; start over with --force`);
+  const open = unsealed(cp as Checkpoint);
   if (open === undefined) {
     throw new UsageError(`cannot resume: ${join(dir, CHECKPOINT)} changed since it was written (its seal does not match its text); start over with --force`);
   }

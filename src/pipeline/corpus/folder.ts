@@ -1,27 +1,26 @@
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
-import { isCard } from './card.js';
-import { isOwnManifest } from './manifest.js';
 import { NOT_REGULAR, syncDir, systemError } from './files.js';
-import { CARD, everyConfig, isPartName, LOCK, MANIFEST, PARTIAL, TOP_FILES } from './plan.js';
+import { notOwn } from './own.js';
+import { everyConfig, isGivenPartName, isPartName, LOCK, MANIFEST, PARTIAL, TOP_FILES } from './plan.js';
 
 /**
- * What an output folder holds, judged by name and kept apart by whether this tool wrote it.
- * A run's own files are the top files (`manifest.json`, `.corpus-checkpoint.json`,
- * `stats.json`, `README.md`, `blocks.json`, each also as `NAME.partial`) and, in a folder
- * named after a config of any solver (`problems`, `dfs`, `apr_sequences`, ...), data files
- * named as a run names them (`train-00003.jsonl.partial`, `train-00000-of-00002.jsonl.gz`).
- * A README.md counts as the tool's only when it is a dataset card the tool wrote.
+ * What an output folder holds, kept apart by whether this tool wrote it. A run writes the top
+ * files (`manifest.json`, `.corpus-checkpoint.json`, `stats.json`, `README.md`,
+ * `blocks.json`, each also as `NAME.partial`) and, in a folder named after a config of any
+ * solver (`problems`, `dfs`, `apr_sequences`, ...), data files named as a run names them
+ * (`train-00003.jsonl.partial`, `train-00000-of-00002.jsonl.gz`). A file at such a name is the
+ * tool's only when its content says so (notOwn): the name alone is anyone's.
  */
 export interface FolderContents {
   /** The tool's files, relative to the folder, sorted. */
   readonly ours: readonly string[];
   /** Config folders (relative), to be removed once emptied. */
   readonly configs: readonly string[];
-  /** Everything else: other files, folders and links, and a README.md that is not a card. */
+  /** Everything else: other files, folders and links, and a file at a run's name that is not the tool's. */
   readonly unknown: readonly string[];
-  /** Files at a path a run writes, whoever wrote them, but for a top file's `.partial` (a new run must not overwrite them). */
+  /** Entries at a path a run writes, whoever wrote them, but for the tool's own top `.partial` files (a new run overwrites those). */
   readonly taken: readonly string[];
 }
 
@@ -33,47 +32,7 @@ function list(dir: string) {
   }
 }
 
-/** The first bytes of a file, enough to tell a card from another README.md. */
-function head(path: string): string {
-  const buf = Buffer.alloc(256);
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-  } catch (err) {
-    throw systemError(err, `cannot read ${path}`);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 const TOP = new Set<string>(TOP_FILES.flatMap((n) => [n, n + PARTIAL]));
-
-/**
- * The top files another program may have written under the same name, and what tells them
- * apart: a README.md that is no card (by its first bytes); a manifest.json of valid JSON that is
- * none of this tool's, by the rule its readers take (one that is no JSON is a damaged one of
- * the tool's, and said to be so where it is read). Other top files are the tool's by name.
- */
-const FOREIGN: ReadonlyMap<string, { readonly is: (path: string) => boolean; readonly not: string }> = new Map([
-  [CARD, { is: (path: string) => !isCard(head(path)), not: 'which is not a countdown-traces card' }],
-  [MANIFEST, { is: foreignManifest, not: 'which is not a countdown-traces manifest' }],
-]);
-
-function foreignManifest(path: string): boolean {
-  let m: unknown;
-  try {
-    m = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return false;
-  }
-  return !isOwnManifest(m);
-}
-
-/** Whether a top file (a regular file) is another program's (FOREIGN). */
-function isForeign(dir: string, name: string): boolean {
-  return FOREIGN.get(name)?.is(join(dir, name)) ?? false;
-}
 
 export function scanFolder(dir: string): FolderContents {
   const configs = new Set(everyConfig());
@@ -85,9 +44,10 @@ export function scanFolder(dir: string): FolderContents {
     // Held by this run; or a lock's own name for a moment while it is taken (see acquireLock).
     if (e.name === LOCK || e.name.startsWith(`${LOCK}.`)) continue;
     if (TOP.has(e.name) && e.isFile()) {
-      if (!e.name.endsWith(PARTIAL)) taken.push(e.name);
-      (isForeign(dir, e.name) ? unknown : ours).push(e.name);
-    } else if (TOP.has(e.name) && !e.name.endsWith(PARTIAL)) {
+      const foreign = notOwn(dir, e.name) !== undefined;
+      if (foreign || !e.name.endsWith(PARTIAL)) taken.push(e.name);
+      (foreign ? unknown : ours).push(e.name);
+    } else if (TOP.has(e.name)) {
       // A link or a folder at a top file's name is the user's: a run would replace it.
       taken.push(e.name);
       unknown.push(e.name);
@@ -95,10 +55,12 @@ export function scanFolder(dir: string): FolderContents {
       dirs.push(e.name);
       for (const f of list(join(dir, e.name))) {
         const rel = `${e.name}/${f.name}`;
-        if (f.isFile() && isPartName(f.name)) {
+        if (f.isFile() && isPartName(f.name) && notOwn(dir, rel) === undefined) {
           ours.push(rel);
           taken.push(rel);
         } else {
+          // A file of the user's at a name a run gives a file is in its way.
+          if (f.isFile() && isGivenPartName(f.name)) taken.push(rel);
           unknown.push(rel);
         }
       }
@@ -111,17 +73,18 @@ export function scanFolder(dir: string): FolderContents {
 
 /**
  * A user's entry at a path a run writes (FolderContents.taken and .unknown), if the folder
- * holds one: refused by name, never replaced; a README.md that is not a card is one.
+ * holds one: refused naming it, never replaced, `--force` or not.
  */
 export function refuseUsersAtRunPaths(dir: string, c: FolderContents): void {
   const name = c.taken.find((n) => c.unknown.includes(n));
   if (name === undefined) return;
-  let what = FOREIGN.get(name)?.not ?? 'not a file of this tool';
+  let what = 'not a file of this tool';
   try {
     const st = lstatSync(join(dir, name));
     if (st.isSymbolicLink()) what = 'a link';
     // As every reader of a corpus folder words it.
     else if (!st.isFile()) throw new UsageError(`${join(dir, name)} ${NOT_REGULAR}`);
+    else what = notOwn(dir, name) ?? what;
   } catch (err) {
     if (err instanceof UsageError) throw err;
     // Gone since the scan: named all the same.

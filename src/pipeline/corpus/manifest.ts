@@ -139,6 +139,14 @@ function renderManifest(m: Manifest): string {
   return JSON.stringify(sealed(m), null, 2) + '\n';
 }
 
+/** blocks.json's format, the same since the first version. */
+const BLOCKS_FORMAT = 1;
+
+/** Whether parsed JSON is a shard's blocks.json as the tool writes it: one that is not is no file of the tool's to replace. */
+export function isOwnBlocks(value: unknown): boolean {
+  return isJsonObject(value) && value.format === BLOCKS_FORMAT && isJsonObject(value.streams);
+}
+
 /**
  * The last files of a corpus (or shard), after its data files: stats.json, a shard's
  * blocks.json, the dataset card (README.md, made from the manifest and the stats), and
@@ -160,7 +168,7 @@ export async function writeCorpusEnd(
     files.push({ name, kind, records: 0, bytes: sum.bytes, sha256: sum.sha256 });
   };
   await meta(STATS, 'stats', statsText);
-  if (shard && shard.shard.count > 1) await meta(BLOCKS, 'blocks', JSON.stringify({ format: 1, streams: shard.blocks }) + '\n');
+  if (shard && shard.shard.count > 1) await meta(BLOCKS, 'blocks', JSON.stringify({ format: BLOCKS_FORMAT, streams: shard.blocks }) + '\n');
   await meta(CARD, 'card', renderCard(manifestOf(v, options, files, shard), statsText));
   faults?.at('manifest');
   await writeAtomic(join(dir, MANIFEST), renderManifest(manifestOf(v, options, files, shard)));

@@ -142,6 +142,17 @@ export function isPartName(name: string): boolean {
   return DATA_SPLITS.some((split) => (['none', 'gzip'] as const).some((compress) => parsePartName({ split, ext: dataExt({ compress }) }, name) !== undefined));
 }
 
+/** Whether `name` is a data file's name as a run gives it (`train-00003.jsonl.partial`; `train-3.jsonl.partial` only reads as one). */
+export function isGivenPartName(name: string): boolean {
+  return DATA_SPLITS.some((split) =>
+    (['none', 'gzip'] as const).some((compress) => {
+      const f: FilePlan = { config: '', split, kind: 'problems', ext: dataExt({ compress }) };
+      const p = parsePartName(f, name);
+      return p !== undefined && partName(f, p.index, p.finished ? p.total : undefined) === `/${name}`;
+    }),
+  );
+}
+
 /**
  * A shard as a message names it: `--shard 1/4`, or where no --shard gave it, with where it came
  * from (`shard 1/4 from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT`), which no option on the

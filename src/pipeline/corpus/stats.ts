@@ -1,7 +1,7 @@
 import type { ThreadFigures } from '../../serializers/sequences.js';
 import { solverNamed, type SolverName } from '../../solver/registry.js';
 import { UsageError } from '../../io/errors.js';
-import { isCount } from '../../core/values.js';
+import { isCount, isJsonObject } from '../../core/values.js';
 import { unsolvedNote, windowCut } from '../settings.js';
 import { FIT_POLICIES } from '../../solver/contract.js';
 import type { RunOptionsJson } from './options.js';
@@ -49,6 +49,14 @@ export interface StatsJson {
   window_overflows: number;
   decomposition: { counted_as: Record<string, string>; [solver: string]: { all: unknown; by_start_size: Record<string, unknown> } | Record<string, string> };
   histograms: Record<string, { root_tokens: HistJson; child_tokens: HistJson; sequence_tokens_by_start_size: Record<string, HistJson> }>;
+}
+
+/** The fields of every version's stats.json (`decomposition` came later): what tells one of the tool's from another program's. */
+const STATS_FIELDS = ['records', 'sequences', 'problems', 'solve_rate', 'child_threads_per_root', 'tokens', 'window_overflows', 'histograms'] as const satisfies ReadonlyArray<keyof StatsJson>;
+
+/** Whether parsed JSON is a stats.json of this tool's, of any version: one that is not is no file of the tool's to replace. */
+export function isOwnStats(value: unknown): boolean {
+  return isJsonObject(value) && STATS_FIELDS.every((k) => isJsonObject(value[k]) || (k === 'window_overflows' && isCount(value[k])));
 }
 
 function bump(h: Histogram, value: number, by = 1): void {

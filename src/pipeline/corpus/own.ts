@@ -1,0 +1,117 @@
+import { closeSync, constants as fs, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { constants as zlib, gunzipSync } from 'node:zlib';
+import { CARD_START, isCard } from './card.js';
+import { isOwnCheckpoint } from './checkpoint.js';
+import { UsageError } from '../../io/errors.js';
+import { NOT_REGULAR, readRegularFile, systemError } from './files.js';
+import { isOwnBlocks, isOwnManifest } from './manifest.js';
+import { BLOCKS, CARD, CHECKPOINT, MANIFEST, PARTIAL, sequencesSolver, STATS } from './plan.js';
+import { isOwnStats } from './stats.js';
+
+/**
+ * Whether a file at a name a run writes is this tool's, told by what it holds, never by its
+ * name alone: `stats.json` and `blocks.json` are common names, and a run removes (`--force`)
+ * or replaces what it takes for its own. A whole top file is the tool's when its content is
+ * of the tool's shape, as every version wrote it (Judge.whole); a file being written
+ * (`NAME.partial`, a data file) when it begins with the first bytes the tool writes there
+ * (`lead`), or is cut short within them: an empty file among them, which holds nothing to lose.
+ */
+interface Judge {
+  /** What the tool writes there, for a refusal. */
+  readonly what: string;
+  /** The first bytes every version of the tool wrote there. */
+  readonly lead: string;
+  /** Whether a whole file's text is the tool's. */
+  readonly whole?: (text: string) => boolean;
+}
+
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // not JSON: nothing tells whose it is
+  }
+}
+
+const TOP: ReadonlyMap<string, Required<Judge>> = new Map([
+  [MANIFEST, { what: 'a countdown-traces manifest', lead: '{\n  "format": "countdown-traces corpus ', whole: (t: string) => isOwnManifest(json(t)) }],
+  [CHECKPOINT, { what: 'a countdown-traces checkpoint', lead: '{"format":', whole: (t: string) => isOwnCheckpoint(json(t)) }],
+  [STATS, { what: "a countdown-traces corpus's stats", lead: '{\n  "records": {', whole: (t: string) => isOwnStats(json(t)) }],
+  [BLOCKS, { what: "a countdown-traces shard's blocks", lead: '{"format":1,"streams":', whole: (t: string) => isOwnBlocks(json(t)) }],
+  [CARD, { what: 'a countdown-traces card', lead: CARD_START, whole: isCard }],
+]);
+
+/** Every line of a records file (problems, search records) begins so; of a sequences file, SEQUENCES. */
+const RECORDS: Judge = { what: 'a countdown-traces data file', lead: '{"nums": ' };
+const SEQUENCES: Judge = { ...RECORDS, lead: '{"text": ' };
+/** Compressed bytes read of a gzip data file: enough for its first member's first line to show (its Huffman tables come first). */
+const GZIP_HEAD = 1024;
+
+/** The first `n` bytes of a regular file; undefined when it is gone. */
+function headOf(path: string, n: number): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, fs.O_RDONLY | fs.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) throw new UsageError(`${path} ${NOT_REGULAR}`);
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw systemError(err, `cannot read ${path}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Whether `bytes` begin with `lead`, or are cut short within it. */
+function leads(bytes: Buffer, lead: string | Buffer): boolean {
+  const want = Buffer.from(lead);
+  const n = Math.min(bytes.length, want.length);
+  return bytes.subarray(0, n).equals(want.subarray(0, n));
+}
+
+/** A gzip file's first bytes; zlib takes a header cut short within them for one. */
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+
+/** What a gzip file's first bytes inflate to, as far as they go; undefined when they are no gzip. */
+function inflated(bytes: Buffer): Buffer | undefined {
+  if (!leads(bytes, GZIP_MAGIC)) return undefined;
+  try {
+    return gunzipSync(bytes, { finishFlush: zlib.Z_SYNC_FLUSH });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The judge of a name a run writes in its folder (a top file, or `config/...` a data file's), and whether it is a file being written. */
+function judgeOf(rel: string): { judge: Judge; written: boolean } | undefined {
+  const slash = rel.indexOf('/');
+  if (slash >= 0) return { judge: sequencesSolver(rel.slice(0, slash)) ? SEQUENCES : RECORDS, written: true };
+  const partial = rel.endsWith(PARTIAL);
+  const judge = TOP.get(partial ? rel.slice(0, -PARTIAL.length) : rel);
+  return judge && { judge, written: partial };
+}
+
+/**
+ * Why the regular file `rel` of the folder `dir`, at a name a run writes, is not this tool's
+ * (`which is not a countdown-traces checkpoint`); undefined when it is, or is gone.
+ */
+export function notOwn(dir: string, rel: string): string | undefined {
+  const j = judgeOf(rel);
+  if (!j) return undefined;
+  const path = join(dir, rel);
+  const { judge } = j;
+  const own = (): boolean => {
+    if (!j.written) {
+      const bytes = readRegularFile(path);
+      return bytes === undefined || judge.whole!(bytes.toString('utf8'));
+    }
+    const gz = rel.endsWith('.gz') || rel.endsWith(`.gz${PARTIAL}`);
+    const head = headOf(path, gz ? GZIP_HEAD : Buffer.byteLength(judge.lead));
+    if (head === undefined) return true;
+    const text = gz ? inflated(head) : head;
+    return text !== undefined && leads(text, judge.lead);
+  };
+  return own() ? undefined : `which is not ${judge.what}`;
+}
