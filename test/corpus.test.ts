@@ -1356,6 +1356,7 @@ describe('corpus: --force owns its folder', () => {
       ['stats.json', '{"accuracy": 0.9}\n'],
       ['blocks.json', '[1, 2, 3]\n'],
       ['.corpus-checkpoint.json', '{"step": 100}\n'],
+      ['.corpus.lock', 'held by my own script\n'],
       ['stats.json.partial', 'my draft\n'],
       ['manifest.json.partial', '{"name": "mine"}\n'],
       ['problems/train-00000-of-00001.jsonl', '{"question": "2+2", "answer": 4}\n'],

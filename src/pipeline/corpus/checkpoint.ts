@@ -150,6 +150,7 @@ export function acquireLock(dir: string): () => void {
       if (!st.isFile()) throw new UsageError(`${path} is not a lock file (a link, folder or other); remove it if no run is writing ${dir}`);
       age = Date.now() - st.mtimeMs;
       judged = readFileSync(path, 'utf8');
+      if (!isLockText(judged)) throw new UsageError(`${path} is not a countdown-traces lock; move it away, or use another --out`);
       holder = JSON.parse(judged) as Holder;
     } catch (err) {
       if (err instanceof UsageError) throw err;
@@ -179,6 +180,18 @@ export function acquireLock(dir: string): () => void {
       ? `cannot take the lock ${path}: another run is taking it over (${path}.takeover, ${Math.round(age / 1000)} s old); if none is running, delete that file`
       : `cannot take the lock ${path}: other runs keep taking it; is more than one run starting on ${dir}?`,
   );
+}
+
+/** How every version's lock text begins (`JSON.stringify` of a Holder, pid first). */
+const LOCK_LEAD = '{"pid":';
+
+/**
+ * Whether a lock file's text is the tool's: it begins with LOCK_LEAD, or is cut short within it
+ * (a torn lock of an older version, which wrote it in place). A file of the user's of that
+ * name is not taken over (removed) as a dead run's.
+ */
+function isLockText(text: string): boolean {
+  return text.startsWith(LOCK_LEAD) || LOCK_LEAD.startsWith(text);
 }
 
 /** A name of this run alone beside `path` (host, pid and chance: pids repeat across containers and hosts). */
