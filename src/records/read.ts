@@ -75,7 +75,7 @@ export async function* readRecordBatches(path: string, keepText = false): AsyncG
     yield* strictArray(path, fmt.gzip, keepText);
     return;
   }
-  const input = (path !== STDIO && !fmt.gzip && regularFileChunks(path)) || (await open(path, fmt.gzip));
+  const input = (path !== STDIO && !fmt.gzip && openedInput(path)) || (await open(path, fmt.gzip));
   const lines = new LineCutter(path);
   let count = 0;
   let first = true; // no record line yet
@@ -346,11 +346,14 @@ function isPipe(path: string): boolean {
  */
 function pipeReader(file: string): Socket {
   try {
-    return new Socket({ fd: openSync(file, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+    return pipeStream(openSync(file, constants.O_RDONLY | constants.O_NONBLOCK));
   } catch (err) {
     throw describeSystemError(err, `cannot read ${file}`) ?? err;
   }
 }
+
+/** A named pipe opened without waiting (pipeReader), as a stream. */
+const pipeStream = (fd: number): Socket => new Socket({ fd, readable: true, writable: false });
 
 function close(input: Readable | SyncChunks): void {
   if (input instanceof SyncChunks) input.close();
@@ -391,19 +394,23 @@ class SyncChunks implements AsyncIterable<Buffer> {
 }
 
 /**
- * A regular file's SyncChunks; undefined for anything else (a pipe, a device, a name that
- * cannot be opened: the stream reads it, or names what is wrong). Opened without waiting and
- * judged by what was opened, not by the name, so a pipe put in a file's place between the two
- * never blocks the main thread in open().
+ * A regular file's SyncChunks, or a named pipe's stream; undefined for anything else (a
+ * device, a name that cannot be opened: the stream reads it, or names what is wrong). Opened
+ * without waiting and judged by what was opened, not by the name, so a pipe put in a file's
+ * place between the two never blocks the main thread in open(). A pipe is read from this one
+ * open: closing it to open the pipe again let a writer that came meanwhile write to no reader
+ * (its text lost, and the read waited for a writer for ever).
  */
-function regularFileChunks(file: string): SyncChunks | undefined {
+function openedInput(file: string): SyncChunks | Socket | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
-  if (fstatSync(fd).isFile()) return new SyncChunks(fd);
+  const stat = fstatSync(fd);
+  if (stat.isFile()) return new SyncChunks(fd);
+  if (stat.isFIFO()) return pipeStream(fd);
   closeSync(fd);
   return undefined;
 }
