@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fmtInt, fmtTenths, percent, plural } from '../src/io/numbers.js';
+import { fmtBytes, fmtInt, fmtTenths, percent, plural } from '../src/io/numbers.js';
 
 // The figures are grouped by hand (toLocaleString's first call loads ICU's data); they must read
 // exactly as en-US writes them, but for negative zero, which is written without its sign.
@@ -30,6 +30,11 @@ describe('figures as people read them', () => {
     expect([0.05, 0.25, 1330.45, 1330.5, 999.95, 12345.678].map(fmtTenths)).toEqual(['0.1', '0.3', '1,330.5', '1,330.5', '1,000.0', '12,345.7']);
     // Where String writes no exponent but the figure is past 1e20, and where it writes one.
     for (const n of [1e20, 123456789012345680000, 1e21, -1e22, Infinity, NaN]) expect(fmtTenths(n)).toBe(enUSTenths(n));
+  });
+
+  it('fmtBytes: MB with one decimal below 1e9, GB with two (and thousands separators) from there (a corpus said 1041.0 MB)', () => {
+    expect([0, 467_049_999, 999_900_000].map(fmtBytes)).toEqual(['0.0 MB', '467.0 MB', '999.9 MB']);
+    expect([1e9, 1_041_000_000, 1_234_567e6].map(fmtBytes)).toEqual(['1.00 GB', '1.04 GB', '1,234.57 GB']);
   });
 
   it('percent and plural', () => {

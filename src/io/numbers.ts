@@ -30,6 +30,13 @@ export function fmtTenths(n: number): string {
   return n < 0 && text !== '0.0' ? `-${text}` : text;
 }
 
+/** A file's size in bytes as MB with one decimal (`1,041.0 MB`), from 1e9 up as GB with two (`1.04 GB`). */
+export function fmtBytes(n: number): string {
+  if (n < 1e9) return `${fmtTenths(n / 1e6)} MB`;
+  const [whole = '', hundredths] = (n / 1e9).toFixed(2).split('.');
+  return `${groupDigits(whole)}.${hundredths} GB`;
+}
+
 /** `part` as a percentage of `whole` with one decimal, no sign (`12.5`); `0.0` of nothing. */
 export function percent(part: number, whole: number): string {
   return whole > 0 ? ((100 * part) / whole).toFixed(1) : '0.0';

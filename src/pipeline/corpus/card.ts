@@ -7,7 +7,7 @@ import { asFlagValue, flagAndValue, formatSize, PROBLEM_KEYS, SEARCH_OPTION_SETT
 import { prefixForm, type Conditioning } from '../../records/conditioning-prefix.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { dataExt, partGlob, type DataSplit } from './plan.js';
-import { fmtInt, fmtTenths, noun, plural } from '../../io/numbers.js';
+import { fmtBytes, fmtInt, fmtTenths, noun, plural } from '../../io/numbers.js';
 import type { StatsJson, TokenSummaryJson } from './stats.js';
 
 /** How a command is written to be pasted (the card's, a resume hint): as the README runs the tool from its clone. */
@@ -71,10 +71,6 @@ function sizeCategory(n: number): string {
     [1e9, '100M<n<1B'],
   ];
   return bounds.find(([b]) => n < b)?.[1] ?? 'n>1B';
-}
-
-function mb(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`;
 }
 
 function pct(rate: number): string {
@@ -208,7 +204,7 @@ function configTable(configs: readonly Config[], ext: string): string[] {
           ? `the ${titleOf(c.name)} search of the train problem on the same line`
           : `a training sequence of the \`${c.name.replace(/_sequences$/, '')}\` records`;
     for (const [split, files] of c.splits) {
-      out.push(`| \`${c.name}\` | ${split} | ${fmtInt(files.reduce((n, f) => n + f.records, 0))} | ${files.length} (\`${partGlob({ config: c.name, split, ext })}\`) | ${mb(bytes(files))} | ${what} |`);
+      out.push(`| \`${c.name}\` | ${split} | ${fmtInt(files.reduce((n, f) => n + f.records, 0))} | ${files.length} (\`${partGlob({ config: c.name, split, ext })}\`) | ${fmtBytes(bytes(files))} | ${what} |`);
     }
   }
   return out;

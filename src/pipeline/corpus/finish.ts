@@ -1,4 +1,4 @@
-import { plural } from '../../io/numbers.js';
+import { fmtBytes, plural } from '../../io/numbers.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { warn } from '../../io/errors.js';
@@ -42,7 +42,7 @@ export async function finishCorpus(ctx: RunContext, stages: readonly StagePlan[]
   if (s.timings) writeFileSync(s.timings, JSON.stringify({ seconds, workers: s.workers, stages: ctx.timings }, null, 2) + '\n');
   if (!s.quiet) {
     const bytes = files.reduce((n, f) => n + f.bytes, 0);
-    ctx.progress.note(`corpus: wrote ${plural(files.length + 1, 'file')} (${(bytes / 1e6).toFixed(1)} MB) to ${dir} in ${fmtDuration(seconds)}`);
+    ctx.progress.note(`corpus: wrote ${plural(files.length + 1, 'file')} (${fmtBytes(bytes)}) to ${dir} in ${fmtDuration(seconds)}`);
   }
   return { complete: true, alreadyComplete: false, files, seconds, timings: ctx.timings };
 }

@@ -1,4 +1,4 @@
-import { fmtInt, plural } from '../../io/numbers.js';
+import { fmtBytes, fmtInt, plural } from '../../io/numbers.js';
 import { createHash } from 'node:crypto';
 import { constants, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -317,7 +317,7 @@ export async function mergeShards(job: MergeJob): Promise<{ files: ManifestFile[
     const seconds = (performance.now() - t0) / 1000;
     if (!job.quiet) {
       const total = files.reduce((n, f) => n + f.bytes, 0);
-      progress.note(`merge: joined ${plural(shards.length, 'shard')} into ${dir} (${plural(files.length + 1, 'file')}, ${(total / 1e6).toFixed(1)} MB) in ${fmtDuration(seconds)}`);
+      progress.note(`merge: joined ${plural(shards.length, 'shard')} into ${dir} (${plural(files.length + 1, 'file')}, ${fmtBytes(total)}) in ${fmtDuration(seconds)}`);
     }
     return { files, seconds };
   } catch (err) {
