@@ -1151,6 +1151,9 @@ describe('corpus: shards and merge', () => {
     for (const bad of ['1', '/2', '0/', '0x0/2']) expectUsageError(run([...BASE, '--shard', bad, '--out', 'nok']), new RegExp(`--shard: expected INDEX/COUNT such as 0/8, got "${bad}"`));
     expectUsageError(run([...BASE, '--out', 'nok'], { SLURM_ARRAY_TASK_ID: '99999999999999999999', SLURM_ARRAY_TASK_COUNT: '2' }), /SLURM_ARRAY_TASK_ID: 99999999999999999999 is too large/);
     // A refused array task says its refusal alone (the shard's line came first), naming where a shard it refuses came from.
+    // An array task that cannot tell the array's size made the whole corpus, as every task then would.
+    expectUsageError(run([...BASE, '--out', 'nok'], { SLURM_ARRAY_TASK_ID: '1' }), /^countdown-traces: SLURM_ARRAY_TASK_ID is set and SLURM_ARRAY_TASK_COUNT is not .*: give --shards N for an array of N tasks, or --shard 0\/1 for the whole corpus in each$/);
+    expect(existsSync(join(dir, 'nok'))).toBe(false);
     const three = { SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '3' };
     expectUsageError(run([...BASE, '--out', 'nok'], three), /^countdown-traces: shard 0\/3 from SLURM_ARRAY_TASK_ID\/SLURM_ARRAY_TASK_COUNT: 1,100 records make 2 blocks of 1,000; use at most 2 shards$/);
     mkdirSync(p('slurm-mine'));

@@ -46,7 +46,8 @@ export const SLURM_ARRAY = 'SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT';
 /**
  * Which shard this run makes: `--shard I/N`; or `--shards N` with the index from a Kubernetes
  * Indexed Job (`JOB_COMPLETION_INDEX`) or a Slurm array (`SLURM_ARRAY_TASK_ID`); or, with
- * neither option, a Slurm array's own index and count (`SLURM_ARRAY_TASK_COUNT`).
+ * neither option, a Slurm array's own index and count (`SLURM_ARRAY_TASK_COUNT`): an index
+ * without a count is refused.
  */
 export function resolveShard(flag: Shard | undefined, shards: number | undefined, env: NodeJS.ProcessEnv): ResolvedShard {
   if (flag !== undefined) {
@@ -71,6 +72,10 @@ export function resolveShard(flag: Shard | undefined, shards: number | undefined
   const slurm = slurmIndex(env);
   if (slurm !== undefined && slurmCount !== undefined) {
     return { shard: check({ index: slurm, count: slurmCount }, 'SLURM_ARRAY_TASK_ID'), from: SLURM_ARRAY };
+  }
+  // An array task that cannot tell the array's size would make the whole corpus in every task.
+  if (slurm !== undefined) {
+    throw new UsageError('SLURM_ARRAY_TASK_ID is set and SLURM_ARRAY_TASK_COUNT is not (this Slurm does not say the array\'s size): give --shards N for an array of N tasks, or --shard 0/1 for the whole corpus in each');
   }
   return { shard: WHOLE, from: undefined };
 }
