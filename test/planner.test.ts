@@ -411,16 +411,21 @@ describe('the APR planner', () => {
   });
 
   it('a hand-off outside a trial does not search a child no solved join could take (it searched it to the goal, then dropped it)', () => {
-    // Six numbers at 1,024 tokens (the frontier's record 84): the root cannot search its whole
-    // tree even with a beam of 1, searches as far as its window allows and hands its frontier
-    // on. Its child at 37 52 72 64 27 reached the goal, and no join could take it: no record of
-    // six numbers has room at 1,024 tokens for the two clean paths. (Such a root now spawns no
-    // child at all, by its join floor; the child stays unsearched.)
+    // Six numbers at 1,100 tokens (the frontier's problem 84): a root just wide enough to
+    // spawn (its join floor is 1,087 tokens: at 1,024 it spawns no child at all), too narrow to
+    // split. It cannot search its whole tree even with a beam of 1, searches as far as its
+    // window allows and hands its frontier on. Its child at 37 52 72 64 27 reached the goal,
+    // and no join could take it (its clean path and the root's need 292 tokens more than the
+    // root has left): searched to the goal, then dropped. The hand-off passes it over.
     const p = [...defaultProblems(77, 'train', spec(6), 85, new Set())][84]!;
     expect([p.nums, p.target]).toEqual([[37, 52, 66, 93, 72, 64], 34]);
     const costs = new EventCosts(p.target);
+    const floor = costs.joinFloor(rootNode(p.nums, bindHeuristic('mult_heuristic', p.target)), 1);
+    expect(floor).toBeGreaterThan(1024 - 2);
+    expect(floor).toBeLessThanOrEqual(1100 - 2);
     let started = 0;
     const counting: TextCosts = {
+      // A thread's search opens its sequence with a move to its start.
       opening: (e: TraceEvent) => {
         if (e.type === 'move' && e.node.nums.join(' ') === '37 52 72 64 27') started++;
         return costs.opening(e);
@@ -429,8 +434,9 @@ describe('the APR planner', () => {
       pathFloor: (from) => costs.pathFloor(from),
       joinFloor: (from, level) => costs.joinFloor(from, level),
     };
-    const outcome = runSearch(p, streamFor(0, 'apr', 84), testSettings('apr', 1024).options, windowRules(counting, 1024, 0));
+    const outcome = runSearch(p, streamFor(0, 'apr', 84), testSettings('apr', 1100).options, windowRules(counting, 1100, 0));
     expect(outcome.thread.goal).toBeUndefined();
+    expect(threads(outcome.thread)).toHaveLength(1);
     expect(started).toBe(0);
   });
 
