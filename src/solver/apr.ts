@@ -424,8 +424,8 @@ class AprRun {
           // come from several expansions: none to expand again narrower), and one that meets a
           // child no solved join could take could only search it to fail. The trial then did
           // not fit: the thread splits at its first expansion instead, where a lost goal can be
-          // planned again (rule 7).
-          t.replanLost = trial && first !== undefined;
+          // planned again (rule 7). (Only a trial has a first expansion to go back to.)
+          t.replanLost = first !== undefined;
           t.handingOff = true;
           this.spawnAll(t, frontier.slice(0, MAX_CHILDREN), budget.cost(EXHAUSTED));
           t.replanLost = false;
