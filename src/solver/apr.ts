@@ -694,8 +694,9 @@ class AprRun {
         break;
       }
       // A hand-off's child that no solved join could take (however short its clean path) can
-      // only fail: at five numbers and 1,024 tokens such children were 7% of all threads. It is
-      // passed over, or, in a trial, the trial gives up (its split plans every join).
+      // only fail: at five numbers and 1,024 tokens such children were once 7% of all threads. In
+      // a trial, the trial gives up (its split plans every join); else (a thread cut short, just
+      // above its join floor: six numbers at 1,100 to 1,200 tokens) it is passed over.
       if (t.handingOff) {
         const excess = room.solvedExcess(kids, kid);
         if (excess > 0) {
