@@ -1228,6 +1228,13 @@ describe('invalid UTF-8 is refused with its file and line', () => {
     expect(run(['search', 'sosp', '--problems', 'in.jsonl', '--out', 'B.JSONL.GZ']).code).toBe(0);
     expect(readFileSync(p('B.JSONL.GZ')).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
     for (const f of ['A.JSON', 'B.JSONL.GZ']) expect(run(['verify', f]).code).toBe(0);
+    // A folder's walk takes them by the same rule: it passed them over, and its figures were short with exit 0.
+    mkdirSync(p('upper'));
+    for (const f of ['A.JSON', 'B.JSONL.GZ']) writeFileSync(p(`upper/${f}`), readFileSync(p(f)));
+    expect(recordFilesIn(p('upper')).map((f) => f.slice(p('upper').length + 1))).toEqual(['A.JSON', 'B.JSONL.GZ']);
+    const s = run(['stats', 'upper']);
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stdout).toMatch(/files read +2\n/);
   });
 
   it('text where gzip is read (a .gz name) is named as no gzip, with what to do, not in zlib\'s words', () => {

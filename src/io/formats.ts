@@ -13,3 +13,8 @@ export function formatOf(path: string): FileFormat {
   const base = gzip ? name.slice(0, -3) : name;
   return { gzip, array: base.endsWith('.json') };
 }
+
+/** Whether a name is a record file's (`.jsonl`, `.json`, either with `.gz`), in any case as formatOf reads it: a folder walk reads these. */
+export function isRecordFileName(name: string): boolean {
+  return /\.jsonl?(\.gz)?$/i.test(name);
+}

@@ -3,13 +3,7 @@ import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { describeSystemError, UsageError } from '../io/errors.js';
 import { statOf } from '../io/stat.js';
-import { STDIO } from '../io/formats.js';
-
-/** Which files of a folder hold records: by name, as the reader tells their forms apart. */
-
-const RECORD_FILE = /\.(jsonl|json)(\.gz)?$/;
-
-const isRecordFileName = (name: string): boolean => RECORD_FILE.test(name);
+import { isRecordFileName, STDIO } from '../io/formats.js';
 
 /**
  * The record files of a folder (any depth, each folder's entries sorted; folders behind links
