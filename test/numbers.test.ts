@@ -35,6 +35,8 @@ describe('figures as people read them', () => {
   it('fmtBytes: MB with one decimal below 1e9, GB with two (and thousands separators) from there (a corpus said 1041.0 MB)', () => {
     expect([0, 467_049_999, 999_900_000].map(fmtBytes)).toEqual(['0.0 MB', '467.0 MB', '999.9 MB']);
     expect([1e9, 1_041_000_000, 1_234_567e6].map(fmtBytes)).toEqual(['1.00 GB', '1.04 GB', '1,234.57 GB']);
+    // What rounds to 1,000.0 MB is 1.00 GB.
+    expect([999_949_999, 999_950_000, 999_999_999].map(fmtBytes)).toEqual(['999.9 MB', '1.00 GB', '1.00 GB']);
   });
 
   it('percent and plural', () => {

@@ -30,9 +30,9 @@ export function fmtTenths(n: number): string {
   return n < 0 && text !== '0.0' ? `-${text}` : text;
 }
 
-/** A file's size in bytes as MB with one decimal (`1,041.0 MB`), from 1e9 up as GB with two (`1.04 GB`). */
+/** A file's size in bytes as MB with one decimal (`467.0 MB`), from what rounds to 1,000.0 MB up as GB with two (`1.04 GB`). */
 export function fmtBytes(n: number): string {
-  if (n < 1e9) return `${fmtTenths(n / 1e6)} MB`;
+  if (n < 999_950_000) return `${fmtTenths(n / 1e6)} MB`;
   const [whole = '', hundredths] = (n / 1e9).toFixed(2).split('.');
   return `${groupDigits(whole)}.${hundredths} GB`;
 }
