@@ -711,7 +711,11 @@ class AprRun {
       if (probe && !t.replanLost) continue;
       const stream = probe ? this.ctx.rng.save() : undefined;
       const done = this.runThread(kid, this.params.subBeam);
-      if (done === undefined) continue;
+      if (done === undefined) {
+        // Passed over unstarted; a probe's stream is put back on this path too.
+        if (stream) this.ctx.rng.restore(stream);
+        continue;
+      }
       if (judging) {
         const verdict = judging(done);
         if (verdict !== 'go') return verdict;
