@@ -5,7 +5,7 @@ import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../io/errors.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { oneOf } from './parse.js';
-import { DEFAULT_WINDOW, SETTING_FLAGS } from '../pipeline/settings.js';
+import { DEFAULT_WINDOW, inWords, SETTING_FLAGS } from '../pipeline/settings.js';
 import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';
 
 interface InspectFlags extends SearchFlags {
@@ -46,7 +46,7 @@ export function registerInspect(program: Command): void {
     .description('show one problem\'s search: outcome, solution, thread tree (and with --full every thread\'s text)')
     .option('--nums <list>', 'starting numbers, e.g. 22,26,31,53')
     .option('--target <n>', 'target', integer('--target', PROBLEM_LIMITS.minTarget))
-    .addOption(new Option('--solver <name>', `search to run with --nums: ${SOLVERS.slice(0, -1).join(', ')} or ${SOLVERS[SOLVERS.length - 1]}`).argParser(oneOf('--solver', SOLVERS)).default('apr'))
+    .addOption(new Option('--solver <name>', `search to run with --nums: ${inWords(SOLVERS, 'or')}`).argParser(oneOf('--solver', SOLVERS)).default('apr'))
     .option('--record <file:index>', 'inspect record INDEX (0-based) of a generated file instead')
     .option('--full', 'print the text of every thread')
     .option('--levels <n>', 'show thread levels 0 (the root) to N only; a level-N thread\'s line sums the threads below it', integer('--levels', 0))

@@ -43,7 +43,7 @@ function conditioningModes(): string[] {
 export function conditionHelp(list: boolean): string {
   const modes = conditioningModes();
   if (list) return `conditioning prefixes: none, ${modes.join(', ')}, comma-separated`;
-  return `conditioning prefix: none, ${modes.slice(0, -1).join(', ')} or ${modes[modes.length - 1]}`;
+  return `conditioning prefix: ${inWords(['none', ...modes], 'or')}`;
 }
 
 /** Beam, promising and heuristic options (shared by every search-running command and `corpus`). */
