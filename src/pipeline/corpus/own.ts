@@ -4,6 +4,7 @@ import { constants as zlib, gunzipSync } from 'node:zlib';
 import { CARD_START, isCard } from './card.js';
 import { isOwnCheckpoint } from './checkpoint.js';
 import { UsageError } from '../../io/errors.js';
+import { formatOf } from '../../io/formats.js';
 import { NOT_REGULAR, readRegularFile, systemError } from './files.js';
 import { isOwnBlocks, isOwnManifest } from './manifest.js';
 import { BLOCKS, CARD, CHECKPOINT, MANIFEST, PARTIAL, sequencesSolver, STATS } from './plan.js';
@@ -107,7 +108,7 @@ export function notOwn(dir: string, rel: string): string | undefined {
       const bytes = readRegularFile(path);
       return bytes === undefined || judge.whole!(bytes.toString('utf8'));
     }
-    const gz = rel.endsWith('.gz') || rel.endsWith(`.gz${PARTIAL}`);
+    const gz = formatOf(rel.endsWith(PARTIAL) ? rel.slice(0, -PARTIAL.length) : rel).gzip;
     const head = headOf(path, gz ? GZIP_HEAD : Buffer.byteLength(judge.lead));
     if (head === undefined) return true;
     const text = gz ? inflated(head) : head;
