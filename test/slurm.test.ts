@@ -313,18 +313,21 @@ describe.skipIf(why !== undefined && !process.env.CI)('Slurm: the documented arr
   it('the merge job joins the shards into the unsharded corpus, byte for byte', () => {
     const out = join(array(), `slurm-${mergeJob}.out`);
     expect(jobField(mergeJob, 'JobState'), existsSync(out) ? readFileSync(out, 'utf8') : '').toBe('COMPLETED');
-    // The unsharded run: the same script run by bash outside Slurm (a task id and no array
-    // count make a whole run), so its options are the documented ones by construction.
+    // The unsharded run: the same script run by bash outside Slurm (task 0 of an array of one
+    // makes a whole run; a task id without a count is refused), so its options are the
+    // documented ones by construction.
     const whole = join(dir, 'whole');
     mkdirSync(whole);
     const r = spawnSync('bash', [join(array(), 'corpus.sbatch')], {
       cwd: whole,
-      env: { ...env, SLURM_ARRAY_TASK_ID: '0', SLURM_CPUS_PER_TASK: '2' },
+      env: { ...env, SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '1', SLURM_CPUS_PER_TASK: '2' },
       encoding: 'utf8',
       timeout: 120_000,
     });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).not.toMatch(/shard \d+\/\d+/);
+    // No shard of more than one: the run makes the whole corpus.
+    expect(r.stderr).not.toMatch(/shard \d+\/(?!1 )\d+/);
+    expect(r.stderr).toMatch(/this run makes 1\/1 of the corpus/);
     expectSameTree(join(whole, 'data', 'shards', '0'), join(array(), 'data', 'corpus'));
   });
 });
