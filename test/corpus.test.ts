@@ -1032,6 +1032,10 @@ describe('corpus: crash, stop and resume', () => {
     const v = run(['verify', 'edited']);
     expect(v.code).toBe(1);
     expect(v.stdout).toContain(`edited/${extra}: not in the manifest, yet where the dataset card's globs would load it`);
+    // stats and report read the listed files only, and say what a trainer would load beside them (they said nothing).
+    const st = run(['stats', 'edited']);
+    expect(st.code).toBe(0);
+    expect(st.stderr).toContain(`countdown-traces: warning: edited/${extra}: not in the manifest, yet where the dataset card's globs would load it; left out of these figures\n`);
   });
 
   it('SIGTERM stops cleanly with exit 143 and the command to resume; resuming finishes the base bytes', async () => {

@@ -7,7 +7,7 @@ import { recordSolved, searchText, sequenceOutcome } from '../records/outcome.js
 import { referenceGrade, type ReferenceGrade } from '../verify/reference-grade.js';
 import { readPrefix } from '../records/conditioning-prefix.js';
 import { checkFile, covered, unreadable } from './corpus/integrity.js';
-import { isDataFile, unlistedFiles } from './corpus/manifest.js';
+import { isDataFile, UNLISTED, unlistedFiles } from './corpus/manifest.js';
 import { MANIFEST, sequencesSolver, STATS } from './corpus/plan.js';
 import { readRegularFile } from './corpus/files.js';
 import { UsageError } from '../io/errors.js';
@@ -295,7 +295,7 @@ async function verifyInto(job: VerifyJob, inputs: readonly Input[], grade: ((g: 
     }
     for (const name of unlistedFiles(input.path, input.manifest)) {
       sum.changedFiles++;
-      job.report(`${join(input.path, name)}: not in the manifest, yet where the dataset card's globs would load it`);
+      job.report(`${join(input.path, name)}: ${UNLISTED}`);
     }
     return files;
   };

@@ -9,6 +9,7 @@ import { isSearchKind } from '../records/kind.js';
 import { readRegularFile } from '../pipeline/corpus/files.js';
 import { STATS } from '../pipeline/corpus/plan.js';
 import { windowCutsOf, type WindowCuts } from '../pipeline/corpus/stats.js';
+import { UNLISTED, unlistedFiles } from '../pipeline/corpus/manifest.js';
 
 /** One line for the terminal: `file:line: message`. */
 export function formatIssue(i: ReadIssue): string {
@@ -62,6 +63,8 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
     if (summary.skipped > ISSUES_KEPT_PER_FILE) warn(`${file}: ${plural(summary.skipped, 'line')} skipped in all`);
   }
   if (input.kind === 'corpus') {
+    // What a trainer's load_dataset would load beside the listed files: these figures leave it out, and say so.
+    for (const name of unlistedFiles(input.path, input.manifest)) warn(`${join(input.path, name)}: ${UNLISTED}; left out of these figures`);
     for (const [solver, cuts] of await readWindowCuts(input, warn)) if (isSearchKind(solver)) stats.search[solver].windowCuts = cuts;
   }
   return stats;

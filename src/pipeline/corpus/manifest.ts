@@ -274,6 +274,9 @@ export function ownWindow(manifest: AnyManifest | undefined): number {
 /** Whether a manifest entry is a data file (problems, records or sequences of a config), not stats, blocks or the card. */
 export const isDataFile = (f: Pick<ManifestFile, 'config'>): boolean => f.config !== undefined;
 
+/** What such a file is (unlistedFiles), as `verify`, `stats` and `report` name it. */
+export const UNLISTED = "not in the manifest, yet where the dataset card's globs would load it";
+
 /**
  * Files in a corpus's config folders that its manifest does not list, yet that the dataset
  * card's globs (`sosp/train-*.jsonl`: a listed file's split and extension) would load with the
