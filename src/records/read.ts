@@ -178,19 +178,18 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
   let array = false; // the text is a JSON array over many lines: named once, and not read further
   const parsed = function* (lines: readonly string[]): Generator<RecordAt> {
     for (const text of lines) {
-      if (array) return;
       n++;
       if (isBlank(text)) continue;
       const r = parseLine(text);
-      if (!any && opensArray(text)) {
-        any = true;
+      const first = !any;
+      any = true;
+      if (first && opensArray(text)) {
         // An array over many lines is skipped whole (its lines would each be a fault); one on its line alone is that line.
         array = 'bad' in r;
         issue({ file, line: n, message: `${ARRAY_AS_LINES}; ${array ? 'file' : 'line'} skipped` });
         if (array) return;
         continue;
       }
-      any = true;
       if ('bad' in r) issue({ file, line: n, message: `${r.bad}; line skipped` });
       else yield { value: r.value, line: n };
     }
@@ -205,7 +204,7 @@ async function* tolerantLines(input: Readable, file: string, issue: IssueSink): 
     return;
   }
   yield* parsed(cutter.end());
-  if (!any && !array) issue({ file, message: skipped > 0 ? `no records: ${skipped === 1 ? 'one line' : `${skipped} lines`} skipped, and no other` : 'empty: no records', code: 'empty' });
+  if (!any) issue({ file, message: skipped > 0 ? `no records: ${skipped === 1 ? 'one line' : `${skipped} lines`} skipped, and no other` : 'empty: no records', code: 'empty' });
 }
 
 /** The largest faulty JSON array (bytes on disk, and unzipped) whose fault JSON.parse words. */

@@ -163,7 +163,6 @@ function configFields(c: Config, search: Search): readonly Field[] {
 }
 
 /** How every card begins (the front matter's first lines), by which a folder's README.md is known for a card. */
-/** The first bytes of every card the tool writes. */
 export const CARD_START = "---\npretty_name: 'Countdown search traces: ";
 
 /** Whether a README.md is a card this tool wrote (`corpus --force` replaces only those). */
