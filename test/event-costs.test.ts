@@ -130,6 +130,56 @@ describe('token costs of trace events', () => {
     expect(joins).toBeGreaterThan(500);
   });
 
+  it('of a join, at its ceiling, are its floor: the ceiling may stand for the floor wherever it fits the window', () => {
+    // Random descents as above, with ids of up to three digits a part, numbers and targets from
+    // one digit to exponent form, and levels of one or two digits: the ceiling (a one-digit
+    // stand-in's floor, kept per shape, plus the node's extra digits) is never below the floor.
+    const number = fc.oneof(
+      { arbitrary: fc.integer({ min: 1, max: 9 }), weight: 5 },
+      { arbitrary: fc.integer({ min: 0, max: 120 }), weight: 5 },
+      { arbitrary: fc.integer({ min: 0, max: 10 ** 6 }), weight: 5 },
+      { arbitrary: fc.constant(10 ** 21), weight: 1 },
+    );
+    const descent = fc.record({
+      nums: fc.array(number, { minLength: 3, maxLength: 6 }),
+      picks: fc.array(fc.tuple(fc.nat(), fc.nat(400)), { minLength: 6, maxLength: 6 }),
+      target: fc.oneof(
+        { arbitrary: fc.integer({ min: 2, max: 100 }), weight: 5 },
+        { arbitrary: fc.integer({ min: 2, max: 10 ** 7 }), weight: 5 },
+        { arbitrary: fc.constant(10 ** 22), weight: 1 },
+      ),
+      level: fc.integer({ min: 1, max: 12 }),
+    });
+    let told = 0;
+    let untold = 0;
+    fc.assert(
+      fc.property(descent, ({ nums, picks, target, level }) => {
+        const h = bindHeuristic('sum_heuristic', 24);
+        const costs = new EventCosts(target);
+        let from = rootNode(nums, h);
+        for (let k = 0; from.nums.length >= 3; k++) {
+          const floor = costs.joinFloor(from, level);
+          const ceiling = costs.joinCeiling(from, level);
+          if (Number.isNaN(ceiling)) {
+            expect(floor, `no ceiling at #${from.id} [${from.nums.join(', ')}]`).toBe(0);
+            untold++;
+          } else {
+            expect(ceiling, `at #${from.id} [${from.nums.join(', ')}], level ${level}`).toBe(floor);
+            told++;
+          }
+          const options = children(from, h);
+          const [pick, index] = picks[k]!;
+          const child = options[pick % options.length]!;
+          child.id = `${from.id},${index}`;
+          from = child;
+        }
+      }),
+      { numRuns: 400, seed: 20261206 },
+    );
+    expect(told).toBeGreaterThan(300);
+    expect(untold).toBeGreaterThan(10);
+  });
+
   it('of an operation line count the same for every operator (the path floor writes `+` for each)', () => {
     const costs = new EventCosts(24);
     const root = rootNode([1, 1, 1, 1, 1, 1], bindHeuristic('sum_heuristic', 24));

@@ -192,6 +192,7 @@ describe('the APR planner', () => {
           following: (e) => costs.following(e),
           pathFloor: (from) => costs.pathFloor(from),
           joinFloor: (from, level) => costs.joinFloor(from, level),
+          joinCeiling: (from, level) => costs.joinCeiling(from, level),
         };
         const outcome = runSearch(p, streamFor(33, 'apr', i), testSettings('apr', 1024).options, windowRules(counting, 1024, 0));
         started += starts.size;
@@ -433,6 +434,7 @@ describe('the APR planner', () => {
       following: (e) => costs.following(e),
       pathFloor: (from) => costs.pathFloor(from),
       joinFloor: (from, level) => costs.joinFloor(from, level),
+      joinCeiling: (from, level) => costs.joinCeiling(from, level),
     };
     const outcome = runSearch(p, streamFor(0, 'apr', 84), testSettings('apr', 1100).options, windowRules(counting, 1100, 0));
     expect(outcome.thread.goal).toBeUndefined();

@@ -35,6 +35,13 @@ const enum Kind {
  */
 const shapes = new Map<number, number>();
 
+/**
+ * `joinCeiling`'s join floors of one-digit stand-ins, by the stand-in's shape (its operators,
+ * count of numbers and id parts, and the target's extra digits). Shared by all records, as
+ * `shapes` is; a few hundred entries.
+ */
+const joinShapes = new Map<number, number>();
+
 /** Token counts of the lines without numbers, following other lines and opening a sequence. */
 const fixedCounts = new Map<FixedLine, number>();
 const fixedOpenings = new Map<FixedLine, number>();
@@ -385,6 +392,39 @@ export class EventCosts implements TextCosts {
     return Number.isNaN(n) ? 0 : n;
   }
 
+  /**
+   * No less than `joinFloor(from, level)`, for a walk up `from`'s operations and a table lookup
+   * instead of the floor's stand-ins (NaN where a number in exponent form leaves the floor 0):
+   * a window far above the floor needs no more. A stand-in for `from` with its operators,
+   * count of numbers and id parts, every number and id part one digit, has a floor of lines of
+   * the same shapes (kept per shape); `from` adds its extra digits once in each line that
+   * prints them: its id's in its two move lines, the child's generated line (twice) and join
+   * line and the 4n - 10 move and generated lines of the two paths below the child (4n - 5 in
+   * all, n its count of numbers); its numbers' in its two state lines; its operations' in
+   * every state line (2 on it, n - 2 on each path below it); the level's in the join line. So
+   * it is the floor itself, but callers rely only on its being no less.
+   */
+  joinCeiling(from: SearchNode, level: number): number {
+    const n = from.nums.length;
+    if (n < 3) return 0;
+    const depth = idDepth(from.id);
+    // The stand-in's shape key packs these (a target in exponent form: NaN, no ceiling).
+    if (n >= 8 || depth >= 16 || !(this.targetExtra < 32)) return NaN;
+    let ops = 0;
+    let opsExtra = 0;
+    for (let node = from; node.step !== undefined && node.parent !== undefined; node = node.parent) {
+      ops = ops * 5 + OPERATORS.indexOf(node.step.op) + 1;
+      opsExtra += stepExtra(node.step);
+    }
+    const key = ((ops * 8 + n) * 16 + depth) * 32 + this.targetExtra;
+    let floor = joinShapes.get(key);
+    if (floor === undefined) {
+      floor = this.joinFloor(standIn(from, depth), 1);
+      joinShapes.set(key, floor);
+    }
+    return floor + (4 * n - 5) * idExtra(from.id, depth) + 2 * numsExtra(from.nums) + (2 * n - 2) * opsExtra + extra(level);
+  }
+
   /** The clean path from `from` down to the goal `to` (as LineWriter.path writes it). */
   private path(from: SearchNode, to: SearchNode): number {
     const nodes = pathBetween(from, to);
@@ -400,14 +440,28 @@ export class EventCosts implements TextCosts {
 
 /**
  * A stand-in for a path's next node, for `pathFloor`: the fewest digits a real one can print.
- * Its numbers are ones and the `1+1=2` it was made by, its id's new part one digit; its
- * operations up to `parent` are the real ones.
+ * Its numbers are ones and the `1+1=2` it was made by (or `1 op 1`), its id's new part one
+ * digit; its operations up to `parent` are the real ones.
  */
-function floorChild(parent: SearchNode, numbers: number): SearchNode {
+function floorChild(parent: SearchNode, numbers: number, op: Operator = '+'): SearchNode {
+  const result = applyOp(op, 1, 1);
   const nums = new Array<number>(numbers).fill(1);
-  nums[numbers - 1] = 2;
-  const step: Step = { left: 1, op: '+', right: 1, result: 2 };
+  nums[numbers - 1] = result;
+  const step: Step = { left: 1, op, right: 1, result };
   return { id: childId(parent.id, 0), nums, step, parent, h: 0, termSum: 0, textBy: 0, textIn: 0, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
+}
+
+/**
+ * `joinCeiling`'s stand-in for `from`: the same operators from the root, numbers and an id
+ * of `depth` parts, every number and id part one digit (operations `1+1=2`, `1-1=0`, ...).
+ */
+function standIn(from: SearchNode, depth: number): SearchNode {
+  const ops: Operator[] = [];
+  for (let node = from; node.step !== undefined && node.parent !== undefined; node = node.parent) ops.push(node.step.op);
+  let node: SearchNode = { id: '0', nums: new Array<number>(from.nums.length + ops.length).fill(1), step: undefined, parent: undefined, h: 0, termSum: 0, textBy: 0, textIn: 0, numsAt: 0, numsEnd: 0, opAt: 0, opEnd: 0, opsLen: 0 };
+  for (let k = ops.length - 1; k >= 0; k--) node = floorChild(node, node.nums.length - 1, ops[k]!);
+  node.id = '0' + ',0'.repeat(depth - 1);
+  return node;
 }
 
 /** The window rules for one record: `window` total tokens per sequence, `<s>`/`</s>` included. */

@@ -255,7 +255,7 @@ class AprRun {
     // A thread whose sequence could not hold a child's goal joined, even at the fewest tokens
     // its lines and clean paths can take, spawns no child (each could only fail): it searches
     // as a thread at --max-depth does. At six numbers and 1,024 tokens, every root.
-    const maySpawn = thread.level <= params.maxSpawnLevel && budget.joinFloor(thread.start, thread.level + 1) <= budget.limit;
+    const maySpawn = thread.level <= params.maxSpawnLevel && budget.mayJoin(thread.start, thread.level + 1);
     const t: Running = { thread, budget, childWork: 0, searchesItselfUpTo: 0, replanLost: false, goalLost: undefined, handingOff: false, maySpawn };
     const done = (a: Attempt, used: number): ThreadDone | undefined =>
       a.kind === 'ended' ? { work: t.budget.spent + t.childWork, beam: used } : undefined;

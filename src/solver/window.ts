@@ -17,6 +17,8 @@ export interface TextCosts {
    * a child (of `level`): its opening lines, the child's lines, their join and both clean paths.
    */
   joinFloor(from: SearchNode, level: number): number;
+  /** No less than `joinFloor`, for less work (NaN where it tells none). */
+  joinCeiling(from: SearchNode, level: number): number;
 }
 
 /** A point in a sequence budget to go back to: its event count and tokens there. */
@@ -105,9 +107,15 @@ export class SequenceBudget {
     return this.rules ? this.rules.costs.pathFloor(from) : 0;
   }
 
-  /** Fewest tokens a sequence of a thread started at `from` that joins a child's goal can hold (0 without rules). */
-  joinFloor(from: SearchNode, level: number): number {
-    return this.rules ? this.rules.costs.joinFloor(from, level) : 0;
+  /**
+   * Whether a sequence of a thread started at `from` could hold a child's goal (of `level`)
+   * joined: its join floor fits. The ceiling settles it where the window is well above the
+   * floor (at four numbers and 4,096 tokens, always) for a fraction of the floor's cost.
+   */
+  mayJoin(from: SearchNode, level: number): boolean {
+    if (!this.rules) return true;
+    const { costs } = this.rules;
+    return costs.joinCeiling(from, level) <= this.limit || costs.joinFloor(from, level) <= this.limit;
   }
 
   /** Appends an event and counts it. */
