@@ -464,9 +464,29 @@ describe('report and stats commands', () => {
   it('refuses when no input holds a single record, and writes nothing', () => {
     const r = run('report', 'empty.jsonl', 'other.jsonl', '--out', 'none.html');
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^countdown-traces: no records to report in empty\.jsonl, other\.jsonl/);
+    // The empty file is named once, in the error; other.jsonl's lines are warned one by one.
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('countdown-traces: no records to report in empty.jsonl (empty), other.jsonl (every line was skipped)');
+    expect(r.stderr).not.toContain('warning: empty.jsonl');
     expect(existsSync(join(dir, 'none.html'))).toBe(false);
     expect(run('report', 'missing.jsonl').stderr).toMatch(/cannot read missing\.jsonl: no such file or folder/);
+  });
+
+  it('an input without a record is one fault: one line naming it, exit 2, whether empty, not a list of records or a folder without record files', () => {
+    writeFileSync(join(dir, 'nothing.jsonl'), '');
+    writeFileSync(join(dir, 'object.json'), '{"nums": [1, 2], "target": 3}\n');
+    mkdirSync(join(dir, 'no-records'), { recursive: true });
+    for (const [input, why] of [
+      ['nothing.jsonl', 'empty'],
+      ['object.json', 'a single JSON object, not a list of records'],
+      ['no-records', 'no record files (.jsonl, .json, either with .gz) in it'],
+    ] as const) {
+      for (const args of [['stats', input], ['report', input, '--out', 'nothing.html']]) {
+        const r = run(...args);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr, args.join(' ')).toBe(`countdown-traces: no records to report in ${input} (${why})\n`);
+      }
+    }
+    expect(existsSync(join(dir, 'nothing.html'))).toBe(false);
   });
 
   it('refuses an input named twice (its records would be counted twice), as the same name or another name of the file', () => {

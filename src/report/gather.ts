@@ -11,10 +11,23 @@ import { STATS } from '../pipeline/corpus/plan.js';
 import { windowCutsOf, type WindowCuts } from '../pipeline/corpus/stats.js';
 import { UNLISTED, unlistedFiles } from '../pipeline/corpus/manifest.js';
 
+/** What a folder without a file to read holds none of. */
+export const NO_RECORD_FILES = 'no record files (.jsonl, .json, either with .gz)';
+
 /** One line for the terminal: `file:line: message`. */
 export function formatIssue(i: ReadIssue): string {
   return i.line === undefined ? `${i.file}: ${i.message}` : `${i.file}:${i.line}: ${i.message}`;
 }
+
+/**
+ * Where a corpus's warnings go, one line each. `noRecords` marks a file or folder found to hold
+ * no record at all: the job holds such a line back until some input yields one, since a
+ * command left with no record says so once, in its error (runStats, runReport).
+ */
+export type Warn = (line: string, noRecords?: boolean) => void;
+
+/** The whole-file findings that say a file holds no record (an empty file, a JSON object). */
+const holdsNoRecords = (issue: ReadIssue) => issue.code === 'empty' || issue.code === 'not-records';
 
 /**
  * Reads one corpus: a record file, or the record files of a folder (readInput), judged
@@ -22,14 +35,14 @@ export function formatIssue(i: ReadIssue): string {
  * whose first record is of no known kind (a stats file) is left out quietly; in a file named
  * on the command line every such line is skipped and reported.
  */
-export async function gatherCorpus(input: Input, label: string, warn: (line: string) => void): Promise<CorpusStats> {
+export async function gatherCorpus(input: Input, label: string, warn: Warn): Promise<CorpusStats> {
   const stats = new CorpusStats(label, input.window, input.kind === 'corpus' ? input.conditions : {});
   const folder = input.kind !== 'file';
   const files = input.files;
   if (folder && files.length === 0) {
-    const issue = { file: input.path, message: 'no record files (.jsonl, .json, either with .gz) in this folder' };
+    const issue = { file: input.path, message: `${NO_RECORD_FILES} in this folder` };
     stats.note(issue, undefined);
-    warn(formatIssue(issue));
+    warn(formatIssue(issue), true);
   }
   // A corpus's files as its manifest lists them: one changed since (cut short, a byte changed) is named.
   const listed = input.kind === 'corpus' ? input.listed : undefined;
@@ -41,7 +54,7 @@ export async function gatherCorpus(input: Input, label: string, warn: (line: str
         summary.ignored = issue.message.replace(/; file skipped$/, '');
         return;
       }
-      if (stats.note(issue, summary)) warn(formatIssue(issue));
+      if (stats.note(issue, summary)) warn(formatIssue(issue), holdsNoRecords(issue));
     };
     const entry = listed?.get(file);
     // Its bytes against their SHA-256, as verify checks them (a digit changed in place kept the

@@ -4,7 +4,7 @@ import { NOT_REGULAR, regularOrAbsent } from '../pipeline/corpus/files.js';
 import { checkOutputBeside, readInputs, type Input } from '../pipeline/inputs.js';
 import type { CorpusStats } from './collect.js';
 import { headlineFigures } from './figures.js';
-import { corpusLabels, gatherCorpus } from './gather.js';
+import { corpusLabels, gatherCorpus, NO_RECORD_FILES, type Warn } from './gather.js';
 import { reportPage } from './html.js';
 import { writePage } from './page-text.js';
 import { statsText } from './terminal.js';
@@ -38,11 +38,30 @@ function corpusInputs(o: CorpusOptions): Input[] {
 async function gatherInputs(inputs: readonly Input[], o: CorpusOptions): Promise<CorpusStats[]> {
   const labels = corpusLabels(o.inputs, o.labels ?? []);
   const corpora: CorpusStats[] = [];
-  for (const [i, input] of inputs.entries()) corpora.push(await gatherCorpus(input, labels[i]!, o.warn));
-  if (corpora.every((c) => c.lines === 0)) {
-    throw new UsageError(`no records to report in ${o.inputs.join(', ')}${corpora.some((c) => c.skipped > 0) ? ' (every line was skipped)' : ''}`);
+  // A file or folder without a record is warned of once an input has yielded one; before, it is
+  // held back: with no record anywhere, the error names it, one line for the one fault.
+  let held: string[] | undefined = [];
+  const warn: Warn = (line, noRecords) => (noRecords && held ? held.push(line) : o.warn(line));
+  for (const [i, input] of inputs.entries()) {
+    const c = await gatherCorpus(input, labels[i]!, warn);
+    corpora.push(c);
+    if (held && c.lines > 0) {
+      for (const line of held) o.warn(line);
+      held = undefined;
+    }
   }
+  if (held) throw new UsageError(`no records to report in ${inputs.map((input, i) => `${input.path} (${whyNoRecords(input, corpora[i]!)})`).join(', ')}`);
   return corpora;
+}
+
+/** Why an input gave no record, for the one line that says so. */
+function whyNoRecords(input: Input, c: CorpusStats): string {
+  if (c.skipped > 0) return 'every line was skipped';
+  if (input.kind === 'file') {
+    const whole = c.issues.find((i) => i.code === 'not-records');
+    return whole === undefined ? 'empty' : whole.message.replace(/; file skipped$/, '');
+  }
+  return input.files.length === 0 ? `${NO_RECORD_FILES} in it` : 'none of its files holds a record';
 }
 
 export interface ReportSummary {
