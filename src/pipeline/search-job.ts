@@ -3,7 +3,7 @@ import type { Rng } from '../random/rng.js';
 import { recordStreams } from '../random/streams.js';
 import { formatOf } from '../io/formats.js';
 import { RecordMaker, type MadeSearch } from './make-record.js';
-import { DEFAULT_WINDOW, judgedWindow, unsolvedNote, windowCut, windowTooSmallMessage, type RecordSettings } from './settings.js';
+import { DEFAULT_WINDOW, judgedWindow, unsolvedNote, windowTooSmallMessage, type RecordSettings } from './settings.js';
 import { InputError } from '../io/errors.js';
 import type { Problem } from '../solver/problems.js';
 import { WindowTooSmall } from '../solver/window.js';
@@ -33,8 +33,8 @@ export interface SearchSummary {
   dropped: number;
   /** Records whose search was made again under `--fit resample`. */
   resampled: number;
-  /** Records searched (written or dropped) and solved, by start size. */
-  readonly bySize: Map<number, { searched: number; solved: number }>;
+  /** Records searched (written or dropped), solved, and stopped by the window (dropped ones included), by start size. */
+  readonly bySize: Map<number, { searched: number; solved: number; stopped: number }>;
 }
 
 /** `maker.make`, with a window too small for a problem reported as the user's error. */
@@ -94,8 +94,9 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
         if (made.outOfBudget) sum.outOfBudget++;
         if (made.resampled) sum.resampled++;
         let size = sum.bySize.get(problem.startSize);
-        if (!size) sum.bySize.set(problem.startSize, (size = { searched: 0, solved: 0 }));
+        if (!size) sum.bySize.set(problem.startSize, (size = { searched: 0, solved: 0, stopped: 0 }));
         size.searched++;
+        if (made.outOfBudget) size.stopped++;
         if (made.solved && !made.dropped) size.solved++;
         if (made.dropped) {
           sum.dropped++;
@@ -134,7 +135,8 @@ export async function runSearchJob(job: SearchJob): Promise<SearchSummary> {
 export function searchSummaryLine(job: SearchJob, sum: SearchSummary): string {
   const over = sum.overflows === undefined ? '' : `, ${fmtInt(sum.overflows)} over ${fmtInt(judgedWindow(job.settings.window))} tokens`;
   const o = job.settings.options;
-  const unsolved = unsolvedNote(job.settings.window, sum.bySize, windowCut(sum.outOfBudget + sum.dropped + sum.resampled > 0, o.solver, fitOf(o)));
+  const tally = { bySize: sum.bySize, searched: sum.records + sum.dropped, stopped: sum.outOfBudget, resampled: sum.resampled > 0 };
+  const unsolved = unsolvedNote(job.settings.window, tally, o.solver, fitOf(o));
   return (
     `wrote ${plural(sum.records, `${job.settings.options.solver} record`)} to ${job.out}: ${fmtInt(sum.solved)} solved (${percent(sum.solved, sum.records)}%), ${plural(sum.sequences, 'sequence')}` +
     over +

@@ -3,6 +3,7 @@ import { prefixName, type Conditioning } from '../records/conditioning-prefix.js
 import { DEFAULT_FIT, FIT_POLICIES, HEURISTIC_CHOICES, drawsBeam, readsPromising, type BeamRange, type FitPolicy, type HeuristicChoice, type SearchOptions, type Solver, type SolverShape } from '../solver/contract.js';
 import { allSolvers, defaultSearchOptions, solverNamed, solversShaped, type SolverName } from '../solver/registry.js';
 import { ordered, UsageError } from '../io/errors.js';
+import { fmtInt } from '../io/numbers.js';
 
 /** Everything that decides how a problem becomes a record and its training sequences. */
 export interface RecordSettings {
@@ -171,13 +172,23 @@ function readers(f: (typeof SOLVER_FLAGS)[number]): SolverName[] {
  * solver's planner narrows beams and splits threads to fit, stopping none; `--fit resample`
  * searches again until a search fits, counted by search, not by a corpus).
  */
-export function windowCut(stoppedOrDropped: boolean, solver: SolverName, fit: FitPolicy | undefined): WindowCut {
+function windowCut(stoppedOrDropped: boolean, solver: SolverName, fit: FitPolicy | undefined): WindowCut {
   if (stoppedOrDropped) return 'stopped';
   return solverNamed(solver).shape === 'threads' || fit === 'resample' ? 'unseen' : 'none';
 }
 
-/** Records searched and solved, by start size (dropped records among the searched). */
-export type SolvedBySize = ReadonlyMap<number, { readonly searched: number; readonly solved: number }>;
+/**
+ * What a run searched, for unsolvedNote: by start size, searches and solved ones, and the
+ * searches the window stopped or dropped where they are tallied by size (`search`; a corpus
+ * tallies them in all); then in all, dropped records included where bySize leaves them out.
+ */
+export interface UnsolvedTally {
+  readonly bySize: ReadonlyMap<number, { readonly searched: number; readonly solved: number; readonly stopped?: number }>;
+  readonly searched: number;
+  readonly stopped: number;
+  /** Some search was made again to fit (`--fit resample`): the window shaped it, stopped or not. */
+  readonly resampled: boolean;
+}
 
 /**
  * How a run's window bore on its searches: it `stopped` (or dropped) some, it shapes them
@@ -189,21 +200,39 @@ export type WindowCut = 'stopped' | 'unseen' | 'none';
 export const UNSEEN_EVIDENCE = 10;
 
 /**
- * What a run says when a window left records wholly unsolved: all of them, or every problem of
+ * What a run says when records came out wholly unsolved: all of them, or every problem of
  * some start size (a corpus of 5 and 6 numbers at 1,024 tokens solves some five-number problems
- * and no six-number one, which a solve rate over both hides); undefined otherwise. Where blaming
- * the window would send the user the wrong way it says nothing: a window that shaped no search
- * (`cut` none: nothing solved with nothing stopped is targets out of reach, or chance), or one
- * that shapes them unseen, over fewer than UNSEEN_EVIDENCE searches of a size.
+ * and no six-number one, which a solve rate over both hides); undefined otherwise. It speaks
+ * only where the window may be the cause: a start size whose searches it stopped or dropped
+ * (any of them, where tallied by size), or that it shapes unseen (windowCut), from
+ * UNSEEN_EVIDENCE unsolved searches up; nothing solved with nothing stopped is targets out of
+ * reach, or chance. It says the window may be too small only where it stopped every one of
+ * them: a search that ended within the window unsolved ended at its own reach (`--max-beam 1`
+ * solves few at any window), so elsewhere it names both, and the run that tells them apart.
  */
-export function unsolvedNote(window: number, bySize: SolvedBySize, cut: WindowCut): string | undefined {
-  if (window === 0 || cut === 'none') return undefined;
+export function unsolvedNote(window: number, tally: UnsolvedTally, solver: SolverName, fit: FitPolicy | undefined): string | undefined {
+  if (window === 0) return undefined;
+  const { bySize } = tally;
   const sizes = [...bySize.keys()].sort((a, b) => a - b);
-  const enough = cut === 'stopped' ? 1 : UNSEEN_EVIDENCE;
-  const none = sizes.filter((n) => bySize.get(n)!.searched >= enough && bySize.get(n)!.solved === 0);
+  const byKnownSize = sizes.every((n) => bySize.get(n)!.stopped !== undefined);
+  const none = sizes.filter((n) => {
+    const size = bySize.get(n)!;
+    if (size.solved > 0) return false;
+    const cut = windowCut((byKnownSize ? size.stopped! : tally.stopped) > 0 || tally.resampled, solver, fit);
+    return cut !== 'none' && size.searched >= (cut === 'stopped' ? 1 : UNSEEN_EVIDENCE);
+  });
   if (none.length === 0) return undefined;
-  if (none.length === sizes.length) return `none solved within --window ${window}: it may be too small for these problems: raise --window, or compare --window 0`;
-  return `none of the problems of ${inWords(none.map(String), 'or')} numbers solved within --window ${window}: it may be too small for them: raise --window, or compare --window 0`;
+  const all = none.length === sizes.length;
+  const searched = all ? tally.searched : none.reduce((k, n) => k + bySize.get(n)!.searched, 0);
+  // Stopped among those named: in all, by size, or every one where the rest could not hold the stops counted.
+  const atLeast = tally.stopped - (tally.searched - searched);
+  const stopped = all ? tally.stopped : byKnownSize ? none.reduce((k, n) => k + bySize.get(n)!.stopped!, 0) : atLeast >= searched ? searched : undefined;
+  const what = all ? 'none solved' : `none of the problems of ${inWords(none.map(String), 'or')} numbers solved`;
+  const them = all ? 'these problems' : 'them';
+  if (stopped === searched) return `${what} within --window ${window}: it may be too small for ${them}: raise --window, or compare --window 0`;
+  const share = stopped === undefined ? '' : `, which stopped ${stopped === 0 ? 'none' : fmtInt(stopped)} of ${all ? 'the' : 'their'} ${fmtInt(searched)} searches`;
+  const reach = drawsBeam(solverNamed(solver)) ? `the beam too narrow (${SETTING_FLAGS.maxBeam})` : "their goals out of the search's reach";
+  return `${what} within --window ${window}${share}: the window may be too small for ${them}, or ${reach}: compare --window 0 to tell`;
 }
 
 /**

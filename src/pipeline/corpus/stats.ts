@@ -2,7 +2,7 @@ import type { ThreadFigures } from '../../serializers/sequences.js';
 import { solverNamed, type SolverName } from '../../solver/registry.js';
 import { UsageError } from '../../io/errors.js';
 import { isCount, isJsonObject } from '../../core/values.js';
-import { unsolvedNote, windowCut } from '../settings.js';
+import { unsolvedNote } from '../settings.js';
 import { FIT_POLICIES } from '../../solver/contract.js';
 import type { RunOptionsJson } from './options.js';
 
@@ -259,7 +259,7 @@ export interface CorpusTallies {
 
 /**
  * What a finished corpus warns of (a run or a merge of shards alike): per solver, unsolvedNote's,
- * each solver's window and fit policy (sequence solvers, for windowCut) read from the options
+ * each solver's window and fit policy (sequence solvers, `--fit resample`) read from the options
  * as the manifest records them, so a run and a merge read them alike.
  */
 export function unsolvedWarnings(t: CorpusTallies, options: RunOptionsJson): string[] {
@@ -271,7 +271,8 @@ export function unsolvedWarnings(t: CorpusTallies, options: RunOptionsJson): str
     const recorded = options.search[solver];
     const window = Number(recorded?.window ?? 0);
     const fit = FIT_POLICIES.find((f) => f === recorded?.fit);
-    const note = unsolvedNote(window, bySize, windowCut(st.outOfBudget > 0 || st.dropped > 0, solver, fit));
+    // Stops are tallied in all, not by size; dropped records are among them (addOutcome).
+    const note = unsolvedNote(window, { bySize, searched: st.records + st.dropped, stopped: st.outOfBudget, resampled: false }, solver, fit);
     if (note) out.push(`${solver}: ${note}`);
   }
   return out;
