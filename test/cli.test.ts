@@ -372,6 +372,34 @@ describe('search', () => {
     expect(existsSync(join(dir, 'torn-grades.jsonl'))).toBe(false);
   });
 
+  it('verify --grades grades a line holding a model output under another field than "text" invalid, whatever the output says; a problem with notes of its own stays valid', () => {
+    const lines = [
+      { nums: [3, 5], target: 8, output: 'x' },
+      { nums: [3, 5], target: 8, completion: '' },
+      { nums: [3, 5], target: 8, outputs: ['I cannot solve this', 'x'] },
+      { output: 'x' },
+      { nums: [3, 5], target: 8, note: 'made by hand', tags: ['a'] },
+    ];
+    writeFileSync(join(dir, 'misnamed.jsonl'), lines.map((l) => JSON.stringify(l) + '\n').join(''));
+    const r = run('verify', 'misnamed.jsonl', '--grades', 'misnamed-grades.jsonl');
+    expect(r.code).toBe(1);
+    expect(jsonl('misnamed-grades.jsonl').map((g) => [g.line, g.kind, g.valid])).toEqual([
+      [1, 'record', false],
+      [2, 'record', false],
+      [3, 'record', false],
+      [4, 'record', false],
+      [5, 'record', true],
+    ]);
+    // One finding a line, naming its file and line and the field.
+    const found = r.stdout.split('\n').filter((l) => l.startsWith('misnamed.jsonl:'));
+    expect(found).toEqual([
+      expect.stringMatching(/^misnamed\.jsonl:1 record 0 record: field "output" is a model's output by its name, but only "text" is read as one/),
+      expect.stringMatching(/^misnamed\.jsonl:2 record 1 record: field "completion" is a model's output by its name/),
+      expect.stringMatching(/^misnamed\.jsonl:3 record 2 record: field "outputs" is a list of model outputs by its name, but only "text" is read as one \(a line per output/),
+      expect.stringMatching(/^misnamed\.jsonl:4 record 3 record: unrecognised record \(fields: output\)/),
+    ]);
+  });
+
   it('what search writes from a problem given as nums and target alone verifies, for every solver', () => {
     writeFileSync(join(dir, 'bare.jsonl'), '{"nums": [3, 4], "target": 7}\n{"nums": [2, 5, 9, 11], "target": 40}\n');
     for (const solver of ['sosp', 'apr', 'dfs', 'bfs']) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTraceLine, renderLine } from '../src/records/trace-lines.js';
+import { classify } from '../src/records/kind.js';
 import { verifyRecord, verifySequences, type SequenceLine, type VerifyIssue } from '../src/verify/index.js';
 import { threadsOf } from '../src/records/trace-dict.js';
 import { timesAvailable } from '../src/verify/step.js';
@@ -424,6 +425,22 @@ describe('corruptions are caught where they are', () => {
     expect(verifyRecord({ ...p, note: 'made by hand' })).toEqual([]);
     // Nor is a prompt: the problem's Current State alone.
     expect(verifyRecord({ nums, target, prompt: `${linesOf(r.search_path)[0]}\n` })).toEqual([]);
+  });
+
+  it("a model's output under a field named for one is no problem record, whatever it holds: an empty, one-line or garbled output was graded a valid problem", () => {
+    const { nums, target } = golden(SOSP[0]!);
+    for (const [field, value] of [['output', 'x'], ['completion', ''], ['response', '42'], ['generated_text', 'Current State: only the prompt'], ['Output', 'x']] as const) {
+      expect(verifyRecord({ nums, target, [field]: value }), field).toEqual([
+        at('', 0, `field "${field}" is a model's output by its name, but only "text" is read as one (a model's output: {"nums", "target", "text"})`),
+      ]);
+    }
+    expect(verifyRecord({ nums, target, outputs: ['x', 'y'] })).toEqual([
+      at('', 0, `field "outputs" is a list of model outputs by its name, but only "text" is read as one (a line per output: {"nums", "target", "text"})`),
+    ]);
+    // A table's empty cell is no field (a problem row beside output rows).
+    expect(verifyRecord({ nums, target, output: null })).toEqual([]);
+    // stats and report read the same rule: such a line is not counted as a problem.
+    expect(classify({ nums, target, output: 'x' }).kind).toBeUndefined();
   });
 
   it('a truncated APR main call', () => {

@@ -106,9 +106,20 @@ export function failedOutputFault(value: unknown): string | undefined {
 const SEARCH_START = /^(?:Current State: |Moving to Node #)/;
 
 /**
- * Why a problem line is a model's output under another name than "text" ("output",
- * "completion"), which every reader would take for the problem alone; undefined for any other.
- * A search text is more than its first line: a prompt holds the problem's Current State alone.
+ * Fields that name a model's output, as generation harnesses write them (vLLM's and Hugging
+ * Face's `generated_text`, `completion`, `response`, ...), in lower case: whatever such a field
+ * holds, an empty or garbled output included, it is an output to grade, not a problem's note.
+ */
+const OUTPUT_FIELDS: ReadonlySet<string> = new Set(
+  ['output', 'completion', 'response', 'generation', 'prediction', 'generated_text', 'model_output'].flatMap((f) => [f, `${f}s`]),
+);
+
+/**
+ * Why a problem line is a model's output under another name than "text", which every reader
+ * would take for the problem alone, valid; undefined for any other. An output is told by its
+ * field's name (OUTPUT_FIELDS, any value but a table's null cell), or under any other name by
+ * its text being a search's: more than its first line, as a prompt holds the problem's
+ * Current State alone (a prompt, a note or tags are a problem's extra fields).
  */
 export function misnamedTextFault(value: Readonly<Record<string, unknown>>): string | undefined {
   const isSearchText = (v: unknown) => typeof v === 'string' && /\n./.test(v) && SEARCH_START.test(v.slice(readPrefix(v)?.length ?? 0));
@@ -118,6 +129,11 @@ export function misnamedTextFault(value: Readonly<Record<string, unknown>>): str
     // Several samples of one prompt (vLLM's n > 1) kept as a list.
     if (Array.isArray(v) && v.some(isSearchText)) {
       return `field "${field}" holds a list of search texts, but only "text" is read as one (a line per output: {"nums", "target", "text"})`;
+    }
+    if (OUTPUT_FIELDS.has(field.toLowerCase()) && has(value, field)) {
+      return Array.isArray(v)
+        ? `field "${field}" is a list of model outputs by its name, but only "text" is read as one (a line per output: {"nums", "target", "text"})`
+        : `field "${field}" is a model's output by its name, but only "text" is read as one (a model's output: {"nums", "target", "text"})`;
     }
   }
   return undefined;
