@@ -522,7 +522,7 @@ describe('inspect', () => {
     // --help names the searches --solver takes, as the search command's help names its solvers.
     const help = run('inspect', '--help');
     expect(help.code).toBe(0);
-    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--solver <name> search to run with --nums: sosp, apr, dfs or bfs (default: "apr")');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--solver <name> search to run with --nums: sosp, apr, dfs or bfs (default: apr)');
     expectUsageError(run('inspect', '--record', `${goldenPath('problems_s7_n100_k3-5_t50.jsonl')}:100`), /has 100 records; index 100 is out of range \(0 to 99\)$/);
     // A file without a record has no first index to point to.
     writeFileSync(join(dir, 'no-records.jsonl'), '');
@@ -564,5 +564,38 @@ describe('corpus', () => {
     expect(r.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'ok-corpus', 'manifest.json'), 'utf8')) as { options: Record<string, unknown> };
     expect(manifest.options).toMatchObject({ max_file_size: 1536, search: { sosp: { promising: 1e-7 }, apr: { promising: 1e-7 } } });
+  });
+});
+
+describe('help', () => {
+  /** Each option of a command's help as one line (commander wraps descriptions): flags, then description. */
+  function helpOptions(command: string): string[] {
+    const r = run(command, '--help');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('Options:\n')[1]!.split('\n');
+    const options: string[] = [];
+    for (const line of lines) {
+      if (/^ {2}-/.test(line)) options.push(line.trim());
+      else if (/^ {3,}\S/.test(line)) options[options.length - 1] += ` ${line.trim()}`;
+    }
+    return options.map((o) => o.replace(/\s+/g, ' '));
+  }
+
+  it('every default is written one way, "(default: X)" at the end of its option, whether commander holds it or a solver, a run or a corpus folder decides it', () => {
+    const all = ['problems', 'search', 'inspect', 'corpus', 'merge', 'verify', 'stats', 'report'].flatMap((c) => helpOptions(c).map((o) => [c, o] as const));
+    const withDefault = all.filter(([, o]) => /default/.test(o.replace(/default mode/g, '')));
+    expect(withDefault.length).toBeGreaterThan(30);
+    for (const [command, option] of withDefault) {
+      // Once, at the end, with a colon, and a string as typed (commander quoted "train" and "apr").
+      expect(option, command).toMatch(/^[^]*\(default: [^"][^]*\)$/);
+      expect(option.replace(/default mode/g, '').match(/default/g), `${command}: ${option}`).toHaveLength(1);
+    }
+    const shown = new Map(all.map(([c, o]) => [`${c} ${o.split(' ')[0]}`, o]));
+    expect(shown.get('search --min-beam')).toBe('--min-beam <n> smallest beam drawn per record (default: 1)');
+    expect(shown.get('search --max-beam')).toBe('--max-beam <n> largest beam drawn per record (default: sosp 5, apr 10, bfs 5)');
+    expect(shown.get('search --out')).toBe('--out <file> output (.jsonl, .json, .gz; - is stdout) (default: data/{solver}.jsonl)');
+    expect(shown.get('problems --split')).toMatch(/ \(default: train\)$/);
+    expect(shown.get('inspect --solver')).toMatch(/ \(default: apr\)$/);
+    expect(shown.get('corpus --workers')).toMatch(/^--workers <n> worker threads; 0: all on the main thread; at most 4 per core, \d+ here \(default: the machine's cores\)$/);
   });
 });

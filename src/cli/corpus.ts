@@ -14,6 +14,7 @@ import { countOption, indexOfCount, listOf, runOption, seconds, seedOption, size
 import { addProblemSpecOptions, type ProblemSpecFlags } from './problems.js';
 import { qualifySpec } from '../pipeline/problems-job.js';
 import { addBeamOptions, addWindowOptions, conditionHelp, type SearchFlags } from './search.js';
+import { decidedDefault } from './help.js';
 
 interface CorpusFlags extends ProblemSpecFlags, Omit<SearchFlags, 'condition' | 'compat'> {
   count: number;
@@ -75,9 +76,9 @@ export function registerCorpus(program: Command, faults?: Faults): void {
         .default(DEFAULT_MAX_FILE_SIZE, formatSize(DEFAULT_MAX_FILE_SIZE)),
     )
     .option('--out <dir>', 'output folder', 'data/corpus')
-    .option('--workers <n>', `worker threads (default: the machine's cores; 0: all on the main thread; at most 4 per core, ${MAX_WORKERS} here)`, workerCount)
+    .addOption(decidedDefault(new Option('--workers <n>', `worker threads; 0: all on the main thread; at most 4 per core, ${MAX_WORKERS} here`).argParser(workerCount), "the machine's cores"))
     .option('--worker-heap <mb>', 'V8 heap limit of each worker thread, in MB', integer('--worker-heap', 64, 16384), WORKER_HEAP_MB)
-    .option('--batch-size <n>', 'records per task (default: per stage); never changes the output', integer('--batch-size', 1, 10_000))
+    .addOption(decidedDefault(new Option('--batch-size <n>', 'records per task; never changes the output').argParser(integer('--batch-size', 1, 10_000)), 'per stage'))
     .option('--shard <i/n>', 'make shard I of N (0-based); join the shard folders with merge', indexOfCount('--shard'))
     .option('--shards <n>', 'shard count; the index comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID', integer('--shards', 1))
     .option('--resume', 'continue the interrupted run in --out')

@@ -5,7 +5,7 @@ import type { InspectSource } from '../pipeline/inspect-job.js';
 import { UsageError } from '../io/errors.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { oneOf } from './parse.js';
-import { DEFAULT_WINDOW, inWords, SETTING_FLAGS } from '../pipeline/settings.js';
+import { inWords, SETTING_FLAGS } from '../pipeline/settings.js';
 import { addSearchOptions, recordSettings, type SearchFlags } from './search.js';
 
 interface InspectFlags extends SearchFlags {
@@ -55,7 +55,7 @@ export function registerInspect(program: Command): void {
   const own = new Set(cmd.options.map((opt) => opt.long));
   addSearchOptions(cmd);
   const window = cmd.options.find((opt) => opt.long === SETTING_FLAGS.window);
-  if (window) window.description += `; with --record, the window its sequences are judged against (default ${DEFAULT_WINDOW}; 0: none)`;
+  if (window) window.description += '; with --record, the window its sequences are judged against';
   // The options that shape a search: a stored record (--record) was searched already. Its
   // sequences are still judged against a window (--window, as stats and verify take it).
   const searchOptions = cmd.options.filter((opt) => (!own.has(opt.long) || opt.long === '--solver') && opt.long !== SETTING_FLAGS.window);

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { describeSystemError, oneLine, say, UsageError } from '../io/errors.js';
 import { removeUnfinished } from '../pipeline/sink.js';
 import { stdoutRole } from './stdout-role.js';
+import { HELP } from './help.js';
 import { registerProblems } from './problems.js';
 import { registerSearch } from './search.js';
 import { registerInspect } from './inspect.js';
@@ -17,6 +18,8 @@ const program = new Command('countdown-traces')
   .description('Countdown problems and SoS/SoS+/APR search traces for training search-capable language models')
   .version(VERSION())
   .exitOverride()
+  // Before the commands are registered: each takes the program's help settings when made.
+  .configureHelp(HELP)
   // Commander's own errors (an unknown option, a missing value) are one line too, with the way to help.
   .configureOutput({ outputError: (text, write) => say(`${oneLine(text.trim().replace(/\s*\n\s*/g, ' '))} (run with --help for usage)`, (line) => write(`${line}\n`)) });
 

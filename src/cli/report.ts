@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { decidedDefault } from './help.js';
 import { warn } from '../io/errors.js';
 import { plural } from '../io/numbers.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
@@ -16,8 +17,13 @@ const collectLabel = (value: string, previous: string[] = []) => [...previous, v
 export function addCorpusOptions(cmd: Command): Command {
   return cmd
     .argument('<inputs...>', 'record files (.jsonl, .json, .gz; - is stdin) or corpus folders; each is one corpus, compared side by side')
-    .option('--window <n>', `context window in tokens (<s> + text + </s>) sequences are judged against (default: a corpus folder's own, else ${DEFAULT_WINDOW})`, integer('--window', 2))
-    .option('--label <name>', 'name of a corpus, once per input in order (default: the shortest distinct path tail)', collectLabel);
+    .addOption(
+      decidedDefault(
+        new Option('--window <n>', 'context window in tokens (<s> + text + </s>) sequences are judged against').argParser(integer('--window', 2)),
+        `a corpus folder's own, else ${DEFAULT_WINDOW}`,
+      ),
+    )
+    .addOption(decidedDefault(new Option('--label <name>', 'name of a corpus, once per input in order').argParser(collectLabel), 'the shortest distinct path tail'));
 }
 
 export const corpusOptions = (inputs: string[], o: CorpusFlags) => ({ inputs, labels: o.label ?? [], window: o.window, warn });

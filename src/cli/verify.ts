@@ -4,6 +4,7 @@ import { isStandardOutput } from '../pipeline/paths.js';
 import { DEFAULT_WINDOW } from '../pipeline/settings.js';
 import { integer } from '../core/values.js';
 import { oneOf } from './parse.js';
+import { decidedDefault } from './help.js';
 import { SOLVERS, type SolverName } from '../solver/registry.js';
 import { stdoutRole } from './stdout-role.js';
 
@@ -12,13 +13,19 @@ export function registerVerify(program: Command): void {
     .command('verify')
     .description('check every trace of record files as a machine would read it, and every sequence against the window')
     .argument('<files...>', 'record files of any kind (.jsonl, .json, .gz; - is stdin), or corpus folders')
-    .option(
-      '--window <n>',
-      `report sequences over this many tokens (<s> and </s> included); 0: no check (default: a corpus folder's own window, else ${DEFAULT_WINDOW})`,
-      integer('--window', 0),
+    .addOption(
+      decidedDefault(
+        new Option('--window <n>', 'report sequences over this many tokens (<s> and </s> included); 0: no check').argParser(integer('--window', 0)),
+        `a corpus folder's own window, else ${DEFAULT_WINDOW}`,
+      ),
     )
     .option('--strict', 'also fail when a sequence is over the window')
-    .addOption(new Option('--solver <name>', `grade every text that does not name its search (sequence lines, model outputs) as this solver's trace; default: any of ${SOLVERS.join(', ')}`).argParser(oneOf('--solver', SOLVERS)))
+    .addOption(
+      decidedDefault(
+        new Option('--solver <name>', "grade every text that does not name its search (sequence lines, model outputs) as this solver's trace").argParser(oneOf('--solver', SOLVERS)),
+        `any of ${SOLVERS.join(', ')}`,
+      ),
+    )
     .option('--grades <file>', 'also write a verdict per record and sequence line, as JSON Lines: {file, line, index, kind, record, thread, valid, solved, issues, over_window, reference} (grading a model\'s outputs)')
     .action(async (files: string[], o: { window?: number; strict?: boolean; grades?: string; solver?: SolverName }) => {
       const { runVerify, verifyFailed, verifySearchesLine, verifySummaryLine } = await import('../pipeline/verify-job.js');
