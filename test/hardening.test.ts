@@ -328,8 +328,28 @@ describe('every fault is one line and exit 2', () => {
       expectRefused(run(args), /small\/manifest\.json is not a regular file but a folder, pipe or device \(move it away\)/);
     }
     mkdirSync(p('running'));
-    writeFileSync(p('running/.corpus-checkpoint.json'), '{}');
+    writeFileSync(p('running/.corpus-checkpoint.json'), JSON.stringify({ format: 6, options: { count: 60 }, shard: { index: 0, count: 1 }, stages: {} }) + '\n');
     expectRefused(run(['stats', 'running']), /running holds an unfinished corpus run \(\.corpus-checkpoint\.json, no manifest\.json\)/);
+  });
+
+  it("stats and report tell an unfinished run by its checkpoint's or lock's content, as a run does: a file of another's at such a name marks none, and the folder's records are read", () => {
+    mkdirSync(p('named-alike'));
+    writeFileSync(p('named-alike/a.jsonl'), text('in.jsonl'));
+    // Another program's files at the names a run gives its checkpoint and its lock (a run refuses to take either for its own).
+    writeFileSync(p('named-alike/.corpus-checkpoint.json'), '{"step": 100}\n');
+    writeFileSync(p('named-alike/.corpus.lock'), 'held by my own script\n');
+    const r = run(['stats', 'named-alike']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/files read +1\n +records +20\n/);
+    expect(run(['report', 'named-alike', '--out', 'named-alike.html']).stderr).toMatch(/wrote named-alike\.html: 20 records/);
+    // The tool's lock, torn as an older version left it: a run's, which may still be writing.
+    writeFileSync(p('named-alike/.corpus.lock'), '{"pid":');
+    expectRefused(run(['stats', 'named-alike']), /named-alike holds an unfinished corpus run \(\.corpus\.lock, no manifest\.json\)/);
+    // A folder at the checkpoint's name is no checkpoint either.
+    rmSync(p('named-alike/.corpus.lock'));
+    rmSync(p('named-alike/.corpus-checkpoint.json'));
+    mkdirSync(p('named-alike/.corpus-checkpoint.json'));
+    expect(run(['stats', 'named-alike']).code).toBe(0);
   });
 
   it('stats and report read the record files a folder links to (they were left out, exit 0); a link is an alias, read once', () => {

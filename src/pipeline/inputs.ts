@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isFolder, recordFilesIn } from '../records/files.js';
 import { CHECKPOINT, LOCK, MANIFEST } from './corpus/plan.js';
@@ -8,6 +7,7 @@ import { CONDITIONING_MODES } from './settings.js';
 import { UsageError } from '../io/errors.js';
 import { checkNamed, checkNotInside, checkOutputs, fileKey, sameFile, type NamedPath } from './paths.js';
 import { corpusData, corpusManifest, ownWindow, type AnyManifest, type ManifestFile } from './corpus/manifest.js';
+import { holdsOwn } from './corpus/own.js';
 
 /**
  * What one input of stats, report or verify stands for, read once: a file; a corpus folder
@@ -37,7 +37,9 @@ export function readInput(path: string, window: number | undefined): Input {
   const manifest = corpusManifest(path);
   if (manifest === undefined) {
     // A run still going, stopped or killed: its figures would be of whatever files it has renamed so far.
-    const mark = [CHECKPOINT, LOCK].find((name) => existsSync(join(path, name)));
+    // Its checkpoint or lock is told by its content, as a run tells it: a file of another's
+    // at such a name marks no run (and, hidden, is passed over as every hidden file is).
+    const mark = [CHECKPOINT, LOCK].find((name) => holdsOwn(path, name));
     if (mark !== undefined) throw new UsageError(`${path} holds an unfinished corpus run (${mark}, no manifest.json): finish it (corpus --resume, or merge again with --force), or name its files`);
     const files = recordFilesIn(path);
     return { kind: 'folder', path, files, reads: files, window: window ?? ownWindow(undefined) };

@@ -6,7 +6,7 @@ import { isJsonObject } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { removeLeftovers } from '../leftovers.js';
 import { alive, pidSpace, startTime } from '../processes.js';
-import { readRegularFile, systemError, writeAtomic } from './files.js';
+import { leads, readRegularFile, systemError, writeAtomic } from './files.js';
 import type { RunOptionsJson, Shard } from './options.js';
 import type { StreamState } from './parts.js';
 import { CHECKPOINT, LOCK, type StageName } from './plan.js';
@@ -183,7 +183,7 @@ export function acquireLock(dir: string): () => void {
 }
 
 /** How every version's lock text begins (`JSON.stringify` of a Holder, pid first). */
-const LOCK_LEAD = '{"pid":';
+export const LOCK_LEAD = '{"pid":';
 
 /**
  * Whether a lock file's text is the tool's: it begins with LOCK_LEAD, or is cut short within it
@@ -191,7 +191,7 @@ const LOCK_LEAD = '{"pid":';
  * name is not taken over (removed) as a dead run's.
  */
 function isLockText(text: string): boolean {
-  return text.startsWith(LOCK_LEAD) || LOCK_LEAD.startsWith(text);
+  return leads(Buffer.from(text), LOCK_LEAD);
 }
 
 /** A name of this run alone beside `path` (host, pid and chance: pids repeat across containers and hosts). */

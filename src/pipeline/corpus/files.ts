@@ -51,6 +51,16 @@ export function readRegularFile(path: string): Buffer | undefined {
   }
 }
 
+/**
+ * Whether `bytes` begin with `lead`, or are cut short within it: how a file the tool writes
+ * in pieces (a lock, a `.partial` file, a data file) is told to be its own by its first bytes.
+ */
+export function leads(bytes: Buffer, lead: string | Buffer): boolean {
+  const want = Buffer.from(lead);
+  const n = Math.min(bytes.length, want.length);
+  return bytes.subarray(0, n).equals(want.subarray(0, n));
+}
+
 /** A system error as one line naming the file, or the error itself. */
 export function systemError(err: unknown, what: string): Error {
   if (err instanceof UsageError) return err;

@@ -1,13 +1,13 @@
-import { closeSync, constants as fs, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants as fs, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants as zlib, gunzipSync } from 'node:zlib';
 import { CARD_START, isCard } from './card.js';
-import { isOwnCheckpoint } from './checkpoint.js';
+import { isOwnCheckpoint, LOCK_LEAD } from './checkpoint.js';
 import { UsageError } from '../../io/errors.js';
 import { formatOf } from '../../io/formats.js';
-import { NOT_REGULAR, readRegularFile, systemError } from './files.js';
+import { leads, NOT_REGULAR, readRegularFile, systemError } from './files.js';
 import { isOwnBlocks, isOwnManifest } from './manifest.js';
-import { BLOCKS, CARD, CHECKPOINT, MANIFEST, PARTIAL, sequencesSolver, STATS } from './plan.js';
+import { BLOCKS, CARD, CHECKPOINT, LOCK, MANIFEST, PARTIAL, sequencesSolver, STATS } from './plan.js';
 import { isOwnStats } from './stats.js';
 
 /**
@@ -46,6 +46,8 @@ const TOP: ReadonlyMap<string, Required<Judge>> = new Map([
 /** Every line of a records file (problems, search records) begins so; of a sequences file, SEQUENCES. */
 const RECORDS: Judge = { what: 'a countdown-traces data file', lead: '{"nums": ' };
 const SEQUENCES: Judge = { ...RECORDS, lead: '{"text": ' };
+/** A lock: written whole (linked into place), or torn as an older version that wrote it in place left it. */
+const LOCK_JUDGE: Judge = { what: 'a countdown-traces lock', lead: LOCK_LEAD };
 /** Compressed bytes read of a gzip data file: enough for its first member's first line to show (its Huffman tables come first). */
 const GZIP_HEAD = 1024;
 
@@ -65,13 +67,6 @@ function headOf(path: string, n: number): Buffer | undefined {
   }
 }
 
-/** Whether `bytes` begin with `lead`, or are cut short within it. */
-function leads(bytes: Buffer, lead: string | Buffer): boolean {
-  const want = Buffer.from(lead);
-  const n = Math.min(bytes.length, want.length);
-  return bytes.subarray(0, n).equals(want.subarray(0, n));
-}
-
 /** A gzip file's first bytes; zlib takes a header cut short within them for one. */
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 
@@ -87,6 +82,7 @@ function inflated(bytes: Buffer): Buffer | undefined {
 
 /** The judge of a name a run writes in its folder (a top file, or `config/...` a data file's), and whether it is a file being written. */
 function judgeOf(rel: string): { judge: Judge; written: boolean } | undefined {
+  if (rel === LOCK) return { judge: LOCK_JUDGE, written: true };
   const slash = rel.indexOf('/');
   if (slash >= 0) return { judge: sequencesSolver(rel.slice(0, slash)) ? SEQUENCES : RECORDS, written: true };
   const partial = rel.endsWith(PARTIAL);
@@ -108,11 +104,26 @@ export function notOwn(dir: string, rel: string): string | undefined {
       const bytes = readRegularFile(path);
       return bytes === undefined || judge.whole!(bytes.toString('utf8'));
     }
-    const gz = formatOf(rel.endsWith(PARTIAL) ? rel.slice(0, -PARTIAL.length) : rel).gzip;
+    const gz = rel !== LOCK && formatOf(rel.endsWith(PARTIAL) ? rel.slice(0, -PARTIAL.length) : rel).gzip;
     const head = headOf(path, gz ? GZIP_HEAD : Buffer.byteLength(judge.lead));
     if (head === undefined) return true;
     const text = gz ? inflated(head) : head;
     return text !== undefined && leads(text, judge.lead);
   };
   return own() ? undefined : `which is not ${judge.what}`;
+}
+
+/**
+ * Whether `dir` holds at `name` (a name a run writes, or its lock) a regular file that is this
+ * tool's by its content (notOwn): so stats and report tell a run's checkpoint or lock from a
+ * file of another's that has its name, as a run does.
+ */
+export function holdsOwn(dir: string, name: string): boolean {
+  let st;
+  try {
+    st = lstatSync(join(dir, name));
+  } catch {
+    return false; // nothing there
+  }
+  return st.isFile() && notOwn(dir, name) === undefined;
 }
