@@ -107,23 +107,53 @@ describe('the folder lock', () => {
     expect(existsSync(join(odd, LOCK))).toBe(true);
   });
 
-  it('what runs killed while taking the lock left beside it (a lock being written, a stale marker renamed away) is removed once a minute old', async () => {
+  it("what runs killed while taking the lock left beside it (a lock being written, whole, torn or empty; a stale marker renamed away) is removed once a minute old, told by its content: a user's file of such a name is left", async () => {
     const { writeFileSync, mkdirSync, utimesSync, readdirSync } = await import('node:fs');
     const { acquireLock } = await import('../src/pipeline/corpus/checkpoint.js');
     const { LOCK } = await import('../src/pipeline/corpus/plan.js');
     const folder = join(dir, 'leftovers');
     mkdirSync(folder);
     const old = new Date(Date.now() - 5 * 60_000);
-    for (const name of [`${LOCK}.new-host-1-0a0b0c0d`, `${LOCK}.takeover.stale-host-2-0a0b0c0e`]) {
-      writeFileSync(join(folder, name), '{}\n');
+    const leftovers: ReadonlyArray<readonly [string, string]> = [
+      [`${LOCK}.new-host-1-0a0b0c0d`, JSON.stringify({ pid: 1, host: 'host', start: '1' }) + '\n'],
+      [`${LOCK}.new-host-4-0a0b0c10`, '{"pi'],
+      [`${LOCK}.new-host-5-0a0b0c11`, ''],
+      [`${LOCK}.takeover.stale-host-2-0a0b0c0e`, `${join('elsewhere', LOCK)}.takeover.by-host-2-0a0b0c0d`],
+    ];
+    // Files of the user's: one named as no leftover is, and two named as leftovers are, holding what no run writes there.
+    const users = ['notes.new-host-1-0a0b0c0d', `${LOCK}.new-notes`, `${LOCK}.takeover.stale-copy`];
+    for (const [name, text] of [...leftovers, ...users.map((u) => [u, 'mine\n'] as const)]) {
+      writeFileSync(join(folder, name), text);
       utimesSync(join(folder, name), old, old);
     }
-    // One being written this moment by a run taking the lock, and a file of the user's.
-    writeFileSync(join(folder, `${LOCK}.new-host-3-0a0b0c0f`), '{}\n');
-    writeFileSync(join(folder, 'notes.new-host-1-0a0b0c0d'), 'mine\n');
-    utimesSync(join(folder, 'notes.new-host-1-0a0b0c0d'), old, old);
+    // One being written this moment by a run taking the lock.
+    writeFileSync(join(folder, `${LOCK}.new-host-3-0a0b0c0f`), '{"pid":3}\n');
     acquireLock(folder)();
-    expect(readdirSync(folder).sort()).toEqual([`${LOCK}.new-host-3-0a0b0c0f`, 'notes.new-host-1-0a0b0c0d']);
+    expect(readdirSync(folder).sort()).toEqual([`${LOCK}.new-host-3-0a0b0c0f`, ...users].sort());
+    for (const name of users) expect(readFileSync(join(folder, name), 'utf8')).toBe('mine\n');
+  });
+
+  it("a file of the user's at the takeover marker's name is refused, never removed, when a run takes over a stale lock", async () => {
+    const { writeFileSync, mkdirSync, utimesSync } = await import('node:fs');
+    const { hostname } = await import('node:os');
+    const { spawnSync } = await import('node:child_process');
+    const { acquireLock } = await import('../src/pipeline/corpus/checkpoint.js');
+    const { LOCK } = await import('../src/pipeline/corpus/plan.js');
+    const folder = join(dir, 'marker');
+    mkdirSync(folder);
+    const dead = spawnSync('true').pid;
+    writeFileSync(join(folder, LOCK), JSON.stringify({ pid: dead, host: hostname(), start: '1' }) + '\n');
+    const marker = join(folder, `${LOCK}.takeover`);
+    writeFileSync(marker, 'mine\n');
+    const old = new Date(Date.now() - 5 * 60_000);
+    utimesSync(marker, old, old);
+    expect(() => acquireLock(folder)).toThrow(/marker\/\.corpus\.lock\.takeover is not a countdown-traces takeover marker; move it away/);
+    expect(readFileSync(marker, 'utf8')).toBe('mine\n');
+    // A marker of a run that died taking over is the tool's: removed, and the stale lock taken over.
+    writeFileSync(marker, `${join(folder, LOCK)}.takeover.by-host-1-0a0b0c0d`);
+    utimesSync(marker, old, old);
+    acquireLock(folder)();
+    expect(readdirSync(folder)).toEqual([]);
   });
 
   it("a lock of this host's name taken in another pid namespace (a container sharing the hostname) is judged by its age, not by this namespace's pids; a link at the lock's name is one line", async () => {

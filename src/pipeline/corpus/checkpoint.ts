@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { isJsonObject } from '../../core/values.js';
 import { UsageError } from '../../io/errors.js';
 import { removeLeftovers } from '../leftovers.js';
 import { alive, pidSpace, startTime } from '../processes.js';
-import { leads, readRegularFile, systemError, writeAtomic } from './files.js';
+import { headOf, leads, readRegularFile, systemError, writeAtomic } from './files.js';
 import type { RunOptionsJson, Shard } from './options.js';
 import type { StreamState } from './parts.js';
 import { CHECKPOINT, LOCK, type StageName } from './plan.js';
@@ -252,15 +252,23 @@ function takeOver(path: string, judged: string, dir: string): boolean {
   return true;
 }
 
-/** A marker left by a run that died taking over, removed only if what is renamed away is that very marker. */
+/**
+ * A marker left by a run that died taking over, removed only if what is renamed away is that
+ * very marker. One that is not the tool's by its content (a file, folder or link of the user's
+ * at its name) is refused, never removed.
+ */
 function removeStaleMarker(marker: string): void {
+  let st;
   try {
-    if (Date.now() - statSync(marker).mtimeMs <= TAKEOVER_STALE_MS) return;
+    st = lstatSync(marker);
   } catch {
     return; // gone meanwhile: look again
   }
-  // Undefined for a marker that is not a regular file (a pipe would block the read): renamed away all the same.
   const text = textOf(marker);
+  if (!st.isFile() || (text !== undefined && !isMarkerText(text))) {
+    throw new UsageError(`${marker} is not a countdown-traces takeover marker; move it away, or use another --out`);
+  }
+  if (Date.now() - st.mtimeMs <= TAKEOVER_STALE_MS) return;
   const away = ownName(marker, 'stale');
   try {
     renameSync(marker, away);
@@ -276,14 +284,42 @@ function removeStaleMarker(marker: string): void {
   }
 }
 
+/** How a takeover marker's text ends (ownName): `<folder>/.corpus.lock.takeover.by-<host>-<pid>-<hex>`. */
+const MARKER_NAME = `${LOCK}.takeover.by-`;
+
+/**
+ * Whether a takeover marker's text is the tool's: a path whose last part is a marker's name;
+ * or empty, as a run that died between making it and writing it left it (one small write,
+ * never torn), holding nothing to lose.
+ */
+function isMarkerText(text: string): boolean {
+  return text === '' || basename(text).startsWith(MARKER_NAME);
+}
+
+/** Bytes of a leftover read to judge it: more than any lock's text or marker's (a folder's path and a name). */
+const LEFTOVER_HEAD = 8192;
+
+/** What a killed run can leave beside the lock, by name, and the judge of its content. */
+function leftoverJudge(name: string): ((text: string) => boolean) | undefined {
+  if (name.startsWith(`${LOCK}.new-`)) return isLockText; // a lock being written (createWhole)
+  if (name.startsWith(`${LOCK}.takeover.stale-`)) return isMarkerText; // a stale marker renamed away (removeStaleMarker)
+  return undefined;
+}
+
 /**
  * Removes what runs killed between two steps of taking the lock left beside it: a lock being
  * written under its own name (`.corpus.lock.new-*`, see createWhole) or a stale marker renamed
  * away (`.corpus.lock.takeover.stale-*`, see removeStaleMarker). Each lives milliseconds in a
- * live run, so one untouched for a minute is a dead run's. Called holding the lock.
+ * live run, so one untouched for a minute is a dead run's. The name picks it, its content
+ * tells it is the tool's (as own.ts tells a run's files): a file of the user's at such a name
+ * is left. Called holding the lock.
  */
 function sweepLeftovers(dir: string): void {
-  removeLeftovers(dir, (name) => name.startsWith(`${LOCK}.new-`) || name.startsWith(`${LOCK}.takeover.stale-`), TAKEOVER_STALE_MS);
+  const notTools = (file: string): boolean => {
+    const head = headOf(file, LEFTOVER_HEAD);
+    return head === undefined || head.length === LEFTOVER_HEAD || !leftoverJudge(basename(file))!(head.toString('utf8'));
+  };
+  removeLeftovers(dir, (name) => leftoverJudge(name) !== undefined, TAKEOVER_STALE_MS, notTools);
 }
 
 /** When a takeover marker holds the lock back, since when (for the message). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { describeSystemError, UsageError } from '../../io/errors.js';
 import { mkdirp } from '../mkdirp.js';
@@ -48,6 +48,22 @@ export function readRegularFile(path: string): Buffer | undefined {
     throw describeSystemError(err, `cannot read ${path}`) ?? err;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The first `n` bytes of a regular file (refused when it is not one); undefined when it is gone. */
+export function headOf(path: string, n: number): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) throw new UsageError(`${path} ${NOT_REGULAR}`);
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw systemError(err, `cannot read ${path}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -1,11 +1,10 @@
-import { closeSync, constants as fs, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants as zlib, gunzipSync } from 'node:zlib';
 import { CARD_START, isCard } from './card.js';
 import { isOwnCheckpoint, LOCK_LEAD } from './checkpoint.js';
-import { UsageError } from '../../io/errors.js';
 import { formatOf } from '../../io/formats.js';
-import { leads, NOT_REGULAR, readRegularFile, systemError } from './files.js';
+import { headOf, leads, readRegularFile } from './files.js';
 import { isOwnBlocks, isOwnManifest } from './manifest.js';
 import { BLOCKS, CARD, CHECKPOINT, LOCK, MANIFEST, PARTIAL, sequencesSolver, STATS } from './plan.js';
 import { isOwnStats } from './stats.js';
@@ -50,22 +49,6 @@ const SEQUENCES: Judge = { ...RECORDS, lead: '{"text": ' };
 const LOCK_JUDGE: Judge = { what: 'a countdown-traces lock', lead: LOCK_LEAD };
 /** Compressed bytes read of a gzip data file: enough for its first member's first line to show (its Huffman tables come first). */
 const GZIP_HEAD = 1024;
-
-/** The first `n` bytes of a regular file; undefined when it is gone. */
-function headOf(path: string, n: number): Buffer | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, fs.O_RDONLY | fs.O_NONBLOCK);
-    if (!fstatSync(fd).isFile()) throw new UsageError(`${path} ${NOT_REGULAR}`);
-    const buf = Buffer.alloc(n);
-    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw systemError(err, `cannot read ${path}`);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 /** A gzip file's first bytes; zlib takes a header cut short within them for one. */
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
