@@ -814,7 +814,7 @@ describe('corpus: crash, stop and resume', () => {
     expectUsageError(run([...SMALL, '--out', 'users-series', '--resume']), /users-series already holds apr_sequences\/train-00000-of-00001\.jsonl, which is not a countdown-traces data file, at a path a run writes; move it away/);
     // One in the tool's form is not the run's either: the checkpoint lists no file of that stage.
     writeFileSync(users, '{"text": "mine"}\n');
-    expectUsageError(run([...SMALL, '--out', 'users-series', '--resume']), /apr_sequences\/train-00000-of-00001\.jsonl is not a file this run wrote/);
+    expectUsageError(run([...SMALL, '--out', 'users-series', '--resume']), /users-series already holds apr_sequences\/train-00000-of-00001\.jsonl, which this run did not write, where the dataset card's globs would load it/);
     expect(readFileSync(users, 'utf8')).toBe('{"text": "mine"}\n');
     rmSync(users);
     const k = runKilledAt('sealed:apr', [...SMALL, ...FAST, '--workers', '0', '--out', 'users-series', '--resume']);
@@ -1004,10 +1004,19 @@ describe('corpus: crash, stop and resume', () => {
       mkdirSync(join(p('stray'), name, '..'), { recursive: true });
       writeFileSync(join(p('stray'), name), '{"nums": [1, 2], "target": 3}\n');
       const before = snapshot();
-      expectUsageError(run([...BASE, '--out', 'stray', '--resume']), new RegExp(`^countdown-traces: stray/${escapeRe(name)} is not a file this run wrote, yet the dataset card's globs would load it`));
+      expectUsageError(run([...BASE, '--out', 'stray', '--resume']), new RegExp(`^countdown-traces: stray already holds ${escapeRe(name)}, which this run did not write, where the dataset card's globs would load it with this run's files; move it away, or use another --out$`));
       expect(snapshot(), name).toEqual(before);
       rmSync(join(p('stray'), name));
     }
+    // One that is not in the tool's form is worded by its content, as a file at a path a run writes is (it said "is not a file of a countdown-traces corpus").
+    writeFileSync(join(p('stray'), 'sosp', 'train-mine.jsonl'), '{"mine": 1}\n');
+    const before = snapshot();
+    expectUsageError(
+      run([...BASE, '--out', 'stray', '--resume']),
+      /^countdown-traces: stray already holds sosp\/train-mine\.jsonl, which is not a countdown-traces data file, where the dataset card's globs would load it with this run's files; move it away, or use another --out$/,
+    );
+    expect(snapshot()).toEqual(before);
+    rmSync(join(p('stray'), 'sosp', 'train-mine.jsonl'));
     expectOk(run([...BASE, '--out', 'stray', '--resume']));
     expectSameFolder('base', 'stray');
     expectOk(run(['verify', 'stray']));
@@ -1056,7 +1065,7 @@ describe('corpus: crash, stop and resume', () => {
     // A file of the user's that the card would load, put there meanwhile: the resumed run would have looked finished.
     mkdirSync(join(p('term'), 'sosp'), { recursive: true });
     writeFileSync(join(p('term'), 'sosp', 'train-mine.jsonl'), '{"nums": [1, 2], "target": 3}\n');
-    expectUsageError(run([...BASE, '--out', 'term', '--resume']), /term\/sosp\/train-mine\.jsonl is not a file of a countdown-traces corpus, yet the dataset card's globs would load it/);
+    expectUsageError(run([...BASE, '--out', 'term', '--resume']), /term already holds sosp\/train-mine\.jsonl, which this run did not write, where the dataset card's globs would load it/);
     rmSync(join(p('term'), 'sosp', 'train-mine.jsonl'));
     expectOk(run([...BASE, '--out', 'term', '--resume']));
     expectSameFolder('base', 'term');

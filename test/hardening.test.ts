@@ -431,7 +431,7 @@ describe('every fault is one line and exit 2', () => {
     for (const extra of [[], ['--resume']]) {
       expectRefused(
         run(['corpus', '--count', '10', '--val-count', '5', '--quiet', '--out', 'own', ...extra]),
-        /own\/apr\/train-mine\.jsonl is not a file of a countdown-traces corpus, yet the dataset card's globs would load it with this one/,
+        /own already holds apr\/train-mine\.jsonl, which this run did not write, where the dataset card's globs would load it with this run's files/,
       );
     }
     expect(existsSync(p('own/manifest.json'))).toBe(false);

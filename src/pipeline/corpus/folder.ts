@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../io/errors.js';
 import { NOT_REGULAR, syncDir, systemError } from './files.js';
-import { notOwn } from './own.js';
+import { notOwn, notTheRuns } from './own.js';
 import { everyConfig, isGivenPartName, isPartName, LOCK, MANIFEST, PARTIAL, TOP_FILES } from './plan.js';
 
 /**
@@ -78,18 +78,17 @@ export function scanFolder(dir: string): FolderContents {
 export function refuseUsersAtRunPaths(dir: string, c: FolderContents): void {
   const name = c.taken.find((n) => c.unknown.includes(n));
   if (name === undefined) return;
-  let what = 'not a file of this tool';
+  let link = false;
   try {
     const st = lstatSync(join(dir, name));
-    if (st.isSymbolicLink()) what = 'a link';
+    link = st.isSymbolicLink();
     // As every reader of a corpus folder words it.
-    else if (!st.isFile()) throw new UsageError(`${join(dir, name)} ${NOT_REGULAR}`);
-    else what = notOwn(dir, name) ?? what;
+    if (!link && !st.isFile()) throw new UsageError(`${join(dir, name)} ${NOT_REGULAR}`);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     // Gone since the scan: named all the same.
   }
-  throw new UsageError(`${dir} already holds ${name}, ${what}, at a path a run writes; move it away, or use another --out`);
+  throw notTheRuns(dir, name, 'at a path a run writes', link ? 'a link' : undefined);
 }
 
 /**

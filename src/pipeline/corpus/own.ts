@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { constants as zlib, gunzipSync } from 'node:zlib';
 import { CARD_START, isCard } from './card.js';
 import { isOwnCheckpoint, LOCK_LEAD } from './checkpoint.js';
+import { UsageError } from '../../io/errors.js';
 import { formatOf } from '../../io/formats.js';
 import { headOf, leads, readRegularFile } from './files.js';
 import { isOwnBlocks, isOwnManifest } from './manifest.js';
@@ -94,6 +95,20 @@ export function notOwn(dir: string, rel: string): string | undefined {
     return text !== undefined && leads(text, judge.lead);
   };
   return own() ? undefined : `which is not ${judge.what}`;
+}
+
+/** Why a file in a run's way that is in the tool's form (notOwn finds no fault) is not the run's all the same. */
+const NOT_WRITTEN = 'which this run did not write';
+
+/**
+ * The refusal of a file of the folder `dir` that is in a run's way and is not the run's, as
+ * every such refusal words it: `DIR already holds REL, WHY, WHERE; move it away, or use
+ * another --out`. WHY (unless given: `a link`) is what its content says (notOwn: `which is not
+ * a countdown-traces data file`), or, a file in the tool's form, that this run did not write
+ * it; WHERE is why it is in the way (`at a path a run writes`).
+ */
+export function notTheRuns(dir: string, rel: string, where: string, why?: string): UsageError {
+  return new UsageError(`${dir} already holds ${rel}, ${why ?? notOwn(dir, rel) ?? NOT_WRITTEN}, ${where}; move it away, or use another --out`);
 }
 
 /**

@@ -1,15 +1,16 @@
 import { fmtInt, plural } from '../../io/numbers.js';
 import { rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { say, UsageError } from '../../io/errors.js';
 import { CHECKPOINT_FORMAT, readCheckpoint, type Checkpoint, type StageState } from './checkpoint.js';
 import { exists, readRegularFile } from './files.js';
+import { notTheRuns } from './own.js';
 import { clearFolder, refuseUsersAtRunPaths, scanFolder, type FolderContents } from './folder.js';
 import { checkFiles, resumeRefused } from './integrity.js';
 import { isCurrent, loadedUnlisted, MANIFEST_FORMAT, parseManifest, unlistedFiles, versions } from './manifest.js';
 import { firstDifference, optionDifference, optionsJson, valueAt, type CorpusOptions, type RunOptionsJson, type RunSettings } from './options.js';
 import type { PartSummary, StreamState } from './parts.js';
-import { CHECKPOINT, isPartName, MANIFEST, partName, streamKey, type FilePlan, type StagePlan } from './plan.js';
+import { CHECKPOINT, MANIFEST, partName, streamKey, type FilePlan, type StagePlan } from './plan.js';
 
 /** How a run starts in its folder. */
 export type Start =
@@ -116,9 +117,7 @@ export async function checkDoneStream(dir: string, f: FilePlan, st: StageState):
  */
 function refuseUserData(dir: string, streams: ReadonlyArray<Pick<FilePlan, 'config' | 'split' | 'ext'>>, own: ReadonlySet<string>): void {
   const loaded = loadedUnlisted(dir, streams, own)[0];
-  if (loaded === undefined) return;
-  const what = isPartName(basename(loaded)) ? 'a file this run wrote' : 'a file of a countdown-traces corpus';
-  throw new UsageError(`${join(dir, loaded)} is not ${what}, yet the dataset card's globs would load it with this one; move it away, or use another --out`);
+  if (loaded !== undefined) throw notTheRuns(dir, loaded, "where the dataset card's globs would load it with this run's files");
 }
 
 /**
