@@ -1493,4 +1493,32 @@ describe('corpus: errors are one line', () => {
     expectUsageError(run([...BASE, '--out', 'stopped', '--resume']), /stopped already holds README\.md, which is not a countdown-traces card/);
     expect(readFileSync(join(p('stopped'), 'README.md'), 'utf8')).toBe('my notes');
   });
+
+  it("a folder, link or pipe at a data file's name in a config folder is refused before any work, naming it, by a new run, a resume and a merge (a new run found it at its last rename)", () => {
+    const RUN = ['corpus', '--count', '60', '--val-count', '0', '--solvers', 'sosp', '--quiet'];
+    const inTheWay = (folder: string, name: string) => new RegExp(`^countdown-traces: ${folder}/${escapeRe(name)} is not a regular file but a folder, pipe or device \\(move it away\\)$`);
+    for (const name of ['sosp/train-00000-of-00001.jsonl', 'sosp_sequences/train-00000.jsonl.partial', 'problems/train-00000-of-00003.jsonl']) {
+      const folder = `in-the-way-${name.split('/')[0]}`;
+      mkdirSync(join(p(folder), name), { recursive: true });
+      expectUsageError(run([...RUN, '--out', folder]), inTheWay(folder, name));
+      // Refused before a byte is written: no checkpoint, no data file.
+      expect(treeFiles(p(folder)), name).toEqual([]);
+      expectUsageError(run(['merge', 'tiny0', 'tiny1', '--out', folder, '--quiet']), inTheWay(folder, name));
+      expect(treeFiles(p(folder)), name).toEqual([]);
+    }
+    // A link there: the run would write through it, or replace it.
+    mkdirSync(join(p('linked-data'), 'sosp'), { recursive: true });
+    symlinkSync(p('precious.md'), join(p('linked-data'), 'sosp', 'train-00000-of-00001.jsonl'));
+    expectUsageError(run([...RUN, '--out', 'linked-data']), /^countdown-traces: linked-data already holds sosp\/train-00000-of-00001\.jsonl, a link, at a path a run writes; move it away, or use another --out$/);
+    expect(readFileSync(p('precious.md'), 'utf8')).toBe('mine');
+    // Resuming: one at a name the run gives a file later, in a stage the checkpoint lists no file of yet.
+    const k = runKilledAt('opened:sosp/train', [...RUN, '--checkpoint-interval', '0', '--workers', '0', '--out', 'in-the-way-resume']);
+    expect(k.signal, k.stderr).toBe('SIGKILL');
+    const held = treeFiles(p('in-the-way-resume')).filter((n) => n !== '.corpus.lock');
+    mkdirSync(join(p('in-the-way-resume'), 'sosp_sequences', 'train-00000-of-00001.jsonl'), { recursive: true });
+    expectUsageError(run([...RUN, '--out', 'in-the-way-resume', '--resume']), inTheWay('in-the-way-resume', 'sosp_sequences/train-00000-of-00001.jsonl'));
+    expect(treeFiles(p('in-the-way-resume')).filter((n) => n !== '.corpus.lock')).toEqual(held);
+    rmSync(join(p('in-the-way-resume'), 'sosp_sequences', 'train-00000-of-00001.jsonl'), { recursive: true });
+    expectOk(run([...RUN, '--out', 'in-the-way-resume', '--resume']));
+  });
 });

@@ -59,8 +59,9 @@ export function scanFolder(dir: string): FolderContents {
           ours.push(rel);
           taken.push(rel);
         } else {
-          // A file of the user's at a name a run gives a file is in its way.
-          if (f.isFile() && isGivenPartName(f.name)) taken.push(rel);
+          // A file of the user's at a name a run gives a file is in its way; so is a folder,
+          // link or pipe there, which the run could neither write nor rename its file onto.
+          if (isGivenPartName(f.name)) taken.push(rel);
           unknown.push(rel);
         }
       }
@@ -73,22 +74,28 @@ export function scanFolder(dir: string): FolderContents {
 
 /**
  * A user's entry at a path a run writes (FolderContents.taken and .unknown), if the folder
- * holds one: refused naming it, never replaced, `--force` or not.
+ * holds one: refused naming it, never replaced, `--force` or not. A folder or pipe in place of
+ * a file a resume's checkpoint lists (`listed`) is left to the resume, which names it as a
+ * file it cannot resume from.
  */
-export function refuseUsersAtRunPaths(dir: string, c: FolderContents): void {
-  const name = c.taken.find((n) => c.unknown.includes(n));
-  if (name === undefined) return;
-  let link = false;
-  try {
-    const st = lstatSync(join(dir, name));
-    link = st.isSymbolicLink();
-    // As every reader of a corpus folder words it.
-    if (!link && !st.isFile()) throw new UsageError(`${join(dir, name)} ${NOT_REGULAR}`);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    // Gone since the scan: named all the same.
+export function refuseUsersAtRunPaths(dir: string, c: FolderContents, listed: ReadonlySet<string> = new Set()): void {
+  for (const name of c.taken) {
+    if (!c.unknown.includes(name)) continue;
+    let link = false;
+    try {
+      const st = lstatSync(join(dir, name));
+      link = st.isSymbolicLink();
+      if (!link && !st.isFile()) {
+        if (listed.has(name)) continue;
+        // As every reader of a corpus folder words it.
+        throw new UsageError(`${join(dir, name)} ${NOT_REGULAR}`);
+      }
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      // Gone since the scan: named all the same.
+    }
+    throw notTheRuns(dir, name, 'at a path a run writes', link ? 'a link' : undefined);
   }
-  throw notTheRuns(dir, name, 'at a path a run writes', link ? 'a link' : undefined);
 }
 
 /**

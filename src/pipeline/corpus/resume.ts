@@ -32,10 +32,12 @@ export async function decideStart(o: CorpusOptions, s: RunSettings, stages: read
   const dir = s.out;
   const streams = stages.flatMap((st) => st.files); // what the run's card will load
   // What the folder holds, scanned once: a file of the user's at a path a run writes (README.md,
-  // a link) is refused, whatever else the folder holds.
+  // a link, a folder at a data file's name) is refused, whatever else the folder holds, before
+  // any work. The checkpoint is read first when it is the tool's (one of another's is refused
+  // here): a folder or pipe in place of a file it lists is the resume's to name.
   const contents = s.start === 'force' ? undefined : scanFolder(dir); // none with --force: it clears the folder
-  if (contents) refuseUsersAtRunPaths(dir, contents);
-  const cp = s.start === 'force' ? undefined : readCheckpoint(dir);
+  const cp = contents?.ours.includes(CHECKPOINT) ? readCheckpoint(dir) : undefined;
+  if (contents) refuseUsersAtRunPaths(dir, contents, cp && runFiles(cp, stages, contents.ours));
   const manifestPath = join(dir, MANIFEST);
   if (!contents) {
     await clearFolder(dir);
