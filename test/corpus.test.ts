@@ -1037,7 +1037,10 @@ describe('corpus: crash, stop and resume', () => {
     // A data file the manifest does not list, where the card's globs would load it, is refused by --resume and reported by verify.
     const extra = name.replace(/-(\d+)-of-(\d+)/, '-99999-of-$2');
     cpSync(join(p('edited'), name), join(p('edited'), extra));
-    expectUsageError(run([...SMALL, '--out', 'edited', '--resume']), new RegExp(`^countdown-traces: edited/${escapeRe(extra)} is not in the manifest, yet the dataset card's globs would load it`));
+    // Worded as a resume of an unfinished run words a file it did not write.
+    const unlisted = (rel: string, why: string) =>
+      new RegExp(`^countdown-traces: edited already holds ${escapeRe(rel)}, ${why}, where the dataset card's globs would load it with the files its manifest lists; move it away, or use another --out$`);
+    expectUsageError(run([...SMALL, '--out', 'edited', '--resume']), unlisted(extra, 'which this run did not write'));
     const v = run(['verify', 'edited']);
     expect(v.code).toBe(1);
     expect(v.stdout).toContain(`edited/${extra}: not in the manifest, yet where the dataset card's globs would load it`);
@@ -1045,6 +1048,12 @@ describe('corpus: crash, stop and resume', () => {
     const st = run(['stats', 'edited']);
     expect(st.code).toBe(0);
     expect(st.stderr).toContain(`countdown-traces: warning: edited/${extra}: not in the manifest, yet where the dataset card's globs would load it; left out of these figures\n`);
+    // One of another's, by its content: --force, which the refusal offered, refuses it too.
+    for (const name of [extra, 'apr/.DS_Store', 'apr/notes.txt']) rmSync(join(p('edited'), name));
+    writeFileSync(join(p('edited'), 'apr', 'train-mine.jsonl'), '{"mine": 1}\n');
+    expectUsageError(run([...SMALL, '--out', 'edited', '--resume']), unlisted('apr/train-mine.jsonl', 'which is not a countdown-traces data file'));
+    expectUsageError(run([...SMALL, '--out', 'edited', '--force']), /--force: edited\/apr\/train-mine\.jsonl is not a file of a countdown-traces corpus/);
+    expect(readFileSync(join(p('edited'), 'apr', 'train-mine.jsonl'), 'utf8')).toBe('{"mine": 1}\n');
   });
 
   it('SIGTERM stops cleanly with exit 143 and the command to resume; resuming finishes the base bytes', async () => {

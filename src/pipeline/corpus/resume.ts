@@ -50,8 +50,9 @@ export async function decideStart(o: CorpusOptions, s: RunSettings, stages: read
     }
     sameRun(dir, m.options, m.shard, o, s);
     await checkFiles(dir, m.files, 'the manifest', (path, problem) => new UsageError(`${path} ${problem}; ${dir} is not the corpus its manifest describes: make it again with --force`));
+    // Not --force as the way out: it refuses a file of another's as well.
     const extra = unlistedFiles(dir, m)[0];
-    if (extra !== undefined) throw new UsageError(`${join(dir, extra)} is not in the manifest, yet the dataset card's globs would load it; move it away, or make the corpus again with --force`);
+    if (extra !== undefined) throw notTheRuns(dir, extra, "where the dataset card's globs would load it with the files its manifest lists");
     rmSync(join(dir, CHECKPOINT), { force: true });
     if (!s.quiet) say(`${dir} is already complete`);
     return { kind: 'complete' };
