@@ -50,7 +50,7 @@ describe('problems', () => {
   it('default mode: distinct problems, all of the asked split, the same bytes every run', () => {
     expect(run('problems', '--count', '500', '--seed', '9', '--out', 'a.jsonl').code).toBe(0);
     expect(run('problems', '--count', '500', '--seed', '9', '--out', 'b.jsonl').code).toBe(0);
-    expect(readFileSync(join(dir, 'a.jsonl'))).toEqual(readFileSync(join(dir, 'b.jsonl')));
+    expect(readFileSync(join(dir, 'a.jsonl')).equals(readFileSync(join(dir, 'b.jsonl'))), 'a.jsonl and b.jsonl hold the same bytes').toBe(true);
     const recs = jsonl('a.jsonl');
     const keys = recs.map((p) => problemKey(p.nums as number[], p.target as number));
     expect(new Set(keys).size).toBe(500);
@@ -128,7 +128,7 @@ describe('search', () => {
   it('default mode names the heuristic it used and is reproducible', () => {
     expect(run('search', 'sosp', '--heuristic', 'random', '--problems', golden42(), '--out', 'd1.jsonl').code).toBe(0);
     expect(run('search', 'sosp', '--heuristic', 'random', '--problems', golden42(), '--out', 'd2.jsonl').code).toBe(0);
-    expect(readFileSync(join(dir, 'd1.jsonl'))).toEqual(readFileSync(join(dir, 'd2.jsonl')));
+    expect(readFileSync(join(dir, 'd1.jsonl')).equals(readFileSync(join(dir, 'd2.jsonl'))), 'd1.jsonl and d2.jsonl hold the same bytes').toBe(true);
     const names = new Set(jsonl('d1.jsonl').map((r) => r.heuristic));
     expect(names).toEqual(new Set(['sum_heuristic', 'mult_heuristic']));
   });

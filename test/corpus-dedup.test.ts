@@ -42,7 +42,7 @@ describe('corpus de-duplication: the rule of the problems command', () => {
     expect(later).toBeGreaterThan(500);
 
     run([...CORPUS, '--out', 'c']);
-    expect(readFileSync(join(dir, 'c', 'problems', 'train-00000-of-00001.jsonl'))).toEqual(readFileSync(join(dir, 'p.jsonl')));
+    expect(readFileSync(join(dir, 'c', 'problems', 'train-00000-of-00001.jsonl')).equals(readFileSync(join(dir, 'p.jsonl'))), 'the corpus\'s train problems are p.jsonl').toBe(true);
     run([...CORPUS, '--shard', '1/2', '--out', 's1']);
     run([...CORPUS, '--shard', '0/2', '--batch-size', '7', '--out', 's0']);
     run(['merge', 's0', 's1', '--out', 'm', '--quiet']);

@@ -272,7 +272,7 @@ describe('corpus: the folder', () => {
     expect(val.every((r) => splitOf(r.nums as number[], r.target as number) === 'val')).toBe(true);
     // The same problems the `problems` command draws (records 0..n-1 of the default stream).
     expectOk(run(['problems', '--count', String(COUNT), '--seed', '5', '--out', 'train-problems.jsonl']));
-    expect(streamBytes('base', 'problems', 'train')).toEqual(readFileSync(p('train-problems.jsonl')));
+    expect(streamBytes('base', 'problems', 'train').equals(readFileSync(p('train-problems.jsonl'))), 'base/problems/train is train-problems.jsonl').toBe(true);
     for (const solver of ['sosp', 'apr']) {
       const recs = streamRecords('base', solver);
       expect(recs).toHaveLength(COUNT);
